@@ -1,0 +1,24 @@
+import { Command, Option } from 'commander';
+import { registerCommands } from './commands/index.js';
+
+/**
+ * The `plumb` command: argument parsing and wiring only. Every command lives in
+ * cli/commands/<name>.ts and is listed in commands/index.ts.
+ */
+export function buildProgram(): Command {
+  const program = new Command('plumb')
+    .description('GitOps infrastructure-as-data: validate, graph, simulate, plan and apply a Git repository of configuration items')
+    .version('0.1.0')
+    .showHelpAfterError('(run `plumb help` for usage)');
+  registerCommands(program);
+  return program;
+}
+
+/** Options every command accepts (DESIGN.md); each command adds its own `-o` choices. */
+export function addGlobalOptions(cmd: Command): Command {
+  return cmd
+    .option('--repo <dir>', 'repository root (default: found upwards from the current directory by plumb.yaml)')
+    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .addOption(new Option('--kubeconfig <file>', 'kubeconfig file, as kubectl'))
+    .addOption(new Option('--context <name>', 'kubeconfig context, as kubectl'));
+}

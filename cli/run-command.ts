@@ -1,0 +1,59 @@
+import pc from 'picocolors';
+import { PlumbError } from '../engine/model/errors.js';
+import { EXIT } from './exit-codes.js';
+
+/**
+ * Global options every command takes (DESIGN.md): `--repo`, `-o/--output`,
+ * `--no-color`, `--kubeconfig`, `--context`.
+ */
+export interface GlobalOptions {
+  repo?: string;
+  output?: string;
+  color?: boolean;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Colours on a terminal unless NO_COLOR or --no-color. */
+export function useColor(opts: GlobalOptions): boolean {
+  if (opts.color === false || process.env.NO_COLOR) return false;
+  return Boolean(process.stdout.isTTY) || Boolean(process.env.FORCE_COLOR);
+}
+
+export function colors(opts: GlobalOptions) {
+  return pc.createColors(useColor(opts));
+}
+
+/** Writes to stdout and resolves once flushed (large JSON must not be cut off by process.exit). */
+export function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(text.endsWith('\n') ? text : text + '\n')) resolve();
+    else process.stdout.once('drain', resolve);
+  });
+}
+
+/**
+ * Runs a command body and turns its result into an exit code. Expected
+ * failures (PlumbError) print `error: message` and the hint, never a stack trace;
+ * anything else is a bug and prints a short message asking for a report, with
+ * the stack only under PLUMB_DEBUG=1.
+ */
+export async function runCommand(body: () => Promise<number>): Promise<never> {
+  let code: number;
+  try {
+    code = await body();
+  } catch (e) {
+    code = EXIT.failure;
+    const red = pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR).red;
+    if (e instanceof PlumbError) {
+      process.stderr.write(`${red('error')}: ${e.message}\n`);
+      if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+    } else {
+      const msg = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`${red('error')}: ${msg}\n`);
+      process.stderr.write('  hint: this is a bug in plumb; run again with PLUMB_DEBUG=1 for details and report it\n');
+      if (process.env.PLUMB_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+    }
+  }
+  process.exit(code);
+}

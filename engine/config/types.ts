@@ -1,0 +1,73 @@
+/**
+ * plumb.yaml, the repository's configuration (schemas/config.schema.json).
+ * Everything is optional; `resolveConfig` fills the defaults of DESIGN.md,
+ * "Command line".
+ */
+export interface TargetConfig {
+  /** snapshot | file | exec | kubernetes | endpoint | host (the plugin name of exec goes in `name`). */
+  readonly provider: string;
+  /**
+   * Which desired CIs this target owns. Default: the CIs whose effective provider
+   * (`source.provider`, or `kubernetes` for manifests) is this target's provider;
+   * for `exec`, `exec:<target name>`; a `snapshot` target owns every CI.
+   */
+  readonly select?: { kinds?: string[]; namespaces?: string[]; labels?: Record<string, string>; providers?: string[] };
+  /** Provider-specific settings (path, roots, command, args, timeout, kubeconfig, context…). */
+  readonly [setting: string]: unknown;
+}
+
+export interface IgnoreDifference {
+  readonly kind?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly labels?: Record<string, string>;
+  /** JSON Pointers into the CI document, e.g. `/spec/replicas`. */
+  readonly pointers: readonly string[];
+}
+
+export interface BackupConfig {
+  readonly store: 'dir' | 'git';
+  /** Repository-relative or absolute. Default `.plumb/backups` (dir) or `.plumb/backups.git` (git). */
+  readonly path: string;
+}
+
+export interface SyncConfig {
+  readonly policy: 'manual' | 'automated';
+  readonly selfHeal: boolean;
+  readonly prune: boolean;
+}
+
+export interface LimitsConfig {
+  /** Files larger than this are refused with `load.file-too-large`. */
+  readonly maxFileBytes: number;
+  /** More aliases than this in one file is refused with `yaml.alias-limit`. */
+  readonly maxAliases: number;
+}
+
+export interface PlumbConfig {
+  readonly inventory: readonly string[];
+  readonly policies: readonly string[];
+  readonly schemas: string;
+  readonly targets: Readonly<Record<string, TargetConfig>>;
+  /** Target used when `--target` is not given; default the only target, else none. */
+  readonly defaultTarget?: string;
+  readonly ignoreDifferences: readonly IgnoreDifference[];
+  readonly backup: BackupConfig;
+  readonly sync: SyncConfig;
+  readonly limits: LimitsConfig;
+  readonly notifications: Readonly<Record<string, unknown>>;
+  /** Where plumb.yaml was found (repository-relative), or undefined when defaults are in force. */
+  readonly file?: string;
+}
+
+export const DEFAULT_CONFIG: PlumbConfig = {
+  inventory: ['inventory/**/*.{yaml,yml}'],
+  policies: ['policies/**/*.{yaml,yml}'],
+  schemas: 'schemas',
+  targets: {},
+  ignoreDifferences: [],
+  backup: { store: 'dir', path: '.plumb/backups' },
+  sync: { policy: 'manual', selfHeal: false, prune: false },
+  limits: { maxFileBytes: 4 * 1024 * 1024, maxAliases: 100 },
+  notifications: {},
+};

@@ -1,0 +1,88 @@
+import type { ImpactState } from '../model/relations.js';
+
+/** RFC 6902 operation (values of secret fields are replaced by the redaction marker in any serialised plan). */
+export interface PatchOp {
+  readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  readonly path: string;
+  readonly value?: unknown;
+  readonly from?: string;
+}
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'noop';
+
+export interface PlannedChange {
+  /** CI identity. */
+  readonly id: string;
+  readonly action: ChangeAction;
+  readonly wave: number;
+  /** Observed → desired; empty for noop. */
+  readonly patch: readonly PatchOp[];
+  /** Human diff (unified, redacted), empty for noop. */
+  readonly diff: string;
+  /** Provider name that will apply it (`snapshot`, `file`, `exec:NAME`, `kubernetes`…). */
+  readonly provider: string;
+  /** Target name from plumb.yaml. */
+  readonly target: string;
+  /** Repository file and line of the desired document (absent for deletes of CIs no longer in Git). */
+  readonly file?: string;
+  readonly line?: number;
+  /** Changed paths (JSON Pointers), for policies' `change.paths`. */
+  readonly paths: readonly string[];
+  /** Impact of this change alone (event `change`, or `delete` for deletes). */
+  readonly impact?: ImpactSummary;
+  /** Desired document, redacted; needed by apply (absent for deletes). */
+  readonly desired?: Readonly<Record<string, unknown>>;
+}
+
+export interface AffectedCI {
+  readonly id: string;
+  readonly state: ImpactState;
+  readonly depth: number;
+  /** Identities from a source to this CI, inclusive. */
+  readonly path: readonly string[];
+  /** For event `change`: the state it would reach if the change fails. */
+  readonly wouldBe?: ImpactState;
+}
+
+export interface ImpactSummary {
+  readonly sources: readonly string[];
+  readonly event: 'change' | 'delete' | 'down';
+  readonly affected: readonly AffectedCI[];
+  readonly businessServices: readonly { id: string; criticality: string; state: ImpactState }[];
+  readonly risk: { readonly score: number; readonly level: 'low' | 'medium' | 'high' | 'critical' };
+}
+
+export interface PolicyResult {
+  readonly policy: string;
+  /** CI identity, or null for plan-scope results. */
+  readonly ci: string | null;
+  /** deny | warn | audit; `error` is reported via `outcome`. */
+  readonly action: 'deny' | 'warn' | 'audit';
+  readonly severity: 'low' | 'medium' | 'high' | 'critical';
+  /** violated: the validation failed; error: evaluation failed (a deny fails closed); excepted: an exception applied. */
+  readonly outcome: 'violated' | 'error' | 'excepted';
+  readonly message: string;
+  readonly exception?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface Plan {
+  readonly version: 1;
+  /** Git commit SHA, or `worktree` (with a content hash) for an uncommitted work tree. */
+  readonly revision: string;
+  readonly createdAt: string;
+  readonly targets: readonly string[];
+  readonly summary: { create: number; update: number; delete: number; noop: number; unmanaged: number };
+  /** `id` → sha256 of the canonical JSON of the observed object it was computed from ("absent" when there was none). */
+  readonly fingerprints: Readonly<Record<string, string>>;
+  readonly changes: readonly PlannedChange[];
+  readonly unmanaged: readonly { id: string; target: string }[];
+  readonly impact: ImpactSummary;
+  readonly policy: { readonly results: readonly PolicyResult[]; readonly denied: boolean };
+  /** CIs apply will back up before touching them. */
+  readonly backups: readonly string[];
+  /** sha256 of the plan's canonical JSON without this field. */
+  readonly hash: string;
+}

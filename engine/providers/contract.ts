@@ -1,0 +1,103 @@
+import type { CI } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { PlannedChange } from '../plan/types.js';
+
+/**
+ * An observed object: the actual counterpart of a CI, in the same shape as a
+ * desired document (`object` is apiVersion/kind/metadata/spec… as data).
+ */
+export interface ObservedObject {
+  /** Identity `kind:namespace/name` (kind lowercased), or the provider's own key mapped to it. */
+  readonly id: string;
+  readonly object: Readonly<Record<string, unknown>>;
+  /** Was this object created by plumb (e.g. carries the `plumb.io/managed-by` label)? Prune only touches these. */
+  readonly managedByPlumb?: boolean;
+}
+
+export interface ProviderAnswer {
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface DiscoverRequest {
+  /** The desired CIs this provider is asked about (so it can look them up directly). */
+  readonly desired: readonly CI[];
+  readonly selector?: { kinds?: string[]; namespaces?: string[]; labels?: Record<string, string> };
+}
+export interface DiscoverAnswer extends ProviderAnswer {
+  readonly observed: readonly ObservedObject[];
+}
+
+export interface DiffRequest {
+  readonly desired: CI;
+  readonly observed?: ObservedObject;
+}
+export interface DiffAnswer extends ProviderAnswer {
+  /** What the object would look like after apply (e.g. a server-side-apply dry run); compared instead of `desired`. */
+  readonly projected?: Readonly<Record<string, unknown>>;
+}
+
+export interface ApplyRequest {
+  readonly change: PlannedChange;
+  /** The desired document (absent for a delete). */
+  readonly desired?: Readonly<Record<string, unknown>>;
+  readonly dryRun: boolean;
+}
+export interface ApplyAnswer extends ProviderAnswer {
+  readonly ok: boolean;
+  /** The object as observed after the change (absent after a delete). */
+  readonly observed?: ObservedObject;
+}
+
+export interface BackupRequest {
+  readonly ids: readonly string[];
+}
+/** One restorable artifact per CI, as raw bytes the provider alone interprets. `exists: false` records that there was nothing (restore deletes). */
+export interface BackupArtifact {
+  readonly id: string;
+  readonly exists: boolean;
+  readonly mediaType: string;
+  readonly data: Uint8Array;
+}
+export interface BackupAnswer extends ProviderAnswer {
+  readonly artifacts: readonly BackupArtifact[];
+}
+
+export interface RestoreRequest {
+  readonly artifacts: readonly BackupArtifact[];
+  readonly dryRun: boolean;
+}
+export interface RestoreAnswer extends ProviderAnswer {
+  readonly restored: readonly string[];
+  readonly ok: boolean;
+}
+
+export interface HealthRequest {
+  readonly ids: readonly string[];
+  readonly timeoutMs: number;
+}
+export interface HealthAnswer extends ProviderAnswer {
+  readonly results: readonly { id: string; healthy: boolean; message?: string }[];
+}
+
+export type WatchEvent = { type: 'added' | 'modified' | 'deleted'; id: string; object?: Readonly<Record<string, unknown>> };
+
+/**
+ * The narrow contract every provider implements (Terraform's providers.Interface).
+ * Each call takes one request object and an AbortSignal; each answer carries
+ * diagnostics. A provider never throws for an expected failure (unreachable,
+ * forbidden, refused path): it answers with an error diagnostic.
+ */
+export interface Provider {
+  /** `snapshot`, `file`, `exec:NAME`, `kubernetes`, `endpoint`, `host`, `fake`. */
+  readonly name: string;
+  /** Read-only providers (endpoint, host) refuse apply/restore. */
+  readonly readOnly?: boolean;
+  discover(req: DiscoverRequest, signal: AbortSignal): Promise<DiscoverAnswer>;
+  diff?(req: DiffRequest, signal: AbortSignal): Promise<DiffAnswer>;
+  apply?(req: ApplyRequest, signal: AbortSignal): Promise<ApplyAnswer>;
+  backup?(req: BackupRequest, signal: AbortSignal): Promise<BackupAnswer>;
+  restore?(req: RestoreRequest, signal: AbortSignal): Promise<RestoreAnswer>;
+  health?(req: HealthRequest, signal: AbortSignal): Promise<HealthAnswer>;
+  watch?(req: { selector?: DiscoverRequest['selector'] }, onEvent: (e: WatchEvent) => void): () => void;
+  close?(): Promise<void>;
+}
