@@ -1,0 +1,38 @@
+import type { PlumbConfig } from '../config/types.js';
+import type { CI, Origin, RawDocument } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+
+/** A JSON Schema for one CI kind, and where it came from (built-in or the repository's schemas/). */
+export interface KindSchema {
+  readonly kind: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+  /** `builtin:<Kind>` or a repository-relative path. */
+  readonly file: string;
+}
+
+/**
+ * The desired state read from a work tree or a Git revision: every CI and
+ * policy document with its origin, before validation. Produced by
+ * `loadRepository` (engine/load/load-repository.ts).
+ */
+export interface LoadedRepository {
+  /** Absolute path of the repository root. */
+  readonly root: string;
+  /** Commit SHA for `--rev`, or `worktree`. */
+  readonly revision: string;
+  readonly config: PlumbConfig;
+  readonly cis: readonly CI[];
+  /** Documents of kind Policy / PolicyException (and anything else found under the policy globs). */
+  readonly policyDocuments: readonly RawDocument[];
+  /** Kind name → schema; built-ins plus the repository's own. */
+  readonly schemas: ReadonlyMap<string, KindSchema>;
+  /** Content hash per loaded file (Git blob id), for caches and plan fingerprints. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Position of a JSON Pointer inside a loaded document, for diagnostics. Lazy:
+   * re-parses that one file with `yaml` for node ranges only when asked. Falls
+   * back to the nearest existing ancestor, then to the document start.
+   */
+  locate(origin: Origin, pointer: string): { line: number; column: number };
+}
