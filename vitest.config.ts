@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**', 'test/fixtures/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // One real kube-apiserver + etcd for the whole run (test/cluster/README.md).
+    globalSetup: ['test/cluster/global-setup.ts'],
   },
 });
