@@ -1,0 +1,67 @@
+import type { Diagnostic } from '../../model/diagnostic.js';
+import { KubeApiError } from './kube-client.js';
+import type { ApiResource } from './discovery.js';
+
+/** What plumb was doing when the API said no — named in the diagnostic. */
+export interface Attempt {
+  readonly verb: string;
+  readonly resource?: ApiResource;
+  readonly namespace?: string;
+  readonly id?: string;
+}
+
+function resourceName(r?: ApiResource): string {
+  if (!r) return 'object';
+  const group = r.groupVersion.includes('/') ? r.groupVersion.split('/')[0] : '';
+  return group ? `${r.plural}.${group}` : r.plural;
+}
+
+/** Field managers named in an SSA conflict (`conflict with "kubectl-client-side-apply"` …). */
+export function conflictManagers(e: KubeApiError): string[] {
+  const causes = (e.details?.causes ?? []) as { message?: string }[];
+  const names = new Set<string>();
+  for (const c of causes) for (const m of (c.message ?? '').matchAll(/conflict with "([^"]+)"/g)) names.add(m[1]);
+  for (const m of e.message.matchAll(/conflict(?:s)? with "([^"]+)"/g)) names.add(m[1]);
+  return [...names];
+}
+
+/**
+ * Turns a failed API call into a diagnostic a person can act on: forbidden
+ * names the verb, resource and namespace; a conflict names the other field
+ * manager; a lost connection says the API server is unreachable. Never a crash.
+ */
+export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
+  const at = e instanceof KubeApiError && !attempt.resource && e.resource ? { ...attempt, resource: e.resource } : attempt;
+  const where = at.namespace && at.resource?.namespaced !== false ? ` in namespace "${at.namespace}"` : '';
+  const what = `${at.verb} ${resourceName(at.resource)}${where}`;
+  const ci = at.id;
+  if (e instanceof KubeApiError) {
+    if (e.status === 403) {
+      return { severity: 'error', code: 'kubernetes.forbidden', ci, message: `forbidden: cannot ${what}`, hint: `grant the verb "${at.verb}" on ${resourceName(at.resource)}${where} to plumb's identity (RBAC), or narrow the target's namespaces` };
+    }
+    if (e.status === 401) {
+      return { severity: 'error', code: 'kubernetes.unauthorized', ci, message: `unauthorized: the API server rejected plumb's credentials while trying to ${what}`, hint: 'check the kubeconfig user or the ServiceAccount token' };
+    }
+    if (e.status === 409 && e.reason === 'Conflict') {
+      const managers = conflictManagers(e);
+      return {
+        severity: 'error', code: 'kubernetes.conflict', ci,
+        message: `field conflict on ${ci ?? what}: ${managers.length ? `fields are owned by ${managers.map((m) => `"${m}"`).join(', ')}` : e.message}`,
+        hint: 'pass --force-conflicts to take the fields over, or remove them from the desired state',
+      };
+    }
+    if (e.status === 422 || e.status === 400) {
+      return { severity: 'error', code: 'kubernetes.invalid', ci, message: `the API server refused ${ci ?? what}: ${e.message}`, hint: 'fix the manifest; the message is the API server\'s' };
+    }
+    if (e.status === 404) {
+      return { severity: 'error', code: 'kubernetes.not-found', ci, message: `not found while trying to ${what}: ${e.message}` };
+    }
+    return { severity: 'error', code: 'kubernetes.api-error', ci, message: `the API server answered ${e.status} (${e.reason}) while trying to ${what}: ${e.message}`, hint: 'retry later; 429 and 5xx answers were already retried' };
+  }
+  const code = (e as { code?: string }).code;
+  return {
+    severity: 'error', code: 'kubernetes.unreachable', ci,
+    message: `cannot reach the API server while trying to ${what}: ${code ?? (e as Error).message}`,
+    hint: 'check that the cluster is up and the kubeconfig points at it',
+  };
+}

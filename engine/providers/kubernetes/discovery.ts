@@ -1,0 +1,85 @@
+import type { KubeClient } from './kube-client.js';
+import { KubeApiError } from './kube-client.js';
+
+/** One API resource as the discovery documents describe it. */
+export interface ApiResource {
+  readonly groupVersion: string;
+  readonly kind: string;
+  /** Plural resource name used in paths, e.g. `deployments`. */
+  readonly plural: string;
+  readonly namespaced: boolean;
+  readonly verbs: readonly string[];
+}
+
+/**
+ * The API's discovery documents (`/api/v1`, `/apis`, `/apis/GROUP/VERSION`),
+ * read lazily per group-version and cached; CRDs appear as soon as the server
+ * serves them (`forget` drops a cached group-version after a CRD is applied).
+ */
+export class Discovery {
+  private readonly byGroupVersion = new Map<string, Promise<Map<string, ApiResource> | undefined>>();
+
+  constructor(private readonly client: KubeClient) {}
+
+  /** The resource for an apiVersion + kind, or undefined when the server does not serve it (yet). */
+  async resolve(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ApiResource | undefined> {
+    const resources = await this.groupVersion(apiVersion, signal);
+    return resources?.get(kind);
+  }
+
+  forget(apiVersion: string): void {
+    this.byGroupVersion.delete(apiVersion);
+  }
+
+  /** Every listable resource the server serves, at each group's preferred version. */
+  async all(signal?: AbortSignal): Promise<ApiResource[]> {
+    const groups = await this.client.call({ method: 'GET', path: '/apis', signal });
+    const versions = ['v1', ...((groups.body?.groups ?? []) as any[]).map((g) => String(g.preferredVersion?.groupVersion ?? '')).filter(Boolean)];
+    const out: ApiResource[] = [];
+    for (const gv of versions) {
+      const map = await this.groupVersion(gv, signal);
+      for (const r of map?.values() ?? []) if (r.verbs.includes('list')) out.push(r);
+    }
+    return out;
+  }
+
+  private groupVersion(gv: string, signal?: AbortSignal): Promise<Map<string, ApiResource> | undefined> {
+    let p = this.byGroupVersion.get(gv);
+    if (!p) {
+      p = this.fetchGroupVersion(gv, signal);
+      this.byGroupVersion.set(gv, p);
+      p.catch(() => this.byGroupVersion.delete(gv));
+    }
+    return p;
+  }
+
+  private async fetchGroupVersion(gv: string, signal?: AbortSignal): Promise<Map<string, ApiResource> | undefined> {
+    const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
+    let body: any;
+    try {
+      body = (await this.client.call({ method: 'GET', path, signal })).body;
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) {
+        this.byGroupVersion.delete(gv); // not served yet: ask again next time
+        return undefined;
+      }
+      throw e;
+    }
+    const map = new Map<string, ApiResource>();
+    for (const r of (body?.resources ?? []) as any[]) {
+      if (typeof r.name !== 'string' || r.name.includes('/')) continue; // subresources
+      map.set(String(r.kind), { groupVersion: gv, kind: String(r.kind), plural: r.name, namespaced: Boolean(r.namespaced), verbs: r.verbs ?? [] });
+    }
+    return map;
+  }
+}
+
+/** The collection path of a resource, optionally in a namespace. */
+export function collectionPath(r: ApiResource, namespace?: string): string {
+  const prefix = r.groupVersion.includes('/') ? `/apis/${r.groupVersion}` : `/api/${r.groupVersion}`;
+  return r.namespaced && namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${prefix}/${r.plural}`;
+}
+
+export function objectPath(r: ApiResource, namespace: string | undefined, name: string): string {
+  return `${collectionPath(r, r.namespaced ? namespace ?? 'default' : undefined)}/${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * Health of a live object from its status, the way `kubectl rollout status`
+ * and kstatus read it. `done: true` means the answer will not change by
+ * waiting (healthy, or failed for good like a failed Job).
+ */
+export interface HealthVerdict {
+  readonly healthy: boolean;
+  readonly done: boolean;
+  readonly message: string;
+}
+
+type Obj = Record<string, any>;
+
+function condition(o: Obj, type: string): Obj | undefined {
+  return ((o.status?.conditions ?? []) as Obj[]).find((c) => c.type === type);
+}
+
+/**
+ * Has the controller seen the latest spec? Workloads must report
+ * observedGeneration; other objects are current when they do not report it.
+ */
+function observedCurrent(o: Obj, required = true): boolean {
+  const gen = o.metadata?.generation;
+  const observed = o.status?.observedGeneration;
+  if (observed === undefined) return !required || gen === undefined;
+  return gen === undefined || observed >= gen;
+}
+
+export function evaluateHealth(o: Obj): HealthVerdict {
+  const kind = String(o.kind);
+  const s = o.status ?? {};
+  const pending = (message: string): HealthVerdict => ({ healthy: false, done: false, message });
+  const ok = (message = 'ready'): HealthVerdict => ({ healthy: true, done: true, message });
+  switch (kind) {
+    case 'Deployment': {
+      if (!observedCurrent(o)) return pending('waiting for the deployment controller to observe generation ' + o.metadata?.generation);
+      const progressing = condition(o, 'Progressing');
+      if (progressing?.reason === 'ProgressDeadlineExceeded') return { healthy: false, done: true, message: `rollout failed: ${progressing.message ?? 'progress deadline exceeded'}` };
+      const want = o.spec?.replicas ?? 1;
+      if ((s.updatedReplicas ?? 0) < want) return pending(`${s.updatedReplicas ?? 0} of ${want} replicas updated`);
+      if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0)) return pending(`${(s.replicas ?? 0) - (s.updatedReplicas ?? 0)} old replicas pending termination`);
+      if ((s.availableReplicas ?? 0) < want) return pending(`${s.availableReplicas ?? 0} of ${want} replicas available`);
+      return ok(`${want} of ${want} replicas available`);
+    }
+    case 'StatefulSet': {
+      if (!observedCurrent(o)) return pending('waiting for the statefulset controller to observe the new generation');
+      const want = o.spec?.replicas ?? 1;
+      if ((s.readyReplicas ?? 0) < want) return pending(`${s.readyReplicas ?? 0} of ${want} replicas ready`);
+      if (s.updateRevision && s.currentRevision !== s.updateRevision) return pending('rolling update in progress');
+      return ok(`${want} of ${want} replicas ready`);
+    }
+    case 'DaemonSet': {
+      if (!observedCurrent(o)) return pending('waiting for the daemonset controller to observe the new generation');
+      const want = s.desiredNumberScheduled ?? 0;
+      if ((s.updatedNumberScheduled ?? 0) < want) return pending(`${s.updatedNumberScheduled ?? 0} of ${want} pods updated`);
+      if ((s.numberAvailable ?? 0) < want) return pending(`${s.numberAvailable ?? 0} of ${want} pods available`);
+      return ok(`${want} of ${want} pods available`);
+    }
+    case 'Job': {
+      const failed = condition(o, 'Failed');
+      if (failed?.status === 'True') return { healthy: false, done: true, message: `job failed: ${failed.message ?? failed.reason ?? ''}`.trim() };
+      if (condition(o, 'Complete')?.status === 'True') return ok('completed');
+      return pending(`${s.succeeded ?? 0} pods succeeded`);
+    }
+    default: {
+      if (!observedCurrent(o, false)) return pending('waiting for the controller to observe the new generation');
+      const ready = condition(o, 'Ready') ?? condition(o, 'Available');
+      if (ready && ready.status !== 'True') return pending(`${ready.type}=${ready.status}${ready.message ? `: ${ready.message}` : ''}`);
+      return ok(ready ? `${ready.type}=True` : 'exists');
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { Agent, request, type RequestOptions } from 'node:https';
+import { request as httpRequest, Agent as HttpAgent } from 'node:http';
+import { setMaxListeners } from 'node:events';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { DEFAULT_RETRY, isTransientError, isTransientStatus, retryDelay, sleep, type RetryPolicy } from './retry.js';
+
+export interface KubeResponse {
+  readonly status: number;
+  readonly body: any;
+  readonly headers: Record<string, string | string[] | undefined>;
+}
+
+export interface KubeRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path with query string, e.g. `/apis/apps/v1/namespaces/shop/deployments?limit=500`. */
+  readonly path: string;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** A request that failed for good: not a 2xx, after the retries a transient error earned. */
+export class KubeApiError extends Error {
+  /** The resource the call was about, when the caller knew it (for diagnostics). */
+  resource?: import('./discovery.js').ApiResource;
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: any,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls retried so far, for tests and metrics. */
+export interface KubeClientStats {
+  requests: number;
+  retries: number;
+}
+
+/**
+ * A small JSON client over node:https with a keep-alive agent, using
+ * client-node's KubeConfig for the server and credentials. plumb owns the
+ * transport so that every call gets the same retry policy (429/5xx and lost
+ * connections, honouring Retry-After), cancellation and error shape — the
+ * generated clients hide status codes and headers behind exceptions.
+ */
+export class KubeClient {
+  readonly server: URL;
+  readonly stats: KubeClientStats = { requests: 0, retries: 0 };
+  private readonly agent: Agent | HttpAgent;
+  private base?: RequestOptions;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    maxSockets = 16,
+  ) {
+    const cluster = kc.getCurrentCluster();
+    this.server = new URL(cluster!.server);
+    this.agent = this.server.protocol === 'http:' ? new HttpAgent({ keepAlive: true, maxSockets }) : new Agent({ keepAlive: true, maxSockets });
+  }
+
+  private async options(): Promise<RequestOptions> {
+    if (!this.base) {
+      const opts: RequestOptions = {};
+      await this.kc.applyToHTTPSOptions(opts);
+      this.base = opts;
+    }
+    return this.base;
+  }
+
+  /** One call with retries; throws KubeApiError for a final non-2xx answer. */
+  async call(req: KubeRequest): Promise<KubeResponse> {
+    // many calls in flight share one signal: each adds an abort listener while it runs
+    if (req.signal) setMaxListeners(0, req.signal);
+    for (let attempt = 1; ; attempt++) {
+      let res: KubeResponse | undefined;
+      try {
+        this.stats.requests++;
+        res = await this.once(req);
+      } catch (e) {
+        if (req.signal?.aborted) throw e;
+        if (!isTransientError(e) || attempt >= this.retry.attempts) throw e;
+        this.stats.retries++;
+        await sleep(retryDelay(this.retry, attempt, undefined), req.signal);
+        continue;
+      }
+      if (res.status >= 200 && res.status < 300) return res;
+      if (isTransientStatus(res.status) && attempt < this.retry.attempts) {
+        this.stats.retries++;
+        const after = res.headers['retry-after'];
+        await sleep(retryDelay(this.retry, attempt, Array.isArray(after) ? after[0] : after), req.signal);
+        continue;
+      }
+      const body = res.body ?? {};
+      throw new KubeApiError(res.status, String(body.reason ?? res.status), String(body.message ?? `http ${res.status}`), body.details);
+    }
+  }
+
+  private async once(req: KubeRequest): Promise<KubeResponse> {
+    const base = await this.options();
+    const url = new URL(req.path, this.server);
+    const payload = req.body === undefined ? undefined : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+    const send = this.server.protocol === 'http:' ? httpRequest : request;
+    return new Promise((resolve, reject) => {
+      const r = send(
+        url,
+        {
+          ...base,
+          method: req.method,
+          agent: this.agent as Agent,
+          signal: req.signal,
+          headers: {
+            ...(base.headers ?? {}),
+            accept: 'application/json',
+            ...(payload ? { 'content-type': req.contentType ?? 'application/json', 'content-length': payload.length } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = undefined;
+            if (text) {
+              try {
+                body = JSON.parse(text);
+              } catch {
+                body = { message: text.slice(0, 500) };
+              }
+            }
+            resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+          });
+        },
+      );
+      r.setTimeout(30_000, () => r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+      r.on('error', reject);
+      if (payload) r.write(payload);
+      r.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

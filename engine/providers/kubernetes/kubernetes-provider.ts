@@ -1,0 +1,369 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node';
+import { mapConcurrent } from '../../apply/map-concurrent.js';
+import type { CI } from '../../model/ci.js';
+import type { Diagnostic } from '../../model/diagnostic.js';
+import { identityOf } from '../../model/identity.js';
+import { CLUSTER_NAMESPACE, makeId } from '../../model/reference.js';
+import type {
+  ApplyAnswer, ApplyRequest, BackupAnswer, BackupArtifact, BackupRequest, DiffAnswer, DiffRequest, DiscoverAnswer,
+  DiscoverRequest, HealthAnswer, HealthRequest, ObservedObject, Provider, RestoreAnswer, RestoreRequest, WatchEvent,
+} from '../contract.js';
+import { isManagedByPlumb, MANAGED_BY_LABEL, MANAGED_BY_VALUE, withManagedLabel } from '../managed-label.js';
+import { apiDiagnostic } from './api-errors.js';
+import { collectionPath, Discovery, objectPath, type ApiResource } from './discovery.js';
+import { evaluateHealth } from './health.js';
+import { KubeApiError, KubeClient } from './kube-client.js';
+import { loadKubeConfig, type KubeConfigOptions } from './kube-config.js';
+import { forRestore, stripServerFields } from './live-object.js';
+import { DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
+
+/** Target settings of a `kubernetes` target in plumb.yaml (and the CLI's --kubeconfig/--context). */
+export interface KubernetesSettings extends KubeConfigOptions {
+  /** Limit discovery to these namespaces (default: the namespaces of the desired CIs). */
+  readonly namespaces?: readonly string[];
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Take over fields another field manager owns (`--force-conflicts`). */
+  readonly forceConflicts?: boolean;
+  /** Parallel API calls (default 16). */
+  readonly concurrency?: number;
+  /** List page size (default 500). */
+  readonly pageSize?: number;
+  readonly retry?: RetryPolicy;
+  /** Health poll interval (default 500 ms). */
+  readonly pollMs?: number;
+}
+
+const FIELD_MANAGER = 'plumb';
+const APPLY_PATCH = 'application/apply-patch+yaml';
+type Obj = Record<string, any>;
+
+/** Restore order: Namespaces, then CRDs, then the rest (DESIGN.md). */
+function restoreRank(kind: string): number {
+  return kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2;
+}
+
+/**
+ * The `kubernetes` provider: discovery through the API's discovery documents,
+ * paginated lists, diffs through a server-side-apply dry run with field manager
+ * `plumb` (so defaults and admission are accounted for), server-side apply,
+ * prune of plumb-labelled objects only, backup/restore of live objects, health
+ * from status, and watch for drift.
+ */
+export class KubernetesProvider implements Provider {
+  readonly name = 'kubernetes';
+  readonly client: KubeClient;
+  private readonly discovery: Discovery;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly settings: KubernetesSettings = {},
+  ) {
+    this.concurrency = settings.concurrency ?? 16;
+    this.client = new KubeClient(kc, settings.retry ?? DEFAULT_RETRY, this.concurrency);
+    this.discovery = new Discovery(this.client);
+  }
+
+  async discover(req: DiscoverRequest, signal: AbortSignal): Promise<DiscoverAnswer> {
+    const diagnostics: Diagnostic[] = [];
+    const observed = new Map<string, ObservedObject>();
+    const desiredNamespaces = new Set(req.desired.filter((c) => c.namespace !== '_cluster').map((c) => c.namespace));
+    const namespaces = this.settings.namespaces ?? req.selector?.namespaces ?? [...desiredNamespaces];
+
+    // 1. every resource type the desired state uses: all objects (unmanaged ones are listed too)
+    const wanted = new Map<string, { apiVersion: string; kind: string; ids: string[] }>();
+    for (const ci of req.desired) {
+      const key = `${ci.apiVersion} ${ci.kind}`;
+      const w = wanted.get(key) ?? { apiVersion: ci.apiVersion, kind: ci.kind, ids: [] };
+      w.ids.push(ci.id);
+      wanted.set(key, w);
+    }
+    const resources: ApiResource[] = [];
+    for (const w of wanted.values()) {
+      try {
+        const r = await this.discovery.resolve(w.apiVersion, w.kind, signal);
+        if (r) resources.push(r);
+        else if (!this.definedByDesiredCrd(w, req.desired)) {
+          diagnostics.push({ severity: 'warning', code: 'kubernetes.unknown-kind', ci: w.ids[0], message: `the API server does not serve ${w.kind} in ${w.apiVersion}; ${w.ids.length} CI(s) will be created from scratch`, hint: 'install its CustomResourceDefinition first, or check the apiVersion' });
+        }
+      } catch (e) {
+        diagnostics.push(apiDiagnostic(e, { verb: 'discover', id: w.ids[0] }));
+      }
+    }
+    const labelSelector = [this.settings.labelSelector, ...Object.entries(req.selector?.labels ?? {}).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(',');
+    const listed = new Set<string>();
+    const jobs = resources.flatMap((r) => listJobs(r, namespaces));
+    await mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
+      listed.add(`${r.groupVersion} ${r.kind} ${ns ?? ''}`);
+      const res = await this.list(r, ns, labelSelector, signal);
+      if ('error' in res) diagnostics.push(res.error);
+      else for (const o of res.items) observed.set(o.id, o);
+    });
+
+    // 2. the prune sweep: plumb-labelled objects of any other type in those namespaces (forbidden types are skipped)
+    let all: ApiResource[] = [];
+    try {
+      all = await this.discovery.all(signal);
+    } catch (e) {
+      diagnostics.push(apiDiagnostic(e, { verb: 'discover' }));
+    }
+    const sweep = all
+      .filter((r) => !['Event', 'Lease', 'EndpointSlice', 'Endpoints', 'ComponentStatus'].includes(r.kind))
+      .flatMap((r) => listJobs(r, namespaces))
+      .filter(({ r, ns }) => !listed.has(`${r.groupVersion} ${r.kind} ${ns ?? ''}`));
+    await mapConcurrent(sweep, this.concurrency, async ({ r, ns }) => {
+      const res = await this.list(r, ns, `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, signal);
+      if (!('error' in res)) for (const o of res.items) if (!observed.has(o.id)) observed.set(o.id, o);
+    });
+    return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics };
+  }
+
+  private definedByDesiredCrd(w: { apiVersion: string; kind: string }, desired: readonly CI[]): boolean {
+    const group = w.apiVersion.split('/')[0];
+    return desired.some((c) => c.kind === 'CustomResourceDefinition' && (c.object as Obj).spec?.group === group && (c.object as Obj).spec?.names?.kind === w.kind);
+  }
+
+  /** Lists one resource in one namespace (or cluster-wide), following `continue` tokens. */
+  private async list(r: ApiResource, ns: string | undefined, labelSelector: string, signal: AbortSignal): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
+    const items: ObservedObject[] = [];
+    let cont: string | undefined;
+    do {
+      const q = new URLSearchParams({ limit: String(this.settings.pageSize ?? 500) });
+      if (labelSelector) q.set('labelSelector', labelSelector);
+      if (this.settings.fieldSelector) q.set('fieldSelector', this.settings.fieldSelector);
+      if (cont) q.set('continue', cont);
+      try {
+        const res = await this.client.call({ method: 'GET', path: `${collectionPath(r, ns)}?${q}`, signal });
+        for (const item of (res.body?.items ?? []) as Obj[]) {
+          const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...item });
+          // the server knows the scope (CRDs included); identityOf alone cannot for custom kinds
+          const id = makeId(r.kind, r.namespaced ? String(o.metadata?.namespace ?? 'default') : CLUSTER_NAMESPACE, String(o.metadata?.name));
+          items.push({ id, object: o, managedByPlumb: isManagedByPlumb(o) });
+        }
+        cont = res.body?.metadata?.continue || undefined;
+      } catch (e) {
+        return { error: apiDiagnostic(e, { verb: 'list', resource: r, namespace: ns }) };
+      }
+    } while (cont);
+    return { items };
+  }
+
+  private async resourceFor(o: Obj, signal?: AbortSignal): Promise<ApiResource | undefined> {
+    let r = await this.discovery.resolve(String(o.apiVersion), String(o.kind), signal);
+    if (!r) {
+      // a CRD applied a moment ago: its group-version may have appeared since the last look
+      this.discovery.forget(String(o.apiVersion));
+      r = await this.discovery.resolve(String(o.apiVersion), String(o.kind), signal);
+    }
+    return r;
+  }
+
+  /** Server-side apply of `object` (dry run or for real); returns the object as the server would store it. */
+  private async serverSideApply(object: Obj, opts: { dryRun: boolean; force: boolean }, signal: AbortSignal): Promise<Obj> {
+    const r = await this.resourceFor(object, signal);
+    if (!r) throw new KubeApiError(404, 'NotFound', `the server does not serve ${object.kind} in ${object.apiVersion}`);
+    const q = new URLSearchParams({ fieldManager: FIELD_MANAGER });
+    if (opts.force) q.set('force', 'true');
+    if (opts.dryRun) q.set('dryRun', 'All');
+    const ns = object.metadata?.namespace ?? 'default';
+    const res = await this.client
+      .call({ method: 'PATCH', path: `${objectPath(r, ns, object.metadata.name)}?${q}`, body: object, contentType: APPLY_PATCH, signal })
+      .catch((e: unknown) => {
+        if (e instanceof KubeApiError) e.resource = r;
+        throw e;
+      });
+    if (object.kind === 'CustomResourceDefinition' && !opts.dryRun) {
+      const spec = object.spec ?? {};
+      for (const v of spec.versions ?? []) this.discovery.forget(`${spec.group}/${v.name}`);
+    }
+    return res.body;
+  }
+
+  async diff(req: DiffRequest, signal: AbortSignal): Promise<DiffAnswer> {
+    const desired = withManagedLabel(req.desired.object as Obj);
+    try {
+      const projected = await this.serverSideApply(desired, { dryRun: true, force: Boolean(this.settings.forceConflicts) }, signal);
+      return { projected: stripServerFields(projected), diagnostics: [] };
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) {
+        // its namespace or CRD is created earlier in the same plan: compare against the desired document
+        return { diagnostics: [{ severity: 'info', code: 'kubernetes.dry-run-skipped', ci: req.desired.id, message: `server-side dry run skipped for ${req.desired.id}: ${e.message}` }] };
+      }
+      return { diagnostics: [apiDiagnostic(e, { verb: 'patch', id: req.desired.id, namespace: req.desired.namespace })] };
+    }
+  }
+
+  async apply(req: ApplyRequest, signal: AbortSignal): Promise<ApplyAnswer> {
+    const { change } = req;
+    try {
+      if (change.action === 'delete') return await this.delete(change.id, req.dryRun, signal);
+      if (change.action === 'noop') return { ok: true, diagnostics: [] };
+      if (!req.desired) return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.no-desired', ci: change.id, message: `no desired document for ${change.id}` }] };
+      const stored = await this.serverSideApply(withManagedLabel(req.desired as Obj), { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
+      const o = stripServerFields(stored);
+      return { ok: true, observed: { id: change.id, object: o, managedByPlumb: true }, diagnostics: [] };
+    } catch (e) {
+      const ns = (req.desired as Obj | undefined)?.metadata?.namespace;
+      return { ok: false, diagnostics: [apiDiagnostic(e, { verb: change.action === 'delete' ? 'delete' : 'patch', id: change.id, namespace: ns })] };
+    }
+  }
+
+  /** Reads a live object by identity; undefined when it does not exist. */
+  private async read(id: string, hint: Obj | undefined, signal: AbortSignal): Promise<{ r: ApiResource; object?: Obj } | undefined> {
+    const { kind, namespace, name } = parseId(id);
+    const apiVersion = hint?.apiVersion;
+    const r = apiVersion ? await this.resourceFor({ apiVersion, kind: hint?.kind ?? kind }, signal) : await this.findKind(kind, signal);
+    if (!r) return undefined;
+    try {
+      const res = await this.client.call({ method: 'GET', path: objectPath(r, namespace === '_cluster' ? undefined : namespace, name), signal });
+      return { r, object: { apiVersion: r.groupVersion, kind: r.kind, ...res.body } };
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return { r };
+      throw e;
+    }
+  }
+
+  /** Resolves a lowercased kind (from an identity) to a served resource. */
+  private async findKind(kind: string, signal: AbortSignal): Promise<ApiResource | undefined> {
+    const all = await this.discovery.all(signal);
+    return all.find((r) => r.kind.toLowerCase() === kind);
+  }
+
+  private async delete(id: string, dryRun: boolean, signal: AbortSignal): Promise<ApplyAnswer> {
+    const live = await this.read(id, undefined, signal);
+    if (!live?.object) return { ok: true, diagnostics: [{ severity: 'info', code: 'kubernetes.already-gone', ci: id, message: `${id} is already gone` }] };
+    if (!isManagedByPlumb(live.object)) {
+      return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.prune-unowned', ci: id, message: `refusing to delete ${id}: it does not carry the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label`, hint: 'plumb prunes only what it created; delete it by hand if it must go' }] };
+    }
+    const { namespace, name } = parseId(id);
+    const q = new URLSearchParams({ propagationPolicy: 'Background' });
+    if (dryRun) q.set('dryRun', 'All');
+    await this.client.call({ method: 'DELETE', path: `${objectPath(live.r, namespace === '_cluster' ? undefined : namespace, name)}?${q}`, signal });
+    return { ok: true, diagnostics: [] };
+  }
+
+  async backup(req: BackupRequest, signal: AbortSignal): Promise<BackupAnswer> {
+    const diagnostics: Diagnostic[] = [];
+    const artifacts: BackupArtifact[] = [];
+    await mapConcurrent(req.ids, this.concurrency, async (id) => {
+      try {
+        const live = await this.read(id, undefined, signal);
+        const data = live?.object ? new TextEncoder().encode(JSON.stringify(forRestore(live.object))) : new Uint8Array();
+        artifacts.push({ id, exists: Boolean(live?.object), mediaType: 'application/json', data });
+      } catch (e) {
+        diagnostics.push(apiDiagnostic(e, { verb: 'get', id }));
+      }
+    });
+    artifacts.sort((a, b) => a.id.localeCompare(b.id));
+    return { artifacts, diagnostics };
+  }
+
+  async restore(req: RestoreRequest, signal: AbortSignal): Promise<RestoreAnswer> {
+    const diagnostics: Diagnostic[] = [];
+    const restored: string[] = [];
+    const decoded = req.artifacts.map((a) => ({ a, object: a.exists ? (JSON.parse(new TextDecoder().decode(a.data)) as Obj) : undefined }));
+    const rank = (d: (typeof decoded)[number]) => restoreRank(d.object?.kind ?? parseId(d.a.id).kind);
+    decoded.sort((x, y) => rank(x) - rank(y) || x.a.id.localeCompare(y.a.id));
+    for (const group of [0, 1, 2]) {
+      await mapConcurrent(decoded.filter((d) => rank(d) === group), this.concurrency, async ({ a, object }) => {
+        try {
+          if (object) await this.serverSideApply(object, { dryRun: req.dryRun, force: true }, signal);
+          else {
+            const live = await this.read(a.id, undefined, signal);
+            if (live?.object) {
+              const { namespace, name } = parseId(a.id);
+              const q = new URLSearchParams({ propagationPolicy: 'Background', ...(req.dryRun ? { dryRun: 'All' } : {}) });
+              await this.client.call({ method: 'DELETE', path: `${objectPath(live.r, namespace === '_cluster' ? undefined : namespace, name)}?${q}`, signal });
+            }
+          }
+          restored.push(a.id);
+        } catch (e) {
+          diagnostics.push(apiDiagnostic(e, { verb: object ? 'patch' : 'delete', id: a.id, namespace: object?.metadata?.namespace }));
+        }
+      });
+    }
+    return { restored: restored.sort(), ok: diagnostics.length === 0, diagnostics };
+  }
+
+  async health(req: HealthRequest, signal: AbortSignal): Promise<HealthAnswer> {
+    const deadline = Date.now() + req.timeoutMs;
+    const diagnostics: Diagnostic[] = [];
+    const results = await mapConcurrent(req.ids, this.concurrency, async (id) => {
+      let last = 'not checked';
+      while (!signal.aborted) {
+        try {
+          const live = await this.read(id, undefined, signal);
+          if (!live?.object) last = 'does not exist';
+          else {
+            const v = evaluateHealth(live.object);
+            last = v.message;
+            if (v.healthy || v.done) return { id, healthy: v.healthy, message: v.message };
+          }
+        } catch (e) {
+          last = apiDiagnostic(e, { verb: 'get', id }).message;
+        }
+        if (Date.now() + (this.settings.pollMs ?? 500) > deadline) break;
+        await sleep(this.settings.pollMs ?? 500, signal).catch(() => undefined);
+      }
+      return { id, healthy: false, message: `not healthy after ${Math.round(req.timeoutMs / 1000)} s: ${last}` };
+    });
+    return { results, diagnostics };
+  }
+
+  /**
+   * Watches the resource types of the selector (or of `kinds` given as
+   * apiVersion/Kind pairs in the target settings) and reports changes; the
+   * returned function stops every watch.
+   */
+  watch(req: { selector?: DiscoverRequest['selector']; resources?: { apiVersion: string; kind: string }[] }, onEvent: (e: WatchEvent) => void): () => void {
+    const controllers: AbortController[] = [];
+    let stopped = false;
+    const w = new Watch(this.kc);
+    const start = async () => {
+      for (const t of req.resources ?? []) {
+        const r = await this.resourceFor(t);
+        if (!r || stopped) continue;
+        const namespaces = this.settings.namespaces ?? req.selector?.namespaces ?? [undefined];
+        for (const ns of r.namespaced ? namespaces : [undefined]) {
+          const params: Record<string, string> = {};
+          if (this.settings.labelSelector) params.labelSelector = this.settings.labelSelector;
+          const ctl = await w.watch(collectionPath(r, ns), params, (phase, obj) => {
+            const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...obj });
+            const id = identityOf(o);
+            if (!id) return;
+            const type = phase === 'ADDED' ? 'added' : phase === 'DELETED' ? 'deleted' : 'modified';
+            onEvent({ type, id: id.id, object: o });
+          }, () => undefined);
+          if (stopped) ctl.abort();
+          else controllers.push(ctl);
+        }
+      }
+    };
+    void start().catch(() => undefined);
+    return () => {
+      stopped = true;
+      for (const c of controllers) c.abort();
+    };
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+/** One list call per namespace for namespaced resources, one cluster-wide call otherwise. */
+function listJobs(r: ApiResource, namespaces: readonly string[]): { r: ApiResource; ns: string | undefined }[] {
+  return r.namespaced ? namespaces.map((ns) => ({ r, ns })) : [{ r, ns: undefined }];
+}
+
+function parseId(id: string): { kind: string; namespace: string; name: string } {
+  const colon = id.indexOf(':');
+  const slash = id.indexOf('/', colon);
+  return { kind: id.slice(0, colon), namespace: id.slice(colon + 1, slash), name: id.slice(slash + 1) };
+}
+
+export function createKubernetesProvider(settings: KubernetesSettings): KubernetesProvider {
+  return new KubernetesProvider(loadKubeConfig(settings), settings);
+}

@@ -1,0 +1,47 @@
+/**
+ * When and how long to wait before retrying a Kubernetes API call: 429 and 5xx
+ * answers and lost connections are transient; everything else is final.
+ * `Retry-After` (seconds) is honoured, capped so a hostile value cannot stall
+ * plumb; otherwise exponential backoff with full jitter.
+ */
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 200, maxMs: 10_000 };
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
+
+export function isTransientStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status !== 501);
+}
+
+export function isTransientError(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return typeof code === 'string' && TRANSIENT_CODES.has(code);
+}
+
+/** Milliseconds to wait before attempt `attempt` (1-based count of failures so far). */
+export function retryDelay(policy: RetryPolicy, attempt: number, retryAfter: string | undefined, random = Math.random): number {
+  const seconds = retryAfter === undefined ? NaN : Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, policy.maxMs * 3);
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
