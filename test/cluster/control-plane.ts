@@ -38,7 +38,12 @@ export function binaryCache(): string {
 
 export function binariesPresent(): boolean {
   const cache = binaryCache();
-  return existsSync(join(cache, 'kube-apiserver')) && existsSync(join(cache, 'etcd'));
+  return ['kube-apiserver', 'etcd', 'kubectl'].every((b) => existsSync(join(cache, b)));
+}
+
+/** kubectl of the same release as the API server (built by build.sh). */
+export function kubectlPath(): string {
+  return join(binaryCache(), 'kubectl');
 }
 
 export async function freePort(): Promise<number> {
