@@ -8,9 +8,11 @@ export interface RetryPolicy {
   readonly attempts: number;
   readonly baseMs: number;
   readonly maxMs: number;
+  /** Longest Retry-After plumb will wait (default 30 s). */
+  readonly maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 200, maxMs: 10_000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 200, maxMs: 10_000, maxRetryAfterMs: 30_000 };
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
 
@@ -26,7 +28,7 @@ export function isTransientError(e: unknown): boolean {
 /** Milliseconds to wait before attempt `attempt` (1-based count of failures so far). */
 export function retryDelay(policy: RetryPolicy, attempt: number, retryAfter: string | undefined, random = Math.random): number {
   const seconds = retryAfter === undefined ? NaN : Number(retryAfter);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, policy.maxMs * 3);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, policy.maxRetryAfterMs ?? 30_000);
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KubeApiError, KubeClient } from '../../../../engine/providers/kubernetes/kube-client.js';
+import { retryDelay } from '../../../../engine/providers/kubernetes/retry.js';
+import { freePort } from '../../../cluster/control-plane.js';
+
+function kubeConfigFor(server: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server, skipTLSVerify: true }],
+    users: [{ name: 'u', token: 'secret-token' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return kc;
+}
+
+/** A tiny API server on 127.0.0.1 that plays back a script of answers. */
+async function scripted(answers: { status: number; headers?: Record<string, string>; body?: unknown }[]) {
+  const seen: { at: number; auth?: string }[] = [];
+  const server: Server = createServer((req, res) => {
+    seen.push({ at: Date.now(), auth: req.headers.authorization });
+    const a = answers[Math.min(seen.length - 1, answers.length - 1)];
+    res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
+    res.end(JSON.stringify(a.body ?? {}));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const fast = { attempts: 4, baseMs: 5, maxMs: 20 };
+let servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers) s.close();
+  servers = [];
+});
+
+describe('retries against the Kubernetes API', () => {
+  it('honours Retry-After on a 429 before trying again', async () => {
+    const s = await scripted([{ status: 429, headers: { 'retry-after': '1' }, body: { reason: 'TooManyRequests' } }, { status: 200, body: { kind: 'NamespaceList', items: [] } }]);
+    servers.push(s.server);
+    const client = new KubeClient(kubeConfigFor(s.url), fast);
+    const res = await client.call({ method: 'GET', path: '/api/v1/namespaces' });
+    expect(res.body.kind).toBe('NamespaceList');
+    expect(s.seen.length).toBe(2);
+    expect(s.seen[1].at - s.seen[0].at).toBeGreaterThanOrEqual(950);
+    expect(client.stats).toEqual({ requests: 2, retries: 1 });
+    client.close();
+  });
+
+  it('retries 5xx with backoff and gives up with the last answer after the attempts', async () => {
+    const s = await scripted([{ status: 503, body: { reason: 'ServiceUnavailable', message: 'etcd is down' } }]);
+    servers.push(s.server);
+    const client = new KubeClient(kubeConfigFor(s.url), fast);
+    const err = await client.call({ method: 'GET', path: '/api/v1/namespaces' }).catch((e) => e);
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect([err.status, err.reason, err.message, s.seen.length]).toEqual([503, 'ServiceUnavailable', 'etcd is down', 4]);
+    client.close();
+  });
+
+  it('does not retry a final answer such as 403', async () => {
+    const s = await scripted([{ status: 403, body: { reason: 'Forbidden', message: 'no' } }]);
+    servers.push(s.server);
+    const client = new KubeClient(kubeConfigFor(s.url), fast);
+    await expect(client.call({ method: 'GET', path: '/api/v1/pods' })).rejects.toMatchObject({ status: 403 });
+    expect(s.seen.length).toBe(1);
+    client.close();
+  });
+
+  it('retries a refused connection, then reports it', async () => {
+    const port = await freePort();
+    const client = new KubeClient(kubeConfigFor(`http://127.0.0.1:${port}`), fast);
+    await expect(client.call({ method: 'GET', path: '/api' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(client.stats).toEqual({ requests: 4, retries: 3 });
+    client.close();
+  });
+
+  it('caps a hostile Retry-After and falls back to jittered exponential backoff without one', () => {
+    const policy = { attempts: 6, baseMs: 200, maxMs: 10_000 };
+    expect(retryDelay(policy, 1, '2')).toBe(2000);
+    expect(retryDelay(policy, 1, '86400')).toBe(30_000);
+    expect([retryDelay(policy, 1, undefined, () => 0), retryDelay(policy, 3, undefined, () => 1)]).toEqual([100, 800]);
+  });
+});
