@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { builtinSchemasDir } from '../load/package-dir.js';
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+export type PolicyKind = 'Policy' | 'PolicyException';
+
+const FILES: Record<PolicyKind, string> = {
+  Policy: 'policy.schema.json',
+  PolicyException: 'policy-exception.schema.json',
+};
+
+let validators: Record<PolicyKind, ValidateFunction> | undefined;
+
+/**
+ * Validates a Policy or PolicyException document against schemas/policy*.schema.json.
+ * The two schemas are compiled once per process, on first use.
+ */
+export function validatePolicyDocument(kind: PolicyKind, document: unknown): readonly ErrorObject[] {
+  validators ??= compileValidators();
+  const validate = validators[kind];
+  return validate(document) ? [] : (validate.errors ?? []);
+}
+
+function compileValidators(): Record<PolicyKind, ValidateFunction> {
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+  addFormats(ajv);
+  const load = (file: string) => JSON.parse(readFileSync(join(builtinSchemasDir(), file), 'utf8')) as Record<string, unknown>;
+  return { Policy: ajv.compile(load(FILES.Policy)), PolicyException: ajv.compile(load(FILES.PolicyException)) };
+}
+
+/** The JSON Pointer an ajv error is about: the offending member for additional/required properties. */
+export function errorPointer(error: ErrorObject): string {
+  const params = error.params as { additionalProperty?: string; missingProperty?: string };
+  if (error.keyword === 'additionalProperties' && params.additionalProperty) {
+    return `${error.instancePath}/${escapePointer(params.additionalProperty)}`;
+  }
+  return error.instancePath;
+}
+
+/** An ajv error as a lowercase sentence: `/spec/action must be equal to one of the allowed values (deny, warn, audit)`. */
+export function errorMessage(error: ErrorObject): string {
+  const where = error.instancePath || '(document)';
+  const params = error.params as { allowedValues?: unknown[]; additionalProperty?: string; allowedValue?: unknown };
+  let message = `${where} ${error.message ?? 'is invalid'}`;
+  if (params.allowedValues) message += ` (${params.allowedValues.join(', ')})`;
+  if (params.allowedValue !== undefined) message += ` (${String(params.allowedValue)})`;
+  if (params.additionalProperty) message += ` ('${params.additionalProperty}')`;
+  return message;
+}
+
+function escapePointer(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -1,0 +1,93 @@
+import type { CI, Origin } from '../model/ci.js';
+import type { ChangeAction, ImpactSummary, PlannedChange, Plan, PolicyResult } from '../plan/types.js';
+import type { CelProgram } from './cel.js';
+
+export type PolicyAction = PolicyResult['action'];
+export type PolicySeverity = PolicyResult['severity'];
+export type PolicyScope = 'inventory' | 'change' | 'plan';
+
+/** The variables every policy expression may read (DESIGN.md, "Policies"). */
+export const POLICY_VARIABLES = ['object', 'oldObject', 'change', 'impact', 'relations', 'dependents', 'plan', 'now'] as const;
+export type PolicyVariable = (typeof POLICY_VARIABLES)[number];
+
+/** One CEL expression of a policy, compiled once, with where it is written. */
+export interface CompiledExpression {
+  readonly source: string;
+  readonly program: CelProgram;
+  /** JSON Pointer of the expression in the policy document, e.g. `/spec/validations/0/expression`. */
+  readonly pointer: string;
+}
+
+export interface CompiledValidation {
+  readonly expression: CompiledExpression;
+  readonly message?: string;
+  readonly messageExpression?: CompiledExpression;
+}
+
+/** A Policy document, validated and with every expression compiled. */
+export interface CompiledPolicy {
+  readonly name: string;
+  readonly action: PolicyAction;
+  readonly severity: PolicySeverity;
+  readonly scope: PolicyScope;
+  readonly description?: string;
+  readonly match: {
+    /** Lowercased kinds; absent = every kind. */
+    readonly kinds?: ReadonlySet<string>;
+    readonly namespaces?: ReadonlySet<string>;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly condition?: CompiledExpression;
+  };
+  readonly validations: readonly CompiledValidation[];
+  /** Some expression reads `impact`: only then is a simulation run per CI. */
+  readonly usesImpact: boolean;
+  readonly origin: Origin;
+}
+
+/** A PolicyException document, validated. */
+export interface PolicyException {
+  readonly name: string;
+  readonly namespace: string;
+  readonly policies: readonly string[];
+  /**
+   * Canonical CI identities (`kind:name` was resolved in the exception's
+   * namespace). Absent: the exception covers every CI of its policies, and
+   * plan-scope results too.
+   */
+  readonly targets?: ReadonlySet<string>;
+  readonly reason: string;
+  /** As written (`2027-03-31` or an RFC 3339 date-time). */
+  readonly expires?: string;
+  /** The first instant at which the exception no longer applies (a date expires at the end of that day, UTC). */
+  readonly expiresAt?: Date;
+  /** Where `spec.expires` is written, for the expiry warning. */
+  readonly expiresPosition?: { readonly line: number; readonly column: number };
+  readonly origin: Origin;
+}
+
+/**
+ * One changed CI, as the planner (or review) knows it, for `change`-scope
+ * policies. Everything but `id` and `action` has a sensible default.
+ */
+export interface ChangeContext {
+  readonly id: string;
+  readonly action: ChangeAction;
+  /** Changed JSON Pointers (`change.paths`). */
+  readonly paths?: readonly string[];
+  /** The CI as desired; for a delete, the CI as it was. Default: the graph node. */
+  readonly ci?: CI;
+  /** The base or observed document (`oldObject`); default null. */
+  readonly oldObject?: Readonly<Record<string, unknown>> | null;
+  /** This change's impact, when the planner computed it already; otherwise simulated on demand. */
+  readonly impact?: ImpactSummary;
+}
+
+/** What plan-scope policies see as `plan` (the plan is not built until its policy results are known). */
+export interface PlanView {
+  readonly summary: Plan['summary'];
+  readonly changes: readonly PlannedChange[];
+  readonly impact?: ImpactSummary;
+}
+
+/** Runs an impact simulation (engine/impact/simulate.ts `simulateImpact` bound to a graph). */
+export type Simulate = (request: { sources: readonly string[]; event: ImpactSummary['event'] }) => ImpactSummary;
