@@ -1,0 +1,77 @@
+import type { PatchOp } from '../plan/types.js';
+import { type Pattern } from '../redact/pointer.js';
+import { cachedPattern } from '../redact/pointer-trie.js';
+import { redactPatterns } from '../redact/redact-object.js';
+import { compareDeclared } from './compare-declared.js';
+import { declaredView, omitPatterns, redactPair } from './declared-view.js';
+import { normalizeDesiredSecret } from './normalize-secret.js';
+import { unifiedYamlDiff } from './text-diff.js';
+
+export interface DiffOptions {
+  /** Pointer patterns not compared (see ignorePointersFor). */
+  readonly ignorePointers?: readonly string[];
+  /** Pointer patterns whose values never appear (see secretPointersOf). */
+  readonly secretPointers?: readonly string[];
+  /** Identity, for the diff headers. */
+  readonly id?: string;
+  /** Render the text diff (default true); off for pure drift checks. */
+  readonly text?: boolean;
+}
+
+export interface ObjectDiff {
+  readonly changed: boolean;
+  /** RFC 6902, observed → desired; secret values replaced by `(sensitive)`. */
+  readonly patch: PatchOp[];
+  /** Logical pointers of changed fields (name-keyed entries by name). */
+  readonly paths: string[];
+  /** Unified YAML diff, redacted; `''` when unchanged. */
+  readonly text: string;
+}
+
+type Doc = Readonly<Record<string, unknown>>;
+
+/**
+ * Diffs one desired document against its observed counterpart — only the
+ * fields desired declares, minus ignored pointers, secrets redacted. Either
+ * side may be absent: no observed is a create (`add ""`), no desired a delete
+ * (`remove ""`). The text diff is rendered only for changed objects.
+ *
+ * @example
+ *   diffObject(desired.object, observed.object, { id, ignorePointers: ignorePointersFor(ci, config.ignoreDifferences),
+ *     secretPointers: secretPointersOf(ci.object, schema) })
+ */
+export function diffObject(desired: Doc | undefined, observed: Doc | undefined, options: DiffOptions = {}): ObjectDiff {
+  const ignore = (options.ignorePointers ?? []).map(cachedPattern);
+  const secrets = (options.secretPointers ?? []).map(cachedPattern);
+  const id = options.id ?? 'object';
+  const withText = options.text !== false;
+  if (desired === undefined && observed === undefined) return { changed: false, patch: [], paths: [], text: '' };
+  if (observed === undefined) {
+    const shown = omitPatterns(desired, ignore);
+    return {
+      changed: true,
+      patch: [{ op: 'add', path: '', value: redactPatterns(shown, secrets) }],
+      paths: [''],
+      text: withText ? unifiedYamlDiff(id, undefined, redactPatterns(shown, secrets)) : '',
+    };
+  }
+  if (desired === undefined) {
+    return {
+      changed: true,
+      patch: [{ op: 'remove', path: '' }],
+      paths: [''],
+      text: withText ? unifiedYamlDiff(id, redactPatterns(omitPatterns(observed, ignore), secrets), undefined) : '',
+    };
+  }
+  const wanted = normalizeDesiredSecret(desired, observed);
+  const { patch, paths } = compareDeclared(wanted, observed, { ignore: options.ignorePointers ?? [], secrets: options.secretPointers ?? [], secretPatterns: secrets });
+  if (patch.length === 0) return { changed: false, patch, paths, text: '' };
+  return { changed: true, patch, paths, text: withText ? textOf(id, wanted, observed, ignore, secrets) : '' };
+}
+
+function textOf(id: string, desired: Doc, observed: Doc, ignore: Pattern[], secrets: Pattern[]): string {
+  const o = omitPatterns(declaredView(desired, observed), ignore);
+  const d = omitPatterns(desired, ignore);
+  const [dr, or] = redactPair(d, o, secrets);
+  return unifiedYamlDiff(id, or, dr);
+}

@@ -1,0 +1,26 @@
+import type { IgnoreDifference } from '../config/types.js';
+import type { CI } from '../model/ci.js';
+
+/**
+ * Fields of a plumb CI that describe the CMDB, not the actual object: they are
+ * never drift (a provider does not store relations or the owner group).
+ */
+export const PLUMB_ONLY_POINTERS: readonly string[] = ['/relations', '/source', '/metadata/owner', '/metadata/annotations/plumb.io~1relations'];
+
+/**
+ * The JSON Pointers not compared for one CI: PLUMB_ONLY_POINTERS plus every
+ * `ignoreDifferences` entry whose kind (case-insensitive), namespace, name and
+ * labels all match. In a name-keyed list, an entry is addressed by its name
+ * (`/spec/template/spec/containers/istio-proxy`); `*` matches any key.
+ */
+export function ignorePointersFor(ci: Pick<CI, 'kind' | 'namespace' | 'name' | 'labels'>, rules: readonly IgnoreDifference[]): string[] {
+  const out = [...PLUMB_ONLY_POINTERS];
+  for (const r of rules) {
+    if (r.kind !== undefined && r.kind.toLowerCase() !== ci.kind.toLowerCase()) continue;
+    if (r.namespace !== undefined && r.namespace !== ci.namespace) continue;
+    if (r.name !== undefined && r.name !== ci.name) continue;
+    if (r.labels && !Object.entries(r.labels).every(([k, v]) => ci.labels[k] === v)) continue;
+    out.push(...r.pointers);
+  }
+  return out;
+}

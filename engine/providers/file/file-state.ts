@@ -1,0 +1,97 @@
+import { constants } from 'node:fs';
+import { mkdir, open, rmdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
+import { formatMode, type FileSpec } from './file-spec.js';
+import { inspectPath, type Located } from './safe-path.js';
+
+/** What a path holds now: the restorable record of a backup, and the source of an observed File. */
+export interface FileState {
+  readonly exists: boolean;
+  readonly type?: 'file' | 'directory';
+  readonly mode?: string;
+  /** Base64 of the bytes (files). */
+  readonly content?: string;
+}
+
+export class RefusedPath extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type Ok = Extract<Located, { ok: true }>;
+
+/**
+ * Reads a path without following links: the components are checked with
+ * lstat, the file is opened with O_NOFOLLOW, and the opened inode must be the
+ * one lstat saw (a swap between check and open is refused, not followed).
+ */
+export async function readFileState(at: Ok, maxBytes: number): Promise<FileState> {
+  const look = await inspectPath(at);
+  if (!look.ok) throw new RefusedPath('file.outside-root', look.reason);
+  if (!look.stats) return { exists: false };
+  const st = look.stats;
+  if (st.isDirectory()) return { exists: true, type: 'directory', mode: formatMode(st.mode) };
+  if (!st.isFile()) throw new RefusedPath('file.not-regular', 'is neither a regular file nor a directory');
+  if (st.size > maxBytes) throw new RefusedPath('file.too-large', `is larger than ${maxBytes} bytes`);
+  const fh = await open(at.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const now = await fh.stat();
+    if (now.ino !== st.ino || now.dev !== st.dev) throw new RefusedPath('file.outside-root', 'changed while it was being read');
+    const bytes = await fh.readFile();
+    return { exists: true, type: 'file', mode: formatMode(now.mode), content: bytes.toString('base64') };
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Makes the path hold `state`: missing parent directories are created (0755)
+ * one checked component at a time; files are written atomically; a directory
+ * is removed only when empty. A file never replaces a directory or the reverse.
+ */
+export async function writeFileState(at: Ok, state: FileState): Promise<void> {
+  const look = await inspectPath(at);
+  if (!look.ok) throw new RefusedPath('file.outside-root', look.reason);
+  const current = look.stats;
+  const currentType = current ? (current.isDirectory() ? 'directory' : current.isFile() ? 'file' : 'other') : undefined;
+  if (!state.exists) {
+    if (!current) return;
+    if (currentType === 'directory') {
+      await rmdir(at.path).catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'ENOTEMPTY' ? new RefusedPath('file.directory-not-empty', 'is a directory that is not empty; plumb removes only empty directories') : e;
+      });
+    } else await unlink(at.path);
+    return;
+  }
+  if (currentType && currentType !== state.type) throw new RefusedPath('file.type-conflict', `is a ${currentType}, not a ${state.type}; remove it by hand first`);
+  let dir = at.root.real;
+  for (let i = 0; i < at.parts.length - 1; i++) {
+    dir = join(dir, at.parts[i]);
+    if (i >= look.existing) await mkdir(dir, { mode: 0o755 });
+  }
+  const mode = state.mode !== undefined ? parseInt(state.mode, 8) : current ? current.mode & 0o7777 : state.type === 'directory' ? 0o755 : 0o644;
+  if (state.type === 'directory') {
+    if (!current) await mkdir(at.path, { mode });
+    const fh = await open(at.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_DIRECTORY);
+    await fh.chmod(mode).finally(() => fh.close());
+    return;
+  }
+  if (state.content === undefined && current) {
+    const fh = await open(at.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    await fh.chmod(mode).finally(() => fh.close());
+    return;
+  }
+  await writeFileAtomic(at.path, Buffer.from(state.content ?? '', 'base64'), mode);
+}
+
+/** The state a desired File asks for (content as base64, like FileState). */
+export function desiredState(spec: FileSpec): FileState {
+  return {
+    exists: true,
+    type: spec.type,
+    mode: spec.mode === undefined ? undefined : formatMode(spec.mode),
+    content: spec.type === 'file' && spec.content !== undefined ? Buffer.from(spec.content, 'utf8').toString('base64') : undefined,
+  };
+}

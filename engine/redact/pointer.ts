@@ -1,0 +1,48 @@
+/**
+ * JSON Pointers (RFC 6901) as segment arrays, and pointer *patterns*: pointers
+ * whose segments may be `*` (any key or index). Secret fields and
+ * ignoreDifferences are both written as patterns; a pattern covers the value it
+ * names and everything below it.
+ */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) throw new Error(`not a json pointer: ${pointer}`);
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function escapeSegment(segment: string): string {
+  return segment.indexOf('~') < 0 && segment.indexOf('/') < 0 ? segment : segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function formatPointer(segments: readonly string[]): string {
+  let out = '';
+  for (const s of segments) out += '/' + escapeSegment(s);
+  return out;
+}
+
+export type Pattern = readonly string[];
+
+/** True when some pattern equals `path` or is an ancestor of it. */
+export function coveredBy(patterns: readonly Pattern[], path: readonly string[]): boolean {
+  outer: for (const p of patterns) {
+    if (p.length > path.length) continue;
+    for (let i = 0; i < p.length; i++) if (p[i] !== '*' && p[i] !== path[i]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The patterns that reach below `path`, rebased onto the value found there.
+ * Used to redact a value that is about to be written at `path` (a patch op's
+ * value, a list entry).
+ */
+export function patternsBelow(patterns: readonly Pattern[], path: readonly string[]): Pattern[] {
+  const out: Pattern[] = [];
+  outer: for (const p of patterns) {
+    if (p.length <= path.length) continue;
+    for (let i = 0; i < path.length; i++) if (p[i] !== '*' && p[i] !== path[i]) continue outer;
+    out.push(p.slice(path.length));
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExecProvider, type ExecProviderOptions } from '../../../../engine/providers/exec/exec-provider.js';
+import { change, makeCI, signal } from '../make-ci.js';
+
+const plugins = resolve(import.meta.dirname, '../../../fixtures/plugins');
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'plumb-exec-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const plugin = (script: string, extra: Partial<ExecProviderOptions> = {}) =>
+  createExecProvider({ name: 'inv', command: process.execPath, args: [join(plugins, script)], cwd: dir, timeoutMs: 30_000, killGraceMs: 200, ...extra });
+
+const codes = (a: { diagnostics: readonly { code: string }[] }) => a.diagnostics.map((d) => d.code);
+
+describe('exec provider: a well-behaved plugin', () => {
+  it('discovers, applies, backs up and restores through the protocol', async () => {
+    const stateFile = join(dir, 'state.json');
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' }, data: { a: '1' } };
+    await writeFile(stateFile, JSON.stringify({ 'configmap:shop/c': cm }));
+    // Run through the shebang, as plumb.yaml would name it: no shell, no node in front.
+    const p = createExecProvider({ name: 'inv', command: join(plugins, 'state-file.mjs'), cwd: dir, env: { PLUGIN_STATE: stateFile } });
+    expect(await p.discover({ desired: [] }, signal())).toEqual({ observed: [{ id: 'configmap:shop/c', object: cm, managedByPlumb: false }], diagnostics: [] });
+
+    const { artifacts } = await p.backup!({ ids: ['configmap:shop/c'] }, signal());
+    const desired = { ...cm, data: { a: '2' } };
+    const applied = await p.apply!({ change: change('configmap:shop/c', 'update'), desired, dryRun: false }, signal());
+    expect(applied).toEqual({
+      ok: true,
+      observed: { id: 'configmap:shop/c', object: desired, managedByPlumb: false },
+      diagnostics: [{ severity: 'info', code: 'plugin.applied', message: 'exec:inv: applied configmap:shop/c' }],
+    });
+    expect(await p.restore!({ artifacts, dryRun: false }, signal())).toEqual({ ok: true, restored: ['configmap:shop/c'], diagnostics: [] });
+    expect(JSON.parse(await readFile(stateFile, 'utf8'))).toEqual({ 'configmap:shop/c': cm });
+  });
+});
+
+describe('exec provider: a misbehaving plugin is a diagnostic, never a crash or a hang', () => {
+  it('kills a plugin that hangs (exec.timeout) and keeps its stderr', async () => {
+    const answer = await plugin('hang.mjs', { timeoutMs: 3_000 }).discover({ desired: [] }, signal());
+    expect(answer.observed).toEqual([]);
+    expect(codes(answer)).toEqual(['exec.timeout']);
+    expect(answer.diagnostics[0].message).toContain('exec:inv');
+    expect(answer.diagnostics[0].message).toContain('thinking very hard');
+  });
+
+  it('kills the whole process group with SIGKILL when SIGTERM is ignored', async () => {
+    const pidfile = join(dir, 'grandchild.pid');
+    const answer = await plugin('hang-stubborn.mjs', { timeoutMs: 3_000, env: { PLUGIN_PIDFILE: pidfile } }).discover({ desired: [] }, signal());
+    expect(codes(answer)).toEqual(['exec.timeout']);
+    const grandchild = Number(await readFile(pidfile, 'utf8'));
+    await expect.poll(() => isAlive(grandchild), { timeout: 10_000 }).toBe(false);
+  });
+
+  it('reports a plugin killed by a signal (exec.crashed)', async () => {
+    const answer = await plugin('crash.mjs').discover({ desired: [] }, signal());
+    expect(codes(answer)).toEqual(['exec.crashed']);
+    expect(answer.diagnostics[0].message).toMatch(/killed by SIGKILL.*about to crash/);
+  });
+
+  it('reports output that is not JSON (exec.bad-output)', async () => {
+    expect(codes(await plugin('garbage.mjs').discover({ desired: [] }, signal()))).toEqual(['exec.bad-output']);
+  });
+
+  it('reports JSON of the wrong shape (exec.bad-output)', async () => {
+    expect(codes(await plugin('wrong-shape.mjs').discover({ desired: [] }, signal()))).toEqual(['exec.bad-output']);
+  });
+
+  it('reports a non-zero exit (exec.exit-code) with stderr, scrubbed of the secret values it echoed', async () => {
+    const secret = makeCI({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: Buffer.from('hunter2-pass').toString('base64') } });
+    const answer = await plugin('exit-code.mjs').apply!({ change: change(secret.id, 'update'), desired: secret.object, dryRun: false }, signal());
+    expect([answer.ok, codes(answer)]).toEqual([false, ['exec.exit-code']]);
+    expect(answer.diagnostics[0].message).toContain('exited with code 3');
+    expect(answer.diagnostics[0].message).toContain('cannot reach the inventory api');
+    expect(JSON.stringify(answer)).not.toContain('hunter2');
+    expect(JSON.stringify(answer)).not.toContain(Buffer.from('hunter2-pass').toString('base64'));
+  });
+
+  it('reports a command that does not exist (exec.spawn-failed)', async () => {
+    const p = createExecProvider({ name: 'inv', command: './no-such-plugin', cwd: dir });
+    expect(codes(await p.discover({ desired: [] }, signal()))).toEqual(['exec.spawn-failed']);
+  });
+
+  it('never runs the command through a shell', async () => {
+    const marker = join(dir, 'pwned');
+    const p = createExecProvider({ name: 'inv', command: `touch ${marker}; echo`, cwd: dir });
+    expect(codes(await p.discover({ desired: [] }, signal()))).toEqual(['exec.spawn-failed']);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('kills the plugin and rejects when aborted', async () => {
+    const controller = new AbortController();
+    const pending = plugin('hang.mjs', { timeoutMs: 60_000 }).discover({ desired: [] }, controller.signal);
+    setTimeout(() => controller.abort(new Error('operator interrupted')), 100);
+    await expect(pending).rejects.toThrow('operator interrupted');
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
