@@ -6,6 +6,8 @@ import type { Provider } from './contract.js';
 import { parseDuration } from './exec/duration.js';
 import { createExecProvider } from './exec/exec-provider.js';
 import { createFileProvider } from './file/file-provider.js';
+import { endpointProviderFromTarget } from './endpoint/from-target.js';
+import { createHostProvider } from './host/host-provider.js';
 import { createKubernetesProvider } from './kubernetes/kubernetes-provider.js';
 import { createSnapshotProvider } from './snapshot/snapshot-provider.js';
 
@@ -24,8 +26,7 @@ type Factory = (targetName: string, target: TargetConfig, ctx: ProviderContext) 
 
 /**
  * One factory per provider kind, reading that provider's settings from the
- * target (plumb.yaml `targets.NAME`). kubernetes, endpoint and host join in
- * their own issues.
+ * target (plumb.yaml `targets.NAME`).
  *
  * ```yaml
  * targets:
@@ -82,6 +83,8 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
       concurrency: concurrency as number | undefined,
     });
   },
+  endpoint: (name, target, { root }) => endpointProviderFromTarget(name, target, root),
+  host: () => createHostProvider(),
 };
 
 export const KNOWN_PROVIDERS: readonly string[] = Object.keys(FACTORIES);

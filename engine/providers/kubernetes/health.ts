@@ -62,6 +62,13 @@ export function evaluateHealth(o: Obj): HealthVerdict {
       if (condition(o, 'Complete')?.status === 'True') return ok('completed');
       return pending(`${s.succeeded ?? 0} pods succeeded`);
     }
+    case 'CustomResourceDefinition': {
+      const established = condition(o, 'Established');
+      if (established?.status === 'True') return ok('established');
+      const names = condition(o, 'NamesAccepted');
+      if (names?.status === 'False') return { healthy: false, done: true, message: `names not accepted: ${names.message ?? names.reason ?? ''}`.trim() };
+      return pending('waiting for the CRD to be established');
+    }
     default: {
       if (!observedCurrent(o, false)) return pending('waiting for the controller to observe the new generation');
       const ready = condition(o, 'Ready') ?? condition(o, 'Available');

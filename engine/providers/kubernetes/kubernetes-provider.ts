@@ -150,15 +150,23 @@ export class KubernetesProvider implements Provider {
     return { items };
   }
 
+  /**
+   * The served resource of an object. A CRD applied a moment ago takes a little
+   * while to be served: ask discovery again a few times before giving up.
+   */
   private async resourceFor(o: Obj, signal?: AbortSignal): Promise<ApiResource | undefined> {
-    let r = await this.discovery.resolve(String(o.apiVersion), String(o.kind), signal);
-    if (!r) {
-      // a CRD applied a moment ago: its group-version may have appeared since the last look
-      this.discovery.forget(String(o.apiVersion));
-      r = await this.discovery.resolve(String(o.apiVersion), String(o.kind), signal);
+    const apiVersion = String(o.apiVersion);
+    let r = await this.discovery.resolve(apiVersion, String(o.kind), signal);
+    for (let i = 0; !r && i < 3 && this.recentCrdGroups.has(apiVersion.split('/')[0]); i++) {
+      await sleep(300, signal);
+      this.discovery.forget(apiVersion);
+      r = await this.discovery.resolve(apiVersion, String(o.kind), signal);
     }
     return r;
   }
+
+  /** API groups of CRDs this provider applied, whose kinds may not be served yet. */
+  private readonly recentCrdGroups = new Set<string>();
 
   /** Server-side apply of `object` (dry run or for real); returns the object as the server would store it. */
   private async serverSideApply(object: Obj, opts: { dryRun: boolean; force: boolean }, signal: AbortSignal): Promise<Obj> {
@@ -176,6 +184,7 @@ export class KubernetesProvider implements Provider {
       });
     if (object.kind === 'CustomResourceDefinition' && !opts.dryRun) {
       const spec = object.spec ?? {};
+      this.recentCrdGroups.add(String(spec.group));
       for (const v of spec.versions ?? []) this.discovery.forget(`${spec.group}/${v.name}`);
     }
     return res.body;

@@ -15,7 +15,7 @@ describe('createProvider', () => {
   });
 
   it('refuses an unknown provider with the known list, and bad settings', () => {
-    expect(() => createProvider('x', { provider: 'ftp' }, ctx)).toThrow(expect.objectContaining({ code: 'provider.unknown', hint: 'known providers: snapshot, file, exec' }));
+    expect(() => createProvider('x', { provider: 'ftp' }, ctx)).toThrow(expect.objectContaining({ code: 'provider.unknown', hint: 'known providers: snapshot, file, exec, kubernetes, endpoint, host' }));
     expect(() => createProvider('x', { provider: 'file' }, ctx)).toThrow(expect.objectContaining({ code: 'provider.bad-setting' }));
     expect(() => createProvider('x', { provider: 'exec', command: 'p', timeout: 'soon' }, ctx)).toThrow(expect.objectContaining({ code: 'config.bad-duration' }));
   });
