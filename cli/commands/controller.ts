@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { PlumbError } from '../../engine/model/errors.js';
+import { createControllerLogger } from '../../engine/reconcile/logger.js';
+import { startController } from '../../engine/reconcile/start-controller.js';
+import { createGitUrlSource } from '../../engine/sources/git-url-source.js';
+import { createLocalPathSource } from '../../engine/sources/local-path-source.js';
+import type { Source } from '../../engine/sources/types.js';
+import { EXIT } from '../exit-codes.js';
+import { addGlobalOptions } from '../program.js';
+import { runCommand, type GlobalOptions } from '../run-command.js';
+import { parseDuration } from './apply.js';
+
+interface ControllerCliOptions extends GlobalOptions {
+  gitUrl?: string;
+  branch?: string;
+  tag?: string;
+  gitAuth: 'token' | 'basic';
+  gitCredentialsFile?: string;
+  gitCredentialsEnv?: string;
+  webhookSecretFile?: string;
+  webhookSecretEnv: string;
+  cacheDir?: string;
+  interval: string;
+  namespace?: string;
+  listen: string;
+  leaseName: string;
+  leaseDuration: string;
+  leaderElect: boolean;
+  identity?: string;
+  inCluster?: boolean;
+  healthTimeout: string;
+  retryBase: string;
+  forceConflicts: boolean;
+}
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/**
+ * `plumb controller`: the reconciliation loop (DESIGN.md, "Reconciliation
+ * loop"). Runs until SIGTERM/SIGINT, then finishes the reconcile in flight,
+ * releases the lease and exits 0. Credentials are read from files or
+ * environment variables only — never flags, which `ps` shows.
+ */
+export function register(program: Command): void {
+  const cmd = new Command('controller')
+    .description('run the reconciliation loop: follow a Git source, plan, apply when the sync policy allows, report')
+    .option('--git-url <url>', 'follow a remote Git repository over http(s) instead of --repo')
+    .option('--branch <name>', 'branch of --git-url (default main)')
+    .option('--tag <name>', 'tag of --git-url, instead of a branch')
+    .addOption(new Option('--git-auth <type>', 'how the credentials are sent').choices(['token', 'basic']).default('token'))
+    .option('--git-credentials-file <file>', 'a file holding the token, or USER:PASSWORD for --git-auth basic')
+    .option('--git-credentials-env <var>', 'an environment variable holding them')
+    .option('--webhook-secret-file <file>', 'shared secret of POST /hooks/git (X-Hub-Signature-256)')
+    .option('--webhook-secret-env <var>', 'environment variable holding the webhook secret', 'PLUMB_WEBHOOK_SECRET')
+    .option('--cache-dir <dir>', 'where fetched Git objects go (default $PLUMB_CACHE_DIR, else a temp dir)')
+    .option('--interval <duration>', 'reconcile and poll interval', '60s')
+    .option('--namespace <ns>', "the controller's namespace: Lease, Events, status ConfigMap (default: the pod's, else plumb-system)")
+    .option('--listen <host:port>', 'address of /healthz, /readyz, /metrics and /hooks/git', '127.0.0.1:8080')
+    .option('--lease-name <name>', 'the leader election Lease', 'plumb-controller')
+    .option('--lease-duration <duration>', 'leader lease duration', '15s')
+    .option('--no-leader-elect', 'run without leader election (one replica only)')
+    .option('--identity <id>', 'this replica in the Lease (default $POD_NAME, else host-pid)')
+    .option('--in-cluster', "use the pod's ServiceAccount instead of a kubeconfig")
+    .option('--no-force-conflicts', 'do not take over fields another field manager (kubectl edit…) owns; drift of them is then reported, not healed')
+    .option('--health-timeout <duration>', 'per wave health-check timeout of applies', '60s')
+    .addOption(new Option('--retry-base <duration>', 'first backoff delay of transient failures (tests)').default('1s').hideHelp());
+  addGlobalOptions(cmd).action((opts: ControllerCliOptions) => runCommand(() => controllerCommand(opts)));
+  program.addCommand(cmd);
+}
+
+async function controllerCommand(opts: ControllerCliOptions): Promise<number> {
+  const logger = createControllerLogger();
+  const source = openSource(opts);
+  const inCluster = Boolean(opts.inCluster);
+  const controller = await startController({
+    source,
+    namespace: opts.namespace ?? (existsSync(SA_NAMESPACE_FILE) ? readFileSync(SA_NAMESPACE_FILE, 'utf8').trim() : 'plumb-system'),
+    identity: opts.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    leaseName: opts.leaseName,
+    leaseDurationMs: parseDuration(opts.leaseDuration, '--lease-duration'),
+    leaderElection: opts.leaderElect,
+    intervalMs: parseDuration(opts.interval, '--interval'),
+    listen: opts.listen,
+    webhookSecret: webhookSecret(opts),
+    kube: { kubeconfig: opts.kubeconfig, context: opts.context, inCluster },
+    // Git is the source of truth: self-heal takes back fields someone changed with kubectl (as Flux applies with force)
+    cliSettings: { kubeconfig: opts.kubeconfig, context: opts.context, forceConflicts: opts.forceConflicts },
+    logger,
+    backoff: { baseMs: parseDuration(opts.retryBase, '--retry-base'), maxMs: 5 * 60_000 },
+    healthTimeoutMs: parseDuration(opts.healthTimeout, '--health-timeout'),
+  });
+  await new Promise<void>((resolveSignal) => {
+    process.once('SIGTERM', resolveSignal);
+    process.once('SIGINT', resolveSignal);
+  });
+  await controller.stop();
+  return EXIT.ok;
+}
+
+function openSource(opts: ControllerCliOptions): Source {
+  if (opts.gitUrl && opts.repo) throw new PlumbError('cli.bad-option', 'pass either --repo or --git-url, not both', { hint: '--repo follows a local directory, --git-url a remote repository' });
+  if (opts.branch && opts.tag) throw new PlumbError('cli.bad-option', 'pass either --branch or --tag, not both', { hint: 'a source follows one ref' });
+  if (!opts.gitUrl) return createLocalPathSource({ path: resolve(opts.repo ?? process.cwd()) });
+  const credentials = opts.gitCredentialsFile || opts.gitCredentialsEnv
+    ? { type: opts.gitAuth, ...(opts.gitCredentialsFile ? { file: opts.gitCredentialsFile } : { env: opts.gitCredentialsEnv }) }
+    : undefined;
+  return createGitUrlSource({
+    url: opts.gitUrl,
+    ref: opts.tag ?? opts.branch ?? 'main',
+    cacheDir: resolve(opts.cacheDir ?? process.env.PLUMB_CACHE_DIR ?? join(tmpdir(), `plumb-controller-${process.pid}`), 'source'),
+    credentials,
+  });
+}
+
+function webhookSecret(opts: ControllerCliOptions): string | undefined {
+  if (opts.webhookSecretFile) {
+    try {
+      return readFileSync(opts.webhookSecretFile, 'utf8').trim() || undefined;
+    } catch {
+      throw new PlumbError('controller.webhook-secret-missing', `cannot read the webhook secret file ${opts.webhookSecretFile}`, { hint: 'mount the Secret at that path' });
+    }
+  }
+  return process.env[opts.webhookSecretEnv]?.trim() || undefined;
+}

@@ -1,0 +1,151 @@
+import { KubeClient } from '../providers/kubernetes/kube-client.js';
+import { loadKubeConfig, type KubeConfigOptions } from '../providers/kubernetes/kube-config.js';
+import { LeaseElector } from '../leader/lease-elector.js';
+import { createControllerMetrics, type ControllerMetrics } from '../metrics/controller-metrics.js';
+import type { Source } from '../sources/types.js';
+import { startControllerServer } from './controller-server.js';
+import { DriftWatch } from './drift-watch.js';
+import { EventRecorder } from './event-recorder.js';
+import type { ControllerLogger } from './logger.js';
+import { ReconcileLoop } from './reconcile-loop.js';
+import { Reconciler } from './reconciler.js';
+import { writeStatusConfigMap } from './status-configmap.js';
+
+export interface ControllerOptions {
+  readonly source: Source;
+  /** The controller's own namespace: the Lease, Events and the status ConfigMap live here. */
+  readonly namespace: string;
+  readonly identity: string;
+  readonly leaseName?: string;
+  /** Default 15 s. */
+  readonly leaseDurationMs?: number;
+  /** Set false to run a single replica without a Lease (development). */
+  readonly leaderElection?: boolean;
+  /** Reconcile (and poll) interval; default 60 s. */
+  readonly intervalMs?: number;
+  /** `host:port` of the HTTP endpoints; default 127.0.0.1:8080. */
+  readonly listen?: string;
+  readonly webhookSecret?: string;
+  /** How the controller reaches its own API server (Lease, Events, status). */
+  readonly kube: KubeConfigOptions;
+  /** `--kubeconfig`/`--context` passed to the providers. */
+  readonly cliSettings?: Readonly<Record<string, unknown>>;
+  readonly logger: ControllerLogger;
+  readonly backoff?: { baseMs: number; maxMs: number };
+  readonly healthTimeoutMs?: number;
+}
+
+export interface RunningController {
+  /** The HTTP endpoints' `host:port`. */
+  readonly address: string;
+  readonly reconciler: Reconciler;
+  readonly metrics: ControllerMetrics;
+  isLeader(): boolean;
+  /** Stops the loop (the reconcile in flight finishes and reports), releases the lease, closes the server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the reconciliation loop together: the Lease elector decides who
+ * reconciles; the loop runs the reconciler on the source's changes, the
+ * webhook, drift watch events and the interval; the HTTP server serves health,
+ * readiness, metrics and the webhook. Readiness: a leader is ready once its
+ * first reconcile finished; a follower once it has been through an election
+ * round (it is standing by, and a rollout must not wait for a lease it cannot
+ * get).
+ */
+export async function startController(options: ControllerOptions): Promise<RunningController> {
+  const { logger: log, namespace } = options;
+  const kc = loadKubeConfig(options.kube);
+  // lease calls must fail fast (a renewal that waits out retries is a lost lease); status and Events retry a little
+  const leaseApi = new KubeClient(kc, { attempts: 1, baseMs: 100, maxMs: 100 }, 2);
+  const api = new KubeClient(kc, { attempts: 3, baseMs: 200, maxMs: 2000, maxRetryAfterMs: 5000 }, 4);
+  const metrics = createControllerMetrics();
+  const events = new EventRecorder(api, namespace, 'plumb-controller', (e) => log.warn({ err: (e as Error).message }, 'cannot record an Event'));
+  let loop: ReconcileLoop | undefined;
+  const drift = new DriftWatch(
+    (e) => {
+      log.info({ ci: e.id, type: e.type }, 'watch event on a managed object');
+      loop?.trigger('drift');
+    },
+    options.cliSettings,
+    (e) => log.warn({ err: (e as Error).message }, 'cannot watch for drift'),
+  );
+
+  const elector = options.leaderElection === false
+    ? undefined
+    : new LeaseElector({
+        api: leaseApi,
+        namespace,
+        name: options.leaseName ?? 'plumb-controller',
+        identity: options.identity,
+        leaseDurationMs: options.leaseDurationMs,
+        onStartedLeading: () => {
+          metrics.leader.set(1);
+          log.info({ identity: options.identity }, 'became the leader');
+          void events.record('Normal', 'LeaderElected', `${options.identity} became the leader`);
+          loop?.trigger('leader-elected');
+        },
+        onStoppedLeading: (reason) => {
+          metrics.leader.set(0);
+          drift.close();
+          log.warn({ identity: options.identity, reason }, 'stopped leading');
+        },
+        onError: (e) => log.warn({ err: (e as Error).message }, 'leader election call failed'),
+      });
+  const isLeader = () => (elector ? elector.isLeader() : true);
+  if (!elector) metrics.leader.set(1);
+
+  const reconciler = new Reconciler({
+    source: options.source,
+    identity: options.identity,
+    isLeader,
+    metrics,
+    logger: log,
+    events,
+    cliSettings: options.cliSettings,
+    backoff: options.backoff,
+    apply: { healthTimeoutMs: options.healthTimeoutMs },
+    writeStatus: (status) => writeStatusConfigMap(api, namespace, status),
+    onDesiredState: (desired) => drift.follow(desired),
+  });
+  loop = new ReconcileLoop(async (trigger, signal) => {
+    const outcome = await reconciler.reconcile(trigger, signal);
+    return outcome.result === 'transient' ? { retryInMs: outcome.retryInMs } : {};
+  }, options.intervalMs ?? 60_000, (e) => log.error({ err: (e as Error).message }, 'reconcile crashed'));
+
+  const server = await startControllerServer({
+    listen: options.listen ?? '127.0.0.1:8080',
+    registry: metrics.registry,
+    healthy: () => true,
+    ready: () => (isLeader() ? reconciler.completed > 0 : elector ? elector.rounds > 0 : false),
+    status: () => ({ ...reconciler.status, leader: isLeader() }),
+    webhookSecret: options.webhookSecret,
+    onWebhook: () => {
+      log.info('git webhook received');
+      loop?.trigger('webhook');
+    },
+  });
+  const stopWatching = options.source.watch?.(() => loop?.trigger('source'));
+  log.info({ address: server.address, source: options.source.description, namespace, identity: options.identity }, 'controller started');
+  if (elector) elector.start();
+  else loop.trigger('start');
+
+  return {
+    address: server.address,
+    reconciler,
+    metrics,
+    isLeader,
+    async stop() {
+      stopWatching?.();
+      await loop?.stop();
+      drift.close();
+      await elector?.stop();
+      await server.close();
+      await options.source.close?.();
+      leaseApi.close();
+      api.close();
+      log.info('controller stopped');
+    },
+  };
+}
