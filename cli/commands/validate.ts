@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { loadRepository } from '../../engine/load/load-repository.js';
+import type { LoadedRepository } from '../../engine/load/types.js';
+import { hasErrors, type Diagnostic } from '../../engine/model/diagnostic.js';
+import { toSarif } from '../../engine/report/sarif.js';
+import { toValidateJson } from '../../engine/report/validate-json.js';
+import { renderValidateText } from '../../engine/report/validate-text.js';
+import { sensitiveLines } from '../../engine/validate/sensitive-lines.js';
+import { validateRepository } from '../../engine/validate/validate.js';
+import { EXIT } from '../exit-codes.js';
+import { addGlobalOptions } from '../program.js';
+import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+
+interface ValidateOptions extends GlobalOptions {
+  rev?: string;
+}
+
+/** `plumb validate [--rev REV] [-o text|json|sarif]`: exit 0 without errors, 1 with. */
+export function register(program: Command): void {
+  const cmd = new Command('validate')
+    .description('check every CI: schemas, names, references, relation types, cycles, Kubernetes basics')
+    .option('--rev <rev>', 'validate a Git branch, tag or commit instead of the work tree')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'));
+  addGlobalOptions(cmd).action((opts: ValidateOptions) =>
+    runCommand(async () => {
+      const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev });
+      const { graph, diagnostics } = validateRepository(repo);
+      // Inventory-scope policies (engine/policy/evaluate-inventory.ts) plug in here: exit 3 on a deny.
+      await writeOut(render(opts.output ?? 'text', repo, diagnostics, graph.size, opts));
+      return hasErrors(diagnostics) ? EXIT.failure : EXIT.ok;
+    }),
+  );
+  program.addCommand(cmd);
+}
+
+function render(format: string, repo: LoadedRepository, diagnostics: Diagnostic[], relations: number, opts: ValidateOptions): string {
+  if (format === 'json') return JSON.stringify(toValidateJson({ diagnostics, cis: repo.cis.length, relations }), null, 2);
+  if (format === 'sarif') return JSON.stringify(toSarif({ diagnostics, policyResults: [] }), null, 2);
+  const files = new Set(diagnostics.flatMap((d) => (d.file ? [d.file] : [])));
+  return renderValidateText({
+    diagnostics,
+    cis: repo.cis.length,
+    relations,
+    source: sourceReader(repo),
+    sensitive: sensitiveLines(repo, files),
+    colors: colors(opts),
+  });
+}
+
+/**
+ * File text for the caret excerpts: the loader's own copy when it offers one
+ * (`readText`, needed for `--rev`), else the work tree on disk. A revision
+ * without `readText` shows no excerpts rather than the wrong lines.
+ */
+function sourceReader(repo: LoadedRepository): (file: string) => string | undefined {
+  const withText = repo as LoadedRepository & { readText?: (file: string) => string | undefined };
+  if (typeof withText.readText === 'function') return (file) => withText.readText!(file);
+  if (repo.revision !== 'worktree') return () => undefined;
+  const cache = new Map<string, string | undefined>();
+  return (file) => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(join(repo.root, file), 'utf8'));
+      } catch {
+        cache.set(file, undefined);
+      }
+    }
+    return cache.get(file);
+  };
+}

@@ -1,0 +1,174 @@
+import type { CI } from '../model/ci.js';
+import { CLUSTER_NAMESPACE, makeId } from '../model/reference.js';
+import { dig, isObject, podTemplateOf } from './pod-template.js';
+
+/**
+ * An edge plumb infers from Kubernetes objects: `dependsOn` written on the
+ * dependent, or `contains` written on a Namespace for what lives in it.
+ */
+export interface InferredEdge {
+  readonly source: string;
+  readonly target: string;
+  readonly type: 'dependsOn' | 'contains';
+  /** JSON Pointer of the field it was inferred from, in the source's document. */
+  readonly pointer: string;
+}
+
+/**
+ * The edges Kubernetes objects imply (DESIGN.md, "Configuration items"):
+ * - Service → each workload in its namespace whose pod labels match its selector;
+ * - Ingress → each Service its rules or default backend name;
+ * - workload → each ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount
+ *   its pod spec mounts or uses (volumes, envFrom, env valueFrom,
+ *   serviceAccountName, imagePullSecrets);
+ * - Namespace → everything namespaced in it (`contains`: deleting a Namespace
+ *   deletes its objects, and it must exist before they can be created);
+ * - custom resource → the CustomResourceDefinition that defines its kind
+ *   (`dependsOn`: the CRD must be served before the resource can be applied).
+ * Only edges whose target exists (`exists`) are returned, one per source/target
+ * pair (the first field that implies it). Selector matching goes through an
+ * index of workloads by namespace and label pair, so it costs the size of the
+ * rarest selector pair's posting list rather than services × workloads.
+ */
+export function inferKubernetesEdges(cis: readonly CI[], exists: (id: string) => boolean): InferredEdge[] {
+  const edges: InferredEdge[] = [];
+  const seen = new Set<string>();
+  const push = (source: string, target: string, type: InferredEdge['type'], pointer: string): void => {
+    const key = `${source}\u0000${target}`;
+    if (target === source || seen.has(key) || !exists(target) || !exists(source)) return;
+    seen.add(key);
+    edges.push({ source, target, type, pointer });
+  };
+  const add = (source: CI, targetKind: string, name: unknown, pointer: string): void => {
+    if (typeof name !== 'string' || name === '') return;
+    push(source.id, makeId(targetKind, source.namespace, name), 'dependsOn', pointer);
+  };
+
+  const workloads = indexWorkloads(cis);
+  const crds = indexCrds(cis);
+  for (const ci of cis) {
+    if (!ci.kubernetes) continue;
+    if (ci.namespace !== CLUSTER_NAMESPACE) push(makeId('Namespace', CLUSTER_NAMESPACE, ci.namespace), ci.id, 'contains', '/metadata/namespace');
+    const crd = crds.get(`${ci.apiVersion.split('/')[0]}\u0000${ci.kind}`);
+    if (crd) push(ci.id, crd, 'dependsOn', '/apiVersion');
+    if (ci.kind === 'Service') {
+      for (const workload of selectedWorkloads(ci, workloads)) add(ci, workload.kind, workload.name, '/spec/selector');
+    } else if (ci.kind === 'Ingress') {
+      for (const [name, pointer] of ingressBackends(ci.object)) add(ci, 'Service', name, pointer);
+    }
+    const template = podTemplateOf(ci);
+    if (template) for (const [kind, name, pointer] of podReferences(template.spec, template.pointer)) add(ci, kind, name, pointer);
+  }
+  return edges;
+}
+
+/** `group NUL Kind` → the identity of the CRD in the inventory that defines it. */
+function indexCrds(cis: readonly CI[]): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const ci of cis) {
+    if (ci.kind !== 'CustomResourceDefinition' || !ci.kubernetes) continue;
+    const group = dig(ci.object, ['spec', 'group']);
+    const kind = dig(ci.object, ['spec', 'names', 'kind']);
+    if (typeof group === 'string' && typeof kind === 'string') index.set(`${group}\u0000${kind}`, ci.id);
+  }
+  return index;
+}
+
+type WorkloadIndex = Map<string, CI[]>;
+
+function indexWorkloads(cis: readonly CI[]): WorkloadIndex {
+  const index: WorkloadIndex = new Map();
+  for (const ci of cis) {
+    const template = podTemplateOf(ci);
+    if (!template) continue;
+    for (const [key, value] of Object.entries(template.labels)) {
+      if (typeof value !== 'string') continue;
+      const posting = `${ci.namespace}\u0000${key}=${value}`;
+      const list = index.get(posting);
+      if (list) list.push(ci);
+      else index.set(posting, [ci]);
+    }
+  }
+  return index;
+}
+
+function selectedWorkloads(service: CI, index: WorkloadIndex): CI[] {
+  const selector = dig(service.object, ['spec', 'selector']);
+  if (!isObject(selector)) return [];
+  const pairs = Object.entries(selector);
+  // An empty selector selects nothing (Kubernetes: endpoints are managed by hand).
+  if (pairs.length === 0 || pairs.some(([, v]) => typeof v !== 'string')) return [];
+  let rarest: CI[] | undefined;
+  for (const [key, value] of pairs) {
+    const list = index.get(`${service.namespace}\u0000${key}=${value as string}`);
+    if (!list) return [];
+    if (!rarest || list.length < rarest.length) rarest = list;
+  }
+  return rarest!.filter((workload) => {
+    const labels = podTemplateOf(workload)!.labels;
+    return pairs.every(([key, value]) => labels[key] === value);
+  });
+}
+
+/** [service name, pointer] for networking.k8s.io/v1 and the older extensions/v1beta1 shapes. */
+function ingressBackends(object: Readonly<Record<string, unknown>>): Array<[unknown, string]> {
+  const found: Array<[unknown, string]> = [];
+  const backend = (value: unknown, pointer: string): void => {
+    if (!isObject(value)) return;
+    if (isObject(value.service)) found.push([value.service.name, `${pointer}/service/name`]);
+    if (value.serviceName !== undefined) found.push([value.serviceName, `${pointer}/serviceName`]);
+  };
+  const spec = object.spec;
+  if (!isObject(spec)) return found;
+  backend(spec.defaultBackend, '/spec/defaultBackend');
+  backend(spec.backend, '/spec/backend');
+  each(spec.rules, (rule, i) => {
+    each(dig(rule, ['http', 'paths']), (path, j) => backend(isObject(path) ? path.backend : undefined, `/spec/rules/${i}/http/paths/${j}/backend`));
+  });
+  return found;
+}
+
+/** [target kind, name, pointer] for everything a pod spec mounts or uses. */
+function podReferences(spec: Readonly<Record<string, unknown>>, at: string): Array<[string, unknown, string]> {
+  const found: Array<[string, unknown, string]> = [];
+  each(spec.volumes, (volume, i) => {
+    if (!isObject(volume)) return;
+    const p = `${at}/volumes/${i}`;
+    if (isObject(volume.configMap)) found.push(['ConfigMap', volume.configMap.name, `${p}/configMap/name`]);
+    if (isObject(volume.secret)) found.push(['Secret', volume.secret.secretName, `${p}/secret/secretName`]);
+    if (isObject(volume.persistentVolumeClaim)) found.push(['PersistentVolumeClaim', volume.persistentVolumeClaim.claimName, `${p}/persistentVolumeClaim/claimName`]);
+    each(dig(volume, ['projected', 'sources']), (source, k) => {
+      if (!isObject(source)) return;
+      const q = `${p}/projected/sources/${k}`;
+      if (isObject(source.configMap)) found.push(['ConfigMap', source.configMap.name, `${q}/configMap/name`]);
+      if (isObject(source.secret)) found.push(['Secret', source.secret.name, `${q}/secret/name`]);
+    });
+  });
+  for (const group of ['initContainers', 'containers', 'ephemeralContainers']) {
+    each(spec[group], (container, i) => {
+      if (!isObject(container)) return;
+      const p = `${at}/${group}/${i}`;
+      each(container.envFrom, (source, j) => {
+        if (!isObject(source)) return;
+        if (isObject(source.configMapRef)) found.push(['ConfigMap', source.configMapRef.name, `${p}/envFrom/${j}/configMapRef/name`]);
+        if (isObject(source.secretRef)) found.push(['Secret', source.secretRef.name, `${p}/envFrom/${j}/secretRef/name`]);
+      });
+      each(container.env, (variable, j) => {
+        const from = isObject(variable) ? variable.valueFrom : undefined;
+        if (!isObject(from)) return;
+        if (isObject(from.configMapKeyRef)) found.push(['ConfigMap', from.configMapKeyRef.name, `${p}/env/${j}/valueFrom/configMapKeyRef/name`]);
+        if (isObject(from.secretKeyRef)) found.push(['Secret', from.secretKeyRef.name, `${p}/env/${j}/valueFrom/secretKeyRef/name`]);
+      });
+    });
+  }
+  if (spec.serviceAccountName !== undefined) found.push(['ServiceAccount', spec.serviceAccountName, `${at}/serviceAccountName`]);
+  else if (spec.serviceAccount !== undefined) found.push(['ServiceAccount', spec.serviceAccount, `${at}/serviceAccount`]);
+  each(spec.imagePullSecrets, (ref, i) => {
+    if (isObject(ref)) found.push(['Secret', ref.name, `${at}/imagePullSecrets/${i}/name`]);
+  });
+  return found;
+}
+
+function each(list: unknown, visit: (item: unknown, index: number) => void): void {
+  if (Array.isArray(list)) list.forEach(visit);
+}

@@ -1,0 +1,45 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import { hasErrors, sortDiagnostics } from '../model/diagnostic.js';
+
+/** `plumb validate -o json` (schemas/validate-output.schema.json). */
+export interface ValidateJson {
+  readonly ok: boolean;
+  readonly cis: number;
+  readonly relations: number;
+  readonly diagnostics: ReadonlyArray<{
+    severity: Diagnostic['severity'];
+    code: string;
+    message: string;
+    file: string | null;
+    line: number | null;
+    column: number | null;
+    ci: string | null;
+    hint?: string;
+    related?: Diagnostic['related'];
+  }>;
+}
+
+/**
+ * The validation result as stable JSON: every key always present (`null` when a
+ * diagnostic has no position or CI) so consumers need no existence checks;
+ * `hint` and `related` only when there is one. `ok` is false exactly when
+ * there is an error; `relations` counts the graph's edges, inferred included.
+ */
+export function toValidateJson(input: { diagnostics: readonly Diagnostic[]; cis: number; relations: number }): ValidateJson {
+  return {
+    ok: !hasErrors(input.diagnostics),
+    cis: input.cis,
+    relations: input.relations,
+    diagnostics: sortDiagnostics(input.diagnostics).map((d) => ({
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+      file: d.file ?? null,
+      line: d.line ?? null,
+      column: d.column ?? null,
+      ci: d.ci ?? null,
+      ...(d.hint === undefined ? {} : { hint: d.hint }),
+      ...(d.related === undefined ? {} : { related: d.related }),
+    })),
+  };
+}

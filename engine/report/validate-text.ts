@@ -1,0 +1,89 @@
+import pc from 'picocolors';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { sortDiagnostics } from '../model/diagnostic.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const MAX_EXCERPT = 160;
+
+export interface ValidateTextInput {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly cis: number;
+  readonly relations: number;
+  /** The text of a repository file, or undefined when it cannot be shown. */
+  readonly source: (file: string) => string | undefined;
+  /** Lines per file that hold secret values: never quoted (engine/validate/sensitive-lines.ts). */
+  readonly sensitive: ReadonlyMap<string, ReadonlySet<number>>;
+  readonly colors: Colors;
+}
+
+/**
+ * `plumb validate` for people: diagnostics grouped by file, each as
+ * `file:line:column  severity  code  message` (a form editors and terminals
+ * link), the offending source line with a caret under the column, the hint and
+ * related places, then the summary `N CIs, M relations: X errors, Y warnings`.
+ *
+ * A source line that holds a secret is never printed; nor is any line of a
+ * file holding a Kubernetes Secret for diagnostics that concern no CI (a YAML
+ * syntax error there could sit on a data line).
+ */
+export function renderValidateText(input: ValidateTextInput): string {
+  const c = input.colors;
+  const out: string[] = [];
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of sortDiagnostics(input.diagnostics)) {
+    const key = d.file ?? '';
+    const list = byFile.get(key);
+    if (list) list.push(d);
+    else byFile.set(key, [d]);
+  }
+  for (const [file, diagnostics] of byFile) {
+    out.push(c.bold(c.underline(file || '(repository)')));
+    const text = file ? input.source(file) : undefined;
+    const lines = text?.split(/\r?\n/);
+    const holdsSecret = text !== undefined && /^kind:\s*["']?Secret["']?\s*$/m.test(text);
+    for (const d of diagnostics) {
+      const where = [d.file, d.line, d.column].filter((p) => p !== undefined).join(':');
+      out.push(`${where ? c.bold(where) + '  ' : ''}${severity(d, c)}  ${c.dim(d.code)}  ${d.message}`);
+      const shown = lines && d.line !== undefined && !(holdsSecret && d.ci === undefined) ? excerpt(lines, d.line, d.column, input.sensitive.get(file), c) : [];
+      out.push(...shown);
+      if (d.hint) out.push(`    ${c.cyan('hint')}: ${d.hint}`);
+      for (const r of d.related ?? []) out.push(`    ${c.dim(`${r.message ?? 'see'}: ${r.file}:${r.line}:${r.column}`)}`);
+    }
+    out.push('');
+  }
+  out.push(summary(input, c));
+  return out.join('\n') + '\n';
+}
+
+function excerpt(lines: string[], line: number, column: number | undefined, sensitive: ReadonlySet<number> | undefined, c: Colors): string[] {
+  const text = lines[line - 1];
+  if (text === undefined) return [];
+  const gutter = String(line).padStart(6);
+  if (sensitive?.has(line)) return [`${c.dim(`${gutter} |`)} ${c.dim('(sensitive)')}`];
+  const shown = text.length > MAX_EXCERPT ? text.slice(0, MAX_EXCERPT) + '…' : text;
+  const result = [`${c.dim(`${gutter} |`)} ${shown}`];
+  if (column !== undefined && column - 1 <= MAX_EXCERPT) {
+    const pad = text.slice(0, column - 1).replace(/[^\t]/g, ' ');
+    result.push(`${c.dim(`${' '.repeat(gutter.length)} |`)} ${pad}${c.red('^')}`);
+  }
+  return result;
+}
+
+function severity(d: Diagnostic, c: Colors): string {
+  if (d.severity === 'error') return c.red('error');
+  if (d.severity === 'warning') return c.yellow('warning');
+  return c.blue('info');
+}
+
+function summary(input: ValidateTextInput, c: Colors): string {
+  const errors = input.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = input.diagnostics.filter((d) => d.severity === 'warning').length;
+  const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  const line = `${plural(input.cis, 'CI')}, ${plural(input.relations, 'relation')}: ${counts}`;
+  return errors > 0 ? c.red(line) : warnings > 0 ? c.yellow(line) : c.green(line);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

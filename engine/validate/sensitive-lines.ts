@@ -1,0 +1,65 @@
+import type { CI } from '../model/ci.js';
+import type { LoadedRepository } from '../load/types.js';
+import { secretPointers } from './secret-fields.js';
+
+/**
+ * The lines of the given files that hold a secret value, so a report that
+ * quotes source lines (`plumb validate`'s caret excerpts) can blank them:
+ * every field a kind schema marks `x-plumb-secret`, and every key of a
+ * Kubernetes Secret's `data` and `stringData`. Positions come from `repo.locate`, so only files asked for are re-parsed.
+ */
+export function sensitiveLines(repo: LoadedRepository, files: ReadonlySet<string>): Map<string, Set<number>> {
+  const result = new Map<string, Set<number>>();
+  const patternsByKind = new Map<string, string[]>();
+  for (const ci of repo.cis) {
+    if (!files.has(ci.origin.file)) continue;
+    let patterns = patternsByKind.get(ci.kind);
+    if (patterns === undefined) {
+      const schema = ci.kubernetes ? undefined : repo.schemas.get(ci.kind);
+      patterns = schema ? secretPointers(schema.schema) : [];
+      patternsByKind.set(ci.kind, patterns);
+    }
+    const pointers = [...patterns.flatMap((p) => expand(ci.object, p)), ...kubernetesSecretPointers(ci)];
+    if (pointers.length === 0) continue;
+    let lines = result.get(ci.origin.file);
+    if (!lines) result.set(ci.origin.file, (lines = new Set()));
+    for (const pointer of pointers) lines.add(repo.locate(ci.origin, pointer).line);
+  }
+  return result;
+}
+
+function kubernetesSecretPointers(ci: CI): string[] {
+  if (!ci.kubernetes || ci.kind !== 'Secret') return [];
+  const pointers: string[] = [];
+  for (const field of ['data', 'stringData']) {
+    const map = ci.object[field];
+    if (typeof map !== 'object' || map === null) continue;
+    pointers.push(`/${field}`, ...Object.keys(map).map((k) => `/${field}/${escape(k)}`));
+  }
+  return pointers;
+}
+
+/** Concrete pointers of a pattern (`*` = every array item or map key) that exist in the object. */
+function expand(object: unknown, pattern: string): string[] {
+  const parts = pattern.split('/').slice(1);
+  let frontier: Array<[unknown, string]> = [[object, '']];
+  for (const part of parts) {
+    const next: Array<[unknown, string]> = [];
+    for (const [node, at] of frontier) {
+      if (typeof node !== 'object' || node === null) continue;
+      const record = node as Record<string, unknown>;
+      const keys = part === '*' ? Object.keys(record) : [unescape(part)];
+      for (const key of keys) if (key in record) next.push([record[key], `${at}/${escape(key)}`]);
+    }
+    frontier = next;
+  }
+  return frontier.map(([, at]) => at);
+}
+
+function escape(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function unescape(part: string): string {
+  return part.replace(/~1/g, '/').replace(/~0/g, '~');
+}
