@@ -85,4 +85,8 @@ export interface Plan {
   readonly backups: readonly string[];
   /** sha256 of the plan's canonical JSON without this field. */
   readonly hash: string;
+  /** Review only (optional, added by engine/review): the base revision the changes are computed from; `revision` is the head. */
+  readonly base?: string;
+  /** Review with `--target` only (optional): the drift of the changed CIs, head desired vs the actual state. */
+  readonly drift?: Plan;
 }

@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import pc from 'picocolors';
+import type { Diagnostic } from '../../engine/model/diagnostic.js';
+import { PlumbError } from '../../engine/model/errors.js';
+import { runPlan } from '../../engine/plan/run-plan.js';
+import type { Plan } from '../../engine/plan/types.js';
+import { writeFileAtomic } from '../../engine/providers/atomic-write.js';
+import { renderPlanJson } from '../../engine/report/plan-json.js';
+import { PLAN_FORMATS, renderPlanOutput, type PlanFormat } from '../../engine/report/plan-output.js';
+import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
+import { toSarif } from '../../engine/report/sarif.js';
+import { EXIT } from '../exit-codes.js';
+import { addGlobalOptions } from '../program.js';
+import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+
+interface PlanOptions extends GlobalOptions {
+  rev?: string;
+  target?: string;
+  out?: string;
+  detailedExitcode?: boolean;
+  now?: string;
+}
+
+/**
+ * `plumb plan [--rev REV] [--target NAME] [--out plan.json] [--detailed-exitcode] [-o text|json|sarif|markdown]`.
+ * Exit 1 on invalid input or a provider failure, 3 when a policy denies, 2 with
+ * --detailed-exitcode when there are changes, else 0 (Terraform's convention).
+ */
+export function register(program: Command): void {
+  const cmd = new Command('plan')
+    .description('compare the desired state in Git with the actual state: changes in waves, impact, policies')
+    .option('--rev <rev>', 'plan a Git branch, tag or commit instead of the work tree')
+    .option('--target <name>', 'plan against this target of plumb.yaml (default: defaultTarget, else all)')
+    .option('--out <file>', 'also write the plan artifact (JSON) to this file, atomically, for `plumb apply`')
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)')
+    .addOption(new Option('--now <iso>', 'the clock, for reproducible plans in tests').hideHelp())
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_FORMATS]).default('text'));
+  addGlobalOptions(cmd).action((opts: PlanOptions) =>
+    runCommand(async () => {
+      const result = await runPlan({
+        repo: opts.repo,
+        cwd: process.cwd(),
+        rev: opts.rev,
+        target: opts.target,
+        now: parseNow(opts.now),
+        cliSettings: { kubeconfig: opts.kubeconfig, context: opts.context },
+      });
+      const format = (opts.output ?? 'text') as PlanFormat;
+      if (!result.plan) return failed(format, result.diagnostics, opts);
+      if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), renderPlanJson(result.plan));
+      await emit(format, result.plan, result.diagnostics, result.policies, 'plan', opts);
+      return exitCode(result.plan, Boolean(opts.detailedExitcode));
+    }),
+  );
+  program.addCommand(cmd);
+}
+
+/** The exit code of a plan or review: a deny beats changes. */
+export function exitCode(plan: Plan, detailed: boolean): number {
+  if (plan.policy.denied) return EXIT.denied;
+  const s = plan.summary;
+  return detailed && s.create + s.update + s.delete > 0 ? EXIT.changes : EXIT.ok;
+}
+
+/** Writes the output; diagnostics go to stderr for the formats that have no place for them. */
+export async function emit(
+  format: PlanFormat,
+  plan: Plan,
+  diagnostics: readonly Diagnostic[],
+  policies: readonly { name: string; severity: Plan['policy']['results'][number]['severity']; action: Plan['policy']['results'][number]['action']; description?: string }[],
+  command: 'plan' | 'review',
+  opts: GlobalOptions,
+): Promise<void> {
+  await writeOut(renderPlanOutput(format, plan, { colors: colors(opts), command, diagnostics, policies }));
+  if ((format === 'json' || format === 'markdown') && diagnostics.length) process.stderr.write(diagnosticsText(diagnostics));
+}
+
+/** No plan: the diagnostics say why (SARIF to stdout so CI can still upload it), exit 1. */
+export async function failed(format: PlanFormat, diagnostics: readonly Diagnostic[], opts: GlobalOptions): Promise<number> {
+  if (format === 'sarif') await writeOut(JSON.stringify(toSarif({ diagnostics }), null, 2));
+  else process.stderr.write(diagnosticsText(diagnostics, opts));
+  return EXIT.failure;
+}
+
+function diagnosticsText(diagnostics: readonly Diagnostic[], opts: GlobalOptions = {}): string {
+  return renderDiagnosticsText(diagnostics, pc.createColors(opts.color !== false && Boolean(process.stderr.isTTY) && !process.env.NO_COLOR));
+}
+
+export function parseNow(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) {
+    throw new PlumbError('cli.bad-now', `--now is not an ISO 8601 timestamp: ${text}`, { hint: 'e.g. --now 2026-01-01T12:00:00Z' });
+  }
+  return date;
+}

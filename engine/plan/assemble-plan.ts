@@ -1,0 +1,55 @@
+import type { ImpactSummary, Plan, PlannedChange, PolicyResult } from './types.js';
+import { canonicalSha256 } from './canonical-json.js';
+
+const ACTION_ORDER = { create: 0, update: 1, delete: 2, noop: 3 } as const;
+
+export interface AssembleInput {
+  readonly revision: string;
+  readonly now: Date;
+  readonly targets: readonly string[];
+  readonly changes: readonly PlannedChange[];
+  readonly unmanaged: readonly { id: string; target: string }[];
+  readonly fingerprints: Readonly<Record<string, string>>;
+  readonly impact: ImpactSummary;
+  readonly policyResults: readonly PolicyResult[];
+}
+
+/**
+ * The last stage: puts the pieces into the immutable Plan value. Changes are
+ * ordered the way apply walks them — by wave, creates before updates before
+ * deletes inside a wave, then by identity; noops (wave 0) last. `backups` lists
+ * every CI apply touches — creates too, because a backup that records "did not
+ * exist" is what lets a rollback delete it again. `hash` covers everything
+ * else, in canonical form, so a plan file edited by hand is detected.
+ */
+export function assemblePlan(input: AssembleInput): Plan {
+  const changes = [...input.changes].sort(
+    (a, b) =>
+      (a.wave === 0 ? 1 : 0) - (b.wave === 0 ? 1 : 0) ||
+      a.wave - b.wave ||
+      ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  const summary = { create: 0, update: 0, delete: 0, noop: 0, unmanaged: input.unmanaged.length };
+  for (const c of changes) summary[c.action]++;
+  const withoutHash: Omit<Plan, 'hash'> = {
+    version: 1,
+    revision: input.revision,
+    createdAt: input.now.toISOString(),
+    targets: [...input.targets],
+    summary,
+    fingerprints: input.fingerprints,
+    changes,
+    unmanaged: input.unmanaged,
+    impact: input.impact,
+    policy: { results: input.policyResults, denied: input.policyResults.some((r) => r.action === 'deny' && r.outcome !== 'excepted') },
+    backups: changes.filter((c) => c.action !== 'noop').map((c) => c.id),
+  };
+  return { ...withoutHash, hash: planHash(withoutHash) };
+}
+
+/** sha256 of the canonical JSON of a plan without its `hash`: what apply checks a plan file against. */
+export function planHash(plan: Omit<Plan, 'hash'> | Plan): string {
+  const { hash: _ignored, ...rest } = plan as Plan;
+  return canonicalSha256(rest);
+}

@@ -1,0 +1,53 @@
+import type { LoadedRepository } from '../load/types.js';
+import { diffObject, type ObjectDiff } from '../diff/diff-object.js';
+import { ignorePointersFor } from '../diff/ignore-pointers.js';
+import { isKubernetesSecret, KUBERNETES_SECRET_POINTERS, secretPointersOf } from '../redact/secret-pointers.js';
+import { redactObject } from '../redact/redact-object.js';
+import type { ChangeAction } from './types.js';
+import type { MatchedPair } from './match-changes.js';
+
+/** A matched pair with its action decided and its diff computed (redacted). */
+export interface DiffedChange {
+  readonly pair: MatchedPair;
+  readonly action: ChangeAction;
+  readonly diff: ObjectDiff;
+  /** The desired document, redacted, for creates and updates (what apply sends). */
+  readonly desired?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * How one pair is compared. The plan's default compares only the fields the
+ * desired CI declares (engine/diff); a review compares whole documents.
+ */
+export type CompareFn = (pair: MatchedPair, secretPointers: readonly string[]) => ObjectDiff;
+
+/**
+ * Decides each pair's action and diff. The text diff is rendered only for
+ * changed objects (rendering YAML is the expensive part), so 100k unchanged
+ * CIs cost one field walk each. Secrets: the schema's `x-plumb-secret` fields
+ * and Kubernetes Secret values are redacted in the patch, the text and the
+ * desired copy.
+ */
+export function diffChanges(pairs: readonly MatchedPair[], repo: Pick<LoadedRepository, 'schemas' | 'config'>, compare?: CompareFn): DiffedChange[] {
+  const out: DiffedChange[] = [];
+  // The schema's secret fields are the same for every CI of a kind: walk each schema once.
+  const byKind = new Map<string, string[]>();
+  for (const pair of pairs) {
+    const doc = pair.desired?.object ?? pair.observed?.object;
+    const kind = pair.desired?.kind ?? (typeof doc?.kind === 'string' ? doc.kind : '');
+    let fromSchema = byKind.get(kind);
+    if (!fromSchema) byKind.set(kind, (fromSchema = secretPointersOf(undefined, repo.schemas.get(kind)?.schema)));
+    const secrets = isKubernetesSecret(doc) ? [...KUBERNETES_SECRET_POINTERS, ...fromSchema] : fromSchema;
+    const diff = compare ? compare(pair, secrets) : declaredDiff(pair, repo, secrets);
+    const action: ChangeAction = !pair.desired ? 'delete' : !pair.observed ? 'create' : diff.changed ? 'update' : 'noop';
+    const desired = pair.desired && action !== 'noop' ? redactObject(pair.desired.object, secrets) : undefined;
+    out.push({ pair, action, diff, desired });
+  }
+  return out;
+}
+
+function declaredDiff(pair: MatchedPair, repo: Pick<LoadedRepository, 'config'>, secretPointers: readonly string[]): ObjectDiff {
+  const ci = pair.desired;
+  const ignorePointers = ci ? ignorePointersFor(ci, repo.config.ignoreDifferences) : [];
+  return diffObject(pair.projected ?? ci?.object, pair.observed?.object, { id: pair.id, ignorePointers, secretPointers });
+}

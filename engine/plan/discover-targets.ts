@@ -1,0 +1,53 @@
+import type { PlumbConfig } from '../config/types.js';
+import type { CI } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Provider } from '../providers/contract.js';
+import { createProvider, selectDesired, type ProviderContext } from '../providers/registry.js';
+import type { PlanTargetInput } from './match-changes.js';
+
+export interface DiscoverTargetsInput {
+  readonly config: PlumbConfig;
+  readonly names: readonly string[];
+  readonly cis: readonly CI[];
+  /** Absolute repository root: relative paths in target settings start here. */
+  readonly root: string;
+  /** Extra provider settings from the command line (`kubeconfig`, `context`), for providers that read them. */
+  readonly cliSettings?: Readonly<Record<string, unknown>>;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Asks each target's provider for the actual state of the CIs it owns and, when
+ * the provider can (`diff`: Kubernetes' server-side-apply dry run), for what
+ * each object would look like after apply. Providers answer failures with
+ * diagnostics; a target whose discover reports an error is still returned (its
+ * plan would be wrong, and the caller refuses it on the error diagnostics).
+ * Providers are closed before returning.
+ */
+export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ targets: PlanTargetInput[]; diagnostics: Diagnostic[] }> {
+  const targets: PlanTargetInput[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of input.names) {
+    const config = input.config.targets[name];
+    const desired = selectDesired(config, name, input.cis);
+    const context: ProviderContext = { ...input.cliSettings, root: input.root, config: input.config };
+    const provider: Provider = createProvider(name, config, context);
+    try {
+      const answer = await provider.discover({ desired }, input.signal);
+      diagnostics.push(...answer.diagnostics);
+      const projected = new Map<string, Readonly<Record<string, unknown>>>();
+      if (provider.diff) {
+        const byId = new Map(answer.observed.map((o) => [o.id, o]));
+        for (const ci of desired) {
+          const d = await provider.diff({ desired: ci, observed: byId.get(ci.id) }, input.signal);
+          diagnostics.push(...d.diagnostics);
+          if (d.projected) projected.set(ci.id, d.projected);
+        }
+      }
+      targets.push({ name, provider: provider.name, desired, observed: answer.observed, ...(projected.size ? { projected } : {}) });
+    } finally {
+      await provider.close?.();
+    }
+  }
+  return { targets, diagnostics };
+}

@@ -1,0 +1,43 @@
+import type { CIGraph } from '../graph/types.js';
+import { simulateImpact } from '../impact/simulate.js';
+import { emptyImpact, mergeImpacts } from './merge-impact.js';
+import type { ImpactSummary } from './types.js';
+
+export interface ImpactInput {
+  /** The desired graph: creates and updates are simulated here. */
+  readonly graph: CIGraph;
+  /** Where deleted CIs still exist (the base graph of a review); deletes absent from it have no impact to show. */
+  readonly deleteGraph?: CIGraph;
+  readonly applied: readonly string[];
+  readonly deleted: readonly string[];
+  /** Simulate each change alone too (for `PlannedChange.impact` and policies' `impact`). Default true. */
+  readonly perChange?: boolean;
+}
+
+export interface ImpactResult {
+  /** Creates/updates as event `change`, deletes as `delete`, merged. */
+  readonly overall: ImpactSummary;
+  readonly perChange: ReadonlyMap<string, ImpactSummary>;
+}
+
+/**
+ * The blast radius of the change set and of each change. Creates and updates
+ * are `change` events (what would go down or degrade if the change fails is
+ * at-risk); deletes are `delete` events, simulated where the deleted CI still
+ * exists. A CI that is in neither graph (an observed object plumb created that
+ * nothing in Git refers to) contributes nothing.
+ */
+export function impactOfChanges(input: ImpactInput): ImpactResult {
+  const deleteGraph = input.deleteGraph ?? input.graph;
+  const applied = input.applied.filter((id) => input.graph.hasNode(id));
+  const deleted = input.deleted.filter((id) => deleteGraph.hasNode(id));
+  const parts: ImpactSummary[] = [];
+  if (applied.length) parts.push(simulateImpact(input.graph, { sources: applied, event: 'change' }));
+  if (deleted.length) parts.push(simulateImpact(deleteGraph, { sources: deleted, event: 'delete' }));
+  const perChange = new Map<string, ImpactSummary>();
+  if (input.perChange !== false) {
+    for (const id of applied) perChange.set(id, simulateImpact(input.graph, { sources: [id], event: 'change' }));
+    for (const id of deleted) perChange.set(id, simulateImpact(deleteGraph, { sources: [id], event: 'delete' }));
+  }
+  return { overall: parts.length ? mergeImpacts(parts) : emptyImpact(), perChange };
+}

@@ -1,0 +1,86 @@
+import type { CI } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { matchObserved } from '../diff/match-observed.js';
+import type { ObservedObject } from '../providers/contract.js';
+
+/** One target's desired CIs and what its provider observed (and, with provider.diff, projected). */
+export interface PlanTargetInput {
+  /** Target name from plumb.yaml. */
+  readonly name: string;
+  /** Provider name (`snapshot`, `file`, `exec:NAME`, `kubernetes`…). */
+  readonly provider: string;
+  readonly desired: readonly CI[];
+  readonly observed: readonly ObservedObject[];
+  /** Identity → what the object would look like after apply (Kubernetes server-side dry run). */
+  readonly projected?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Per-CI provider, when one pseudo-target spans providers (a review); default `provider`. */
+  readonly providerOf?: (ci: CI) => string;
+}
+
+/** A desired CI, an observed object, or both, under one identity, before diffing. */
+export interface MatchedPair {
+  readonly id: string;
+  readonly target: string;
+  readonly provider: string;
+  readonly desired?: CI;
+  readonly observed?: ObservedObject;
+  readonly projected?: Readonly<Record<string, unknown>>;
+}
+
+export interface MatchResult {
+  /** Desired CIs (with their observed counterpart, if any), and observed objects plumb created that left Git. */
+  readonly pairs: readonly MatchedPair[];
+  readonly unmanaged: readonly { id: string; target: string }[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Pairs desired and observed by identity, target by target, with
+ * engine/diff's matchObserved (DESIGN.md, "Providers"): an observed object
+ * without a desired counterpart is `unmanaged` and left alone, unless plumb
+ * created it — then it is a `delete` in the plan (apply carries it out only
+ * under the prune gate, see matchObserved). A CI selected by two targets is
+ * planned once, by the first target (in the order given), with a warning.
+ * Linear in the number of CIs.
+ */
+export function matchChanges(targets: readonly PlanTargetInput[]): MatchResult {
+  const pairs: MatchedPair[] = [];
+  const unmanaged: { id: string; target: string }[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const claimed = new Map<string, string>();
+  for (const target of targets) {
+    const desired = target.desired.filter((ci) => {
+      const owner = claimed.get(ci.id);
+      if (owner === undefined) return true;
+      diagnostics.push({
+        severity: 'warning',
+        code: 'plan.target-overlap',
+        ci: ci.id,
+        file: ci.origin.file,
+        line: ci.origin.line,
+        column: ci.origin.column,
+        message: `${ci.id} is selected by targets ${owner} and ${target.name}; it is planned by ${owner}`,
+        hint: "narrow one target's `select` in plumb.yaml",
+      });
+      return false;
+    });
+    for (const ci of desired) claimed.set(ci.id, target.name);
+    const match = matchObserved(desired, target.observed);
+    const providerOf = target.providerOf;
+    const projected = target.projected;
+    const pair = (d: CI | undefined, o: ObservedObject | undefined): MatchedPair => ({
+      id: d ? d.id : o!.id,
+      target: target.name,
+      provider: d && providerOf ? providerOf(d) : target.provider,
+      desired: d,
+      observed: o,
+      projected: d && projected ? projected.get(d.id) : undefined,
+    });
+    for (const p of match.pairs) pairs.push(pair(p.desired, p.observed));
+    for (const d of match.creates) pairs.push(pair(d, undefined));
+    for (const o of match.deletes) if (!claimed.has(o.id)) pairs.push(pair(undefined, o));
+    for (const o of match.unmanaged) if (!claimed.has(o.id)) unmanaged.push({ id: o.id, target: target.name });
+  }
+  unmanaged.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || a.target.localeCompare(b.target));
+  return { pairs, unmanaged, diagnostics };
+}

@@ -1,0 +1,74 @@
+import { loadRepository } from '../load/load-repository.js';
+import type { LoadedRepository } from '../load/types.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import { loadPolicies } from '../policy/load-policies.js';
+import type { CompiledPolicy } from '../policy/types.js';
+import { validateRepository } from '../validate/validate.js';
+import { buildPlan } from './build-plan.js';
+import { discoverTargets } from './discover-targets.js';
+import { planPolicies } from './plan-policies.js';
+import { selectTargets } from './select-targets.js';
+import type { Plan } from './types.js';
+
+export interface RunPlanOptions {
+  /** `--repo`; default: found upwards from `cwd`. */
+  readonly repo?: string;
+  readonly cwd?: string;
+  /** `--rev`: plan a Git revision instead of the work tree. */
+  readonly rev?: string;
+  /** `--target`; default the config's defaultTarget, else every target. */
+  readonly target?: string;
+  /** The clock: the plan's createdAt and policies' `now`. */
+  readonly now?: Date;
+  readonly signal?: AbortSignal;
+  /** `--kubeconfig`/`--context`, passed to the providers that read them. */
+  readonly cliSettings?: { readonly kubeconfig?: string; readonly context?: string };
+}
+
+export interface RunPlanResult {
+  /** Absent when the input is invalid or discovery failed (the diagnostics say why). */
+  readonly plan?: Plan;
+  readonly repo: LoadedRepository;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Every loaded policy (SARIF lists a rule for each). */
+  readonly policies: readonly CompiledPolicy[];
+}
+
+/**
+ * `plumb plan` as one engine call, shared by the CLI, the TUI and the
+ * controller: load → validate → policies → discover each target → plan. Stops
+ * before discovery when the desired state has errors (a plan of invalid input
+ * would be wrong), and before planning when a provider could not read the
+ * actual state (a plan against half a state would delete the other half).
+ */
+export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResult> {
+  const now = options.now ?? new Date();
+  const repo = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.rev });
+  const { graph, diagnostics: validation } = validateRepository(repo);
+  const diagnostics: Diagnostic[] = [...validation];
+  const loaded = loadPolicies(repo.policyDocuments, repo.locate);
+  diagnostics.push(...loaded.diagnostics);
+  if (hasErrors(diagnostics)) return { repo, diagnostics, policies: loaded.policies };
+
+  const names = selectTargets(repo.config, options.target);
+  const discovered = await discoverTargets({
+    config: repo.config,
+    names,
+    cis: repo.cis,
+    root: repo.root,
+    cliSettings: options.cliSettings,
+    signal: options.signal ?? new AbortController().signal,
+  });
+  diagnostics.push(...discovered.diagnostics);
+  if (hasErrors(discovered.diagnostics)) return { repo, diagnostics, policies: loaded.policies };
+
+  const built = buildPlan({
+    repo,
+    graph,
+    targets: discovered.targets,
+    policies: planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph, now }),
+    now,
+  });
+  diagnostics.push(...built.diagnostics);
+  return { plan: built.plan, repo, diagnostics, policies: loaded.policies };
+}

@@ -1,0 +1,38 @@
+import type { Colors } from 'picocolors/types.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Plan } from '../plan/types.js';
+import { renderPlanJson } from './plan-json.js';
+import { renderPlanMarkdown } from './plan-markdown.js';
+import { renderPlanText } from './plan-text.js';
+import { toSarif, type SarifPolicyInfo } from './sarif.js';
+
+export type PlanFormat = 'text' | 'json' | 'sarif' | 'markdown';
+export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'sarif', 'markdown'];
+
+export interface PlanOutputOptions {
+  readonly colors: Colors;
+  /** `plan` or `review`: the text title and Markdown heading. */
+  readonly command: 'plan' | 'review';
+  readonly diagnostics: readonly Diagnostic[];
+  /** Every policy, so SARIF has a rule for each. */
+  readonly policies?: readonly SarifPolicyInfo[];
+}
+
+/**
+ * Renders a plan (or a review, which is a plan with a base) in the format asked
+ * for. Text carries the diagnostics at its end; SARIF carries them as results
+ * beside the policy results (placed at the CI's file and line); JSON and
+ * Markdown are the artifact and the comment, diagnostics go to stderr.
+ */
+export function renderPlanOutput(format: PlanFormat, plan: Plan, options: PlanOutputOptions): string {
+  switch (format) {
+    case 'json':
+      return renderPlanJson(plan);
+    case 'markdown':
+      return renderPlanMarkdown(plan, { title: `plumb ${options.command}` });
+    case 'sarif':
+      return JSON.stringify(toSarif({ diagnostics: options.diagnostics, policyResults: plan.policy.results, policies: options.policies }), null, 2) + '\n';
+    default:
+      return renderPlanText(plan, { colors: options.colors, title: options.command, diagnostics: options.diagnostics });
+  }
+}

@@ -1,0 +1,82 @@
+import { loadRepository } from '../load/load-repository.js';
+import type { LoadedRepository } from '../load/types.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import { discoverTargets } from '../plan/discover-targets.js';
+import { planPolicies } from '../plan/plan-policies.js';
+import { selectTargets } from '../plan/select-targets.js';
+import type { Plan } from '../plan/types.js';
+import { loadPolicies } from '../policy/load-policies.js';
+import type { CompiledPolicy } from '../policy/types.js';
+import { validateRepository } from '../validate/validate.js';
+import { buildReview } from './build-review.js';
+
+/** `--head worktree`: review the uncommitted work tree against the base. */
+export const WORKTREE = 'worktree';
+
+export interface RunReviewOptions {
+  readonly repo?: string;
+  readonly cwd?: string;
+  /** The revision the pull request starts from (`--base`). */
+  readonly base: string;
+  /** The pull request's revision (`--head`); default `HEAD`; `worktree` for uncommitted files. */
+  readonly head?: string;
+  /** `--target`: add the drift of the changed CIs against this target's actual state. */
+  readonly target?: string;
+  readonly now?: Date;
+  readonly signal?: AbortSignal;
+  readonly cliSettings?: { readonly kubeconfig?: string; readonly context?: string };
+}
+
+export interface RunReviewResult {
+  readonly plan?: Plan;
+  readonly head: LoadedRepository;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The head's policies (SARIF lists a rule for each). */
+  readonly policies: readonly CompiledPolicy[];
+}
+
+/**
+ * `plumb review` as one engine call: both revisions read from Git without a
+ * checkout; the head is validated and its errors stop the review (it must be
+ * fixed before it can merge); the base is not validated again (a broken main
+ * must not block the pull request that fixes it). Policies are the head's:
+ * the pull request is judged by the rules it would merge with.
+ */
+export async function runReview(options: RunReviewOptions): Promise<RunReviewResult> {
+  const now = options.now ?? new Date();
+  const headRev = options.head ?? 'HEAD';
+  const [base, head] = await Promise.all([
+    loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.base }),
+    loadRepository({ repo: options.repo, cwd: options.cwd, rev: headRev === WORKTREE ? undefined : headRev }),
+  ]);
+  // Only the head is validated: it must be fixed before it can merge. The base
+  // is what is merged already; the review needs only its CIs in changed files.
+  const headChecked = validateRepository(head);
+  const diagnostics: Diagnostic[] = [...headChecked.diagnostics];
+  const loaded = loadPolicies(head.policyDocuments, head.locate);
+  diagnostics.push(...loaded.diagnostics);
+  if (hasErrors(diagnostics)) return { head, diagnostics, policies: loaded.policies };
+
+  const signal = options.signal ?? new AbortController().signal;
+  const names = options.target !== undefined ? selectTargets(head.config, options.target) : undefined;
+  const driftDiagnostics: Diagnostic[] = [];
+  const built = await buildReview({
+    base,
+    head,
+    headGraph: headChecked.graph,
+    policies: ({ headGraph, baseGraph }) => planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now }),
+    now,
+    ...(names
+      ? {
+          drift: async (changed) => {
+            const found = await discoverTargets({ config: head.config, names, cis: changed, root: head.root, cliSettings: options.cliSettings, signal });
+            driftDiagnostics.push(...found.diagnostics);
+            return found.targets;
+          },
+        }
+      : {}),
+  });
+  diagnostics.push(...built.diagnostics, ...driftDiagnostics);
+  if (hasErrors(driftDiagnostics)) return { head, diagnostics, policies: loaded.policies };
+  return { plan: built.plan, head, diagnostics, policies: loaded.policies };
+}

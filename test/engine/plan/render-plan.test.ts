@@ -1,0 +1,83 @@
+import pc from 'picocolors';
+import { describe, expect, it } from 'vitest';
+import { renderPlanMarkdown } from '../../../engine/report/plan-markdown.js';
+import { renderPlanText } from '../../../engine/report/plan-text.js';
+import type { Plan } from '../../../engine/plan/types.js';
+import { samplePlan } from './sample-plan.js';
+
+const plain = pc.createColors(false);
+
+describe('renderPlanText', () => {
+  it('shows the summary, the waves, unmanaged, impact and policies with the deny first', () => {
+    expect(renderPlanText(samplePlan(), { colors: plain })).toBe(
+      [
+        'plan (revision 0123456, targets: recorded)',
+        '1 to create, 1 to update, 1 to delete, 1 unchanged, 1 unmanaged',
+        '',
+        'wave 1',
+        '  ~ update database:shop/orders-db (recorded) inventory/db.yaml:4',
+        '      @@ -3,1 +3,1 @@',
+        '      -  version: "15"',
+        '      +  version: "16"',
+        '',
+        'wave 2',
+        '  + create application:shop/api (recorded) inventory/api.yaml:1',
+        '',
+        'wave 3',
+        '  - delete host:shop/h2 (recorded)',
+        '',
+        'unmanaged (1, observed but not in Git — left alone):',
+        '  ? host:shop/stray (recorded)',
+        '',
+        'impact: risk high (72/100), 2 cis affected',
+        '  business service businessservice:shop/checkout (critical): at-risk',
+        '  down application:shop/orders via host:shop/h2 → application:shop/orders',
+        '  at-risk businessservice:shop/checkout (would be degraded) via database:shop/orders-db → application:shop/orders → businessservice:shop/checkout',
+        '',
+        'policies: 1 denied, 1 warning',
+        '  ✗ deny     no-tier1-delete host:shop/h2: deleting tier-1 h2 needs a change ticket',
+        '  ! warn     change-window (plan): prod changes outside the window',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('colours creates green, deletes red and diff lines by sign', () => {
+    const text = renderPlanText(samplePlan(), { colors: pc.createColors(true) });
+    expect(text).toContain(`\x1b[32m+ create\x1b[39m`);
+    expect(text).toContain(`\x1b[31m- delete\x1b[39m`);
+    expect(text).toContain(`\x1b[32m+  version: "16"\x1b[39m`);
+  });
+});
+
+describe('renderPlanMarkdown', () => {
+  it('puts the policy results first when something denies', async () => {
+    await expect(renderPlanMarkdown(samplePlan())).toMatchFileSnapshot('__golden__/plan-denied.md');
+  });
+
+  it('puts the impact first when nothing denies', () => {
+    const md = renderPlanMarkdown(samplePlan({ denied: false }));
+    expect(md.indexOf('### Impact')).toBeLessThan(md.indexOf('### Policy results'));
+    expect(md).toContain('> Policies passed.');
+  });
+
+  it('cuts one huge diff at a line so the other changes still fit', () => {
+    const base = samplePlan({ denied: false });
+    const huge = '+  line\n'.repeat(5000);
+    const md = renderPlanMarkdown({ ...base, changes: [{ ...base.changes[0], diff: huge }, ...base.changes.slice(1)] });
+    expect(md).toContain('… 4000 more diff lines (see -o json)');
+    expect(md).toContain('<code>application:shop/api</code>');
+  });
+
+  it('stays under the limit and says what it left out', () => {
+    const base = samplePlan({ denied: false });
+    const big: Plan = {
+      ...base,
+      changes: Array.from({ length: 400 }, (_, i) => ({ ...base.changes[0], id: `database:shop/db-${i}`, diff: `-  version: "15"\n+  version: "16"\n`.repeat(20) })),
+    };
+    const md = renderPlanMarkdown(big, { limit: 20_000 });
+    expect(md.length).toBeLessThanOrEqual(20_000);
+    expect(md).toMatch(/Left out to stay under 20,000 characters: \d+ of 400 change diffs/);
+    expect(md.split('<details>').length - 1).toBeGreaterThan(5);
+  });
+});
