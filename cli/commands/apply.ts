@@ -1,0 +1,231 @@
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Command, Option } from 'commander';
+import type { Colors } from 'picocolors/types.js';
+import { applyPlan } from '../../engine/apply/apply-plan.js';
+import { hasRedactions, hydrateSecrets } from '../../engine/apply/hydrate-secrets.js';
+import type { ApplyHooks } from '../../engine/apply/hooks.js';
+import { openApplyContext } from '../../engine/apply/open-targets.js';
+import { readPlanFile } from '../../engine/apply/read-plan-file.js';
+import type { ApplyReport, ChangeOutcome } from '../../engine/apply/types.js';
+import { findRepoRoot, loadConfig } from '../../engine/config/load-config.js';
+import type { PlumbConfig } from '../../engine/config/types.js';
+import { loadRepository } from '../../engine/load/load-repository.js';
+import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
+import { runPlan } from '../../engine/plan/run-plan.js';
+import { PlumbError } from '../../engine/model/errors.js';
+import type { Plan } from '../../engine/plan/types.js';
+import { renderPlanText } from '../../engine/report/plan-text.js';
+import { EXIT } from '../exit-codes.js';
+import { addGlobalOptions } from '../program.js';
+import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+
+interface ApplyCliOptions extends GlobalOptions {
+  autoApprove?: boolean;
+  rollbackOnFailure?: boolean;
+  rollbackAll?: boolean;
+  overridePolicy?: string;
+  breakLock?: boolean;
+  prune?: boolean;
+  concurrency: string;
+  healthTimeout: string;
+  target?: string;
+  now?: string;
+}
+
+/**
+ * `plumb apply [plan.json]`. With a file, applies that saved plan — it was
+ * reviewed when it was written, so it is not asked about again (as Terraform
+ * does). Without one, plans, prints the plan and asks for `yes` on a terminal;
+ * without a terminal it needs --auto-approve. Exit 0 success, 1 failure (with
+ * the applied / failed / not attempted report), 3 a policy denied.
+ */
+export function register(program: Command): void {
+  const cmd = new Command('apply')
+    .description('apply a plan wave by wave: back up, change, health-check; stop (and optionally roll back) on failure')
+    .argument('[plan]', 'a plan written by `plumb plan --out plan.json`; without it, plan now and ask')
+    .option('--auto-approve', 'apply without asking (pipelines)')
+    .option('--rollback-on-failure', "restore the failed wave's backups")
+    .option('--rollback-all', "with --rollback-on-failure: restore every applied wave's backups too, newest first")
+    .option('--override-policy <reason>', 'apply although a policy denied; the reason goes to the audit log')
+    .option('--break-lock', "break a lock whose holder is gone (it is reported, never silent)")
+    .option('--prune', "apply the plan's deletes (otherwise skipped and reported)")
+    .option('--concurrency <n>', 'changes applied at once inside a wave', '4')
+    .option('--health-timeout <duration>', 'per wave; a check that does not answer in time fails', '60s')
+    .option('--target <name>', 'only this target of plumb.yaml (default: defaultTarget, else all)')
+    .addOption(new Option('--now <iso>', 'the planning clock (tests)').hideHelp())
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+  addGlobalOptions(cmd).action((planFile: string | undefined, opts: ApplyCliOptions) => runCommand(() => applyCommand(planFile, opts)));
+  program.addCommand(cmd);
+}
+
+function cli(opts: GlobalOptions) {
+  return { kubeconfig: opts.kubeconfig, context: opts.context };
+}
+
+async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions): Promise<number> {
+  const c = colors(opts);
+  const err = stderrColors(opts);
+  const concurrency = positiveInt(opts.concurrency, '--concurrency');
+  const healthTimeoutMs = parseDuration(opts.healthTimeout, '--health-timeout');
+  const cwd = process.cwd();
+  let plan: Plan;
+  let root: string;
+  let config: PlumbConfig;
+  let context;
+  if (planFile) {
+    plan = await readPlanFile(resolve(cwd, planFile));
+    root = opts.repo !== undefined ? resolve(cwd, opts.repo) : await findRepoRoot(cwd);
+    if (plan.changes.some((ch) => ch.desired && hasRedactions(ch.desired))) {
+      // secrets are not in the plan: read them from the desired state it was made from
+      const repo = await loadRepository({ repo: root, cwd, ...(plan.revision !== 'worktree' ? { rev: plan.revision } : {}) });
+      plan = hydrateSecrets(plan, new Map(repo.cis.map((ci) => [ci.id, ci])));
+      config = repo.config;
+    } else config = (await loadConfig({ root })).config;
+    const targets = plan.targets.filter((t) => !opts.target || opts.target === t);
+    context = await openApplyContext({ root, config, targets, breakLock: opts.breakLock, cliSettings: cli(opts) });
+  } else {
+    const planned = await runPlan({ repo: opts.repo, cwd, target: opts.target, now: opts.now ? new Date(opts.now) : undefined, cliSettings: cli(opts) });
+    if (!planned.plan) {
+      process.stderr.write(renderDiagnosticsText(planned.diagnostics, err));
+      return EXIT.failure;
+    }
+    const repo = planned.repo;
+    root = repo.root;
+    config = repo.config;
+    plan = hydrateSecrets(planned.plan, new Map(repo.cis.map((ci) => [ci.id, ci])));
+    context = await openApplyContext({ root, config, targets: plan.targets, breakLock: opts.breakLock, cliSettings: cli(opts) });
+    // the plan goes to stdout as `plumb plan` prints it; with -o json stdout is the report's, so stderr
+    if (opts.output === 'json') process.stderr.write(renderPlanText(planned.plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
+    else await writeOut(renderPlanText(planned.plan, { colors: c, diagnostics: planned.diagnostics }));
+    const { create, update, delete: del } = plan.summary;
+    if (create + update + del === 0) {
+      await context.close();
+      await writeOut(opts.output === 'json' ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2) : 'no changes: the actual state matches the desired state');
+      return EXIT.ok;
+    }
+    if (plan.policy.denied && !opts.overridePolicy) {
+      await context.close();
+      throw denied();
+    }
+    if (!opts.autoApprove && !(await approved())) {
+      await context.close();
+      process.stderr.write('apply cancelled: nothing was changed\n');
+      return EXIT.failure;
+    }
+  }
+  // Ctrl-C stops after the changes in flight, so the run still reports, audits and unlocks; a second one kills.
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('interrupted: finishing the changes in flight, then stopping (Ctrl-C again to kill)\n');
+    controller.abort(new PlumbError('apply.interrupted', 'apply interrupted by the operator'));
+    process.off('SIGINT', onSigint);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const report = await applyPlan({
+      plan,
+      ...context,
+      hooks: progressHooks(err),
+      options: {
+        concurrency,
+        healthTimeoutMs,
+        rollbackOnFailure: opts.rollbackOnFailure,
+        rollbackAll: opts.rollbackAll,
+        overridePolicy: opts.overridePolicy,
+        prune: opts.prune,
+        ...(opts.target ? { targets: [opts.target] } : {}),
+        signal: controller.signal,
+      },
+    });
+    await writeOut(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderReport(report, c));
+    return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
+  } catch (e) {
+    if (e instanceof PlumbError && e.code === 'policy.denied') {
+      process.stderr.write(`${err.red('error')}: ${e.message}\n  hint: ${e.hint}\n`);
+      return EXIT.denied;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await context.close();
+  }
+}
+
+function denied(): PlumbError {
+  return new PlumbError('policy.denied', 'the plan is denied by policy (see the policy results above)', {
+    hint: 'fix the change, add a PolicyException, or apply with --override-policy "REASON" (recorded in the audit log)',
+  });
+}
+
+/** Asks for `yes` on a terminal; without one, refuses (pipelines pass --auto-approve). */
+async function approved(): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    throw new PlumbError('apply.needs-approval', 'apply needs approval and there is no terminal to ask on', {
+      hint: 'pass --auto-approve, or save the plan with `plumb plan --out plan.json` and apply that file',
+    });
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question('\napply these changes? only `yes` is accepted: ');
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+function stderrColors(opts: GlobalOptions): Colors {
+  return colors({ ...opts, color: opts.color !== false && Boolean(process.stderr.isTTY) ? opts.color : false });
+}
+
+/** Progress as lines on stderr, one per event — the CLI's rendering of the engine's hooks. */
+export function progressHooks(c: Colors): Partial<ApplyHooks> {
+  const line = (text: string) => process.stderr.write(text + '\n');
+  const why = (o: ChangeOutcome) => (o.message ? `: ${o.message}` : '');
+  return {
+    onInterrupted: (r) => line(`${c.yellow('warning')}: an earlier ${r.event.split('.')[0]} (run ${r.run}, by ${r.user}@${r.host} pid ${r.pid}, started ${r.time}, plan ${r.planHash ?? 'none'}) never finished; check its targets (${r.targets.join(', ')}) and backups`),
+    onLockBroken: (l) => line(`${c.yellow('warning')}: broke the orphaned lock on target ${l.target} (held by ${l.owner}@${l.host} pid ${l.pid} since ${l.startedAt})`),
+    onWaveStart: (wave, changes) => line(c.bold(`wave ${wave}`) + (changes.length ? c.dim(` (${changes.length} change${changes.length === 1 ? '' : 's'})`) : '')),
+    onBackup: (_wave, id, ids) => line(c.dim(`  backup ${id} (${ids.length} CI${ids.length === 1 ? '' : 's'})`)),
+    onChangeStart: (ch) => line(c.dim(`  ${ch.action} ${ch.id} …`)),
+    onChangeApplied: (o) => line(`  ${c.green('✓')} ${o.action} ${o.id}`),
+    onChangeFailed: (o) => line(`  ${c.red('✗')} ${o.action} ${o.id}${why(o)}`),
+    onChangeSkipped: (o) => line(`  ${c.yellow('-')} ${o.action} ${o.id}${why(o)}`),
+    onHealth: (_wave, results) => {
+      for (const r of results) if (!r.healthy) line(`  ${c.red('✗')} health ${r.id}${r.message ? `: ${r.message}` : ''}`);
+      if (results.length && results.every((r) => r.healthy)) line(`  ${c.green('✓')} health (${results.length})`);
+    },
+    onRollbackStart: (wave, id) => line(c.bold(`rollback wave ${wave}`) + c.dim(` from backup ${id}`)),
+    onRollback: (r) => line(r.ok ? `  ${c.green('✓')} restored ${r.restored.join(', ') || 'nothing'}` : `  ${c.red('✗')} rollback of wave ${r.wave} failed: ${r.message ?? 'unknown'}`),
+  };
+}
+
+/** The end-of-run report on stdout: the outcome, then every change that did not simply apply. */
+export function renderReport(report: ApplyReport, c: Colors): string {
+  const count = (r: ChangeOutcome['result']) => report.changes.filter((ch) => ch.result === r);
+  const out: string[] = [];
+  const head = { succeeded: c.green('apply succeeded'), failed: c.red('apply failed'), 'rolled-back': c.yellow('apply failed and was rolled back'), aborted: c.red('apply aborted') }[report.outcome];
+  out.push(`${head}${report.failedWave !== undefined ? ` in wave ${report.failedWave}` : ''}: ${count('applied').length} applied, ${count('failed').length + count('unhealthy').length} failed, ${count('not-attempted').length} not attempted, ${count('skipped').length} skipped`);
+  for (const [label, result] of [['failed', 'failed'], ['unhealthy', 'unhealthy'], ['not attempted', 'not-attempted'], ['skipped', 'skipped']] as const) {
+    for (const ch of count(result)) out.push(`  ${label}: ${ch.id} (wave ${ch.wave})${ch.message ? ` — ${ch.message}` : ''}`);
+  }
+  if (report.outcome !== 'succeeded') for (const ch of count('applied')) out.push(`  applied: ${ch.id} (wave ${ch.wave})`);
+  for (const r of report.rollbacks) out.push(`  rolled back wave ${r.wave} from ${r.backup}: ${r.ok ? r.restored.join(', ') || 'nothing' : `FAILED (${r.message})`}`);
+  if (report.backups.length) out.push(c.dim(`backups: ${report.backups.join(', ')}`));
+  out.push(c.dim(`run ${report.run}, plan ${report.planHash}`));
+  return out.join('\n');
+}
+
+export function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new PlumbError('cli.bad-option', `${flag} must be a positive whole number, not ${text}`, { hint: `e.g. ${flag} 4` });
+  return n;
+}
+
+/** `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new PlumbError('cli.bad-option', `${flag} must be a duration like 30s, 2m or 500ms, not ${text}`, { hint: `e.g. ${flag} 60s` });
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}

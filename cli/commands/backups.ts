@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { openBackupStore } from '../../engine/backup/open-store.js';
+import type { BackupManifest } from '../../engine/backup/types.js';
+import { findRepoRoot, loadConfig } from '../../engine/config/load-config.js';
+import { EXIT } from '../exit-codes.js';
+import { addGlobalOptions } from '../program.js';
+import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+
+/**
+ * `plumb backups [-o text|json]`: the backups in the configured store, oldest
+ * first. Only manifests are read — ids, CIs and checksums — so no secret value
+ * can ever be listed.
+ */
+export function register(program: Command): void {
+  const cmd = new Command('backups')
+    .description('list the backups in the configured store (manifests only, never values)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+  addGlobalOptions(cmd).action((opts: GlobalOptions) =>
+    runCommand(async () => {
+      const root = opts.repo !== undefined ? resolve(process.cwd(), opts.repo) : await findRepoRoot(process.cwd());
+      const { config } = await loadConfig({ root });
+      const manifests = await openBackupStore(config.backup, root).list();
+      await writeOut(opts.output === 'json' ? JSON.stringify({ backups: manifests }, null, 2) : renderBackups(manifests, colors(opts)));
+      return EXIT.ok;
+    }),
+  );
+  program.addCommand(cmd);
+}
+
+function renderBackups(manifests: readonly BackupManifest[], c: ReturnType<typeof colors>): string {
+  if (manifests.length === 0) return 'no backups';
+  return manifests
+    .map((m) => {
+      const targets = [...new Set(m.cis.map((ci) => ci.target))].join(', ');
+      const why = m.reason === 'apply' ? `apply wave ${m.wave ?? '?'} of plan ${m.planHash?.slice(0, 12)}` : m.reason;
+      const shown = m.cis.slice(0, 3).map((ci) => ci.id).join(', ') + (m.cis.length > 3 ? `, … (${m.cis.length - 3} more)` : '');
+      return `${c.bold(m.id)}  ${m.time}  ${why}  ${c.dim(`[${targets}]`)}  ${m.cis.length} CI${m.cis.length === 1 ? '' : 's'}: ${shown}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,87 @@
+import { PlumbError } from '../model/errors.js';
+import { fingerprintOf } from '../plan/canonical-json.js';
+import type { Plan } from '../plan/types.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Provider } from '../providers/contract.js';
+import { ciFromChange } from './plan-cis.js';
+
+/**
+ * A plan a policy denied is applied only with an override reason, which the
+ * caller records. Throws PlumbError `policy.denied`.
+ */
+export function assertNotDenied(plan: Plan, overridePolicy: string | undefined): void {
+  if (!plan.policy.denied) return;
+  if (overridePolicy && overridePolicy.trim()) return;
+  const denials = plan.policy.results.filter((r) => r.action === 'deny' && r.outcome !== 'excepted');
+  const named = denials.slice(0, 5).map((r) => `${r.policy}${r.ci ? ` on ${r.ci}` : ''}`).join(', ');
+  throw new PlumbError('policy.denied', `the plan is denied by policy: ${named || 'see the plan'}`, {
+    hint: 'fix the change, add a PolicyException, or apply with --override-policy "REASON" (recorded in the audit log)',
+    data: { denials: denials.map((r) => ({ policy: r.policy, ci: r.ci })) },
+  });
+}
+
+/**
+ * Re-discovers every CI the plan changes and compares fingerprints (sha256 of
+ * the canonical JSON of the observed object — engine/plan's `fingerprintOf`,
+ * so both sides agree by construction). Anything that changed, appeared or
+ * vanished since planning makes the plan stale: PlumbError `plan.stale` naming
+ * the CIs. One discover per target, a map lookup per CI.
+ *
+ * Unchanged (noop) CIs are not re-checked: the plan does not touch them, a
+ * saved plan carries no desired document for them (and some providers, like
+ * file, can only observe a CI they are shown), and drift there is the next
+ * plan's business, not a reason to refuse this one.
+ */
+export async function assertFresh(
+  plan: Plan,
+  providers: ReadonlyMap<string, Provider>,
+  targets: ReadonlySet<string>,
+  signal: AbortSignal,
+): Promise<Diagnostic[]> {
+  const byTarget = new Map<string, string[]>();
+  for (const c of plan.changes) {
+    if (c.action === 'noop' || !targets.has(c.target) || plan.fingerprints[c.id] === undefined) continue;
+    let ids = byTarget.get(c.target);
+    if (!ids) byTarget.set(c.target, (ids = []));
+    ids.push(c.id);
+  }
+  const changesById = new Map(plan.changes.map((c) => [c.id, c]));
+  const diagnostics: Diagnostic[] = [];
+  const stale: { id: string; planned: string; now: string }[] = [];
+  for (const [target, ids] of byTarget) {
+    const provider = providers.get(target);
+    if (!provider) throw noProvider(target);
+    const desired = ids.flatMap((id) => {
+      const c = changesById.get(id);
+      return c ? [ciFromChange(c)] : [];
+    });
+    const answer = await provider.discover({ desired }, signal);
+    diagnostics.push(...answer.diagnostics);
+    if (answer.diagnostics.some((d) => d.severity === 'error')) {
+      throw new PlumbError('apply.discover-failed', `could not read the actual state of target ${target} to check the plan`, {
+        hint: 'fix the provider error (see the diagnostics) and apply again',
+        data: { target, diagnostics: answer.diagnostics },
+      });
+    }
+    const observed = new Map(answer.observed.map((o) => [o.id, o.object]));
+    for (const id of ids) {
+      const now = fingerprintOf(observed.get(id));
+      if (now !== plan.fingerprints[id]) stale.push({ id, planned: plan.fingerprints[id], now });
+    }
+  }
+  if (stale.length > 0) {
+    const named = stale.slice(0, 10).map((s) => s.id).join(', ') + (stale.length > 10 ? ` and ${stale.length - 10} more` : '');
+    throw new PlumbError('plan.stale', `plan is stale: ${named} changed since it was planned`, {
+      hint: 'run `plumb plan` again',
+      data: { cis: stale.map((s) => s.id) },
+    });
+  }
+  return diagnostics;
+}
+
+export function noProvider(target: string): PlumbError {
+  return new PlumbError('apply.no-provider', `the plan names target ${target}, which plumb.yaml does not configure`, {
+    hint: 'plan again with the current plumb.yaml, or add the target back',
+    data: { target },
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight, results in input
+ * order. Inside a wave changes are independent (the waves encode every
+ * ordering), so the only reason to bound them is the target's capacity.
+ */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

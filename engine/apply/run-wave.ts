@@ -1,0 +1,108 @@
+import { takeBackup } from '../backup/take-backup.js';
+import type { BackupStore } from '../backup/types.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Plan, PlannedChange } from '../plan/types.js';
+import type { Provider } from '../providers/contract.js';
+import { applyChange } from './apply-change.js';
+import { checkHealth } from './health-check.js';
+import type { ApplyHooks } from './hooks.js';
+import { mapConcurrent } from './map-concurrent.js';
+import type { ChangeOutcome } from './types.js';
+
+/** What every wave of one apply shares; outcomes, diagnostics and health accumulate here. */
+export interface WaveContext {
+  readonly plan: Plan;
+  readonly providers: ReadonlyMap<string, Provider>;
+  readonly backupStore: BackupStore;
+  readonly hooks: ApplyHooks;
+  readonly signal: AbortSignal;
+  readonly concurrency: number;
+  readonly healthTimeoutMs: number;
+  readonly prune: boolean;
+  readonly toBackUp: ReadonlySet<string>;
+  readonly outcomes: Map<string, ChangeOutcome>;
+  readonly diagnostics: Diagnostic[];
+  readonly health: { wave: number; id: string; healthy: boolean; message?: string }[];
+}
+
+/**
+ * One wave, in the order that keeps it safe: deletes are skipped unless
+ * pruning; the wave's CIs are backed up (no backup, no write — the wave is then
+ * not attempted at all); changes run with bounded concurrency, one failure not
+ * stopping its independent siblings; then the applied CIs are health-checked,
+ * and an unhealthy one fails the wave like a failed change.
+ */
+export async function runWave(ctx: WaveContext, wave: number, changes: readonly PlannedChange[]): Promise<{ ok: boolean; backupId?: string }> {
+  const { hooks, outcomes, signal } = ctx;
+  hooks.onWaveStart(wave, changes);
+  const runnable: PlannedChange[] = [];
+  for (const c of changes) {
+    if (c.action === 'delete' && !ctx.prune) {
+      const o = outcome(c, 'skipped', 'delete skipped: prune is off (apply with --prune)');
+      outcomes.set(c.id, o);
+      hooks.onChangeSkipped(o);
+    } else runnable.push(c);
+  }
+
+  let backupId: string | undefined;
+  const backupIds = groupIds(runnable.filter((c) => ctx.toBackUp.has(c.id)));
+  if (backupIds.size > 0) {
+    try {
+      const { plan } = ctx;
+      const taken = await takeBackup({ store: ctx.backupStore, providers: ctx.providers, ids: backupIds, revision: plan.revision, planHash: plan.hash, reason: 'apply', wave, signal });
+      ctx.diagnostics.push(...taken.diagnostics);
+      backupId = taken.manifest.id;
+      hooks.onBackup(wave, backupId, taken.manifest.cis.map((c) => c.id));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      for (const c of runnable) outcomes.set(c.id, outcome(c, 'not-attempted', message));
+      ctx.diagnostics.push({ severity: 'error', code: 'backup.failed', message });
+      hooks.onWaveEnd(wave, false);
+      return { ok: false };
+    }
+  }
+
+  await mapConcurrent(runnable, ctx.concurrency, async (c) => {
+    if (signal.aborted) {
+      outcomes.set(c.id, outcome(c, 'not-attempted', 'aborted'));
+      return;
+    }
+    hooks.onChangeStart(c);
+    const o = await applyChange(c, ctx.providers.get(c.target)!, signal, ctx.diagnostics);
+    outcomes.set(c.id, o);
+    if (o.result === 'applied') hooks.onChangeApplied(o);
+    else hooks.onChangeFailed(o);
+  });
+
+  const applied = runnable.filter((c) => outcomes.get(c.id)?.result === 'applied');
+  let ok = applied.length === runnable.length;
+  if (applied.length > 0) {
+    const results = await checkHealth(ctx.providers, groupIds(applied), ctx.healthTimeoutMs, signal);
+    hooks.onHealth(wave, results);
+    for (const r of results) {
+      ctx.health.push({ wave, ...r });
+      const prior = outcomes.get(r.id);
+      if (!r.healthy && prior?.result === 'applied') {
+        outcomes.set(r.id, { ...prior, result: 'unhealthy', message: r.message ?? 'health check failed' });
+        ok = false;
+      }
+    }
+  }
+  hooks.onWaveEnd(wave, ok);
+  return { ok, ...(backupId ? { backupId } : {}) };
+}
+
+export function outcome(c: PlannedChange, result: ChangeOutcome['result'], message?: string): ChangeOutcome {
+  return { id: c.id, target: c.target, action: c.action, wave: c.wave, result, ...(message ? { message } : {}) };
+}
+
+/** Target → identities, in the changes' order. */
+export function groupIds(changes: readonly PlannedChange[]): Map<string, string[]> {
+  const byTarget = new Map<string, string[]>();
+  for (const c of changes) {
+    let ids = byTarget.get(c.target);
+    if (!ids) byTarget.set(c.target, (ids = []));
+    ids.push(c.id);
+  }
+  return byTarget;
+}

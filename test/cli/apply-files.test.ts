@@ -1,0 +1,101 @@
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixture, runCli } from '../helpers/run-cli.js';
+
+/** A fresh copy of test/fixtures/apply-files with an empty root/, so .plumb/ state stays in the copy. */
+let repo: string;
+beforeEach(async () => {
+  repo = await mkdtemp(join(tmpdir(), 'plumb-apply-files-'));
+  await cp(fixture('apply-files'), repo, { recursive: true });
+  await mkdir(join(repo, 'root'));
+});
+afterEach(async () => {
+  await rm(repo, { recursive: true, force: true });
+});
+
+const desired = {
+  'app.conf': 'listen = 8080\nworkers = 4\n',
+  motd: 'welcome to shop\n',
+  'vault.token': 's.hunter2-very-secret\n',
+};
+
+async function actual(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await readdir(join(repo, 'root'))).sort()) out[name] = await readFile(join(repo, 'root', name), 'utf8');
+  return out;
+}
+
+describe('plumb apply with the file provider', () => {
+  it('creates every file as desired, secrets included, and the next plan has nothing to do', async () => {
+    const apply = await runCli(['apply', '--repo', repo, '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('apply succeeded: 3 applied, 0 failed, 0 not attempted, 0 skipped');
+    expect(await actual()).toEqual(desired);
+    // waves in order on stderr, each backed up first
+    expect(apply.stderr.split('\n').filter((l) => /^wave|backup|✓ create/.test(l.trim())).map((l) => l.trim().replace(/backup \S+/, 'backup ID'))).toEqual([
+      'wave 1 (1 change)', 'backup ID (1 CI)', '✓ create file:default/motd',
+      'wave 2 (1 change)', 'backup ID (1 CI)', '✓ create file:default/app-conf',
+      'wave 3 (1 change)', 'backup ID (1 CI)', '✓ create file:default/vault-token',
+    ]);
+    // a secret value never appears in any output
+    expect(apply.stdout + apply.stderr).not.toContain('hunter2');
+    expect((await runCli(['plan', '--repo', repo, '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('drift introduced by hand is detected by the next plan and repaired by apply', async () => {
+    await runCli(['apply', '--repo', repo, '--auto-approve']);
+    await writeFile(join(repo, 'root', 'app.conf'), 'listen = 9999\n');
+    const plan = await runCli(['plan', '--repo', repo, '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('~ update file:default/app-conf');
+    const apply = await runCli(['apply', '--repo', repo, '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(await actual()).toEqual(desired);
+  });
+
+  it('applies a saved plan, and refuses it once the actual state moved on', async () => {
+    await runCli(['apply', '--repo', repo, '--auto-approve']);
+    await writeFile(join(repo, 'root', 'motd'), 'drift\n');
+    expect((await runCli(['plan', '--repo', repo, '--out', join(repo, 'plan.json')])).code).toBe(0);
+    await writeFile(join(repo, 'root', 'motd'), 'more drift\n');
+    const stale = await runCli(['apply', join(repo, 'plan.json'), '--repo', repo]);
+    expect([stale.code, stale.stderr.trim()]).toEqual([
+      1,
+      'error: plan is stale: file:default/motd changed since it was planned\n  hint: run `plumb plan` again',
+    ]);
+    expect(await readFile(join(repo, 'root', 'motd'), 'utf8')).toBe('more drift\n');
+    await runCli(['plan', '--repo', repo, '--out', join(repo, 'plan.json')]);
+    expect((await runCli(['apply', join(repo, 'plan.json'), '--repo', repo])).code).toBe(0);
+    expect(await actual()).toEqual(desired);
+  });
+
+  it('refuses a plan file edited after planning', async () => {
+    await runCli(['plan', '--repo', repo, '--out', join(repo, 'plan.json')]);
+    const plan = JSON.parse(await readFile(join(repo, 'plan.json'), 'utf8'));
+    plan.changes[0].desired.spec.content = 'tampered\n';
+    await writeFile(join(repo, 'plan.json'), JSON.stringify(plan));
+    const apply = await runCli(['apply', join(repo, 'plan.json'), '--repo', repo]);
+    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([1, `error: ${join(repo, 'plan.json')} was modified after it was planned (its hash does not match its content)`]);
+    expect(await actual()).toEqual({});
+  });
+
+  it('without a terminal and without --auto-approve, refuses with a hint', async () => {
+    const apply = await runCli(['apply', '--repo', repo]);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('error: apply needs approval and there is no terminal to ask on');
+    expect(apply.stderr).toContain('hint: pass --auto-approve');
+    expect(await actual()).toEqual({});
+  });
+
+  it('a second apply refuses while the target is locked, naming the holder', async () => {
+    await mkdir(join(repo, '.plumb', 'locks'), { recursive: true });
+    const holder = { target: 'files', owner: 'alice', host: 'elsewhere', pid: 4242, startedAt: '2026-11-25T10:00:00.000Z', planHash: 'p', operation: 'apply' };
+    await writeFile(join(repo, '.plumb', 'locks', 'files.lock'), JSON.stringify(holder));
+    const apply = await runCli(['apply', '--repo', repo, '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('error: target files is locked by alice@elsewhere pid 4242 since 2026-11-25T10:00:00.000Z (apply)');
+    expect(await actual()).toEqual({});
+  });
+});
