@@ -1,0 +1,69 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { copyFixture } from '../tui/harness.js';
+import { HAS_TMUX, TmuxTerminal } from '../tui/tmux-terminal.js';
+
+let term: TmuxTerminal | undefined;
+let remove: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  term?.kill();
+  term = undefined;
+  await remove?.();
+  remove = undefined;
+});
+
+async function start(args: string[] = [], size?: { columns: number; rows: number }) {
+  const repo = await copyFixture('tui-small');
+  remove = repo.remove;
+  term = new TmuxTerminal();
+  term.start(['tui', '--repo', repo.dir, ...args], size);
+  return { term, dir: repo.dir };
+}
+
+describe.skipIf(!HAS_TMUX)('plumb tui in a terminal (tmux)', () => {
+  it('reviews the plan, reads a change, walks its impact, and quits', async () => {
+    const { term } = await start([], { columns: 80, rows: 24 });
+    const first = await term.waitFor('4 changes');
+    expect(first).toContain('plumb · worktree · target small · +1 ~2 -1 =2 ?0');
+    expect(first).toContain('policy: DENIED (1 deny, 1 warn)');
+    expect(first).toContain('▸ ~ host:shop/db-host');
+    expect(first).toContain('── wave 4 (1)');
+    expect(first).toContain('q quit');
+
+    term.keys('j');
+    const detail = await term.waitFor('▸ ~ database:shop/orders-db');
+    expect(detail).toContain('warn db-upgrade-review [medium]');
+
+    term.keys('i');
+    await term.waitFor('impact of database:shop/orders-db if the change fails');
+    term.keys('j', 'Enter');
+    await term.waitFor('businessservice:shop/checkout (dependsOn) at-risk → down');
+    term.keys('d');
+    await term.waitFor('businessservice:shop/checkout (dependsOn) down');
+    term.keys('Escape');
+    await term.waitFor('▸ ~ database:shop/orders-db');
+
+    term.keys('?');
+    await term.waitFor('plumb tui — keys');
+    term.keys('?');
+    await term.waitFor((s) => !s.includes('plumb tui — keys'));
+
+    term.keys('q');
+    await term.waitForExit();
+  });
+
+  it('with --watch, an edited YAML file changes the plan on screen', async () => {
+    const { term, dir } = await start(['--watch']);
+    await term.waitFor((s) => s.includes('4 changes') && s.includes('watching'));
+    term.keys('j');
+    await term.waitFor('▸ ~ database:shop/orders-db');
+    const file = join(dir, 'inventory/shop.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('memoryGb: 8', 'memoryGb: 12'));
+    const after = await term.waitFor('5 changes');
+    expect(after).toContain('~ host:shop/app-host');
+    expect(after).toContain('re-planned: watch: inventory/shop.yaml');
+    // the selection stayed on the change the operator was reading
+    expect(after).toContain('▸ ~ database:shop/orders-db');
+  });
+});

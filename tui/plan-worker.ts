@@ -1,0 +1,28 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { runPlan } from '../engine/plan/run-plan.js';
+import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
+
+/**
+ * The body of the planning worker (plan-in-worker.ts): one runPlan, its
+ * answer posted back as plain data. Loading and parsing YAML are synchronous
+ * CPU work; here they cannot freeze the TUI's keys or spinner.
+ */
+const request = workerData as WorkerRequest;
+try {
+  const result = await runPlan({ ...request, now: request.now ? new Date(request.now) : undefined });
+  const answer: WorkerAnswer = {
+    ok: true,
+    ...(result.plan ? { plan: result.plan } : {}),
+    diagnostics: result.diagnostics,
+    loaded: { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision },
+  };
+  parentPort!.postMessage(answer);
+} catch (e) {
+  const answer: WorkerAnswer = {
+    ok: false,
+    error: e instanceof Error ? e.message : String(e),
+    ...(e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(e && typeof e === 'object' && 'hint' in e && typeof e.hint === 'string' ? { hint: e.hint } : {}),
+  };
+  parentPort!.postMessage(answer);
+}
