@@ -14,6 +14,24 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * What the command line says to providers, as kubectl's flags: the kubeconfig,
+ * the context, and whether server-side apply may take over fields another
+ * field manager owns.
+ */
+export function providerSettings(opts: { kubeconfig?: string; context?: string; forceConflicts?: boolean }): {
+  kubeconfig?: string;
+  context?: string;
+  forceConflicts?: boolean;
+} {
+  return { kubeconfig: opts.kubeconfig, context: opts.context, forceConflicts: opts.forceConflicts };
+}
+
+/** `--force-conflicts`, for the commands that write through server-side apply (and plan, whose dry run would). */
+export function addForceConflicts(cmd: Command): Command {
+  return cmd.option('--force-conflicts', 'server-side apply takes over fields another field manager owns (as kubectl apply --server-side --force-conflicts)');
+}
+
 /** Options every command accepts (DESIGN.md); each command adds its own `-o` choices. */
 export function addGlobalOptions(cmd: Command): Command {
   return cmd

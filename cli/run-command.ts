@@ -12,6 +12,7 @@ export interface GlobalOptions {
   color?: boolean;
   kubeconfig?: string;
   context?: string;
+  forceConflicts?: boolean;
 }
 
 /** Colours on a terminal unless NO_COLOR or --no-color. */

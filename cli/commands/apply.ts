@@ -17,7 +17,7 @@ import { PlumbError } from '../../engine/model/errors.js';
 import type { Plan } from '../../engine/plan/types.js';
 import { renderPlanText } from '../../engine/report/plan-text.js';
 import { EXIT } from '../exit-codes.js';
-import { addGlobalOptions } from '../program.js';
+import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
 
 interface ApplyCliOptions extends GlobalOptions {
@@ -55,12 +55,8 @@ export function register(program: Command): void {
     .option('--target <name>', 'only this target of plumb.yaml (default: defaultTarget, else all)')
     .addOption(new Option('--now <iso>', 'the planning clock (tests)').hideHelp())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  addGlobalOptions(cmd).action((planFile: string | undefined, opts: ApplyCliOptions) => runCommand(() => applyCommand(planFile, opts)));
+  addGlobalOptions(addForceConflicts(cmd)).action((planFile: string | undefined, opts: ApplyCliOptions) => runCommand(() => applyCommand(planFile, opts)));
   program.addCommand(cmd);
-}
-
-function cli(opts: GlobalOptions) {
-  return { kubeconfig: opts.kubeconfig, context: opts.context };
 }
 
 async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions): Promise<number> {
@@ -83,9 +79,9 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
       config = repo.config;
     } else config = (await loadConfig({ root })).config;
     const targets = plan.targets.filter((t) => !opts.target || opts.target === t);
-    context = await openApplyContext({ root, config, targets, breakLock: opts.breakLock, cliSettings: cli(opts) });
+    context = await openApplyContext({ root, config, targets, breakLock: opts.breakLock, cliSettings: providerSettings(opts) });
   } else {
-    const planned = await runPlan({ repo: opts.repo, cwd, target: opts.target, now: opts.now ? new Date(opts.now) : undefined, cliSettings: cli(opts) });
+    const planned = await runPlan({ repo: opts.repo, cwd, target: opts.target, now: opts.now ? new Date(opts.now) : undefined, cliSettings: providerSettings(opts) });
     if (!planned.plan) {
       process.stderr.write(renderDiagnosticsText(planned.diagnostics, err));
       return EXIT.failure;
@@ -94,7 +90,7 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
     root = repo.root;
     config = repo.config;
     plan = hydrateSecrets(planned.plan, new Map(repo.cis.map((ci) => [ci.id, ci])));
-    context = await openApplyContext({ root, config, targets: plan.targets, breakLock: opts.breakLock, cliSettings: cli(opts) });
+    context = await openApplyContext({ root, config, targets: plan.targets, breakLock: opts.breakLock, cliSettings: providerSettings(opts) });
     // the plan goes to stdout as `plumb plan` prints it; with -o json stdout is the report's, so stderr
     if (opts.output === 'json') process.stderr.write(renderPlanText(planned.plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
     else await writeOut(renderPlanText(planned.plan, { colors: c, diagnostics: planned.diagnostics }));

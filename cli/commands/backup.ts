@@ -8,7 +8,7 @@ import { refToId } from '../../engine/model/reference.js';
 import { selectDesired } from '../../engine/providers/registry.js';
 import { selectTargets } from '../../engine/plan/select-targets.js';
 import { EXIT } from '../exit-codes.js';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
 
 interface BackupCliOptions extends GlobalOptions {
@@ -39,7 +39,7 @@ async function backupCommand(refs: string[], opts: BackupCliOptions): Promise<nu
     if (!id) throw new PlumbError('cli.bad-ref', `not a reference: ${r}`, { hint: 'write CIs as kind:namespace/name, e.g. file:default/motd' });
     return id;
   });
-  const context = await openApplyContext({ root: repo.root, config: repo.config, targets, cliSettings: { kubeconfig: opts.kubeconfig, context: opts.context } });
+  const context = await openApplyContext({ root: repo.root, config: repo.config, targets, cliSettings: providerSettings(opts) });
   try {
     const desired = new Map<string, readonly CI[]>(targets.map((t) => [t, selectDesired(repo.config.targets[t], t, repo.cis)]));
     const { manifest } = await onDemandBackup({

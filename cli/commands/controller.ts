@@ -34,6 +34,7 @@ interface ControllerCliOptions extends GlobalOptions {
   healthTimeout: string;
   retryBase: string;
   forceConflicts: boolean;
+  stateDir?: string;
 }
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -66,6 +67,7 @@ export function register(program: Command): void {
     .option('--in-cluster', "use the pod's ServiceAccount instead of a kubeconfig")
     .option('--no-force-conflicts', 'do not take over fields another field manager (kubectl edit…) owns; drift of them is then reported, not healed')
     .option('--health-timeout <duration>', 'per wave health-check timeout of applies', '60s')
+    .option('--state-dir <dir>', 'incident state and notification outbox (a persistent volume); default plumb.yaml notifications.stateDir, else .plumb/incidents in the repository')
     .addOption(new Option('--retry-base <duration>', 'first backoff delay of transient failures (tests)').default('1s').hideHelp());
   addGlobalOptions(cmd).action((opts: ControllerCliOptions) => runCommand(() => controllerCommand(opts)));
   program.addCommand(cmd);
@@ -91,6 +93,7 @@ async function controllerCommand(opts: ControllerCliOptions): Promise<number> {
     logger,
     backoff: { baseMs: parseDuration(opts.retryBase, '--retry-base'), maxMs: 5 * 60_000 },
     healthTimeoutMs: parseDuration(opts.healthTimeout, '--health-timeout'),
+    ...(opts.stateDir ? { stateDir: resolve(opts.stateDir) } : {}),
   });
   await new Promise<void>((resolveSignal) => {
     process.once('SIGTERM', resolveSignal);

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../engine/providers/atomic-write.js';
 import { recordSnapshot } from '../../engine/providers/snapshot/record-snapshot.js';
 import { renderSnapshot } from '../../engine/providers/snapshot/write-snapshot.js';
 import { EXIT } from '../exit-codes.js';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, providerSettings } from '../program.js';
 import { runCommand, writeOut, type GlobalOptions } from '../run-command.js';
 
 interface DiscoverOptions extends GlobalOptions {
@@ -37,7 +37,7 @@ export function register(program: Command): void {
       process.once('SIGINT', onInterrupt);
       try {
         const { snapshot, diagnostics } = await recordSnapshot({
-          repo, target, now: new Date(), signal: controller.signal, cliSettings: { kubeconfig: opts.kubeconfig, context: opts.context },
+          repo, target, now: new Date(), signal: controller.signal, cliSettings: providerSettings(opts),
         });
         report(diagnostics, opts);
         if (!snapshot || hasErrors(diagnostics)) return EXIT.failure;

@@ -11,7 +11,7 @@ import { PLAN_FORMATS, renderPlanOutput, type PlanFormat } from '../../engine/re
 import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
 import { toSarif } from '../../engine/report/sarif.js';
 import { EXIT } from '../exit-codes.js';
-import { addGlobalOptions } from '../program.js';
+import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
 
 interface PlanOptions extends GlobalOptions {
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)')
     .addOption(new Option('--now <iso>', 'the clock, for reproducible plans in tests').hideHelp())
     .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_FORMATS]).default('text'));
-  addGlobalOptions(cmd).action((opts: PlanOptions) =>
+  addGlobalOptions(addForceConflicts(cmd)).action((opts: PlanOptions) =>
     runCommand(async () => {
       const result = await runPlan({
         repo: opts.repo,
@@ -44,7 +44,7 @@ export function register(program: Command): void {
         rev: opts.rev,
         target: opts.target,
         now: parseNow(opts.now),
-        cliSettings: { kubeconfig: opts.kubeconfig, context: opts.context },
+        cliSettings: providerSettings(opts),
       });
       const format = (opts.output ?? 'text') as PlanFormat;
       if (!result.plan) return failed(format, result.diagnostics, opts);

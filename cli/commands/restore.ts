@@ -8,7 +8,7 @@ import { PlumbError } from '../../engine/model/errors.js';
 import { refToId } from '../../engine/model/reference.js';
 import { selectDesired } from '../../engine/providers/registry.js';
 import { EXIT } from '../exit-codes.js';
-import { addGlobalOptions } from '../program.js';
+import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
 import { parseDuration, progressHooks } from './apply.js';
 
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option('--break-lock', 'break a lock whose holder is gone (reported, never silent)')
     .option('--health-timeout <duration>', 'per wave; a check that does not answer in time fails', '60s')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  addGlobalOptions(cmd).action((id: string, refs: string[], opts: RestoreCliOptions) => runCommand(() => restoreCommand(id, refs, opts)));
+  addGlobalOptions(addForceConflicts(cmd)).action((id: string, refs: string[], opts: RestoreCliOptions) => runCommand(() => restoreCommand(id, refs, opts)));
   program.addCommand(cmd);
 }
 
@@ -54,7 +54,7 @@ async function restoreCommand(backupId: string, refs: string[], opts: RestoreCli
   const probe = await openApplyContext({ root: repo.root, config: repo.config, targets: [] });
   const manifest = (await probe.backupStore.load(backupId)).manifest;
   const targets = [...new Set(manifest.cis.map((ci) => ci.target))];
-  const context = await openApplyContext({ root: repo.root, config: repo.config, targets, breakLock: opts.breakLock, cliSettings: { kubeconfig: opts.kubeconfig, context: opts.context } });
+  const context = await openApplyContext({ root: repo.root, config: repo.config, targets, breakLock: opts.breakLock, cliSettings: providerSettings(opts) });
   try {
     if (!opts.dryRun && !opts.autoApprove && !(await confirm(`restore ${ids.length || manifest.cis.length} CI(s) from backup ${backupId}?`))) {
       process.stderr.write('restore cancelled: nothing was changed\n');

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { PLAN_FORMATS, type PlanFormat } from '../../engine/report/plan-output.js';
 import { runReview } from '../../engine/review/run-review.js';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, providerSettings } from '../program.js';
 import { runCommand, type GlobalOptions } from '../run-command.js';
 import { emit, exitCode, failed, parseNow } from './plan.js';
 
@@ -36,7 +36,7 @@ export function register(program: Command): void {
         head: opts.head,
         target: opts.target,
         now: parseNow(opts.now),
-        cliSettings: { kubeconfig: opts.kubeconfig, context: opts.context },
+        cliSettings: providerSettings(opts),
       });
       const format = (opts.output ?? 'text') as PlanFormat;
       if (!result.plan) return failed(format, result.diagnostics, opts);

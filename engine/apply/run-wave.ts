@@ -6,7 +6,7 @@ import type { Provider } from '../providers/contract.js';
 import { applyChange } from './apply-change.js';
 import { checkHealth } from './health-check.js';
 import type { ApplyHooks } from './hooks.js';
-import { mapConcurrent } from './map-concurrent.js';
+import { mapConcurrent } from '../concurrency/map-concurrent.js';
 import type { ChangeOutcome } from './types.js';
 
 /** What every wave of one apply shares; outcomes, diagnostics and health accumulate here. */
@@ -76,8 +76,10 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
 
   const applied = runnable.filter((c) => outcomes.get(c.id)?.result === 'applied');
   let ok = applied.length === runnable.length;
-  if (applied.length > 0) {
-    const results = await checkHealth(ctx.providers, groupIds(applied), ctx.healthTimeoutMs, signal);
+  // what was deleted has no health to wait for: a gone object would only time out
+  const present = applied.filter((c) => c.action !== 'delete');
+  if (present.length > 0) {
+    const results = await checkHealth(ctx.providers, groupIds(present), ctx.healthTimeoutMs, signal);
     hooks.onHealth(wave, results);
     for (const r of results) {
       ctx.health.push({ wave, ...r });

@@ -3,7 +3,11 @@ import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Provider } from '../providers/contract.js';
 import { createProvider, selectDesired, type ProviderContext } from '../providers/registry.js';
+import { mapConcurrent } from '../concurrency/map-concurrent.js';
 import type { PlanTargetInput } from './match-changes.js';
+
+/** Provider diffs in flight at once (the Kubernetes provider's connection pool is 16). */
+const DIFF_CONCURRENCY = 16;
 
 export interface DiscoverTargetsInput {
   readonly config: PlumbConfig;
@@ -37,12 +41,14 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
       diagnostics.push(...answer.diagnostics);
       const projected = new Map<string, Readonly<Record<string, unknown>>>();
       if (provider.diff) {
+        const diff = provider.diff.bind(provider);
         const byId = new Map(answer.observed.map((o) => [o.id, o]));
-        for (const ci of desired) {
-          const d = await provider.diff({ desired: ci, observed: byId.get(ci.id) }, input.signal);
+        // one round trip per CI (a server-side-apply dry run): in parallel, bounded, answers in input order
+        const answers = await mapConcurrent(desired, DIFF_CONCURRENCY, (ci) => diff({ desired: ci, observed: byId.get(ci.id) }, input.signal));
+        answers.forEach((d, i) => {
           diagnostics.push(...d.diagnostics);
-          if (d.projected) projected.set(ci.id, d.projected);
-        }
+          if (d.projected) projected.set(desired[i].id, d.projected);
+        });
       }
       targets.push({ name, provider: provider.name, desired, observed: answer.observed, ...(projected.size ? { projected } : {}) });
     } finally {

@@ -1,4 +1,4 @@
-import { mapConcurrent } from '../../apply/map-concurrent.js';
+import { mapConcurrent } from '../../concurrency/map-concurrent.js';
 import type { CI } from '../../model/ci.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import type { DiscoverRequest, HealthRequest, ObservedObject, Provider } from '../contract.js';

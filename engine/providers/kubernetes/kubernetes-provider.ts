@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Watch } from '@kubernetes/client-node';
-import { mapConcurrent } from '../../apply/map-concurrent.js';
+import { mapConcurrent } from '../../concurrency/map-concurrent.js';
 import type { CI } from '../../model/ci.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { identityOf } from '../../model/identity.js';
@@ -190,17 +190,30 @@ export class KubernetesProvider implements Provider {
     return res.body;
   }
 
+  /**
+   * The projection of the desired object: a server-side-apply dry run. A field
+   * another manager owns makes the plain dry run fail with a conflict; the diff
+   * still has to show what Git wants, so plumb asks again with force (still a
+   * dry run) and warns that the apply will need --force-conflicts.
+   */
   async diff(req: DiffRequest, signal: AbortSignal): Promise<DiffAnswer> {
     const desired = withManagedLabel(req.desired.object as Obj);
+    const force = Boolean(this.settings.forceConflicts);
     try {
-      const projected = await this.serverSideApply(desired, { dryRun: true, force: Boolean(this.settings.forceConflicts) }, signal);
+      const projected = await this.serverSideApply(desired, { dryRun: true, force }, signal);
       return { projected: stripServerFields(projected), diagnostics: [] };
     } catch (e) {
-      if (e instanceof KubeApiError && e.status === 404) {
-        // its namespace or CRD is created earlier in the same plan: compare against the desired document
-        return { diagnostics: [{ severity: 'info', code: 'kubernetes.dry-run-skipped', ci: req.desired.id, message: `server-side dry run skipped for ${req.desired.id}: ${e.message}` }] };
+      // its namespace or CRD is created earlier in the same plan (the usual first apply):
+      // nothing to project yet, so the plan compares against the desired document
+      if (e instanceof KubeApiError && e.status === 404) return { diagnostics: [] };
+      const diagnostic = apiDiagnostic(e, { verb: 'patch', id: req.desired.id, namespace: req.desired.namespace });
+      if (diagnostic.code !== 'kubernetes.conflict' || force) return { diagnostics: [diagnostic] };
+      try {
+        const projected = await this.serverSideApply(desired, { dryRun: true, force: true }, signal);
+        return { projected: stripServerFields(projected), diagnostics: [{ ...diagnostic, severity: 'warning', hint: 'apply with --force-conflicts to take these fields over' }] };
+      } catch (again) {
+        return { diagnostics: [apiDiagnostic(again, { verb: 'patch', id: req.desired.id, namespace: req.desired.namespace })] };
       }
-      return { diagnostics: [apiDiagnostic(e, { verb: 'patch', id: req.desired.id, namespace: req.desired.namespace })] };
     }
   }
 

@@ -1,0 +1,38 @@
+import { apiCall, type ControlPlaneInfo } from './control-plane.js';
+
+type Obj = Record<string, any>;
+
+/**
+ * Stands in for kube-controller-manager's Deployment controller, which this
+ * control plane does not run: every `intervalMs` it marks each Deployment
+ * (outside `skipNamespaces`) as rolled out — observedGeneration current, all
+ * replicas updated and available — by writing the status subresource, as the
+ * real controller would. Without it, every Deployment would stay unavailable
+ * and every apply would fail its health check.
+ */
+export function startFakeRollout(c: ControlPlaneInfo, opts: { intervalMs?: number; skipNamespaces?: readonly string[] } = {}): () => Promise<void> {
+  let stopped = false;
+  const skip = new Set(opts.skipNamespaces ?? []);
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const list = await apiCall(c, c.adminToken, 'GET', '/apis/apps/v1/deployments');
+        for (const d of (list.body?.items ?? []) as Obj[]) {
+          const ns = d.metadata.namespace as string;
+          const want = d.spec?.replicas ?? 1;
+          const s = d.status ?? {};
+          if (skip.has(ns) || (s.observedGeneration === d.metadata.generation && s.availableReplicas === want && s.updatedReplicas === want)) continue;
+          const status = { observedGeneration: d.metadata.generation, replicas: want, updatedReplicas: want, readyReplicas: want, availableReplicas: want };
+          await apiCall(c, c.adminToken, 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`, { status }, 'application/merge-patch+json');
+        }
+      } catch {
+        /* the API server may be restarting in a fault test */
+      }
+      await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
