@@ -38,6 +38,29 @@ export interface ReconcilerOptions {
   readonly random?: () => number;
   /** Called with each successfully planned desired state (the drift watch follows it). */
   readonly onDesiredState?: (desired: DesiredState) => void;
+  /**
+   * Called after every reconcile this replica ran as the leader, once its
+   * status is written (monitoring and notifications: engine/reconcile/monitoring/).
+   * Awaited, so rounds never overlap; a rejection is logged, never a failure.
+   */
+  readonly onReconciled?: (round: ReconcileRound) => Promise<void>;
+}
+
+/** What one reconcile saw and did, for `onReconciled`. */
+export interface ReconcileRound {
+  readonly trigger: string;
+  readonly outcome: ReconcileOutcome;
+  readonly status: ControllerStatus;
+  /** The desired state this reconcile worked on (the newest good revision, or the last good one); absent when none loaded. */
+  readonly desired?: DesiredState;
+  /** The plan, when this reconcile got that far. */
+  readonly plan?: Plan;
+  /** What the sync policy made of that plan: applied, held (and why), drift. */
+  readonly selection?: SyncSelection;
+  /** The apply this reconcile ran, if any. */
+  readonly report?: ApplyReport;
+  /** Aborted when the controller stops: work on it should stop, and an aborted probe is no outage. */
+  readonly signal: AbortSignal;
 }
 
 export type ReconcileOutcome =
@@ -94,6 +117,7 @@ export class Reconciler {
     const status: { -readonly [K in keyof ControllerStatus]: ControllerStatus[K] } = { ...this.current, conditions: setCondition(this.current.conditions, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: `reconcile triggered by ${trigger}` }, now()) };
     let outcome: ReconcileOutcome = { result: 'succeeded' };
     let report: ApplyReport | undefined;
+    let round: { desired?: DesiredState; plan?: Plan; selection?: SyncSelection } = {};
     try {
       // fetch
       const artifact = await this.fetch(signal);
@@ -102,6 +126,7 @@ export class Reconciler {
       // load (newest, unless refused) and choose what to reconcile to
       let active = await this.candidate(artifact, log);
       if (!active) throw this.refusal(artifact.revision, 'no good revision to fall back to');
+      round = { desired: active };
       // plan
       let plan = await this.plan(active, signal);
       if (plan.policy.denied && active !== this.lastGood) {
@@ -109,6 +134,7 @@ export class Reconciler {
         this.opts.metrics.policyDenials.inc();
         if (!this.lastGood) throw this.refusal(artifact.revision, 'no earlier revision was applied');
         active = this.lastGood;
+        round = { desired: active };
         plan = await this.plan(active, signal);
       }
       if (plan.policy.denied) {
@@ -118,6 +144,7 @@ export class Reconciler {
       this.opts.onDesiredState?.(active);
       // select and apply
       const selection = selectSync({ plan, sync: active.repo.config.sync, cis: ciMap(active), digests: active.digests, lastApplied: this.lastApplied });
+      round = { desired: active, plan, selection };
       this.opts.metrics.drift.set(plan.changes.filter((c) => c.action !== 'noop').length);
       this.opts.metrics.unmanaged.set(plan.summary.unmanaged);
       status.plan = {
@@ -164,6 +191,10 @@ export class Reconciler {
       this.finished++;
       if (this.opts.writeStatus && this.opts.isLeader()) {
         await this.opts.writeStatus(status).catch((e) => log.warn({ err: errorText(e) }, 'cannot write the status ConfigMap'));
+      }
+      if (this.opts.onReconciled && this.opts.isLeader()) {
+        await this.opts.onReconciled({ trigger, outcome, status, ...round, ...(report ? { report } : {}), signal })
+          .catch((e) => log.warn({ err: errorText(e) }, 'monitoring round failed'));
       }
     }
     return outcome;

@@ -7,6 +7,7 @@ import { startControllerServer } from './controller-server.js';
 import { DriftWatch } from './drift-watch.js';
 import { EventRecorder } from './event-recorder.js';
 import type { ControllerLogger } from './logger.js';
+import { Monitor } from './monitoring/monitor.js';
 import { ReconcileLoop } from './reconcile-loop.js';
 import { Reconciler } from './reconciler.js';
 import { writeStatusConfigMap } from './status-configmap.js';
@@ -33,6 +34,8 @@ export interface ControllerOptions {
   readonly logger: ControllerLogger;
   readonly backoff?: { baseMs: number; maxMs: number };
   readonly healthTimeoutMs?: number;
+  /** Where incident state and the notification outbox live; overrides plumb.yaml `notifications.stateDir`. */
+  readonly stateDir?: string;
 }
 
 export interface RunningController {
@@ -96,6 +99,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const isLeader = () => (elector ? elector.isLeader() : true);
   if (!elector) metrics.leader.set(1);
 
+  // probes, incidents and notifications after each reconcile of the leader; the outbox delivers in the background
+  const monitor = new Monitor({ logger: log, registry: metrics.registry, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
   const reconciler = new Reconciler({
     source: options.source,
     identity: options.identity,
@@ -108,6 +113,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     apply: { healthTimeoutMs: options.healthTimeoutMs },
     writeStatus: (status) => writeStatusConfigMap(api, namespace, status),
     onDesiredState: (desired) => drift.follow(desired),
+    onReconciled: (round) => monitor.round(round),
   });
   loop = new ReconcileLoop(async (trigger, signal) => {
     const outcome = await reconciler.reconcile(trigger, signal);
@@ -139,6 +145,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     async stop() {
       stopWatching?.();
       await loop?.stop();
+      await monitor.stop();
       drift.close();
       await elector?.stop();
       await server.close();

@@ -1,0 +1,211 @@
+import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+
+/** What the Slack destination is told about (engine/notify/slack-message.ts). */
+export type NotifyEvent = 'drift' | 'apply' | 'failure' | 'incident';
+export const NOTIFY_EVENTS: readonly NotifyEvent[] = ['drift', 'apply', 'failure', 'incident'];
+
+/**
+ * One webhook destination as plumb.yaml declares it. The URL comes inline, or
+ * (since a Slack webhook URL is itself a credential) from an environment
+ * variable or a file; the signing secret only ever from an environment
+ * variable or a file — an inline secret is refused. Values are resolved by the
+ * controller at run time (engine/reconcile/monitoring/destinations.ts).
+ */
+export interface WebhookSettings {
+  readonly url?: string;
+  readonly urlEnv?: string;
+  readonly urlFile?: string;
+  /** HMAC-SHA256 signing key of the body (X-Plumb-Signature-256). */
+  readonly secretEnv?: string;
+  readonly secretFile?: string;
+  /** Per delivery attempt. */
+  readonly timeoutMs: number;
+}
+
+export interface ItsmSettings extends WebhookSettings {
+  /** While an incident lasts with nothing new, an `update` is sent this often. */
+  readonly updateEveryMs: number;
+}
+
+export interface SlackSettings extends WebhookSettings {
+  readonly events: readonly NotifyEvent[];
+}
+
+/**
+ * plumb.yaml `notifications:` with its defaults filled in.
+ *
+ * ```yaml
+ * notifications:
+ *   stateDir: .plumb/incidents            # incident state + outbox (a PVC in a cluster)
+ *   itsm:  {url: https://itsm.example.com/hooks/plumb, secretEnv: PLUMB_ITSM_SECRET, updateEvery: 15m}
+ *   slack: {urlEnv: PLUMB_SLACK_WEBHOOK, events: [drift, apply, failure, incident]}
+ *   retry: {base: 1s, max: 5m}            # outbox backoff while a receiver is down
+ * ```
+ */
+export interface NotificationSettings {
+  /** Repository-relative or absolute. */
+  readonly stateDir: string;
+  readonly itsm?: ItsmSettings;
+  readonly slack?: SlackSettings;
+  readonly retry: { readonly baseMs: number; readonly maxMs: number };
+}
+
+export const DEFAULT_NOTIFICATIONS: NotificationSettings = {
+  stateDir: '.plumb/incidents',
+  retry: { baseMs: 1000, maxMs: 5 * 60_000 },
+};
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_UPDATE_EVERY_MS = 15 * 60_000;
+
+/** Where a JSON Pointer under `/notifications` sits in plumb.yaml (see config-position.ts). */
+export type PositionOf = (pointer: string) => Pick<Diagnostic, 'file' | 'line' | 'column'>;
+
+const COMMON_KEYS = ['url', 'urlEnv', 'urlFile', 'secretEnv', 'secretFile', 'timeout'];
+const KEYS: Readonly<Record<'itsm' | 'slack' | 'retry' | 'top', readonly string[]>> = {
+  top: ['stateDir', 'itsm', 'slack', 'retry'],
+  itsm: [...COMMON_KEYS, 'updateEvery'],
+  slack: [...COMMON_KEYS, 'events'],
+  retry: ['base', 'max'],
+};
+/** Keys people write for an inline credential: refused with a pointer to `secretEnv`/`secretFile`. */
+const INLINE_SECRETS = new Set(['secret', 'token', 'password', 'hmacSecret', 'apiKey']);
+
+/**
+ * Checks plumb.yaml's `notifications` section and fills its defaults. Every
+ * problem is an error diagnostic at the offending setting (`config.invalid`,
+ * or `config.inline-secret` for a credential written into the file); the
+ * settings returned then leave the broken destination out. Diagnostics come
+ * sorted by position. Messages never repeat a value (a URL may embed a token).
+ */
+export function validateNotifications(raw: unknown, positionOf: PositionOf = () => ({ file: 'plumb.yaml' })): {
+  settings: NotificationSettings;
+  diagnostics: Diagnostic[];
+} {
+  const diagnostics: Diagnostic[] = [];
+  const error = (pointer: string, message: string, hint: string, code = 'config.invalid') =>
+    diagnostics.push({ severity: 'error', code, message, hint, ...positionOf(pointer) });
+  if (raw === undefined || raw === null) return { settings: DEFAULT_NOTIFICATIONS, diagnostics };
+  if (!isObject(raw)) {
+    error('', 'notifications must be a mapping', 'e.g. `notifications: {itsm: {url: https://…}}`');
+    return { settings: DEFAULT_NOTIFICATIONS, diagnostics };
+  }
+  unknownKeys(raw, '', KEYS.top, error);
+
+  let stateDir = DEFAULT_NOTIFICATIONS.stateDir;
+  if (raw.stateDir !== undefined) {
+    if (typeof raw.stateDir === 'string' && raw.stateDir.trim()) stateDir = raw.stateDir;
+    else error('/stateDir', 'notifications.stateDir must be a directory path', 'e.g. `stateDir: /var/lib/plumb` (a persistent volume in a cluster)');
+  }
+
+  let retry = DEFAULT_NOTIFICATIONS.retry;
+  if (raw.retry !== undefined) {
+    if (!isObject(raw.retry)) error('/retry', 'notifications.retry must be a mapping', 'e.g. `retry: {base: 1s, max: 5m}`');
+    else {
+      unknownKeys(raw.retry, '/retry', KEYS.retry, error);
+      const baseMs = duration(raw.retry.base, '/retry/base', retry.baseMs, error);
+      const maxMs = duration(raw.retry.max, '/retry/max', retry.maxMs, error);
+      if (maxMs < baseMs) error('/retry/max', 'notifications.retry.max must not be shorter than retry.base', 'raise max or lower base');
+      retry = { baseMs, maxMs };
+    }
+  }
+
+  const itsmErrors = diagnostics.length;
+  const itsm = raw.itsm === undefined ? undefined : webhook(raw.itsm, 'itsm', error);
+  const itsmSettings = itsm && {
+    ...itsm,
+    updateEveryMs: duration((raw.itsm as Record<string, unknown>).updateEvery, '/itsm/updateEvery', DEFAULT_UPDATE_EVERY_MS, error),
+  };
+  const itsmOk = diagnostics.length === itsmErrors;
+
+  const slackErrors = diagnostics.length;
+  const slack = raw.slack === undefined ? undefined : webhook(raw.slack, 'slack', error);
+  let events: readonly NotifyEvent[] = NOTIFY_EVENTS;
+  if (slack && (raw.slack as Record<string, unknown>).events !== undefined) {
+    const list = (raw.slack as Record<string, unknown>).events;
+    if (!Array.isArray(list) || list.length === 0) error('/slack/events', 'notifications.slack.events must be a list of events', `choose from ${NOTIFY_EVENTS.join(', ')}`);
+    else {
+      list.forEach((e, i) => {
+        if (!NOTIFY_EVENTS.includes(e as NotifyEvent)) error(`/slack/events/${i}`, `notifications.slack.events has an unknown event ${JSON.stringify(e)}`, `choose from ${NOTIFY_EVENTS.join(', ')}`);
+      });
+      events = NOTIFY_EVENTS.filter((e) => list.includes(e));
+    }
+  }
+  const slackOk = diagnostics.length === slackErrors;
+
+  const settings: NotificationSettings = {
+    stateDir,
+    retry,
+    ...(itsmSettings && itsmOk ? { itsm: itsmSettings } : {}),
+    ...(slack && slackOk ? { slack: { ...slack, events } } : {}),
+  };
+  return { settings, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+type Report = (pointer: string, message: string, hint: string, code?: string) => void;
+
+function webhook(raw: unknown, name: 'itsm' | 'slack', error: Report): WebhookSettings | undefined {
+  const at = `/${name}`;
+  if (!isObject(raw)) {
+    error(at, `notifications.${name} must be a mapping`, `e.g. \`${name}: {url: https://…}\``);
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (INLINE_SECRETS.has(key)) {
+      error(`${at}/${escape(key)}`, `notifications.${name}.${key} holds a credential in plumb.yaml`, 'never commit secrets: use secretEnv (an environment variable) or secretFile (a mounted file)', 'config.inline-secret');
+    }
+  }
+  unknownKeys(Object.fromEntries(Object.entries(raw).filter(([k]) => !INLINE_SECRETS.has(k))), at, KEYS[name], error);
+  const sources = ['url', 'urlEnv', 'urlFile'].filter((k) => raw[k] !== undefined);
+  if (sources.length !== 1) {
+    error(sources.length ? `${at}/${sources[1]}` : at, `notifications.${name} needs exactly one of url, urlEnv, urlFile`, 'give the webhook url inline, or the environment variable or file that holds it');
+  }
+  if (raw.url !== undefined && !isHttpUrl(raw.url)) error(`${at}/url`, `notifications.${name}.url is not an http(s) url`, 'e.g. https://itsm.example.com/hooks/plumb');
+  for (const key of ['urlEnv', 'secretEnv'] as const) {
+    if (raw[key] !== undefined && (typeof raw[key] !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw[key]))) {
+      error(`${at}/${key}`, `notifications.${name}.${key} must name an environment variable`, 'e.g. PLUMB_ITSM_SECRET');
+    }
+  }
+  for (const key of ['urlFile', 'secretFile'] as const) {
+    if (raw[key] !== undefined && (typeof raw[key] !== 'string' || !raw[key])) error(`${at}/${key}`, `notifications.${name}.${key} must be a file path`, 'e.g. /var/run/secrets/plumb/itsm-secret');
+  }
+  if (raw.secretEnv !== undefined && raw.secretFile !== undefined) error(`${at}/secretFile`, `notifications.${name} gives both secretEnv and secretFile`, 'keep one');
+  const str = (k: string) => (typeof raw[k] === 'string' ? { [k]: raw[k] as string } : {});
+  return {
+    ...str('url'), ...str('urlEnv'), ...str('urlFile'), ...str('secretEnv'), ...str('secretFile'),
+    timeoutMs: duration(raw.timeout, `${at}/timeout`, DEFAULT_TIMEOUT_MS, error),
+  };
+}
+
+/** `500ms`, `30s`, `15m`, `1h`; a bad one is reported and the default kept. */
+function duration(value: unknown, pointer: string, fallback: number, error: Report): number {
+  if (value === undefined) return fallback;
+  const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim()) : null;
+  const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']) : 0;
+  if (ms > 0) return ms;
+  error(pointer, `notifications${pointer.replace(/\//g, '.')} must be a duration like 30s, 15m or 1h`, 'write the unit: ms, s, m or h');
+  return fallback;
+}
+
+function unknownKeys(raw: Record<string, unknown>, at: string, known: readonly string[], error: Report): void {
+  for (const key of Object.keys(raw)) {
+    if (!known.includes(key)) error(`${at}/${escape(key)}`, `unknown setting notifications${at.replace(/\//g, '.')}.${key}`, `known settings here: ${known.join(', ')}`);
+  }
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function escape(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}

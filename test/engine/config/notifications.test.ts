@@ -1,0 +1,83 @@
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { configPositions } from '../../../engine/config/config-position.js';
+import { DEFAULT_NOTIFICATIONS, validateNotifications } from '../../../engine/config/notifications.js';
+import { resolveDestinations } from '../../../engine/reconcile/monitoring/destinations.js';
+
+/** plumb.yaml text → validated notifications, with positions. */
+const check = (text: string) => validateNotifications(parse(text).notifications, configPositions(text));
+
+describe('plumb.yaml notifications', () => {
+  it('reads the documented example, filling the defaults', () => {
+    expect(check(`notifications:
+  itsm: {url: https://itsm.example.com/hooks/plumb, secretEnv: PLUMB_ITSM_SECRET, updateEvery: 15m}
+  slack: {urlEnv: PLUMB_SLACK_WEBHOOK, events: [incident, drift]}
+  stateDir: /var/lib/plumb
+`)).toEqual({
+      settings: {
+        stateDir: '/var/lib/plumb',
+        retry: { baseMs: 1000, maxMs: 300_000 },
+        itsm: { url: 'https://itsm.example.com/hooks/plumb', secretEnv: 'PLUMB_ITSM_SECRET', timeoutMs: 10_000, updateEveryMs: 900_000 },
+        slack: { urlEnv: 'PLUMB_SLACK_WEBHOOK', timeoutMs: 10_000, events: ['drift', 'incident'] },
+      },
+      diagnostics: [],
+    });
+  });
+
+  it('no section: nothing is sent, incident state under .plumb/incidents', () => {
+    expect(validateNotifications(undefined)).toEqual({ settings: DEFAULT_NOTIFICATIONS, diagnostics: [] });
+    expect(validateNotifications({})).toEqual({ settings: DEFAULT_NOTIFICATIONS, diagnostics: [] });
+  });
+
+  it('refuses an inline secret, a bad url, a bad duration, an unknown event or setting — at their line, never echoing a value', () => {
+    const { settings, diagnostics } = check(`notifications:
+  itsm:
+    url: ftp://token-abc@itsm.example.com
+    secret: s3cr3t-value
+    updateEvery: soon
+  slack:
+    url: https://hooks.slack.com/services/T/B/x
+    events: [drift, deploys]
+  retries: 3
+`);
+    expect(diagnostics.map((d) => [d.code, `${d.line}:${d.column}`, d.message])).toEqual([
+      ['config.invalid', '3:10', 'notifications.itsm.url is not an http(s) url'],
+      ['config.inline-secret', '4:13', 'notifications.itsm.secret holds a credential in plumb.yaml'],
+      ['config.invalid', '5:18', 'notifications.itsm.updateEvery must be a duration like 30s, 15m or 1h'],
+      ['config.invalid', '8:21', 'notifications.slack.events has an unknown event "deploys"'],
+      ['config.invalid', '9:12', 'unknown setting notifications.retries'],
+    ]);
+    expect(JSON.stringify(diagnostics)).not.toMatch(/s3cr3t|token-abc/);
+    expect(diagnostics.every((d) => d.severity === 'error' && d.file === 'plumb.yaml' && d.hint)).toBe(true);
+    expect(settings).toEqual({ stateDir: '.plumb/incidents', retry: DEFAULT_NOTIFICATIONS.retry }); // broken destinations are left out
+  });
+
+  it('needs exactly one place for the url', () => {
+    const { diagnostics } = check(`notifications:\n  slack: {url: https://a.example.com, urlEnv: SLACK}\n  itsm: {secretEnv: S}\n`);
+    expect(diagnostics.map((d) => [d.line, d.message])).toEqual([
+      [2, 'notifications.slack needs exactly one of url, urlEnv, urlFile'],
+      [3, 'notifications.itsm needs exactly one of url, urlEnv, urlFile'],
+    ]);
+  });
+});
+
+describe('notification destinations at run time', () => {
+  it('reads urls and secrets from the environment and files; a missing one is named, never shown', () => {
+    const { settings } = validateNotifications({
+      itsm: { urlFile: 'secrets/itsm-url', secretEnv: 'ITSM_SECRET' },
+      slack: { urlEnv: 'SLACK_URL' },
+    });
+    const files: Record<string, string> = { '/repo/secrets/itsm-url': 'https://itsm.example.com/hook\n' };
+    const readFile = (p: string) => {
+      if (!(p in files)) throw new Error('ENOENT');
+      return files[p];
+    };
+    expect(resolveDestinations(settings, { root: '/repo', env: { ITSM_SECRET: 'k3y' }, readFile })).toEqual({
+      destinations: { itsm: { url: 'https://itsm.example.com/hook', secret: 'k3y', timeoutMs: 10_000 } },
+      diagnostics: [{
+        severity: 'error', code: 'notifications.secret-missing', file: 'plumb.yaml',
+        message: 'notifications.slack.urlEnv: the environment variable SLACK_URL is not set', hint: "set it in the controller's environment (from a Secret)",
+      }],
+    });
+  });
+});
