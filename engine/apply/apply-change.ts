@@ -17,7 +17,10 @@ export async function applyChange(change: PlannedChange, provider: Provider, sig
     const answer = await provider.apply({ change, desired: change.desired, dryRun: false }, signal);
     diagnostics.push(...answer.diagnostics.map((d) => (d.ci ? d : { ...d, ci: change.id })));
     const error = answer.diagnostics.find((d) => d.severity === 'error');
-    if (!answer.ok || error) return { ...base, result: 'failed', message: error?.message ?? 'the provider reported a failure' };
+    if (!answer.ok || error) {
+      const unreachable = answer.diagnostics.some((d) => d.severity === 'error' && d.code.endsWith('.unreachable'));
+      return { ...base, result: 'failed', message: error?.message ?? 'the provider reported a failure', ...(unreachable ? { unreachable } : {}) };
+    }
     return { ...base, result: 'applied' };
   } catch (e) {
     return { ...base, result: 'failed', message: e instanceof Error ? e.message : String(e) };

@@ -62,13 +62,15 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
     }
   }
 
+  const unreachable = new Set<string>();
   await mapConcurrent(runnable, ctx.concurrency, async (c) => {
-    if (signal.aborted) {
-      outcomes.set(c.id, outcome(c, 'not-attempted', 'aborted'));
+    if (signal.aborted || unreachable.has(c.target)) {
+      outcomes.set(c.id, outcome(c, 'not-attempted', signal.aborted ? 'aborted' : `target ${c.target} is unreachable`));
       return;
     }
     hooks.onChangeStart(c);
     const o = await applyChange(c, ctx.providers.get(c.target)!, signal, ctx.diagnostics);
+    if (o.unreachable) unreachable.add(c.target);
     outcomes.set(c.id, o);
     if (o.result === 'applied') hooks.onChangeApplied(o);
     else hooks.onChangeFailed(o);
@@ -76,8 +78,9 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
 
   const applied = runnable.filter((c) => outcomes.get(c.id)?.result === 'applied');
   let ok = applied.length === runnable.length;
-  // what was deleted has no health to wait for: a gone object would only time out
-  const present = applied.filter((c) => c.action !== 'delete');
+  // what was deleted has no health to wait for (a gone object would only time
+  // out), and a target that stopped answering cannot report health
+  const present = applied.filter((c) => c.action !== 'delete' && !unreachable.has(c.target));
   if (present.length > 0) {
     const results = await checkHealth(ctx.providers, groupIds(present), ctx.healthTimeoutMs, signal);
     hooks.onHealth(wave, results);

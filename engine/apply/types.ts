@@ -44,6 +44,12 @@ export interface ChangeOutcome {
   readonly wave: number;
   readonly result: ChangeResult;
   readonly message?: string;
+  /**
+   * The provider could not reach its target at all (an error diagnostic whose
+   * code ends in `.unreachable`): the rest of the wave on that target is not
+   * attempted rather than each change waiting out its own retries.
+   */
+  readonly unreachable?: boolean;
 }
 
 export interface RollbackOutcome {

@@ -10,9 +10,13 @@ type Obj = Record<string, any>;
  * real controller would. Without it, every Deployment would stay unavailable
  * and every apply would fail its health check.
  */
-export function startFakeRollout(c: ControlPlaneInfo, opts: { intervalMs?: number; skipNamespaces?: readonly string[] } = {}): () => Promise<void> {
+export function startFakeRollout(
+  c: ControlPlaneInfo,
+  opts: { intervalMs?: number; skipNamespaces?: readonly string[]; /** observed, updated, but never available */ stuckNamespaces?: readonly string[] } = {},
+): () => Promise<void> {
   let stopped = false;
   const skip = new Set(opts.skipNamespaces ?? []);
+  const stuck = new Set(opts.stuckNamespaces ?? []);
   const loop = (async () => {
     while (!stopped) {
       try {
@@ -20,9 +24,10 @@ export function startFakeRollout(c: ControlPlaneInfo, opts: { intervalMs?: numbe
         for (const d of (list.body?.items ?? []) as Obj[]) {
           const ns = d.metadata.namespace as string;
           const want = d.spec?.replicas ?? 1;
+          const available = stuck.has(ns) ? 0 : want;
           const s = d.status ?? {};
-          if (skip.has(ns) || (s.observedGeneration === d.metadata.generation && s.availableReplicas === want && s.updatedReplicas === want)) continue;
-          const status = { observedGeneration: d.metadata.generation, replicas: want, updatedReplicas: want, readyReplicas: want, availableReplicas: want };
+          if (skip.has(ns) || (s.observedGeneration === d.metadata.generation && (s.availableReplicas ?? 0) === available && s.updatedReplicas === want)) continue;
+          const status = { observedGeneration: d.metadata.generation, replicas: want, updatedReplicas: want, readyReplicas: available, availableReplicas: available };
           await apiCall(c, c.adminToken, 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`, { status }, 'application/merge-patch+json');
         }
       } catch {
