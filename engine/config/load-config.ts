@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { decodeUtf8 } from '../load/decode-utf8.js';
+import { plumbPackageDir } from '../load/package-dir.js';
+import { YAML_OPTIONS } from '../load/yaml-parse.js';
+import { offsetOfPointer, pointerTokens } from '../load/yaml-pointer.js';
+import { resolveConfig } from './resolve-config.js';
+import { DEFAULT_CONFIG, type PlumbConfig } from './types.js';
+
+export const CONFIG_FILE = 'plumb.yaml';
+
+/**
+ * The repository root: the nearest directory at or above `startDir` holding a
+ * plumb.yaml. Without one anywhere above, `startDir` itself is the repository
+ * (defaults apply), as `--repo DIR` promises.
+ */
+export async function findRepoRoot(startDir: string): Promise<string> {
+  const start = resolve(startDir);
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (await stat(join(dir, CONFIG_FILE)).then((s) => s.isFile(), () => false)) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+/** Reads a repository-relative file (from the work tree or a Git revision); undefined when absent. */
+export type ReadFile = (path: string) => Promise<Uint8Array | string | undefined>;
+
+/**
+ * Reads and checks plumb.yaml, filling defaults for what it leaves out. Takes
+ * a reader so that `--rev` reads the configuration of that revision. A broken
+ * field is reported (`config.invalid` at its line) and replaced by its default,
+ * so one typo does not stop the whole load.
+ */
+export async function loadConfig({ root, read }: { root: string; read?: ReadFile }): Promise<{
+  config: PlumbConfig;
+  diagnostics: Diagnostic[];
+}> {
+  const reader: ReadFile = read ?? ((path) => readFile(join(root, path)).catch(() => undefined));
+  const content = await reader(CONFIG_FILE);
+  if (content === undefined) return { config: DEFAULT_CONFIG, diagnostics: [] };
+  let text: string;
+  if (typeof content === 'string') text = content;
+  else {
+    const decoded = decodeUtf8(content, CONFIG_FILE);
+    if ('diagnostic' in decoded) return { config: { ...DEFAULT_CONFIG, file: CONFIG_FILE }, diagnostics: [decoded.diagnostic] };
+    text = decoded.text;
+  }
+  return parseConfigText(text);
+}
+
+/** plumb.yaml's text → configuration and diagnostics (exported for tests and the controller's reload). */
+export function parseConfigText(text: string): { config: PlumbConfig; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: CONFIG_FILE, line, column: col };
+  };
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({
+    severity: 'error',
+    code: e.code === 'DUPLICATE_KEY' ? 'yaml.duplicate-key' : 'yaml.syntax',
+    message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').toLowerCase(),
+    hint: 'fix plumb.yaml; until then plumb uses the default configuration',
+    ...at(e.pos[0]),
+  }));
+  if (diagnostics.length) return { config: { ...DEFAULT_CONFIG, file: CONFIG_FILE }, diagnostics };
+
+  const raw = doc.toJS({ maxAliasCount: DEFAULT_CONFIG.limits.maxAliases }) ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    diagnostics.push({ severity: 'error', code: 'config.invalid', message: 'plumb.yaml is not a mapping', hint: 'write plumb.yaml as a mapping of settings (inventory, policies, targets…)', ...at(0) });
+    return { config: { ...DEFAULT_CONFIG, file: CONFIG_FILE }, diagnostics };
+  }
+
+  const broken = new Set<string>();
+  if (!validator()(raw)) {
+    for (const error of validator().errors ?? []) {
+      const pointer = errorPointer(error);
+      broken.add(pointerTokens(pointer)[0] ?? '');
+      diagnostics.push(schemaDiagnostic(error, pointer, doc, at));
+    }
+  }
+  const targets = (raw.targets ?? {}) as Record<string, unknown>;
+  // a defaultTarget cannot be judged against broken targets: it falls back with them
+  if (broken.has('targets')) broken.add('defaultTarget');
+  else if (typeof raw.defaultTarget === 'string' && !Object.hasOwn(targets, raw.defaultTarget)) {
+    broken.add('defaultTarget');
+    diagnostics.push({
+      severity: 'error',
+      code: 'config.unknown-target',
+      message: `defaultTarget names no target: ${raw.defaultTarget}`,
+      hint: `use one of the targets in plumb.yaml (${Object.keys(targets).join(', ') || 'none defined'})`,
+      ...at(offsetOfPointer(doc, '/defaultTarget')),
+    });
+  }
+  const kept = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([k]) => !broken.has(k)));
+  return { config: resolveConfig(kept, CONFIG_FILE), diagnostics };
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+function validator() {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(join(plumbPackageDir(), 'schemas', 'config.schema.json'), 'utf8'));
+    compiled = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
+  return compiled;
+}
+
+/** The pointer of the offending node: for an unknown key, the key itself. */
+function errorPointer(error: ErrorObject): string {
+  const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+  return extra === undefined ? error.instancePath : `${error.instancePath}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+function schemaDiagnostic(
+  error: ErrorObject,
+  pointer: string,
+  doc: Document,
+  at: (offset: number) => { file: string; line: number; column: number },
+): Diagnostic {
+  const where = pointer ? pointer.slice(1).split('/').join('.') : 'plumb.yaml';
+  const extra = (error.params as { additionalProperty?: string; allowedValues?: unknown[] });
+  const message = extra.additionalProperty !== undefined
+    ? `unknown setting ${where}`
+    : extra.allowedValues
+      ? `${where} must be one of ${extra.allowedValues.join(', ')}`
+      : `${where} ${error.message ?? 'is invalid'}`;
+  return {
+    severity: 'error',
+    code: 'config.invalid',
+    message,
+    hint: 'see schemas/config.schema.json for the settings plumb.yaml accepts; the default is used meanwhile',
+    ...at(offsetForError(doc, pointer, extra.additionalProperty !== undefined)),
+  };
+}
+
+/** For an unknown key, its key node; otherwise the value node. */
+function offsetForError(doc: Document, pointer: string, isKey: boolean): number {
+  return (isKey ? findKeyOffset(doc, pointerTokens(pointer)) : undefined) ?? offsetOfPointer(doc, pointer);
+}
+
+function findKeyOffset(doc: Document, tokens: string[]): number | undefined {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < tokens.length; i++) {
+    const items = (node as { items?: { key?: { value?: unknown; range?: number[] }; value?: unknown }[] })?.items;
+    const pair = items?.find((p) => p.key !== undefined && String(p.key?.value) === tokens[i]);
+    if (!pair) return undefined;
+    if (i === tokens.length - 1) return pair.key?.range?.[0];
+    node = pair.value;
+  }
+  return undefined;
+}

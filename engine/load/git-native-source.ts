@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { CatFileBatch } from './cat-file-batch.js';
+import { outermostBases, SKIPPED_DIRECTORIES, type FileSource, type SourceFile } from './file-source.js';
+import { gitPrefix, notARepositoryError, unknownRevError } from './git-errors.js';
+
+const exec = promisify(execFile);
+
+interface TreeEntry extends SourceFile {
+  readonly oid: string;
+  readonly symlink: boolean;
+}
+
+/**
+ * Reads one revision straight from the object database with the `git` binary:
+ * one `git ls-tree -r -l -z` for names, sizes and blob ids, then one long-lived
+ * `git cat-file --batch` for contents. No checkout, no index, no temp files.
+ * Accepts everything `git rev-parse` accepts (branches, tags, SHAs, `HEAD~2`).
+ */
+export async function openNativeGitSource(root: string, rev: string): Promise<FileSource> {
+  const git = (args: string[]) =>
+    exec('git', ['-C', root, '--literal-pathspecs', ...args], { maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer' });
+
+  let topLevel: string;
+  let prefix: string;
+  try {
+    const { stdout } = await git(['rev-parse', '--show-toplevel', '--show-prefix']);
+    const [top, pre] = stdout.toString('utf8').split('\n');
+    topLevel = top;
+    prefix = gitPrefix(pre ?? '');
+  } catch (e) {
+    throw notARepositoryError(root, e);
+  }
+
+  let commit: string;
+  try {
+    const { stdout } = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+    commit = stdout.toString('utf8').trim();
+  } catch (e) {
+    throw unknownRevError(rev, e);
+  }
+
+  let tree: Promise<Map<string, TreeEntry>> | undefined;
+  const entries = () => (tree ??= listTree(topLevel, commit, prefix));
+  const batch = new CatFileBatch(topLevel);
+
+  return {
+    root,
+    revision: commit,
+    // one process answers in order: send every request at once (measured 1.7× faster than 128 in flight)
+    readConcurrency: Number.POSITIVE_INFINITY,
+    async list(bases) {
+      const all = await entries();
+      const files: SourceFile[] = [];
+      const diagnostics: Diagnostic[] = [];
+      for (const base of outermostBases(bases)) {
+        for (const [path, entry] of all) {
+          if (base !== '' && path !== base && !path.startsWith(base + '/')) continue;
+          if (entry.symlink) diagnostics.push(symlinkSkipped(path));
+          else files.push({ path, size: entry.size, oid: entry.oid });
+        }
+      }
+      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return { files, diagnostics };
+    },
+    async read(path) {
+      const entry = (await entries()).get(path);
+      return entry && !entry.symlink ? batch.read(entry.oid) : undefined;
+    },
+    close: async () => batch.close(),
+  };
+}
+
+async function listTree(topLevel: string, commit: string, prefix: string): Promise<Map<string, TreeEntry>> {
+  const args = ['-C', topLevel, '--literal-pathspecs', 'ls-tree', '-r', '-l', '-z', '--full-tree', commit];
+  if (prefix) args.push('--', prefix);
+  const { stdout } = await exec('git', args, { maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer' });
+  const map = new Map<string, TreeEntry>();
+  for (const record of stdout.toString('utf8').split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+    const path = record.slice(tab + 1).slice(prefix.length);
+    if (type !== 'blob' || path.split('/').some((s) => SKIPPED_DIRECTORIES.has(s))) continue;
+    map.set(path, { path, oid, size: Number(size), symlink: mode === '120000' });
+  }
+  return map;
+}
+
+/** Git stores a symbolic link as a blob holding its target; plumb reads no links from revisions. */
+export function symlinkSkipped(path: string): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'load.symlink-skipped',
+    message: 'symbolic link skipped: links are not followed when reading a git revision',
+    hint: 'commit the file itself instead of a link to it',
+    file: path,
+  };
+}

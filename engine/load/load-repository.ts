@@ -1,0 +1,142 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { findRepoRoot, loadConfig } from '../config/load-config.js';
+import type { CI, RawDocument } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { PlumbError } from '../model/errors.js';
+import { clusterScopedCustomKinds } from './cluster-scoped.js';
+import { gitBlobId } from './blob-id.js';
+import type { FileSource } from './file-source.js';
+import { compileGlob, matchesAny } from './glob.js';
+import { loadKindSchemas } from './kind-schemas.js';
+import { createLocator } from './locate.js';
+import { openSource, type GitReader } from './open-source.js';
+import { builtinSchemasDir } from './package-dir.js';
+import { parseYamlFile } from './parse-yaml.js';
+import { readTextFiles } from './read-files.js';
+import { isPolicyDocument, toCI } from './to-ci.js';
+import type { LoadedRepository } from './types.js';
+
+export interface LoadRepositoryOptions {
+  /** The repository directory (`--repo`); taken as is. Without it, plumb.yaml is searched upwards from `cwd`. */
+  readonly repo?: string;
+  readonly cwd?: string;
+  /** A branch, tag or commit to read instead of the work tree (`--rev`). */
+  readonly rev?: string;
+  /** Override of the built-in kind schemas directory (tests). */
+  readonly builtinSchemasDir?: string;
+  /** Which Git reader serves `rev` (default `auto`: native git when on PATH). */
+  readonly gitReader?: GitReader;
+  /** Set false to parse everything with `yaml` (benchmarks, equivalence tests). */
+  readonly fastParse?: boolean;
+}
+
+/**
+ * Loads the desired state: finds the repository, reads plumb.yaml, lists and
+ * reads the inventory and policy files (work tree or `--rev`), parses them,
+ * interprets inventory documents as CIs, and gathers the kind schemas.
+ *
+ * Bad input never throws: every problem becomes a diagnostic and the rest
+ * still loads. Only a repository that cannot be opened at all throws a
+ * PlumbError (`load.repo-not-found`, `git.not-a-repository`, `git.unknown-rev`).
+ * Output order is the sorted order of file paths, then document order.
+ */
+export async function loadRepository(options: LoadRepositoryOptions = {}): Promise<LoadedRepository> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const root = options.repo !== undefined ? resolve(cwd, options.repo) : await findRepoRoot(cwd);
+  if (!(await stat(root).then((s) => s.isDirectory(), () => false))) {
+    throw new PlumbError('load.repo-not-found', `repository directory not found: ${root}`, {
+      hint: 'pass --repo with an existing directory',
+      data: { root },
+    });
+  }
+  const source = await openSource({ root, rev: options.rev, gitReader: options.gitReader });
+  try {
+    return await loadFromSource(source, options);
+  } finally {
+    await source.close();
+  }
+}
+
+async function loadFromSource(source: FileSource, options: LoadRepositoryOptions): Promise<LoadedRepository> {
+  const files = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+
+  const { config, diagnostics: configDiagnostics } = await loadConfig({
+    root: source.root,
+    read: async (path) => {
+      const bytes = await source.read(path);
+      if (bytes) files.set(path, gitBlobId(bytes));
+      return bytes;
+    },
+  });
+  diagnostics.push(...configDiagnostics);
+
+  const inventory = config.inventory.map(compileGlob);
+  const policies = config.policies.map(compileGlob);
+  const listed = await source.list([...inventory, ...policies].map((g) => g.base));
+  diagnostics.push(...listed.diagnostics);
+  const wanted = listed.files.filter((f) => matchesAny(inventory, f.path) || matchesAny(policies, f.path));
+  if (!listed.files.some((f) => matchesAny(inventory, f.path))) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'load.no-inventory',
+      message: `no files match the inventory globs: ${config.inventory.join(', ')}`,
+      hint: 'add CI files there, or set `inventory:` in plumb.yaml',
+      ...(config.file ? { file: config.file } : {}),
+    });
+  }
+
+  const texts = new Map<string, string>();
+  const parsed: { path: string; documents: RawDocument[]; diagnostics: Diagnostic[] }[] = new Array(wanted.length);
+  await readTextFiles(source, wanted, config.limits.maxFileBytes, (result, index) => {
+    if (result.text === undefined) {
+      parsed[index] = { path: result.path, documents: [], diagnostics: result.diagnostics };
+      return;
+    }
+    texts.set(result.path, result.text);
+    const file = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
+    parsed[index] = { path: result.path, documents: file.documents, diagnostics: file.diagnostics };
+  }).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
+  for (const p of parsed) diagnostics.push(...p.diagnostics);
+
+  const locate = createLocator((file) => texts.get(file));
+  const isInventory = (path: string) => matchesAny(inventory, path);
+  const clusterKinds = clusterScopedCustomKinds(
+    parsed.filter((p) => isInventory(p.path)).flatMap((p) => p.documents),
+  );
+  const cis: CI[] = [];
+  const policyDocuments: RawDocument[] = [];
+  for (const { path, documents } of parsed) {
+    for (const doc of documents) {
+      if (isPolicyDocument(doc.value as Record<string, unknown>) || !isInventory(path)) {
+        policyDocuments.push(doc);
+        continue;
+      }
+      const { ci, diagnostics: ciDiagnostics } = toCI(doc, { clusterScopedCustomKinds: clusterKinds, locate });
+      diagnostics.push(...ciDiagnostics);
+      if (ci) cis.push(ci);
+    }
+  }
+
+  const kindSchemas = await loadKindSchemas({
+    builtinDir: options.builtinSchemasDir ?? builtinSchemasDir(),
+    source,
+    schemasDir: config.schemas,
+    onFileRead: (path, bytes, oid) => files.set(path, oid ?? gitBlobId(bytes)),
+  });
+  diagnostics.push(...kindSchemas.diagnostics);
+
+  return {
+    root: source.root,
+    revision: source.revision,
+    config,
+    cis,
+    policyDocuments,
+    schemas: kindSchemas.schemas,
+    files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    diagnostics,
+    locate,
+  };
+}
+

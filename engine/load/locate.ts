@@ -1,0 +1,49 @@
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Origin } from '../model/ci.js';
+import { YAML_OPTIONS } from './yaml-parse.js';
+import { offsetOfPointer } from './yaml-pointer.js';
+
+/** How many parsed files `locate` keeps; diagnostics cluster by file, so a small cache hits. */
+const CACHE_SIZE = 16;
+
+interface ParsedForPositions {
+  readonly docs: Document[];
+  readonly lineCounter: LineCounter;
+}
+
+/**
+ * Builds `LoadedRepository.locate`: the line and column of a JSON Pointer
+ * inside a loaded document. The fast parse path keeps no node positions, so the
+ * file is re-parsed with `yaml` on first use (a small LRU keeps the latest
+ * files). Falls back to the nearest existing ancestor, then to the document's
+ * start (the origin itself).
+ */
+export function createLocator(textOf: (file: string) => string | undefined) {
+  const cache = new Map<string, ParsedForPositions | null>();
+
+  const parsed = (file: string): ParsedForPositions | null => {
+    const hit = cache.get(file);
+    if (hit !== undefined) {
+      cache.delete(file);
+      cache.set(file, hit);
+      return hit;
+    }
+    const text = textOf(file);
+    let entry: ParsedForPositions | null = null;
+    if (text !== undefined) {
+      const lineCounter = new LineCounter();
+      entry = { docs: [...parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter })], lineCounter };
+    }
+    cache.set(file, entry);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return entry;
+  };
+
+  return function locate(origin: Origin, pointer: string): { line: number; column: number } {
+    const entry = parsed(origin.file);
+    const doc = entry?.docs[origin.doc];
+    if (!entry || !doc || !doc.contents) return { line: origin.line, column: origin.column };
+    const { line, col } = entry.lineCounter.linePos(offsetOfPointer(doc, pointer));
+    return { line, column: col };
+  };
+}

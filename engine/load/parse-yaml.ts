@@ -1,0 +1,49 @@
+import type { RawDocument } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { fastParse } from './fast-parse.js';
+import { yamlParse } from './yaml-parse.js';
+
+export interface ParsedFile {
+  /** Non-empty documents, in file order. Empty documents are skipped silently. */
+  readonly documents: RawDocument[];
+  readonly diagnostics: Diagnostic[];
+  /** Which parser produced the documents (for benchmarks and tests). */
+  readonly parser: 'fast' | 'yaml';
+}
+
+/**
+ * Parses one YAML file into raw documents. The fast path (js-yaml, same values
+ * and origins) serves plain files; anything unusual or wrong goes to `yaml`,
+ * which reports errors with positions. A document that is not a mapping is a
+ * `yaml.not-a-mapping` error; it never stops the other documents.
+ */
+export function parseYamlFile(text: string, file: string, options: { maxAliases: number; fast?: boolean }): ParsedFile {
+  const fast = options.fast === false ? undefined : fastParse(text, file);
+  const { documents: parsed, diagnostics } = fast
+    ? { documents: fast, diagnostics: [] as Diagnostic[] }
+    : yamlParse(text, file, { maxAliases: options.maxAliases });
+  const documents: RawDocument[] = [];
+  for (const d of parsed) {
+    if (d.value === null || d.value === undefined) continue;
+    if (isMapping(d.value)) documents.push(d);
+    else diagnostics.push(notAMapping(d.origin, d.value));
+  }
+  return { documents, diagnostics, parser: fast ? 'fast' : 'yaml' };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function notAMapping(origin: RawDocument['origin'], value: unknown): Diagnostic {
+  const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+  return {
+    severity: 'error',
+    code: 'yaml.not-a-mapping',
+    message: `document ${origin.doc + 1} is ${what}, not a mapping`,
+    hint: 'a configuration item is a mapping with apiVersion, kind, metadata and spec',
+    file: origin.file,
+    line: origin.line,
+    column: origin.column,
+  };
+}

@@ -1,0 +1,155 @@
+import { parse as parseYaml } from 'yaml';
+import type { CI, Origin, RawDocument, Relation, SourceLocator } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { CLUSTER_NAMESPACE, DEFAULT_NAMESPACE, makeId, refToId } from '../model/reference.js';
+import { CLUSTER_SCOPED_KINDS, customKindKey } from './cluster-scoped.js';
+
+/** The annotation Kubernetes objects carry their declared relations in. */
+export const RELATIONS_ANNOTATION = 'plumb.io/relations';
+const RELATIONS_ANNOTATION_POINTER = '/metadata/annotations/plumb.io~1relations';
+
+type Locate = (origin: Origin, pointer: string) => { line: number; column: number };
+
+/** True for plumb's own documents (`plumb.io/v1`…); anything else is a Kubernetes object. */
+export function isPlumbApiVersion(apiVersion: string): boolean {
+  return apiVersion === 'plumb.io' || apiVersion.startsWith('plumb.io/');
+}
+
+/** Policy and PolicyException documents, wherever they are found. */
+export function isPolicyDocument(value: Record<string, unknown>): boolean {
+  return (
+    typeof value.apiVersion === 'string' &&
+    isPlumbApiVersion(value.apiVersion) &&
+    (value.kind === 'Policy' || value.kind === 'PolicyException')
+  );
+}
+
+/**
+ * Interprets one raw document as a CI: identity (kind lowercased; namespace
+ * `default`, or `_cluster` for cluster-scoped Kubernetes kinds), declared
+ * relations, labels, annotations, owner and source. Only the three identity
+ * fields are required here; everything else is the schema's to judge
+ * (engine/validate/), so a malformed relation entry is skipped, not reported.
+ */
+export function toCI(
+  doc: RawDocument,
+  context: { clusterScopedCustomKinds: ReadonlySet<string>; locate: Locate },
+): { ci?: CI; diagnostics: Diagnostic[] } {
+  const object = doc.value as Record<string, unknown>;
+  const metadata = isRecord(object.metadata) ? object.metadata : undefined;
+  const missing = [
+    typeof object.apiVersion === 'string' && object.apiVersion ? undefined : ['apiVersion', '/apiVersion'],
+    typeof object.kind === 'string' && object.kind ? undefined : ['kind', '/kind'],
+    typeof metadata?.name === 'string' && metadata.name ? undefined : ['metadata.name', '/metadata/name'],
+  ].filter((m): m is string[] => m !== undefined);
+  if (missing.length) {
+    return { diagnostics: missing.map(([field, pointer]) => missingField(doc.origin, field, pointer, context.locate)) };
+  }
+
+  const apiVersion = object.apiVersion as string;
+  const kind = object.kind as string;
+  const name = metadata!.name as string;
+  const kubernetes = !isPlumbApiVersion(apiVersion);
+  const clusterScoped =
+    kubernetes &&
+    ((CLUSTER_SCOPED_KINDS.has(kind) && isCoreOrBuiltinGroup(apiVersion)) ||
+      context.clusterScopedCustomKinds.has(customKindKey(apiVersion, kind)));
+  const declaredNamespace = typeof metadata!.namespace === 'string' && metadata!.namespace ? metadata!.namespace : DEFAULT_NAMESPACE;
+  const namespace = clusterScoped ? CLUSTER_NAMESPACE : declaredNamespace;
+  const annotations = stringEntries(metadata!.annotations);
+  const diagnostics: Diagnostic[] = [];
+
+  const relations = kubernetes
+    ? annotationRelations(annotations[RELATIONS_ANNOTATION], namespace, doc.origin, context.locate, diagnostics)
+    : declaredRelations(object.relations, namespace, '/relations');
+
+  const ci: CI = {
+    id: makeId(kind, namespace, name),
+    apiVersion,
+    kind,
+    name,
+    namespace,
+    labels: stringEntries(metadata!.labels),
+    annotations,
+    ...(typeof metadata!.owner === 'string' ? { owner: metadata!.owner } : {}),
+    relations,
+    ...(isRecord(object.source) && typeof object.source.provider === 'string' ? { source: object.source as SourceLocator } : {}),
+    kubernetes,
+    object,
+    origin: doc.origin,
+  };
+  return { ci, diagnostics };
+}
+
+/**
+ * The built-in cluster-scoped kinds belong to Kubernetes API groups (`v1`,
+ * `rbac.authorization.k8s.io/v1`, `storage.k8s.io/v1`…): a custom resource that
+ * happens to be called `Node` in some other group is not one of them.
+ */
+function isCoreOrBuiltinGroup(apiVersion: string): boolean {
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+function declaredRelations(entries: unknown, namespace: string, pointerBase: string): Relation[] {
+  if (!Array.isArray(entries)) return [];
+  const relations: Relation[] = [];
+  entries.forEach((entry, i) => {
+    if (!isRecord(entry) || typeof entry.type !== 'string' || typeof entry.target !== 'string') return;
+    const targetId = refToId(entry.target, namespace);
+    if (targetId === undefined) return; // malformed reference: validation reports it against the schema/pattern
+    relations.push({ type: entry.type, target: entry.target, targetId, inferred: false, pointer: `${pointerBase}/${i}` });
+  });
+  return relations;
+}
+
+function annotationRelations(
+  text: string | undefined,
+  namespace: string,
+  origin: Origin,
+  locate: Locate,
+  diagnostics: Diagnostic[],
+): Relation[] {
+  if (text === undefined) return [];
+  let entries: unknown;
+  try {
+    entries = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true });
+  } catch {
+    entries = undefined;
+  }
+  if (!Array.isArray(entries)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'ci.relations-annotation',
+      message: `annotation ${RELATIONS_ANNOTATION} is not a yaml list of {type, target}`,
+      hint: 'write it as e.g. "[{type: dependsOn, target: database:shop/orders-db}]"',
+      file: origin.file,
+      ...locate(origin, RELATIONS_ANNOTATION_POINTER),
+    });
+    return [];
+  }
+  return declaredRelations(entries, namespace, '').map((r) => ({ ...r, pointer: RELATIONS_ANNOTATION_POINTER }));
+}
+
+function missingField(origin: Origin, field: string, pointer: string, locate: Locate): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'ci.missing-field',
+    message: `document has no ${field}`,
+    hint: 'every configuration item needs apiVersion, kind and metadata.name (strings)',
+    file: origin.file,
+    ...locate(origin, pointer),
+  };
+}
+
+function stringEntries(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

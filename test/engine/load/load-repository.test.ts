@@ -1,0 +1,92 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRepository } from '../../../engine/load/load-repository.js';
+import { builtinSchemasDir } from '../../../engine/load/package-dir.js';
+import { removeGitRepo, writeFiles } from '../../helpers/git-repo.js';
+
+const schemasRepo = {
+  repo: 'test/fixtures/load-schemas/repo',
+  builtinSchemasDir: 'test/fixtures/load-schemas/builtin',
+};
+
+describe('loading kind schemas', () => {
+  it("takes built-in kind schemas, then the repository's own, which win; non-kind and nested files are not kinds", async () => {
+    const loaded = await loadRepository(schemasRepo);
+    expect([...loaded.schemas.values()]).toEqual([
+      { kind: 'Database', schema: { title: 'builtin database' }, file: 'builtin:Database' },
+      { kind: 'Host', schema: { title: 'repo host' }, file: 'kinds/Host.schema.json' },
+      { kind: 'Widget', schema: { title: 'widget' }, file: 'kinds/Widget.schema.json' },
+    ]);
+    expect(loaded.diagnostics).toEqual([
+      {
+        severity: 'error', code: 'load.schema-invalid', message: 'kind schema is not valid json',
+        hint: 'fix the json of the schema file; the kind has no schema until then',
+        file: 'kinds/Broken.schema.json', line: 3, column: 11,
+      },
+    ]);
+  });
+
+  it('finds the built-in schemas directory of the plumb package from its sources', () => {
+    expect(builtinSchemasDir()).toBe(resolve('schemas'));
+  });
+});
+
+describe('locating a JSON Pointer in a loaded document', () => {
+  it('gives the line and column of the node, or of its nearest existing ancestor', async () => {
+    const loaded = await loadRepository(schemasRepo);
+    const [widget] = loaded.cis;
+    const at = (pointer: string) => loaded.locate(widget.origin, pointer);
+    expect(['', '/kind', '/metadata/labels/a', '/spec/parts/1/weight', '/spec/parts/7', '/spec/nothing/deeper'].map(at)).toEqual([
+      { line: 1, column: 1 },
+      { line: 2, column: 7 },
+      { line: 6, column: 8 },
+      { line: 11, column: 25 },
+      { line: 10, column: 5 },
+      { line: 8, column: 3 },
+    ]);
+  });
+});
+
+describe('reading the work tree', () => {
+  it('skips a symbolic link that leaves the repository, with a warning, and follows one that stays inside', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'plumb-outside-'));
+    const repo = mkdtempSync(join(tmpdir(), 'plumb-links-'));
+    writeFiles(outside, { 'secret.yaml': 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: secret}\n' });
+    writeFiles(repo, { 'shared/h.yaml': 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: inside}\n', 'inventory/.keep': '' });
+    symlinkSync(join(outside, 'secret.yaml'), join(repo, 'inventory/secret.yaml'));
+    symlinkSync(join(repo, 'shared/h.yaml'), join(repo, 'inventory/h.yaml'));
+
+    const loaded = await loadRepository({ repo });
+    expect({ cis: loaded.cis.map((c) => c.id), diagnostics: loaded.diagnostics }).toEqual({
+      cis: ['host:default/inside'],
+      diagnostics: [
+        {
+          severity: 'warning', code: 'load.symlink-outside',
+          message: expect.stringMatching(/^symbolic link points outside the repository: /),
+          hint: 'copy the file into the repository; plumb never reads outside it',
+          file: 'inventory/secret.yaml',
+        },
+      ],
+    });
+    removeGitRepo(repo);
+    removeGitRepo(outside);
+  });
+
+  it('warns when no file matches the inventory globs', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'plumb-empty-'));
+    const loaded = await loadRepository({ repo });
+    expect(loaded.diagnostics).toEqual([
+      {
+        severity: 'warning', code: 'load.no-inventory', message: 'no files match the inventory globs: inventory/**/*.{yaml,yml}',
+        hint: 'add CI files there, or set `inventory:` in plumb.yaml',
+      },
+    ]);
+    removeGitRepo(repo);
+  });
+
+  it('refuses a repository directory that does not exist', async () => {
+    await expect(loadRepository({ repo: '/no/such/dir' })).rejects.toMatchObject({ code: 'load.repo-not-found' });
+  });
+});
