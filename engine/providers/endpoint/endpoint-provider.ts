@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mapConcurrent } from '../../concurrency/map-concurrent.js';
 import type { CI } from '../../model/ci.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
@@ -33,6 +34,8 @@ export function createEndpointProvider(options: EndpointProviderOptions = {}): P
       diagnostics.push(...d);
       return target ? [{ ci, target }] : [];
     });
+    // every probe in flight listens on the one signal
+    setMaxListeners(0, signal);
     const results = await mapConcurrent(targets, concurrency, async ({ ci, target }) => ({ ci, status: await probeEndpoint(target, signal, options) }));
     for (const { ci, status } of results) {
       const cert = status.certificate;

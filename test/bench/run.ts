@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: every benchmark, one after another, each in its own
+ * process (so one's memory does not weigh on the next). Benchmarks are not
+ * tests: they print figures, and targets are judged by reading them.
+ *
+ *   npm run bench                      all of them
+ *   npm run bench -- load impact       only these
+ *
+ * The kubernetes benchmark needs the test control plane (test/cluster/build.sh)
+ * and a build (this script runs `npm run build` first).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const BENCHES: Record<string, { file: string; args: string[]; what: string }> = {
+  load: { file: 'load.ts', args: [], what: 'load / validate / graph, 1k-10k-100k CIs, work tree and Git revision (issue 2)' },
+  'git-readers': { file: 'git-readers.ts', args: ['3000'], what: 'native git vs isomorphic-git reading a revision' },
+  yaml: { file: 'yaml-parsers.ts', args: ['10000'], what: 'the js-yaml fast path vs yaml on 100k CIs' },
+  impact: { file: 'impact.ts', args: ['100000'], what: 'impact of the most depended-on CI, 100k CIs (issue 3)' },
+  policy: { file: 'policy.ts', args: ['100000'], what: 'inventory policies over 100k CIs (issue 3)' },
+  plan: { file: 'plan.ts', args: ['100000'], what: 'plan against a snapshot with 1% drift, and a 50-CI review, 100k CIs (issue 4)' },
+  apply: { file: 'apply.ts', args: ['1000', '3'], what: 'apply of 1,000 file CIs with dir and git backups vs none (issue 5)' },
+  kubernetes: { file: 'kubernetes.ts', args: [], what: 'plumb vs kubectl, 500 manifests, real API server (issue 6)' },
+  tui: { file: 'tui.ts', args: ['10000'], what: 'TUI open time and key latency, 10k CIs (issue 8)' },
+  controller: { file: 'controller.ts', args: ['--minutes', '1'], what: 'reconcile loop steady state, 10k CIs (issue 7; --minutes 10 for the full run)' },
+};
+
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = chosen.filter((c) => !(c in BENCHES));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(1);
+}
+const names = chosen.length ? chosen : Object.keys(BENCHES);
+
+if (names.includes('kubernetes')) {
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+let failed = 0;
+for (const name of names) {
+  const b = BENCHES[name];
+  console.log(`\n=== ${name}: ${b.what}`);
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(b.file, import.meta.url)), ...b.args], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`(${name} exited ${r.status})`);
+  }
+}
+process.exit(failed ? 1 : 0);
