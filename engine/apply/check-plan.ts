@@ -1,5 +1,5 @@
 import { PlumbError } from '../model/errors.js';
-import { fingerprintOf } from '../plan/canonical-json.js';
+import { fingerprintOf } from '../model/canonical-json.js';
 import type { Plan } from '../plan/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Provider } from '../providers/contract.js';

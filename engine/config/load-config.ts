@@ -3,11 +3,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { decodeUtf8 } from '../load/decode-utf8.js';
 import { plumbPackageDir } from '../load/package-dir.js';
 import { YAML_OPTIONS } from '../load/yaml-parse.js';
 import { offsetOfPointer, pointerTokens } from '../load/yaml-pointer.js';
+import { validateNotifications } from './notifications.js';
 import { resolveConfig } from './resolve-config.js';
 import { DEFAULT_CONFIG, type PlumbConfig } from './types.js';
 
@@ -82,6 +83,12 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
       broken.add(pointerTokens(pointer)[0] ?? '');
       diagnostics.push(schemaDiagnostic(error, pointer, doc, at));
     }
+  }
+  if (!broken.has('notifications') && raw.notifications !== undefined) {
+    // the section's own rules (destinations, secrets only from env or files) beyond its schema
+    const checked = validateNotifications(raw.notifications, (p) => at(offsetOfPointer(doc, '/notifications' + p)));
+    diagnostics.push(...checked.diagnostics);
+    if (hasErrors(checked.diagnostics)) broken.add('notifications');
   }
   const targets = (raw.targets ?? {}) as Record<string, unknown>;
   // a defaultTarget cannot be judged against broken targets: it falls back with them

@@ -1,5 +1,5 @@
 import type { ImpactSummary, Plan, PlannedChange, PolicyResult } from './types.js';
-import { canonicalSha256 } from './canonical-json.js';
+import { canonicalSha256 } from '../model/canonical-json.js';
 
 const ACTION_ORDER = { create: 0, update: 1, delete: 2, noop: 3 } as const;
 

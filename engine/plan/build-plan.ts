@@ -5,7 +5,7 @@ import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ChangeContext, PlanView } from '../policy/types.js';
 import { assemblePlan } from './assemble-plan.js';
-import { fingerprintOf } from './canonical-json.js';
+import { fingerprintOf } from '../model/canonical-json.js';
 import { diffChanges, type CompareFn } from './diff-changes.js';
 import { impactOfChanges } from './impact-changes.js';
 import { matchChanges, type PlanTargetInput } from './match-changes.js';

@@ -3,7 +3,7 @@ import type { CIGraph } from '../graph/types.js';
 import { loadRepository } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
-import { canonicalJson } from '../plan/canonical-json.js';
+import { canonicalJson } from '../model/canonical-json.js';
 import { loadPolicies, type LoadedPolicies } from '../policy/load-policies.js';
 import type { SourceArtifact } from '../sources/types.js';
 import { validateRepository } from '../validate/validate.js';

@@ -45,7 +45,8 @@ export function renderValidateText(input: ValidateTextInput): string {
     for (const d of diagnostics) {
       const where = [d.file, d.line, d.column].filter((p) => p !== undefined).join(':');
       out.push(`${where ? c.bold(where) + '  ' : ''}${severity(d, c)}  ${c.dim(d.code)}  ${d.message}`);
-      const shown = lines && d.line !== undefined && !(holdsSecret && d.ci === undefined) ? excerpt(lines, d.line, d.column, input.sensitive.get(file), c) : [];
+      const secretHere = SECRET_AT_POSITION.has(d.code) ? new Set([d.line ?? 0]) : input.sensitive.get(file);
+      const shown = lines && d.line !== undefined && !(holdsSecret && d.ci === undefined) ? excerpt(lines, d.line, d.column, secretHere, c) : [];
       out.push(...shown);
       if (d.hint) out.push(`    ${c.cyan('hint')}: ${d.hint}`);
       for (const r of d.related ?? []) out.push(`    ${c.dim(`${r.message ?? 'see'}: ${r.file}:${r.line}:${r.column}`)}`);
@@ -55,6 +56,9 @@ export function renderValidateText(input: ValidateTextInput): string {
   out.push(summary(input, c));
   return out.join('\n') + '\n';
 }
+
+/** Diagnostics that point at a secret value itself (a credential written inline): never quoted. */
+const SECRET_AT_POSITION: ReadonlySet<string> = new Set(['config.inline-secret']);
 
 function excerpt(lines: string[], line: number, column: number | undefined, sensitive: ReadonlySet<number> | undefined, c: Colors): string[] {
   const text = lines[line - 1];

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../model/diagnostic.js';
-import { canonicalJson } from '../canonical-json.js';
+import { canonicalJson } from '../../model/canonical-json.js';
 import type {
   ApplyRequest, BackupRequest, DiscoverRequest, HealthRequest, ObservedObject, Provider, RestoreRequest,
 } from '../contract.js';

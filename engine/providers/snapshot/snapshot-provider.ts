@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { identityOf } from '../../model/identity.js';
-import { canonicalJson } from '../canonical-json.js';
+import { canonicalJson } from '../../model/canonical-json.js';
 import type { ApplyAnswer, BackupArtifact, ObservedObject, Provider } from '../contract.js';
 import { isManagedByPlumb, withManagedLabel } from '../managed-label.js';
 import { matchesSelector } from '../selector.js';

@@ -1,4 +1,4 @@
-import { fingerprintOf } from '../../../engine/plan/canonical-json.js';
+import { fingerprintOf } from '../../../engine/model/canonical-json.js';
 import type { Plan, PlannedChange } from '../../../engine/plan/types.js';
 import { createFakeProvider, type FakeProvider } from '../../../engine/providers/fake/fake-provider.js';
 

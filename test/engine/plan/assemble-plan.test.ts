@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planHash } from '../../../engine/plan/assemble-plan.js';
-import { canonicalJson, fingerprintOf, sha256 } from '../../../engine/plan/canonical-json.js';
+import { canonicalJson, fingerprintOf, sha256 } from '../../../engine/model/canonical-json.js';
 import { samplePlan } from './sample-plan.js';
 
 describe('canonicalJson', () => {
@@ -40,7 +40,7 @@ describe('assemblePlan', () => {
 
 describe('canonicalSha256', () => {
   it('is the sha256 of the canonical JSON, streamed', async () => {
-    const { canonicalSha256 } = await import('../../../engine/plan/canonical-json.js');
+    const { canonicalSha256 } = await import('../../../engine/model/canonical-json.js');
     const value = { z: [1, { b: 2, a: [3, null] }], a: 'x', u: undefined, n: null, e: [], o: {} };
     for (const levels of [0, 1, 2, 5]) expect(canonicalSha256(value, levels)).toBe(sha256(canonicalJson(value)));
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../engine/config/types.js';
 import { buildPlan, type PlanPolicyEvaluator } from '../../../engine/plan/build-plan.js';
-import { fingerprintOf } from '../../../engine/plan/canonical-json.js';
+import { fingerprintOf } from '../../../engine/model/canonical-json.js';
 import type { ObservedObject } from '../../../engine/providers/contract.js';
 import { ci, graphOf } from './fixtures.js';
 
