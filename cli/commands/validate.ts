@@ -3,41 +3,50 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadRepository } from '../../engine/load/load-repository.js';
 import type { LoadedRepository } from '../../engine/load/types.js';
-import { hasErrors, type Diagnostic } from '../../engine/model/diagnostic.js';
+import { simulateImpact } from '../../engine/impact/simulate.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../../engine/model/diagnostic.js';
+import { evaluateInventoryPolicies, type InventoryPolicyReport } from '../../engine/policy/evaluate-inventory.js';
 import { toSarif } from '../../engine/report/sarif.js';
 import { toValidateJson } from '../../engine/report/validate-json.js';
 import { renderValidateText } from '../../engine/report/validate-text.js';
 import { sensitiveLines } from '../../engine/validate/sensitive-lines.js';
 import { validateRepository } from '../../engine/validate/validate.js';
 import { EXIT } from '../exit-codes.js';
+import { parseNow } from './plan.js';
 import { addGlobalOptions } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
 
 interface ValidateOptions extends GlobalOptions {
   rev?: string;
+  now?: string;
 }
 
-/** `plumb validate [--rev REV] [-o text|json|sarif]`: exit 0 without errors, 1 with. */
+/** `plumb validate [--rev REV] [-o text|json|sarif]`: exit 0, 1 with errors, 3 when an inventory policy denies. */
 export function register(program: Command): void {
   const cmd = new Command('validate')
-    .description('check every CI: schemas, names, references, relation types, cycles, Kubernetes basics')
+    .description('check every CI: schemas, names, references, relation types, cycles, Kubernetes basics, inventory policies')
     .option('--rev <rev>', 'validate a Git branch, tag or commit instead of the work tree')
+    .addOption(new Option('--now <iso>', 'the clock policies see, for reproducible results in tests').hideHelp())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'));
   addGlobalOptions(cmd).action((opts: ValidateOptions) =>
     runCommand(async () => {
       const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev });
-      const { graph, diagnostics } = validateRepository(repo);
-      // Inventory-scope policies (engine/policy/evaluate-inventory.ts) plug in here: exit 3 on a deny.
-      await writeOut(render(opts.output ?? 'text', repo, diagnostics, graph.size, opts));
-      return hasErrors(diagnostics) ? EXIT.failure : EXIT.ok;
+      const validated = validateRepository(repo);
+      const { graph } = validated;
+      // inventory-scope policies see the graph as validated; a deny exits 3, warn and audit are reported
+      const policy = evaluateInventoryPolicies(repo, graph, { now: parseNow(opts.now), simulate: (req) => simulateImpact(graph, req) });
+      const diagnostics = sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]);
+      await writeOut(render(opts.output ?? 'text', repo, diagnostics, graph.size, policy, opts));
+      if (hasErrors(diagnostics)) return EXIT.failure;
+      return policy.denied ? EXIT.denied : EXIT.ok;
     }),
   );
   program.addCommand(cmd);
 }
 
-function render(format: string, repo: LoadedRepository, diagnostics: Diagnostic[], relations: number, opts: ValidateOptions): string {
-  if (format === 'json') return JSON.stringify(toValidateJson({ diagnostics, cis: repo.cis.length, relations }), null, 2);
-  if (format === 'sarif') return JSON.stringify(toSarif({ diagnostics, policyResults: [] }), null, 2);
+function render(format: string, repo: LoadedRepository, diagnostics: Diagnostic[], relations: number, policy: InventoryPolicyReport, opts: ValidateOptions): string {
+  if (format === 'json') return JSON.stringify(toValidateJson({ diagnostics, cis: repo.cis.length, relations, policy }), null, 2);
+  if (format === 'sarif') return JSON.stringify(toSarif({ diagnostics, policyResults: policy.results, policies: policy.policies }), null, 2);
   const files = new Set(diagnostics.flatMap((d) => (d.file ? [d.file] : [])));
   return renderValidateText({
     diagnostics,
@@ -46,6 +55,7 @@ function render(format: string, repo: LoadedRepository, diagnostics: Diagnostic[
     source: sourceReader(repo),
     sensitive: sensitiveLines(repo, files),
     colors: colors(opts),
+    ...(policy.policies.length ? { policyResults: policy.results } : {}),
   });
 }
 

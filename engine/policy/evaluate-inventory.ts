@@ -11,6 +11,8 @@ export interface InventoryPolicyReport {
   readonly denied: boolean;
   /** Policy loading (schema, compile, duplicates, unknown policies) and evaluation (expired exceptions). */
   readonly diagnostics: readonly Diagnostic[];
+  /** Every policy loaded, so SARIF has a rule for each, results or not. */
+  readonly policies: readonly { name: string; action: PolicyResult['action']; severity: PolicyResult['severity']; description?: string }[];
 }
 
 /**
@@ -32,5 +34,10 @@ export function evaluateInventoryPolicies(
     now: options.now ?? new Date(),
     ...(options.simulate ? { simulate: options.simulate } : {}),
   });
-  return { results: evaluation.results, denied: evaluation.denied, diagnostics: [...loaded.diagnostics, ...evaluation.diagnostics] };
+  return {
+    results: evaluation.results,
+    denied: evaluation.denied,
+    diagnostics: [...loaded.diagnostics, ...evaluation.diagnostics],
+    policies: loaded.policies.map(({ name, action, severity, description }) => ({ name, action, severity, ...(description ? { description } : {}) })),
+  };
 }

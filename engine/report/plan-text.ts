@@ -108,7 +108,8 @@ function paintState(state: string, c: Colors): string {
   return c.green(state);
 }
 
-function policyLines(results: readonly PolicyResult[], c: Colors): string[] {
+/** Policy results, denials first, with the outcome marked: shared by plan, review and validate. */
+export function policyLines(results: readonly PolicyResult[], c: Colors): string[] {
   if (results.length === 0) return ['', `${c.bold('policies:')} ${c.green('all passed')}`];
   const denied = results.filter(blocks).length;
   const warned = results.filter((r) => r.action === 'warn' && r.outcome !== 'excepted').length;

@@ -1,8 +1,11 @@
 import type { Diagnostic } from '../model/diagnostic.js';
+import type { PolicyResult } from '../plan/types.js';
 import { hasErrors, sortDiagnostics } from '../model/diagnostic.js';
 
 /** `plumb validate -o json` (schemas/validate-output.schema.json). */
 export interface ValidateJson {
+  /** Inventory-scope policy results (absent when policies were not evaluated). */
+  readonly policy?: { readonly results: readonly PolicyResult[]; readonly denied: boolean };
   readonly ok: boolean;
   readonly cis: number;
   readonly relations: number;
@@ -25,8 +28,14 @@ export interface ValidateJson {
  * `hint` and `related` only when there is one. `ok` is false exactly when
  * there is an error; `relations` counts the graph's edges, inferred included.
  */
-export function toValidateJson(input: { diagnostics: readonly Diagnostic[]; cis: number; relations: number }): ValidateJson {
+export function toValidateJson(input: {
+  diagnostics: readonly Diagnostic[];
+  cis: number;
+  relations: number;
+  policy?: { results: readonly PolicyResult[]; denied: boolean };
+}): ValidateJson {
   return {
+    ...(input.policy ? { policy: { results: [...input.policy.results], denied: input.policy.denied } } : {}),
     ok: !hasErrors(input.diagnostics),
     cis: input.cis,
     relations: input.relations,

@@ -1,4 +1,6 @@
 import pc from 'picocolors';
+import type { PolicyResult } from '../plan/types.js';
+import { policyLines } from './plan-text.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { sortDiagnostics } from '../model/diagnostic.js';
 
@@ -15,6 +17,8 @@ export interface ValidateTextInput {
   /** Lines per file that hold secret values: never quoted (engine/validate/sensitive-lines.ts). */
   readonly sensitive: ReadonlyMap<string, ReadonlySet<number>>;
   readonly colors: Colors;
+  /** Inventory-scope policy results, when policies were evaluated. */
+  readonly policyResults?: readonly PolicyResult[];
 }
 
 /**
@@ -53,6 +57,7 @@ export function renderValidateText(input: ValidateTextInput): string {
     }
     out.push('');
   }
+  if (input.policyResults) out.push(...policyLines(input.policyResults, c).slice(1), '');
   out.push(summary(input, c));
   return out.join('\n') + '\n';
 }

@@ -19,7 +19,7 @@ describe('plumb validate', () => {
 
   it('-o json on a valid repository', async () => {
     const { code, stdout } = await runCli(['validate', '--repo', fixture('validate-graph-kubernetes'), '-o', 'json']);
-    expect([code, JSON.parse(stdout)]).toEqual([0, { ok: true, cis: 14, relations: 13, diagnostics: [] }]);
+    expect([code, JSON.parse(stdout)]).toEqual([0, { ok: true, cis: 14, relations: 13, diagnostics: [], policy: { results: [], denied: false } }]);
   });
 
   it('-o sarif is valid SARIF 2.1.0 with each diagnostic at its file and line', async () => {
