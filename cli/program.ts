@@ -5,12 +5,12 @@ import { registerCommands } from './commands/index.js';
  * The `plumb` command: argument parsing and wiring only. Every command lives in
  * cli/commands/<name>.ts and is listed in commands/index.ts.
  */
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('plumb')
     .description('GitOps infrastructure-as-data: validate, graph, simulate, plan and apply a Git repository of configuration items')
     .version('0.1.0')
     .showHelpAfterError('(run `plumb help` for usage)');
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 

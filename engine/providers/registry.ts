@@ -8,7 +8,7 @@ import { createExecProvider } from './exec/exec-provider.js';
 import { createFileProvider } from './file/file-provider.js';
 import { endpointProviderFromTarget } from './endpoint/from-target.js';
 import { createHostProvider } from './host/host-provider.js';
-import { createKubernetesProvider } from './kubernetes/kubernetes-provider.js';
+import { lazyProvider } from './lazy-provider.js';
 import { createSnapshotProvider } from './snapshot/snapshot-provider.js';
 
 export interface ProviderContext {
@@ -72,7 +72,8 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
     if (concurrency !== undefined && (typeof concurrency !== 'number' || concurrency < 1)) throw badSetting(name, 'concurrency', 'a positive number');
     // the command line wins over plumb.yaml, as kubectl's flags win over its kubeconfig
     const file = kubeconfig ?? optionalString('kubeconfig');
-    return createKubernetesProvider({
+    // the Kubernetes client costs ~270 ms to import: only when a kubernetes target is used
+    return lazyProvider('kubernetes', async () => (await import('./kubernetes/kubernetes-provider.js')).createKubernetesProvider({
       kubeconfig: file ? resolve(root, file) : undefined,
       context: context ?? optionalString('context'),
       inCluster: target.inCluster === true,
@@ -81,7 +82,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
       fieldSelector: optionalString('fieldSelector'),
       forceConflicts: forceConflicts ?? target.forceConflicts === true,
       concurrency: concurrency as number | undefined,
-    });
+    }));
   },
   endpoint: (name, target, { root }) => endpointProviderFromTarget(name, target, root),
   host: () => createHostProvider(),

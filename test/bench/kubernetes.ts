@@ -9,7 +9,7 @@
  *
  * plumb runs from dist/ (run `npm run build` first), as a user would run it.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,10 +21,24 @@ import { writeK8sRepo, writeManifestDir, type K8sFixtureOptions } from '../clust
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLUMB = join(ROOT, 'dist/cli/main.js');
 
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; code: number; stdout: string; stderr: string } {
+/** Runs a command without blocking this process: the stand-in rollout controller runs here meanwhile. */
+function timed(cmd: string, args: string[]): Promise<{ ms: number; code: number; stdout: string; stderr: string }> {
   const t = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 256 * 1024 * 1024 });
-  return { ms: performance.now() - t, code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: performance.now() - t, code: code ?? 1, stdout, stderr }));
+  });
+}
+
+async function bestOf3(run: () => Promise<{ ms: number; code: number; stdout: string; stderr: string }>) {
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await run());
+  return best(runs);
 }
 
 function best<T extends { ms: number }>(runs: T[]): T {
@@ -49,10 +63,10 @@ export async function benchKubernetes(): Promise<void> {
     const plumb = (...args: string[]) => timed(process.execPath, [PLUMB, ...args, '--repo', plumbRepo, '--kubeconfig', cp.kubeconfig]);
 
     // 1. apply everything (namespaces first for kubectl, as it has no ordering of its own)
-    kubectl('apply', '--server-side', '-f', join(kubectlDir, 'namespaces.yaml'));
-    const kApply = kubectl('apply', '--server-side', '-R', '-f', kubectlDir);
+    await kubectl('apply', '--server-side', '-f', join(kubectlDir, 'namespaces.yaml'));
+    const kApply = await kubectl('apply', '--server-side', '-R', '-f', kubectlDir);
     if (kApply.code !== 0) throw new Error(`kubectl apply failed: ${kApply.stderr}`);
-    const pApply = plumb('apply', '--auto-approve', '--concurrency', '16');
+    const pApply = await plumb('apply', '--auto-approve', '--concurrency', '16');
     if (pApply.code !== 0) throw new Error(`plumb apply failed: ${pApply.stderr}\n${pApply.stdout}`);
 
     // 2. the same drift in both copies
@@ -67,10 +81,8 @@ export async function benchKubernetes(): Promise<void> {
     }
 
     // 3. diff: three runs each, best of three
-    const kDiffs = [0, 1, 2].map(() => kubectl('diff', '--server-side', '--force-conflicts', '-R', '-f', kubectlDir));
-    const pPlans = [0, 1, 2].map(() => plumb('plan', '-o', 'json', '--force-conflicts'));
-    const kDiff = best(kDiffs);
-    const pPlan = best(pPlans);
+    const kDiff = await bestOf3(() => kubectl('diff', '--server-side', '--force-conflicts', '-R', '-f', kubectlDir));
+    const pPlan = await bestOf3(() => plumb('plan', '-o', 'json', '--force-conflicts'));
     const kubectlAnswer = [...kDiff.stdout.matchAll(/^diff -u -N \S+\/v1\.ConfigMap\.kb-k-(\w)\.(\S+)/gm)].map((m) => `configmap ${m[1]}/${m[2]}`).sort();
     const plan = JSON.parse(pPlan.stdout);
     const plumbAnswer = (plan.changes as { id: string; action: string }[])
@@ -79,8 +91,8 @@ export async function benchKubernetes(): Promise<void> {
       .sort();
 
     // 4. re-apply (repairs the drift): kubectl apply vs plumb apply
-    const kRepair = kubectl('apply', '--server-side', '--force-conflicts', '-R', '-f', kubectlDir);
-    const pRepair = plumb('apply', '--auto-approve', '--force-conflicts', '--concurrency', '16');
+    const kRepair = await kubectl('apply', '--server-side', '--force-conflicts', '-R', '-f', kubectlDir);
+    const pRepair = await plumb('apply', '--auto-approve', '--force-conflicts', '--concurrency', '16');
 
     const row = (what: string, k: number, p: number) => `${what.padEnd(34)} kubectl ${(k / 1000).toFixed(2).padStart(6)} s   plumb ${(p / 1000).toFixed(2).padStart(6)} s   kubectl/plumb ${(k / p).toFixed(2)}×`;
     console.log(`kubernetes: ${n} manifests in 4 namespaces, API server v1.36.3 on loopback, kubectl ${execFileSync(kubectlPath(), ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).match(/"gitVersion":\s*"([^"]+)"/)?.[1]}`);

