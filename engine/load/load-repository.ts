@@ -29,6 +29,20 @@ export interface LoadRepositoryOptions {
   readonly gitReader?: GitReader;
   /** Set false to parse everything with `yaml` (benchmarks, equivalence tests). */
   readonly fastParse?: boolean;
+  /**
+   * Parsed files by Git blob id, shared between loads: a file whose blob was
+   * parsed before (e.g. by the other side of a review) is neither read nor
+   * parsed again. Filled as files are parsed.
+   */
+  readonly parseCache?: ParseCache;
+}
+
+/** One parsed file, by content: its text (for positions), documents and YAML-level diagnostics. */
+export type ParseCache = Map<string, { readonly text: string; readonly documents: readonly RawDocument[]; readonly diagnostics: readonly Diagnostic[] }>;
+
+/** A cached parse under the path this revision gives the blob (a rename keeps the blob). */
+function atPath<T extends { file?: string }>(items: readonly T[], from: string, to: string): T[] {
+  return from === to ? [...items] : items.map((i) => (i.file === from ? { ...i, file: to } : i));
 }
 
 /**
@@ -89,7 +103,22 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
 
   const texts = new Map<string, string>();
   const parsed: { path: string; documents: RawDocument[]; diagnostics: Diagnostic[] }[] = new Array(wanted.length);
-  await readTextFiles(source, wanted, config.limits.maxFileBytes, (result, index) => {
+  const cache = options.parseCache;
+  const toRead: { file: (typeof wanted)[number]; index: number }[] = [];
+  wanted.forEach((file, index) => {
+    const hit = cache && file.oid !== undefined ? cache.get(file.oid) : undefined;
+    if (!hit) return toRead.push({ file, index });
+    const from = hit.documents[0]?.origin.file ?? hit.diagnostics[0]?.file ?? file.path;
+    texts.set(file.path, hit.text);
+    files.set(file.path, file.oid!);
+    parsed[index] = {
+      path: file.path,
+      documents: hit.documents.map((d) => (d.origin.file === file.path ? d : { ...d, origin: { ...d.origin, file: file.path } })),
+      diagnostics: atPath(hit.diagnostics, from, file.path),
+    };
+  });
+  await readTextFiles(source, toRead.map((r) => r.file), config.limits.maxFileBytes, (result, i) => {
+    const index = toRead[i].index;
     if (result.text === undefined) {
       parsed[index] = { path: result.path, documents: [], diagnostics: result.diagnostics };
       return;
@@ -97,6 +126,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     texts.set(result.path, result.text);
     const file = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
     parsed[index] = { path: result.path, documents: file.documents, diagnostics: file.diagnostics };
+    if (cache && result.hash !== undefined) cache.set(result.hash, { text: result.text, documents: file.documents, diagnostics: file.diagnostics });
   }).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
   for (const p of parsed) diagnostics.push(...p.diagnostics);
 

@@ -1,4 +1,4 @@
-import { loadRepository } from '../load/load-repository.js';
+import { loadRepository, type ParseCache } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { discoverTargets } from '../plan/discover-targets.js';
@@ -45,10 +45,11 @@ export interface RunReviewResult {
 export async function runReview(options: RunReviewOptions): Promise<RunReviewResult> {
   const now = options.now ?? new Date();
   const headRev = options.head ?? 'HEAD';
-  const [base, head] = await Promise.all([
-    loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.base }),
-    loadRepository({ repo: options.repo, cwd: options.cwd, rev: headRev === WORKTREE ? undefined : headRev }),
-  ]);
+  // head first, then base through the same parse cache: a blob both sides
+  // share is read and parsed once, so the cost follows the size of the change
+  const parseCache: ParseCache = new Map();
+  const head = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: headRev === WORKTREE ? undefined : headRev, parseCache });
+  const base = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.base, parseCache });
   // Only the head is validated: it must be fixed before it can merge. The base
   // is what is merged already; the review needs only its CIs in changed files.
   const headChecked = validateRepository(head);
