@@ -191,8 +191,10 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     const killed = Date.now();
     await waitFor(async () => JSON.parse((await httpGet(`${followerBase}/status`)).text).leader === true, { timeoutMs: 15_000, intervalMs: 100, what: 'takeover' });
     const takeover = Date.now() - killed;
-    // lease 4 s, plus one retry period (0.8 s) and polling slack
-    expect(takeover).toBeLessThan(4_000 + 800 + 1_500);
+    // lease 4 s, plus one retry period (0.8 s), plus slack for a loaded 2-core CI
+    // machine: the point is that the follower takes over on its own, soon after the
+    // lease runs out — not a speed target
+    expect(takeover).toBeLessThan(4_000 + 800 + 4_000);
     const lease = await apiCall(info, info.adminToken, 'GET', '/apis/coordination.k8s.io/v1/namespaces/plumb-system/leases/plumb-ha');
     expect({ holder: lease.body.spec.holderIdentity, transitions: lease.body.spec.leaseTransitions >= 1 })
       .toEqual({ holder: follower === a ? 'replica-a' : 'replica-b', transitions: true });
