@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../concurrency/backoff.js';
 import { OutboxLog, replayOutbox, type OutboxEntry } from './outbox-log.js';
 import { sendWebhook, type WebhookOptions, type WebhookResult } from './send-webhook.js';
 

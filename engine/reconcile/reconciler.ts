@@ -6,7 +6,7 @@ import type { ApplyReport } from '../apply/types.js';
 import type { PlumbConfig } from '../config/types.js';
 import type { ControllerMetrics } from '../metrics/controller-metrics.js';
 import { hasErrors } from '../model/diagnostic.js';
-import { backoffDelay, type BackoffPolicy } from '../notify/backoff.js';
+import { backoffDelay, type BackoffPolicy } from '../concurrency/backoff.js';
 import type { Plan } from '../plan/types.js';
 import type { Source, SourceArtifact } from '../sources/types.js';
 import { classifyDiagnostics, classifyError, ReconcileError, type FailureReason } from './classify-error.js';

@@ -1,8 +1,10 @@
+import { backoffDelay } from '../../concurrency/backoff.js';
+
 /**
  * When and how long to wait before retrying a Kubernetes API call: 429 and 5xx
  * answers and lost connections are transient; everything else is final.
  * `Retry-After` (seconds) is honoured, capped so a hostile value cannot stall
- * plumb; otherwise exponential backoff with full jitter.
+ * plumb; otherwise plumb's one backoff (exponential, capped, equal jitter).
  */
 export interface RetryPolicy {
   readonly attempts: number;
@@ -29,8 +31,7 @@ export function isTransientError(e: unknown): boolean {
 export function retryDelay(policy: RetryPolicy, attempt: number, retryAfter: string | undefined, random = Math.random): number {
   const seconds = retryAfter === undefined ? NaN : Number(retryAfter);
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, policy.maxRetryAfterMs ?? 30_000);
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return backoffDelay(attempt, policy, random);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../engine/notify/backoff.js';
+import { backoffDelay } from '../../../engine/concurrency/backoff.js';
 import { sendWebhook } from '../../../engine/notify/send-webhook.js';
 import { signatureOf, verifySignature } from '../../../engine/notify/sign.js';
 import { Receiver } from './receiver.js';
