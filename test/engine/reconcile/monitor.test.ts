@@ -159,26 +159,18 @@ describe('the controller monitor: probes → incidents → ITSM and Slack', () =
     expect({ delivered: itsm.deliveries, state: existsSync(join(stateDir, 'incidents.json')) }).toEqual({ delivered: [], state: false });
   });
 
-  it('a broken notifications section keeps the last good one and says where it is broken', async () => {
-    itsm.deliveries.length = 0;
-    const good = await desiredOf();
-    const broken = await desiredOf({
+  it('a revision whose notifications section is broken is refused as invalid, at its line, without quoting the secret', async () => {
+    // plumb.yaml's notifications are checked when the revision loads, so the
+    // controller keeps the last good revision (and its destinations) and never
+    // runs a round with half-broken settings
+    const dir = incidentShop(api.port, {
       'plumb.yaml': `targets:\n  recorded: {provider: snapshot, path: observed/snapshot.yaml, select: {kinds: [Application]}}\n  probes: {provider: endpoint}\ndefaultTarget: recorded\nnotifications:\n  itsm:\n    url: http://127.0.0.1:${itsm.port}/other\n    secret: ${SECRET}\n`,
     });
-    const clock = { minute: 0 };
-    const { monitor, log } = monitorAt(clock);
-    await monitor.round(roundOf(good));
-    await api.stop();
-    clock.minute = 1;
-    await monitor.round(roundOf(broken));
-    await api.start();
-    await waitFor(() => itsm.deliveries.length === 1, 5000, 'the open');
-    await monitor.stop();
-    expect(itsm.deliveries.map((d) => ({ key: d.key, signed: d.signed }))).toEqual([{ key: `${KEY}:1`, signed: true }]);
-    expect(log.records().filter((r) => r.level === 'error').map((r) => [r.code, r.msg])).toEqual([
-      ['config.inline-secret', 'notifications: plumb.yaml:8:13: notifications.itsm.secret holds a credential in plumb.yaml'],
-    ]);
-    expect(log.text()).not.toContain(SECRET);
+    dirs.push(dir);
+    const { desired, diagnostics } = await loadDesiredState({ revision: 'r2', dir });
+    expect(desired).toBeUndefined();
+    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}:${d.column}`])).toEqual([['config.inline-secret', 'plumb.yaml:8:13']]);
+    expect(JSON.stringify(diagnostics)).not.toContain(SECRET);
   });
 });
 
