@@ -40,7 +40,9 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
       const answer = await provider.discover({ desired }, input.signal);
       diagnostics.push(...answer.diagnostics);
       const projected = new Map<string, Readonly<Record<string, unknown>>>();
-      if (provider.diff) {
+      // a discovery that failed makes this target's plan wrong anyway (the caller
+      // refuses it): no per-CI diffs against a target that is not answering
+      if (provider.diff && !answer.diagnostics.some((d) => d.severity === 'error')) {
         const diff = provider.diff.bind(provider);
         const byId = new Map(answer.observed.map((o) => [o.id, o]));
         // one round trip per CI (a server-side-apply dry run): in parallel, bounded, answers in input order

@@ -33,7 +33,7 @@ export function conflictManagers(e: KubeApiError): string[] {
 export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
   const at = e instanceof KubeApiError && !attempt.resource && e.resource ? { ...attempt, resource: e.resource } : attempt;
   const where = at.namespace && at.resource?.namespaced !== false ? ` in namespace "${at.namespace}"` : '';
-  const what = `${at.verb} ${resourceName(at.resource)}${where}`;
+  const what = at.verb === 'discover' && !at.resource ? 'read the API discovery documents' : `${at.verb} ${resourceName(at.resource)}${where}`;
   const ci = at.id;
   if (e instanceof KubeApiError) {
     if (e.status === 403) {

@@ -33,6 +33,9 @@ export class KubeApiError extends Error {
   }
 }
 
+/** How long a server that stayed unreachable through a retry budget is taken as down. */
+const UNREACHABLE_HOLD_MS = 10_000;
+
 /** Calls retried so far, for tests and metrics. */
 export interface KubeClientStats {
   requests: number;
@@ -51,6 +54,14 @@ export class KubeClient {
   readonly stats: KubeClientStats = { requests: 0, retries: 0 };
   private readonly agent: Agent | HttpAgent;
   private base?: RequestOptions;
+  /**
+   * Set when the server stayed unreachable through a whole retry budget: later
+   * calls fail at once with the same error instead of each waiting out its own
+   * retries (a dead API server must not turn a plan into minutes of backoff).
+   * It holds for a short while only, so a long-lived client (the controller)
+   * tries again later; any answer from the server clears it.
+   */
+  private unreachable?: { error: unknown; until: number };
 
   constructor(
     private readonly kc: KubeConfig,
@@ -75,13 +86,16 @@ export class KubeClient {
   async call(req: KubeRequest): Promise<KubeResponse> {
     // many calls in flight share one signal: each adds an abort listener while it runs
     if (req.signal) setMaxListeners(0, req.signal);
+    if (this.unreachable && Date.now() < this.unreachable.until) throw this.unreachable.error;
     for (let attempt = 1; ; attempt++) {
       let res: KubeResponse | undefined;
       try {
         this.stats.requests++;
         res = await this.once(req);
+        this.unreachable = undefined;
       } catch (e) {
         if (req.signal?.aborted) throw e;
+        if (isTransientError(e) && attempt >= this.retry.attempts) this.unreachable = { error: e, until: Date.now() + UNREACHABLE_HOLD_MS };
         if (!isTransientError(e) || attempt >= this.retry.attempts) throw e;
         this.stats.retries++;
         await sleep(retryDelay(this.retry, attempt, undefined), req.signal);

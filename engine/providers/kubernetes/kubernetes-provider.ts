@@ -117,7 +117,7 @@ export class KubernetesProvider implements Provider {
       const res = await this.list(r, ns, `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, signal);
       if (!('error' in res)) for (const o of res.items) if (!observed.has(o.id)) observed.set(o.id, o);
     });
-    return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics };
+    return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics: distinct(diagnostics) };
   }
 
   private definedByDesiredCrd(w: { apiVersion: string; kind: string }, desired: readonly CI[]): boolean {
@@ -392,6 +392,15 @@ export class KubernetesProvider implements Provider {
   async close(): Promise<void> {
     this.client.close();
   }
+}
+
+/** The same failure met by many calls (an unreachable server) is said once. */
+function distinct(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.severity}\u0000${d.code}\u0000${d.message}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
 }
 
 /** One list call per namespace for namespaced resources, one cluster-wide call otherwise. */

@@ -84,3 +84,16 @@ describe('retries against the Kubernetes API', () => {
     expect([retryDelay(policy, 1, undefined, () => 0), retryDelay(policy, 3, undefined, () => 1)]).toEqual([100, 800]);
   });
 });
+
+describe('a server that stays unreachable', () => {
+  it('fails later calls at once instead of each waiting out its own retries', async () => {
+    const port = await freePort();
+    const client = new KubeClient(kubeConfigFor(`http://127.0.0.1:${port}`), fast);
+    await expect(client.call({ method: 'GET', path: '/api' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const afterFirst = client.stats.requests;
+    await expect(client.call({ method: 'GET', path: '/api/v1' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(client.call({ method: 'GET', path: '/apis' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(client.stats.requests - afterFirst).toBe(0); // no new connection attempts while it is taken as down
+    client.close();
+  });
+});
