@@ -29,6 +29,10 @@ export function register(program: Command): void {
       // several times slower per frame); chosen before React is first loaded —
       // which is here, so other commands never load React or Ink at all
       process.env.NODE_ENV ??= 'production';
+      // Ink draws only the last frame when it thinks it runs in CI (CI=true); on
+      // a real terminal, which was checked above, the operator needs every frame
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
       const { runTui } = await import('../../tui/run-tui.js');
       await runTui({
         repo: opts.repo,
