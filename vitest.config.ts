@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // One real kube-apiserver + etcd for the whole run (test/cluster/README.md).
     globalSetup: ['test/cluster/global-setup.ts'],
+    // property tests from a fixed seed unless exploring (test/setup/fast-check.ts)
+    setupFiles: ['test/setup/fast-check.ts'],
   },
 });

@@ -9,11 +9,14 @@ import { YAML_CORE_SCHEMA } from './yaml-core-schema.js';
  * directives (which make document boundaries hard to find by scanning), and
  * sequence entries left empty at the end of a line (`-`, `- - -`, `- # x`: after one,
  * js-yaml misreads a less indented entry followed by a more indented `- ` line, which
- * YAML 1.2 reads as a multi-line plain scalar — found by the property test).
+ * YAML 1.2 reads as a multi-line plain scalar — found by the property test), and
+ * `---` glued to more text at the start of a line (`---::x: 1` is a key to `yaml`,
+ * a document marker to js-yaml — found by the property test in CI), and flow
+ * collections used as keys (`[a, b]: x`: the two parsers print such keys differently).
  * False positives only cost speed; a missed feature would cost correctness, so
  * these err wide.
  */
-const NEEDS_YAML = /(?:^|[\s[{,])(?:[&*!]|(?:~|null|Null|NULL)?\s*:(?:\s|$))|^[\s-]*\?(?:\s|$)|^(?:\.\.\.|%)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
+const NEEDS_YAML = /(?:^|[\s[{,])(?:[&*!]|(?:~|null|Null|NULL)?\s*:(?:\s|$))|^[\s-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
 
 /** Document start markers: `---` at the start of a line, then a space or the end of the line. */
 const DOCUMENT_MARKER = /^---(?=[ \t]|\r?$)/gm;

@@ -145,4 +145,14 @@ describe('parsing yaml files', () => {
     });
     expect(parseYamlFile(text, 'f.yaml', { ...options, fast: false }).documents[0].value).toEqual(expected);
   });
+
+  it.each([
+    ['`---` glued to a key is a key, not a document marker', '---::# a comment:yes: -1000000000\n'],
+    ['`---x` on a later line', 'a: 1\n---x: 2\n'],
+    ['a flow sequence as a key', 'a:\n  - [1e+3, b]:\n'],
+  ])('sends to yaml what js-yaml would misread: %s (found by the property test)', (_why, text) => {
+    const fast = parseYamlFile(text, 'f.yaml', options);
+    expect(fast.parser).toBe('yaml');
+    expect(fast).toEqual({ ...parseYamlFile(text, 'f.yaml', { ...options, fast: false }), parser: 'yaml' });
+  });
 });
