@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import { relative } from 'node:path';
 import git from 'isomorphic-git';
-import type { Diagnostic } from '../model/diagnostic.js';
-import { outermostBases, SKIPPED_DIRECTORIES, type FileSource, type SourceFile } from './file-source.js';
+import { SKIPPED_DIRECTORIES, type FileSource } from './file-source.js';
+import { listTreeUnder } from './list-tree.js';
 import { gitPrefix, notARepositoryError, unknownRevError } from './git-errors.js';
-import { symlinkSkipped } from './git-native-source.js';
 
 /**
  * Reads one revision from the object database with isomorphic-git (no `git`
@@ -30,18 +29,7 @@ export async function openIsoGitSource(root: string, rev: string): Promise<FileS
     root,
     revision: commit,
     async list(bases) {
-      const all = await entries();
-      const files: SourceFile[] = [];
-      const diagnostics: Diagnostic[] = [];
-      for (const base of outermostBases(bases)) {
-        for (const [path, entry] of all) {
-          if (base !== '' && path !== base && !path.startsWith(base + '/')) continue;
-          if (entry.symlink) diagnostics.push(symlinkSkipped(path));
-          else files.push({ path, oid: entry.oid });
-        }
-      }
-      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      return { files, diagnostics };
+      return listTreeUnder(await entries(), bases);
     },
     async read(path) {
       const entry = (await entries()).get(path);

@@ -1,16 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Diagnostic } from '../model/diagnostic.js';
 import { CatFileBatch } from './cat-file-batch.js';
-import { outermostBases, SKIPPED_DIRECTORIES, type FileSource, type SourceFile } from './file-source.js';
+import { SKIPPED_DIRECTORIES, type FileSource } from './file-source.js';
+import { listTreeUnder, type TreeEntry } from './list-tree.js';
 import { gitPrefix, notARepositoryError, unknownRevError } from './git-errors.js';
 
 const exec = promisify(execFile);
 
-interface TreeEntry extends SourceFile {
-  readonly oid: string;
-  readonly symlink: boolean;
-}
 
 /**
  * Reads one revision straight from the object database with the `git` binary:
@@ -51,18 +47,7 @@ export async function openNativeGitSource(root: string, rev: string): Promise<Fi
     // one process answers in order: send every request at once (measured 1.7× faster than 128 in flight)
     readConcurrency: Number.POSITIVE_INFINITY,
     async list(bases) {
-      const all = await entries();
-      const files: SourceFile[] = [];
-      const diagnostics: Diagnostic[] = [];
-      for (const base of outermostBases(bases)) {
-        for (const [path, entry] of all) {
-          if (base !== '' && path !== base && !path.startsWith(base + '/')) continue;
-          if (entry.symlink) diagnostics.push(symlinkSkipped(path));
-          else files.push({ path, size: entry.size, oid: entry.oid });
-        }
-      }
-      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      return { files, diagnostics };
+      return listTreeUnder(await entries(), bases);
     },
     async read(path) {
       const entry = (await entries()).get(path);
@@ -83,18 +68,8 @@ async function listTree(topLevel: string, commit: string, prefix: string): Promi
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
     const path = record.slice(tab + 1).slice(prefix.length);
     if (type !== 'blob' || path.split('/').some((s) => SKIPPED_DIRECTORIES.has(s))) continue;
-    map.set(path, { path, oid, size: Number(size), symlink: mode === '120000' });
+    map.set(path, { oid, size: Number(size), symlink: mode === '120000' });
   }
   return map;
 }
 
-/** Git stores a symbolic link as a blob holding its target; plumb reads no links from revisions. */
-export function symlinkSkipped(path: string): Diagnostic {
-  return {
-    severity: 'warning',
-    code: 'load.symlink-skipped',
-    message: 'symbolic link skipped: links are not followed when reading a git revision',
-    hint: 'commit the file itself instead of a link to it',
-    file: path,
-  };
-}

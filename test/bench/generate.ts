@@ -36,8 +36,9 @@ export interface GeneratedInventory {
 
 type Doc = Record<string, any>;
 
-function rng(seed: number): () => number {
-  // mulberry32
+/** mulberry32: a small seeded generator, so synthetic data is the same every run. */
+export function rng(seed: number): () => number {
+
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -16,6 +16,7 @@ import { MultiDirectedGraph } from 'graphology';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { simulateImpact } from '../../engine/impact/simulate.js';
+import { rng } from './generate.js';
 import type { CIGraph, EdgeAttributes, NodeAttributes } from '../../engine/graph/types.js';
 import type { CI } from '../../engine/model/ci.js';
 import type { RelationType } from '../../engine/model/relations.js';
@@ -79,7 +80,7 @@ export async function benchImpact(graph: CIGraph, runs = 11): Promise<ImpactBenc
 
 /** A seeded synthetic estate of about `size` CIs and 2 × `size` edges. */
 export function syntheticGraph(size = 100_000, seed = 42): CIGraph {
-  const random = mulberry32(seed);
+  const random = rng(seed);
   /** Index in [0, n) skewed towards 0: a power law, so low indices become hubs. */
   const skewed = (n: number, power = 3): number => Math.min(n - 1, Math.floor(n * random() ** power));
   const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>();
@@ -136,16 +137,6 @@ function syntheticCI(id: string, kind: string, name: string, spec?: Record<strin
   };
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const size = Number(process.argv[2] ?? 100_000);
