@@ -13,6 +13,8 @@ export interface DownSet {
    * at risk. What they contain and the groups they belong to still see them down.
    */
   readonly masked: Uint8Array;
+  /** The down CIs (numbers), sources first, in the order they went down: what `down` holds, without a scan. */
+  readonly list: readonly number[];
 }
 
 /**
@@ -75,5 +77,5 @@ export function computeDownSet(graph: CIGraph, index: ImpactIndex, sources: read
   }
   const masked = new Uint8Array(ids.length);
   for (const members of held.values()) for (const m of members) masked[m] = 1;
-  return { down, masked };
+  return { down, masked, list: queue };
 }
