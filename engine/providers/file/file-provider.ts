@@ -4,7 +4,8 @@ import type { CI } from '../../model/ci.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import type { BackupArtifact, ObservedObject, Provider } from '../contract.js';
 import { parseFileSpec, type FileSpec } from './file-spec.js';
-import { desiredState, readFileState, RefusedPath, writeFileState, type FileState } from './file-state.js';
+import { KeyedQueue } from '../../concurrency/keyed-queue.js';
+import { desiredState, readFileState, RefusedPath, sameState, writeFileState, type FileState } from './file-state.js';
 import { locate, type Root } from './safe-path.js';
 
 export interface FileProviderOptions {
@@ -33,6 +34,25 @@ export function createFileProvider(options: FileProviderOptions): Provider {
   let roots: Promise<{ roots: Root[]; diagnostics: Diagnostic[] }> | undefined;
   /** id → the desired CI last seen for it: backup and delete need the path. */
   const known = new Map<string, { spec: FileSpec; ci?: CI }>();
+  /** Writes of one path take turns (two CIs, or a restore and an apply, naming the same file). */
+  const queue = new KeyedQueue();
+  /** id → what plumb last wrote there, which health reads back. */
+  const written = new Map<string, { spec: FileSpec; state: FileState }>();
+
+  /**
+   * Writes `state` at the located path and reads it back: a write that did not
+   * land as asked (another writer, a full disk hidden by a cache) is an error,
+   * never reported as applied.
+   */
+  async function writeVerified(at: Extract<ReturnType<typeof locate>, { ok: true }>, state: FileState, id: string): Promise<void> {
+    await queue.run(at.path, async () => {
+      await writeFileState(at, state);
+      const after = await readFileState(at, maxBytes);
+      if (!sameState(state, after)) throw new RefusedPath('file.verify-failed', `does not hold what was written (read back: ${after.exists ? `a ${after.type}, mode ${after.mode}` : 'nothing'}) for ${id}`);
+    });
+    const spec = known.get(id)?.spec;
+    if (spec) written.set(id, { spec, state });
+  }
 
   function loadRoots() {
     roots ??= (async () => {
@@ -126,7 +146,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
       if (!spec) return { ok: false, diagnostics: [{ severity: 'error', code: 'file.unknown-ci', ci: id, message: `the file provider does not know the path of ${id}`, hint: 'discover it first (plan does)' }] };
       const target: FileState = action === 'delete' || spec.ensure === 'absent' ? { exists: false } : desiredState(spec);
       const ci = known.get(id)?.ci;
-      const { diagnostic } = await guarded(id, spec, ci, async (at) => (req.dryRun ? undefined : writeFileState(at, target)));
+      const { diagnostic } = await guarded(id, spec, ci, async (at) => (req.dryRun ? undefined : writeVerified(at, target, id)));
       if (diagnostic) return { ok: false, diagnostics: [diagnostic] };
       if (action === 'delete' || spec.ensure === 'absent' || req.dryRun) return { ok: true, diagnostics: [] };
       const { value: after, diagnostic: readBack } = await guarded(id, spec, ci, (at) => readFileState(at, maxBytes));
@@ -171,7 +191,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
         }
         const spec: FileSpec = { ...(known.get(a.id)?.spec ?? { ensure: 'present', contentField: 'content' }), path: record.path, type: record.type ?? 'file' };
         known.set(a.id, { spec, ci: known.get(a.id)?.ci });
-        const { diagnostic } = await guarded(a.id, spec, known.get(a.id)?.ci, async (at) => (req.dryRun ? undefined : writeFileState(at, record)));
+        const { diagnostic } = await guarded(a.id, spec, known.get(a.id)?.ci, async (at) => (req.dryRun ? undefined : writeVerified(at, record, a.id)));
         if (diagnostic) diagnostics.push(diagnostic);
         else restored.push(a.id);
       }
@@ -179,7 +199,18 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     },
 
     async health(req) {
-      return { results: req.ids.map((id) => ({ id, healthy: true })), diagnostics: [] };
+      const results = [];
+      for (const id of req.ids) {
+        const w = written.get(id);
+        if (!w) {
+          results.push({ id, healthy: true });
+          continue;
+        }
+        const { value: now, diagnostic } = await guarded(id, w.spec, known.get(id)?.ci, (at) => readFileState(at, maxBytes));
+        const healthy = Boolean(now && sameState(w.state, now));
+        results.push({ id, healthy, ...(healthy ? {} : { message: diagnostic?.message ?? `${w.spec.path} no longer holds what plumb wrote` }) });
+      }
+      return { results, diagnostics: [] };
     },
   };
 }

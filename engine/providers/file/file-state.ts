@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { mkdir, open, rmdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { formatMode, type FileSpec } from './file-spec.js';
@@ -69,7 +69,8 @@ export async function writeFileState(at: Ok, state: FileState): Promise<void> {
   let dir = at.root.real;
   for (let i = 0; i < at.parts.length - 1; i++) {
     dir = join(dir, at.parts[i]);
-    if (i >= look.existing) await mkdir(dir, { mode: 0o755 });
+    // another change may create the same parent at the same moment: an existing real directory is fine
+    if (i >= look.existing) await mkdir(dir, { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => existingDirectory(e, dir));
   }
   const mode = state.mode !== undefined ? parseInt(state.mode, 8) : current ? current.mode & 0o7777 : state.type === 'directory' ? 0o755 : 0o644;
   if (state.type === 'directory') {
@@ -84,6 +85,21 @@ export async function writeFileState(at: Ok, state: FileState): Promise<void> {
     return;
   }
   await writeFileAtomic(at.path, Buffer.from(state.content ?? '', 'base64'), mode);
+}
+
+async function existingDirectory(e: NodeJS.ErrnoException, dir: string): Promise<void> {
+  if (e.code !== 'EEXIST') throw e;
+  const st = await lstat(dir);
+  if (!st.isDirectory()) throw new RefusedPath('file.outside-root', `has a parent ${dir} that appeared as something other than a directory`);
+}
+
+/**
+ * Whether what was read back is what was written: existence, type, the bytes
+ * of a file, and the mode when one was asked for.
+ */
+export function sameState(wanted: FileState, got: FileState): boolean {
+  if (!wanted.exists || !got.exists) return wanted.exists === got.exists;
+  return wanted.type === got.type && (wanted.content === undefined || wanted.content === got.content) && (wanted.mode === undefined || wanted.mode === got.mode);
 }
 
 /** The state a desired File asks for (content as base64, like FileState). */

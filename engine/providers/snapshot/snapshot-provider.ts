@@ -6,7 +6,7 @@ import type { ApplyAnswer, BackupArtifact, ObservedObject, Provider } from '../c
 import { isManagedByPlumb, withManagedLabel } from '../managed-label.js';
 import { matchesSelector } from '../selector.js';
 import { readSnapshot, type SnapshotFile } from './read-snapshot.js';
-import { writeSnapshot } from './write-snapshot.js';
+import { snapshotWriter, type SnapshotEdit } from './snapshot-writer.js';
 
 export interface SnapshotProviderOptions {
   /** Absolute path of the snapshot file. */
@@ -19,11 +19,12 @@ const MEDIA_TYPE = 'application/vnd.plumb.object+json';
 
 /**
  * The `snapshot` provider: observed state recorded in a file, for offline and
- * replayable reviews. Apply and restore rewrite the file atomically with one
- * object created, replaced or removed, objects sorted by identity (comments
- * and formatting are not kept) — the whole file each time, so applying
- * many changes to a very large snapshot costs O(changes × file size). Health
- * is always good: a file has no rollout to wait for.
+ * replayable reviews. Apply and restore go through the file's one
+ * SnapshotWriter: edits are serialised and batched (concurrent changes of a
+ * wave share one rewrite), comments and formatting are kept (yaml's Document
+ * API), and each write is read back and verified before the change counts as
+ * applied. Health re-reads the file and is good only when every checked
+ * object is recorded exactly as plumb last wrote it.
  */
 export function createSnapshotProvider(options: SnapshotProviderOptions): Provider {
   const file = options.file ?? options.path;
@@ -46,26 +47,19 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
     return { state: cache, diagnostics: diags };
   }
 
-  async function save(objects: Record<string, unknown>[], metadata: Readonly<Record<string, unknown>>): Promise<void> {
-    cache = undefined;
-    await writeSnapshot(options.path, { metadata, objects });
-  }
+  const writer = snapshotWriter(options.path, file);
+  /** id → canonical JSON of what this provider last wrote (null: removed), for health. */
+  const written = new Map<string, string | null>();
 
-  /** Puts `object` in place of `id` (or removes it when undefined) and rewrites the file. */
-  async function put(id: string, object: Record<string, unknown> | undefined): Promise<Diagnostic[]> {
+  /** Writes the edits (batched with any in flight), verified by reading the file back. */
+  async function put(edits: readonly SnapshotEdit[]): Promise<Diagnostic[]> {
     const { state, diagnostics } = await load();
     if (!state) return diagnostics;
-    const objects = [...state.snapshot.objects];
-    const at = state.byId.get(id);
-    if (object === undefined) {
-      if (at !== undefined) objects.splice(at, 1);
-    } else if (at !== undefined) objects[at] = object;
-    else objects.push(object);
-    // Sorted by identity: the file's bytes depend only on its objects, so a
-    // restore after an apply gives back the very same file.
-    const keyed = objects.map((o) => [identityOf(o)!.id, o] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    await save(keyed.map(([, o]) => o), state.snapshot.metadata);
-    return diagnostics;
+    cache = undefined;
+    const answer = await writer.write(edits);
+    cache = undefined;
+    for (const e of edits) written.set(e.id, e.object === undefined ? null : canonicalJson(e.object));
+    return [...diagnostics, ...answer];
   }
 
   return {
@@ -98,7 +92,10 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
         const before = existing ? state.snapshot.objects[state.byId.get(change.id)!] : undefined;
         object = !before || isManagedByPlumb(before) ? withManagedLabel(req.desired!) : { ...req.desired! };
       }
-      if (!req.dryRun) await put(change.id, object);
+      if (!req.dryRun) {
+        const answer = await put([{ id: change.id, object }]);
+        if (answer.some((d) => d.severity === 'error')) return { ok: false, diagnostics: answer };
+      }
       return { ok: true, diagnostics, observed: object && { id: change.id, object, managedByPlumb: isManagedByPlumb(object) } };
     },
 
@@ -114,8 +111,8 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
     },
 
     async restore(req, signal) {
-      const restored: string[] = [];
       const diagnostics: Diagnostic[] = [];
+      const edits: SnapshotEdit[] = [];
       for (const a of req.artifacts) {
         signal.throwIfAborted();
         let object: Record<string, unknown> | undefined;
@@ -127,14 +124,26 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
             continue;
           }
         }
-        if (!req.dryRun) diagnostics.push(...(await put(a.id, object)));
-        restored.push(a.id);
+        edits.push({ id: a.id, object });
       }
+      if (!req.dryRun) diagnostics.push(...(await put(edits)));
+      const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.ci));
+      const restored = edits.map((e) => e.id).filter((id) => !failed.has(id));
       return { restored, ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
     },
 
     async health(req) {
-      return { results: req.ids.map((id) => ({ id, healthy: true })), diagnostics: [] };
+      const { state, diagnostics } = await load();
+      if (!state) return { results: req.ids.map((id) => ({ id, healthy: false, message: 'the snapshot cannot be read' })), diagnostics };
+      const results = req.ids.map((id) => {
+        const want = written.get(id);
+        if (want === undefined) return { id, healthy: true };
+        const i = state.byId.get(id);
+        const got = i === undefined ? null : canonicalJson(state.snapshot.objects[i]);
+        if (got === want) return { id, healthy: true };
+        return { id, healthy: false, message: got === null ? `${id} is missing from ${file}` : want === null ? `${id} is still recorded in ${file}` : `${file} records ${id} differently from what was written` };
+      });
+      return { results, diagnostics };
     },
   };
 }

@@ -1,5 +1,4 @@
 import { stringify } from 'yaml';
-import { writeFileAtomic } from '../atomic-write.js';
 import type { SnapshotFile } from './read-snapshot.js';
 
 /** The snapshot document as plain data, in the order of schemas/snapshot.schema.json. */
@@ -11,9 +10,4 @@ export function snapshotDocument(snapshot: SnapshotFile): Record<string, unknown
 export function renderSnapshot(snapshot: SnapshotFile, format: 'yaml' | 'json'): string {
   const doc = snapshotDocument(snapshot);
   return format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
-}
-
-/** Rewrites the snapshot file atomically (temp file, fsync, rename). */
-export async function writeSnapshot(path: string, snapshot: SnapshotFile): Promise<void> {
-  await writeFileAtomic(path, renderSnapshot(snapshot, path.endsWith('.json') ? 'json' : 'yaml'));
 }

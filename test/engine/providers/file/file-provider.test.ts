@@ -139,3 +139,24 @@ describe('file provider: discover, apply, backup and restore', () => {
     expect(applied.diagnostics.map((x) => x.code)).toEqual(['file.type-conflict']);
   });
 });
+
+describe('file provider: concurrent writes lose nothing', () => {
+  it('40 files created at once under one new parent directory all land, each read back', async () => {
+    const cis = Array.from({ length: 40 }, (_, i) => fileCI(`f${i}`, { path: `new/deep/f${i}.txt`, content: `file ${i}\n` }));
+    await provider.discover({ desired: cis }, signal());
+    const answers = await Promise.all(cis.map((ci) => provider.apply!({ change: change(ci.id, 'create'), desired: ci.object, dryRun: false }, signal())));
+    expect(answers.filter((a) => !a.ok).map((a) => a.diagnostics)).toEqual([]);
+    for (let i = 0; i < 40; i++) expect(await readFile(join(dir, `root/new/deep/f${i}.txt`), 'utf8')).toBe(`file ${i}\n`);
+    const health = await provider.health!({ ids: cis.map((c) => c.id), timeoutMs: 1000 }, signal());
+    expect(health.results.every((r) => r.healthy)).toBe(true);
+  });
+
+  it('health reports a file changed behind plumb since it was written', async () => {
+    const ci = fileCI('motd', { path: 'motd', content: 'hello\n' });
+    await provider.discover({ desired: [ci] }, signal());
+    await provider.apply!({ change: change(ci.id, 'create'), desired: ci.object, dryRun: false }, signal());
+    await writeFile(join(dir, 'root/motd'), 'tampered\n');
+    const health = await provider.health!({ ids: [ci.id], timeoutMs: 1000 }, signal());
+    expect(health.results).toEqual([{ id: ci.id, healthy: false, message: 'motd no longer holds what plumb wrote' }]);
+  });
+});

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ describe('snapshot provider', () => {
     expect(missing.diagnostics.map((d) => d.code)).toEqual(['snapshot.not-found']);
   });
 
-  it('round-trips: apply creates (labelled), updates and deletes; restore gives back the same bytes', async () => {
+  it('round-trips: apply creates (labelled), updates and deletes, each read back; restore gives back the same bytes', async () => {
     const path = join(dir, 'snap.yaml');
     await copyFile(join(fixtures, 'shop.yaml'), path);
     const p = createSnapshotProvider({ path });
@@ -64,12 +64,37 @@ describe('snapshot provider', () => {
     await p.apply!({ change: change(ids[0], 'delete'), dryRun: false }, signal());
 
     const after = await p.discover({ desired: [] }, signal());
-    expect(after.observed.map((o) => o.id)).toEqual(['configmap:shop/new', 'database:shop/orders-db', 'namespace:_cluster/shop']);
-    expect(after.observed[1].object).toEqual(db);
+    // the file's own order is kept (the fixture is not sorted); a new object goes before the first that sorts after it
+    expect(after.observed.map((o) => o.id)).toEqual(['configmap:shop/new', 'namespace:_cluster/shop', 'database:shop/orders-db']);
+    expect(after.observed[2].object).toEqual(db);
 
     expect(await p.restore!({ artifacts, dryRun: true }, signal())).toEqual({ restored: ids, ok: true, diagnostics: [] });
     expect((await p.discover({ desired: [] }, signal())).observed).toHaveLength(3);
     await p.restore!({ artifacts, dryRun: false }, signal());
     expect(await readFile(path, 'utf8')).toBe(before);
+  });
+});
+
+describe('snapshot provider: serialised, verified writes', () => {
+  it('two providers on one file, 50 concurrent creates each: every object is recorded', async () => {
+    const path = join(dir, 'snap.yaml');
+    await copyFile(join(fixtures, 'shop.yaml'), path);
+    const [a, b] = [createSnapshotProvider({ path }), createSnapshotProvider({ path })];
+    const cm = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'shop' }, data: { i: String(i) } });
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).apply!({ change: change(`configmap:shop/cm-${i}`, 'create'), desired: cm(i), dryRun: false }, signal())));
+    expect(answers.every((x) => x.ok)).toBe(true);
+    const { observed } = await a.discover({ desired: [] }, signal());
+    expect(observed.filter((o) => o.id.startsWith('configmap:'))).toHaveLength(100);
+  });
+
+  it('health reports an object changed in the file since plumb wrote it', async () => {
+    const path = join(dir, 'snap.yaml');
+    await copyFile(join(fixtures, 'shop.yaml'), path);
+    const p = createSnapshotProvider({ path });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'shop' }, data: { a: '1' } };
+    await p.apply!({ change: change('configmap:shop/x', 'create'), desired: cm, dryRun: false }, signal());
+    expect((await p.health!({ ids: ['configmap:shop/x'], timeoutMs: 100 }, signal())).results[0].healthy).toBe(true);
+    await writeFile(path, (await readFile(path, 'utf8')).replace("a: '1'", "a: '2'").replace('a: "1"', 'a: "2"'));
+    expect((await p.health!({ ids: ['configmap:shop/x'], timeoutMs: 100 }, signal())).results[0]).toMatchObject({ healthy: false });
   });
 });
