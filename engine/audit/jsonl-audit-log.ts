@@ -1,4 +1,5 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { scrubText } from '../redact/scrubber.js';
 import { dirname } from 'node:path';
 import type { AuditLog, AuditRecord } from './types.js';
 
@@ -12,7 +13,7 @@ export function createJsonlAuditLog(file: string): AuditLog {
   return {
     async append(record: AuditRecord): Promise<void> {
       await mkdir(dirname(file), { recursive: true });
-      await appendFile(file, JSON.stringify(record) + '\n', { mode: 0o600 });
+      await appendFile(file, scrubText(JSON.stringify(record)) + '\n', { mode: 0o600 });
     },
     async read(): Promise<AuditRecord[]> {
       let text: string;

@@ -9,6 +9,7 @@ import { gitBlobId } from './blob-id.js';
 import type { FileSource } from './file-source.js';
 import { compileGlob, matchesAny } from './glob.js';
 import { loadKindSchemas } from './kind-schemas.js';
+import { registerSecretsOf } from '../redact/scrubber.js';
 import { createLocator } from './locate.js';
 import { openSource, type GitReader } from './open-source.js';
 import { builtinSchemasDir } from './package-dir.js';
@@ -156,6 +157,8 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     onFileRead: (path, bytes, oid) => files.set(path, oid ?? gitBlobId(bytes)),
   });
   diagnostics.push(...kindSchemas.diagnostics);
+  // Every secret of the desired state is known to the scrubber before any output is written.
+  for (const ci of cis) registerSecretsOf(ci.object, kindSchemas.schemas.get(ci.kind)?.schema);
 
   return {
     root: source.root,

@@ -1,7 +1,7 @@
 import type { LoadedRepository } from '../load/types.js';
 import { diffObject, type ObjectDiff } from '../diff/diff-object.js';
 import { ignorePointersFor } from '../diff/ignore-pointers.js';
-import { isKubernetesSecret, KUBERNETES_SECRET_POINTERS, secretPointersOf } from '../redact/secret-pointers.js';
+import { holdsSecretData, KUBERNETES_SECRET_POINTERS, secretPointersOf } from '../redact/secret-pointers.js';
 import { redactObject } from '../redact/redact-object.js';
 import type { ChangeAction } from './types.js';
 import type { MatchedPair } from './match-changes.js';
@@ -37,7 +37,7 @@ export function diffChanges(pairs: readonly MatchedPair[], repo: Pick<LoadedRepo
     const kind = pair.desired?.kind ?? (typeof doc?.kind === 'string' ? doc.kind : '');
     let fromSchema = byKind.get(kind);
     if (!fromSchema) byKind.set(kind, (fromSchema = secretPointersOf(undefined, repo.schemas.get(kind)?.schema)));
-    const secrets = isKubernetesSecret(doc) ? [...KUBERNETES_SECRET_POINTERS, ...fromSchema] : fromSchema;
+    const secrets = holdsSecretData(doc) ? [...KUBERNETES_SECRET_POINTERS, ...fromSchema] : fromSchema;
     const diff = compare ? compare(pair, secrets) : declaredDiff(pair, repo, secrets);
     const action: ChangeAction = !pair.desired ? 'delete' : !pair.observed ? 'create' : diff.changed ? 'update' : 'noop';
     const desired = pair.desired && action !== 'noop' ? redactObject(pair.desired.object, secrets) : undefined;

@@ -9,6 +9,7 @@ import { createFileProvider } from './file/file-provider.js';
 import { endpointProviderFromTarget } from './endpoint/from-target.js';
 import { createHostProvider } from './host/host-provider.js';
 import { lazyProvider } from './lazy-provider.js';
+import { scrubbingProvider } from './scrubbing-provider.js';
 import { createSnapshotProvider } from './snapshot/snapshot-provider.js';
 
 export interface ProviderContext {
@@ -103,7 +104,7 @@ export function createProvider(targetName: string, target: TargetConfig, ctx: Pr
       data: { target: targetName, provider: target.provider, known: KNOWN_PROVIDERS },
     });
   }
-  return factory(targetName, target, ctx);
+  return scrubbingProvider(factory(targetName, target, ctx));
 }
 
 /** The provider name changes of this target carry (`exec:NAME` for exec targets). */

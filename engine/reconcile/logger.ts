@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { scrubText } from '../redact/scrubber.js';
 
 /**
  * Paths pino censors in every log line, wherever a caller puts them: tokens,
@@ -12,7 +13,11 @@ export const REDACT_PATHS = [
 
 export type ControllerLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
 
-/** JSON lines on stdout (or `destination`), with ISO timestamps and the redaction above. */
+/**
+ * JSON lines on stdout (or `destination`), with ISO timestamps, the redaction
+ * above, and every line scrubbed of known secret values (engine/redact/scrubber.ts)
+ * in raw, JSON-escaped and base64 forms.
+ */
 export function createControllerLogger(options: { level?: string; destination?: NodeJS.WritableStream; base?: Record<string, unknown> } = {}): Logger {
   return pino(
     {
@@ -21,6 +26,7 @@ export function createControllerLogger(options: { level?: string; destination?: 
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      hooks: { streamWrite: scrubText },
     },
     options.destination ? (options.destination as any) : pino.destination({ dest: 1, sync: true }),
   );

@@ -5,6 +5,7 @@ import type {
   ApplyAnswer, BackupAnswer, BackupArtifact, DiscoverAnswer, HealthAnswer, ObservedObject, Provider, RestoreAnswer,
 } from '../contract.js';
 import { secretStrings } from './secret-strings.js';
+import { SecretScrubber, secretScrubber } from '../../redact/scrubber.js';
 import { runPlugin, type PluginOutcome } from './run-plugin.js';
 
 export const EXEC_PROTOCOL = 'plumb.exec/v1';
@@ -106,7 +107,7 @@ export function createExecProvider(options: ExecProviderOptions): Provider {
 
     async discover(req, signal): Promise<DiscoverAnswer> {
       const desired = req.desired.map((ci) => ({ id: ci.id, object: ci.object }));
-      const { body, diagnostics } = await call('discover', { desired, selector: req.selector ?? null }, signal);
+      const { body, diagnostics } = await call('discover', { desired, selector: req.selector ?? null }, signal, secretStrings(...req.desired.map((ci) => ci.object)));
       if (!body) return { observed: [], diagnostics };
       if (!Array.isArray(body.observed)) return { observed: [], diagnostics: [...diagnostics, shapeError('discover', 'an `observed` list')] };
       const observed = body.observed.map(toObserved);
@@ -159,8 +160,9 @@ export function createExecProvider(options: ExecProviderOptions): Provider {
 
 /** `: <last lines of stderr>`, scrubbed of secret values, or nothing. */
 function stderrNote(stderr: string, secrets: readonly string[]): string {
-  let text = stderr.trim();
-  if (!text) return '';
-  for (const s of secrets) text = text.split(s).join('(sensitive)');
-  return `; stderr: ${text}`;
+  const trimmed = stderr.trim();
+  if (!trimmed) return '';
+  const request = new SecretScrubber();
+  request.addAll(secrets);
+  return `; stderr: ${secretScrubber.scrub(request.scrub(trimmed))}`;
 }

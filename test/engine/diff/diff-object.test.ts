@@ -120,7 +120,7 @@ describe('diffObject', () => {
   });
 
   it('hides schema x-plumb-secret fields added whole, nested in the added value', () => {
-    const schema = { type: 'object', properties: { connection: { type: 'object', properties: { password: { type: 'string', 'x-plumb-secret': true } } } } };
+    const schema = { type: 'object', properties: { spec: { properties: { connection: { type: 'object', properties: { password: { type: 'string', 'x-plumb-secret': true } } } } } } };
     const desired = { apiVersion: 'plumb.io/v1', kind: 'Database', metadata: { name: 'db' }, spec: { connection: { host: 'h', password: 'pa55' } } };
     const observed = { apiVersion: 'plumb.io/v1', kind: 'Database', metadata: { name: 'db' }, spec: {} };
     const d = diffObject(desired, observed, { secretPointers: secretPointersOf(desired, schema) });

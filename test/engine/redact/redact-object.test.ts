@@ -27,7 +27,7 @@ describe('redactObject', () => {
 
 describe('schemaSecretPointers', () => {
   it('finds x-plumb-secret fields through properties, items, additionalProperties and allOf', () => {
-    const schema = {
+    const spec = {
       type: 'object',
       properties: {
         password: { type: 'string', 'x-plumb-secret': true },
@@ -36,6 +36,34 @@ describe('schemaSecretPointers', () => {
       },
       allOf: [{ properties: { key: { 'x-plumb-secret': true } } }],
     };
-    expect(schemaSecretPointers(schema).sort()).toEqual(['/spec/extra/*', '/spec/key', '/spec/password', '/spec/users/*/token']);
+    expect(schemaSecretPointers({ properties: { spec } })).toEqual(['/spec/extra/*', '/spec/key', '/spec/password', '/spec/users/*/token']);
+  });
+
+  // attack: the plan's old walker ignored $ref and guessed a /spec base for schemas without `spec`
+  it('follows $ref, if/then/else and anyOf, and takes a top-level field at the top level', () => {
+    const schema = {
+      definitions: { secretString: { type: 'string', 'x-plumb-secret': true }, creds: { properties: { pin: { $ref: '#/definitions/secretString' } } } },
+      properties: {
+        apiKey: { $ref: '#/definitions/secretString' },
+        spec: {
+          properties: { nested: { items: { $ref: '#/definitions/creds' } } },
+          if: { properties: { mode: { const: 'x' } } },
+          then: { properties: { token: { 'x-plumb-secret': true } } },
+          anyOf: [{ properties: { deep: { properties: { a: { properties: { b: { 'x-plumb-secret': true } } } } } } }],
+        },
+      },
+    };
+    expect(schemaSecretPointers(schema)).toEqual(['/apiKey', '/spec/deep/a/b', '/spec/nested/*/pin', '/spec/token']);
+    const doc = { kind: 'Thing', apiKey: 'top-level-key', spec: { nested: [{ pin: 'pin-1234' }], token: 'tok-1234', deep: { a: { b: 'bee-1234' } } } };
+    expect(redactObject(doc, secretPointersOf(doc, schema))).toEqual({
+      kind: 'Thing', apiKey: '(sensitive)', spec: { nested: [{ pin: '(sensitive)' }], token: '(sensitive)', deep: { a: { b: '(sensitive)' } } },
+    });
+  });
+
+  it('treats a Secret\'s last-applied-configuration annotation as secret, whatever its apiVersion', () => {
+    const doc = { kind: 'Secret', metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"a":"c2VjcmV0"}}', other: 'x' } } };
+    expect(redactObject(doc, secretPointersOf(doc))).toEqual({
+      kind: 'Secret', metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '(sensitive)', other: 'x' } },
+    });
   });
 });

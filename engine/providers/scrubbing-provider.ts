@@ -1,0 +1,75 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import { registerSecretsOf, secretScrubber } from '../redact/scrubber.js';
+import type { Provider, ProviderAnswer } from './contract.js';
+
+/**
+ * Every provider answer passes here on its way into plumb: the secrets of a
+ * request (the desired document of an apply, the desired CIs of a discover)
+ * and of what was observed (a Secret read from the cluster, a snapshot) are
+ * registered with the process-wide scrubber, and every diagnostic and health
+ * message — a plugin's stderr, an API server's error that echoes a field —
+ * is scrubbed of every known secret in raw, JSON-escaped and base64 forms
+ * before any sink sees it. A thrown error's message is scrubbed the same way.
+ */
+export function scrubbingProvider(provider: Provider): Provider {
+  const guarded = <A extends ProviderAnswer>(answer: A): A => {
+    if (answer.diagnostics.length === 0) return answer;
+    return { ...answer, diagnostics: answer.diagnostics.map(scrubDiagnostic) };
+  };
+  const call = async <A extends ProviderAnswer>(run: () => Promise<A>): Promise<A> => {
+    try {
+      return guarded(await run());
+    } catch (e) {
+      if (e instanceof Error) e.message = secretScrubber.scrub(e.message);
+      throw e;
+    }
+  };
+  const wrapped: Provider = {
+    name: provider.name,
+    readOnly: provider.readOnly,
+    discover: (req, signal) =>
+      call(async () => {
+        for (const ci of req.desired) registerSecretsOf(ci.object);
+        const answer = await provider.discover(req, signal);
+        for (const o of answer.observed) registerSecretsOf(o.object);
+        return answer;
+      }),
+  };
+  if (provider.diff) wrapped.diff = (req, signal) => call(async () => {
+    registerSecretsOf(req.desired.object);
+    const answer = await provider.diff!(req, signal);
+    registerSecretsOf(answer.projected);
+    return answer;
+  });
+  if (provider.apply) wrapped.apply = (req, signal) => call(async () => {
+    registerSecretsOf(req.desired);
+    const answer = await provider.apply!(req, signal);
+    registerSecretsOf(answer.observed?.object);
+    return answer;
+  });
+  if (provider.backup) wrapped.backup = (req, signal) => call(() => provider.backup!(req, signal));
+  if (provider.restore) wrapped.restore = (req, signal) => call(() => provider.restore!(req, signal));
+  if (provider.health) wrapped.health = (req, signal) => call(async () => {
+    const answer = await provider.health!(req, signal);
+    return { ...answer, results: answer.results.map((r) => (r.message ? { ...r, message: secretScrubber.scrub(r.message) } : r)) };
+  });
+  if (provider.watch) wrapped.watch = (req, onEvent) => provider.watch!(req, (e) => {
+    registerSecretsOf(e.object);
+    onEvent(e);
+  });
+  if (provider.close) wrapped.close = () => provider.close!();
+  return wrapped;
+}
+
+/** A diagnostic with every text field scrubbed. */
+export function scrubDiagnostic(d: Diagnostic): Diagnostic {
+  const message = secretScrubber.scrub(d.message);
+  const hint = d.hint === undefined ? undefined : secretScrubber.scrub(d.hint);
+  if (message === d.message && hint === d.hint && !d.related?.length) return d;
+  return {
+    ...d,
+    message,
+    ...(hint === undefined ? {} : { hint }),
+    ...(d.related ? { related: d.related.map((r) => (r.message ? { ...r, message: secretScrubber.scrub(r.message) } : r)) } : {}),
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { encodedForms, SecretScrubber, secretValuesOf } from '../../../engine/redact/scrubber.js';
+
+describe('SecretScrubber', () => {
+  it('removes a value in raw, JSON-escaped (once and twice) and base64 forms', () => {
+    const value = 'p"a\\ss\nwörd-918273';
+    const s = new SecretScrubber();
+    s.add(value);
+    const once = JSON.stringify(value);
+    const twice = JSON.stringify(JSON.stringify({ m: value }));
+    const b64 = Buffer.from(value).toString('base64');
+    const text = `raw ${value} json ${once} twice ${twice} b64 ${b64} embedded ${Buffer.from(`xy${value}z`).toString('base64')}`;
+    const out = s.scrub(text);
+    for (const form of [value, once.slice(1, -1), b64]) expect(out).not.toContain(form);
+    expect(out).not.toContain('918273');
+    expect(s.contains(text)).toBe(true);
+    expect(s.contains(out)).toBe(false);
+  });
+
+  it('finds base64 of the value at every byte alignment inside a longer base64 text', () => {
+    const value = 'hunter2-secret';
+    const s = new SecretScrubber();
+    s.add(value);
+    for (const prefix of ['', 'a', 'ab', 'abc']) {
+      const encoded = Buffer.from(`${prefix}${value}!`).toString('base64');
+      expect(s.contains(encoded)).toBe(true);
+    }
+  });
+
+  it('leaves values shorter than four characters and unrelated text alone', () => {
+    const s = new SecretScrubber();
+    s.add('abc');
+    s.add('longer-secret');
+    expect(s.scrub('abc is fine')).toBe('abc is fine');
+    expect(s.scrub('x longer-secret y')).toBe('x (sensitive) y');
+    expect(encodedForms('longer-secret')).toContain(Buffer.from('longer-secret').toString('base64'));
+  });
+
+  it('scrubs keys and values of a JSON-like value', () => {
+    const s = new SecretScrubber();
+    s.add('top-secret');
+    expect(s.scrubDeep({ a: ['top-secret!'], b: { 'top-secret': 1 } })).toEqual({ a: ['(sensitive)!'], b: { '(sensitive)': 1 } });
+  });
+});
+
+describe('secretValuesOf', () => {
+  it('collects a Secret\'s data (both forms), stringData and the values inside its last-applied annotation', () => {
+    const applied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', stringData: { pin: 'applied-pin-1' } });
+    const doc = {
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied } },
+      data: { a: Buffer.from('decoded-1').toString('base64') }, stringData: { b: 'plain-2' },
+    };
+    expect(secretValuesOf(doc).sort()).toEqual([applied, 'applied-pin-1', Buffer.from('decoded-1').toString('base64'), 'decoded-1', 'plain-2'].sort());
+  });
+
+  it('collects schema-marked fields at any depth, non-strings as text', () => {
+    const schema = { properties: { spec: { properties: { users: { items: { properties: { password: { 'x-plumb-secret': true } } } }, port: { 'x-plumb-secret': true } } } } };
+    expect(secretValuesOf({ spec: { users: [{ password: 'pw-one' }, { password: 'pw-two' }], port: 54321 } }, schema).sort()).toEqual(['54321', 'pw-one', 'pw-two']);
+  });
+});
