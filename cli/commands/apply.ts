@@ -14,6 +14,7 @@ import { loadRepository } from '../../engine/load/load-repository.js';
 import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
 import { runPlan } from '../../engine/plan/run-plan.js';
 import { PlumbError } from '../../engine/model/errors.js';
+import { parseDuration } from '../../engine/model/duration.js';
 import type { Plan } from '../../engine/plan/types.js';
 import { renderPlanText } from '../../engine/report/plan-text.js';
 import { EXIT } from '../exit-codes.js';
@@ -63,7 +64,7 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
   const c = colors(opts);
   const err = stderrColors(opts);
   const concurrency = positiveInt(opts.concurrency, '--concurrency');
-  const healthTimeoutMs = parseDuration(opts.healthTimeout, '--health-timeout');
+  const healthTimeoutMs = parseDurationOption(opts.healthTimeout, '--health-timeout');
   const cwd = process.cwd();
   let plan: Plan;
   let root: string;
@@ -218,10 +219,7 @@ export function positiveInt(text: string, flag: string): number {
   return n;
 }
 
-/** `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds. */
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new PlumbError('cli.bad-option', `${flag} must be a duration like 30s, 2m or 500ms, not ${text}`, { hint: `e.g. ${flag} 60s` });
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(m[1]) * unit);
+/** A duration option (`500ms`, `30s`, `2m`, `1h`, or a bare number of seconds: the one rule of engine/model/duration.ts); zero allowed. */
+export function parseDurationOption(text: string, flag: string): number {
+  return parseDuration(text, flag, { code: 'cli.bad-option', minMs: 0, hint: `e.g. ${flag} 60s` });
 }

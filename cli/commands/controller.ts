@@ -11,7 +11,7 @@ import type { Source } from '../../engine/sources/types.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { runCommand, type GlobalOptions } from '../run-command.js';
-import { parseDuration } from './apply.js';
+import { parseDurationOption } from './apply.js';
 
 interface ControllerCliOptions extends GlobalOptions {
   gitUrl?: string;
@@ -82,17 +82,17 @@ async function controllerCommand(opts: ControllerCliOptions): Promise<number> {
     namespace: opts.namespace ?? (existsSync(SA_NAMESPACE_FILE) ? readFileSync(SA_NAMESPACE_FILE, 'utf8').trim() : 'plumb-system'),
     identity: opts.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
     leaseName: opts.leaseName,
-    leaseDurationMs: parseDuration(opts.leaseDuration, '--lease-duration'),
+    leaseDurationMs: parseDurationOption(opts.leaseDuration, '--lease-duration'),
     leaderElection: opts.leaderElect,
-    intervalMs: parseDuration(opts.interval, '--interval'),
+    intervalMs: parseDurationOption(opts.interval, '--interval'),
     listen: opts.listen,
     webhookSecret: webhookSecret(opts),
     kube: { kubeconfig: opts.kubeconfig, context: opts.context, inCluster },
     // Git is the source of truth: self-heal takes back fields someone changed with kubectl (as Flux applies with force)
     cliSettings: { kubeconfig: opts.kubeconfig, context: opts.context, forceConflicts: opts.forceConflicts },
     logger,
-    backoff: { baseMs: parseDuration(opts.retryBase, '--retry-base'), maxMs: 5 * 60_000 },
-    healthTimeoutMs: parseDuration(opts.healthTimeout, '--health-timeout'),
+    backoff: { baseMs: parseDurationOption(opts.retryBase, '--retry-base'), maxMs: 5 * 60_000 },
+    healthTimeoutMs: parseDurationOption(opts.healthTimeout, '--health-timeout'),
     ...(opts.stateDir ? { stateDir: resolve(opts.stateDir) } : {}),
   });
   await new Promise<void>((resolveSignal) => {

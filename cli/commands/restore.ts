@@ -10,7 +10,7 @@ import { selectDesired } from '../../engine/providers/registry.js';
 import { EXIT } from '../exit-codes.js';
 import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
-import { parseDuration, progressHooks } from './apply.js';
+import { parseDurationOption, progressHooks } from './apply.js';
 
 interface RestoreCliOptions extends GlobalOptions {
   dryRun?: boolean;
@@ -42,7 +42,7 @@ export function register(program: Command): void {
 
 async function restoreCommand(backupId: string, refs: string[], opts: RestoreCliOptions): Promise<number> {
   const c = colors(opts);
-  const healthTimeoutMs = parseDuration(opts.healthTimeout, '--health-timeout');
+  const healthTimeoutMs = parseDurationOption(opts.healthTimeout, '--health-timeout');
   const ids = refs.map((r) => refToId(r) ?? badRef(r));
   const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd() });
   if (!opts.dryRun && !opts.autoApprove && !process.stdin.isTTY) {

@@ -4,6 +4,7 @@ import type { Plan } from '../plan/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Provider } from '../providers/contract.js';
 import { ciFromChange } from './plan-cis.js';
+import { denials as blockingResults } from '../policy/denied.js';
 
 /**
  * A plan a policy denied is applied only with an override reason, which the
@@ -12,7 +13,7 @@ import { ciFromChange } from './plan-cis.js';
 export function assertNotDenied(plan: Plan, overridePolicy: string | undefined): void {
   if (!plan.policy.denied) return;
   if (overridePolicy && overridePolicy.trim()) return;
-  const denials = plan.policy.results.filter((r) => r.action === 'deny' && r.outcome !== 'excepted');
+  const denials = blockingResults(plan.policy.results);
   const named = denials.slice(0, 5).map((r) => `${r.policy}${r.ci ? ` on ${r.ci}` : ''}`).join(', ');
   throw new PlumbError('policy.denied', `the plan is denied by policy: ${named || 'see the plan'}`, {
     hint: 'fix the change, add a PolicyException, or apply with --override-policy "REASON" (recorded in the audit log)',

@@ -11,6 +11,7 @@ import { offsetOfPointer, pointerTokens } from '../load/yaml-pointer.js';
 import { validateNotifications } from './notifications.js';
 import { resolveConfig } from './resolve-config.js';
 import { DEFAULT_CONFIG, type PlumbConfig } from './types.js';
+import { escapePointerToken } from '../model/json-pointer.js';
 
 export const CONFIG_FILE = 'plumb.yaml';
 
@@ -119,7 +120,7 @@ function validator() {
 /** The pointer of the offending node: for an unknown key, the key itself. */
 function errorPointer(error: ErrorObject): string {
   const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-  return extra === undefined ? error.instancePath : `${error.instancePath}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return extra === undefined ? error.instancePath : `${error.instancePath}/${escapePointerToken(extra)}`;
 }
 
 function schemaDiagnostic(

@@ -1,4 +1,7 @@
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import { toMilliseconds } from '../model/duration.js';
+import { escapePointerToken } from '../model/json-pointer.js';
+import { isPlainObject } from '../model/plain-object.js';
 
 /** What the Slack destination is told about (engine/notify/slack-message.ts). */
 export type NotifyEvent = 'drift' | 'apply' | 'failure' | 'incident';
@@ -85,7 +88,7 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
   const error = (pointer: string, message: string, hint: string, code = 'config.invalid') =>
     diagnostics.push({ severity: 'error', code, message, hint, ...positionOf(pointer) });
   if (raw === undefined || raw === null) return { settings: DEFAULT_NOTIFICATIONS, diagnostics };
-  if (!isObject(raw)) {
+  if (!isPlainObject(raw)) {
     error('', 'notifications must be a mapping', 'e.g. `notifications: {itsm: {url: https://…}}`');
     return { settings: DEFAULT_NOTIFICATIONS, diagnostics };
   }
@@ -99,7 +102,7 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
 
   let retry = DEFAULT_NOTIFICATIONS.retry;
   if (raw.retry !== undefined) {
-    if (!isObject(raw.retry)) error('/retry', 'notifications.retry must be a mapping', 'e.g. `retry: {base: 1s, max: 5m}`');
+    if (!isPlainObject(raw.retry)) error('/retry', 'notifications.retry must be a mapping', 'e.g. `retry: {base: 1s, max: 5m}`');
     else {
       unknownKeys(raw.retry, '/retry', KEYS.retry, error);
       const baseMs = duration(raw.retry.base, '/retry/base', retry.baseMs, error);
@@ -145,13 +148,13 @@ type Report = (pointer: string, message: string, hint: string, code?: string) =>
 
 function webhook(raw: unknown, name: 'itsm' | 'slack', error: Report): WebhookSettings | undefined {
   const at = `/${name}`;
-  if (!isObject(raw)) {
+  if (!isPlainObject(raw)) {
     error(at, `notifications.${name} must be a mapping`, `e.g. \`${name}: {url: https://…}\``);
     return undefined;
   }
   for (const key of Object.keys(raw)) {
     if (INLINE_SECRETS.has(key)) {
-      error(`${at}/${escape(key)}`, `notifications.${name}.${key} holds a credential in plumb.yaml`, 'never commit secrets: use secretEnv (an environment variable) or secretFile (a mounted file)', 'config.inline-secret');
+      error(`${at}/${escapePointerToken(key)}`, `notifications.${name}.${key} holds a credential in plumb.yaml`, 'never commit secrets: use secretEnv (an environment variable) or secretFile (a mounted file)', 'config.inline-secret');
     }
   }
   unknownKeys(Object.fromEntries(Object.entries(raw).filter(([k]) => !INLINE_SECRETS.has(k))), at, KEYS[name], error);
@@ -176,19 +179,18 @@ function webhook(raw: unknown, name: 'itsm' | 'slack', error: Report): WebhookSe
   };
 }
 
-/** `500ms`, `30s`, `15m`, `1h`; a bad one is reported and the default kept. */
+/** A duration ({@link toMilliseconds}: `500ms`, `30s`, `15m`, `1h`, a bare number of seconds); a bad one is reported and the default kept. */
 function duration(value: unknown, pointer: string, fallback: number, error: Report): number {
   if (value === undefined) return fallback;
-  const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim()) : null;
-  const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']) : 0;
+  const ms = toMilliseconds(value) ?? 0;
   if (ms > 0) return ms;
-  error(pointer, `notifications${pointer.replace(/\//g, '.')} must be a duration like 30s, 15m or 1h`, 'write the unit: ms, s, m or h');
+  error(pointer, `notifications${pointer.replace(/\//g, '.')} must be a duration like 30s, 15m or 1h`, 'write the unit: ms, s, m or h (a bare number is seconds)');
   return fallback;
 }
 
 function unknownKeys(raw: Record<string, unknown>, at: string, known: readonly string[], error: Report): void {
   for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) error(`${at}/${escape(key)}`, `unknown setting notifications${at.replace(/\//g, '.')}.${key}`, `known settings here: ${known.join(', ')}`);
+    if (!known.includes(key)) error(`${at}/${escapePointerToken(key)}`, `unknown setting notifications${at.replace(/\//g, '.')}.${key}`, `known settings here: ${known.join(', ')}`);
   }
 }
 
@@ -202,10 +204,3 @@ function isHttpUrl(value: unknown): boolean {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function escape(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}

@@ -1,9 +1,11 @@
 import type { PatchOp } from '../plan/types.js';
 import { SENSITIVE } from '../redact/markers.js';
-import { formatPointer, patternsBelow, type Pattern } from '../redact/pointer.js';
+import { formatPointer } from '../model/json-pointer.js';
+import { patternsBelow, type Pattern } from '../redact/pointer.js';
 import { isCovered, step, trieFor, type PatternTrie } from '../redact/pointer-trie.js';
 import { redactPatterns } from '../redact/redact-object.js';
-import { isNameKeyed, isPlainObject } from './shape.js';
+import { isPlainObject } from '../model/plain-object.js';
+import { isNameKeyed } from './shape.js';
 
 export interface CompareOptions {
   /** Logical pointers (patterns) whose values are not compared. */

@@ -1,6 +1,8 @@
+import { isDeepStrictEqual } from 'node:util';
 import { SENSITIVE, SENSITIVE_CHANGED } from '../redact/markers.js';
 import type { Pattern } from '../redact/pointer.js';
-import { deepEqual, isNameKeyed, isPlainObject, selectKeys } from './shape.js';
+import { isPlainObject } from '../model/plain-object.js';
+import { isNameKeyed, selectKeys } from './shape.js';
 
 /**
  * The observed document cut down to what `desired` declares and aligned with
@@ -61,7 +63,7 @@ export function redactPair(desired: unknown, observed: unknown, patterns: readon
     const whole = p.length === 0 || (p.every((s) => s === '*') && (isScalar(desired) || isScalar(observed)));
     if (whole) {
       return [
-        desired === undefined ? undefined : deepEqual(desired, observed) ? SENSITIVE : SENSITIVE_CHANGED,
+        desired === undefined ? undefined : isDeepStrictEqual(desired, observed) ? SENSITIVE : SENSITIVE_CHANGED,
         observed === undefined ? undefined : SENSITIVE,
       ];
     }

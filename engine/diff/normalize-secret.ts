@@ -1,5 +1,5 @@
 import { isKubernetesSecret } from '../redact/secret-pointers.js';
-import { isPlainObject } from './shape.js';
+import { isPlainObject } from '../model/plain-object.js';
 
 /**
  * The API server folds a Secret's `stringData` into base64 `data` and never

@@ -1,6 +1,7 @@
 import type { CI } from '../model/ci.js';
 import { CLUSTER_NAMESPACE, makeId } from '../model/reference.js';
-import { dig, isObject, podTemplateOf } from './pod-template.js';
+import { isPlainObject } from '../model/plain-object.js';
+import { dig, podTemplateOf } from './pod-template.js';
 
 /**
  * An edge plumb infers from Kubernetes objects: `dependsOn` written on the
@@ -94,7 +95,7 @@ function indexWorkloads(cis: readonly CI[]): WorkloadIndex {
 
 function selectedWorkloads(service: CI, index: WorkloadIndex): CI[] {
   const selector = dig(service.object, ['spec', 'selector']);
-  if (!isObject(selector)) return [];
+  if (!isPlainObject(selector)) return [];
   const pairs = Object.entries(selector);
   // An empty selector selects nothing (Kubernetes: endpoints are managed by hand).
   if (pairs.length === 0 || pairs.some(([, v]) => typeof v !== 'string')) return [];
@@ -114,16 +115,16 @@ function selectedWorkloads(service: CI, index: WorkloadIndex): CI[] {
 function ingressBackends(object: Readonly<Record<string, unknown>>): Array<[unknown, string]> {
   const found: Array<[unknown, string]> = [];
   const backend = (value: unknown, pointer: string): void => {
-    if (!isObject(value)) return;
-    if (isObject(value.service)) found.push([value.service.name, `${pointer}/service/name`]);
+    if (!isPlainObject(value)) return;
+    if (isPlainObject(value.service)) found.push([value.service.name, `${pointer}/service/name`]);
     if (value.serviceName !== undefined) found.push([value.serviceName, `${pointer}/serviceName`]);
   };
   const spec = object.spec;
-  if (!isObject(spec)) return found;
+  if (!isPlainObject(spec)) return found;
   backend(spec.defaultBackend, '/spec/defaultBackend');
   backend(spec.backend, '/spec/backend');
   each(spec.rules, (rule, i) => {
-    each(dig(rule, ['http', 'paths']), (path, j) => backend(isObject(path) ? path.backend : undefined, `/spec/rules/${i}/http/paths/${j}/backend`));
+    each(dig(rule, ['http', 'paths']), (path, j) => backend(isPlainObject(path) ? path.backend : undefined, `/spec/rules/${i}/http/paths/${j}/backend`));
   });
   return found;
 }
@@ -132,39 +133,39 @@ function ingressBackends(object: Readonly<Record<string, unknown>>): Array<[unkn
 function podReferences(spec: Readonly<Record<string, unknown>>, at: string): Array<[string, unknown, string]> {
   const found: Array<[string, unknown, string]> = [];
   each(spec.volumes, (volume, i) => {
-    if (!isObject(volume)) return;
+    if (!isPlainObject(volume)) return;
     const p = `${at}/volumes/${i}`;
-    if (isObject(volume.configMap)) found.push(['ConfigMap', volume.configMap.name, `${p}/configMap/name`]);
-    if (isObject(volume.secret)) found.push(['Secret', volume.secret.secretName, `${p}/secret/secretName`]);
-    if (isObject(volume.persistentVolumeClaim)) found.push(['PersistentVolumeClaim', volume.persistentVolumeClaim.claimName, `${p}/persistentVolumeClaim/claimName`]);
+    if (isPlainObject(volume.configMap)) found.push(['ConfigMap', volume.configMap.name, `${p}/configMap/name`]);
+    if (isPlainObject(volume.secret)) found.push(['Secret', volume.secret.secretName, `${p}/secret/secretName`]);
+    if (isPlainObject(volume.persistentVolumeClaim)) found.push(['PersistentVolumeClaim', volume.persistentVolumeClaim.claimName, `${p}/persistentVolumeClaim/claimName`]);
     each(dig(volume, ['projected', 'sources']), (source, k) => {
-      if (!isObject(source)) return;
+      if (!isPlainObject(source)) return;
       const q = `${p}/projected/sources/${k}`;
-      if (isObject(source.configMap)) found.push(['ConfigMap', source.configMap.name, `${q}/configMap/name`]);
-      if (isObject(source.secret)) found.push(['Secret', source.secret.name, `${q}/secret/name`]);
+      if (isPlainObject(source.configMap)) found.push(['ConfigMap', source.configMap.name, `${q}/configMap/name`]);
+      if (isPlainObject(source.secret)) found.push(['Secret', source.secret.name, `${q}/secret/name`]);
     });
   });
   for (const group of ['initContainers', 'containers', 'ephemeralContainers']) {
     each(spec[group], (container, i) => {
-      if (!isObject(container)) return;
+      if (!isPlainObject(container)) return;
       const p = `${at}/${group}/${i}`;
       each(container.envFrom, (source, j) => {
-        if (!isObject(source)) return;
-        if (isObject(source.configMapRef)) found.push(['ConfigMap', source.configMapRef.name, `${p}/envFrom/${j}/configMapRef/name`]);
-        if (isObject(source.secretRef)) found.push(['Secret', source.secretRef.name, `${p}/envFrom/${j}/secretRef/name`]);
+        if (!isPlainObject(source)) return;
+        if (isPlainObject(source.configMapRef)) found.push(['ConfigMap', source.configMapRef.name, `${p}/envFrom/${j}/configMapRef/name`]);
+        if (isPlainObject(source.secretRef)) found.push(['Secret', source.secretRef.name, `${p}/envFrom/${j}/secretRef/name`]);
       });
       each(container.env, (variable, j) => {
-        const from = isObject(variable) ? variable.valueFrom : undefined;
-        if (!isObject(from)) return;
-        if (isObject(from.configMapKeyRef)) found.push(['ConfigMap', from.configMapKeyRef.name, `${p}/env/${j}/valueFrom/configMapKeyRef/name`]);
-        if (isObject(from.secretKeyRef)) found.push(['Secret', from.secretKeyRef.name, `${p}/env/${j}/valueFrom/secretKeyRef/name`]);
+        const from = isPlainObject(variable) ? variable.valueFrom : undefined;
+        if (!isPlainObject(from)) return;
+        if (isPlainObject(from.configMapKeyRef)) found.push(['ConfigMap', from.configMapKeyRef.name, `${p}/env/${j}/valueFrom/configMapKeyRef/name`]);
+        if (isPlainObject(from.secretKeyRef)) found.push(['Secret', from.secretKeyRef.name, `${p}/env/${j}/valueFrom/secretKeyRef/name`]);
       });
     });
   }
   if (spec.serviceAccountName !== undefined) found.push(['ServiceAccount', spec.serviceAccountName, `${at}/serviceAccountName`]);
   else if (spec.serviceAccount !== undefined) found.push(['ServiceAccount', spec.serviceAccount, `${at}/serviceAccount`]);
   each(spec.imagePullSecrets, (ref, i) => {
-    if (isObject(ref)) found.push(['Secret', ref.name, `${at}/imagePullSecrets/${i}/name`]);
+    if (isPlainObject(ref)) found.push(['Secret', ref.name, `${at}/imagePullSecrets/${i}/name`]);
   });
   return found;
 }

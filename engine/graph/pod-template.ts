@@ -1,4 +1,5 @@
 import type { CI } from '../model/ci.js';
+import { isPlainObject } from '../model/plain-object.js';
 
 /** Kubernetes kinds whose objects run pods, and so can be picked by a Service selector. */
 export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
@@ -21,26 +22,23 @@ export function podTemplateOf(ci: CI): PodTemplate | undefined {
   const object = ci.object;
   if (ci.kind === 'Pod') {
     const spec = object.spec;
-    return isObject(spec) ? { labels: ci.labels, spec, pointer: '/spec' } : undefined;
+    return isPlainObject(spec) ? { labels: ci.labels, spec, pointer: '/spec' } : undefined;
   }
   const path = ci.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
   const template = dig(object, path);
-  if (!isObject(template) || !isObject(template.spec)) return undefined;
+  if (!isPlainObject(template) || !isPlainObject(template.spec)) return undefined;
   const metadata = template.metadata;
-  const labels = isObject(metadata) && isObject(metadata.labels) ? metadata.labels : {};
+  const labels = isPlainObject(metadata) && isPlainObject(metadata.labels) ? metadata.labels : {};
   return { labels, spec: template.spec, pointer: `/${path.join('/')}/spec` };
 }
 
 export function dig(value: unknown, path: readonly string[]): unknown {
   let node = value;
   for (const key of path) {
-    if (!isObject(node)) return undefined;
+    if (!isPlainObject(node)) return undefined;
     node = node[key];
   }
   return node;
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { decodeUtf8 } from './decode-utf8.js';
 import type { FileSource } from './file-source.js';
 import type { KindSchema } from './types.js';
+import { isPlainObject } from '../model/plain-object.js';
 
 /**
  * `<Kind>.schema.json`: kind schemas start with an uppercase letter, which keeps
@@ -65,7 +66,7 @@ export async function loadKindSchemas({
 function parseSchema(text: string, file: string): { schema: Record<string, unknown> } | { diagnostic: Diagnostic } {
   try {
     const schema = JSON.parse(text) as unknown;
-    if (typeof schema === 'object' && schema !== null && !Array.isArray(schema)) return { schema: schema as Record<string, unknown> };
+    if (isPlainObject(schema)) return { schema };
     return { diagnostic: invalidSchema(file, 'a kind schema must be a json object', 1, 1) };
   } catch {
     const position = jsonErrorOffset(text);

@@ -2,6 +2,7 @@ import type { RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { fastParse } from './fast-parse.js';
 import { yamlParse } from './yaml-parse.js';
+import { isPlainObject } from '../model/plain-object.js';
 
 export interface ParsedFile {
   /** Non-empty documents, in file order. Empty documents are skipped silently. */
@@ -25,15 +26,12 @@ export function parseYamlFile(text: string, file: string, options: { maxAliases:
   const documents: RawDocument[] = [];
   for (const d of parsed) {
     if (d.value === null || d.value === undefined) continue;
-    if (isMapping(d.value)) documents.push(d);
+    if (isPlainObject(d.value)) documents.push(d);
     else diagnostics.push(notAMapping(d.origin, d.value));
   }
   return { documents, diagnostics, parser: fast ? 'fast' : 'yaml' };
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function notAMapping(origin: RawDocument['origin'], value: unknown): Diagnostic {
   const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;

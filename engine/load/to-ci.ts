@@ -3,6 +3,7 @@ import type { CI, Origin, RawDocument, Relation, SourceLocator } from '../model/
 import type { Diagnostic } from '../model/diagnostic.js';
 import { CLUSTER_NAMESPACE, DEFAULT_NAMESPACE, makeId, refToId } from '../model/reference.js';
 import { CLUSTER_SCOPED_KINDS, customKindKey } from './cluster-scoped.js';
+import { isPlainObject } from '../model/plain-object.js';
 
 /** The annotation Kubernetes objects carry their declared relations in. */
 export const RELATIONS_ANNOTATION = 'plumb.io/relations';
@@ -36,7 +37,7 @@ export function toCI(
   context: { clusterScopedCustomKinds: ReadonlySet<string>; locate: Locate },
 ): { ci?: CI; diagnostics: Diagnostic[] } {
   const object = doc.value as Record<string, unknown>;
-  const metadata = isRecord(object.metadata) ? object.metadata : undefined;
+  const metadata = isPlainObject(object.metadata) ? object.metadata : undefined;
   const missing = [
     typeof object.apiVersion === 'string' && object.apiVersion ? undefined : ['apiVersion', '/apiVersion'],
     typeof object.kind === 'string' && object.kind ? undefined : ['kind', '/kind'],
@@ -73,7 +74,7 @@ export function toCI(
     annotations,
     ...(typeof metadata!.owner === 'string' ? { owner: metadata!.owner } : {}),
     relations,
-    ...(isRecord(object.source) && typeof object.source.provider === 'string' ? { source: object.source as SourceLocator } : {}),
+    ...(isPlainObject(object.source) && typeof object.source.provider === 'string' ? { source: object.source as SourceLocator } : {}),
     kubernetes,
     object,
     origin: doc.origin,
@@ -96,7 +97,7 @@ function declaredRelations(entries: unknown, namespace: string, pointerBase: str
   if (!Array.isArray(entries)) return [];
   const relations: Relation[] = [];
   entries.forEach((entry, i) => {
-    if (!isRecord(entry) || typeof entry.type !== 'string' || typeof entry.target !== 'string') return;
+    if (!isPlainObject(entry) || typeof entry.type !== 'string' || typeof entry.target !== 'string') return;
     const targetId = refToId(entry.target, namespace);
     if (targetId === undefined) return; // malformed reference: validation reports it against the schema/pattern
     relations.push({ type: entry.type, target: entry.target, targetId, inferred: false, pointer: `${pointerBase}/${i}` });
@@ -144,12 +145,9 @@ function missingField(origin: Origin, field: string, pointer: string, locate: Lo
 }
 
 function stringEntries(value: unknown): Record<string, string> {
-  if (!isRecord(value)) return {};
+  if (!isPlainObject(value)) return {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   return out;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { unescapePointerToken } from '../model/json-pointer.js';
 
 /**
  * The source offset of the node a JSON Pointer names inside a `yaml` Document:
@@ -34,7 +35,7 @@ export function pointerTokens(pointer: string): string[] {
   return pointer
     .replace(/^\//, '')
     .split('/')
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map(unescapePointerToken);
 }
 
 function keyText(key: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import type { ImpactSummary, Plan, PlannedChange, PolicyResult } from './types.js';
 import { canonicalSha256 } from '../model/canonical-json.js';
+import { isDenied } from '../policy/denied.js';
 
 const ACTION_ORDER = { create: 0, update: 1, delete: 2, noop: 3 } as const;
 
@@ -42,7 +43,7 @@ export function assemblePlan(input: AssembleInput): Plan {
     changes,
     unmanaged: input.unmanaged,
     impact: input.impact,
-    policy: { results: input.policyResults, denied: input.policyResults.some((r) => r.action === 'deny' && r.outcome !== 'excepted') },
+    policy: { results: input.policyResults, denied: isDenied(input.policyResults) },
     backups: changes.filter((c) => c.action !== 'noop').map((c) => c.id),
   };
   return { ...withoutHash, hash: planHash(withoutHash) };

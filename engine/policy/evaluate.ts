@@ -9,6 +9,7 @@ import { indexExceptions, type ExceptionLookup } from './exceptions.js';
 import { isMissingField, matchesSelector } from './match.js';
 import type { ChangeContext, CompiledExpression, CompiledPolicy, PlanView, PolicyException, PolicyScope, Simulate } from './types.js';
 import { planBindings, planView, subjectBindings, type Bindings, type SharedContext } from './variables.js';
+import { isDenied } from './denied.js';
 
 export interface EvaluatePoliciesOptions {
   /** Every loaded policy; only those of `scope` are evaluated. */
@@ -79,7 +80,7 @@ export function evaluatePolicies(options: EvaluatePoliciesOptions): PolicyEvalua
   results.sort((a, b) => order.get(a.policy)! - order.get(b.policy)! || (a.ci ?? '').localeCompare(b.ci ?? ''));
   return {
     results,
-    denied: results.some((r) => r.action === 'deny' && r.outcome !== 'excepted'),
+    denied: isDenied(results),
     diagnostics: expiredDiagnostics(options.exceptions ?? [], policies, options.now),
   };
 }

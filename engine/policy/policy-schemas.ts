@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { builtinSchemasDir } from '../load/package-dir.js';
+import { escapePointerToken } from '../model/json-pointer.js';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -37,7 +38,7 @@ function compileValidators(): Record<PolicyKind, ValidateFunction> {
 export function errorPointer(error: ErrorObject): string {
   const params = error.params as { additionalProperty?: string; missingProperty?: string };
   if (error.keyword === 'additionalProperties' && params.additionalProperty) {
-    return `${error.instancePath}/${escapePointer(params.additionalProperty)}`;
+    return `${error.instancePath}/${escapePointerToken(params.additionalProperty)}`;
   }
   return error.instancePath;
 }
@@ -51,8 +52,4 @@ export function errorMessage(error: ErrorObject): string {
   if (params.allowedValue !== undefined) message += ` (${String(params.allowedValue)})`;
   if (params.additionalProperty) message += ` ('${params.additionalProperty}')`;
   return message;
-}
-
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -3,7 +3,7 @@ import type { PlumbConfig, TargetConfig } from '../config/types.js';
 import { effectiveProvider, type CI } from '../model/ci.js';
 import { PlumbError } from '../model/errors.js';
 import type { Provider } from './contract.js';
-import { parseDuration } from './exec/duration.js';
+import { parseDuration } from '../model/duration.js';
 import { createExecProvider } from './exec/exec-provider.js';
 import { createFileProvider } from './file/file-provider.js';
 import { endpointProviderFromTarget } from './endpoint/from-target.js';

@@ -16,6 +16,7 @@ import type { ControllerLogger } from './logger.js';
 import { planDesiredState } from './plan-desired.js';
 import { setCondition, type ControllerStatus } from './status.js';
 import { narrowPlan, nextApplied, selectSync, type SyncSelection } from './sync-selection.js';
+import { denials as blockingResults } from '../policy/denied.js';
 
 export interface ReconcilerOptions {
   readonly source: Source;
@@ -327,7 +328,7 @@ function ciMap(desired: DesiredState) {
 }
 
 function deniedMessage(plan: Plan): string {
-  const denials = plan.policy.results.filter((r) => r.action === 'deny' && r.outcome !== 'excepted');
+  const denials = blockingResults(plan.policy.results);
   return `denied by policy: ${denials.slice(0, 5).map((r) => `${r.policy}${r.ci ? ` on ${r.ci}` : ''}: ${r.message}`).join('; ')}`;
 }
 

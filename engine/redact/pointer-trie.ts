@@ -1,4 +1,5 @@
-import { parsePointer, type Pattern } from './pointer.js';
+import { parsePointer } from '../model/json-pointer.js';
+import type { Pattern } from './pointer.js';
 
 /**
  * Pointer patterns compiled into a trie, walked in step with a document: at

@@ -2,24 +2,8 @@
  * JSON Pointers (RFC 6901) as segment arrays, and pointer *patterns*: pointers
  * whose segments may be `*` (any key or index). Secret fields and
  * ignoreDifferences are both written as patterns; a pattern covers the value it
- * names and everything below it.
+ * names and everything below it. Parsing and writing pointers: engine/model/json-pointer.ts.
  */
-export function parsePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`not a json pointer: ${pointer}`);
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-export function escapeSegment(segment: string): string {
-  return segment.indexOf('~') < 0 && segment.indexOf('/') < 0 ? segment : segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-export function formatPointer(segments: readonly string[]): string {
-  let out = '';
-  for (const s of segments) out += '/' + escapeSegment(s);
-  return out;
-}
-
 export type Pattern = readonly string[];
 
 /** True when some pattern equals `path` or is an ancestor of it. */

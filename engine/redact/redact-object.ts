@@ -1,5 +1,6 @@
 import { SENSITIVE } from './markers.js';
-import { parsePointer, type Pattern } from './pointer.js';
+import { parsePointer } from '../model/json-pointer.js';
+import type { Pattern } from './pointer.js';
 
 /**
  * A copy of `object` with every value a secret pointer covers replaced by

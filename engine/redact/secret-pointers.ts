@@ -1,4 +1,5 @@
-import { escapeSegment, formatPointer } from './pointer.js';
+import { escapePointerToken, formatPointer, unescapePointerToken } from '../model/json-pointer.js';
+import { isPlainObject } from '../model/plain-object.js';
 
 /**
  * The one place plumb decides which fields of a document hold secrets. Every
@@ -20,7 +21,7 @@ export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-confi
 export const KUBERNETES_SECRET_POINTERS: readonly string[] = [
   '/data/*',
   '/stringData/*',
-  `/metadata/annotations/${escapeSegment(LAST_APPLIED_ANNOTATION)}`,
+  `/metadata/annotations/${escapePointerToken(LAST_APPLIED_ANNOTATION)}`,
 ];
 
 /**
@@ -70,7 +71,7 @@ const bySchema = new WeakMap<object, string[]>();
  * @example schemaSecretPointers({properties: {spec: {properties: {password: {'x-plumb-secret': true}}}}}) // → ['/spec/password']
  */
 export function schemaSecretPointers(schema: unknown): string[] {
-  if (!isObject(schema)) return [];
+  if (!isPlainObject(schema)) return [];
   const cached = bySchema.get(schema);
   if (cached) return [...cached];
   const found = new Set<string>();
@@ -84,7 +85,7 @@ export function schemaSecretPointers(schema: unknown): string[] {
 const MAX_DEPTH = 64;
 
 function walk(node: unknown, path: string[], root: Record<string, unknown>, refs: ReadonlySet<string>, found: Set<string>, depth: number): void {
-  if (!isObject(node) || depth > MAX_DEPTH) return;
+  if (!isPlainObject(node) || depth > MAX_DEPTH) return;
   if (node[SECRET_KEYWORD] === true) {
     found.add(formatPointer(path));
     return;
@@ -93,10 +94,10 @@ function walk(node: unknown, path: string[], root: Record<string, unknown>, refs
   if (typeof ref === 'string' && (ref === '#' || ref.startsWith('#/')) && !refs.has(ref)) {
     walk(resolveLocal(root, ref), path, root, new Set([...refs, ref]), found, depth + 1);
   }
-  if (isObject(node.properties)) {
+  if (isPlainObject(node.properties)) {
     for (const [key, child] of Object.entries(node.properties)) walk(child, [...path, key], root, refs, found, depth + 1);
   }
-  if (isObject(node.patternProperties)) {
+  if (isPlainObject(node.patternProperties)) {
     for (const child of Object.values(node.patternProperties)) walk(child, [...path, '*'], root, refs, found, depth + 1);
   }
   walk(node.additionalProperties, [...path, '*'], root, refs, found, depth + 1);
@@ -114,12 +115,8 @@ function resolveLocal(root: Record<string, unknown>, ref: string): unknown {
   if (ref === '#') return root;
   let node: unknown = root;
   for (const part of ref.slice(2).split('/')) {
-    if (!isObject(node)) return undefined;
-    node = node[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (!isPlainObject(node)) return undefined;
+    node = node[unescapePointerToken(part)];
   }
   return node;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

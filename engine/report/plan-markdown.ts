@@ -1,6 +1,7 @@
 import type { Plan, PlannedChange, PolicyResult } from '../plan/types.js';
 import { impactMermaid } from './plan-mermaid.js';
-import { blocks, orderPolicyResults } from './plan-policy-order.js';
+import { blocks } from '../policy/denied.js';
+import { orderPolicyResults } from './plan-policy-order.js';
 import { shortRev } from './plan-text.js';
 
 /** GitHub refuses comments over 65,536 characters; keep a margin for the omission note. */

@@ -20,8 +20,3 @@ export function orderPolicyResults(results: readonly PolicyResult[]): PolicyResu
       (a.ci ?? '').localeCompare(b.ci ?? ''),
   );
 }
-
-/** Does this result block the plan? A deny that was violated or failed to evaluate (fails closed). */
-export function blocks(result: PolicyResult): boolean {
-  return result.action === 'deny' && result.outcome !== 'excepted';
-}

@@ -1,7 +1,8 @@
 import type { Colors } from 'picocolors/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan, PlannedChange, PolicyResult } from '../plan/types.js';
-import { blocks, orderPolicyResults } from './plan-policy-order.js';
+import { blocks } from '../policy/denied.js';
+import { orderPolicyResults } from './plan-policy-order.js';
 
 export interface PlanTextOptions {
   /** picocolors' `createColors(enabled)`. */

@@ -1,12 +1,13 @@
 import jsonpatch from 'fast-json-patch';
 import type { ObjectDiff } from '../diff/diff-object.js';
 import { redactPair } from '../diff/declared-view.js';
-import { deepEqual } from '../diff/shape.js';
+import { isDeepStrictEqual } from 'node:util';
 import { unifiedYamlDiff } from '../diff/text-diff.js';
 import type { MatchedPair } from '../plan/match-changes.js';
 import type { PatchOp } from '../plan/types.js';
 import { SENSITIVE } from '../redact/markers.js';
-import { coveredBy, parsePointer, patternsBelow, type Pattern } from '../redact/pointer.js';
+import { parsePointer } from '../model/json-pointer.js';
+import { coveredBy, patternsBelow, type Pattern } from '../redact/pointer.js';
 import { redactPatterns } from '../redact/redact-object.js';
 
 /**
@@ -21,7 +22,7 @@ export function compareDocuments(pair: MatchedPair, secretPointers: readonly str
   const head = pair.desired?.object;
   const base = pair.observed?.object;
   const secrets = secretPointers.map(parsePointer);
-  if (head && base && deepEqual(head, base)) return { changed: false, patch: [], paths: [], text: '' };
+  if (head && base && isDeepStrictEqual(head, base)) return { changed: false, patch: [], paths: [], text: '' };
   const patch: PatchOp[] = !base
     ? [{ op: 'add', path: '', value: head }]
     : !head

@@ -1,8 +1,10 @@
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { CLUSTER_NAMESPACE } from '../model/reference.js';
-import { WORKLOAD_KINDS, dig, isObject, podTemplateOf } from '../graph/pod-template.js';
+import { isPlainObject } from '../model/plain-object.js';
+import { WORKLOAD_KINDS, dig, podTemplateOf } from '../graph/pod-template.js';
 import { at, type Finding, type Locate } from './place.js';
+import { escapePointerToken } from '../model/json-pointer.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -34,7 +36,7 @@ function checkObject(ci: CI): Finding[] {
   const findings: Finding[] = [];
   const found = (code: string, pointer: string, message: string, hint: string) => findings.push({ code, pointer, message, hint, ci });
   const o = ci.object;
-  const metadata = isObject(o.metadata) ? o.metadata : undefined;
+  const metadata = isPlainObject(o.metadata) ? o.metadata : undefined;
 
   // apiVersion, kind and metadata.name are the loader's to require (`ci.missing-field`): without them there is no CI.
   if (metadata && typeof metadata.name === 'string') {
@@ -49,11 +51,11 @@ function checkObject(ci: CI): Finding[] {
   }
 
   if (ci.kind === 'Secret' && o.data !== undefined) {
-    if (!isObject(o.data)) found('k8s.secret-base64', '/data', 'Secret data must be a map of keys to base64 values', 'put plain-text values under stringData instead');
+    if (!isPlainObject(o.data)) found('k8s.secret-base64', '/data', 'Secret data must be a map of keys to base64 values', 'put plain-text values under stringData instead');
     else {
       for (const [key, value] of Object.entries(o.data)) {
         if (typeof value !== 'string' || !BASE64.test(value.replace(/[\r\n]/g, ''))) {
-          found('k8s.secret-base64', `/data/${escape(key)}`, `Secret data key "${key}" is not valid base64`, 'base64-encode the value, or move it to stringData as plain text');
+          found('k8s.secret-base64', `/data/${escapePointerToken(key)}`, `Secret data key "${key}" is not valid base64`, 'base64-encode the value, or move it to stringData as plain text');
         }
       }
     }
@@ -61,7 +63,7 @@ function checkObject(ci: CI): Finding[] {
 
   if (ci.kind === 'Service') {
     const selector = dig(o, ['spec', 'selector']);
-    if (selector !== undefined && (!isObject(selector) || Object.values(selector).some((v) => typeof v !== 'string'))) {
+    if (selector !== undefined && (!isPlainObject(selector) || Object.values(selector).some((v) => typeof v !== 'string'))) {
       found('k8s.selector-invalid', '/spec/selector', 'Service selector must be a map of label names to string values', 'quote numbers and booleans, e.g. version: "2"');
     }
   }
@@ -80,7 +82,7 @@ function checkObject(ci: CI): Finding[] {
         const list = template.spec[group];
         if (!Array.isArray(list)) continue;
         list.forEach((container, i) => {
-          const missing = ['name', 'image'].filter((f) => !isObject(container) || typeof container[f] !== 'string' || container[f] === '');
+          const missing = ['name', 'image'].filter((f) => !isPlainObject(container) || typeof container[f] !== 'string' || container[f] === '');
           if (missing.length > 0) {
             found('k8s.container-invalid', `${template.pointer}/${group}/${i}`, `${group}[${i}] is missing ${missing.join(' and ')}`, 'every container needs a name and an image');
           }
@@ -99,8 +101,4 @@ function nameRule(kind: string): { pattern: RegExp; max: number; label: string; 
     return { pattern: DNS1123_LABEL, max: 63, label: 'DNS-1123 label', hint: 'lowercase letters, digits and "-", at most 63 characters' };
   }
   return { pattern: DNS1123_SUBDOMAIN, max: 253, label: 'DNS-1123 subdomain', hint: 'lowercase letters, digits, "-" and ".", at most 253 characters' };
-}
-
-function escape(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

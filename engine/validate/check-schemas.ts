@@ -6,6 +6,7 @@ import { isValidName, refToId } from '../model/reference.js';
 import { isRelationType } from '../model/relations.js';
 import { createKindValidators } from './kind-validators.js';
 import { at, type Locate } from './place.js';
+import { escapePointerToken } from '../model/json-pointer.js';
 
 /**
  * `schema.violation`: every ajv error of every plumb.io CI against its kind's
@@ -75,7 +76,7 @@ function reportedElsewhere(ci: CI, error: ErrorObject): boolean {
 function pointerOf(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-    return `${error.instancePath}/${escape(params.additionalProperty)}`;
+    return `${error.instancePath}/${escapePointerToken(params.additionalProperty)}`;
   }
   return error.instancePath;
 }
@@ -101,8 +102,4 @@ function hintFor(error: ErrorObject): string | undefined {
   if (error.keyword === 'additionalProperties') return 'remove the field, or check its spelling against the kind schema';
   if (error.keyword === 'required') return 'add the field; see the kind schema for its shape';
   return undefined;
-}
-
-function escape(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

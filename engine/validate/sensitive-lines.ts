@@ -1,6 +1,7 @@
 import type { CI } from '../model/ci.js';
 import type { LoadedRepository } from '../load/types.js';
 import { secretPointers } from './secret-fields.js';
+import { escapePointerToken, unescapePointerToken } from '../model/json-pointer.js';
 
 /**
  * The lines of the given files that hold a secret value, so a report that
@@ -34,7 +35,7 @@ function kubernetesSecretPointers(ci: CI): string[] {
   for (const field of ['data', 'stringData']) {
     const map = ci.object[field];
     if (typeof map !== 'object' || map === null) continue;
-    pointers.push(`/${field}`, ...Object.keys(map).map((k) => `/${field}/${escape(k)}`));
+    pointers.push(`/${field}`, ...Object.keys(map).map((k) => `/${field}/${escapePointerToken(k)}`));
   }
   return pointers;
 }
@@ -48,18 +49,10 @@ function expand(object: unknown, pattern: string): string[] {
     for (const [node, at] of frontier) {
       if (typeof node !== 'object' || node === null) continue;
       const record = node as Record<string, unknown>;
-      const keys = part === '*' ? Object.keys(record) : [unescape(part)];
-      for (const key of keys) if (key in record) next.push([record[key], `${at}/${escape(key)}`]);
+      const keys = part === '*' ? Object.keys(record) : [unescapePointerToken(part)];
+      for (const key of keys) if (key in record) next.push([record[key], `${at}/${escapePointerToken(key)}`]);
     }
     frontier = next;
   }
   return frontier.map(([, at]) => at);
-}
-
-function escape(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function unescape(part: string): string {
-  return part.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -1,6 +1,7 @@
 import type { CIGraph } from '../../engine/graph/types.js';
 import { orderingOf } from '../../engine/plan/ordering.js';
 import type { Plan, PlannedChange } from '../../engine/plan/types.js';
+import { denials, isDenied } from '../../engine/policy/denied.js';
 
 export interface ApplySelection {
   /** Every change to apply, in plan order. */
@@ -79,11 +80,11 @@ function narrowPlan(plan: Plan, chosen: ReadonlySet<string>, changes: readonly P
     changes,
     backups,
     summary: { ...plan.summary, create: count('create'), update: count('update'), delete: count('delete') },
-    policy: { results, denied: results.some((r) => r.action === 'deny' && r.outcome !== 'excepted') },
+    policy: { results, denied: isDenied(results) },
   };
 }
 
 /** The denials that block a selection, for the dialog to show with their reasons. */
 export function blockingDenials(selection: ApplySelection) {
-  return selection.plan.policy.results.filter((r) => r.action === 'deny' && r.outcome !== 'excepted');
+  return denials(selection.plan.policy.results);
 }

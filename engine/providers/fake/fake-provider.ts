@@ -5,6 +5,7 @@ import type {
 } from '../contract.js';
 import { isManagedByPlumb, withManagedLabel } from '../managed-label.js';
 import { matchesSelector } from '../selector.js';
+import { sleep } from '../../concurrency/sleep.js';
 
 /** Faults a test can inject. Every count is 1-based over that operation's calls. */
 export interface FakeFaults {
@@ -124,20 +125,8 @@ export function createFakeProvider(options: { name?: string; observed?: readonly
   return provider;
 }
 
-/** Waits `ms` (capped to a timer's range), rejecting with the signal's reason on abort. */
-function delay(ms: number | undefined, signal: AbortSignal): Promise<void> {
+/** Waits `ms` (none when 0 or unset), rejecting with the signal's reason on abort. */
+async function delay(ms: number | undefined, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
-  if (!ms) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, Math.min(ms, 2 ** 31 - 1));
-    function done() {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  if (ms) await sleep(ms, signal);
 }

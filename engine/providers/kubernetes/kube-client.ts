@@ -2,7 +2,8 @@ import { Agent, request, type RequestOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { setMaxListeners } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { DEFAULT_RETRY, isTransientError, isTransientStatus, retryDelay, sleep, type RetryPolicy } from './retry.js';
+import { sleep } from '../../concurrency/sleep.js';
+import { DEFAULT_RETRY, isTransientError, isTransientStatus, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface KubeResponse {
   readonly status: number;

@@ -16,7 +16,8 @@ import { evaluateHealth } from './health.js';
 import { KubeApiError, KubeClient } from './kube-client.js';
 import { loadKubeConfig, type KubeConfigOptions } from './kube-config.js';
 import { forRestore, stripServerFields } from './live-object.js';
-import { DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
+import { sleep } from '../../concurrency/sleep.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 
 /** Target settings of a `kubernetes` target in plumb.yaml (and the CLI's --kubeconfig/--context). */
 export interface KubernetesSettings extends KubeConfigOptions {

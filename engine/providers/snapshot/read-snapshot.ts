@@ -4,6 +4,7 @@ import jsyaml from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
 import snapshotSchema from '../../../schemas/snapshot.schema.json' with { type: 'json' };
 import type { Diagnostic } from '../../model/diagnostic.js';
+import { unescapePointerToken } from '../../model/json-pointer.js';
 
 export interface SnapshotFile {
   readonly metadata: Readonly<Record<string, unknown>>;
@@ -57,7 +58,7 @@ function placeErrors(text: string, file: string, errors: readonly { instancePath
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   return errors.map((err) => {
-    const path = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = err.instancePath.split('/').slice(1).map(unescapePointerToken);
     let node: unknown;
     for (let n = path.length; n >= 0 && !node; n--) node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     const offset = (node as { range?: [number, number] } | undefined)?.range?.[0] ?? 0;
