@@ -1,5 +1,5 @@
 import { SENSITIVE } from './markers.js';
-import { parsePointer } from './pointer.js';
+import { parsePointer } from '../model/json-pointer.js';
 import { holdsSecretData, LAST_APPLIED_ANNOTATION, secretPointersOf } from './secret-pointers.js';
 
 /**
