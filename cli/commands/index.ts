@@ -12,6 +12,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> =
   ['validate', () => import('./validate.js')],
   ['graph', () => import('./graph.js')],
   ['impact', () => import('./impact.js')],
+  ['why', () => import('./why.js')],
   ['plan', () => import('./plan.js')],
   ['review', () => import('./review.js')],
   ['discover', () => import('./discover.js')],

@@ -1,12 +1,11 @@
 import type { CIGraph } from '../graph/types.js';
-import { computeDownSet } from '../impact/down-set.js';
 import { impactIndexOf } from '../impact/impact-index.js';
 import { simulateImpact } from '../impact/simulate.js';
 import { dedupeKeyOf } from '../incidents/dedupe-key.js';
 import { parseRef } from '../model/reference.js';
 import { conditionKey, isOutage, EVENT_SEVERITIES, type HealthEvent } from './events.js';
 import { correlatedPayload } from './payload.js';
-import { analyzeRootCause, explanationsOf } from './root-cause.js';
+import { analyzeRootCause, explanationsOf, reachedBy } from './root-cause.js';
 import { readCorrelatorState, writeCorrelatorState } from './state.js';
 import type { CauseCI, CIName, Condition, ConditionView, CorrelatedIncident, IncidentPayloadV2, LikelyChange } from './types.js';
 
@@ -187,7 +186,7 @@ export class IncidentCorrelator {
       let r = reachCache.get(k);
       if (!r) {
         const nodes = cause.map((c) => index.numberOf.get(c)).filter((n): n is number => n !== undefined);
-        r = new Set(nodes.length ? computeDownSet(graph, index, nodes).list.map((v) => index.ids[v]) : []);
+        r = new Set(nodes.length ? reachedBy(graph, index, nodes).map((v) => index.ids[v]) : []);
         reachCache.set(k, r);
       }
       return r;
@@ -421,14 +420,14 @@ function groupByCause(graph: CIGraph, cause: readonly string[], failing: readonl
   for (const c of cause) parent.set(c, c);
   if (cause.length === 0) return [];
   const index = impactIndexOf(graph);
-  const all = new Set(computeDownSet(graph, index, cause.map((c) => index.numberOf.get(c)!)).list.map((v) => index.ids[v]));
+  const all = new Set(reachedBy(graph, index, cause.map((c) => index.numberOf.get(c)!)).map((v) => index.ids[v]));
   for (const e of explanationsOf(graph, cause, failing)) {
     if (all.has(e.ci)) union(e.path[0].ci, e.ci);
   }
   if (cause.length > 1) {
     for (const c of cause) {
       const rest = cause.filter((x) => x !== c).map((x) => index.numberOf.get(x)!);
-      const without = new Set(computeDownSet(graph, index, rest).list.map((v) => index.ids[v]));
+      const without = new Set(reachedBy(graph, index, rest).map((v) => index.ids[v]));
       for (const f of failing) if (all.has(f) && !without.has(f)) union(c, f);
     }
   }

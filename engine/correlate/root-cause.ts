@@ -1,7 +1,8 @@
 import type { CIGraph } from '../graph/types.js';
 import { computeDownSet } from '../impact/down-set.js';
 import { impactIndexOf, type ImpactIndex } from '../impact/impact-index.js';
-import { IS_MEMBERSHIP, RECEIVER } from '../impact/propagation-rules.js';
+import { IS_CONTAINS, IS_MEMBERSHIP, RECEIVER, TYPE_COUNT } from '../impact/propagation-rules.js';
+import { RedundancyGroups } from '../impact/redundancy-groups.js';
 import { relationBetween } from '../impact/explain.js';
 import { simulateImpact } from '../impact/simulate.js';
 
@@ -116,8 +117,12 @@ export function analyzeRootCause(graph: CIGraph, req: RootCauseRequest): RootCau
   const failing = failingIds.map((id) => index.numberOf.get(id)!);
   for (const f of failing) seen[f] = 1;
 
-  const candidates = upstreamOf(index, failing, req.maxDepth ?? 12);
-  const downOf = (sources: readonly number[]): readonly number[] => computeDownSet(graph, index, sources).list;
+  const all = upstreamOf(index, failing, req.maxDepth ?? 12);
+  const inAll = new Uint8Array(n);
+  for (const v of all) inAll[v] = 1;
+  const dominated = dominatedSet(index, seen, failing, inAll);
+  const candidates = all.filter((v) => !dominated[v]);
+  const downOf = (sources: readonly number[]): readonly number[] => reachedBy(graph, index, sources);
   const evaluate = (cause: readonly number[], list: readonly number[]): Hypothesis => {
     let explains = 0;
     let unobserved = 0;
@@ -148,24 +153,43 @@ export function analyzeRootCause(graph: CIGraph, req: RootCauseRequest): RootCau
     singles.push({ node: c, list, covers, penalty: CONTRADICTION * hypothesis.contradicted.length + UNOBSERVED * hypothesis.unobserved, hypothesis });
   }
 
+  // Redundancy groups all of whose members are candidates: also a candidate
+  // together, since no member alone explains what depends on the group.
+  const groups = new RedundancyGroups(graph);
+  const isCandidate = new Set(all);
+  const joint = new Map<string, number[]>();
+  for (const c of candidates) {
+    if (!index.hasAlternative[c]) continue;
+    const g = groups.of(index.ids[c]);
+    if (!g) continue;
+    const members = g.members.map((m) => index.numberOf.get(m)!);
+    if (members.every((m) => isCandidate.has(m))) joint.set(g.members.join('\n'), members);
+  }
+  const sets: Array<{ nodes: number[]; list: readonly number[]; covers: number[]; penalty: number }> = singles.map((x) => ({ nodes: [x.node], list: x.list, covers: x.covers, penalty: x.penalty }));
+  for (const members of joint.values()) {
+    const list = downOf(members);
+    const h = evaluate(members, list);
+    sets.push({ nodes: members, list, covers: list.filter((v) => seen[v] === 1), penalty: CONTRADICTION * h.contradicted.length + UNOBSERVED * h.unobserved + (members.length - 1) });
+  }
+
   // 3. greedy cover, then prune by joint simulation
   const uncovered = new Set(failing);
   const chosen: number[] = [];
   while (uncovered.size > 0) {
-    let best: (typeof singles)[number] | undefined;
+    let best: (typeof sets)[number] | undefined;
     let bestGain = -Infinity;
-    for (const s of singles) {
+    for (const s of sets) {
       let gain = 0;
       for (const v of s.covers) if (uncovered.has(v)) gain++;
       if (gain === 0) continue;
       const value = gain - s.penalty;
-      if (value > bestGain || (value === bestGain && best && index.ids[s.node] < index.ids[best.node])) {
+      if (value > bestGain || (value === bestGain && best && index.ids[s.nodes[0]] < index.ids[best.nodes[0]])) {
         best = s;
         bestGain = value;
       }
     }
     if (!best) break; // cannot happen: every failing CI covers itself
-    chosen.push(best.node);
+    for (const node of best.nodes) if (!chosen.includes(node)) chosen.push(node);
     for (const v of best.covers) uncovered.delete(v);
   }
   // Drop members the rest explain jointly (best improvement first, until none helps):
@@ -213,7 +237,7 @@ export function analyzeRootCause(graph: CIGraph, req: RootCauseRequest): RootCau
 export function explanationsOf(graph: CIGraph, cause: readonly string[], failing: readonly string[]): Explanation[] {
   if (cause.length === 0) return failing.map((ci) => ({ ci, path: [{ ci }] }));
   const summary = simulateImpact(graph, { sources: cause, event: 'down' });
-  const byId = new Map(summary.affected.filter((a) => a.state === 'down').map((a) => [a.id, a.path]));
+  const byId = new Map(summary.affected.filter((a) => a.state === 'down' || a.state === 'degraded').map((a) => [a.id, a.path]));
   return failing.map((ci) => {
     const path = byId.get(ci);
     if (!path) return { ci, path: [{ ci }] };
@@ -221,10 +245,51 @@ export function explanationsOf(graph: CIGraph, cause: readonly string[], failing
   });
 }
 
+/**
+ * What the sources' outage puts down or degrades (numbers, sources first):
+ * the down set of computeDownSet, then degradation spreading from it as
+ * simulate.ts spreads it — over consumesApi and partOf/memberOf from a down
+ * CI, onwards over every relation with an effect but membership — but
+ * not from a member whose redundancy group still stands (its dependents
+ * failed over), nor from a group still above its `minUp`. A
+ * failing CI is explained when its cause degrades it: a consumer of a dead
+ * API fails in practice too.
+ */
+export function reachedBy(graph: CIGraph, index: ImpactIndex, sources: readonly number[]): number[] {
+  const { down, masked, list } = computeDownSet(graph, index, sources);
+  const { start, receiver, type } = index;
+  const out = [...list];
+  const onward: number[] = [];
+  const degraded = new Uint8Array(index.ids.length);
+  const reach = (v: number, spreads: boolean): void => {
+    if (down[v] || degraded[v]) return;
+    degraded[v] = 1;
+    out.push(v);
+    if (spreads) onward.push(v);
+  };
+  for (const u of list) {
+    for (let k = start[u]; k < start[u + 1]; k++) {
+      const t = type[k];
+      if (masked[u] && !IS_CONTAINS[t] && !IS_MEMBERSHIP[t]) continue;
+      // A group still above its minUp is degraded, and that is all: a cluster
+      // that lost one node of forty does not explain its workloads failing.
+      if (IS_MEMBERSHIP[t]) reach(receiver[k], false);
+      else if (RECEIVER[t] === 1) reach(receiver[k], true);
+    }
+  }
+  for (let head = 0; head < onward.length; head++) {
+    const u = onward[head];
+    for (let k = start[u]; k < start[u + 1]; k++) if (!IS_MEMBERSHIP[type[k]] && RECEIVER[TYPE_COUNT + type[k]] === 1) reach(receiver[k], true);
+  }
+  return out;
+}
+
 /** Reverse edges that can carry an outage, per impact index: senders of each CI. */
 interface Upstream {
   readonly start: Int32Array;
   readonly sender: Int32Array;
+  /** Relation code of each sender entry. */
+  readonly type: Uint8Array;
 }
 
 const upstreamCache = new WeakMap<ImpactIndex, Upstream>();
@@ -235,16 +300,61 @@ function upstreamIndex(index: ImpactIndex): Upstream {
   const n = index.ids.length;
   const { start, receiver, type } = index;
   const count = new Int32Array(n + 1);
-  const carries = (t: number): boolean => RECEIVER[t] === 0 || IS_MEMBERSHIP[t] === 1;
+  const carries = (t: number): boolean => RECEIVER[t] === 0 || RECEIVER[t] === 1 || IS_MEMBERSHIP[t] === 1;
   for (let u = 0; u < n; u++) for (let k = start[u]; k < start[u + 1]; k++) if (carries(type[k])) count[receiver[k]]++;
   const s = new Int32Array(n + 1);
   for (let v = 0; v < n; v++) s[v + 1] = s[v] + count[v];
   const fill = s.slice(0, n);
   const sender = new Int32Array(s[n]);
-  for (let u = 0; u < n; u++) for (let k = start[u]; k < start[u + 1]; k++) if (carries(type[k])) sender[fill[receiver[k]]++] = u;
-  up = { start: s, sender };
+  const senderType = new Uint8Array(s[n]);
+  for (let u = 0; u < n; u++) {
+    for (let k = start[u]; k < start[u + 1]; k++) {
+      if (!carries(type[k])) continue;
+      const at = fill[receiver[k]]++;
+      sender[at] = u;
+      senderType[at] = type[k];
+    }
+  }
+  up = { start: s, sender, type: senderType };
   upstreamCache.set(index, up);
   return up;
+}
+
+/**
+ * The dominated candidates: those a failing CI's outage reaches (directly or
+ * through candidates nobody observed), not from a redundancy-group member,
+ * whose dependents fail over. Whatever such a CI explains, that failing CI
+ * explains too, and more (itself); and whatever explains that failing CI
+ * explains it. So it need not be simulated as a cause of its own — which is
+ * what keeps a host with 5,000 failing dependents to a handful of
+ * simulations. (One walk over the candidates' edges.)
+ */
+function dominatedSet(index: ImpactIndex, seen: Uint8Array, failing: readonly number[], isCandidate: Uint8Array): Uint8Array {
+  const { start, receiver, type } = index;
+  const dominated = new Uint8Array(index.ids.length);
+  const visited = new Uint8Array(index.ids.length);
+  const queue: number[] = [];
+  for (const f of failing) {
+    visited[f] = 1;
+    queue.push(f);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const u = queue[head];
+    const alt = index.hasAlternative[u] === 1;
+    for (let k = start[u]; k < start[u + 1]; k++) {
+      const t = type[k];
+      if (!(RECEIVER[t] === 0 || RECEIVER[t] === 1 || IS_MEMBERSHIP[t] === 1)) continue;
+      if (alt && !IS_CONTAINS[t] && !IS_MEMBERSHIP[t]) continue;
+      const v = receiver[k];
+      if (!isCandidate[v] || v === u) continue;
+      dominated[v] = 1;
+      if (!visited[v]) {
+        visited[v] = 1;
+        if (seen[v] !== 1) queue.push(v); // failing CIs are sources already
+      }
+    }
+  }
+  return dominated;
 }
 
 /** The failing CIs and every CI within `maxDepth` hops upstream of one, sorted by number. */
