@@ -4,6 +4,7 @@ import type { CI } from '../engine/model/ci.js';
 import type { Diagnostic } from '../engine/model/diagnostic.js';
 import { PlumbError } from '../engine/model/errors.js';
 import type { Plan } from '../engine/plan/types.js';
+import type { Code } from '../engine/model/codes.js';
 
 /** What the TUI keeps of a loaded repository: plain data, so it crosses a worker boundary. */
 export interface LoadedState {
@@ -24,7 +25,7 @@ export interface WorkerRequest {
 
 export type WorkerAnswer =
   | { readonly ok: true; readonly plan?: Plan; readonly diagnostics: readonly Diagnostic[]; readonly loaded: LoadedState }
-  | { readonly ok: false; readonly error: string; readonly code?: string; readonly hint?: string };
+  | { readonly ok: false; readonly error: string; readonly code?: Code; readonly hint?: string };
 
 /**
  * runPlan in a worker thread. The TUI's main thread only renders and reads

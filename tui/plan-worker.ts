@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runPlan } from '../engine/plan/run-plan.js';
 import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
+import { isCode } from '../engine/model/codes.js';
 
 /**
  * The body of the planning worker (plan-in-worker.ts): one runPlan, its
@@ -21,7 +22,7 @@ try {
   const answer: WorkerAnswer = {
     ok: false,
     error: e instanceof Error ? e.message : String(e),
-    ...(e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' && isCode(e.code) ? { code: e.code } : {}),
     ...(e && typeof e === 'object' && 'hint' in e && typeof e.hint === 'string' ? { hint: e.hint } : {}),
   };
   parentPort!.postMessage(answer);

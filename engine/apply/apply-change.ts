@@ -2,6 +2,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { PlannedChange } from '../plan/types.js';
 import type { Provider } from '../providers/contract.js';
 import type { ChangeOutcome } from './types.js';
+import { isUnreachable } from '../model/codes.js';
 
 /**
  * One change through its provider. A provider reports expected failures as
@@ -18,7 +19,7 @@ export async function applyChange(change: PlannedChange, provider: Provider, sig
     diagnostics.push(...answer.diagnostics.map((d) => (d.ci ? d : { ...d, ci: change.id })));
     const error = answer.diagnostics.find((d) => d.severity === 'error');
     if (!answer.ok || error) {
-      const unreachable = answer.diagnostics.some((d) => d.severity === 'error' && d.code.endsWith('.unreachable'));
+      const unreachable = answer.diagnostics.some((d) => d.severity === 'error' && isUnreachable(d.code));
       return { ...base, result: 'failed', message: error?.message ?? 'the provider reported a failure', ...(unreachable ? { unreachable } : {}) };
     }
     return { ...base, result: 'applied' };

@@ -2,6 +2,7 @@ import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { toMilliseconds } from '../model/duration.js';
 import { escapePointerToken } from '../model/json-pointer.js';
 import { isPlainObject } from '../model/plain-object.js';
+import type { Code } from '../model/codes.js';
 
 /** What the Slack destination is told about (engine/notify/slack-message.ts). */
 export type NotifyEvent = 'drift' | 'apply' | 'failure' | 'incident';
@@ -85,7 +86,7 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
   diagnostics: Diagnostic[];
 } {
   const diagnostics: Diagnostic[] = [];
-  const error = (pointer: string, message: string, hint: string, code = 'config.invalid') =>
+  const error = (pointer: string, message: string, hint: string, code: Code = 'config.invalid') =>
     diagnostics.push({ severity: 'error', code, message, hint, ...positionOf(pointer) });
   if (raw === undefined || raw === null) return { settings: DEFAULT_NOTIFICATIONS, diagnostics };
   if (!isPlainObject(raw)) {
@@ -144,7 +145,7 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
   return { settings, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-type Report = (pointer: string, message: string, hint: string, code?: string) => void;
+type Report = (pointer: string, message: string, hint: string, code?: Code) => void;
 
 function webhook(raw: unknown, name: 'itsm' | 'slack', error: Report): WebhookSettings | undefined {
   const at = `/${name}`;

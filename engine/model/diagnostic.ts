@@ -1,3 +1,5 @@
+import type { DiagnosticCode } from './codes.js';
+
 /**
  * Diagnostics travel beside results (Terraform's tfdiags): every stage returns
  * `{ ...result, diagnostics }` and only the front ends turn them into exit codes,
@@ -7,8 +9,8 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
   readonly severity: Severity;
-  /** Stable, documented code, e.g. `yaml.syntax`, `schema.violation`, `ref.unresolved`. Tests assert on it. */
-  readonly code: string;
+  /** Stable, catalogued code (engine/model/codes.ts, docs/errors.md), e.g. `yaml.syntax`, `ref.unresolved`. Tests assert on it. */
+  readonly code: DiagnosticCode;
   /** Lowercase, one sentence, never a secret value. */
   readonly message: string;
   /** What the user can do about it. */

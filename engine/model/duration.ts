@@ -1,4 +1,5 @@
 import ms from 'ms';
+import type { Code } from './codes.js';
 import { PlumbError } from './errors.js';
 
 /**
@@ -29,7 +30,7 @@ export function toMilliseconds(value: unknown): number | undefined {
 /** How a setting that reads a duration reports a bad one. */
 export interface DurationSetting {
   /** The diagnostic / error code (`config.bad-duration`, `cli.bad-option`). */
-  readonly code?: string;
+  readonly code?: Code;
   /** The smallest accepted value in milliseconds; 1 (no zero) unless given. */
   readonly minMs?: number;
   /** The hint shown with the error; by default one naming the units. */

@@ -1,5 +1,8 @@
+import type { Code } from './codes.js';
+
 /**
- * The one base class of every error plumb throws on purpose. A literal `code`
+ * The one base class of every error plumb throws on purpose. A catalogued `code`
+ * (engine/model/codes.ts)
  * that tests assert on, structured `data`, the `cause`, and a `hint` that says
  * what to do next. Messages are lowercase and never contain secrets.
  *
@@ -8,12 +11,12 @@
  *     hint: 'run `plumb plan` again', data: { cis: ['deployment:shop/api'] } })
  */
 export class PlumbError extends Error {
-  readonly code: string;
+  readonly code: Code;
   readonly hint?: string;
   readonly data?: Readonly<Record<string, unknown>>;
 
   constructor(
-    code: string,
+    code: Code,
     message: string,
     options: { hint?: string; data?: Record<string, unknown>; cause?: unknown } = {},
   ) {

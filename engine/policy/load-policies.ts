@@ -14,6 +14,7 @@ import {
   type PolicyScope,
   type PolicySeverity,
 } from './types.js';
+import type { Code } from '../model/codes.js';
 
 export type Locate = (origin: Origin, pointer: string) => { line: number; column: number };
 
@@ -56,7 +57,7 @@ export function loadPolicies(docs: readonly RawDocument[], locate: Locate): Load
   const exceptions: PolicyException[] = [];
   const firstByName = new Map<string, Origin>();
 
-  const report = (origin: Origin, pointer: string, code: string, message: string, hint?: string, severity: Diagnostic['severity'] = 'error') => {
+  const report = (origin: Origin, pointer: string, code: Code, message: string, hint?: string, severity: Diagnostic['severity'] = 'error') => {
     const { line, column } = locate(origin, pointer);
     diagnostics.push({ severity, code, message, ...(hint ? { hint } : {}), file: origin.file, line, column });
   };

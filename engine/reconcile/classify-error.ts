@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { PlumbError, isPlumbError } from '../model/errors.js';
+import type { Code } from '../model/codes.js';
 
 /**
  * Transient: retry with backoff and jitter (the API or the Git server is
@@ -36,7 +37,7 @@ export class ReconcileError extends PlumbError {
   }
 }
 
-const TERMINAL_DIAGNOSTICS = new Set(['kubernetes.forbidden', 'kubernetes.unauthorized', 'kubernetes.invalid', 'kubernetes.conflict']);
+const TERMINAL_DIAGNOSTICS: ReadonlySet<string> = new Set<Code>(['kubernetes.forbidden', 'kubernetes.unauthorized', 'kubernetes.invalid', 'kubernetes.conflict']);
 
 /** Provider diagnostics: any forbidden/invalid answer is terminal; unreachable and 5xx are transient. */
 export function classifyDiagnostics(diagnostics: readonly Diagnostic[]): { kind: FailureKind; reason: FailureReason } {

@@ -5,6 +5,7 @@ import { isPlainObject } from '../model/plain-object.js';
 import { WORKLOAD_KINDS, dig, podTemplateOf } from '../graph/pod-template.js';
 import { at, type Finding, type Locate } from './place.js';
 import { escapePointerToken } from '../model/json-pointer.js';
+import type { Code } from '../model/codes.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -34,7 +35,7 @@ export function checkKubernetes(cis: readonly CI[], locate: Locate): Diagnostic[
 
 function checkObject(ci: CI): Finding[] {
   const findings: Finding[] = [];
-  const found = (code: string, pointer: string, message: string, hint: string) => findings.push({ code, pointer, message, hint, ci });
+  const found = (code: Code, pointer: string, message: string, hint: string) => findings.push({ code, pointer, message, hint, ci });
   const o = ci.object;
   const metadata = isPlainObject(o.metadata) ? o.metadata : undefined;
 

@@ -1,11 +1,12 @@
 import type { CI } from '../model/ci.js';
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { LoadedRepository } from '../load/types.js';
+import type { Code } from '../model/codes.js';
 
 /** What a check knows about a problem; `at` turns it into a located Diagnostic. */
 export interface Finding {
   readonly severity?: Severity;
-  readonly code: string;
+  readonly code: Code;
   readonly message: string;
   readonly hint?: string;
   readonly ci: CI;

@@ -7,6 +7,7 @@ import type {
 import { secretStrings } from './secret-strings.js';
 import { SecretScrubber, secretScrubber } from '../../redact/scrubber.js';
 import { runPlugin, type PluginOutcome } from './run-plugin.js';
+import { pluginCode } from '../../model/codes.js';
 
 export const EXEC_PROTOCOL = 'plumb.exec/v1';
 
@@ -85,7 +86,7 @@ export function createExecProvider(options: ExecProviderOptions): Provider {
     if (!Array.isArray(raw)) return [];
     return raw.filter((d) => typeof d === 'object' && d !== null).map((d: Record<string, unknown>) => ({
       severity: (['error', 'warning', 'info'].includes(d.severity as string) ? d.severity : 'error') as Severity,
-      code: typeof d.code === 'string' ? d.code : 'exec.plugin',
+      code: typeof d.code === 'string' ? pluginCode(d.code) : 'exec.plugin',
       message: `${name}: ${typeof d.message === 'string' ? d.message : 'reported a problem'}`,
       ...(typeof d.hint === 'string' ? { hint: d.hint } : {}),
       ...(typeof d.ci === 'string' ? { ci: d.ci } : {}),

@@ -6,6 +6,7 @@ import type {
 import { isManagedByPlumb, withManagedLabel } from '../managed-label.js';
 import { matchesSelector } from '../selector.js';
 import { sleep } from '../../concurrency/sleep.js';
+import type { Code } from '../../model/codes.js';
 
 /** Faults a test can inject. Every count is 1-based over that operation's calls. */
 export interface FakeFaults {
@@ -50,7 +51,7 @@ export function createFakeProvider(options: { name?: string; observed?: readonly
   const calls: FakeCall[] = [];
   let applyCalls = 0;
   const name = options.name ?? 'fake';
-  const fail = (code: string, message: string, ci?: string): Diagnostic => ({ severity: 'error', code, message, ...(ci ? { ci } : {}) });
+  const fail = (code: Code, message: string, ci?: string): Diagnostic => ({ severity: 'error', code, message, ...(ci ? { ci } : {}) });
 
   const provider: FakeProvider = {
     name,

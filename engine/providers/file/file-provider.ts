@@ -7,6 +7,7 @@ import { parseFileSpec, type FileSpec } from './file-spec.js';
 import { KeyedQueue } from '../../concurrency/keyed-queue.js';
 import { desiredState, readFileState, RefusedPath, sameState, writeFileState, type FileState } from './file-state.js';
 import { locate, type Root } from './safe-path.js';
+import type { Code } from '../../model/codes.js';
 
 export interface FileProviderOptions {
   /** Directories plumb may read and write, absolute or relative to `base`. Nothing outside them is touched. */
@@ -90,7 +91,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     }
   }
 
-  function refused(id: string, path: string, code: string, reason: string, ci?: CI): Diagnostic {
+  function refused(id: string, path: string, code: Code, reason: string, ci?: CI): Diagnostic {
     const hint = code === 'file.outside-root' ? 'plumb reads and writes only under the roots declared for this target, and never through symlinks' : undefined;
     return { severity: 'error', code, message: `path ${path} of ${id} ${reason}`, ...(hint ? { hint } : {}), ...where(ci), ci: id };
   }

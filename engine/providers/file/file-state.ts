@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { formatMode, type FileSpec } from './file-spec.js';
 import { inspectPath, type Located } from './safe-path.js';
+import type { Code } from '../../model/codes.js';
 
 /** What a path holds now: the restorable record of a backup, and the source of an observed File. */
 export interface FileState {
@@ -15,7 +16,7 @@ export interface FileState {
 }
 
 export class RefusedPath extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: Code, message: string) {
     super(message);
   }
 }

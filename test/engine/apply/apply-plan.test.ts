@@ -10,6 +10,7 @@ import { createGitStore } from '../../../engine/backup/git-store.js';
 import { createFileLocker } from '../../../engine/lock/file-locker.js';
 import type { FakeProvider } from '../../../engine/providers/fake/fake-provider.js';
 import { doc, fakeWith, halfWriteFails, planFor, writes } from './plan-for.js';
+import { pluginCode } from '../../../engine/model/codes.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -191,7 +192,7 @@ describe('applyPlan', () => {
 
   it('never touches a CI it could not back up', async () => {
     const fake = fakeWith(initial);
-    fake.backup = async () => ({ artifacts: [], diagnostics: [{ severity: 'error', code: 'fake.down', message: 'backup endpoint down' }] });
+    fake.backup = async () => ({ artifacts: [], diagnostics: [{ severity: 'error', code: pluginCode('fake.down'), message: 'backup endpoint down' }] });
     const { input } = setup(fake);
     const report = await applyPlan(input);
     expect(report.changes.map((c) => c.result)).toEqual(['not-attempted', 'not-attempted', 'not-attempted']);

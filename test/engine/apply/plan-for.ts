@@ -1,6 +1,7 @@
 import { fingerprintOf } from '../../../engine/model/canonical-json.js';
 import type { Plan, PlannedChange } from '../../../engine/plan/types.js';
 import { createFakeProvider, type FakeProvider } from '../../../engine/providers/fake/fake-provider.js';
+import { pluginCode } from '../../../engine/model/codes.js';
 
 /** A config item document for `kind:namespace/name`. */
 export function doc(id: string, spec: Record<string, unknown>): Record<string, unknown> {
@@ -23,7 +24,7 @@ export function halfWriteFails(fake: FakeProvider, id: string): void {
   fake.apply = async (req, signal) => {
     if (req.change.id !== id) return apply(req, signal);
     fake.state.set(id, { id, object: { broken: true } });
-    return { ok: false, diagnostics: [{ severity: 'error', code: 'test.half-write', message: `half-written ${id}` }] };
+    return { ok: false, diagnostics: [{ severity: 'error', code: pluginCode('test.half-write'), message: `half-written ${id}` }] };
   };
 }
 

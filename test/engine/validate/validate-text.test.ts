@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { renderValidateText } from '../../../engine/report/validate-text.js';
 import type { Diagnostic } from '../../../engine/model/diagnostic.js';
+import { pluginCode } from '../../../engine/model/codes.js';
 
 const plain = pc.createColors(false);
 const files: Record<string, string> = {
@@ -15,7 +16,7 @@ describe('renderValidateText', () => {
   it('groups by file, aligns the caret under tabs, and lists hints and related places', () => {
     expect(
       render([
-        { severity: 'warning', code: 'x.warn', message: 'a warning', file: 'inventory/a.yaml', line: 1, column: 7 },
+        { severity: 'warning', code: pluginCode('x.warn'), message: 'a warning', file: 'inventory/a.yaml', line: 1, column: 7 },
         {
           severity: 'error', code: 'name.invalid', message: 'bad name', hint: 'rename it', file: 'inventory/a.yaml', line: 3, column: 8, ci: 'app:default/Bad_Name',
           related: [{ file: 'inventory/b.yaml', line: 2, column: 3, message: 'first defined here' }],

@@ -1,0 +1,225 @@
+/**
+ * Every diagnostic and error code plumb emits, with what it means and what to
+ * do about it. `Diagnostic.code` and `PlumbError.code` are typed by this map,
+ * so a misspelt code does not compile, and docs/errors.md is generated from it.
+ *
+ * Adding a code: add one entry below (keep the group's alphabetical order),
+ * then run `npm run docs:errors` and commit docs/errors.md with it. A test in
+ * `npm test` (test/engine/model/codes.test.ts) fails when docs/errors.md does
+ * not match this file.
+ *
+ * Codes are `area.what`, lowercase, stable: tests, SARIF rules and users'
+ * scripts key on them. `unreachable: true` marks the codes that mean "the
+ * system behind a target does not answer" (apply stops that target's wave).
+ */
+export interface CodeInfo {
+  /** What happened, as a phrase. */
+  readonly meaning: string;
+  /** What the user can do about it, when there is one thing to say. */
+  readonly hint?: string;
+  /** The target's system does not answer: the rest of its wave is not attempted. */
+  readonly unreachable?: true;
+}
+
+export const CODES = {
+  // plumb.yaml and the command line
+  'cli.bad-now': { meaning: '--now is not an ISO 8601 timestamp', hint: 'e.g. --now 2026-01-01T12:00:00Z' },
+  'cli.bad-option': { meaning: 'a command-line option has a value it cannot take', hint: 'see `plumb <command> --help`' },
+  'cli.bad-ref': { meaning: 'a command-line argument is not a CI reference', hint: 'write kind:name or kind:namespace/name' },
+  'cli.usage': { meaning: 'options that do not go together, or one that needs another', hint: 'see `plumb <command> --help`' },
+  'config.bad-duration': { meaning: 'a duration setting is not a duration', hint: 'write a number with a unit (500ms, 30s, 2m, 1h); a bare number is seconds' },
+  'config.inline-secret': { meaning: 'plumb.yaml holds a credential inline', hint: 'use secretEnv or secretFile' },
+  'config.invalid': { meaning: 'plumb.yaml does not satisfy schemas/config.schema.json', hint: 'fix the setting at the position shown' },
+  'config.unknown-target': { meaning: 'defaultTarget names a target plumb.yaml does not declare', hint: 'name one of the targets' },
+  'controller.webhook-secret-missing': { meaning: 'the controller cannot read its webhook secret file', hint: 'mount the Secret at that path' },
+  'discover.ambiguous-target': { meaning: 'plumb.yaml declares several targets and none was named', hint: 'pass --target NAME' },
+  'discover.interrupted': { meaning: 'discover was interrupted by the operator' },
+  'discover.no-targets': { meaning: 'plumb.yaml declares no targets to discover', hint: 'add a target under `targets:`' },
+  'discover.unknown-target': { meaning: '--target names no target of plumb.yaml', hint: 'name one of the targets plumb.yaml declares' },
+  'tui.no-terminal': { meaning: 'plumb tui was started without an interactive terminal', hint: 'run it in a terminal, or use plumb plan / plumb apply' },
+  'tui.plan-failed': { meaning: 'the TUI could not plan', hint: 'run `plumb plan` to see the error' },
+  'tui.plan-worker-exited': { meaning: 'the TUI planning worker exited without an answer', hint: 'run `plumb plan` to see the error' },
+
+  // loading the repository
+  'ci.missing-field': { meaning: 'a CI document lacks apiVersion, kind or metadata.name', hint: 'add the field' },
+  'ci.relations-annotation': { meaning: 'the plumb.io/relations annotation is not a YAML list of {type, target}', hint: 'write it like `relations:`' },
+  'git.not-a-repository': { meaning: '--rev or review needs a Git repository and the directory is not one', hint: 'run inside a Git work tree, or drop --rev' },
+  'git.unknown-rev': { meaning: 'a Git revision that does not exist', hint: 'check the name with `git rev-parse REV`' },
+  'load.file-too-large': { meaning: 'a file is larger than limits.maxFileBytes and was not read', hint: 'split it, or raise limits.maxFileBytes in plumb.yaml' },
+  'load.no-inventory': { meaning: 'no file matches the inventory globs', hint: 'check `inventory:` in plumb.yaml' },
+  'load.not-utf8': { meaning: 'a file is not valid UTF-8', hint: 'save it as UTF-8' },
+  'load.repo-not-found': { meaning: 'the repository directory does not exist', hint: 'check --repo' },
+  'load.schema-invalid': { meaning: 'a schemas/<Kind>.schema.json is not a JSON Schema object', hint: 'fix the schema file' },
+  'load.symlink-outside': { meaning: 'a symlink leads outside the repository and was not followed' },
+  'load.symlink-skipped': { meaning: 'a symlink in a Git tree was skipped (plumb reads files, not links)' },
+  'yaml.alias-limit': { meaning: 'a YAML document uses more aliases than limits.maxAliases (an alias bomb?)', hint: 'expand the aliases, or raise limits.maxAliases' },
+  'yaml.duplicate-key': { meaning: 'a YAML mapping repeats a key', hint: 'keep one of them' },
+  'yaml.not-a-mapping': { meaning: 'a YAML document is not a mapping, so it is no CI', hint: 'write each document as a mapping with apiVersion, kind, metadata' },
+  'yaml.syntax': { meaning: 'YAML that does not parse', hint: 'fix the syntax at the position shown' },
+  'yaml.warning': { meaning: 'YAML the parser accepted with a warning' },
+
+  // validation
+  'ci.duplicate': { meaning: 'two documents with the same identity kind:namespace/name', hint: 'rename or remove one of them' },
+  'k8s.container-invalid': { meaning: 'a pod template without containers, or a container without name or image' },
+  'k8s.field-missing': { meaning: 'a Kubernetes workload without a pod template' },
+  'k8s.name-invalid': { meaning: 'a Kubernetes name the API server would refuse for that kind' },
+  'k8s.namespace-invalid': { meaning: 'a Kubernetes namespace that is not a DNS-1123 label' },
+  'k8s.secret-base64': { meaning: "a value of a Secret's data that is not base64", hint: 'base64-encode it, or move it to stringData' },
+  'k8s.selector-invalid': { meaning: 'a Service selector that is not a map of strings' },
+  'kind.unknown': { meaning: "a plumb.io CI whose kind has no schema (built-in or the repository's schemas/<Kind>.schema.json)", hint: 'fix the kind, or add schemas/<Kind>.schema.json' },
+  'name.invalid': { meaning: 'a plumb.io CI name breaks [a-z0-9]([-a-z0-9.]*[a-z0-9])? or is longer than 253 characters' },
+  'ref.malformed': { meaning: 'a reference that is not kind:name or kind:namespace/name', hint: 'e.g. database:shop/orders-db' },
+  'ref.unresolved': { meaning: 'a relation target or metadata.owner that names no CI', hint: 'fix the reference (the message suggests the closest one)' },
+  'relation.cycle': { meaning: 'a cycle in a relation type other than connectsTo and alternativeTo', hint: 'break the cycle the message names' },
+  'relation.unknown-type': { meaning: 'a relation type plumb does not know (see docs/architecture.md, "Relations")' },
+  'schema.invalid': { meaning: "a kind schema does not compile; CIs of that kind are not schema-checked", hint: 'fix the schema' },
+  'schema.violation': { meaning: "a CI document does not satisfy its kind's JSON Schema" },
+
+  // graph and impact
+  'graph.unknown-ref': { meaning: '--focus names no CI of the inventory', hint: 'check the reference with `plumb graph -o json`' },
+  'impact.no-source': { meaning: 'plumb impact was given no CI to start from', hint: 'name a CI, e.g. `plumb impact database:shop/orders-db`' },
+  'impact.unknown-ref': { meaning: 'an impact source names no CI of the inventory', hint: 'check the reference with `plumb graph -o json`' },
+  'impact.unknown-source': { meaning: 'an impact source is not in the graph', hint: 'check the reference with `plumb graph -o json`' },
+
+  // policies
+  'policy.cel-compile': { meaning: 'a CEL expression that does not compile', hint: 'see https://cel.dev for the CEL syntax' },
+  'policy.cel-eval': { meaning: 'a CEL expression failed at run time (a deny fails closed)', hint: 'guard optional fields with has(…) or `in`' },
+  'policy.denied': { meaning: 'a policy denies the plan', hint: 'fix the change, add a PolicyException, or apply with --override-policy REASON' },
+  'policy.duplicate': { meaning: 'two policies with the same name', hint: 'policy names are global: rename one' },
+  'policy.exception-expired': { meaning: 'a PolicyException past its expires date, which no longer applies', hint: 'renew it or remove it' },
+  'policy.exception-unknown-policy': { meaning: 'a PolicyException names a policy that does not exist' },
+  'policy.schema': { meaning: 'a Policy or PolicyException that does not satisfy its schema' },
+  'policy.unknown-kind': { meaning: 'a document under the policy paths that is neither Policy nor PolicyException', hint: 'move CIs under the inventory paths' },
+
+  // plan
+  'plan.invalid': { meaning: 'a plan file that is not a plumb plan', hint: 'write the plan with `plumb plan --out plan.json`' },
+  'plan.modified': { meaning: 'a plan file changed after it was planned (its hash does not match)', hint: 'plan again' },
+  'plan.no-targets': { meaning: 'plumb.yaml declares no targets to plan against', hint: 'add a target under `targets:`' },
+  'plan.stale': { meaning: 'what the plan observed has changed since it was planned', hint: 'run `plumb plan` again' },
+  'plan.target-overlap': { meaning: 'two targets claim the same CI; the first is used', hint: 'narrow one of them with `select:`' },
+  'plan.unknown-target': { meaning: '--target names no target of plumb.yaml', hint: 'name one of the targets plumb.yaml declares' },
+  'plan.unreadable': { meaning: 'the plan file cannot be read', hint: 'write one with `plumb plan --out plan.json`' },
+  'plan.wave-cycle': { meaning: 'the ordering relations form a cycle, so waves fall back to one per CI in the cycle' },
+
+  // apply, backup, restore
+  'apply.discover-failed': { meaning: 'apply could not read the actual state to check the plan is not stale', hint: 'check the target is reachable, then apply again' },
+  'apply.interrupted': { meaning: 'apply was interrupted by the operator; the wave in flight finished or was rolled back' },
+  'apply.needs-approval': { meaning: 'apply needs approval and there is no terminal to ask on', hint: 'pass --auto-approve' },
+  'apply.no-provider': { meaning: 'the plan names a target plumb.yaml does not configure', hint: 'plan again with the current plumb.yaml' },
+  'backup.corrupt': { meaning: 'a backup whose SHA-256 does not match its manifest', hint: 'use another backup' },
+  'backup.failed': { meaning: 'a backup before a change failed, so the change was not attempted' },
+  'backup.not-found': { meaning: 'no backup with that id in the store', hint: 'list them with `plumb backups`' },
+  'backup.unknown-ci': { meaning: 'the backup does not hold a CI that was named', hint: 'see the backup with `plumb backups`' },
+  'backup.write-failed': { meaning: 'a backup could not be written to the store', hint: 'check the store path, its permissions and free space' },
+  'lock.held': { meaning: 'another apply holds the target lock', hint: 'wait for it, or --break-lock when it is orphaned' },
+  'restore.failed': { meaning: 'a restore did not complete' },
+  'restore.needs-approval': { meaning: 'restore needs approval and there is no terminal to ask on', hint: 'pass --auto-approve or --dry-run' },
+  'target.unknown': { meaning: 'a name that is no target of plumb.yaml', hint: 'name one of the targets plumb.yaml declares' },
+
+  // providers
+  'provider.bad-setting': { meaning: 'a target setting has the wrong type or value', hint: 'fix the target in plumb.yaml' },
+  'provider.no-backup': { meaning: 'the provider cannot back up' },
+  'provider.no-desired': { meaning: 'an apply carries no desired document' },
+  'provider.no-restore': { meaning: 'the provider cannot restore' },
+  'provider.read-only': { meaning: 'the provider cannot apply (endpoint and host are read-only)' },
+  'provider.unknown': { meaning: 'a target names a provider this plumb does not have', hint: 'use snapshot, file, exec, kubernetes, endpoint or host' },
+  'endpoint.bad-spec': { meaning: 'an Endpoint CI whose spec cannot be probed' },
+  'endpoint.certificate-expiring': { meaning: 'a TLS certificate expires within the warning window' },
+  'exec.bad-output': { meaning: 'an exec plugin answered with something that is not the protocol (docs/exec-protocol.md)' },
+  'exec.crashed': { meaning: 'an exec plugin was killed by a signal', hint: 'run it by hand with the same stdin' },
+  'exec.exit-code': { meaning: 'an exec plugin exited non-zero', hint: "see the plugin's stderr" },
+  'exec.plugin': { meaning: 'a diagnostic from an exec plugin that gave no code of its own' },
+  'exec.spawn-failed': { meaning: 'an exec plugin could not be started', hint: 'check `command` of the target' },
+  'exec.timeout': { meaning: 'an exec plugin did not answer within its timeout and was killed', hint: 'raise `timeout` of the target' },
+  'fake.apply-failed': { meaning: 'the fake provider was told to fail an apply (tests)' },
+  'fake.discover-failed': { meaning: 'the fake provider was told to fail discovery (tests)' },
+  'fake.restore-failed': { meaning: 'the fake provider was told to fail a restore (tests)' },
+  'file.bad-artifact': { meaning: 'a file backup artifact is not a file record' },
+  'file.bad-spec': { meaning: 'a File CI whose spec the file provider cannot use' },
+  'file.binary': { meaning: 'a file that is not UTF-8 text, so it never equals spec.content' },
+  'file.directory-not-empty': { meaning: 'a delete of a directory that is not empty; plumb removes only empty directories' },
+  'file.io': { meaning: 'a file operation failed', hint: 'check permissions and free space' },
+  'file.no-roots': { meaning: 'a file target without roots', hint: 'add `roots: [dir]` to the target' },
+  'file.not-regular': { meaning: 'a path that is neither a regular file nor a directory' },
+  'file.outside-root': { meaning: 'a path, symlink or `..` that leads outside the declared roots', hint: 'plumb reads and writes only under the roots declared for the target, and never through symlinks' },
+  'file.owner-unsupported': { meaning: 'spec.owner/group is not managed yet and not compared' },
+  'file.root-missing': { meaning: 'a declared root does not exist', hint: 'create it, or fix `roots` of the target' },
+  'file.too-large': { meaning: 'a file larger than limits.maxFileBytes' },
+  'file.type-conflict': { meaning: 'a path holds a file where a directory is wanted, or the other way round', hint: 'remove it by hand first' },
+  'file.unknown-ci': { meaning: 'the file provider does not know the path of a CI', hint: 'discover it first' },
+  'file.unsupported-kind': { meaning: 'a CI of a kind other than File given to the file provider' },
+  'file.verify-failed': { meaning: 'a written file does not read back as written' },
+  'host.not-this-machine': { meaning: 'a Host CI that is not this machine, so the host provider does not observe it' },
+  'kubernetes.already-gone': { meaning: 'a delete of an object that is already gone' },
+  'kubernetes.api-error': { meaning: 'the API server answered with an error', hint: 'retry later' },
+  'kubernetes.conflict': { meaning: 'another field manager owns a field plumb would set', hint: 'apply with --force-conflicts to take ownership' },
+  'kubernetes.forbidden': { meaning: "the API server refused plumb's request (RBAC)", hint: 'grant the verb the message names' },
+  'kubernetes.invalid': { meaning: 'the API server refused the manifest', hint: "fix the manifest; the message is the API server's" },
+  'kubernetes.kubeconfig-invalid': { meaning: 'the kubeconfig cannot be loaded' },
+  'kubernetes.kubeconfig-missing': { meaning: 'the kubeconfig named by --kubeconfig does not exist' },
+  'kubernetes.no-cluster': { meaning: 'the kubeconfig names no current cluster', hint: 'pass --context' },
+  'kubernetes.no-desired': { meaning: 'a Kubernetes apply without a desired document' },
+  'kubernetes.not-found': { meaning: 'the API server does not have the object' },
+  'kubernetes.prune-unowned': { meaning: 'refusing to delete an object plumb did not create' },
+  'kubernetes.unauthorized': { meaning: "the API server rejected plumb's credentials", hint: 'check the kubeconfig user' },
+  'kubernetes.unknown-context': { meaning: '--context names no context of the kubeconfig' },
+  'kubernetes.unknown-kind': { meaning: 'the API server does not serve a kind the inventory uses', hint: 'install its CRD first' },
+  'kubernetes.unreachable': { meaning: 'the API server does not answer', hint: 'check the cluster and the kubeconfig', unreachable: true },
+  'snapshot.bad-artifact': { meaning: 'a snapshot backup artifact is not what the snapshot provider wrote' },
+  'snapshot.duplicate': { meaning: 'a snapshot records one identity twice; the first is used' },
+  'snapshot.invalid': { meaning: 'a snapshot file that does not satisfy its schema' },
+  'snapshot.not-found': { meaning: 'the snapshot file does not exist', hint: 'record one with `plumb discover -o yaml`' },
+  'snapshot.syntax': { meaning: 'a snapshot file that does not parse' },
+  'snapshot.unreadable': { meaning: 'the snapshot file cannot be read' },
+  'snapshot.verify-failed': { meaning: 'a snapshot edit does not read back as written' },
+  'snapshot.write-failed': { meaning: 'a snapshot edit could not be written', hint: "check the file's permissions and free space" },
+
+  // the controller
+  'events.bad-event': { meaning: 'a health event without a valid ci, kind, time, detail or severity', hint: 'see docs/incidents.md, "Events"' },
+  'incidents.bad-state': { meaning: 'the incident state file is not a plumb incident state' },
+  'incidents.state-unreadable': { meaning: 'the incident state file cannot be read', hint: 'check the path and its permissions' },
+  'notifications.bad-url': { meaning: 'a notification destination whose url is not http(s)' },
+  'notifications.secret-missing': { meaning: 'a notification secret (secretEnv / secretFile) that is not there' },
+  'reconcile.terminal': { meaning: 'a reconcile failed in a way a retry will not fix (stalled)', hint: 'see the status reason and message' },
+  'reconcile.transient': { meaning: 'a reconcile failed in a way a retry may fix (retried with backoff)' },
+  'source.auth-failed': { meaning: 'the Git server refused the credentials', hint: 'check the token or USER:PASSWORD in the credentials Secret' },
+  'source.bad-url': { meaning: 'the Git source is not an http(s) URL', hint: 'pass --git-url https://…' },
+  'source.credentials-in-url': { meaning: 'the Git URL carries credentials', hint: 'pass them with --git-credentials-file' },
+  'source.credentials-invalid': { meaning: 'Git credentials that are not USER:PASSWORD or a token' },
+  'source.credentials-missing': { meaning: 'the Git credentials file cannot be read' },
+  'source.not-found': { meaning: 'the Git repository or ref was not found' },
+  'source.ref-not-found': { meaning: 'the Git source has no such branch or tag', hint: 'check --branch / --tag' },
+  'source.unreachable': { meaning: 'the Git server does not answer', unreachable: true },
+} as const satisfies Readonly<Record<string, CodeInfo>>;
+
+/** A catalogued code. */
+export type Code = keyof typeof CODES;
+
+/**
+ * A code an exec plugin chose itself (docs/exec-protocol.md): passed through as
+ * given, never branched on except for the `.unreachable` suffix the protocol
+ * documents. Made only by {@link pluginCode}.
+ */
+export type PluginCode = string & { readonly __pluginCode: true };
+
+/** Marks a code that came from outside plumb (an exec plugin's answer). */
+export function pluginCode(code: string): PluginCode {
+  return code as PluginCode;
+}
+
+/** A code a diagnostic may carry. */
+export type DiagnosticCode = Code | PluginCode;
+
+export function isCode(code: string): code is Code {
+  return Object.prototype.hasOwnProperty.call(CODES, code);
+}
+
+/**
+ * Does this code mean the target's system does not answer? Catalogued codes
+ * say so with `unreachable: true`; a plugin's own code says so by ending in
+ * `.unreachable`, as docs/exec-protocol.md documents.
+ */
+export function isUnreachable(code: DiagnosticCode): boolean {
+  if (isCode(code)) return (CODES[code] as CodeInfo).unreachable === true;
+  return code.endsWith('.unreachable');
+}
