@@ -26,6 +26,7 @@ export function resolveConfig(raw: Readonly<Record<string, unknown>>, file?: str
     sync: section('sync', DEFAULT_CONFIG.sync),
     limits: section('limits', DEFAULT_CONFIG.limits),
     notifications: (raw.notifications as Record<string, unknown> | undefined) ?? DEFAULT_CONFIG.notifications,
+    render: section('render', DEFAULT_CONFIG.render),
     ...(file === undefined ? {} : { file }),
   };
 }

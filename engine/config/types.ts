@@ -44,6 +44,39 @@ export interface LimitsConfig {
   readonly maxAliases: number;
 }
 
+/** One Helm release of a chart in the repository (plumb.yaml `render.releases`). */
+export interface ReleaseConfig {
+  /** Repository-relative chart directory (holding Chart.yaml). */
+  readonly chart: string;
+  /** Release name; default the chart directory's name. */
+  readonly name?: string;
+  /** `helm template --namespace`; default `default`. */
+  readonly namespace?: string;
+  /** Repository-relative values files, later wins; default `<chart>/values.yaml` when it exists. */
+  readonly values?: readonly string[];
+  /** `--set key=value` pairs. */
+  readonly set?: Readonly<Record<string, string | number | boolean>>;
+  /** `helm template --include-crds`; default true. */
+  readonly includeCRDs?: boolean;
+}
+
+/** The render stage (engine/render): Kustomize units, Helm releases, SOPS decryption. */
+export interface RenderConfig {
+  /** Find kustomizations and charts by convention. Default true. */
+  readonly convention: boolean;
+  /** Kustomization directories rendered as units even when another kustomization references them. */
+  readonly kustomizations: readonly string[];
+  readonly releases: readonly ReleaseConfig[];
+  /** `helm template --kube-version`. */
+  readonly kubeVersion?: string;
+  /** `helm template --api-versions`. */
+  readonly apiVersions: readonly string[];
+  /** A unit whose tool is missing: `error` (default) or `warn` (its objects are left out, prune is off). */
+  readonly onMissingTool: 'error' | 'warn';
+  /** Seconds one render or decryption may take. Default 60. */
+  readonly timeoutSeconds: number;
+}
+
 export interface PlumbConfig {
   readonly inventory: readonly string[];
   readonly policies: readonly string[];
@@ -56,6 +89,7 @@ export interface PlumbConfig {
   readonly sync: SyncConfig;
   readonly limits: LimitsConfig;
   readonly notifications: Readonly<Record<string, unknown>>;
+  readonly render: RenderConfig;
   /** Where plumb.yaml was found (repository-relative), or undefined when defaults are in force. */
   readonly file?: string;
 }
@@ -70,4 +104,5 @@ export const DEFAULT_CONFIG: PlumbConfig = {
   sync: { policy: 'manual', selfHeal: false, prune: false },
   limits: { maxFileBytes: 4 * 1024 * 1024, maxAliases: 100 },
   notifications: {},
+  render: { convention: true, kustomizations: [], releases: [], apiVersions: [], onMissingTool: 'error', timeoutSeconds: 60 },
 };

@@ -7,9 +7,9 @@ import { PlumbError } from '../model/errors.js';
 import { clusterScopedCustomKinds } from './cluster-scoped.js';
 import { gitBlobId } from './blob-id.js';
 import type { FileSource } from './file-source.js';
-import { compileGlob, matchesAny } from './glob.js';
+import { compileGlob, globBases, matchesAny } from './glob.js';
 import { loadKindSchemas } from './kind-schemas.js';
-import { registerSecretsOf } from '../redact/scrubber.js';
+import { registerSecretsOf, secretScrubber } from '../redact/scrubber.js';
 import { createLocator } from './locate.js';
 import { openSource, type GitReader } from './open-source.js';
 import { builtinSchemasDir } from './package-dir.js';
@@ -17,6 +17,10 @@ import { parseYamlFile } from './parse-yaml.js';
 import { readTextFiles } from './read-files.js';
 import { isPolicyDocument, toCI } from './to-ci.js';
 import type { LoadedRepository } from './types.js';
+import { expandLists } from '../render/expand-lists.js';
+import { renderStage, type RenderCache } from '../render/render-stage.js';
+import { decryptedValues, decryptSops, encryptedPointers, isSopsEncrypted } from '../render/sops.js';
+import { discoverUnits, mayHaveUnits } from '../render/units.js';
 
 export interface LoadRepositoryOptions {
   /** The repository directory (`--repo`); taken as is. Without it, plumb.yaml is searched upwards from `cwd`. */
@@ -36,6 +40,15 @@ export interface LoadRepositoryOptions {
    * parsed again. Filled as files are parsed.
    */
   readonly parseCache?: ParseCache;
+  /**
+   * Rendered units by key (engine/render): default the process-wide cache, so
+   * an unchanged unit is rendered once per process; `false` renders afresh.
+   */
+  readonly renderCache?: RenderCache | false;
+  /** Kubernetes version and API versions of the target, for `helm template` (override plumb.yaml `render`). */
+  readonly capabilities?: { readonly kubeVersion?: string; readonly apiVersions?: readonly string[] };
+  /** Environment of the render tools and sops (default process.env: SOPS_AGE_KEY_FILE, PLUMB_HELM…). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** One parsed file, by content: its text (for positions), documents and YAML-level diagnostics. */
@@ -89,9 +102,16 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
 
   const inventory = config.inventory.map(compileGlob);
   const policies = config.policies.map(compileGlob);
-  const listed = await source.list([...inventory, ...policies].map((g) => g.base));
+  const listed = await source.list(globBases([...inventory, ...policies]));
   diagnostics.push(...listed.diagnostics);
-  const wanted = listed.files.filter((f) => matchesAny(inventory, f.path) || matchesAny(policies, f.path));
+  const isInventory = (path: string) => matchesAny(inventory, path);
+  // Kustomize units and Helm charts (engine/render): their files are rendered, not loaded one by one
+  const discovery = mayHaveUnits(listed.files, isInventory, config.render)
+    ? await discoverUnits(source, listed.files, isInventory, config.render, config.file)
+    : undefined;
+  if (discovery) diagnostics.push(...discovery.diagnostics);
+  const claimed = discovery?.claimed;
+  const wanted = listed.files.filter((f) => !claimed?.has(f.path) && (matchesAny(inventory, f.path) || matchesAny(policies, f.path)));
   if (!listed.files.some((f) => matchesAny(inventory, f.path))) {
     diagnostics.push({
       severity: 'warning',
@@ -106,6 +126,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   const parsed: { path: string; documents: RawDocument[]; diagnostics: Diagnostic[] }[] = new Array(wanted.length);
   const cache = options.parseCache;
   const toRead: { file: (typeof wanted)[number]; index: number }[] = [];
+  const encrypted: { index: number; path: string; text: string }[] = [];
   wanted.forEach((file, index) => {
     const hit = cache && file.oid !== undefined ? cache.get(file.oid) : undefined;
     if (!hit) return toRead.push({ file, index });
@@ -125,29 +146,56 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       return;
     }
     texts.set(result.path, result.text);
+    if (isSopsEncrypted(result.text, result.path)) {
+      // decrypted below (async); never cached by blob: the result depends on the keys at hand
+      parsed[index] = { path: result.path, documents: [], diagnostics: [] };
+      encrypted.push({ index, path: result.path, text: result.text });
+      return;
+    }
     const file = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
     parsed[index] = { path: result.path, documents: file.documents, diagnostics: file.diagnostics };
     if (cache && result.hash !== undefined) cache.set(result.hash, { text: result.text, documents: file.documents, diagnostics: file.diagnostics });
   }).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
+  for (const e of encrypted) {
+    // SOPS: decrypted by the sops binary into memory; a file that cannot be decrypted is a diagnostic and loads nothing
+    const result = await decryptSops(e.text, e.path, { timeoutMs: config.render.timeoutSeconds * 1000, env: options.env });
+    if ('diagnostic' in result) {
+      parsed[e.index] = { path: e.path, documents: [], diagnostics: [result.diagnostic] };
+      continue;
+    }
+    const pointers = encryptedPointers(e.text);
+    // the decrypted values are secrets in every output, whatever the kind (scrubbed from any text plumb writes)
+    secretScrubber.addAll(decryptedValues(result.text, pointers));
+    const file = parseYamlFile(result.text, e.path, { maxAliases: config.limits.maxAliases, fast: false });
+    const documents = file.documents.map((d) => (pointers[d.origin.doc]?.length ? { ...d, value: withoutSopsBlock(d.value), secrets: pointers[d.origin.doc] } : { ...d, value: withoutSopsBlock(d.value) }));
+    // positions come from the encrypted text (same structure); the plaintext is never kept beside it
+    parsed[e.index] = { path: e.path, documents, diagnostics: file.diagnostics.map((d) => ({ ...d, message: d.message.replace(/"[^"]*"/g, '(value)') })) };
+  }
   for (const p of parsed) diagnostics.push(...p.diagnostics);
 
+  const rendered = discovery?.units.length
+    ? await renderStage({ source, discovery, config, capabilities: options.capabilities, cache: options.renderCache, files, texts, env: options.env })
+    : undefined;
+  if (rendered) diagnostics.push(...rendered.diagnostics);
+
   const locate = createLocator((file) => texts.get(file));
-  const isInventory = (path: string) => matchesAny(inventory, path);
-  const clusterKinds = clusterScopedCustomKinds(
-    parsed.filter((p) => isInventory(p.path)).flatMap((p) => p.documents),
-  );
+  const expand = (doc: RawDocument) => expandLists(doc, (pointer) => locate({ ...doc.origin, pointer: undefined }, pointer));
+  const inventoryDocuments = [
+    ...parsed.filter((p) => isInventory(p.path)).flatMap((p) => p.documents.filter((d) => !isPolicyDocument(d.value as Record<string, unknown>)).flatMap(expand)),
+    ...(rendered?.documents ?? []),
+  ];
+  const clusterKinds = clusterScopedCustomKinds(inventoryDocuments);
   const cis: CI[] = [];
   const policyDocuments: RawDocument[] = [];
   for (const { path, documents } of parsed) {
     for (const doc of documents) {
-      if (isPolicyDocument(doc.value as Record<string, unknown>) || !isInventory(path)) {
-        policyDocuments.push(doc);
-        continue;
-      }
-      const { ci, diagnostics: ciDiagnostics } = toCI(doc, { clusterScopedCustomKinds: clusterKinds, locate });
-      diagnostics.push(...ciDiagnostics);
-      if (ci) cis.push(ci);
+      if (isPolicyDocument(doc.value as Record<string, unknown>) || !isInventory(path)) policyDocuments.push(doc);
     }
+  }
+  for (const doc of inventoryDocuments) {
+    const { ci, diagnostics: ciDiagnostics } = toCI(doc, { clusterScopedCustomKinds: clusterKinds, locate });
+    diagnostics.push(...ciDiagnostics);
+    if (ci) cis.push(ci);
   }
 
   const kindSchemas = await loadKindSchemas({
@@ -170,6 +218,14 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     diagnostics,
     locate,
+    ...(rendered ? { renders: rendered.renders } : {}),
   };
+}
+
+/** A decrypted document without its `sops` metadata block (never part of the desired state). */
+function withoutSopsBlock(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('sops' in value)) return value;
+  const { sops: _sops, ...rest } = value as Record<string, unknown>;
+  return rest;
 }
 

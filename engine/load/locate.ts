@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Origin } from '../model/ci.js';
+import { fieldPlace } from '../render/provenance.js';
 import { YAML_OPTIONS } from './yaml-parse.js';
 import { offsetOfPointer } from './yaml-pointer.js';
 
@@ -16,7 +17,9 @@ interface ParsedForPositions {
  * inside a loaded document. The fast parse path keeps no node positions, so the
  * file is re-parsed with `yaml` on first use (a small LRU keeps the latest
  * files). Falls back to the nearest existing ancestor, then to the document's
- * start (the origin itself).
+ * start (the origin itself). An item of a list document is looked up below
+ * its `origin.pointer`; a rendered object through its provenance first
+ * (Origin.render.fields), then in its resource file when it has one.
  */
 export function createLocator(textOf: (file: string) => string | undefined) {
   const cache = new Map<string, ParsedForPositions | null>();
@@ -39,11 +42,17 @@ export function createLocator(textOf: (file: string) => string | undefined) {
     return entry;
   };
 
-  return function locate(origin: Origin, pointer: string): { line: number; column: number } {
+  return function locate(origin: Origin, pointer: string): { line: number; column: number; file?: string } {
+    if (origin.render) {
+      // a field a patch or a values line set is placed there; a template has no place per field
+      const place = fieldPlace(origin.render.fields, pointer);
+      if (place) return place.file === origin.file ? { line: place.line, column: place.column } : place;
+      if (!origin.render.resource) return { line: origin.line, column: origin.column };
+    }
     const entry = parsed(origin.file);
     const doc = entry?.docs[origin.doc];
     if (!entry || !doc || !doc.contents) return { line: origin.line, column: origin.column };
-    const { line, col } = entry.lineCounter.linePos(offsetOfPointer(doc, pointer));
+    const { line, col } = entry.lineCounter.linePos(offsetOfPointer(doc, (origin.pointer ?? '') + pointer));
     return { line, column: col };
   };
 }

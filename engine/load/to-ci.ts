@@ -9,7 +9,7 @@ import { isPlainObject } from '../model/plain-object.js';
 export const RELATIONS_ANNOTATION = 'plumb.io/relations';
 const RELATIONS_ANNOTATION_POINTER = '/metadata/annotations/plumb.io~1relations';
 
-type Locate = (origin: Origin, pointer: string) => { line: number; column: number };
+type Locate = (origin: Origin, pointer: string) => { line: number; column: number; file?: string };
 
 /** True for plumb's own documents (`plumb.io/v1`…); anything else is a Kubernetes object. */
 export function isPlumbApiVersion(apiVersion: string): boolean {
@@ -43,6 +43,9 @@ export function toCI(
     typeof object.kind === 'string' && object.kind ? undefined : ['kind', '/kind'],
     typeof metadata?.name === 'string' && metadata.name ? undefined : ['metadata.name', '/metadata/name'],
   ].filter((m): m is string[] => m !== undefined);
+  if (missing.length === 1 && missing[0][0] === 'metadata.name' && typeof metadata?.generateName === 'string' && metadata.generateName) {
+    return { diagnostics: [generateNameOnly(doc.origin, metadata.generateName, object.kind, context.locate)] };
+  }
   if (missing.length) {
     return { diagnostics: missing.map(([field, pointer]) => missingField(doc.origin, field, pointer, context.locate)) };
   }
@@ -78,6 +81,7 @@ export function toCI(
     kubernetes,
     object,
     origin: doc.origin,
+    ...(doc.secrets?.length ? { secretPointers: doc.secrets } : {}),
   };
   return { ci, diagnostics };
 }
@@ -133,6 +137,29 @@ function annotationRelations(
   return declaredRelations(entries, namespace, '').map((r) => ({ ...r, pointer: RELATIONS_ANNOTATION_POINTER }));
 }
 
+/**
+ * An object with only `metadata.generateName` gets a new name from the API
+ * server on every create, so there is no identity to compare with what exists:
+ * every plan would create another one and none could ever be updated, pruned or
+ * backed up. plumb refuses it: an error in the repository's own files, a warning
+ * for a rendered object (a chart's Job), which is then left out.
+ */
+function generateNameOnly(origin: Origin, generateName: string, kind: unknown, locate: Locate): Diagnostic {
+  const rendered = origin.render !== undefined;
+  const where = locate(origin, '/metadata/generateName');
+  return {
+    severity: rendered ? 'warning' : 'error',
+    code: 'ci.generate-name',
+    message: `${String(kind)} ${generateName}… has only metadata.generateName; plumb identifies objects by name, so it cannot tell whether this one exists${rendered ? ` and leaves it out of ${origin.render!.unit}` : ''}`,
+    hint: rendered
+      ? 'give it metadata.name in the chart (or values) to manage it with plumb, or create it with the tool that runs it'
+      : 'give it metadata.name; an object created anew on every apply (a one-off Job) belongs to kubectl create, not the desired state',
+    file: where.file ?? origin.file,
+    line: where.line,
+    column: where.column,
+  };
+}
+
 function missingField(origin: Origin, field: string, pointer: string, locate: Locate): Diagnostic {
   return {
     severity: 'error',
@@ -143,6 +170,7 @@ function missingField(origin: Origin, field: string, pointer: string, locate: Lo
     ...locate(origin, pointer),
   };
 }
+
 
 function stringEntries(value: unknown): Record<string, string> {
   if (!isPlainObject(value)) return {};

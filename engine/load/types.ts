@@ -1,6 +1,7 @@
 import type { PlumbConfig } from '../config/types.js';
 import type { CI, Origin, RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import type { RenderedUnit } from '../render/render-stage.js';
 
 /** A JSON Schema for one CI kind, and where it came from (built-in or the repository's schemas/). */
 export interface KindSchema {
@@ -29,10 +30,14 @@ export interface LoadedRepository {
   /** Content hash per loaded file (Git blob id), for caches and plan fingerprints. */
   readonly files: ReadonlyMap<string, string>;
   readonly diagnostics: readonly Diagnostic[];
+  /** The Kustomize units and Helm releases rendered (engine/render), with tool versions and cache keys; absent when there are none. */
+  readonly renders?: readonly RenderedUnit[];
   /**
    * Position of a JSON Pointer inside a loaded document, for diagnostics. Lazy:
    * re-parses that one file with `yaml` for node ranges only when asked. Falls
-   * back to the nearest existing ancestor, then to the document start.
+   * back to the nearest existing ancestor, then to the document start. For a
+   * rendered object, a field a Kustomize patch or a Helm values line sets is
+   * placed there, and `file` names that file (else the origin's file holds it).
    */
-  locate(origin: Origin, pointer: string): { line: number; column: number };
+  locate(origin: Origin, pointer: string): { line: number; column: number; file?: string };
 }

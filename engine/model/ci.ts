@@ -1,5 +1,31 @@
 import type { RelationType } from './relations.js';
 
+/** A place in a repository file (1-based line and column). */
+export interface Place {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * How a rendered object came about (engine/render): the unit that rendered it
+ * and, per field, the file a person edits to change that field (a Kustomize
+ * patch, a Helm values line) when it is not `Origin.file` itself.
+ */
+export interface RenderProvenance {
+  /** Unit id: `kustomize:<dir>` or `helm:<chart dir>#<release>`. */
+  readonly unit: string;
+  readonly tool: 'kustomize' | 'helm';
+  /**
+   * True when `Origin.file`/`doc` hold the object's own YAML (a Kustomize
+   * resource file), so a pointer can be looked up in it; false for a Helm
+   * template or a Kustomize generator.
+   */
+  readonly resource: boolean;
+  /** JSON Pointer → where that field (and everything below it) is set. */
+  readonly fields?: Readonly<Record<string, Place>>;
+}
+
 /** Where a document came from. Lines and columns are 1-based. */
 export interface Origin {
   /** Repository-relative path, forward slashes. */
@@ -8,6 +34,13 @@ export interface Origin {
   readonly doc: number;
   readonly line: number;
   readonly column: number;
+  /**
+   * JSON Pointer of this object inside the document, when it is not the whole
+   * document (an item of a `kind: List`: `/items/3`).
+   */
+  readonly pointer?: string;
+  /** Set for objects produced by `kustomize build` / `helm template`. */
+  readonly render?: RenderProvenance;
 }
 
 /** One parsed YAML document, before it is interpreted as a CI, Policy or anything else. */
@@ -15,6 +48,8 @@ export interface RawDocument {
   readonly origin: Origin;
   /** The document as plain JSON-compatible data (mappings → objects, no Dates: YAML 1.2 core schema). */
   readonly value: unknown;
+  /** Fields whose values were decrypted (SOPS) or copied from decrypted values: secret in every output. */
+  readonly secrets?: readonly string[];
 }
 
 export interface Relation {
@@ -63,6 +98,11 @@ export interface CI {
   readonly kubernetes: boolean;
   readonly object: Readonly<Record<string, unknown>>;
   readonly origin: Origin;
+  /**
+   * Pointers of fields whose values are secret beyond what the kind says
+   * (Kubernetes Secret data, schema `x-plumb-secret`): values SOPS decrypted.
+   */
+  readonly secretPointers?: readonly string[];
 }
 
 /** The provider that owns a CI's actual counterpart, if any. */

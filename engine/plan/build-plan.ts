@@ -1,3 +1,4 @@
+import { renderedPlace } from '../render/provenance.js';
 import type { PlumbConfig } from '../config/types.js';
 import type { CIGraph } from '../graph/types.js';
 import type { LoadedRepository } from '../load/types.js';
@@ -100,8 +101,11 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
       paths: d.diff.paths,
     };
     if (desired) {
-      change.file = desired.origin.file;
-      change.line = desired.origin.line;
+      // a rendered object: the patch or values line behind the first changed field a person edits, else its template/resource
+      const place = desired.origin.render && d.action === 'update' ? renderedPlace(desired.origin, d.diff.paths) : undefined;
+      change.file = place?.file ?? desired.origin.file;
+      change.line = place?.line ?? desired.origin.line;
+      if (desired.origin.render) change.rendered = { unit: desired.origin.render.unit, tool: desired.origin.render.tool, source: desired.origin.file };
     }
     const own = impact.perChange.get(id);
     if (own) change.impact = own;

@@ -37,7 +37,10 @@ export function diffChanges(pairs: readonly MatchedPair[], repo: Pick<LoadedRepo
     const kind = pair.desired?.kind ?? (typeof doc?.kind === 'string' ? doc.kind : '');
     let fromSchema = byKind.get(kind);
     if (!fromSchema) byKind.set(kind, (fromSchema = secretPointersOf(undefined, repo.schemas.get(kind)?.schema)));
-    const secrets = holdsSecretData(doc) ? [...KUBERNETES_SECRET_POINTERS, ...fromSchema] : fromSchema;
+    const known = holdsSecretData(doc) ? [...KUBERNETES_SECRET_POINTERS, ...fromSchema] : fromSchema;
+    // values SOPS decrypted are secret whatever the kind (engine/render/sops.ts)
+    const decrypted = pair.desired?.secretPointers;
+    const secrets = decrypted?.length ? [...known, ...decrypted] : known;
     const diff = compare ? compare(pair, secrets) : declaredDiff(pair, repo, secrets);
     const action: ChangeAction = !pair.desired ? 'delete' : !pair.observed ? 'create' : diff.changed ? 'update' : 'noop';
     const desired = pair.desired && action !== 'noop' ? redactObject(pair.desired.object, secrets) : undefined;

@@ -26,6 +26,12 @@ export interface PlannedChange {
   /** Repository file and line of the desired document (absent for deletes of CIs no longer in Git). */
   readonly file?: string;
   readonly line?: number;
+  /**
+   * For an object rendered by Kustomize or Helm: the unit and the file it was
+   * rendered from (the template or resource file; `file`/`line` above point at
+   * the patch or values line behind the change when one can be traced).
+   */
+  readonly rendered?: { readonly unit: string; readonly tool: 'kustomize' | 'helm'; readonly source: string };
   /** Changed paths (JSON Pointers), for policies' `change.paths`. */
   readonly paths: readonly string[];
   /** Impact of this change alone (event `change`, or `delete` for deletes). */

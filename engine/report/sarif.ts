@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { sortDiagnostics } from '../model/diagnostic.js';
-import type { PolicyResult } from '../plan/types.js';
+import type { PlannedChange, PolicyResult } from '../plan/types.js';
 
 /**
  * SARIF 2.1.0 output (`-o sarif` of validate, plan and review), for GitHub code
@@ -55,6 +55,13 @@ export interface ToSarifInput {
   readonly policyResults?: readonly PolicyResult[];
   /** Every policy, so rules exist (and say what they check) even for policies without results. */
   readonly policies?: readonly SarifPolicyInfo[];
+  /**
+   * Planned changes of rendered objects (Kustomize, Helm): one `note` result
+   * each (rule `render.change`) at the patch, values line, template or
+   * resource file behind it, so a pull request's annotations show which line
+   * changes which object.
+   */
+  readonly changes?: readonly PlannedChange[];
   /** plumb's version for tool.driver.version. */
   readonly version?: string;
 }
@@ -88,6 +95,15 @@ export function toSarif(input: ToSarifInput): SarifLog {
     addRule({ id: d.code, shortDescription: { text: `plumb diagnostic ${d.code}` }, defaultConfiguration: { level: DIAGNOSTIC_LEVEL[d.severity] } });
   }
 
+  const rendered = (input.changes ?? []).filter((c) => c.rendered && c.action !== 'noop');
+  if (rendered.length) {
+    addRule({
+      id: 'render.change',
+      shortDescription: { text: 'a change to an object rendered by Kustomize or Helm, at the file that causes it' },
+      defaultConfiguration: { level: 'note' },
+    });
+  }
+
   const results: SarifResult[] = [
     ...(input.policyResults ?? []).map((r): SarifResult => ({
       ruleId: r.policy,
@@ -105,6 +121,14 @@ export function toSarif(input: ToSarifInput): SarifLog {
       message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
       ...locations(d.file, d.line, d.column),
       ...(d.ci ? { properties: { ci: d.ci } } : {}),
+    })),
+    ...rendered.map((c): SarifResult => ({
+      ruleId: 'render.change',
+      ruleIndex: ruleIndex.get('render.change')!,
+      level: 'note',
+      message: { text: `${c.id}: ${c.action}${c.action === 'update' && c.paths.length ? ` of ${c.paths.slice(0, 5).join(', ')}${c.paths.length > 5 ? ` and ${c.paths.length - 5} more` : ''}` : ''} (rendered by ${c.rendered!.unit} from ${c.rendered!.source})` },
+      ...locations(c.file, c.line, undefined),
+      properties: { ci: c.id, action: c.action, unit: c.rendered!.unit, tool: c.rendered!.tool, source: c.rendered!.source },
     })),
   ];
 

@@ -11,8 +11,8 @@ import { changedFiles } from './changed-files.js';
 import { compareDocuments } from './compare-documents.js';
 
 export interface ReviewInput {
-  readonly base: Pick<LoadedRepository, 'revision' | 'cis' | 'files' | 'schemas' | 'config'>;
-  readonly head: Pick<LoadedRepository, 'revision' | 'cis' | 'files' | 'schemas' | 'config'>;
+  readonly base: Pick<LoadedRepository, 'revision' | 'cis' | 'files' | 'schemas' | 'config' | 'renders'>;
+  readonly head: Pick<LoadedRepository, 'revision' | 'cis' | 'files' | 'schemas' | 'config' | 'renders'>;
   /** The validated head graph: impact of creates and updates. */
   readonly headGraph: CIGraph;
   /** The base graph, for the impact of deletes; default: derived from the head graph (baseGraphFor). */
@@ -45,8 +45,11 @@ export const REVIEW_TARGET = 'git';
  */
 export async function buildReview(input: ReviewInput): Promise<{ plan: Plan; diagnostics: Diagnostic[] }> {
   const touched = changedFiles(input.base.files, input.head.files);
-  const headCis = input.head.cis.filter((ci) => touched.has(ci.origin.file));
-  const baseCis = input.base.cis.filter((ci) => touched.has(ci.origin.file));
+  // a rendered object changes with any input of its unit (a values file, a base, a patch): its unit's key tells
+  const touchedUnits = changedUnits(input.base.renders, input.head.renders);
+  const candidate = (ci: CI) => (ci.origin.render ? touchedUnits.has(ci.origin.render.unit) : touched.has(ci.origin.file));
+  const headCis = input.head.cis.filter(candidate);
+  const baseCis = input.base.cis.filter(candidate);
   // A CI moved out of a changed file into an unchanged one (or back) is still compared.
   const headIds = new Set(headCis.map((c) => c.id));
   const baseIds = new Set(baseCis.map((c) => c.id));
@@ -90,6 +93,16 @@ export async function buildReview(input: ReviewInput): Promise<{ plan: Plan; dia
   // `base` and `drift` are part of what the hash covers.
   const { hash: _old, ...rest } = plan;
   return { plan: { ...rest, hash: planHash(rest) }, diagnostics };
+}
+
+/** Units whose cache key (tool, version, settings, every input's blob) differs, or that exist on one side only. */
+function changedUnits(base: LoadedRepository['renders'], head: LoadedRepository['renders']): Set<string> {
+  const before = new Map((base ?? []).map((u) => [u.id, u.key]));
+  const out = new Set<string>();
+  for (const u of head ?? []) if (before.get(u.id) !== u.key) out.add(u.id);
+  const after = new Set((head ?? []).map((u) => u.id));
+  for (const u of base ?? []) if (!after.has(u.id)) out.add(u.id);
+  return out;
 }
 
 function pick(cis: readonly CI[], ids: readonly string[]): CI[] {

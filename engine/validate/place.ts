@@ -23,13 +23,13 @@ export type Locate = LoadedRepository['locate'];
  * position cost is paid for misses only.
  */
 export function at(locate: Locate, f: Finding): Diagnostic {
-  const { line, column } = locate(f.ci.origin, f.pointer);
+  const { line, column, file } = locate(f.ci.origin, f.pointer);
   return {
     severity: f.severity ?? 'error',
     code: f.code,
     message: f.message,
     ...(f.hint === undefined ? {} : { hint: f.hint }),
-    file: f.ci.origin.file,
+    file: file ?? f.ci.origin.file,
     line,
     column,
     ci: f.ci.id,

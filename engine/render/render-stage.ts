@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import type { PlumbConfig } from '../config/types.js';
+import type { RawDocument } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { FileSource } from '../load/file-source.js';
+import { readTextFiles } from '../load/read-files.js';
+import { renderUnit, type RenderOutput } from './render-unit.js';
+import { findTool, INSTALL_HINT, type FoundTool } from './tools.js';
+import type { RenderUnit, UnitDiscovery } from './units.js';
+
+/** What the loader reports about one unit (LoadedRepository.renders, `plumb validate -o json`). */
+export interface RenderedUnit {
+  readonly id: string;
+  readonly tool: 'kustomize' | 'helm';
+  /** The tool version used, `vX.Y.Z` (or `unknown`); absent when the tool is missing. */
+  readonly toolVersion?: string;
+  /** The unit's file (kustomization.yaml, Chart.yaml). */
+  readonly file: string;
+  /** SHA-256 over the tool, its version, the settings and every input's path and Git blob id: the cache key. */
+  readonly key: string;
+  /** `rendered` (ran the tool), `cached` (same key seen before in this process), `failed`, `skipped` (tool missing with onMissingTool: warn). */
+  readonly status: 'rendered' | 'cached' | 'failed' | 'skipped';
+  readonly objects: number;
+}
+
+/** Rendered outputs by key, shared by every load of the process (review base and head, controller rounds, the TUI). */
+export class RenderCache {
+  private readonly entries = new Map<string, RenderOutput>();
+  /** Renders run (cache misses) and answers served, since the process started or `reset`. */
+  readonly stats = { renders: 0, hits: 0 };
+  constructor(private readonly capacity = 512) {}
+  get(key: string): RenderOutput | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+  set(key: string, output: RenderOutput): void {
+    this.entries.set(key, output);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
+  reset(): void {
+    this.entries.clear();
+    this.stats.renders = 0;
+    this.stats.hits = 0;
+  }
+}
+
+/** The process-wide render cache the loader uses unless told otherwise. */
+export const defaultRenderCache = new RenderCache();
+
+export interface RenderStageInput {
+  readonly source: FileSource;
+  readonly discovery: UnitDiscovery;
+  readonly config: PlumbConfig;
+  /** Kubernetes version and API versions of the target (override plumb.yaml `render`). */
+  readonly capabilities?: { readonly kubeVersion?: string; readonly apiVersions?: readonly string[] };
+  /** `false` renders every unit afresh (benchmarks' baseline). */
+  readonly cache?: RenderCache | false;
+  /** Filled with every input's Git blob id (plan fingerprints, review's changed files). */
+  readonly files: Map<string, string>;
+  /** Filled with every input's text (positions of diagnostics). */
+  readonly texts: Map<string, string>;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Renders every unit (two at a time: the tools are CPU-bound and CI has two
+ * cores). Each unit's inputs are read (their blob ids give the key), and a key
+ * seen before in this process is answered from the cache without running
+ * the tool. A missing tool is `render.tool-missing` at the unit's file:
+ * an error, or with `render.onMissingTool: warn` a warning, the unit's objects
+ * left out and `skipped` reported (the plan then turns prune off).
+ */
+export async function renderStage(input: RenderStageInput): Promise<{ documents: RawDocument[]; diagnostics: Diagnostic[]; renders: RenderedUnit[] }> {
+  const { config, discovery } = input;
+  const cache = input.cache === false ? undefined : (input.cache ?? defaultRenderCache);
+  const diagnostics: Diagnostic[] = [];
+  const outputs: { documents: readonly RawDocument[]; info: RenderedUnit }[] = new Array(discovery.units.length);
+  const kubeVersion = input.capabilities?.kubeVersion ?? config.render.kubeVersion;
+  const apiVersions = input.capabilities?.apiVersions ?? config.render.apiVersions;
+  const tools = new Map<string, Promise<FoundTool | undefined>>();
+  const toolFor = (name: 'kustomize' | 'helm') => {
+    let t = tools.get(name);
+    if (!t) tools.set(name, (t = findTool(name, input.env)));
+    return t;
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < discovery.units.length) {
+      const index = next++;
+      const unit = discovery.units[index];
+      const read = await readTextFiles(input.source, unit.inputs.map((p) => discovery.files.get(p) ?? { path: p }), config.limits.maxFileBytes);
+      const inputs = new Map<string, string>();
+      const blobs: [string, string][] = [];
+      let unreadable = false;
+      for (const r of read) {
+        diagnostics.push(...r.diagnostics);
+        if (r.hash !== undefined) {
+          input.files.set(r.path, r.hash);
+          blobs.push([r.path, r.hash]);
+        }
+        if (r.text === undefined) {
+          if (r.diagnostics.length) unreadable = true;
+          continue;
+        }
+        input.texts.set(r.path, r.text);
+        inputs.set(r.path, r.text);
+      }
+      const tool = await toolFor(unit.tool);
+      const key = unitKey(unit, tool, blobs, kubeVersion, apiVersions);
+      const base = { id: unit.id, tool: unit.tool, file: unit.file, key, ...(tool ? { toolVersion: tool.version } : {}) };
+      if (unreadable) {
+        outputs[index] = { documents: [], info: { ...base, status: 'failed', objects: 0 } };
+        continue;
+      }
+      if (!tool) {
+        const warn = config.render.onMissingTool === 'warn';
+        diagnostics.push({
+          severity: warn ? 'warning' : 'error',
+          code: 'render.tool-missing',
+          message: `${unit.id} needs ${unit.tool}, which is not installed${warn ? '; its objects are left out and prune is off' : ''}`,
+          hint: INSTALL_HINT[unit.tool],
+          file: unit.file,
+          line: 1,
+          column: 1,
+        });
+        outputs[index] = { documents: [], info: { ...base, status: warn ? 'skipped' : 'failed', objects: 0 } };
+        continue;
+      }
+      let output = cache?.get(key);
+      const status = output ? 'cached' : 'rendered';
+      if (output) cache!.stats.hits++;
+      else {
+        if (cache) cache.stats.renders++;
+        output = await renderUnit(unit, inputs, tool, {
+          kubeVersion,
+          apiVersions,
+          timeoutMs: config.render.timeoutSeconds * 1000,
+          maxAliases: config.limits.maxAliases,
+          env: input.env,
+        });
+        if (cache && output.cacheable) cache.set(key, output);
+      }
+      diagnostics.push(...output.diagnostics);
+      const failed = !output.cacheable;
+      outputs[index] = { documents: output.documents, info: { ...base, status: failed ? 'failed' : status, objects: output.documents.length } };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(2, discovery.units.length) }, worker));
+  return { documents: outputs.flatMap((o) => o.documents), diagnostics, renders: outputs.map((o) => o.info) };
+}
+
+function unitKey(unit: RenderUnit, tool: FoundTool | undefined, blobs: readonly [string, string][], kubeVersion: string | undefined, apiVersions: readonly string[]): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({
+    id: unit.id,
+    tool: unit.tool,
+    version: tool?.version ?? 'missing',
+    path: tool?.path ?? '',
+    ...(unit.tool === 'helm' ? { release: unit.release, kubeVersion, apiVersions } : {}),
+  }));
+  for (const [path, blob] of [...blobs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`\n${path}\0${blob}`);
+  return hash.digest('hex');
+}
