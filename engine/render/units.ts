@@ -259,6 +259,6 @@ export function lineOf(text: string | undefined, needle: string): { line: number
   return { line, column: at - before.lastIndexOf('\n') };
 }
 
-function configDiagnostic(file: string | undefined, code: string, message: string, hint: string): Diagnostic {
+function configDiagnostic(file: string | undefined, code: 'render.no-kustomization' | 'render.no-chart' | 'render.no-values-file', message: string, hint: string): Diagnostic {
   return { severity: 'error', code, message, hint, ...(file ? { file, line: 1, column: 1 } : {}) };
 }
