@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { openBackupStore } from '../../engine/backup/open-store.js';
-import type { BackupManifest } from '../../engine/backup/types.js';
+import type { BackupManifest, CorruptBackup } from '../../engine/backup/types.js';
 import { findRepoRoot, loadConfig } from '../../engine/config/load-config.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
@@ -20,22 +20,25 @@ export function register(program: Command): void {
     runCommand(async () => {
       const root = opts.repo !== undefined ? resolve(process.cwd(), opts.repo) : await findRepoRoot(process.cwd());
       const { config } = await loadConfig({ root });
-      const manifests = await openBackupStore(config.backup, root).list();
-      await writeOut(opts.output === 'json' ? JSON.stringify({ backups: manifests }, null, 2) : renderBackups(manifests, colors(opts)));
+      const store = openBackupStore(config.backup, root);
+      const manifests = await store.list();
+      const corrupt = await store.listCorrupt();
+      await writeOut(opts.output === 'json' ? JSON.stringify({ backups: manifests, corrupt }, null, 2) : renderBackups(manifests, corrupt, colors(opts)));
       return EXIT.ok;
     }),
   );
   program.addCommand(cmd);
 }
 
-function renderBackups(manifests: readonly BackupManifest[], c: ReturnType<typeof colors>): string {
-  if (manifests.length === 0) return 'no backups';
-  return manifests
+function renderBackups(manifests: readonly BackupManifest[], corrupt: readonly CorruptBackup[], c: ReturnType<typeof colors>): string {
+  const broken = corrupt.map((b) => `${c.bold(b.id)}  ${c.red('corrupt')}: ${b.problem}`);
+  if (manifests.length === 0) return [...broken, ...(broken.length ? [] : ['no backups'])].join('\n');
+  return [...manifests
     .map((m) => {
       const targets = [...new Set(m.cis.map((ci) => ci.target))].join(', ');
       const why = m.reason === 'apply' ? `apply wave ${m.wave ?? '?'} of plan ${m.planHash?.slice(0, 12)}` : m.reason;
       const shown = m.cis.slice(0, 3).map((ci) => ci.id).join(', ') + (m.cis.length > 3 ? `, … (${m.cis.length - 3} more)` : '');
       return `${c.bold(m.id)}  ${m.time}  ${why}  ${c.dim(`[${targets}]`)}  ${m.cis.length} CI${m.cis.length === 1 ? '' : 's'}: ${shown}`;
-    })
+    }), ...broken]
     .join('\n');
 }

@@ -1,9 +1,9 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlumbError } from '../model/errors.js';
 import { inBatches } from './in-batches.js';
-import { buildManifest, BACKUP_ID_PATTERN } from './manifest.js';
-import type { BackupManifest, BackupStore, LoadedBackup, SaveBackupInput } from './types.js';
+import { buildManifest, BACKUP_ID_PATTERN, corruptBackup, manifestProblem } from './manifest.js';
+import type { BackupManifest, BackupStore, CorruptBackup, LoadedBackup, SaveBackupInput } from './types.js';
 
 const MANIFEST = 'manifest.json';
 
@@ -46,11 +46,19 @@ export function createDirStore(path: string): BackupStore {
       }
       const ids = names.filter((n) => BACKUP_ID_PATTERN.test(n)).sort();
       const manifests = await inBatches(ids, (id) => readManifest(path, id));
-      return manifests.filter((m): m is BackupManifest => m !== undefined);
+      return manifests.flatMap((m) => ('manifest' in m ? [m.manifest] : []));
+    },
+    async listCorrupt(): Promise<CorruptBackup[]> {
+      const names = await readdir(path).catch(() => [] as string[]);
+      const ids = names.filter((n) => BACKUP_ID_PATTERN.test(n)).sort();
+      const manifests = await inBatches(ids, (id) => readManifest(path, id));
+      return manifests.flatMap((m, i) => ('problem' in m ? [{ id: ids[i], problem: m.problem }] : []));
     },
     async load(id: string): Promise<LoadedBackup> {
-      const manifest = BACKUP_ID_PATTERN.test(id) ? await readManifest(path, id) : undefined;
-      if (!manifest) throw notFound(id, path);
+      const read = BACKUP_ID_PATTERN.test(id) ? await readManifest(path, id) : undefined;
+      if (!read || ('problem' in read && read.missing)) throw notFound(id, path);
+      if ('problem' in read) throw corruptBackup(id, read.problem);
+      const manifest = read.manifest;
       const data = new Map<string, Uint8Array>();
       await inBatches(manifest.artifacts, async (a) => {
         try {
@@ -74,12 +82,26 @@ async function writeSynced(file: string, data: Uint8Array | string): Promise<voi
   }
 }
 
-async function readManifest(path: string, id: string): Promise<BackupManifest | undefined> {
+async function readManifest(path: string, id: string): Promise<{ manifest: BackupManifest } | { problem: string; missing?: boolean }> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(join(path, id, MANIFEST), 'utf8')) as BackupManifest;
-  } catch {
-    return undefined;
+    text = await readFile(join(path, id, MANIFEST), 'utf8');
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    return { problem: missing ? 'the manifest is missing' : 'the manifest cannot be read', missing: missing && !(await exists(join(path, id))) };
   }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch {
+    return { problem: 'the manifest is not valid JSON' };
+  }
+  const problem = manifestProblem(manifest, id);
+  return problem ? { problem } : { manifest: manifest as BackupManifest };
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(() => true, () => false);
 }
 
 export function notFound(id: string, path: string): PlumbError {

@@ -4,8 +4,8 @@ import git from 'isomorphic-git';
 import { PlumbError } from '../model/errors.js';
 import { notFound } from './dir-store.js';
 import { inBatches } from './in-batches.js';
-import { buildManifest, BACKUP_ID_PATTERN } from './manifest.js';
-import type { BackupManifest, BackupStore, LoadedBackup, SaveBackupInput } from './types.js';
+import { buildManifest, BACKUP_ID_PATTERN, corruptBackup, manifestProblem } from './manifest.js';
+import type { BackupManifest, BackupStore, CorruptBackup, LoadedBackup, SaveBackupInput } from './types.js';
 
 const BRANCH = 'refs/heads/backups';
 const BACKUP_REFS = 'refs/backups';
@@ -87,12 +87,20 @@ export function createGitStore(path: string): BackupStore {
       if (!fs.existsSync(`${path}/HEAD`)) return [];
       const ids = (await git.listRefs({ fs, gitdir, filepath: BACKUP_REFS })).filter((n) => BACKUP_ID_PATTERN.test(n)).sort();
       const manifests = await inBatches(ids, (id) => readManifest(gitdir, id));
-      return manifests.filter((m): m is BackupManifest => m !== undefined);
+      return manifests.flatMap((m) => ('manifest' in m ? [m.manifest] : []));
+    },
+    async listCorrupt(): Promise<CorruptBackup[]> {
+      if (!fs.existsSync(`${path}/HEAD`)) return [];
+      const ids = (await git.listRefs({ fs, gitdir, filepath: BACKUP_REFS })).filter((n) => BACKUP_ID_PATTERN.test(n)).sort();
+      const manifests = await inBatches(ids, (id) => readManifest(gitdir, id));
+      return manifests.flatMap((m, i) => ('problem' in m ? [{ id: ids[i], problem: m.problem }] : []));
     },
     async load(id: string): Promise<LoadedBackup> {
       const commit = BACKUP_ID_PATTERN.test(id) && fs.existsSync(`${path}/HEAD`) ? await resolve(gitdir, `${BACKUP_REFS}/${id}`) : undefined;
-      const manifest = commit ? await readManifest(gitdir, id) : undefined;
-      if (!commit || !manifest) throw notFound(id, path);
+      if (!commit) throw notFound(id, path);
+      const read = await readManifest(gitdir, id);
+      if ('problem' in read) throw corruptBackup(id, read.problem);
+      const manifest = read.manifest;
       const data = new Map<string, Uint8Array>();
       const cache = {};
       await inBatches(manifest.artifacts, async (a) => {
@@ -116,12 +124,15 @@ async function resolve(gitdir: string, ref: string): Promise<string | undefined>
   }
 }
 
-async function readManifest(gitdir: string, id: string): Promise<BackupManifest | undefined> {
+async function readManifest(gitdir: string, id: string): Promise<{ manifest: BackupManifest } | { problem: string }> {
+  let manifest: unknown;
   try {
     const commit = await git.resolveRef({ fs, gitdir, ref: `${BACKUP_REFS}/${id}` });
     const { blob } = await git.readBlob({ fs, gitdir, oid: commit, filepath: 'manifest.json' });
-    return JSON.parse(new TextDecoder().decode(blob)) as BackupManifest;
+    manifest = JSON.parse(new TextDecoder().decode(blob));
   } catch {
-    return undefined;
+    return { problem: 'the manifest cannot be read' };
   }
+  const problem = manifestProblem(manifest, id);
+  return problem ? { problem } : { manifest: manifest as BackupManifest };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { BackupManifest, ManifestArtifact, SaveBackupInput } from './types.js';
+import { PlumbError } from '../model/errors.js';
 
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -47,4 +48,39 @@ export function buildManifest(input: SaveBackupInput, id: string = newBackupId(i
     cis: input.artifacts.map((a) => ({ id: a.id, target: a.target, provider: a.provider })),
     artifacts,
   };
+}
+
+/** The only artifact paths a store writes: `artifacts/NNNNNN.bin`. Anything else in a manifest is refused. */
+export const ARTIFACT_PATH_PATTERN = /^artifacts\/\d{6,9}\.bin$/;
+
+/**
+ * What is wrong with a manifest read from a store, or undefined when it can be
+ * trusted as far as its shape goes: an object of version 1 with the id it is
+ * stored under, and artifacts whose paths are the store's own
+ * (ARTIFACT_PATH_PATTERN — a path that climbs out of the backup would let
+ * restore read any file) and whose checksums are SHA-256 hex. Checksums of the
+ * bytes themselves are verify-backup's job.
+ */
+export function manifestProblem(manifest: unknown, id: string): string | undefined {
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) return 'the manifest is not a JSON object';
+  const m = manifest as Partial<BackupManifest>;
+  if (m.version !== 1) return 'the manifest has an unknown version';
+  if (m.id !== id) return 'the manifest names another backup id';
+  if (!Array.isArray(m.artifacts) || !Array.isArray(m.cis)) return 'the manifest has no artifact or CI list';
+  const seen = new Set<string>();
+  for (const a of m.artifacts) {
+    if (typeof a !== 'object' || a === null || typeof a.path !== 'string' || !ARTIFACT_PATH_PATTERN.test(a.path)) return 'an artifact path is not one the store writes (artifacts/NNNNNN.bin)';
+    if (seen.has(a.path)) return 'two artifacts share a path';
+    seen.add(a.path);
+    if (typeof a.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(a.sha256)) return 'an artifact has no SHA-256 checksum';
+  }
+  return undefined;
+}
+
+/** PlumbError `backup.corrupt` for a manifest manifestProblem refused. */
+export function corruptBackup(id: string, problem: string): PlumbError {
+  return new PlumbError('backup.corrupt', `backup ${id} is corrupt: ${problem}`, {
+    hint: 'restore from another backup (`plumb backups` lists them, corrupt ones marked); this one is never read',
+    data: { id },
+  });
 }

@@ -80,6 +80,14 @@ export interface BackupStore {
   save(input: SaveBackupInput): Promise<BackupManifest>;
   /** Every complete backup, oldest first. */
   list(): Promise<BackupManifest[]>;
-  /** Throws PlumbError `backup.not-found` for an unknown id. */
+  /** Backups whose manifest cannot be read or trusted (engine/backup/manifest.ts, manifestProblem), oldest first. */
+  listCorrupt(): Promise<CorruptBackup[]>;
+  /** Throws PlumbError `backup.not-found` for an unknown id, `backup.corrupt` for a manifest that cannot be trusted. */
   load(id: string): Promise<LoadedBackup>;
+}
+
+/** A backup listed but not usable: its manifest is unreadable or refused. */
+export interface CorruptBackup {
+  readonly id: string;
+  readonly problem: string;
 }

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { ALLOW_OUTSIDE_REPOSITORY_ENV, leavesRepository, outsidePathsAllowed, repositoryPathSettings } from './repository-paths.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { decodeUtf8 } from '../load/decode-utf8.js';
 import { plumbPackageDir } from '../load/package-dir.js';
@@ -90,6 +91,19 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
     const checked = validateNotifications(raw.notifications, (p) => at(offsetOfPointer(doc, '/notifications' + p)));
     diagnostics.push(...checked.diagnostics);
     if (hasErrors(checked.diagnostics)) broken.add('notifications');
+  }
+  if (!outsidePathsAllowed()) {
+    for (const setting of repositoryPathSettings(raw as Record<string, unknown>)) {
+      if (broken.has(setting.section) || !leavesRepository(setting.path)) continue;
+      broken.add(setting.section);
+      diagnostics.push({
+        severity: 'error',
+        code: 'config.path-outside-repository',
+        message: `${setting.pointer.slice(1).replace(/\//g, '.')} names a path outside the repository`,
+        hint: `use a path inside the repository; an operator can allow outside paths with ${ALLOW_OUTSIDE_REPOSITORY_ENV}=1 (docs/security.md)`,
+        ...at(offsetOfPointer(doc, setting.pointer)),
+      });
+    }
   }
   const targets = (raw.targets ?? {}) as Record<string, unknown>;
   // a defaultTarget cannot be judged against broken targets: it falls back with them

@@ -15,8 +15,13 @@ import { YAML_CORE_SCHEMA } from './yaml-core-schema.js';
  * collections used as keys (`[a, b]: x`: the two parsers print such keys differently).
  * False positives only cost speed; a missed feature would cost correctness, so
  * these err wide.
+ *
+ * Linear in the text: no quantifier here may span lines or follow another
+ * quantifier over the same characters (`[\s]\s*:` was quadratic — 100 KB of
+ * blank lines took 105 s; a run of blanks before `:` already ends in a blank
+ * that is itself the prefix, so the inner run is not needed).
  */
-const NEEDS_YAML = /(?:^|[\s[{,])(?:[&*!]|(?:~|null|Null|NULL)?\s*:(?:\s|$))|^[\s-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
+const NEEDS_YAML = /(?:^|[\s[{,])(?:[&*!]|(?:(?:~|null|Null|NULL)[ \t]*)?:(?:\s|$))|^[ \t-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
 
 /** Document start markers: `---` at the start of a line, then a space or the end of the line. */
 const DOCUMENT_MARKER = /^---(?=[ \t]|\r?$)/gm;

@@ -1,4 +1,5 @@
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signatureOf } from './sign.js';
+import { scrubText } from '../redact/scrubber.js';
 
 export interface WebhookOptions {
   /** Signs the body (SIGNATURE_HEADER) when given. */
@@ -31,7 +32,7 @@ const RETRYABLE_STATUS = new Set([408, 425, 429]);
  * can help.
  */
 export async function sendWebhook(url: string, payload: unknown, options: WebhookOptions): Promise<WebhookResult> {
-  const body = JSON.stringify(payload);
+  const body = scrubText(JSON.stringify(payload));
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'plumb-notify' };
   if (options.secret) headers[SIGNATURE_HEADER] = signatureOf(options.secret, body);
   if (options.idempotencyKey) headers[IDEMPOTENCY_HEADER] = options.idempotencyKey;

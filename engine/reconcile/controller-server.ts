@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { scrubText } from '../redact/scrubber.js';
 import type { Registry } from 'prom-client';
 import { verifyWebhookSignature } from '../sources/webhook-signature.js';
 
@@ -57,7 +58,7 @@ async function handle(o: ControllerServerOptions, req: IncomingMessage, res: Ser
     const text = await o.registry.metrics();
     return send(res, 200, text, o.registry.contentType);
   }
-  if (req.method === 'GET' && path === '/status') return send(res, 200, JSON.stringify(o.status(), null, 2) + '\n', 'application/json');
+  if (req.method === 'GET' && path === '/status') return send(res, 200, scrubText(JSON.stringify(o.status(), null, 2)) + '\n', 'application/json');
   if (path === '/hooks/git') {
     if (req.method !== 'POST') return send(res, 405, 'method not allowed\n');
     if (!o.webhookSecret) return send(res, 404, 'webhook not configured\n');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { scrubText } from '../redact/scrubber.js';
 import type { JsonApi } from '../leader/lease-api.js';
 import { STATUS_CONFIGMAP } from './status-configmap.js';
 
@@ -31,7 +32,7 @@ export class EventRecorder {
       metadata: { name: `${STATUS_CONFIGMAP}.${now.getTime().toString(16)}${randomBytes(3).toString('hex')}`, namespace: this.namespace },
       involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', name: STATUS_CONFIGMAP, namespace: this.namespace },
       reason,
-      message: message.slice(0, 1024),
+      message: scrubText(message).slice(0, 1024),
       type,
       source: { component: this.component },
       firstTimestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),

@@ -1,4 +1,5 @@
 import type { JsonApi } from '../leader/lease-api.js';
+import { scrubText } from '../redact/scrubber.js';
 import { statusOf } from '../leader/lease-api.js';
 import type { ControllerStatus } from './status.js';
 
@@ -16,7 +17,7 @@ export async function writeStatusConfigMap(api: JsonApi, namespace: string, stat
   const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`;
   const ready = status.conditions.find((c) => c.type === 'Ready');
   const data: Record<string, string> = {
-    'status.json': JSON.stringify(status, null, 2),
+    'status.json': scrubText(JSON.stringify(status, null, 2)),
     revision: status.revision ?? '',
     lastAppliedRevision: status.lastAppliedRevision ?? '',
     ready: ready?.status ?? 'Unknown',

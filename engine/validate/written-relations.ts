@@ -1,4 +1,4 @@
-import { load } from 'js-yaml';
+import { loadYamlLimited } from '../load/limited-yaml.js';
 import type { CI } from '../model/ci.js';
 
 /** A relation entry as written in the document, before the loader interpreted it. */
@@ -16,7 +16,7 @@ const ANNOTATION_POINTER = '/metadata/annotations/plumb.io~1relations';
  * Every relation entry as written — including the ones the loader could not
  * turn into a Relation (a malformed target is dropped there), so validation can
  * say what is wrong with them. Kubernetes objects write theirs as YAML text in
- * an annotation, parsed here with js-yaml (only for objects that have it; an
+ * an annotation, parsed here with the loader's alias limit (only for objects that have it; an
  * annotation that is not a list is the loader's `ci.relations-annotation`).
  */
 export function writtenRelations(ci: CI): WrittenRelation[] {
@@ -26,7 +26,7 @@ export function writtenRelations(ci: CI): WrittenRelation[] {
     const text = ci.annotations[ANNOTATION];
     if (text === undefined) return [];
     try {
-      entries = load(text);
+      entries = loadYamlLimited(text);
     } catch {
       return [];
     }

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import jsyaml from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
 import snapshotSchema from '../../../schemas/snapshot.schema.json' with { type: 'json' };
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { unescapePointerToken } from '../../model/json-pointer.js';
+import { loadYamlLimited, YamlLoadError } from '../../load/limited-yaml.js';
 
 export interface SnapshotFile {
   readonly metadata: Readonly<Record<string, unknown>>;
@@ -19,9 +19,13 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(snapsho
  * only when the schema rejects it is it parsed again with `yaml` to place each
  * error at its file:line:column.
  *
+ * YAML goes through loadYamlLimited: the inventory's alias limit applies to
+ * snapshots too (a 700-byte alias bomb once took 2.1 GB here).
+ *
  * @param file the path shown in diagnostics (repository-relative when it can be).
+ * @param options.maxAliases plumb.yaml `limits.maxAliases` (default 100)
  */
-export async function readSnapshot(path: string, file: string): Promise<{ snapshot?: SnapshotFile; diagnostics: Diagnostic[] }> {
+export async function readSnapshot(path: string, file: string, options: { maxAliases?: number } = {}): Promise<{ snapshot?: SnapshotFile; diagnostics: Diagnostic[] }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -37,14 +41,23 @@ export async function readSnapshot(path: string, file: string): Promise<{ snapsh
   }
   let data: unknown;
   try {
-    data = path.endsWith('.json') ? JSON.parse(text) : jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+    data = path.endsWith('.json') ? JSON.parse(text) : loadYamlLimited(text, { maxAliases: options.maxAliases });
   } catch (e) {
-    const mark = (e as { mark?: { line: number; column: number } }).mark;
-    const reason = (e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0];
+    if (e instanceof YamlLoadError && e.code === 'yaml.alias-limit') {
+      return {
+        diagnostics: [{
+          severity: 'error', code: 'snapshot.alias-limit', file, line: e.line, column: e.column,
+          message: `snapshot ${file} ${e.message}`,
+          hint: 'a recorded snapshot has no aliases: record it again with `plumb discover`, or raise limits.maxAliases in plumb.yaml',
+        }],
+      };
+    }
+    const where = e instanceof YamlLoadError ? { line: e.line, column: e.column } : jsonPosition(text, e);
+    const reason = e instanceof YamlLoadError ? e.message : (e as Error).message.split('\n')[0].toLowerCase();
     return {
       diagnostics: [{
-        severity: 'error', code: 'snapshot.syntax', file, line: mark ? mark.line + 1 : 1, column: mark ? mark.column + 1 : 1,
-        message: `snapshot ${file} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason.toLowerCase()}`,
+        severity: 'error', code: 'snapshot.syntax', file, ...where,
+        message: `snapshot ${file} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`,
         hint: 'fix the syntax, or record the snapshot again with `plumb discover`',
       }],
     };
@@ -70,4 +83,13 @@ function placeErrors(text: string, file: string, errors: readonly { instancePath
       hint: 'a snapshot is `{apiVersion: plumb.io/v1, kind: Snapshot, objects: [...]}` (schemas/snapshot.schema.json)',
     };
   });
+}
+
+/** 1-based line and column of a JSON.parse error (`… at position N`), or 1:1. */
+function jsonPosition(text: string, e: unknown): { line: number; column: number } {
+  const m = /position (\d+)/.exec((e as Error).message);
+  if (!m) return { line: 1, column: 1 };
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  return { line, column: Number(m[1]) - before.lastIndexOf('\n') };
 }

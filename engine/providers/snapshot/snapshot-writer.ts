@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import jsyaml from 'js-yaml';
+import { loadYamlLimited } from '../../load/limited-yaml.js';
 import { isMap, isSeq, parseDocument, type Document, type YAMLSeq } from 'yaml';
 import { canonicalJson } from '../../model/canonical-json.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
@@ -92,7 +92,7 @@ export class SnapshotWriter {
     await writeFileAtomic(this.path, next);
 
     const written = await readFile(this.path, 'utf8');
-    const data = (json ? JSON.parse(written) : jsyaml.load(written, { schema: jsyaml.CORE_SCHEMA })) as { objects?: unknown[] };
+    const data = (json ? JSON.parse(written) : loadYamlLimited(written)) as { objects?: unknown[] };
     const byId = new Map<string, string>();
     for (const o of data?.objects ?? []) {
       const id = identityOf(o)?.id;
@@ -145,7 +145,7 @@ function editYaml(text: string, edits: readonly SnapshotEdit[]): string {
     doc.set('objects', seq);
   }
   // identities of the items as they stand (the fast parser reads the same text)
-  const parsed = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA }) as { objects?: unknown[] } | undefined;
+  const parsed = loadYamlLimited(text) as { objects?: unknown[] } | undefined;
   const ids: string[] = (parsed?.objects ?? []).map((o) => identityOf(o)?.id ?? '');
   for (const e of edits) {
     const at = ids.indexOf(e.id);
