@@ -9,7 +9,7 @@ import { evaluateInventoryPolicies, type InventoryPolicyReport } from '../../eng
 import { toSarif } from '../../engine/report/sarif.js';
 import { toValidateJson } from '../../engine/report/validate-json.js';
 import { renderValidateText } from '../../engine/report/validate-text.js';
-import { sensitiveLines } from '../../engine/validate/sensitive-lines.js';
+import { secretKinds, sensitiveLines } from '../../engine/validate/sensitive-lines.js';
 import { validateRepository } from '../../engine/validate/validate.js';
 import { EXIT } from '../exit-codes.js';
 import { parseNow } from './plan.js';
@@ -54,6 +54,7 @@ function render(format: string, repo: LoadedRepository, diagnostics: Diagnostic[
     relations,
     source: sourceReader(repo),
     sensitive: sensitiveLines(repo, files),
+    secretKinds: secretKinds(repo),
     colors: colors(opts),
     ...(policy.policies.length ? { policyResults: policy.results } : {}),
   });

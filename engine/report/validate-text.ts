@@ -19,6 +19,12 @@ export interface ValidateTextInput {
   readonly colors: Colors;
   /** Inventory-scope policy results, when policies were evaluated. */
   readonly policyResults?: readonly PolicyResult[];
+  /**
+   * Kinds whose documents may hold a secret (`Secret`, and every kind whose
+   * schema marks a field x-plumb-secret): secretKinds in engine/validate/sensitive-lines.ts.
+   * Default: only `Secret`.
+   */
+  readonly secretKinds?: ReadonlySet<string>;
 }
 
 /**
@@ -27,9 +33,12 @@ export interface ValidateTextInput {
  * link), the offending source line with a caret under the column, the hint and
  * related places, then the summary `N CIs, M relations: X errors, Y warnings`.
  *
- * A source line that holds a secret is never printed; nor is any line of a
- * file holding a Kubernetes Secret for diagnostics that concern no CI (a YAML
- * syntax error there could sit on a data line).
+ * A source line that holds a secret is never printed. A diagnostic that
+ * concerns no CI (the document failed to load: a syntax error, a duplicate
+ * key) quotes its line only when the file provably holds no secret: every
+ * `kind` written in it, in any style (`kind: Secret  # c`, `"kind": "Secret"`,
+ * `kind: !!str Secret`), names a kind without secret fields — a file whose kinds
+ * cannot be read is not quoted either.
  */
 export function renderValidateText(input: ValidateTextInput): string {
   const c = input.colors;
@@ -45,7 +54,7 @@ export function renderValidateText(input: ValidateTextInput): string {
     out.push(c.bold(c.underline(file || '(repository)')));
     const text = file ? input.source(file) : undefined;
     const lines = text?.split(/\r?\n/);
-    const holdsSecret = text !== undefined && /^kind:\s*["']?Secret["']?\s*$/m.test(text);
+    const holdsSecret = text !== undefined && mayHoldSecret(text, input.secretKinds ?? DEFAULT_SECRET_KINDS);
     for (const d of diagnostics) {
       const where = [d.file, d.line, d.column].filter((p) => p !== undefined).join(':');
       out.push(`${where ? c.bold(where) + '  ' : ''}${severity(d, c)}  ${c.dim(d.code)}  ${d.message}`);
@@ -60,6 +69,26 @@ export function renderValidateText(input: ValidateTextInput): string {
   if (input.policyResults) out.push(...policyLines(input.policyResults, c).slice(1), '');
   out.push(summary(input, c));
   return out.join('\n') + '\n';
+}
+
+const DEFAULT_SECRET_KINDS: ReadonlySet<string> = new Set(['Secret']);
+
+/** `kind` as a key in block or flow style, quoted or not, with an optional tag; the value as written. */
+const KIND_VALUE = /["']?\bkind["']?[ \t]*:[ \t]*(?:![^\s]*[ \t]+)?["']?([^\s"',}\]#]*)/g;
+
+/**
+ * Could the file hold a secret value? True when any kind written in it is
+ * secret-bearing (compared case-insensitively), or when no kind can be read
+ * at all. Linear in the text.
+ */
+export function mayHoldSecret(text: string, secretKinds: ReadonlySet<string>): boolean {
+  const lowered = new Set([...secretKinds].map((k) => k.toLowerCase()));
+  let found = false;
+  for (const m of text.matchAll(KIND_VALUE)) {
+    found = true;
+    if (!m[1] || lowered.has(m[1].toLowerCase())) return true;
+  }
+  return !found;
 }
 
 /** Diagnostics that point at a secret value itself (a credential written inline): never quoted. */

@@ -1,6 +1,7 @@
 import type { CI } from '../model/ci.js';
 import type { LoadedRepository } from '../load/types.js';
 import { secretPointers } from './secret-fields.js';
+import { holdsSecretData, LAST_APPLIED_ANNOTATION, schemaSecretPointers } from '../redact/secret-pointers.js';
 import { escapePointerToken, unescapePointerToken } from '../model/json-pointer.js';
 
 /**
@@ -30,8 +31,10 @@ export function sensitiveLines(repo: LoadedRepository, files: ReadonlySet<string
 }
 
 function kubernetesSecretPointers(ci: CI): string[] {
-  if (!ci.kubernetes || ci.kind !== 'Secret') return [];
+  if (!holdsSecretData(ci.object)) return [];
   const pointers: string[] = [];
+  const annotations = (ci.object.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+  if (annotations && LAST_APPLIED_ANNOTATION in annotations) pointers.push(`/metadata/annotations/${escape(LAST_APPLIED_ANNOTATION)}`);
   for (const field of ['data', 'stringData']) {
     const map = ci.object[field];
     if (typeof map !== 'object' || map === null) continue;
@@ -55,4 +58,14 @@ function expand(object: unknown, pattern: string): string[] {
     frontier = next;
   }
   return frontier.map(([, at]) => at);
+}
+
+/**
+ * The kinds whose documents may hold a secret value: `Secret`, and each kind
+ * whose schema marks a field x-plumb-secret (engine/redact/secret-pointers.ts).
+ */
+export function secretKinds(repo: Pick<LoadedRepository, 'schemas'>): Set<string> {
+  const out = new Set(['Secret']);
+  for (const [kind, schema] of repo.schemas) if (schemaSecretPointers(schema.schema).length > 0) out.add(kind);
+  return out;
 }
