@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { CI, Origin, RawDocument, Relation, SourceLocator } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { identityKind } from '../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, DEFAULT_NAMESPACE, makeId, refToId } from '../model/reference.js';
 import { CLUSTER_SCOPED_KINDS, customKindKey } from './cluster-scoped.js';
 import { isPlainObject } from '../model/plain-object.js';
@@ -68,7 +69,7 @@ export function toCI(
     : declaredRelations(object.relations, namespace, '/relations');
 
   const ci: CI = {
-    id: makeId(kind, namespace, name),
+    id: makeId(kubernetes ? identityKind(apiVersion, kind) : kind, namespace, name),
     apiVersion,
     kind,
     name,

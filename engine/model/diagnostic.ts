@@ -23,6 +23,12 @@ export interface Diagnostic {
   readonly column?: number;
   /** Identity of the CI it concerns, when there is one. */
   readonly ci?: string;
+  /**
+   * Field paths in the CI's document the problem concerns, in Kubernetes notation
+   * (`.spec.containers[name="main"].ports`), as the API server named them; the
+   * plan places the diagnostic at the first one it finds in the document.
+   */
+  readonly fields?: readonly string[];
   /** Other places involved (e.g. the first definition of a duplicate identity). */
   readonly related?: readonly { file: string; line: number; column: number; message?: string }[];
 }

@@ -1,4 +1,5 @@
 import { CLUSTER_SCOPED_KINDS, customKindKey } from '../load/cluster-scoped.js';
+import { identityKind } from './kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, DEFAULT_NAMESPACE, makeId } from './reference.js';
 
 export interface Identity {
@@ -31,7 +32,7 @@ export function identityOf(object: unknown, clusterScopedCustomKinds: ReadonlySe
     kubernetes &&
     ((CLUSTER_SCOPED_KINDS.has(o.kind) && isCoreOrBuiltinGroup(apiVersion)) || clusterScopedCustomKinds.has(customKindKey(apiVersion, o.kind)));
   const namespace = clusterScoped ? CLUSTER_NAMESPACE : typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : DEFAULT_NAMESPACE;
-  return { id: makeId(o.kind, namespace, name), kind: o.kind, namespace, name, kubernetes };
+  return { id: makeId(kubernetes ? identityKind(apiVersion, o.kind) : o.kind, namespace, name), kind: o.kind, namespace, name, kubernetes };
 }
 
 /** Same rule as the loader's: core (`v1`), dotless groups (`apps`) and `*.k8s.io`. */

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Provider } from '../providers/contract.js';
 import { createProvider, selectDesired, type ProviderContext } from '../providers/registry.js';
 import { mapConcurrent } from '../concurrency/map-concurrent.js';
+import { fieldPathPointer } from '../providers/kubernetes/field-path.js';
 import type { PlanTargetInput } from './match-changes.js';
 
 /** Provider diffs in flight at once (the Kubernetes provider's connection pool is 16). */
@@ -18,6 +19,8 @@ export interface DiscoverTargetsInput {
   /** Extra provider settings from the command line (`kubeconfig`, `context`), for providers that read them. */
   readonly cliSettings?: Readonly<Record<string, unknown>>;
   readonly signal: AbortSignal;
+  /** Places a provider's per-CI diagnostic at the field it names (the loader's `locate`); without it, at the document. */
+  readonly locate?: (origin: CI['origin'], pointer: string) => { line: number; column: number };
 }
 
 /**
@@ -48,7 +51,7 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
         // one round trip per CI (a server-side-apply dry run): in parallel, bounded, answers in input order
         const answers = await mapConcurrent(desired, DIFF_CONCURRENCY, (ci) => diff({ desired: ci, observed: byId.get(ci.id) }, input.signal));
         answers.forEach((d, i) => {
-          diagnostics.push(...d.diagnostics);
+          diagnostics.push(...d.diagnostics.map((x) => placed(x, desired[i], input.locate)));
           if (d.projected) projected.set(desired[i].id, d.projected);
         });
       }
@@ -58,4 +61,15 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
     }
   }
   return { targets, diagnostics };
+}
+
+/**
+ * A provider's answer about one CI, placed in the repository: at the first field
+ * the API server named (`fields`), else at the start of the CI's document.
+ */
+function placed(d: Diagnostic, ci: CI, locate: DiscoverTargetsInput['locate']): Diagnostic {
+  if (d.file !== undefined || d.ci !== ci.id) return d;
+  const pointer = d.fields?.length ? fieldPathPointer(ci.object, d.fields[0]) : '';
+  const { line, column } = locate && pointer ? locate(ci.origin, pointer) : ci.origin;
+  return { ...d, file: ci.origin.file, line, column };
 }

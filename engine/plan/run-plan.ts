@@ -58,6 +58,7 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResu
     root: repo.root,
     cliSettings: options.cliSettings,
     signal: options.signal ?? new AbortController().signal,
+    locate: repo.locate,
   });
   diagnostics.push(...discovered.diagnostics);
   if (hasErrors(discovered.diagnostics)) return { repo, diagnostics, policies: loaded.policies };

@@ -25,6 +25,7 @@ export async function planDesiredState(
     root: repo.root,
     cliSettings: options.cliSettings,
     signal: options.signal,
+    locate: repo.locate,
   });
   if (hasErrors(discovered.diagnostics)) return { diagnostics: discovered.diagnostics };
   const built = buildPlan({

@@ -1,5 +1,6 @@
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { groupOf, isBuiltinGroup } from '../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE } from '../model/reference.js';
 import { isPlainObject } from '../model/plain-object.js';
 import { WORKLOAD_KINDS, dig, podTemplateOf } from '../graph/pod-template.js';
@@ -17,8 +18,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * before any admission control — so a review fails in Git rather than at apply:
  * - `k8s.field-missing`: a workload without a pod template (apiVersion, kind and
  *   metadata.name are required by the loader already: `ci.missing-field`);
- * - `k8s.name-invalid`: DNS-1035 label for Services, DNS-1123 label for
- *   Namespaces, DNS-1123 subdomain for everything else;
+ * - `k8s.name-invalid`: each kind's own name rule (see nameRule);
  * - `k8s.namespace-invalid`: metadata.namespace must be a DNS-1123 label;
  * - `k8s.secret-base64`: each value of a Secret's `data` must be base64 (the
  *   message names the key, never the value);
@@ -41,7 +41,7 @@ function checkObject(ci: CI): Finding[] {
 
   // apiVersion, kind and metadata.name are the loader's to require (`ci.missing-field`): without them there is no CI.
   if (metadata && typeof metadata.name === 'string') {
-    const rule = nameRule(ci.kind);
+    const rule = nameRule(ci.apiVersion, ci.kind);
     if (metadata.name.length > rule.max || !rule.pattern.test(metadata.name)) {
       found('k8s.name-invalid', '/metadata/name', `${ci.kind} name "${metadata.name}" is not a valid ${rule.label}`, rule.hint);
     }
@@ -94,12 +94,31 @@ function checkObject(ci: CI): Finding[] {
   return findings;
 }
 
-function nameRule(kind: string): { pattern: RegExp; max: number; label: string; hint: string } {
-  if (kind === 'Service') {
+const PATH_SEGMENT = /^(?!\.\.?$)[^/%]+$/;
+
+/**
+ * Each kind's name rule, as the API server validates it (apimachinery's
+ * `ValidateObjectMeta` with the kind's name function): DNS-1035 labels for
+ * Services, DNS-1123 labels for Namespaces, path segments for RBAC objects
+ * (`system:metrics-server`: anything but `.`, `..`, `/` and `%`), 52 characters
+ * for CronJobs (their Jobs append a suffix), DNS-1123 subdomains for the rest —
+ * custom resources included. Only built-in groups get built-in rules: a
+ * `serving.knative.dev` Service is not a core Service.
+ */
+function nameRule(apiVersion: string, kind: string): { pattern: RegExp; max: number; label: string; hint: string } {
+  const group = groupOf(apiVersion);
+  const builtin = isBuiltinGroup(group);
+  if (builtin && group === '' && kind === 'Service') {
     return { pattern: DNS1035_LABEL, max: 63, label: 'DNS-1035 label', hint: 'lowercase letters, digits and "-", starting with a letter, at most 63 characters' };
   }
-  if (kind === 'Namespace') {
+  if (builtin && group === '' && kind === 'Namespace') {
     return { pattern: DNS1123_LABEL, max: 63, label: 'DNS-1123 label', hint: 'lowercase letters, digits and "-", at most 63 characters' };
+  }
+  if (group === 'rbac.authorization.k8s.io' && ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].includes(kind)) {
+    return { pattern: PATH_SEGMENT, max: 253, label: 'path segment name', hint: 'any characters except "/" and "%", and not "." or ".."' };
+  }
+  if (group === 'batch' && kind === 'CronJob') {
+    return { pattern: DNS1123_SUBDOMAIN, max: 52, label: 'CronJob name (DNS-1123 subdomain of at most 52 characters)', hint: 'lowercase letters, digits, "-" and ".", at most 52 characters' };
   }
   return { pattern: DNS1123_SUBDOMAIN, max: 253, label: 'DNS-1123 subdomain', hint: 'lowercase letters, digits, "-" and ".", at most 253 characters' };
 }

@@ -4,6 +4,7 @@
  * loader would (identity, namespace default, relations with pointers); `makeRepo`
  * wraps CIs and schemas with a fake `locate` that returns predictable positions.
  */
+import { identityKind } from '../../engine/model/kubernetes-kinds.js';
 import type { CI, Relation } from '../../engine/model/ci.js';
 import type { Diagnostic } from '../../engine/model/diagnostic.js';
 import type { KindSchema, LoadedRepository } from '../../engine/load/types.js';
@@ -54,7 +55,7 @@ export function ci(input: CIInput): CI {
     return [{ type: r.type, target: r.target, targetId, inferred: false, pointer }];
   });
   return {
-    id: makeId(input.kind, namespace, input.name),
+    id: makeId(kubernetes ? identityKind(apiVersion, input.kind) : input.kind, namespace, input.name),
     apiVersion,
     kind: input.kind,
     name: input.name,

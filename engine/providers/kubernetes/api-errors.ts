@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { KubeApiError } from './kube-client.js';
 import type { ApiResource } from './discovery.js';
+import { isPermanentAnswer } from './retry.js';
 
 /** What plumb was doing when the API said no — named in the diagnostic. */
 export interface Attempt {
@@ -26,6 +27,24 @@ export function conflictManagers(e: KubeApiError): string[] {
 }
 
 /**
+ * The field paths an API answer names, in the server's notation
+ * (`.spec.replicas`, `.spec.containers[name="main"].ports`, `metadata.name`):
+ * the `field` of each cause (conflicts, `Invalid`), else the paths written in
+ * the message of a typed-patch failure (`…): .data.a: expected string, got …`).
+ */
+export function fieldPathsOf(e: KubeApiError): string[] {
+  const paths = new Set<string>();
+  for (const c of (e.details?.causes ?? []) as { field?: string }[]) if (typeof c.field === 'string' && c.field) paths.add(c.field.startsWith('.') ? c.field : `.${c.field}`);
+  if (paths.size === 0) for (const m of e.message.matchAll(/(?:^|[\s(:])(\.[A-Za-z_$][^\s:]*):\s/g)) paths.add(m[1]);
+  return [...paths];
+}
+
+/** Final answers that say the manifest is wrong, not the cluster: 400, 422 and typed-patch 500s. */
+function isInvalidInput(e: KubeApiError): boolean {
+  return e.status === 400 || e.status === 422 || isPermanentAnswer(e.status, e.message);
+}
+
+/**
  * Turns a failed API call into a diagnostic a person can act on: forbidden
  * names the verb, resource and namespace; a conflict names the other field
  * manager; a lost connection says the API server is unreachable. Never a crash.
@@ -44,14 +63,22 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
     }
     if (e.status === 409 && e.reason === 'Conflict') {
       const managers = conflictManagers(e);
+      const fields = fieldPathsOf(e);
       return {
         severity: 'error', code: 'kubernetes.conflict', ci,
-        message: `field conflict on ${ci ?? what}: ${managers.length ? `fields are owned by ${managers.map((m) => `"${m}"`).join(', ')}` : e.message}`,
+        ...(fields.length ? { fields } : {}),
+        message: `field conflict on ${ci ?? what}: ${managers.length ? `fields are owned by ${managers.map((m) => `"${m}"`).join(', ')}` : e.message}${fields.length ? ` (${fields.join(', ')})` : ''}`,
         hint: 'pass --force-conflicts to take the fields over, or remove them from the desired state',
       };
     }
-    if (e.status === 422 || e.status === 400) {
-      return { severity: 'error', code: 'kubernetes.invalid', ci, message: `the API server refused ${ci ?? what}: ${e.message}`, hint: 'fix the manifest; the message is the API server\'s' };
+    if (isInvalidInput(e)) {
+      const fields = fieldPathsOf(e);
+      return {
+        severity: 'error', code: 'kubernetes.invalid', ci,
+        ...(fields.length ? { fields } : {}),
+        message: `the API server refused ${ci ?? what}${fields.length ? ` at ${fields.join(', ')}` : ''}: ${e.message}`,
+        hint: 'the manifest is wrong (retrying will not help): fix the field the message names; `plumb validate` checks types before a cluster is asked',
+      };
     }
     if (e.status === 404) {
       return { severity: 'error', code: 'kubernetes.not-found', ci, message: `not found while trying to ${what}: ${e.message}` };

@@ -3,7 +3,7 @@ import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { setMaxListeners } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { sleep } from '../../concurrency/sleep.js';
-import { DEFAULT_RETRY, isTransientError, isTransientStatus, retryDelay, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, isPermanentAnswer, isTransientError, isTransientStatus, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface KubeResponse {
   readonly status: number;
@@ -103,7 +103,7 @@ export class KubeClient {
         continue;
       }
       if (res.status >= 200 && res.status < 300) return res;
-      if (isTransientStatus(res.status) && attempt < this.retry.attempts) {
+      if (isTransientStatus(res.status) && !isPermanentAnswer(res.status, res.body?.message) && attempt < this.retry.attempts) {
         this.stats.retries++;
         const after = res.headers['retry-after'];
         await sleep(retryDelay(this.retry, attempt, Array.isArray(after) ? after[0] : after), req.signal);

@@ -4,6 +4,7 @@ import { mapConcurrent } from '../../concurrency/map-concurrent.js';
 import type { CI } from '../../model/ci.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { identityOf } from '../../model/identity.js';
+import { identityKind } from '../../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, makeId } from '../../model/reference.js';
 import type {
   ApplyAnswer, ApplyRequest, BackupAnswer, BackupArtifact, BackupRequest, DiffAnswer, DiffRequest, DiscoverAnswer,
@@ -140,7 +141,7 @@ export class KubernetesProvider implements Provider {
         for (const item of (res.body?.items ?? []) as Obj[]) {
           const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...item });
           // the server knows the scope (CRDs included); identityOf alone cannot for custom kinds
-          const id = makeId(r.kind, r.namespaced ? String(o.metadata?.namespace ?? 'default') : CLUSTER_NAMESPACE, String(o.metadata?.name));
+          const id = makeId(identityKind(r.groupVersion, r.kind), r.namespaced ? String(o.metadata?.namespace ?? 'default') : CLUSTER_NAMESPACE, String(o.metadata?.name));
           items.push({ id, object: o, managedByPlumb: isManagedByPlumb(o) });
         }
         cont = res.body?.metadata?.continue || undefined;
@@ -270,7 +271,7 @@ export class KubernetesProvider implements Provider {
   /** Resolves a lowercased kind (from an identity) to a served resource. */
   private async findKind(kind: string, signal: AbortSignal): Promise<ApiResource | undefined> {
     const all = await this.discovery.all(signal);
-    return all.find((r) => r.kind.toLowerCase() === kind);
+    return all.find((r) => identityKind(r.groupVersion, r.kind).toLowerCase() === kind);
   }
 
   private async delete(id: string, dryRun: boolean, signal: AbortSignal): Promise<ApplyAnswer> {

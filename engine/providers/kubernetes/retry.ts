@@ -22,6 +22,19 @@ export function isTransientStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
 }
 
+/**
+ * Answers the API server gives with a 5xx status although the request itself is
+ * wrong: server-side apply reports an object it cannot type against the schema
+ * ("failed to create typed patch object", a number where a string belongs,
+ * duplicate list-map keys, a field the schema does not declare) as a 500.
+ * Retrying cannot change the answer, so these are final, like a 400 or 422.
+ */
+const PERMANENT_MESSAGES = /failed to create typed (?:patch|live) object|duplicate entries for key|field not declared in schema|expected (?:string|map|list|numeric|bool|boolean|integer|number)\b|unable to convert unstructured object|cannot be handled as a/i;
+
+export function isPermanentAnswer(status: number, message: string | undefined): boolean {
+  return status >= 500 && typeof message === 'string' && PERMANENT_MESSAGES.test(message);
+}
+
 export function isTransientError(e: unknown): boolean {
   const code = (e as { code?: string }).code;
   return typeof code === 'string' && TRANSIENT_CODES.has(code);

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeApiError, KubeClient } from '../../../../engine/providers/kubernetes/kube-client.js';
-import { retryDelay } from '../../../../engine/providers/kubernetes/retry.js';
+import { isPermanentAnswer, retryDelay } from '../../../../engine/providers/kubernetes/retry.js';
+import { apiDiagnostic } from '../../../../engine/providers/kubernetes/api-errors.js';
+import { fieldPathPointer } from '../../../../engine/providers/kubernetes/field-path.js';
 import { freePort } from '../../../cluster/control-plane.js';
 
 function kubeConfigFor(server: string): KubeConfig {
@@ -95,5 +97,43 @@ describe('a server that stays unreachable', () => {
     await expect(client.call({ method: 'GET', path: '/apis' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(client.stats.requests - afterFirst).toBe(0); // no new connection attempts while it is taken as down
     client.close();
+  });
+});
+
+describe('answers that say the manifest is wrong', () => {
+  it('a typed-patch 500 is final: one request, a kubernetes.invalid diagnostic naming the field path', async () => {
+    const message = 'failed to create typed patch object (shop/app; /v1, Kind=ConfigMap): .data.replicas: expected string, got &value.valueUnstructured{Value:3}';
+    const s = await scripted([{ status: 500, body: { kind: 'Status', status: 'Failure', reason: 'InternalError', message } }]);
+    servers.push(s.server);
+    const client = new KubeClient(kubeConfigFor(s.url), fast);
+    const error = await client.call({ method: 'PATCH', path: '/api/v1/namespaces/shop/configmaps/app', body: {} }).catch((e: unknown) => e);
+    expect(client.stats).toEqual({ requests: 1, retries: 0 });
+    expect(error).toBeInstanceOf(KubeApiError);
+    const d = apiDiagnostic(error, { verb: 'patch', id: 'configmap:shop/app' });
+    expect(d).toMatchObject({ code: 'kubernetes.invalid', fields: ['.data.replicas'] });
+    expect(d.hint).toContain('retrying will not help');
+    client.close();
+  });
+
+  it('duplicate list-map keys are final too; an ordinary 500 is still retried', () => {
+    expect(isPermanentAnswer(500, '.spec.template.spec.containers[name="main"].env: duplicate entries for key [name="A"]')).toBe(true);
+    expect(isPermanentAnswer(500, 'etcdserver: request timed out')).toBe(false);
+    expect(isPermanentAnswer(503, undefined)).toBe(false);
+  });
+
+  it('a conflict names the field paths as well as the manager', () => {
+    const e = new KubeApiError(409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas', {
+      causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-edit" using apps/v1', field: '.spec.replicas' }],
+    });
+    const d = apiDiagnostic(e, { verb: 'patch', id: 'deployment:shop/api' });
+    expect(d).toMatchObject({ code: 'kubernetes.conflict', fields: ['.spec.replicas'] });
+    expect(d.message).toBe('field conflict on deployment:shop/api: fields are owned by "kubectl-edit" (.spec.replicas)');
+  });
+
+  it('a field path is placed on the node of the document it names', () => {
+    const doc = { spec: { template: { spec: { containers: [{ name: 'side' }, { name: 'main', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 81, protocol: 'TCP' }] }] } } } };
+    expect(fieldPathPointer(doc, '.spec.template.spec.containers[name="main"].ports[containerPort=81,protocol="TCP"]')).toBe('/spec/template/spec/containers/1/ports/1');
+    expect(fieldPathPointer(doc, 'spec.template.spec.containers[0].image')).toBe('/spec/template/spec/containers/0');
+    expect(fieldPathPointer({ metadata: { finalizers: ['a', 'b'] } }, '.metadata.finalizers[="b"]')).toBe('/metadata/finalizers/1');
   });
 });
