@@ -4,7 +4,7 @@ import { loadRepository } from '../../../engine/load/load-repository.js';
 import { identityOf } from '../../../engine/model/identity.js';
 
 describe('identityOf', () => {
-  it('lowercases the kind, defaults the namespace, and puts cluster-scoped kinds in _cluster', () => {
+  it('lowercases the kind, defaults the namespace, and puts cluster-scoped kinds in _cluster; a custom kind named like a built-in one carries its group', () => {
     expect([
       identityOf({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' } })?.id,
       identityOf({ apiVersion: 'plumb.io/v1', kind: 'Host', metadata: { name: 'h' } })?.id,
@@ -12,7 +12,7 @@ describe('identityOf', () => {
       identityOf({ apiVersion: 'example.com/v1', kind: 'Namespace', metadata: { name: 'x' } })?.id,
       identityOf({ apiVersion: 'example.com/v1', kind: 'Tenant', metadata: { name: 't' } }, new Set(['example.com/Tenant']))?.id,
       identityOf({ kind: 'Thing', metadata: {} }),
-    ]).toEqual(['deployment:shop/api', 'host:default/h', 'namespace:_cluster/shop', 'namespace:default/x', 'tenant:_cluster/t', undefined]);
+    ]).toEqual(['deployment:shop/api', 'host:default/h', 'namespace:_cluster/shop', 'namespace.example.com:default/x', 'tenant:_cluster/t', undefined]);
   });
 
   it('agrees with the loader on every CI of the bundled example', async () => {
