@@ -221,5 +221,5 @@ export function positiveInt(text: string, flag: string): number {
 
 /** A duration option (`500ms`, `30s`, `2m`, `1h`, or a bare number of seconds: the one rule of engine/model/duration.ts); zero allowed. */
 export function parseDurationOption(text: string, flag: string): number {
-  return parseDuration(text, flag, { code: 'cli.bad-option', minMs: 0, hint: `e.g. ${flag} 60s` });
+  return parseDuration(text, flag, { code: 'cli.bad-option', hint: `e.g. ${flag} 60s` });
 }

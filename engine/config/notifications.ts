@@ -1,5 +1,5 @@
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
-import { toMilliseconds } from '../model/duration.js';
+import { MAX_TIMER_MS, toMilliseconds } from '../model/duration.js';
 import { escapePointerToken } from '../model/json-pointer.js';
 import { isPlainObject } from '../model/plain-object.js';
 import type { Code } from '../model/codes.js';
@@ -184,8 +184,8 @@ function webhook(raw: unknown, name: 'itsm' | 'slack', error: Report): WebhookSe
 function duration(value: unknown, pointer: string, fallback: number, error: Report): number {
   if (value === undefined) return fallback;
   const ms = toMilliseconds(value) ?? 0;
-  if (ms > 0) return ms;
-  error(pointer, `notifications${pointer.replace(/\//g, '.')} must be a duration like 30s, 15m or 1h`, 'write the unit: ms, s, m or h (a bare number is seconds)');
+  if (ms > 0 && ms <= MAX_TIMER_MS) return ms;
+  error(pointer, `notifications${pointer.replace(/\//g, '.')} must be a duration like 30s, 15m or 1h${ms > MAX_TIMER_MS ? ', at most 24 days' : ''}`, 'write the unit: ms, s, m or h (a bare number is seconds)');
   return fallback;
 }
 

@@ -27,23 +27,39 @@ export function toMilliseconds(value: unknown): number | undefined {
   return result !== undefined && Number.isFinite(result) && result >= 0 ? Math.round(result) : undefined;
 }
 
+/**
+ * The longest delay Node's timers take: 2^31 − 1 ms (about 24.8 days). A
+ * longer one is silently cut to 1 ms by setTimeout — a timeout of "1000d"
+ * would fire at once — so every duration plumb reads is refused above it.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** How a setting that reads a duration reports a bad one. */
 export interface DurationSetting {
   /** The diagnostic / error code (`config.bad-duration`, `cli.bad-option`). */
   readonly code?: Code;
   /** The smallest accepted value in milliseconds; 1 (no zero) unless given. */
   readonly minMs?: number;
+  /** The largest accepted value in milliseconds; MAX_TIMER_MS unless given (never more). */
+  readonly maxMs?: number;
   /** The hint shown with the error; by default one naming the units. */
   readonly hint?: string;
 }
 
 /**
- * {@link toMilliseconds}, throwing a {@link PlumbError} (`config.bad-duration`
+ * {@link toMilliseconds} within [minMs, maxMs] (by default 1 ms … MAX_TIMER_MS:
+ * `0s` and anything past Node's timer range are refused), throwing a {@link PlumbError} (`config.bad-duration`
  * unless `code` says otherwise) that names the setting and quotes the value.
  */
 export function parseDuration(value: unknown, setting: string, opts: DurationSetting = {}): number {
   const msValue = toMilliseconds(value);
   const minMs = opts.minMs ?? 1;
+  const maxMs = Math.min(opts.maxMs ?? MAX_TIMER_MS, MAX_TIMER_MS);
+  if (msValue !== undefined && msValue > maxMs) {
+    throw new PlumbError(opts.code ?? 'config.bad-duration', `${setting} must be at most ${maxMs === MAX_TIMER_MS ? '24 days (the longest timer Node.js keeps)' : `${maxMs} ms`}, not ${JSON.stringify(value)}`, {
+      hint: opts.hint ?? 'write a shorter duration, e.g. 30s, 15m or 1h',
+    });
+  }
   if (msValue === undefined || msValue < minMs) {
     throw new PlumbError(opts.code ?? 'config.bad-duration', `${setting} must be a duration like 30s, 500ms or 2m, not ${JSON.stringify(value)}`, {
       hint: opts.hint ?? 'write the unit: ms, s, m or h (a bare number is seconds)',

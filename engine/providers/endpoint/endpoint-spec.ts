@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { MAX_TIMER_MS } from '../../model/duration.js';
 import type { CI } from '../../model/ci.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 
@@ -51,9 +52,12 @@ export function probeTargetOf(ci: CI): { target?: ProbeTarget; diagnostics: Diag
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[scheme as ProbeProtocol] ?? DEFAULT_PORTS[protocol];
   if (port === undefined) return bad('a tcp endpoint needs a port, e.g. tcp://db.example.com:5432');
   const method = spec.method === 'HEAD' || spec.method === 'POST' ? spec.method : 'GET';
+  if (spec.timeoutMs !== undefined && (typeof spec.timeoutMs !== 'number' || !(spec.timeoutMs >= 1 && spec.timeoutMs <= MAX_TIMER_MS))) {
+    return bad(`spec.timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}`);
+  }
   const target: ProbeTarget = {
     id: ci.id, url, protocol, host, port, method,
-    timeoutMs: typeof spec.timeoutMs === 'number' && spec.timeoutMs > 0 ? spec.timeoutMs : DEFAULT_TIMEOUT_MS,
+    timeoutMs: typeof spec.timeoutMs === 'number' ? spec.timeoutMs : DEFAULT_TIMEOUT_MS,
     ...(typeof spec.expectStatus === 'number' ? { expectStatus: spec.expectStatus } : {}),
     ...(typeof spec.tlsExpiryWarningDays === 'number' ? { tlsExpiryWarningDays: spec.tlsExpiryWarningDays } : {}),
   };
