@@ -45,7 +45,13 @@ export interface LoadRepositoryOptions {
    * an unchanged unit is rendered once per process; `false` renders afresh.
    */
   readonly renderCache?: RenderCache | false;
-  /** Kubernetes version and API versions of the target, for `helm template` (override plumb.yaml `render`). */
+  /**
+   * The target being planned (`--target`; default plumb.yaml's defaultTarget):
+   * its `kubeVersion` and `apiVersions` settings are what `helm template` renders
+   * for, before plumb.yaml's `render.kubeVersion` / `render.apiVersions`.
+   */
+  readonly target?: string;
+  /** Kubernetes version and API versions to render for (override the target's and plumb.yaml's). */
   readonly capabilities?: { readonly kubeVersion?: string; readonly apiVersions?: readonly string[] };
   /** Environment of the render tools and sops (default process.env: SOPS_AGE_KEY_FILE, PLUMB_HELM…). */
   readonly env?: NodeJS.ProcessEnv;
@@ -174,7 +180,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   for (const p of parsed) diagnostics.push(...p.diagnostics);
 
   const rendered = discovery?.units.length
-    ? await renderStage({ source, discovery, config, capabilities: options.capabilities, cache: options.renderCache, files, texts, env: options.env })
+    ? await renderStage({ source, discovery, config, capabilities: options.capabilities ?? targetCapabilities(config, options.target), cache: options.renderCache, files, texts, env: options.env })
     : undefined;
   if (rendered) diagnostics.push(...rendered.diagnostics);
 
@@ -220,6 +226,15 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     locate,
     ...(rendered ? { renders: rendered.renders } : {}),
   };
+}
+
+/** `kubeVersion` / `apiVersions` settings of the target being planned, if it has them. */
+function targetCapabilities(config: LoadedRepository['config'], name: string | undefined): { kubeVersion?: string; apiVersions?: readonly string[] } | undefined {
+  const target = config.targets[name ?? config.defaultTarget ?? ''];
+  if (!target) return undefined;
+  const kubeVersion = typeof target.kubeVersion === 'string' ? target.kubeVersion : undefined;
+  const apiVersions = Array.isArray(target.apiVersions) ? target.apiVersions.filter((a): a is string => typeof a === 'string') : undefined;
+  return kubeVersion || apiVersions ? { ...(kubeVersion ? { kubeVersion } : {}), ...(apiVersions ? { apiVersions } : {}) } : undefined;
 }
 
 /** A decrypted document without its `sops` metadata block (never part of the desired state). */

@@ -43,7 +43,7 @@ export interface RunPlanResult {
  */
 export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResult> {
   const now = options.now ?? new Date();
-  const repo = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.rev });
+  const repo = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.rev, target: options.target });
   const { graph, diagnostics: validation } = validateRepository(repo);
   const diagnostics: Diagnostic[] = [...validation];
   const loaded = loadPolicies(repo.policyDocuments, repo.locate);
@@ -63,10 +63,16 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResu
   diagnostics.push(...discovered.diagnostics);
   if (hasErrors(discovered.diagnostics)) return { repo, diagnostics, policies: loaded.policies };
 
+  // A unit left out because its tool is missing (render.onMissingTool: warn): its objects
+  // are not in the desired state, so nothing plumb created may be planned for deletion.
+  const skipped = repo.renders?.some((u) => u.status === 'skipped');
+  const targets = skipped
+    ? discovered.targets.map((t) => ({ ...t, observed: t.observed.map((o) => ({ ...o, managedByPlumb: false })) }))
+    : discovered.targets;
   const built = buildPlan({
     repo,
     graph,
-    targets: discovered.targets,
+    targets,
     policies: planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph, now }),
     now,
   });

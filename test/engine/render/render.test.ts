@@ -1,28 +1,15 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRepository } from '../../../engine/load/load-repository.js';
 import type { LoadedRepository } from '../../../engine/load/types.js';
 import { RenderCache } from '../../../engine/render/render-stage.js';
 import { TESTED_VERSIONS } from '../../../engine/render/tools.js';
 import { commit, head, makeGitRepo, removeGitRepo, writeFiles } from '../../helpers/git-repo.js';
+import { fixtureTree as tree } from '../../helpers/fixture-tree.js';
 import { fixture } from '../../helpers/run-cli.js';
 import { describeWithTools } from '../../tools/render-tools.js';
-
-/** The fixture's files as a tree for makeGitRepo. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[relative(dir, full)] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const ids = (r: LoadedRepository) => r.cis.map((c) => c.id).sort();
 const codes = (r: LoadedRepository) => r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}`);

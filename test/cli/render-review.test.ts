@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { commit, head, makeGitRepo, removeGitRepo } from '../helpers/git-repo.js';
+import { fixtureTree } from '../helpers/fixture-tree.js';
+import { fixture, runCli } from '../helpers/run-cli.js';
+import { describeWithTools } from '../tools/render-tools.js';
+
+interface Change { id: string; action: string; paths: string[]; file?: string; line?: number; rendered?: { unit: string; source: string } }
+
+describeWithTools('plumb review of a rendered repository', ['kustomize', 'helm'], () => {
+  let dir: string;
+  let base: string;
+  beforeAll(() => {
+    dir = makeGitRepo(fixtureTree(fixture('render-shop')), { message: 'shop' });
+    base = head(dir);
+  });
+  afterAll(() => removeGitRepo(dir));
+
+  const review = async (from: string, to: string, output: string) => {
+    const r = await runCli(['review', '--repo', dir, '--base', from, '--head', to, '-o', output]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return r.stdout;
+  };
+  const changed = (json: string) => (JSON.parse(json).changes as Change[]).filter((c) => c.action !== 'noop');
+
+  it('a values-file change shows exactly the rendered object it changes, at the values line in SARIF', async () => {
+    const values = fixtureTree(fixture('render-shop'))['inventory/values/cache-prod.yaml'].replace('maxMemory: 256mb', 'maxMemory: 512mb');
+    const to = commit(dir, { 'inventory/values/cache-prod.yaml': values }, 'more memory for the cache');
+    const changes = changed(await review(base, to, 'json'));
+    expect(changes.map((c) => [c.id, c.action, c.paths, c.file, c.line])).toEqual([
+      ['statefulset:shop/cache', 'update', ['/spec/template/spec/containers/0/args/1'], 'inventory/values/cache-prod.yaml', 4],
+    ]);
+    expect(changes[0].rendered).toEqual({ unit: 'helm:inventory/charts/cache#cache', tool: 'helm', source: 'inventory/charts/cache/templates/statefulset.yaml' });
+    const sarif = JSON.parse(await review(base, to, 'sarif'));
+    const results = sarif.runs[0].results.filter((r: { ruleId: string }) => r.ruleId === 'render.change');
+    expect(results).toHaveLength(1);
+    expect(results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'inventory/values/cache-prod.yaml', uriBaseId: 'SRCROOT' }, region: { startLine: 4 } });
+    expect(results[0].message.text).toContain('statefulset:shop/cache: update of /spec/template/spec/containers/0/args/1');
+    const text = await review(base, to, 'text');
+    expect(text).toContain('rendered by helm:inventory/charts/cache#cache from inventory/charts/cache/templates/statefulset.yaml');
+  });
+
+  it('a base change shows both overlays\' objects; a patch change only its overlay\'s', async () => {
+    const from = head(dir);
+    const files = fixtureTree(fixture('render-shop'));
+    const baseChange = commit(dir, { 'inventory/apps/web/base/deployment.yaml': files['inventory/apps/web/base/deployment.yaml'].replace('web:1.4.0', 'web:1.5.0') }, 'web 1.5.0');
+    expect(changed(await review(from, baseChange, 'json')).map((c) => [c.id, c.file, c.line])).toEqual([
+      ['deployment:shop-staging/web', 'inventory/apps/web/base/deployment.yaml', 1],
+      ['deployment:shop/web', 'inventory/apps/web/base/deployment.yaml', 1],
+    ]);
+    const patchChange = commit(dir, { 'inventory/apps/web/overlays/prod/replicas.yaml': files['inventory/apps/web/overlays/prod/replicas.yaml'].replace('replicas: 3', 'replicas: 5') }, 'five web replicas');
+    expect(changed(await review(baseChange, patchChange, 'json')).map((c) => [c.id, c.paths, c.file, c.line])).toEqual([
+      ['deployment:shop/web', ['/spec/replicas'], 'inventory/apps/web/overlays/prod/replicas.yaml', 6],
+    ]);
+  });
+});
