@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
-import { YAML_OPTIONS } from '../load/yaml-parse.js';
-import { offsetOfPointer } from '../load/yaml-pointer.js';
+import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { offsetOfPointer } from '../yaml/yaml-pointer.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { CONFIG_FILE } from './load-config.js';
 

@@ -4,7 +4,7 @@ import { escapePointerToken } from '../model/json-pointer.js';
 import { isPlainObject } from '../model/plain-object.js';
 import type { Code } from '../model/codes.js';
 
-/** What the Slack destination is told about (engine/notify/slack-message.ts). */
+/** What the Slack destination is told about (engine/incidents/slack-message.ts). */
 export type NotifyEvent = 'drift' | 'apply' | 'failure' | 'incident';
 export const NOTIFY_EVENTS: readonly NotifyEvent[] = ['drift', 'apply', 'failure', 'incident'];
 

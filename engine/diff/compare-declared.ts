@@ -1,4 +1,4 @@
-import type { PatchOp } from '../plan/types.js';
+import type { PatchOp } from './patch-op.js';
 import { SENSITIVE } from '../redact/markers.js';
 import { formatPointer } from '../model/json-pointer.js';
 import { patternsBelow, type Pattern } from '../redact/pointer.js';

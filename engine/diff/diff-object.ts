@@ -1,4 +1,4 @@
-import type { PatchOp } from '../plan/types.js';
+import type { PatchOp } from './patch-op.js';
 import { type Pattern } from '../redact/pointer.js';
 import { cachedPattern } from '../redact/pointer-trie.js';
 import { redactPatterns } from '../redact/redact-object.js';

@@ -1,7 +1,7 @@
 import { MultiDirectedGraph } from 'graphology';
 import { PlumbError } from '../model/errors.js';
 import { refToId } from '../model/reference.js';
-import { didYouMean } from '../validate/did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import type { CIGraph } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { CIGraph } from '../graph/types.js';
 import { RELATIONS, STATE_RANK, type ImpactState } from '../model/relations.js';
-import type { ImpactSummary } from '../plan/types.js';
+import type { ImpactSummary } from './types.js';
 import { receiverState } from './propagation-rules.js';
 
 /** One CI in the "why" tree: it is affected because its parent is. */

@@ -1,4 +1,4 @@
-import type { ImpactSummary } from '../plan/types.js';
+import type { ImpactSummary } from './types.js';
 
 /**
  * `plumb impact -o json` (schemas/impact-output.schema.json): exactly

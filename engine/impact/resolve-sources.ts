@@ -1,7 +1,7 @@
 import type { CIGraph } from '../graph/types.js';
 import { PlumbError } from '../model/errors.js';
 import { refToId } from '../model/reference.js';
-import { didYouMean } from '../validate/did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 
 /**
  * The identities command-line references name: `kind:namespace/name`, or

@@ -1,5 +1,5 @@
 import type { ImpactState } from '../model/relations.js';
-import type { ImpactSummary } from '../plan/types.js';
+import type { ImpactSummary } from './types.js';
 
 export type RiskLevel = ImpactSummary['risk']['level'];
 

@@ -1,7 +1,7 @@
 import type { CIGraph } from '../graph/types.js';
 import { PlumbError } from '../model/errors.js';
 import { STATE_RANK, type ImpactState } from '../model/relations.js';
-import type { AffectedCI, ImpactSummary } from '../plan/types.js';
+import type { AffectedCI, ImpactSummary } from './types.js';
 import { computeDownSet } from './down-set.js';
 import { identityOrder, impactIndexOf, type IdentityOrder, type ImpactIndex } from './impact-index.js';
 import { searchByLevel, type Emit, type Settled } from './level-search.js';

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { decodeUtf8 } from './decode-utf8.js';
+import { decodeUtf8 } from '../yaml/decode-utf8.js';
 import type { FileSource } from './file-source.js';
 import type { KindSchema } from './types.js';
 import { isPlainObject } from '../model/plain-object.js';

@@ -1,7 +1,7 @@
 import jsyaml from 'js-yaml';
 import { isAlias, LineCounter, parseDocument, visit } from 'yaml';
 import { DEFAULT_CONFIG } from '../config/types.js';
-import { YAML_OPTIONS } from './yaml-parse.js';
+import { YAML_OPTIONS } from '../yaml/yaml-options.js';
 
 /** Anchors, aliases and tags at a token start: the only way YAML text can make a value bigger than itself. */
 const MAY_ALIAS = /(?:^|[\s[{,:-])[&*!]/m;

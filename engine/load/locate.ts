@@ -1,8 +1,8 @@
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Origin } from '../model/ci.js';
 import { fieldPlace } from '../render/provenance.js';
-import { YAML_OPTIONS } from './yaml-parse.js';
-import { offsetOfPointer } from './yaml-pointer.js';
+import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { offsetOfPointer } from '../yaml/yaml-pointer.js';
 
 /** How many parsed files `locate` keeps; diagnostics cluster by file, so a small cache hits. */
 const CACHE_SIZE = 16;

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { gitBlobId } from './blob-id.js';
-import { decodeUtf8 } from './decode-utf8.js';
+import { decodeUtf8 } from '../yaml/decode-utf8.js';
 import type { FileSource, SourceFile } from './file-source.js';
 
 /** Reads in flight when the source does not say (FileSource.readConcurrency). */

@@ -3,7 +3,7 @@ import type { CI, Origin, RawDocument, Relation, SourceLocator } from '../model/
 import type { Diagnostic } from '../model/diagnostic.js';
 import { identityKind } from '../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, DEFAULT_NAMESPACE, makeId, refToId } from '../model/reference.js';
-import { CLUSTER_SCOPED_KINDS, customKindKey } from './cluster-scoped.js';
+import { CLUSTER_SCOPED_KINDS, customKindKey } from '../model/cluster-scoped.js';
 import { isPlainObject } from '../model/plain-object.js';
 
 /** The annotation Kubernetes objects carry their declared relations in. */

@@ -1,14 +1,12 @@
 import { isAlias, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import type { Origin } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { YAML_OPTIONS } from '../yaml/yaml-options.js';
 
 export interface YamlParseOptions {
   /** More alias nodes than this in one document is refused (`yaml.alias-limit`). */
   readonly maxAliases: number;
 }
-
-/** Options every `yaml` parse in plumb uses, so positions and values agree everywhere. */
-export const YAML_OPTIONS = { version: '1.2', schema: 'core', merge: false, uniqueKeys: true, prettyErrors: true } as const;
 
 /**
  * Parses a file with `yaml`, the parser of record: exact error positions,

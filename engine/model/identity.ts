@@ -1,4 +1,4 @@
-import { CLUSTER_SCOPED_KINDS, customKindKey } from '../load/cluster-scoped.js';
+import { CLUSTER_SCOPED_KINDS, customKindKey } from './cluster-scoped.js';
 import { identityKind } from './kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, DEFAULT_NAMESPACE, makeId } from './reference.js';
 

@@ -1,14 +1,11 @@
-import type { ImpactState } from '../model/relations.js';
+import type { ChangeAction } from '../model/change-action.js';
+import type { PatchOp } from '../diff/patch-op.js';
+import type { ImpactSummary } from '../impact/types.js';
+import type { PolicyResult } from '../policy/types.js';
 
-/** RFC 6902 operation (values of secret fields are replaced by the redaction marker in any serialised plan). */
-export interface PatchOp {
-  readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
-  readonly path: string;
-  readonly value?: unknown;
-  readonly from?: string;
-}
-
-export type ChangeAction = 'create' | 'update' | 'delete' | 'noop';
+// The plan artifact names these; each lives with the stage that produces it.
+export type { ChangeAction, PatchOp, ImpactSummary, PolicyResult };
+export type { AffectedCI } from '../impact/types.js';
 
 export interface PlannedChange {
   /** CI identity. */
@@ -38,40 +35,6 @@ export interface PlannedChange {
   readonly impact?: ImpactSummary;
   /** Desired document, redacted; needed by apply (absent for deletes). */
   readonly desired?: Readonly<Record<string, unknown>>;
-}
-
-export interface AffectedCI {
-  readonly id: string;
-  readonly state: ImpactState;
-  readonly depth: number;
-  /** Identities from a source to this CI, inclusive. */
-  readonly path: readonly string[];
-  /** For event `change`: the state it would reach if the change fails. */
-  readonly wouldBe?: ImpactState;
-}
-
-export interface ImpactSummary {
-  readonly sources: readonly string[];
-  readonly event: 'change' | 'delete' | 'down';
-  readonly affected: readonly AffectedCI[];
-  readonly businessServices: readonly { id: string; criticality: string; state: ImpactState }[];
-  readonly risk: { readonly score: number; readonly level: 'low' | 'medium' | 'high' | 'critical' };
-}
-
-export interface PolicyResult {
-  readonly policy: string;
-  /** CI identity, or null for plan-scope results. */
-  readonly ci: string | null;
-  /** deny | warn | audit; `error` is reported via `outcome`. */
-  readonly action: 'deny' | 'warn' | 'audit';
-  readonly severity: 'low' | 'medium' | 'high' | 'critical';
-  /** violated: the validation failed; error: evaluation failed (a deny fails closed); excepted: an exception applied. */
-  readonly outcome: 'violated' | 'error' | 'excepted';
-  readonly message: string;
-  readonly exception?: string;
-  readonly file?: string;
-  readonly line?: number;
-  readonly column?: number;
 }
 
 export interface Plan {

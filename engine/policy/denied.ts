@@ -1,4 +1,4 @@
-import type { PolicyResult } from '../plan/types.js';
+import type { PolicyResult } from './types.js';
 
 /**
  * Does this result block the change? A `deny` that was violated or failed to

@@ -1,7 +1,7 @@
 import type { CIGraph } from '../graph/types.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { PolicyResult } from '../plan/types.js';
+import type { PolicyResult } from './types.js';
 import { evaluatePolicies } from './evaluate.js';
 import { loadPolicies } from './load-policies.js';
 import type { Simulate } from './types.js';

@@ -2,7 +2,7 @@ import type { CelInput } from '@bufbuild/cel';
 import type { CIGraph } from '../graph/types.js';
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { PolicyResult } from '../plan/types.js';
+import type { PolicyResult } from './types.js';
 import { CelEvalError, evaluateCel } from './cel.js';
 import { celTimestamp, showCelValue, toCelInput } from './cel-values.js';
 import { indexExceptions, type ExceptionLookup } from './exceptions.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { builtinSchemasDir } from '../load/package-dir.js';
+import { builtinSchemasDir } from '../config/package-dir.js';
 import { escapePointerToken } from '../model/json-pointer.js';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.

@@ -1,6 +1,24 @@
 import type { CI, Origin } from '../model/ci.js';
-import type { ChangeAction, ImpactSummary, PlannedChange, Plan, PolicyResult } from '../plan/types.js';
+import type { ImpactSummary } from '../impact/types.js';
+import type { ChangeAction } from '../model/change-action.js';
 import type { CelProgram } from './cel.js';
+
+/** One policy's verdict on one CI (or on the plan, `ci: null`). */
+export interface PolicyResult {
+  readonly policy: string;
+  /** CI identity, or null for plan-scope results. */
+  readonly ci: string | null;
+  /** deny | warn | audit; `error` is reported via `outcome`. */
+  readonly action: 'deny' | 'warn' | 'audit';
+  readonly severity: 'low' | 'medium' | 'high' | 'critical';
+  /** violated: the validation failed; error: evaluation failed (a deny fails closed); excepted: an exception applied. */
+  readonly outcome: 'violated' | 'error' | 'excepted';
+  readonly message: string;
+  readonly exception?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
 
 export type PolicyAction = PolicyResult['action'];
 export type PolicySeverity = PolicyResult['severity'];
@@ -84,8 +102,19 @@ export interface ChangeContext {
 
 /** What plan-scope policies see as `plan` (the plan is not built until its policy results are known). */
 export interface PlanView {
-  readonly summary: Plan['summary'];
-  readonly changes: readonly PlannedChange[];
+  readonly summary: Readonly<Record<'create' | 'update' | 'delete' | 'noop' | 'unmanaged', number>>;
+  readonly changes: readonly PlanChangeView[];
+  readonly impact?: ImpactSummary;
+}
+
+/** The fields of a planned change (engine/plan/types.ts PlannedChange) that plan-scope policies read. */
+export interface PlanChangeView {
+  readonly id: string;
+  readonly action: ChangeAction;
+  readonly wave: number;
+  readonly provider: string;
+  readonly target: string;
+  readonly paths: readonly string[];
   readonly impact?: ImpactSummary;
 }
 

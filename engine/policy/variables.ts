@@ -1,7 +1,8 @@
 import type { CelInput } from '@bufbuild/cel';
 import type { CIGraph } from '../graph/types.js';
 import type { CI } from '../model/ci.js';
-import type { ChangeAction, ImpactSummary } from '../plan/types.js';
+import type { ImpactSummary } from '../impact/types.js';
+import type { ChangeAction } from '../model/change-action.js';
 import { toCelInput } from './cel-values.js';
 import type { PlanView, PolicyVariable, Simulate } from './types.js';
 

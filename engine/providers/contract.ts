@@ -1,6 +1,6 @@
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { PlannedChange } from '../plan/types.js';
+import type { ChangeAction } from '../model/change-action.js';
 
 /**
  * An observed object: the actual counterpart of a CI, in the same shape as a
@@ -36,8 +36,19 @@ export interface DiffAnswer extends ProviderAnswer {
   readonly projected?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * The change a provider is asked to make. Apply passes the plan's
+ * PlannedChange (engine/plan/types.ts), which carries more; an exec plugin
+ * receives that whole object (docs/exec-protocol.md). Providers read these.
+ */
+export interface ChangeRequest {
+  /** CI identity. */
+  readonly id: string;
+  readonly action: ChangeAction;
+}
+
 export interface ApplyRequest {
-  readonly change: PlannedChange;
+  readonly change: ChangeRequest;
   /** The desired document (absent for a delete). */
   readonly desired?: Readonly<Record<string, unknown>>;
   readonly dryRun: boolean;

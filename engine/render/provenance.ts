@@ -1,7 +1,7 @@
 import { LineCounter, parseAllDocuments, parse as parseYaml, type Document } from 'yaml';
 import type { Place } from '../model/ci.js';
-import { YAML_OPTIONS } from '../load/yaml-parse.js';
-import { offsetOfPointer } from '../load/yaml-pointer.js';
+import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { offsetOfPointer } from '../yaml/yaml-pointer.js';
 import { formatPointer } from '../model/json-pointer.js';
 
 /** A YAML file parsed for positions: documents plus the line counter. */

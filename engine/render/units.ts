@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { ReleaseConfig, RenderConfig } from '../config/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { decodeUtf8 } from '../load/decode-utf8.js';
+import { decodeUtf8 } from '../yaml/decode-utf8.js';
 import type { FileSource, SourceFile } from '../load/file-source.js';
 import { isRemoteRef, KUSTOMIZATION_FILES, parseKustomization, type ParsedKustomization } from './kustomization.js';
 import { baseName, dirOf, isUnder, joinInside } from './paths.js';

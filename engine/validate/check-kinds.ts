@@ -1,7 +1,7 @@
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { KindSchema } from '../load/types.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../model/did-you-mean.js';
 import { at, type Locate } from './place.js';
 
 /**

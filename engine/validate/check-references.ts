@@ -2,7 +2,7 @@ import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { refToId } from '../model/reference.js';
 import { RELATION_TYPES, isRelationType } from '../model/relations.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../model/did-you-mean.js';
 import type { IdentityIndex } from './identity-index.js';
 import { at, type Locate } from './place.js';
 import { writtenRelations } from './written-relations.js';

@@ -1,5 +1,5 @@
 import { parseRef } from '../model/reference.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/did-you-mean.js';
 
 /** Above this many candidates, a did-you-mean search stays inside the reference's namespace. */
 const WIDE_SEARCH_LIMIT = 10_000;

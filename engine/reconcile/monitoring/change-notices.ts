@@ -1,4 +1,4 @@
-import type { Notification } from '../../notify/slack-message.js';
+import type { Notification } from '../../incidents/slack-message.js';
 import type { ReconcileRound } from '../reconciler.js';
 
 type NoticeKind = 'drift' | 'apply' | 'failure';

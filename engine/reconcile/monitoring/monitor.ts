@@ -11,7 +11,7 @@ import type { IncidentPayload } from '../../incidents/types.js';
 import { openSource } from '../../load/open-source.js';
 import { hasErrors, type Diagnostic } from '../../model/diagnostic.js';
 import { Outbox, type Destination, type OutboxEvent, type OutboxMessage } from '../../notify/outbox.js';
-import { slackMessage, type Notification } from '../../notify/slack-message.js';
+import { slackMessage, type Notification } from '../../incidents/slack-message.js';
 import type { DesiredState } from '../desired-state.js';
 import type { ControllerLogger } from '../logger.js';
 import type { ReconcileRound } from '../reconciler.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRepository } from '../../../engine/load/load-repository.js';
-import { builtinSchemasDir } from '../../../engine/load/package-dir.js';
+import { builtinSchemasDir } from '../../../engine/config/package-dir.js';
 import { removeGitRepo, writeFiles } from '../../helpers/git-repo.js';
 
 const schemasRepo = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8 } from '../../../engine/load/decode-utf8.js';
+import { decodeUtf8 } from '../../../engine/yaml/decode-utf8.js';
 import { parseYamlFile } from '../../../engine/load/parse-yaml.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterScopedCustomKinds } from '../../../engine/load/cluster-scoped.js';
+import { clusterScopedCustomKinds } from '../../../engine/model/cluster-scoped.js';
 import { parseYamlFile } from '../../../engine/load/parse-yaml.js';
 import { toCI } from '../../../engine/load/to-ci.js';
 import type { RawDocument } from '../../../engine/model/ci.js';

@@ -60,7 +60,7 @@ describe('policy variables', () => {
       changes: [{ id: api.id, action: 'update', paths: ['/spec/replicas'], oldObject: { spec: { replicas: 2 } }, impact }],
       plan: {
         summary: { create: 0, update: 1, delete: 0, noop: 3, unmanaged: 0 },
-        changes: [{ id: api.id, action: 'update', wave: 0, patch: [], diff: '', provider: 'snapshot', target: 'lab', paths: ['/spec/replicas'] }],
+        changes: [{ id: api.id, action: 'update', wave: 0, provider: 'snapshot', target: 'lab', paths: ['/spec/replicas'] }],
       },
     });
     expect(Object.fromEntries(results.map((r) => [r.policy, r.message]))).toEqual({

@@ -1,4 +1,4 @@
-import type { IncidentPayload } from '../incidents/types.js';
+import type { IncidentPayload } from './types.js';
 
 /** What plumb tells a chat channel about. */
 export type Notification =

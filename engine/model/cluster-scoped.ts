@@ -1,4 +1,4 @@
-import type { RawDocument } from '../model/ci.js';
+import type { RawDocument } from './ci.js';
 
 /** Built-in Kubernetes kinds that live outside any namespace (identity namespace `_cluster`). */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([

@@ -7,8 +7,8 @@ let cached: string | undefined;
 /**
  * The directory of the plumb package itself (where its built-in schemas/ live).
  * Found by walking up from this module to the package.json named "plumb", so it
- * works from the TypeScript sources under vitest (engine/load/) and from the
- * compiled dist/engine/load/ alike.
+ * works from the TypeScript sources under vitest (engine/config/) and from the
+ * compiled dist/engine/config/ alike.
  */
 export function plumbPackageDir(): string {
   if (cached) return cached;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slackMessage } from '../../../engine/notify/slack-message.js';
+import { slackMessage } from '../../../engine/incidents/slack-message.js';
 
 const REV = '0123456789abcdef0123456789abcdef01234567';
 
