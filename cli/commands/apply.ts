@@ -15,6 +15,7 @@ import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
 import { runPlan } from '../../engine/plan/run-plan.js';
 import { PlumbError } from '../../engine/model/errors.js';
 import { parseDuration } from '../../engine/model/duration.js';
+import { assertSecretsUnchanged, planKey, verifyAgainstReplan } from '../../engine/apply/plan-integrity.js';
 import type { Plan } from '../../engine/plan/types.js';
 import { renderPlanText } from '../../engine/report/plan-text.js';
 import { EXIT } from '../exit-codes.js';
@@ -73,13 +74,25 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
   if (planFile) {
     plan = await readPlanFile(resolve(cwd, planFile));
     root = opts.repo !== undefined ? resolve(cwd, opts.repo) : await findRepoRoot(cwd);
-    if (plan.changes.some((ch) => ch.desired && hasRedactions(ch.desired))) {
-      // secrets are not in the plan: read them from the desired state it was made from
-      const repo = await loadRepository({ repo: root, cwd, ...(plan.revision !== 'worktree' ? { rev: plan.revision } : {}) });
-      plan = hydrateSecrets(plan, new Map(repo.cis.map((ci) => [ci.id, ci])));
-      config = repo.config;
-    } else config = (await loadConfig({ root })).config;
+    // What was reviewed is what is applied: plan again from the plan's revision and the actual
+    // state, require the file's changes to be exactly those, and take the policy verdict from
+    // the fresh evaluation (engine/apply/plan-integrity.ts).
     const targets = plan.targets.filter((t) => !opts.target || opts.target === t);
+    const fresh = await runPlan({
+      repo: root, cwd, ...(plan.revision.startsWith('worktree') ? {} : { rev: plan.revision }),
+      ...(targets.length === 1 ? { target: targets[0] } : {}),
+      cliSettings: providerSettings(opts),
+    });
+    if (!fresh.plan) {
+      process.stderr.write(renderDiagnosticsText(fresh.diagnostics, err));
+      throw new PlumbError('plan.stale', `plan is stale: revision ${plan.revision.slice(0, 12)} no longer plans (see the diagnostics above)`, { hint: 'run `plumb plan --out` again' });
+    }
+    plan = verifyAgainstReplan(plan, fresh.plan, new Set(targets));
+    // secrets are not in the plan: read them from the desired state it was made from
+    const desired = new Map(fresh.repo.cis.map((ci) => [ci.id, ci]));
+    plan = hydrateSecrets(plan, desired);
+    assertSecretsUnchanged(plan, plan.changes, await planKey(root, false));
+    config = fresh.repo.config;
     context = await openApplyContext({ root, config, targets, breakLock: opts.breakLock, cliSettings: providerSettings(opts) });
   } else {
     const planned = await runPlan({ repo: opts.repo, cwd, target: opts.target, now: opts.now ? new Date(opts.now) : undefined, cliSettings: providerSettings(opts) });

@@ -6,6 +6,8 @@ import { PlumbError } from '../../engine/model/errors.js';
 import { runPlan } from '../../engine/plan/run-plan.js';
 import type { Plan } from '../../engine/plan/types.js';
 import { writeFileAtomic } from '../../engine/providers/atomic-write.js';
+import { hasRedactions } from '../../engine/apply/hydrate-secrets.js';
+import { planKey, withSecretDigests } from '../../engine/apply/plan-integrity.js';
 import { renderPlanJson } from '../../engine/report/plan-json.js';
 import { PLAN_FORMATS, renderPlanOutput, type PlanFormat } from '../../engine/report/plan-output.js';
 import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
@@ -48,7 +50,12 @@ export function register(program: Command): void {
       });
       const format = (opts.output ?? 'text') as PlanFormat;
       if (!result.plan) return failed(format, result.diagnostics, opts);
-      if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), renderPlanJson(result.plan));
+      if (opts.out) {
+        // secrets are redacted in the file: a keyed digest lets apply tell they changed (engine/apply/plan-integrity.ts)
+        const key = result.plan.changes.some((c) => c.desired && hasRedactions(c.desired)) ? await planKey(result.repo.root, true) : undefined;
+        const saved = key ? withSecretDigests(result.plan, new Map(result.repo.cis.map((ci) => [ci.id, ci])), key) : result.plan;
+        await writeFileAtomic(resolve(process.cwd(), opts.out), renderPlanJson(saved));
+      }
       await emit(format, result.plan, result.diagnostics, result.policies, 'plan', opts);
       return exitCode(result.plan, Boolean(opts.detailedExitcode));
     }),

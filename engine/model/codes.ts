@@ -108,12 +108,14 @@ export const CODES = {
 
   // plan
   'plan.invalid': { meaning: 'a plan file that is not a plumb plan', hint: 'write the plan with `plumb plan --out plan.json`' },
+  'plan.key-unreadable': { meaning: 'the plan key file named by PLUMB_PLAN_KEY_FILE cannot be read', hint: 'check the path and its permissions' },
   'plan.modified': { meaning: 'a plan file changed after it was planned (its hash does not match)', hint: 'plan again' },
   'plan.no-targets': { meaning: 'plumb.yaml declares no targets to plan against', hint: 'add a target under `targets:`' },
   'plan.stale': { meaning: 'what the plan observed has changed since it was planned', hint: 'run `plumb plan` again' },
   'plan.target-overlap': { meaning: 'two targets claim the same CI; the first is used', hint: 'narrow one of them with `select:`' },
   'plan.unknown-target': { meaning: '--target names no target of plumb.yaml', hint: 'name one of the targets plumb.yaml declares' },
   'plan.unreadable': { meaning: 'the plan file cannot be read', hint: 'write one with `plumb plan --out plan.json`' },
+  'plan.unverifiable': { meaning: 'a plan of the work tree holds secret digests and no plan key is there to check them', hint: 'apply where it was planned, or set PLUMB_PLAN_KEY / PLUMB_PLAN_KEY_FILE' },
   'plan.wave-cycle': { meaning: 'the ordering relations form a cycle, so waves fall back to one per CI in the cycle' },
 
   // apply, backup, restore

@@ -54,6 +54,12 @@ export interface Plan {
   readonly backups: readonly string[];
   /** sha256 of the plan's canonical JSON without this field. */
   readonly hash: string;
+  /**
+   * `plan --out` only (optional): per CI whose desired document holds redacted
+   * secrets, HMAC-SHA256 (hex) of the unredacted document with the local plan
+   * key, so apply can tell a secret changed since planning (engine/apply/plan-integrity.ts).
+   */
+  readonly secretDigests?: Readonly<Record<string, string>>;
   /** Review only (optional, added by engine/review): the base revision the changes are computed from; `revision` is the head. */
   readonly base?: string;
   /** Review with `--target` only (optional): the drift of the changed CIs, head desired vs the actual state. */

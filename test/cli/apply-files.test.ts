@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixture, runCli } from '../helpers/run-cli.js';
+import { planHash } from '../../engine/plan/assemble-plan.js';
 
 /** A fresh copy of test/fixtures/apply-files with an empty root/, so .plumb/ state stays in the copy. */
 let repo: string;
@@ -78,6 +79,33 @@ describe('plumb apply with the file provider', () => {
     await writeFile(join(repo, 'plan.json'), JSON.stringify(plan));
     const apply = await runCli(['apply', join(repo, 'plan.json'), '--repo', repo]);
     expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([1, `error: ${join(repo, 'plan.json')} was modified after it was planned (its hash does not match its content)`]);
+    expect(await actual()).toEqual({});
+  });
+
+  // attack: the plan hash is unkeyed — edit a desired object, recompute the hash, and apply wrote it
+  it('refuses a plan file whose desired object was edited and its hash recomputed', async () => {
+    await runCli(['plan', '--repo', repo, '--out', join(repo, 'plan.json')]);
+    const plan = JSON.parse(await readFile(join(repo, 'plan.json'), 'utf8'));
+    const motd = plan.changes.find((c: { id: string }) => c.id === 'file:default/motd');
+    motd.desired.spec.content = 'tampered\n';
+    plan.hash = planHash(plan);
+    await writeFile(join(repo, 'plan.json'), JSON.stringify(plan));
+    const apply = await runCli(['apply', join(repo, 'plan.json'), '--repo', repo]);
+    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([1, 'error: plan is stale: file:default/motd is not what revision worktree and the actual state plan now']);
+    expect(await actual()).toEqual({});
+  });
+
+  // attack: a secret edited in the work tree after `plan --out` was applied silently
+  it('refuses a saved plan once a secret changed in the work tree, and says which CI', async () => {
+    await runCli(['plan', '--repo', repo, '--out', join(repo, 'plan.json')]);
+    const saved = await readFile(join(repo, 'plan.json'), 'utf8');
+    expect(saved).not.toContain('hunter2');
+    expect(Object.keys(JSON.parse(saved).secretDigests)).toEqual(['file:default/vault-token']);
+    const file = join(repo, 'inventory', 'files.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('s.hunter2-very-secret', 's.changed-after-review'));
+    const apply = await runCli(['apply', join(repo, 'plan.json'), '--repo', repo]);
+    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([1, 'error: plan is stale: secret values of file:default/vault-token changed since it was planned']);
+    expect(apply.stdout + apply.stderr).not.toContain('changed-after-review');
     expect(await actual()).toEqual({});
   });
 
