@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadRepository } from '../../../engine/load/load-repository.js';
+import { RenderCache } from '../../../engine/render/render-stage.js';
+import { commit, head, makeGitRepo, removeGitRepo } from '../../helpers/git-repo.js';
+import { fixtureTree } from '../../helpers/fixture-tree.js';
+import { fixture, runCli } from '../../helpers/run-cli.js';
+import { describeWithTools } from '../../tools/render-tools.js';
+
+/** The plaintext values the encrypted fixtures hold: none may appear in any output. */
+const PLAINTEXTS = ['s3cr3t-cache-pass', 'tok-9f8e7d6c5b4a', 'pa55word-in-dsn'];
+const KEY_FILE = `${fixture('render-sops')}/age-key.txt`;
+
+/** render-shop with the SOPS files of render-sops laid over it (inventory only: the key stays outside the repository). */
+function sopsShop(): Record<string, string> {
+  const extra = Object.entries(fixtureTree(fixture('render-sops'))).filter(([p]) => p.startsWith('inventory/'));
+  return { ...fixtureTree(fixture('render-shop')), ...Object.fromEntries(extra) };
+}
+
+describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = makeGitRepo(sopsShop(), { message: 'shop with secrets' });
+  });
+  afterAll(() => removeGitRepo(dir));
+
+  it('decrypts with the age key from SOPS_AGE_KEY_FILE; the decrypted fields are secret whatever the kind', async () => {
+    const env = { ...process.env, SOPS_AGE_KEY_FILE: KEY_FILE };
+    const r = await loadRepository({ repo: dir, env, renderCache: new RenderCache() });
+    expect(r.diagnostics).toEqual([]);
+    const byId = new Map(r.cis.map((c) => [c.id, c]));
+    const auth = byId.get('secret:shop/cache-auth')!;
+    expect((auth.object as any).stringData).toEqual({ password: 's3cr3t-cache-pass' });
+    expect(auth.object).not.toHaveProperty('sops');
+    expect(auth.secretPointers).toEqual(['/stringData/password']);
+    const dsn = byId.get('configmap:shop/web-dsn')!;
+    expect((dsn.object as any).data.POOL).toBe('10');
+    expect(dsn.secretPointers).toEqual(['/data/DSN', '/data/POOL']);
+    expect(dsn.origin).toMatchObject({ file: 'inventory/secrets/web-dsn.sops.yaml', line: 1 });
+    // a SOPS file inside a kustomization: decrypted before kustomize builds, the value marked in the output
+    const apiKey = byId.get('secret:shop/web-api-key')!;
+    expect((apiKey.object as any).stringData).toEqual({ token: 'tok-9f8e7d6c5b4a' });
+    expect(apiKey.origin).toMatchObject({ file: 'inventory/apps/web/overlays/prod/api-key.sops.yaml', render: { unit: 'kustomize:inventory/apps/web/overlays/prod' } });
+    expect(apiKey.secretPointers).toEqual(['/stringData/token']);
+  });
+
+  it('without the key: exit 1, a diagnostic at each file\'s sops block, nothing of them loaded or planned', async () => {
+    const env = { SOPS_AGE_KEY_FILE: `${dir}/no-such-key.txt`, SOPS_AGE_KEY: undefined, XDG_CONFIG_HOME: dir };
+    const r = await runCli(['validate', '--repo', dir, '-o', 'json'], { env });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    const sops = out.diagnostics.filter((d: { code: string }) => d.code.startsWith('sops.'));
+    expect(sops.map((d: { code: string; file: string; line: number }) => [d.code, d.file, d.line])).toEqual([
+      ['sops.no-key', 'inventory/apps/web/overlays/prod/api-key.sops.yaml', 8],
+      ['sops.no-key', 'inventory/secrets/cache-auth.sops.yaml', 9],
+      ['sops.no-key', 'inventory/secrets/web-dsn.sops.yaml', 9],
+    ]);
+    expect(sops[0].hint).toContain('SOPS_AGE_KEY_FILE');
+    const plan = await runCli(['review', '--repo', dir, '--base', head(dir), '--head', 'HEAD', '-o', 'json'], { env });
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).not.toContain('ENC[');
+    for (const text of [r.stdout, r.stderr, plan.stdout, plan.stderr]) expect(text).not.toMatch(/AES256_GCM|ENC\[/);
+  });
+
+  it('a file changed without sops fails its MAC check and loads nothing', async () => {
+    const d = makeGitRepo({ ...sopsShop() }, { message: 'shop' });
+    try {
+      const tampered = sopsShop()['inventory/secrets/web-dsn.sops.yaml'].replace('name: web-dsn', 'name: web-dsn-copy');
+      commit(d, { 'inventory/secrets/web-dsn.sops.yaml': tampered }, 'rename by hand');
+      const r = await loadRepository({ repo: d, env: { ...process.env, SOPS_AGE_KEY_FILE: KEY_FILE }, renderCache: new RenderCache() });
+      expect(r.diagnostics.map((x) => [x.code, x.file])).toEqual([['sops.mac-mismatch', 'inventory/secrets/web-dsn.sops.yaml']]);
+      expect(r.cis.some((c) => c.name.startsWith('web-dsn'))).toBe(false);
+    } finally {
+      removeGitRepo(d);
+    }
+  });
+
+  it('no decrypted value appears in validate, review or SARIF output', async () => {
+    const env = { SOPS_AGE_KEY_FILE: KEY_FILE };
+    const base = makeGitRepo(fixtureTree(fixture('render-shop')), { message: 'shop' });
+    try {
+      const from = head(base);
+      const to = commit(base, sopsShop(), 'secrets');
+      for (const args of [['validate', '--repo', base, '-o', 'json'], ['validate', '--repo', base], ['graph', '--repo', base, '-o', 'json']]) {
+        const r = await runCli(args, { env });
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+        for (const secret of PLAINTEXTS) expect(r.stdout + r.stderr).not.toContain(secret);
+      }
+      for (const output of ['json', 'text', 'sarif', 'markdown']) {
+        const r = await runCli(['review', '--repo', base, '--base', from, '--head', to, '-o', output], { env });
+        expect(r.code, r.stderr).toBe(0);
+        for (const secret of PLAINTEXTS) expect(r.stdout + r.stderr).not.toContain(secret);
+        if (output === 'json') {
+          const changes = JSON.parse(r.stdout).changes.filter((c: { action: string }) => c.action !== 'noop').map((c: { id: string; action: string }) => `${c.action} ${c.id}`);
+          expect(changes).toEqual(['create configmap:shop/web-dsn', 'create secret:shop/cache-auth', 'create secret:shop/web-api-key']);
+        }
+      }
+    } finally {
+      removeGitRepo(base);
+    }
+  });
+});
