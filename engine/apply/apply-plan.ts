@@ -127,6 +127,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
           outcome: report.outcome,
           changes: report.changes,
           backups,
+          waveBackups: [...backupOfWave].sort(([a], [b]) => a - b).map(([wave, backup]) => ({ wave, backup })),
           rollbacks: rollbacks.map(({ wave, backup, restored, ok }) => ({ wave, backup, restored, ok })),
           ...(error ? { error } : {}),
         })

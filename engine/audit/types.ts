@@ -43,6 +43,8 @@ export type AuditRecord =
       readonly changes: readonly AuditChange[];
       /** Backup ids taken during the run. */
       readonly backups: readonly string[];
+      /** Which wave each backup precedes (apply runs; absent in records older than this field). */
+      readonly waveBackups?: readonly { wave: number; backup: string }[];
       readonly rollbacks: readonly { wave: number; backup: string; restored: readonly string[]; ok: boolean }[];
       readonly error?: string;
     });

@@ -52,11 +52,32 @@ export interface NotificationSettings {
   readonly itsm?: ItsmSettings;
   readonly slack?: SlackSettings;
   readonly retry: { readonly baseMs: number; readonly maxMs: number };
+  /** Event correlation (engine/correlate, docs/incidents.md "Correlation"). */
+  readonly correlation: CorrelationSettings;
 }
+
+/**
+ * `notifications.correlation` with its defaults:
+ *
+ * ```yaml
+ * correlation:
+ *   window: 30s          # failures no open incident explains wait this long, to be grouped
+ *   flapWindow: 10m      # a cause failing again this soon reopens its ticket
+ *   changeLookback: 1h   # an apply this long before an incident began may be its trigger
+ * ```
+ */
+export interface CorrelationSettings {
+  readonly windowMs: number;
+  readonly flapWindowMs: number;
+  readonly changeLookbackMs: number;
+}
+
+export const DEFAULT_CORRELATION: CorrelationSettings = { windowMs: 30_000, flapWindowMs: 10 * 60_000, changeLookbackMs: 60 * 60_000 };
 
 export const DEFAULT_NOTIFICATIONS: NotificationSettings = {
   stateDir: '.plumb/incidents',
   retry: { baseMs: 1000, maxMs: 5 * 60_000 },
+  correlation: DEFAULT_CORRELATION,
 };
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_UPDATE_EVERY_MS = 15 * 60_000;
@@ -65,8 +86,9 @@ const DEFAULT_UPDATE_EVERY_MS = 15 * 60_000;
 export type PositionOf = (pointer: string) => Pick<Diagnostic, 'file' | 'line' | 'column'>;
 
 const COMMON_KEYS = ['url', 'urlEnv', 'urlFile', 'secretEnv', 'secretFile', 'timeout'];
-const KEYS: Readonly<Record<'itsm' | 'slack' | 'retry' | 'top', readonly string[]>> = {
-  top: ['stateDir', 'itsm', 'slack', 'retry'],
+const KEYS: Readonly<Record<'itsm' | 'slack' | 'retry' | 'correlation' | 'top', readonly string[]>> = {
+  top: ['stateDir', 'itsm', 'slack', 'retry', 'correlation'],
+  correlation: ['window', 'flapWindow', 'changeLookback'],
   itsm: [...COMMON_KEYS, 'updateEvery'],
   slack: [...COMMON_KEYS, 'events'],
   retry: ['base', 'max'],
@@ -113,6 +135,22 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
     }
   }
 
+  let correlation = DEFAULT_CORRELATION;
+  if (raw.correlation !== undefined) {
+    if (!isPlainObject(raw.correlation)) error('/correlation', 'notifications.correlation must be a mapping', 'e.g. `correlation: {window: 30s, flapWindow: 10m, changeLookback: 1h}`');
+    else {
+      unknownKeys(raw.correlation, '/correlation', KEYS.correlation, error);
+      const c = raw.correlation;
+      // a window of 0 (open at once) is allowed
+      const windowMs = c.window === 0 || c.window === '0s' || c.window === '0' ? 0 : duration(c.window, '/correlation/window', DEFAULT_CORRELATION.windowMs, error);
+      correlation = {
+        windowMs,
+        flapWindowMs: duration(c.flapWindow, '/correlation/flapWindow', DEFAULT_CORRELATION.flapWindowMs, error),
+        changeLookbackMs: duration(c.changeLookback, '/correlation/changeLookback', DEFAULT_CORRELATION.changeLookbackMs, error),
+      };
+    }
+  }
+
   const itsmErrors = diagnostics.length;
   const itsm = raw.itsm === undefined ? undefined : webhook(raw.itsm, 'itsm', error);
   const itsmSettings = itsm && {
@@ -139,6 +177,7 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
   const settings: NotificationSettings = {
     stateDir,
     retry,
+    correlation,
     ...(itsmSettings && itsmOk ? { itsm: itsmSettings } : {}),
     ...(slack && slackOk ? { slack: { ...slack, events } } : {}),
   };

@@ -7,7 +7,7 @@ import { conditionKey, isOutage, EVENT_SEVERITIES, type HealthEvent } from './ev
 import { correlatedPayload } from './payload.js';
 import { analyzeRootCause, explanationsOf, reachedBy } from './root-cause.js';
 import { readCorrelatorState, writeCorrelatorState } from './state.js';
-import type { CauseCI, CIName, Condition, ConditionView, CorrelatedIncident, IncidentPayloadV2, LikelyChange } from './types.js';
+import type { CauseCI, CIName, Condition, ConditionView, CorrelatedIncident, IncidentPayloadV2, LikelyChange } from '../incidents/types.js';
 
 export interface CorrelatorOptions {
   /** The JSON state file (created on first write): conditions, incidents, revisions. */

@@ -1,8 +1,12 @@
+import type { EventSeverity } from '../incidents/types.js';
 import { PlumbError } from '../model/errors.js';
 
+export type { EventSeverity };
+
 /**
- * Perceived severity of a health event, in the terms of ITU-T X.733 (the
- * alarm model ITSM tools and SNMP managers share):
+ * EventSeverity (engine/incidents/types.ts): perceived severity of a health
+ * event, in the terms of ITU-T X.733 (the alarm model ITSM tools and SNMP
+ * managers share):
  *  - `critical`, `major`: the CI is failing — it is simulated `down` when the
  *    correlator looks for the root cause, and opens or joins an incident;
  *  - `minor`, `warning`: the CI is degraded or about to be (an anomaly, a
@@ -10,10 +14,9 @@ import { PlumbError } from '../model/errors.js';
  *    incident that explains the CI, or as an incident of its own, but never
  *    taken as an outage when explaining others;
  *  - `cleared`: the condition `(ci, kind)` is over (a recovery).
+ *
+ * The severities, worst first.
  */
-export type EventSeverity = 'critical' | 'major' | 'minor' | 'warning' | 'cleared';
-
-/** Severities, worst first. */
 export const EVENT_SEVERITIES: readonly EventSeverity[] = ['critical', 'major', 'minor', 'warning', 'cleared'];
 
 /**

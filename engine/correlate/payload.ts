@@ -1,4 +1,4 @@
-import type { CorrelatedIncident, IncidentPayloadV2 } from './types.js';
+import type { CorrelatedIncident, IncidentPayloadV2 } from '../incidents/types.js';
 
 /** The webhook payload (schema version 2) of an incident at one of its messages. */
 export function correlatedPayload(i: CorrelatedIncident, action: IncidentPayloadV2['action']): IncidentPayloadV2 {

@@ -1,4 +1,5 @@
 import type { CIGraph } from '../graph/types.js';
+import type { PathStep } from '../incidents/types.js';
 import { computeDownSet } from '../impact/down-set.js';
 import { impactIndexOf, type ImpactIndex } from '../impact/impact-index.js';
 import { IS_CONTAINS, IS_MEMBERSHIP, RECEIVER, TYPE_COUNT } from '../impact/propagation-rules.js';
@@ -19,13 +20,6 @@ export interface RootCauseRequest {
   readonly maxDepth?: number;
   /** Ranked alternative candidates returned (default 5). */
   readonly alternatives?: number;
-}
-
-/** One step of an explanation: a CI, and the relation (read from it towards the CI before it) the outage took. */
-export interface PathStep {
-  readonly ci: string;
-  /** `dependsOn`, `runsOn`, `containedBy`, `hasMember`…; absent for the cause. */
-  readonly via?: string;
 }
 
 /** Why one failing CI fails under the hypothesis: the shortest path from a cause to it. */

@@ -2,9 +2,24 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PlumbError } from '../model/errors.js';
 import { writeFileAtomic } from '../providers/atomic-write.js';
-import type { OpenIncident } from '../incidents/incident-state.js';
 import { conditionKey } from './events.js';
-import type { Condition, CorrelatedIncident } from './types.js';
+import type { Condition, CorrelatedIncident } from '../incidents/types.js';
+import type { IncidentService } from '../incidents/types.js';
+import type { ImpactSummary } from '../plan/types.js';
+
+/** An open incident of a version 1 state file (one per failing CI and failure kind). */
+interface OpenIncidentV1 {
+  readonly dedupeKey: string;
+  readonly ci: { readonly id: string; readonly kind: string; readonly name: string; readonly namespace: string };
+  readonly failure: string;
+  readonly reason: string;
+  readonly businessServices: readonly IncidentService[];
+  readonly risk: ImpactSummary['risk'];
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly lastSentAt: string;
+  readonly revision: number;
+}
 
 /**
  * The correlator's file (`<stateDir>/incidents.json`): conditions in force,
@@ -40,7 +55,7 @@ export async function readCorrelatorState(path: string): Promise<CorrelatorState
   }
   const v = value as Record<string, unknown> | null;
   if (!v || typeof v.revisions !== 'object' || v.revisions === null) throw badState(path);
-  if (v.version === 1 && Array.isArray(v.open)) return fromVersion1(v.open as OpenIncident[], v.revisions as Record<string, number>);
+  if (v.version === 1 && Array.isArray(v.open)) return fromVersion1(v.open as OpenIncidentV1[], v.revisions as Record<string, number>);
   if (v.version !== 2 || !Array.isArray(v.conditions) || !Array.isArray(v.healthy) || !Array.isArray(v.incidents)) throw badState(path);
   return v as unknown as CorrelatorStateFile;
 }
@@ -51,7 +66,7 @@ export async function writeCorrelatorState(path: string, state: CorrelatorStateF
   await writeFileAtomic(path, `${JSON.stringify(state)}\n`, 0o600);
 }
 
-function fromVersion1(open: readonly OpenIncident[], revisions: Record<string, number>): CorrelatorStateFile {
+function fromVersion1(open: readonly OpenIncidentV1[], revisions: Record<string, number>): CorrelatorStateFile {
   const conditions = new Map<string, Condition>();
   const incidents: CorrelatedIncident[] = open.map((o) => {
     const outage = o.failure === 'down';

@@ -1,4 +1,4 @@
-import type { IncidentPayload } from './types.js';
+import type { IncidentPayloadV2 } from './types.js';
 
 /** What plumb tells a chat channel about. */
 export type Notification =
@@ -22,7 +22,7 @@ export type Notification =
       readonly restored?: readonly string[];
     }
   | { readonly type: 'failure'; readonly title: string; readonly message: string; readonly revision?: string; readonly ci?: string }
-  | { readonly type: 'incident'; readonly incident: IncidentPayload };
+  | { readonly type: 'incident'; readonly incident: IncidentPayloadV2 };
 
 /** A Slack incoming-webhook body: `text` is the fallback shown in notifications, `blocks` the message. */
 export interface SlackMessage {
@@ -67,8 +67,19 @@ export function slackMessage(n: Notification): SlackMessage {
       const i = n.incident;
       const icon = i.action === 'resolve' ? ':large_green_circle:' : i.action === 'open' ? ':red_circle:' : ':large_orange_circle:';
       const services = i.businessServices.map((s) => `${s.id} (${s.criticality}, ${s.state})`);
-      const body = i.action === 'resolve' ? [] : [services.length ? `*business services hit*\n${list(services)}` : 'no business service is hit'];
-      return message(`${icon} ${i.summary}`, body, `incident ${i.dedupeKey.slice(0, 12)} · ${i.action} #${i.revision} · first seen ${i.firstSeen}`);
+      const body: string[] = [];
+      if (i.action !== 'resolve') {
+        const cause = i.cause.map((c) => `${c.id}${c.conditions[0] ? ` — ${c.conditions[0].detail}` : ' (inferred)'}`);
+        body.push(`*suspected cause*\n${list(cause)}`);
+        if (i.symptoms.length) body.push(`*symptoms*\n${list(i.symptoms.map((s) => `${s.ci.id}: ${s.conditions.map((c) => c.detail).join('; ')}`))}`);
+        body.push(services.length ? `*business services hit*\n${list(services)}` : 'no business service is hit');
+        if (i.change) {
+          const restore = i.change.restore ? `\nto undo: \`${escape(i.change.restore)}\`` : '';
+          body.push(`*likely change*: run \`${escape(i.change.run)}\` by ${escape(i.change.user)} at ${escape(i.change.time)}\n${list(i.change.changes.map((c) => `${c.action} ${c.id}`))}${restore}`);
+        }
+      }
+      const reopened = i.reopened ? ` · reopened ${i.reopened}×` : '';
+      return message(`${icon} ${i.summary}`, body, `incident ${i.dedupeKey.slice(0, 12)} · ${i.action} #${i.revision} · first seen ${i.firstSeen}${reopened}`);
     }
   }
 }

@@ -100,7 +100,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   if (!elector) metrics.leader.set(1);
 
   // probes, incidents and notifications after each reconcile of the leader; the outbox delivers in the background
-  const monitor = new Monitor({ logger: log, registry: metrics.registry, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+  const monitor = new Monitor({ logger: log, registry: metrics.registry, cliSettings: options.cliSettings, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
   const reconciler = new Reconciler({
     source: options.source,
     identity: options.identity,

@@ -6,8 +6,12 @@ import { configPositions } from '../../config/config-position.js';
 import { CONFIG_FILE } from '../../config/load-config.js';
 import { validateNotifications, type NotificationSettings, type NotifyEvent } from '../../config/notifications.js';
 import { incidentDeliveryKey, incidentMessages } from '../../incidents/incident-messages.js';
-import { IncidentTracker } from '../../incidents/incident-tracker.js';
-import type { IncidentPayload } from '../../incidents/types.js';
+import { stateDir as plumbStateDir } from '../../apply/state-dir.js';
+import { createJsonlAuditLog } from '../../audit/jsonl-audit-log.js';
+import { IncidentCorrelator } from '../../correlate/correlator.js';
+import { auditChangeFinder } from '../../correlate/likely-change.js';
+import { collectHealthEvents } from '../../correlate/signals/collect.js';
+import type { IncidentPayloadV2 } from '../../incidents/types.js';
 import { openSource } from '../../load/open-source.js';
 import { hasErrors, type Diagnostic } from '../../model/diagnostic.js';
 import { Outbox, type Destination, type OutboxEvent, type OutboxMessage } from '../../notify/outbox.js';
@@ -18,7 +22,7 @@ import type { ReconcileRound } from '../reconciler.js';
 import { ChangeNotices } from './change-notices.js';
 import { resolveDestinations } from './destinations.js';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics.js';
-import { probeEndpoints, type ProbeRound } from './probe-endpoints.js';
+import type { ProbeRound } from '../../correlate/signals/probe-endpoints.js';
 
 export interface MonitorOptions {
   readonly logger: ControllerLogger;
@@ -30,6 +34,8 @@ export interface MonitorOptions {
   readonly now?: () => Date;
   /** Injectable for tests: the probe round (default probeEndpoints). */
   readonly probe?: (desired: DesiredState, signal: AbortSignal) => Promise<ProbeRound>;
+  /** kubeconfig/context of the command line, for the Kubernetes health signals. */
+  readonly cliSettings?: Readonly<Record<string, unknown>>;
 }
 
 /** The settings in force, and what they were derived from. */
@@ -46,10 +52,13 @@ interface Configured {
  * 1. configure — plumb.yaml `notifications` of the revision reconciled
  *    (engine/config/notifications.ts), secrets from the environment or files;
  *    an invalid section keeps the last good one, and says why at file:line;
- * 2. probe the watched Endpoint CIs (probe-endpoints.ts) → failures and
- *    recoveries → `IncidentTracker.observe`, whose impact simulation on the
- *    revision's graph names the business services hit; its actions go to the
- *    outbox — incident payloads to `itsm`, chat messages to `slack`;
+ * 2. health signals from every provider that can observe health
+ *    (engine/correlate/signals/collect.ts: endpoint probes, Kubernetes
+ *    workloads, exec plugins' health, host thresholds) → the
+ *    IncidentCorrelator, which groups them into incidents over the
+ *    revision's graph (root cause, symptoms, business services hit, the
+ *    apply from the audit log that likely triggered it); its actions go to
+ *    the outbox — incident payloads to `itsm`, chat messages to `slack`;
  * 3. drift, apply and failure notices (change-notices.ts) to `slack`.
  *
  * The outbox delivers in the background, with retries, from the moment it
@@ -64,7 +73,7 @@ export class Monitor {
   private validated?: { key: string; settings: NotificationSettings; diagnostics: Diagnostic[] };
   private good?: NotificationSettings;
   private outbox?: { outbox: Outbox; key: string };
-  private tracker?: { tracker: IncidentTracker; key: string };
+  private tracker?: { tracker: IncidentCorrelator; key: string };
   private readonly reported = new Map<string, string>();
   private sequence = 0;
 
@@ -81,19 +90,22 @@ export class Monitor {
 
     const desired = round.desired;
     if (desired) {
-      const probeRound = this.options.probe ?? ((d: DesiredState, s: AbortSignal) => probeEndpoints(d.repo, s));
-      const probe = await withProbeSignal(round.signal, (signal) => probeRound(desired, signal));
+      const probe = this.options.probe;
+      const signals = await withProbeSignal(round.signal, (signal) =>
+        collectHealthEvents(desired.repo, { now, signal, cliSettings: this.options.cliSettings, ...(probe ? { probe: (_repo, s) => probe(desired, s) } : {}) }),
+      );
       if (round.signal.aborted) return;
-      this.metrics.endpointsProbed.set(probe.probed);
-      this.metrics.endpointsDown.set(probe.down);
-      this.report(probe.diagnostics, 'endpoint probes');
-      // observed even when nothing was probed: an incident whose CI left the inventory is resolved
-      const tracker = await this.openTracker(configured);
-      const actions = await tracker.observe({ now, failures: probe.failures, recoveries: probe.recoveries, graph: desired.graph });
+      this.metrics.endpointsProbed.set(signals.probed);
+      this.metrics.endpointsDown.set(signals.down);
+      this.report(signals.diagnostics, 'health signals');
+      // evaluated even when nothing was observed: an incident whose CIs left the inventory is resolved
+      const tracker = await this.openTracker(configured, desired);
+      tracker.submit(signals.events);
+      const actions = await tracker.evaluate({ now, graph: desired.graph });
       for (const a of actions) {
-        log.info({ incident: a.dedupeKey.slice(0, 12), action: a.action, ci: a.ci.id, failure: a.failure, revision: a.revision, businessServices: a.businessServices.map((s) => s.id) }, `incident ${a.action}: ${a.summary}`);
+        log.info({ incident: a.dedupeKey.slice(0, 12), action: a.action, cause: a.cause.map((c) => c.id), symptoms: a.symptoms.length, revision: a.revision, businessServices: a.businessServices.map((s) => s.id), ...(a.change ? { change: a.change.run } : {}) }, `incident ${a.action}: ${a.summary}`);
       }
-      this.metrics.incidentsOpen.set(tracker.openIncidents().length);
+      this.metrics.setOpenIncidents(tracker.openIncidents());
     }
 
     const notices = this.notices.of(round).filter((n) => this.tells(n.type));
@@ -150,13 +162,18 @@ export class Monitor {
     this.options.logger.info({ destinations: names, stateDir: c.stateDir, pending: outbox.pending().length }, 'notification outbox started');
   }
 
-  private async openTracker(c: Configured): Promise<IncidentTracker> {
+  private async openTracker(c: Configured, desired: DesiredState): Promise<IncidentCorrelator> {
     const updateEveryMs = c.settings.itsm?.updateEveryMs;
-    const key = JSON.stringify([c.stateDir, updateEveryMs]);
+    const correlation = c.settings.correlation;
+    const audit = plumbStateDir(desired.repo.root).audit;
+    const key = JSON.stringify([c.stateDir, updateEveryMs, correlation, audit]);
     if (this.tracker?.key === key) return this.tracker.tracker;
-    const tracker = await IncidentTracker.open({
+    const tracker = await IncidentCorrelator.open({
       statePath: join(c.stateDir, 'incidents.json'),
       ...(updateEveryMs !== undefined ? { updateEveryMs } : {}),
+      windowMs: correlation.windowMs,
+      flapWindowMs: correlation.flapWindowMs,
+      likelyChange: auditChangeFinder(createJsonlAuditLog(audit), { lookbackMs: correlation.changeLookbackMs }),
       emit: (actions) => this.emit(actions),
     });
     this.tracker = { tracker, key };
@@ -164,7 +181,7 @@ export class Monitor {
   }
 
   /** Incident actions → the outbox: payloads to `itsm`, chat messages to `slack` (same idempotency scheme). */
-  private async emit(actions: readonly IncidentPayload[]): Promise<void> {
+  private async emit(actions: readonly IncidentPayloadV2[]): Promise<void> {
     const outbox = this.outbox?.outbox;
     const destinations = this.configured?.destinations ?? {};
     if (!outbox) return;

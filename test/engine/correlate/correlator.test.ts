@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IncidentCorrelator } from '../../../engine/correlate/correlator.js';
 import type { HealthEvent } from '../../../engine/correlate/events.js';
-import type { IncidentPayloadV2 } from '../../../engine/correlate/types.js';
+import type { IncidentPayloadV2 } from '../../../engine/incidents/types.js';
 import { dedupeKeyOf } from '../../../engine/incidents/dedupe-key.js';
 import { graphOf } from '../impact/graph-fixture.js';
 

@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { IncidentCorrelator } from '../../../engine/correlate/correlator.js';
+import type { IncidentPayloadV2 as IncidentPayload } from '../../../engine/incidents/types.js';
 import { incidentMessages } from '../../../engine/incidents/incident-messages.js';
-import { IncidentTracker } from '../../../engine/incidents/incident-tracker.js';
-import type { IncidentPayload } from '../../../engine/incidents/types.js';
 import { Outbox } from '../../../engine/notify/outbox.js';
 import { createEndpointProvider } from '../../../engine/providers/endpoint/endpoint-provider.js';
 import { graphOf } from '../impact/graph-fixture.js';
@@ -40,9 +40,10 @@ async function controller(dir: string, receiver: Receiver) {
     destinations: { itsm: { url: receiver.url, secret: SECRET, timeoutMs: 1000 } },
     backoff: { baseMs: 40, maxMs: 200 },
   });
-  const tracker = await IncidentTracker.open({
+  const tracker = await IncidentCorrelator.open({
     statePath: join(dir, 'incidents.json'),
     updateEveryMs: 10 * 60_000,
+    windowMs: 0,
     emit: async (actions) => void (await outbox.enqueue(incidentMessages(actions, 'itsm'))),
   });
   const provider = createEndpointProvider();
@@ -52,12 +53,12 @@ async function controller(dir: string, receiver: Receiver) {
     async round(minute: number, graph: ReturnType<typeof graphOf>): Promise<IncidentPayload[]> {
       const desired = graph.mapNodes((_id, attrs) => attrs.ci);
       const { observed } = await provider.discover({ desired }, new AbortController().signal);
-      const failures = observed.flatMap((o) => {
+      const time = at(minute).toISOString();
+      tracker.submit(observed.map((o) => {
         const status = o.object.status as { up: boolean; error?: string };
-        return status.up ? [] : [{ ci: o.id, reason: status.error ?? 'down' }];
-      });
-      const recoveries = observed.filter((o) => (o.object.status as { up: boolean }).up).map((o) => o.id);
-      return tracker.observe({ now: at(minute), failures, recoveries, graph });
+        return { ci: o.id, kind: 'down', time, detail: status.up ? 'up' : status.error ?? 'down', severity: status.up ? 'cleared' : 'major' } as const;
+      }));
+      return tracker.evaluate({ now: at(minute), graph });
     },
   };
 }

@@ -83,21 +83,18 @@ describe('the controller monitor: probes → incidents → ITSM and Slack', () =
     ];
     const ci = { id: 'endpoint:shop/api-public', kind: 'Endpoint', name: 'api-public', namespace: 'shop' };
     const risk = { score: 73, level: 'high' };
+    const open = { kind: 'down', detail: 'connection refused', severity: 'major', since: at(1).toISOString() };
+    const common = {
+      schemaVersion: 2, dedupeKey: KEY, ci, failure: 'down', reason: 'connection refused', severity: 'major',
+      cause: [{ ...ci, conditions: [open] }], alternatives: [], symptoms: [], related: [], businessServices: services, risk,
+      firstSeen: at(1).toISOString(), reopened: 0,
+    };
     expect(itsmBodies()).toEqual([
+      { ...common, action: 'open', summary: 'endpoint:shop/api-public is down (connection refused) — hits 2 business services, risk high (73)', lastSeen: at(1).toISOString(), revision: 1 },
+      { ...common, action: 'update', summary: 'endpoint:shop/api-public is down (connection refused) — hits 2 business services, risk high (73)', lastSeen: at(61).toISOString(), revision: 2 },
       {
-        dedupeKey: KEY, action: 'open', summary: `endpoint:shop/api-public is down (connection refused) — hits 2 business services, risk high (73)`,
-        ci, failure: 'down', reason: 'connection refused', businessServices: services, risk,
-        firstSeen: at(1).toISOString(), lastSeen: at(1).toISOString(), revision: 1,
-      },
-      {
-        dedupeKey: KEY, action: 'update', summary: `endpoint:shop/api-public is down (connection refused) — hits 2 business services, risk high (73)`,
-        ci, failure: 'down', reason: 'connection refused', businessServices: services, risk,
-        firstSeen: at(1).toISOString(), lastSeen: at(61).toISOString(), revision: 2,
-      },
-      {
-        dedupeKey: KEY, action: 'resolve', summary: 'endpoint:shop/api-public recovered (down) after 1h 1m',
-        ci, failure: 'down', reason: 'connection refused', businessServices: services, risk,
-        firstSeen: at(1).toISOString(), lastSeen: at(61).toISOString(), resolvedAt: at(62).toISOString(), revision: 3,
+        ...common, action: 'resolve', summary: 'endpoint:shop/api-public recovered after 1h 1m',
+        lastSeen: at(61).toISOString(), resolvedAt: at(62).toISOString(), resolution: 'recovered', revision: 3,
       },
     ]);
     expect({ keys: itsm.deliveries.map((d) => d.key), signed: itsm.deliveries.every((d) => d.signed) })
@@ -106,12 +103,13 @@ describe('the controller monitor: probes → incidents → ITSM and Slack', () =
     expect(slack.deliveries.map((d) => (d.body as { text: string }).text)).toEqual([
       expect.stringMatching(/^:red_circle: endpoint:shop\/api-public is down \(connection refused\)/),
       expect.stringMatching(/^:large_orange_circle: endpoint:shop\/api-public is down/),
-      'large_green_circle: endpoint:shop/api-public recovered (down) after 1h 1m'.replace(/^/, ':'),
+      ':large_green_circle: endpoint:shop/api-public recovered after 1h 1m',
     ]);
     await monitor.stop();
 
     const metrics = await registry.metrics();
     expect(metrics).toMatch(/^plumb_incidents_open 0$/m);
+    expect(metrics).toMatch(/^plumb_incidents_open_by_criticality\{criticality="critical"\} 0$/m);
     expect(metrics).toMatch(/^plumb_notifications_delivered_total\{destination="itsm"\} 3$/m);
     expect(metrics).toMatch(/^plumb_endpoints_probed 1$/m);
     expect(log.text()).not.toContain(SECRET);
