@@ -17,6 +17,7 @@ describe('plumb.yaml notifications', () => {
       settings: {
         stateDir: '/var/lib/plumb',
         retry: { baseMs: 1000, maxMs: 300_000 },
+        correlation: { windowMs: 30_000, flapWindowMs: 600_000, changeLookbackMs: 3_600_000 },
         itsm: { url: 'https://itsm.example.com/hooks/plumb', secretEnv: 'PLUMB_ITSM_SECRET', timeoutMs: 10_000, updateEveryMs: 900_000 },
         slack: { urlEnv: 'PLUMB_SLACK_WEBHOOK', timeoutMs: 10_000, events: ['drift', 'incident'] },
       },
@@ -49,7 +50,16 @@ describe('plumb.yaml notifications', () => {
     ]);
     expect(JSON.stringify(diagnostics)).not.toMatch(/s3cr3t|token-abc/);
     expect(diagnostics.every((d) => d.severity === 'error' && d.file === 'plumb.yaml' && d.hint)).toBe(true);
-    expect(settings).toEqual({ stateDir: '.plumb/incidents', retry: DEFAULT_NOTIFICATIONS.retry }); // broken destinations are left out
+    expect(settings).toEqual({ stateDir: '.plumb/incidents', retry: DEFAULT_NOTIFICATIONS.retry, correlation: DEFAULT_NOTIFICATIONS.correlation }); // broken destinations are left out
+  });
+
+  it('correlation: window (0 opens at once), flapWindow, changeLookback; a bad one at its line', () => {
+    expect(check(`notifications:\n  correlation: {window: 0s, flapWindow: 5m, changeLookback: 2h}\n`).settings.correlation).toEqual({ windowMs: 0, flapWindowMs: 300_000, changeLookbackMs: 7_200_000 });
+    const { diagnostics } = check(`notifications:\n  correlation:\n    window: soon\n    lookback: 1h\n`);
+    expect(diagnostics.map((d) => [d.line, d.message])).toEqual([
+      [3, 'notifications.correlation.window must be a duration like 30s, 15m or 1h'],
+      [4, 'unknown setting notifications.correlation.lookback'],
+    ]);
   });
 
   it('needs exactly one place for the url', () => {
