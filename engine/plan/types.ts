@@ -1,3 +1,4 @@
+import type { PolicyChange } from '../review/policy-changes.js';
 import type { ChangeAction } from '../model/change-action.js';
 import type { PatchOp } from '../diff/patch-op.js';
 import type { ImpactSummary } from '../impact/types.js';
@@ -64,4 +65,12 @@ export interface Plan {
   readonly base?: string;
   /** Review with `--target` only (optional): the drift of the changed CIs, head desired vs the actual state. */
   readonly drift?: Plan;
+  /**
+   * Review only (optional): every policy and exception the pull request adds,
+   * changes or removes. `policy` is then the base's verdict — the gate — and
+   * `headPolicy` what the head's own policies say, shown but not gating.
+   */
+  readonly policyChanges?: readonly PolicyChange[];
+  /** Review only (optional): the head's policies' results over the same changes (not the gate). */
+  readonly headPolicy?: { readonly results: readonly PolicyResult[]; readonly denied: boolean };
 }

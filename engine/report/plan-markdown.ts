@@ -41,11 +41,14 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
         ? '> No changes.'
         : '> Policies passed.',
     '',
+    ...policyChangeBlock(plan),
     summaryTable(plan),
   ].join('\n');
+  const gateTitle = plan.headPolicy ? 'Policy results of the base (the gate)' : 'Policy results';
+  const headSection = plan.headPolicy ? policySection(plan.headPolicy.results, 'Policy results of the head (shown, not the gate)') : '';
   const sections = denied
-    ? [policySection(plan.policy.results), impactSection(plan, options.maxDiagramNodes ?? 30)]
-    : [impactSection(plan, options.maxDiagramNodes ?? 30), policySection(plan.policy.results)];
+    ? [policySection(plan.policy.results, gateTitle), headSection, impactSection(plan, options.maxDiagramNodes ?? 30)]
+    : [impactSection(plan, options.maxDiagramNodes ?? 30), policySection(plan.policy.results, gateTitle), headSection];
   const blocksOut: string[] = [head];
   const omitted: string[] = [];
   let used = head.length;
@@ -93,15 +96,28 @@ function summaryTable(plan: Plan): string {
   ].join('\n');
 }
 
-function policySection(results: readonly PolicyResult[]): string {
-  if (results.length === 0) return '### Policy results\n\nAll policies passed.';
+/** A review's policy and exception changes, in the head block: never left out for length. */
+function policyChangeBlock(plan: Plan): string[] {
+  const changes = plan.policyChanges ?? [];
+  if (changes.length === 0) return [];
+  const shown = changes.slice(0, MAX_POLICY_ROWS).map((p) => `> - **${p.change}** ${p.kind} \`${p.namespace ? `${p.namespace}/` : ''}${p.name}\` (\`${p.file}:${p.line}\`)`);
+  return [
+    `> [!WARNING]\n> This pull request changes ${changes.length} polic${changes.length === 1 ? 'y or exception' : 'ies or exceptions'}; the base's policies are the gate.`,
+    ...shown,
+    ...(changes.length > MAX_POLICY_ROWS ? [`> - …and ${changes.length - MAX_POLICY_ROWS} more (\`review -o json\`)`] : []),
+    '',
+  ];
+}
+
+function policySection(results: readonly PolicyResult[], title = 'Policy results'): string {
+  if (results.length === 0) return `### ${title}\n\nAll policies passed.`;
   const ordered = orderPolicyResults(results);
   const rows = ordered.slice(0, MAX_POLICY_ROWS).map((r) => {
     const verdict = r.outcome === 'excepted' ? `excepted (${r.exception ?? 'exception'})` : `${ICON[r.action]} ${r.action}${r.outcome === 'error' ? ' (evaluation failed)' : ''}`;
     return `| ${verdict} | \`${r.policy}\` | ${r.ci ? `\`${r.ci}\`` : '(plan)'} | ${r.severity} | ${cell(r.message)} |`;
   });
   const denied = results.filter(blocks).length;
-  return [`### Policy results${denied ? ` — ${denied} denied` : ''}`, '', '| result | policy | CI | severity | message |', '|:--|:--|:--|:--|:--|', ...rows,
+  return [`### ${title}${denied ? ` — ${denied} denied` : ''}`, '', '| result | policy | CI | severity | message |', '|:--|:--|:--|:--|:--|', ...rows,
     ...(ordered.length > MAX_POLICY_ROWS ? ['', `_${ordered.length - MAX_POLICY_ROWS} more results are not listed._`] : [])].join('\n');
 }
 

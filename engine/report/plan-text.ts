@@ -30,6 +30,7 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
     ? `base ${shortRev(plan.base)} → head ${shortRev(plan.revision)}`
     : `revision ${shortRev(plan.revision)}, targets: ${plan.targets.join(', ') || 'none'}`;
   out.push(`${c.bold(options.title ?? 'plan')} ${c.dim(`(${where})`)}`);
+  out.push(...policyChangeLines(plan, c));
   out.push(summaryLine(plan, c));
   out.push(...changeLines(plan.changes, c));
   if (plan.unmanaged.length > 0) {
@@ -37,7 +38,8 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
     for (const u of plan.unmanaged) out.push(`  ${c.dim('?')} ${u.id} ${c.dim(`(${u.target})`)}`);
   }
   out.push(...impactLines(plan, c, options.maxAffected ?? 15));
-  out.push(...policyLines(plan.policy.results, c));
+  out.push(...policyLines(plan.policy.results, c, plan.headPolicy ? 'policies of the base (the gate):' : undefined));
+  if (plan.headPolicy) out.push(...policyLines(plan.headPolicy.results, c, "policies of the head (shown, not the gate):"));
   if (plan.drift) {
     out.push('', c.bold('drift of the changed cis against the actual state:'));
     out.push(summaryLine(plan.drift, c));
@@ -111,14 +113,29 @@ function paintState(state: string, c: Colors): string {
 }
 
 /** Policy results, denials first, with the outcome marked: shared by plan, review and validate. */
-export function policyLines(results: readonly PolicyResult[], c: Colors): string[] {
-  if (results.length === 0) return ['', `${c.bold('policies:')} ${c.green('all passed')}`];
+/**
+ * A review's policy and exception changes, first thing after the title: the
+ * base's policies decide, so a pull request that edits them must say so loudly.
+ */
+export function policyChangeLines(plan: Plan, c: Colors): string[] {
+  const changes = plan.policyChanges ?? [];
+  if (changes.length === 0) return [];
+  const out = [c.yellow(c.bold(`this pull request changes ${changes.length} polic${changes.length === 1 ? 'y or exception' : 'ies or exceptions'} (the base's policies are the gate):`))];
+  for (const p of changes) {
+    const mark = p.change === 'removed' ? c.red('- removed') : p.change === 'changed' ? c.yellow('~ changed') : c.green('+ added  ');
+    out.push(`  ${mark} ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} ${c.dim(`(${p.file}:${p.line})`)}`);
+  }
+  return out;
+}
+
+export function policyLines(results: readonly PolicyResult[], c: Colors, title = 'policies:'): string[] {
+  if (results.length === 0) return ['', `${c.bold(title)} ${c.green('all passed')}`];
   const denied = results.filter(blocks).length;
   const warned = results.filter((r) => r.action === 'warn' && r.outcome !== 'excepted').length;
   const head = [denied ? c.red(`${denied} denied`) : c.green('nothing denied'), warned ? c.yellow(`${warned} warning${warned === 1 ? '' : 's'}`) : undefined]
     .filter(Boolean)
     .join(', ');
-  const out = ['', `${c.bold('policies:')} ${head}`];
+  const out = ['', `${c.bold(title)} ${head}`];
   for (const r of orderPolicyResults(results)) {
     const mark = r.outcome === 'excepted' ? c.dim('○ excepted') : r.action === 'deny' ? c.red('✗ deny    ') : r.action === 'warn' ? c.yellow('! warn    ') : c.dim('· audit   ');
     const error = r.outcome === 'error' ? c.red(' (evaluation failed' + (r.action === 'deny' ? ', fails closed)' : ')')) : '';

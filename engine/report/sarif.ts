@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.js';
+import type { PolicyChange } from '../review/policy-changes.js';
 import { sortDiagnostics } from '../model/diagnostic.js';
 import type { PlannedChange, PolicyResult } from '../plan/types.js';
 
@@ -52,6 +53,13 @@ export interface SarifPolicyInfo {
 
 export interface ToSarifInput {
   readonly diagnostics?: readonly Diagnostic[];
+  /**
+   * Review: policies and exceptions the pull request adds, changes or removes —
+   * one `warning` result each (rule `review.policy-change`) at the document, listed first.
+   */
+  readonly policyChanges?: readonly PolicyChange[];
+  /** Review: the head's own policy results (not the gate): `note` results with `properties.gate: false`. */
+  readonly headPolicyResults?: readonly PolicyResult[];
   readonly policyResults?: readonly PolicyResult[];
   /** Every policy, so rules exist (and say what they check) even for policies without results. */
   readonly policies?: readonly SarifPolicyInfo[];
@@ -95,6 +103,16 @@ export function toSarif(input: ToSarifInput): SarifLog {
     addRule({ id: d.code, shortDescription: { text: `plumb diagnostic ${d.code}` }, defaultConfiguration: { level: DIAGNOSTIC_LEVEL[d.severity] } });
   }
 
+  const policyChanges = input.policyChanges ?? [];
+  if (policyChanges.length) {
+    addRule({
+      id: 'review.policy-change',
+      shortDescription: { text: "a pull request adds, changes or removes a policy or exception; the base's policies are the gate" },
+      defaultConfiguration: { level: 'warning' },
+    });
+  }
+  for (const r of input.headPolicyResults ?? []) addRule(policyRule({ name: r.policy, severity: r.severity, action: r.action }));
+
   const rendered = (input.changes ?? []).filter((c) => c.rendered && c.action !== 'noop');
   if (rendered.length) {
     addRule({
@@ -105,6 +123,22 @@ export function toSarif(input: ToSarifInput): SarifLog {
   }
 
   const results: SarifResult[] = [
+    ...policyChanges.map((p): SarifResult => ({
+      ruleId: 'review.policy-change',
+      ruleIndex: ruleIndex.get('review.policy-change')!,
+      level: 'warning',
+      message: { text: `this pull request ${p.change === 'added' ? 'adds' : p.change === 'changed' ? 'changes' : 'removes'} ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}; the base's policies are the gate` },
+      ...locations(p.file, p.line, undefined),
+      properties: { change: p.change, kind: p.kind, name: p.name },
+    })),
+    ...(input.headPolicyResults ?? []).filter((r) => r.outcome !== 'excepted').map((r): SarifResult => ({
+      ruleId: r.policy,
+      ruleIndex: ruleIndex.get(r.policy)!,
+      level: 'note',
+      message: { text: `head's policy (not the gate): ${r.message}` },
+      ...locations(r.file, r.line, r.column),
+      properties: { action: r.action, outcome: r.outcome, severity: r.severity, gate: false, ...(r.ci ? { ci: r.ci } : {}) },
+    })),
     ...(input.policyResults ?? []).map((r): SarifResult => ({
       ruleId: r.policy,
       ruleIndex: ruleIndex.get(r.policy)!,

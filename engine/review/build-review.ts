@@ -9,6 +9,8 @@ import type { Plan } from '../plan/types.js';
 import { baseGraphFor } from './base-graph.js';
 import { changedFiles } from './changed-files.js';
 import { compareDocuments } from './compare-documents.js';
+import type { PolicyChange } from './policy-changes.js';
+import { isDenied } from '../policy/denied.js';
 
 export interface ReviewInput {
   readonly base: Pick<LoadedRepository, 'revision' | 'cis' | 'files' | 'schemas' | 'config' | 'renders'>;
@@ -17,8 +19,12 @@ export interface ReviewInput {
   readonly headGraph: CIGraph;
   /** The base graph, for the impact of deletes; default: derived from the head graph (baseGraphFor). */
   readonly baseGraph?: CIGraph;
-  /** Change- and plan-scope policies, given the graphs the review settled on. */
+  /** Change- and plan-scope policies, given the graphs the review settled on: the gate (the base's policies). */
   readonly policies?: (graphs: { headGraph: CIGraph; baseGraph: CIGraph }) => PlanPolicyEvaluator;
+  /** The head's own policies, evaluated over the same changes and shown beside the gate (`headPolicy`). */
+  readonly headPolicies?: (graphs: { headGraph: CIGraph; baseGraph: CIGraph }) => PlanPolicyEvaluator;
+  /** Policies and exceptions the pull request adds, changes or removes (`policyChanges`). */
+  readonly policyChanges?: readonly PolicyChange[];
   readonly now: Date;
   /**
    * `--target`: the head's changed CIs against the actual state. Called with the
@@ -67,6 +73,17 @@ export async function buildReview(input: ReviewInput): Promise<{ plan: Plan; dia
   };
   const deletedCis = new Map(baseCis.filter((c) => !input.headGraph.hasNode(c.id)).map((c) => [c.id, c]));
   const baseGraph = input.baseGraph ?? baseGraphFor(input.headGraph, baseCis, new Set(deletedCis.keys()));
+  // The head's policies see exactly what the gate sees: evaluated inside the same build, results kept aside.
+  const gate = input.policies?.({ headGraph: input.headGraph, baseGraph });
+  const advisory = input.headPolicies?.({ headGraph: input.headGraph, baseGraph });
+  let headPolicy: Plan['headPolicy'];
+  const evaluator: PlanPolicyEvaluator | undefined = gate && advisory
+    ? (view) => {
+        const results = advisory(view).results;
+        headPolicy = { results, denied: isDenied(results) };
+        return gate(view);
+      }
+    : gate;
   const built = buildPlan({
     repo: input.head,
     graph: input.headGraph,
@@ -74,11 +91,17 @@ export async function buildReview(input: ReviewInput): Promise<{ plan: Plan; dia
     deletedCis,
     compare: compareDocuments,
     targets: [target],
-    policies: input.policies?.({ headGraph: input.headGraph, baseGraph }),
+    policies: evaluator,
     now: input.now,
   });
   const diagnostics = [...built.diagnostics];
-  let plan: Plan = { ...built.plan, base: input.base.revision };
+  let plan: Plan = {
+    ...built.plan,
+    base: input.base.revision,
+    // with no policy or exception changed, head and base judge alike: nothing more to show
+    ...(input.policyChanges?.length ? { policyChanges: input.policyChanges } : {}),
+    ...(headPolicy && input.policyChanges?.length ? { headPolicy } : {}),
+  };
   if (input.drift) {
     const changed = new Set(plan.changes.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.id));
     const targets = (await input.drift(headCis.filter((c) => changed.has(c.id)))).map((t) => ({

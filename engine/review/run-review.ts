@@ -9,6 +9,8 @@ import { loadPolicies } from '../policy/load-policies.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import { validateRepository } from '../validate/validate.js';
 import { buildReview } from './build-review.js';
+import { policyChanges } from './policy-changes.js';
+import type { RawDocument } from '../model/ci.js';
 
 /** `--head worktree`: review the uncommitted work tree against the base. */
 export const WORKTREE = 'worktree';
@@ -31,7 +33,7 @@ export interface RunReviewResult {
   readonly plan?: Plan;
   readonly head: LoadedRepository;
   readonly diagnostics: readonly Diagnostic[];
-  /** The head's policies (SARIF lists a rule for each). */
+  /** The policies of the gate — the base's — and the head's (SARIF lists a rule for each). */
   readonly policies: readonly CompiledPolicy[];
 }
 
@@ -39,8 +41,15 @@ export interface RunReviewResult {
  * `plumb review` as one engine call: both revisions read from Git without a
  * checkout; the head is validated and its errors stop the review (it must be
  * fixed before it can merge); the base is not validated again (a broken main
- * must not block the pull request that fixes it). Policies are the head's:
- * the pull request is judged by the rules it would merge with.
+ * must not block the pull request that fixes it).
+ *
+ * Policies: the gate is the **base's** policies and exceptions — a pull
+ * request is attacker-controlled and must not be judged by rules it can
+ * delete or weaken itself. The head's policies are evaluated over the same
+ * changes and shown (`headPolicy`), and every policy or exception the pull
+ * request adds, changes or removes is listed (`policyChanges`), at the top of
+ * every output. A base policy that no longer compiles is reported as a
+ * warning (main is already merged) and does not gate.
  */
 export async function runReview(options: RunReviewOptions): Promise<RunReviewResult> {
   const now = options.now ?? new Date();
@@ -58,6 +67,10 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   diagnostics.push(...loaded.diagnostics);
   if (hasErrors(diagnostics)) return { head, diagnostics, policies: loaded.policies };
 
+  const baseLoaded = loadPolicies(base.policyDocuments, base.locate);
+  diagnostics.push(...baseLoaded.diagnostics.map((d) => ({ ...d, severity: 'warning' as const, message: `base revision: ${d.message}` })));
+  const changedPolicies = policyChanges(base.policyDocuments.filter(isPolicyDoc), head.policyDocuments.filter(isPolicyDoc));
+
   const signal = options.signal ?? new AbortController().signal;
   const names = options.target !== undefined ? selectTargets(head.config, options.target) : undefined;
   const driftDiagnostics: Diagnostic[] = [];
@@ -65,7 +78,9 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
     base,
     head,
     headGraph: headChecked.graph,
-    policies: ({ headGraph, baseGraph }) => planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now }),
+    policies: ({ headGraph, baseGraph }) => planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now }),
+    headPolicies: ({ headGraph, baseGraph }) => planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now }),
+    policyChanges: changedPolicies,
     now,
     ...(names
       ? {
@@ -79,5 +94,16 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   });
   diagnostics.push(...built.diagnostics, ...driftDiagnostics);
   if (hasErrors(driftDiagnostics)) return { head, diagnostics, policies: loaded.policies };
-  return { plan: built.plan, head, diagnostics, policies: loaded.policies };
+  return { plan: built.plan, head, diagnostics, policies: uniqueByName([...baseLoaded.policies, ...loaded.policies]) };
+}
+
+function uniqueByName(policies: readonly CompiledPolicy[]): CompiledPolicy[] {
+  const seen = new Set<string>();
+  return policies.filter((p) => !seen.has(p.name) && Boolean(seen.add(p.name)));
+}
+
+/** Policy and PolicyException documents (the rest of `policyDocuments` are files outside the inventory). */
+function isPolicyDoc(doc: RawDocument): boolean {
+  const kind = (doc.value as { kind?: unknown } | null)?.kind;
+  return kind === 'Policy' || kind === 'PolicyException';
 }
