@@ -118,7 +118,7 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
         hooks,
         // deletes reach apply only when the operator selected them (the dialog
         // says so), so they are applied: prune is the selection, not a flag
-        options: { prune: true, ...options.apply, rollbackOnFailure: false, signal },
+        options: { prune: true, pruneConfig: repo!.config, ...options.apply, rollbackOnFailure: false, signal },
       });
     },
 

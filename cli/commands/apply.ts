@@ -29,6 +29,7 @@ interface ApplyCliOptions extends GlobalOptions {
   overridePolicy?: string;
   breakLock?: boolean;
   prune?: boolean;
+  adopt?: boolean;
   concurrency: string;
   healthTimeout: string;
   target?: string;
@@ -51,7 +52,8 @@ export function register(program: Command): void {
     .option('--rollback-all', "with --rollback-on-failure: restore every applied wave's backups too, newest first")
     .option('--override-policy <reason>', 'apply although a policy denied; the reason goes to the audit log')
     .option('--break-lock', "break a lock whose holder is gone (it is reported, never silent)")
-    .option('--prune', "apply the plan's deletes (otherwise skipped and reported)")
+    .option('--prune', "apply the plan's deletes (otherwise skipped and reported); plumb.yaml's sync.prune is the controller's, not this command's")
+    .option('--adopt', 'take over objects another inventory owns (the plan names them and their owner)')
     .option('--concurrency <n>', 'changes applied at once inside a wave', '4')
     .option('--health-timeout <duration>', 'per wave; a check that does not answer in time fails', '60s')
     .option('--target <name>', 'only this target of plumb.yaml (default: defaultTarget, else all)')
@@ -144,6 +146,8 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
         rollbackAll: opts.rollbackAll,
         overridePolicy: opts.overridePolicy,
         prune: opts.prune,
+        pruneConfig: config,
+        adopt: opts.adopt,
         ...(opts.target ? { targets: [opts.target] } : {}),
         signal: controller.signal,
       },

@@ -4,7 +4,7 @@ import { newBackupId } from '../backup/manifest.js';
 import { currentHost, currentUser } from '../lock/whoami.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { PlannedChange } from '../plan/types.js';
-import { assertFresh, assertNotDenied, noProvider } from './check-plan.js';
+import { assertFresh, assertNoTakeover, assertNotDenied, assertPruneAllowed, noProvider } from './check-plan.js';
 import { withDefaults } from './hooks.js';
 import { restoreFromBackup } from './rollback.js';
 import type { ApplyInput, ApplyReport, ChangeOutcome, RollbackOutcome } from './types.js';
@@ -14,7 +14,10 @@ import { outcome, runWave, type WaveContext } from './run-wave.js';
  * Applies a plan, wave by wave, so that nothing is ever half-done without the
  * operator being told exactly what state things are in. In order:
  *
- * 1. guards: a denied plan needs `overridePolicy`; interrupted earlier runs in
+ * 1. guards: a denied plan needs `overridePolicy`; with `prune`, a plan that
+ *    empties a target or deletes over its ceiling is refused (`prune.refused`,
+ *    engine/plan/prune-guard.ts) before anything is written; an object
+ *    another inventory owns is not taken over without `adopt`; interrupted earlier runs in
  *    the audit log are reported; every target's lock is taken (or `lock.held`);
  *    the plan must not be stale (`plan.stale`) — checked under the lock, so no
  *    other plumb changes the targets between the check and the writes;
@@ -42,6 +45,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const targets = new Set(plan.targets.filter((t) => !opts.targets || opts.targets.includes(t)));
   const changes = plan.changes.filter((c) => targets.has(c.target) && c.action !== 'noop');
   for (const t of new Set(changes.map((c) => c.target))) if (!providers.has(t)) throw noProvider(t);
+  if (opts.prune) assertPruneAllowed(plan, opts.pruneConfig ?? { prune: {}, targets: {} }, targets);
+  if (!opts.adopt) assertNoTakeover(changes);
 
   const interrupted = findInterrupted(await audit.read());
   for (const r of interrupted) hooks.onInterrupted(r);

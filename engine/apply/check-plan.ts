@@ -1,6 +1,8 @@
 import { PlumbError } from '../model/errors.js';
 import { fingerprintOf } from '../model/canonical-json.js';
-import type { Plan } from '../plan/types.js';
+import type { PlumbConfig } from '../config/types.js';
+import { checkPruneGuards } from '../plan/prune-guard.js';
+import type { Plan, PlannedChange } from '../plan/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Provider } from '../providers/contract.js';
 import { ciFromChange } from './plan-cis.js';
@@ -18,6 +20,34 @@ export function assertNotDenied(plan: Plan, overridePolicy: string | undefined):
   throw new PlumbError('policy.denied', `the plan is denied by policy: ${named || 'see the plan'}`, {
     hint: 'fix the change, add a PolicyException, or apply with --override-policy "REASON" (recorded in the audit log)',
     data: { denials: denials.map((r) => ({ policy: r.policy, ci: r.ci })) },
+  });
+}
+
+/**
+ * With prune on, the prune guards (engine/plan/prune-guard.ts) must pass for
+ * every target applied: otherwise PlumbError `prune.refused`, naming each
+ * target and why, before anything is written.
+ */
+export function assertPruneAllowed(plan: Plan, config: Pick<PlumbConfig, 'prune' | 'targets'>, targets: ReadonlySet<string>): void {
+  const refused = checkPruneGuards(plan, config, targets);
+  if (refused.length === 0) return;
+  throw new PlumbError('prune.refused', refused.map((d) => d.message).join('; '), {
+    hint: refused.map((d) => d.hint).join('; '),
+    data: { guards: refused.map((d) => d.code) },
+  });
+}
+
+/**
+ * A change that would take over an object another inventory owns (the plan's
+ * `owner`) needs `adopt`: otherwise PlumbError `ownership.conflict`, naming
+ * each object and its owner.
+ */
+export function assertNoTakeover(changes: readonly PlannedChange[]): void {
+  const taken = changes.filter((c) => c.owner !== undefined);
+  if (taken.length === 0) return;
+  throw new PlumbError('ownership.conflict', `refusing to take over ${taken.map((c) => `${c.id} (owned by inventory ${c.owner})`).slice(0, 10).join(', ')}${taken.length > 10 ? ` and ${taken.length - 10} more` : ''}`, {
+    hint: 'remove them from one of the two repositories, or apply with --adopt to make this inventory their owner',
+    data: { objects: taken.map((c) => ({ id: c.id, owner: c.owner })) },
   });
 }
 

@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/types.js';
 import type { BackupStore } from '../backup/types.js';
 import type { TargetLocker } from '../lock/types.js';
+import type { PlumbConfig } from '../config/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../plan/types.js';
 import type { Provider } from '../providers/contract.js';
@@ -19,6 +20,14 @@ export interface ApplyOptions {
   readonly overridePolicy?: string;
   /** Apply the plan's deletes; without it they are skipped and reported. */
   readonly prune?: boolean;
+  /**
+   * The prune guards (plumb.yaml `prune` and each target's): with `prune`, a
+   * plan that empties a target or deletes over its ceiling is refused
+   * (engine/plan/prune-guard.ts). Default: no ceiling, empty targets refused.
+   */
+  readonly pruneConfig?: Pick<PlumbConfig, 'prune' | 'targets'>;
+  /** Take over objects another inventory owns (the plan's `owner`); without it such a plan is refused. */
+  readonly adopt?: boolean;
   /** Only these targets of the plan; default all. */
   readonly targets?: readonly string[];
   readonly signal?: AbortSignal;

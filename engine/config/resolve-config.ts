@@ -21,6 +21,8 @@ export function resolveConfig(raw: Readonly<Record<string, unknown>>, file?: str
     schemas: ((raw.schemas as string | undefined) ?? DEFAULT_CONFIG.schemas).replace(/\/+$/, ''),
     targets,
     ...(defaultTarget === undefined ? {} : { defaultTarget }),
+    ...(typeof raw.inventoryId === 'string' ? { inventoryId: raw.inventoryId } : {}),
+    prune: section('prune', DEFAULT_CONFIG.prune),
     ignoreDifferences: (raw.ignoreDifferences as PlumbConfig['ignoreDifferences'] | undefined) ?? DEFAULT_CONFIG.ignoreDifferences,
     backup: section('backup', backupDefaults),
     sync: section('sync', DEFAULT_CONFIG.sync),

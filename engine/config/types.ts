@@ -12,6 +12,8 @@ export interface TargetConfig {
    * for `exec`, `exec:<target name>`; a `snapshot` target owns every CI.
    */
   readonly select?: { kinds?: string[]; namespaces?: string[]; labels?: Record<string, string>; providers?: string[] };
+  /** This target's prune guards, overriding plumb.yaml's top-level `prune` field by field. */
+  readonly prune?: PruneConfig;
   /** Provider-specific settings (path, roots, command, args, timeout, kubeconfig, context…). */
   readonly [setting: string]: unknown;
 }
@@ -35,6 +37,17 @@ export interface SyncConfig {
   readonly policy: 'manual' | 'automated';
   readonly selfHeal: boolean;
   readonly prune: boolean;
+}
+
+/** Prune guards (plumb.yaml `prune`, and a target's own `prune`). */
+export interface PruneConfig {
+  /** Prune a target whose inventory renders no CI at all. Default false: refused (`prune.empty-inventory`). */
+  readonly allowEmpty?: boolean;
+  /**
+   * Refuse a prune that deletes more than this (`prune.max-deletes`): a count,
+   * a percentage of the target's managed objects (`"25%"`), or both. Default: no ceiling.
+   */
+  readonly maxDeletes?: number | string | { readonly count?: number; readonly percent?: number };
 }
 
 export interface LimitsConfig {
@@ -84,6 +97,14 @@ export interface PlumbConfig {
   readonly targets: Readonly<Record<string, TargetConfig>>;
   /** Target used when `--target` is not given; default the only target, else none. */
   readonly defaultTarget?: string;
+  /**
+   * The repository's ownership id; objects are labelled
+   * `plumb.io/inventory=<inventoryId>.<target>` (engine/providers/ownership.ts).
+   * Undefined: the name of the repository's directory.
+   */
+  readonly inventoryId?: string;
+  /** Prune guards of every target. */
+  readonly prune: PruneConfig;
   readonly ignoreDifferences: readonly IgnoreDifference[];
   readonly backup: BackupConfig;
   readonly sync: SyncConfig;
@@ -99,6 +120,7 @@ export const DEFAULT_CONFIG: PlumbConfig = {
   policies: ['policies/**/*.{yaml,yml}'],
   schemas: 'schemas',
   targets: {},
+  prune: { allowEmpty: false },
   ignoreDifferences: [],
   backup: { store: 'dir', path: '.plumb/backups' },
   sync: { policy: 'manual', selfHeal: false, prune: false },

@@ -118,6 +118,13 @@ export const CODES = {
   'plan.unverifiable': { meaning: 'a plan of the work tree holds secret digests and no plan key is there to check them', hint: 'apply where it was planned, or set PLUMB_PLAN_KEY / PLUMB_PLAN_KEY_FILE' },
   'plan.wave-cycle': { meaning: 'the ordering relations form a cycle, so waves fall back to one per CI in the cycle' },
 
+  // prune guards and ownership
+  'ownership.conflict': { meaning: 'a change would take over an object another inventory owns (label plumb.io/inventory)', hint: 'remove it from one of the repositories, or apply with --adopt' },
+  'ownership.legacy': { meaning: 'an object made by a plumb before inventory ids that no CI declares: listed as unmanaged, never pruned', hint: 'delete it by hand if this repository made it, or declare it and apply to mark it' },
+  'prune.empty-inventory': { meaning: 'the inventory renders no CI for a target that manages objects, so a prune would delete all of them', hint: 'check the inventory globs and select; set prune.allowEmpty: true if emptying the target is intended' },
+  'prune.max-deletes': { meaning: 'a prune would delete more than prune.maxDeletes allows', hint: 'review the deletes, or raise prune.maxDeletes for the target' },
+  'prune.refused': { meaning: 'apply --prune (or the controller) refused a plan the prune guards stop; nothing was written', hint: 'see the guard named in the message' },
+
   // apply, backup, restore
   'apply.discover-failed': { meaning: 'apply could not read the actual state to check the plan is not stale', hint: 'check the target is reachable, then apply again' },
   'apply.interrupted': { meaning: 'apply was interrupted by the operator; the wave in flight finished or was rolled back' },
@@ -177,7 +184,8 @@ export const CODES = {
   'kubernetes.no-cluster': { meaning: 'the kubeconfig names no current cluster', hint: 'pass --context' },
   'kubernetes.no-desired': { meaning: 'a Kubernetes apply without a desired document' },
   'kubernetes.not-found': { meaning: 'the API server does not have the object' },
-  'kubernetes.prune-unowned': { meaning: 'refusing to delete an object plumb did not create' },
+  'kubernetes.orphans-hidden': { meaning: 'plumb cannot list its objects in a namespace (RBAC), so what this inventory owns there is not seen', hint: 'grant list there, or limit the target with `namespaces:`' },
+  'kubernetes.prune-unowned': { meaning: 'refusing to delete an object this inventory does not own' },
   'kubernetes.unauthorized': { meaning: "the API server rejected plumb's credentials", hint: 'check the kubeconfig user' },
   'kubernetes.unknown-context': { meaning: '--context names no context of the kubeconfig' },
   'kubernetes.unknown-kind': { meaning: 'the API server does not serve a kind the inventory uses', hint: 'install its CRD first' },

@@ -12,6 +12,7 @@ import { impactOfChanges } from './impact-changes.js';
 import { matchChanges, type PlanTargetInput } from './match-changes.js';
 import { graphOfDeleted, observedCi } from './observed-cis.js';
 import { topologicalWaves } from './topological-waves.js';
+import { LEGACY_OWNER } from '../providers/managed-label.js';
 import type { Plan, PlannedChange, PolicyResult } from './types.js';
 
 /**
@@ -106,6 +107,15 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
       change.file = place?.file ?? desired.origin.file;
       change.line = place?.line ?? desired.origin.line;
       if (desired.origin.render) change.rendered = { unit: desired.origin.render.unit, tool: desired.origin.render.tool, source: desired.origin.file };
+    }
+    const owner = d.pair.observed?.owner;
+    if (desired && owner && owner !== LEGACY_OWNER && (d.action === 'create' || d.action === 'update')) {
+      change.owner = owner;
+      diagnostics.push({
+        severity: 'warning', code: 'ownership.conflict', ci: id, file: desired.origin.file, line: desired.origin.line, column: desired.origin.column,
+        message: `${id} belongs to inventory ${owner}; apply refuses to take it over`,
+        hint: 'remove it from one of the two repositories, or take it over with `plumb apply --adopt`',
+      });
     }
     const own = impact.perChange.get(id);
     if (own) change.impact = own;

@@ -2,6 +2,7 @@ import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { matchObserved } from '../diff/match-observed.js';
 import type { ObservedObject } from '../providers/contract.js';
+import { INVENTORY_LABEL, LEGACY_OWNER } from '../providers/managed-label.js';
 
 /** One target's desired CIs and what its provider observed (and, with provider.diff, projected). */
 export interface PlanTargetInput {
@@ -79,7 +80,17 @@ export function matchChanges(targets: readonly PlanTargetInput[]): MatchResult {
     for (const p of match.pairs) pairs.push(pair(p.desired, p.observed));
     for (const d of match.creates) pairs.push(pair(d, undefined));
     for (const o of match.deletes) if (!claimed.has(o.id)) pairs.push(pair(undefined, o));
-    for (const o of match.unmanaged) if (!claimed.has(o.id)) unmanaged.push({ id: o.id, target: target.name });
+    for (const o of match.unmanaged) {
+      if (claimed.has(o.id)) continue;
+      unmanaged.push({ id: o.id, target: target.name });
+      if (o.owner === LEGACY_OWNER) {
+        diagnostics.push({
+          severity: 'warning', code: 'ownership.legacy', ci: o.id,
+          message: `${o.id} was made by a plumb before inventory ids and no CI of target ${target.name} declares it: it is listed as unmanaged, never pruned`,
+          hint: `if this repository made it, delete it by hand, or declare it again and apply (that marks it ${INVENTORY_LABEL}=<this inventory>)`,
+        });
+      }
+    }
   }
   unmanaged.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || a.target.localeCompare(b.target));
   return { pairs, unmanaged, diagnostics };

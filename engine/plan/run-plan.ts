@@ -7,6 +7,7 @@ import { validateRepository } from '../validate/validate.js';
 import { buildPlan } from './build-plan.js';
 import { discoverTargets } from './discover-targets.js';
 import { planPolicies } from './plan-policies.js';
+import { checkPruneGuards } from './prune-guard.js';
 import { selectTargets } from './select-targets.js';
 import type { Plan } from './types.js';
 
@@ -77,5 +78,7 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResu
     now,
   });
   diagnostics.push(...built.diagnostics);
+  // what `apply --prune` (and the controller) would refuse, said at plan time
+  for (const d of checkPruneGuards(built.plan, repo.config)) diagnostics.push({ ...d, severity: 'warning', message: d.message.replace(/^refusing to prune/, 'apply --prune will refuse to prune') });
   return { plan: built.plan, repo, diagnostics, policies: loaded.policies };
 }

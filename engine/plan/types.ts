@@ -36,6 +36,11 @@ export interface PlannedChange {
   readonly impact?: ImpactSummary;
   /** Desired document, redacted; needed by apply (absent for deletes). */
   readonly desired?: Readonly<Record<string, unknown>>;
+  /**
+   * The inventory that owns the object now, when it is not this one
+   * (`plumb.io/inventory`): apply refuses to take it over without `--adopt`.
+   */
+  readonly owner?: string;
 }
 
 export interface Plan {

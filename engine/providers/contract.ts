@@ -10,8 +10,14 @@ export interface ObservedObject {
   /** Identity `kind:namespace/name` (kind lowercased), or the provider's own key mapped to it. */
   readonly id: string;
   readonly object: Readonly<Record<string, unknown>>;
-  /** Was this object created by plumb (e.g. carries the `plumb.io/managed-by` label)? Prune only touches these. */
+  /**
+   * Does this inventory own the object (its `plumb.io/inventory` label, or a
+   * legacy `plumb.io/managed-by` label on an object a desired CI declares)?
+   * Prune only touches these (engine/providers/managed-label.ts).
+   */
   readonly managedByPlumb?: boolean;
+  /** Someone else's ownership mark: another inventory's label value, or `legacy`. Never pruned; taken over only with `apply --adopt`. */
+  readonly owner?: string;
 }
 
 export interface ProviderAnswer {

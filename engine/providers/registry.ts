@@ -10,6 +10,7 @@ import { endpointProviderFromTarget } from './endpoint/from-target.js';
 import { createHostProvider } from './host/host-provider.js';
 import { lazyProvider } from './lazy-provider.js';
 import { scrubbingProvider } from './scrubbing-provider.js';
+import { inventoryOf } from './managed-label.js';
 import { createSnapshotProvider } from './snapshot/snapshot-provider.js';
 
 export interface ProviderContext {
@@ -21,6 +22,8 @@ export interface ProviderContext {
   readonly context?: string;
   /** `--force-conflicts`: server-side apply takes over fields other managers own. */
   readonly forceConflicts?: boolean;
+  /** This target's ownership label value; default from plumb.yaml's inventoryId (engine/providers/managed-label.ts). */
+  readonly inventory?: string;
 }
 
 type Factory = (targetName: string, target: TargetConfig, ctx: ProviderContext) => Provider;
@@ -38,10 +41,10 @@ type Factory = (targetName: string, target: TargetConfig, ctx: ProviderContext) 
  * ```
  */
 const FACTORIES: Readonly<Record<string, Factory>> = {
-  snapshot: (name, target, { root }) => {
+  snapshot: (name, target, { root, inventory }) => {
     const path = requireString(name, target, 'path');
     const abs = resolve(root, path);
-    return createSnapshotProvider({ path: abs, file: displayPath(root, abs) });
+    return createSnapshotProvider({ path: abs, file: displayPath(root, abs), inventory });
   },
   file: (name, target, { root, config }) => {
     const roots = target.roots;
@@ -59,7 +62,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
     const timeoutMs = target.timeout === undefined ? undefined : parseDuration(target.timeout, `targets.${name}.timeout`);
     return createExecProvider({ name, command, args, env: env as Record<string, string>, cwd: root, timeoutMs });
   },
-  kubernetes: (name, target, { root, kubeconfig, context, forceConflicts }) => {
+  kubernetes: (name, target, { root, kubeconfig, context, forceConflicts, inventory }) => {
     const optionalString = (key: string) => {
       const v = target[key];
       if (v !== undefined && (typeof v !== 'string' || !v)) throw badSetting(name, key, 'a non-empty string');
@@ -83,6 +86,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
       fieldSelector: optionalString('fieldSelector'),
       forceConflicts: forceConflicts ?? target.forceConflicts === true,
       concurrency: concurrency as number | undefined,
+      inventory,
     }));
   },
   endpoint: (name, target, { root }) => endpointProviderFromTarget(name, target, root),
@@ -104,7 +108,7 @@ export function createProvider(targetName: string, target: TargetConfig, ctx: Pr
       data: { target: targetName, provider: target.provider, known: KNOWN_PROVIDERS },
     });
   }
-  return scrubbingProvider(factory(targetName, target, ctx));
+  return scrubbingProvider(factory(targetName, target, { ...ctx, inventory: ctx.inventory ?? inventoryOf(ctx.config, ctx.root, targetName) }));
 }
 
 /** The provider name changes of this target carry (`exec:NAME` for exec targets). */

@@ -16,6 +16,7 @@ export type FailureReason =
   | 'InvalidRevision'
   | 'DiscoveryFailed'
   | 'PolicyDenied'
+  | 'PruneRefused'
   | 'ApplyFailed'
   | 'Forbidden'
   | 'LockHeld'
@@ -56,6 +57,7 @@ export function classifyError(e: unknown): ReconcileError {
       const transient = e.data?.transient !== false;
       return new ReconcileError(transient ? 'transient' : 'terminal', 'FetchFailed', e.message, { hint: e.hint, cause: e });
     }
+    if (e.code === 'prune.refused') return new ReconcileError('terminal', 'PruneRefused', e.message, { hint: e.hint, cause: e });
     if (e.code === 'policy.denied') return new ReconcileError('terminal', 'PolicyDenied', e.message, { hint: e.hint, cause: e });
     if (e.code === 'plan.stale') return new ReconcileError('transient', 'ApplyFailed', e.message, { hint: e.hint, cause: e });
     return new ReconcileError('terminal', 'InternalError', e.message, { hint: e.hint, cause: e });

@@ -7,6 +7,7 @@ import type { PlumbConfig } from '../config/types.js';
 import type { ControllerMetrics } from '../metrics/controller-metrics.js';
 import { hasErrors } from '../model/diagnostic.js';
 import { backoffDelay, type BackoffPolicy } from '../concurrency/backoff.js';
+import { checkPruneGuards } from '../plan/prune-guard.js';
 import type { Plan } from '../plan/types.js';
 import type { Source, SourceArtifact } from '../sources/types.js';
 import { classifyDiagnostics, classifyError, ReconcileError, type FailureReason } from './classify-error.js';
@@ -78,7 +79,8 @@ export type ReconcileOutcome =
  *    revision); an invalid one is refused for good and the loop goes on with
  *    the last good revision;
  * 3. discover → plan → policies; a denial refuses the revision the same way
- *    (re-evaluated on the interval: a change window may open);
+ *    (re-evaluated on the interval: a change window may open), and so does a
+ *    prune the guards refuse (an empty target, deletes over the ceiling);
  * 4. select the changes the sync policy allows (sync-selection.ts), and apply
  *    them with backups — checking the lease right before;
  * 5. report: conditions, metrics, Events, and the status ConfigMap — always,
@@ -142,6 +144,17 @@ export class Reconciler {
         this.opts.metrics.policyDenials.inc();
         throw new ReconcileError('terminal', 'PolicyDenied', deniedMessage(plan), { hint: 'fix the change in Git or add a PolicyException' });
       }
+      // a revision that renders nothing for a target, or deletes over the ceiling, is held like a denied one
+      let pruneRefusal = this.pruneRefusal(active, plan);
+      if (pruneRefusal && active !== this.lastGood) {
+        this.refuse(artifact.revision, 'PruneRefused', pruneRefusal, log);
+        if (!this.lastGood) throw this.refusal(artifact.revision, 'no earlier revision was applied; nothing was deleted');
+        active = this.lastGood;
+        round = { desired: active };
+        plan = await this.plan(active, signal);
+        pruneRefusal = this.pruneRefusal(active, plan);
+      }
+      if (pruneRefusal) throw new ReconcileError('terminal', 'PruneRefused', pruneRefusal, { hint: 'see plumb.yaml prune.allowEmpty / prune.maxDeletes' });
       this.opts.onDesiredState?.(active);
       // select and apply
       const selection = selectSync({ plan, sync: active.repo.config.sync, cis: ciMap(active), digests: active.digests, lastApplied: this.lastApplied });
@@ -232,6 +245,14 @@ export class Reconciler {
     return loaded.desired;
   }
 
+  /** The prune guards' refusal of this plan, when the sync policy would prune (engine/plan/prune-guard.ts). */
+  private pruneRefusal(desired: DesiredState, plan: Plan): string | undefined {
+    const { config } = desired.repo;
+    if (!config.sync.prune || config.sync.policy !== 'automated') return undefined;
+    const refused = checkPruneGuards(plan, config);
+    return refused.length ? refused.map((d) => d.message).join('; ') : undefined;
+  }
+
   private async plan(desired: DesiredState, signal: AbortSignal): Promise<Plan> {
     let planned;
     try {
@@ -264,7 +285,7 @@ export class Reconciler {
         plan: hydrateSecrets(narrowPlan(plan, selection.apply), ciMap(desired)),
         ...context,
         hooks: applyHooks(log, guard),
-        options: { prune: desired.repo.config.sync.prune, signal: abort.signal, concurrency: this.opts.apply?.concurrency, healthTimeoutMs: this.opts.apply?.healthTimeoutMs },
+        options: { prune: desired.repo.config.sync.prune, pruneConfig: desired.repo.config, signal: abort.signal, concurrency: this.opts.apply?.concurrency, healthTimeoutMs: this.opts.apply?.healthTimeoutMs },
       });
       this.opts.metrics.applies.inc({ result: report.outcome });
       const applied = report.changes.filter((c) => c.result === 'applied');
@@ -285,7 +306,7 @@ export class Reconciler {
     if (this.refused.get(revision)?.message === message) return;
     this.refused.set(revision, { reason, message });
     log.warn({ revision, reason, lastGood: this.lastGood?.revision }, `revision refused: ${message}`);
-    void this.opts.events?.record('Warning', reason === 'PolicyDenied' ? 'PolicyDenied' : 'InvalidRevision', `revision ${short(revision)} refused: ${message}${this.lastGood ? `; keeping ${short(this.lastGood.revision)}` : ''}`);
+    void this.opts.events?.record('Warning', reason === 'PolicyDenied' || reason === 'PruneRefused' ? reason : 'InvalidRevision', `revision ${short(revision)} refused: ${message}${this.lastGood ? `; keeping ${short(this.lastGood.revision)}` : ''}`);
   }
 
   private refusal(revision: string, why: string): ReconcileError {

@@ -72,7 +72,8 @@ function changeLines(changes: readonly PlannedChange[], c: Colors): string[] {
     }
     const paint = change.action === 'create' ? c.green : change.action === 'delete' ? c.red : c.yellow;
     const where = change.file ? ` ${c.dim(`${change.file}${change.line ? `:${change.line}` : ''}`)}` : '';
-    out.push(`  ${paint(`${SYMBOL[change.action]} ${change.action.padEnd(6)}`)} ${change.id} ${c.dim(`(${change.target})`)}${where}`);
+    const owner = change.owner ? ` ${c.magenta(`owned by inventory ${change.owner}: needs --adopt`)}` : '';
+    out.push(`  ${paint(`${SYMBOL[change.action]} ${change.action.padEnd(6)}`)} ${change.id} ${c.dim(`(${change.target})`)}${where}${owner}`);
     if (change.rendered) out.push(`      ${c.dim(`rendered by ${change.rendered.unit}${change.rendered.source !== change.file ? ` from ${change.rendered.source}` : ''}`)}`);
     if (change.action === 'update') for (const line of diffBody(change.diff)) out.push(`      ${colourDiffLine(line, c)}`);
   }

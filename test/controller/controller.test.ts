@@ -165,6 +165,38 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     expect(ctl.logs().filter((l) => 'raw' in l)).toEqual([]);
   }, 180_000);
 
+  it('holds the last good revision when a revision deletes over the ceiling or renders nothing: Stalled with the reason, nothing deleted', async () => {
+    const names = ['held-a', 'held-b', 'held-c'];
+    const repo = repoWith({
+      'plumb.yaml': `${PLUMB_YAML(true)}inventoryId: held-test\nprune: {maxDeletes: 1}\n`,
+      ...Object.fromEntries(names.map((n) => [`inventory/${n}.yaml`, configMap(n, { v: '1' })])),
+    });
+    const c1 = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const git = await serve(repo);
+    const ctl = start(git.url, ['--interval', '1s', '--lease-name', 'plumb-held']);
+    await ctl.base();
+    await waitFor(async () => (await status())?.lastAppliedRevision === c1, { what: 'c1 applied' });
+    const exists = async () => Promise.all(names.map(async (n) => (await getCm(n)).status === 200));
+
+    // two of three deleted: over maxDeletes 1
+    const c2 = commit(repo, { 'inventory/held-b.yaml': null, 'inventory/held-c.yaml': null }, 'drop two');
+    const over = await waitFor(async () => ((await status())?.refusedRevision?.revision === c2 ? status() : undefined), { what: 'c2 held' });
+    const stalled = (s: any) => s.conditions.find((c: any) => c.type === 'Stalled');
+    expect({ reason: over.refusedRevision.reason, last: over.lastAppliedRevision, stalled: stalled(over).status, why: stalled(over).reason })
+      .toEqual({ reason: 'PruneRefused', last: c1, stalled: 'True', why: 'PruneRefused' });
+    expect(over.refusedRevision.message).toMatch(/2 delete\(s\), 67% of its 3 managed object\(s\), is over the ceiling prune\.maxDeletes \(1\)/);
+    expect(await exists()).toEqual([true, true, true]);
+
+    // the inventory renders nothing at all
+    const c3 = commit(repo, { 'inventory/held-a.yaml': null }, 'empty');
+    const empty = await waitFor(async () => ((await status())?.refusedRevision?.revision === c3 ? status() : undefined), { what: 'c3 held' });
+    expect({ reason: empty.refusedRevision.reason, last: empty.lastAppliedRevision, stalled: stalled(empty).status }).toEqual({ reason: 'PruneRefused', last: c1, stalled: 'True' });
+    expect(empty.refusedRevision.message).toContain('the inventory renders no CI for it, so all 3 object(s) it manages would be deleted');
+    // a few more rounds on the 1 s interval: still nothing deleted
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(await exists()).toEqual([true, true, true]);
+  }, 120_000);
+
   it('two controllers: exactly one reconciles; kill it and the other takes over within the lease duration', async () => {
     const repo = repoWith({ 'plumb.yaml': PLUMB_YAML(false), 'inventory/ha.yaml': configMap('ha', { v: '1' }) });
     const git = await serve(repo);

@@ -10,7 +10,7 @@ import type {
   ApplyAnswer, ApplyRequest, BackupAnswer, BackupArtifact, BackupRequest, DiffAnswer, DiffRequest, DiscoverAnswer,
   DiscoverRequest, HealthAnswer, HealthRequest, ObservedObject, Provider, RestoreAnswer, RestoreRequest, WatchEvent,
 } from '../contract.js';
-import { isManagedByPlumb, MANAGED_BY_LABEL, MANAGED_BY_VALUE, withManagedLabel } from '../managed-label.js';
+import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
 import { apiDiagnostic } from './api-errors.js';
 import { collectionPath, Discovery, objectPath, type ApiResource } from './discovery.js';
 import { evaluateHealth } from './health.js';
@@ -35,6 +35,12 @@ export interface KubernetesSettings extends KubeConfigOptions {
   readonly retry?: RetryPolicy;
   /** Health poll interval (default 500 ms). */
   readonly pollMs?: number;
+  /**
+   * This inventory's ownership label value (`plumb.io/inventory`,
+   * engine/providers/managed-label.ts); undefined: the managed-by label alone
+   * marks what plumb owns.
+   */
+  readonly inventory?: string;
 }
 
 const FIELD_MANAGER = 'plumb';
@@ -72,6 +78,7 @@ export class KubernetesProvider implements Provider {
     const diagnostics: Diagnostic[] = [];
     const observed = new Map<string, ObservedObject>();
     const desiredNamespaces = new Set(req.desired.filter((c) => c.namespace !== '_cluster').map((c) => c.namespace));
+    const declared = new Set(req.desired.map((c) => c.id));
     const namespaces = this.settings.namespaces ?? req.selector?.namespaces ?? [...desiredNamespaces];
 
     // 1. every resource type the desired state uses: all objects (unmanaged ones are listed too)
@@ -99,27 +106,82 @@ export class KubernetesProvider implements Provider {
     const jobs = resources.flatMap((r) => listJobs(r, namespaces));
     await mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
       listed.add(`${r.groupVersion} ${r.kind} ${ns ?? ''}`);
-      const res = await this.list(r, ns, labelSelector, signal);
+      const res = await this.list(r, ns, labelSelector, signal, declared);
       if ('error' in res) diagnostics.push(res.error);
       else for (const o of res.items) observed.set(o.id, o);
     });
 
-    // 2. the prune sweep: plumb-labelled objects of any other type in those namespaces (forbidden types are skipped)
+    // 2. the orphan sweep: what this inventory owns, of any type, wherever it is
     let all: ApiResource[] = [];
     try {
       all = await this.discovery.all(signal);
     } catch (e) {
       diagnostics.push(apiDiagnostic(e, { verb: 'discover' }));
     }
-    const sweep = all
-      .filter((r) => !['Event', 'Lease', 'EndpointSlice', 'Endpoints', 'ComponentStatus'].includes(r.kind))
-      .flatMap((r) => listJobs(r, namespaces))
-      .filter(({ r, ns }) => !listed.has(`${r.groupVersion} ${r.kind} ${ns ?? ''}`));
-    await mapConcurrent(sweep, this.concurrency, async ({ r, ns }) => {
-      const res = await this.list(r, ns, `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, signal);
-      if (!('error' in res)) for (const o of res.items) if (!observed.has(o.id)) observed.set(o.id, o);
-    });
+    const swept = await this.sweepOwned(all, listed, declared, signal);
+    diagnostics.push(...swept.diagnostics);
+    for (const o of swept.items) if (!observed.has(o.id)) observed.set(o.id, o);
     return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics: distinct(diagnostics) };
+  }
+
+  /**
+   * Finds every object plumb made (label `plumb.io/managed-by=plumb`) of every
+   * listable type, by label selector: cluster-wide, so an object this
+   * inventory owns is seen wherever it is — also in a namespace where Git no
+   * longer declares anything. With `namespaces` set in the target, exactly
+   * those namespaces. Where a cluster-wide list is forbidden, each namespace
+   * is tried on its own, and a namespace that cannot be listed is a warning
+   * naming it (`kubernetes.orphans-hidden`): what plumb owns there stays
+   * unseen. Objects another inventory owns are dropped (they are not this
+   * plan's business); legacy ones are kept, as unmanaged with their owner.
+   */
+  private async sweepOwned(all: readonly ApiResource[], listed: ReadonlySet<string>, declared: ReadonlySet<string>, signal: AbortSignal): Promise<{ items: ObservedObject[]; diagnostics: Diagnostic[] }> {
+    const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+    const types = all.filter((r) => !['Event', 'Lease', 'EndpointSlice', 'Endpoints', 'ComponentStatus'].includes(r.kind));
+    const items: ObservedObject[] = [];
+    const hidden = new Map<string, Set<string>>();
+    const keep = (list: readonly ObservedObject[]) => {
+      for (const o of list) if (o.managedByPlumb || o.owner === LEGACY_OWNER) items.push(o);
+    };
+    let namespaces: readonly string[] | undefined = this.settings.namespaces;
+    const perNamespace: ApiResource[] = [];
+    await mapConcurrent(types, this.concurrency, async (r) => {
+      if (namespaces && r.namespaced) {
+        perNamespace.push(r);
+        return;
+      }
+      if (listed.has(`${r.groupVersion} ${r.kind} `)) return;
+      const res = await this.list(r, undefined, selector, signal, declared);
+      if (!('error' in res)) keep(res.items);
+      else if (r.namespaced && res.error.code === 'kubernetes.forbidden') perNamespace.push(r);
+    });
+    if (perNamespace.length > 0 && !namespaces) {
+      // forbidden cluster-wide: every namespace there is, one by one
+      try {
+        const res = await this.client.call({ method: 'GET', path: '/api/v1/namespaces', signal });
+        namespaces = ((res.body?.items ?? []) as Obj[]).map((n) => String(n.metadata?.name));
+      } catch {
+        namespaces = [];
+        hidden.set('(every namespace: the namespaces cannot be listed)', new Set(perNamespace.map((r) => r.plural)));
+      }
+    }
+    const jobs = perNamespace.flatMap((r) => (namespaces ?? []).map((ns) => ({ r, ns }))).filter(({ r, ns }) => !listed.has(`${r.groupVersion} ${r.kind} ${ns}`));
+    await mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
+      const res = await this.list(r, ns, selector, signal, declared);
+      if (!('error' in res)) keep(res.items);
+      else if (res.error.code === 'kubernetes.forbidden') {
+        const set = hidden.get(ns) ?? new Set<string>();
+        set.add(r.plural);
+        hidden.set(ns, set);
+      }
+    });
+    const diagnostics: Diagnostic[] = [...hidden].sort(([a], [b]) => a.localeCompare(b)).map(([ns, plurals]) => ({
+      severity: 'warning',
+      code: 'kubernetes.orphans-hidden',
+      message: `cannot list ${[...plurals].sort().slice(0, 5).join(', ')}${plurals.size > 5 ? ` and ${plurals.size - 5} more` : ''} in namespace ${ns}: objects this inventory owns there are not seen, so they can be neither pruned nor reported`,
+      hint: 'grant list on those resources in that namespace, or limit the target with `namespaces:` in plumb.yaml',
+    }));
+    return { items, diagnostics };
   }
 
   private definedByDesiredCrd(w: { apiVersion: string; kind: string }, desired: readonly CI[]): boolean {
@@ -128,7 +190,7 @@ export class KubernetesProvider implements Provider {
   }
 
   /** Lists one resource in one namespace (or cluster-wide), following `continue` tokens. */
-  private async list(r: ApiResource, ns: string | undefined, labelSelector: string, signal: AbortSignal): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
+  private async list(r: ApiResource, ns: string | undefined, labelSelector: string, signal: AbortSignal, declared: ReadonlySet<string> = new Set()): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
     const items: ObservedObject[] = [];
     let cont: string | undefined;
     do {
@@ -142,7 +204,7 @@ export class KubernetesProvider implements Provider {
           const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...item });
           // the server knows the scope (CRDs included); identityOf alone cannot for custom kinds
           const id = makeId(identityKind(r.groupVersion, r.kind), r.namespaced ? String(o.metadata?.namespace ?? 'default') : CLUSTER_NAMESPACE, String(o.metadata?.name));
-          items.push({ id, object: o, managedByPlumb: isManagedByPlumb(o) });
+          items.push({ id, object: o, ...observedOwnership(o, this.settings.inventory, declared.has(id)) });
         }
         cont = res.body?.metadata?.continue || undefined;
       } catch (e) {
@@ -200,7 +262,7 @@ export class KubernetesProvider implements Provider {
    * dry run) and warns that the apply will need --force-conflicts.
    */
   async diff(req: DiffRequest, signal: AbortSignal): Promise<DiffAnswer> {
-    const desired = withManagedLabel(req.desired.object as Obj);
+    const desired = withManagedLabel(req.desired.object as Obj, this.settings.inventory);
     const force = Boolean(this.settings.forceConflicts);
     // a namespace the plan creates: nothing to project yet, and the API server
     // takes ~50 ms to refuse each dry run into a namespace that does not exist
@@ -229,7 +291,7 @@ export class KubernetesProvider implements Provider {
       if (change.action === 'delete') return await this.delete(change.id, req.dryRun, signal);
       if (change.action === 'noop') return { ok: true, diagnostics: [] };
       if (!req.desired) return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.no-desired', ci: change.id, message: `no desired document for ${change.id}` }] };
-      const stored = await this.serverSideApply(withManagedLabel(req.desired as Obj), { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
+      const stored = await this.serverSideApply(withManagedLabel(req.desired as Obj, this.settings.inventory), { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
       const o = stripServerFields(stored);
       return { ok: true, observed: { id: change.id, object: o, managedByPlumb: true }, diagnostics: [] };
     } catch (e) {
@@ -277,8 +339,10 @@ export class KubernetesProvider implements Provider {
   private async delete(id: string, dryRun: boolean, signal: AbortSignal): Promise<ApplyAnswer> {
     const live = await this.read(id, undefined, signal);
     if (!live?.object) return { ok: true, diagnostics: [{ severity: 'info', code: 'kubernetes.already-gone', ci: id, message: `${id} is already gone` }] };
-    if (!isManagedByPlumb(live.object)) {
-      return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.prune-unowned', ci: id, message: `refusing to delete ${id}: it does not carry the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label`, hint: 'plumb prunes only what it created; delete it by hand if it must go' }] };
+    const owner = ownershipOf(live.object, this.settings.inventory);
+    if (owner.by !== 'this') {
+      const whose = owner.by === 'other' ? `it belongs to inventory ${owner.owner}` : owner.by === 'legacy' ? 'it was made by a plumb before inventory ids, and this inventory does not declare it' : `it does not carry the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label`;
+      return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.prune-unowned', ci: id, message: `refusing to delete ${id}: ${whose}`, hint: 'plumb prunes only what this inventory owns; delete it by hand if it must go' }] };
     }
     const { namespace, name } = parseId(id);
     const q = new URLSearchParams({ propagationPolicy: 'Background' });

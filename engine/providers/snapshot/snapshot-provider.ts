@@ -3,7 +3,7 @@ import type { Diagnostic } from '../../model/diagnostic.js';
 import { identityOf } from '../../model/identity.js';
 import { canonicalJson } from '../../model/canonical-json.js';
 import type { ApplyAnswer, BackupArtifact, ObservedObject, Provider } from '../contract.js';
-import { isManagedByPlumb, withManagedLabel } from '../managed-label.js';
+import { observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
 import { matchesSelector } from '../selector.js';
 import { readSnapshot, type SnapshotFile } from './read-snapshot.js';
 import { snapshotWriter, type SnapshotEdit } from './snapshot-writer.js';
@@ -13,6 +13,8 @@ export interface SnapshotProviderOptions {
   readonly path: string;
   /** The path shown in diagnostics (repository-relative). */
   readonly file?: string;
+  /** This inventory's ownership label value (engine/providers/managed-label.ts); undefined: the managed-by label alone. */
+  readonly inventory?: string;
 }
 
 const MEDIA_TYPE = 'application/vnd.plumb.object+json';
@@ -69,10 +71,11 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
       const { state, diagnostics } = await load();
       if (!state) return { observed: [], diagnostics };
       const observed: ObservedObject[] = [];
+      const declared = new Set(req.desired.map((c) => c.id));
       for (const [id, i] of state.byId) {
         const object = state.snapshot.objects[i];
         if (req.selector && !matchesSelector(object, req.selector)) continue;
-        observed.push({ id, object, managedByPlumb: isManagedByPlumb(object) });
+        observed.push({ id, object, ...observedOwnership(object, options.inventory, declared.has(id)) });
       }
       return { observed, diagnostics };
     },
@@ -90,13 +93,14 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
       let object: Record<string, unknown> | undefined;
       if (change.action !== 'delete') {
         const before = existing ? state.snapshot.objects[state.byId.get(change.id)!] : undefined;
-        object = !before || isManagedByPlumb(before) ? withManagedLabel(req.desired!) : { ...req.desired! };
+        // an object nobody marked stays unmarked (adopted, never pruned); plumb's own, a legacy one, or one taken over with --adopt carries this inventory's mark
+        object = !before || ownershipOf(before, options.inventory).by !== 'none' ? withManagedLabel(req.desired!, options.inventory) : { ...req.desired! };
       }
       if (!req.dryRun) {
         const answer = await put([{ id: change.id, object }]);
         if (answer.some((d) => d.severity === 'error')) return { ok: false, diagnostics: answer };
       }
-      return { ok: true, diagnostics, observed: object && { id: change.id, object, managedByPlumb: isManagedByPlumb(object) } };
+      return { ok: true, diagnostics, observed: object && { id: change.id, object, ...observedOwnership(object, options.inventory, true) } };
     },
 
     async backup(req) {

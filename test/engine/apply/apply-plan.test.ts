@@ -156,9 +156,29 @@ describe('applyPlan', () => {
     const skipped = await applyPlan(input);
     expect(skipped.changes).toEqual([{ id: 'host:shop/h1', target: 't', action: 'delete', wave: 1, result: 'skipped', message: 'delete skipped: prune is off (apply with --prune)' }]);
     expect(fake.state.has('host:shop/h1')).toBe(true);
-    const pruned = await applyPlan({ ...input, options: { prune: true } });
+    // the plan deletes all the target manages and declares nothing: refused unless allowEmpty
+    await expect(applyPlan({ ...input, options: { prune: true } })).rejects.toMatchObject({ code: 'prune.refused', data: { guards: ['prune.empty-inventory'] } });
+    expect(fake.state.has('host:shop/h1')).toBe(true);
+    const pruned = await applyPlan({ ...input, options: { prune: true, pruneConfig: { prune: { allowEmpty: true }, targets: {} } } });
     expect(pruned.changes[0].result).toBe('applied');
     expect(fake.state.has('host:shop/h1')).toBe(false);
+  });
+
+  it('refuses a prune over prune.maxDeletes before writing anything, and one that takes over another inventory\'s object without adopt', async () => {
+    const fake = fakeWith(initial);
+    const plan = planFor('t', fake, [['host:shop/h1', 1, null], ['host:shop/h2', 1, { os: 'bsd' }]]);
+    const { input } = setup(fake, { plan });
+    const before = new Map(fake.state);
+    await expect(applyPlan({ ...input, options: { prune: true, pruneConfig: { prune: { maxDeletes: 0 }, targets: {} } } }))
+      .rejects.toMatchObject({ code: 'prune.refused', data: { guards: ['prune.max-deletes'] } });
+    await expect(applyPlan({ ...input, options: { prune: true, pruneConfig: { prune: {}, targets: { t: { provider: 'fake', prune: { maxDeletes: '40%' } } } } } }))
+      .rejects.toMatchObject({ code: 'prune.refused' });
+    expect(fake.state).toEqual(before);
+    const owned = { ...plan, changes: plan.changes.map((c) => (c.id === 'host:shop/h2' ? { ...c, owner: 'other-repo.prod' } : c)) };
+    await expect(applyPlan({ ...input, plan: owned })).rejects.toMatchObject({ code: 'ownership.conflict', data: { objects: [{ id: 'host:shop/h2', owner: 'other-repo.prod' }] } });
+    expect(fake.state).toEqual(before);
+    const adopted = await applyPlan({ ...input, plan: owned, options: { adopt: true } });
+    expect(adopted.changes.find((c) => c.id === 'host:shop/h2')?.result).toBe('applied');
   });
 
   it('bounds the changes in flight inside a wave', async () => {
