@@ -103,7 +103,7 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
     };
     if (desired) {
       // a rendered object: the patch or values line behind the first changed field a person edits, else its template/resource
-      const place = desired.origin.render && d.action === 'update' ? renderedPlace(desired.origin, d.diff.paths) : undefined;
+      const place = desired.origin.render && d.action === 'update' ? renderedPlace(desired.origin, d.diff.paths, desired.object) : undefined;
       change.file = place?.file ?? desired.origin.file;
       change.line = place?.line ?? desired.origin.line;
       if (desired.origin.render) change.rendered = { unit: desired.origin.render.unit, tool: desired.origin.render.tool, source: desired.origin.file };

@@ -119,14 +119,41 @@ export function fieldPlace(fields: Readonly<Record<string, Place>> | undefined, 
  * pointer (or one below it, for a whole added subtree) that a patch or a values
  * line sets; undefined when none is traced (the object's own origin answers).
  */
-export function renderedPlace(origin: { readonly render?: { readonly fields?: Readonly<Record<string, Place>> } }, pointers: readonly string[]): Place | undefined {
+export function renderedPlace(
+  origin: { readonly render?: { readonly fields?: Readonly<Record<string, Place>> } },
+  pointers: readonly string[],
+  object?: unknown,
+): Place | undefined {
   const fields = origin.render?.fields;
   if (!fields) return undefined;
-  for (const p of pointers) {
+  for (const logical of pointers) {
+    const p = object === undefined ? logical : indexPointer(object, logical);
     const at = fieldPlace(fields, p) ?? Object.entries(fields).find(([f]) => f.startsWith(p + '/') || p === '')?.[1];
     if (at) return at;
   }
   return undefined;
+}
+
+/**
+ * A plan path to a JSON Pointer with indexes: the plan's diff names entries of
+ * name-keyed lists by their name (`/spec/template/spec/containers/web/image`),
+ * provenance records indexes (`…/containers/0/image`).
+ */
+export function indexPointer(object: unknown, logical: string): string {
+  const out: string[] = [];
+  let node: unknown = object;
+  for (const token of logical.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+    if (Array.isArray(node) && !/^\d+$/.test(token)) {
+      const i = node.findIndex((x) => isRecord(x) && x.name === token);
+      if (i < 0) return logical;
+      out.push(String(i));
+      node = node[i];
+    } else {
+      out.push(token);
+      node = isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[token] : undefined;
+    }
+  }
+  return formatPointer(out);
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -28,16 +28,16 @@ describeWithTools('plumb review of a rendered repository', ['kustomize', 'helm']
     const to = commit(dir, { 'inventory/values/cache-prod.yaml': values }, 'more memory for the cache');
     const changes = changed(await review(base, to, 'json'));
     expect(changes.map((c) => [c.id, c.action, c.paths, c.file, c.line])).toEqual([
-      ['statefulset:shop/cache', 'update', ['/spec/template/spec/containers/0/args/1'], 'inventory/values/cache-prod.yaml', 4],
+      ['deployment:shop/cache', 'update', ['/spec/template/spec/containers/0/args/1'], 'inventory/values/cache-prod.yaml', 4],
     ]);
-    expect(changes[0].rendered).toEqual({ unit: 'helm:inventory/charts/cache#cache', tool: 'helm', source: 'inventory/charts/cache/templates/statefulset.yaml' });
+    expect(changes[0].rendered).toEqual({ unit: 'helm:inventory/charts/cache#cache', tool: 'helm', source: 'inventory/charts/cache/templates/deployment.yaml' });
     const sarif = JSON.parse(await review(base, to, 'sarif'));
     const results = sarif.runs[0].results.filter((r: { ruleId: string }) => r.ruleId === 'render.change');
     expect(results).toHaveLength(1);
     expect(results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'inventory/values/cache-prod.yaml', uriBaseId: 'SRCROOT' }, region: { startLine: 4 } });
-    expect(results[0].message.text).toContain('statefulset:shop/cache: update of /spec/template/spec/containers/0/args/1');
+    expect(results[0].message.text).toContain('deployment:shop/cache: update of /spec/template/spec/containers/0/args/1');
     const text = await review(base, to, 'text');
-    expect(text).toContain('rendered by helm:inventory/charts/cache#cache from inventory/charts/cache/templates/statefulset.yaml');
+    expect(text).toContain('rendered by helm:inventory/charts/cache#cache from inventory/charts/cache/templates/deployment.yaml');
   });
 
   it('a base change shows both overlays\' objects; a patch change only its overlay\'s', async () => {

@@ -25,13 +25,13 @@ describeWithTools('render stage: kustomize overlays and a helm chart', ['kustomi
     expect(ids(repo)).toEqual([
       'configmap:shop-staging/web-settings-b72kd9899k',
       'deployment:shop-staging/web',
+      'deployment:shop/cache',
       'deployment:shop/web',
       'namespace:_cluster/shop',
       'namespace:_cluster/shop-staging',
       'service:shop-staging/web',
       'service:shop/cache',
       'service:shop/web',
-      'statefulset:shop/cache',
     ]);
     expect(repo.renders?.map((u) => [u.id, u.status, u.toolVersion, u.objects])).toEqual([
       ['kustomize:inventory/apps/web/overlays/prod', 'rendered', TESTED_VERSIONS.kustomize, 2],
@@ -46,7 +46,7 @@ describeWithTools('render stage: kustomize overlays and a helm chart', ['kustomi
     expect(web.spec.template.spec.containers[0].env[0].value).toBe('warn');
     expect(web.metadata.labels).toEqual({ app: 'web', 'app.kubernetes.io/part-of': 'shop' });
     expect(web.metadata.annotations).toBeUndefined(); // the origin annotations plumb asked for are gone
-    const cache = repo.cis.find((c) => c.id === 'statefulset:shop/cache')!.object as any;
+    const cache = repo.cis.find((c) => c.id === 'deployment:shop/cache')!.object as any;
     expect(cache.spec.replicas).toBe(2);
     expect(cache.spec.template.spec.containers[0].image).toBe('registry.example/shop/valkey:7.4.2');
     expect(cache.spec.template.spec.containers[0].args).toEqual(['--maxmemory', '256mb']);
@@ -70,11 +70,11 @@ describeWithTools('render stage: kustomize overlays and a helm chart', ['kustomi
     // a generated ConfigMap: the generator in the overlay's kustomization
     expect(at('configmap:shop-staging/web-settings-b72kd9899k', '/data')).toBe('inventory/apps/web/overlays/staging/kustomization.yaml:7:3');
     // helm: the values line of the file that set the value last, else the template
-    expect(at('statefulset:shop/cache', '/spec/template/spec/containers/0/args/1')).toBe('inventory/values/cache-prod.yaml:4:12');
-    expect(at('statefulset:shop/cache', '/spec/template/spec/containers/0/image')).toBe('inventory/values/cache-prod.yaml:3:8');
-    expect(at('statefulset:shop/cache', '/spec/template/spec/containers/0/ports/0/containerPort')).toBe('inventory/charts/cache/values.yaml:6:7');
-    expect(at('statefulset:shop/cache', '/spec/serviceName')).toBe('inventory/charts/cache/templates/statefulset.yaml:1:1');
-    const cache = repo.cis.find((c) => c.id === 'statefulset:shop/cache')!;
+    expect(at('deployment:shop/cache', '/spec/template/spec/containers/0/args/1')).toBe('inventory/values/cache-prod.yaml:4:12');
+    expect(at('deployment:shop/cache', '/spec/template/spec/containers/0/image')).toBe('inventory/values/cache-prod.yaml:3:8');
+    expect(at('deployment:shop/cache', '/spec/template/spec/containers/0/ports/0/containerPort')).toBe('inventory/charts/cache/values.yaml:6:7');
+    expect(at('deployment:shop/cache', '/spec/selector')).toBe('inventory/charts/cache/templates/deployment.yaml:1:1');
+    const cache = repo.cis.find((c) => c.id === 'deployment:shop/cache')!;
     expect(cache.origin.render).toMatchObject({ unit: 'helm:inventory/charts/cache#cache', tool: 'helm', resource: false });
   });
 
