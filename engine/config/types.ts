@@ -111,6 +111,8 @@ export interface PlumbConfig {
   readonly limits: LimitsConfig;
   readonly notifications: Readonly<Record<string, unknown>>;
   readonly render: RenderConfig;
+  /** `metrics:` as written (schema-checked); engine/capacity/metrics-config.ts resolves it. Absent: capacity is off. */
+  readonly metrics?: Readonly<Record<string, unknown>>;
   /** Where plumb.yaml was found (repository-relative), or undefined when defaults are in force. */
   readonly file?: string;
 }

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { capacitySchema } from '../capacity/capacity-schema.js';
 import type { KindSchema } from '../load/types.js';
 import { SECRET_KEYWORD } from './secret-fields.js';
 
@@ -23,6 +24,8 @@ export function createKindValidators(schemas: ReadonlyMap<string, KindSchema>): 
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   ajv.addKeyword({ keyword: SECRET_KEYWORD, schemaType: 'boolean' });
+  // shared blocks kind schemas reference by $id (the `capacity:` list)
+  ajv.addSchema(capacitySchema());
   const cache = new Map<string, ValidateFunction | string>();
 
   function compiled(kind: string): ValidateFunction | string {

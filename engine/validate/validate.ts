@@ -1,3 +1,4 @@
+import { checkCapacity } from '../capacity/signals.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { sortDiagnostics } from '../model/diagnostic.js';
 import type { LoadedRepository } from '../load/types.js';
@@ -41,6 +42,7 @@ export function validateRepository(repo: LoadedRepository): { graph: CIGraph; di
     ...checkReferences(repo.cis, ids, locate),
     ...graphDiagnostics,
     ...checkCycles(graph, locate),
+    ...checkCapacity(repo.cis, locate),
   ];
   return { graph, diagnostics: sortDiagnostics(diagnostics) };
 }
