@@ -13,6 +13,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> =
   ['graph', () => import('./graph.js')],
   ['impact', () => import('./impact.js')],
   ['why', () => import('./why.js')],
+  ['capacity', () => import('./capacity.js')],
   ['plan', () => import('./plan.js')],
   ['review', () => import('./review.js')],
   ['discover', () => import('./discover.js')],

@@ -1,6 +1,6 @@
 import type { CI } from '../model/ci.js';
 import { detectAnomalies } from './anomaly.js';
-import { formatPromDuration } from './duration.js';
+import { formatDuration } from './format.js';
 import { forecastSeries } from './forecast.js';
 import type { MetricsSource } from './metrics-source.js';
 import { MetricsError } from './prometheus.js';
@@ -66,7 +66,7 @@ async function evaluateSignal(ci: CI, signal: CapacitySignal, now: number, optio
   let capacity: number;
   try {
     const results = await options.source.queryRange(signal.usage, start, end, signal.stepMs, options.signal);
-    if (results.length === 0) return unknown(`no data for ${signal.usage} in the last ${formatPromDuration(signal.lookbackMs)}`);
+    if (results.length === 0) return unknown(`no data for ${signal.usage} in the last ${formatDuration(signal.lookbackMs)}`);
     if (results.length > 1) return unknown(`the usage query returned ${results.length} series; aggregate it to one (e.g. sum(…) or max(…))`, 'more than one series');
     history = toGrid(results[0].samples, start, end, signal.stepMs);
     options.onSeries?.(signal.usage, history);
@@ -90,9 +90,9 @@ async function evaluateSignal(ci: CI, signal: CapacitySignal, now: number, optio
   const pct = (v: number) => `${Math.round((100 * v) / capacity)} %`;
   const reason =
     current.value >= capacity ? `usage is at ${pct(current.value)} of capacity`
-    : status === 'critical' ? `forecast to reach capacity in ${daysToExhaustion!.toFixed(1)} days (horizon ${formatPromDuration(signal.horizonMs)})`
+    : status === 'critical' ? `forecast to reach capacity in ${daysToExhaustion!.toFixed(1)} days (horizon ${formatDuration(signal.horizonMs)})`
     : status === 'warning' ? `forecast to pass ${pct(limit)} of capacity in ${daysToLimit!.toFixed(1)} days (headroom ${Math.round(signal.headroom * 100)} %)`
-    : `forecast at ${pct(forecast?.atHorizon.mean ?? current.value)} of capacity in ${formatPromDuration(signal.horizonMs)}`;
+    : `forecast at ${pct(forecast?.atHorizon.mean ?? current.value)} of capacity in ${formatDuration(signal.horizonMs)}`;
   const { crossings: _crossings, ...kept } = forecast ?? { crossings: [] };
   return {
     ...base,

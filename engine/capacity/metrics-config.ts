@@ -1,4 +1,4 @@
-import { parsePromDuration } from './duration.js';
+import { toMilliseconds } from '../model/duration.js';
 import type { MetricsSource } from './metrics-source.js';
 import { prometheusSource, type PrometheusSettings } from './prometheus.js';
 import { recordedSource } from './recorded.js';
@@ -34,7 +34,7 @@ export const DEFAULT_METRICS_INTERVAL_MS = 15 * 60_000;
 /** The resolved settings, or undefined when plumb.yaml has no `metrics:` (capacity is then off). */
 export function metricsSettings(raw: Readonly<Record<string, unknown>> | undefined): MetricsSettings | undefined {
   if (!raw || typeof raw.provider !== 'string') return undefined;
-  const duration = (v: unknown, fallback: number) => (typeof v === 'string' && parsePromDuration(v)) || fallback;
+  const duration = (v: unknown, fallback: number) => toMilliseconds(v) || fallback;
   const provider = raw.provider === 'recorded' ? 'recorded' : 'prometheus';
   return {
     provider,

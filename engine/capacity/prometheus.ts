@@ -81,7 +81,9 @@ export async function prometheusSource(settings: PrometheusSettings, repoRoot: s
     } catch (e) {
       if (timeout.aborted) throw new MetricsError(`Prometheus at ${where} did not answer within ${settings.timeoutMs / 1000} s`);
       if (signal?.aborted) throw new MetricsError('the query was cancelled');
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      // undici wraps the socket error; happy eyeballs wraps several in an AggregateError
+      const inner = (e as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause;
+      const cause = inner?.code ?? inner?.errors?.find((x) => x.code)?.code ?? inner?.message ?? (e as Error).message;
       throw new MetricsError(`cannot reach Prometheus at ${where} (${cause})`);
     }
     let payload: { status?: string; error?: string; errorType?: string; data?: { resultType?: string; result?: unknown } };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parsePromDuration } from './duration.js';
+import { toMilliseconds } from '../model/duration.js';
 import type { MetricsSource, RangeResult } from './metrics-source.js';
 import { MetricsError } from './prometheus.js';
 import type { Series } from './types.js';
@@ -45,7 +45,7 @@ export async function recordedSource(path: string, repoRoot: string): Promise<Me
   const byQuery = new Map<string, Series>();
   recording.series.forEach((s, i) => {
     const start = Date.parse(String(s?.start));
-    const step = typeof s?.step === 'string' ? parsePromDuration(s.step) : undefined;
+    const step = typeof s?.step === 'string' ? toMilliseconds(s.step) : undefined;
     if (typeof s?.query !== 'string' || Number.isNaN(start) || !step || !Array.isArray(s.values)) {
       throw new MetricsError(`the metrics recording ${path}: series ${i} needs query, start, step and values`);
     }
@@ -83,4 +83,18 @@ export function toRecording(recordedAt: number, series: ReadonlyMap<string, Seri
       values: Array.from(s.values, (v) => (Number.isNaN(v) ? null : Number(v.toPrecision(10)))),
     })),
   };
+}
+
+/** A recording as YAML, each series' values as a flow list, ten to a line. */
+export function stringifyRecording(recording: Recording): string {
+  const lines = [`recordedAt: ${recording.recordedAt}`, 'series:'];
+  for (const s of recording.series) {
+    lines.push(`  - query: ${JSON.stringify(s.query)}`, `    start: ${s.start}`, `    step: ${s.step}`, '    values: [');
+    for (let i = 0; i < s.values.length; i += 10) {
+      const chunk = s.values.slice(i, i + 10).map((v) => (v === null ? 'null' : String(v)));
+      lines.push(`      ${chunk.join(', ')}${i + 10 < s.values.length ? ',' : ''}`);
+    }
+    lines.push('    ]');
+  }
+  return lines.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@ import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { at, type Locate } from '../validate/place.js';
 import { capacitySchema } from './capacity-schema.js';
-import { parsePromDuration } from './duration.js';
+import { toMilliseconds } from '../model/duration.js';
 import type { CapacitySignal, CapacitySource } from './types.js';
 
 /** The annotation a Kubernetes object declares its capacity signals in (YAML or JSON, the same list as `capacity:`). */
@@ -80,9 +80,9 @@ export function signalsOf(ci: CI): CapacitySignal[] {
       usage: raw.usage,
       capacity,
       headroom: raw.headroom ?? SIGNAL_DEFAULTS.headroom,
-      horizonMs: (raw.horizon && parsePromDuration(raw.horizon)) || SIGNAL_DEFAULTS.horizonMs,
-      lookbackMs: (raw.lookback && parsePromDuration(raw.lookback)) || SIGNAL_DEFAULTS.lookbackMs,
-      stepMs: (raw.step && parsePromDuration(raw.step)) || SIGNAL_DEFAULTS.stepMs,
+      horizonMs: (raw.horizon && toMilliseconds(raw.horizon)) || SIGNAL_DEFAULTS.horizonMs,
+      lookbackMs: (raw.lookback && toMilliseconds(raw.lookback)) || SIGNAL_DEFAULTS.lookbackMs,
+      stepMs: (raw.step && toMilliseconds(raw.step)) || SIGNAL_DEFAULTS.stepMs,
       method: raw.method ?? SIGNAL_DEFAULTS.method,
       anomalies: raw.anomalies ?? SIGNAL_DEFAULTS.anomalies,
       ...(raw.unit ? { unit: raw.unit } : {}),
@@ -150,8 +150,8 @@ export function checkCapacity(cis: readonly CI[], locate: Locate): Diagnostic[] 
           diagnostics.push(at(locate, { code: 'capacity.field-missing', message: `capacity signal ${raw.name}: ${value.error}`, hint: 'name a field of this CI holding a positive number (e.g. spec.storageGb), or give the capacity as a number or {query}', ci, pointer: found.annotation ? pointer : `${pointer}/capacity/field` }));
         }
       }
-      const lookback = (raw.lookback && parsePromDuration(raw.lookback)) || SIGNAL_DEFAULTS.lookbackMs;
-      const step = (raw.step && parsePromDuration(raw.step)) || SIGNAL_DEFAULTS.stepMs;
+      const lookback = (raw.lookback && toMilliseconds(raw.lookback)) || SIGNAL_DEFAULTS.lookbackMs;
+      const step = (raw.step && toMilliseconds(raw.step)) || SIGNAL_DEFAULTS.stepMs;
       if (lookback / step > MAX_POINTS) {
         diagnostics.push(at(locate, { code: 'capacity.range-too-large', message: `capacity signal ${raw.name} asks for ${Math.round(lookback / step)} samples (lookback / step); at most ${MAX_POINTS}`, hint: 'shorten the lookback or lengthen the step', ci, pointer: found.annotation ? pointer : `${pointer}/step` }));
       }

@@ -83,7 +83,7 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
     for (const error of validator().errors ?? []) {
       const pointer = errorPointer(error);
       broken.add(pointerTokens(pointer)[0] ?? '');
-      diagnostics.push(schemaDiagnostic(error, pointer, doc, at));
+      diagnostics.push(inlineMetricsCredential(pointer, at(offsetOfPointer(doc, pointer))) ?? schemaDiagnostic(error, pointer, doc, at));
     }
   }
   if (!broken.has('notifications') && raw.notifications !== undefined) {
@@ -120,6 +120,23 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
   }
   const kept = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([k]) => !broken.has(k)));
   return { config: resolveConfig(kept, CONFIG_FILE), diagnostics };
+}
+
+/**
+ * `metrics:` keys people write for a credential (`bearerToken`, `password`, an
+ * Authorization header): `config.inline-secret` — whose excerpt is never shown —
+ * rather than "unknown setting" with the line and its secret printed under it.
+ */
+function inlineMetricsCredential(pointer: string, position: { file: string; line: number; column: number }): Diagnostic | undefined {
+  if (!/^\/metrics\/(bearerToken|token|password|basicAuth\/password|headers\/[Aa]uthorization)$/.test(pointer)) return undefined;
+  const key = pointer.slice('/metrics/'.length).replace(/\//g, '.');
+  return {
+    severity: 'error',
+    code: 'config.inline-secret',
+    message: `metrics.${key} holds a credential in plumb.yaml`,
+    hint: 'never commit secrets: use bearerTokenFile or bearerTokenEnv (basicAuth: passwordFile or passwordEnv)',
+    ...position,
+  };
 }
 
 let compiled: ReturnType<Ajv['compile']> | undefined;

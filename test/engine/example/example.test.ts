@@ -101,6 +101,7 @@ describe('the bundled example inventory', () => {
     const ajv = new Ajv({ allErrors: true, strict: true });
     addFormats(ajv);
     ajv.addKeyword('x-plumb-secret');
+    ajv.addSchema(readYaml('schemas/capacity.schema.json'));
     const failures = inventory
       .filter((d) => !isKubernetes(d.doc))
       .flatMap((d) => {

@@ -17,9 +17,10 @@ const observed = new Map<string, Doc>(snapshot.objects.map((o: Doc) => [identity
 
 /** ignoreDifferences of plumb.yaml that apply to one desired document. */
 function ignoredPointers(doc: Doc): string[] {
-  return (config.ignoreDifferences as Doc[])
+  // capacity signals describe what to forecast, not the object: never drift
+  return ['/capacity', ...(config.ignoreDifferences as Doc[])
     .filter((rule) => (!rule.kind || rule.kind === doc.kind) && (!rule.namespace || rule.namespace === doc.metadata.namespace) && (!rule.name || rule.name === doc.metadata.name))
-    .flatMap((rule) => rule.pointers);
+    .flatMap((rule: Doc) => rule.pointers as string[])];
 }
 
 function drift() {
