@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { signalChartSvg } from '../../engine/capacity/chart.js';
 import { stringifyRecording, toRecording } from '../../engine/capacity/recorded.js';
-import { runCapacity } from '../../engine/capacity/run-capacity.js';
+import { runCapacity } from '../../engine/operations/run-capacity.js';
 import type { Series } from '../../engine/capacity/types.js';
 import { sortDiagnostics } from '../../engine/model/diagnostic.js';
 import { PlumbError } from '../../engine/model/errors.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { plumbPackageDir } from '../load/package-dir.js';
+import { plumbPackageDir } from '../config/package-dir.js';
 
 let schema: Record<string, unknown> | undefined;
 

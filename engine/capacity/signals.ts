@@ -1,8 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import type { CI } from '../model/ci.js';
-import type { Diagnostic } from '../model/diagnostic.js';
-import { at, type Locate } from '../validate/place.js';
 import { capacitySchema } from './capacity-schema.js';
 import { toMilliseconds } from '../model/duration.js';
 import type { CapacitySignal, CapacitySource } from './types.js';
@@ -20,10 +18,11 @@ export const SIGNAL_DEFAULTS = {
   anomalies: true,
 } as const;
 
-/** Prometheus refuses a query_range of more than 11,000 points per series; plumb splits longer ranges. */
+/** At most this many samples per signal (lookback / step); Prometheus answers 11,000 per request, plumb splits. */
 const MAX_POINTS = 400_000;
 
-interface RawSignal {
+/** A signal as written (after the schema). */
+export interface RawSignal {
   name: string;
   usage: string;
   capacity: number | { query: string } | { field: string; scale?: number };
@@ -37,7 +36,7 @@ interface RawSignal {
 }
 
 /** The declared list of a CI: `capacity:` of a plumb CI, the annotation of a Kubernetes object. */
-function declared(ci: CI): { entries: unknown; pointer: string; annotation: boolean } | undefined {
+export function declaredSignals(ci: CI): { entries: unknown; pointer: string; annotation: boolean } | undefined {
   if (ci.kubernetes) {
     const text = ci.annotations[CAPACITY_ANNOTATION];
     if (text === undefined) return undefined;
@@ -54,7 +53,8 @@ function declared(ci: CI): { entries: unknown; pointer: string; annotation: bool
 }
 
 let listValidator: ValidateFunction | undefined;
-function validateList(value: unknown): boolean {
+/** Does `value` pass schemas/capacity.schema.json (a list of signals)? */
+export function validateSignalList(value: unknown): boolean {
   listValidator ??= new Ajv({ allErrors: false, strict: false }).compile(capacitySchema());
   return listValidator(value) as boolean;
 }
@@ -64,12 +64,12 @@ function validateList(value: unknown): boolean {
  * not pass the schema are skipped (validation reports them: `checkCapacity`).
  */
 export function signalsOf(ci: CI): CapacitySignal[] {
-  const found = declared(ci);
+  const found = declaredSignals(ci);
   if (!found || !Array.isArray(found.entries)) return [];
   const out: CapacitySignal[] = [];
   const names = new Set<string>();
   found.entries.forEach((entry, i) => {
-    if (!validateList([entry])) return;
+    if (!validateSignalList([entry])) return;
     const raw = entry as RawSignal;
     if (names.has(raw.name)) return;
     names.add(raw.name);
@@ -109,55 +109,6 @@ export function fieldCapacity(ci: CI, field: string, scale: number): number | { 
   }
   if (typeof node !== 'number' || !(node > 0)) return { error: `${ci.id} field ${field} is not a positive number` };
   return node * scale;
-}
-
-/**
- * Validation of capacity blocks beyond the kind schema (which checks a plumb
- * CI's `capacity:` list): the annotation of Kubernetes objects against the
- * same schema, signal names unique within a CI, a `{field}` capacity that names
- * a positive number of the CI, and lookback/step within what a query may ask
- * for. Codes: `capacity.invalid`, `capacity.duplicate-signal`,
- * `capacity.field-missing`, `capacity.range-too-large`.
- */
-export function checkCapacity(cis: readonly CI[], locate: Locate): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const ci of cis) {
-    const found = declared(ci);
-    if (!found) continue;
-    if (found.annotation && !validateList(found.entries)) {
-      diagnostics.push(at(locate, {
-        code: 'capacity.invalid',
-        message: `annotation ${CAPACITY_ANNOTATION} is not a valid list of capacity signals`,
-        hint: 'write it as YAML or JSON, e.g. "[{name: cpu, usage: \'sum(rate(container_cpu_usage_seconds_total{pod=~\\"api-.*\\"}[5m]))\', capacity: 8}]" (schemas/capacity.schema.json)',
-        ci,
-        pointer: found.pointer,
-      }));
-      continue;
-    }
-    if (!Array.isArray(found.entries)) continue;
-    const seen = new Set<string>();
-    found.entries.forEach((entry, i) => {
-      if (!validateList([entry])) return; // the kind schema reports it
-      const raw = entry as RawSignal;
-      const pointer = found.annotation ? found.pointer : `/capacity/${i}`;
-      if (seen.has(raw.name)) {
-        diagnostics.push(at(locate, { code: 'capacity.duplicate-signal', message: `${ci.id} declares capacity signal ${raw.name} twice`, hint: 'give each signal of a CI its own name', ci, pointer: found.annotation ? pointer : `${pointer}/name` }));
-      }
-      seen.add(raw.name);
-      if (typeof raw.capacity === 'object' && 'field' in raw.capacity) {
-        const value = fieldCapacity(ci, raw.capacity.field, raw.capacity.scale ?? 1);
-        if (typeof value === 'object') {
-          diagnostics.push(at(locate, { code: 'capacity.field-missing', message: `capacity signal ${raw.name}: ${value.error}`, hint: 'name a field of this CI holding a positive number (e.g. spec.storageGb), or give the capacity as a number or {query}', ci, pointer: found.annotation ? pointer : `${pointer}/capacity/field` }));
-        }
-      }
-      const lookback = (raw.lookback && toMilliseconds(raw.lookback)) || SIGNAL_DEFAULTS.lookbackMs;
-      const step = (raw.step && toMilliseconds(raw.step)) || SIGNAL_DEFAULTS.stepMs;
-      if (lookback / step > MAX_POINTS) {
-        diagnostics.push(at(locate, { code: 'capacity.range-too-large', message: `capacity signal ${raw.name} asks for ${Math.round(lookback / step)} samples (lookback / step); at most ${MAX_POINTS}`, hint: 'shorten the lookback or lengthen the step', ci, pointer: found.annotation ? pointer : `${pointer}/step` }));
-      }
-    });
-  }
-  return diagnostics;
 }
 
 /** At most this many samples per signal (lookback / step). */

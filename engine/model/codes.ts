@@ -90,6 +90,13 @@ export const CODES = {
   'schema.invalid': { meaning: "a kind schema does not compile; CIs of that kind are not schema-checked", hint: 'fix the schema' },
   'schema.violation': { meaning: "a CI document does not satisfy its kind's JSON Schema" },
 
+  // capacity forecasting
+  'capacity.duplicate-signal': { meaning: 'a CI declares two capacity signals with the same name', hint: 'give each signal of a CI its own name' },
+  'capacity.field-missing': { meaning: 'a capacity given as {field} names no positive number of the CI', hint: 'name a field holding a positive number (e.g. spec.storageGb), or give the capacity as a number or {query}' },
+  'capacity.invalid': { meaning: 'the plumb.io/capacity annotation is not a valid list of capacity signals', hint: 'write the same list as `capacity:` (schemas/capacity.schema.json), as YAML or JSON' },
+  'capacity.no-metrics': { meaning: 'capacity signals need a metrics source and plumb.yaml has none', hint: 'add metrics: {provider: prometheus, url: …} to plumb.yaml (docs/capacity.md)' },
+  'capacity.range-too-large': { meaning: 'a capacity signal asks for more samples than plumb reads (lookback / step)', hint: 'shorten the lookback or lengthen the step' },
+  'capacity.source': { meaning: 'the metrics source could not be opened (a token file, an environment variable, a recording)', hint: 'check metrics: in plumb.yaml' },
   // graph and impact
   'graph.unknown-ref': { meaning: '--focus names no CI of the inventory', hint: 'check the reference with `plumb graph -o json`' },
   'impact.no-source': { meaning: 'plumb impact was given no CI to start from', hint: 'name a CI, e.g. `plumb impact database:shop/orders-db`' },

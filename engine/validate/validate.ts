@@ -1,9 +1,9 @@
-import { checkCapacity } from '../capacity/signals.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { sortDiagnostics } from '../model/diagnostic.js';
 import type { LoadedRepository } from '../load/types.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { CIGraph } from '../graph/types.js';
+import { checkCapacity } from './check-capacity.js';
 import { checkCycles } from './check-cycles.js';
 import { checkDuplicates } from './check-duplicates.js';
 import { checkKinds } from './check-kinds.js';

@@ -4,11 +4,11 @@ import type { LoadedRepository } from '../load/types.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { PlumbError } from '../model/errors.js';
 import { validateRepository } from '../validate/validate.js';
-import { evaluateCapacity } from './evaluate.js';
-import { metricsSettings, openMetricsSource } from './metrics-config.js';
-import type { MetricsSource } from './metrics-source.js';
-import { MetricsError } from './prometheus.js';
-import type { Series, SignalReport } from './types.js';
+import { evaluateCapacity } from '../capacity/evaluate.js';
+import { metricsSettings, openMetricsSource } from '../capacity/metrics-config.js';
+import type { MetricsSource } from '../capacity/metrics-source.js';
+import { MetricsError } from '../capacity/prometheus.js';
+import type { Series, SignalReport } from '../capacity/types.js';
 
 export interface RunCapacityOptions {
   readonly repo?: string;
