@@ -105,6 +105,7 @@ export const CODES = {
 
   // policies
   'policy.cel-compile': { meaning: 'a CEL expression that does not compile', hint: 'see https://cel.dev for the CEL syntax' },
+  'policy.cel-cost': { meaning: 'a CEL expression exceeds its cost budget: estimated at compile time, or counted while it runs (fails closed)', hint: 'nest fewer comprehensions, or filter the list first' },
   'policy.cel-eval': { meaning: 'a CEL expression failed at run time (a deny fails closed)', hint: 'guard optional fields with has(…) or `in`' },
   'policy.denied': { meaning: 'a policy denies the plan', hint: 'fix the change, add a PolicyException, or apply with --override-policy REASON' },
   'policy.duplicate': { meaning: 'two policies with the same name', hint: 'policy names are global: rename one' },

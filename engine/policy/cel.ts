@@ -1,8 +1,9 @@
-import { celEnv, isCelError, parse, plan, type CelInput, type CelValue } from '@bufbuild/cel';
+import { celEnv, celFunc, CelScalar, isCelError, parse, plan, type CelInput, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { closest } from 'fastest-levenshtein';
 import { PlumbError } from '../model/errors.js';
 import { celReferences, type CelReferences } from './cel-references.js';
+import { estimateCost, instrumentComprehensions, MAX_ESTIMATED_COST, MAX_RUNTIME_COST, maxId, meter, STEP_FUNCTION } from './cel-cost.js';
 
 /**
  * The thin adapter between plumb and its CEL library (@bufbuild/cel, which runs
@@ -10,9 +11,18 @@ import { celReferences, type CelReferences } from './cel-references.js';
  * evaluator: swapping it means rewriting this file and cel-values.ts.
  *
  * The environment is the CEL standard library plus the `strings` extension
- * (`lowerAscii`, `split`, `join`, `indexOf`… — as in Kubernetes CEL).
+ * (`lowerAscii`, `split`, `join`, `indexOf`… — as in Kubernetes CEL), plus the
+ * step counter compiled into comprehensions (cel-cost.ts). Expressions whose
+ * estimated cost exceeds MAX_ESTIMATED_COST do not compile (`policy.cel-cost`).
  */
-const env = celEnv({ funcs: strings });
+const costStep = celFunc(STEP_FUNCTION, [CelScalar.BOOL], CelScalar.BOOL, (condition) => {
+  if (++meter.used > meter.limit) {
+    meter.exceeded = true;
+    throw new Error('cost budget exceeded');
+  }
+  return condition;
+});
+const env = celEnv({ funcs: [...(strings as unknown as Parameters<typeof celEnv>[0] extends { funcs?: infer F } ? F & unknown[] : never), costStep] });
 
 /** Operators the library's planner implements itself rather than as functions. */
 const PLANNER_BUILTINS = new Set(['_&&_', '_||_', '_?_:_', '_[_]', '@not_strictly_false']);
@@ -29,8 +39,8 @@ export interface CelProgram {
 export class CelCompileError extends PlumbError {
   readonly line: number;
   readonly column: number;
-  constructor(message: string, line: number, column: number, hint?: string) {
-    super('policy.cel-compile', message, { hint: hint ?? 'see https://cel.dev for the CEL syntax', data: { line, column } });
+  constructor(message: string, line: number, column: number, hint?: string, code: 'policy.cel-compile' | 'policy.cel-cost' = 'policy.cel-compile') {
+    super(code, message, { hint: hint ?? 'see https://cel.dev for the CEL syntax', data: { line, column } });
     this.name = 'CelCompileError';
     this.line = line;
     this.column = column;
@@ -39,8 +49,8 @@ export class CelCompileError extends PlumbError {
 
 /** A run-time failure (no such field, no matching overload, division by zero…). */
 export class CelEvalError extends PlumbError {
-  constructor(message: string) {
-    super('policy.cel-eval', message, { hint: 'guard optional fields with has(…) or `in`' });
+  constructor(message: string, code: 'policy.cel-eval' | 'policy.cel-cost' = 'policy.cel-eval') {
+    super(code, message, { hint: code === 'policy.cel-cost' ? 'iterate over less (filter first), or split the policy' : 'guard optional fields with has(…) or `in`' });
     this.name = 'CelEvalError';
   }
 }
@@ -69,6 +79,15 @@ export function compileCel(source: string, options: CompileOptions = {}): CelPro
     const undeclared = checkNames(references, options.variables);
     if (undeclared) return undeclared;
   }
+  const estimated = estimateCost(parsed.expr as unknown as Parameters<typeof estimateCost>[0]);
+  if (estimated > MAX_ESTIMATED_COST) {
+    return new CelCompileError(
+      `estimated cost ${estimated.toExponential(1)} exceeds the limit of ${MAX_ESTIMATED_COST.toExponential(0)} (comprehensions nested over lists assumed to hold up to 1000 items)`,
+      1, 1, 'nest fewer comprehensions (all, exists, map, filter), or filter the list first', 'policy.cel-cost',
+    );
+  }
+  let next = maxId(parsed.expr as unknown as Parameters<typeof maxId>[0]);
+  instrumentComprehensions(parsed.expr as unknown as Parameters<typeof instrumentComprehensions>[0], () => ++next);
   try {
     const run = plan(env, parsed) as (bindings: Record<string, CelInput>) => unknown;
     return { source, references, run };
@@ -96,16 +115,32 @@ function checkNames(references: CelReferences, variables: readonly string[]): Ce
  * Evaluates a program. `bindings` may hold getters: a variable is read only when
  * evaluation reaches it, which is how expensive variables (`impact`) stay lazy.
  * Values must already be CEL inputs (see toCelInput). Never throws.
+ *
+ * Runtime cost: every comprehension step counts (engine/policy/cel-cost.ts);
+ * past `costLimit` (default MAX_RUNTIME_COST, 10^6 steps, as Kubernetes'
+ * per-call limit) every further step fails at once and the result is a
+ * CelEvalError with code `policy.cel-cost` — whatever the expression would
+ * have made of the failure (fail closed).
  */
-export function evaluateCel(program: CelProgram, bindings: Record<string, CelInput>): CelValue | CelEvalError {
+export function evaluateCel(program: CelProgram, bindings: Record<string, CelInput>, options: { costLimit?: number } = {}): CelValue | CelEvalError {
   let result: unknown;
+  meter.used = 0;
+  meter.limit = options.costLimit ?? MAX_RUNTIME_COST;
+  meter.exceeded = false;
   try {
     result = program.run(bindings);
   } catch (e) {
+    if (meter.exceeded) return costExceeded();
     return new CelEvalError(e instanceof Error ? e.message : String(e));
   }
+  // checked whatever the result: `expensive || true` must not turn an exhausted budget into a pass
+  if (meter.exceeded) return costExceeded();
   if (isCelError(result)) return new CelEvalError(describeCelError(result.message));
   return result as CelValue;
+}
+
+function costExceeded(): CelEvalError {
+  return new CelEvalError(`cost budget exceeded: more than ${meter.limit.toLocaleString('en-US')} comprehension steps in one evaluation`, 'policy.cel-cost');
 }
 
 /** The library says "unresolved attribute" for a variable that is not bound; say which words mean. */

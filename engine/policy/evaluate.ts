@@ -3,7 +3,8 @@ import type { CIGraph } from '../graph/types.js';
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { PolicyResult } from './types.js';
-import { CelEvalError, evaluateCel } from './cel.js';
+import { CelEvalError, evaluateCel as evaluateWithin, type CelProgram } from './cel.js';
+import { MAX_RUNTIME_COST, MAX_RUNTIME_COST_PER_POLICY, meter } from './cel-cost.js';
 import { celTimestamp, showCelValue, toCelInput } from './cel-values.js';
 import { indexExceptions, type ExceptionLookup } from './exceptions.js';
 import { isMissingField, matchesSelector } from './match.js';
@@ -61,10 +62,14 @@ export function evaluatePolicies(options: EvaluatePoliciesOptions): PolicyEvalua
   let planValue: CelInput | undefined;
   const plan = (): CelInput => (planValue ??= toCelInput(planView(options.plan)));
   const results: PolicyResult[] = [];
+  // each policy's cost budget over the whole evaluation (engine/policy/cel-cost.ts)
+  const budgets = new Map<string, { remaining: number }>();
   const evaluate = (subject: Subject | undefined, bindings: Bindings) => {
     for (const policy of policies) {
       if (subject && !matchesSelector(policy, subject.ci)) continue;
-      const result = evaluateOne(policy, subject?.ci, bindings, lookup);
+      let budget = budgets.get(policy.name);
+      if (!budget) budgets.set(policy.name, (budget = { remaining: MAX_RUNTIME_COST_PER_POLICY }));
+      const result = evaluateOne(policy, subject?.ci, bindings, lookup, budget);
       if (result) results.push(result);
     }
   };
@@ -112,15 +117,18 @@ function* ciNodes(graph: CIGraph): Generator<CI> {
   for (const { attributes } of graph.nodeEntries()) yield attributes.ci;
 }
 
-type Outcome = { kind: 'pass' } | { kind: 'violated'; message: string } | { kind: 'error'; message: string };
+type Outcome = { kind: 'pass' } | { kind: 'violated'; message: string } | { kind: 'error'; message: string; at?: CompiledExpression['position'] };
 
-function evaluateOne(policy: CompiledPolicy, ci: CI | undefined, bindings: Bindings, lookup: (p: string, ci: string | null) => ExceptionLookup): PolicyResult | undefined {
-  const outcome = run(policy, bindings);
+function evaluateOne(policy: CompiledPolicy, ci: CI | undefined, bindings: Bindings, lookup: (p: string, ci: string | null) => ExceptionLookup, budget: { remaining: number }): PolicyResult | undefined {
+  const outcome = run(policy, bindings, ci, budget);
   if (outcome.kind === 'pass') return undefined;
   const exceptions = lookup(policy.name, ci?.id ?? null);
-  const where = ci
-    ? { file: ci.origin.file, line: ci.origin.line, column: ci.origin.column }
-    : { file: policy.origin.file, line: policy.origin.line, column: policy.origin.column };
+  // an expression over its cost budget is the expression's fault: point at it
+  const where = outcome.kind === 'error' && outcome.at
+    ? outcome.at
+    : ci
+      ? { file: ci.origin.file, line: ci.origin.line, column: ci.origin.column }
+      : { file: policy.origin.file, line: policy.origin.line, column: policy.origin.column };
   const base = { policy: policy.name, ci: ci?.id ?? null, action: policy.action, severity: policy.severity, ...where };
   if (exceptions.applies) {
     return { ...base, outcome: 'excepted', message: `${outcome.message} (excepted by ${exceptions.applies.name}: ${exceptions.applies.reason})`, exception: exceptions.applies.name };
@@ -129,10 +137,17 @@ function evaluateOne(policy: CompiledPolicy, ci: CI | undefined, bindings: Bindi
   return { ...base, outcome: outcome.kind, message: expired ? `${outcome.message} (${expired})` : outcome.message };
 }
 
-function run(policy: CompiledPolicy, bindings: Bindings): Outcome {
+function run(policy: CompiledPolicy, bindings: Bindings, ci: CI | undefined, budget: { remaining: number }): Outcome {
+  const evaluateCel = (program: CelProgram, b: Bindings): ReturnType<typeof evaluateWithin> => {
+    if (budget.remaining <= 0) return new CelEvalError(`cost budget exceeded: the policy spent its ${MAX_RUNTIME_COST_PER_POLICY.toLocaleString('en-US')} comprehension steps on earlier CIs of this evaluation`, 'policy.cel-cost');
+    const value = evaluateWithin(program, b, { costLimit: Math.min(MAX_RUNTIME_COST, budget.remaining) });
+    budget.remaining -= meter.used;
+    return value;
+  };
   const failed = (what: CompiledExpression, error: CelEvalError): Outcome => ({
     kind: 'error',
-    message: `policy ${policy.name} failed to evaluate ${what.source}: ${error.message}${policy.action === 'deny' ? '; denying (fail closed)' : ''}`,
+    message: `policy ${policy.name} failed to evaluate ${what.source}${error.code === 'policy.cel-cost' && ci ? ` for ${ci.id}` : ''}: ${error.message}${policy.action === 'deny' ? '; denying (fail closed)' : ''}`,
+    ...(error.code === 'policy.cel-cost' && what.position ? { at: what.position } : {}),
   });
   const condition = policy.match.condition;
   if (condition) {
@@ -154,7 +169,7 @@ function run(policy: CompiledPolicy, bindings: Bindings): Outcome {
 function message(policy: CompiledPolicy, validation: CompiledPolicy['validations'][number], bindings: Bindings): string {
   const fallback = validation.message ?? `policy ${policy.name}: ${validation.expression.source} is false`;
   if (!validation.messageExpression) return fallback;
-  const value = evaluateCel(validation.messageExpression.program, bindings);
+  const value = evaluateWithin(validation.messageExpression.program, bindings);
   if (value instanceof CelEvalError) return `${fallback} (messageExpression failed: ${value.message})`;
   return typeof value === 'string' ? value : showCelValue(value);
 }

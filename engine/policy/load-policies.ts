@@ -92,8 +92,8 @@ export function loadPolicies(docs: readonly RawDocument[], locate: Locate): Load
       continue;
     }
     firstByName.set(name, doc.origin);
-    const compiled = compilePolicy(policyDoc, doc.origin, (pointer, error) =>
-      report(doc.origin, pointer, 'policy.cel-compile',
+    const compiled = compilePolicy(policyDoc, doc.origin, locate, (pointer, error) =>
+      report(doc.origin, pointer, error.code === 'policy.cel-cost' ? 'policy.cel-cost' : 'policy.cel-compile',
         `policy ${name}: ${pointer.split('/').pop()} does not compile: ${error.message}${error.line > 1 || error.column > 1 ? ` (at ${error.line}:${error.column} of the expression)` : ''}`,
         error.hint));
     if (compiled) policies.push(compiled);
@@ -110,7 +110,7 @@ export function loadPolicies(docs: readonly RawDocument[], locate: Locate): Load
   return { policies, exceptions, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-function compilePolicy(doc: PolicyDoc, origin: Origin, onError: (pointer: string, error: CelCompileError) => void): CompiledPolicy | undefined {
+function compilePolicy(doc: PolicyDoc, origin: Origin, locate: Locate, onError: (pointer: string, error: CelCompileError) => void): CompiledPolicy | undefined {
   let failed = false;
   const compile = (source: string, pointer: string): CompiledExpression | undefined => {
     const program = compileCel(source, { variables: POLICY_VARIABLES });
@@ -119,7 +119,8 @@ function compilePolicy(doc: PolicyDoc, origin: Origin, onError: (pointer: string
       onError(pointer, program);
       return undefined;
     }
-    return { source, program, pointer };
+    const { line, column } = locate(origin, pointer);
+    return { source, program, pointer, position: { file: origin.file, line, column } };
   };
   const { spec } = doc;
   const condition = spec.match?.condition === undefined ? undefined : compile(spec.match.condition, '/spec/match/condition');

@@ -34,6 +34,8 @@ export interface CompiledExpression {
   readonly program: CelProgram;
   /** JSON Pointer of the expression in the policy document, e.g. `/spec/validations/0/expression`. */
   readonly pointer: string;
+  /** Where the expression is written (file, 1-based line and column), for failures that are the expression's own (cost). */
+  readonly position?: { readonly file: string; readonly line: number; readonly column: number };
 }
 
 export interface CompiledValidation {
