@@ -14,6 +14,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> =
   ['impact', () => import('./impact.js')],
   ['why', () => import('./why.js')],
   ['capacity', () => import('./capacity.js')],
+  ['incidents', () => import('./incidents.js')],
   ['plan', () => import('./plan.js')],
   ['review', () => import('./review.js')],
   ['discover', () => import('./discover.js')],

@@ -51,6 +51,9 @@ export interface EvaluateRequest {
 export const DEFAULT_WINDOW_MS = 30_000;
 export const DEFAULT_FLAP_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_UPDATE_EVERY_MS = 15 * 60_000;
+/** Resolved incidents are kept this long (for `plumb incidents`), and at most MAX_RESOLVED of them. */
+const HISTORY_MS = 24 * 60 * 60_000;
+const MAX_RESOLVED = 200;
 
 type Severity = Condition['severity'];
 
@@ -123,7 +126,7 @@ export class IncidentCorrelator {
     return [...this.incidents.values()].filter((i) => i.status === 'open').sort((a, b) => compare(a.firstSeen, b.firstSeen) || compare(a.dedupeKey, b.dedupeKey));
   }
 
-  /** Open incidents, then those resolved within the flap window (most recent first). */
+  /** Open incidents, then those resolved in the last 24 hours (most recent first, at most 200). */
   allIncidents(): CorrelatedIncident[] {
     const resolved = [...this.incidents.values()].filter((i) => i.status === 'resolved').sort((a, b) => compare(b.resolvedAt ?? '', a.resolvedAt ?? ''));
     return [...this.openIncidents(), ...resolved];
@@ -308,7 +311,7 @@ export class IncidentCorrelator {
     // 7. each incident's new view → actions
     for (const [key, before] of [...incidents].sort(([, a], [, b]) => compare(a.firstSeen, b.firstSeen) || Number(b.failure === 'down') - Number(a.failure === 'down') || compare(a.dedupeKey, b.dedupeKey))) {
       if (before.status === 'resolved') {
-        if (now.getTime() - Date.parse(before.resolvedAt ?? at) >= flapMs) incidents.delete(key);
+        if (now.getTime() - Date.parse(before.resolvedAt ?? at) >= Math.max(flapMs, HISTORY_MS)) incidents.delete(key);
         continue;
       }
       if (before.resolution?.startsWith('merged into')) {
@@ -380,6 +383,8 @@ export class IncidentCorrelator {
       } else incidents.set(key, next);
     }
 
+    const resolved = [...incidents.values()].filter((i) => i.status === 'resolved').sort((a, b) => compare(b.resolvedAt ?? '', a.resolvedAt ?? ''));
+    for (const old of resolved.slice(MAX_RESOLVED)) incidents.delete(old.dedupeKey);
     if (actions.length > 0) await this.options.emit?.(actions);
     // Only now is the round recorded (see `emit`).
     this.buffer = this.buffer.slice(taken);

@@ -23,7 +23,7 @@ interface OpenIncidentV1 {
 
 /**
  * The correlator's file (`<stateDir>/incidents.json`): conditions in force,
- * CIs last seen healthy, incidents open or resolved within the flap window,
+ * CIs last seen healthy, incidents open or resolved in the last 24 hours,
  * and the last revision of every dedupe key ever used (so no idempotency key
  * is reused). Version 1 files (one incident per failing CI) are read and
  * carried over: their open incidents continue, each with its CI as the cause.

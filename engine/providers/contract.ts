@@ -28,6 +28,13 @@ export interface DiscoverRequest {
   /** The desired CIs this provider is asked about (so it can look them up directly). */
   readonly desired: readonly CI[];
   readonly selector?: { kinds?: string[]; namespaces?: string[]; labels?: Record<string, string> };
+  /**
+   * For health monitoring (engine/correlate/signals): keep each observed
+   * object's `status` (normally dropped: it is never drift) and look at the
+   * desired CIs only (no sweep for unmanaged objects). Providers whose
+   * objects carry no status ignore it.
+   */
+  readonly withStatus?: boolean;
 }
 export interface DiscoverAnswer extends ProviderAnswer {
   readonly observed: readonly ObservedObject[];

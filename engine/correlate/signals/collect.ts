@@ -82,7 +82,7 @@ export async function collectHealthEvents(repo: LoadedRepository, options: Colle
     }
     try {
       if (target.provider === 'kubernetes') {
-        const answer = await provider.discover({ desired: cis }, options.signal);
+        const answer = await provider.discover({ desired: cis, withStatus: true }, options.signal);
         diagnostics.push(...answer.diagnostics.filter((d) => d.severity === 'error'));
         if (answer.diagnostics.some((d) => d.severity === 'error')) continue;
         const live = new Map(answer.observed.map((o) => [o.id, o.object]));

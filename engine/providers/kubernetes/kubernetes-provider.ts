@@ -106,10 +106,12 @@ export class KubernetesProvider implements Provider {
     const jobs = resources.flatMap((r) => listJobs(r, namespaces));
     await mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
       listed.add(`${r.groupVersion} ${r.kind} ${ns ?? ''}`);
-      const res = await this.list(r, ns, labelSelector, signal, declared);
+      const res = await this.list(r, ns, labelSelector, signal, declared, req.withStatus === true);
       if ('error' in res) diagnostics.push(res.error);
       else for (const o of res.items) observed.set(o.id, o);
     });
+    // health monitoring reads the desired objects' status only: no sweep for unmanaged objects
+    if (req.withStatus) return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics: distinct(diagnostics) };
 
     // 2. the orphan sweep: what this inventory owns, of any type, wherever it is
     let all: ApiResource[] = [];
@@ -190,7 +192,7 @@ export class KubernetesProvider implements Provider {
   }
 
   /** Lists one resource in one namespace (or cluster-wide), following `continue` tokens. */
-  private async list(r: ApiResource, ns: string | undefined, labelSelector: string, signal: AbortSignal, declared: ReadonlySet<string> = new Set()): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
+  private async list(r: ApiResource, ns: string | undefined, labelSelector: string, signal: AbortSignal, declared: ReadonlySet<string> = new Set(), keepStatus = false): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
     const items: ObservedObject[] = [];
     let cont: string | undefined;
     do {
@@ -202,6 +204,7 @@ export class KubernetesProvider implements Provider {
         const res = await this.client.call({ method: 'GET', path: `${collectionPath(r, ns)}?${q}`, signal });
         for (const item of (res.body?.items ?? []) as Obj[]) {
           const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...item });
+          if (keepStatus && item.status !== undefined) o.status = item.status;
           // the server knows the scope (CRDs included); identityOf alone cannot for custom kinds
           const id = makeId(identityKind(r.groupVersion, r.kind), r.namespaced ? String(o.metadata?.namespace ?? 'default') : CLUSTER_NAMESPACE, String(o.metadata?.name));
           items.push({ id, object: o, ...observedOwnership(o, this.settings.inventory, declared.has(id)) });
