@@ -11,7 +11,7 @@ afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 /** The bundled example in a temp dir, with `edit` applied to one of its files. */
 function example(file: string, edit: (text: string) => string): string {
   dir = mkdtempSync(join(tmpdir(), 'plumb-validate-policies-'));
-  for (const part of ['plumb.yaml', 'inventory', 'policies', 'observed']) cpSync(join(PROJECT_ROOT, part), join(dir, part), { recursive: true });
+  for (const part of ['plumb.yaml', 'inventory', 'apps', 'charts', 'policies', 'observed']) cpSync(join(PROJECT_ROOT, part), join(dir, part), { recursive: true });
   writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
   return dir;
 }
