@@ -1,6 +1,7 @@
 import { PlumbError } from '../model/errors.js';
 import { fingerprintOf } from '../model/canonical-json.js';
 import type { PlumbConfig } from '../config/types.js';
+import { alignScopes } from '../diff/match-observed.js';
 import { checkPruneGuards } from '../plan/prune-guard.js';
 import type { Plan, PlannedChange } from '../plan/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -94,7 +95,7 @@ export async function assertFresh(
         data: { target, diagnostics: answer.diagnostics },
       });
     }
-    const observed = new Map(answer.observed.map((o) => [o.id, o.object]));
+    const observed = new Map(alignScopes(desired, answer.observed).map((o) => [o.id, o.object]));
     for (const id of ids) {
       const now = fingerprintOf(observed.get(id));
       if (now !== plan.fingerprints[id]) stale.push({ id, planned: plan.fingerprints[id], now });

@@ -17,13 +17,59 @@ export interface Match {
 }
 
 /**
+ * One identity across scopes. Offline, the scope of a kind plumb does not
+ * know (a custom resource whose CRD is not in Git) cannot be told, and its
+ * identity takes the namespace it declares or `default`; a reachable target
+ * answers from its discovery documents, e.g. `_cluster`. An observed object
+ * whose kind and name a desired Kubernetes CI names, one side cluster-scoped
+ * and the other not, and which no desired CI names exactly, is the same
+ * object: it is re-keyed to the desired identity — so a plan can never create
+ * it under one scope and delete it under the other. (The apiVersion is not in
+ * an identity at all: an object read at another version is the same object.)
+ * Objects are returned in input order; those not re-keyed are the same values.
+ */
+export function alignScopes(desired: readonly CI[], observed: readonly ObservedObject[]): ObservedObject[] {
+  const byKindName = new Map<string, string[]>();
+  for (const d of desired) {
+    if (!d.kubernetes) continue;
+    const key = kindName(d.id);
+    const ids = byKindName.get(key);
+    if (ids) ids.push(d.id);
+    else byKindName.set(key, [d.id]);
+  }
+  if (byKindName.size === 0) return [...observed];
+  const taken = new Set(observed.map((o) => o.id));
+  return observed.map((o) => {
+    if (desiredIds(desired).has(o.id)) return o;
+    const clusterScoped = o.id.includes(':_cluster/');
+    const match = byKindName.get(kindName(o.id))?.find((id) => id.includes(':_cluster/') !== clusterScoped && !taken.has(id));
+    if (!match) return o;
+    taken.add(match);
+    return { ...o, id: match };
+  });
+}
+
+const idSets = new WeakMap<readonly CI[], Set<string>>();
+function desiredIds(desired: readonly CI[]): Set<string> {
+  let ids = idSets.get(desired);
+  if (!ids) idSets.set(desired, (ids = new Set(desired.map((d) => d.id))));
+  return ids;
+}
+
+/** `kind/name` of an identity `kind:namespace/name`. */
+function kindName(id: string): string {
+  const colon = id.indexOf(':');
+  return `${id.slice(0, colon)}/${id.slice(id.indexOf('/', colon) + 1)}`;
+}
+
+/**
  * Pairs desired and observed by identity, in one pass over each side. Order
  * follows the inputs (desired order for pairs and creates, observed order for
  * the rest). An observed identity seen twice keeps its first object.
  */
 export function matchObserved(desired: readonly CI[], observed: readonly ObservedObject[]): Match {
   const byId = new Map<string, ObservedObject>();
-  for (const o of observed) if (!byId.has(o.id)) byId.set(o.id, o);
+  for (const o of alignScopes(desired, observed)) if (!byId.has(o.id)) byId.set(o.id, o);
   const pairs: { desired: CI; observed: ObservedObject }[] = [];
   const creates: CI[] = [];
   const wanted = new Set<string>();

@@ -5,6 +5,11 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding',
   'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'ValidatingWebhookConfiguration',
   'MutatingWebhookConfiguration', 'APIService', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
+  'CertificateSigningRequest', 'ClusterTrustBundle', 'FlowSchema', 'PriorityLevelConfiguration', 'StorageVersion',
+  'IPAddress', 'ServiceCIDR', 'DeviceClass', 'ResourceSlice', 'DeviceTaintRule', 'VolumeAttributesClass',
+  'StorageVersionMigration', 'TokenReview', 'SelfSubjectReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview',
+  'SubjectAccessReview', 'ComponentStatus',
 ]);
 
 /**

@@ -193,6 +193,7 @@ export const CODES = {
   'kubernetes.no-desired': { meaning: 'a Kubernetes apply without a desired document' },
   'kubernetes.not-found': { meaning: 'the API server does not have the object' },
   'kubernetes.orphans-hidden': { meaning: 'plumb cannot list its objects in a namespace (RBAC), so what this inventory owns there is not seen', hint: 'grant list there, or limit the target with `namespaces:`' },
+  'kubernetes.scope-unknown': { meaning: 'the scope of a custom kind whose CRD is not in the inventory is unknown offline; its identity assumes namespace default until a target says otherwise', hint: 'write metadata.namespace for a namespaced kind' },
   'kubernetes.prune-unowned': { meaning: 'refusing to delete an object this inventory does not own' },
   'kubernetes.unauthorized': { meaning: "the API server rejected plumb's credentials", hint: 'check the kubeconfig user' },
   'kubernetes.unknown-context': { meaning: '--context names no context of the kubeconfig' },

@@ -8,6 +8,7 @@ import { checkCycles } from './check-cycles.js';
 import { checkDuplicates } from './check-duplicates.js';
 import { checkKinds } from './check-kinds.js';
 import { checkKubernetes } from './check-kubernetes.js';
+import { checkScope } from './check-scope.js';
 import { checkNames } from './check-names.js';
 import { checkReferences } from './check-references.js';
 import { checkSchemas } from './check-schemas.js';
@@ -38,6 +39,7 @@ export function validateRepository(repo: LoadedRepository): { graph: CIGraph; di
     ...checkSchemas(known, repo.schemas, locate),
     ...checkNames(repo.cis, locate),
     ...checkKubernetes(repo.cis, locate),
+    ...checkScope(repo.cis, locate),
     ...checkDuplicates(repo.cis, locate),
     ...checkReferences(repo.cis, ids, locate),
     ...graphDiagnostics,

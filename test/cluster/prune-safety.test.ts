@@ -1,0 +1,164 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { describeCluster } from './cluster-test.js';
+import { apiCall, type ControlPlaneInfo } from './control-plane.js';
+
+type Obj = Record<string, any>;
+
+/**
+ * Never delete or lose what Git declares, against the real API server: one
+ * test per kind of fault — a scope plumb cannot know offline, an empty
+ * inventory, a ceiling on deletes, an object moved out of its namespace,
+ * two repositories on one cluster.
+ */
+describeCluster('prune safety against a real API server', (cluster) => {
+  let c: ControlPlaneInfo;
+  const dirs: string[] = [];
+  beforeAll(() => {
+    c = cluster();
+  });
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** A repository with plumb.yaml and the given inventory files; `write` replaces files (null removes). */
+  const makeRepo = (id: string, plumbYaml: string, files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), `plumb-prune-${id}-`));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'inventory'));
+    writeFileSync(join(dir, 'plumb.yaml'), `inventoryId: ${id}\ntargets:\n  cluster: {provider: kubernetes}\n${plumbYaml}`);
+    const write = (more: Record<string, string | null>) => {
+      for (const [f, text] of Object.entries(more)) {
+        if (text === null) rmSync(join(dir, 'inventory', f), { force: true });
+        else writeFileSync(join(dir, 'inventory', f), text);
+      }
+    };
+    write(files);
+    const plumb = (...args: string[]) => runCli([...args, '--repo', dir, '--kubeconfig', c.kubeconfig]);
+    const plan = async () => {
+      const r = await plumb('plan', '-o', 'json');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as Obj;
+    };
+    return { dir, write, plumb, plan };
+  };
+  const changed = (plan: Obj) => (plan.changes as Obj[]).filter((ch) => ch.action !== 'noop').map((ch) => `${ch.action} ${ch.id}`).sort();
+  const cm = (ns: string, name: string, data: Record<string, string> = { v: '1' }) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}}\ndata: ${JSON.stringify(data)}\n`;
+  const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
+  const get = (path: string) => apiCall(c, c.adminToken, 'GET', path);
+
+  it('a cluster-scoped kind plumb does not know offline (a CRD installed outside Git) and a ValidatingAdmissionPolicy apply, then plan 0 changes, and --prune deletes nothing', async () => {
+    // the CRD comes from somewhere else (a platform team's chart): not in this repository
+    await apiCall(c, c.adminToken, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'tenants.platform.example.com' },
+      spec: {
+        group: 'platform.example.com', scope: 'Cluster', names: { plural: 'tenants', singular: 'tenant', kind: 'Tenant' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { tier: { type: 'string' } } } } } } }],
+      },
+    });
+    for (let i = 0; i < 50; i++) {
+      if ((await get('/apis/platform.example.com/v1')).status === 200) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const vap = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: replicas-limit}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]
+  validations: [{expression: "object.spec.replicas <= 50"}]
+`;
+    const tenant = 'apiVersion: platform.example.com/v1\nkind: Tenant\nmetadata: {name: acme}\nspec: {tier: gold}\n';
+    const r = makeRepo('scope', '', { 'vap.yaml': vap, 'tenant.yaml': tenant });
+
+    // offline the Tenant's scope is unknown, and said so
+    const validate = await runCli(['validate', '--repo', r.dir, '-o', 'json']);
+    expect(validate.stdout).toContain('the scope of Tenant (platform.example.com/v1) is unknown offline');
+
+    const first = await r.plan();
+    expect(changed(first)).toEqual(['create tenant:default/acme', 'create validatingadmissionpolicy:_cluster/replicas-limit']);
+    const apply = await r.plumb('apply', '--auto-approve');
+    expect(apply.code, apply.stderr + apply.stdout).toBe(0);
+    expect((await get('/apis/platform.example.com/v1/tenants/acme')).body.spec).toEqual({ tier: 'gold' });
+
+    const again = await r.plan();
+    expect(changed(again)).toEqual([]);
+    expect(again.summary).toMatchObject({ create: 0, update: 0, delete: 0, noop: 2 });
+    const prune = await r.plumb('apply', '--auto-approve', '--prune');
+    expect(prune.code, prune.stderr).toBe(0);
+    expect(prune.stdout).toContain('no changes');
+    expect((await get('/apis/platform.example.com/v1/tenants/acme')).status).toBe(200);
+    expect((await get('/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/replicas-limit')).status).toBe(200);
+  }, 180_000);
+
+  it('an empty inventory with --prune is refused and nothing changes; allowEmpty lets it through', async () => {
+    const r = makeRepo('empty', '', { 'ns.yaml': ns('prune-empty'), 'cms.yaml': [cm('prune-empty', 'a'), cm('prune-empty', 'b')].join('---\n') });
+    expect((await r.plumb('apply', '--auto-approve')).code).toBe(0);
+    // a renamed directory: the inventory glob matches no file
+    r.write({ 'ns.yaml': null, 'cms.yaml': null });
+    const refused = await r.plumb('apply', '--auto-approve', '--prune');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refusing to prune target cluster: the inventory renders no CI for it, so all 3 object(s) it manages would be deleted');
+    for (const p of ['/api/v1/namespaces/prune-empty', '/api/v1/namespaces/prune-empty/configmaps/a', '/api/v1/namespaces/prune-empty/configmaps/b']) {
+      expect((await get(p)).status, p).toBe(200);
+    }
+    writeFileSync(join(r.dir, 'plumb.yaml'), 'inventoryId: empty\ntargets:\n  cluster: {provider: kubernetes, prune: {allowEmpty: true}}\n');
+    const allowed = await r.plumb('apply', '--auto-approve', '--prune');
+    expect(allowed.code, allowed.stderr + allowed.stdout).toBe(0);
+    expect((await get('/api/v1/namespaces/prune-empty/configmaps/a')).status).toBe(404);
+    expect((await get('/api/v1/namespaces/prune-empty')).body.metadata?.deletionTimestamp ?? 'gone').toBeTruthy();
+  }, 180_000);
+
+  it('prune.maxDeletes refuses a plan above the ceiling, and nothing is deleted', async () => {
+    const names = ['m1', 'm2', 'm3', 'm4'];
+    const r = makeRepo('ceiling', 'prune: {maxDeletes: "50%"}\n', { 'ns.yaml': ns('prune-ceiling'), ...Object.fromEntries(names.map((n) => [`${n}.yaml`, cm('prune-ceiling', n)])) });
+    expect((await r.plumb('apply', '--auto-approve')).code).toBe(0);
+    r.write({ 'm1.yaml': null, 'm2.yaml': null, 'm3.yaml': null });
+    const refused = await r.plumb('apply', '--auto-approve', '--prune');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refusing to prune target cluster: 3 delete(s), 60% of its 5 managed object(s), is over the ceiling prune.maxDeletes (50%)');
+    for (const n of names) expect((await get(`/api/v1/namespaces/prune-ceiling/configmaps/${n}`)).status).toBe(200);
+    r.write({ 'm1.yaml': cm('prune-ceiling', 'm1') });
+    expect((await r.plumb('apply', '--auto-approve', '--prune')).code).toBe(0);
+    expect(names.map((n) => n)).toHaveLength(4);
+    expect((await get('/api/v1/namespaces/prune-ceiling/configmaps/m2')).status).toBe(404);
+  }, 180_000);
+
+  it('the last ConfigMap of a namespace moved to another namespace: its old copy is a delete', async () => {
+    const r = makeRepo('moved', '', { 'ns.yaml': [ns('moved-old'), ns('moved-new')].join('---\n'), 'cm.yaml': cm('moved-old', 'settings') });
+    expect((await r.plumb('apply', '--auto-approve')).code).toBe(0);
+    r.write({ 'cm.yaml': cm('moved-new', 'settings') });
+    const plan = await r.plan();
+    expect(changed(plan)).toEqual(['create configmap:moved-new/settings', 'delete configmap:moved-old/settings']);
+    expect((await r.plumb('apply', '--auto-approve', '--prune')).code).toBe(0);
+    expect((await get('/api/v1/namespaces/moved-old/configmaps/settings')).status).toBe(404);
+    expect((await get('/api/v1/namespaces/moved-new/configmaps/settings')).status).toBe(200);
+  }, 180_000);
+
+  it('two repositories on one cluster: neither prunes the other, a takeover needs --adopt', async () => {
+    const shared = 'shared-ns';
+    const a = makeRepo('repo-a', '', { 'ns.yaml': ns(shared), 'a.yaml': cm(shared, 'from-a') });
+    const b = makeRepo('repo-b', '', { 'b.yaml': cm(shared, 'from-b') });
+    expect((await a.plumb('apply', '--auto-approve')).code).toBe(0);
+    expect((await b.plumb('apply', '--auto-approve')).code).toBe(0);
+    expect((await get(`/api/v1/namespaces/${shared}/configmaps/from-b`)).body.metadata.labels['plumb.io/inventory']).toBe('repo-b.cluster');
+    // each sees the other's objects as not its own: no deletes
+    expect(changed(await a.plan())).toEqual([]);
+    expect(changed(await b.plan())).toEqual([]);
+    expect((await a.plumb('apply', '--auto-approve', '--prune')).code).toBe(0);
+    expect((await get(`/api/v1/namespaces/${shared}/configmaps/from-b`)).status).toBe(200);
+    // repo A now declares B's ConfigMap too, differently: refused without --adopt, naming the owner
+    a.write({ 'b.yaml': cm(shared, 'from-b', { v: 'a-wins' }) });
+    const refused = await a.plumb('apply', '--auto-approve');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refusing to take over configmap:shared-ns/from-b (owned by inventory repo-b.cluster)');
+    expect((await get(`/api/v1/namespaces/${shared}/configmaps/from-b`)).body.data).toEqual({ v: '1' });
+    expect((await a.plumb('apply', '--auto-approve', '--adopt')).code).toBe(0);
+    expect((await get(`/api/v1/namespaces/${shared}/configmaps/from-b`)).body.metadata.labels['plumb.io/inventory']).toBe('repo-a.cluster');
+  }, 180_000);
+});
