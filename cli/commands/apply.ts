@@ -15,6 +15,7 @@ import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
 import { runPlan } from '../../engine/plan/run-plan.js';
 import { PlumbError } from '../../engine/model/errors.js';
 import { parseDuration } from '../../engine/model/duration.js';
+import { inert, inertDeep } from '../../engine/report/inert.js';
 import { assertSecretsUnchanged, planKey, verifyAgainstReplan } from '../../engine/apply/plan-integrity.js';
 import type { Plan } from '../../engine/plan/types.js';
 import { renderPlanText } from '../../engine/report/plan-text.js';
@@ -194,28 +195,30 @@ function stderrColors(opts: GlobalOptions): Colors {
 
 /** Progress as lines on stderr, one per event — the CLI's rendering of the engine's hooks. */
 export function progressHooks(c: Colors): Partial<ApplyHooks> {
+  // messages and ids come from providers and plugins: one line each, control characters escaped
   const line = (text: string) => process.stderr.write(text + '\n');
-  const why = (o: ChangeOutcome) => (o.message ? `: ${o.message}` : '');
+  const why = (o: ChangeOutcome) => (o.message ? `: ${inert(o.message)}` : '');
   return {
     onInterrupted: (r) => line(`${c.yellow('warning')}: an earlier ${r.event.split('.')[0]} (run ${r.run}, by ${r.user}@${r.host} pid ${r.pid}, started ${r.time}, plan ${r.planHash ?? 'none'}) never finished; check its targets (${r.targets.join(', ')}) and backups`),
     onLockBroken: (l) => line(`${c.yellow('warning')}: broke the orphaned lock on target ${l.target} (held by ${l.owner}@${l.host} pid ${l.pid} since ${l.startedAt})`),
     onWaveStart: (wave, changes) => line(c.bold(`wave ${wave}`) + (changes.length ? c.dim(` (${changes.length} change${changes.length === 1 ? '' : 's'})`) : '')),
     onBackup: (_wave, id, ids) => line(c.dim(`  backup ${id} (${ids.length} CI${ids.length === 1 ? '' : 's'})`)),
-    onChangeStart: (ch) => line(c.dim(`  ${ch.action} ${ch.id} …`)),
-    onChangeApplied: (o) => line(`  ${c.green('✓')} ${o.action} ${o.id}`),
-    onChangeFailed: (o) => line(`  ${c.red('✗')} ${o.action} ${o.id}${why(o)}`),
-    onChangeSkipped: (o) => line(`  ${c.yellow('-')} ${o.action} ${o.id}${why(o)}`),
+    onChangeStart: (ch) => line(c.dim(`  ${ch.action} ${inert(ch.id)} …`)),
+    onChangeApplied: (o) => line(`  ${c.green('✓')} ${o.action} ${inert(o.id)}`),
+    onChangeFailed: (o) => line(`  ${c.red('✗')} ${o.action} ${inert(o.id)}${why(o)}`),
+    onChangeSkipped: (o) => line(`  ${c.yellow('-')} ${o.action} ${inert(o.id)}${why(o)}`),
     onHealth: (_wave, results) => {
-      for (const r of results) if (!r.healthy) line(`  ${c.red('✗')} health ${r.id}${r.message ? `: ${r.message}` : ''}`);
+      for (const r of results) if (!r.healthy) line(`  ${c.red('✗')} health ${inert(r.id)}${r.message ? `: ${inert(r.message)}` : ''}`);
       if (results.length && results.every((r) => r.healthy)) line(`  ${c.green('✓')} health (${results.length})`);
     },
     onRollbackStart: (wave, id) => line(c.bold(`rollback wave ${wave}`) + c.dim(` from backup ${id}`)),
-    onRollback: (r) => line(r.ok ? `  ${c.green('✓')} restored ${r.restored.join(', ') || 'nothing'}` : `  ${c.red('✗')} rollback of wave ${r.wave} failed: ${r.message ?? 'unknown'}`),
+    onRollback: (r) => line(r.ok ? `  ${c.green('✓')} restored ${inert(r.restored.join(', ')) || 'nothing'}` : `  ${c.red('✗')} rollback of wave ${r.wave} failed: ${inert(r.message ?? 'unknown')}`),
   };
 }
 
 /** The end-of-run report on stdout: the outcome, then every change that did not simply apply. */
 export function renderReport(report: ApplyReport, c: Colors): string {
+  report = inertDeep(report);
   const count = (r: ChangeOutcome['result']) => report.changes.filter((ch) => ch.result === r);
   const out: string[] = [];
   const head = { succeeded: c.green('apply succeeded'), failed: c.red('apply failed'), 'rolled-back': c.yellow('apply failed and was rolled back'), aborted: c.red('apply aborted') }[report.outcome];

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { inertDeep } from '../../engine/report/inert.js';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { loadRepository } from '../../engine/load/load-repository.js';
@@ -70,7 +71,7 @@ function chooseTarget(config: PlumbConfig, requested: string | undefined): strin
 /** Diagnostics on stderr, `file:line:column: severity code: message`, with hints. */
 function report(diagnostics: readonly Diagnostic[], opts: GlobalOptions): void {
   const c = pc.createColors(opts.color !== false && Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
-  for (const d of sortDiagnostics(diagnostics)) {
+  for (const d of sortDiagnostics(inertDeep(diagnostics))) {
     const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : '';
     const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.dim('info');
     process.stderr.write(`${where}${sev} ${d.code}: ${d.message}${d.ci && !d.message.includes(d.ci) ? ` (${d.ci})` : ''}\n`);

@@ -51,8 +51,10 @@ export function register(program: Command): void {
       const format = (opts.output ?? 'text') as PlanFormat;
       if (!result.plan) return failed(format, result.diagnostics, opts);
       if (opts.out) {
-        // secrets are redacted in the file: a keyed digest lets apply tell they changed (engine/apply/plan-integrity.ts)
-        const key = result.plan.changes.some((c) => c.desired && hasRedactions(c.desired)) ? await planKey(result.repo.root, true) : undefined;
+        // secrets are redacted in the file: for a work-tree plan (a commit cannot change) a keyed
+        // digest lets apply tell they changed since (engine/apply/plan-integrity.ts)
+        const worktree = result.plan.revision.startsWith('worktree');
+        const key = worktree && result.plan.changes.some((c) => c.desired && hasRedactions(c.desired)) ? await planKey(result.repo.root, true) : undefined;
         const saved = key ? withSecretDigests(result.plan, new Map(result.repo.cis.map((ci) => [ci.id, ci])), key) : result.plan;
         await writeFileAtomic(resolve(process.cwd(), opts.out), renderPlanJson(saved));
       }

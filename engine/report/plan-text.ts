@@ -1,4 +1,5 @@
 import type { Colors } from 'picocolors/types.js';
+import { inertDeep } from './inert.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan, PlannedChange, PolicyResult } from '../plan/types.js';
 import { blocks } from '../policy/denied.js';
@@ -24,6 +25,9 @@ const SYMBOL = { create: '+', update: '~', delete: '-', noop: ' ' } as const;
  * managed, the impact, and the policy results with what blocks first.
  */
 export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
+  // strings from files, providers and plugins: control characters escaped (engine/report/inert.ts)
+  plan = inertDeep(plan);
+  if (options.diagnostics) options = { ...options, diagnostics: inertDeep(options.diagnostics) };
   const c = options.colors;
   const out: string[] = [];
   const where = plan.base
@@ -148,6 +152,7 @@ export function policyLines(results: readonly PolicyResult[], c: Colors, title =
 
 /** Diagnostics as `file:line:column: severity [code] message (hint)`, one a line, for stderr. */
 export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], colors: Colors): string {
+  diagnostics = inertDeep(diagnostics);
   return diagnostics.length ? diagnosticLines(diagnostics, colors).join('\n') + '\n' : '';
 }
 

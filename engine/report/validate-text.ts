@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { inert, inertDeep } from './inert.js';
 import type { PolicyResult } from '../plan/types.js';
 import { policyLines } from './plan-text.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -41,6 +42,8 @@ export interface ValidateTextInput {
  * cannot be read is not quoted either.
  */
 export function renderValidateText(input: ValidateTextInput): string {
+  // file names, messages and quoted lines come from the repository: control characters escaped
+  input = { ...input, diagnostics: inertDeep(input.diagnostics), ...(input.policyResults ? { policyResults: inertDeep(input.policyResults) } : {}) };
   const c = input.colors;
   const out: string[] = [];
   const byFile = new Map<string, Diagnostic[]>();
@@ -99,10 +102,10 @@ function excerpt(lines: string[], line: number, column: number | undefined, sens
   if (text === undefined) return [];
   const gutter = String(line).padStart(6);
   if (sensitive?.has(line)) return [`${c.dim(`${gutter} |`)} ${c.dim('(sensitive)')}`];
-  const shown = text.length > MAX_EXCERPT ? text.slice(0, MAX_EXCERPT) + '…' : text;
+  const shown = inert(text.length > MAX_EXCERPT ? text.slice(0, MAX_EXCERPT) + '…' : text);
   const result = [`${c.dim(`${gutter} |`)} ${shown}`];
   if (column !== undefined && column - 1 <= MAX_EXCERPT) {
-    const pad = text.slice(0, column - 1).replace(/[^\t]/g, ' ');
+    const pad = inert(text.slice(0, column - 1)).replace(/[^\t]/g, ' ');
     result.push(`${c.dim(`${' '.repeat(gutter.length)} |`)} ${pad}${c.red('^')}`);
   }
   return result;
