@@ -17,6 +17,7 @@ import { scrollOffset } from './model/viewport.js';
 import { ThemeContext } from './theme.js';
 import { ApplyScreen } from './components/ApplyScreen.js';
 import { BackupsScreen } from './components/BackupsScreen.js';
+import { IncidentsScreen } from './components/IncidentsScreen.js';
 import { Footer, type FooterMode } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { ImpactScreen } from './components/ImpactScreen.js';
@@ -38,7 +39,7 @@ export interface AppProps {
   readonly watchDebounceMs?: number;
 }
 
-type View = 'plan' | 'impact' | 'backups' | 'apply';
+type View = 'plan' | 'impact' | 'backups' | 'incidents' | 'apply';
 
 /**
  * `plumb tui`: the plan view (changes by wave, detail pane) and the impact,
@@ -143,6 +144,7 @@ export function App({ session, watch = false, size, color = true, animate = true
     else if (input === '/') setFiltering(true);
     else if (input === 'r') planning.refresh('refresh');
     else if (input === 'b') setView('backups');
+    else if (input === '!') setView('incidents');
     else if (input === 'i' && current) setView('impact');
     else if (input === ' ' && current) {
       const next = new Set(picked);
@@ -206,6 +208,7 @@ export function App({ session, watch = false, size, color = true, animate = true
         <ImpactScreen graph={snapshot?.graph} root={current.id} planned={current.impact} width={width} height={bodyHeight} onBack={() => setView('plan')} />
       );
     }
+    if (view === 'incidents') return <IncidentsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} />;
     if (view === 'backups') {
       return <BackupsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} onRestored={() => replan('after restore')} />;
     }

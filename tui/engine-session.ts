@@ -5,6 +5,8 @@ import { openApplyContext, type ApplyContext } from '../engine/apply/open-target
 import { restoreBackup, type RestoreReport } from '../engine/apply/restore-backup.js';
 import type { ApplyReport } from '../engine/apply/types.js';
 import type { BackupManifest } from '../engine/backup/types.js';
+import { readIncidents } from '../engine/correlate/read-incidents.js';
+import type { CorrelatedIncident } from '../engine/incidents/types.js';
 import { buildGraph } from '../engine/graph/build-graph.js';
 import type { CIGraph } from '../engine/graph/types.js';
 import type { CI } from '../engine/model/ci.js';
@@ -38,6 +40,8 @@ export interface TuiSession {
   /** Restores `ids` of a backup (all when absent); a dry run changes nothing. */
   restore(backupId: string, opts: { readonly ids?: readonly string[]; readonly dryRun: boolean; readonly hooks?: Partial<ApplyHooks> }): Promise<RestoreReport>;
   listBackups(): Promise<readonly BackupManifest[]>;
+  /** The controller's incidents (plumb.yaml notifications.stateDir): open first, then resolved recently. */
+  listIncidents(): Promise<readonly CorrelatedIncident[]>;
   /** Drift from providers that can watch; returns a stop function. */
   watchProviders?(onEvent: (e: WatchEvent) => void): Promise<() => void>;
   close(): Promise<void>;
@@ -144,6 +148,10 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
     async listBackups() {
       const ctx = await contextFor(context ? contextTargets.split(',').filter(Boolean) : []);
       return ctx.backupStore.list();
+    },
+
+    async listIncidents() {
+      return (await readIncidents({ cwd: options.cwd ?? process.cwd(), ...(repo?.root ?? options.repo ? { root: repo?.root ?? options.repo } : {}) })).incidents;
     },
 
     async watchProviders(onEvent) {

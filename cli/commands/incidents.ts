@@ -1,8 +1,5 @@
-import { isAbsolute, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { validateNotifications } from '../../engine/config/notifications.js';
-import { findRepoRoot, loadConfig } from '../../engine/config/load-config.js';
-import { readCorrelatorState } from '../../engine/correlate/state.js';
+import { readIncidents } from '../../engine/correlate/read-incidents.js';
 import { renderIncidentsText } from '../../engine/report/incidents-text.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
@@ -29,17 +26,7 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
   addGlobalOptions(cmd).action((opts: IncidentsOptions) =>
     runCommand(async () => {
-      const root = await findRepoRoot(opts.repo ?? process.cwd());
-      let dir = opts.stateDir ? resolve(opts.stateDir) : undefined;
-      if (!dir) {
-        const { config } = await loadConfig({ root });
-        const { settings } = validateNotifications(config.notifications);
-        dir = isAbsolute(settings.stateDir) ? settings.stateDir : join(root, settings.stateDir);
-      }
-      const state = await readCorrelatorState(join(dir, 'incidents.json'));
-      const open = state.incidents.filter((i) => i.status === 'open').sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : 0));
-      const resolved = opts.open ? [] : state.incidents.filter((i) => i.status === 'resolved').sort((a, b) => ((a.resolvedAt ?? '') > (b.resolvedAt ?? '') ? -1 : 1));
-      const list = [...open, ...resolved];
+      const { incidents: list } = await readIncidents({ cwd: process.cwd(), ...(opts.repo ? { root: opts.repo } : {}), ...(opts.stateDir ? { stateDir: opts.stateDir } : {}), openOnly: opts.open === true });
       if (opts.output === 'json') await writeOut(JSON.stringify({ incidents: list }, null, 2));
       else await writeOut(renderIncidentsText(list, { colors: colors(opts) }));
       return EXIT.ok;

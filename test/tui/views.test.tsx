@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WatchEvent } from '../../engine/providers/contract.js';
+import { IncidentCorrelator } from '../../engine/correlate/correlator.js';
+import { buildGraph } from '../../engine/graph/build-graph.js';
+import { loadRepository } from '../../engine/load/load-repository.js';
 import { App } from '../../tui/App.js';
 import { copyFixture, expectGolden, fakeSession, KEY, press, screen, waitFor } from './harness.js';
 
@@ -91,6 +94,29 @@ describe('plumb tui views', () => {
     await press(app, 'y');
     await waitFor(app, 'restore succeeded');
     expect((fake.state.get('host:shop/db-host')!.object.spec as Record<string, unknown>).memoryGb).toBe(16);
+  });
+
+  it('lists the incidents the controller recorded and shows one with its cause, symptoms, services and the restore that undoes it', async () => {
+    const { app, dir } = await open();
+    // what a controller on this repository would have recorded (default stateDir .plumb/incidents)
+    const { graph } = buildGraph((await loadRepository({ repo: dir })).cis);
+    const correlator = await IncidentCorrelator.open({
+      statePath: join(dir, '.plumb/incidents/incidents.json'), windowMs: 0,
+      likelyChange: async () => ({ run: 'run-1', time: '2026-11-25T11:55:00.000Z', user: 'ops', revision: null, planHash: null, outcome: 'succeeded', changes: [{ id: 'host:shop/db-host', action: 'update', wave: 0, target: 'small' }], backup: 'backup-1', restore: 'plumb restore backup-1 host:shop/db-host' }),
+    });
+    const time = '2026-11-25T12:00:00.000Z';
+    correlator.submit([{ ci: 'database:shop/orders-db', kind: 'down', time, detail: 'connection refused', severity: 'major' }]);
+    const [opened] = await correlator.evaluate({ now: new Date(time), graph });
+    expect(opened.cause.map((c) => c.id)).toEqual(['database:shop/orders-db']);
+    await press(app, '!');
+    await waitFor(app, 'incidents: 1 open, 0 resolved recently');
+    await press(app, KEY.enter);
+    const frame = await waitFor(app, 'to undo: plumb restore backup-1 host:shop/db-host');
+    expect(frame).toContain('database:shop/orders-db is down (connection refused) — open');
+    expect(frame).toContain('likely change: run run-1 by ops');
+    await press(app, KEY.escape);
+    await press(app, KEY.escape);
+    await waitFor(app, '▸ ~ host:shop/db-host');
   });
 
   it('applies a create with all it needs first, and leaves the changes not selected alone', async () => {

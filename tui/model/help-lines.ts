@@ -7,10 +7,12 @@ const SECTIONS: readonly (readonly [string, readonly string[]])[] = [
     'enter  detail pane of the change    /  filter: id, action, kind, risk, policy',
     'space  select a change for apply    a  apply the selection (or the change under the cursor)',
     'i      impact explorer              b  backups        r  refresh: plan again',
+    '!      incidents: cause, symptoms, services, likely change, restore',
   ]],
   ['impact explorer', ["enter/→ expand · ← collapse · d what if this goes down? (re-simulates) · c the change's own impact"]],
   ['apply', ['y/enter confirm · n/esc cancel · after a failure: y roll back, n keep as is']],
   ['backups', ['enter inspect · d dry-run restore · y restore (only after a dry run)']],
+  ['incidents', ['enter inspect · r reload']],
 ];
 
 /** The help overlay: every key, by view, wrapped to the width (fits 80×24). */
