@@ -1,5 +1,6 @@
 import { loadRepository, type ParseCache } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
+import type { RenderCache } from '../render/render-stage.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { discoverTargets } from '../plan/discover-targets.js';
 import { planPolicies } from '../plan/plan-policies.js';
@@ -27,6 +28,8 @@ export interface RunReviewOptions {
   readonly now?: Date;
   readonly signal?: AbortSignal;
   readonly cliSettings?: { readonly kubeconfig?: string; readonly context?: string };
+  /** Rendered units by key (default the process-wide cache; `false` renders every unit of both sides afresh). */
+  readonly renderCache?: RenderCache | false;
 }
 
 export interface RunReviewResult {
@@ -57,8 +60,10 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   // head first, then base through the same parse cache: a blob both sides
   // share is read and parsed once, so the cost follows the size of the change
   const parseCache: ParseCache = new Map();
-  const head = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: headRev === WORKTREE ? undefined : headRev, parseCache });
-  const base = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.base, parseCache });
+  // and so does the render cache: a unit whose inputs are the same on both sides renders once
+  const renderCache = options.renderCache;
+  const head = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: headRev === WORKTREE ? undefined : headRev, parseCache, renderCache, target: options.target });
+  const base = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.base, parseCache, renderCache, target: options.target });
   // Only the head is validated: it must be fixed before it can merge. The base
   // is what is merged already; the review needs only its CIs in changed files.
   const headChecked = validateRepository(head);

@@ -24,6 +24,7 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   plan: { file: 'plan.ts', args: ['100000'], what: 'plan against a snapshot with 1% drift, and a 50-CI review, 100k CIs (issue 4)' },
   apply: { file: 'apply.ts', args: ['1000', '3'], what: 'apply of 1,000 file CIs with dir and git backups vs none (issue 5)' },
   kubernetes: { file: 'kubernetes.ts', args: [], what: 'plumb vs kubectl, 500 manifests, real API server (issue 6)' },
+  render: { file: 'render.ts', args: ['20', '50', '900'], what: 'review with the render cache: 20 Kustomize units in 10k CIs, one changed (issue 15)' },
   tui: { file: 'tui.ts', args: ['10000'], what: 'TUI open time and key latency, 10k CIs (issue 8)' },
   controller: { file: 'controller.ts', args: ['--minutes', '1'], what: 'reconcile loop steady state, 10k CIs (issue 7; --minutes 10 for the full run)' },
 };
