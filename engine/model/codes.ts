@@ -91,6 +91,7 @@ export const CODES = {
   'schema.violation': { meaning: "a CI document does not satisfy its kind's JSON Schema" },
 
   // capacity forecasting
+  'capacity.at-risk': { meaning: 'a change touches a CI whose capacity forecast reaches its headroom limit or its capacity within the horizon', hint: 'see `plumb capacity REF`; add capacity before (or instead of) the change' },
   'capacity.duplicate-signal': { meaning: 'a CI declares two capacity signals with the same name', hint: 'give each signal of a CI its own name' },
   'capacity.field-missing': { meaning: 'a capacity given as {field} names no positive number of the CI', hint: 'name a field holding a positive number (e.g. spec.storageGb), or give the capacity as a number or {query}' },
   'capacity.invalid': { meaning: 'the plumb.io/capacity annotation is not a valid list of capacity signals', hint: 'write the same list as `capacity:` (schemas/capacity.schema.json), as YAML or JSON' },

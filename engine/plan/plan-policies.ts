@@ -1,3 +1,4 @@
+import type { CapacityLookup } from '../capacity/view.js';
 import type { CIGraph } from '../graph/types.js';
 import { simulateImpact } from '../impact/simulate.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -14,6 +15,8 @@ export interface PlanPoliciesOptions {
   readonly baseGraph?: CIGraph;
   /** The clock policies see as `now` (change windows). */
   readonly now: Date;
+  /** The capacity forecasts policies see as `capacity` (engine/capacity/view.ts `forecastForPlan`). */
+  readonly capacity?: CapacityLookup;
 }
 
 /**
@@ -28,7 +31,7 @@ export function planPolicies(options: PlanPoliciesOptions): PlanPolicyEvaluator 
     return simulateImpact(graph, req);
   };
   return ({ changes, plan }) => {
-    const common = { policies: options.policies, exceptions: options.exceptions, graph: options.graph, baseGraph: options.baseGraph, now: options.now, simulate };
+    const common = { policies: options.policies, exceptions: options.exceptions, graph: options.graph, baseGraph: options.baseGraph, now: options.now, simulate, capacity: options.capacity };
     const change = evaluatePolicies({ ...common, scope: 'change', changes, plan });
     const whole = evaluatePolicies({ ...common, scope: 'plan', plan });
     const seen = new Set<string>();

@@ -1,3 +1,4 @@
+import { atRiskWarnings, forecastForPlan } from '../capacity/view.js';
 import { loadRepository } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
@@ -70,14 +71,18 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResu
   const targets = skipped
     ? discovered.targets.map((t) => ({ ...t, observed: t.observed.map((o) => ({ ...o, managedByPlumb: false })) }))
     : discovered.targets;
+  // capacity forecasts (plumb.yaml metrics:) for policies' `capacity` and the at-risk warnings
+  const capacity = await forecastForPlan({ cis: repo.cis, metrics: repo.config.metrics, root: repo.root, signal: options.signal });
+  diagnostics.push(...capacity.diagnostics);
   const built = buildPlan({
     repo,
     graph,
     targets,
-    policies: planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph, now }),
+    policies: planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph, now, capacity: capacity.lookup }),
     now,
   });
   diagnostics.push(...built.diagnostics);
+  diagnostics.push(...atRiskWarnings(built.plan.changes, capacity.lookup));
   // what `apply --prune` (and the controller) would refuse, said at plan time
   for (const d of checkPruneGuards(built.plan, repo.config)) diagnostics.push({ ...d, severity: 'warning', message: d.message.replace(/^refusing to prune/, 'apply --prune will refuse to prune') });
   return { plan: built.plan, repo, diagnostics, policies: loaded.policies };

@@ -1,3 +1,4 @@
+import type { CapacityLookup } from '../capacity/view.js';
 import type { CelInput } from '@bufbuild/cel';
 import type { CIGraph } from '../graph/types.js';
 import type { CI } from '../model/ci.js';
@@ -29,6 +30,8 @@ export interface EvaluatePoliciesOptions {
   readonly now: Date;
   /** Impact simulation, run only for policies that read `impact` and changes that lack one. */
   readonly simulate?: Simulate;
+  /** The capacity forecasts policies read as `capacity` (engine/capacity/view.ts). */
+  readonly capacity?: CapacityLookup;
 }
 
 export interface PolicyEvaluation {
@@ -77,7 +80,7 @@ export function evaluatePolicies(options: EvaluatePoliciesOptions): PolicyEvalua
   if (options.scope === 'plan') {
     evaluate(undefined, planBindings(plan, options.plan?.impact, now));
   } else {
-    const shared: SharedContext = { now, plan, ...(options.simulate ? { simulate: options.simulate } : {}) };
+    const shared: SharedContext = { now, plan, ...(options.simulate ? { simulate: options.simulate } : {}), ...(options.capacity ? { capacity: options.capacity } : {}) };
     for (const subject of subjects(options, shared)) evaluate(subject, subject.bindings);
   }
 

@@ -25,7 +25,7 @@ export type PolicySeverity = PolicyResult['severity'];
 export type PolicyScope = 'inventory' | 'change' | 'plan';
 
 /** The variables every policy expression may read (DESIGN.md, "Policies"). */
-export const POLICY_VARIABLES = ['object', 'oldObject', 'change', 'impact', 'relations', 'dependents', 'plan', 'now'] as const;
+export const POLICY_VARIABLES = ['object', 'oldObject', 'change', 'impact', 'relations', 'dependents', 'plan', 'now', 'capacity'] as const;
 export type PolicyVariable = (typeof POLICY_VARIABLES)[number];
 
 /** One CEL expression of a policy, compiled once, with where it is written. */

@@ -1,4 +1,5 @@
 import type { CelInput } from '@bufbuild/cel';
+import { NO_CAPACITY, type CapacityLookup } from '../capacity/view.js';
 import type { CIGraph } from '../graph/types.js';
 import type { CI } from '../model/ci.js';
 import type { ImpactSummary } from '../impact/types.js';
@@ -23,6 +24,8 @@ export interface SharedContext {
   readonly plan: () => CelInput;
   /** Runs a simulation when an expression reads `impact` and the change brought none. */
   readonly simulate?: Simulate;
+  /** The capacity forecasts of a CI (`capacity`); without it every CI reads as having no signal. */
+  readonly capacity?: CapacityLookup;
 }
 
 export interface SubjectInput {
@@ -59,6 +62,7 @@ class SubjectBindings {
   #impact?: CelInput;
   #relations?: CelInput;
   #dependents?: CelInput;
+  #capacity?: CelInput;
 
   constructor(input: SubjectInput) {
     this.#input = input;
@@ -70,6 +74,7 @@ class SubjectBindings {
   get impact(): CelInput { return (this.#impact ??= toCelInput(this.#input.impact ?? simulated(this.#input))); }
   get relations(): CelInput { return (this.#relations ??= toCelInput(outgoing(this.#input.ci, this.#input.graph))); }
   get dependents(): CelInput { return (this.#dependents ??= toCelInput(incoming(this.#input.ci.id, this.#input.graph))); }
+  get capacity(): CelInput { return (this.#capacity ??= toCelInput(this.#input.shared.capacity?.(this.#input.ci.id) ?? NO_CAPACITY)); }
   get plan(): CelInput { return this.#input.shared.plan(); }
   get now(): CelInput { return this.#input.shared.now; }
 }
@@ -86,7 +91,7 @@ export function subjectBindings(input: SubjectInput): Bindings {
 /** Bindings for plan-scope policies: no CI, only the plan, its impact and the clock. */
 export function planBindings(plan: () => CelInput, impact: ImpactSummary | undefined, now: CelInput): Bindings {
   return {
-    object: null, oldObject: null, change: null, relations: [], dependents: [],
+    object: null, oldObject: null, change: null, relations: [], dependents: [], capacity: toCelInput(NO_CAPACITY),
     get impact() { return toCelInput(impact ?? null); },
     get plan() { return plan(); },
     now,

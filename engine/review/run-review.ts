@@ -1,3 +1,4 @@
+import { atRiskWarnings, forecastForPlan } from '../capacity/view.js';
 import { loadRepository, type ParseCache } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { RenderCache } from '../render/render-stage.js';
@@ -79,12 +80,15 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   const signal = options.signal ?? new AbortController().signal;
   const names = options.target !== undefined ? selectTargets(head.config, options.target) : undefined;
   const driftDiagnostics: Diagnostic[] = [];
+  // capacity forecasts of the head's signals (the base's metrics source: the PR cannot redirect it)
+  const capacity = await forecastForPlan({ cis: head.cis, metrics: base.config.metrics ?? head.config.metrics, root: head.root, signal });
+  diagnostics.push(...capacity.diagnostics);
   const built = await buildReview({
     base,
     head,
     headGraph: headChecked.graph,
-    policies: ({ headGraph, baseGraph }) => planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now }),
-    headPolicies: ({ headGraph, baseGraph }) => planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now }),
+    policies: ({ headGraph, baseGraph }) => planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
+    headPolicies: ({ headGraph, baseGraph }) => planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
     policyChanges: changedPolicies,
     now,
     ...(names
@@ -98,6 +102,7 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
       : {}),
   });
   diagnostics.push(...built.diagnostics, ...driftDiagnostics);
+  if (built.plan) diagnostics.push(...atRiskWarnings(built.plan.changes, capacity.lookup));
   if (hasErrors(driftDiagnostics)) return { head, diagnostics, policies: loaded.policies };
   return { plan: built.plan, head, diagnostics, policies: uniqueByName([...baseLoaded.policies, ...loaded.policies]) };
 }

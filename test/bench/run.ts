@@ -19,6 +19,7 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   'git-readers': { file: 'git-readers.ts', args: ['3000'], what: 'native git vs isomorphic-git reading a revision' },
   yaml: { file: 'yaml-parsers.ts', args: ['10000'], what: 'the js-yaml fast path vs yaml on 100k CIs' },
   impact: { file: 'impact.ts', args: ['100000'], what: 'impact of the most depended-on CI, 100k CIs (issue 3)' },
+  capacity: { file: 'capacity.ts', args: ['1000'], what: 'plumb capacity: 1,000 signals over 30 days of 5-minute data (issue 17)' },
   why: { file: 'why.ts', args: ['10000', '20'], what: 'plumb why: root cause of 20 generated failure sets, 10k CIs (issue 16)' },
   policy: { file: 'policy.ts', args: ['100000'], what: 'inventory policies over 100k CIs (issue 3)' },
   plan: { file: 'plan.ts', args: ['100000'], what: 'plan against a snapshot with 1% drift, and a 50-CI review, 100k CIs (issue 4)' },

@@ -12,6 +12,8 @@ import { IncidentCorrelator } from '../../correlate/correlator.js';
 import { auditChangeFinder } from '../../correlate/likely-change.js';
 import { collectHealthEvents } from '../../correlate/signals/collect.js';
 import type { IncidentPayloadV2 } from '../../incidents/types.js';
+import type { MetricsSource } from '../../capacity/metrics-source.js';
+import type { LoadedRepository } from '../../load/types.js';
 import { openSource } from '../../load/open-source.js';
 import { hasErrors, type Diagnostic } from '../../model/diagnostic.js';
 import { Outbox, type Destination, type OutboxEvent, type OutboxMessage } from '../../notify/outbox.js';
@@ -19,6 +21,7 @@ import { slackMessage, type Notification } from '../../incidents/slack-message.j
 import type { DesiredState } from '../desired-state.js';
 import type { ControllerLogger } from '../logger.js';
 import type { ReconcileRound } from '../reconciler.js';
+import { CapacityWatch } from './capacity-watch.js';
 import { ChangeNotices } from './change-notices.js';
 import { resolveDestinations } from './destinations.js';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics.js';
@@ -36,6 +39,8 @@ export interface MonitorOptions {
   readonly probe?: (desired: DesiredState, signal: AbortSignal) => Promise<ProbeRound>;
   /** kubeconfig/context of the command line, for the Kubernetes health signals. */
   readonly cliSettings?: Readonly<Record<string, unknown>>;
+  /** Injectable for tests: the metrics source of the capacity round (default plumb.yaml's `metrics:`). */
+  readonly metricsSource?: (repo: LoadedRepository) => Promise<MetricsSource>;
 }
 
 /** The settings in force, and what they were derived from. */
@@ -68,6 +73,7 @@ interface Configured {
  */
 export class Monitor {
   private readonly metrics: MonitorMetrics;
+  private readonly capacity: CapacityWatch;
   private readonly notices = new ChangeNotices();
   private configured?: Configured;
   private validated?: { key: string; settings: NotificationSettings; diagnostics: Diagnostic[] };
@@ -79,6 +85,7 @@ export class Monitor {
 
   constructor(private readonly options: MonitorOptions) {
     this.metrics = createMonitorMetrics(options.registry);
+    this.capacity = new CapacityWatch({ registry: options.registry, logger: options.logger, ...(options.metricsSource ? { source: options.metricsSource } : {}) });
   }
 
   async round(round: ReconcileRound): Promise<void> {
@@ -98,6 +105,13 @@ export class Monitor {
       this.metrics.endpointsProbed.set(signals.probed);
       this.metrics.endpointsDown.set(signals.down);
       this.report(signals.diagnostics, 'health signals');
+      // capacity forecasts on their own interval (plumb.yaml metrics:): predicted exhaustion and anomalies
+      const capacity = await this.capacity.round(desired.repo, desired.revision, now, round.signal).catch((e: unknown) => {
+        log.warn({ error: e instanceof Error ? e.message : String(e) }, 'capacity round failed');
+        return undefined;
+      });
+      if (round.signal.aborted) return;
+      if (capacity) signals.events.push(...capacity);
       // evaluated even when nothing was observed: an incident whose CIs left the inventory is resolved
       const tracker = await this.openTracker(configured, desired);
       tracker.submit(signals.events);

@@ -41,7 +41,7 @@ spec:
 `);
     expect(diagnostics.map((d) => [d.code, d.line, d.message, d.hint])).toEqual([
       ['policy.cel-compile', 8, "policy typos: condition does not compile: undeclared reference to 'obejct'",
-        "the variables are object, oldObject, change, impact, relations, dependents, plan, now; did you mean 'object'?"],
+        "the variables are object, oldObject, change, impact, relations, dependents, plan, now, capacity; did you mean 'object'?"],
       ['policy.cel-compile', 10, "policy typos: expression does not compile: unknown function 'sise'", 'see the CEL standard library and the strings extension'],
     ]);
   });
