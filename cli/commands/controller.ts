@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { invalidReachEntry, setOperatorReach } from '../../engine/network/reach-policy.js';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -14,6 +15,8 @@ import { runCommand, type GlobalOptions } from '../run-command.js';
 import { parseDurationOption } from './apply.js';
 
 interface ControllerCliOptions extends GlobalOptions {
+  networkAllow?: string;
+  networkDeny?: string;
   gitUrl?: string;
   branch?: string;
   tag?: string;
@@ -67,6 +70,8 @@ export function register(program: Command): void {
     .option('--in-cluster', "use the pod's ServiceAccount instead of a kubeconfig")
     .option('--no-force-conflicts', 'do not take over fields another field manager (kubectl edit…) owns; drift of them is then reported, not healed')
     .option('--health-timeout <duration>', 'per wave health-check timeout of applies', '60s')
+    .option('--network-allow <list>', 'comma-separated addresses, CIDR ranges or host names Endpoint probes and webhooks may reach (only these; may re-allow a default-denied metadata address)')
+    .option('--network-deny <list>', 'comma-separated addresses, CIDR ranges or host names never reached (link-local and cloud metadata addresses are denied by default)')
     .option('--state-dir <dir>', 'incident state and notification outbox (a persistent volume); default plumb.yaml notifications.stateDir, else .plumb/incidents in the repository')
     .addOption(new Option('--retry-base <duration>', 'first backoff delay of transient failures (tests)').default('1s').hideHelp());
   addGlobalOptions(cmd).action((opts: ControllerCliOptions) => runCommand(() => controllerCommand(opts)));
@@ -74,6 +79,7 @@ export function register(program: Command): void {
 }
 
 async function controllerCommand(opts: ControllerCliOptions): Promise<number> {
+  setOperatorReach({ allow: reachList(opts.networkAllow, '--network-allow'), deny: reachList(opts.networkDeny, '--network-deny') });
   const logger = createControllerLogger();
   const source = openSource(opts);
   const inCluster = Boolean(opts.inCluster);
@@ -127,4 +133,14 @@ function webhookSecret(opts: ControllerCliOptions): string | undefined {
     }
   }
   return process.env[opts.webhookSecretEnv]?.trim() || undefined;
+}
+
+/** A comma-separated --network-allow / --network-deny list, each entry checked. */
+function reachList(text: string | undefined, flag: string): string[] {
+  const entries = (text ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const problem = invalidReachEntry(entry);
+    if (problem) throw new PlumbError('cli.bad-option', `${flag}: ${problem}`, { hint: `e.g. ${flag} 10.0.0.0/8,hooks.example.com` });
+  }
+  return entries;
 }

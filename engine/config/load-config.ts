@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { invalidReachEntry } from '../network/reach-policy.js';
 import { ALLOW_OUTSIDE_REPOSITORY_ENV, leavesRepository, outsidePathsAllowed, repositoryPathSettings } from './repository-paths.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { decodeUtf8 } from '../yaml/decode-utf8.js';
@@ -91,6 +92,21 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
     const checked = validateNotifications(raw.notifications, (p) => at(offsetOfPointer(doc, '/notifications' + p)));
     diagnostics.push(...checked.diagnostics);
     if (hasErrors(checked.diagnostics)) broken.add('notifications');
+  }
+  const network = (raw as Record<string, unknown>).network as { allow?: unknown[]; deny?: unknown[] } | undefined;
+  if (!broken.has('network') && network) {
+    for (const list of ['allow', 'deny'] as const) {
+      (network[list] ?? []).forEach((entry, i) => {
+        const problem = typeof entry === 'string' ? invalidReachEntry(entry) : 'not a string';
+        if (!problem) return;
+        broken.add('network');
+        diagnostics.push({
+          severity: 'error', code: 'config.invalid', message: `network.${list}[${i}]: ${problem}`,
+          hint: 'write an IP address (10.0.0.5), a CIDR range (10.0.0.0/8) or a host name (hooks.example.com, *.example.com)',
+          ...at(offsetOfPointer(doc, `/network/${list}/${i}`)),
+        });
+      });
+    }
   }
   if (!outsidePathsAllowed()) {
     for (const setting of repositoryPathSettings(raw as Record<string, unknown>)) {

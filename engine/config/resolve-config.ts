@@ -28,6 +28,7 @@ export function resolveConfig(raw: Readonly<Record<string, unknown>>, file?: str
     sync: section('sync', DEFAULT_CONFIG.sync),
     limits: section('limits', DEFAULT_CONFIG.limits),
     notifications: (raw.notifications as Record<string, unknown> | undefined) ?? DEFAULT_CONFIG.notifications,
+    ...(raw.network === undefined ? {} : { network: raw.network as PlumbConfig['network'] }),
     render: section('render', DEFAULT_CONFIG.render),
     ...(raw.metrics === undefined ? {} : { metrics: raw.metrics as Record<string, unknown> }),
     ...(file === undefined ? {} : { file }),

@@ -110,6 +110,8 @@ export interface PlumbConfig {
   readonly sync: SyncConfig;
   readonly limits: LimitsConfig;
   readonly notifications: Readonly<Record<string, unknown>>;
+  /** `network:` — where Endpoint probes and webhooks may connect (engine/network/reach-policy.ts). Absent: only the default denials. */
+  readonly network?: { readonly allow?: readonly string[]; readonly deny?: readonly string[] };
   readonly render: RenderConfig;
   /** `metrics:` as written (schema-checked); engine/capacity/metrics-config.ts resolves it. Absent: capacity is off. */
   readonly metrics?: Readonly<Record<string, unknown>>;

@@ -1,3 +1,7 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { reachPolicy } from '../network/reach-policy.js';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signatureOf } from './sign.js';
 import { scrubText } from '../redact/scrubber.js';
 
@@ -33,23 +37,30 @@ const RETRYABLE_STATUS = new Set([408, 425, 429]);
  */
 export async function sendWebhook(url: string, payload: unknown, options: WebhookOptions): Promise<WebhookResult> {
   const body = scrubText(JSON.stringify(payload));
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'plumb-notify' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'plumb-notify', 'content-length': String(Buffer.byteLength(body)) };
   if (options.secret) headers[SIGNATURE_HEADER] = signatureOf(options.secret, body);
   if (options.idempotencyKey) headers[IDEMPOTENCY_HEADER] = options.idempotencyKey;
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Response;
+  // notification URLs come from Git: where they may make plumb connect is governed (engine/network/reach-policy.ts)
+  const reach = reachPolicy();
+  let status: number;
+  let retryAfter: string | null = null;
   try {
-    response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal });
+    const target = new URL(url);
+    reach.assertLiteral(target.hostname.replace(/^\[(.*)\]$/, '$1'));
+    const response = await post(target, headers, body, signal, reach.lookup());
+    status = response.status;
+    retryAfter = response.retryAfter;
   } catch (e) {
     if (timeout.aborted) return { ok: false, retryable: true, error: `timed out after ${options.timeoutMs} ms` };
     if (options.signal?.aborted) return { ok: false, retryable: true, error: 'aborted' };
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENETREACH_DENIED' || code === 'network.denied') return { ok: false, retryable: false, error: 'refused by the network policy (see docs/security.md, "Network reach")' };
     return { ok: false, retryable: true, error: networkError(e) };
   }
-  await response.body?.cancel().catch(() => undefined);
-  const status = response.status;
   if (status >= 200 && status < 300) return { ok: true, status };
-  const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+  const retryAfterMs = retryAfterOf(retryAfter);
   return {
     ok: false, status, retryable: status >= 500 || RETRYABLE_STATUS.has(status),
     error: status >= 300 && status < 400 ? `redirected (${status}); webhooks are not redirected` : `receiver answered ${status}`,
@@ -57,8 +68,23 @@ export async function sendWebhook(url: string, payload: unknown, options: Webhoo
   };
 }
 
+/** One POST over node:http(s) with a guarded DNS lookup; redirects are answers, not followed. The response body is discarded. */
+function post(target: URL, headers: Record<string, string>, body: string, signal: AbortSignal, lookup: LookupFunction): Promise<{ status: number; retryAfter: string | null }> {
+  return new Promise((resolve, reject) => {
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    // agent: false — a fresh connection, so every delivery resolves (and checks) its address
+    const req = send(target, { method: 'POST', headers, signal, lookup, agent: false }, (res) => {
+      const header = res.headers['retry-after'];
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, retryAfter: typeof header === 'string' ? header : null });
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
 function networkError(e: unknown): string {
-  const cause = (e as { cause?: { code?: unknown } })?.cause;
+  const cause = (e as { cause?: { code?: unknown }; code?: unknown })?.cause ?? (e as { code?: unknown });
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';

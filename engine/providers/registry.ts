@@ -10,6 +10,7 @@ import { endpointProviderFromTarget } from './endpoint/from-target.js';
 import { createHostProvider } from './host/host-provider.js';
 import { lazyProvider } from './lazy-provider.js';
 import { scrubbingProvider } from './scrubbing-provider.js';
+import { setRepositoryReach } from '../network/reach-policy.js';
 import { inventoryOf } from './managed-label.js';
 import { createSnapshotProvider } from './snapshot/snapshot-provider.js';
 

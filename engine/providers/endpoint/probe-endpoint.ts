@@ -2,6 +2,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
 import { deadline } from './deadline.js';
+import { reachPolicy } from '../../network/reach-policy.js';
 import { serverNameOf, type ProbeTarget } from './endpoint-spec.js';
 import { certificateStatus, describeProbeError, type CertificateStatus, type ProbeStatus } from './probe-status.js';
 
@@ -59,14 +60,22 @@ export async function probeEndpoint(target: ProbeTarget, signal: AbortSignal, op
 function connectSocket(target: ProbeTarget, tls: boolean, signal: AbortSignal, ca: readonly string[] | undefined): Promise<Socket> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
+    // Endpoint CIs come from Git: where they may make plumb connect is governed (engine/network/reach-policy.ts)
+    const reach = reachPolicy();
+    try {
+      reach.assertLiteral(target.host);
+    } catch (e) {
+      return reject(e);
+    }
+    const lookup = reach.lookup();
     const socket = tls
       ? tlsConnect({
-          host: target.host, port: target.port, servername: serverNameOf(target.host), ALPNProtocols: ['http/1.1'],
+          host: target.host, port: target.port, servername: serverNameOf(target.host), ALPNProtocols: ['http/1.1'], lookup,
           // Verified by hand below, so that the certificate can still be reported when it is not trusted.
           rejectUnauthorized: false,
           ...(ca && ca.length > 0 ? { ca: [...ca, ...rootCertificates] } /* `ca` replaces the default store: keep it */ : {}),
         })
-      : netConnect({ host: target.host, port: target.port });
+      : netConnect({ host: target.host, port: target.port, lookup });
     const onAbort = (): void => {
       socket.destroy();
       reject(signal.reason);

@@ -44,6 +44,7 @@ const NETWORK_ERRORS: Readonly<Record<string, string>> = {
 export function describeProbeError(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string') {
+    if (code === 'ENETREACH_DENIED' || code === 'network.denied') return (error as Error).message;
     if (NETWORK_ERRORS[code]) return NETWORK_ERRORS[code];
     if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code.includes('CERT')) return `tls: ${code}`;
     return code.toLowerCase();

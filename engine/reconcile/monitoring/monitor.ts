@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setRepositoryReach } from '../../network/reach-policy.js';
 import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
@@ -137,6 +138,7 @@ export class Monitor {
 
   private async configure(desired: DesiredState): Promise<void> {
     const { repo } = desired;
+    setRepositoryReach(repo.config.network);
     const raw = repo.config.notifications;
     const key = JSON.stringify(raw);
     if (this.validated?.key !== key) {
