@@ -82,7 +82,7 @@ spec: {group: stable.example.com, scope: Cluster, names: {kind: Tenant, plural: 
       ['deployment:default/api', true],
       ['namespace:_cluster/shop', true],
       ['clusterrole:_cluster/reader', true],
-      ['node:lab/a-custom-node', true],
+      ['node.example.com:lab/a-custom-node', true],
       ['tenant:_cluster/acme', true],
       ['customresourcedefinition:_cluster/tenants.stable.example.com', true],
     ]);
