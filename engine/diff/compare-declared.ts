@@ -14,6 +14,10 @@ export interface CompareOptions {
   readonly secrets: readonly string[];
   /** The same secret pointers, parsed (to redact values added whole). */
   readonly secretPatterns: readonly Pattern[];
+  /** Two different scalars that mean the same (Kubernetes quantities: engine/kubernetes-schema/value-equality.ts). */
+  readonly equal?: (path: readonly string[], desired: unknown, observed: unknown) => boolean;
+  /** An empty mapping, list or null declared where the observed object has nothing is no change (Kubernetes omits empty fields). */
+  readonly absentIsEmpty?: boolean;
 }
 
 export interface Comparison {
@@ -27,6 +31,8 @@ type Live = PatternTrie[] | undefined;
 
 interface Walk {
   readonly secrets: readonly Pattern[];
+  readonly equal?: CompareOptions['equal'];
+  readonly absentIsEmpty?: boolean;
   readonly out: Comparison;
   readonly opath: string[];
   readonly lpath: string[];
@@ -54,7 +60,7 @@ interface Walk {
  * allocation is most of its cost.
  */
 export function compareDeclared(desired: unknown, observed: unknown, options: CompareOptions): Comparison {
-  const w: Walk = { secrets: options.secretPatterns, out: { patch: [], paths: [] }, opath: [], lpath: [] };
+  const w: Walk = { secrets: options.secretPatterns, equal: options.equal, absentIsEmpty: options.absentIsEmpty, out: { patch: [], paths: [] }, opath: [], lpath: [] };
   const ign = trieFor(options.ignore);
   const sec = trieFor(options.secrets);
   walk(desired, observed, ign && [ign], sec && [sec], w);
@@ -75,7 +81,9 @@ function walk(d: unknown, o: unknown, ign: Live, sec: Live, w: Walk): void {
       if (isCovered(ik)) continue;
       w.opath.push(k);
       w.lpath.push(k);
-      if (!Object.prototype.hasOwnProperty.call(o, k)) emit('add', dv, step(sec, k), w);
+      if (!Object.prototype.hasOwnProperty.call(o, k)) {
+        if (!(w.absentIsEmpty && isEmpty(dv))) emit('add', dv, step(sec, k), w);
+      }
       else walk(dv, o[k], ik, step(sec, k), w);
       w.opath.pop();
       w.lpath.pop();
@@ -97,7 +105,12 @@ function walk(d: unknown, o: unknown, ign: Live, sec: Live, w: Walk): void {
     return;
   }
   if (typeof d === 'number' && typeof o === 'number' && Number.isNaN(d) && Number.isNaN(o)) return;
+  if (w.equal && o !== undefined && (o === null || typeof o !== 'object') && w.equal(w.lpath, d, o)) return;
   emit('replace', d, sec, w);
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === null || (Array.isArray(v) ? v.length === 0 : isPlainObject(v) && Object.keys(v).length === 0);
 }
 
 function walkKeyed(d: Record<string, unknown>[], o: unknown[], ign: Live, sec: Live, w: Walk): void {

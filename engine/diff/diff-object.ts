@@ -5,6 +5,7 @@ import { redactPatterns } from '../redact/redact-object.js';
 import { compareDeclared } from './compare-declared.js';
 import { declaredView, omitPatterns, redactPair } from './declared-view.js';
 import { normalizeDesiredSecret } from './normalize-secret.js';
+import { ownedRemovals, withRemoved } from './owned-removals.js';
 import { unifiedYamlDiff } from './text-diff.js';
 
 export interface DiffOptions {
@@ -16,6 +17,15 @@ export interface DiffOptions {
   readonly id?: string;
   /** Render the text diff (default true); off for pure drift checks. */
   readonly text?: boolean;
+  /**
+   * JSON Pointers of the observed fields plumb alone owns (ObservedObject.owned):
+   * those the desired document no longer declares are removals (engine/diff/owned-removals.ts).
+   */
+  readonly owned?: readonly string[];
+  /** Scalars that mean the same although written differently (CompareOptions.equal). */
+  readonly equal?: (path: readonly string[], desired: unknown, observed: unknown) => boolean;
+  /** Empty declared = absent observed (CompareOptions.absentIsEmpty). */
+  readonly absentIsEmpty?: boolean;
 }
 
 export interface ObjectDiff {
@@ -32,7 +42,8 @@ type Doc = Readonly<Record<string, unknown>>;
 
 /**
  * Diffs one desired document against its observed counterpart — only the
- * fields desired declares, minus ignored pointers, secrets redacted. Either
+ * fields desired declares, plus the fields plumb owns that desired no longer
+ * declares (`owned`: removed by apply), minus ignored pointers, secrets redacted. Either
  * side may be absent: no observed is a create (`add ""`), no desired a delete
  * (`remove ""`). The text diff is rendered only for changed objects.
  *
@@ -64,13 +75,19 @@ export function diffObject(desired: Doc | undefined, observed: Doc | undefined, 
     };
   }
   const wanted = normalizeDesiredSecret(desired, observed);
-  const { patch, paths } = compareDeclared(wanted, observed, { ignore: options.ignorePointers ?? [], secrets: options.secretPointers ?? [], secretPatterns: secrets });
+  const compared = compareDeclared(wanted, observed, {
+    ignore: options.ignorePointers ?? [], secrets: options.secretPointers ?? [], secretPatterns: secrets,
+    ...(options.equal ? { equal: options.equal } : {}), ...(options.absentIsEmpty ? { absentIsEmpty: true } : {}),
+  });
+  const removed = options.owned?.length ? ownedRemovals(wanted, observed, options.owned, options.ignorePointers ?? [], compared.paths) : { patch: [], paths: [] };
+  const patch = [...compared.patch, ...removed.patch];
+  const paths = [...compared.paths, ...removed.paths];
   if (patch.length === 0) return { changed: false, patch, paths, text: '' };
-  return { changed: true, patch, paths, text: withText ? textOf(id, wanted, observed, ignore, secrets) : '' };
+  return { changed: true, patch, paths, text: withText ? textOf(id, wanted, observed, ignore, secrets, removed.paths) : '' };
 }
 
-function textOf(id: string, desired: Doc, observed: Doc, ignore: Pattern[], secrets: Pattern[]): string {
-  const o = omitPatterns(declaredView(desired, observed), ignore);
+function textOf(id: string, desired: Doc, observed: Doc, ignore: Pattern[], secrets: Pattern[], removed: readonly string[]): string {
+  const o = omitPatterns(withRemoved(declaredView(desired, observed), observed, removed), ignore);
   const d = omitPatterns(desired, ignore);
   const [dr, or] = redactPair(d, o, secrets);
   return unifiedYamlDiff(id, or, dr);

@@ -4,6 +4,11 @@ import { ignorePointersFor } from '../diff/ignore-pointers.js';
 import { holdsSecretData, KUBERNETES_SECRET_POINTERS, secretPointersOf } from '../redact/secret-pointers.js';
 import { redactObject } from '../redact/redact-object.js';
 import type { ChangeAction } from './types.js';
+import { kubernetesValueEquality } from '../kubernetes-schema/value-equality.js';
+import { MANAGED_BY_LABEL } from '../providers/managed-label.js';
+import { formatPointer } from '../model/json-pointer.js';
+
+const MANAGED_LABEL_POINTER = formatPointer(['metadata', 'labels', MANAGED_BY_LABEL]);
 import type { MatchedPair } from './match-changes.js';
 
 /** A matched pair with its action decided and its diff computed (redacted). */
@@ -52,5 +57,13 @@ export function diffChanges(pairs: readonly MatchedPair[], repo: Pick<LoadedRepo
 function declaredDiff(pair: MatchedPair, repo: Pick<LoadedRepository, 'config'>, secretPointers: readonly string[]): ObjectDiff {
   const ci = pair.desired;
   const ignorePointers = ci ? ignorePointersFor(ci, repo.config.ignoreDifferences) : [];
-  return diffObject(pair.projected ?? ci?.object, pair.observed?.object, { id: pair.id, ignorePointers, secretPointers });
+  // the managed-by label is added by every provider on apply: it is plumb's, never a removal
+  const owned = pair.observed?.owned?.filter((p) => p !== MANAGED_LABEL_POINTER);
+  // Kubernetes objects compare by Kubernetes' value semantics, whichever provider observed them (live or a snapshot)
+  const doc = ci?.object ?? pair.observed?.object;
+  const kubernetes = ci ? ci.kubernetes : typeof doc?.apiVersion === 'string' && !doc.apiVersion.startsWith('plumb.io');
+  const equal = kubernetes && typeof doc?.apiVersion === 'string' && typeof doc.kind === 'string' ? kubernetesValueEquality(doc.apiVersion, doc.kind) : undefined;
+  return diffObject(pair.projected ?? ci?.object, pair.observed?.object, {
+    id: pair.id, ignorePointers, secretPointers, ...(owned?.length ? { owned } : {}), ...(equal ? { equal } : {}), ...(kubernetes ? { absentIsEmpty: true } : {}),
+  });
 }

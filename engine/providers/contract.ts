@@ -18,6 +18,14 @@ export interface ObservedObject {
   readonly managedByPlumb?: boolean;
   /** Someone else's ownership mark: another inventory's label value, or `legacy`. Never pruned; taken over only with `apply --adopt`. */
   readonly owner?: string;
+  /**
+   * JSON Pointers into `object` of the fields plumb set and alone owns (Kubernetes:
+   * the managedFields of field manager `plumb` that no other manager shares; a
+   * snapshot records them; the snapshot provider sets them on apply). A field in
+   * this set that the desired CI no longer declares is removed by apply, so the
+   * plan shows it as an update; fields other managers own are never shown.
+   */
+  readonly owned?: readonly string[];
 }
 
 export interface ProviderAnswer {

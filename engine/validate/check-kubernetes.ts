@@ -26,11 +26,16 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * - `k8s.selector-invalid`: a Service selector is a map of strings.
  */
 export function checkKubernetes(cis: readonly CI[], locate: Locate): Diagnostic[] {
+  return kubernetesFindings(cis).map((f) => at(locate, f));
+}
+
+/** The same checks as findings (with their JSON Pointers), before they are placed. */
+export function kubernetesFindings(cis: readonly CI[]): Finding[] {
   const findings: Finding[] = [];
   for (const ci of cis) {
     if (ci.kubernetes) findings.push(...checkObject(ci));
   }
-  return findings.map((f) => at(locate, f));
+  return findings;
 }
 
 function checkObject(ci: CI): Finding[] {

@@ -7,8 +7,10 @@ import { checkCapacity } from './check-capacity.js';
 import { checkCycles } from './check-cycles.js';
 import { checkDuplicates } from './check-duplicates.js';
 import { checkKinds } from './check-kinds.js';
-import { checkKubernetes } from './check-kubernetes.js';
 import { checkScope } from './check-scope.js';
+import { kubernetesFindings } from './check-kubernetes.js';
+import { at } from './place.js';
+import { checkKubernetesTypes } from './check-kubernetes-types.js';
 import { checkNames } from './check-names.js';
 import { checkReferences } from './check-references.js';
 import { checkSchemas } from './check-schemas.js';
@@ -33,12 +35,14 @@ export function validateRepository(repo: LoadedRepository): { graph: CIGraph; di
   const { known, diagnostics: kindDiagnostics } = checkKinds(repo.cis, repo.schemas, locate);
   const { graph, diagnostics: graphDiagnostics } = buildGraph(repo.cis);
   const ids = new IdentityIndex((id) => graph.hasNode(id), () => graph.nodes());
+  const basicKubernetes = kubernetesFindings(repo.cis);
   const diagnostics: Diagnostic[] = [
     ...repo.diagnostics,
     ...kindDiagnostics,
     ...checkSchemas(known, repo.schemas, locate),
     ...checkNames(repo.cis, locate),
-    ...checkKubernetes(repo.cis, locate),
+    ...basicKubernetes.map((f) => at(locate, f)),
+    ...checkKubernetesTypes(repo.cis, locate, undefined, basicKubernetes),
     ...checkScope(repo.cis, locate),
     ...checkDuplicates(repo.cis, locate),
     ...checkReferences(repo.cis, ids, locate),

@@ -14,6 +14,8 @@ import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ow
 import { apiDiagnostic } from './api-errors.js';
 import { collectionPath, Discovery, objectPath, type ApiResource } from './discovery.js';
 import { evaluateHealth } from './health.js';
+import { normalizeDesiredSecret } from '../../diff/normalize-secret.js';
+import { FIELD_MANAGER, soleOwnedFields } from './field-ownership.js';
 import { KubeApiError, KubeClient } from './kube-client.js';
 import { loadKubeConfig, type KubeConfigOptions } from './kube-config.js';
 import { forRestore, stripServerFields } from './live-object.js';
@@ -43,7 +45,6 @@ export interface KubernetesSettings extends KubeConfigOptions {
   readonly inventory?: string;
 }
 
-const FIELD_MANAGER = 'plumb';
 const APPLY_PATCH = 'application/apply-patch+yaml';
 type Obj = Record<string, any>;
 
@@ -207,7 +208,8 @@ export class KubernetesProvider implements Provider {
           if (keepStatus && item.status !== undefined) o.status = item.status;
           // the server knows the scope (CRDs included); identityOf alone cannot for custom kinds
           const id = makeId(identityKind(r.groupVersion, r.kind), r.namespaced ? String(o.metadata?.namespace ?? 'default') : CLUSTER_NAMESPACE, String(o.metadata?.name));
-          items.push({ id, object: o, ...observedOwnership(o, this.settings.inventory, declared.has(id)) });
+          const owned = soleOwnedFields(item);
+          items.push({ id, object: o, ...observedOwnership(o, this.settings.inventory, declared.has(id)), ...(owned.length ? { owned } : {}) });
         }
         cont = res.body?.metadata?.continue || undefined;
       } catch (e) {
@@ -265,7 +267,7 @@ export class KubernetesProvider implements Provider {
    * dry run) and warns that the apply will need --force-conflicts.
    */
   async diff(req: DiffRequest, signal: AbortSignal): Promise<DiffAnswer> {
-    const desired = withManagedLabel(req.desired.object as Obj, this.settings.inventory);
+    const desired = applied(req.desired.object as Obj, this.settings.inventory);
     const force = Boolean(this.settings.forceConflicts);
     // a namespace the plan creates: nothing to project yet, and the API server
     // takes ~50 ms to refuse each dry run into a namespace that does not exist
@@ -294,9 +296,10 @@ export class KubernetesProvider implements Provider {
       if (change.action === 'delete') return await this.delete(change.id, req.dryRun, signal);
       if (change.action === 'noop') return { ok: true, diagnostics: [] };
       if (!req.desired) return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.no-desired', ci: change.id, message: `no desired document for ${change.id}` }] };
-      const stored = await this.serverSideApply(withManagedLabel(req.desired as Obj, this.settings.inventory), { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
+      const stored = await this.serverSideApply(applied(req.desired as Obj, this.settings.inventory), { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
       const o = stripServerFields(stored);
-      return { ok: true, observed: { id: change.id, object: o, managedByPlumb: true }, diagnostics: [] };
+      const owned = soleOwnedFields(stored);
+      return { ok: true, observed: { id: change.id, object: o, managedByPlumb: true, ...(owned.length ? { owned } : {}) }, diagnostics: [] };
     } catch (e) {
       const ns = (req.desired as Obj | undefined)?.metadata?.namespace;
       return { ok: false, diagnostics: [apiDiagnostic(e, { verb: change.action === 'delete' ? 'delete' : 'patch', id: change.id, namespace: ns })] };
@@ -461,6 +464,17 @@ export class KubernetesProvider implements Provider {
   async close(): Promise<void> {
     this.client.close();
   }
+}
+
+/**
+ * The document plumb sends with server-side apply: labelled as plumb's, and a
+ * Secret's `stringData` folded into base64 `data` first. The API server folds it
+ * anyway, but field ownership stays on `stringData`, so a key later removed
+ * from Git would stay in `data` for ever; applied as `data`, plumb owns each key
+ * and server-side apply removes the ones Git drops.
+ */
+function applied(desired: Obj, inventory: string | undefined): Obj {
+  return normalizeDesiredSecret(withManagedLabel(desired, inventory), undefined) as Obj;
 }
 
 /** The same failure met by many calls (an unreachable server) is said once. */

@@ -9,6 +9,8 @@ import { loadYamlLimited, YamlLoadError } from '../../load/limited-yaml.js';
 export interface SnapshotFile {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly objects: readonly Record<string, unknown>[];
+  /** Identity → JSON Pointers of the fields plumb alone owned when the object was recorded (ObservedObject.owned). */
+  readonly owned?: Readonly<Record<string, readonly string[]>>;
 }
 
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(snapshotSchema);
@@ -63,8 +65,8 @@ export async function readSnapshot(path: string, file: string, options: { maxAli
     };
   }
   if (!validate(data)) return { diagnostics: placeErrors(text, file, validate.errors ?? []) };
-  const s = data as { metadata?: Record<string, unknown>; objects: Record<string, unknown>[] };
-  return { snapshot: { metadata: s.metadata ?? {}, objects: s.objects }, diagnostics: [] };
+  const s = data as { metadata?: Record<string, unknown>; objects: Record<string, unknown>[]; owned?: Record<string, string[]> };
+  return { snapshot: { metadata: s.metadata ?? {}, objects: s.objects, ...(s.owned ? { owned: s.owned } : {}) }, diagnostics: [] };
 }
 
 function placeErrors(text: string, file: string, errors: readonly { instancePath: string; message?: string; params?: Record<string, unknown> }[]): Diagnostic[] {

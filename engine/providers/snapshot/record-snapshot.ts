@@ -33,8 +33,10 @@ export async function recordSnapshot(input: RecordSnapshotInput): Promise<{ snap
         const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
         return redactObject(o.object, secretPointersOf(o.object, repo.schemas.get(kind)?.schema)) as Record<string, unknown>;
       });
+    const owned: Record<string, readonly string[]> = {};
+    for (const o of answer.observed) if (o.owned?.length) owned[o.id] = o.owned;
     const metadata = { name, takenAt: input.now.toISOString(), target: name, provider: providerName(name, target), revision: repo.revision };
-    return { snapshot: { metadata, objects }, diagnostics: [...answer.diagnostics] };
+    return { snapshot: { metadata, objects, ...(Object.keys(owned).length ? { owned } : {}) }, diagnostics: [...answer.diagnostics] };
   } finally {
     await provider.close?.();
   }

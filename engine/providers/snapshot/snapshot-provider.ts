@@ -5,6 +5,7 @@ import { canonicalJson } from '../../model/canonical-json.js';
 import type { ApplyAnswer, BackupArtifact, ObservedObject, Provider } from '../contract.js';
 import { observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
 import { matchesSelector } from '../selector.js';
+import { leafPointers } from '../../diff/leaf-pointers.js';
 import { readSnapshot, type SnapshotFile } from './read-snapshot.js';
 import { snapshotWriter, type SnapshotEdit } from './snapshot-writer.js';
 
@@ -75,7 +76,8 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
       for (const [id, i] of state.byId) {
         const object = state.snapshot.objects[i];
         if (req.selector && !matchesSelector(object, req.selector)) continue;
-        observed.push({ id, object, ...observedOwnership(object, options.inventory, declared.has(id)) });
+        const owned = state.snapshot.owned?.[id];
+        observed.push({ id, object, ...observedOwnership(object, options.inventory, declared.has(id)), ...(owned?.length ? { owned } : {}) });
       }
       return { observed, diagnostics };
     },
@@ -96,11 +98,13 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
         // an object nobody marked stays unmarked (adopted, never pruned); plumb's own, a legacy one, or one taken over with --adopt carries this inventory's mark
         object = !before || ownershipOf(before, options.inventory).by !== 'none' ? withManagedLabel(req.desired!, options.inventory) : { ...req.desired! };
       }
+      // plumb owns what it wrote: every field the desired document declares
+      const owned = object && leafPointers(req.desired!);
       if (!req.dryRun) {
-        const answer = await put([{ id: change.id, object }]);
+        const answer = await put([{ id: change.id, object, ...(owned ? { owned } : {}) }]);
         if (answer.some((d) => d.severity === 'error')) return { ok: false, diagnostics: answer };
       }
-      return { ok: true, diagnostics, observed: object && { id: change.id, object, ...observedOwnership(object, options.inventory, true) } };
+      return { ok: true, diagnostics, observed: object && { id: change.id, object, ...observedOwnership(object, options.inventory, true), ...(owned?.length ? { owned } : {}) } };
     },
 
     async backup(req) {
@@ -128,7 +132,8 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
             continue;
           }
         }
-        edits.push({ id: a.id, object });
+        // a restored object is what the backup held, not what Git declared: plumb's ownership of its fields is unknown
+        edits.push({ id: a.id, object, owned: [] });
       }
       if (!req.dryRun) diagnostics.push(...(await put(edits)));
       const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.ci));

@@ -11,6 +11,8 @@ import { writeFileAtomic } from '../atomic-write.js';
 export interface SnapshotEdit {
   readonly id: string;
   readonly object: Record<string, unknown> | undefined;
+  /** The fields plumb owns on the object after the edit (the snapshot's `owned` map); absent: unchanged, `[]`: none. */
+  readonly owned?: readonly string[];
 }
 
 interface Pending extends SnapshotEdit {
@@ -124,16 +126,25 @@ export function snapshotWriter(path: string, file: string): SnapshotWriter {
 }
 
 function editJson(text: string, edits: readonly SnapshotEdit[]): string {
-  const doc = JSON.parse(text) as { objects: Record<string, unknown>[] };
+  const doc = JSON.parse(text) as { objects: Record<string, unknown>[]; owned?: Record<string, readonly string[]> };
   const objects = doc.objects.slice();
+  let owned = doc.owned;
   for (const e of edits) {
+    if (e.owned !== undefined || e.object === undefined) {
+      owned = { ...(owned ?? {}) };
+      if (e.owned?.length && e.object !== undefined) owned[e.id] = e.owned;
+      else delete owned[e.id];
+    }
     const at = objects.findIndex((o) => identityOf(o)?.id === e.id);
     if (e.object === undefined) {
       if (at >= 0) objects.splice(at, 1);
     } else if (at >= 0) objects[at] = e.object;
     else objects.splice(insertionPoint(objects.map((o) => identityOf(o)?.id ?? ''), e.id), 0, e.object);
   }
-  return JSON.stringify({ ...doc, objects }, null, 2) + '\n';
+  const out: Record<string, unknown> = { ...doc, objects };
+  if (owned && Object.keys(owned).length) out.owned = owned;
+  else delete out.owned;
+  return JSON.stringify(out, null, 2) + '\n';
 }
 
 function editYaml(text: string, edits: readonly SnapshotEdit[]): string {
@@ -148,6 +159,10 @@ function editYaml(text: string, edits: readonly SnapshotEdit[]): string {
   const parsed = loadYamlLimited(text) as { objects?: unknown[] } | undefined;
   const ids: string[] = (parsed?.objects ?? []).map((o) => identityOf(o)?.id ?? '');
   for (const e of edits) {
+    if (e.owned !== undefined || e.object === undefined) {
+      if (e.owned?.length && e.object !== undefined) doc.setIn(['owned', e.id], doc.createNode([...e.owned]));
+      else if (doc.hasIn(['owned', e.id])) doc.deleteIn(['owned', e.id]);
+    }
     const at = ids.indexOf(e.id);
     if (e.object === undefined) {
       if (at >= 0) {
@@ -172,6 +187,8 @@ function editYaml(text: string, edits: readonly SnapshotEdit[]): string {
       ids.splice(i, 0, e.id);
     }
   }
+  const owned = doc.get('owned', true);
+  if (isMap(owned) && owned.items.length === 0) doc.delete('owned');
   return doc.toString({ lineWidth: 0 });
 }
 

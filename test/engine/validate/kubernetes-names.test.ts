@@ -43,3 +43,30 @@ describe("Kubernetes' own naming rules and the API group in identity", () => {
     expect(validateRepository(repo).diagnostics.filter((d) => d.code.includes('duplicate'))).toEqual([]);
   });
 });
+
+describe('Kubernetes types are checked before a cluster is asked', () => {
+  it('each type error is reported offline at its node, and validate exits 1', async () => {
+    const r = await runCli(['validate', '--repo', 'test/fixtures/validate-k8s-types', '-o', 'json']);
+    expect(r.code).toBe(1);
+    const found = (JSON.parse(r.stdout).diagnostics as { code: string; line: number; column: number; message: string }[]).map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+    expect(found).toEqual([
+      '7:13 k8s.type-invalid ConfigMap .data.replicas must be a string, not a number',
+      '16:8 k8s.type-invalid Secret .stringData.pin must be a string, not a number',
+      '32:30 k8s.type-invalid Deployment .spec.template.spec.containers[0].ports[0].containerPort must be an integer, not a string',
+      '35:22 k8s.type-invalid Deployment .spec.template.spec.containers[0].env[0].value must be a string, not a number',
+      '38:15 k8s.list-key-duplicate Deployment .spec.template.spec.containers[0].env[2] repeats the key [name="MODE"] of .spec.template.spec.containers[0].env[1]',
+      '41:29 k8s.type-invalid Deployment .spec.template.spec.containers[0].resources.requests.cpu must be a resource quantity, not a string',
+      '43:26 k8s.field-unknown Deployment .spec.template.spec.containers[0].livenessprobe is not a field of this kind',
+      '72:9 k8s.type-invalid Widget .spec.size must be an integer, not a string',
+    ]);
+    expect(r.stdout).not.toContain('12345'); // a Secret's value is never quoted
+  });
+
+  it('ports are list-map entries keyed by containerPort and protocol, TCP by default', () => {
+    const port = (p: Record<string, unknown>[]) =>
+      ci({ apiVersion: 'v1', kind: 'Pod', name: 'p', namespace: 'shop', extra: { spec: { containers: [{ name: 'c', image: 'i', ports: p }] } } });
+    const codes = (p: Record<string, unknown>[]) => validateRepository(makeRepo({ cis: [port(p)] })).diagnostics.map((d) => d.code);
+    expect(codes([{ containerPort: 80 }, { containerPort: 80, protocol: 'TCP' }])).toEqual(['k8s.list-key-duplicate']);
+    expect(codes([{ containerPort: 80 }, { containerPort: 80, protocol: 'UDP' }])).toEqual([]);
+  });
+});

@@ -192,8 +192,10 @@ describe('validateRepository', () => {
     const diagnostics = validateRepository(repo).diagnostics;
     expect(diagnostics.map((d) => [d.code, d.ci, d.message])).toEqual([
       ['k8s.namespace-invalid', 'configmap:Shop_NS/cfg', 'namespace "Shop_NS" is not a valid DNS-1123 label'],
+      ['k8s.field-required', 'deployment:shop/api', 'Deployment .spec.selector is required'],
       ['k8s.container-invalid', 'deployment:shop/api', 'containers[0] is missing image'],
       ['k8s.container-invalid', 'deployment:shop/api', 'containers[1] is missing name'],
+      ['k8s.field-required', 'deployment:shop/empty', 'Deployment .spec.selector is required'],
       ['k8s.field-missing', 'deployment:shop/empty', 'Deployment has no pod spec at /spec/template/spec'],
       ['k8s.secret-base64', 'secret:shop/creds', 'Secret data key "password" is not valid base64'],
       ['k8s.name-invalid', 'service:shop/1api', 'Service name "1api" is not a valid DNS-1035 label'],

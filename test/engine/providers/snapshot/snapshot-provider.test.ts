@@ -58,7 +58,7 @@ describe('snapshot provider', () => {
 
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new', namespace: 'shop' }, data: { a: '1' } };
     const created = await p.apply!({ change: change(ids[2], 'create'), desired: cm, dryRun: false }, signal());
-    expect(created.observed).toEqual({ id: ids[2], managedByPlumb: true, object: { ...cm, metadata: { ...cm.metadata, labels: { 'plumb.io/managed-by': 'plumb' } } } });
+    expect(created.observed).toEqual({ id: ids[2], managedByPlumb: true, owned: ['/data/a'], object: { ...cm, metadata: { ...cm.metadata, labels: { 'plumb.io/managed-by': 'plumb' } } } });
     const db = { apiVersion: 'plumb.io/v1', kind: 'Database', metadata: { name: 'orders-db', namespace: 'shop' }, spec: { engine: 'postgres', version: '17' } };
     await p.apply!({ change: change(ids[1], 'update'), desired: db, dryRun: false }, signal());
     await p.apply!({ change: change(ids[0], 'delete'), dryRun: false }, signal());
@@ -67,6 +67,8 @@ describe('snapshot provider', () => {
     // the file's own order is kept (the fixture is not sorted); a new object goes before the first that sorts after it
     expect(after.observed.map((o) => o.id)).toEqual(['configmap:shop/new', 'namespace:_cluster/shop', 'database:shop/orders-db']);
     expect(after.observed[2].object).toEqual(db);
+    // the fields plumb wrote are recorded as its own: dropping one from Git later is a removal
+    expect(after.observed.map((o) => o.owned)).toEqual([['/data/a'], undefined, ['/spec/engine', '/spec/version']]);
 
     expect(await p.restore!({ artifacts, dryRun: true }, signal())).toEqual({ restored: ids, ok: true, diagnostics: [] });
     expect((await p.discover({ desired: [] }, signal())).observed).toHaveLength(3);
