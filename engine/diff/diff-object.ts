@@ -4,7 +4,7 @@ import { cachedPattern } from '../redact/pointer-trie.js';
 import { redactPatterns } from '../redact/redact-object.js';
 import { compareDeclared } from './compare-declared.js';
 import { declaredView, omitPatterns, redactPair } from './declared-view.js';
-import { normalizeDesiredSecret } from './normalize-secret.js';
+import { normalizeDesiredSecret } from '../redact/normalize-secret.js';
 import { ownedRemovals, withRemoved } from './owned-removals.js';
 import { unifiedYamlDiff } from './text-diff.js';
 

@@ -1,4 +1,4 @@
-import type { PatchOp } from '../plan/types.js';
+import type { PatchOp } from './patch-op.js';
 import { parsePointer } from '../model/json-pointer.js';
 import { isCovered, step, trieFor, type PatternTrie } from '../redact/pointer-trie.js';
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
  * other: rendering (Kustomize, Helm, SOPS) is a sub-stage of loading.
  */
 export const LAYER_ORDER: readonly (string | readonly string[])[] = [
-  'model', 'concurrency', 'yaml', 'redact', 'config', ['load', 'render'], 'graph', 'capacity', 'validate', 'providers', 'diff', 'impact', 'policy',
+  'model', 'concurrency', 'yaml', 'redact', 'config', 'kubernetes-schema', ['load', 'render'], 'graph', 'capacity', 'validate', 'providers', 'diff', 'impact', 'policy',
   'plan', 'review', 'lock', 'audit', 'backup', 'apply', 'notify', 'incidents', 'correlate', 'report', 'sources', 'leader', 'metrics',
   'reconcile', 'operations',
 ];

@@ -14,7 +14,7 @@ import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ow
 import { apiDiagnostic } from './api-errors.js';
 import { collectionPath, Discovery, objectPath, type ApiResource } from './discovery.js';
 import { evaluateHealth } from './health.js';
-import { normalizeDesiredSecret } from '../../diff/normalize-secret.js';
+import { normalizeDesiredSecret } from '../../redact/normalize-secret.js';
 import { FIELD_MANAGER, soleOwnedFields } from './field-ownership.js';
 import { KubeApiError, KubeClient } from './kube-client.js';
 import { loadKubeConfig, type KubeConfigOptions } from './kube-config.js';

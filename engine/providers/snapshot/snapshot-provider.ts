@@ -5,7 +5,7 @@ import { canonicalJson } from '../../model/canonical-json.js';
 import type { ApplyAnswer, BackupArtifact, ObservedObject, Provider } from '../contract.js';
 import { observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
 import { matchesSelector } from '../selector.js';
-import { leafPointers } from '../../diff/leaf-pointers.js';
+import { leafPointers } from '../../model/leaf-pointers.js';
 import { readSnapshot, type SnapshotFile } from './read-snapshot.js';
 import { snapshotWriter, type SnapshotEdit } from './snapshot-writer.js';
 

@@ -1,4 +1,4 @@
-import { formatPointer } from '../model/json-pointer.js';
+import { formatPointer } from './json-pointer.js';
 
 /**
  * The JSON Pointers of a document's leaves, descending through mappings only

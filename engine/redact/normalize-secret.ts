@@ -1,4 +1,4 @@
-import { isKubernetesSecret } from '../redact/secret-pointers.js';
+import { isKubernetesSecret } from './secret-pointers.js';
 import { isPlainObject } from '../model/plain-object.js';
 
 /**
