@@ -45,7 +45,7 @@ export function register(program: Command): void {
 }
 
 function render(format: string, repo: LoadedRepository, diagnostics: Diagnostic[], relations: number, policy: InventoryPolicyReport, opts: ValidateOptions): string {
-  if (format === 'json') return JSON.stringify(toValidateJson({ diagnostics, cis: repo.cis.length, relations, policy }), null, 2);
+  if (format === 'json') return JSON.stringify(toValidateJson({ diagnostics, cis: repo.cis.length, relations, policy, ...(repo.renders ? { renders: repo.renders } : {}) }), null, 2);
   if (format === 'sarif') return JSON.stringify(toSarif({ diagnostics, policyResults: policy.results, policies: policy.policies }), null, 2);
   const files = new Set(diagnostics.flatMap((d) => (d.file ? [d.file] : [])));
   return renderValidateText({
@@ -57,6 +57,7 @@ function render(format: string, repo: LoadedRepository, diagnostics: Diagnostic[
     secretKinds: secretKinds(repo),
     colors: colors(opts),
     ...(policy.policies.length ? { policyResults: policy.results } : {}),
+    ...(repo.renders ? { renders: repo.renders } : {}),
   });
 }
 

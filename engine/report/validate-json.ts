@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { PolicyResult } from '../plan/types.js';
+import type { RenderedUnit } from '../render/render-stage.js';
 import { hasErrors, sortDiagnostics } from '../model/diagnostic.js';
 
 /** `plumb validate -o json` (schemas/validate-output.schema.json). */
@@ -9,6 +10,8 @@ export interface ValidateJson {
   readonly ok: boolean;
   readonly cis: number;
   readonly relations: number;
+  /** The units rendered, with their tool versions (absent when there are none). */
+  readonly renders?: readonly RenderedUnit[];
   readonly diagnostics: ReadonlyArray<{
     severity: Diagnostic['severity'];
     code: string;
@@ -33,12 +36,14 @@ export function toValidateJson(input: {
   cis: number;
   relations: number;
   policy?: { results: readonly PolicyResult[]; denied: boolean };
+  renders?: readonly RenderedUnit[];
 }): ValidateJson {
   return {
     ...(input.policy ? { policy: { results: [...input.policy.results], denied: input.policy.denied } } : {}),
     ok: !hasErrors(input.diagnostics),
     cis: input.cis,
     relations: input.relations,
+    ...(input.renders?.length ? { renders: input.renders } : {}),
     diagnostics: sortDiagnostics(input.diagnostics).map((d) => ({
       severity: d.severity,
       code: d.code,

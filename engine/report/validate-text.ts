@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { inert, inertDeep } from './inert.js';
+import type { RenderedUnit } from '../render/render-stage.js';
 import type { PolicyResult } from '../plan/types.js';
 import { policyLines } from './plan-text.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -20,6 +21,8 @@ export interface ValidateTextInput {
   readonly colors: Colors;
   /** Inventory-scope policy results, when policies were evaluated. */
   readonly policyResults?: readonly PolicyResult[];
+  /** Units rendered by kustomize / helm: summarised with their tool versions. */
+  readonly renders?: readonly RenderedUnit[];
   /**
    * Kinds whose documents may hold a secret (`Secret`, and every kind whose
    * schema marks a field x-plumb-secret): secretKinds in engine/validate/sensitive-lines.ts.
@@ -122,7 +125,19 @@ function summary(input: ValidateTextInput, c: Colors): string {
   const warnings = input.diagnostics.filter((d) => d.severity === 'warning').length;
   const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   const line = `${plural(input.cis, 'CI')}, ${plural(input.relations, 'relation')}: ${counts}`;
-  return errors > 0 ? c.red(line) : warnings > 0 ? c.yellow(line) : c.green(line);
+  const painted = errors > 0 ? c.red(line) : warnings > 0 ? c.yellow(line) : c.green(line);
+  return input.renders?.length ? `${painted}\n${c.dim(renderedLine(input.renders))}` : painted;
+}
+
+/** `rendered: 2 kustomize units (kustomize v5.8.2), 1 helm release (helm v3.22.0)`. */
+function renderedLine(renders: readonly RenderedUnit[]): string {
+  const parts = (['kustomize', 'helm'] as const).flatMap((tool) => {
+    const units = renders.filter((u) => u.tool === tool);
+    if (!units.length) return [];
+    const versions = [...new Set(units.map((u) => u.toolVersion ?? 'not installed'))].join(', ');
+    return [`${plural(units.length, tool === 'kustomize' ? 'kustomize unit' : 'helm release')} (${tool} ${versions})`];
+  });
+  return `rendered: ${parts.join(', ')}`;
 }
 
 function plural(n: number, word: string): string {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { commit, head, makeGitRepo, removeGitRepo } from '../helpers/git-repo.js';
 import { fixtureTree } from '../helpers/fixture-tree.js';
 import { fixture, runCli } from '../helpers/run-cli.js';
+import { TESTED_VERSIONS } from '../../engine/render/tools.js';
 import { describeWithTools } from '../tools/render-tools.js';
 
 interface Change { id: string; action: string; paths: string[]; file?: string; line?: number; rendered?: { unit: string; source: string } }
@@ -22,6 +23,18 @@ describeWithTools('plumb review of a rendered repository', ['kustomize', 'helm']
     return r.stdout;
   };
   const changed = (json: string) => (JSON.parse(json).changes as Change[]).filter((c) => c.action !== 'noop');
+
+  it('validate reports each unit with the tool version it was rendered with', async () => {
+    const json = await runCli(['validate', '--repo', dir, '-o', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).renders.map((u: { id: string; toolVersion: string; status: string; objects: number }) => [u.id, u.toolVersion, u.status, u.objects])).toEqual([
+      ['kustomize:inventory/apps/web/overlays/prod', TESTED_VERSIONS.kustomize, 'rendered', 2],
+      ['kustomize:inventory/apps/web/overlays/staging', TESTED_VERSIONS.kustomize, 'rendered', 3],
+      ['helm:inventory/charts/cache#cache', TESTED_VERSIONS.helm, 'rendered', 2],
+    ]);
+    const text = await runCli(['validate', '--repo', dir]);
+    expect(text.stdout).toContain(`rendered: 2 kustomize units (kustomize ${TESTED_VERSIONS.kustomize}), 1 helm release (helm ${TESTED_VERSIONS.helm})`);
+  });
 
   it('a values-file change shows exactly the rendered object it changes, at the values line in SARIF', async () => {
     const values = fixtureTree(fixture('render-shop'))['inventory/values/cache-prod.yaml'].replace('maxMemory: 256mb', 'maxMemory: 512mb');
