@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { guardStream } from '../engine/redact/guard-stream.js';
+import { guardStream } from '../engine/index.js';
 import { buildProgram } from './program.js';
 
 // Every byte plumb writes to the terminal passes the secret scrubber (docs/security.md).

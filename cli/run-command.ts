@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { PlumbError } from '../engine/model/errors.js';
+import { PlumbError } from '../engine/index.js';
 import { EXIT } from './exit-codes.js';
 
 /**

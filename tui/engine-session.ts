@@ -1,20 +1,23 @@
-import { applyPlan } from '../engine/apply/apply-plan.js';
-import { hydrateSecrets } from '../engine/apply/hydrate-secrets.js';
-import type { ApplyHooks } from '../engine/apply/hooks.js';
-import { openApplyContext, type ApplyContext } from '../engine/apply/open-targets.js';
-import { restoreBackup, type RestoreReport } from '../engine/apply/restore-backup.js';
-import type { ApplyReport } from '../engine/apply/types.js';
-import type { BackupManifest } from '../engine/backup/types.js';
-import { readIncidents } from '../engine/correlate/read-incidents.js';
-import type { CorrelatedIncident } from '../engine/incidents/types.js';
-import { buildGraph } from '../engine/graph/build-graph.js';
-import type { CIGraph } from '../engine/graph/types.js';
-import type { CI } from '../engine/model/ci.js';
-import type { Diagnostic } from '../engine/model/diagnostic.js';
-import { runPlan } from '../engine/plan/run-plan.js';
-import type { Plan } from '../engine/plan/types.js';
-import type { Provider, WatchEvent } from '../engine/providers/contract.js';
-import { selectDesired } from '../engine/providers/registry.js';
+import {
+  apply,
+  buildGraph,
+  listBackups,
+  openApplyContext,
+  plan as runPlan,
+  readIncidents,
+  restore,
+  type ApplyHooks,
+  type ApplyReport,
+  type BackupManifest,
+  type CorrelatedIncident,
+  type CIGraph,
+  type Diagnostic,
+  type OpenContext,
+  type Plan,
+  type Provider,
+  type RestoreReport,
+  type WatchEvent,
+} from '../engine/index.js';
 import { planInWorker, type LoadedState } from './plan-in-worker.js';
 
 /** One planning round as the TUI shows it. `plan` is absent when the input is invalid or discovery failed. */
@@ -69,27 +72,25 @@ export interface EngineSessionOptions {
 }
 
 /**
- * The engine session behind `plumb tui`: runPlan for planning, the desired
- * graph from buildGraph, applyPlan / restoreBackup over openApplyContext for
- * writes (secrets are hydrated from the loaded desired state right before
- * apply, as `plumb apply` does, and never enter the TUI's state).
+ * The engine session behind `plumb tui`: the facade's plan, apply, restore and
+ * listBackups (engine/index.ts), with the desired state kept from the last
+ * plan so apply fills secrets back in from what was planned (they never enter
+ * the TUI's state), and the desired graph from buildGraph. Providers opened for
+ * watching are kept open until close().
  */
 export function createEngineSession(options: EngineSessionOptions = {}): TuiSession {
   let repo: LoadedState | undefined;
-  let context: ApplyContext | undefined;
-  let contextTargets = '';
+  let watching: Awaited<ReturnType<OpenContext>> | undefined;
 
-  async function contextFor(targets: readonly string[]): Promise<ApplyContext> {
+  /** plumb.yaml's providers, or the injected ones (tests), for the targets an operation opens. */
+  const openContext: OpenContext = async (o) => {
+    const opened = await openApplyContext(o);
+    return options.providers ? { ...opened, providers: new Map(options.providers(o.targets)) } : opened;
+  };
+  const loaded = (): LoadedState => {
     if (!repo) throw new Error('plan first');
-    const key = [...targets].sort().join(',');
-    if (context && contextTargets === key) return context;
-    await context?.close();
-    const opened = await openApplyContext({ root: repo.root, config: repo.config, targets, cliSettings: options.cliSettings });
-    const providers = options.providers ? new Map(options.providers(targets)) : opened.providers;
-    context = { ...opened, providers, close: opened.close };
-    contextTargets = key;
-    return context;
-  }
+    return repo;
+  };
 
   return {
     async plan(signal) {
@@ -111,43 +112,37 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
     },
 
     async apply(plan, hooks, signal) {
-      const ctx = await contextFor(plan.targets);
-      const desired = new Map<string, CI>(repo!.cis.map((ci) => [ci.id, ci]));
-      return applyPlan({
-        plan: hydrateSecrets(plan, desired),
-        providers: ctx.providers,
-        backupStore: ctx.backupStore,
-        lock: ctx.lock,
-        audit: ctx.audit,
+      return apply({
+        plan,
+        desired: loaded(),
+        cliSettings: options.cliSettings,
+        openContext,
         hooks,
         // deletes reach apply only when the operator selected them (the dialog
         // says so), so they are applied: prune is the selection, not a flag
-        options: { prune: true, pruneConfig: repo!.config, ...options.apply, rollbackOnFailure: false, signal },
+        prune: true,
+        ...options.apply,
+        rollbackOnFailure: false,
+        signal,
       });
     },
 
     async restore(backupId, opts) {
-      const probe = await contextFor([]);
-      const manifest = (await probe.backupStore.load(backupId)).manifest;
-      const targets = [...new Set(manifest.cis.map((ci) => ci.target))];
-      const ctx = await contextFor(targets);
-      const config = repo!.config;
-      return restoreBackup({
+      const report = await restore({
         backupId,
         ...(opts.ids ? { ids: opts.ids } : {}),
-        store: ctx.backupStore,
-        providers: ctx.providers,
-        lock: ctx.lock,
-        audit: ctx.audit,
+        desired: loaded(),
+        dryRun: opts.dryRun,
         hooks: opts.hooks,
-        desired: new Map(targets.map((t) => [t, config.targets[t] ? selectDesired(config.targets[t], t, repo!.cis) : []])),
-        options: { dryRun: opts.dryRun, revision: repo!.revision },
+        cliSettings: options.cliSettings,
+        openContext,
+        planOrder: false,
       });
+      return report!;
     },
 
     async listBackups() {
-      const ctx = await contextFor(context ? contextTargets.split(',').filter(Boolean) : []);
-      return ctx.backupStore.list();
+      return (await listBackups({ repo: loaded().root })).backups;
     },
 
     async listIncidents() {
@@ -156,14 +151,15 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
 
     async watchProviders(onEvent) {
       if (!repo) return () => undefined;
-      const ctx = await contextFor(Object.keys(repo.config.targets));
-      const stops = [...ctx.providers.values()].flatMap((p) => (p.watch ? [p.watch({}, onEvent)] : []));
+      await watching?.close();
+      watching = await openContext({ root: repo.root, config: repo.config, targets: Object.keys(repo.config.targets), cliSettings: options.cliSettings });
+      const stops = [...watching.providers.values()].flatMap((p) => (p.watch ? [p.watch({}, onEvent)] : []));
       return () => stops.forEach((stop) => stop());
     },
 
     async close() {
-      await context?.close();
-      context = undefined;
+      await watching?.close();
+      watching = undefined;
     },
   };
 }

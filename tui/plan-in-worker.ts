@@ -1,10 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { PlumbConfig } from '../engine/config/types.js';
-import type { CI } from '../engine/model/ci.js';
-import type { Diagnostic } from '../engine/model/diagnostic.js';
-import { PlumbError } from '../engine/model/errors.js';
-import type { Plan } from '../engine/plan/types.js';
-import type { Code } from '../engine/model/codes.js';
+import { PlumbError, type CI, type Code, type Diagnostic, type Plan, type PlumbConfig } from '../engine/index.js';
 
 /** What the TUI keeps of a loaded repository: plain data, so it crosses a worker boundary. */
 export interface LoadedState {

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { runPlan } from '../engine/plan/run-plan.js';
+import { isCode, plan as runPlan } from '../engine/index.js';
 import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
-import { isCode } from '../engine/model/codes.js';
 
 /**
  * The body of the planning worker (plan-in-worker.ts): one runPlan, its

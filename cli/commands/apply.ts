@@ -2,23 +2,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import type { Colors } from 'picocolors/types.js';
-import { applyPlan } from '../../engine/apply/apply-plan.js';
-import { hasRedactions, hydrateSecrets } from '../../engine/apply/hydrate-secrets.js';
-import type { ApplyHooks } from '../../engine/apply/hooks.js';
-import { openApplyContext } from '../../engine/apply/open-targets.js';
-import { readPlanFile } from '../../engine/apply/read-plan-file.js';
-import type { ApplyReport, ChangeOutcome } from '../../engine/apply/types.js';
-import { findRepoRoot, loadConfig } from '../../engine/config/load-config.js';
-import type { PlumbConfig } from '../../engine/config/types.js';
-import { loadRepository } from '../../engine/load/load-repository.js';
-import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
-import { runPlan } from '../../engine/plan/run-plan.js';
-import { PlumbError } from '../../engine/model/errors.js';
-import { parseDuration } from '../../engine/model/duration.js';
-import { inert, inertDeep } from '../../engine/report/inert.js';
-import { assertSecretsUnchanged, planKey, verifyAgainstReplan } from '../../engine/apply/plan-integrity.js';
-import type { Plan } from '../../engine/plan/types.js';
-import { renderPlanText } from '../../engine/report/plan-text.js';
+import { apply, inert, inertDeep, parseDuration, plan as runPlan, PlumbError, readPlanFile, renderDiagnosticsText, renderPlanText, type ApplyHooks, type ApplyReport, type ChangeOutcome, type DesiredState, type Diagnostic, type Plan } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -71,58 +55,29 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
   const healthTimeoutMs = parseDurationOption(opts.healthTimeout, '--health-timeout');
   const cwd = process.cwd();
   let plan: Plan;
-  let root: string;
-  let config: PlumbConfig;
-  let context;
+  let desired: DesiredState | undefined;
   if (planFile) {
+    // a saved plan was reviewed when it was written: no question asked (as Terraform does); what was
+    // reviewed is what is applied — apply({ reviewed: true }) plans it again and requires the same changes
     plan = await readPlanFile(resolve(cwd, planFile));
-    root = opts.repo !== undefined ? resolve(cwd, opts.repo) : await findRepoRoot(cwd);
-    // What was reviewed is what is applied: plan again from the plan's revision and the actual
-    // state, require the file's changes to be exactly those, and take the policy verdict from
-    // the fresh evaluation (engine/apply/plan-integrity.ts).
-    const targets = plan.targets.filter((t) => !opts.target || opts.target === t);
-    const fresh = await runPlan({
-      repo: root, cwd, ...(plan.revision.startsWith('worktree') ? {} : { rev: plan.revision }),
-      ...(targets.length === 1 ? { target: targets[0] } : {}),
-      cliSettings: providerSettings(opts),
-    });
-    if (!fresh.plan) {
-      process.stderr.write(renderDiagnosticsText(fresh.diagnostics, err));
-      throw new PlumbError('plan.stale', `plan is stale: revision ${plan.revision.slice(0, 12)} no longer plans (see the diagnostics above)`, { hint: 'run `plumb plan --out` again' });
-    }
-    plan = verifyAgainstReplan(plan, fresh.plan, new Set(targets));
-    // secrets are not in the plan: read them from the desired state it was made from
-    const desired = new Map(fresh.repo.cis.map((ci) => [ci.id, ci]));
-    plan = hydrateSecrets(plan, desired);
-    assertSecretsUnchanged(plan, plan.changes, await planKey(root, false));
-    config = fresh.repo.config;
-    context = await openApplyContext({ root, config, targets, breakLock: opts.breakLock, cliSettings: providerSettings(opts) });
   } else {
     const planned = await runPlan({ repo: opts.repo, cwd, target: opts.target, now: opts.now ? new Date(opts.now) : undefined, cliSettings: providerSettings(opts) });
     if (!planned.plan) {
       process.stderr.write(renderDiagnosticsText(planned.diagnostics, err));
       return EXIT.failure;
     }
-    const repo = planned.repo;
-    root = repo.root;
-    config = repo.config;
-    plan = hydrateSecrets(planned.plan, new Map(repo.cis.map((ci) => [ci.id, ci])));
-    context = await openApplyContext({ root, config, targets: plan.targets, breakLock: opts.breakLock, cliSettings: providerSettings(opts) });
+    plan = planned.plan;
+    desired = planned.repo;
     // the plan goes to stdout as `plumb plan` prints it; with -o json stdout is the report's, so stderr
-    if (opts.output === 'json') process.stderr.write(renderPlanText(planned.plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
-    else await writeOut(renderPlanText(planned.plan, { colors: c, diagnostics: planned.diagnostics }));
+    if (opts.output === 'json') process.stderr.write(renderPlanText(plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
+    else await writeOut(renderPlanText(plan, { colors: c, diagnostics: planned.diagnostics }));
     const { create, update, delete: del } = plan.summary;
     if (create + update + del === 0) {
-      await context.close();
       await writeOut(opts.output === 'json' ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2) : 'no changes: the actual state matches the desired state');
       return EXIT.ok;
     }
-    if (plan.policy.denied && !opts.overridePolicy) {
-      await context.close();
-      throw denied();
-    }
+    if (plan.policy.denied && !opts.overridePolicy) throw denied();
     if (!opts.autoApprove && !(await approved())) {
-      await context.close();
       process.stderr.write('apply cancelled: nothing was changed\n');
       return EXIT.failure;
     }
@@ -136,26 +91,29 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
   };
   process.on('SIGINT', onSigint);
   try {
-    const report = await applyPlan({
+    const report = await apply({
       plan,
-      ...context,
+      repo: opts.repo,
+      cwd,
+      ...(desired ? { desired } : { reviewed: true }),
+      breakLock: opts.breakLock,
+      cliSettings: providerSettings(opts),
       hooks: progressHooks(err),
-      options: {
-        concurrency,
-        healthTimeoutMs,
-        rollbackOnFailure: opts.rollbackOnFailure,
-        rollbackAll: opts.rollbackAll,
-        overridePolicy: opts.overridePolicy,
-        prune: opts.prune,
-        pruneConfig: config,
-        adopt: opts.adopt,
-        ...(opts.target ? { targets: [opts.target] } : {}),
-        signal: controller.signal,
-      },
+      concurrency,
+      healthTimeoutMs,
+      rollbackOnFailure: opts.rollbackOnFailure,
+      rollbackAll: opts.rollbackAll,
+      overridePolicy: opts.overridePolicy,
+      prune: opts.prune,
+      adopt: opts.adopt,
+      ...(opts.target ? { targets: [opts.target] } : {}),
+      signal: controller.signal,
     });
     await writeOut(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderReport(report, c));
     return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
   } catch (e) {
+    const diagnostics = e instanceof PlumbError && e.code === 'plan.stale' ? (e.data?.diagnostics as Diagnostic[] | undefined) : undefined;
+    if (diagnostics) process.stderr.write(renderDiagnosticsText(diagnostics, err));
     if (e instanceof PlumbError && e.code === 'policy.denied') {
       process.stderr.write(`${err.red('error')}: ${e.message}\n  hint: ${e.hint}\n`);
       return EXIT.denied;
@@ -163,7 +121,6 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
-    await context.close();
   }
 }
 

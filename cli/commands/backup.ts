@@ -1,12 +1,5 @@
 import { Command, Option } from 'commander';
-import { openApplyContext } from '../../engine/apply/open-targets.js';
-import { onDemandBackup } from '../../engine/backup/on-demand-backup.js';
-import { loadRepository } from '../../engine/load/load-repository.js';
-import type { CI } from '../../engine/model/ci.js';
-import { PlumbError } from '../../engine/model/errors.js';
-import { refToId } from '../../engine/model/reference.js';
-import { selectDesired } from '../../engine/providers/registry.js';
-import { selectTargets } from '../../engine/plan/select-targets.js';
+import { backup, PlumbError, refToId } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -32,30 +25,16 @@ export function register(program: Command): void {
 
 async function backupCommand(refs: string[], opts: BackupCliOptions): Promise<number> {
   const c = colors(opts);
-  const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd() });
-  const targets = selectTargets(repo.config, opts.target);
   const ids = refs.map((r) => {
     const id = refToId(r);
     if (!id) throw new PlumbError('cli.bad-ref', `not a reference: ${r}`, { hint: 'write CIs as kind:namespace/name, e.g. file:default/motd' });
     return id;
   });
-  const context = await openApplyContext({ root: repo.root, config: repo.config, targets, cliSettings: providerSettings(opts) });
-  try {
-    const desired = new Map<string, readonly CI[]>(targets.map((t) => [t, selectDesired(repo.config.targets[t], t, repo.cis)]));
-    const { manifest } = await onDemandBackup({
-      store: context.backupStore,
-      providers: context.providers,
-      desired,
-      ...(ids.length ? { ids } : {}),
-      revision: repo.revision,
-    });
-    await writeOut(
-      opts.output === 'json'
-        ? JSON.stringify(manifest, null, 2)
-        : `${c.green('backup')} ${manifest.id}: ${manifest.cis.length} CI${manifest.cis.length === 1 ? '' : 's'} from ${targets.join(', ')} (${context.backupStore.kind} store ${context.backupStore.path})`,
-    );
-    return EXIT.ok;
-  } finally {
-    await context.close();
-  }
+  const { manifest, targets, store } = await backup({ repo: opts.repo, cwd: process.cwd(), target: opts.target, ids, cliSettings: providerSettings(opts) });
+  await writeOut(
+    opts.output === 'json'
+      ? JSON.stringify(manifest, null, 2)
+      : `${c.green('backup')} ${manifest.id}: ${manifest.cis.length} CI${manifest.cis.length === 1 ? '' : 's'} from ${targets.join(', ')} (${store.kind} store ${store.path})`,
+  );
+  return EXIT.ok;
 }

@@ -1,8 +1,5 @@
-import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { openBackupStore } from '../../engine/backup/open-store.js';
-import type { BackupManifest, CorruptBackup } from '../../engine/backup/types.js';
-import { findRepoRoot, loadConfig } from '../../engine/config/load-config.js';
+import { listBackups, type BackupManifest, type CorruptBackup } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -18,11 +15,7 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
   addGlobalOptions(cmd).action((opts: GlobalOptions) =>
     runCommand(async () => {
-      const root = opts.repo !== undefined ? resolve(process.cwd(), opts.repo) : await findRepoRoot(process.cwd());
-      const { config } = await loadConfig({ root });
-      const store = openBackupStore(config.backup, root);
-      const manifests = await store.list();
-      const corrupt = await store.listCorrupt();
+      const { backups: manifests, corrupt } = await listBackups({ repo: opts.repo, cwd: process.cwd() });
       await writeOut(opts.output === 'json' ? JSON.stringify({ backups: manifests, corrupt }, null, 2) : renderBackups(manifests, corrupt, colors(opts)));
       return EXIT.ok;
     }),

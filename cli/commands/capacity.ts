@@ -1,13 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { signalChartSvg } from '../../engine/capacity/chart.js';
-import { stringifyRecording, toRecording } from '../../engine/capacity/recorded.js';
-import { runCapacity } from '../../engine/operations/run-capacity.js';
-import type { Series } from '../../engine/capacity/types.js';
-import { sortDiagnostics } from '../../engine/model/diagnostic.js';
-import { PlumbError } from '../../engine/model/errors.js';
-import { capacityJson, renderCapacityText } from '../../engine/report/capacity-text.js';
+import { capacityJson, PlumbError, renderCapacityText, runCapacity, signalChartSvg, sortDiagnostics, stringifyRecording, toRecording, type Series } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';

@@ -1,14 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { invalidReachEntry, setOperatorReach } from '../../engine/network/reach-policy.js';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { PlumbError } from '../../engine/model/errors.js';
-import { createControllerLogger } from '../../engine/reconcile/logger.js';
-import { startController } from '../../engine/reconcile/start-controller.js';
-import { createGitUrlSource } from '../../engine/sources/git-url-source.js';
-import { createLocalPathSource } from '../../engine/sources/local-path-source.js';
-import type { Source } from '../../engine/sources/types.js';
+import { createControllerLogger, invalidReachEntry, setOperatorReach, createGitUrlSource, createLocalPathSource, PlumbError, startController, type Source } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { runCommand, type GlobalOptions } from '../run-command.js';
@@ -80,8 +74,8 @@ export function register(program: Command): void {
 
 async function controllerCommand(opts: ControllerCliOptions): Promise<number> {
   setOperatorReach({ allow: reachList(opts.networkAllow, '--network-allow'), deny: reachList(opts.networkDeny, '--network-deny') });
-  const logger = createControllerLogger();
-  const source = openSource(opts);
+  const logger = await createControllerLogger();
+  const source = await openSource(opts);
   const inCluster = Boolean(opts.inCluster);
   const controller = await startController({
     source,
@@ -109,7 +103,7 @@ async function controllerCommand(opts: ControllerCliOptions): Promise<number> {
   return EXIT.ok;
 }
 
-function openSource(opts: ControllerCliOptions): Source {
+async function openSource(opts: ControllerCliOptions): Promise<Source> {
   if (opts.gitUrl && opts.repo) throw new PlumbError('cli.bad-option', 'pass either --repo or --git-url, not both', { hint: '--repo follows a local directory, --git-url a remote repository' });
   if (opts.branch && opts.tag) throw new PlumbError('cli.bad-option', 'pass either --branch or --tag, not both', { hint: 'a source follows one ref' });
   if (!opts.gitUrl) return createLocalPathSource({ path: resolve(opts.repo ?? process.cwd()) });

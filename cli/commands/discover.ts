@@ -1,14 +1,7 @@
 import { resolve } from 'node:path';
-import { inertDeep } from '../../engine/report/inert.js';
+import { discover, hasErrors, inertDeep, PlumbError, sortDiagnostics, writeFileAtomic, type Diagnostic } from '../../engine/index.js';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { loadRepository } from '../../engine/load/load-repository.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../../engine/model/diagnostic.js';
-import { PlumbError } from '../../engine/model/errors.js';
-import type { PlumbConfig } from '../../engine/config/types.js';
-import { writeFileAtomic } from '../../engine/providers/atomic-write.js';
-import { recordSnapshot } from '../../engine/providers/snapshot/record-snapshot.js';
-import { renderSnapshot } from '../../engine/providers/snapshot/write-snapshot.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions, providerSettings } from '../program.js';
 import { runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -31,18 +24,16 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'));
   addGlobalOptions(cmd).action((opts: DiscoverOptions) =>
     runCommand(async () => {
-      const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd() });
-      const target = chooseTarget(repo.config, opts.target);
       const controller = new AbortController();
       const onInterrupt = () => controller.abort(new PlumbError('discover.interrupted', 'discover interrupted'));
       process.once('SIGINT', onInterrupt);
       try {
-        const { snapshot, diagnostics } = await recordSnapshot({
-          repo, target, now: new Date(), signal: controller.signal, cliSettings: providerSettings(opts),
+        const { text, diagnostics } = await discover({
+          repo: opts.repo, cwd: process.cwd(), target: opts.target, now: new Date(), signal: controller.signal, cliSettings: providerSettings(opts),
+          format: opts.output === 'json' ? 'json' : 'yaml',
         });
         report(diagnostics, opts);
-        if (!snapshot || hasErrors(diagnostics)) return EXIT.failure;
-        const text = renderSnapshot(snapshot, opts.output === 'json' ? 'json' : 'yaml');
+        if (text === undefined || hasErrors(diagnostics)) return EXIT.failure;
         if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), text);
         else await writeOut(text);
         return EXIT.ok;
@@ -52,20 +43,6 @@ export function register(program: Command): void {
     }),
   );
   program.addCommand(cmd);
-}
-
-function chooseTarget(config: PlumbConfig, requested: string | undefined): string {
-  const names = Object.keys(config.targets);
-  const known = names.length ? `known targets: ${names.join(', ')}` : 'add one under `targets:` in plumb.yaml';
-  if (requested !== undefined) {
-    if (config.targets[requested]) return requested;
-    throw new PlumbError('discover.unknown-target', `no target named ${requested} in plumb.yaml`, { hint: known });
-  }
-  if (config.defaultTarget && config.targets[config.defaultTarget]) return config.defaultTarget;
-  if (names.length === 1) return names[0];
-  throw new PlumbError(names.length ? 'discover.ambiguous-target' : 'discover.no-targets', names.length ? 'plumb.yaml declares several targets; say which to discover' : 'plumb.yaml declares no targets to discover', {
-    hint: names.length ? `pass --target (${known})` : known,
-  });
 }
 
 /** Diagnostics on stderr, `file:line:column: severity code: message`, with hints. */

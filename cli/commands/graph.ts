@@ -1,13 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadRepository } from '../../engine/load/load-repository.js';
-import { hasErrors } from '../../engine/model/diagnostic.js';
-import { PlumbError } from '../../engine/model/errors.js';
-import { focusGraph } from '../../engine/graph/focus.js';
-import type { CIGraph } from '../../engine/graph/types.js';
-import { graphToDot } from '../../engine/report/graph-dot.js';
-import { graphToJson } from '../../engine/report/graph-json.js';
-import { graphToMermaid } from '../../engine/report/graph-mermaid.js';
-import { validateRepository } from '../../engine/validate/validate.js';
+import { graph, graphToDot, graphToJson, graphToMermaid, hasErrors, PlumbError, type CIGraph } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -40,9 +32,7 @@ export function register(program: Command): void {
   addGlobalOptions(cmd).action((opts: GraphOptions) =>
     runCommand(async () => {
       const depth = parseDepth(opts);
-      const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev });
-      const { graph, diagnostics } = validateRepository(repo);
-      const shown = opts.focus === undefined ? graph : focusGraph(graph, opts.focus, depth);
+      const { graph: shown, diagnostics } = await graph({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, focus: opts.focus, depth });
       await writeOut(render(opts.output ?? 'json', shown));
       if (!hasErrors(diagnostics)) return EXIT.ok;
       const errors = diagnostics.filter((d) => d.severity === 'error').length;

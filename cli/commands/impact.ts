@@ -1,12 +1,5 @@
 import { Command, Option } from 'commander';
-import { explainImpact } from '../../engine/impact/explain.js';
-import { toImpactJson } from '../../engine/impact/impact-json.js';
-import { resolveSources } from '../../engine/impact/resolve-sources.js';
-import { simulateImpact, type ImpactEvent } from '../../engine/impact/simulate.js';
-import { loadRepository } from '../../engine/load/load-repository.js';
-import { sortDiagnostics, type Diagnostic } from '../../engine/model/diagnostic.js';
-import { renderImpactText } from '../../engine/report/impact-text.js';
-import { validateRepository } from '../../engine/validate/validate.js';
+import { impact, renderImpactText, sortDiagnostics, toImpactJson, type Diagnostic, type ImpactEvent } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -36,17 +29,13 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
   addGlobalOptions(cmd).action((refs: string[], opts: ImpactOptions) =>
     runCommand(async () => {
-      const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev });
-      const { graph, diagnostics } = validateRepository(repo);
-      const errors = diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length > 0) {
-        process.stderr.write(refusal(errors));
+      const result = await impact({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, refs, event: opts.event });
+      if (!result.ok) {
+        process.stderr.write(refusal(result.errors));
         return EXIT.failure;
       }
-      const sources = resolveSources(graph, refs);
-      const summary = simulateImpact(graph, { sources, event: opts.event ?? 'down' });
-      if (opts.output === 'json') await writeOut(JSON.stringify(toImpactJson(summary), null, 2));
-      else await writeOut(renderImpactText(summary, explainImpact(graph, summary), { colors: colors(opts) }));
+      if (opts.output === 'json') await writeOut(JSON.stringify(toImpactJson(result.summary), null, 2));
+      else await writeOut(renderImpactText(result.summary, result.explanation, { colors: colors(opts) }));
       return EXIT.ok;
     }),
   );

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { readIncidents } from '../../engine/correlate/read-incidents.js';
-import { renderIncidentsText } from '../../engine/report/incidents-text.js';
+import { readIncidents, renderIncidentsText } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';

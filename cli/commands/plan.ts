@@ -1,17 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import type { Diagnostic } from '../../engine/model/diagnostic.js';
-import { PlumbError } from '../../engine/model/errors.js';
-import { runPlan } from '../../engine/plan/run-plan.js';
-import type { Plan } from '../../engine/plan/types.js';
-import { writeFileAtomic } from '../../engine/providers/atomic-write.js';
-import { hasRedactions } from '../../engine/apply/hydrate-secrets.js';
-import { planKey, withSecretDigests } from '../../engine/apply/plan-integrity.js';
-import { renderPlanJson } from '../../engine/report/plan-json.js';
-import { PLAN_FORMATS, renderPlanOutput, type PlanFormat } from '../../engine/report/plan-output.js';
-import { renderDiagnosticsText } from '../../engine/report/plan-text.js';
-import { toSarif } from '../../engine/report/sarif.js';
+import { plan, PLAN_FORMATS, PlumbError, renderDiagnosticsText, renderPlanFile, renderPlanOutput, toSarif, writeFileAtomic, type Diagnostic, type Plan, type PlanFormat } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -40,7 +30,7 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_FORMATS]).default('text'));
   addGlobalOptions(addForceConflicts(cmd)).action((opts: PlanOptions) =>
     runCommand(async () => {
-      const result = await runPlan({
+      const result = await plan({
         repo: opts.repo,
         cwd: process.cwd(),
         rev: opts.rev,
@@ -50,14 +40,7 @@ export function register(program: Command): void {
       });
       const format = (opts.output ?? 'text') as PlanFormat;
       if (!result.plan) return failed(format, result.diagnostics, opts);
-      if (opts.out) {
-        // secrets are redacted in the file: for a work-tree plan (a commit cannot change) a keyed
-        // digest lets apply tell they changed since (engine/apply/plan-integrity.ts)
-        const worktree = result.plan.revision.startsWith('worktree');
-        const key = worktree && result.plan.changes.some((c) => c.desired && hasRedactions(c.desired)) ? await planKey(result.repo.root, true) : undefined;
-        const saved = key ? withSecretDigests(result.plan, new Map(result.repo.cis.map((ci) => [ci.id, ci])), key) : result.plan;
-        await writeFileAtomic(resolve(process.cwd(), opts.out), renderPlanJson(saved));
-      }
+      if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), await renderPlanFile({ plan: result.plan, repo: result.repo }));
       await emit(format, result.plan, result.diagnostics, result.policies, 'plan', opts);
       return exitCode(result.plan, Boolean(opts.detailedExitcode));
     }),

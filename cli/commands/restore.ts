@@ -1,12 +1,5 @@
 import { Command, Option } from 'commander';
-import { openApplyContext } from '../../engine/apply/open-targets.js';
-import { restoreBackup, type RestoreReport } from '../../engine/apply/restore-backup.js';
-import { topologicalWaves } from '../../engine/plan/topological-waves.js';
-import { buildGraph } from '../../engine/graph/build-graph.js';
-import { loadRepository } from '../../engine/load/load-repository.js';
-import { PlumbError } from '../../engine/model/errors.js';
-import { refToId } from '../../engine/model/reference.js';
-import { selectDesired } from '../../engine/providers/registry.js';
+import { PlumbError, refToId, restore, type RestoreReport } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -44,45 +37,29 @@ async function restoreCommand(backupId: string, refs: string[], opts: RestoreCli
   const c = colors(opts);
   const healthTimeoutMs = parseDurationOption(opts.healthTimeout, '--health-timeout');
   const ids = refs.map((r) => refToId(r) ?? badRef(r));
-  const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd() });
   if (!opts.dryRun && !opts.autoApprove && !process.stdin.isTTY) {
     throw new PlumbError('restore.needs-approval', 'restore changes actual state and there is no terminal to ask on', {
       hint: 'pass --auto-approve (see what it would do first with --dry-run)',
     });
   }
-  // the targets come from the backup itself; only those are opened
-  const probe = await openApplyContext({ root: repo.root, config: repo.config, targets: [] });
-  const manifest = (await probe.backupStore.load(backupId)).manifest;
-  const targets = [...new Set(manifest.cis.map((ci) => ci.target))];
-  const context = await openApplyContext({ root: repo.root, config: repo.config, targets, breakLock: opts.breakLock, cliSettings: providerSettings(opts) });
-  try {
-    if (!opts.dryRun && !opts.autoApprove && !(await confirm(`restore ${ids.length || manifest.cis.length} CI(s) from backup ${backupId}?`))) {
-      process.stderr.write('restore cancelled: nothing was changed\n');
-      return EXIT.failure;
-    }
-    const report = await restoreBackup({
-      backupId,
-      ...(ids.length ? { ids } : {}),
-      store: context.backupStore,
-      providers: context.providers,
-      lock: context.lock,
-      audit: context.audit,
-      desired: new Map(targets.map((t) => [t, repo.config.targets[t] ? selectDesired(repo.config.targets[t], t, repo.cis) : []])),
-      hooks: opts.dryRun ? {} : progressHooks(colors({ ...opts, color: Boolean(process.stderr.isTTY) && opts.color !== false })),
-      options: { dryRun: opts.dryRun, healthTimeoutMs, waves: planOrder(repo, manifest.cis.map((ci) => ci.id)), revision: repo.revision },
-    });
-    await writeOut(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderRestore(report, c));
-    return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
-  } finally {
-    await context.close();
+  const report = await restore({
+    repo: opts.repo,
+    cwd: process.cwd(),
+    backupId,
+    ids,
+    dryRun: opts.dryRun,
+    healthTimeoutMs,
+    breakLock: opts.breakLock,
+    cliSettings: providerSettings(opts),
+    hooks: opts.dryRun ? {} : progressHooks(colors({ ...opts, color: Boolean(process.stderr.isTTY) && opts.color !== false })),
+    ...(opts.autoApprove ? {} : { confirm: (manifest) => confirm(`restore ${ids.length || manifest.cis.length} CI(s) from backup ${backupId}?`) }),
+  });
+  if (!report) {
+    process.stderr.write('restore cancelled: nothing was changed\n');
+    return EXIT.failure;
   }
-}
-
-/** Waves in the order the CIs would be planned (what they depend on first); CIs no longer in Git go in wave 1. */
-function planOrder(repo: Awaited<ReturnType<typeof loadRepository>>, ids: readonly string[]): ReadonlyMap<string, number> {
-  const { graph } = buildGraph(repo.cis);
-  const inGraph = ids.filter((id) => graph.hasNode(id));
-  return topologicalWaves({ graph, applied: inGraph, deleted: [] }).waves;
+  await writeOut(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderRestore(report, c));
+  return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
 }
 
 function renderRestore(report: RestoreReport, c: ReturnType<typeof colors>): string {

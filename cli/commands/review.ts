@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { PLAN_FORMATS, type PlanFormat } from '../../engine/report/plan-output.js';
-import { runReview } from '../../engine/review/run-review.js';
+import { PLAN_FORMATS, review, type PlanFormat } from '../../engine/index.js';
 import { addGlobalOptions, providerSettings } from '../program.js';
 import { runCommand, type GlobalOptions } from '../run-command.js';
 import { emit, exitCode, failed, parseNow } from './plan.js';
@@ -29,7 +28,7 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_FORMATS]).default('text'));
   addGlobalOptions(cmd).action((opts: ReviewOptions) =>
     runCommand(async () => {
-      const result = await runReview({
+      const result = await review({
         repo: opts.repo,
         cwd: process.cwd(),
         base: opts.base,

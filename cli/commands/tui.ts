@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { PlumbError } from '../../engine/model/errors.js';
+import { PlumbError } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions, providerSettings } from '../program.js';
 import { runCommand, useColor, type GlobalOptions } from '../run-command.js';

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { loadRepository } from '../../engine/load/load-repository.js';
-import type { LoadedRepository } from '../../engine/load/types.js';
-import { simulateImpact } from '../../engine/impact/simulate.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../../engine/model/diagnostic.js';
-import { evaluateInventoryPolicies, type InventoryPolicyReport } from '../../engine/policy/evaluate-inventory.js';
-import { toSarif } from '../../engine/report/sarif.js';
-import { toValidateJson } from '../../engine/report/validate-json.js';
-import { renderValidateText } from '../../engine/report/validate-text.js';
-import { secretKinds, sensitiveLines } from '../../engine/validate/sensitive-lines.js';
-import { validateRepository } from '../../engine/validate/validate.js';
+import { hasErrors, renderValidateText, secretKinds, sensitiveLines, toSarif, toValidateJson, validate, type Diagnostic, type InventoryPolicyReport, type LoadedRepository } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { parseNow } from './plan.js';
 import { addGlobalOptions } from '../program.js';
@@ -30,12 +21,8 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'));
   addGlobalOptions(cmd).action((opts: ValidateOptions) =>
     runCommand(async () => {
-      const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev });
-      const validated = validateRepository(repo);
-      const { graph } = validated;
       // inventory-scope policies see the graph as validated; a deny exits 3, warn and audit are reported
-      const policy = evaluateInventoryPolicies(repo, graph, { now: parseNow(opts.now), simulate: (req) => simulateImpact(graph, req) });
-      const diagnostics = sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]);
+      const { repo, graph, diagnostics, policy } = await validate({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, now: parseNow(opts.now) });
       await writeOut(render(opts.output ?? 'text', repo, diagnostics, graph.size, policy, opts));
       if (hasErrors(diagnostics)) return EXIT.failure;
       return policy.denied ? EXIT.denied : EXIT.ok;
@@ -44,7 +31,7 @@ export function register(program: Command): void {
   program.addCommand(cmd);
 }
 
-function render(format: string, repo: LoadedRepository, diagnostics: Diagnostic[], relations: number, policy: InventoryPolicyReport, opts: ValidateOptions): string {
+function render(format: string, repo: LoadedRepository, diagnostics: readonly Diagnostic[], relations: number, policy: InventoryPolicyReport, opts: ValidateOptions): string {
   if (format === 'json') return JSON.stringify(toValidateJson({ diagnostics, cis: repo.cis.length, relations, policy, ...(repo.renders ? { renders: repo.renders } : {}) }), null, 2);
   if (format === 'sarif') return JSON.stringify(toSarif({ diagnostics, policyResults: policy.results, policies: policy.policies }), null, 2);
   const files = new Set(diagnostics.flatMap((d) => (d.file ? [d.file] : [])));

@@ -1,10 +1,5 @@
 import { Command, Option } from 'commander';
-import { analyzeRootCause } from '../../engine/correlate/root-cause.js';
-import { resolveSources } from '../../engine/impact/resolve-sources.js';
-import { simulateImpact } from '../../engine/impact/simulate.js';
-import { loadRepository } from '../../engine/load/load-repository.js';
-import { renderWhyText } from '../../engine/report/why-text.js';
-import { validateRepository } from '../../engine/validate/validate.js';
+import { renderWhyText, why } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -31,19 +26,15 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
   addGlobalOptions(cmd).action((refs: string[], opts: WhyOptions) =>
     runCommand(async () => {
-      const repo = await loadRepository({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev });
-      const { graph, diagnostics } = validateRepository(repo);
-      const errors = diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length > 0) {
+      const result = await why({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, failing: refs, healthy: opts.healthy });
+      if (!result.ok) {
+        const errors = result.errors;
         const d = errors[0];
         const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}  ` : '';
         process.stderr.write(`error: the inventory has ${errors.length} validation error${errors.length === 1 ? '' : 's'}; why needs a valid graph\n  ${where}${d.code}  ${d.message}\n  hint: run \`plumb validate\` for details\n`);
         return EXIT.failure;
       }
-      const failing = resolveSources(graph, refs);
-      const healthy = resolveSources(graph, opts.healthy ?? []);
-      const analysis = analyzeRootCause(graph, { failing, healthy });
-      const impact = analysis.best.cause.length ? simulateImpact(graph, { sources: analysis.best.cause, event: 'down' }) : undefined;
+      const { analysis, impact } = result;
       if (opts.output === 'json') {
         await writeOut(JSON.stringify({ ...analysis, businessServices: impact?.businessServices ?? [], risk: impact?.risk ?? { score: 0, level: 'low' } }, null, 2));
       } else await writeOut(renderWhyText(analysis, { colors: colors(opts), businessServices: impact?.businessServices }));

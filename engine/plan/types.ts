@@ -1,8 +1,7 @@
-import type { PolicyChange } from '../review/policy-changes.js';
 import type { ChangeAction } from '../model/change-action.js';
 import type { PatchOp } from '../diff/patch-op.js';
 import type { ImpactSummary } from '../impact/types.js';
-import type { PolicyResult } from '../policy/types.js';
+import type { PolicyChange, PolicyResult } from '../policy/types.js';
 
 // The plan artifact names these; each lives with the stage that produces it.
 export type { ChangeAction, PatchOp, ImpactSummary, PolicyResult };

@@ -122,3 +122,15 @@ export interface PlanChangeView {
 
 /** Runs an impact simulation (engine/impact/simulate.ts `simulateImpact` bound to a graph). */
 export type Simulate = (request: { sources: readonly string[]; event: ImpactSummary['event'] }) => ImpactSummary;
+
+/** A policy or policy exception a pull request adds, changes or removes (found by engine/review/policy-changes.ts; the plan artifact names it). */
+export interface PolicyChange {
+  readonly change: 'added' | 'changed' | 'removed';
+  /** The document's kind as written (`Policy`, `PolicyException`). */
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** Where it is written: the head's file for added and changed, the base's for removed. */
+  readonly file: string;
+  readonly line: number;
+}

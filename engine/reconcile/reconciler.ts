@@ -1,7 +1,6 @@
-import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyHooks } from '../apply/hooks.js';
-import { hydrateSecrets } from '../apply/hydrate-secrets.js';
-import { openApplyContext, type ApplyContext } from '../apply/open-targets.js';
+import type { ApplyContext } from '../apply/open-targets.js';
+import { apply as applyOperation } from '../operations/apply.js';
 import type { ApplyReport } from '../apply/types.js';
 import type { PlumbConfig } from '../config/types.js';
 import type { ControllerMetrics } from '../metrics/controller-metrics.js';
@@ -16,7 +15,7 @@ import type { EventRecorder } from './event-recorder.js';
 import type { ControllerLogger } from './logger.js';
 import { planDesiredState } from './plan-desired.js';
 import { setCondition, type ControllerStatus } from './status.js';
-import { narrowPlan, nextApplied, selectSync, type SyncSelection } from './sync-selection.js';
+import { nextApplied, selectSync, type SyncSelection } from './sync-selection.js';
 import { denials as blockingResults } from '../policy/denied.js';
 
 export interface ReconcilerOptions {
@@ -271,8 +270,6 @@ export class Reconciler {
 
   private async apply(desired: DesiredState, plan: Plan, selection: SyncSelection, signal: AbortSignal, log: ControllerLogger): Promise<ApplyReport> {
     if (!this.opts.isLeader()) throw new ReconcileError('transient', 'LeaseLost', 'lost the leader lease before applying');
-    const open = this.opts.openContext ?? openApplyContext;
-    const context = await open({ root: desired.repo.root, config: desired.repo.config, targets: plan.targets, cliSettings: this.opts.cliSettings });
     // a leader that loses its lease mid-apply stops before its next write: the abort is checked before every change
     const abort = new AbortController();
     const onAbort = () => abort.abort(signal.reason);
@@ -281,11 +278,18 @@ export class Reconciler {
       if (!this.opts.isLeader() && !abort.signal.aborted) abort.abort(new ReconcileError('transient', 'LeaseLost', 'lost the leader lease while applying'));
     };
     try {
-      const report = await applyPlan({
-        plan: hydrateSecrets(narrowPlan(plan, selection.apply), ciMap(desired)),
-        ...context,
+      // the facade's apply: secrets filled back in from this revision, the plan narrowed to what the sync policy lets go, providers opened and closed
+      const report = await applyOperation({
+        plan,
+        desired: desired.repo,
+        selection: selection.apply.map((c) => c.id),
+        ...(this.opts.openContext ? { openContext: this.opts.openContext } : {}),
+        cliSettings: this.opts.cliSettings,
         hooks: applyHooks(log, guard),
-        options: { prune: desired.repo.config.sync.prune, pruneConfig: desired.repo.config, signal: abort.signal, concurrency: this.opts.apply?.concurrency, healthTimeoutMs: this.opts.apply?.healthTimeoutMs },
+        prune: desired.repo.config.sync.prune,
+        signal: abort.signal,
+        concurrency: this.opts.apply?.concurrency,
+        healthTimeoutMs: this.opts.apply?.healthTimeoutMs,
       });
       this.opts.metrics.applies.inc({ result: report.outcome });
       const applied = report.changes.filter((c) => c.result === 'applied');
@@ -298,7 +302,6 @@ export class Reconciler {
       return report;
     } finally {
       signal.removeEventListener('abort', onAbort);
-      await context.close();
     }
   }
 

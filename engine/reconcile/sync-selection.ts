@@ -68,16 +68,6 @@ function holdReason(change: PlannedChange, ci: CI | undefined, sync: SyncConfig,
 }
 
 /**
- * The plan narrowed to the selected changes: every other change becomes a
- * `noop`, which apply neither backs up, checks for staleness nor touches. The
- * hash stays that of the full plan, which is what the audit log records.
- */
-export function narrowPlan(plan: Plan, apply: readonly PlannedChange[]): Plan {
-  const ids = new Set(apply.map((c) => c.id));
-  return { ...plan, changes: plan.changes.map((c) => (ids.has(c.id) || c.action === 'noop' ? c : { ...c, action: 'noop' as const })) };
-}
-
-/**
  * The digests to remember as "last applied" after an apply: the revision's
  * digests, except for CIs whose change was not applied (held or failed), which
  * keep what was applied before — so a manual CI's Git change is not mistaken

@@ -1,17 +1,8 @@
 import type { RawDocument } from '../model/ci.js';
 import { canonicalJson } from '../model/canonical-json.js';
+import type { PolicyChange } from '../policy/types.js';
 
-/** A policy or policy exception a pull request adds, changes or removes. */
-export interface PolicyChange {
-  readonly change: 'added' | 'changed' | 'removed';
-  /** The document's kind as written (`Policy`, `PolicyException`). */
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-  /** Where it is written: the head's file for added and changed, the base's for removed. */
-  readonly file: string;
-  readonly line: number;
-}
+export type { PolicyChange } from '../policy/types.js';
 
 /**
  * Every policy and exception document that differs between base and head,

@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
  * other: rendering (Kustomize, Helm, SOPS) is a sub-stage of loading.
  */
 export const LAYER_ORDER: readonly (string | readonly string[])[] = [
-  'model', 'concurrency', 'yaml', 'redact', 'config', 'kubernetes-schema', ['load', 'render'], 'graph', 'capacity', 'validate', 'providers', 'diff', 'impact', 'policy',
+  'model', 'concurrency', 'network', 'yaml', 'redact', 'config', 'kubernetes-schema', ['load', 'render'], 'graph', 'capacity', 'validate', 'providers', 'diff', 'impact', 'policy',
   'plan', 'review', 'lock', 'audit', 'backup', 'apply', 'notify', 'incidents', 'correlate', 'report', 'sources', 'leader', 'metrics',
-  'reconcile', 'operations',
+  'operations', 'reconcile',
 ];
 
 /** Every engine folder, bottom to top. */
@@ -73,7 +73,14 @@ export function biomeConfig(): unknown {
         correctness: { noVoidTypeReturn: 'off', useExhaustiveDependencies: 'warn', useHookAtTopLevel: 'off' },
       },
     },
-    overrides: [...layerRules, { includes: ['test/**'], linter: { rules: { suspicious: { noFocusedTests: 'error' } } } }],
+    overrides: [
+      ...layerRules,
+      ...FRONT_ENDS.map((f) => ({
+        includes: [`${f}/**`],
+        ...restrict(['**/engine/**', '!**/engine/index.js'], `${f}/ reaches the engine through engine/index.ts only (the facade; docs/architecture.md, "The facade")`),
+      })),
+      { includes: ['test/**'], linter: { rules: { suspicious: { noFocusedTests: 'error' } } } },
+    ],
   };
 }
 

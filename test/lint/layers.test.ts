@@ -37,9 +37,16 @@ describe('layers that only point down (biome.json, noRestrictedImports)', () => 
     expect(upward.output).toContain('engine/model/ may import only the layers below it: none');
     const deep = lintAs('engine/providers/fake/probe.ts', "import { applyPlan } from '../../apply/apply-plan.js';\nexport const a = applyPlan;\n");
     expect(deep.status).toBe(1);
-    expect(deep.output).toContain('engine/providers/ may import only the layers below it: model, concurrency, yaml, redact, config, kubernetes-schema, load, render, graph, capacity, validate');
+    expect(deep.output).toContain('engine/providers/ may import only the layers below it: model, concurrency, network, yaml, redact, config, kubernetes-schema, load, render, graph, capacity, validate');
     const frontEnd = lintAs('engine/plan/probe.ts', "import { EXIT } from '../../cli/exit-codes.js';\nexport const e = EXIT;\n");
     expect(frontEnd.status).toBe(1);
+  });
+
+  it('a front end that reaches past the facade fails the check; the facade itself passes', () => {
+    const past = lintAs('cli/commands/probe.ts', "import { runPlan } from '../../engine/plan/run-plan.js';\nexport const p = runPlan;\n");
+    expect(past.status).toBe(1);
+    expect(past.output).toContain('cli/ reaches the engine through engine/index.ts only');
+    expect(lintAs('tui/hooks/probe.ts', "import { plan } from '../../engine/index.js';\nexport const p = plan;\n").status).toBe(0);
   });
 
   it('a downward import passes', () => {

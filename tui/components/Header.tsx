@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
 import { Box, Text } from 'ink';
-import type { Plan } from '../../engine/plan/types.js';
+import type { Plan } from '../../engine/index.js';
 import { cut } from '../model/fit.js';
 import type { PolicyIndex } from '../model/policy-state.js';
 import { useTone } from '../theme.js';

@@ -2,8 +2,7 @@
 /** @jsxImportSource react */
 import { Box } from 'ink';
 import { useScreenKeys } from '../hooks/use-keys.js';
-import type { CIGraph } from '../../engine/graph/types.js';
-import type { ImpactSummary } from '../../engine/plan/types.js';
+import type { CIGraph, ImpactSummary } from '../../engine/index.js';
 import { useImpact } from '../hooks/use-impact.js';
 import { impactHeading, treeLines } from '../model/impact-lines.js';
 import { scrollOffset } from '../model/viewport.js';

@@ -2,7 +2,7 @@
 /** @jsxImportSource react */
 import { Box } from 'ink';
 import { useEffect, useState } from 'react';
-import type { CorrelatedIncident } from '../../engine/incidents/types.js';
+import type { CorrelatedIncident } from '../../engine/index.js';
 import type { TuiSession } from '../engine-session.js';
 import { useScreenKeys } from '../hooks/use-keys.js';
 import { incidentDetailLines, incidentListLines } from '../model/incident-lines.js';

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
 import { Box, Text } from 'ink';
-import type { Diagnostic } from '../../engine/model/diagnostic.js';
+import type { Diagnostic } from '../../engine/index.js';
 import type { Line } from '../model/detail-lines.js';
 import { cut } from '../model/fit.js';
 import type { PlanRow } from '../model/plan-rows.js';

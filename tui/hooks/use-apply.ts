@@ -1,8 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { ApplyHooks } from '../../engine/apply/hooks.js';
-import type { RestoreReport } from '../../engine/apply/restore-backup.js';
-import type { ApplyReport, ChangeResult } from '../../engine/apply/types.js';
-import { PlumbError } from '../../engine/model/errors.js';
+import { PlumbError, type ApplyHooks, type ApplyReport, type ChangeResult, type RestoreReport } from '../../engine/index.js';
 import type { TuiSession } from '../engine-session.js';
 import { blockingDenials, type ApplySelection } from '../model/apply-selection.js';
 

@@ -1,7 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { RestoreReport } from '../../engine/apply/restore-backup.js';
-import type { BackupManifest } from '../../engine/backup/types.js';
-import { PlumbError } from '../../engine/model/errors.js';
+import { PlumbError, type BackupManifest, type RestoreReport } from '../../engine/index.js';
 import type { TuiSession } from '../engine-session.js';
 
 export interface BackupsState {

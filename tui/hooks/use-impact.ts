@@ -1,7 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { CIGraph } from '../../engine/graph/types.js';
-import { simulateImpact } from '../../engine/impact/simulate.js';
-import type { ImpactSummary } from '../../engine/plan/types.js';
+import { simulateImpact, type CIGraph, type ImpactSummary } from '../../engine/index.js';
 import { impactTree, type TreeRow } from '../model/impact-tree.js';
 
 export interface ImpactExplorer {

@@ -1,7 +1,4 @@
-import type { CIGraph } from '../../engine/graph/types.js';
-import { orderingOf } from '../../engine/plan/ordering.js';
-import type { Plan, PlannedChange } from '../../engine/plan/types.js';
-import { denials, isDenied } from '../../engine/policy/denied.js';
+import { denials, orderingOf, withSelection, type CIGraph, type Plan, type PlannedChange } from '../../engine/index.js';
 
 export interface ApplySelection {
   /** Every change to apply, in plan order. */
@@ -49,7 +46,8 @@ export function selectForApply(plan: Plan, graph: CIGraph | undefined, picked: R
   }
   const changes = plan.changes.filter((c) => chosen.has(c.id));
   const backups = plan.backups.filter((id) => chosen.has(id));
-  return { changes, pulledIn: pulledIn.sort(), backups, plan: narrowPlan(plan, chosen, changes, backups) };
+  // the engine's one narrowing rule (engine/operations/with-selection.ts): a denial of a change not chosen does not block the others
+  return { changes, pulledIn: pulledIn.sort(), backups, plan: withSelection(plan, chosen) };
 }
 
 /** The nodes that must be applied before `id` (reverse: that must be deleted before it). */
@@ -62,26 +60,6 @@ function prerequisites(graph: CIGraph, id: string, reverse: boolean): string[] {
     if (orderingOf(attrs.type) === (reverse ? 'target-first' : 'source-first')) out.push(source);
   });
   return out;
-}
-
-/**
- * The plan as apply sees it for a selection: only the chosen changes and their
- * backups, and only the policy results about them or about the whole plan —
- * so a denial of a change the operator did not choose does not block the
- * others, while a denial that concerns the selection still does (the engine's
- * apply refuses a denied plan). The hash stays the full plan's, so the audit
- * log names the plan the selection came from.
- */
-function narrowPlan(plan: Plan, chosen: ReadonlySet<string>, changes: readonly PlannedChange[], backups: readonly string[]): Plan {
-  const results = plan.policy.results.filter((r) => r.ci === null || chosen.has(r.ci));
-  const count = (a: string) => changes.filter((c) => c.action === a).length;
-  return {
-    ...plan,
-    changes,
-    backups,
-    summary: { ...plan.summary, create: count('create'), update: count('update'), delete: count('delete') },
-    policy: { results, denied: isDenied(results) },
-  };
 }
 
 /** The denials that block a selection, for the dialog to show with their reasons. */

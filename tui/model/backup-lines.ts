@@ -1,4 +1,4 @@
-import type { BackupManifest } from '../../engine/backup/types.js';
+import type { BackupManifest } from '../../engine/index.js';
 import type { BackupsState } from '../hooks/use-backups.js';
 import type { Line } from './detail-lines.js';
 import { cut, wrap } from './fit.js';

@@ -1,4 +1,4 @@
-import type { PlannedChange, PolicyResult } from '../../engine/plan/types.js';
+import type { PlannedChange, PolicyResult } from '../../engine/index.js';
 import type { Tone } from '../theme.js';
 import { wrap } from './fit.js';
 import { stateOf } from './policy-state.js';

@@ -1,4 +1,4 @@
-import type { ImpactSummary } from '../../engine/plan/types.js';
+import type { ImpactSummary } from '../../engine/index.js';
 import type { Tone } from '../theme.js';
 import type { Line } from './detail-lines.js';
 import { cut } from './fit.js';

@@ -1,6 +1,4 @@
-import type { CIGraph } from '../../engine/graph/types.js';
-import type { ImpactState } from '../../engine/model/relations.js';
-import { orderingOf } from '../../engine/plan/ordering.js';
+import { orderingOf, type CIGraph, type ImpactState } from '../../engine/index.js';
 
 export type Direction = 'dependents' | 'dependencies';
 

@@ -1,4 +1,4 @@
-import type { CorrelatedIncident } from '../../engine/incidents/types.js';
+import type { CorrelatedIncident } from '../../engine/index.js';
 import type { Line } from './detail-lines.js';
 import { cut, wrap } from './fit.js';
 

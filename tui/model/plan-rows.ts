@@ -1,4 +1,4 @@
-import type { Plan, PlannedChange } from '../../engine/plan/types.js';
+import type { Plan, PlannedChange } from '../../engine/index.js';
 import type { PolicyIndex, PolicyState } from './policy-state.js';
 
 export type PlanRow =

@@ -1,4 +1,4 @@
-import type { Plan, PolicyResult } from '../../engine/plan/types.js';
+import type { Plan, PolicyResult } from '../../engine/index.js';
 
 /** What a row shows in its policy column, worst first. */
 export type PolicyState = 'deny' | 'error' | 'warn' | 'audit' | 'excepted' | 'ok';

@@ -1,0 +1,145 @@
+/**
+ * The engine's front door. The CLI (cli/), the TUI (tui/) and anything else
+ * built on plumb import from here and nowhere else in engine/ (biome.json
+ * enforces it; docs/architecture.md, "The facade").
+ *
+ * - Operations (engine/operations/, one file each): validate, graph, impact,
+ *   why, plan, review, discover, apply, backup, listBackups, restore — each an
+ *   async function of one options object that owns its composition (opening
+ *   and closing providers, filling secrets back in, narrowing to a selection,
+ *   progress hooks) — and startController, the reconciliation loop built on them.
+ * - Renderers for every output format (report/), which are pure functions of
+ *   an operation's result.
+ * - The types of those options and results, the error class and code
+ *   catalogue, and the few value helpers front ends need (durations,
+ *   references, the "is this denied?" rule).
+ */
+
+// operations — loaded on first call, so a command pays only for the stages it runs (start-up time)
+import type * as ValidateOp from './operations/validate.js';
+import type * as GraphOp from './operations/graph.js';
+import type * as ImpactOp from './operations/impact.js';
+import type * as PlanOp from './operations/plan.js';
+import type * as ReviewOp from './operations/review.js';
+import type * as DiscoverOp from './operations/discover.js';
+import type * as ApplyOp from './operations/apply.js';
+import type * as BackupOp from './operations/backup.js';
+import type * as RestoreOp from './operations/restore.js';
+import type * as CapacityOp from './operations/run-capacity.js';
+import type * as IncidentsRead from './correlate/read-incidents.js';
+import type * as ControllerOp from './reconcile/start-controller.js';
+import type * as LoggerOp from './reconcile/logger.js';
+import type * as GitSourceOp from './sources/git-url-source.js';
+import type * as PathSourceOp from './sources/local-path-source.js';
+
+/** {@link ValidateOp.validate}: load, validate, inventory policies. */
+export const validate: typeof ValidateOp.validate = async (opts) => (await import('./operations/validate.js')).validate(opts);
+/** {@link GraphOp.graph}: the CI graph, or the part around a focus. */
+export const graph: typeof GraphOp.graph = async (opts) => (await import('./operations/graph.js')).graph(opts);
+/** {@link ImpactOp.impact}: the blast radius of an event. */
+export const impact: typeof ImpactOp.impact = async (opts) => (await import('./operations/impact.js')).impact(opts);
+/** {@link ImpactOp.why}: the root cause that explains failing CIs. */
+export const why: typeof ImpactOp.why = async (opts) => (await import('./operations/impact.js')).why(opts);
+/** {@link PlanOp.plan}: desired vs actual, impact and policies, as a plan. */
+export const plan: typeof PlanOp.plan = async (opts) => (await import('./operations/plan.js')).plan(opts);
+/** {@link PlanOp.renderPlanFile}: a plan file's text, with keyed digests of redacted secrets. */
+export const renderPlanFile: typeof PlanOp.renderPlanFile = async (planned) => (await import('./operations/plan.js')).renderPlanFile(planned);
+/** {@link ReviewOp.review}: what a pull request changes. */
+export const review: typeof ReviewOp.review = async (opts) => (await import('./operations/review.js')).review(opts);
+/** {@link DiscoverOp.discover}: a target's actual state as a snapshot. */
+export const discover: typeof DiscoverOp.discover = async (opts) => (await import('./operations/discover.js')).discover(opts);
+/** {@link ApplyOp.apply}: hydrate, narrow, open, apply wave by wave, close. */
+export const apply: typeof ApplyOp.apply = async (opts) => (await import('./operations/apply.js')).apply(opts);
+/** The default {@link OpenContext}: a provider per target from plumb.yaml, the backup store, .plumb/ locks and audit log. */
+export const openApplyContext: ApplyOp.OpenContext = async (opts) => (await import('./apply/open-targets.js')).openApplyContext(opts);
+/** {@link BackupOp.backup}: an on-demand backup. */
+export const backup: typeof BackupOp.backup = async (opts) => (await import('./operations/backup.js')).backup(opts);
+/** {@link BackupOp.listBackups}: the backups in the configured store. */
+export const listBackups: typeof BackupOp.listBackups = async (opts) => (await import('./operations/backup.js')).listBackups(opts);
+/** {@link RestoreOp.restore}: verify, then restore as apply applies. */
+export const restore: typeof RestoreOp.restore = async (opts) => (await import('./operations/restore.js')).restore(opts);
+/** {@link CapacityOp.runCapacity}: capacity forecasts of the CIs' signals. */
+export const runCapacity: typeof CapacityOp.runCapacity = async (opts) => (await import('./operations/run-capacity.js')).runCapacity(opts);
+/** {@link IncidentsRead.readIncidents}: the controller's incidents, open first (`plumb incidents`, the TUI). */
+export const readIncidents: typeof IncidentsRead.readIncidents = async (opts) => (await import('./correlate/read-incidents.js')).readIncidents(opts);
+/** {@link ControllerOp.startController}: the reconciliation loop, built on the operations above. */
+export const startController: typeof ControllerOp.startController = async (opts) => (await import('./reconcile/start-controller.js')).startController(opts);
+/** {@link LoggerOp.createControllerLogger}: the controller's JSON logger (pino). */
+export const createControllerLogger = async (...args: Parameters<typeof LoggerOp.createControllerLogger>): Promise<ReturnType<typeof LoggerOp.createControllerLogger>> =>
+  (await import('./reconcile/logger.js')).createControllerLogger(...args);
+/** {@link GitSourceOp.createGitUrlSource}: a remote Git repository the controller follows. */
+export const createGitUrlSource = async (...args: Parameters<typeof GitSourceOp.createGitUrlSource>): Promise<ReturnType<typeof GitSourceOp.createGitUrlSource>> =>
+  (await import('./sources/git-url-source.js')).createGitUrlSource(...args);
+/** {@link PathSourceOp.createLocalPathSource}: a local directory the controller watches. */
+export const createLocalPathSource = async (...args: Parameters<typeof PathSourceOp.createLocalPathSource>): Promise<ReturnType<typeof PathSourceOp.createLocalPathSource>> =>
+  (await import('./sources/local-path-source.js')).createLocalPathSource(...args);
+
+export type { ValidateOptions, ValidateResult } from './operations/validate.js';
+export type { GraphOptions, GraphResult } from './operations/graph.js';
+export type { ImpactOptions, ImpactResult, WhyOptions, WhyResult } from './operations/impact.js';
+export type { PlanOptions, PlanResult } from './operations/plan.js';
+export type { ReviewOptions, ReviewResult } from './operations/review.js';
+export type { DiscoverOptions, DiscoverResult } from './operations/discover.js';
+export type { ApplyOptions, OpenContext } from './operations/apply.js';
+export type { BackupList, BackupOptions, BackupResult } from './operations/backup.js';
+export type { RestoreOptions } from './operations/restore.js';
+export type { RunCapacityOptions, RunCapacityResult } from './operations/run-capacity.js';
+export type { Series, SignalReport } from './capacity/types.js';
+export type { DesiredState, RepositoryLocation } from './operations/desired-state.js';
+export type { ControllerOptions, RunningController } from './reconcile/start-controller.js';
+export type { ControllerLogger } from './reconcile/logger.js';
+export type { CorrelatedIncident } from './incidents/types.js';
+export type { Source } from './sources/types.js';
+export { withSelection } from './operations/with-selection.js';
+export type { ApplyContext } from './apply/open-targets.js';
+export { buildGraph } from './graph/build-graph.js';
+export { simulateImpact } from './impact/simulate.js';
+export { readPlanFile } from './apply/read-plan-file.js';
+export { writeFileAtomic } from './providers/atomic-write.js';
+export { guardStream } from './redact/guard-stream.js';
+
+// renderers (pure: result → text)
+export { renderDiagnosticsText, renderPlanText } from './report/plan-text.js';
+export { renderPlanJson } from './report/plan-json.js';
+export { PLAN_FORMATS, renderPlanOutput, type PlanFormat } from './report/plan-output.js';
+export { toSarif } from './report/sarif.js';
+export { toValidateJson } from './report/validate-json.js';
+export { renderValidateText } from './report/validate-text.js';
+export { secretKinds, sensitiveLines } from './validate/sensitive-lines.js';
+export { graphToDot } from './report/graph-dot.js';
+export { graphToJson } from './report/graph-json.js';
+export { graphToMermaid } from './report/graph-mermaid.js';
+export { renderImpactText } from './report/impact-text.js';
+export { toImpactJson } from './impact/impact-json.js';
+export { renderWhyText } from './report/why-text.js';
+export { inert, inertDeep } from './report/inert.js';
+export { renderIncidentsText } from './report/incidents-text.js';
+export { capacityJson, renderCapacityText } from './report/capacity-text.js';
+export { signalChartSvg } from './capacity/chart.js';
+export { stringifyRecording, toRecording } from './capacity/recorded.js';
+
+// values and rules front ends share
+export { PlumbError, isPlumbError } from './model/errors.js';
+export { CODES, isCode, type Code, type DiagnosticCode } from './model/codes.js';
+export { hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './model/diagnostic.js';
+export { parseDuration, toMilliseconds } from './model/duration.js';
+export { refToId } from './model/reference.js';
+export { blocks, denials, isDenied } from './policy/denied.js';
+export { orderingOf } from './plan/ordering.js';
+export { invalidReachEntry, setOperatorReach } from './network/reach-policy.js';
+
+// types of results
+export type { CI } from './model/ci.js';
+export type { ImpactState } from './model/relations.js';
+export type { Plan, PlannedChange, PolicyResult, ImpactSummary, ChangeAction, PatchOp } from './plan/types.js';
+export type { CIGraph } from './graph/types.js';
+export type { ImpactEvent } from './impact/simulate.js';
+export type { PlumbConfig } from './config/types.js';
+export type { LoadedRepository } from './load/types.js';
+export type { InventoryPolicyReport } from './policy/evaluate-inventory.js';
+export type { ApplyHooks } from './apply/hooks.js';
+export type { ApplyReport, ChangeOutcome, ChangeResult } from './apply/types.js';
+export type { RestoreReport } from './apply/restore-backup.js';
+export type { BackupManifest, CorruptBackup } from './backup/types.js';
+export type { Provider, WatchEvent } from './providers/contract.js';
+

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import type { PlumbConfig } from '../config/types.js';
+import { findRepoRoot, loadConfig } from '../config/load-config.js';
+import { loadRepository } from '../load/load-repository.js';
+import type { CI } from '../model/ci.js';
+
+/**
+ * The desired state an operation that writes works from: the repository root,
+ * its plumb.yaml, and (when secrets must be filled back in) its CIs. Callers
+ * that already loaded it (after `plan()`, the TUI, the controller) pass it;
+ * otherwise it is read here.
+ */
+export interface DesiredState {
+  readonly root: string;
+  readonly config: PlumbConfig;
+  /** The desired CIs; absent when only plumb.yaml was read. */
+  readonly cis?: readonly CI[];
+  /** Git revision (or `worktree`) they were read from. */
+  readonly revision?: string | null;
+}
+
+/** Where an operation finds the repository when no DesiredState is given. */
+export interface RepositoryLocation {
+  /** Repository directory (default: found upwards from `cwd` by plumb.yaml). */
+  readonly repo?: string;
+  readonly cwd?: string;
+}
+
+export async function repositoryRoot(at: RepositoryLocation): Promise<string> {
+  const cwd = at.cwd ?? process.cwd();
+  return at.repo !== undefined ? resolve(cwd, at.repo) : findRepoRoot(cwd);
+}
+
+/** The desired CIs and config at `rev` (`worktree` or absent: the work tree). */
+export async function loadDesired(at: RepositoryLocation, rev?: string | null): Promise<Required<Pick<DesiredState, 'root' | 'config' | 'cis'>> & DesiredState> {
+  const repo = await loadRepository({ repo: at.repo, cwd: at.cwd ?? process.cwd(), ...(rev && rev !== 'worktree' ? { rev } : {}) });
+  return { root: repo.root, config: repo.config, cis: repo.cis, revision: repo.revision };
+}
+
+/** Only plumb.yaml (no CIs): what listing backups needs. */
+export async function loadSettings(at: RepositoryLocation): Promise<DesiredState> {
+  const root = await repositoryRoot(at);
+  return { root, config: (await loadConfig({ root })).config };
+}

@@ -1,0 +1,39 @@
+import type { CIGraph } from '../graph/types.js';
+import { simulateImpact } from '../impact/simulate.js';
+import { loadRepository } from '../load/load-repository.js';
+import type { LoadedRepository } from '../load/types.js';
+import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import { evaluateInventoryPolicies, type InventoryPolicyReport } from '../policy/evaluate-inventory.js';
+import { validateRepository } from '../validate/validate.js';
+
+export interface ValidateOptions {
+  /** Repository directory (default: found upwards from `cwd` by plumb.yaml). */
+  readonly repo?: string;
+  readonly cwd?: string;
+  /** A Git revision to read instead of the work tree. */
+  readonly rev?: string;
+  /** The clock inventory policies see (`now`); default the wall clock. */
+  readonly now?: Date;
+}
+
+export interface ValidateResult {
+  readonly repo: LoadedRepository;
+  readonly graph: CIGraph;
+  /** Load, validation and inventory-policy diagnostics, sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly policy: InventoryPolicyReport;
+}
+
+/**
+ * `plumb validate`: load, validate (schemas, names, references, cycles,
+ * Kubernetes basics) and evaluate inventory-scope policies over the graph as
+ * validated. Errors are diagnostics, never thrown; a missing repository is
+ * PlumbError `load.repo-not-found`.
+ */
+export async function validate(opts: ValidateOptions = {}): Promise<ValidateResult> {
+  const repo = await loadRepository({ repo: opts.repo, cwd: opts.cwd ?? process.cwd(), rev: opts.rev });
+  const validated = validateRepository(repo);
+  const { graph } = validated;
+  const policy = evaluateInventoryPolicies(repo, graph, { now: opts.now, simulate: (req) => simulateImpact(graph, req) });
+  return { repo, graph, policy, diagnostics: sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]) };
+}
