@@ -64,12 +64,20 @@ export interface NotificationSettings {
  *   window: 30s          # failures no open incident explains wait this long, to be grouped
  *   flapWindow: 10m      # a cause failing again this soon reopens its ticket
  *   changeLookback: 1h   # an apply this long before an incident began may be its trigger
+ *   autoRestore: {criticalities: [critical]}   # absent (the default): never restore by itself
  * ```
  */
 export interface CorrelationSettings {
   readonly windowMs: number;
   readonly flapWindowMs: number;
   readonly changeLookbackMs: number;
+  /**
+   * The only way plumb rolls anything back by itself: when an incident takes
+   * down (or degrades) a business service of one of these criticalities and
+   * names a likely change with a backup, the controller restores the changed
+   * CIs from that backup — once per incident and change. Absent: never.
+   */
+  readonly autoRestore?: { readonly criticalities: readonly string[] };
 }
 
 export const DEFAULT_CORRELATION: CorrelationSettings = { windowMs: 30_000, flapWindowMs: 10 * 60_000, changeLookbackMs: 60 * 60_000 };
@@ -88,7 +96,7 @@ export type PositionOf = (pointer: string) => Pick<Diagnostic, 'file' | 'line' |
 const COMMON_KEYS = ['url', 'urlEnv', 'urlFile', 'secretEnv', 'secretFile', 'timeout'];
 const KEYS: Readonly<Record<'itsm' | 'slack' | 'retry' | 'correlation' | 'top', readonly string[]>> = {
   top: ['stateDir', 'itsm', 'slack', 'retry', 'correlation'],
-  correlation: ['window', 'flapWindow', 'changeLookback'],
+  correlation: ['window', 'flapWindow', 'changeLookback', 'autoRestore'],
   itsm: [...COMMON_KEYS, 'updateEvery'],
   slack: [...COMMON_KEYS, 'events'],
   retry: ['base', 'max'],
@@ -143,10 +151,20 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
       const c = raw.correlation;
       // a window of 0 (open at once) is allowed
       const windowMs = c.window === 0 || c.window === '0s' || c.window === '0' ? 0 : duration(c.window, '/correlation/window', DEFAULT_CORRELATION.windowMs, error);
+      let autoRestore: CorrelationSettings['autoRestore'];
+      if (c.autoRestore !== undefined) {
+        const list = isPlainObject(c.autoRestore) ? c.autoRestore.criticalities : undefined;
+        if (!isPlainObject(c.autoRestore) || Object.keys(c.autoRestore).some((k) => k !== 'criticalities')) {
+          error('/correlation/autoRestore', 'notifications.correlation.autoRestore must be {criticalities: [...]}', 'e.g. `autoRestore: {criticalities: [critical]}`; leave it out to never restore by itself');
+        } else if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'string' && x)) {
+          error('/correlation/autoRestore/criticalities', 'notifications.correlation.autoRestore.criticalities must be a list of business service criticalities', 'e.g. [critical, high]');
+        } else autoRestore = { criticalities: list as string[] };
+      }
       correlation = {
         windowMs,
         flapWindowMs: duration(c.flapWindow, '/correlation/flapWindow', DEFAULT_CORRELATION.flapWindowMs, error),
         changeLookbackMs: duration(c.changeLookback, '/correlation/changeLookback', DEFAULT_CORRELATION.changeLookbackMs, error),
+        ...(autoRestore ? { autoRestore } : {}),
       };
     }
   }

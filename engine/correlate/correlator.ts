@@ -344,12 +344,14 @@ export class IncidentCorrelator {
         const causeCIs: CauseCI[] = cause.map((id) => ({ ...nameOf(graph, id), conditions: conds(id) }));
         const worst = [...failing].flatMap((ci) => outage.get(ci) ?? []).map((c) => c.severity).sort((a, b) => EVENT_SEVERITIES.indexOf(a) - EVENT_SEVERITIES.indexOf(b))[0] ?? 'major';
         let change = before.change;
-        if (causeOf.has(key) && this.options.likelyChange && (changed.has(key) || before.cause.map((c) => c.id).join('\n') !== cause.join('\n'))) {
+        // asked when the incident opens, reopens, or its cause changes
+        if (causeOf.has(key) && this.options.likelyChange && (changed.has(key) || reopenedKeys.has(key) || before.cause.map((c) => c.id).join('\n') !== cause.join('\n'))) {
           const cis = new Set([...cause, ...symptomIds, ...upstreamOfCause(graph, cause)]);
           change = await this.options.likelyChange({ cis, began: before.firstSeen });
         }
+        const { change: _old, ...rest } = before;
         next = {
-          ...before, severity: worst as Severity, cause: causeCIs,
+          ...rest, severity: worst as Severity, cause: causeCIs,
           symptoms: symptomIds.map((id) => ({ ci: nameOf(graph, id), conditions: conds(id), path: paths.get(id) ?? [{ ci: id }] })),
           related: related.get(key) ?? [],
           businessServices: impact.businessServices.map(({ id, criticality, state }) => ({ id, criticality, state })),

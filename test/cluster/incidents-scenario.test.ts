@@ -141,6 +141,9 @@ describeCluster('incidents that know their cause and the change behind them (rea
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'checkout-config', namespace: 'shop' }, data: { MODE: 'normal' } },
       deployment('checkout', {}, 'checkout-config'),
     ]));
+    writeFileSync(join(repo, 'inventory', 'payments.yaml'), yamlDocs([
+      { apiVersion: 'plumb.io/v1', kind: 'BusinessService', metadata: { name: 'payments', namespace: 'shop' }, spec: { criticality: 'critical' }, relations: [{ type: 'dependsOn', target: 'deployment:checkout' }] },
+    ]));
     stopKubelet = fakeKubelet(c, down);
     const applied = await plumb('apply', '--auto-approve');
     expect(applied.code, applied.stderr + applied.stdout).toBe(0);
@@ -288,5 +291,30 @@ describeCluster('incidents that know their cause and the change behind them (rea
     await delivered(2);
     expect(tickets().map((t) => [t.action, t.dedupeKey === open.dedupeKey])).toEqual([['open', true], ['resolve', true]]);
     expect(itsm.duplicates()).toEqual([]);
+  }, 90_000);
+
+  it('with an autoRestore policy in plumb.yaml, the controller restores the likely change by itself, and the incident resolves', async () => {
+    itsm.deliveries.length = 0;
+    const config = join(repo, 'plumb.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('changeLookback: 1h}', 'changeLookback: 1h, autoRestore: {criticalities: [critical]}}'));
+    // the repository still says MODE: broken, the cluster was restored to normal: apply breaks it again
+    const applied = await plumb('apply', '--auto-approve', '-o', 'json');
+    expect(applied.code, applied.stderr).toBe(0);
+    const run = JSON.parse(applied.stdout).run as string;
+    await deploymentAvailable('checkout', 0);
+    await round(60);
+    await round(31); // opens, names the change, and restores it (critical payments service down)
+    await delivered(1);
+    expect(tickets()[0]).toMatchObject({ action: 'open', cause: [{ id: 'deployment:shop/checkout' }], change: { run } });
+    expect(log.text()).toMatch(/auto-restore succeeded: 1 of 1 restored from backup/);
+    const cm = await apiCall(c, c.adminToken, 'GET', '/api/v1/namespaces/shop/configmaps/checkout-config');
+    expect(cm.body.data.MODE).toBe('normal');
+    await deploymentAvailable('checkout', 2);
+    await round(60);
+    await delivered(2);
+    expect(tickets().map((t) => t.action)).toEqual(['open', 'resolve']);
+    // the audit log has the restore, so the change is not offered (or restored) again
+    const audit = readFileSync(join(repo, '.plumb', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit.filter((r) => r.event === 'restore.finished').length).toBe(2); // the operator's, then the policy's
   }, 90_000);
 });

@@ -23,6 +23,7 @@ import type { DesiredState } from '../desired-state.js';
 import type { ControllerLogger } from '../logger.js';
 import type { ReconcileRound } from '../reconciler.js';
 import { CapacityWatch } from './capacity-watch.js';
+import { mayAutoRestore, restoreLikelyChange } from './auto-restore.js';
 import { ChangeNotices } from './change-notices.js';
 import { resolveDestinations } from './destinations.js';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics.js';
@@ -82,6 +83,8 @@ export class Monitor {
   private outbox?: { outbox: Outbox; key: string };
   private tracker?: { tracker: IncidentCorrelator; key: string };
   private readonly reported = new Map<string, string>();
+  /** `dedupeKey run` of the incidents whose likely change was restored by policy (never twice). */
+  private readonly autoRestored = new Set<string>();
   private sequence = 0;
 
   constructor(private readonly options: MonitorOptions) {
@@ -121,6 +124,7 @@ export class Monitor {
         log.info({ incident: a.dedupeKey.slice(0, 12), action: a.action, cause: a.cause.map((c) => c.id), symptoms: a.symptoms.length, revision: a.revision, businessServices: a.businessServices.map((s) => s.id), ...(a.change ? { change: a.change.run } : {}) }, `incident ${a.action}: ${a.summary}`);
       }
       this.metrics.setOpenIncidents(tracker.openIncidents());
+      await this.autoRestore(configured, desired, tracker, round.signal, now);
     }
 
     const notices = this.notices.of(round).filter((n) => this.tells(n.type));
@@ -128,6 +132,36 @@ export class Monitor {
       await this.outbox.outbox.enqueue(notices.map((n) => this.slack(n, `${n.type}:${now.getTime()}-${++this.sequence}`)));
     }
     this.metrics.pending.set(this.outbox?.outbox.pending().length ?? 0);
+  }
+
+  /**
+   * plumb.yaml `notifications.correlation.autoRestore`: restores an open
+   * incident's likely change when the policy allows (auto-restore.ts) — once
+   * per incident and run, whatever the outcome; the result is logged and told
+   * to Slack. The recovery that follows resolves the incident as usual.
+   */
+  private async autoRestore(c: Configured, desired: DesiredState, tracker: IncidentCorrelator, signal: AbortSignal, now: Date): Promise<void> {
+    const policy = c.settings.correlation.autoRestore;
+    if (!policy) return;
+    const log = this.options.logger;
+    for (const incident of tracker.openIncidents()) {
+      const change = incident.change;
+      if (!change || !mayAutoRestore(policy, incident)) continue;
+      const key = `${incident.dedupeKey} ${change.run}`;
+      if (this.autoRestored.has(key) || signal.aborted) continue;
+      this.autoRestored.add(key);
+      log.warn({ incident: incident.dedupeKey.slice(0, 12), run: change.run, backup: change.backup }, `auto-restore (plumb.yaml notifications.correlation.autoRestore): ${change.restore}`);
+      try {
+        const report = await restoreLikelyChange(desired, change, { cliSettings: this.options.cliSettings, signal });
+        const restored = report.changes.filter((ch) => ch.result === 'applied').map((ch) => ch.id);
+        log[report.outcome === 'succeeded' ? 'info' : 'error']({ incident: incident.dedupeKey.slice(0, 12), restoreRun: report.run, restored }, `auto-restore ${report.outcome}: ${restored.length} of ${report.changes.length} restored from backup ${report.backup}`);
+        if (this.outbox && this.tells('apply')) {
+          await this.outbox.outbox.enqueue([this.slack({ type: 'apply', revision: desired.revision, ok: report.outcome === 'succeeded', summary: { create: 0, update: restored.length, delete: 0 }, restored, ...(report.outcome === 'succeeded' ? {} : { failed: report.changes.filter((ch) => ch.result !== 'applied').map((ch) => ch.id) }) }, `auto-restore:${report.run}:${now.getTime()}`)]);
+        }
+      } catch (e) {
+        log.error({ incident: incident.dedupeKey.slice(0, 12), error: e instanceof Error ? e.message : String(e) }, 'auto-restore failed');
+      }
+    }
   }
 
   /** Stops background delivery (what is pending stays in the outbox file for the next start). */

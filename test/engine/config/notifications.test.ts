@@ -55,11 +55,14 @@ describe('plumb.yaml notifications', () => {
 
   it('correlation: window (0 opens at once), flapWindow, changeLookback; a bad one at its line', () => {
     expect(check(`notifications:\n  correlation: {window: 0s, flapWindow: 5m, changeLookback: 2h}\n`).settings.correlation).toEqual({ windowMs: 0, flapWindowMs: 300_000, changeLookbackMs: 7_200_000 });
-    const { diagnostics } = check(`notifications:\n  correlation:\n    window: soon\n    lookback: 1h\n`);
+    const { diagnostics } = check(`notifications:\n  correlation:\n    window: soon\n    lookback: 1h\n    autoRestore: {criticalities: []}\n`);
     expect(diagnostics.map((d) => [d.line, d.message])).toEqual([
       [3, 'notifications.correlation.window must be a duration like 30s, 15m or 1h'],
       [4, 'unknown setting notifications.correlation.lookback'],
+      [5, 'notifications.correlation.autoRestore.criticalities must be a list of business service criticalities'],
     ]);
+    expect(check(`notifications:\n  correlation: {autoRestore: {criticalities: [critical, high]}}\n`).settings.correlation.autoRestore).toEqual({ criticalities: ['critical', 'high'] });
+    expect(DEFAULT_NOTIFICATIONS.correlation.autoRestore).toBeUndefined(); // never, unless plumb.yaml says so
   });
 
   it('needs exactly one place for the url', () => {
