@@ -63,7 +63,9 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
   }
 
   const unreachable = new Set<string>();
-  await mapConcurrent(runnable, ctx.concurrency, async (c) => {
+  // cascaded deletes are the server's doing once their parent is deleted: no request of their own
+  const cascaded = runnable.filter((c) => c.cascadeOf !== undefined);
+  await mapConcurrent(runnable.filter((c) => c.cascadeOf === undefined), ctx.concurrency, async (c) => {
     if (signal.aborted || unreachable.has(c.target)) {
       outcomes.set(c.id, outcome(c, 'not-attempted', signal.aborted ? 'aborted' : `target ${c.target} is unreachable`));
       return;
@@ -76,6 +78,15 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
     else hooks.onChangeFailed(o);
   });
 
+  for (const c of cascaded) {
+    const parent = outcomes.get(c.cascadeOf!);
+    const o = parent?.result === 'applied'
+      ? outcome(c, 'applied', `deleted with ${c.cascadeOf}`)
+      : outcome(c, parent?.result === 'failed' ? 'failed' : 'not-attempted', `${c.cascadeOf} was not deleted`);
+    outcomes.set(c.id, o);
+    if (o.result === 'applied') hooks.onChangeApplied(o);
+    else hooks.onChangeFailed(o);
+  }
   const applied = runnable.filter((c) => outcomes.get(c.id)?.result === 'applied');
   let ok = applied.length === runnable.length;
   // what was deleted has no health to wait for (a gone object would only time

@@ -122,6 +122,7 @@ export const CODES = {
 
   // plan
   'network.denied': { meaning: "a connection plumb's network policy refuses (link-local or metadata address, --network-deny, plumb.yaml network)", hint: 'see docs/security.md, "Network reach"' },
+  'plan.cascade-declared': { meaning: 'a CI Git declares lives in a Namespace (or is a custom resource of a CRD) the plan deletes, so the server deletes it too', hint: 'declare the parent again, or move the CI' },
   'plan.invalid': { meaning: 'a plan file that is not a plumb plan', hint: 'write the plan with `plumb plan --out plan.json`' },
   'plan.key-unreadable': { meaning: 'the plan key file named by PLUMB_PLAN_KEY_FILE cannot be read', hint: 'check the path and its permissions' },
   'plan.modified': { meaning: 'a plan file changed after it was planned (its hash does not match)', hint: 'plan again' },

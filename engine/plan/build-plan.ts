@@ -83,12 +83,19 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
   const waves = topologicalWaves({ graph: input.graph, applied, deleted, deleteGraph });
   diagnostics.push(...waves.diagnostics);
 
-  const impact = impactOfChanges({ graph: input.graph, deleteGraph, applied, deleted, perChange: input.perChangeImpact });
+  // a cascaded delete is a consequence of its parent's: `contains` carries the parent's deletion to it,
+  // so impact and risk count it, and the parent is the one source
+  const cascaded = diffed.filter((d) => d.pair.cascadeOf && deleteGraph.hasNode(d.pair.id) && deleteGraph.hasNode(d.pair.cascadeOf));
+  for (const d of cascaded) deleteGraph.mergeEdge(d.pair.cascadeOf!, d.pair.id, { type: 'contains', inferred: true });
+  const consequences = new Set(cascaded.map((d) => d.pair.id));
+  const causes = deleted.filter((id) => !consequences.has(id));
+  const impact = impactOfChanges({ graph: input.graph, deleteGraph, applied, deleted: causes, perChange: input.perChangeImpact });
 
   const fingerprints: Record<string, string> = {};
   const changes: PlannedChange[] = diffed.map((d) => {
     const id = d.pair.id;
-    fingerprints[id] = fingerprintOf(d.pair.observed?.object);
+    // a cascaded object is not this plan's to write, so not its to check for staleness either
+    if (!d.pair.cascadeOf) fingerprints[id] = fingerprintOf(d.pair.observed?.object);
     const desired = d.pair.desired;
     // Plain literals, optional fields set only when present: this runs once per CI (100k noops).
     const change: { -readonly [K in keyof PlannedChange]: PlannedChange[K] } = {
@@ -107,6 +114,11 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
       change.file = place?.file ?? desired.origin.file;
       change.line = place?.line ?? desired.origin.line;
       if (desired.origin.render) change.rendered = { unit: desired.origin.render.unit, tool: desired.origin.render.tool, source: desired.origin.file };
+    }
+    if (d.pair.cascadeOf) {
+      change.cascadeOf = d.pair.cascadeOf;
+      // deleted by the server with its parent: in the parent's wave, whatever the graph says
+      change.wave = waves.waves.get(d.pair.cascadeOf) ?? change.wave;
     }
     const owner = d.pair.observed?.owner;
     if (desired && owner && owner !== LEGACY_OWNER && (d.action === 'create' || d.action === 'update')) {

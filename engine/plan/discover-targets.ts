@@ -1,11 +1,15 @@
 import type { PlumbConfig } from '../config/types.js';
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { Provider } from '../providers/contract.js';
+import type { ObservedObject, Provider } from '../providers/contract.js';
+import { matchObserved } from '../diff/match-observed.js';
 import { createProvider, selectDesired, type ProviderContext } from '../providers/registry.js';
 import { mapConcurrent } from '../concurrency/map-concurrent.js';
 import { fieldPathPointer } from '../providers/kubernetes/field-path.js';
 import type { PlanTargetInput } from './match-changes.js';
+
+/** Identity kinds whose deletion deletes other objects on the server. */
+const CASCADING_KINDS: ReadonlySet<string> = new Set(['namespace', 'customresourcedefinition']);
 
 /** Provider diffs in flight at once (the Kubernetes provider's connection pool is 16). */
 const DIFF_CONCURRENCY = 16;
@@ -55,7 +59,17 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
           if (d.projected) projected.set(desired[i].id, d.projected);
         });
       }
-      targets.push({ name, provider: provider.name, desired, observed: answer.observed, ...(projected.size ? { projected } : {}) });
+      // a Namespace or CRD that would be deleted takes objects with it: ask what, so the plan lists them
+      let cascades: ReadonlyMap<string, readonly ObservedObject[]> | undefined;
+      if (provider.cascade && !answer.diagnostics.some((d) => d.severity === 'error')) {
+        const parents = matchObserved(desired, answer.observed).deletes.map((o) => o.id).filter((id) => CASCADING_KINDS.has(id.slice(0, id.indexOf(':'))));
+        if (parents.length > 0) {
+          const cascaded = await provider.cascade({ ids: parents }, input.signal);
+          diagnostics.push(...cascaded.diagnostics);
+          cascades = cascaded.cascades;
+        }
+      }
+      targets.push({ name, provider: provider.name, desired, observed: answer.observed, ...(projected.size ? { projected } : {}), ...(cascades?.size ? { cascades } : {}) });
     } finally {
       await provider.close?.();
     }

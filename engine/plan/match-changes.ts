@@ -14,6 +14,8 @@ export interface PlanTargetInput {
   readonly observed: readonly ObservedObject[];
   /** Identity → what the object would look like after apply (Kubernetes server-side dry run). */
   readonly projected?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Parent identity (a Namespace, a CRD) → the objects its deletion removes with it (provider.cascade). */
+  readonly cascades?: ReadonlyMap<string, readonly ObservedObject[]>;
   /** Per-CI provider, when one pseudo-target spans providers (a review); default `provider`. */
   readonly providerOf?: (ci: CI) => string;
 }
@@ -26,6 +28,8 @@ export interface MatchedPair {
   readonly desired?: CI;
   readonly observed?: ObservedObject;
   readonly projected?: Readonly<Record<string, unknown>>;
+  /** A cascaded delete: the identity whose deletion removes this object (the server does it). */
+  readonly cascadeOf?: string;
 }
 
 export interface MatchResult {
@@ -79,9 +83,36 @@ export function matchChanges(targets: readonly PlanTargetInput[]): MatchResult {
     });
     for (const p of match.pairs) pairs.push(pair(p.desired, p.observed));
     for (const d of match.creates) pairs.push(pair(d, undefined));
-    for (const o of match.deletes) if (!claimed.has(o.id)) pairs.push(pair(undefined, o));
-    for (const o of match.unmanaged) {
+    const cascadedBy = new Map<string, string>();
+    for (const o of match.deletes) {
+      for (const child of target.cascades?.get(o.id) ?? []) if (!cascadedBy.has(child.id)) cascadedBy.set(child.id, o.id);
+    }
+    const deleted = new Set<string>();
+    for (const o of match.deletes) {
       if (claimed.has(o.id)) continue;
+      deleted.add(o.id);
+      const parent = cascadedBy.get(o.id);
+      pairs.push(parent ? { ...pair(undefined, o), cascadeOf: parent } : pair(undefined, o));
+    }
+    // what the server deletes with a parent, and that no change names yet
+    for (const [childId, parent] of cascadedBy) {
+      if (deleted.has(childId)) continue;
+      const child = target.cascades!.get(parent)!.find((c) => c.id === childId)!;
+      if (claimed.has(childId)) {
+        const ci = target.desired.find((d) => d.id === childId);
+        diagnostics.push({
+          severity: 'warning', code: 'plan.cascade-declared', ci: childId,
+          ...(ci ? { file: ci.origin.file, line: ci.origin.line, column: ci.origin.column } : {}),
+          message: `${childId} is declared in Git, but deleting ${parent} deletes it too`,
+          hint: `declare ${parent} again, or move ${childId} elsewhere`,
+        });
+        continue;
+      }
+      deleted.add(childId);
+      pairs.push({ ...pair(undefined, child), cascadeOf: parent });
+    }
+    for (const o of match.unmanaged) {
+      if (claimed.has(o.id) || deleted.has(o.id)) continue;
       unmanaged.push({ id: o.id, target: target.name });
       if (o.owner === LEGACY_OWNER) {
         diagnostics.push({

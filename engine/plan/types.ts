@@ -40,6 +40,12 @@ export interface PlannedChange {
    * (`plumb.io/inventory`): apply refuses to take it over without `--adopt`.
    */
   readonly owner?: string;
+  /**
+   * A cascaded delete: the server deletes this object because it deletes
+   * `cascadeOf` (its Namespace, its CRD). Listed, counted, backed up; apply
+   * sends no request of its own for it.
+   */
+  readonly cascadeOf?: string;
 }
 
 export interface Plan {

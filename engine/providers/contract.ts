@@ -80,6 +80,15 @@ export interface ApplyAnswer extends ProviderAnswer {
   readonly observed?: ObservedObject;
 }
 
+export interface CascadeRequest {
+  /** Identities about to be deleted. */
+  readonly ids: readonly string[];
+}
+export interface CascadeAnswer extends ProviderAnswer {
+  /** Parent identity → the objects its deletion removes with it. */
+  readonly cascades: ReadonlyMap<string, readonly ObservedObject[]>;
+}
+
 export interface BackupRequest {
   readonly ids: readonly string[];
 }
@@ -127,6 +136,12 @@ export interface Provider {
   discover(req: DiscoverRequest, signal: AbortSignal): Promise<DiscoverAnswer>;
   diff?(req: DiffRequest, signal: AbortSignal): Promise<DiffAnswer>;
   apply?(req: ApplyRequest, signal: AbortSignal): Promise<ApplyAnswer>;
+  /**
+   * What deleting each of `ids` takes with it on the target (Kubernetes: the
+   * objects in a Namespace, the custom resources of a CRD), so the plan can
+   * list, count, back up and restore them. Providers without cascades omit it.
+   */
+  cascade?(req: CascadeRequest, signal: AbortSignal): Promise<CascadeAnswer>;
   backup?(req: BackupRequest, signal: AbortSignal): Promise<BackupAnswer>;
   restore?(req: RestoreRequest, signal: AbortSignal): Promise<RestoreAnswer>;
   health?(req: HealthRequest, signal: AbortSignal): Promise<HealthAnswer>;

@@ -21,6 +21,10 @@ export function lazyProvider(name: string, create: () => Promise<Provider>): Pro
       if (!p.apply) return { ok: false, diagnostics: [{ severity: 'error', code: 'provider.read-only', message: `provider ${name} cannot apply` }] };
       return p.apply(req, signal);
     },
+    cascade: async (req, signal) => {
+      const p = await get();
+      return p.cascade ? p.cascade(req, signal) : { cascades: new Map(), diagnostics: [] };
+    },
     backup: async (req, signal) => {
       const p = await get();
       return p.backup ? p.backup(req, signal) : { artifacts: [], diagnostics: [{ severity: 'error', code: 'provider.no-backup', message: `provider ${name} cannot back up` }] };

@@ -47,6 +47,11 @@ export function scrubbingProvider(provider: Provider): Provider {
     registerSecretsOf(answer.observed?.object);
     return answer;
   });
+  if (provider.cascade) wrapped.cascade = (req, signal) => call(async () => {
+    const answer = await provider.cascade!(req, signal);
+    for (const list of answer.cascades.values()) for (const o of list) registerSecretsOf(o.object);
+    return answer;
+  });
   if (provider.backup) wrapped.backup = (req, signal) => call(() => provider.backup!(req, signal));
   if (provider.restore) wrapped.restore = (req, signal) => call(() => provider.restore!(req, signal));
   if (provider.health) wrapped.health = (req, signal) => call(async () => {

@@ -76,7 +76,9 @@ function changeLines(changes: readonly PlannedChange[], c: Colors): string[] {
     }
     const paint = change.action === 'create' ? c.green : change.action === 'delete' ? c.red : c.yellow;
     const where = change.file ? ` ${c.dim(`${change.file}${change.line ? `:${change.line}` : ''}`)}` : '';
-    const owner = change.owner ? ` ${c.magenta(`owned by inventory ${change.owner}: needs --adopt`)}` : '';
+    const owner = change.owner
+      ? ` ${c.magenta(`owned by inventory ${change.owner}: needs --adopt`)}`
+      : change.cascadeOf ? ` ${c.red(`cascade: deleted with ${change.cascadeOf}`)}` : '';
     out.push(`  ${paint(`${SYMBOL[change.action]} ${change.action.padEnd(6)}`)} ${change.id} ${c.dim(`(${change.target})`)}${where}${owner}`);
     if (change.rendered) out.push(`      ${c.dim(`rendered by ${change.rendered.unit}${change.rendered.source !== change.file ? ` from ${change.rendered.source}` : ''}`)}`);
     if (change.action === 'update') for (const line of diffBody(change.diff)) out.push(`      ${colourDiffLine(line, c)}`);

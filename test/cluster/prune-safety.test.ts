@@ -140,6 +140,63 @@ spec:
     expect((await get('/api/v1/namespaces/moved-new/configmaps/settings')).status).toBe(200);
   }, 180_000);
 
+  it('deleting a Namespace lists its 8 objects as cascaded deletes, counts them in the impact, backs them up, and plumb restore recreates them', async () => {
+    const NS = 'cascade-ns';
+    const own = ['own-1', 'own-2', 'own-3', 'own-4', 'own-5'];
+    const r = makeRepo('cascade', '', {
+      'keep.yaml': cm('default', 'cascade-keep'),
+      'ns.yaml': ns(NS),
+      'own.yaml': own.map((n) => cm(NS, n)).join('---\n'),
+    });
+    expect((await r.plumb('apply', '--auto-approve')).code).toBe(0);
+    // three more objects in the namespace that Git never declared (made by hand)
+    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'by-hand' }, data: { x: '1' } });
+    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'by-hand-secret' }, stringData: { token: 'cascade-secret-value' } });
+    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'by-hand-sa' } });
+    const children = [...own.map((n) => `configmap:${NS}/${n}`), `configmap:${NS}/by-hand`, `secret:${NS}/by-hand-secret`, `serviceaccount:${NS}/by-hand-sa`].sort();
+
+    // the namespace and what Git declared in it leave Git
+    r.write({ 'ns.yaml': null, 'own.yaml': null });
+    const plan = await r.plan();
+    const deletes = (plan.changes as Obj[]).filter((ch) => ch.action === 'delete');
+    expect(deletes.filter((ch) => !ch.cascadeOf).map((ch) => ch.id)).toEqual([`namespace:_cluster/${NS}`]);
+    expect(deletes.filter((ch) => ch.cascadeOf).map((ch) => [ch.id, ch.cascadeOf]).sort()).toEqual(children.map((id) => [id, `namespace:_cluster/${NS}`]));
+    expect(plan.summary).toMatchObject({ delete: 9, unmanaged: 0 });
+    expect((plan.impact.affected as Obj[]).map((a) => a.id).sort()).toEqual(children);
+    // the eight count in the breadth term of the risk score (a lone delete of nothing else scores 10)
+    expect(plan.impact.risk.score).toBeGreaterThan(10);
+    expect(JSON.stringify(plan)).not.toContain(Buffer.from('cascade-secret-value').toString('base64'));
+    const text = await r.plumb('plan');
+    expect(text.stdout).toContain(`- delete configmap:${NS}/by-hand (cluster) cascade: deleted with namespace:_cluster/${NS}`);
+
+    const apply = await r.plumb('apply', '--auto-approve', '--prune', '-o', 'json');
+    expect(apply.code, apply.stderr).toBe(0);
+    const report = JSON.parse(apply.stdout) as Obj;
+    expect((report.changes as Obj[]).filter((ch) => ch.result === 'applied').map((ch) => ch.id).sort()).toEqual([...children, `namespace:_cluster/${NS}`].sort());
+    expect((await get(`/api/v1/namespaces/${NS}`)).body.metadata.deletionTimestamp).toBeTruthy();
+
+    // This control plane has no controller-manager: do what the namespace controller would —
+    // delete the namespace's contents, then finalize it through its `finalize` subresource.
+    for (const id of children) {
+      const [kind, rest] = id.split(':');
+      const name = rest.split('/')[1];
+      await apiCall(c, c.adminToken, 'DELETE', `/api/v1/namespaces/${NS}/${kind}s/${name}`);
+    }
+    const live = (await get(`/api/v1/namespaces/${NS}`)).body;
+    await apiCall(c, c.adminToken, 'PUT', `/api/v1/namespaces/${NS}/finalize`, { ...live, spec: { finalizers: [] } });
+    for (let i = 0; i < 50 && (await get(`/api/v1/namespaces/${NS}`)).status !== 404; i++) await new Promise((res) => setTimeout(res, 100));
+    expect((await get(`/api/v1/namespaces/${NS}`)).status).toBe(404);
+
+    // the backup taken before the wave holds every object the cascade removed
+    const restore = await r.plumb('restore', (report.backups as string[])[0], '--auto-approve');
+    expect(restore.code, restore.stderr + restore.stdout).toBe(0);
+    expect((await get(`/api/v1/namespaces/${NS}`)).status).toBe(200);
+    for (const n of [...own, 'by-hand']) expect((await get(`/api/v1/namespaces/${NS}/configmaps/${n}`)).status, n).toBe(200);
+    const secret = await get(`/api/v1/namespaces/${NS}/secrets/by-hand-secret`);
+    expect(Buffer.from(secret.body.data.token, 'base64').toString()).toBe('cascade-secret-value');
+    expect((await get(`/api/v1/namespaces/${NS}/serviceaccounts/by-hand-sa`)).status).toBe(200);
+  }, 180_000);
+
   it('two repositories on one cluster: neither prunes the other, a takeover needs --adopt', async () => {
     const shared = 'shared-ns';
     const a = makeRepo('repo-a', '', { 'ns.yaml': ns(shared), 'a.yaml': cm(shared, 'from-a') });

@@ -7,7 +7,7 @@ import { identityOf } from '../../model/identity.js';
 import { identityKind } from '../../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, makeId } from '../../model/reference.js';
 import type {
-  ApplyAnswer, ApplyRequest, BackupAnswer, BackupArtifact, BackupRequest, DiffAnswer, DiffRequest, DiscoverAnswer,
+  ApplyAnswer, ApplyRequest, BackupAnswer, BackupArtifact, BackupRequest, CascadeAnswer, CascadeRequest, DiffAnswer, DiffRequest, DiscoverAnswer,
   DiscoverRequest, HealthAnswer, HealthRequest, ObservedObject, Provider, RestoreAnswer, RestoreRequest, WatchEvent,
 } from '../contract.js';
 import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
@@ -185,6 +185,56 @@ export class KubernetesProvider implements Provider {
       hint: 'grant list on those resources in that namespace, or limit the target with `namespaces:` in plumb.yaml',
     }));
     return { items, diagnostics };
+  }
+
+  /**
+   * What deleting a Namespace or a CustomResourceDefinition removes with it:
+   * every object of every listable namespaced type in the namespace (Events
+   * aside), every custom resource the CRD serves, in any namespace. Objects
+   * are returned whatever their labels — the API server deletes them all.
+   * A type that cannot be listed is an error diagnostic: a cascade that cannot
+   * be seen whole cannot be planned.
+   */
+  async cascade(req: CascadeRequest, signal: AbortSignal): Promise<CascadeAnswer> {
+    const diagnostics: Diagnostic[] = [];
+    const cascades = new Map<string, ObservedObject[]>();
+    let all: ApiResource[] = [];
+    try {
+      all = await this.discovery.all(signal);
+    } catch (e) {
+      return { cascades, diagnostics: [apiDiagnostic(e, { verb: 'discover' })] };
+    }
+    const jobs: { parent: string; r: ApiResource; ns?: string }[] = [];
+    for (const id of req.ids) {
+      const { kind, name } = parseId(id);
+      if (kind === 'namespace') {
+        for (const r of all) if (r.namespaced && !['Event', 'Lease', 'EndpointSlice', 'Endpoints'].includes(r.kind)) jobs.push({ parent: id, r, ns: name });
+      } else if (kind === 'customresourcedefinition') {
+        const live = await this.read(id, undefined, signal).catch(() => undefined);
+        const spec = live?.object?.spec as Obj | undefined;
+        if (!spec) continue;
+        for (const v of (spec.versions ?? []) as Obj[]) {
+          if (!v.served) continue;
+          const r = await this.discovery.resolve(`${spec.group}/${v.name}`, String(spec.names?.kind), signal).catch(() => undefined);
+          if (r) {
+            jobs.push({ parent: id, r });
+            break;
+          }
+        }
+      }
+    }
+    await mapConcurrent(jobs, this.concurrency, async ({ parent, r, ns }) => {
+      const res = await this.list(r, ns, '', signal);
+      if ('error' in res) {
+        diagnostics.push({ ...res.error, message: `cannot list what deleting ${parent} removes: ${res.error.message}` });
+        return;
+      }
+      const list = cascades.get(parent) ?? [];
+      list.push(...res.items);
+      cascades.set(parent, list);
+    });
+    for (const list of cascades.values()) list.sort((a, b) => a.id.localeCompare(b.id));
+    return { cascades, diagnostics };
   }
 
   private definedByDesiredCrd(w: { apiVersion: string; kind: string }, desired: readonly CI[]): boolean {
@@ -379,10 +429,23 @@ export class KubernetesProvider implements Provider {
     const decoded = req.artifacts.map((a) => ({ a, object: a.exists ? (JSON.parse(new TextDecoder().decode(a.data)) as Obj) : undefined }));
     const rank = (d: (typeof decoded)[number]) => restoreRank(d.object?.kind ?? parseId(d.a.id).kind);
     decoded.sort((x, y) => rank(x) - rank(y) || x.a.id.localeCompare(y.a.id));
+    // what this restore itself brings back first: a dry run of an object inside them cannot be
+    // rehearsed before they exist (the server answers 404), so it is checked for real when they do
+    const namespacesRestored = new Set(decoded.filter((d) => d.object?.kind === 'Namespace').map((d) => String(d.object!.metadata?.name)));
+    const groupsRestored = new Set(decoded.filter((d) => d.object?.kind === 'CustomResourceDefinition').map((d) => String(d.object!.spec?.group)));
+    const notYetThere = (e: unknown, object: Obj) =>
+      req.dryRun && e instanceof KubeApiError && e.status === 404 &&
+      (namespacesRestored.has(String(object.metadata?.namespace)) || groupsRestored.has(String(object.apiVersion).split('/')[0]));
     for (const group of [0, 1, 2]) {
       await mapConcurrent(decoded.filter((d) => rank(d) === group), this.concurrency, async ({ a, object }) => {
         try {
-          if (object) await this.serverSideApply(object, { dryRun: req.dryRun, force: true }, signal);
+          if (object) {
+            try {
+              await this.serverSideApply(object, { dryRun: req.dryRun, force: true }, signal);
+            } catch (e) {
+              if (!notYetThere(e, object)) throw e;
+            }
+          }
           else {
             const live = await this.read(a.id, undefined, signal);
             if (live?.object) {
