@@ -23,12 +23,22 @@ export interface RenderedUnit {
   readonly objects: number;
 }
 
-/** Rendered outputs by key, shared by every load of the process (review base and head, controller rounds, the TUI). */
+/**
+ * Rendered outputs by key, shared by every load of the process (review base and
+ * head, controller rounds, the TUI). Least recently used first out, bounded by
+ * units and by the objects they hold together, so a long-running controller
+ * stays within memory whatever the charts render.
+ */
 export class RenderCache {
   private readonly entries = new Map<string, RenderOutput>();
+  private objects = 0;
   /** Renders run (cache misses) and answers served, since the process started or `reset`. */
   readonly stats = { renders: 0, hits: 0 };
-  constructor(private readonly capacity = 512) {}
+  /**
+   * @param capacity most units kept
+   * @param maxObjects most rendered objects kept, all units together
+   */
+  constructor(private readonly capacity = 512, private readonly maxObjects = 200_000) {}
   get(key: string): RenderOutput | undefined {
     const hit = this.entries.get(key);
     if (hit) {
@@ -38,11 +48,19 @@ export class RenderCache {
     return hit;
   }
   set(key: string, output: RenderOutput): void {
+    const old = this.entries.get(key);
+    if (old) this.objects -= old.documents.length;
     this.entries.set(key, output);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.objects += output.documents.length;
+    while (this.entries.size > 1 && (this.entries.size > this.capacity || this.objects > this.maxObjects)) {
+      const oldest = this.entries.keys().next().value as string;
+      this.objects -= this.entries.get(oldest)!.documents.length;
+      this.entries.delete(oldest);
+    }
   }
   reset(): void {
     this.entries.clear();
+    this.objects = 0;
     this.stats.renders = 0;
     this.stats.hits = 0;
   }

@@ -159,6 +159,30 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
     }
   });
 
+  it('leaves helm hooks and generateName-only objects of a chart out, with a warning saying why', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
+    try {
+      cpSync(fixture('render-shop'), d, { recursive: true });
+      writeFiles(d, {
+        'inventory/charts/cache/templates/migrate.yaml': [
+          'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-migrate', '  annotations:', '    helm.sh/hook: pre-upgrade',
+          'spec: {template: {spec: {restartPolicy: Never, containers: [{name: m, image: busybox}]}}}', '---',
+          'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  generateName: {{ .Release.Name }}-warmup-',
+          'spec: {template: {spec: {restartPolicy: Never, containers: [{name: w, image: busybox}]}}}', '',
+        ].join('\n'),
+      });
+      const r = await loadRepository({ repo: d, renderCache: new RenderCache() });
+      expect(r.diagnostics.map((x) => [x.severity, x.code, x.file])).toEqual([
+        ['warning', 'render.helm-hook', 'inventory/charts/cache/templates/migrate.yaml'],
+        ['warning', 'ci.generate-name', 'inventory/charts/cache/templates/migrate.yaml'],
+      ]);
+      expect(r.diagnostics[1].message).toContain('leaves it out of helm:inventory/charts/cache#cache');
+      expect(r.cis.some((c) => c.kind === 'Job')).toBe(false);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('reports a failing render at the unit, with the tool\'s message and no temporary path', async () => {
     const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
     try {

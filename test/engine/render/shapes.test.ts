@@ -91,3 +91,20 @@ describe('shapes real repositories use', () => {
     expect(/SOPS_VERSION="(v[\d.]+)"/.exec(script)?.[1]).toBe(TESTED_VERSIONS.sops);
   });
 });
+
+describe('the render cache', () => {
+  it('keeps the most recently used units within its unit and object bounds', async () => {
+    const { RenderCache } = await import('../../../engine/render/render-stage.js');
+    const out = (n: number) => ({ documents: Array.from({ length: n }, (_, i) => ({ origin: { file: 'f', doc: i, line: 1, column: 1 }, value: {} })), diagnostics: [], cacheable: true });
+    const cache = new RenderCache(3, 10);
+    cache.set('a', out(4));
+    cache.set('b', out(4));
+    expect(cache.get('a')).toBeDefined(); // a is now the most recent
+    cache.set('c', out(4)); // 12 objects > 10: b (least recent) goes
+    expect([cache.get('a') !== undefined, cache.get('b') !== undefined, cache.get('c') !== undefined]).toEqual([true, false, true]);
+    cache.set('d', out(1));
+    cache.set('e', out(1)); // 4 units > 3: a goes
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('e')).toBeDefined();
+  });
+});
