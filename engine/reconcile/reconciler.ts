@@ -73,16 +73,19 @@ export type ReconcileOutcome =
 /**
  * One reconcile at a time, top to bottom (Flux's kustomize-controller):
  *
- * 1. guards — not the leader? skip;
- * 2. fetch the newest revision; load and validate it once (cached by
- *    revision); an invalid one is refused for good and the loop goes on with
- *    the last good revision;
- * 3. discover → plan → policies; a denial refuses the revision the same way
+ * reconcile() holds the guards and finalises the status:
+ * 1. guards — not the leader? skip; the source cannot be fetched? failed
+ *    (FetchFailed); load and validate the newest revision once (cached by
+ *    revision) — an invalid one is refused for good and the loop goes on with
+ *    the last good revision, and with none, nothing is reconciled;
+ *
+ * reconcileRevision() holds the steps for the revision chosen:
+ * 2. discover → plan → policies; a denial refuses the revision the same way
  *    (re-evaluated on the interval: a change window may open), and so does a
  *    prune the guards refuse (an empty target, deletes over the ceiling);
- * 4. select the changes the sync policy allows (sync-selection.ts), and apply
+ * 3. select the changes the sync policy allows (sync-selection.ts), and apply
  *    them with backups — checking the lease right before;
- * 5. report: conditions, metrics, Events, and the status ConfigMap — always,
+ * 4. report: conditions, metrics, Events, and the status ConfigMap — always,
  *    in the `finally`.
  *
  * Failures are classified once where they happen (classify-error.ts):
@@ -125,74 +128,28 @@ export class Reconciler {
       const artifact = await this.fetch(signal);
       status.revision = artifact.revision;
       if (trigger === 'interval') this.forgetDenials();
-      // load (newest, unless refused) and choose what to reconcile to
-      let active = await this.candidate(artifact, log);
+      // load (newest, unless refused) and choose what to reconcile to; guard: nothing valid to reconcile to (the newest revision is invalid and none was ever good)
+      const active = await this.candidate(artifact, log);
       if (!active) throw this.refusal(artifact.revision, 'no good revision to fall back to');
-      round = { desired: active };
-      // plan
-      let plan = await this.plan(active, signal);
-      if (plan.policy.denied && active !== this.lastGood) {
-        this.refuse(artifact.revision, 'PolicyDenied', deniedMessage(plan), log);
-        this.opts.metrics.policyDenials.inc();
-        if (!this.lastGood) throw this.refusal(artifact.revision, 'no earlier revision was applied');
-        active = this.lastGood;
-        round = { desired: active };
-        plan = await this.plan(active, signal);
-      }
-      if (plan.policy.denied) {
-        this.opts.metrics.policyDenials.inc();
-        throw new ReconcileError('terminal', 'PolicyDenied', deniedMessage(plan), { hint: 'fix the change in Git or add a PolicyException' });
-      }
-      // a revision that renders nothing for a target, or deletes over the ceiling, is held like a denied one
-      let pruneRefusal = this.pruneRefusal(active, plan);
-      if (pruneRefusal && active !== this.lastGood) {
-        this.refuse(artifact.revision, 'PruneRefused', pruneRefusal, log);
-        if (!this.lastGood) throw this.refusal(artifact.revision, 'no earlier revision was applied; nothing was deleted');
-        active = this.lastGood;
-        round = { desired: active };
-        plan = await this.plan(active, signal);
-        pruneRefusal = this.pruneRefusal(active, plan);
-      }
-      if (pruneRefusal) throw new ReconcileError('terminal', 'PruneRefused', pruneRefusal, { hint: 'see plumb.yaml prune.allowEmpty / prune.maxDeletes' });
-      this.opts.onDesiredState?.(active);
-      // select and apply
-      const selection = selectSync({ plan, sync: active.repo.config.sync, cis: ciMap(active), digests: active.digests, lastApplied: this.lastApplied });
-      round = { desired: active, plan, selection };
-      this.opts.metrics.drift.set(plan.changes.filter((c) => c.action !== 'noop').length);
-      this.opts.metrics.unmanaged.set(plan.summary.unmanaged);
-      status.plan = {
-        revision: active.revision, hash: plan.hash, summary: plan.summary, denied: plan.policy.denied,
-        applied: 0, held: selection.held, drift: selection.drift,
-      };
-      if (selection.drift.length) {
-        void this.opts.events?.record('Warning', 'DriftDetected', `drift on ${selection.drift.length} CI(s): ${selection.drift.slice(0, 10).join(', ')}`);
-      } else this.opts.events?.reset('DriftDetected');
-      const notApplied = new Set(selection.held.map((h) => h.id));
-      if (selection.apply.length) {
-        report = await this.apply(active, plan, selection, signal, log);
-        status.plan = { ...status.plan, applied: report.changes.filter((c) => c.result === 'applied').length };
-        status.lastApply = { run: report.run, outcome: report.outcome, failed: report.changes.filter((c) => c.result !== 'applied').map((c) => c.id) };
-        for (const c of report.changes) if (c.result !== 'applied') notApplied.add(c.id);
-      }
-      this.lastApplied = nextApplied(active.digests, this.lastApplied, notApplied);
-      if (report && report.outcome !== 'succeeded') {
-        const { kind, reason } = classifyDiagnostics(report.diagnostics);
-        const failed = report.changes.filter((c) => c.result !== 'applied' && c.result !== 'skipped');
-        throw new ReconcileError(kind, reason === 'DiscoveryFailed' ? 'ApplyFailed' : reason, `apply ${report.outcome}: ${failed.map((c) => `${c.id}${c.message ? ` (${c.message})` : ''}`).slice(0, 5).join(', ')}`);
-      }
-      this.lastGood = active;
-      status.lastAppliedRevision = active.revision;
-      this.opts.metrics.setLastSuccessfulRevision(active.revision);
+      // the steps, for the revision chosen
+      await this.reconcileRevision(artifact, active, status, signal, log, (r) => {
+        if (r.report) report = r.report;
+        else round = r as typeof round;
+      });
+      // status, finalised here on success, in failed() on failure, and written in the finally either way
+      const reconciled = round.desired!;
+      const plan = round.plan!;
+      const selection = round.selection!;
       const refused = this.refused.get(artifact.revision);
-      if (refused) throw new ReconcileError('terminal', refused.reason, `revision ${short(artifact.revision)} refused (${refused.message}); still reconciling ${short(active.revision)}`);
+      if (refused) throw new ReconcileError('terminal', refused.reason, `revision ${short(artifact.revision)} refused (${refused.message}); still reconciling ${short(reconciled.revision)}`);
       this.attempt = 0;
       status.failure = undefined;
       status.refusedRevision = undefined;
       const held = selection.held.length ? `; ${selection.held.length} change(s) held (${[...new Set(selection.held.map((h) => h.reason))].join(', ')})` : '';
-      status.conditions = setCondition(status.conditions, { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `reconciled revision ${short(active.revision)}${held}` }, now());
+      status.conditions = setCondition(status.conditions, { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `reconciled revision ${short(reconciled.revision)}${held}` }, now());
       status.conditions = setCondition(status.conditions, { type: 'Stalled', status: 'False', reason: 'ReconciliationSucceeded', message: '' }, now());
       status.conditions = setCondition(status.conditions, { type: 'Reconciling', status: 'False', reason: 'ReconciliationSucceeded', message: '' }, now());
-      log.info({ revision: active.revision, summary: plan.summary, applied: status.plan.applied, held: selection.held.length }, 'reconciled');
+      log.info({ revision: reconciled.revision, summary: plan.summary, applied: status.plan?.applied ?? 0, held: selection.held.length }, 'reconciled');
     } catch (e) {
       const error = classifyError(e);
       outcome = this.failed(error, status, now(), log);
@@ -211,6 +168,81 @@ export class Reconciler {
       }
     }
     return outcome;
+  }
+
+  /**
+   * The steps for one chosen revision, top to bottom: plan → (a denial or a
+   * refused prune falls back to the last good revision) → select what the
+   * sync policy lets go → apply → remember what was applied. Throws a
+   * classified ReconcileError on failure; `track` hears what the round got
+   * to, for the status and `onReconciled`, which {@link reconcile} finalises.
+   */
+  private async reconcileRevision(
+    artifact: SourceArtifact,
+    chosen: DesiredState,
+    status: { plan?: ControllerStatus['plan']; lastApply?: ControllerStatus['lastApply']; lastAppliedRevision?: string },
+    signal: AbortSignal,
+    log: ControllerLogger,
+    track: (round: { desired?: DesiredState; plan?: Plan; selection?: SyncSelection; report?: ApplyReport }) => void,
+  ): Promise<void> {
+    let active = chosen;
+    let report: ApplyReport | undefined;
+    track({ desired: active });
+    // plan
+    let plan = await this.plan(active, signal);
+    if (plan.policy.denied && active !== this.lastGood) {
+      this.refuse(artifact.revision, 'PolicyDenied', deniedMessage(plan), log);
+      this.opts.metrics.policyDenials.inc();
+      if (!this.lastGood) throw this.refusal(artifact.revision, 'no earlier revision was applied');
+      active = this.lastGood;
+      track({ desired: active });
+      plan = await this.plan(active, signal);
+    }
+    if (plan.policy.denied) {
+      this.opts.metrics.policyDenials.inc();
+      throw new ReconcileError('terminal', 'PolicyDenied', deniedMessage(plan), { hint: 'fix the change in Git or add a PolicyException' });
+    }
+    // a revision that renders nothing for a target, or deletes over the ceiling, is held like a denied one
+    let pruneRefusal = this.pruneRefusal(active, plan);
+    if (pruneRefusal && active !== this.lastGood) {
+      this.refuse(artifact.revision, 'PruneRefused', pruneRefusal, log);
+      if (!this.lastGood) throw this.refusal(artifact.revision, 'no earlier revision was applied; nothing was deleted');
+      active = this.lastGood;
+      track({ desired: active });
+      plan = await this.plan(active, signal);
+      pruneRefusal = this.pruneRefusal(active, plan);
+    }
+    if (pruneRefusal) throw new ReconcileError('terminal', 'PruneRefused', pruneRefusal, { hint: 'see plumb.yaml prune.allowEmpty / prune.maxDeletes' });
+    this.opts.onDesiredState?.(active);
+    // select and apply
+    const selection = selectSync({ plan, sync: active.repo.config.sync, cis: ciMap(active), digests: active.digests, lastApplied: this.lastApplied });
+    track({ desired: active, plan, selection });
+    this.opts.metrics.drift.set(plan.changes.filter((c) => c.action !== 'noop').length);
+    this.opts.metrics.unmanaged.set(plan.summary.unmanaged);
+    status.plan = {
+      revision: active.revision, hash: plan.hash, summary: plan.summary, denied: plan.policy.denied,
+      applied: 0, held: selection.held, drift: selection.drift,
+    };
+    if (selection.drift.length) {
+      void this.opts.events?.record('Warning', 'DriftDetected', `drift on ${selection.drift.length} CI(s): ${selection.drift.slice(0, 10).join(', ')}`);
+    } else this.opts.events?.reset('DriftDetected');
+    const notApplied = new Set(selection.held.map((h) => h.id));
+    if (selection.apply.length) {
+      report = await this.apply(active, plan, selection, signal, log);
+      track({ report });
+      status.plan = { ...status.plan, applied: report.changes.filter((c) => c.result === 'applied').length };
+      status.lastApply = { run: report.run, outcome: report.outcome, failed: report.changes.filter((c) => c.result !== 'applied').map((c) => c.id) };
+      for (const c of report.changes) if (c.result !== 'applied') notApplied.add(c.id);
+    }
+    this.lastApplied = nextApplied(active.digests, this.lastApplied, notApplied);
+    if (report && report.outcome !== 'succeeded') {
+      const { kind, reason } = classifyDiagnostics(report.diagnostics);
+      const failed = report.changes.filter((c) => c.result !== 'applied' && c.result !== 'skipped');
+      throw new ReconcileError(kind, reason === 'DiscoveryFailed' ? 'ApplyFailed' : reason, `apply ${report.outcome}: ${failed.map((c) => `${c.id}${c.message ? ` (${c.message})` : ''}`).slice(0, 5).join(', ')}`);
+    }
+    this.lastGood = active;
+    status.lastAppliedRevision = active.revision;
+    this.opts.metrics.setLastSuccessfulRevision(active.revision);
   }
 
   private async fetch(signal: AbortSignal): Promise<SourceArtifact> {
