@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { analyzeRootCause, reachedBy } from '../../engine/correlate/root-cause.js';
 import { impactIndexOf } from '../../engine/impact/impact-index.js';
 import type { CIGraph } from '../../engine/graph/types.js';
+import { simulateImpact } from '../../engine/impact/simulate.js';
 import { rng } from './generate.js';
 import { syntheticGraph } from './impact.js';
 
@@ -58,6 +59,9 @@ export interface WhyBenchResult {
   readonly cpuMs: number;
   /** Largest CPU time (user + system) of one set, milliseconds: wall time on a loaded machine overstates it. */
   readonly maxCpuMs: number;
+  /** Baseline in the same run: median CPU of one forward `plumb impact` simulation of each set's true cause, and why's median CPU over it. */
+  readonly baselineCpuMs: number;
+  readonly ratio: number;
   readonly misses: readonly { cause: string; got: readonly string[]; failing: number }[];
   readonly rows: readonly { cause: string; failing: number; candidates: number; ms: number; first: boolean }[];
 }
@@ -68,6 +72,8 @@ export function benchWhy(graph: CIGraph, sets: readonly FailureSet[]): WhyBenchR
   const misses: Array<{ cause: string; got: readonly string[]; failing: number }> = [];
   let cpu = 0;
   let maxCpu = 0;
+  const whyCpu: number[] = [];
+  const impactCpu: number[] = [];
   for (const s of sets) {
     gc?.();
     const c0 = process.cpuUsage();
@@ -77,13 +83,22 @@ export function benchWhy(graph: CIGraph, sets: readonly FailureSet[]): WhyBenchR
     const c = process.cpuUsage(c0);
     cpu += (c.user + c.system) / 1000;
     maxCpu = Math.max(maxCpu, (c.user + c.system) / 1000);
+    whyCpu.push((c.user + c.system) / 1000);
+    gc?.();
+    const b0 = process.cpuUsage();
+    simulateImpact(graph, { sources: [s.cause], event: 'down' });
+    const b = process.cpuUsage(b0);
+    impactCpu.push((b.user + b.system) / 1000);
     const first = a.best.cause.length === 1 && a.best.cause[0] === s.cause;
     if (!first) misses.push({ cause: s.cause, got: a.best.cause, failing: s.failing.length });
     rows.push({ cause: s.cause, failing: s.failing.length, candidates: a.candidates, ms, first });
   }
   const times = rows.map((r) => r.ms).sort((a, b) => a - b);
   const first = rows.filter((r) => r.first).length;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const baselineCpuMs = median(impactCpu);
   return {
+    baselineCpuMs, ratio: median(whyCpu) / Math.max(baselineCpuMs, 0.001),
     sets: rows.length, first, precision: first / rows.length,
     medianMs: times[Math.floor(times.length / 2)], maxMs: times[times.length - 1], cpuMs: cpu / rows.length, maxCpuMs: maxCpu, misses, rows,
   };
@@ -100,5 +115,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   for (const row of r.rows) console.log(`  ${row.first ? 'first' : 'MISS '} ${row.cause}  failing ${row.failing}, candidates ${row.candidates}, ${row.ms.toFixed(1)} ms`);
   for (const m of r.misses) console.log(`  miss: true ${m.cause}, ranked first ${m.got.join(' + ')}`);
   console.log(`true cause first: ${r.first}/${r.sets} (precision ${(r.precision * 100).toFixed(1)}%) (target >= 19/20)`);
+  console.log(`baseline (same run): one forward impact simulation of the true cause, median ${r.baselineCpuMs.toFixed(2)} ms cpu; why costs ${r.ratio.toFixed(1)}× that (median)`);
   console.log(`time: median ${r.medianMs.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms wall, ${r.cpuMs.toFixed(1)} ms cpu per set on average, ${r.maxCpuMs.toFixed(1)} ms at most (target < 200 ms each); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
