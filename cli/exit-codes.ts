@@ -1,4 +1,4 @@
-/** Exit codes of DESIGN.md, "Command line". */
+/** Exit codes of docs/architecture.md, "Command line". */
 export const EXIT = {
   ok: 0,
   /** Invalid input or a failure. */

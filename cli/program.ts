@@ -32,7 +32,7 @@ export function addForceConflicts(cmd: Command): Command {
   return cmd.option('--force-conflicts', 'server-side apply takes over fields another field manager owns (as kubectl apply --server-side --force-conflicts)');
 }
 
-/** Options every command accepts (DESIGN.md); each command adds its own `-o` choices. */
+/** Options every command accepts (docs/architecture.md); each command adds its own `-o` choices. */
 export function addGlobalOptions(cmd: Command): Command {
   return cmd
     .option('--repo <dir>', 'repository root (default: found upwards from the current directory by plumb.yaml)')

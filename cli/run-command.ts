@@ -3,7 +3,7 @@ import { PlumbError } from '../engine/index.js';
 import { EXIT } from './exit-codes.js';
 
 /**
- * Global options every command takes (DESIGN.md): `--repo`, `-o/--output`,
+ * Global options every command takes (docs/architecture.md): `--repo`, `-o/--output`,
  * `--no-color`, `--kubeconfig`, `--context`.
  */
 export interface GlobalOptions {

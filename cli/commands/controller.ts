@@ -37,7 +37,7 @@ interface ControllerCliOptions extends GlobalOptions {
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
 /**
- * `plumb controller`: the reconciliation loop (DESIGN.md, "Reconciliation
+ * `plumb controller`: the reconciliation loop (docs/architecture.md, "Reconciliation
  * loop"). Runs until SIGTERM/SIGINT, then finishes the reconcile in flight,
  * releases the lease and exits 0. Credentials are read from files or
  * environment variables only — never flags, which `ps` shows.

@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG, type PlumbConfig, type TargetConfig } from './types.js';
 
 /**
- * Fills the defaults of DESIGN.md ("Command line") into a plumb.yaml that has
+ * Fills the defaults of docs/architecture.md ("Command line") into a plumb.yaml that has
  * already passed its schema. Nested sections merge field by field, so
  * `limits: {maxAliases: 10}` keeps the default maxFileBytes. The backup path
  * default follows the store: `.plumb/backups` for `dir`, `.plumb/backups.git`

@@ -1,6 +1,6 @@
 /**
  * plumb.yaml, the repository's configuration (schemas/config.schema.json).
- * Everything is optional; `resolveConfig` fills the defaults of DESIGN.md,
+ * Everything is optional; `resolveConfig` fills the defaults of docs/architecture.md,
  * "Command line".
  */
 export interface TargetConfig {

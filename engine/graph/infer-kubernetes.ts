@@ -16,7 +16,7 @@ export interface InferredEdge {
 }
 
 /**
- * The edges Kubernetes objects imply (DESIGN.md, "Configuration items"):
+ * The edges Kubernetes objects imply (docs/architecture.md, "Configuration items"):
  * - Service → each workload in its namespace whose pod labels match its selector;
  * - Ingress → each Service its rules or default backend name;
  * - workload → each ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount

@@ -1,7 +1,7 @@
 import { RELATIONS, RELATION_TYPES, STATE_RANK, type ImpactState } from '../model/relations.js';
 
 /**
- * The propagation table of DESIGN.md ("Relations and impact") as one function:
+ * The propagation table of docs/architecture.md ("Relations and impact") as one function:
  * what state a receiver reaches when a sender in `sender` state reaches it over
  * a relation of `type`. Undefined: nothing travels.
  *

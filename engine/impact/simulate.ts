@@ -18,7 +18,7 @@ export interface ImpactRequest {
 
 /**
  * What the sources hit when they go down, are deleted, or are changed — the
- * blast radius, per DESIGN.md "Relations and impact".
+ * blast radius, per docs/architecture.md "Relations and impact".
  *
  * Semantics, where the table is silent (see propagation-rules.ts for the
  * per-edge rule):

@@ -91,7 +91,7 @@ export const CODES = {
   'ref.malformed': { meaning: 'a reference that is not kind:name or kind:namespace/name', hint: 'e.g. database:shop/orders-db' },
   'ref.unresolved': { meaning: 'a relation target or metadata.owner that names no CI', hint: 'fix the reference (the message suggests the closest one)' },
   'relation.cycle': { meaning: 'a cycle in a relation type other than connectsTo and alternativeTo', hint: 'break the cycle the message names' },
-  'relation.unknown-type': { meaning: 'a relation type plumb does not know (see docs/architecture.md, "Relations")' },
+  'relation.unknown-type': { meaning: 'a relation type plumb does not know (see docs/architecture.md, "Relations and impact")' },
   'schema.invalid': { meaning: "a kind schema does not compile; CIs of that kind are not schema-checked", hint: 'fix the schema' },
   'schema.violation': { meaning: "a CI document does not satisfy its kind's JSON Schema" },
 

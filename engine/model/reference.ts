@@ -7,7 +7,7 @@
 export const DEFAULT_NAMESPACE = 'default';
 export const CLUSTER_NAMESPACE = '_cluster';
 
-/** DNS-subdomain-like names, at most 253 characters (DESIGN.md). */
+/** DNS-subdomain-like names, at most 253 characters (docs/architecture.md). */
 export const NAME_PATTERN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export const MAX_NAME_LENGTH = 253;
 

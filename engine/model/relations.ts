@@ -1,5 +1,5 @@
 /**
- * The relation types of DESIGN.md, "Relations and impact". A relation is written
+ * The relation types of docs/architecture.md, "Relations and impact". A relation is written
  * on A (the CI that declares it) and points at B (its target).
  *
  * `travels`:

@@ -41,7 +41,7 @@ export interface MatchResult {
 
 /**
  * Pairs desired and observed by identity, target by target, with
- * engine/diff's matchObserved (DESIGN.md, "Providers"): an observed object
+ * engine/diff's matchObserved (docs/architecture.md, "Providers"): an observed object
  * without a desired counterpart is `unmanaged` and left alone, unless plumb
  * created it — then it is a `delete` in the plan (apply carries it out only
  * under the prune gate, see matchObserved). A CI selected by two targets is

@@ -2,7 +2,7 @@ import { RELATIONS } from '../model/relations.js';
 
 /**
  * Which end of a relation must exist first. The rule follows the way a failure
- * travels (DESIGN.md, "Relations and impact"): whatever a failure travels *from*
+ * travels (docs/architecture.md, "Relations and impact"): whatever a failure travels *from*
  * is created first, because the other end cannot work without it.
  *
  * - `target-first` — dependsOn, runsOn, hostedOn, consumesApi, backedUpBy: A is

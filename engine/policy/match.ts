@@ -23,7 +23,7 @@ export function matchesSelector(policy: CompiledPolicy, ci: CI): boolean {
 /**
  * A condition that reads a field the CI does not have (`object.metadata.labels.env`
  * on a CI without an `env` label) does not match: that is what the condition's
- * author means, and it keeps the DESIGN.md example usable without `has()`.
+ * author means, and it keeps the README's example usable without `has()`.
  * Any other run-time error in a condition is a result of its own.
  */
 export function isMissingField(message: string): boolean {

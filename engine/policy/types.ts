@@ -24,7 +24,7 @@ export type PolicyAction = PolicyResult['action'];
 export type PolicySeverity = PolicyResult['severity'];
 export type PolicyScope = 'inventory' | 'change' | 'plan';
 
-/** The variables every policy expression may read (DESIGN.md, "Policies"). */
+/** The variables every policy expression may read (docs/architecture.md, "Policies"). */
 export const POLICY_VARIABLES = ['object', 'oldObject', 'change', 'impact', 'relations', 'dependents', 'plan', 'now', 'capacity'] as const;
 export type PolicyVariable = (typeof POLICY_VARIABLES)[number];
 

@@ -1,5 +1,5 @@
 /**
- * What a secret value looks like in every output (DESIGN.md, "Secrets"): the
+ * What a secret value looks like in every output (docs/architecture.md, "Secrets"): the
  * value itself never leaves the process, only whether it is set or changed.
  */
 export const SENSITIVE = '(sensitive)';

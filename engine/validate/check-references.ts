@@ -11,7 +11,7 @@ const TYPE_NAMES = RELATION_TYPES.map((r) => r.type);
 
 /**
  * Declared relations and `metadata.owner`:
- * - `relation.unknown-type`: a type not in DESIGN.md's table (did-you-mean);
+ * - `relation.unknown-type`: a type not in docs/architecture.md's table (did-you-mean);
  * - `ref.malformed`: a target that is not `kind:name` or `kind:namespace/name`;
  * - `ref.unresolved`: a well-formed target naming no CI (did-you-mean among
  *   existing identities, computed for misses only).

@@ -10,7 +10,7 @@ import jsYaml from 'js-yaml';
  * (Deployment + Service + ConfigMap per workload, the Service selecting the
  * Deployment), and a recorded snapshot with drift.
  *
- * Deterministic for a given seed. Sizes follow the DESIGN.md performance notes:
+ * Deterministic for a given seed. Sizes follow the docs/architecture.md performance notes:
  * ~10 documents per file, ~340 bytes per document.
  */
 export interface GenerateOptions {

@@ -1,7 +1,7 @@
 /**
  * A tiny generator of synthetic inventory files for the loader benchmarks:
  * `docsPerFile` CIs per file, ~340 bytes each, with labels, a spec and a few
- * relations — 10,000 files × 10 CIs ≈ 34 MB, the corpus of DESIGN.md's
+ * relations — 10,000 files × 10 CIs ≈ 34 MB, the corpus of docs/architecture.md's
  * performance notes.
  */
 export function syntheticFile(fileIndex: number, docsPerFile = 10): string {

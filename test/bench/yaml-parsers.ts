@@ -1,5 +1,5 @@
 /**
- * The loader's parse paths on DESIGN.md's corpus (10,000 files, 10 CIs each,
+ * The loader's parse paths on docs/architecture.md's corpus (10,000 files, 10 CIs each,
  * ≈ 34 MB): the js-yaml fast path against `yaml` alone, in MB/s, then a whole
  * loadRepository of that corpus from a work tree.
  *

@@ -48,7 +48,7 @@ export interface KubernetesSettings extends KubeConfigOptions {
 const APPLY_PATCH = 'application/apply-patch+yaml';
 type Obj = Record<string, any>;
 
-/** Restore order: Namespaces, then CRDs, then the rest (DESIGN.md). */
+/** Restore order: Namespaces, then CRDs, then the rest (docs/architecture.md). */
 function restoreRank(kind: string): number {
   return kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2;
 }

@@ -20,7 +20,7 @@ describe('finding the repository root', () => {
 });
 
 describe('loading plumb.yaml', () => {
-  it('uses the defaults of DESIGN.md when there is no plumb.yaml', async () => {
+  it('uses the defaults of docs/architecture.md when there is no plumb.yaml', async () => {
     expect(await loadConfig({ root: fixture('load-bad-inputs/inventory') })).toEqual({ config: DEFAULT_CONFIG, diagnostics: [] });
   });
 

@@ -1,5 +1,5 @@
 /**
- * A deliberately small reading of DESIGN.md "Diff and plan", for checking the
+ * A deliberately small reading of docs/architecture.md "Diff and plan", for checking the
  * example's recorded drift without the diff engine: only fields the desired
  * document declares are compared; lists of objects with a `name` are matched
  * by name, other lists by position. Returns the JSON Pointers that differ

@@ -33,7 +33,7 @@ export function isKubernetes(doc: Doc): boolean {
   return !String(doc.apiVersion).startsWith('plumb.io/');
 }
 
-/** `kind:namespace/name`, kind lowercased (DESIGN.md, "Configuration items"). */
+/** `kind:namespace/name`, kind lowercased (docs/architecture.md, "Configuration items"). */
 export function identity(doc: Doc): string {
   const namespace = isKubernetes(doc) && CLUSTER_SCOPED.has(doc.kind) ? '_cluster' : (doc.metadata.namespace ?? 'default');
   return `${String(doc.kind).toLowerCase()}:${namespace}/${doc.metadata.name}`;

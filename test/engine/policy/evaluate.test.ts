@@ -44,7 +44,7 @@ const impact: ImpactSummary = {
 };
 
 describe('policy variables', () => {
-  it('each variable carries what DESIGN.md promises', () => {
+  it('each variable carries what docs/architecture.md promises', () => {
     const policies = probes('change', {
       object: "object.metadata.name + ' ' + object.metadata.namespace + ' ' + string(object.spec.replicas + 1) + ' ' + string(object.spec.cpu * 2.0)",
       'old-object': "string(oldObject.spec.replicas) + ' ' + string(oldObject.spec.replicas < object.spec.replicas)",
