@@ -65,14 +65,17 @@ export const readIncidents: typeof IncidentsRead.readIncidents = async (opts) =>
 /** {@link ControllerOp.startController}: the reconciliation loop, built on the operations above. */
 export const startController: typeof ControllerOp.startController = async (opts) => (await import('./reconcile/start-controller.js')).startController(opts);
 /** {@link LoggerOp.createControllerLogger}: the controller's JSON logger (pino). */
-export const createControllerLogger = async (...args: Parameters<typeof LoggerOp.createControllerLogger>): Promise<ReturnType<typeof LoggerOp.createControllerLogger>> =>
-  (await import('./reconcile/logger.js')).createControllerLogger(...args);
+export const createControllerLogger = async (
+  ...args: Parameters<typeof LoggerOp.createControllerLogger>
+): Promise<ReturnType<typeof LoggerOp.createControllerLogger>> => (await import('./reconcile/logger.js')).createControllerLogger(...args);
 /** {@link GitSourceOp.createGitUrlSource}: a remote Git repository the controller follows. */
-export const createGitUrlSource = async (...args: Parameters<typeof GitSourceOp.createGitUrlSource>): Promise<ReturnType<typeof GitSourceOp.createGitUrlSource>> =>
-  (await import('./sources/git-url-source.js')).createGitUrlSource(...args);
+export const createGitUrlSource = async (
+  ...args: Parameters<typeof GitSourceOp.createGitUrlSource>
+): Promise<ReturnType<typeof GitSourceOp.createGitUrlSource>> => (await import('./sources/git-url-source.js')).createGitUrlSource(...args);
 /** {@link PathSourceOp.createLocalPathSource}: a local directory the controller watches. */
-export const createLocalPathSource = async (...args: Parameters<typeof PathSourceOp.createLocalPathSource>): Promise<ReturnType<typeof PathSourceOp.createLocalPathSource>> =>
-  (await import('./sources/local-path-source.js')).createLocalPathSource(...args);
+export const createLocalPathSource = async (
+  ...args: Parameters<typeof PathSourceOp.createLocalPathSource>
+): Promise<ReturnType<typeof PathSourceOp.createLocalPathSource>> => (await import('./sources/local-path-source.js')).createLocalPathSource(...args);
 
 export type { ValidateOptions, ValidateResult } from './operations/validate.js';
 export type { GraphOptions, GraphResult } from './operations/graph.js';
@@ -142,4 +145,3 @@ export type { ApplyReport, ChangeOutcome, ChangeResult } from './apply/types.js'
 export type { RestoreReport } from './apply/restore-backup.js';
 export type { BackupManifest, CorruptBackup } from './backup/types.js';
 export type { Provider, WatchEvent } from './providers/contract.js';
-

@@ -30,7 +30,10 @@ export const CODES = {
   'config.bad-duration': { meaning: 'a duration setting is not a duration', hint: 'write a number with a unit (500ms, 30s, 2m, 1h); a bare number is seconds' },
   'config.inline-secret': { meaning: 'plumb.yaml holds a credential inline', hint: 'use secretEnv or secretFile' },
   'config.invalid': { meaning: 'plumb.yaml does not satisfy schemas/config.schema.json', hint: 'fix the setting at the position shown' },
-  'config.path-outside-repository': { meaning: 'plumb.yaml names a path (schemas, backup.path, a snapshot path) outside the repository', hint: 'use a path inside the repository, or have the operator set PLUMB_ALLOW_PATHS_OUTSIDE_REPO=1' },
+  'config.path-outside-repository': {
+    meaning: 'plumb.yaml names a path (schemas, backup.path, a snapshot path) outside the repository',
+    hint: 'use a path inside the repository, or have the operator set PLUMB_ALLOW_PATHS_OUTSIDE_REPO=1',
+  },
   'config.unknown-target': { meaning: 'defaultTarget names a target plumb.yaml does not declare', hint: 'name one of the targets' },
   'controller.webhook-secret-missing': { meaning: 'the controller cannot read its webhook secret file', hint: 'mount the Secret at that path' },
   'discover.ambiguous-target': { meaning: 'plumb.yaml declares several targets and none was named', hint: 'pass --target NAME' },
@@ -42,34 +45,64 @@ export const CODES = {
   'tui.plan-worker-exited': { meaning: 'the TUI planning worker exited without an answer', hint: 'run `plumb plan` to see the error' },
 
   // loading the repository
-  'ci.generate-name': { meaning: 'an object has only metadata.generateName, so plumb cannot identify it (refused; a rendered one is left out)', hint: 'give it metadata.name' },
+  'ci.generate-name': {
+    meaning: 'an object has only metadata.generateName, so plumb cannot identify it (refused; a rendered one is left out)',
+    hint: 'give it metadata.name',
+  },
   'ci.missing-field': { meaning: 'a CI document lacks apiVersion, kind or metadata.name', hint: 'add the field' },
   'ci.relations-annotation': { meaning: 'the plumb.io/relations annotation is not a YAML list of {type, target}', hint: 'write it like `relations:`' },
   'git.not-a-repository': { meaning: '--rev or review needs a Git repository and the directory is not one', hint: 'run inside a Git work tree, or drop --rev' },
   'git.unknown-rev': { meaning: 'a Git revision that does not exist', hint: 'check the name with `git rev-parse REV`' },
-  'load.file-too-large': { meaning: 'a file is larger than limits.maxFileBytes and was not read', hint: 'split it, or raise limits.maxFileBytes in plumb.yaml' },
+  'load.file-too-large': {
+    meaning: 'a file is larger than limits.maxFileBytes and was not read',
+    hint: 'split it, or raise limits.maxFileBytes in plumb.yaml',
+  },
   'load.no-inventory': { meaning: 'no file matches the inventory globs', hint: 'check `inventory:` in plumb.yaml' },
   'load.not-utf8': { meaning: 'a file is not valid UTF-8', hint: 'save it as UTF-8' },
   'load.repo-not-found': { meaning: 'the repository directory does not exist', hint: 'check --repo' },
   'load.schema-invalid': { meaning: 'a schemas/<Kind>.schema.json is not a JSON Schema object', hint: 'fix the schema file' },
   'load.symlink-outside': { meaning: 'a symlink leads outside the repository and was not followed' },
   'load.symlink-skipped': { meaning: 'a symlink in a Git tree was skipped (plumb reads files, not links)' },
-  'render.chart-dependency': { meaning: 'a chart dependency is not vendored under the chart\'s charts/ directory; plumb renders without the network', hint: 'run `helm dependency build <chart>` and commit charts/' },
+  'render.chart-dependency': {
+    meaning: "a chart dependency is not vendored under the chart's charts/ directory; plumb renders without the network",
+    hint: 'run `helm dependency build <chart>` and commit charts/',
+  },
   'render.failed': { meaning: 'kustomize build or helm template failed on a unit', hint: 'run the tool on the unit to see its whole message' },
-  'render.helm-hook': { meaning: 'a Helm hook is left out of the desired state (plumb has no hook phases)', hint: 'run hooks with helm, or make the object a plain template' },
+  'render.helm-hook': {
+    meaning: 'a Helm hook is left out of the desired state (plumb has no hook phases)',
+    hint: 'run hooks with helm, or make the object a plain template',
+  },
   'render.no-chart': { meaning: 'render.releases names a chart directory without Chart.yaml', hint: 'fix the path in plumb.yaml' },
   'render.no-kustomization': { meaning: 'render.kustomizations names a directory without kustomization.yaml', hint: 'fix the path in plumb.yaml' },
-  'render.no-values-file': { meaning: 'a release names a values file that does not exist', hint: 'fix the path in plumb.yaml (values files are repository-relative)' },
-  'render.remote-base': { meaning: 'a kustomization references a remote base; plumb renders without the network', hint: 'vendor the base into the repository and reference the local directory' },
+  'render.no-values-file': {
+    meaning: 'a release names a values file that does not exist',
+    hint: 'fix the path in plumb.yaml (values files are repository-relative)',
+  },
+  'render.remote-base': {
+    meaning: 'a kustomization references a remote base; plumb renders without the network',
+    hint: 'vendor the base into the repository and reference the local directory',
+  },
   'render.timeout': { meaning: 'a render took longer than render.timeoutSeconds', hint: 'raise render.timeoutSeconds in plumb.yaml' },
-  'render.tool-missing': { meaning: 'kustomize, helm or sops is needed and not installed', hint: 'install the tested version (README, "Kustomize, Helm and SOPS") or set PLUMB_KUSTOMIZE / PLUMB_HELM / PLUMB_SOPS' },
+  'render.tool-missing': {
+    meaning: 'kustomize, helm or sops is needed and not installed',
+    hint: 'install the tested version (README, "Kustomize, Helm and SOPS") or set PLUMB_KUSTOMIZE / PLUMB_HELM / PLUMB_SOPS',
+  },
   'sops.decrypt-failed': { meaning: 'sops could not decrypt a file', hint: 'run `sops decrypt` on it to see why' },
-  'sops.mac-mismatch': { meaning: 'a SOPS file fails its MAC check (edited without sops, or damaged); nothing of it is loaded', hint: 'edit it with `sops edit`, or re-encrypt it' },
+  'sops.mac-mismatch': {
+    meaning: 'a SOPS file fails its MAC check (edited without sops, or damaged); nothing of it is loaded',
+    hint: 'edit it with `sops edit`, or re-encrypt it',
+  },
   'sops.no-key': { meaning: 'no available key decrypts a SOPS file; nothing of it is loaded', hint: 'set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY' },
   'sops.timeout': { meaning: 'decrypting a SOPS file took longer than render.timeoutSeconds', hint: 'raise render.timeoutSeconds in plumb.yaml' },
-  'yaml.alias-limit': { meaning: 'a YAML document uses more aliases than limits.maxAliases (an alias bomb?)', hint: 'expand the aliases, or raise limits.maxAliases' },
+  'yaml.alias-limit': {
+    meaning: 'a YAML document uses more aliases than limits.maxAliases (an alias bomb?)',
+    hint: 'expand the aliases, or raise limits.maxAliases',
+  },
   'yaml.duplicate-key': { meaning: 'a YAML mapping repeats a key', hint: 'keep one of them' },
-  'yaml.not-a-mapping': { meaning: 'a YAML document is not a mapping, so it is no CI', hint: 'write each document as a mapping with apiVersion, kind, metadata' },
+  'yaml.not-a-mapping': {
+    meaning: 'a YAML document is not a mapping, so it is no CI',
+    hint: 'write each document as a mapping with apiVersion, kind, metadata',
+  },
   'yaml.syntax': { meaning: 'YAML that does not parse', hint: 'fix the syntax at the position shown' },
   'yaml.warning': { meaning: 'YAML the parser accepted with a warning' },
 
@@ -78,31 +111,61 @@ export const CODES = {
   'k8s.container-invalid': { meaning: 'a pod template without containers, or a container without name or image' },
   'k8s.field-missing': { meaning: 'a Kubernetes workload without a pod template' },
   'k8s.field-required': { meaning: 'a Kubernetes object lacks a field its schema requires', hint: 'add the field' },
-  'k8s.field-unknown': { meaning: "a field the kind's schema does not declare (kubectl's strict validation refuses it)", hint: 'fix the spelling or the indentation, or check the apiVersion' },
-  'k8s.list-key-duplicate': { meaning: 'two entries of a list-map (x-kubernetes-list-map-keys) or set with the same key', hint: 'make each key unique; server-side apply merges entries by it' },
+  'k8s.field-unknown': {
+    meaning: "a field the kind's schema does not declare (kubectl's strict validation refuses it)",
+    hint: 'fix the spelling or the indentation, or check the apiVersion',
+  },
+  'k8s.list-key-duplicate': {
+    meaning: 'two entries of a list-map (x-kubernetes-list-map-keys) or set with the same key',
+    hint: 'make each key unique; server-side apply merges entries by it',
+  },
   'k8s.name-invalid': { meaning: 'a Kubernetes name the API server would refuse for that kind' },
   'k8s.namespace-invalid': { meaning: 'a Kubernetes namespace that is not a DNS-1123 label' },
   'k8s.secret-base64': { meaning: "a value of a Secret's data that is not base64", hint: 'base64-encode it, or move it to stringData' },
   'k8s.selector-invalid': { meaning: 'a Service selector that is not a map of strings' },
-  'k8s.type-invalid': { meaning: 'a value of the wrong type for its Kubernetes field (a number where a string belongs, a quoted integer)', hint: 'quote strings, unquote numbers' },
+  'k8s.type-invalid': {
+    meaning: 'a value of the wrong type for its Kubernetes field (a number where a string belongs, a quoted integer)',
+    hint: 'quote strings, unquote numbers',
+  },
   'k8s.value-not-allowed': { meaning: 'a value outside the enum of its Kubernetes field', hint: 'use one of the allowed values' },
-  'kind.unknown': { meaning: "a plumb.io CI whose kind has no schema (built-in or the repository's schemas/<Kind>.schema.json)", hint: 'fix the kind, or add schemas/<Kind>.schema.json' },
+  'kind.unknown': {
+    meaning: "a plumb.io CI whose kind has no schema (built-in or the repository's schemas/<Kind>.schema.json)",
+    hint: 'fix the kind, or add schemas/<Kind>.schema.json',
+  },
   'name.invalid': { meaning: 'a plumb.io CI name breaks [a-z0-9]([-a-z0-9.]*[a-z0-9])? or is longer than 253 characters' },
   'ref.malformed': { meaning: 'a reference that is not kind:name or kind:namespace/name', hint: 'e.g. database:shop/orders-db' },
   'ref.unresolved': { meaning: 'a relation target or metadata.owner that names no CI', hint: 'fix the reference (the message suggests the closest one)' },
   'relation.cycle': { meaning: 'a cycle in a relation type other than connectsTo and alternativeTo', hint: 'break the cycle the message names' },
   'relation.unknown-type': { meaning: 'a relation type plumb does not know (see docs/architecture.md, "Relations and impact")' },
-  'schema.invalid': { meaning: "a kind schema does not compile; CIs of that kind are not schema-checked", hint: 'fix the schema' },
+  'schema.invalid': { meaning: 'a kind schema does not compile; CIs of that kind are not schema-checked', hint: 'fix the schema' },
   'schema.violation': { meaning: "a CI document does not satisfy its kind's JSON Schema" },
 
   // capacity forecasting
-  'capacity.at-risk': { meaning: 'a change touches a CI whose capacity forecast reaches its headroom limit or its capacity within the horizon', hint: 'see `plumb capacity REF`; add capacity before (or instead of) the change' },
+  'capacity.at-risk': {
+    meaning: 'a change touches a CI whose capacity forecast reaches its headroom limit or its capacity within the horizon',
+    hint: 'see `plumb capacity REF`; add capacity before (or instead of) the change',
+  },
   'capacity.duplicate-signal': { meaning: 'a CI declares two capacity signals with the same name', hint: 'give each signal of a CI its own name' },
-  'capacity.field-missing': { meaning: 'a capacity given as {field} names no positive number of the CI', hint: 'name a field holding a positive number (e.g. spec.storageGb), or give the capacity as a number or {query}' },
-  'capacity.invalid': { meaning: 'the plumb.io/capacity annotation is not a valid list of capacity signals', hint: 'write the same list as `capacity:` (schemas/capacity.schema.json), as YAML or JSON' },
-  'capacity.no-metrics': { meaning: 'capacity signals need a metrics source and plumb.yaml has none', hint: 'add metrics: {provider: prometheus, url: …} to plumb.yaml (docs/capacity.md)' },
-  'capacity.range-too-large': { meaning: 'a capacity signal asks for more samples than plumb reads (lookback / step)', hint: 'shorten the lookback or lengthen the step' },
-  'capacity.source': { meaning: 'the metrics source could not be opened (a token file, an environment variable, a recording)', hint: 'check metrics: in plumb.yaml' },
+  'capacity.field-missing': {
+    meaning: 'a capacity given as {field} names no positive number of the CI',
+    hint: 'name a field holding a positive number (e.g. spec.storageGb), or give the capacity as a number or {query}',
+  },
+  'capacity.invalid': {
+    meaning: 'the plumb.io/capacity annotation is not a valid list of capacity signals',
+    hint: 'write the same list as `capacity:` (schemas/capacity.schema.json), as YAML or JSON',
+  },
+  'capacity.no-metrics': {
+    meaning: 'capacity signals need a metrics source and plumb.yaml has none',
+    hint: 'add metrics: {provider: prometheus, url: …} to plumb.yaml (docs/capacity.md)',
+  },
+  'capacity.range-too-large': {
+    meaning: 'a capacity signal asks for more samples than plumb reads (lookback / step)',
+    hint: 'shorten the lookback or lengthen the step',
+  },
+  'capacity.source': {
+    meaning: 'the metrics source could not be opened (a token file, an environment variable, a recording)',
+    hint: 'check metrics: in plumb.yaml',
+  },
   // graph and impact
   'graph.unknown-ref': { meaning: '--focus names no CI of the inventory', hint: 'check the reference with `plumb graph -o json`' },
   'impact.no-source': { meaning: 'plumb impact was given no CI to start from', hint: 'name a CI, e.g. `plumb impact database:shop/orders-db`' },
@@ -111,18 +174,30 @@ export const CODES = {
 
   // policies
   'policy.cel-compile': { meaning: 'a CEL expression that does not compile', hint: 'see https://cel.dev for the CEL syntax' },
-  'policy.cel-cost': { meaning: 'a CEL expression exceeds its cost budget: estimated at compile time, or counted while it runs (fails closed)', hint: 'nest fewer comprehensions, or filter the list first' },
+  'policy.cel-cost': {
+    meaning: 'a CEL expression exceeds its cost budget: estimated at compile time, or counted while it runs (fails closed)',
+    hint: 'nest fewer comprehensions, or filter the list first',
+  },
   'policy.cel-eval': { meaning: 'a CEL expression failed at run time (a deny fails closed)', hint: 'guard optional fields with has(…) or `in`' },
   'policy.denied': { meaning: 'a policy denies the plan', hint: 'fix the change, add a PolicyException, or apply with --override-policy REASON' },
   'policy.duplicate': { meaning: 'two policies with the same name', hint: 'policy names are global: rename one' },
   'policy.exception-expired': { meaning: 'a PolicyException past its expires date, which no longer applies', hint: 'renew it or remove it' },
   'policy.exception-unknown-policy': { meaning: 'a PolicyException names a policy that does not exist' },
   'policy.schema': { meaning: 'a Policy or PolicyException that does not satisfy its schema' },
-  'policy.unknown-kind': { meaning: 'a document under the policy paths that is neither Policy nor PolicyException', hint: 'move CIs under the inventory paths' },
+  'policy.unknown-kind': {
+    meaning: 'a document under the policy paths that is neither Policy nor PolicyException',
+    hint: 'move CIs under the inventory paths',
+  },
 
   // plan
-  'network.denied': { meaning: "a connection plumb's network policy refuses (link-local or metadata address, --network-deny, plumb.yaml network)", hint: 'see docs/security.md, "Network reach"' },
-  'plan.cascade-declared': { meaning: 'a CI Git declares lives in a Namespace (or is a custom resource of a CRD) the plan deletes, so the server deletes it too', hint: 'declare the parent again, or move the CI' },
+  'network.denied': {
+    meaning: "a connection plumb's network policy refuses (link-local or metadata address, --network-deny, plumb.yaml network)",
+    hint: 'see docs/security.md, "Network reach"',
+  },
+  'plan.cascade-declared': {
+    meaning: 'a CI Git declares lives in a Namespace (or is a custom resource of a CRD) the plan deletes, so the server deletes it too',
+    hint: 'declare the parent again, or move the CI',
+  },
   'plan.invalid': { meaning: 'a plan file that is not a plumb plan', hint: 'write the plan with `plumb plan --out plan.json`' },
   'plan.key-unreadable': { meaning: 'the plan key file named by PLUMB_PLAN_KEY_FILE cannot be read', hint: 'check the path and its permissions' },
   'plan.modified': { meaning: 'a plan file changed after it was planned (its hash does not match)', hint: 'plan again' },
@@ -131,22 +206,46 @@ export const CODES = {
   'plan.target-overlap': { meaning: 'two targets claim the same CI; the first is used', hint: 'narrow one of them with `select:`' },
   'plan.unknown-target': { meaning: '--target names no target of plumb.yaml', hint: 'name one of the targets plumb.yaml declares' },
   'plan.unreadable': { meaning: 'the plan file cannot be read', hint: 'write one with `plumb plan --out plan.json`' },
-  'plan.unverifiable': { meaning: 'a plan of the work tree holds secret digests and no plan key is there to check them', hint: 'apply where it was planned, or set PLUMB_PLAN_KEY / PLUMB_PLAN_KEY_FILE' },
+  'plan.unverifiable': {
+    meaning: 'a plan of the work tree holds secret digests and no plan key is there to check them',
+    hint: 'apply where it was planned, or set PLUMB_PLAN_KEY / PLUMB_PLAN_KEY_FILE',
+  },
   'plan.wave-cycle': { meaning: 'the ordering relations form a cycle, so waves fall back to one per CI in the cycle' },
 
   // prune guards and ownership
-  'ownership.conflict': { meaning: 'a change would take over an object another inventory owns (label plumb.io/inventory)', hint: 'remove it from one of the repositories, or apply with --adopt' },
-  'ownership.legacy': { meaning: 'an object made by a plumb before inventory ids that no CI declares: listed as unmanaged, never pruned', hint: 'delete it by hand if this repository made it, or declare it and apply to mark it' },
-  'prune.empty-inventory': { meaning: 'the inventory renders no CI for a target that manages objects, so a prune would delete all of them', hint: 'check the inventory globs and select; set prune.allowEmpty: true if emptying the target is intended' },
-  'prune.max-deletes': { meaning: 'a prune would delete more than prune.maxDeletes allows', hint: 'review the deletes, or raise prune.maxDeletes for the target' },
-  'prune.refused': { meaning: 'apply --prune (or the controller) refused a plan the prune guards stop; nothing was written', hint: 'see the guard named in the message' },
+  'ownership.conflict': {
+    meaning: 'a change would take over an object another inventory owns (label plumb.io/inventory)',
+    hint: 'remove it from one of the repositories, or apply with --adopt',
+  },
+  'ownership.legacy': {
+    meaning: 'an object made by a plumb before inventory ids that no CI declares: listed as unmanaged, never pruned',
+    hint: 'delete it by hand if this repository made it, or declare it and apply to mark it',
+  },
+  'prune.empty-inventory': {
+    meaning: 'the inventory renders no CI for a target that manages objects, so a prune would delete all of them',
+    hint: 'check the inventory globs and select; set prune.allowEmpty: true if emptying the target is intended',
+  },
+  'prune.max-deletes': {
+    meaning: 'a prune would delete more than prune.maxDeletes allows',
+    hint: 'review the deletes, or raise prune.maxDeletes for the target',
+  },
+  'prune.refused': {
+    meaning: 'apply --prune (or the controller) refused a plan the prune guards stop; nothing was written',
+    hint: 'see the guard named in the message',
+  },
 
   // apply, backup, restore
-  'apply.discover-failed': { meaning: 'apply could not read the actual state to check the plan is not stale', hint: 'check the target is reachable, then apply again' },
+  'apply.discover-failed': {
+    meaning: 'apply could not read the actual state to check the plan is not stale',
+    hint: 'check the target is reachable, then apply again',
+  },
   'apply.interrupted': { meaning: 'apply was interrupted by the operator; the wave in flight finished or was rolled back' },
   'apply.needs-approval': { meaning: 'apply needs approval and there is no terminal to ask on', hint: 'pass --auto-approve' },
   'apply.no-provider': { meaning: 'the plan names a target plumb.yaml does not configure', hint: 'plan again with the current plumb.yaml' },
-  'backup.corrupt': { meaning: 'a backup whose SHA-256 does not match its manifest, or whose manifest is unreadable or names paths that are not the store\'s own', hint: 'use another backup' },
+  'backup.corrupt': {
+    meaning: "a backup whose SHA-256 does not match its manifest, or whose manifest is unreadable or names paths that are not the store's own",
+    hint: 'use another backup',
+  },
   'backup.failed': { meaning: 'a backup before a change failed, so the change was not attempted' },
   'backup.not-found': { meaning: 'no backup with that id in the store', hint: 'list them with `plumb backups`' },
   'backup.unknown-ci': { meaning: 'the backup does not hold a CI that was named', hint: 'see the backup with `plumb backups`' },
@@ -181,7 +280,10 @@ export const CODES = {
   'file.io': { meaning: 'a file operation failed', hint: 'check permissions and free space' },
   'file.no-roots': { meaning: 'a file target without roots', hint: 'add `roots: [dir]` to the target' },
   'file.not-regular': { meaning: 'a path that is neither a regular file nor a directory' },
-  'file.outside-root': { meaning: 'a path, symlink or `..` that leads outside the declared roots', hint: 'plumb reads and writes only under the roots declared for the target, and never through symlinks' },
+  'file.outside-root': {
+    meaning: 'a path, symlink or `..` that leads outside the declared roots',
+    hint: 'plumb reads and writes only under the roots declared for the target, and never through symlinks',
+  },
   'file.owner-unsupported': { meaning: 'spec.owner/group is not managed yet and not compared' },
   'file.root-missing': { meaning: 'a declared root does not exist', hint: 'create it, or fix `roots` of the target' },
   'file.too-large': { meaning: 'a file larger than limits.maxFileBytes' },
@@ -200,14 +302,24 @@ export const CODES = {
   'kubernetes.no-cluster': { meaning: 'the kubeconfig names no current cluster', hint: 'pass --context' },
   'kubernetes.no-desired': { meaning: 'a Kubernetes apply without a desired document' },
   'kubernetes.not-found': { meaning: 'the API server does not have the object' },
-  'kubernetes.orphans-hidden': { meaning: 'plumb cannot list its objects in a namespace (RBAC), so what this inventory owns there is not seen', hint: 'grant list there, or limit the target with `namespaces:`' },
-  'kubernetes.scope-unknown': { meaning: 'the scope of a custom kind whose CRD is not in the inventory is unknown offline; its identity assumes namespace default until a target says otherwise', hint: 'write metadata.namespace for a namespaced kind' },
+  'kubernetes.orphans-hidden': {
+    meaning: 'plumb cannot list its objects in a namespace (RBAC), so what this inventory owns there is not seen',
+    hint: 'grant list there, or limit the target with `namespaces:`',
+  },
+  'kubernetes.scope-unknown': {
+    meaning:
+      'the scope of a custom kind whose CRD is not in the inventory is unknown offline; its identity assumes namespace default until a target says otherwise',
+    hint: 'write metadata.namespace for a namespaced kind',
+  },
   'kubernetes.prune-unowned': { meaning: 'refusing to delete an object this inventory does not own' },
   'kubernetes.unauthorized': { meaning: "the API server rejected plumb's credentials", hint: 'check the kubeconfig user' },
   'kubernetes.unknown-context': { meaning: '--context names no context of the kubeconfig' },
   'kubernetes.unknown-kind': { meaning: 'the API server does not serve a kind the inventory uses', hint: 'install its CRD first' },
   'kubernetes.unreachable': { meaning: 'the API server does not answer', hint: 'check the cluster and the kubeconfig', unreachable: true },
-  'snapshot.alias-limit': { meaning: 'a snapshot uses more YAML aliases than limits.maxAliases allows', hint: 'record the snapshot again with `plumb discover`' },
+  'snapshot.alias-limit': {
+    meaning: 'a snapshot uses more YAML aliases than limits.maxAliases allows',
+    hint: 'record the snapshot again with `plumb discover`',
+  },
   'snapshot.bad-artifact': { meaning: 'a snapshot backup artifact is not what the snapshot provider wrote' },
   'snapshot.duplicate': { meaning: 'a snapshot records one identity twice; the first is used' },
   'snapshot.invalid': { meaning: 'a snapshot file that does not satisfy its schema' },

@@ -56,9 +56,13 @@ export function parseDuration(value: unknown, setting: string, opts: DurationSet
   const minMs = opts.minMs ?? 1;
   const maxMs = Math.min(opts.maxMs ?? MAX_TIMER_MS, MAX_TIMER_MS);
   if (msValue !== undefined && msValue > maxMs) {
-    throw new PlumbError(opts.code ?? 'config.bad-duration', `${setting} must be at most ${maxMs === MAX_TIMER_MS ? '24 days (the longest timer Node.js keeps)' : `${maxMs} ms`}, not ${JSON.stringify(value)}`, {
-      hint: opts.hint ?? 'write a shorter duration, e.g. 30s, 15m or 1h',
-    });
+    throw new PlumbError(
+      opts.code ?? 'config.bad-duration',
+      `${setting} must be at most ${maxMs === MAX_TIMER_MS ? '24 days (the longest timer Node.js keeps)' : `${maxMs} ms`}, not ${JSON.stringify(value)}`,
+      {
+        hint: opts.hint ?? 'write a shorter duration, e.g. 30s, 15m or 1h',
+      },
+    );
   }
   if (msValue === undefined || msValue < minMs) {
     throw new PlumbError(opts.code ?? 'config.bad-duration', `${setting} must be a duration like 30s, 500ms or 2m, not ${JSON.stringify(value)}`, {

@@ -103,13 +103,16 @@ async function replanned(opts: ApplyOptions): Promise<{ plan: Plan; desired: Des
   const saved = opts.plan;
   const targets = saved.targets.filter((t) => !opts.targets || opts.targets.includes(t));
   const fresh = await runPlan({
-    repo: root, cwd: opts.cwd ?? process.cwd(), ...(saved.revision.startsWith('worktree') ? {} : { rev: saved.revision }),
+    repo: root,
+    cwd: opts.cwd ?? process.cwd(),
+    ...(saved.revision.startsWith('worktree') ? {} : { rev: saved.revision }),
     ...(targets.length === 1 ? { target: targets[0] } : {}),
     cliSettings: opts.cliSettings as { kubeconfig?: string; context?: string } | undefined,
   });
   if (!fresh.plan) {
     throw new PlumbError('plan.stale', `plan is stale: revision ${saved.revision.slice(0, 12)} no longer plans (see the diagnostics above)`, {
-      hint: 'run `plumb plan --out` again', data: { diagnostics: fresh.diagnostics },
+      hint: 'run `plumb plan --out` again',
+      data: { diagnostics: fresh.diagnostics },
     });
   }
   // secrets are not in the plan: read them from the desired state it was made from

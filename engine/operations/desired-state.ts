@@ -32,7 +32,10 @@ export async function repositoryRoot(at: RepositoryLocation): Promise<string> {
 }
 
 /** The desired CIs and config at `rev` (`worktree` or absent: the work tree). */
-export async function loadDesired(at: RepositoryLocation, rev?: string | null): Promise<Required<Pick<DesiredState, 'root' | 'config' | 'cis'>> & DesiredState> {
+export async function loadDesired(
+  at: RepositoryLocation,
+  rev?: string | null,
+): Promise<Required<Pick<DesiredState, 'root' | 'config' | 'cis'>> & DesiredState> {
   const repo = await loadRepository({ repo: at.repo, cwd: at.cwd ?? process.cwd(), ...(rev && rev !== 'worktree' ? { rev } : {}) });
   return { root: repo.root, config: repo.config, cis: repo.cis, revision: repo.revision };
 }

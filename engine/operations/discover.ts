@@ -37,7 +37,11 @@ export async function discover(opts: DiscoverOptions = {}): Promise<DiscoverResu
   const repo = await loadRepository({ repo: opts.repo, cwd: opts.cwd ?? process.cwd() });
   const target = chooseTarget(repo.config, opts.target);
   const recorded = await recordSnapshot({
-    repo, target, now: opts.now ?? new Date(), signal: opts.signal ?? new AbortController().signal, cliSettings: opts.cliSettings,
+    repo,
+    target,
+    now: opts.now ?? new Date(),
+    signal: opts.signal ?? new AbortController().signal,
+    cliSettings: opts.cliSettings,
   });
   return { target, ...recorded, ...(recorded.snapshot ? { text: renderSnapshot(recorded.snapshot, opts.format ?? 'yaml') } : {}) };
 }
@@ -51,7 +55,11 @@ function chooseTarget(config: PlumbConfig, requested: string | undefined): strin
   }
   if (config.defaultTarget && config.targets[config.defaultTarget]) return config.defaultTarget;
   if (names.length === 1) return names[0];
-  throw new PlumbError(names.length ? 'discover.ambiguous-target' : 'discover.no-targets', names.length ? 'plumb.yaml declares several targets; say which to discover' : 'plumb.yaml declares no targets to discover', {
-    hint: names.length ? `pass --target (${known})` : known,
-  });
+  throw new PlumbError(
+    names.length ? 'discover.ambiguous-target' : 'discover.no-targets',
+    names.length ? 'plumb.yaml declares several targets; say which to discover' : 'plumb.yaml declares no targets to discover',
+    {
+      hint: names.length ? `pass --target (${known})` : known,
+    },
+  );
 }

@@ -64,7 +64,14 @@ export async function restore(opts: RestoreOptions): Promise<RestoreReport | und
       options: {
         dryRun: opts.dryRun,
         healthTimeoutMs: opts.healthTimeoutMs,
-        ...(opts.planOrder === false ? {} : { waves: planOrder(repo.cis, manifest.cis.map((ci) => ci.id)) }),
+        ...(opts.planOrder === false
+          ? {}
+          : {
+              waves: planOrder(
+                repo.cis,
+                manifest.cis.map((ci) => ci.id),
+              ),
+            }),
         revision: repo.revision ?? null,
         signal: opts.signal,
       },

@@ -25,7 +25,7 @@ export function renderErrorsDoc(): string {
     'Every diagnostic (`validate -o json`, SARIF rule ids, plan and review output) and every',
     'error plumb prints carries one of these codes. They are stable: scripts may key on them.',
     'A code an exec plugin reports itself is passed through as the plugin wrote it',
-    '(docs/exec-protocol.md); a plugin code that ends in `.unreachable` stops that target\'s wave',
+    "(docs/exec-protocol.md); a plugin code that ends in `.unreachable` stops that target's wave",
     'like the codes marked *unreachable* below.',
     '',
     'To add a code: add an entry to `CODES` in engine/model/codes.ts, run `npm run docs:errors`,',

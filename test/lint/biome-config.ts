@@ -14,9 +14,36 @@ import { fileURLToPath } from 'node:url';
  * other: rendering (Kustomize, Helm, SOPS) is a sub-stage of loading.
  */
 export const LAYER_ORDER: readonly (string | readonly string[])[] = [
-  'model', 'concurrency', 'network', 'yaml', 'redact', 'config', 'kubernetes-schema', ['load', 'render'], 'graph', 'capacity', 'validate', 'providers', 'diff', 'impact', 'policy',
-  'plan', 'review', 'lock', 'audit', 'backup', 'apply', 'notify', 'incidents', 'correlate', 'report', 'sources', 'leader', 'metrics',
-  'operations', 'reconcile',
+  'model',
+  'concurrency',
+  'network',
+  'yaml',
+  'redact',
+  'config',
+  'kubernetes-schema',
+  ['load', 'render'],
+  'graph',
+  'capacity',
+  'validate',
+  'providers',
+  'diff',
+  'impact',
+  'policy',
+  'plan',
+  'review',
+  'lock',
+  'audit',
+  'backup',
+  'apply',
+  'notify',
+  'incidents',
+  'correlate',
+  'report',
+  'sources',
+  'leader',
+  'metrics',
+  'operations',
+  'reconcile',
 ];
 
 /** Every engine folder, bottom to top. */
@@ -51,7 +78,14 @@ export function biomeConfig(): unknown {
     // the code's current style, for editors and `biome format --write` on the files you touch (not enforced tree-wide)
     formatter: { enabled: true, indentStyle: 'space', indentWidth: 2, lineWidth: 160, lineEnding: 'lf' },
     javascript: {
-      formatter: { quoteStyle: 'single', jsxQuoteStyle: 'double', semicolons: 'always', trailingCommas: 'all', arrowParentheses: 'always', bracketSpacing: true },
+      formatter: {
+        quoteStyle: 'single',
+        jsxQuoteStyle: 'double',
+        semicolons: 'always',
+        trailingCommas: 'all',
+        arrowParentheses: 'always',
+        bracketSpacing: true,
+      },
     },
     assist: { enabled: false },
     linter: {
@@ -77,7 +111,10 @@ export function biomeConfig(): unknown {
       ...layerRules,
       ...FRONT_ENDS.map((f) => ({
         includes: [`${f}/**`],
-        ...restrict(['**/engine/**', '!**/engine/index.js'], `${f}/ reaches the engine through engine/index.ts only (the facade; docs/architecture.md, "The facade")`),
+        ...restrict(
+          ['**/engine/**', '!**/engine/index.js'],
+          `${f}/ reaches the engine through engine/index.ts only (the facade; docs/architecture.md, "The facade")`,
+        ),
       })),
       { includes: ['test/**'], linter: { rules: { suspicious: { noFocusedTests: 'error' } } } },
     ],

@@ -21,7 +21,11 @@ describe('the code catalogue (engine/model/codes.ts)', () => {
   });
 
   it('every catalogued code is emitted somewhere in engine/, cli/ or tui/ (no dead entries)', () => {
-    const text = ['engine', 'cli', 'tui'].flatMap((d) => sources(join(ROOT, d))).filter((f) => !f.endsWith('engine/model/codes.ts')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const text = ['engine', 'cli', 'tui']
+      .flatMap((d) => sources(join(ROOT, d)))
+      .filter((f) => !f.endsWith('engine/model/codes.ts'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const reconcileKinds = ['terminal', 'transient'].map((k) => `reconcile.${k}`); // built as `reconcile.${kind}` in classify-error.ts
     const dead = Object.keys(CODES).filter((c) => !reconcileKinds.includes(c) && !text.includes(`'${c}'`));
     expect(dead).toEqual([]);
@@ -32,7 +36,11 @@ describe('the code catalogue (engine/model/codes.ts)', () => {
   });
 
   it('unreachable is a property of the code, and a plugin says it with the documented suffix', () => {
-    expect(Object.keys(CODES).filter((c) => isCode(c) && isUnreachable(c)).sort()).toEqual(['kubernetes.unreachable', 'source.unreachable']);
+    expect(
+      Object.keys(CODES)
+        .filter((c) => isCode(c) && isUnreachable(c))
+        .sort(),
+    ).toEqual(['kubernetes.unreachable', 'source.unreachable']);
     expect(isUnreachable('kubernetes.api-error')).toBe(false);
     expect(isUnreachable(pluginCode('cmdb.unreachable'))).toBe(true);
     expect(isUnreachable(pluginCode('cmdb.read-only'))).toBe(false);

@@ -13,9 +13,7 @@ describe('durations: one rule for plumb.yaml and the command line', () => {
   });
 
   it('refuses what is not a duration', () => {
-    expect(['soon', '', '-1s', '30x', '1e3', 's', '3 0s', null, true, {}, -5, Number.NaN, Infinity].map(toMilliseconds)).toEqual(
-      Array(13).fill(undefined),
-    );
+    expect(['soon', '', '-1s', '30x', '1e3', 's', '3 0s', null, true, {}, -5, Number.NaN, Infinity].map(toMilliseconds)).toEqual(Array(13).fill(undefined));
   });
 
   it('parseDuration names the setting and quotes the value, with the code the caller asks for', () => {

@@ -27,10 +27,14 @@ function scratch(prefix: string): string {
 function revision(root: string, content: string | 'invalid'): string {
   const dir = scratch('plumb-rev-');
   mkdirSync(join(dir, 'inventory'));
-  writeFileSync(join(dir, 'plumb.yaml'), `targets:\n  files: {provider: file, roots: [${JSON.stringify(root)}]}\nsync: {policy: automated, selfHeal: true, prune: false}\n`);
-  const ci = content === 'invalid'
-    ? 'apiVersion: plumb.io/v1\nkind: File\nmetadata: {name: motd}\nspec: {path: motd, content: "x"}\nrelations:\n  - {type: dependsOn, target: file:does-not-exist}\nsource: {provider: file}\n'
-    : `apiVersion: plumb.io/v1\nkind: File\nmetadata: {name: motd}\nspec: {path: motd, content: ${JSON.stringify(content)}, mode: "0644"}\nsource: {provider: file}\n`;
+  writeFileSync(
+    join(dir, 'plumb.yaml'),
+    `targets:\n  files: {provider: file, roots: [${JSON.stringify(root)}]}\nsync: {policy: automated, selfHeal: true, prune: false}\n`,
+  );
+  const ci =
+    content === 'invalid'
+      ? 'apiVersion: plumb.io/v1\nkind: File\nmetadata: {name: motd}\nspec: {path: motd, content: "x"}\nrelations:\n  - {type: dependsOn, target: file:does-not-exist}\nsource: {provider: file}\n'
+      : `apiVersion: plumb.io/v1\nkind: File\nmetadata: {name: motd}\nspec: {path: motd, content: ${JSON.stringify(content)}, mode: "0644"}\nsource: {provider: file}\n`;
   writeFileSync(join(dir, 'inventory', 'motd.yaml'), ci);
   return dir;
 }
