@@ -118,7 +118,7 @@ export { renderWhyText } from './report/why-text.js';
 export { inert, inertDeep } from './report/inert.js';
 export { renderIncidentsText } from './report/incidents-text.js';
 export { capacityJson, renderCapacityText } from './report/capacity-text.js';
-export { signalChartSvg } from './capacity/chart.js';
+export { signalChartPng, signalChartSvg } from './capacity/chart.js';
 export { stringifyRecording, toRecording } from './capacity/recorded.js';
 
 // values and rules front ends share

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { capacityJson, PlumbError, renderCapacityText, runCapacity, signalChartSvg, sortDiagnostics, stringifyRecording, toRecording, type Series } from '../../engine/index.js';
+import { capacityJson, PlumbError, renderCapacityText, runCapacity, signalChartPng, signalChartSvg, sortDiagnostics, stringifyRecording, toRecording, type Series } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -9,16 +9,17 @@ import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command
 interface CapacityOptions extends GlobalOptions {
   rev?: string;
   chart?: string;
+  chartFormat?: 'svg' | 'png';
   record?: string;
   at?: string;
 }
 
 /**
- * `plumb capacity [REF...] [-o text|json] [--chart DIR] [--record FILE] [--at TIME]`:
+ * `plumb capacity [REF...] [-o text|json] [--chart DIR [--chart-format svg|png]] [--record FILE] [--at TIME]`:
  * the capacity signals of the named CIs (default: every CI that has one),
  * read from plumb.yaml's metrics source and forecast — a table with usage now,
  * capacity, the forecast at the horizon, days to exhaustion, status and a
- * sparkline; `--chart DIR` writes one SVG chart per signal; `--record FILE`
+ * sparkline; `--chart DIR` writes one chart per signal (`--chart-format svg|png`); `--record FILE`
  * saves the series read, for offline replay (`metrics: {provider: recorded}`).
  * Exit 0; 1 for invalid input, no metrics source, or when no signal could be read.
  */
@@ -27,7 +28,8 @@ export function register(program: Command): void {
     .description('forecast the capacity signals of CIs from Prometheus: now, at the horizon, days to exhaustion, anomalies')
     .argument('[ref...]', 'CIs, e.g. database:shop/orders-db (default: every CI with capacity signals)')
     .option('--rev <rev>', 'read the inventory of a Git branch, tag or commit instead of the work tree')
-    .option('--chart <dir>', 'write an SVG chart per signal into this directory')
+    .option('--chart <dir>', 'write a chart per signal into this directory')
+    .addOption(new Option('--chart-format <format>', 'chart image format').choices(['svg', 'png']).default('svg'))
     .option('--record <file>', 'save the series read as a recording (YAML) that metrics: {provider: recorded} replays')
     .option('--at <time>', 'forecast from this instant (RFC 3339) instead of now')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
@@ -61,7 +63,8 @@ export function register(program: Command): void {
         await mkdir(dir, { recursive: true });
         for (const r of result.reports) {
           if (r.status === 'unknown') continue;
-          await writeFile(join(dir, `${r.ci.replace(/[:/]/g, '_')}_${r.signal}.svg`), signalChartSvg(r));
+          const name = join(dir, `${r.ci.replace(/[:/]/g, '_')}_${r.signal}.${opts.chartFormat ?? 'svg'}`);
+          await writeFile(name, opts.chartFormat === 'png' ? await signalChartPng(r) : signalChartSvg(r));
         }
       }
       if (opts.record && result.now !== undefined) {

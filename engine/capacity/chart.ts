@@ -60,3 +60,13 @@ export function signalChartSvg(report: SignalReport): string {
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
+
+/**
+ * The chart as PNG: the SVG rendered by resvg (@resvg/resvg-js, a maintained
+ * Rust renderer shipped as a prebuilt Node addon) with the system's fonts.
+ * Loaded on first use, so the rest of plumb does not pay for it.
+ */
+export async function signalChartPng(report: SignalReport): Promise<Uint8Array> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  return new Resvg(signalChartSvg(report), { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render().asPng();
+}

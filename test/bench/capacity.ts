@@ -9,8 +9,9 @@
  * third with daily and weekly seasons, a third flat with noise, every tenth
  * with injected anomalies — are answered by an HTTP server on 127.0.0.1 in
  * Prometheus's query_range JSON (values as strings, as Prometheus sends
- * them), so the figures are plumb's: HTTP, parsing, gridding, backtesting both
- * methods, forecasting, anomaly detection. (Backfilling 8.6 M samples into a
+ * them) from a child process, so the figures are plumb's: HTTP, parsing,
+ * gridding, backtesting both methods, forecasting, anomaly detection (the
+ * server's CPU is its own). (Backfilling 8.6 M samples into a
  * real Prometheus takes minutes of promtool; the accuracy tests use one.)
  *
  * Printed, in one run: the whole evaluation (wall, CPU, peak RSS, heap after
@@ -18,14 +19,16 @@
  * forecast with `method: linear` — so the cost of each part is a ratio.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { runCapacity } from '../../engine/operations/run-capacity.js';
 import { DAY, generate, HOUR, MINUTE } from '../prometheus/synthetic-series.js';
 
-const SIGNALS = Number(process.argv[2] ?? 1000);
+const SIGNALS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
 const STEP = 5 * MINUTE;
 const END = Math.floor(Date.now() / HOUR) * HOUR;
 const START = END - 30 * DAY;
@@ -42,27 +45,34 @@ function seriesFor(i: number) {
   return generate({ shape, start: START, end: END, step: STEP, noise: 5, seed: 1000 + i, anomalies: i % 10 === 0 ? 5 : 0 });
 }
 
-// pre-rendered answers: the server's own cost stays out of plumb's figures as far as it can
-const answers = new Map<string, string>();
-for (let i = 0; i < SIGNALS; i++) {
-  const s = seriesFor(i);
+/** The answer to one query, in Prometheus's JSON (values as strings). */
+function answer(query: string): string | undefined {
+  const m = /^bench_usage\{signal="(\d+)"\}$/.exec(query);
+  if (!m) return undefined;
+  const s = seriesFor(Number(m[1]));
   const values: [number, string][] = [];
   for (let k = 0; k < s.values.length; k++) values.push([(s.start + k * s.step) / 1000, String(s.values[k])]);
-  answers.set(`bench_usage{signal="${i}"}`, JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { signal: String(i) }, values }] } }));
+  return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { signal: m[1] }, values }] } });
 }
 
-const server = createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => (body += c));
-  req.on('end', () => {
-    const query = new URLSearchParams(body).get('query') ?? '';
-    const answer = answers.get(query);
-    res.writeHead(answer ? 200 : 400, { 'content-type': 'application/json' });
-    res.end(answer ?? JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'unknown query' }));
+if (process.argv.includes('--serve')) {
+  // the stand-in Prometheus runs in its own process, so its CPU is not counted as plumb's
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const text = answer(new URLSearchParams(body).get('query') ?? '');
+      res.writeHead(text ? 200 : 400, { 'content-type': 'application/json' });
+      res.end(text ?? JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'unknown query' }));
+    });
   });
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server.listen(0, '127.0.0.1', () => console.log(String((server.address() as { port: number }).port)));
+  await new Promise(() => {});
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(SIGNALS), '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+const url = `http://127.0.0.1:${port}`;
 
 function repo(method: 'auto' | 'linear'): string {
   const dir = mkdtempSync(join(tmpdir(), 'plumb-bench-capacity-'));
@@ -144,7 +154,7 @@ try {
   console.log(`ratios: auto / fetch ${(full.wallMs / fetchOnly.wallMs).toFixed(2)}×, auto / linear ${(full.wallMs / linear.wallMs).toFixed(2)}× (wall); per signal ${(full.wallMs / SIGNALS).toFixed(1)} ms wall, ${(full.cpuMs / SIGNALS).toFixed(1)} ms cpu`);
   console.log(`results: ${summary}; status ${JSON.stringify(statuses)}; methods ${JSON.stringify(methods)}; ${anomalies} anomalies`);
 } finally {
-  server.close();
+  child.kill();
   rmSync(autoRepo, { recursive: true, force: true });
   rmSync(linearRepo, { recursive: true, force: true });
 }

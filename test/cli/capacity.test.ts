@@ -75,10 +75,17 @@ describe('plumb capacity on the bundled example (a recording, offline)', () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('database:shop/orders-db · storage · warning');
     expect(svg).toContain('<polygon'); // the 95 % band
+    const png = await runCli(['capacity', 'host:shop/db-host-1', '--repo', PROJECT_ROOT, '--chart', join(dir, 'png'), '--chart-format', 'png']);
+    expect(png.code).toBe(0);
+    const bytes = readFileSync(join(dir, 'png', 'host_shop_db-host-1_memory.png'));
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(bytes.readUInt32BE(16)).toBe(720); // IHDR width
     // replay the recording from a copy of the example's inventory
     const copy = join(dir, 'copy');
     cpSync(join(PROJECT_ROOT, 'inventory'), join(copy, 'inventory'), { recursive: true });
-    writeFileSync(join(copy, 'plumb.yaml'), `metrics: {provider: recorded, path: ${join(dir, 'rec.yaml')}}\n`);
+    mkdirSync(join(copy, 'observed'), { recursive: true });
+    cpSync(join(dir, 'rec.yaml'), join(copy, 'observed', 'rec.yaml'));
+    writeFileSync(join(copy, 'plumb.yaml'), 'metrics: {provider: recorded, path: observed/rec.yaml}\n');
     const replay = await runCli(['capacity', '--repo', copy, '-o', 'json']);
     expect(replay.code).toBe(0);
     const figures = (text: string) => JSON.parse(text).signals.map((s: { status: string; daysToLimit: number | null; now: number }) => [s.status, s.daysToLimit?.toFixed(3) ?? null, s.now]);
@@ -128,6 +135,13 @@ describe('plumb capacity refuses bad input with a diagnostic and exit 1', () => 
     expect(r.stdout).toMatch(/database:shop\/orders-db\s+storage\s+-\s+-\s+-\s+-\s+unknown/);
     expect(r.stderr).toContain(`cannot reach Prometheus at http://127.0.0.1:${port} (ECONNREFUSED)`);
     expect(r.stdout + r.stderr).not.toContain('pa55word');
+  });
+
+  it('a recording outside the repository', async () => {
+    const r = await runCli(['validate', '--repo', repo('metrics: {provider: recorded, path: ../../etc/passwd}\n', DB("  - {name: storage, usage: 'x', capacity: 10}\n"))]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/plumb\.yaml:1:\d+.*config\.path-outside-repository/s);
+    expect(r.stdout + r.stderr).toContain('metrics.path names a path outside the repository');
   });
 
   it('a missing token file', async () => {
