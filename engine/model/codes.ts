@@ -78,6 +78,10 @@ export const CODES = {
     meaning: 'a release names a values file that does not exist',
     hint: 'fix the path in plumb.yaml (values files are repository-relative)',
   },
+  'render.path-outside-repository': {
+    meaning: 'a kustomization names a path (a base, a file) outside the repository or absolute; rendering reads only the repository',
+    hint: 'copy it into the repository and reference it by a path inside it',
+  },
   'render.remote-base': {
     meaning: 'a kustomization references a remote base; plumb renders without the network',
     hint: 'vendor the base into the repository and reference the local directory',

@@ -13,9 +13,10 @@ export function baseName(path: string): string {
 
 /**
  * `ref` resolved against repository-relative directory `dir`; undefined when
- * it leaves the repository (plumb never reads outside it).
+ * it leaves the repository or is absolute (plumb never reads outside it).
  */
 export function joinInside(dir: string, ref: string): string | undefined {
+  if (posix.isAbsolute(ref)) return undefined;
   const joined = posix.normalize(posix.join(dir || '.', ref));
   if (joined === '..' || joined.startsWith('../') || posix.isAbsolute(joined)) return undefined;
   return joined === '.' ? '' : joined.replace(/\/+$/, '');

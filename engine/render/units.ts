@@ -136,6 +136,7 @@ export async function discoverUnits(
     const reached = new Map<string, KustomizationInfo>();
     const inputs = new Set<string>();
     let remote = false;
+    let outside = false;
     const visit = (dir: string) => {
       const k = kustomizations.get(dir);
       if (!k || reached.has(dir)) return;
@@ -155,7 +156,20 @@ export async function discoverUnits(
           continue;
         }
         const target = joinInside(dir, r.ref);
-        if (target === undefined) continue; // outside the repository: kustomize reports the load restrictor error
+        if (target === undefined) {
+          // Kustomize's load restrictor stops files outside a kustomization's root, not
+          // directories: a base at ../../.. would be read from the rendering machine
+          outside = true;
+          diagnostics.push({
+            severity: 'error',
+            code: 'render.path-outside-repository',
+            message: `${r.field} of ${k.file} names ${r.ref}, which is outside the repository; plumb renders only what the repository holds`,
+            hint: 'copy what it names into the repository and reference it by a path inside it',
+            file: k.file,
+            ...lineOf(texts.get(k.file), r.ref),
+          });
+          continue;
+        }
         if (files.has(target)) {
           inputs.add(target);
           claimed.add(target);
@@ -163,7 +177,7 @@ export async function discoverUnits(
       }
     };
     visit(root);
-    if (remote) continue;
+    if (remote || outside) continue;
     units.push({ id: `kustomize:${root}`, tool: 'kustomize', dir: root, file: reached.get(root)!.file, inputs: [...inputs].sort(), kustomizations: reached });
   }
 

@@ -137,6 +137,39 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
     }
   });
 
+  it('refuses a base or file outside the repository (../ past its root, absolute) at its line, and reads nothing there', async () => {
+    // Kustomize's load restrictor confines files to a kustomization's root, but
+    // not directories: a base at ../../.. was read from the rendering machine
+    const outside = mkdtempSync(join(tmpdir(), 'plumb-outside-'));
+    const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
+    try {
+      writeFiles(outside, {
+        'kustomization.yaml': 'resources: [cm.yaml]\n',
+        'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stolen}\ndata: {token: OUTSIDE-VALUE-1234}\n',
+      });
+      const climb = `${'../'.repeat(40)}${outside.slice(1)}`;
+      writeFiles(d, {
+        'plumb.yaml': 'inventory: ["apps/**"]\n',
+        'apps/up/kustomization.yaml': `resources:\n  - ${climb}\n`,
+        'apps/abs/kustomization.yaml': `resources:\n  - cm.yaml\n  - ${outside}\n`,
+        'apps/abs/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: mine}\n',
+        'apps/gen/kustomization.yaml': 'configMapGenerator:\n  - name: pw\n    files: [/etc/hostname]\n',
+      });
+      const r = await loadRepository({ repo: d, renderCache: new RenderCache() });
+      expect(r.diagnostics.map((x) => [x.severity, x.code, x.file, x.line])).toEqual([
+        ['error', 'render.path-outside-repository', 'apps/abs/kustomization.yaml', 3],
+        ['error', 'render.path-outside-repository', 'apps/gen/kustomization.yaml', 3],
+        ['error', 'render.path-outside-repository', 'apps/up/kustomization.yaml', 2],
+      ]);
+      expect(r.diagnostics[2].message).toContain('resources[0] of apps/up/kustomization.yaml');
+      expect(r.cis).toEqual([]);
+      expect(JSON.stringify(r)).not.toContain('OUTSIDE-VALUE-1234');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('says which unit needs which missing tool; with onMissingTool: warn the unit is left out', async () => {
     const env = { ...process.env, PLUMB_HELM: '/nonexistent/helm' };
     const r = await loadRepository({ repo: fixture('render-shop'), env, renderCache: new RenderCache() });
