@@ -165,13 +165,17 @@ export class IncidentCorrelator {
       const before = conditions.get(key);
       conditions.set(key, {
         ci: e.ci, kind: e.kind, detail: e.detail, severity: e.severity,
-        since: before?.since ?? e.time, lastSeen: e.time, ...(e.source ? { source: e.source } : {}),
+        since: before?.since ?? (e.time < at ? e.time : at), lastSeen: e.time, ...(e.source ? { source: e.source } : {}),
       });
     }
     const outage = new Map<string, Condition[]>();
     const warnings = new Map<string, Condition[]>();
-    for (const c of conditions.values()) {
-      if (!graph.hasNode(c.ci)) continue;
+    for (const [key, c] of conditions) {
+      // a CI that left the inventory has no conditions (producers report what still exists)
+      if (!graph.hasNode(c.ci)) {
+        conditions.delete(key);
+        continue;
+      }
       const into = isOutage(c.severity) ? outage : warnings;
       const list = into.get(c.ci);
       if (list) list.push(c);
@@ -220,7 +224,9 @@ export class IncidentCorrelator {
     // 4. the rest, once the window has passed: analysed with the open incidents' failures
     const causeOf = new Map<string, string[]>(); // incident → new cause, when it changed
     const fresh: Array<{ cause: string[]; failing: Set<string>; alternatives: CorrelatedIncident['alternatives'] }> = [];
-    const firstPending = Math.min(...pending.map((ci) => Math.min(...outage.get(ci)!.map((c) => Date.parse(c.since)))));
+    // (a condition never begins after the round that first saw it: a producer's clock ahead of ours does not hold it back)
+    let firstPending = now.getTime();
+    for (const ci of pending) for (const c of outage.get(ci)!) firstPending = Math.min(firstPending, Date.parse(c.since));
     if (pending.length > 0 && now.getTime() - firstPending >= windowMs) {
       const failing = [...outage.keys()].sort();
       const analysis = analyzeRootCause(graph, { failing, healthy: [...healthy] });
@@ -325,7 +331,8 @@ export class IncidentCorrelator {
         const failing = members.get(key) ?? new Set<string>();
         const cause = causeOf.get(key) ?? before.cause.map((c) => c.id).filter((id) => graph.hasNode(id));
         if (failing.size === 0 || cause.length === 0) {
-          const gone = before.cause.every((c) => !graph.hasNode(c.id)) && before.symptoms.every((s) => !graph.hasNode(s.ci.id));
+          // its cause left the inventory: resolved as such; symptoms still failing are analysed afresh next round
+          const gone = cause.length === 0;
           const quietSince = Math.max(Date.parse(before.lastSeen), Date.parse(before.reopenedAt ?? before.firstSeen));
           if (!gone && before.reopened >= 2 && now.getTime() - quietSince < flapMs) continue; // flapping: hold the resolve
           const resolved: CorrelatedIncident = {

@@ -196,7 +196,8 @@ export function analyzeRootCause(graph: CIGraph, req: RootCauseRequest): RootCau
     for (const member of cause) {
       const rest = cause.filter((c) => c !== member);
       const h = evaluate(rest, downOf(rest));
-      if (h.score < (next?.h.score ?? bestHypothesis.score)) next = { cause: rest, h };
+      // only members whose failures the others explain jointly: a failure is never left unexplained to save a cause's extras
+      if (h.unexplained.length === 0 && h.score < (next?.h.score ?? bestHypothesis.score)) next = { cause: rest, h };
     }
     if (next) {
       cause = next.cause;

@@ -151,4 +151,23 @@ describe('IncidentCorrelator', () => {
     expect(again.openIncidents().map((i) => i.cause.map((x) => x.id))).toEqual([['host:dc1/web-01']]);
     expect(JSON.parse(readFileSync(join(dir, 'incidents.json'), 'utf8')).version).toBe(2);
   });
+
+  it('a cause that leaves the inventory resolves its incident as such; what still fails is analysed afresh', async () => {
+    const { c } = await correlator(0);
+    c.submit([ev('endpoint:shop/api', 0), ev('endpoint:shop/www', 0)]);
+    expect((await c.evaluate({ now: at(1), graph: graph() })).map((a) => a.cause.map((x) => x.id).join())).toEqual(['host:dc1/web-01']);
+    const without = graph();
+    without.dropNode('host:dc1/web-01');
+    const next = await c.evaluate({ now: at(2), graph: without });
+    expect(next.map((a) => [a.action, a.resolution])).toEqual([['resolve', 'the ci is no longer in the inventory']]);
+    const after = await c.evaluate({ now: at(3), graph: without });
+    expect(after.map((a) => [a.action, a.cause.map((x) => x.id).join()])).toEqual([['open', 'endpoint:shop/api'], ['open', 'endpoint:shop/www']]);
+  });
+
+  it("a producer's clock ahead of ours does not hold its failures past the window", async () => {
+    const { c } = await correlator(30_000);
+    c.submit([ev('endpoint:shop/other', 3600)]); // an hour in our future
+    expect(await c.evaluate({ now: at(0), graph: graph() })).toEqual([]);
+    expect((await c.evaluate({ now: at(31), graph: graph() })).map((a) => a.action)).toEqual(['open']);
+  });
 });
