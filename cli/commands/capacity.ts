@@ -1,7 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { capacityJson, PlumbError, renderCapacityText, runCapacity, signalChartPng, signalChartSvg, sortDiagnostics, stringifyRecording, toRecording, type Series } from '../../engine/index.js';
+import {
+  capacityJson,
+  PlumbError,
+  renderCapacityText,
+  runCapacity,
+  signalChartPng,
+  signalChartSvg,
+  sortDiagnostics,
+  stringifyRecording,
+  toRecording,
+  type Series,
+} from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -38,7 +49,8 @@ export function register(program: Command): void {
       let now: Date | undefined;
       if (opts.at !== undefined) {
         now = new Date(opts.at);
-        if (Number.isNaN(now.getTime())) throw new PlumbError('cli.bad-option', `--at must be an RFC 3339 time, not ${JSON.stringify(opts.at)}`, { hint: 'e.g. --at 2026-11-30T12:00:00Z' });
+        if (Number.isNaN(now.getTime()))
+          throw new PlumbError('cli.bad-option', `--at must be an RFC 3339 time, not ${JSON.stringify(opts.at)}`, { hint: 'e.g. --at 2026-11-30T12:00:00Z' });
       }
       const recorded = new Map<string, Series>();
       const result = await runCapacity({
@@ -53,7 +65,8 @@ export function register(program: Command): void {
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length) {
         const lines = [`error: the inventory has ${errors.length} validation error${errors.length === 1 ? '' : 's'}`];
-        for (const d of sortDiagnostics(errors).slice(0, 5)) lines.push(`  ${d.file ? `${d.file}:${d.line ?? 1}:${d.column ?? 1}  ` : ''}${d.code}  ${d.message}`);
+        for (const d of sortDiagnostics(errors).slice(0, 5))
+          lines.push(`  ${d.file ? `${d.file}:${d.line ?? 1}:${d.column ?? 1}  ` : ''}${d.code}  ${d.message}`);
         lines.push('  hint: run `plumb validate` for details');
         process.stderr.write(lines.join('\n') + '\n');
         return EXIT.failure;

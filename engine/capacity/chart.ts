@@ -19,7 +19,9 @@ function escape(text: string): string {
 export function signalChartSvg(report: SignalReport): string {
   const history = report.history;
   const points: { t: number; v: number }[] = [];
-  if (history) for (let i = 0; i < history.values.length; i++) if (!Number.isNaN(history.values[i])) points.push({ t: history.start + i * history.step, v: history.values[i] });
+  if (history)
+    for (let i = 0; i < history.values.length; i++)
+      if (!Number.isNaN(history.values[i])) points.push({ t: history.start + i * history.step, v: history.values[i] });
   const path = report.forecast?.path ?? [];
   const ts = [...points.map((p) => p.t), ...path.map((p) => p.t)];
   const vs = [...points.map((p) => p.v), ...path.flatMap((p) => [p.lower, p.upper]), report.capacity ?? 0, 0];
@@ -46,12 +48,19 @@ export function signalChartSvg(report: SignalReport): string {
     parts.push(`<text x="${x(t)}" y="${H - PAD.bottom + 16}" text-anchor="middle" fill="#444">${new Date(t).toISOString().slice(0, 10)}</text>`);
   }
   if (path.length) {
-    const band = [...path.map((p) => `${x(p.t).toFixed(1)},${y(p.upper).toFixed(1)}`), ...[...path].reverse().map((p) => `${x(p.t).toFixed(1)},${y(p.lower).toFixed(1)}`)].join(' ');
+    const band = [
+      ...path.map((p) => `${x(p.t).toFixed(1)},${y(p.upper).toFixed(1)}`),
+      ...[...path].reverse().map((p) => `${x(p.t).toFixed(1)},${y(p.lower).toFixed(1)}`),
+    ].join(' ');
     parts.push(`<polygon points="${band}" fill="#4a90d9" fill-opacity="0.18"/>`);
   }
   if (points.length) parts.push(`<path d="${line(points)}" fill="none" stroke="#222" stroke-width="1"/>`);
-  if (path.length) parts.push(`<path d="${line(path.map((p) => ({ t: p.t, v: p.mean })))}" fill="none" stroke="#1f5fa8" stroke-width="1.5" stroke-dasharray="5,3"/>`);
-  for (const [level, colour, label] of [[report.capacity, '#c0392b', 'capacity'], [report.limit, '#e67e22', 'headroom limit']] as const) {
+  if (path.length)
+    parts.push(`<path d="${line(path.map((p) => ({ t: p.t, v: p.mean })))}" fill="none" stroke="#1f5fa8" stroke-width="1.5" stroke-dasharray="5,3"/>`);
+  for (const [level, colour, label] of [
+    [report.capacity, '#c0392b', 'capacity'],
+    [report.limit, '#e67e22', 'headroom limit'],
+  ] as const) {
     if (level === undefined) continue;
     parts.push(`<line x1="${PAD.left}" y1="${y(level)}" x2="${W - PAD.right}" y2="${y(level)}" stroke="${colour}" stroke-dasharray="2,2"/>`);
     parts.push(`<text x="${W - PAD.right}" y="${y(level) - 3}" text-anchor="end" fill="${colour}">${label}</text>`);

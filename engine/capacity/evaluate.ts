@@ -58,7 +58,15 @@ export async function evaluateCapacity(cis: Iterable<CI>, options: EvaluateOptio
 }
 
 async function evaluateSignal(ci: CI, signal: CapacitySignal, now: number, options: EvaluateOptions): Promise<SignalReport> {
-  const base = { ci: ci.id, signal: signal.name, ...(signal.unit ? { unit: signal.unit } : {}), horizonMs: signal.horizonMs, anomalies: [], daysToExhaustion: null, daysToLimit: null } as const;
+  const base = {
+    ci: ci.id,
+    signal: signal.name,
+    ...(signal.unit ? { unit: signal.unit } : {}),
+    horizonMs: signal.horizonMs,
+    anomalies: [],
+    daysToExhaustion: null,
+    daysToLimit: null,
+  } as const;
   const unknown = (reason: string, error?: string): SignalReport => ({ ...base, status: 'unknown', reason, ...(error ? { error } : {}) });
   const end = Math.floor(now / signal.stepMs) * signal.stepMs;
   const start = end - signal.lookbackMs;
@@ -67,7 +75,8 @@ async function evaluateSignal(ci: CI, signal: CapacitySignal, now: number, optio
   try {
     const results = await options.source.queryRange(signal.usage, start, end, signal.stepMs, options.signal);
     if (results.length === 0) return unknown(`no data for ${signal.usage} in the last ${formatDuration(signal.lookbackMs)}`);
-    if (results.length > 1) return unknown(`the usage query returned ${results.length} series; aggregate it to one (e.g. sum(…) or max(…))`, 'more than one series');
+    if (results.length > 1)
+      return unknown(`the usage query returned ${results.length} series; aggregate it to one (e.g. sum(…) or max(…))`, 'more than one series');
     history = toGrid(results[0].samples, start, end, signal.stepMs);
     options.onSeries?.(signal.usage, history);
     const resolved = await capacityOf(ci, signal, end, options);
@@ -86,13 +95,17 @@ async function evaluateSignal(ci: CI, signal: CapacitySignal, now: number, optio
   const daysToLimit = days(forecast?.crossings[0]);
   const daysToExhaustion = days(forecast?.crossings[1]);
   const horizonDays = signal.horizonMs / DAY;
-  const status = daysToExhaustion !== null && daysToExhaustion <= horizonDays ? 'critical' : daysToLimit !== null && daysToLimit <= horizonDays ? 'warning' : 'ok';
+  const status =
+    daysToExhaustion !== null && daysToExhaustion <= horizonDays ? 'critical' : daysToLimit !== null && daysToLimit <= horizonDays ? 'warning' : 'ok';
   const pct = (v: number) => `${Math.round((100 * v) / capacity)} %`;
   const reason =
-    current.value >= capacity ? `usage is at ${pct(current.value)} of capacity`
-    : status === 'critical' ? `forecast to reach capacity in ${daysToExhaustion!.toFixed(1)} days (horizon ${formatDuration(signal.horizonMs)})`
-    : status === 'warning' ? `forecast to pass ${pct(limit)} of capacity in ${daysToLimit!.toFixed(1)} days (headroom ${Math.round(signal.headroom * 100)} %)`
-    : `forecast at ${pct(forecast?.atHorizon.mean ?? current.value)} of capacity in ${formatDuration(signal.horizonMs)}`;
+    current.value >= capacity
+      ? `usage is at ${pct(current.value)} of capacity`
+      : status === 'critical'
+        ? `forecast to reach capacity in ${daysToExhaustion!.toFixed(1)} days (horizon ${formatDuration(signal.horizonMs)})`
+        : status === 'warning'
+          ? `forecast to pass ${pct(limit)} of capacity in ${daysToLimit!.toFixed(1)} days (headroom ${Math.round(signal.headroom * 100)} %)`
+          : `forecast at ${pct(forecast?.atHorizon.mean ?? current.value)} of capacity in ${formatDuration(signal.horizonMs)}`;
   const { crossings: _crossings, ...kept } = forecast ?? { crossings: [] };
   return {
     ...base,
@@ -115,7 +128,10 @@ async function capacityOf(ci: CI, signal: CapacitySignal, end: number, options: 
   if ('field' in source) return fieldCapacity(ci, source.field, source.scale);
   // the latest value of the capacity query (capacity changes: a resized volume, a scaled node pool)
   const results = await options.source.queryRange(source.query, end - 10 * signal.stepMs, end, signal.stepMs, options.signal);
-  if (results.length !== 1) return { error: results.length ? `the capacity query returned ${results.length} series; aggregate it to one` : `no data for the capacity query ${source.query}` };
+  if (results.length !== 1)
+    return {
+      error: results.length ? `the capacity query returned ${results.length} series; aggregate it to one` : `no data for the capacity query ${source.query}`,
+    };
   const last = results[0].samples[results[0].samples.length - 1];
   if (!last || !(last[1] > 0)) return { error: `the capacity query ${source.query} has no positive value` };
   return last[1];

@@ -100,10 +100,12 @@ export function fitHoltWinters(series: Series, season: number): FittedModel | un
 
   let best: { sse: number; alpha: number; beta: number; gamma: number } | undefined;
   const seasonal = new Float64Array(season);
-  for (const alpha of ALPHAS) for (const beta of BETAS) for (const gamma of GAMMAS) {
-    const sse = run(y, season, line, seasonInit, seasonal, alpha, beta, gamma).sse;
-    if (!best || sse < best.sse) best = { sse, alpha, beta, gamma };
-  }
+  for (const alpha of ALPHAS)
+    for (const beta of BETAS)
+      for (const gamma of GAMMAS) {
+        const sse = run(y, season, line, seasonInit, seasonal, alpha, beta, gamma).sse;
+        if (!best || sse < best.sse) best = { sse, alpha, beta, gamma };
+      }
   const { alpha, beta, gamma, sse } = best!;
   const final = run(y, season, line, seasonInit, seasonal, alpha, beta, gamma);
   const sigma = Math.sqrt(sse / Math.max(1, n - 3));
@@ -177,7 +179,8 @@ function candidates(hourly: Series, method: 'auto' | ForecastMethodName): Candid
       const steps = Math.round(seasonMs / hourly.step);
       if (hourly.values.length >= 3 * steps) out.push({ method: 'holt-winters', seasonSteps: steps });
     }
-    if (method === 'holt-winters' && out.length === 0 && hourly.values.length >= 2 * 24) out.push({ method: 'holt-winters', seasonSteps: Math.round(DAY / hourly.step) });
+    if (method === 'holt-winters' && out.length === 0 && hourly.values.length >= 2 * 24)
+      out.push({ method: 'holt-winters', seasonSteps: Math.round(DAY / hourly.step) });
   }
   return out;
 }
@@ -237,7 +240,10 @@ export function forecastSeries(series: Series, options: ForecastOptions): (Forec
       }
       const mae = count ? err / count : Number.POSITIVE_INFINITY;
       backtest.push({ method: candidate.method, mae, ...(candidate.seasonSteps ? { seasonMs: candidate.seasonSteps * hourly.step } : {}) });
-      if (mae < bestMae) { bestMae = mae; chosen = candidate; }
+      if (mae < bestMae) {
+        bestMae = mae;
+        chosen = candidate;
+      }
     }
   }
   const model = fit(chosen, series, hourly) ?? fitLinear(series);

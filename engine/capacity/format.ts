@@ -1,6 +1,13 @@
 import type { Series } from './types.js';
 
-const UNITS: [string, number][] = [['y', 365 * 86_400_000], ['w', 7 * 86_400_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+const UNITS: [string, number][] = [
+  ['y', 365 * 86_400_000],
+  ['w', 7 * 86_400_000],
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
 
 /** Milliseconds → the largest whole unit that says it exactly (`2592000000` → `30d`, `5400000` → `90m`). */
 export function formatDuration(ms: number): string {
@@ -19,7 +26,10 @@ export function formatValue(value: number | undefined | null, unit?: string): st
     const prefixes = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
     let v = value;
     let i = 0;
-    while (Math.abs(v) >= 1024 && i < prefixes.length - 1) { v /= 1024; i++; }
+    while (Math.abs(v) >= 1024 && i < prefixes.length - 1) {
+      v /= 1024;
+      i++;
+    }
     return `${round(v)} ${prefixes[i]}`;
   }
   if (unit === 'percent') return `${round(value)} %`;
@@ -27,7 +37,10 @@ export function formatValue(value: number | undefined | null, unit?: string): st
   const prefixes = ['', 'k', 'M', 'G', 'T'];
   let v = value;
   let i = 0;
-  while (Math.abs(v) >= 1000 && i < prefixes.length - 1) { v /= 1000; i++; }
+  while (Math.abs(v) >= 1000 && i < prefixes.length - 1) {
+    v /= 1000;
+    i++;
+  }
   return `${round(v)}${prefixes[i]}${unit ? ` ${unit}` : ''}`;
 }
 
@@ -50,16 +63,21 @@ export function sparkline(series: Series, width = 24, range?: { min: number; max
     let sum = 0;
     let count = 0;
     for (let i = Math.floor((c * n) / width); i < Math.max(Math.floor(((c + 1) * n) / width), Math.floor((c * n) / width) + 1) && i < n; i++) {
-      if (!Number.isNaN(series.values[i])) { sum += series.values[i]; count++; }
+      if (!Number.isNaN(series.values[i])) {
+        sum += series.values[i];
+        count++;
+      }
     }
     cells.push(count ? sum / count : Number.NaN);
   }
   const finite = cells.filter((v) => !Number.isNaN(v));
   const min = range?.min ?? Math.min(...finite);
   const max = range?.max ?? Math.max(...finite);
-  return cells.map((v) => {
-    if (Number.isNaN(v)) return ' ';
-    const f = max > min ? (v - min) / (max - min) : 0.5;
-    return BARS[Math.max(0, Math.min(BARS.length - 1, Math.round(f * (BARS.length - 1))))];
-  }).join('');
+  return cells
+    .map((v) => {
+      if (Number.isNaN(v)) return ' ';
+      const f = max > min ? (v - min) / (max - min) : 0.5;
+      return BARS[Math.max(0, Math.min(BARS.length - 1, Math.round(f * (BARS.length - 1))))];
+    })
+    .join('');
 }

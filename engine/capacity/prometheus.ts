@@ -91,10 +91,14 @@ export async function prometheusSource(settings: PrometheusSettings, repoRoot: s
     try {
       payload = JSON.parse(text);
     } catch {
-      throw new MetricsError(`Prometheus at ${where} answered HTTP ${response.status} without a JSON body${response.status === 401 || response.status === 403 ? ' (check the credentials)' : ''}`);
+      throw new MetricsError(
+        `Prometheus at ${where} answered HTTP ${response.status} without a JSON body${response.status === 401 || response.status === 403 ? ' (check the credentials)' : ''}`,
+      );
     }
     if (payload.status !== 'success') {
-      throw new MetricsError(`Prometheus refused the query (${payload.errorType ?? `HTTP ${response.status}`}): ${String(payload.error ?? 'no reason given').slice(0, 500)}`);
+      throw new MetricsError(
+        `Prometheus refused the query (${payload.errorType ?? `HTTP ${response.status}`}): ${String(payload.error ?? 'no reason given').slice(0, 500)}`,
+      );
     }
     if (payload.data?.resultType !== 'matrix' || !Array.isArray(payload.data.result)) {
       throw new MetricsError(`Prometheus answered a ${payload.data?.resultType ?? 'malformed'} result where query_range returns a matrix`);

@@ -46,7 +46,10 @@ export function downsample(series: Series, factor: number): Series {
     let count = 0;
     for (let i = offset + b * factor; i < offset + (b + 1) * factor; i++) {
       const v = series.values[i];
-      if (!Number.isNaN(v)) { sum += v; count++; }
+      if (!Number.isNaN(v)) {
+        sum += v;
+        count++;
+      }
     }
     values[b] = count ? sum / count : Number.NaN;
   }

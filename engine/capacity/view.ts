@@ -102,8 +102,26 @@ export async function forecastForPlan(options: {
       reports = await evaluateCapacity(withSignals, { source, concurrency: settings.concurrency, signal: options.signal });
     } catch (e) {
       if (!(e instanceof MetricsError)) throw e;
-      diagnostics.push({ severity: 'warning', code: 'capacity.source', message: `capacity forecasts are unavailable: ${e.message}`, hint: 'check metrics: in plumb.yaml; policies see capacity.status == "unknown"', file: 'plumb.yaml' });
-      reports = withSignals.flatMap((ci) => signalsOf(ci).map((s) => ({ ci: ci.id, signal: s.name, status: 'unknown' as const, reason: e.message, horizonMs: s.horizonMs, anomalies: [], daysToExhaustion: null, daysToLimit: null, error: e.message })));
+      diagnostics.push({
+        severity: 'warning',
+        code: 'capacity.source',
+        message: `capacity forecasts are unavailable: ${e.message}`,
+        hint: 'check metrics: in plumb.yaml; policies see capacity.status == "unknown"',
+        file: 'plumb.yaml',
+      });
+      reports = withSignals.flatMap((ci) =>
+        signalsOf(ci).map((s) => ({
+          ci: ci.id,
+          signal: s.name,
+          status: 'unknown' as const,
+          reason: e.message,
+          horizonMs: s.horizonMs,
+          anomalies: [],
+          daysToExhaustion: null,
+          daysToLimit: null,
+          error: e.message,
+        })),
+      );
     }
   }
   const byCi = new Map<string, SignalReport[]>();

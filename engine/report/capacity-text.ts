@@ -38,12 +38,25 @@ export function renderCapacityText(reports: readonly SignalReport[], options: { 
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => [...row[i]].length)));
   const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length));
-  const paint = (status: string, s: string) => (status === 'critical' ? c.red(s) : status === 'warning' ? c.yellow(s) : status === 'ok' ? c.green(s) : c.dim(s));
+  const paint = (status: string, s: string) =>
+    status === 'critical' ? c.red(s) : status === 'warning' ? c.yellow(s) : status === 'ok' ? c.green(s) : c.dim(s);
   const lines: string[] = [];
   if (options.source) lines.push(c.dim(`from ${options.source}${options.now ? ` at ${new Date(options.now).toISOString()}` : ''}`));
-  lines.push(c.bold(header.map((h, i) => pad(h, widths[i])).join('  ').trimEnd()));
+  lines.push(
+    c.bold(
+      header
+        .map((h, i) => pad(h, widths[i]))
+        .join('  ')
+        .trimEnd(),
+    ),
+  );
   rows.forEach((row, k) => {
-    lines.push(row.map((cell, i) => (i === 6 ? paint(sorted[k].status, pad(cell, widths[i])) : pad(cell, widths[i]))).join('  ').trimEnd());
+    lines.push(
+      row
+        .map((cell, i) => (i === 6 ? paint(sorted[k].status, pad(cell, widths[i])) : pad(cell, widths[i])))
+        .join('  ')
+        .trimEnd(),
+    );
   });
   const notes: string[] = [];
   for (const r of sorted) {
@@ -51,13 +64,18 @@ export function renderCapacityText(reports: readonly SignalReport[], options: { 
     if (r.status !== 'ok') notes.push(`  ${paint(r.status, r.status)}  ${r.ci} ${r.signal}: ${r.reason}${method}`);
     if (r.anomalies.length) {
       const last = r.anomalies[r.anomalies.length - 1];
-      notes.push(`  ${c.yellow('anomaly')}  ${r.ci} ${r.signal}: ${r.anomalies.length} in the history, latest ${new Date(last.start).toISOString()} (${last.direction}, ${formatValue(last.peak.value, r.unit)} where ${formatValue(last.peak.expected, r.unit)} was expected)`);
+      notes.push(
+        `  ${c.yellow('anomaly')}  ${r.ci} ${r.signal}: ${r.anomalies.length} in the history, latest ${new Date(last.start).toISOString()} (${last.direction}, ${formatValue(last.peak.value, r.unit)} where ${formatValue(last.peak.expected, r.unit)} was expected)`,
+      );
     }
   }
   if (notes.length) lines.push('', ...notes);
   const counts = { critical: 0, warning: 0, ok: 0, unknown: 0 };
   for (const r of reports) counts[r.status]++;
-  lines.push('', `${reports.length} signal${reports.length === 1 ? '' : 's'}: ${counts.critical} critical, ${counts.warning} warning, ${counts.ok} ok, ${counts.unknown} unknown`);
+  lines.push(
+    '',
+    `${reports.length} signal${reports.length === 1 ? '' : 's'}: ${counts.critical} critical, ${counts.warning} warning, ${counts.ok} ok, ${counts.unknown} unknown`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -68,7 +86,12 @@ export function capacityJson(reports: readonly SignalReport[], meta: { source?: 
     now: meta.now === undefined ? null : new Date(meta.now).toISOString(),
     signals: reports.map(({ history: _history, ...r }) => ({
       ...r,
-      anomalies: r.anomalies.map((a) => ({ ...a, start: new Date(a.start).toISOString(), end: new Date(a.end).toISOString(), peak: { ...a.peak, t: new Date(a.peak.t).toISOString() } })),
+      anomalies: r.anomalies.map((a) => ({
+        ...a,
+        start: new Date(a.start).toISOString(),
+        end: new Date(a.end).toISOString(),
+        peak: { ...a.peak, t: new Date(a.peak.t).toISOString() },
+      })),
       ...(r.forecast
         ? {
             forecast: {

@@ -1,4 +1,12 @@
-import { CAPACITY_ANNOTATION, declaredSignals, fieldCapacity, MAX_SIGNAL_POINTS, SIGNAL_DEFAULTS, validateSignalList, type RawSignal } from '../capacity/signals.js';
+import {
+  CAPACITY_ANNOTATION,
+  declaredSignals,
+  fieldCapacity,
+  MAX_SIGNAL_POINTS,
+  SIGNAL_DEFAULTS,
+  validateSignalList,
+  type RawSignal,
+} from '../capacity/signals.js';
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { toMilliseconds } from '../model/duration.js';
@@ -18,13 +26,15 @@ export function checkCapacity(cis: readonly CI[], locate: Locate): Diagnostic[] 
     const found = declaredSignals(ci);
     if (!found) continue;
     if (found.annotation && !validateSignalList(found.entries)) {
-      diagnostics.push(at(locate, {
-        code: 'capacity.invalid',
-        message: `annotation ${CAPACITY_ANNOTATION} is not a valid list of capacity signals`,
-        hint: 'write it as YAML or JSON, e.g. "[{name: cpu, usage: \'sum(rate(container_cpu_usage_seconds_total{pod=~\\"api-.*\\"}[5m]))\', capacity: 8}]" (schemas/capacity.schema.json)',
-        ci,
-        pointer: found.pointer,
-      }));
+      diagnostics.push(
+        at(locate, {
+          code: 'capacity.invalid',
+          message: `annotation ${CAPACITY_ANNOTATION} is not a valid list of capacity signals`,
+          hint: 'write it as YAML or JSON, e.g. "[{name: cpu, usage: \'sum(rate(container_cpu_usage_seconds_total{pod=~\\"api-.*\\"}[5m]))\', capacity: 8}]" (schemas/capacity.schema.json)',
+          ci,
+          pointer: found.pointer,
+        }),
+      );
       continue;
     }
     if (!Array.isArray(found.entries)) continue;
@@ -34,22 +44,45 @@ export function checkCapacity(cis: readonly CI[], locate: Locate): Diagnostic[] 
       const raw = entry as RawSignal;
       const pointer = found.annotation ? found.pointer : `/capacity/${i}`;
       if (seen.has(raw.name)) {
-        diagnostics.push(at(locate, { code: 'capacity.duplicate-signal', message: `${ci.id} declares capacity signal ${raw.name} twice`, hint: 'give each signal of a CI its own name', ci, pointer: found.annotation ? pointer : `${pointer}/name` }));
+        diagnostics.push(
+          at(locate, {
+            code: 'capacity.duplicate-signal',
+            message: `${ci.id} declares capacity signal ${raw.name} twice`,
+            hint: 'give each signal of a CI its own name',
+            ci,
+            pointer: found.annotation ? pointer : `${pointer}/name`,
+          }),
+        );
       }
       seen.add(raw.name);
       if (typeof raw.capacity === 'object' && 'field' in raw.capacity) {
         const value = fieldCapacity(ci, raw.capacity.field, raw.capacity.scale ?? 1);
         if (typeof value === 'object') {
-          diagnostics.push(at(locate, { code: 'capacity.field-missing', message: `capacity signal ${raw.name}: ${value.error}`, hint: 'name a field of this CI holding a positive number (e.g. spec.storageGb), or give the capacity as a number or {query}', ci, pointer: found.annotation ? pointer : `${pointer}/capacity/field` }));
+          diagnostics.push(
+            at(locate, {
+              code: 'capacity.field-missing',
+              message: `capacity signal ${raw.name}: ${value.error}`,
+              hint: 'name a field of this CI holding a positive number (e.g. spec.storageGb), or give the capacity as a number or {query}',
+              ci,
+              pointer: found.annotation ? pointer : `${pointer}/capacity/field`,
+            }),
+          );
         }
       }
       const lookback = (raw.lookback && toMilliseconds(raw.lookback)) || SIGNAL_DEFAULTS.lookbackMs;
       const step = (raw.step && toMilliseconds(raw.step)) || SIGNAL_DEFAULTS.stepMs;
       if (lookback / step > MAX_SIGNAL_POINTS) {
-        diagnostics.push(at(locate, { code: 'capacity.range-too-large', message: `capacity signal ${raw.name} asks for ${Math.round(lookback / step)} samples (lookback / step); at most ${MAX_SIGNAL_POINTS}`, hint: 'shorten the lookback or lengthen the step', ci, pointer: found.annotation ? pointer : `${pointer}/step` }));
+        diagnostics.push(
+          at(locate, {
+            code: 'capacity.range-too-large',
+            message: `capacity signal ${raw.name} asks for ${Math.round(lookback / step)} samples (lookback / step); at most ${MAX_SIGNAL_POINTS}`,
+            hint: 'shorten the lookback or lengthen the step',
+            ci,
+            pointer: found.annotation ? pointer : `${pointer}/step`,
+          }),
+        );
       }
     });
   }
   return diagnostics;
 }
-

@@ -70,7 +70,9 @@ if (process.argv.includes('--serve')) {
   await new Promise(() => {});
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(SIGNALS), '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(SIGNALS), '--serve'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
 const url = `http://127.0.0.1:${port}`;
 
@@ -92,7 +94,12 @@ capacity:
   return dir;
 }
 
-interface Figures { wallMs: number; cpuMs: number; peakRssMb: number; heapAfterMb: number; }
+interface Figures {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  heapAfterMb: number;
+}
 
 async function measure(body: () => Promise<unknown>): Promise<Figures> {
   (globalThis as { gc?: () => void }).gc?.();
@@ -147,11 +154,17 @@ try {
   });
   const row = (name: string, f: Figures) =>
     `${name.padEnd(34)} wall ${(f.wallMs / 1000).toFixed(2).padStart(6)} s  cpu ${(f.cpuMs / 1000).toFixed(2).padStart(6)} s  peak rss ${f.peakRssMb.toFixed(0).padStart(5)} MiB  heap after ${f.heapAfterMb.toFixed(0).padStart(4)} MiB`;
-  console.log(`${SIGNALS} signals × ${Math.round((END - START) / STEP) + 1} samples (30 days at 5m); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `${SIGNALS} signals × ${Math.round((END - START) / STEP) + 1} samples (30 days at 5m); load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(row('fetch only (HTTP + JSON)', fetchOnly));
   console.log(row('plumb capacity, method linear', linear));
   console.log(row('plumb capacity, method auto', full));
-  console.log(`ratios: auto / fetch ${(full.wallMs / fetchOnly.wallMs).toFixed(2)}×, auto / linear ${(full.wallMs / linear.wallMs).toFixed(2)}× (wall); per signal ${(full.wallMs / SIGNALS).toFixed(1)} ms wall, ${(full.cpuMs / SIGNALS).toFixed(1)} ms cpu`);
+  console.log(
+    `ratios: auto / fetch ${(full.wallMs / fetchOnly.wallMs).toFixed(2)}×, auto / linear ${(full.wallMs / linear.wallMs).toFixed(2)}× (wall); per signal ${(full.wallMs / SIGNALS).toFixed(1)} ms wall, ${(full.cpuMs / SIGNALS).toFixed(1)} ms cpu`,
+  );
   console.log(`results: ${summary}; status ${JSON.stringify(statuses)}; methods ${JSON.stringify(methods)}; ${anomalies} anomalies`);
 } finally {
   child.kill();

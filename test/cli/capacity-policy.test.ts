@@ -19,9 +19,24 @@ const LIMITS = 'sum(kube_pod_container_resource_limits{namespace="shop",pod=~"ch
 
 function recording(): string {
   // 2.4 cores growing 0.3 a day with a daily cycle, against 12 cores of limits: 12 reached in about 9 days
-  const usage = generate({ shape: { base: 2.4, slope: 0.3, daily: 0.4, weekly: 0, t0: START }, start: START, end: RECORDED_AT, step: HOUR, noise: 0.05, seed: 21 });
+  const usage = generate({
+    shape: { base: 2.4, slope: 0.3, daily: 0.4, weekly: 0, t0: START },
+    start: START,
+    end: RECORDED_AT,
+    step: HOUR,
+    noise: 0.05,
+    seed: 21,
+  });
   const limits: Series = { start: RECORDED_AT - 10 * HOUR, step: HOUR, values: new Float64Array(11).fill(12) };
-  return stringifyRecording(toRecording(RECORDED_AT, new Map([[USAGE, usage], [LIMITS, limits]])));
+  return stringifyRecording(
+    toRecording(
+      RECORDED_AT,
+      new Map([
+        [USAGE, usage],
+        [LIMITS, limits],
+      ]),
+    ),
+  );
 }
 
 const deployment = (replicas: number) => `apiVersion: apps/v1
@@ -104,7 +119,9 @@ describe('a replica cut on a workload forecast to saturate', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/deny.*no-replica-cut-when-saturating.*cutting checkout-api from 6 to 3 replicas while it is forecast to saturate in \d+ days/);
-    expect(r.stdout + r.stderr).toMatch(/inventory\/checkout\.yaml:1:1: warning \[capacity\.at-risk\] this change touches deployment:shop\/checkout-api, whose cpu is critical: forecast to reach capacity in/);
+    expect(r.stdout + r.stderr).toMatch(
+      /inventory\/checkout\.yaml:1:1: warning \[capacity\.at-risk\] this change touches deployment:shop\/checkout-api, whose cpu is critical: forecast to reach capacity in/,
+    );
   });
 
   it('plumb plan lets the same cut through when nothing saturates (no signal at risk)', async () => {

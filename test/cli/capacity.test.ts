@@ -88,7 +88,8 @@ describe('plumb capacity on the bundled example (a recording, offline)', () => {
     writeFileSync(join(copy, 'plumb.yaml'), 'metrics: {provider: recorded, path: observed/rec.yaml}\n');
     const replay = await runCli(['capacity', '--repo', copy, '-o', 'json']);
     expect(replay.code).toBe(0);
-    const figures = (text: string) => JSON.parse(text).signals.map((s: { status: string; daysToLimit: number | null; now: number }) => [s.status, s.daysToLimit?.toFixed(3) ?? null, s.now]);
+    const figures = (text: string) =>
+      JSON.parse(text).signals.map((s: { status: string; daysToLimit: number | null; now: number }) => [s.status, s.daysToLimit?.toFixed(3) ?? null, s.now]);
     const a = figures(r.stdout);
     const b = figures(replay.stdout);
     expect(a).toHaveLength(2);
@@ -106,21 +107,33 @@ describe('plumb capacity refuses bad input with a diagnostic and exit 1', () => 
   });
 
   it('a capacity block that breaks its schema, at its line and column', async () => {
-    const r = await runCli(['validate', '--repo', repo('metrics: {provider: prometheus, url: "http://127.0.0.1:1"}\n', DB("  - {name: storage, usage: 'x', capacity: -5, horizon: 2 weeks}\n"))]);
+    const r = await runCli([
+      'validate',
+      '--repo',
+      repo('metrics: {provider: prometheus, url: "http://127.0.0.1:1"}\n', DB("  - {name: storage, usage: 'x', capacity: -5, horizon: 2 weeks}\n")),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/inventory\/db\.yaml:6:\d+/);
     expect(r.stdout + r.stderr).toContain('schema.violation');
   });
 
   it('a capacity field the CI does not have', async () => {
-    const r = await runCli(['validate', '--repo', repo('metrics: {provider: prometheus, url: "http://127.0.0.1:1"}\n', DB("  - {name: storage, usage: 'x', capacity: {field: spec.diskGb}}\n"))]);
+    const r = await runCli([
+      'validate',
+      '--repo',
+      repo('metrics: {provider: prometheus, url: "http://127.0.0.1:1"}\n', DB("  - {name: storage, usage: 'x', capacity: {field: spec.diskGb}}\n")),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/inventory\/db\.yaml:6:\d+.*capacity\.field-missing/s);
     expect(r.stdout + r.stderr).toContain('capacity signal storage: database:shop/orders-db has no field spec.diskGb');
   });
 
   it('an inline token in plumb.yaml is not a setting (credentials come from a file or the environment)', async () => {
-    const r = await runCli(['validate', '--repo', repo('metrics: {provider: prometheus, url: "http://127.0.0.1:1", bearerToken: s3cr3t-token}\n', DB("  - {name: storage, usage: 'x', capacity: 10}\n"))]);
+    const r = await runCli([
+      'validate',
+      '--repo',
+      repo('metrics: {provider: prometheus, url: "http://127.0.0.1:1", bearerToken: s3cr3t-token}\n', DB("  - {name: storage, usage: 'x', capacity: 10}\n")),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain('plumb.yaml:1:');
     expect(r.stdout + r.stderr).toContain('config.inline-secret');
@@ -130,7 +143,14 @@ describe('plumb capacity refuses bad input with a diagnostic and exit 1', () => 
 
   it('an unreachable Prometheus: every signal unknown, exit 1, the URL without its credentials', async () => {
     const port = await closedPort();
-    const r = await runCli(['capacity', '--repo', repo(`metrics: {provider: prometheus, url: "http://plumb:pa55word@127.0.0.1:${port}", timeout: 5s}\n`, DB("  - {name: storage, usage: 'x', capacity: 10}\n"))]);
+    const r = await runCli([
+      'capacity',
+      '--repo',
+      repo(
+        `metrics: {provider: prometheus, url: "http://plumb:pa55word@127.0.0.1:${port}", timeout: 5s}\n`,
+        DB("  - {name: storage, usage: 'x', capacity: 10}\n"),
+      ),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/database:shop\/orders-db\s+storage\s+-\s+-\s+-\s+-\s+unknown/);
     expect(r.stderr).toContain(`cannot reach Prometheus at http://127.0.0.1:${port} (ECONNREFUSED)`);
@@ -138,14 +158,25 @@ describe('plumb capacity refuses bad input with a diagnostic and exit 1', () => 
   });
 
   it('a recording outside the repository', async () => {
-    const r = await runCli(['validate', '--repo', repo('metrics: {provider: recorded, path: ../../etc/passwd}\n', DB("  - {name: storage, usage: 'x', capacity: 10}\n"))]);
+    const r = await runCli([
+      'validate',
+      '--repo',
+      repo('metrics: {provider: recorded, path: ../../etc/passwd}\n', DB("  - {name: storage, usage: 'x', capacity: 10}\n")),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/plumb\.yaml:1:\d+.*config\.path-outside-repository/s);
     expect(r.stdout + r.stderr).toContain('metrics.path names a path outside the repository');
   });
 
   it('a missing token file', async () => {
-    const r = await runCli(['capacity', '--repo', repo('metrics: {provider: prometheus, url: "http://127.0.0.1:1", bearerTokenFile: /nonexistent/token}\n', DB("  - {name: storage, usage: 'x', capacity: 10}\n"))]);
+    const r = await runCli([
+      'capacity',
+      '--repo',
+      repo(
+        'metrics: {provider: prometheus, url: "http://127.0.0.1:1", bearerTokenFile: /nonexistent/token}\n',
+        DB("  - {name: storage, usage: 'x', capacity: 10}\n"),
+      ),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot read the Prometheus bearer token file /nonexistent/token');
   });
@@ -159,7 +190,17 @@ describe('plumb capacity refuses bad input with a diagnostic and exit 1', () => 
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    const r = await runCli(['capacity', '--repo', repo(`metrics: {provider: prometheus, url: "http://127.0.0.1:${port}", bearerTokenEnv: PROM_TOKEN}\n`, DB("  - {name: storage, usage: 'rate(', capacity: 10}\n"))], { env: { PROM_TOKEN: 'tok-123-secret' } });
+    const r = await runCli(
+      [
+        'capacity',
+        '--repo',
+        repo(
+          `metrics: {provider: prometheus, url: "http://127.0.0.1:${port}", bearerTokenEnv: PROM_TOKEN}\n`,
+          DB("  - {name: storage, usage: 'rate(', capacity: 10}\n"),
+        ),
+      ],
+      { env: { PROM_TOKEN: 'tok-123-secret' } },
+    );
     expect(seen).toBe('Bearer tok-123-secret');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Prometheus refused the query (bad_data): 1:5: parse error: unexpected <EOF>');

@@ -19,10 +19,18 @@ let located: { dir: string } | { unavailable: string } | undefined;
 export function prometheusBinaries(): { dir: string } | { unavailable: string } {
   if (located) return located;
   try {
-    const dir = execFileSync('bash', [INSTALL], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 }).trim().split('\n').pop()!;
+    const dir = execFileSync('bash', [INSTALL], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 })
+      .trim()
+      .split('\n')
+      .pop()!;
     located = { dir };
   } catch (e) {
-    located = { unavailable: `prometheus could not be installed: ${String((e as { stderr?: string }).stderr ?? e).trim().split('\n').pop()}` };
+    located = {
+      unavailable: `prometheus could not be installed: ${String((e as { stderr?: string }).stderr ?? e)
+        .trim()
+        .split('\n')
+        .pop()}`,
+    };
   }
   return located;
 }
@@ -61,22 +69,34 @@ export async function startPrometheus(openmetrics: string): Promise<RunningProme
   const dataDir = join(work, 'data');
   writeFileSync(join(work, 'series.om'), openmetrics);
   writeFileSync(join(work, 'prometheus.yml'), 'global: {scrape_interval: 1h}\nscrape_configs: []\n');
-  execFileSync(join(bins.dir, 'promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(work, 'series.om'), dataDir], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  execFileSync(join(bins.dir, 'promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(work, 'series.om'), dataDir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 300_000,
+  });
   const port = await freePort();
-  const child: ChildProcess = spawn(join(bins.dir, 'prometheus'), [
-    `--config.file=${join(work, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${dataDir}`,
-    '--storage.tsdb.retention.time=10y',
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    join(bins.dir, 'prometheus'),
+    [
+      `--config.file=${join(work, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${dataDir}`,
+      '--storage.tsdb.retention.time=10y',
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}): ${log}`);
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

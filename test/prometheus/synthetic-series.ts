@@ -90,7 +90,7 @@ export function generate(options: {
   for (let k = 0; k < count; k++) {
     const kinds = ['spike', 'dip', 'level'] as const;
     const kind = kinds[k % 3];
-    const length = kind === 'level' ? Math.round((30 + 30 * random()) * MINUTE / options.step) : 1 + Math.floor(random() * 3);
+    const length = kind === 'level' ? Math.round(((30 + 30 * random()) * MINUTE) / options.step) : 1 + Math.floor(random() * 3);
     const at = k * slice + Math.floor(slice * 0.2 + random() * (slice * 0.6 - length));
     const size = (8 + 12 * random()) * options.noise * (kind === 'dip' ? -1 : 1);
     for (let i = at; i < at + length && i < n; i++) values[i] += size;
@@ -105,13 +105,17 @@ export function generate(options: {
 }
 
 /** OpenMetrics text for promtool: one gauge family per metric name, each series with its labels. */
-export function toOpenMetrics(families: { name: string; type: 'gauge' | 'counter'; series: { labels: Record<string, string>; data: GeneratedSeries }[] }[]): string {
+export function toOpenMetrics(
+  families: { name: string; type: 'gauge' | 'counter'; series: { labels: Record<string, string>; data: GeneratedSeries }[] }[],
+): string {
   const lines: string[] = [];
   for (const family of families) {
     lines.push(`# TYPE ${family.name} ${family.type}`);
     const sampleName = family.type === 'counter' ? `${family.name}_total` : family.name;
     for (const { labels, data } of family.series) {
-      const labelText = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
+      const labelText = Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
       for (let i = 0; i < data.values.length; i++) {
         const v = data.values[i];
         if (Number.isNaN(v)) continue;

@@ -37,11 +37,20 @@ export function capacityEvents(reports: readonly SignalReport[], options: { now:
     const atRisk = known.filter((r) => r.status === 'critical' || r.status === 'warning');
     if (atRisk.length) {
       const detail = atRisk
-        .map((r) => (r.status === 'critical'
-          ? `${r.signal} forecast to reach capacity ${r.daysToExhaustion === 0 ? 'now' : within(r.daysToExhaustion ?? 0)}`
-          : `${r.signal} forecast to pass ${Math.round((1 - (r.limit ?? 0) / (r.capacity || 1)) * 100)} % headroom ${within(r.daysToLimit ?? 0)}`))
+        .map((r) =>
+          r.status === 'critical'
+            ? `${r.signal} forecast to reach capacity ${r.daysToExhaustion === 0 ? 'now' : within(r.daysToExhaustion ?? 0)}`
+            : `${r.signal} forecast to pass ${Math.round((1 - (r.limit ?? 0) / (r.capacity || 1)) * 100)} % headroom ${within(r.daysToLimit ?? 0)}`,
+        )
         .join('; ');
-      events.push({ ci, kind: 'predicted-exhaustion', time, detail, severity: atRisk.some((r) => r.status === 'critical') ? 'minor' : 'warning', source: 'capacity' });
+      events.push({
+        ci,
+        kind: 'predicted-exhaustion',
+        time,
+        detail,
+        severity: atRisk.some((r) => r.status === 'critical') ? 'minor' : 'warning',
+        source: 'capacity',
+      });
     } else {
       events.push({ ci, kind: 'predicted-exhaustion', time, detail: 'every capacity signal is within its headroom', severity: 'cleared', source: 'capacity' });
     }
@@ -54,9 +63,15 @@ export function capacityEvents(reports: readonly SignalReport[], options: { now:
         .join('; ');
       events.push({ ci, kind: 'anomaly', time, detail, severity: 'warning', source: 'capacity' });
     } else {
-      events.push({ ci, kind: 'anomaly', time, detail: `no anomaly in the last ${formatDuration(Math.max(options.recentMs, 60_000))}`, severity: 'cleared', source: 'capacity' });
+      events.push({
+        ci,
+        kind: 'anomaly',
+        time,
+        detail: `no anomaly in the last ${formatDuration(Math.max(options.recentMs, 60_000))}`,
+        severity: 'cleared',
+        source: 'capacity',
+      });
     }
   }
   return events;
 }
-

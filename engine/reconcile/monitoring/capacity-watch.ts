@@ -62,11 +62,16 @@ export class CapacityWatch {
       exhaustion: perSignal('plumb_capacity_days_to_exhaustion', 'Days until the signal is forecast to reach its capacity (+Inf: not within a year).'),
       limit: perSignal('plumb_capacity_days_to_limit', 'Days until the signal is forecast to pass its headroom limit (+Inf: not within a year).'),
       ratio: perSignal('plumb_capacity_usage_ratio', 'Usage now divided by capacity.'),
-      anomalies: perSignal('plumb_capacity_anomalies', 'Anomalies found in the signal\'s lookback.'),
+      anomalies: perSignal('plumb_capacity_anomalies', "Anomalies found in the signal's lookback."),
       byStatus: new Gauge({ name: 'plumb_capacity_signals', help: 'Capacity signals by status.', labelNames: ['status'] as const, registers }),
       seconds: new Gauge({ name: 'plumb_capacity_round_seconds', help: 'Duration of the last capacity forecast round.', registers }),
     };
-    this.rounds = new Counter({ name: 'plumb_capacity_rounds_total', help: 'Capacity forecast rounds by outcome (ok, failed).', labelNames: ['outcome'] as const, registers });
+    this.rounds = new Counter({
+      name: 'plumb_capacity_rounds_total',
+      help: 'Capacity forecast rounds by outcome (ok, failed).',
+      labelNames: ['outcome'] as const,
+      registers,
+    });
   }
 
   /**
@@ -97,7 +102,10 @@ export class CapacityWatch {
     this.rounds.inc({ outcome: 'ok' });
     this.gauges.seconds.set((performance.now() - started) / 1000);
     const atRisk = reports.filter((r) => r.status === 'warning' || r.status === 'critical');
-    this.options.logger.info({ signals: reports.length, atRisk: atRisk.map((r) => `${r.ci}/${r.signal}`), unknown: reports.filter((r) => r.status === 'unknown').length }, 'capacity forecasts evaluated');
+    this.options.logger.info(
+      { signals: reports.length, atRisk: atRisk.map((r) => `${r.ci}/${r.signal}`), unknown: reports.filter((r) => r.status === 'unknown').length },
+      'capacity forecasts evaluated',
+    );
     if (!settings.incidents) return undefined;
     return capacityEvents(reports, { now, recentMs: Math.max(settings.intervalMs, 2 * 3_600_000) });
   }

@@ -31,7 +31,12 @@ describe('the controller capacity round', () => {
     const events = await watch.round(repo, 'rev-1', now, signal);
     expect(events).toBeDefined();
     expect(events!.filter((e) => e.kind === 'predicted-exhaustion')).toEqual([
-      expect.objectContaining({ ci: 'database:shop/orders-db', severity: 'warning', detail: 'storage forecast to pass 20 % headroom within 30 days', source: 'capacity' }),
+      expect.objectContaining({
+        ci: 'database:shop/orders-db',
+        severity: 'warning',
+        detail: 'storage forecast to pass 20 % headroom within 30 days',
+        source: 'capacity',
+      }),
       expect.objectContaining({ ci: 'host:shop/db-host-1', severity: 'cleared' }),
     ]);
     // the example's anomaly is three days old: history, not news

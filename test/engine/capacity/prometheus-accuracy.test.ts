@@ -10,7 +10,17 @@ import { prometheusSource } from '../../../engine/capacity/prometheus.js';
 import type { SignalReport } from '../../../engine/capacity/types.js';
 import { ci } from '../../helpers/make-repo.js';
 import { prometheusBinaries, prometheusRequired, startPrometheus, type RunningPrometheus } from '../../prometheus/prometheus.js';
-import { counterWithResets, DAY, generate, HOUR, MINUTE, toOpenMetrics, trueCrossing, type GeneratedSeries, type Shape } from '../../prometheus/synthetic-series.js';
+import {
+  counterWithResets,
+  DAY,
+  generate,
+  HOUR,
+  MINUTE,
+  toOpenMetrics,
+  trueCrossing,
+  type GeneratedSeries,
+  type Shape,
+} from '../../prometheus/synthetic-series.js';
 
 const bins = prometheusBinaries();
 const available = !('unavailable' in bins);
@@ -59,14 +69,21 @@ describe.skipIf(!available)('capacity against a real Prometheus (backfilled with
   let reports: Map<string, SignalReport>;
 
   beforeAll(async () => {
-    prometheus = await startPrometheus(toOpenMetrics([
-      { name: 'plumb_test_usage', type: 'gauge', series: Object.entries(series).map(([kind, data]) => ({ labels: { series: kind }, data })) },
-      { name: 'plumb_test_requests', type: 'counter', series: [{ labels: { job: 'api' }, data: counter }] },
-    ]));
+    prometheus = await startPrometheus(
+      toOpenMetrics([
+        { name: 'plumb_test_usage', type: 'gauge', series: Object.entries(series).map(([kind, data]) => ({ labels: { series: kind }, data })) },
+        { name: 'plumb_test_requests', type: 'counter', series: [{ labels: { job: 'api' }, data: counter }] },
+      ]),
+    );
     const source = await prometheusSource({ url: prometheus.url, timeoutMs: 30_000 }, process.cwd());
     const cis = [
       ...Object.keys(series).map((kind) => signalCi(kind, `plumb_test_usage{series="${kind}"}`)),
-      ci({ kind: 'Endpoint', name: 'api', spec: { url: 'http://127.0.0.1/' }, extra: { capacity: [{ name: 'usage', usage: 'sum(rate(plumb_test_requests_total{job="api"}[15m]))', capacity: 400, horizon: '60d' }] } }),
+      ci({
+        kind: 'Endpoint',
+        name: 'api',
+        spec: { url: 'http://127.0.0.1/' },
+        extra: { capacity: [{ name: 'usage', usage: 'sum(rate(plumb_test_requests_total{job="api"}[15m]))', capacity: 400, horizon: '60d' }] },
+      }),
     ];
     const all = await evaluateCapacity(cis, { source, now: END });
     reports = new Map(all.map((r) => [r.ci.split('/')[1], r]));
@@ -86,7 +103,9 @@ describe.skipIf(!available)('capacity against a real Prometheus (backfilled with
     expect(truthAt).not.toBeNull();
     const truth = (truthAt! - END) / DAY;
     const predicted = report.daysToExhaustion;
-    figures.push(`${kind} | ${report.forecast?.method}${report.forecast?.seasonMs ? ` (${report.forecast.seasonMs / DAY} d)` : ''} | ${predicted?.toFixed(2)} | ${truth.toFixed(2)} | ${predicted === null ? '-' : ((100 * (predicted - truth)) / truth).toFixed(1)} %`);
+    figures.push(
+      `${kind} | ${report.forecast?.method}${report.forecast?.seasonMs ? ` (${report.forecast.seasonMs / DAY} d)` : ''} | ${predicted?.toFixed(2)} | ${truth.toFixed(2)} | ${predicted === null ? '-' : ((100 * (predicted - truth)) / truth).toFixed(1)} %`,
+    );
     expect(predicted).not.toBeNull();
     expect(Math.abs(predicted! - truth) / truth).toBeLessThanOrEqual(0.1);
   }
@@ -126,7 +145,9 @@ describe.skipIf(!available)('capacity against a real Prometheus (backfilled with
     const precision = found.length ? truePositives / found.length : 0;
     const recall = recalled / injected.length;
     const control = reports.get('control')!.anomalies;
-    console.log(`anomalies: injected ${injected.length}, reported ${found.length}, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}, control false positives ${control.length}`);
+    console.log(
+      `anomalies: injected ${injected.length}, reported ${found.length}, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}, control false positives ${control.length}`,
+    );
     expect(precision).toBeGreaterThanOrEqual(0.9);
     expect(recall).toBeGreaterThanOrEqual(0.9);
     expect(control).toEqual([]);
