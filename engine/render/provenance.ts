@@ -42,18 +42,24 @@ export function positioned(file: string, text: string): PositionedFile {
  * patch-side pointer (list items of a patch are matched to the target's by
  * their `name`, Kubernetes' usual merge key; else by index). `$patch`
  * directives and identity fields (apiVersion, kind, metadata.name) are skipped.
+ * With `before` (the object as its resource file wrote it), a list item the
+ * resource did not have is recorded whole: the patch added it.
  */
-export function strategicMergeLeaves(patch: unknown, target: unknown): { target: string; patch: string }[] {
+export function strategicMergeLeaves(patch: unknown, target: unknown, before?: unknown): { target: string; patch: string }[] {
   const out: { target: string; patch: string }[] = [];
-  const walk = (p: unknown, t: unknown, tp: string[], pp: string[]) => {
+  const walk = (p: unknown, t: unknown, tp: string[], pp: string[], b: unknown) => {
     if (Array.isArray(p)) {
       p.forEach((item, i) => {
         let ti = i;
+        let bi: unknown;
         if (isRecord(item) && typeof item.name === 'string' && Array.isArray(t)) {
           const found = t.findIndex((x) => isRecord(x) && x.name === item.name);
           if (found >= 0) ti = found;
+          bi = Array.isArray(b) ? b.find((x) => isRecord(x) && x.name === item.name) : undefined;
+          // an item the resource did not have: the patch added it, all of it
+          if (before !== undefined && bi === undefined) out.push({ target: formatPointer([...tp, String(ti)]), patch: formatPointer([...pp, String(i)]) });
         }
-        walk(item, Array.isArray(t) ? t[ti] : undefined, [...tp, String(ti)], [...pp, String(i)]);
+        walk(item, Array.isArray(t) ? t[ti] : undefined, [...tp, String(ti)], [...pp, String(i)], bi);
       });
       if (p.length === 0) out.push({ target: formatPointer(tp), patch: formatPointer(pp) });
       return;
@@ -65,13 +71,13 @@ export function strategicMergeLeaves(patch: unknown, target: unknown): { target:
         if (tp.length === 0 && (k === 'apiVersion' || k === 'kind')) continue;
         if (tp.length === 1 && tp[0] === 'metadata' && (k === 'name' || k === 'namespace')) continue;
         if (k === 'name' && /^\d+$/.test(tp[tp.length - 1] ?? '')) continue; // the merge key of a list item names it, sets nothing
-        walk(p[k], isRecord(t) ? t[k] : undefined, [...tp, k], [...pp, k]);
+        walk(p[k], isRecord(t) ? t[k] : undefined, [...tp, k], [...pp, k], isRecord(b) ? b[k] : undefined);
       }
       return;
     }
     out.push({ target: formatPointer(tp), patch: formatPointer(pp) });
   };
-  walk(patch, target, [], []);
+  walk(patch, target, [], [], before);
   return out;
 }
 

@@ -183,7 +183,7 @@ function kustomizeDocuments(unit: KustomizeUnit, stdout: string, plain: Readonly
             ? selectorMatches(patch.target, object, where.originalName)
             : p.kind === object.kind && (pm.name === where.originalName || pm.name === metadata.name);
           if (!picks) return;
-          for (const leaf of strategicMergeLeaves(p, object)) fields[leaf.target] = patchFile ? patchFile.place(i, leaf.patch) : patchPlace;
+          for (const leaf of strategicMergeLeaves(p, object, where.value)) fields[leaf.target] = patchFile ? patchFile.place(i, leaf.patch) : patchPlace;
         });
       });
     }
@@ -200,7 +200,7 @@ function originOf(
   unit: KustomizeUnit,
   fileOf: (path: string) => PositionedFile,
   object: Record<string, unknown>,
-): { place: Place; doc: number; resource: boolean; originalName: string } {
+): { place: Place; doc: number; resource: boolean; originalName: string; value?: unknown } {
   const name = isRecord(object.metadata) && typeof object.metadata.name === 'string' ? object.metadata.name : '';
   const fallback = { place: { file: unit.file, line: 1, column: 1 }, doc: 0, resource: false, originalName: name };
   const origin = text ? (safeParse(text) as Record<string, unknown> | undefined) : undefined;
@@ -220,7 +220,7 @@ function originOf(
     if (best < 0) return { ...fallback, place: { file: path, line: 1, column: 1 } };
     const v = file.values[best] as Record<string, unknown>;
     const originalName = isRecord(v.metadata) && typeof v.metadata.name === 'string' ? v.metadata.name : name;
-    return { place: file.place(best, ''), doc: best, resource: true, originalName };
+    return { place: file.place(best, ''), doc: best, resource: true, originalName, value: v };
   }
   if (typeof origin.configuredIn === 'string') {
     const path = joinInside(unit.dir, origin.configuredIn) ?? unit.file;

@@ -192,6 +192,23 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
     }
   });
 
+  it('places a validation error in a rendered object at the patch that introduced it', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
+    try {
+      cpSync(fixture('render-shop'), d, { recursive: true });
+      const patch = readFileSync(join(d, 'inventory/apps/web/overlays/prod/replicas.yaml'), 'utf8') + '        - name: sidecar\n';
+      writeFiles(d, { 'inventory/apps/web/overlays/prod/replicas.yaml': patch });
+      const r = await loadRepository({ repo: d, renderCache: new RenderCache() });
+      const { validateRepository } = await import('../../../engine/validate/validate.js');
+      const found = validateRepository(r).diagnostics.filter((x) => x.code === 'k8s.container-invalid');
+      expect(found.map((x) => [x.ci, x.file, x.line, x.message])).toEqual([
+        ['deployment:shop/web', 'inventory/apps/web/overlays/prod/replicas.yaml', 13, 'containers[1] is missing image'],
+      ]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('leaves helm hooks and generateName-only objects of a chart out, with a warning saying why', async () => {
     const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
     try {
