@@ -34,7 +34,7 @@ describeWithTools('plumb review of a rendered repository', ['kustomize', 'helm']
     ]);
     const text = await runCli(['validate', '--repo', dir]);
     expect(text.stdout).toContain(`rendered: 2 kustomize units (kustomize ${TESTED_VERSIONS.kustomize}), 1 helm release (helm ${TESTED_VERSIONS.helm})`);
-  });
+  }, 180_000);
 
   it('a values-file change shows exactly the rendered object it changes, at the values line in SARIF', async () => {
     const values = fixtureTree(fixture('render-shop'))['inventory/values/cache-prod.yaml'].replace('maxMemory: 256mb', 'maxMemory: 512mb');
@@ -51,7 +51,7 @@ describeWithTools('plumb review of a rendered repository', ['kustomize', 'helm']
     expect(results[0].message.text).toContain('deployment:shop/cache: update of /spec/template/spec/containers/0/args/1');
     const text = await review(base, to, 'text');
     expect(text).toContain('rendered by helm:inventory/charts/cache#cache from inventory/charts/cache/templates/deployment.yaml');
-  });
+  }, 180_000);
 
   it('a base change shows both overlays\' objects; a patch change only its overlay\'s', async () => {
     const from = head(dir);
@@ -65,5 +65,5 @@ describeWithTools('plumb review of a rendered repository', ['kustomize', 'helm']
     expect(changed(await review(baseChange, patchChange, 'json')).map((c) => [c.id, c.paths, c.file, c.line])).toEqual([
       ['deployment:shop/web', ['/spec/replicas'], 'inventory/apps/web/overlays/prod/replicas.yaml', 6],
     ]);
-  });
+  }, 180_000);
 });

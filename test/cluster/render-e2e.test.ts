@@ -42,7 +42,7 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
     // the cluster is shared by every cluster test of the run
     for (const ns of ['shop', 'shop-staging']) await apiCall(c, c.adminToken, 'DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);
     if (dir) removeGitRepo(dir);
-  });
+  }, 180_000);
 
   it('validates and graphs the rendered objects with their relations', async () => {
     const v = await plumb('validate', '-o', 'json');
@@ -60,7 +60,7 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
       'namespace:_cluster/shop contains secret:shop/web-api-key',
     ]));
     noSecrets(v.stdout, v.stderr, g.stdout);
-  });
+  }, 180_000);
 
   it('plans every rendered object as a create, applies them, and then plans 0 changes', async () => {
     const p = await plumb('plan', '-o', 'json');
@@ -103,7 +103,7 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
     expect(again.code, again.stderr).toBe(0);
     expect(changed(JSON.parse(again.stdout))).toEqual([]);
     expect(JSON.parse(again.stdout).summary.noop).toBe(12);
-  });
+  }, 180_000);
 
   it('a values change plans exactly the object it renders differently', async () => {
     const values = repoFiles()['inventory/values/cache-prod.yaml'].replace('tag: "7.4.2"', 'tag: "7.4.3"');
@@ -114,7 +114,7 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
     expect(changed(plan)).toEqual(['update deployment:shop/cache']);
     const change = (plan.changes as Obj[]).find((ch) => ch.action === 'update')!;
     expect([change.file, change.line]).toEqual(['inventory/values/cache-prod.yaml', 3]);
-  });
+  }, 180_000);
 
   it('without the key: exit 1, nothing planned, the ciphertext never sent', async () => {
     writeFiles(dir, {});
@@ -123,5 +123,5 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('sops.no-key');
     expect(r.stderr).not.toMatch(/ENC\[|\n\s+at /);
-  });
+  }, 180_000);
 });
