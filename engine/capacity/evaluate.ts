@@ -19,6 +19,8 @@ export interface EvaluateOptions {
   /** Keep each signal's history in its report (sparklines, charts, recordings). */
   readonly keepHistory?: boolean;
   readonly signal?: AbortSignal;
+  /** Look for anomalies where signals ask for it (default true); plan and review skip it, they only need the forecasts. */
+  readonly anomalies?: boolean;
   /** Called with each fetched series (query → series), e.g. to record them. */
   readonly onSeries?: (query: string, series: Series) => void;
 }
@@ -90,7 +92,7 @@ async function evaluateSignal(ci: CI, signal: CapacitySignal, now: number, optio
   if (!current || presentCount(history) < 3) return unknown(`too few samples for ${signal.usage} (${presentCount(history)})`);
   const limit = capacity * (1 - signal.headroom);
   const forecast = forecastSeries(history, { method: signal.method, horizonMs: signal.horizonMs, now: end, levels: [limit, capacity] });
-  const anomalies = signal.anomalies ? detectAnomalies(history, { ci: ci.id, signal: signal.name }) : [];
+  const anomalies = signal.anomalies && options.anomalies !== false ? detectAnomalies(history, { ci: ci.id, signal: signal.name }) : [];
   const days = (t: number | null | undefined) => (t === null || t === undefined ? null : Math.max(0, (t - end) / DAY));
   const daysToLimit = days(forecast?.crossings[0]);
   const daysToExhaustion = days(forecast?.crossings[1]);

@@ -37,7 +37,6 @@ export interface CapacityView {
     readonly method?: string;
     readonly daysToExhaustion?: number;
     readonly daysToLimit?: number;
-    readonly anomalies: number;
   }[];
 }
 
@@ -71,7 +70,6 @@ export function capacityView(reports: readonly SignalReport[]): CapacityView {
       horizonDays: r.horizonMs / 86_400_000,
       ...(r.daysToExhaustion === null ? {} : { daysToExhaustion: r.daysToExhaustion }),
       ...(r.daysToLimit === null ? {} : { daysToLimit: r.daysToLimit }),
-      anomalies: r.anomalies.length,
     })),
   };
 }
@@ -81,7 +79,8 @@ export type CapacityLookup = (ci: string) => CapacityView;
 
 /**
  * Forecasts for a plan or review: every signal of `cis`, from the metrics
- * source of plumb.yaml, as a lookup by CI. Without `metrics:` or without
+ * source of plumb.yaml, as a lookup by CI (forecasts only: anomaly detection,
+ * about two thirds of a signal's CPU, is the controller's and `plumb capacity`'s). Without `metrics:` or without
  * signals nothing is read. A source that cannot be opened is a warning
  * (`capacity.source`): a plan does not fail because Prometheus is down, its
  * signals are `unknown` and policies see that.
@@ -99,7 +98,7 @@ export async function forecastForPlan(options: {
   if (withSignals.length && settings) {
     try {
       const source = await openMetricsSource(settings, options.root);
-      reports = await evaluateCapacity(withSignals, { source, concurrency: settings.concurrency, signal: options.signal });
+      reports = await evaluateCapacity(withSignals, { source, concurrency: settings.concurrency, signal: options.signal, anomalies: false });
     } catch (e) {
       if (!(e instanceof MetricsError)) throw e;
       diagnostics.push({
