@@ -134,7 +134,8 @@ export function analyzeRootCause(graph: CIGraph, req: RootCauseRequest): RootCau
     return {
       cause: cause.map((c) => index.ids[c]).sort(),
       explains, unexplained, contradicted, unobserved,
-      score: cause.length + CONTRADICTION * contradicted.length + UNOBSERVED * unobserved + unexplained.length,
+      // weights are multiples of 0.001: rounding keeps ties exact and the JSON free of float noise
+      score: Math.round((cause.length + CONTRADICTION * contradicted.length + UNOBSERVED * unobserved + unexplained.length) * 1000) / 1000,
     };
   };
 

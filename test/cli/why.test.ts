@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../helpers/run-cli.js';
+import { fixture, PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
+
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(`${PROJECT_ROOT}schemas/why-output.schema.json`, 'utf8')));
 
 const shop = fixture('impact-shop');
 
@@ -22,6 +26,7 @@ describe('plumb why', () => {
     const { code, stdout } = await runCli(['why', 'database:shop/cache-a', 'database:shop/cache-b', 'application:shop/orders-api', '--healthy', 'host:shop/node-1', '--repo', shop, '-o', 'json']);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     expect(json.best).toMatchObject({ cause: ['database:shop/cache-a', 'database:shop/cache-b'], explains: 3, unexplained: [], contradicted: [] });
     expect(json.businessServices).toEqual([{ id: 'businessservice:shop/webshop', criticality: 'critical', state: 'down' }]);
   });
