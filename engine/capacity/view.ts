@@ -123,6 +123,16 @@ export async function forecastForPlan(options: {
       );
     }
   }
+  const failed = reports.filter((r) => r.error);
+  if (failed.length && diagnostics.length === 0) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'capacity.source',
+      message: `${failed.length} of ${reports.length} capacity signal${reports.length === 1 ? '' : 's'} could not be read: ${failed[0].error}`,
+      hint: 'policies see their capacity.status as "unknown"; check metrics: in plumb.yaml and that Prometheus answers',
+      file: 'plumb.yaml',
+    });
+  }
   const byCi = new Map<string, SignalReport[]>();
   for (const r of reports) byCi.set(r.ci, [...(byCi.get(r.ci) ?? []), r]);
   const views = new Map<string, CapacityView>();

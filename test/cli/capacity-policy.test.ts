@@ -5,6 +5,7 @@
  * metrics are a recording (offline); the review runs on a real Git repository.
  */
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringifyRecording, toRecording } from '../../engine/capacity/recorded.js';
 import type { Series } from '../../engine/capacity/types.js';
@@ -129,6 +130,27 @@ describe('a replica cut on a workload forecast to saturate', () => {
     commit(dir, { 'inventory/checkout.yaml': deployment(3).replace(/ {4}plumb\.io\/capacity: \|\n(?: {6}.*\n)+/, '    note: none\n') }, 'no signal');
     const r = await runCli(['plan', '--repo', dir]);
     expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('no-replica-cut-when-saturating');
+  });
+
+  it('with Prometheus unreachable the plan says so and the policy does not guess (status unknown)', async () => {
+    const dir = repo(3);
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise((r) => server.close(r));
+    commit(
+      dir,
+      {
+        'plumb.yaml': `targets:\n  shop: {provider: snapshot, path: observed/snapshot.yaml}\nmetrics: {provider: prometheus, url: "http://127.0.0.1:${port}", timeout: 5s}\n`,
+      },
+      'live metrics',
+    );
+    const r = await runCli(['plan', '--repo', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toContain(
+      `warning [capacity.source] 1 of 1 capacity signal could not be read: cannot reach Prometheus at http://127.0.0.1:${port} (ECONNREFUSED)`,
+    );
     expect(r.stdout).not.toContain('no-replica-cut-when-saturating');
   });
 
