@@ -62,8 +62,9 @@ async function handle(o: ControllerServerOptions, req: IncomingMessage, res: Ser
   if (path === '/hooks/git') {
     if (req.method !== 'POST') return send(res, 405, 'method not allowed\n');
     if (!o.webhookSecret) return send(res, 404, 'webhook not configured\n');
-    const body = await readBody(req);
-    if (!body) return send(res, 413, 'payload too large\n');
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const body = declared > MAX_BODY ? undefined : await readBody(req);
+    if (!body) return tooLarge(res);
     const signature = req.headers['x-hub-signature-256'];
     if (!verifyWebhookSignature(o.webhookSecret, body, Array.isArray(signature) ? signature[0] : signature)) return send(res, 401, 'invalid signature\n');
     o.onWebhook();
@@ -79,13 +80,22 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
+        // stop reading; the 413 is sent, then the connection closed (destroying first would lose the answer)
+        req.removeAllListeners('data');
+        req.pause();
         resolve(undefined);
-        req.destroy();
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** 413, then the connection is closed: the rest of an oversized body is never read. */
+function tooLarge(res: ServerResponse): void {
+  const body = 'payload too large\n';
+  res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.end(body, () => res.socket?.destroy());
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
