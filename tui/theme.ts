@@ -2,14 +2,14 @@ import { createContext, useContext } from 'react';
 
 /** Meanings the TUI colours; components ask for a tone, never a colour. */
 export type Tone =
-  | 'create' | 'update' | 'delete' | 'noop'
+  | 'create' | 'update' | 'replace' | 'delete' | 'noop'
   | 'down' | 'degraded' | 'at-risk' | 'operational'
   | 'critical' | 'high' | 'medium' | 'low'
   | 'deny' | 'error' | 'warn' | 'audit' | 'excepted' | 'ok'
   | 'added' | 'removed' | 'hunk' | 'dim' | 'accent';
 
 const COLORS: Readonly<Record<Tone, string>> = {
-  create: 'green', update: 'yellow', delete: 'red', noop: 'gray',
+  create: 'green', update: 'yellow', replace: 'magenta', delete: 'red', noop: 'gray',
   down: 'red', degraded: 'magenta', 'at-risk': 'yellow', operational: 'green',
   critical: 'red', high: 'magenta', medium: 'yellow', low: 'green',
   deny: 'red', error: 'red', warn: 'yellow', audit: 'cyan', excepted: 'gray', ok: 'green',

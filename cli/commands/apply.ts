@@ -15,6 +15,7 @@ interface ApplyCliOptions extends GlobalOptions {
   breakLock?: boolean;
   prune?: boolean;
   adopt?: boolean;
+  allowReplace?: boolean;
   concurrency: string;
   healthTimeout: string;
   target?: string;
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .option('--override-policy <reason>', 'apply although a policy denied; the reason goes to the audit log')
     .option('--break-lock', "break a lock whose holder is gone (it is reported, never silent)")
     .option('--prune', "apply the plan's deletes (otherwise skipped and reported); plumb.yaml's sync.prune is the controller's, not this command's")
+    .option('--allow-replace', 'carry out replaces (delete + create) of objects whose immutable fields changed; otherwise only those annotated plumb.io/replace: allowed')
     .option('--adopt', 'take over objects another inventory owns (the plan names them and their owner)')
     .option('--concurrency <n>', 'changes applied at once inside a wave', '4')
     .option('--health-timeout <duration>', 'per wave; a check that does not answer in time fails', '60s')
@@ -71,8 +73,8 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
     // the plan goes to stdout as `plumb plan` prints it; with -o json stdout is the report's, so stderr
     if (opts.output === 'json') process.stderr.write(renderPlanText(plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
     else await writeOut(renderPlanText(plan, { colors: c, diagnostics: planned.diagnostics }));
-    const { create, update, delete: del } = plan.summary;
-    if (create + update + del === 0) {
+    const { create, update, replace = 0, delete: del } = plan.summary;
+    if (create + update + replace + del === 0) {
       await writeOut(opts.output === 'json' ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2) : 'no changes: the actual state matches the desired state');
       return EXIT.ok;
     }
@@ -106,6 +108,7 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
       overridePolicy: opts.overridePolicy,
       prune: opts.prune,
       adopt: opts.adopt,
+      allowReplace: opts.allowReplace,
       ...(opts.target ? { targets: [opts.target] } : {}),
       signal: controller.signal,
     });

@@ -52,7 +52,7 @@ export function register(program: Command): void {
 export function exitCode(plan: Plan, detailed: boolean): number {
   if (plan.policy.denied) return EXIT.denied;
   const s = plan.summary;
-  return detailed && s.create + s.update + s.delete > 0 ? EXIT.changes : EXIT.ok;
+  return detailed && s.create + s.update + (s.replace ?? 0) + s.delete > 0 ? EXIT.changes : EXIT.ok;
 }
 
 /** Writes the output; diagnostics go to stderr for the formats that have no place for them. */

@@ -19,6 +19,8 @@ export interface WaveContext {
   readonly concurrency: number;
   readonly healthTimeoutMs: number;
   readonly prune: boolean;
+  /** `--allow-replace`: replaces of every CI, not only annotated ones. */
+  readonly allowReplace?: boolean;
   readonly toBackUp: ReadonlySet<string>;
   readonly outcomes: Map<string, ChangeOutcome>;
   readonly diagnostics: Diagnostic[];
@@ -39,6 +41,10 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
   for (const c of changes) {
     if (c.action === 'delete' && !ctx.prune) {
       const o = outcome(c, 'skipped', 'delete skipped: prune is off (apply with --prune)');
+      outcomes.set(c.id, o);
+      hooks.onChangeSkipped(o);
+    } else if (c.action === 'replace' && !ctx.allowReplace && !replaceAllowed(c)) {
+      const o = outcome(c, 'skipped', `replace refused: ${c.replace?.fields.join(', ') ?? 'a field'} cannot change in place, and deleting and recreating ${c.id} needs --allow-replace or its annotation ${REPLACE_ANNOTATION}: allowed`);
       outcomes.set(c.id, o);
       hooks.onChangeSkipped(o);
     } else runnable.push(c);
@@ -106,6 +112,14 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
   }
   hooks.onWaveEnd(wave, ok);
   return { ok, ...(backupId ? { backupId } : {}) };
+}
+
+/** The per-object opt-in to `replace` (Argo CD's `Replace=true` sync option, Flux's `force`). */
+export const REPLACE_ANNOTATION = 'plumb.io/replace';
+
+function replaceAllowed(c: PlannedChange): boolean {
+  const annotations = (c.desired?.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+  return annotations?.[REPLACE_ANNOTATION] === 'allowed';
 }
 
 export function outcome(c: PlannedChange, result: ChangeOutcome['result'], message?: string): ChangeOutcome {

@@ -26,6 +26,8 @@ export interface ApplyOptions {
    * (engine/plan/prune-guard.ts). Default: no ceiling, empty targets refused.
    */
   readonly pruneConfig?: Pick<PlumbConfig, 'prune' | 'targets'>;
+  /** Carry out `replace` changes (delete + create) of every CI; without it only those annotated `plumb.io/replace: allowed`. */
+  readonly allowReplace?: boolean;
   /** Take over objects another inventory owns (the plan's `owner`); without it such a plan is refused. */
   readonly adopt?: boolean;
   /** Only these targets of the plan; default all. */

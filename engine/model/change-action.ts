@@ -1,2 +1,2 @@
 /** What a change does to a CI: the diff's classification of desired against observed. */
-export type ChangeAction = 'create' | 'update' | 'delete' | 'noop';
+export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'noop';

@@ -81,6 +81,7 @@ export async function apply(opts: ApplyOptions): Promise<ApplyReport> {
         // the prune guards of plumb.yaml: an emptied target or deletes over the ceiling are refused
         pruneConfig: desired.config,
         adopt: opts.adopt,
+        allowReplace: opts.allowReplace,
         ...(opts.targets ? { targets: opts.targets } : {}),
         signal: opts.signal,
       },

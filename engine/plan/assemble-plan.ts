@@ -2,7 +2,7 @@ import type { ImpactSummary, Plan, PlannedChange, PolicyResult } from './types.j
 import { canonicalSha256 } from '../model/canonical-json.js';
 import { isDenied } from '../policy/denied.js';
 
-const ACTION_ORDER = { create: 0, update: 1, delete: 2, noop: 3 } as const;
+const ACTION_ORDER = { create: 0, update: 1, replace: 2, delete: 3, noop: 4 } as const;
 
 export interface AssembleInput {
   readonly revision: string;
@@ -31,8 +31,7 @@ export function assemblePlan(input: AssembleInput): Plan {
       ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
-  const summary = { create: 0, update: 0, delete: 0, noop: 0, unmanaged: input.unmanaged.length };
-  for (const c of changes) summary[c.action]++;
+  const summary: Plan['summary'] = countActions(changes, input.unmanaged.length);
   const withoutHash: Omit<Plan, 'hash'> = {
     version: 1,
     revision: input.revision,
@@ -47,6 +46,16 @@ export function assemblePlan(input: AssembleInput): Plan {
     backups: changes.filter((c) => c.action !== 'noop').map((c) => c.id),
   };
   return { ...withoutHash, hash: planHash(withoutHash) };
+}
+
+/**
+ * The plan's summary: changes per action, and the unmanaged count. `replace`
+ * is there only when the plan has one (plans without stay as they were).
+ */
+export function countActions(changes: readonly PlannedChange[], unmanaged: number): Plan['summary'] {
+  const summary: { -readonly [K in keyof Plan['summary']]: Plan['summary'][K] } = { create: 0, update: 0, delete: 0, noop: 0, unmanaged };
+  for (const c of changes) summary[c.action] = (summary[c.action] ?? 0) + 1;
+  return summary;
 }
 
 /** sha256 of the canonical JSON of a plan without its `hash`: what apply checks a plan file against. */

@@ -5,7 +5,7 @@ import type { LoadedRepository } from '../load/types.js';
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ChangeContext, PlanView } from '../policy/types.js';
-import { assemblePlan } from './assemble-plan.js';
+import { assemblePlan, countActions } from './assemble-plan.js';
 import { fingerprintOf } from '../model/canonical-json.js';
 import { diffChanges, type CompareFn } from './diff-changes.js';
 import { impactOfChanges } from './impact-changes.js';
@@ -67,7 +67,9 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
   diagnostics.push(...matched.diagnostics);
 
   const diffed = diffChanges(matched.pairs, repo, input.compare);
-  const applied = diffed.filter((d) => d.action === 'create' || d.action === 'update').map((d) => d.pair.id);
+  // a replace is ordered like an update (it is one, done as delete + create), and its impact is a delete's
+  const applied = diffed.filter((d) => d.action === 'create' || d.action === 'update' || d.action === 'replace').map((d) => d.pair.id);
+  const replaced = diffed.filter((d) => d.action === 'replace').map((d) => d.pair.id);
   const deleted = diffed.filter((d) => d.action === 'delete').map((d) => d.pair.id);
 
   // Deletes of CIs that left Git are known only by their observed objects.
@@ -89,7 +91,7 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
   for (const d of cascaded) deleteGraph.mergeEdge(d.pair.cascadeOf!, d.pair.id, { type: 'contains', inferred: true });
   const consequences = new Set(cascaded.map((d) => d.pair.id));
   const causes = deleted.filter((id) => !consequences.has(id));
-  const impact = impactOfChanges({ graph: input.graph, deleteGraph, applied, deleted: causes, perChange: input.perChangeImpact });
+  const impact = impactOfChanges({ graph: input.graph, deleteGraph, applied, deleted: causes, replaced, perChange: input.perChangeImpact });
 
   const fingerprints: Record<string, string> = {};
   const changes: PlannedChange[] = diffed.map((d) => {
@@ -115,6 +117,7 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
       change.line = place?.line ?? desired.origin.line;
       if (desired.origin.render) change.rendered = { unit: desired.origin.render.unit, tool: desired.origin.render.tool, source: desired.origin.file };
     }
+    if (d.action === 'replace' && d.pair.replace) change.replace = d.pair.replace;
     if (d.pair.cascadeOf) {
       change.cascadeOf = d.pair.cascadeOf;
       // deleted by the server with its parent: in the parent's wave, whatever the graph says
@@ -151,8 +154,7 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
           ...(c.impact ? { impact: c.impact } : {}),
         };
       });
-    const summary = { create: 0, update: 0, delete: 0, noop: 0, unmanaged: matched.unmanaged.length };
-    for (const c of changes) summary[c.action]++;
+    const summary = countActions(changes, matched.unmanaged.length);
     const evaluated = input.policies({ changes: contexts, plan: { summary, changes, impact: impact.overall } });
     // A CI known only from the actual state has no file and line to point at.
     policyResults = evaluated.results.map((r) => (r.ci !== null && observedOnly.has(r.ci) ? withoutLocation(r) : r));

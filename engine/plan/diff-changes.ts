@@ -47,7 +47,7 @@ export function diffChanges(pairs: readonly MatchedPair[], repo: Pick<LoadedRepo
     const decrypted = pair.desired?.secretPointers;
     const secrets = decrypted?.length ? [...known, ...decrypted] : known;
     const diff = compare ? compare(pair, secrets) : declaredDiff(pair, repo, secrets);
-    const action: ChangeAction = !pair.desired ? 'delete' : !pair.observed ? 'create' : diff.changed ? 'update' : 'noop';
+    const action: ChangeAction = pair.unplanned !== undefined ? 'noop' : !pair.desired ? 'delete' : !pair.observed ? 'create' : pair.replace ? 'replace' : diff.changed ? 'update' : 'noop';
     const desired = pair.desired && action !== 'noop' ? redactObject(pair.desired.object, secrets) : undefined;
     out.push({ pair, action, diff, desired });
   }

@@ -35,9 +35,11 @@ export interface DiscoverTargetsInput {
  * plan would be wrong, and the caller refuses it on the error diagnostics).
  * Providers are closed before returning.
  */
-export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ targets: PlanTargetInput[]; diagnostics: Diagnostic[] }> {
+export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ targets: PlanTargetInput[]; diagnostics: Diagnostic[]; blocking: Diagnostic[] }> {
   const targets: PlanTargetInput[] = [];
   const diagnostics: Diagnostic[] = [];
+  /** Per-CI diff failures: reported, the CI left out of the plan (a noop), the rest planned. */
+  const perCi = new Set<Diagnostic>();
   for (const name of input.names) {
     const config = input.config.targets[name];
     const desired = selectDesired(config, name, input.cis);
@@ -47,6 +49,8 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
       const answer = await provider.discover({ desired }, input.signal);
       diagnostics.push(...answer.diagnostics);
       const projected = new Map<string, Readonly<Record<string, unknown>>>();
+      const replaces = new Map<string, { fields: readonly string[]; message: string }>();
+      const unplanned = new Map<string, string>();
       // a discovery that failed makes this target's plan wrong anyway (the caller
       // refuses it): no per-CI diffs against a target that is not answering
       if (provider.diff && !answer.diagnostics.some((d) => d.severity === 'error')) {
@@ -55,8 +59,15 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
         // one round trip per CI (a server-side-apply dry run): in parallel, bounded, answers in input order
         const answers = await mapConcurrent(desired, DIFF_CONCURRENCY, (ci) => diff({ desired: ci, observed: byId.get(ci.id) }, input.signal));
         answers.forEach((d, i) => {
-          diagnostics.push(...d.diagnostics.map((x) => placed(x, desired[i], input.locate)));
+          const found = d.diagnostics.map((x) => placed(x, desired[i], input.locate));
+          diagnostics.push(...found);
+          const failed = found.filter((x) => x.severity === 'error');
+          if (failed.length > 0 && !failed.some((x) => x.code.endsWith('.unreachable'))) {
+            for (const x of failed) perCi.add(x);
+            unplanned.set(desired[i].id, failed[0].message);
+          }
           if (d.projected) projected.set(desired[i].id, d.projected);
+          if (d.replace) replaces.set(desired[i].id, d.replace);
         });
       }
       // a Namespace or CRD that would be deleted takes objects with it: ask what, so the plan lists them
@@ -69,12 +80,12 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
           cascades = cascaded.cascades;
         }
       }
-      targets.push({ name, provider: provider.name, desired, observed: answer.observed, ...(projected.size ? { projected } : {}), ...(cascades?.size ? { cascades } : {}) });
+      targets.push({ name, provider: provider.name, desired, observed: answer.observed, ...(projected.size ? { projected } : {}), ...(replaces.size ? { replaces } : {}), ...(unplanned.size ? { unplanned } : {}), ...(cascades?.size ? { cascades } : {}) });
     } finally {
       await provider.close?.();
     }
   }
-  return { targets, diagnostics };
+  return { targets, diagnostics, blocking: diagnostics.filter((d) => d.severity === 'error' && !perCi.has(d)) };
 }
 
 /**

@@ -10,6 +10,8 @@ export interface ImpactInput {
   readonly deleteGraph?: CIGraph;
   readonly applied: readonly string[];
   readonly deleted: readonly string[];
+  /** Replaced CIs (delete + create): simulated as `delete` events in the desired graph, where they live. */
+  readonly replaced?: readonly string[];
   /** Simulate each change alone too (for `PlannedChange.impact` and policies' `impact`). Default true. */
   readonly perChange?: boolean;
 }
@@ -29,15 +31,19 @@ export interface ImpactResult {
  */
 export function impactOfChanges(input: ImpactInput): ImpactResult {
   const deleteGraph = input.deleteGraph ?? input.graph;
-  const applied = input.applied.filter((id) => input.graph.hasNode(id));
+  const replacedSet = new Set(input.replaced ?? []);
+  const replaced = (input.replaced ?? []).filter((id) => input.graph.hasNode(id));
+  const applied = input.applied.filter((id) => input.graph.hasNode(id) && !replacedSet.has(id));
   const deleted = input.deleted.filter((id) => deleteGraph.hasNode(id));
   const parts: ImpactSummary[] = [];
   if (applied.length) parts.push(simulateImpact(input.graph, { sources: applied, event: 'change' }));
   if (deleted.length) parts.push(simulateImpact(deleteGraph, { sources: deleted, event: 'delete' }));
+  if (replaced.length) parts.push(simulateImpact(input.graph, { sources: replaced, event: 'delete' }));
   const perChange = new Map<string, ImpactSummary>();
   if (input.perChange !== false) {
     for (const id of applied) perChange.set(id, simulateImpact(input.graph, { sources: [id], event: 'change' }));
     for (const id of deleted) perChange.set(id, simulateImpact(deleteGraph, { sources: [id], event: 'delete' }));
+    for (const id of replaced) perChange.set(id, simulateImpact(input.graph, { sources: [id], event: 'delete' }));
   }
   return { overall: parts.length ? mergeImpacts(parts) : emptyImpact(), perChange };
 }

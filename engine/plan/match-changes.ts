@@ -14,6 +14,10 @@ export interface PlanTargetInput {
   readonly observed: readonly ObservedObject[];
   /** Identity → what the object would look like after apply (Kubernetes server-side dry run). */
   readonly projected?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Identity → why its diff failed: planned as a noop (left alone), with the error beside the plan. */
+  readonly unplanned?: ReadonlyMap<string, string>;
+  /** Identity → why it can only be replaced (provider.diff's `replace`). */
+  readonly replaces?: ReadonlyMap<string, { readonly fields: readonly string[]; readonly message: string }>;
   /** Parent identity (a Namespace, a CRD) → the objects its deletion removes with it (provider.cascade). */
   readonly cascades?: ReadonlyMap<string, readonly ObservedObject[]>;
   /** Per-CI provider, when one pseudo-target spans providers (a review); default `provider`. */
@@ -28,6 +32,10 @@ export interface MatchedPair {
   readonly desired?: CI;
   readonly observed?: ObservedObject;
   readonly projected?: Readonly<Record<string, unknown>>;
+  /** The provider could not diff it: left alone this time (the diagnostic says why). */
+  readonly unplanned?: string;
+  /** The change can only be a replace (immutable fields differ). */
+  readonly replace?: { readonly fields: readonly string[]; readonly message: string };
   /** A cascaded delete: the identity whose deletion removes this object (the server does it). */
   readonly cascadeOf?: string;
 }
@@ -74,6 +82,8 @@ export function matchChanges(targets: readonly PlanTargetInput[]): MatchResult {
     const providerOf = target.providerOf;
     const projected = target.projected;
     const pair = (d: CI | undefined, o: ObservedObject | undefined): MatchedPair => ({
+      ...(d && o && target.replaces?.has(d.id) ? { replace: target.replaces.get(d.id) } : {}),
+      ...(d && target.unplanned?.has(d.id) ? { unplanned: target.unplanned.get(d.id) } : {}),
       id: d ? d.id : o!.id,
       target: target.name,
       provider: d && providerOf ? providerOf(d) : target.provider,

@@ -63,7 +63,8 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResu
     locate: repo.locate,
   });
   diagnostics.push(...discovered.diagnostics);
-  if (hasErrors(discovered.diagnostics)) return { repo, diagnostics, policies: loaded.policies };
+  // a target that could not be read stops the plan; one CI that could not be diffed does not (it is left out, and said)
+  if (hasErrors(discovered.blocking)) return { repo, diagnostics, policies: loaded.policies };
 
   // A unit left out because its tool is missing (render.onMissingTool: warn): its objects
   // are not in the desired state, so nothing plumb created may be planned for deletion.

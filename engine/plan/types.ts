@@ -46,6 +46,12 @@ export interface PlannedChange {
    * sends no request of its own for it.
    */
   readonly cascadeOf?: string;
+  /**
+   * Action `replace`: the fields the server will not change in place (delete
+   * + create). Applied only with `apply --allow-replace` or the desired
+   * object's annotation `plumb.io/replace: allowed`; backed up first.
+   */
+  readonly replace?: { readonly fields: readonly string[]; readonly message: string };
 }
 
 export interface Plan {
@@ -54,7 +60,8 @@ export interface Plan {
   readonly revision: string;
   readonly createdAt: string;
   readonly targets: readonly string[];
-  readonly summary: { create: number; update: number; delete: number; noop: number; unmanaged: number };
+  /** `replace` is absent in plans written before replaces existed. */
+  readonly summary: { create: number; update: number; replace?: number; delete: number; noop: number; unmanaged: number };
   /** `id` → sha256 of the canonical JSON of the observed object it was computed from ("absent" when there was none). */
   readonly fingerprints: Readonly<Record<string, string>>;
   readonly changes: readonly PlannedChange[];

@@ -53,6 +53,12 @@ export interface DiffRequest {
   readonly observed?: ObservedObject;
 }
 export interface DiffAnswer extends ProviderAnswer {
+  /**
+   * The change cannot be made in place: a field the server will not change on
+   * a live object (Kubernetes: immutable fields) differs. The plan makes it a
+   * `replace` (delete + create), applied only with an explicit opt-in.
+   */
+  readonly replace?: { readonly fields: readonly string[]; readonly message: string };
   /** What the object would look like after apply (e.g. a server-side-apply dry run); compared instead of `desired`. */
   readonly projected?: Readonly<Record<string, unknown>>;
 }

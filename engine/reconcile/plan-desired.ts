@@ -27,7 +27,7 @@ export async function planDesiredState(
     signal: options.signal,
     locate: repo.locate,
   });
-  if (hasErrors(discovered.diagnostics)) return { diagnostics: discovered.diagnostics };
+  if (hasErrors(discovered.blocking)) return { diagnostics: discovered.diagnostics };
   const built = buildPlan({
     repo,
     graph,

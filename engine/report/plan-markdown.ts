@@ -18,7 +18,7 @@ export interface PlanMarkdownOptions {
 
 /** Policy rows beyond this are counted, not listed: the blocking ones sort first, so they are always shown. */
 const MAX_POLICY_ROWS = 200;
-const SYMBOL = { create: '+', update: '~', delete: '-', noop: '=' } as const;
+const SYMBOL = { create: '+', update: '~', replace: '±', delete: '-', noop: '=' } as const;
 const ICON = { deny: '⛔', warn: '⚠️', audit: 'ℹ️' } as const;
 
 /**
@@ -37,7 +37,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
     '',
     denied
       ? '> [!CAUTION]\n> **Denied by policy** — this change must not be applied as it is.'
-      : plan.summary.create + plan.summary.update + plan.summary.delete === 0
+      : plan.summary.create + plan.summary.update + (plan.summary.replace ?? 0) + plan.summary.delete === 0
         ? '> No changes.'
         : '> Policies passed.',
     '',

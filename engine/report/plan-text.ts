@@ -16,7 +16,7 @@ export interface PlanTextOptions {
   readonly maxAffected?: number;
 }
 
-const SYMBOL = { create: '+', update: '~', delete: '-', noop: ' ' } as const;
+const SYMBOL = { create: '+', update: '~', replace: '±', delete: '-', noop: ' ' } as const;
 
 /**
  * The plan for a person at a terminal, in the order they read it: one summary
@@ -55,10 +55,11 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
 
 function summaryLine(plan: Plan, c: Colors): string {
   const s = plan.summary;
-  if (s.create + s.update + s.delete === 0) return `no changes: ${s.noop} unchanged, ${s.unmanaged} unmanaged`;
+  if (s.create + s.update + (s.replace ?? 0) + s.delete === 0) return `no changes: ${s.noop} unchanged, ${s.unmanaged} unmanaged`;
   return [
     c.green(`${s.create} to create`),
     c.yellow(`${s.update} to update`),
+    ...(s.replace ? [c.magenta(`${s.replace} to replace`)] : []),
     c.red(`${s.delete} to delete`),
     `${s.noop} unchanged`,
     `${s.unmanaged} unmanaged`,
@@ -74,14 +75,15 @@ function changeLines(changes: readonly PlannedChange[], c: Colors): string[] {
       wave = change.wave;
       out.push('', c.bold(`wave ${wave}`));
     }
-    const paint = change.action === 'create' ? c.green : change.action === 'delete' ? c.red : c.yellow;
+    const paint = change.action === 'create' ? c.green : change.action === 'delete' ? c.red : change.action === 'replace' ? c.magenta : c.yellow;
     const where = change.file ? ` ${c.dim(`${change.file}${change.line ? `:${change.line}` : ''}`)}` : '';
     const owner = change.owner
       ? ` ${c.magenta(`owned by inventory ${change.owner}: needs --adopt`)}`
       : change.cascadeOf ? ` ${c.red(`cascade: deleted with ${change.cascadeOf}`)}` : '';
     out.push(`  ${paint(`${SYMBOL[change.action]} ${change.action.padEnd(6)}`)} ${change.id} ${c.dim(`(${change.target})`)}${where}${owner}`);
     if (change.rendered) out.push(`      ${c.dim(`rendered by ${change.rendered.unit}${change.rendered.source !== change.file ? ` from ${change.rendered.source}` : ''}`)}`);
-    if (change.action === 'update') for (const line of diffBody(change.diff)) out.push(`      ${colourDiffLine(line, c)}`);
+    if (change.replace) out.push(`      ${c.magenta(`replace (delete + create): the server will not change ${change.replace.fields.join(', ')} in place; needs --allow-replace or the annotation plumb.io/replace: allowed`)}`);
+    if (change.action === 'update' || change.action === 'replace') for (const line of diffBody(change.diff)) out.push(`      ${colourDiffLine(line, c)}`);
   }
   return out;
 }

@@ -197,6 +197,81 @@ spec:
     expect((await get(`/api/v1/namespaces/${NS}/serviceaccounts/by-hand-sa`)).status).toBe(200);
   }, 180_000);
 
+  it('a Job template change is a replace: refused without the opt-in, done with it; a Service change and a CI that cannot be planned in the same commit do not hold up the rest', async () => {
+    const NS = 'replace-ns';
+    const job = (image: string, annotations = '{}') => `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: ${NS}, annotations: ${annotations}}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: ${image}}]
+`;
+    const svc = (port: number) => `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: ${NS}}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: ${port}, targetPort: 8080}]
+`;
+    // no controller-manager here: complete each Job the way the Job controller would, so its health check can pass
+    let stop = false;
+    const completer = (async () => {
+      while (!stop) {
+        const list = await apiCall(c, c.adminToken, 'GET', `/apis/batch/v1/namespaces/${NS}/jobs`).catch(() => undefined);
+        for (const j of (list?.body?.items ?? []) as Obj[]) {
+          if (j.status?.succeeded) continue;
+          const now = new Date().toISOString();
+          await apiCall(c, c.adminToken, 'PATCH', `/apis/batch/v1/namespaces/${NS}/jobs/${j.metadata.name}/status`, {
+            status: { startTime: now, completionTime: now, succeeded: 1, conditions: [{ type: 'SuccessCriteriaMet', status: 'True', lastTransitionTime: now }, { type: 'Complete', status: 'True', lastTransitionTime: now }] },
+          }, 'application/merge-patch+json').catch(() => undefined);
+        }
+        await new Promise((res) => setTimeout(res, 200));
+      }
+    })();
+    try {
+      const r = makeRepo('replace', '', { 'ns.yaml': ns(NS), 'job.yaml': job('busybox:1.36'), 'svc.yaml': svc(80) });
+      const first = await r.plumb('apply', '--auto-approve', '--health-timeout', '30s');
+      expect(first.code, first.stderr + first.stdout).toBe(0);
+      const uid = (await get(`/apis/batch/v1/namespaces/${NS}/jobs/migrate`)).body.metadata.uid;
+
+      // one commit: the Job's image (spec.template is immutable), the Service's port, and a ConfigMap the server refuses
+      r.write({ 'job.yaml': job('busybox:1.37'), 'svc.yaml': svc(8080), 'bad.yaml': `apiVersion: v1\nkind: Service\nmetadata: {name: bad, namespace: ${NS}}\nspec: {ports: [{port: 80, protocol: SCTPX}]}\n` });
+      const planned = await r.plumb('plan', '-o', 'json');
+      const plan = JSON.parse(planned.stdout) as Obj;
+      expect(changed(plan)).toEqual([`replace job:${NS}/migrate`, `update service:${NS}/web`]);
+      const replace = (plan.changes as Obj[]).find((ch) => ch.action === 'replace')!;
+      expect(replace.replace.fields).toEqual(['spec.template']);
+      expect(replace.impact.event).toBe('delete');
+      expect(planned.stderr).toContain(`service:${NS}/bad`);
+      const text = await r.plumb('plan');
+      expect(text.stdout).toContain(`± replace job:${NS}/migrate`);
+      expect(text.stdout).toContain('the server will not change spec.template in place');
+
+      // without the opt-in: the Service is applied, the Job is left as it is
+      const refused = await r.plumb('apply', '--auto-approve', '--health-timeout', '30s');
+      expect(refused.stdout).toContain(`skipped: job:${NS}/migrate`);
+      expect(refused.stdout).toContain('needs --allow-replace or its annotation plumb.io/replace: allowed');
+      expect((await get(`/api/v1/namespaces/${NS}/services/web`)).body.spec.ports[0].port).toBe(8080);
+      expect((await get(`/apis/batch/v1/namespaces/${NS}/jobs/migrate`)).body.metadata.uid).toBe(uid);
+
+      // with the per-object annotation: deleted and created again, backed up first
+      r.write({ 'job.yaml': job('busybox:1.37', '{plumb.io/replace: allowed}'), 'bad.yaml': null });
+      const done = await r.plumb('apply', '--auto-approve', '--health-timeout', '30s', '-o', 'json');
+      expect(done.code, done.stderr + done.stdout).toBe(0);
+      const report = JSON.parse(done.stdout) as Obj;
+      expect((report.changes as Obj[]).map((ch) => [ch.id, ch.action, ch.result])).toEqual([[`job:${NS}/migrate`, 'replace', 'applied']]);
+      expect(report.backups).toHaveLength(1);
+      const after = (await get(`/apis/batch/v1/namespaces/${NS}/jobs/migrate`)).body;
+      expect({ image: after.spec.template.spec.containers[0].image, same: after.metadata.uid === uid }).toEqual({ image: 'busybox:1.37', same: false });
+      expect(changed(await r.plan())).toEqual([]);
+    } finally {
+      stop = true;
+      await completer;
+    }
+  }, 240_000);
+
   it('two repositories on one cluster: neither prunes the other, a takeover needs --adopt', async () => {
     const shared = 'shared-ns';
     const a = makeRepo('repo-a', '', { 'ns.yaml': ns(shared), 'a.yaml': cm(shared, 'from-a') });

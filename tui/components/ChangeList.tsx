@@ -15,7 +15,7 @@ export interface ChangeListProps {
   readonly focused: boolean;
 }
 
-const SYMBOL = { create: '+', update: '~', delete: '-', noop: '=' } as const;
+const SYMBOL = { create: '+', update: '~', replace: '±', delete: '-', noop: '=' } as const;
 const LEVEL = { low: 'low', medium: 'med', high: 'high', critical: 'crit' } as const;
 
 /**

@@ -329,6 +329,8 @@ export class KubernetesProvider implements Provider {
       // its namespace or CRD is created earlier in the same plan (the usual first apply):
       // nothing to project yet, so the plan compares against the desired document
       if (e instanceof KubeApiError && e.status === 404) return { diagnostics: [] };
+      const immutable = immutableFields(e);
+      if (immutable) return { replace: immutable, diagnostics: [] };
       const diagnostic = apiDiagnostic(e, { verb: 'patch', id: req.desired.id, namespace: req.desired.namespace });
       if (diagnostic.code !== 'kubernetes.conflict' || force) return { diagnostics: [diagnostic] };
       try {
@@ -345,6 +347,11 @@ export class KubernetesProvider implements Provider {
     try {
       if (change.action === 'delete') return await this.delete(change.id, req.dryRun, signal);
       if (change.action === 'noop') return { ok: true, diagnostics: [] };
+      if (change.action === 'replace' && req.desired) {
+        await this.deleteForReplace(req.desired as Obj, req.dryRun, signal);
+        // a dry run cannot create what it only pretended to delete: the delete's dry run is the rehearsal
+        if (req.dryRun) return { ok: true, diagnostics: [] };
+      }
       if (!req.desired) return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.no-desired', ci: change.id, message: `no desired document for ${change.id}` }] };
       const stored = await this.serverSideApply(applied(req.desired as Obj, this.settings.inventory), { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
       const o = stripServerFields(stored);
@@ -405,6 +412,36 @@ export class KubernetesProvider implements Provider {
     if (dryRun) q.set('dryRun', 'All');
     await this.client.call({ method: 'DELETE', path: `${objectPath(live.r, namespace === '_cluster' ? undefined : namespace, name)}?${q}`, signal });
     return { ok: true, diagnostics: [] };
+  }
+
+  /**
+   * The delete half of a replace: deletes the live object (whatever its
+   * labels: Git declares it, and the replace was opted into) and waits until
+   * the server no longer has it, so the create that follows is a create.
+   */
+  private async deleteForReplace(desired: Obj, dryRun: boolean, signal: AbortSignal): Promise<void> {
+    const r = await this.resourceFor(desired, signal);
+    if (!r) throw new KubeApiError(404, 'NotFound', `the server does not serve ${desired.kind} in ${desired.apiVersion}`);
+    const path = objectPath(r, desired.metadata?.namespace ?? 'default', String(desired.metadata?.name));
+    const q = new URLSearchParams({ propagationPolicy: 'Background' });
+    if (dryRun) q.set('dryRun', 'All');
+    try {
+      await this.client.call({ method: 'DELETE', path: `${path}?${q}`, signal });
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return;
+      throw e;
+    }
+    if (dryRun) return;
+    for (let i = 0; i < 120; i++) {
+      try {
+        await this.client.call({ method: 'GET', path, signal });
+      } catch (e) {
+        if (e instanceof KubeApiError && e.status === 404) return;
+        throw e;
+      }
+      await sleep(250, signal);
+    }
+    throw new KubeApiError(409, 'Conflict', `${desired.kind} ${desired.metadata?.name} is still being deleted after 30 s (a finalizer?); the create half of the replace was not attempted`);
   }
 
   async backup(req: BackupRequest, signal: AbortSignal): Promise<BackupAnswer> {
@@ -538,6 +575,19 @@ export class KubernetesProvider implements Provider {
  */
 function applied(desired: Obj, inventory: string | undefined): Obj {
   return normalizeDesiredSecret(withManagedLabel(desired, inventory), undefined) as Obj;
+}
+
+/**
+ * A 422 whose causes say a field is immutable (Job spec.template, Deployment
+ * spec.selector, Service clusterIP, StatefulSet volumeClaimTemplates…): the
+ * fields, as the server names them, and its message. Undefined otherwise.
+ */
+function immutableFields(e: unknown): { fields: string[]; message: string } | undefined {
+  if (!(e instanceof KubeApiError) || e.status !== 422) return undefined;
+  const causes = ((e.details?.causes ?? []) as { field?: string; message?: string }[]).filter((c) => /immutable|may not change|cannot be changed/i.test(c.message ?? ''));
+  if (causes.length === 0 && !/immutable/i.test(e.message)) return undefined;
+  const fields = [...new Set(causes.map((c) => c.field).filter((f): f is string => Boolean(f)))].sort();
+  return { fields: fields.length ? fields : ['(the server did not name it)'], message: e.message };
 }
 
 /** The same failure met by many calls (an unreachable server) is said once. */
