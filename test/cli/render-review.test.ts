@@ -1,4 +1,8 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
+import { sarifErrors } from '../helpers/sarif-schema.js';
 import { commit, head, makeGitRepo, removeGitRepo } from '../helpers/git-repo.js';
 import { fixtureTree } from '../helpers/fixture-tree.js';
 import { fixture, runCli } from '../helpers/run-cli.js';
@@ -39,12 +43,18 @@ describeWithTools('plumb review of a rendered repository', ['kustomize', 'helm']
   it('a values-file change shows exactly the rendered object it changes, at the values line in SARIF', async () => {
     const values = fixtureTree(fixture('render-shop'))['inventory/values/cache-prod.yaml'].replace('maxMemory: 256mb', 'maxMemory: 512mb');
     const to = commit(dir, { 'inventory/values/cache-prod.yaml': values }, 'more memory for the cache');
-    const changes = changed(await review(base, to, 'json'));
+    const json = await review(base, to, 'json');
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(planSchema);
+    expect(validate(JSON.parse(json)) ? [] : validate.errors).toEqual([]);
+    const changes = changed(json);
     expect(changes.map((c) => [c.id, c.action, c.paths, c.file, c.line])).toEqual([
       ['deployment:shop/cache', 'update', ['/spec/template/spec/containers/0/args/1'], 'inventory/values/cache-prod.yaml', 4],
     ]);
     expect(changes[0].rendered).toEqual({ unit: 'helm:inventory/charts/cache#cache', tool: 'helm', source: 'inventory/charts/cache/templates/deployment.yaml' });
     const sarif = JSON.parse(await review(base, to, 'sarif'));
+    expect(sarifErrors(sarif)).toEqual([]);
     const results = sarif.runs[0].results.filter((r: { ruleId: string }) => r.ruleId === 'render.change');
     expect(results).toHaveLength(1);
     expect(results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'inventory/values/cache-prod.yaml', uriBaseId: 'SRCROOT' }, region: { startLine: 4 } });
