@@ -208,7 +208,7 @@ export function App({ session, watch = false, size, color = true, animate = true
         <ImpactScreen graph={snapshot?.graph} root={current.id} planned={current.impact} width={width} height={bodyHeight} onBack={() => setView('plan')} />
       );
     }
-    if (view === 'incidents') return <IncidentsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} />;
+    if (view === 'incidents') return <IncidentsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} onRestored={() => replan('after restore')} />;
     if (view === 'backups') {
       return <BackupsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} onRestored={() => replan('after restore')} />;
     }

@@ -23,7 +23,7 @@ async function open(opts: { size?: { columns: number; rows: number }; color?: bo
   );
   cleanup.push(repo.remove, () => session.close(), () => app.unmount());
   await waitFor(app, '4 changes');
-  return { app, fake, dir: repo.dir };
+  return { app, fake, dir: repo.dir, session };
 }
 
 describe('plumb tui views', () => {
@@ -96,13 +96,22 @@ describe('plumb tui views', () => {
     expect((fake.state.get('host:shop/db-host')!.object.spec as Record<string, unknown>).memoryGb).toBe(16);
   });
 
-  it('lists the incidents the controller recorded and shows one with its cause, symptoms, services and the restore that undoes it', async () => {
-    const { app, dir } = await open();
-    // what a controller on this repository would have recorded (default stateDir .plumb/incidents)
+  it('lists the incidents the controller recorded, shows one with its cause, services and likely change, and runs its restore after a dry run', async () => {
+    const { app, dir, fake, session } = await open();
+    // an apply (it takes a backup before its wave)…
+    await press(app, 'a');
+    await waitFor(app, 'apply 1 change?');
+    await press(app, 'y');
+    await waitFor(app, 'outcome: succeeded');
+    await press(app, KEY.enter);
+    await waitFor(app, 're-planned: after apply');
+    expect((fake.state.get('host:shop/db-host')!.object.spec as Record<string, unknown>).memoryGb).toBe(32);
+    const [backup] = await session.listBackups();
+    // …then what a controller on this repository would have recorded (default stateDir .plumb/incidents)
     const { graph } = buildGraph((await loadRepository({ repo: dir })).cis);
     const correlator = await IncidentCorrelator.open({
       statePath: join(dir, '.plumb/incidents/incidents.json'), windowMs: 0,
-      likelyChange: async () => ({ run: 'run-1', time: '2026-11-25T11:55:00.000Z', user: 'ops', revision: null, planHash: null, outcome: 'succeeded', changes: [{ id: 'host:shop/db-host', action: 'update', wave: 0, target: 'small' }], backup: 'backup-1', restore: 'plumb restore backup-1 host:shop/db-host' }),
+      likelyChange: async () => ({ run: 'run-1', time: '2026-11-25T11:55:00.000Z', user: 'ops', revision: null, planHash: null, outcome: 'succeeded', changes: [{ id: 'host:shop/db-host', action: 'update', wave: 0, target: 'small' }], backup: backup.id, restore: `plumb restore ${backup.id} host:shop/db-host` }),
     });
     const time = '2026-11-25T12:00:00.000Z';
     correlator.submit([{ ci: 'database:shop/orders-db', kind: 'down', time, detail: 'connection refused', severity: 'major' }]);
@@ -111,12 +120,19 @@ describe('plumb tui views', () => {
     await press(app, '!');
     await waitFor(app, 'incidents: 1 open, 0 resolved recently');
     await press(app, KEY.enter);
-    const frame = await waitFor(app, 'to undo: plumb restore backup-1 host:shop/db-host');
+    const frame = await waitFor(app, "to undo: plumb restore <backup-id> host:shop/db-host"); // ids are masked on screen
     expect(frame).toContain('database:shop/orders-db is down (connection refused) — open');
     expect(frame).toContain('likely change: run run-1 by ops');
+    await press(app, 'y'); // nothing happens before a dry run
+    await press(app, 'd');
+    await waitFor(app, 'y: restore for real');
+    expect((fake.state.get('host:shop/db-host')!.object.spec as Record<string, unknown>).memoryGb).toBe(32);
+    await press(app, 'y');
+    await waitFor(app, 'restore succeeded');
+    expect((fake.state.get('host:shop/db-host')!.object.spec as Record<string, unknown>).memoryGb).toBe(16);
     await press(app, KEY.escape);
     await press(app, KEY.escape);
-    await waitFor(app, '▸ ~ host:shop/db-host');
+    await waitFor(app, 're-planned: after restore');
   });
 
   it('applies a create with all it needs first, and leaves the changes not selected alone', async () => {

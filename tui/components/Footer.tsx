@@ -12,7 +12,7 @@ const HINTS: Readonly<Record<FooterMode, string>> = {
   impact: '↑↓/jk move  enter/→ expand  ← collapse  d what if down?  c as changed  esc back  ? help  q quit',
   apply: 'y/enter confirm  n/esc cancel  (on failure) y roll back  n keep',
   backups: '↑↓/jk move  enter inspect  d dry-run restore  y restore after dry run  esc back  q quit',
-  incidents: '↑↓/jk move  enter inspect  r reload  esc back  ? help  q quit',
+  incidents: '↑↓/jk move  enter inspect  d dry-run its restore  y restore after dry run  r reload  esc back  q quit',
   help: 'esc/? close help',
   filter: 'type to filter  enter keep  esc clear',
 };
@@ -22,7 +22,7 @@ const SHORT: Readonly<Record<FooterMode, string>> = {
   impact: 'jk move ⏎→ expand ← collapse d down? c change esc back ? help q quit',
   apply: 'y/⏎ confirm n/esc cancel · failed: y roll back n keep',
   backups: 'jk move ⏎ inspect d dry run y restore esc back q quit',
-  incidents: 'jk move ⏎ inspect r reload esc back ? help q quit',
+  incidents: 'jk move ⏎ inspect d dry run y restore r reload esc back q quit',
   help: 'esc/? close help',
   filter: 'type to filter  enter keep  esc clear',
 };

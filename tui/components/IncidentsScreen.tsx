@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { CorrelatedIncident } from '../../engine/index.js';
 import type { TuiSession } from '../engine-session.js';
 import { useScreenKeys } from '../hooks/use-keys.js';
-import { incidentDetailLines, incidentListLines } from '../model/incident-lines.js';
+import { incidentDetailLines, incidentListLines, type IncidentRestore } from '../model/incident-lines.js';
 import { scrollOffset } from '../model/viewport.js';
 import { Lines } from './Lines.js';
 
@@ -14,10 +14,13 @@ export interface IncidentsScreenProps {
   readonly width: number;
   readonly height: number;
   readonly onBack: () => void;
+  /** After a real restore: the actual state changed, so re-plan. */
+  readonly onRestored?: () => void;
 }
 
 /** Incidents the controller recorded: the list (open first), one inspected with its cause, symptoms, services, likely change and restore. */
-export function IncidentsScreen({ session, width, height, onBack }: IncidentsScreenProps) {
+export function IncidentsScreen({ session, width, height, onBack, onRestored }: IncidentsScreenProps) {
+  const [job, setJob] = useState<IncidentRestore>();
   const [list, setList] = useState<readonly CorrelatedIncident[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string>();
@@ -36,13 +39,36 @@ export function IncidentsScreen({ session, width, height, onBack }: IncidentsScr
   };
   useEffect(load, []); // eslint-disable-line react-hooks/exhaustive-deps
   const selected = list[Math.min(cursor, list.length - 1)];
+  /** The suggested `plumb restore BACKUP REF...`, run through the engine: a dry run first, then (y) for real. */
+  const restore = (dryRun: boolean) => {
+    const change = selected?.change;
+    if (!change?.backup || !change.restore) return;
+    const ids = change.restore.split(' ').slice(3);
+    const incident = selected.dedupeKey;
+    setJob({ incident, phase: dryRun ? 'dry-running' : 'restoring' });
+    session
+      .restore(change.backup, { ids, dryRun })
+      .then((report) => {
+        setJob({ incident, phase: dryRun ? 'rehearsed' : 'done', report });
+        if (!dryRun) onRestored?.();
+      })
+      .catch((e: unknown) => setJob({ incident, phase: 'failed', error: e instanceof Error ? e.message : String(e) }));
+  };
   useScreenKeys((input, key) => {
     if (key.escape) {
-      if (inspecting) setInspecting(false);
-      else onBack();
-    } else if (key.downArrow || input === 'j') setCursor((c) => Math.min(list.length - 1, c + 1));
-    else if (key.upArrow || input === 'k') setCursor((c) => Math.max(0, c - 1));
-    else if (key.return && selected) setInspecting(true);
+      if (inspecting) {
+        setInspecting(false);
+        setJob(undefined);
+      } else onBack();
+    } else if (inspecting && input === 'd' && !job?.phase.endsWith('ing')) restore(true);
+    else if (inspecting && input === 'y' && job?.phase === 'rehearsed' && job.incident === selected?.dedupeKey && job.report?.outcome === 'succeeded') restore(false);
+    else if (key.downArrow || input === 'j') {
+      setCursor((c) => Math.min(list.length - 1, c + 1));
+      setJob(undefined);
+    } else if (key.upArrow || input === 'k') {
+      setCursor((c) => Math.max(0, c - 1));
+      setJob(undefined);
+    } else if (key.return && selected) setInspecting(true);
     else if (input === 'r') load();
   });
   const open = list.filter((i) => i.status === 'open').length;
@@ -54,7 +80,7 @@ export function IncidentsScreen({ session, width, height, onBack }: IncidentsScr
       <Lines lines={title} width={width} height={1} />
       <Lines lines={incidentListLines(list, cursor, width)} width={width} height={Math.max(1, listHeight - 1)} offset={offset} />
       {error ? <Lines lines={[{ text: `error: ${error}`, tone: 'error' }]} width={width} height={1} /> : null}
-      {inspecting && selected ? <Lines lines={incidentDetailLines(selected, width)} width={width} height={height - listHeight - (error ? 1 : 0)} /> : null}
+      {inspecting && selected ? <Lines lines={incidentDetailLines(selected, width, job?.incident === selected.dedupeKey ? job : undefined)} width={width} height={height - listHeight - (error ? 1 : 0)} /> : null}
     </Box>
   );
 }

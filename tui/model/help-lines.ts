@@ -12,7 +12,7 @@ const SECTIONS: readonly (readonly [string, readonly string[]])[] = [
   ['impact explorer', ["enter/→ expand · ← collapse · d what if this goes down? (re-simulates) · c the change's own impact"]],
   ['apply', ['y/enter confirm · n/esc cancel · after a failure: y roll back, n keep as is']],
   ['backups', ['enter inspect · d dry-run restore · y restore (only after a dry run)']],
-  ['incidents', ['enter inspect · r reload']],
+  ['incidents', ['enter inspect · d dry-run its restore · y restore (after a dry run) · r reload']],
 ];
 
 /** The help overlay: every key, by view, wrapped to the width (fits 80×24). */

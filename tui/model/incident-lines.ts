@@ -1,6 +1,14 @@
-import type { CorrelatedIncident } from '../../engine/index.js';
+import type { CorrelatedIncident, RestoreReport } from '../../engine/index.js';
 import type { Line } from './detail-lines.js';
 import { cut, wrap } from './fit.js';
+
+/** The restore an incident suggests, rehearsed (dry run) before it is run for real. */
+export interface IncidentRestore {
+  readonly incident: string;
+  readonly phase: 'dry-running' | 'rehearsed' | 'restoring' | 'done' | 'failed';
+  readonly report?: RestoreReport;
+  readonly error?: string;
+}
 
 /** The incidents list, one line each (open first), with the cursor: state, cause, severity, services hit. */
 export function incidentListLines(list: readonly CorrelatedIncident[], cursor: number, width: number): Line[] {
@@ -14,7 +22,7 @@ export function incidentListLines(list: readonly CorrelatedIncident[], cursor: n
 }
 
 /** One incident inspected: cause, symptoms with the path explaining each, services, likely change and the restore that undoes it. */
-export function incidentDetailLines(i: CorrelatedIncident, width: number): Line[] {
+export function incidentDetailLines(i: CorrelatedIncident, width: number, job?: IncidentRestore): Line[] {
   const out: Line[] = [];
   const push = (text: string, tone?: Line['tone'], bold?: boolean) => {
     for (const part of wrap(text, width)) out.push({ text: part, ...(tone ? { tone } : {}), ...(bold ? { bold } : {}) });
@@ -36,6 +44,18 @@ export function incidentDetailLines(i: CorrelatedIncident, width: number): Line[
     push(`likely change: run ${i.change.run} by ${i.change.user} at ${i.change.time}`, 'warn', true);
     for (const c of i.change.changes) push(`  wave ${c.wave}: ${c.action} ${c.id} [${c.target}]`);
     if (i.change.restore) push(`to undo: ${i.change.restore}`, 'accent', true);
+    if (i.change.restore && i.change.backup) {
+      if (!job) push('d: dry-run that restore (changes nothing)', 'accent');
+      else if (job.phase === 'dry-running') push('dry run…', 'accent');
+      else if (job.phase === 'restoring') push('restoring…', 'accent');
+      else if (job.phase === 'failed') push(`error: ${job.error}`, 'error');
+      else if (job.report) {
+        const r = job.report;
+        push(r.dryRun ? 'dry run: nothing was changed; the restore would:' : `restore ${r.outcome}`, r.outcome === 'succeeded' ? 'ok' : 'error', true);
+        for (const c of r.changes) push(`  wave ${c.wave}: ${c.action === 'delete' ? 'delete' : 'restore'} ${c.id}${c.result === 'failed' || c.result === 'unhealthy' ? ` — ${c.result}: ${c.message ?? ''}` : ''}`, c.result === 'applied' ? undefined : 'error');
+        if (r.dryRun && r.outcome === 'succeeded') push('y: restore for real · esc: back', 'warn', true);
+      }
+    }
   }
   return out;
 }
