@@ -16,14 +16,27 @@ export function isSopsEncrypted(text: string, path: string): boolean {
   return /^sops:[ \t]*$/m.test(text) && /^[ \t]+mac:/m.test(text);
 }
 
-/** JSON Pointers of the values SOPS encrypted (`ENC[…]` strings), outside the `sops` block, per document. */
+/**
+ * The fields that name an object (apiVersion, kind, metadata.name and
+ * metadata.namespace). They are never secret even when SOPS encrypted them
+ * (its default encrypts every value): they are the object's identity, printed
+ * in every plan line, and marking them would make the scrubber blank words
+ * such as `default` or `ConfigMap` in every output.
+ */
+const IDENTITY_POINTERS: ReadonlySet<string> = new Set(['/apiVersion', '/kind', '/metadata/name', '/metadata/namespace']);
+
+/**
+ * JSON Pointers of the values SOPS encrypted (`ENC[…]` strings), outside the
+ * `sops` block and the identity fields, per document: the fields that are secret.
+ */
 export function encryptedPointers(text: string): string[][] {
   const out: string[][] = [];
   for (const doc of parseAllDocuments(text, { version: '1.2', schema: 'core' })) {
     const pointers: string[] = [];
     const walk = (value: unknown, path: string[]) => {
       if (typeof value === 'string') {
-        if (value.startsWith('ENC[')) pointers.push(formatPointer(path));
+        const pointer = formatPointer(path);
+        if (value.startsWith('ENC[') && !IDENTITY_POINTERS.has(pointer)) pointers.push(pointer);
       } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)]));
       else if (value && typeof value === 'object') {
         for (const [k, v] of Object.entries(value)) if (!(path.length === 0 && k === 'sops')) walk(v, [...path, k]);

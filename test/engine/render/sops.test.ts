@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRepository } from '../../../engine/load/load-repository.js';
 import { RenderCache } from '../../../engine/render/render-stage.js';
+import { findTool } from '../../../engine/render/tools.js';
 import { commit, head, makeGitRepo, removeGitRepo } from '../../helpers/git-repo.js';
 import { fixtureTree } from '../../helpers/fixture-tree.js';
 import { fixture, runCli } from '../../helpers/run-cli.js';
@@ -102,4 +107,29 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
       removeGitRepo(base);
     }
   }, 240_000);
+
+  it('a file sops encrypted whole (its default) keeps its identity readable: only the other fields are secret, and no output blanks `default` or `ConfigMap`', async () => {
+    const sops = (await findTool('sops'))!;
+    const recipient = /public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1];
+    const plain = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: whole\n  namespace: default\ndata:\n  apikey: whole-file-value-77\n';
+    const scratch = mkdtempSync(join(tmpdir(), 'plumb-sops-whole-'));
+    writeFileSync(join(scratch, 'whole.yaml'), plain);
+    const encrypted = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'whole.yaml')], { encoding: 'utf8' });
+    rmSync(scratch, { recursive: true, force: true });
+    expect(encrypted).toMatch(/^kind: ENC\[/m); // the identity fields are encrypted too
+    const d = makeGitRepo({ 'plumb.yaml': 'inventory: ["inventory/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n', 'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n', 'inventory/whole.yaml': encrypted }, { message: 'whole' });
+    try {
+      const env = { SOPS_AGE_KEY_FILE: KEY_FILE };
+      const r = await loadRepository({ repo: d, env: { ...process.env, ...env }, renderCache: new RenderCache() });
+      expect(r.diagnostics).toEqual([]);
+      expect(r.cis.map((c) => [c.id, c.secretPointers])).toEqual([['configmap:default/whole', ['/data/apikey']]]);
+      const plan = await runCli(['plan', '--repo', d, '-o', 'json'], { env });
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).not.toContain('whole-file-value-77');
+      expect(JSON.parse(plan.stdout).changes.map((c: { id: string; action: string }) => `${c.action} ${c.id}`)).toEqual(['create configmap:default/whole']);
+      expect(plan.stdout).toContain('"kind": "ConfigMap"');
+    } finally {
+      removeGitRepo(d);
+    }
+  });
 });
