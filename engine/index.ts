@@ -101,6 +101,10 @@ export { readPlanFile } from './apply/read-plan-file.js';
 export { writeFileAtomic } from './providers/atomic-write.js';
 export { guardStream } from './redact/guard-stream.js';
 
+// the render cache (engine/render): shared by every load of a process; the TUI hands it from worker to worker
+export { defaultRenderCache, type RenderedUnit } from './render/render-stage.js';
+export type { RenderOutput } from './render/render-unit.js';
+
 // renderers (pure: result → text)
 export { renderDiagnosticsText, renderPlanText } from './report/plan-text.js';
 export { renderPlanJson } from './report/plan-json.js';

@@ -18,7 +18,7 @@ import {
   type RestoreReport,
   type WatchEvent,
 } from '../engine/index.js';
-import { planInWorker, type LoadedState } from './plan-in-worker.js';
+import { planInWorker, type LoadedState, type WorkerRequest } from './plan-in-worker.js';
 
 /** One planning round as the TUI shows it. `plan` is absent when the input is invalid or discovery failed. */
 export interface PlanSnapshot {
@@ -87,6 +87,8 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
     const opened = await openApplyContext(o);
     return options.providers ? { ...opened, providers: new Map(options.providers(o.targets)) } : opened;
   };
+  // rendered units carried from one planning worker to the next (engine/render's cache lives per thread)
+  let renderCache: WorkerRequest['renderCache'];
   const loaded = (): LoadedState => {
     if (!repo) throw new Error('plan first');
     return repo;
@@ -99,9 +101,10 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
       let plan: Plan | undefined;
       let diagnostics: readonly Diagnostic[];
       if (options.worker) {
-        const answer = await planInWorker({ ...request, ...(now ? { now: now.toISOString() } : {}) }, signal);
+        const answer = await planInWorker({ ...request, ...(now ? { now: now.toISOString() } : {}), ...(renderCache ? { renderCache } : {}) }, signal);
         ({ plan, diagnostics } = answer);
         repo = answer.loaded;
+        renderCache = answer.renderCache;
       } else {
         const result = await runPlan({ ...request, now, signal });
         ({ plan, diagnostics } = result);

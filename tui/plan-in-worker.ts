@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { PlumbError, type CI, type Code, type Diagnostic, type Plan, type PlumbConfig } from '../engine/index.js';
+import { PlumbError, type CI, type Code, type Diagnostic, type Plan, type PlumbConfig, type RenderOutput } from '../engine/index.js';
 
 /** What the TUI keeps of a loaded repository: plain data, so it crosses a worker boundary. */
 export interface LoadedState {
@@ -16,10 +16,12 @@ export interface WorkerRequest {
   /** ISO 8601 (a Date does not survive structured clone as one). */
   readonly now?: string;
   readonly cliSettings?: { readonly kubeconfig?: string; readonly context?: string };
+  /** The render cache of the previous worker: an unchanged Kustomize unit or chart is not rendered again on refresh. */
+  readonly renderCache?: readonly (readonly [string, RenderOutput])[];
 }
 
 export type WorkerAnswer =
-  | { readonly ok: true; readonly plan?: Plan; readonly diagnostics: readonly Diagnostic[]; readonly loaded: LoadedState }
+  | { readonly ok: true; readonly plan?: Plan; readonly diagnostics: readonly Diagnostic[]; readonly loaded: LoadedState; readonly renderCache?: readonly (readonly [string, RenderOutput])[] }
   | { readonly ok: false; readonly error: string; readonly code?: Code; readonly hint?: string };
 
 /**

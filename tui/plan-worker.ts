@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { isCode, plan as runPlan } from '../engine/index.js';
+import { defaultRenderCache, isCode, plan as runPlan } from '../engine/index.js';
 import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
 
 /**
@@ -9,12 +9,15 @@ import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
  */
 const request = workerData as WorkerRequest;
 try {
-  const result = await runPlan({ ...request, now: request.now ? new Date(request.now) : undefined });
+  if (request.renderCache) defaultRenderCache.seed(request.renderCache);
+  const { renderCache: _cache, ...planRequest } = request;
+  const result = await runPlan({ ...planRequest, now: request.now ? new Date(request.now) : undefined });
   const answer: WorkerAnswer = {
     ok: true,
     ...(result.plan ? { plan: result.plan } : {}),
     diagnostics: result.diagnostics,
     loaded: { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision },
+    renderCache: defaultRenderCache.entriesList(),
   };
   parentPort!.postMessage(answer);
 } catch (e) {

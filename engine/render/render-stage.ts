@@ -58,6 +58,14 @@ export class RenderCache {
       this.entries.delete(oldest);
     }
   }
+  /** Every entry, least recently used first: plain data, so it crosses a worker boundary (the TUI plans in a worker per refresh). */
+  entriesList(): [string, RenderOutput][] {
+    return [...this.entries];
+  }
+  /** Takes entries another cache (another worker) produced, as if they were rendered here. */
+  seed(entries: readonly (readonly [string, RenderOutput])[]): void {
+    for (const [key, output] of entries) if (!this.entries.has(key)) this.set(key, output);
+  }
   reset(): void {
     this.entries.clear();
     this.objects = 0;
