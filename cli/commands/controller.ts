@@ -110,6 +110,9 @@ async function openSource(opts: ControllerCliOptions): Promise<Source> {
   const credentials = opts.gitCredentialsFile || opts.gitCredentialsEnv
     ? { type: opts.gitAuth, ...(opts.gitCredentialsFile ? { file: opts.gitCredentialsFile } : { env: opts.gitCredentialsEnv }) }
     : undefined;
+  if (insecureCredentials(opts.gitUrl, Boolean(credentials))) {
+    process.stderr.write('warning: --git-url is plain http and carries credentials: they travel unencrypted (use https)\n');
+  }
   return createGitUrlSource({
     url: opts.gitUrl,
     ref: opts.tag ?? opts.branch ?? 'main',
@@ -137,4 +140,19 @@ function reachList(text: string | undefined, flag: string): string[] {
     if (problem) throw new PlumbError('cli.bad-option', `${flag}: ${problem}`, { hint: `e.g. ${flag} 10.0.0.0/8,hooks.example.com` });
   }
   return entries;
+}
+
+/**
+ * A plain-http Git URL with credentials (given as flags or embedded as
+ * user:password@) sends them in clear text: warned about, not refused (a
+ * test server on localhost is plain http).
+ */
+export function insecureCredentials(url: string, withCredentials: boolean): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return parsed.protocol === 'http:' && (withCredentials || parsed.username !== '' || parsed.password !== '');
 }

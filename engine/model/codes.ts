@@ -186,6 +186,7 @@ export const CODES = {
   'policy.denied': { meaning: 'a policy denies the plan', hint: 'fix the change, add a PolicyException, or apply with --override-policy REASON' },
   'policy.duplicate': { meaning: 'two policies with the same name', hint: 'policy names are global: rename one' },
   'policy.exception-expired': { meaning: 'a PolicyException past its expires date, which no longer applies', hint: 'renew it or remove it' },
+  'policy.exception-unknown-ci': { meaning: 'a policy exception names a CI that is not in the inventory', hint: 'fix the reference, or remove the exception' },
   'policy.exception-unknown-policy': { meaning: 'a PolicyException names a policy that does not exist' },
   'policy.schema': { meaning: 'a Policy or PolicyException that does not satisfy its schema' },
   'policy.unknown-kind': {

@@ -34,10 +34,22 @@ export function evaluateInventoryPolicies(
     now: options.now ?? new Date(),
     ...(options.simulate ? { simulate: options.simulate } : {}),
   });
+  // an exception for a CI that does not exist excuses nothing today and whatever takes that name tomorrow
+  const unknownTargets: Diagnostic[] = loaded.exceptions.flatMap((e) =>
+    [...(e.targets ?? [])].flatMap((id, i) => {
+      if (graph.hasNode(id)) return [];
+      const { line, column } = repo.locate(e.origin, `/spec/targets/${i}`);
+      return [{
+        severity: 'warning' as const, code: 'policy.exception-unknown-ci' as const,
+        message: `exception ${e.name} names ${id}, which is not in the inventory`,
+        hint: 'fix the reference, or remove the exception once the CI is gone', file: e.origin.file, line, column,
+      }];
+    }),
+  );
   return {
     results: evaluation.results,
     denied: evaluation.denied,
-    diagnostics: [...loaded.diagnostics, ...evaluation.diagnostics],
+    diagnostics: [...loaded.diagnostics, ...evaluation.diagnostics, ...unknownTargets],
     policies: loaded.policies.map(({ name, action, severity, description }) => ({ name, action, severity, ...(description ? { description } : {}) })),
   };
 }

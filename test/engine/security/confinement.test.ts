@@ -64,3 +64,27 @@ describe('plumb.yaml paths stay in the repository', () => {
     expect(parseConfigText('schemas: schemas/./kinds\nbackup: {path: .plumb/b}\ntargets: {r: {provider: snapshot, path: observed/../observed/s.yaml}}\n').diagnostics).toEqual([]);
   });
 });
+
+describe('small guards', () => {
+  it('warns about plain-http Git URLs that carry credentials', async () => {
+    const { insecureCredentials } = await import('../../../cli/commands/controller.js');
+    expect(insecureCredentials('http://git.example.com/r.git', true)).toBe(true);
+    expect(insecureCredentials('http://user:tok@git.example.com/r.git', false)).toBe(true);
+    expect(insecureCredentials('https://git.example.com/r.git', true)).toBe(false);
+    expect(insecureCredentials('http://git.example.com/r.git', false)).toBe(false);
+  });
+
+  // an exception for a CI that does not exist excused nothing, silently
+  it('warns about an exception naming a CI that is not in the inventory', async () => {
+    const { evaluateInventoryPolicies } = await import('../../../engine/policy/evaluate-inventory.js');
+    const { yamlDocs, graphOf } = await import('../policy/helpers.js');
+    const { ci } = await import('../../helpers/make-repo.js');
+    const repo = yamlDocs({
+      'policies/x.yaml': 'apiVersion: plumb.io/v1\nkind: PolicyException\nmetadata: {name: old, namespace: shop}\nspec:\n  policies: [p]\n  targets: [application:gone, application:api]\n  reason: r\n',
+    });
+    const report = evaluateInventoryPolicies({ policyDocuments: repo.docs, locate: repo.locate }, graphOf([ci({ kind: 'Application', name: 'api', namespace: 'shop' })]));
+    expect(report.diagnostics.filter((d) => d.code === 'policy.exception-unknown-ci').map((d) => [d.message, d.line])).toEqual([
+      ['exception old names application:shop/gone, which is not in the inventory', 6],
+    ]);
+  });
+});
