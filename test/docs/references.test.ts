@@ -9,6 +9,16 @@ const tracked = execFileSync('git', ['ls-files', 'engine', 'cli', 'tui', 'schema
   .filter((f) => /\.(ts|tsx|json|md|yaml)$/.test(f) && !f.includes('/fixtures/') && existsSync(join(ROOT, f)));
 
 describe('documentation references', () => {
+  it('every docs/*.md the code, schemas and docs name exists', () => {
+    const missing: string[] = [];
+    for (const file of tracked) {
+      for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(/\bdocs\/([a-z0-9-]+\.md)/g)) {
+        if (!existsSync(join(ROOT, 'docs', m[1]))) missing.push(`${file}: docs/${m[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('every section of docs/architecture.md that the code and schemas cite exists', () => {
     const headings = new Set([...readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim()));
     const missing: string[] = [];
