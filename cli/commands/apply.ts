@@ -18,6 +18,7 @@ interface ApplyCliOptions extends GlobalOptions {
   allowReplace?: boolean;
   concurrency: string;
   healthTimeout: string;
+  wait: boolean;
   target?: string;
   now?: string;
 }
@@ -43,6 +44,8 @@ export function register(program: Command): void {
     .option('--adopt', 'take over objects another inventory owns (the plan names them and their owner)')
     .option('--concurrency <n>', 'changes applied at once inside a wave', '4')
     .option('--health-timeout <duration>', 'per wave; a check that does not answer in time fails', '60s')
+    .option('--wait', "wait after each wave until what it applied is healthy (the default; plumb.yaml health.wait: false turns it off per kind)")
+    .option('--no-wait', 'do not wait for health: every wave follows the one before as soon as it is applied')
     .option('--target <name>', 'only this target of plumb.yaml (default: defaultTarget, else all)')
     .addOption(new Option('--now <iso>', 'the planning clock (tests)').hideHelp())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
@@ -103,6 +106,7 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
       hooks: progressHooks(err),
       concurrency,
       healthTimeoutMs,
+      wait: opts.wait !== false,
       rollbackOnFailure: opts.rollbackOnFailure,
       rollbackAll: opts.rollbackAll,
       overridePolicy: opts.overridePolicy,
@@ -182,8 +186,10 @@ export function renderReport(report: ApplyReport, c: Colors): string {
   const count = (r: ChangeOutcome['result']) => report.changes.filter((ch) => ch.result === r);
   const out: string[] = [];
   const head = { succeeded: c.green('apply succeeded'), failed: c.red('apply failed'), 'rolled-back': c.yellow('apply failed and was rolled back'), aborted: c.red('apply aborted') }[report.outcome];
-  out.push(`${head}${report.failedWave !== undefined ? ` in wave ${report.failedWave}` : ''}: ${count('applied').length} applied, ${count('failed').length + count('unhealthy').length} failed, ${count('not-attempted').length} not attempted, ${count('skipped').length} skipped`);
-  for (const [label, result] of [['failed', 'failed'], ['unhealthy', 'unhealthy'], ['not attempted', 'not-attempted'], ['skipped', 'skipped']] as const) {
+  // an object applied but not (yet) healthy was applied: the report says so, and why it is unhealthy
+  const unhealthy = count('unhealthy').length;
+  out.push(`${head}${report.failedWave !== undefined ? ` in wave ${report.failedWave}` : ''}: ${count('applied').length + unhealthy} applied${unhealthy ? ` (${unhealthy} unhealthy)` : ''}, ${count('failed').length} failed, ${count('not-attempted').length} not attempted, ${count('skipped').length} skipped`);
+  for (const [label, result] of [['failed', 'failed'], ['applied, unhealthy', 'unhealthy'], ['not attempted', 'not-attempted'], ['skipped', 'skipped']] as const) {
     for (const ch of count(result)) out.push(`  ${label}: ${ch.id} (wave ${ch.wave})${ch.message ? ` — ${ch.message}` : ''}`);
   }
   if (report.outcome !== 'succeeded') for (const ch of count('applied')) out.push(`  applied: ${ch.id} (wave ${ch.wave})`);

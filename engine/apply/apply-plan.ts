@@ -83,7 +83,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     started = true;
 
     const waveContext: WaveContext = {
-      plan, providers, backupStore, hooks, signal, concurrency, healthTimeoutMs, prune: opts.prune ?? false, allowReplace: opts.allowReplace ?? false,
+      plan, providers, backupStore, hooks, signal, concurrency, healthTimeoutMs, wait: opts.wait !== false, prune: opts.prune ?? false, allowReplace: opts.allowReplace ?? false,
       toBackUp: new Set(plan.backups), outcomes, diagnostics, health,
     };
     const waves = groupByWave(changes);

@@ -18,6 +18,8 @@ export interface WaveContext {
   readonly signal: AbortSignal;
   readonly concurrency: number;
   readonly healthTimeoutMs: number;
+  /** Health-check each wave (ApplyOptions.wait); default true. */
+  readonly wait?: boolean;
   readonly prune: boolean;
   /** `--allow-replace`: replaces of every CI, not only annotated ones. */
   readonly allowReplace?: boolean;
@@ -98,7 +100,7 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
   // what was deleted has no health to wait for (a gone object would only time
   // out), and a target that stopped answering cannot report health
   const present = applied.filter((c) => c.action !== 'delete' && !unreachable.has(c.target));
-  if (present.length > 0) {
+  if (present.length > 0 && ctx.wait !== false) {
     const results = await checkHealth(ctx.providers, groupIds(present), ctx.healthTimeoutMs, signal);
     hooks.onHealth(wave, results);
     for (const r of results) {

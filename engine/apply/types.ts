@@ -12,6 +12,12 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** Per wave and target; a health check that does not answer in time counts as failed. Default 60 000. */
   readonly healthTimeoutMs?: number;
+  /**
+   * Wait after each wave until what it applied is healthy (default true). Off
+   * (`--no-wait`): waves follow each other as soon as they are applied, and no
+   * change is reported unhealthy.
+   */
+  readonly wait?: boolean;
   /** Restore the failed wave's backups. */
   readonly rollbackOnFailure?: boolean;
   /** With rollbackOnFailure: also every earlier applied wave's, in reverse wave order. */

@@ -25,7 +25,12 @@ export interface InferredEdge {
  * - Namespace → everything namespaced in it (`contains`: deleting a Namespace
  *   deletes its objects, and it must exist before they can be created);
  * - custom resource → the CustomResourceDefinition that defines its kind
- *   (`dependsOn`: the CRD must be served before the resource can be applied).
+ *   (`dependsOn`: the CRD must be served before the resource can be applied);
+ * - RoleBinding/ClusterRoleBinding → its Role/ClusterRole and ServiceAccount
+ *   subjects; APIService and admission webhook configurations → the Service
+ *   behind them and the workloads it selects; HorizontalPodAutoscaler → its
+ *   scale target; PersistentVolumeClaim and StatefulSet volume claim templates →
+ *   their StorageClass (orderingReferences).
  * Only edges whose target exists (`exists`) are returned, one per source/target
  * pair (the first field that implies it). Selector matching goes through an
  * index of workloads by namespace and label pair, so it costs the size of the
@@ -59,8 +64,62 @@ export function inferKubernetesEdges(cis: readonly CI[], exists: (id: string) =>
     }
     const template = podTemplateOf(ci);
     if (template) for (const [kind, name, pointer] of podReferences(template.spec, template.pointer)) add(ci, kind, name, pointer);
+    for (const [target, pointer] of orderingReferences(ci)) {
+      push(ci.id, target, 'dependsOn', pointer);
+      // an APIService or webhook needs the workload behind its Service too: a backend that is
+      // not running makes the next discovery fail, or blocks every write the webhook intercepts
+      if (pointer.endsWith('/service/name') && (ci.kind === 'APIService' || ci.kind.endsWith('WebhookConfiguration'))) {
+        const service = cis.find((c) => c.id === target);
+        if (service) for (const workload of selectedWorkloads(service, workloads)) push(ci.id, workload.id, 'dependsOn', pointer);
+      }
+    }
   }
   return edges;
+}
+
+/**
+ * [target identity, pointer] for the references that order an apply the way
+ * Helm and kapp do: a RoleBinding after its Role and ServiceAccounts; an
+ * APIService and admission webhooks after the Service behind them; an HPA after
+ * its scale target; a PVC, and a StatefulSet's volume claim templates, after
+ * their StorageClass.
+ */
+function orderingReferences(ci: CI): Array<[string, string]> {
+  const o = ci.object;
+  const found: Array<[string, string]> = [];
+  const group = ci.apiVersion.includes('/') ? ci.apiVersion.slice(0, ci.apiVersion.lastIndexOf('/')) : '';
+  const named = (kind: string, namespace: string, name: unknown, pointer: string) => {
+    if (typeof name === 'string' && name) found.push([makeId(kind, namespace, name), pointer]);
+  };
+  if (group === 'rbac.authorization.k8s.io' && (ci.kind === 'RoleBinding' || ci.kind === 'ClusterRoleBinding')) {
+    const ref = dig(o, ['roleRef']);
+    if (isPlainObject(ref) && (ref.kind === 'Role' || ref.kind === 'ClusterRole')) {
+      named(ref.kind, ref.kind === 'Role' ? ci.namespace : CLUSTER_NAMESPACE, ref.name, '/roleRef/name');
+    }
+    each(dig(o, ['subjects']), (s, i) => {
+      if (isPlainObject(s) && s.kind === 'ServiceAccount') {
+        named('ServiceAccount', typeof s.namespace === 'string' && s.namespace ? s.namespace : ci.namespace, s.name, `/subjects/${i}/name`);
+      }
+    });
+  } else if (group === 'apiregistration.k8s.io' && ci.kind === 'APIService') {
+    const svc = dig(o, ['spec', 'service']);
+    if (isPlainObject(svc)) named('Service', typeof svc.namespace === 'string' ? svc.namespace : 'default', svc.name, '/spec/service/name');
+  } else if (group === 'admissionregistration.k8s.io' && ci.kind.endsWith('WebhookConfiguration')) {
+    each(dig(o, ['webhooks']), (w, i) => {
+      const svc = isPlainObject(w) && isPlainObject(w.clientConfig) ? w.clientConfig.service : undefined;
+      if (isPlainObject(svc)) named('Service', typeof svc.namespace === 'string' ? svc.namespace : 'default', svc.name, `/webhooks/${i}/clientConfig/service/name`);
+    });
+  } else if (group === 'autoscaling' && ci.kind === 'HorizontalPodAutoscaler') {
+    const ref = dig(o, ['spec', 'scaleTargetRef']);
+    if (isPlainObject(ref) && typeof ref.kind === 'string') named(ref.kind, ci.namespace, ref.name, '/spec/scaleTargetRef/name');
+  } else if (group === '' && ci.kind === 'PersistentVolumeClaim') {
+    named('StorageClass', CLUSTER_NAMESPACE, dig(o, ['spec', 'storageClassName']), '/spec/storageClassName');
+  } else if (group === 'apps' && ci.kind === 'StatefulSet') {
+    each(dig(o, ['spec', 'volumeClaimTemplates']), (t, i) => {
+      if (isPlainObject(t)) named('StorageClass', CLUSTER_NAMESPACE, dig(t, ['spec', 'storageClassName']), `/spec/volumeClaimTemplates/${i}/spec/storageClassName`);
+    });
+  }
+  return found;
 }
 
 /** `group NUL Kind` → the identity of the CRD in the inventory that defines it. */

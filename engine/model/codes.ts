@@ -301,6 +301,7 @@ export const CODES = {
   'kubernetes.api-error': { meaning: 'the API server answered with an error', hint: 'retry later' },
   'kubernetes.conflict': { meaning: 'another field manager owns a field plumb would set', hint: 'apply with --force-conflicts to take ownership' },
   'kubernetes.forbidden': { meaning: "the API server refused plumb's request (RBAC)", hint: 'grant the verb the message names' },
+  'kubernetes.group-unavailable': { meaning: 'an API group the server lists cannot be discovered (an aggregated APIService that is not ready): its CIs are unknown and left out of the plan', hint: 'check the APIService and the Service behind it' },
   'kubernetes.invalid': { meaning: 'the API server refused the manifest', hint: "fix the manifest; the message is the API server's" },
   'kubernetes.kubeconfig-invalid': { meaning: 'the kubeconfig cannot be loaded' },
   'kubernetes.kubeconfig-missing': { meaning: 'the kubeconfig named by --kubeconfig does not exist' },

@@ -74,6 +74,7 @@ export async function apply(opts: ApplyOptions): Promise<ApplyReport> {
       options: {
         concurrency: opts.concurrency,
         healthTimeoutMs: opts.healthTimeoutMs,
+        wait: opts.wait,
         rollbackOnFailure: opts.rollbackOnFailure,
         rollbackAll: opts.rollbackAll,
         overridePolicy: opts.overridePolicy,

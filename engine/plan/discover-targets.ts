@@ -42,11 +42,14 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
   const perCi = new Set<Diagnostic>();
   for (const name of input.names) {
     const config = input.config.targets[name];
-    const desired = selectDesired(config, name, input.cis);
+    const selected = selectDesired(config, name, input.cis);
     const context: ProviderContext = { ...input.cliSettings, root: input.root, config: input.config };
     const provider: Provider = createProvider(name, config, context);
     try {
-      const answer = await provider.discover({ desired }, input.signal);
+      const answer = await provider.discover({ desired: selected }, input.signal);
+      // CIs whose actual state is unknown (an unavailable API group) are left out: neither created nor pruned
+      const unknown = new Set(answer.unknown ?? []);
+      const desired = unknown.size ? selected.filter((ci) => !unknown.has(ci.id)) : selected;
       diagnostics.push(...answer.diagnostics);
       const projected = new Map<string, Readonly<Record<string, unknown>>>();
       const replaces = new Map<string, { fields: readonly string[]; message: string }>();

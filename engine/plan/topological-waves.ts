@@ -3,6 +3,7 @@ import { topologicalGenerations } from 'graphology-dag';
 import type { CIGraph } from '../graph/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { orderingOf } from './ordering.js';
+import { kindRank } from './kind-order.js';
 
 export interface WavesInput {
   /** The graph the created and updated CIs live in (the desired graph). */
@@ -38,28 +39,58 @@ export interface WavesResult {
 export function topologicalWaves(input: WavesInput): WavesResult {
   const diagnostics: Diagnostic[] = [];
   const waves = new Map<string, number>();
-  const forward = phaseWaves(input.graph, input.applied, false, diagnostics);
+  const forward = byKind(phaseWaves(input.graph, input.applied, false, diagnostics), input.graph, false);
   let last = 0;
   for (const [id, wave] of forward) {
     waves.set(id, wave);
     last = Math.max(last, wave);
   }
-  for (const [id, wave] of phaseWaves(input.deleteGraph ?? input.graph, input.deleted, true, diagnostics)) {
+  const deleteGraph = input.deleteGraph ?? input.graph;
+  for (const [id, wave] of byKind(phaseWaves(deleteGraph, input.deleted, true, diagnostics), deleteGraph, true)) {
     waves.set(id, last + wave);
   }
   return { waves, diagnostics };
 }
 
+/**
+ * Splits each topological wave by Kubernetes kind, in Helm's and kapp's install
+ * order (kind-order.ts; reversed for deletes), and numbers the result 1, 2, …:
+ * the dependency order still holds (a wave only splits), and within it the
+ * kinds go in the order people trust — ServiceAccounts and Roles before the
+ * bindings that name them, the Service before its workload, APIServices and
+ * webhooks last.
+ */
+function byKind(waves: ReadonlyMap<string, number>, graph: CIGraph, reverse: boolean): Map<string, number> {
+  const key = (id: string) => {
+    const rank = kindRank(graph.hasNode(id) ? graph.getNodeAttribute(id, 'ci') : undefined);
+    return waves.get(id)! * 1000 + (reverse ? 999 - rank : rank);
+  };
+  const keys = [...new Set([...waves.keys()].map(key))].sort((a, b) => a - b);
+  const number = new Map(keys.map((k, i) => [k, i + 1]));
+  return new Map([...waves.keys()].map((id) => [id, number.get(key(id))!]));
+}
+
+/**
+ * A Service's inferred edge to the workloads its selector picks says where its
+ * traffic fails over from (impact), not what must exist first: Kubernetes, Helm
+ * and kapp create the Service before the workload, and so does plumb.
+ */
+function ordersApply(graph: CIGraph, source: string, inferred: boolean): boolean {
+  if (!inferred) return true;
+  const ci = graph.getNodeAttribute(source, 'ci');
+  return !(ci?.kubernetes && ci.kind === 'Service' && ci.apiVersion === 'v1');
+}
+
 /** The nodes that must come before `id` (or, reversed, after it). */
 function prerequisites(graph: CIGraph, id: string, reverse: boolean): string[] {
   const out: string[] = [];
-  graph.forEachOutEdge(id, (_e, attrs, _s, target) => {
+  graph.forEachOutEdge(id, (_e, attrs, source, target) => {
     const order = orderingOf(attrs.type);
-    if (order === (reverse ? 'source-first' : 'target-first')) out.push(target);
+    if (order === (reverse ? 'source-first' : 'target-first') && ordersApply(graph, source, attrs.inferred)) out.push(target);
   });
   graph.forEachInEdge(id, (_e, attrs, source) => {
     const order = orderingOf(attrs.type);
-    if (order === (reverse ? 'target-first' : 'source-first')) out.push(source);
+    if (order === (reverse ? 'target-first' : 'source-first') && ordersApply(graph, source, attrs.inferred)) out.push(source);
   });
   return out;
 }

@@ -46,6 +46,12 @@ export interface DiscoverRequest {
 }
 export interface DiscoverAnswer extends ProviderAnswer {
   readonly observed: readonly ObservedObject[];
+  /**
+   * Desired CIs whose actual state could not be read although the target answers
+   * (their Kubernetes API group is unavailable): unknown, so the plan neither
+   * creates nor deletes them; a warning says why.
+   */
+  readonly unknown?: readonly string[];
 }
 
 export interface DiffRequest {

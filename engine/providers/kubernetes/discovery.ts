@@ -18,6 +18,12 @@ export interface ApiResource {
  */
 export class Discovery {
   private readonly byGroupVersion = new Map<string, Promise<Map<string, ApiResource> | undefined>>();
+  /**
+   * Group-versions whose discovery document the server could not give (an
+   * aggregated APIService that is not ready answers 503), with the reason. kubectl
+   * carries on without them; so does plumb: only the CIs of those groups are unknown.
+   */
+  readonly unavailable = new Map<string, string>();
 
   constructor(private readonly client: KubeClient) {}
 
@@ -37,7 +43,13 @@ export class Discovery {
     const versions = ['v1', ...((groups.body?.groups ?? []) as any[]).map((g) => String(g.preferredVersion?.groupVersion ?? '')).filter(Boolean)];
     const out: ApiResource[] = [];
     for (const gv of versions) {
-      const map = await this.groupVersion(gv, signal);
+      let map: Map<string, ApiResource> | undefined;
+      try {
+        map = await this.groupVersion(gv, signal);
+      } catch (e) {
+        if (isUnavailable(e)) continue; // recorded in `unavailable`; the rest of the API is still there
+        throw e;
+      }
       for (const r of map?.values() ?? []) if (r.verbs.includes('list')) out.push(r);
     }
     return out;
@@ -57,12 +69,14 @@ export class Discovery {
     const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
     let body: any;
     try {
-      body = (await this.client.call({ method: 'GET', path, signal })).body;
+      body = (await this.client.call({ method: 'GET', path, signal, attempts: 2 })).body;
+      this.unavailable.delete(gv);
     } catch (e) {
       if (e instanceof KubeApiError && e.status === 404) {
         this.byGroupVersion.delete(gv); // not served yet: ask again next time
         return undefined;
       }
+      if (isUnavailable(e)) this.unavailable.set(gv, `${(e as KubeApiError).status} ${(e as KubeApiError).message}`);
       throw e;
     }
     const map = new Map<string, ApiResource>();
@@ -72,6 +86,11 @@ export class Discovery {
     }
     return map;
   }
+}
+
+/** A discovery answer that says "this API group is not available right now" (503 and other 5xx), not "the server is gone". */
+export function isUnavailable(e: unknown): boolean {
+  return e instanceof KubeApiError && e.status >= 500;
 }
 
 /** The collection path of a resource, optionally in a namespace. */

@@ -18,6 +18,8 @@ export interface KubeRequest {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
+  /** Attempts for this call (default: the client's retry policy); discovery of an aggregated API asks twice, as kubectl does not wait on it either. */
+  readonly attempts?: number;
 }
 
 /** A request that failed for good: not a 2xx, after the retries a transient error earned. */
@@ -96,14 +98,14 @@ export class KubeClient {
         this.unreachable = undefined;
       } catch (e) {
         if (req.signal?.aborted) throw e;
-        if (isTransientError(e) && attempt >= this.retry.attempts) this.unreachable = { error: e, until: Date.now() + UNREACHABLE_HOLD_MS };
-        if (!isTransientError(e) || attempt >= this.retry.attempts) throw e;
+        if (isTransientError(e) && attempt >= (req.attempts ?? this.retry.attempts)) this.unreachable = { error: e, until: Date.now() + UNREACHABLE_HOLD_MS };
+        if (!isTransientError(e) || attempt >= (req.attempts ?? this.retry.attempts)) throw e;
         this.stats.retries++;
         await sleep(retryDelay(this.retry, attempt, undefined), req.signal);
         continue;
       }
       if (res.status >= 200 && res.status < 300) return res;
-      if (isTransientStatus(res.status) && !isPermanentAnswer(res.status, res.body?.message) && attempt < this.retry.attempts) {
+      if (isTransientStatus(res.status) && !isPermanentAnswer(res.status, res.body?.message) && attempt < (req.attempts ?? this.retry.attempts)) {
         this.stats.retries++;
         const after = res.headers['retry-after'];
         await sleep(retryDelay(this.retry, attempt, Array.isArray(after) ? after[0] : after), req.signal);

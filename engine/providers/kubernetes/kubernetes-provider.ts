@@ -12,7 +12,7 @@ import type {
 } from '../contract.js';
 import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
 import { apiDiagnostic } from './api-errors.js';
-import { collectionPath, Discovery, objectPath, type ApiResource } from './discovery.js';
+import { collectionPath, Discovery, isUnavailable, objectPath, type ApiResource } from './discovery.js';
 import { evaluateHealth } from './health.js';
 import { normalizeDesiredSecret } from '../../redact/normalize-secret.js';
 import { FIELD_MANAGER, soleOwnedFields } from './field-ownership.js';
@@ -91,6 +91,7 @@ export class KubernetesProvider implements Provider {
       wanted.set(key, w);
     }
     const resources: ApiResource[] = [];
+    const unknown: string[] = [];
     for (const w of wanted.values()) {
       try {
         const r = await this.discovery.resolve(w.apiVersion, w.kind, signal);
@@ -99,7 +100,12 @@ export class KubernetesProvider implements Provider {
           diagnostics.push({ severity: 'warning', code: 'kubernetes.unknown-kind', ci: w.ids[0], message: `the API server does not serve ${w.kind} in ${w.apiVersion}; ${w.ids.length} CI(s) will be created from scratch`, hint: 'install its CustomResourceDefinition first, or check the apiVersion' });
         }
       } catch (e) {
-        diagnostics.push(apiDiagnostic(e, { verb: 'discover', id: w.ids[0] }));
+        if (!isUnavailable(e)) diagnostics.push(apiDiagnostic(e, { verb: 'discover', id: w.ids[0] }));
+        else {
+          // one unready aggregated API (a metrics-server starting): its CIs are unknown, the rest is planned
+          unknown.push(...w.ids);
+          diagnostics.push(unavailableGroup(w.apiVersion, this.discovery.unavailable.get(w.apiVersion), w.ids));
+        }
       }
     }
     const labelSelector = [this.settings.labelSelector, ...Object.entries(req.selector?.labels ?? {}).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(',');
@@ -121,10 +127,13 @@ export class KubernetesProvider implements Provider {
     } catch (e) {
       diagnostics.push(apiDiagnostic(e, { verb: 'discover' }));
     }
+    for (const [gv, reason] of this.discovery.unavailable) {
+      if (!unknown.length || !wantedGroupVersion(wanted, gv)) diagnostics.push(unavailableGroup(gv, reason, []));
+    }
     const swept = await this.sweepOwned(all, listed, declared, signal);
     diagnostics.push(...swept.diagnostics);
     for (const o of swept.items) if (!observed.has(o.id)) observed.set(o.id, o);
-    return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics: distinct(diagnostics) };
+    return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics: distinct(diagnostics), ...(unknown.length ? { unknown } : {}) };
   }
 
   /**
@@ -588,6 +597,21 @@ function immutableFields(e: unknown): { fields: string[]; message: string } | un
   if (causes.length === 0 && !/immutable/i.test(e.message)) return undefined;
   const fields = [...new Set(causes.map((c) => c.field).filter((f): f is string => Boolean(f)))].sort();
   return { fields: fields.length ? fields : ['(the server did not name it)'], message: e.message };
+}
+
+/** The warning for an API group-version whose discovery failed: names the group, and the CIs left unknown. */
+function unavailableGroup(groupVersion: string, reason: string | undefined, ids: readonly string[]): Diagnostic {
+  const group = groupVersion.includes('/') ? groupVersion.slice(0, groupVersion.lastIndexOf('/')) : 'core';
+  return {
+    severity: 'warning', code: 'kubernetes.group-unavailable', ...(ids[0] ? { ci: ids[0] } : {}),
+    message: `the API group ${group} (${groupVersion}) is unavailable${reason ? ` (${reason.split(':')[0]})` : ''}: ${ids.length ? `${ids.length} CI(s) of it are unknown and left out of this plan` : 'objects of it are neither listed nor pruned'}`,
+    hint: `check the APIService of ${groupVersion} and the Service and pods behind it (kubectl get apiservice); the rest of the cluster is planned as usual`,
+  };
+}
+
+function wantedGroupVersion(wanted: ReadonlyMap<string, { apiVersion: string }>, gv: string): boolean {
+  for (const w of wanted.values()) if (w.apiVersion === gv) return true;
+  return false;
 }
 
 /** The same failure met by many calls (an unreachable server) is said once. */
