@@ -2,6 +2,7 @@ import type { RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { fastParse } from './fast-parse.js';
 import { yamlParse } from './yaml-parse.js';
+import { mayDifferForKubectl, readAsKubectl } from './kubectl-yaml.js';
 import { isPlainObject } from '../model/plain-object.js';
 
 export interface ParsedFile {
@@ -23,11 +24,17 @@ export function parseYamlFile(text: string, file: string, options: { maxAliases:
   const { documents: parsed, diagnostics } = fast
     ? { documents: fast, diagnostics: [] as Diagnostic[] }
     : yamlParse(text, file, { maxAliases: options.maxAliases });
-  const documents: RawDocument[] = [];
+  let documents: RawDocument[] = [];
   for (const d of parsed) {
     if (d.value === null || d.value === undefined) continue;
     if (isPlainObject(d.value)) documents.push(d);
     else diagnostics.push(notAMapping(d.origin, d.value));
+  }
+  // Kubernetes manifests are read as kubectl reads them (YAML 1.1 forms, merge keys): see kubectl-yaml.ts
+  if (documents.length && mayDifferForKubectl(text)) {
+    const read = readAsKubectl(text, file, documents);
+    documents = read.documents;
+    diagnostics.push(...read.diagnostics);
   }
   return { documents, diagnostics, parser: fast ? 'fast' : 'yaml' };
 }

@@ -103,6 +103,10 @@ export const CODES = {
     hint: 'expand the aliases, or raise limits.maxAliases',
   },
   'yaml.duplicate-key': { meaning: 'a YAML mapping repeats a key', hint: 'keep one of them' },
+  'yaml.kubectl-differs': {
+    meaning: 'a construct in a Kubernetes manifest that kubectl reads differently and plumb cannot reproduce (.inf/.nan, !!binary, a merge key after a key it overrides)',
+    hint: 'rewrite it as the message says',
+  },
   'yaml.not-a-mapping': {
     meaning: 'a YAML document is not a mapping, so it is no CI',
     hint: 'write each document as a mapping with apiVersion, kind, metadata',

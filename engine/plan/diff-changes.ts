@@ -8,7 +8,7 @@ import { kubernetesValueEquality } from '../kubernetes-schema/value-equality.js'
 import { MANAGED_BY_LABEL } from '../providers/managed-label.js';
 import { formatPointer } from '../model/json-pointer.js';
 
-const MANAGED_LABEL_POINTER = formatPointer(['metadata', 'labels', MANAGED_BY_LABEL]);
+const PLUMB_LABELS_POINTER = formatPointer(['metadata', 'labels', MANAGED_BY_LABEL.slice(0, MANAGED_BY_LABEL.indexOf('/') + 1)]);
 import type { MatchedPair } from './match-changes.js';
 
 /** A matched pair with its action decided and its diff computed (redacted). */
@@ -57,8 +57,8 @@ export function diffChanges(pairs: readonly MatchedPair[], repo: Pick<LoadedRepo
 function declaredDiff(pair: MatchedPair, repo: Pick<LoadedRepository, 'config'>, secretPointers: readonly string[]): ObjectDiff {
   const ci = pair.desired;
   const ignorePointers = ci ? ignorePointersFor(ci, repo.config.ignoreDifferences) : [];
-  // the managed-by label is added by every provider on apply: it is plumb's, never a removal
-  const owned = pair.observed?.owned?.filter((p) => p !== MANAGED_LABEL_POINTER);
+  // plumb's own marks (plumb.io/managed-by, plumb.io/inventory…) are added by every provider on apply: never a removal
+  const owned = pair.observed?.owned?.filter((p) => !p.startsWith(PLUMB_LABELS_POINTER));
   // Kubernetes objects compare by Kubernetes' value semantics, whichever provider observed them (live or a snapshot)
   const doc = ci?.object ?? pair.observed?.object;
   const kubernetes = ci ? ci.kubernetes : typeof doc?.apiVersion === 'string' && !doc.apiVersion.startsWith('plumb.io');

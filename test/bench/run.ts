@@ -26,6 +26,7 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   plan: { file: 'plan.ts', args: ['100000'], what: 'plan against a snapshot with 1% drift, and a 50-CI review, 100k CIs (issue 4)' },
   apply: { file: 'apply.ts', args: ['1000', '3'], what: 'apply of 1,000 file CIs with dir and git backups vs none (issue 5)' },
   kubernetes: { file: 'kubernetes.ts', args: [], what: 'plumb vs kubectl, 500 manifests, real API server (issue 6)' },
+  'invalid-object': { file: 'invalid-object.ts', args: [], what: 'plan with one invalid object among 10 vs without it, real API server (issue 12)' },
   render: { file: 'render.ts', args: ['20', '50', '900'], what: 'review with the render cache: 20 Kustomize units in 10k CIs, one changed (issue 15)' },
   tui: { file: 'tui.ts', args: ['10000'], what: 'TUI open time and key latency, 10k CIs (issue 8)' },
   controller: { file: 'controller.ts', args: ['--minutes', '1'], what: 'reconcile loop steady state, 10k CIs (issue 7; --minutes 10 for the full run)' },
@@ -39,7 +40,7 @@ if (unknown.length) {
 }
 const names = chosen.length ? chosen : Object.keys(BENCHES);
 
-if (names.includes('kubernetes')) {
+if (names.includes('kubernetes') || names.includes('invalid-object')) {
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }

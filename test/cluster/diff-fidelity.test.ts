@@ -107,7 +107,8 @@ spec:
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const cm = (await apiCall(c, c.adminToken, 'GET', `/api/v1/namespaces/${NS}/configmaps/app`)).body;
     expect(cm.data).toEqual({ A: '1' });
-    expect(cm.metadata.labels).toEqual({ app: 'shop', owner: 'by-hand', 'plumb.io/managed-by': 'plumb' });
+    expect(cm.metadata.labels).toMatchObject({ app: 'shop', owner: 'by-hand', 'plumb.io/managed-by': 'plumb' });
+    expect(cm.metadata.labels.tier).toBeUndefined();
     const secret = (await apiCall(c, c.adminToken, 'GET', `/api/v1/namespaces/${NS}/secrets/creds`)).body;
     expect(Object.keys(secret.data)).toEqual(['user']);
     expect(changes(await planJson())).toEqual({});
