@@ -8,6 +8,7 @@ import type { TargetLocker } from '../lock/types.js';
 import { PlumbError } from '../model/errors.js';
 import type { Provider } from '../providers/contract.js';
 import { createProvider } from '../providers/registry.js';
+import { compileHealthRules } from './health-rules.js';
 import { ensureStateDir } from './state-dir.js';
 
 export interface ApplyContext {
@@ -34,10 +35,11 @@ export async function openApplyContext(opts: {
 }): Promise<ApplyContext> {
   const state = await ensureStateDir(opts.root);
   const providers = new Map<string, Provider>();
+  const healthRule = compileHealthRules(opts.config.health);
   for (const name of opts.targets) {
     const target = opts.config.targets[name];
     if (!target) throw unknownTarget(name, opts.config);
-    providers.set(name, createProvider(name, target, { ...opts.cliSettings, root: opts.root, config: opts.config }));
+    providers.set(name, createProvider(name, target, { ...opts.cliSettings, root: opts.root, config: opts.config, ...(healthRule ? { healthRule } : {}) }));
   }
   return {
     providers,

@@ -29,6 +29,7 @@ export function resolveConfig(raw: Readonly<Record<string, unknown>>, file?: str
     limits: section('limits', DEFAULT_CONFIG.limits),
     notifications: (raw.notifications as Record<string, unknown> | undefined) ?? DEFAULT_CONFIG.notifications,
     ...(raw.network === undefined ? {} : { network: raw.network as PlumbConfig['network'] }),
+    ...(raw.health === undefined ? {} : { health: raw.health as PlumbConfig['health'] }),
     render: section('render', DEFAULT_CONFIG.render),
     ...(raw.metrics === undefined ? {} : { metrics: raw.metrics as Record<string, unknown> }),
     ...(file === undefined ? {} : { file }),

@@ -106,6 +106,8 @@ export interface PlumbConfig {
   /** Prune guards of every target. */
   readonly prune: PruneConfig;
   readonly ignoreDifferences: readonly IgnoreDifference[];
+  /** `health:` — per-kind health rules in CEL and whether apply waits for a kind (engine/apply/health-rules.ts). */
+  readonly health?: HealthConfig;
   readonly backup: BackupConfig;
   readonly sync: SyncConfig;
   readonly limits: LimitsConfig;
@@ -117,6 +119,20 @@ export interface PlumbConfig {
   readonly metrics?: Readonly<Record<string, unknown>>;
   /** Where plumb.yaml was found (repository-relative), or undefined when defaults are in force. */
   readonly file?: string;
+}
+
+/** One kind's health rule, as Flux's healthCheckExprs. */
+export interface HealthCheckExpr {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly current?: string;
+  readonly failed?: string;
+  readonly inProgress?: string;
+  readonly wait?: boolean;
+}
+
+export interface HealthConfig {
+  readonly checks?: readonly HealthCheckExpr[];
 }
 
 export const DEFAULT_CONFIG: PlumbConfig = {

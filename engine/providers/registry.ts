@@ -25,6 +25,8 @@ export interface ProviderContext {
   readonly forceConflicts?: boolean;
   /** This target's ownership label value; default from plumb.yaml's inventoryId (engine/providers/managed-label.ts). */
   readonly inventory?: string;
+  /** plumb.yaml's per-kind health rules, compiled (engine/apply/health-rules.ts), for providers that check health by kind. */
+  readonly healthRule?: import('./kubernetes/health.js').HealthRule;
 }
 
 type Factory = (targetName: string, target: TargetConfig, ctx: ProviderContext) => Provider;
@@ -63,7 +65,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
     const timeoutMs = target.timeout === undefined ? undefined : parseDuration(target.timeout, `targets.${name}.timeout`);
     return createExecProvider({ name, command, args, env: env as Record<string, string>, cwd: root, timeoutMs });
   },
-  kubernetes: (name, target, { root, kubeconfig, context, forceConflicts, inventory }) => {
+  kubernetes: (name, target, { root, kubeconfig, context, forceConflicts, inventory, healthRule }) => {
     const optionalString = (key: string) => {
       const v = target[key];
       if (v !== undefined && (typeof v !== 'string' || !v)) throw badSetting(name, key, 'a non-empty string');
@@ -88,6 +90,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
       forceConflicts: forceConflicts ?? target.forceConflicts === true,
       concurrency: concurrency as number | undefined,
       inventory,
+      ...(healthRule ? { healthRule } : {}),
     }));
   },
   endpoint: (name, target, { root }) => endpointProviderFromTarget(name, target, root),

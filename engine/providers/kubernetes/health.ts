@@ -26,6 +26,13 @@ function observedCurrent(o: Obj, required = true): boolean {
   return gen === undefined || observed >= gen;
 }
 
+/**
+ * A health rule from plumb.yaml (`health.checks`, compiled by the apply stage):
+ * its verdict for an object of its kind, `'no-wait'` when apply is not to wait
+ * for that kind, undefined when no rule covers the object.
+ */
+export type HealthRule = (object: Obj) => HealthVerdict | 'no-wait' | undefined;
+
 export function evaluateHealth(o: Obj): HealthVerdict {
   const kind = String(o.kind);
   const s = o.status ?? {};

@@ -13,7 +13,7 @@ import type {
 import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
 import { apiDiagnostic } from './api-errors.js';
 import { collectionPath, Discovery, isUnavailable, objectPath, type ApiResource } from './discovery.js';
-import { evaluateHealth } from './health.js';
+import { evaluateHealth, type HealthRule } from './health.js';
 import { normalizeDesiredSecret } from '../../redact/normalize-secret.js';
 import { FIELD_MANAGER, soleOwnedFields } from './field-ownership.js';
 import { KubeApiError, KubeClient } from './kube-client.js';
@@ -37,6 +37,8 @@ export interface KubernetesSettings extends KubeConfigOptions {
   readonly retry?: RetryPolicy;
   /** Health poll interval (default 500 ms). */
   readonly pollMs?: number;
+  /** plumb.yaml's per-kind health rules (CEL), compiled by the apply stage; before the built-in rules. */
+  readonly healthRule?: HealthRule;
   /**
    * This inventory's ownership label value (`plumb.io/inventory`,
    * engine/providers/managed-label.ts); undefined: the managed-by label alone
@@ -519,7 +521,9 @@ export class KubernetesProvider implements Provider {
           const live = await this.read(id, undefined, signal);
           if (!live?.object) last = 'does not exist';
           else {
-            const v = evaluateHealth(live.object);
+            const ruled = this.settings.healthRule?.(live.object);
+            if (ruled === 'no-wait') return { id, healthy: true, message: 'not waited for (plumb.yaml health.checks: wait: false)' };
+            const v = ruled ?? evaluateHealth(live.object);
             last = v.message;
             if (v.healthy || v.done) return { id, healthy: v.healthy, message: v.message };
           }
