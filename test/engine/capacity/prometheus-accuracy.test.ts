@@ -18,6 +18,7 @@ import {
   MINUTE,
   toOpenMetrics,
   trueCrossing,
+  WEEK,
   type GeneratedSeries,
   type Shape,
 } from '../../prometheus/synthetic-series.js';
@@ -27,7 +28,11 @@ const available = !('unavailable' in bins);
 if (!available && prometheusRequired()) throw new Error((bins as { unavailable: string }).unavailable);
 
 const STEP = 5 * MINUTE;
-const END = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+// A fixed phase against the daily and weekly cycles (a week boundary, plus 7 h), so every
+// run sees the same data and truth: the first crossing of a seasonal curve jumps by a day
+// or a week when its peak only just touches capacity (forecast-phases.test.ts measures
+// that over 24 phases). A whole week back, so the backfilled blocks are all in the past.
+const END = Math.floor(Date.now() / WEEK) * WEEK - WEEK + 7 * HOUR;
 const START = END - 28 * DAY;
 const CAPACITY = 1000;
 
