@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml, parseDocument } from 'yaml';
+import { isScalar, parse as parseYaml, parseAllDocuments, parseDocument } from 'yaml';
 import type { Origin, Place, RawDocument, RenderProvenance } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { parseYamlFile } from '../load/parse-yaml.js';
@@ -11,7 +11,8 @@ import { CLUSTER_SCOPED_KINDS } from '../model/cluster-scoped.js';
 import { expandLists } from './expand-lists.js';
 import { baseName, dirOf, joinInside } from './paths.js';
 import { isRecord, jsonPatchOps, positioned, scalarLeaves, selectorMatches, strategicMergeLeaves, type PositionedFile } from './provenance.js';
-import { decryptedValues, decryptSops, encryptedPointers, isSopsEncrypted } from './sops.js';
+import { decryptedValues, decryptSops, encryptedPointers, IDENTITY_POINTERS, isSopsEncrypted } from './sops.js';
+import { parsePointer } from '../model/json-pointer.js';
 import type { FoundTool } from './tools.js';
 import { secretScrubber } from '../redact/scrubber.js';
 import type { HelmUnit, KustomizeUnit, RenderUnit } from './units.js';
@@ -104,7 +105,17 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
       };
     }
     const rendered = unit.tool === 'kustomize' ? kustomizeDocuments(unit, result.stdout, plain, settings) : helmDocuments(unit, result.stdout, plain, settings);
-    return { documents: markSecrets(rendered.documents, secretValues), diagnostics: rendered.diagnostics, cacheable: true };
+    let documents = markSecrets(rendered.documents, secretValues);
+    if (unit.tool === 'helm' && encrypted.size) {
+      // a template may derive from a decrypted value what no search finds (b64enc | b64enc,
+      // upper, a substring): render again with every decrypted value changed, and every
+      // field that then differs is secret
+      for (const [path, pointers] of encrypted) await writeFile(join(dir, 'repo', path), substituted(plain.get(path)!, pointers), { mode: 0o600 });
+      const again = await run(tool.path, args, dir, settings);
+      const other = again.ok ? helmDocuments(unit, again.stdout, plain, settings).documents : undefined;
+      documents = markDerived(documents, other);
+    }
+    return { documents, diagnostics: rendered.diagnostics, cacheable: true };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -295,6 +306,46 @@ function markSecrets(documents: readonly RawDocument[], secretValues: readonly s
   if (values.length === 0) return [...documents];
   return documents.map((d) => {
     const secrets = scalarLeaves(d.value).filter((l) => values.some((v) => l.value.includes(v) || l.value.includes(Buffer.from(v).toString('base64')))).map((l) => l.pointer);
+    return secrets.length ? { ...d, secrets } : d;
+  });
+}
+
+/**
+ * `text` (a decrypted SOPS file) with the value at each of its encrypted
+ * pointers changed, keeping its type: every character of a string shifted, a
+ * number plus one, a boolean flipped.
+ */
+function substituted(text: string, pointers: readonly (readonly string[])[]): string {
+  return parseAllDocuments(text, { ...YAML_OPTIONS, uniqueKeys: false }).map((doc, i) => {
+    for (const pointer of pointers[i] ?? []) {
+      const path = parsePointer(pointer);
+      const v = doc.getIn(path) as unknown;
+      const value = isScalar(v) ? v.value : v;
+      const next = typeof value === 'string' ? [...value].map((c) => String.fromCodePoint(/[a-y]/i.test(c) || /[0-8]/.test(c) ? c.codePointAt(0)! + 1 : c === 'z' ? 97 : c === 'Z' ? 65 : c === '9' ? 48 : c.codePointAt(0)!)).join('') + 'x'
+        : typeof value === 'number' ? value + 1
+          : typeof value === 'boolean' ? !value
+            : value;
+      doc.setIn(path, next);
+    }
+    return String(doc);
+  }).join('---\n');
+}
+
+/**
+ * Marks secret every field of `documents` (a render with the decrypted values)
+ * that differs in `other` (the same render with those values changed), or, when
+ * the two renders do not line up (a value decided which objects exist, or the
+ * second render failed), every field but the objects' identity.
+ */
+function markDerived(documents: readonly RawDocument[], other: readonly RawDocument[] | undefined): RawDocument[] {
+  const aligned = other !== undefined && other.length === documents.length;
+  return documents.map((d, i) => {
+    const theirs = aligned ? new Map(scalarLeaves(other[i].value).map((l) => [l.pointer, l.value])) : undefined;
+    const derived = scalarLeaves(d.value)
+      .filter((l) => (theirs ? theirs.get(l.pointer) !== l.value : !IDENTITY_POINTERS.has(l.pointer)))
+      .map((l) => l.pointer);
+    if (theirs) secretScrubber.addAll(scalarLeaves(d.value).filter((l) => derived.includes(l.pointer)).map((l) => l.value));
+    const secrets = [...new Set([...(d.secrets ?? []), ...derived])];
     return secrets.length ? { ...d, secrets } : d;
   });
 }

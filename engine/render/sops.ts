@@ -23,7 +23,7 @@ export function isSopsEncrypted(text: string, path: string): boolean {
  * in every plan line, and marking them would make the scrubber blank words
  * such as `default` or `ConfigMap` in every output.
  */
-const IDENTITY_POINTERS: ReadonlySet<string> = new Set(['/apiVersion', '/kind', '/metadata/name', '/metadata/namespace']);
+export const IDENTITY_POINTERS: ReadonlySet<string> = new Set(['/apiVersion', '/kind', '/metadata/name', '/metadata/namespace']);
 
 /**
  * JSON Pointers of the values SOPS encrypted (`ENC[…]` strings), outside the

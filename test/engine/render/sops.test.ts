@@ -132,4 +132,44 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
       removeGitRepo(d);
     }
   });
+
+  it('a chart field derived from a decrypted value in a way no search finds (b64enc | b64enc, lower, a substring) is secret too', async () => {
+    const sops = (await findTool('sops'))!;
+    const recipient = /public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1];
+    const scratch = mkdtempSync(join(tmpdir(), 'plumb-sops-chart-'));
+    writeFileSync(join(scratch, 'secrets.yaml'), 'dbpass: Derived-Pass-4242\n');
+    const encrypted = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'secrets.yaml')], { encoding: 'utf8' });
+    rmSync(scratch, { recursive: true, force: true });
+    const secret = 'Derived-Pass-4242';
+    const forms = [secret, Buffer.from(Buffer.from(secret).toString('base64')).toString('base64'), secret.toLowerCase(), secret.slice(0, 12)];
+    const d = makeGitRepo({
+      'plumb.yaml': 'inventory: ["charts/**"]\nrender:\n  releases:\n    - chart: charts/db\n      namespace: db\n      values: [charts/db/values.yaml, charts/db/secrets.yaml]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
+      'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
+      'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 0.1.0\n',
+      'charts/db/values.yaml': 'pool: 10\n',
+      'charts/db/secrets.yaml': encrypted,
+      'charts/db/templates/cm.yaml': [
+        'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: db-settings}', 'data:',
+        '  pool: {{ .Values.pool | quote }}',
+        '  twice: {{ .Values.dbpass | b64enc | b64enc | quote }}',
+        '  lower: {{ .Values.dbpass | lower | quote }}',
+        '  prefix: {{ .Values.dbpass | trunc 12 | quote }}', '',
+      ].join('\n'),
+    }, { message: 'chart' });
+    try {
+      const env = { SOPS_AGE_KEY_FILE: KEY_FILE };
+      const r = await loadRepository({ repo: d, env: { ...process.env, ...env }, renderCache: new RenderCache() });
+      expect(r.diagnostics).toEqual([]);
+      const cm = r.cis.find((c) => c.id === 'configmap:db/db-settings')!;
+      expect([...(cm.secretPointers ?? [])].sort()).toEqual(['/data/lower', '/data/prefix', '/data/twice']);
+      for (const output of ['json', 'text', 'markdown', 'sarif']) {
+        const plan = await runCli(['plan', '--repo', d, '-o', output], { env });
+        expect(plan.code, plan.stderr).toBe(0);
+        for (const form of forms) expect(plan.stdout + plan.stderr).not.toContain(form);
+        if (output === 'json') expect(plan.stdout).toContain('"pool": "10"');
+      }
+    } finally {
+      removeGitRepo(d);
+    }
+  }, 240_000);
 });
