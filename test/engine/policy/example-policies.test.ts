@@ -81,6 +81,11 @@ describe('the example policies', () => {
           message: 'exception old-reporting expired 2025-12-31 and no longer applies to prod-owner',
           hint: 'renew it with a new expires date, or fix what it excused', file: 'policies/exceptions.yaml', line: 17, column: 12,
         },
+        {
+          severity: 'warning', code: 'policy.exception-unknown-ci',
+          message: 'exception wrong-target names database:other/cache-db, which is not in the inventory',
+          hint: 'fix the reference, or remove the exception once the CI is gone', file: 'policies/exceptions.yaml', line: 24, column: 13,
+        },
       ],
     });
   });
@@ -94,7 +99,19 @@ describe('the example policies', () => {
         exception: 'old-reporting', file: 'inventory/application-reporting.yaml', line: 30, column: 1,
       }],
       denied: false,
-      diagnostics: [],
+      // this graph leaves legacy-db out, and the fixture's wrong-target exception names a CI in another namespace
+      diagnostics: [
+        {
+          severity: 'warning', code: 'policy.exception-unknown-ci',
+          message: 'exception legacy-db names database:shop/legacy-db, which is not in the inventory',
+          hint: 'fix the reference, or remove the exception once the CI is gone', file: 'policies/exceptions.yaml', line: 6, column: 13,
+        },
+        {
+          severity: 'warning', code: 'policy.exception-unknown-ci',
+          message: 'exception wrong-target names database:other/cache-db, which is not in the inventory',
+          hint: 'fix the reference, or remove the exception once the CI is gone', file: 'policies/exceptions.yaml', line: 24, column: 13,
+        },
+      ],
     });
   });
 
