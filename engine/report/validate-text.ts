@@ -64,7 +64,7 @@ export function renderValidateText(input: ValidateTextInput): string {
     for (const d of diagnostics) {
       const where = [d.file, d.line, d.column].filter((p) => p !== undefined).join(':');
       out.push(`${where ? c.bold(where) + '  ' : ''}${severity(d, c)}  ${c.dim(d.code)}  ${d.message}`);
-      const secretHere = SECRET_AT_POSITION.has(d.code) ? new Set([d.line ?? 0]) : input.sensitive.get(file);
+      const secretHere = SECRET_AT_POSITION.has(d.code) || (holdsSecret && isUnknownField(d)) ? new Set([d.line ?? 0]) : input.sensitive.get(file);
       const shown = lines && d.line !== undefined && !(holdsSecret && d.ci === undefined) ? excerpt(lines, d.line, d.column, secretHere, c) : [];
       out.push(...shown);
       if (d.hint) out.push(`    ${c.cyan('hint')}: ${d.hint}`);
@@ -99,6 +99,15 @@ export function mayHoldSecret(text: string, secretKinds: ReadonlySet<string>): b
 
 /** Diagnostics that point at a secret value itself (a credential written inline): never quoted. */
 const SECRET_AT_POSITION: ReadonlySet<string> = new Set(['config.inline-secret']);
+
+/**
+ * A field the kind does not declare: in a file that may hold a secret it is
+ * likely a secret field misspelt (`strinData`, `passwrod`), whose value no
+ * schema mark covers, so its line is never quoted.
+ */
+function isUnknownField(d: Diagnostic): boolean {
+  return d.code === 'k8s.field-unknown' || (d.code === 'schema.violation' && /: unknown field "/.test(d.message));
+}
 
 function excerpt(lines: string[], line: number, column: number | undefined, sensitive: ReadonlySet<number> | undefined, c: Colors): string[] {
   const text = lines[line - 1];

@@ -57,4 +57,26 @@ describe('renderValidateText', () => {
     expect(out).not.toContain('unclosed\n');
     expect(out).not.toContain('[unclosed');
   });
+
+  it('never quotes the line of an unknown field in a file that may hold a secret: a misspelt secret field has no schema mark', () => {
+    files['inventory/typo.yaml'] = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstrinData:\n  pw: typo-secret-1\n';
+    files['inventory/db.yaml'] = 'kind: Database\nmetadata: {name: d}\nspec:\n  passwrod: typo-secret-2\n  port: x\n';
+    const out = renderValidateText({
+      diagnostics: [
+        { severity: 'error', code: 'k8s.field-unknown', message: 'Secret .strinData is not a field of this kind', file: 'inventory/typo.yaml', line: 5, column: 3, ci: 'secret:default/s' },
+        { severity: 'error', code: 'schema.violation', message: 'Database /spec: unknown field "passwrod"', file: 'inventory/db.yaml', line: 4, column: 13, ci: 'database:default/d' },
+        { severity: 'error', code: 'schema.violation', message: 'Database /spec/port must be integer', file: 'inventory/db.yaml', line: 5, column: 9, ci: 'database:default/d' },
+      ],
+      cis: 2,
+      relations: 0,
+      source: (f) => files[f],
+      sensitive: new Map(),
+      secretKinds: new Set(['Secret', 'Database']),
+      colors: plain,
+    });
+    expect(out).not.toContain('typo-secret');
+    expect(out).toContain('     5 | (sensitive)');
+    expect(out).toContain('     4 | (sensitive)');
+    expect(out).toContain('     5 |   port: x'); // a known field's line is still quoted
+  });
 });
