@@ -73,6 +73,58 @@ metadata: {name: node-1}
     expect(again.code, again.stdout + again.stderr).toBe(0);
   });
 
+  it('a per-kind CEL health rule in plumb.yaml gives a custom resource real health', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'plumb-cel-health-'));
+    try {
+      mkdirSync(join(repo, 'inventory'));
+      writeFileSync(join(repo, 'plumb.yaml'), `inventory: ["inventory/**/*.yaml"]
+targets:
+  live: {provider: kubernetes}
+health:
+  checks:
+    - apiVersion: cel.plumb.io/v1
+      kind: Gizmo
+      current: "spec.size <= 10"
+      failed: "spec.size > 10"
+`);
+      writeFileSync(join(repo, 'inventory/gizmos.yaml'), `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gizmos.cel.plumb.io}
+spec:
+  group: cel.plumb.io
+  scope: Namespaced
+  names: {plural: gizmos, singular: gizmo, kind: Gizmo}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: cel-health}
+---
+apiVersion: cel.plumb.io/v1
+kind: Gizmo
+metadata: {name: small, namespace: cel-health}
+spec: {size: 3}
+---
+apiVersion: cel.plumb.io/v1
+kind: Gizmo
+metadata: {name: huge, namespace: cel-health}
+spec: {size: 11}
+`);
+      const r = await runCli(['apply', '--auto-approve', '--health-timeout', '20s', '--repo', repo, '--kubeconfig', c.kubeconfig]);
+      expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toMatch(/4 applied \(1 unhealthy\)/);
+      expect(r.stdout).toContain('applied, unhealthy: gizmo:cel-health/huge');
+      expect(r.stdout).toContain('failed: spec.size > 10');
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('an unready aggregated APIService leaves plans of other groups working: a warning names the group, its CIs are unknown', async () => {
     const r = await runCli(['plan', '-o', 'json', '--repo', other, '--kubeconfig', c.kubeconfig]);
     expect(r.code, r.stderr).toBe(0);

@@ -69,6 +69,12 @@ export function evaluateHealth(o: Obj): HealthVerdict {
       if (condition(o, 'Complete')?.status === 'True') return ok('completed');
       return pending(`${s.succeeded ?? 0} pods succeeded`);
     }
+    case 'APIService': {
+      // the aggregator reports availability a moment after the object is written: no condition yet is not healthy
+      const available = condition(o, 'Available');
+      if (available?.status === 'True') return ok('Available=True');
+      return pending(available ? `Available=${available.status}${available.reason ? ` (${available.reason})` : ''}${available.message ? `: ${available.message}` : ''}` : 'waiting for the aggregator to report availability');
+    }
     case 'CustomResourceDefinition': {
       const established = condition(o, 'Established');
       if (established?.status === 'True') return ok('established');
