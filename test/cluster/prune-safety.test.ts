@@ -197,6 +197,35 @@ spec:
     expect((await get(`/api/v1/namespaces/${NS}/serviceaccounts/by-hand-sa`)).status).toBe(200);
   }, 180_000);
 
+  it('deleting a CRD lists its custom resources in every namespace as cascaded deletes', async () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.cascade.example.com}
+spec:
+  group: cascade.example.com
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, x-kubernetes-preserve-unknown-fields: true}}}}
+`;
+    const r = makeRepo('crd-cascade', '', { 'keep.yaml': cm('default', 'crd-cascade-keep'), 'ns.yaml': [ns('gadgets-a'), ns('gadgets-b')].join('---\n'), 'crd.yaml': crd });
+    const first = await r.plumb('apply', '--auto-approve');
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    for (const [nsName, name] of [['gadgets-a', 'g1'], ['gadgets-b', 'g2']]) {
+      await apiCall(c, c.adminToken, 'POST', `/apis/cascade.example.com/v1/namespaces/${nsName}/gadgets`, { apiVersion: 'cascade.example.com/v1', kind: 'Gadget', metadata: { name }, spec: { size: 1 } });
+    }
+    r.write({ 'crd.yaml': null });
+    const plan = await r.plan();
+    expect((plan.changes as Obj[]).filter((ch) => ch.action === 'delete').map((ch) => [ch.id, ch.cascadeOf ?? null]).sort()).toEqual([
+      ['customresourcedefinition:_cluster/gadgets.cascade.example.com', null],
+      ['gadget:gadgets-a/g1', 'customresourcedefinition:_cluster/gadgets.cascade.example.com'],
+      ['gadget:gadgets-b/g2', 'customresourcedefinition:_cluster/gadgets.cascade.example.com'],
+    ]);
+  }, 180_000);
+
   it('a Job template change is a replace: refused without the opt-in, done with it; a Service change and a CI that cannot be planned in the same commit do not hold up the rest', async () => {
     const NS = 'replace-ns';
     const job = (image: string, annotations = '{}') => `apiVersion: batch/v1

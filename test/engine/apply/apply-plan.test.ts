@@ -181,6 +181,34 @@ describe('applyPlan', () => {
     expect(adopted.changes.find((c) => c.id === 'host:shop/h2')?.result).toBe('applied');
   });
 
+  it('applies a replace only when opted into (--allow-replace or the annotation), and a cascaded delete with its parent, never on its own', async () => {
+    const fake = fakeWith(initial);
+    const base = planFor('t', fake, [['host:shop/h1', 1, { cpu: 4 }], ['database:shop/db', 1, null], ['application:shop/app', 1, null]]);
+    const plan = {
+      ...base,
+      changes: base.changes.map((c) =>
+        c.id === 'host:shop/h1' ? { ...c, action: 'replace' as const, replace: { fields: ['spec.cpu'], message: 'field is immutable' } }
+        : c.id === 'application:shop/app' ? { ...c, cascadeOf: 'database:shop/db' } : c),
+    };
+    const { input } = setup(fake, { plan });
+    const opts = { prune: true, pruneConfig: { prune: {}, targets: {} } };
+    const refused = await applyPlan({ ...input, options: opts });
+    const result = (r: typeof refused, id: string) => r.changes.find((c) => c.id === id)!;
+    expect(result(refused, 'host:shop/h1')).toMatchObject({ result: 'skipped', message: expect.stringContaining('needs --allow-replace or its annotation plumb.io/replace: allowed') });
+    expect(result(refused, 'application:shop/app')).toMatchObject({ result: 'applied', message: 'deleted with database:shop/db' });
+    // the cascaded object was never sent to the provider: the server removes it with its parent
+    expect(fake.calls.filter((c) => c.operation === 'apply').map((c) => (c.request as { change: { id: string } }).change.id)).toEqual(['database:shop/db']);
+
+    const fresh = fakeWith(initial);
+    const again = setup(fresh, { plan: { ...plan, changes: plan.changes.filter((c) => c.id === 'host:shop/h1') } });
+    const allowed = await applyPlan({ ...again.input, options: { allowReplace: true } });
+    expect(result(allowed, 'host:shop/h1').result).toBe('applied');
+    const annotated = fakeWith(initial);
+    const withAnnotation = plan.changes.filter((c) => c.id === 'host:shop/h1').map((c) => ({ ...c, desired: { ...c.desired, metadata: { ...(c.desired!.metadata as object), annotations: { 'plumb.io/replace': 'allowed' } } } }));
+    const third = setup(annotated, { plan: { ...plan, changes: withAnnotation } });
+    expect(result(await applyPlan(third.input), 'host:shop/h1').result).toBe('applied');
+  });
+
   it('bounds the changes in flight inside a wave', async () => {
     const fake = fakeWith({});
     let inFlight = 0;
