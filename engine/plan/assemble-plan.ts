@@ -1,6 +1,7 @@
 import type { ImpactSummary, Plan, PlannedChange, PolicyResult } from './types.js';
 import { canonicalSha256 } from '../model/canonical-json.js';
 import { isDenied } from '../policy/denied.js';
+import { pruneCounts } from './prune-guard.js';
 
 const ACTION_ORDER = { create: 0, update: 1, replace: 2, delete: 3, noop: 4 } as const;
 
@@ -43,6 +44,7 @@ export function assemblePlan(input: AssembleInput): Plan {
     unmanaged: input.unmanaged,
     impact: input.impact,
     policy: { results: input.policyResults, denied: isDenied(input.policyResults) },
+    targetSizes: Object.fromEntries(pruneCounts({ changes, targets: input.targets }).map((n) => [n.target, { desired: n.desired, managed: n.managed }])),
     backups: changes.filter((c) => c.action !== 'noop').map((c) => c.id),
   };
   return { ...withoutHash, hash: planHash(withoutHash) };

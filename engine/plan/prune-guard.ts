@@ -35,8 +35,12 @@ export interface PruneCount {
   readonly managed: number;
 }
 
-/** Counts per target, from the plan's changes (one pass). */
-export function pruneCounts(plan: Pick<Plan, 'changes' | 'targets'>): PruneCount[] {
+/**
+ * Counts per target, from the plan's changes (one pass); desired and managed
+ * from `targetSizes` when the plan has them (a plan narrowed to a selection
+ * no longer holds its noops).
+ */
+export function pruneCounts(plan: Pick<Plan, 'changes' | 'targets' | 'targetSizes'>): PruneCount[] {
   const by = new Map(plan.targets.map((t) => [t, { target: t, desired: 0, deletes: 0, managed: 0 }]));
   for (const c of plan.changes) {
     const n = by.get(c.target);
@@ -49,7 +53,8 @@ export function pruneCounts(plan: Pick<Plan, 'changes' | 'targets'>): PruneCount
       if (c.action !== 'create') n.managed++;
     }
   }
-  return [...by.values()];
+  const sizes = plan.targetSizes;
+  return [...by.values()].map((n) => (sizes?.[n.target] ? { ...n, desired: sizes[n.target].desired, managed: sizes[n.target].managed } : n));
 }
 
 /**
@@ -65,7 +70,7 @@ export function pruneCounts(plan: Pick<Plan, 'changes' | 'targets'>): PruneCount
  * Apply refuses a prune with any of these (nothing is written); the
  * controller holds its last good revision. `plan` reports them as warnings.
  */
-export function checkPruneGuards(plan: Pick<Plan, 'changes' | 'targets'>, config: Pick<PlumbConfig, 'prune' | 'targets'>, targets?: ReadonlySet<string>): Diagnostic[] {
+export function checkPruneGuards(plan: Pick<Plan, 'changes' | 'targets' | 'targetSizes'>, config: Pick<PlumbConfig, 'prune' | 'targets'>, targets?: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const n of pruneCounts(plan)) {
     if (n.deletes === 0 || (targets && !targets.has(n.target))) continue;

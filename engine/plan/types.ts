@@ -68,6 +68,13 @@ export interface Plan {
   readonly unmanaged: readonly { id: string; target: string }[];
   readonly impact: ImpactSummary;
   readonly policy: { readonly results: readonly PolicyResult[]; readonly denied: boolean };
+  /**
+   * Per target: desired CIs its inventory renders, and objects it manages
+   * (deletes included), counted over the whole plan — what the prune guards
+   * judge, also when apply gets only a selection of the changes. Absent in
+   * plans written before the guards.
+   */
+  readonly targetSizes?: Readonly<Record<string, { readonly desired: number; readonly managed: number }>>;
   /** CIs apply will back up before touching them. */
   readonly backups: readonly string[];
   /** sha256 of the plan's canonical JSON without this field. */
