@@ -44,6 +44,10 @@ export function parseFileSpec(spec: unknown): { spec?: FileSpec; problem?: strin
     const text = String(s.mode);
     if (!/^0?[0-7]{3,4}$/.test(text)) return { problem: 'spec.mode must be an octal string like "0644"' };
     mode = parseInt(text, 8);
+    // setuid, setgid (and sticky) from Git would hand a pull request a privileged binary: the operator opts in
+    if (mode & 0o7000 && process.env.PLUMB_ALLOW_SETID !== '1') {
+      return { problem: `spec.mode ${text} sets setuid, setgid or sticky bits; the operator allows them with PLUMB_ALLOW_SETID=1` };
+    }
   }
   return { spec: { path: s.path, ensure, type, content: content as string | undefined, contentField, mode } };
 }

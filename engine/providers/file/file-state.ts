@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
+import { inside, openParent, removeStaleTemps } from './dir-handle.js';
 import { formatMode, type FileSpec } from './file-spec.js';
 import { inspectPath, type Located } from './safe-path.js';
 import type { Code } from '../../model/codes.js';
@@ -57,35 +58,56 @@ export async function writeFileState(at: Ok, state: FileState): Promise<void> {
   if (!look.ok) throw new RefusedPath('file.outside-root', look.reason);
   const current = look.stats;
   const currentType = current ? (current.isDirectory() ? 'directory' : current.isFile() ? 'file' : 'other') : undefined;
-  if (!state.exists) {
-    if (!current) return;
-    if (currentType === 'directory') {
-      await rmdir(at.path).catch((e: NodeJS.ErrnoException) => {
-        throw e.code === 'ENOTEMPTY' ? new RefusedPath('file.directory-not-empty', 'is a directory that is not empty; plumb removes only empty directories') : e;
-      });
-    } else await unlink(at.path);
-    return;
+  if (currentType && state.exists && currentType !== state.type) throw new RefusedPath('file.type-conflict', `is a ${currentType}, not a ${state.type}; remove it by hand first`);
+  // Linux: every component opened through its parent's descriptor with O_NOFOLLOW, and the
+  // write made through the parent's descriptor — a directory swapped for a symlink after the
+  // check above cannot redirect it (engine/providers/file/dir-handle.ts)
+  const name = at.parts[at.parts.length - 1];
+  let parent;
+  try {
+    parent = await openParent(at.root.real, at.parts.slice(0, -1), state.exists);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'ENOTDIR') throw new RefusedPath('file.outside-root', 'has a parent directory that is a symlink or not a directory (it changed while plumb wrote)');
+    if (code === 'ENOENT' && !state.exists) return;
+    throw e;
   }
-  if (currentType && currentType !== state.type) throw new RefusedPath('file.type-conflict', `is a ${currentType}, not a ${state.type}; remove it by hand first`);
-  let dir = at.root.real;
-  for (let i = 0; i < at.parts.length - 1; i++) {
-    dir = join(dir, at.parts[i]);
-    // another change may create the same parent at the same moment: an existing real directory is fine
-    if (i >= look.existing) await mkdir(dir, { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => existingDirectory(e, dir));
+  try {
+    const target = parent ? inside(parent, name) : at.path;
+    if (!state.exists) {
+      if (!current) return;
+      if (currentType === 'directory') {
+        await rmdir(target).catch((e: NodeJS.ErrnoException) => {
+          throw e.code === 'ENOTEMPTY' ? new RefusedPath('file.directory-not-empty', 'is a directory that is not empty; plumb removes only empty directories') : e;
+        });
+      } else await unlink(target);
+      return;
+    }
+    if (!parent) {
+      let dir = at.root.real;
+      for (let i = 0; i < at.parts.length - 1; i++) {
+        dir = join(dir, at.parts[i]);
+        // another change may create the same parent at the same moment: an existing real directory is fine
+        if (i >= look.existing) await mkdir(dir, { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => existingDirectory(e, dir));
+      }
+    }
+    const mode = state.mode !== undefined ? parseInt(state.mode, 8) : current ? current.mode & 0o7777 : state.type === 'directory' ? 0o755 : 0o644;
+    if (state.type === 'directory') {
+      if (!current) await mkdir(target, { mode }).catch((e: NodeJS.ErrnoException) => existingDirectory(e, target));
+      const fh = await open(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_DIRECTORY);
+      await fh.chmod(mode).finally(() => fh.close());
+      return;
+    }
+    if (state.content === undefined && current) {
+      const fh = await open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
+      await fh.chmod(mode).finally(() => fh.close());
+      return;
+    }
+    if (parent) await removeStaleTemps(inside(parent, '.').slice(0, -2), name);
+    await writeFileAtomic(target, Buffer.from(state.content ?? '', 'base64'), mode);
+  } finally {
+    await parent?.close();
   }
-  const mode = state.mode !== undefined ? parseInt(state.mode, 8) : current ? current.mode & 0o7777 : state.type === 'directory' ? 0o755 : 0o644;
-  if (state.type === 'directory') {
-    if (!current) await mkdir(at.path, { mode });
-    const fh = await open(at.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_DIRECTORY);
-    await fh.chmod(mode).finally(() => fh.close());
-    return;
-  }
-  if (state.content === undefined && current) {
-    const fh = await open(at.path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    await fh.chmod(mode).finally(() => fh.close());
-    return;
-  }
-  await writeFileAtomic(at.path, Buffer.from(state.content ?? '', 'base64'), mode);
 }
 
 async function existingDirectory(e: NodeJS.ErrnoException, dir: string): Promise<void> {
