@@ -22,8 +22,17 @@ export interface KustomizationPatch {
   readonly json6902?: boolean;
 }
 
+/** A transformer field of a kustomization that sets fields of every object (namespace, namePrefix, labels…). */
+export interface KustomizationTransformer {
+  /** JSON Pointer of the field in the kustomization (`/namespace`, `/images/0`). */
+  readonly at: string;
+  /** What it sets: `namespace`, `name`, `label:<key>`, `annotation:<key>`, `image:<name>`, `replicas:<name>`. */
+  readonly sets: string;
+}
+
 export interface ParsedKustomization {
   readonly refs: readonly KustomizationRef[];
+  readonly transformers: readonly KustomizationTransformer[];
   readonly patches: readonly KustomizationPatch[];
   /** `buildMetadata` already asks for origin annotations (plumb then leaves them on the objects). */
   readonly keepsOrigin: boolean;
@@ -40,9 +49,9 @@ export function parseKustomization(text: string): ParsedKustomization {
   try {
     doc = parse(text, { version: '1.2', schema: 'core', maxAliasCount: 100 });
   } catch {
-    return { refs: [], patches: [], keepsOrigin: false };
+    return { refs: [], transformers: [], patches: [], keepsOrigin: false };
   }
-  if (!isRecord(doc)) return { refs: [], patches: [], keepsOrigin: false };
+  if (!isRecord(doc)) return { refs: [], transformers: [], patches: [], keepsOrigin: false };
   const refs: KustomizationRef[] = [];
   const patches: KustomizationPatch[] = [];
   const add = (field: string, value: unknown, resourceLike = false) => {
@@ -90,7 +99,18 @@ export function parseKustomization(text: string): ParsedKustomization {
     } else if (typeof p.patch === 'string') patches.push({ field: `patchesJson6902[${i}]`, inline: p.patch, json6902: true, ...(target ? { target } : {}) });
   });
   const keepsOrigin = list(doc.buildMetadata).includes('originAnnotations');
-  return { refs, patches, keepsOrigin };
+  const transformers: KustomizationTransformer[] = [];
+  if (typeof doc.namespace === 'string') transformers.push({ at: '/namespace', sets: 'namespace' });
+  for (const f of ['namePrefix', 'nameSuffix']) if (typeof doc[f] === 'string') transformers.push({ at: `/${f}`, sets: 'name' });
+  for (const [field, kind] of [['commonLabels', 'label'], ['commonAnnotations', 'annotation']] as const) {
+    if (isRecord(doc[field])) for (const k of Object.keys(doc[field] as object)) transformers.push({ at: `/${field}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, sets: `${kind}:${k}` });
+  }
+  list(doc.labels).forEach((l, i) => {
+    if (isRecord(l) && isRecord(l.pairs)) for (const k of Object.keys(l.pairs)) transformers.push({ at: `/labels/${i}/pairs/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, sets: `label:${k}` });
+  });
+  list(doc.images).forEach((img, i) => isRecord(img) && typeof img.name === 'string' && transformers.push({ at: `/images/${i}`, sets: `image:${img.name}` }));
+  list(doc.replicas).forEach((r, i) => isRecord(r) && typeof r.name === 'string' && transformers.push({ at: `/replicas/${i}`, sets: `replicas:${r.name}` }));
+  return { refs, transformers, patches, keepsOrigin };
 }
 
 /**

@@ -174,6 +174,11 @@ function kustomizeDocuments(unit: KustomizeUnit, stdout: string, plain: Readonly
     const where = originOf(originText, unit, fileOf, object);
     const fields: Record<string, Place> = {};
     for (const k of [...unit.kustomizations.values()].reverse()) {
+      // transformer fields (namespace, namePrefix, labels, images, replicas), base first so an overlay's win
+      const kFile = positioned(k.file, plain.get(k.file) ?? '');
+      for (const t of k.parsed.transformers) {
+        for (const pointer of transformedPointers(t.sets, object, where.originalName)) fields[pointer] = kFile.place(0, t.at);
+      }
       k.parsed.patches.forEach((patch) => {
         const patchPlace = positioned(k.file, plain.get(k.file) ?? '').place(0, `/${patch.field.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`);
         const patchPath = patch.path !== undefined ? joinInside(k.dir, patch.path) : undefined;
@@ -203,6 +208,38 @@ function kustomizeDocuments(unit: KustomizeUnit, stdout: string, plain: Readonly
     documents.push(...expandLists({ origin, value: object }));
   });
   return { documents, diagnostics };
+}
+
+/** The pointers of `object` a kustomization transformer sets. */
+function transformedPointers(sets: string, object: Record<string, unknown>, originalName: string): string[] {
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+  const [what, arg = ''] = sets.includes(':') ? [sets.slice(0, sets.indexOf(':')), sets.slice(sets.indexOf(':') + 1)] : [sets, ''];
+  switch (what) {
+    case 'namespace':
+      return metadata.namespace !== undefined ? ['/metadata/namespace'] : [];
+    case 'name':
+      return metadata.name !== originalName ? ['/metadata/name'] : [];
+    case 'label':
+      return isRecord(metadata.labels) && arg in metadata.labels ? [`/metadata/labels/${escape(arg)}`] : [];
+    case 'annotation':
+      return isRecord(metadata.annotations) && arg in metadata.annotations ? [`/metadata/annotations/${escape(arg)}`] : [];
+    case 'replicas':
+      return metadata.name === arg || originalName === arg ? ['/spec/replicas'] : [];
+    case 'image': {
+      const spec = isRecord(object.spec) && isRecord(object.spec.template) && isRecord(object.spec.template.spec) ? object.spec.template.spec : undefined;
+      const out: string[] = [];
+      for (const list of ['initContainers', 'containers'] as const) {
+        const containers = spec && Array.isArray(spec[list]) ? (spec[list] as unknown[]) : [];
+        containers.forEach((c, i) => {
+          if (isRecord(c) && typeof c.image === 'string' && (c.image === arg || c.image.startsWith(`${arg}:`) || c.image.startsWith(`${arg}@`))) out.push(`/spec/template/spec/${list}/${i}/image`);
+        });
+      }
+      return out;
+    }
+    default:
+      return [];
+  }
 }
 
 /** The file, document and original name an object came from, per Kustomize's origin annotation. */

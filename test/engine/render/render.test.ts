@@ -67,6 +67,10 @@ describeWithTools('render stage: kustomize overlays and a helm chart', ['kustomi
     // an inline JSON patch: its entry in the kustomization
     expect(at('deployment:shop/web', '/spec/template/spec/containers/0/env/0/value')).toBe(`${prod}/kustomization.yaml:8:5`);
     expect(at('deployment:shop-staging/web', '/spec/replicas')).toBe(`${base}:7:13`);
+    // what a transformer sets: the overlay's namespace, the base's labels
+    expect(at('deployment:shop-staging/web', '/metadata/namespace')).toBe('inventory/apps/web/overlays/staging/kustomization.yaml:3:12');
+    expect(at('deployment:shop/web', '/metadata/labels/app.kubernetes.io~1part-of')).toBe('inventory/apps/web/base/kustomization.yaml:7:40');
+    expect(at('deployment:shop/web', '/metadata/labels/app')).toBe(`${base}:5:17`);
     // a generated ConfigMap: the generator in the overlay's kustomization
     expect(at('configmap:shop-staging/web-settings-b72kd9899k', '/data')).toBe('inventory/apps/web/overlays/staging/kustomization.yaml:7:3');
     // helm: the values line of the file that set the value last, else the template
