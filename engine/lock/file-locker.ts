@@ -1,5 +1,5 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PlumbError } from '../model/errors.js';
 import type { LockHandle, LockInfo, TargetLocker } from './types.js';
 import { currentHost, currentUser, pidAlive } from './whoami.js';
@@ -90,12 +90,23 @@ async function take(file: string, info: LockInfo, breakLock: boolean): Promise<L
       try {
         await fh.writeFile(JSON.stringify(info, null, 2) + '\n');
         await fh.sync();
+      } catch (e) {
+        // never leave an empty lock behind (it would read as orphaned and block the next run)
+        await fh.close().catch(() => undefined);
+        await unlink(file).catch(() => undefined);
+        throw e;
       } finally {
-        await fh.close();
+        await fh.close().catch(() => undefined);
       }
       return brokenInfo;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new PlumbError('lock.no-space', `cannot take the lock of target ${info.target}: the disk holding ${dirname(file)} is full`, {
+          hint: 'free space there (old backups: `plumb backups`), then run again; nothing was changed', cause: e,
+        });
+      }
+      if (code !== 'EEXIST') throw e;
     }
     const state = await inspectLock(file, info.target);
     if (!state) continue; // released meanwhile

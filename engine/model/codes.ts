@@ -260,6 +260,7 @@ export const CODES = {
   'backup.unknown-ci': { meaning: 'the backup does not hold a CI that was named', hint: 'see the backup with `plumb backups`' },
   'backup.write-failed': { meaning: 'a backup could not be written to the store', hint: 'check the store path, its permissions and free space' },
   'lock.held': { meaning: 'another apply holds the target lock', hint: 'wait for it, or --break-lock when it is orphaned' },
+  'lock.no-space': { meaning: 'a target lock cannot be written: the disk is full (ENOSPC) or over quota; no lock is left behind', hint: 'free space, then run again' },
   'restore.failed': { meaning: 'a restore did not complete' },
   'restore.needs-approval': { meaning: 'restore needs approval and there is no terminal to ask on', hint: 'pass --auto-approve or --dry-run' },
   'target.unknown': { meaning: 'a name that is no target of plumb.yaml', hint: 'name one of the targets plumb.yaml declares' },
