@@ -125,6 +125,21 @@ spec: {size: 11}
     }
   });
 
+  it("a custom resource whose CRD is only on the server is typed against the server's /openapi/v3, at its line, before any dry run", async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'plumb-server-types-'));
+    try {
+      mkdirSync(join(repo, 'inventory'));
+      writeFileSync(join(repo, 'plumb.yaml'), 'inventory: ["inventory/**/*.yaml"]\ntargets:\n  live: {provider: kubernetes}\n');
+      writeFileSync(join(repo, 'inventory/gizmo.yaml'), 'apiVersion: cel.plumb.io/v1\nkind: Gizmo\nmetadata: {name: typed, namespace: cel-health}\nspec:\n  size: big\n');
+      expect((await runCli(['validate', '--repo', repo])).code).toBe(0); // offline, the kind is unknown
+      const r = await runCli(['plan', '-o', 'json', '--repo', repo, '--kubeconfig', c.kubeconfig]);
+      expect(r.stdout + r.stderr).toContain("Gizmo .spec.size must be an integer, not a string (the API server's schema)");
+      expect(r.stdout + r.stderr).toMatch(/inventory\/gizmo\.yaml:5:9/);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('an unready aggregated APIService leaves plans of other groups working: a warning names the group, its CIs are unknown', async () => {
     const r = await runCli(['plan', '-o', 'json', '--repo', other, '--kubeconfig', c.kubeconfig]);
     expect(r.code, r.stderr).toBe(0);

@@ -14,6 +14,9 @@ import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ow
 import { apiDiagnostic } from './api-errors.js';
 import { collectionPath, Discovery, isUnavailable, objectPath, type ApiResource } from './discovery.js';
 import { evaluateHealth, type HealthRule } from './health.js';
+import { SchemaSet } from '../../kubernetes-schema/schema-set.js';
+import { checkObject } from '../../kubernetes-schema/check-object.js';
+import { parsePointer } from '../../model/json-pointer.js';
 import { normalizeDesiredSecret } from '../../redact/normalize-secret.js';
 import { FIELD_MANAGER, soleOwnedFields } from './field-ownership.js';
 import { KubeApiError, KubeClient } from './kube-client.js';
@@ -248,6 +251,44 @@ export class KubernetesProvider implements Provider {
     return { cascades, diagnostics };
   }
 
+  private readonly pinnedSchemas = new SchemaSet();
+  private openApiPaths?: Promise<Record<string, { serverRelativeURL?: string }>>;
+  private readonly serverSchemas = new Map<string, Promise<SchemaSet | undefined>>();
+
+  /**
+   * Type problems of a desired object whose kind the pinned Kubernetes schemas do
+   * not know (a custom resource whose CRD is on the server), against the API
+   * server's own OpenAPI v3 document of its group-version — as `plumb validate`
+   * checks the built-in kinds offline. Each is an error on the CI with its field
+   * path (the plan places it at its line), and the dry run is not attempted. A
+   * server without /openapi/v3, or one that does not answer it: no problems (the
+   * dry run still checks). Documents are read once per group-version.
+   */
+  private async serverTypeProblems(ci: CI, signal: AbortSignal): Promise<Diagnostic[]> {
+    if (!ci.kubernetes || this.pinnedSchemas.schemaOf(ci.apiVersion, ci.kind)) return [];
+    let set = this.serverSchemas.get(ci.apiVersion);
+    if (!set) {
+      const gv = ci.apiVersion;
+      set = (async () => {
+        this.openApiPaths ??= this.client.call({ method: 'GET', path: '/openapi/v3', signal, attempts: 2 }).then((r) => r.body?.paths ?? {}, () => ({}));
+        const url = (await this.openApiPaths)[gv.includes('/') ? `apis/${gv}` : `api/${gv}`]?.serverRelativeURL;
+        if (!url) return undefined;
+        const doc = await this.client.call({ method: 'GET', path: url, signal, attempts: 2 }).then((r) => r.body, () => undefined);
+        if (!doc) return undefined;
+        const schemas = new SchemaSet();
+        schemas.addOpenApiDocument(doc);
+        return schemas;
+      })();
+      this.serverSchemas.set(gv, set);
+    }
+    const schema = (await set)?.schemaOf(ci.apiVersion, ci.kind);
+    if (!schema) return [];
+    return checkObject(ci.object, schema.root, schema.defs).map((p) => ({
+      severity: 'error' as const, code: p.code, ci: ci.id, fields: [fieldPathOf(ci.object, p.pointer)],
+      message: `${ci.kind} ${p.message} (the API server's schema)`, hint: p.hint,
+    }));
+  }
+
   private definedByDesiredCrd(w: { apiVersion: string; kind: string }, desired: readonly CI[]): boolean {
     const group = w.apiVersion.split('/')[0];
     return desired.some((c) => c.kind === 'CustomResourceDefinition' && (c.object as Obj).spec?.group === group && (c.object as Obj).spec?.names?.kind === w.kind);
@@ -333,6 +374,9 @@ export class KubernetesProvider implements Provider {
     // a namespace the plan creates: nothing to project yet, and the API server
     // takes ~50 ms to refuse each dry run into a namespace that does not exist
     if (req.desired.namespace !== CLUSTER_NAMESPACE && !(await this.namespaceMayExist(req.desired.namespace, signal))) return { diagnostics: [] };
+    // a custom resource the server's own schema refuses: said at its field, no dry run
+    const problems = await this.serverTypeProblems(req.desired, signal);
+    if (problems.length) return { diagnostics: problems };
     try {
       const projected = await this.serverSideApply(desired, { dryRun: true, force }, signal);
       return { projected: stripServerFields(projected), diagnostics: [] };
@@ -616,6 +660,17 @@ function unavailableGroup(groupVersion: string, reason: string | undefined, ids:
 function wantedGroupVersion(wanted: ReadonlyMap<string, { apiVersion: string }>, gv: string): boolean {
   for (const w of wanted.values()) if (w.apiVersion === gv) return true;
   return false;
+}
+
+/** A JSON Pointer into `doc` in Kubernetes' field-path notation (`.spec.items[2].name`), for placement. */
+function fieldPathOf(doc: unknown, pointer: string): string {
+  let node = doc;
+  let out = '';
+  for (const token of parsePointer(pointer)) {
+    out += Array.isArray(node) ? `[${token}]` : `.${token}`;
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined;
+  }
+  return out || '.';
 }
 
 /** The same failure met by many calls (an unreachable server) is said once. */
