@@ -11,7 +11,7 @@ import { CLUSTER_SCOPED_KINDS } from '../model/cluster-scoped.js';
 import { expandLists } from './expand-lists.js';
 import { baseName, dirOf, joinInside } from './paths.js';
 import { isRecord, jsonPatchOps, positioned, scalarLeaves, selectorMatches, strategicMergeLeaves, type PositionedFile } from './provenance.js';
-import { decryptedValues, decryptSops, encryptedPointers, IDENTITY_POINTERS, isSopsEncrypted } from './sops.js';
+import { decryptedFlatValues, decryptedValues, decryptSops, encryptedPointers, IDENTITY_POINTERS, isSopsEncrypted, sopsFormat } from './sops.js';
 import { parsePointer } from '../model/json-pointer.js';
 import type { FoundTool } from './tools.js';
 import { secretScrubber } from '../redact/scrubber.js';
@@ -70,9 +70,11 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
           diagnostics.push(result.diagnostic);
           continue;
         }
-        const pointers = encryptedPointers(text);
-        encrypted.set(path, pointers);
-        const values = decryptedValues(result.text, pointers);
+        const format = sopsFormat(text, path)!;
+        const pointers = format === 'yaml' || format === 'json' ? encryptedPointers(text) : undefined;
+        if (pointers) encrypted.set(path, pointers);
+        // dotenv, INI and binary files (secretGenerator envs and files) are secret whole
+        const values = pointers ? decryptedValues(result.text, pointers) : decryptedFlatValues(format as 'dotenv' | 'ini' | 'binary', result.text);
         secretScrubber.addAll(values); // secret in every output from now on
         secretValues.push(...values);
         content = result.text;

@@ -7,13 +7,44 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { formatPointer } from '../model/json-pointer.js';
 import { findTool, INSTALL_HINT, type FoundTool } from './tools.js';
 
+/** The formats sops writes (`--input-type`), as sops itself tells them apart. */
+export type SopsFormat = 'yaml' | 'json' | 'dotenv' | 'ini' | 'binary';
+
 /**
- * True for a file SOPS encrypted: YAML or JSON whose top level has a `sops`
- * mapping with a `mac` (what `sops encrypt` writes). Cheap: text tests only.
+ * The format of a file SOPS encrypted, or undefined when it is not one: YAML
+ * whose top level has a `sops` mapping with a `mac`, JSON with a `"sops"`
+ * object (a `.json` file; any other name holding it is sops's binary format, as
+ * sops itself decides by extension), a dotenv file with a `sops_mac=` line, an
+ * INI file with a `[sops]` section. Cheap: text tests only.
  */
+export function sopsFormat(text: string, path: string): SopsFormat | undefined {
+  const json = /"sops"\s*:\s*\{/.test(text) && /"mac"\s*:/.test(text);
+  if (/\.json$/i.test(path)) return json ? 'json' : undefined;
+  if (/^sops:[ \t]*$/m.test(text) && /^[ \t]+mac:/m.test(text)) return 'yaml';
+  if (/^sops_mac=ENC\[/m.test(text)) return 'dotenv';
+  if (/^\[sops\][ \t]*$/m.test(text) && /^mac[ \t]*=/m.test(text)) return 'ini';
+  return json ? 'binary' : undefined;
+}
+
+/** True for a file SOPS encrypted, in any of its formats ({@link sopsFormat}). */
 export function isSopsEncrypted(text: string, path: string): boolean {
-  if (/\.json$/i.test(path)) return /"sops"\s*:\s*\{/.test(text) && /"mac"\s*:/.test(text);
-  return /^sops:[ \t]*$/m.test(text) && /^[ \t]+mac:/m.test(text);
+  return sopsFormat(text, path) !== undefined;
+}
+
+/**
+ * The secret values of a decrypted dotenv, INI or binary file (YAML and JSON
+ * go by their encrypted pointers, {@link decryptedValues}): every value of a
+ * dotenv or INI file but sops's own, and a binary file whole and line by line.
+ */
+export function decryptedFlatValues(format: Exclude<SopsFormat, 'yaml' | 'json'>, plaintext: string): string[] {
+  const lines = plaintext.split(/\r?\n/);
+  if (format === 'binary') return [plaintext, ...lines.map((l) => l.trim())].filter((v) => v.length > 0);
+  return lines
+    .filter((l) => !/^\s*[#;[]/.test(l))
+    .map((l) => /^\s*([^=]+?)\s*=\s*(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && !m[1].startsWith('sops_'))
+    .map((m) => m[2])
+    .filter((v) => v.length > 0);
 }
 
 /**
@@ -76,9 +107,9 @@ export async function decryptSops(text: string, path: string, options: { timeout
   }
   const dir = await mkdtemp(join(tmpdir(), 'plumb-sops-'));
   try {
-    const file = join(dir, /\.json$/i.test(path) ? 'input.json' : 'input.yaml');
+    const type = sopsFormat(text, path) ?? 'yaml';
+    const file = join(dir, `input.${type}`);
     await writeFile(file, text, { mode: 0o600 });
-    const type = /\.json$/i.test(path) ? 'json' : 'yaml';
     const result = await run(tool.path, ['decrypt', '--input-type', type, '--output-type', type, file], options);
     if (result.ok) return { text: result.stdout, tool };
     return { diagnostic: { severity: 'error', ...classify(result, path, options.timeoutMs), ...at } };
@@ -89,7 +120,8 @@ export async function decryptSops(text: string, path: string, options: { timeout
 
 /** Where a SOPS file's `sops:` block starts (the line a diagnostic about the file points at). */
 export function sopsBlockPlace(text: string, path: string): { file: string; line: number; column: number } {
-  const match = (/\.json$/i.test(path) ? /"sops"\s*:/ : /^sops:/m).exec(text);
+  const format = sopsFormat(text, path);
+  const match = (format === 'json' || format === 'binary' ? /"sops"\s*:/ : format === 'dotenv' ? /^sops_mac=/m : format === 'ini' ? /^\[sops\]/m : /^sops:/m).exec(text);
   if (!match) return { file: path, line: 1, column: 1 };
   const before = text.slice(0, match.index);
   return { file: path, line: before.split('\n').length, column: match.index - before.lastIndexOf('\n') };

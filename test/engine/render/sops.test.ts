@@ -172,4 +172,38 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
       removeGitRepo(d);
     }
   }, 240_000);
+
+  it('a dotenv or binary file sops encrypted (a secretGenerator\'s envs and files) is decrypted, never generated as ciphertext', async () => {
+    const sops = (await findTool('sops'))!;
+    const recipient = /public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1];
+    const scratch = mkdtempSync(join(tmpdir(), 'plumb-sops-flat-'));
+    writeFileSync(join(scratch, 'db.env'), 'DB_PASS=dotenv-value-9\n');
+    writeFileSync(join(scratch, 'tls.key'), 'binary-value-8\n');
+    const env = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'db.env')], { encoding: 'utf8' });
+    const key = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'tls.key')], { encoding: 'utf8' });
+    rmSync(scratch, { recursive: true, force: true });
+    expect(env).toMatch(/^sops_mac=ENC\[/m);
+    const d = makeGitRepo({
+      'plumb.yaml': 'inventory: ["apps/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
+      'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
+      'apps/k/kustomization.yaml': 'namespace: default\nsecretGenerator:\n  - name: db\n    envs: [db.env]\n  - name: tls\n    files: [tls.key]\n',
+      'apps/k/db.env': env,
+      'apps/k/tls.key': key,
+    }, { message: 'flat' });
+    try {
+      const r = await loadRepository({ repo: d, env: { ...process.env, SOPS_AGE_KEY_FILE: KEY_FILE }, renderCache: new RenderCache() });
+      expect(r.diagnostics).toEqual([]);
+      const data = (name: string) => (r.cis.find((c) => c.name.startsWith(name))!.object as { data: Record<string, string> }).data;
+      expect(Object.fromEntries(Object.entries(data('db-')).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))).toEqual({ DB_PASS: 'dotenv-value-9' });
+      expect(Buffer.from(data('tls-')['tls.key'], 'base64').toString()).toBe('binary-value-8\n');
+      const plan = await runCli(['plan', '--repo', d, '-o', 'json'], { env: { SOPS_AGE_KEY_FILE: KEY_FILE } });
+      expect(plan.code, plan.stderr).toBe(0);
+      for (const v of ['dotenv-value-9', 'binary-value-8', 'ENC[', 'sops_']) expect(plan.stdout).not.toContain(v);
+      const none = await loadRepository({ repo: d, env: { ...process.env, SOPS_AGE_KEY_FILE: `${d}/no-such-key.txt`, SOPS_AGE_KEY: '', XDG_CONFIG_HOME: d }, renderCache: new RenderCache() });
+      expect(none.diagnostics.map((x) => [x.code, x.file, x.line])).toEqual([['sops.no-key', 'apps/k/db.env', 5], ['sops.no-key', 'apps/k/tls.key', 3]]);
+      expect(none.cis).toEqual([]);
+    } finally {
+      removeGitRepo(d);
+    }
+  }, 240_000);
 });
