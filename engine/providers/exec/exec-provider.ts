@@ -98,7 +98,10 @@ export function createExecProvider(options: ExecProviderOptions): Provider {
     const r = raw as Record<string, unknown>;
     if (typeof r.object !== 'object' || r.object === null) return undefined;
     const id = typeof r.id === 'string' ? r.id : identityOf(r.object)?.id;
-    return id ? { id, object: r.object as Record<string, unknown>, managedByPlumb: r.managedByPlumb === true } : undefined;
+    if (!id) return undefined;
+    // the fields plumb owns on it, as JSON Pointers (a field Git drops is then a removal); anything else is ignored
+    const owned = Array.isArray(r.owned) ? r.owned.filter((p): p is string => typeof p === 'string' && (p === '' || p.startsWith('/'))) : [];
+    return { id, object: r.object as Record<string, unknown>, managedByPlumb: r.managedByPlumb === true, ...(owned.length ? { owned } : {}) };
   }
 
   const shapeError = (op: Operation, what: string): Diagnostic => bad(op, `answered without ${what}`, '', []);

@@ -109,3 +109,10 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+describe('exec provider: field ownership', () => {
+  it("passes the plugin's `owned` pointers on (malformed entries dropped), so a field Git drops is a removal", async () => {
+    const answer = await plugin('owned.mjs').discover({ desired: [] }, signal());
+    expect(answer.observed.map((o) => o.owned)).toEqual([['/data/a', '/data/b', '/metadata/labels/tier']]);
+  });
+});
