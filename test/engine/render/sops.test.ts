@@ -100,7 +100,7 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
         for (const secret of PLAINTEXTS) expect(r.stdout + r.stderr).not.toContain(secret);
         if (output === 'json') {
           const changes = JSON.parse(r.stdout).changes.filter((c: { action: string }) => c.action !== 'noop').map((c: { id: string; action: string }) => `${c.action} ${c.id}`);
-          expect(changes).toEqual(['create configmap:shop/web-dsn', 'create secret:shop/cache-auth', 'create secret:shop/web-api-key']);
+          expect(changes.sort()).toEqual(['create configmap:shop/web-dsn', 'create secret:shop/cache-auth', 'create secret:shop/web-api-key']);
         }
       }
     } finally {
