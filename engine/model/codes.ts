@@ -78,6 +78,10 @@ export const CODES = {
     meaning: 'a release names a values file that does not exist',
     hint: 'fix the path in plumb.yaml (values files are repository-relative)',
   },
+  'render.output-too-large': {
+    meaning: 'kustomize or helm rendered more than 4 times limits.maxFileBytes for one unit',
+    hint: 'render fewer objects, or raise limits.maxFileBytes in plumb.yaml',
+  },
   'render.path-outside-repository': {
     meaning: 'a kustomization names a path (a base, a file) outside the repository or absolute; rendering reads only the repository',
     hint: 'copy it into the repository and reference it by a path inside it',

@@ -167,6 +167,8 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
           apiVersions,
           timeoutMs: config.render.timeoutSeconds * 1000,
           maxAliases: config.limits.maxAliases,
+          // a unit's output may be four of the largest file plumb reads (16 MB by default)
+          maxOutputBytes: 4 * config.limits.maxFileBytes,
           env: input.env,
         });
         if (cache && output.cacheable) cache.set(key, output);

@@ -174,6 +174,26 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
     }
   });
 
+  it('refuses a unit that renders more than 4 times limits.maxFileBytes (a loop in a template), and loads none of it', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
+    try {
+      const loop = (n: number) => `{{- range $i := until ${n} }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: "c{{ $i }}"}\ndata: {a: "{{ $i }}"}\n{{- end }}\n`;
+      writeFiles(d, {
+        'plumb.yaml': 'inventory: ["charts/**"]\nlimits: {maxFileBytes: 65536}\n',
+        'charts/big/Chart.yaml': 'apiVersion: v2\nname: big\nversion: 0.1.0\n',
+        'charts/big/templates/cm.yaml': loop(20_000),
+        'charts/small/Chart.yaml': 'apiVersion: v2\nname: small\nversion: 0.1.0\n',
+        'charts/small/templates/cm.yaml': loop(3),
+      });
+      const r = await loadRepository({ repo: d, renderCache: new RenderCache() });
+      expect(r.diagnostics.map((x) => [x.severity, x.code, x.file, x.line])).toEqual([['error', 'render.output-too-large', 'charts/big/Chart.yaml', 1]]);
+      expect(r.diagnostics[0].message).toContain('more than 262144 bytes for helm:charts/big#big');
+      expect(ids(r)).toEqual(['configmap:default/c0', 'configmap:default/c1', 'configmap:default/c2']);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('says which unit needs which missing tool; with onMissingTool: warn the unit is left out', async () => {
     const env = { ...process.env, PLUMB_HELM: '/nonexistent/helm' };
     const r = await loadRepository({ repo: fixture('render-shop'), env, renderCache: new RenderCache() });
