@@ -80,7 +80,8 @@ export const createLocalPathSource = async (
 export type { ValidateOptions, ValidateResult } from './operations/validate.js';
 export type { GraphOptions, GraphResult } from './operations/graph.js';
 export type { ImpactOptions, ImpactResult, WhyOptions, WhyResult } from './operations/impact.js';
-export type { PlanOptions, PlanResult } from './operations/plan.js';
+export type { PlanOptions, PlanResult, ValidatedDesiredState } from './operations/plan.js';
+export type { OpenProvider, ProviderContext } from './providers/registry.js';
 export type { ReviewOptions, ReviewResult } from './operations/review.js';
 export type { DiscoverOptions, DiscoverResult } from './operations/discover.js';
 export type { ApplyOptions, OpenContext } from './operations/apply.js';

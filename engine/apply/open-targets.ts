@@ -7,7 +7,7 @@ import { createFileLocker } from '../lock/file-locker.js';
 import type { TargetLocker } from '../lock/types.js';
 import { PlumbError } from '../model/errors.js';
 import type { Provider } from '../providers/contract.js';
-import { createProvider } from '../providers/registry.js';
+import { createProvider, type OpenProvider } from '../providers/registry.js';
 import { compileHealthRules } from './health-rules.js';
 import { ensureStateDir } from './state-dir.js';
 
@@ -32,6 +32,8 @@ export async function openApplyContext(opts: {
   readonly breakLock?: boolean;
   /** `--kubeconfig`/`--context`, for providers that read them. */
   readonly cliSettings?: Readonly<Record<string, unknown>>;
+  /** Opens each target's provider (default {@link createProvider}); `close()` closes what it returned. */
+  readonly openProvider?: OpenProvider;
 }): Promise<ApplyContext> {
   const state = await ensureStateDir(opts.root);
   const providers = new Map<string, Provider>();
@@ -39,7 +41,7 @@ export async function openApplyContext(opts: {
   for (const name of opts.targets) {
     const target = opts.config.targets[name];
     if (!target) throw unknownTarget(name, opts.config);
-    providers.set(name, createProvider(name, target, { ...opts.cliSettings, root: opts.root, config: opts.config, ...(healthRule ? { healthRule } : {}) }));
+    providers.set(name, (opts.openProvider ?? createProvider)(name, target, { ...opts.cliSettings, root: opts.root, config: opts.config, ...(healthRule ? { healthRule } : {}) }));
   }
   return {
     providers,

@@ -7,6 +7,7 @@ import { assertSecretsUnchanged, planKey, verifyAgainstReplan } from '../apply/p
 import { PlumbError } from '../model/errors.js';
 import { runPlan } from '../plan/run-plan.js';
 import type { Plan } from '../plan/types.js';
+import type { OpenProvider } from '../providers/registry.js';
 import { loadDesired, loadSettings, repositoryRoot, type DesiredState, type RepositoryLocation } from './desired-state.js';
 import { withSelection } from './with-selection.js';
 
@@ -44,6 +45,12 @@ export interface ApplyOptions extends RepositoryLocation, Omit<EngineApplyOption
   readonly hooks?: Partial<ApplyHooks>;
   /** Default engine/apply/open-targets.ts (plumb.yaml's targets, .plumb/ locks and audit log). */
   readonly openContext?: OpenContext;
+  /**
+   * Opens each target's provider (default: from plumb.yaml's `targets:`), for
+   * the apply context and for the fresh plan of `reviewed`; ignored when
+   * `openContext` is given. The same as the plan operation's `openProvider`.
+   */
+  readonly openProvider?: OpenProvider;
 }
 
 /**
@@ -62,7 +69,14 @@ export async function apply(opts: ApplyOptions): Promise<ApplyReport> {
   if (opts.selection) plan = withSelection(plan, opts.selection);
   const targets = plan.targets.filter((t) => !opts.targets || opts.targets.includes(t));
   const open = opts.openContext ?? openApplyContext;
-  const context: ApplyContext = await open({ root: desired.root, config: desired.config, targets, breakLock: opts.breakLock, cliSettings: opts.cliSettings });
+  const context: ApplyContext = await open({
+    root: desired.root,
+    config: desired.config,
+    targets,
+    breakLock: opts.breakLock,
+    cliSettings: opts.cliSettings,
+    ...(opts.openProvider ? { openProvider: opts.openProvider } : {}),
+  });
   try {
     return await applyPlan({
       plan,
@@ -110,6 +124,7 @@ async function replanned(opts: ApplyOptions): Promise<{ plan: Plan; desired: Des
     ...(saved.revision.startsWith('worktree') ? {} : { rev: saved.revision }),
     ...(targets.length === 1 ? { target: targets[0] } : {}),
     cliSettings: opts.cliSettings as { kubeconfig?: string; context?: string } | undefined,
+    ...(opts.openProvider ? { openProvider: opts.openProvider } : {}),
   });
   if (!fresh.plan) {
     throw new PlumbError('plan.stale', `plan is stale: revision ${saved.revision.slice(0, 12)} no longer plans (see the diagnostics above)`, {

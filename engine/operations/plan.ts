@@ -2,6 +2,7 @@ import { hasRedactions } from '../apply/hydrate-secrets.js';
 import { planKey, withSecretDigests } from '../apply/plan-integrity.js';
 import type { LoadedRepository } from '../load/types.js';
 import { runPlan, type RunPlanOptions, type RunPlanResult } from '../plan/run-plan.js';
+export type { ValidatedDesiredState } from '../plan/run-plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanJson } from '../report/plan-json.js';
 
@@ -13,6 +14,12 @@ export type PlanResult = RunPlanResult;
  * opened and closed here) → diff → impact → policies → the plan. The plan
  * holds no secret value (see {@link apply}, which fills them back in). Invalid
  * input and failed discovery are diagnostics with no plan.
+ *
+ * With `desired` (a revision already loaded and validated, as the controller
+ * keeps one) it starts at discovery; with `openProvider` the providers are the
+ * caller's (the in-memory fake in tests). Both are the same composition the
+ * CLI and the TUI run, so the controller plans exactly as `plumb plan` does
+ * (save `capacity: false`, see {@link PlanOptions}).
  */
 export function plan(opts: PlanOptions = {}): Promise<PlanResult> {
   return runPlan(opts);

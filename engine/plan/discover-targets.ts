@@ -3,7 +3,7 @@ import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ObservedObject, Provider } from '../providers/contract.js';
 import { matchObserved } from '../diff/match-observed.js';
-import { createProvider, selectDesired, type ProviderContext } from '../providers/registry.js';
+import { createProvider, selectDesired, type OpenProvider, type ProviderContext } from '../providers/registry.js';
 import { mapConcurrent } from '../concurrency/map-concurrent.js';
 import { fieldPathPointer } from '../providers/kubernetes/field-path.js';
 import type { PlanTargetInput } from './match-changes.js';
@@ -25,6 +25,8 @@ export interface DiscoverTargetsInput {
   readonly signal: AbortSignal;
   /** Places a provider's per-CI diagnostic at the field it names (the loader's `locate`); without it, at the document. */
   readonly locate?: (origin: CI['origin'], pointer: string) => { line: number; column: number };
+  /** Opens each target's provider (default {@link createProvider}); what it returns is closed here. */
+  readonly openProvider?: OpenProvider;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
     const config = input.config.targets[name];
     const selected = selectDesired(config, name, input.cis);
     const context: ProviderContext = { ...input.cliSettings, root: input.root, config: input.config };
-    const provider: Provider = createProvider(name, config, context);
+    const provider: Provider = (input.openProvider ?? createProvider)(name, config, context);
     try {
       const answer = await provider.discover({ desired: selected }, input.signal);
       // CIs whose actual state is unknown (an unavailable API group) are left out: neither created nor pruned

@@ -2,7 +2,8 @@ import { atRiskWarnings, forecastForPlan } from '../capacity/view.js';
 import { loadRepository } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
-import { loadPolicies } from '../policy/load-policies.js';
+import type { CIGraph } from '../graph/types.js';
+import { loadPolicies, type LoadedPolicies } from '../policy/load-policies.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import { validateRepository } from '../validate/validate.js';
 import { buildPlan } from './build-plan.js';
@@ -10,6 +11,7 @@ import { discoverTargets } from './discover-targets.js';
 import { planPolicies } from './plan-policies.js';
 import { checkPruneGuards } from './prune-guard.js';
 import { selectTargets } from './select-targets.js';
+import type { OpenProvider } from '../providers/registry.js';
 import type { Plan } from './types.js';
 
 export interface RunPlanOptions {
@@ -25,6 +27,35 @@ export interface RunPlanOptions {
   readonly signal?: AbortSignal;
   /** `--kubeconfig`/`--context`, passed to the providers that read them. */
   readonly cliSettings?: { readonly kubeconfig?: string; readonly context?: string };
+  /**
+   * A revision already loaded and validated, with its policies compiled (the
+   * controller keeps one per revision): planning starts at discovery, and
+   * `repo`, `cwd` and `rev` are not read. It must be free of error
+   * diagnostics — it is not validated again.
+   */
+  readonly desired?: ValidatedDesiredState;
+  /**
+   * Opens each target's provider for discovery (default: the registry's
+   * `createProvider`, from plumb.yaml's `targets:`); every provider it returns
+   * is closed before planning goes on. Tests pass the in-memory fake
+   * (engine/providers/fake/).
+   */
+  readonly openProvider?: OpenProvider;
+  /**
+   * Forecast capacity (plumb.yaml `metrics:`) for policies' `capacity` and the
+   * at-risk warnings; default true. With false, policies see no forecast
+   * (`capacity.status == "unknown"`) and Prometheus is not queried — what the
+   * controller does, whose capacity round runs after each reconcile
+   * (engine/reconcile/monitoring/capacity-watch.ts).
+   */
+  readonly capacity?: boolean;
+}
+
+/** A revision loaded, validated and its policies compiled: what planning needs before discovery. */
+export interface ValidatedDesiredState {
+  readonly repo: LoadedRepository;
+  readonly graph: CIGraph;
+  readonly policies: LoadedPolicies;
 }
 
 export interface RunPlanResult {
@@ -44,14 +75,21 @@ export interface RunPlanResult {
  * actual state (a plan against half a state would delete the other half).
  */
 export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResult> {
-  const now = options.now ?? new Date();
+  if (options.desired) return planValidated(options.desired, [], options);
   const repo = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.rev, target: options.target });
   const { graph, diagnostics: validation } = validateRepository(repo);
   const diagnostics: Diagnostic[] = [...validation];
-  const loaded = loadPolicies(repo.policyDocuments, repo.locate);
-  diagnostics.push(...loaded.diagnostics);
-  if (hasErrors(diagnostics)) return { repo, diagnostics, policies: loaded.policies };
+  const policies = loadPolicies(repo.policyDocuments, repo.locate);
+  diagnostics.push(...policies.diagnostics);
+  if (hasErrors(diagnostics)) return { repo, diagnostics, policies: policies.policies };
+  return planValidated({ repo, graph, policies }, diagnostics, options);
+}
 
+/** The second half of {@link runPlan}: discover each target → capacity → plan → policies → prune warnings. */
+async function planValidated(desired: ValidatedDesiredState, earlier: readonly Diagnostic[], options: RunPlanOptions): Promise<RunPlanResult> {
+  const now = options.now ?? new Date();
+  const { repo, graph, policies: loaded } = desired;
+  const diagnostics: Diagnostic[] = [...earlier];
   const names = selectTargets(repo.config, options.target);
   const discovered = await discoverTargets({
     config: repo.config,
@@ -61,6 +99,7 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResu
     cliSettings: options.cliSettings,
     signal: options.signal ?? new AbortController().signal,
     locate: repo.locate,
+    ...(options.openProvider ? { openProvider: options.openProvider } : {}),
   });
   diagnostics.push(...discovered.diagnostics);
   // a target that could not be read stops the plan; one CI that could not be diffed does not (it is left out, and said)
@@ -73,17 +112,20 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResu
     ? discovered.targets.map((t) => ({ ...t, observed: t.observed.map((o) => ({ ...o, managedByPlumb: false })) }))
     : discovered.targets;
   // capacity forecasts (plumb.yaml metrics:) for policies' `capacity` and the at-risk warnings
-  const capacity = await forecastForPlan({ cis: repo.cis, metrics: repo.config.metrics, root: repo.root, signal: options.signal });
-  diagnostics.push(...capacity.diagnostics);
+  const capacity =
+    options.capacity === false
+      ? undefined
+      : await forecastForPlan({ cis: repo.cis, metrics: repo.config.metrics, root: repo.root, signal: options.signal });
+  if (capacity) diagnostics.push(...capacity.diagnostics);
   const built = buildPlan({
     repo,
     graph,
     targets,
-    policies: planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph, now, capacity: capacity.lookup }),
+    policies: planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph, now, ...(capacity ? { capacity: capacity.lookup } : {}) }),
     now,
   });
   diagnostics.push(...built.diagnostics);
-  diagnostics.push(...atRiskWarnings(built.plan.changes, capacity.lookup));
+  if (capacity) diagnostics.push(...atRiskWarnings(built.plan.changes, capacity.lookup));
   // what `apply --prune` (and the controller) would refuse, said at plan time
   for (const d of checkPruneGuards(built.plan, repo.config)) diagnostics.push({ ...d, severity: 'warning', message: d.message.replace(/^refusing to prune/, 'apply --prune will refuse to prune') });
   return { plan: built.plan, repo, diagnostics, policies: loaded.policies };

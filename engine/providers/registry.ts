@@ -32,6 +32,15 @@ export interface ProviderContext {
 type Factory = (targetName: string, target: TargetConfig, ctx: ProviderContext) => Provider;
 
 /**
+ * Opens the provider of one target: {@link createProvider} by default. An
+ * operation calls it once per target it reads or writes and closes what it
+ * returns (`close()`, when the provider has one) before it returns. Tests and
+ * embedders pass their own — the in-memory fake (engine/providers/fake/) in
+ * place of a target's real provider — through the operations' `openProvider`.
+ */
+export type OpenProvider = (targetName: string, target: TargetConfig, ctx: ProviderContext) => Provider;
+
+/**
  * One factory per provider kind, reading that provider's settings from the
  * target (plumb.yaml `targets.NAME`).
  *

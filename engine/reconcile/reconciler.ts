@@ -1,6 +1,7 @@
 import type { ApplyHooks } from '../apply/hooks.js';
 import type { ApplyContext } from '../apply/open-targets.js';
 import { apply as applyOperation } from '../operations/apply.js';
+import { plan as planOperation, type PlanOptions } from '../operations/plan.js';
 import type { ApplyReport } from '../apply/types.js';
 import type { PlumbConfig } from '../config/types.js';
 import type { ControllerMetrics } from '../metrics/controller-metrics.js';
@@ -8,12 +9,12 @@ import { hasErrors } from '../model/diagnostic.js';
 import { backoffDelay, type BackoffPolicy } from '../concurrency/backoff.js';
 import { checkPruneGuards } from '../plan/prune-guard.js';
 import type { Plan } from '../plan/types.js';
+import type { OpenProvider } from '../providers/registry.js';
 import type { Source, SourceArtifact } from '../sources/types.js';
 import { classifyDiagnostics, classifyError, ReconcileError, type FailureReason } from './classify-error.js';
 import { loadDesiredState, type DesiredState } from './desired-state.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { ControllerLogger } from './logger.js';
-import { planDesiredState } from './plan-desired.js';
 import { setCondition, type ControllerStatus } from './status.js';
 import { nextApplied, selectSync, type SyncSelection } from './sync-selection.js';
 import { denials as blockingResults } from '../policy/denied.js';
@@ -33,7 +34,13 @@ export interface ReconcilerOptions {
   /** Backoff of transient failures (default 1 s doubling to 5 min, equal jitter). */
   readonly backoff?: BackoffPolicy;
   readonly apply?: { readonly concurrency?: number; readonly healthTimeoutMs?: number };
-  /** Injectable for tests: the apply context (providers, backups, lock, audit). */
+  /**
+   * Opens each target's provider, for planning and applying (default: from the
+   * revision's plumb.yaml `targets:`). Tests pass the in-memory fake
+   * (engine/providers/fake/); the operations close what it returns.
+   */
+  readonly openProvider?: OpenProvider;
+  /** Injectable for tests: the whole apply context (providers, backups, lock, audit); wins over `openProvider` for applying. */
   readonly openContext?: (opts: { root: string; config: PlumbConfig; targets: readonly string[]; cliSettings?: Readonly<Record<string, unknown>> }) => Promise<ApplyContext>;
   readonly now?: () => Date;
   readonly random?: () => number;
@@ -287,7 +294,16 @@ export class Reconciler {
   private async plan(desired: DesiredState, signal: AbortSignal): Promise<Plan> {
     let planned;
     try {
-      planned = await planDesiredState(desired, { now: (this.opts.now ?? (() => new Date()))(), signal, cliSettings: this.opts.cliSettings });
+      // the facade's plan from discovery on: this revision is loaded and validated once (desired-state.ts), so a
+      // reconcile of an unchanged revision costs discovery and diffing only; capacity is the monitoring round's
+      planned = await planOperation({
+        desired,
+        now: (this.opts.now ?? (() => new Date()))(),
+        signal,
+        cliSettings: this.opts.cliSettings as PlanOptions['cliSettings'],
+        capacity: false,
+        ...(this.opts.openProvider ? { openProvider: this.opts.openProvider } : {}),
+      });
     } catch (e) {
       const error = classifyError(e);
       throw new ReconcileError(error.kind, error.kind === 'terminal' ? 'InvalidRevision' : 'DiscoveryFailed', error.message, { hint: error.hint, cause: e });
@@ -316,6 +332,7 @@ export class Reconciler {
         desired: desired.repo,
         selection: selection.apply.map((c) => c.id),
         ...(this.opts.openContext ? { openContext: this.opts.openContext } : {}),
+        ...(this.opts.openProvider ? { openProvider: this.opts.openProvider } : {}),
         cliSettings: this.opts.cliSettings,
         hooks: applyHooks(log, guard),
         prune: desired.repo.config.sync.prune,
