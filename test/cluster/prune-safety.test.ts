@@ -108,10 +108,16 @@ spec:
       expect((await get(p)).status, p).toBe(200);
     }
     writeFileSync(join(r.dir, 'plumb.yaml'), 'inventoryId: empty\ntargets:\n  cluster: {provider: kubernetes, prune: {allowEmpty: true}}\n');
-    const allowed = await r.plumb('apply', '--auto-approve', '--prune');
+    const allowed = await r.plumb('apply', '--auto-approve', '--prune', '-o', 'json');
     expect(allowed.code, allowed.stderr + allowed.stdout).toBe(0);
-    expect((await get('/api/v1/namespaces/prune-empty/configmaps/a')).status).toBe(404);
-    expect((await get('/api/v1/namespaces/prune-empty')).body.metadata?.deletionTimestamp ?? 'gone').toBeTruthy();
+    // the ConfigMaps go with their namespace (cascaded deletes): the namespace controller removes them —
+    // this control plane has none, so the namespace stays Terminating with them inside
+    expect((JSON.parse(allowed.stdout).changes as Obj[]).map((ch) => [ch.id, ch.result, ch.message ?? null]).sort()).toEqual([
+      ['configmap:prune-empty/a', 'applied', 'deleted with namespace:_cluster/prune-empty'],
+      ['configmap:prune-empty/b', 'applied', 'deleted with namespace:_cluster/prune-empty'],
+      ['namespace:_cluster/prune-empty', 'applied', null],
+    ]);
+    expect((await get('/api/v1/namespaces/prune-empty')).body.metadata.deletionTimestamp).toBeTruthy();
   }, 180_000);
 
   it('prune.maxDeletes refuses a plan above the ceiling, and nothing is deleted', async () => {
