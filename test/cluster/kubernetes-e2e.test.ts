@@ -64,6 +64,18 @@ describeCluster('plumb against a real API server: plan, apply, drift, prune, bac
     expect(plan.summary.noop).toBe(200);
   });
 
+  it('offline replay equals live: discover of the whole corpus, then a plan against that snapshot shows 0 changes', async () => {
+    const d = await plumb('discover', '--target', 'k8s', '-o', 'yaml');
+    expect(d.code, d.stderr).toBe(0);
+    writeFileSync(join(repo, 'replay.yaml'), d.stdout);
+    writeFileSync(join(repo, 'plumb.yaml'), readFileSync(join(repo, 'plumb.yaml'), 'utf8').replace('defaultTarget: k8s', '  replay: {provider: snapshot, path: replay.yaml}\ndefaultTarget: k8s'));
+    const r = await plumb('plan', '--target', 'replay', '-o', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    const replayed = JSON.parse(r.stdout) as Obj;
+    expect(changed(replayed)).toEqual([]);
+    expect(replayed.summary.noop).toBe(200);
+  });
+
   it('shows exactly the drift made by API writes and by kubectl, and apply repairs it', async () => {
     await apiCall(c, c.adminToken, 'PATCH', '/api/v1/namespaces/e2e-a/configmaps/cm-1', { data: { LOG_LEVEL: 'debug' } }, 'application/merge-patch+json');
     kubectl('-n', 'e2e-c', 'scale', 'deployment/app-4', '--replicas=5');
