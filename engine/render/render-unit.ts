@@ -68,6 +68,8 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
     const secretValues: string[] = [];
     const plain = new Map<string, string>();
     const encrypted = new Map<string, string[][]>();
+    /** Decrypted dotenv, INI and binary files: their secret values, longest first. */
+    const flat = new Map<string, string[]>();
     for (const [path, text] of inputs) {
       let content = text;
       if (isSopsEncrypted(text, path)) {
@@ -81,6 +83,7 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
         if (pointers) encrypted.set(path, pointers);
         // dotenv, INI and binary files (secretGenerator envs and files) are secret whole
         const values = pointers ? decryptedValues(result.text, pointers) : decryptedFlatValues(format as 'dotenv' | 'ini' | 'binary', result.text);
+        if (!pointers) flat.set(path, [...values].sort((a, b) => b.length - a.length));
         secretScrubber.addAll(values); // secret in every output from now on
         secretValues.push(...values);
         content = result.text;
@@ -129,11 +132,15 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
     }
     const rendered = unit.tool === 'kustomize' ? kustomizeDocuments(unit, result.stdout, plain, settings) : helmDocuments(unit, result.stdout, plain, settings);
     let documents = markSecrets(rendered.documents, secretValues);
-    if (unit.tool === 'helm' && encrypted.size) {
+    if (unit.tool === 'helm' && (encrypted.size || flat.size)) {
       // a template may derive from a decrypted value what no search finds (b64enc | b64enc,
       // upper, a substring): render again with every decrypted value changed, and every
       // field that then differs is secret
       for (const [path, pointers] of encrypted) await writeFile(join(dir, 'repo', path), substituted(plain.get(path)!, pointers), { mode: 0o600 });
+      for (const [path, values] of flat) {
+        const text = values.reduce((t, v) => t.split(v).join(shifted(v)), plain.get(path)!);
+        await writeFile(join(dir, 'repo', path), text, { mode: 0o600 });
+      }
       const again = await run(tool.path, args, dir, settings);
       const other = again.ok ? helmDocuments(unit, again.stdout, plain, settings).documents : undefined;
       documents = markDerived(documents, other);
@@ -375,13 +382,18 @@ function markSecrets(documents: readonly RawDocument[], secretValues: readonly s
  * pointers changed, keeping its type: every character of a string shifted, a
  * number plus one, a boolean flipped.
  */
+/** `value` with every letter and digit shifted by one (z to a, 9 to 0) and an `x` added: a different value of the same kind. */
+function shifted(value: string): string {
+  return [...value].map((c) => String.fromCodePoint(/[a-y]/i.test(c) || /[0-8]/.test(c) ? c.codePointAt(0)! + 1 : c === 'z' ? 97 : c === 'Z' ? 65 : c === '9' ? 48 : c.codePointAt(0)!)).join('') + 'x';
+}
+
 function substituted(text: string, pointers: readonly (readonly string[])[]): string {
   return parseAllDocuments(text, { ...YAML_OPTIONS, uniqueKeys: false }).map((doc, i) => {
     for (const pointer of pointers[i] ?? []) {
       const path = parsePointer(pointer);
       const v = doc.getIn(path) as unknown;
       const value = isScalar(v) ? v.value : v;
-      const next = typeof value === 'string' ? [...value].map((c) => String.fromCodePoint(/[a-y]/i.test(c) || /[0-8]/.test(c) ? c.codePointAt(0)! + 1 : c === 'z' ? 97 : c === 'Z' ? 65 : c === '9' ? 48 : c.codePointAt(0)!)).join('') + 'x'
+      const next = typeof value === 'string' ? shifted(value)
         : typeof value === 'number' ? value + 1
           : typeof value === 'boolean' ? !value
             : value;

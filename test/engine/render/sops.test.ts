@@ -206,4 +206,31 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
       removeGitRepo(d);
     }
   }, 240_000);
+
+  it('a chart field derived from a decrypted dotenv file (.Files.Get | b64enc | b64enc) is secret too', async () => {
+    const sops = (await findTool('sops'))!;
+    const recipient = /public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1];
+    const scratch = mkdtempSync(join(tmpdir(), 'plumb-sops-chart-env-'));
+    writeFileSync(join(scratch, 'creds.env'), 'TOKEN=chart-env-value-5\n');
+    const encrypted = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'creds.env')], { encoding: 'utf8' });
+    rmSync(scratch, { recursive: true, force: true });
+    const d = makeGitRepo({
+      'plumb.yaml': 'inventory: ["charts/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
+      'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
+      'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
+      'charts/app/creds.env': encrypted,
+      'charts/app/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata:\n  plain: "yes"\n  creds: {{ .Files.Get "creds.env" | b64enc | b64enc | quote }}\n',
+    }, { message: 'chart env' });
+    try {
+      const r = await loadRepository({ repo: d, env: { ...process.env, SOPS_AGE_KEY_FILE: KEY_FILE }, renderCache: new RenderCache() });
+      expect(r.diagnostics).toEqual([]);
+      const cm = r.cis.find((c) => c.id === 'configmap:default/app')!;
+      expect(cm.secretPointers).toEqual(['/data/creds']);
+      const plan = await runCli(['plan', '--repo', d, '-o', 'json'], { env: { SOPS_AGE_KEY_FILE: KEY_FILE } });
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).not.toContain(Buffer.from(Buffer.from('TOKEN=chart-env-value-5\n').toString('base64')).toString('base64'));
+    } finally {
+      removeGitRepo(d);
+    }
+  }, 240_000);
 });
