@@ -82,6 +82,8 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
   const broken = new Set<string>();
   if (!validator()(raw)) {
     for (const error of validator().errors ?? []) {
+      // a `not` of a string pattern says nothing more about a value of the wrong type (reported already)
+      if (error.keyword === 'not' && typeof error.data !== 'string') continue;
       const pointer = errorPointer(error);
       broken.add(pointerTokens(pointer)[0] ?? '');
       diagnostics.push(inlineMetricsCredential(pointer, at(offsetOfPointer(doc, pointer))) ?? schemaDiagnostic(error, pointer, doc, at));
@@ -159,7 +161,7 @@ let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator() {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(join(plumbPackageDir(), 'schemas', 'config.schema.json'), 'utf8'));
-    compiled = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    compiled = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   }
   return compiled;
 }
@@ -182,7 +184,10 @@ function schemaDiagnostic(
     ? `unknown setting ${where}`
     : extra.allowedValues
       ? `${where} must be one of ${extra.allowedValues.join(', ')}`
-      : `${where} ${error.message ?? 'is invalid'}`;
+      : error.keyword === 'not' && typeof (error.parentSchema as { description?: unknown } | undefined)?.description === 'string'
+        // "must NOT be valid" names no rule: say what the setting must be (its description)
+        ? `${where} must be ${lowerFirst(String((error.parentSchema as { description: string }).description).replace(/\.$/, ''))}`
+        : `${where} ${error.message ?? 'is invalid'}`;
   return {
     severity: 'error',
     code: 'config.invalid',
@@ -190,6 +195,10 @@ function schemaDiagnostic(
     hint: 'see schemas/config.schema.json for the settings plumb.yaml accepts; the default is used meanwhile',
     ...at(offsetForError(doc, pointer, extra.additionalProperty !== undefined)),
   };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** For an unknown key, its key node; otherwise the value node. */

@@ -90,4 +90,12 @@ describe('loading plumb.yaml', () => {
     const { config } = await loadConfig({ root: '/nowhere', read });
     expect({ asked, policies: config.policies }).toEqual({ asked: ['plumb.yaml'], policies: ['rules/*.yaml'] });
   });
+
+  it('says what a path setting must be when it leaves the repository, once per value, at its line', () => {
+    const { diagnostics } = parseConfigText('inventory: ["apps/**"]\nrender:\n  kustomizations: ["../../etc"]\n  releases:\n    - chart: 5\n');
+    expect(diagnostics.map((d) => [d.message, d.line, d.column])).toEqual([
+      ['render.kustomizations.0 must be a path relative to the repository root (no leading /, no ..)', 3, 20],
+      ['render.releases.0.chart must be string', 5, 14],
+    ]);
+  });
 });
