@@ -121,7 +121,7 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
           code: result.timedOut ? 'render.timeout' : 'render.failed',
           message: result.timedOut
             ? `${tool.tool} took longer than ${settings.timeoutMs / 1000} s to render ${unit.id}`
-            : `${tool.tool} ${tool.version} could not render ${unit.id}: ${toolError(result.stderr, dir)}`,
+            : `${tool.tool} ${tool.version} could not render ${unit.id}: ${secretValues.length ? '(its message is withheld: the unit renders values decrypted by SOPS, and a template\'s error may quote them in any form)' : toolError(result.stderr, dir)}`,
           hint: result.timedOut ? 'raise render.timeoutSeconds in plumb.yaml' : `run \`${unit.tool === 'kustomize' ? `kustomize build ${unit.dir}` : `helm template ${unit.release.name} ${unit.dir}`}\` to see the whole message`,
           file: unit.file,
           line: 1,

@@ -233,4 +233,29 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
       removeGitRepo(d);
     }
   }, 240_000);
+
+  it('a failing render of a unit with decrypted inputs does not quote the tool, which may print a value in any form', async () => {
+    const sops = (await findTool('sops'))!;
+    const recipient = /public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1];
+    const scratch = mkdtempSync(join(tmpdir(), 'plumb-sops-fail-'));
+    writeFileSync(join(scratch, 'secrets.yaml'), 'dbpass: Failing-Pass-3131\n');
+    const encrypted = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'secrets.yaml')], { encoding: 'utf8' });
+    rmSync(scratch, { recursive: true, force: true });
+    const d = makeGitRepo({
+      'plumb.yaml': 'inventory: ["charts/**"]\nrender:\n  releases:\n    - chart: charts/db\n      values: [charts/db/secrets.yaml]\n',
+      'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 0.1.0\n',
+      'charts/db/secrets.yaml': encrypted,
+      'charts/db/templates/fail.yaml': '{{ fail (printf "lower=%s" (.Values.dbpass | lower)) }}\n',
+    }, { message: 'failing chart' });
+    try {
+      for (const output of ['text', 'json', 'sarif']) {
+        const r = await runCli(['validate', '--repo', d, '-o', output], { env: { SOPS_AGE_KEY_FILE: KEY_FILE } });
+        expect(r.code).toBe(1);
+        expect(r.stdout + r.stderr).toContain('render.failed');
+        expect((r.stdout + r.stderr).toLowerCase()).not.toContain('failing-pass-3131');
+      }
+    } finally {
+      removeGitRepo(d);
+    }
+  }, 240_000);
 });
