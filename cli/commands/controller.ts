@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -144,8 +145,9 @@ function reachList(text: string | undefined, flag: string): string[] {
 
 /**
  * A plain-http Git URL with credentials (given as flags or embedded as
- * user:password@) sends them in clear text: warned about, not refused (a
- * test server on localhost is plain http).
+ * user:password@) sends them in clear text over the network: warned about, not
+ * refused. A loopback host (localhost, 127.0.0.0/8, [::1]) is spared: nothing
+ * leaves the machine, and a Git server beside the controller is often plain http.
  */
 export function insecureCredentials(url: string, withCredentials: boolean): boolean {
   let parsed: URL;
@@ -154,5 +156,12 @@ export function insecureCredentials(url: string, withCredentials: boolean): bool
   } catch {
     return false;
   }
-  return parsed.protocol === 'http:' && (withCredentials || parsed.username !== '' || parsed.password !== '');
+  if (parsed.protocol !== 'http:' || isLoopbackHost(parsed.hostname)) return false;
+  return withCredentials || parsed.username !== '' || parsed.password !== '';
+}
+
+/** localhost, 127.0.0.0/8 or [::1], as URL.hostname spells them. */
+function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]') return true;
+  return isIPv4(hostname) && hostname.startsWith('127.');
 }

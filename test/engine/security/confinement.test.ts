@@ -72,6 +72,11 @@ describe('small guards', () => {
     expect(insecureCredentials('http://user:tok@git.example.com/r.git', false)).toBe(true);
     expect(insecureCredentials('https://git.example.com/r.git', true)).toBe(false);
     expect(insecureCredentials('http://git.example.com/r.git', false)).toBe(false);
+    // loopback: nothing leaves the machine
+    expect(insecureCredentials('http://user:tok@127.0.0.1:8080/r.git', true)).toBe(false);
+    expect(insecureCredentials('http://localhost/r.git', true)).toBe(false);
+    expect(insecureCredentials('http://[::1]:3000/r.git', true)).toBe(false);
+    expect(insecureCredentials('http://127.example.com/r.git', true)).toBe(true);
   });
 
   // an exception for a CI that does not exist excused nothing, silently
