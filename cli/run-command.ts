@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { PlumbError } from '../engine/index.js';
+import { flushGuardedStreams, PlumbError } from '../engine/index.js';
 import { EXIT } from './exit-codes.js';
 
 /**
@@ -56,5 +56,6 @@ export async function runCommand(body: () => Promise<number>): Promise<never> {
       if (process.env.PLUMB_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
     }
   }
+  flushGuardedStreams(); // a held-back tail (a possible secret's start) is written, scrubbed, before exit
   process.exit(code);
 }

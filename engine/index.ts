@@ -100,7 +100,7 @@ export { buildGraph } from './graph/build-graph.js';
 export { simulateImpact } from './impact/simulate.js';
 export { readPlanFile } from './apply/read-plan-file.js';
 export { writeFileAtomic } from './providers/atomic-write.js';
-export { guardStream } from './redact/guard-stream.js';
+export { flushGuardedStreams, guardStream } from './redact/guard-stream.js';
 
 // the render cache (engine/render): shared by every load of a process; the TUI hands it from worker to worker
 export { defaultRenderCache, type RenderedUnit } from './render/render-stage.js';

@@ -26,6 +26,9 @@ export class SecretScrubber {
   readonly #forms = new Set<string>();
   readonly #values = new Set<string>();
   #pattern: RegExp | undefined;
+  /** The forms sorted by code unit, for prefix look-ups (rebuilt with the pattern). */
+  #sorted: string[] = [];
+  #maxFormLength = 0;
   #dirty = false;
   /** Upper bound on remembered values: a long-running controller sees many revisions. Oldest values are kept (scrubbing more is safe). */
   readonly #limit: number;
@@ -76,6 +79,56 @@ export class SecretScrubber {
     return text.replace(re, SENSITIVE);
   }
 
+  /** Length (UTF-16 code units) of the longest form of any known value; 0 when none is known. */
+  get maxFormLength(): number {
+    this.#regex();
+    return this.#maxFormLength;
+  }
+
+  /**
+   * Where a stream writer must stop so no secret can cross into the next
+   * chunk: the first index `i >= from` such that `text.slice(i)` is a proper
+   * prefix of some form (the start of a secret that may continue in the next
+   * chunk), or `text.length` when there is none. Only the last
+   * maxFormLength - 1 positions are looked at; each look-up is a binary
+   * search in the sorted forms, so the cost is O(maxFormLength · log forms).
+   */
+  prefixStart(text: string, from = 0): number {
+    this.#regex();
+    const forms = this.#sorted;
+    if (forms.length === 0) return text.length;
+    for (let i = Math.max(from, text.length - this.#maxFormLength + 1, 0); i < text.length; i++) {
+      const rest = text.slice(i);
+      let lo = 0;
+      let hi = forms.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (forms[mid] < rest) lo = mid + 1;
+        else hi = mid;
+      }
+      // the forms starting with `rest` are contiguous from the lower bound on
+      for (let k = lo; k < forms.length && forms[k].startsWith(rest); k++) if (forms[k].length > rest.length) return i;
+    }
+    return text.length;
+  }
+
+  /**
+   * The end of a form occurrence in `text` that starts before `cut` and ends
+   * after it (the scrub would replace it whole, so a writer must not cut
+   * through it), or undefined.
+   */
+  matchAcross(text: string, cut: number): number | undefined {
+    const re = this.#regex();
+    if (!re) return undefined;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m.index >= cut) return undefined;
+      const end = m.index + m[0].length;
+      if (end > cut) return end;
+    }
+    return undefined;
+  }
+
   /** Like scrub, for every string anywhere in a JSON-like value (a copy; the input is not changed). */
   scrubDeep<T>(value: T): T {
     if (!this.#regex()) return value;
@@ -85,10 +138,76 @@ export class SecretScrubber {
   #regex(): RegExp | undefined {
     if (this.#dirty) {
       const forms = [...this.#forms].sort((a, b) => b.length - a.length);
+      this.#maxFormLength = forms[0]?.length ?? 0;
+      this.#sorted = [...this.#forms].sort();
       this.#pattern = forms.length ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
       this.#dirty = false;
     }
     return this.#pattern;
+  }
+}
+
+/**
+ * Scrubs a text that arrives in chunks (a stream's writes, a child's stderr)
+ * so that no secret escapes by being split across two chunks: each push
+ * returns the scrubbed text that is safe to pass on and holds back the tail
+ * that could be the beginning of a form of a known secret (at most
+ * maxFormLength - 1 characters, so memory and delay stay bounded). `end`
+ * returns the held tail, scrubbed. Several scrubbers may be combined (e.g. a
+ * request's own secrets and the process-wide ones).
+ */
+export class StreamScrubber {
+  #held = '';
+  readonly #sources: readonly SecretScrubber[];
+
+  constructor(...sources: SecretScrubber[]) {
+    this.#sources = sources;
+  }
+
+  /** The characters held back for now. */
+  get pending(): number {
+    return this.#held.length;
+  }
+
+  /** Takes the next chunk; returns what may be written now (scrubbed). */
+  push(chunk: string): string {
+    const text = this.#held + chunk;
+    if (!this.#sources.some((s) => s.size > 0)) {
+      this.#held = '';
+      return text;
+    }
+    let cut = this.#cutFrom(text, 0);
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const s of this.#sources) {
+        const end = s.matchAcross(text, cut);
+        if (end !== undefined) {
+          cut = this.#cutFrom(text, end);
+          moved = true;
+        }
+      }
+    }
+    this.#held = text.slice(cut);
+    return this.#scrub(text.slice(0, cut));
+  }
+
+  /** Everything still held, scrubbed; the stream starts afresh. */
+  end(): string {
+    const rest = this.#scrub(this.#held);
+    this.#held = '';
+    return rest;
+  }
+
+  #cutFrom(text: string, from: number): number {
+    let cut = text.length;
+    for (const s of this.#sources) cut = Math.min(cut, s.prefixStart(text, from));
+    return cut;
+  }
+
+  #scrub(text: string): string {
+    let out = text;
+    for (const s of this.#sources) out = s.scrub(out);
+    return out;
   }
 }
 

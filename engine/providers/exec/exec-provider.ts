@@ -5,7 +5,7 @@ import type {
   ApplyAnswer, BackupAnswer, BackupArtifact, DiscoverAnswer, HealthAnswer, ObservedObject, Provider, RestoreAnswer,
 } from '../contract.js';
 import { secretStrings } from './secret-strings.js';
-import { SecretScrubber, secretScrubber } from '../../redact/scrubber.js';
+import { SecretScrubber, secretScrubber, StreamScrubber } from '../../redact/scrubber.js';
 import { runPlugin, type PluginOutcome } from './run-plugin.js';
 import { pluginCode } from '../../model/codes.js';
 
@@ -42,10 +42,14 @@ export function createExecProvider(options: ExecProviderOptions): Provider {
   const command = options.command.includes('/') && !isAbsolute(options.command) ? resolve(options.cwd, options.command) : options.command;
 
   async function call(operation: Operation, request: Record<string, unknown>, signal: AbortSignal, secrets: readonly string[] = []): Promise<{ body?: Record<string, unknown>; diagnostics: Diagnostic[] }> {
+    // the request's own secrets and every secret plumb knows, scrubbed from the whole stderr before its tail is kept
+    const requestSecrets = new SecretScrubber();
+    requestSecrets.addAll(secrets);
     const outcome = await runPlugin({
       command, args: options.args ?? [], cwd: options.cwd, env: { ...process.env, ...options.env, PLUMB_EXEC_PROTOCOL: EXEC_PROTOCOL },
       input: JSON.stringify({ protocol: EXEC_PROTOCOL, operation, target: options.name, request }),
       timeoutMs: options.timeoutMs ?? 30_000, killGraceMs: options.killGraceMs ?? 2_000, maxStdoutBytes: options.maxStdoutBytes ?? 64 * 1024 * 1024, signal,
+      stderrScrubber: new StreamScrubber(requestSecrets, secretScrubber),
     });
     if (outcome.kind === 'aborted') throw signal.reason ?? new Error('aborted');
     const fail = failure(outcome, operation, secrets);

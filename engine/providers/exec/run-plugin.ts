@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import type { StreamScrubber } from '../../redact/scrubber.js';
 
 export interface PluginRun {
   readonly command: string;
@@ -12,6 +14,12 @@ export interface PluginRun {
   /** Output beyond this is refused (the process is killed). */
   readonly maxStdoutBytes: number;
   readonly signal: AbortSignal;
+  /**
+   * Scrubs stderr as it arrives, before the tail is cut from it (a tail cut
+   * first could begin in the middle of a secret, which no later scrub
+   * recognises). Its held-back end is added when the plugin finishes.
+   */
+  readonly stderrScrubber?: StreamScrubber;
 }
 
 export type PluginOutcome =
@@ -30,7 +38,9 @@ const CLOSE_GRACE_MS = 500;
  * Runs one plugin process for one request: no shell (arguments are never
  * interpreted), its own process group (so a timeout or abort kills whatever
  * it started: SIGTERM, then SIGKILL after a grace), the request on stdin,
- * stdout collected whole, and the last 4 KiB of stderr kept for diagnostics.
+ * stdout collected whole, and the last 4 KiB of stderr kept for diagnostics
+ * (scrubbed whole, as it streams, by `stderrScrubber` before the cut: memory
+ * stays bounded whatever the plugin prints).
  * Never rejects: every way a plugin can go wrong is an outcome.
  */
 export function runPlugin(run: PluginRun): Promise<PluginOutcome> {
@@ -42,6 +52,12 @@ export function runPlugin(run: PluginRun): Promise<PluginOutcome> {
     const out: Buffer[] = [];
     let outBytes = 0;
     let err = Buffer.alloc(0);
+    const errDecoder = new StringDecoder('utf8');
+    const keepStderr = (text: string) => {
+      if (!text) return;
+      err = Buffer.concat([err, Buffer.from(text, 'utf8')]);
+      if (err.length > STDERR_TAIL) err = err.subarray(err.length - STDERR_TAIL);
+    };
     let reason: 'timeout' | 'too-large' | 'aborted' | undefined;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let settled = false;
@@ -68,6 +84,8 @@ export function runPlugin(run: PluginRun): Promise<PluginOutcome> {
     function finish() {
       if (settled) return;
       settled = true;
+      const rest = errDecoder.end();
+      keepStderr(run.stderrScrubber ? run.stderrScrubber.push(rest) + run.stderrScrubber.end() : rest);
       for (const t of timers) clearTimeout(t);
       run.signal.removeEventListener('abort', onAbort);
       if (reason) return resolve({ kind: reason, stderr: stderr() });
@@ -89,8 +107,8 @@ export function runPlugin(run: PluginRun): Promise<PluginOutcome> {
       else out.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      err = Buffer.concat([err, chunk]);
-      if (err.length > STDERR_TAIL) err = err.subarray(err.length - STDERR_TAIL);
+      const text = errDecoder.write(chunk);
+      keepStderr(run.stderrScrubber ? run.stderrScrubber.push(text) : text);
     });
     child.stdin.on('error', () => undefined); // a plugin that exits without reading its request
     child.on('exit', (code, signal) => {

@@ -81,6 +81,17 @@ describe('exec provider: a misbehaving plugin is a diagnostic, never a crash or 
     expect(JSON.stringify(answer)).not.toContain(Buffer.from('hunter2-pass').toString('base64'));
   });
 
+  it('scrubs the whole stderr before keeping its 4 KiB tail: a tail that begins inside a secret shows no part of it', async () => {
+    const password = 'hunter2-pass-0123456789';
+    const secret = makeCI({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: Buffer.from(password).toString('base64') } });
+    const answer = await plugin('stderr-cut.mjs').apply!({ change: change(secret.id, 'update'), desired: secret.object, dryRun: false }, signal());
+    expect(codes(answer)).toEqual(['exec.exit-code']);
+    const message = answer.diagnostics[0].message;
+    expect(message).toContain('yyyy');
+    expect(message.length).toBeLessThan(4096 + 200);
+    for (const part of ['pass-0123', '0123456789', 'hunter2']) expect(message).not.toContain(part);
+  });
+
   it('reports a command that does not exist (exec.spawn-failed)', async () => {
     const p = createExecProvider({ name: 'inv', command: './no-such-plugin', cwd: dir });
     expect(codes(await p.discover({ desired: [] }, signal()))).toEqual(['exec.spawn-failed']);
