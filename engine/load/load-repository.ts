@@ -17,6 +17,7 @@ import { parseYamlFile } from './parse-yaml.js';
 import { readTextFiles } from './read-files.js';
 import { isPolicyDocument, toCI } from './to-ci.js';
 import type { LoadedRepository } from './types.js';
+import type { PlumbConfig } from '../config/types.js';
 import { expandLists } from '../render/expand-lists.js';
 import { renderStage, type RenderCache } from '../render/render-stage.js';
 import { decryptedValues, decryptSops, encryptedPointers, isSopsEncrypted } from '../render/sops.js';
@@ -53,8 +54,22 @@ export interface LoadRepositoryOptions {
   readonly target?: string;
   /** Kubernetes version and API versions to render for (override the target's and plumb.yaml's). */
   readonly capabilities?: { readonly kubeVersion?: string; readonly apiVersions?: readonly string[] };
+  /**
+   * Asks the target for its Kubernetes version and API versions (plan: the
+   * kubernetes provider's discovery, engine/plan/render-capabilities.ts). Called
+   * once, only when a chart is rendered and plumb.yaml leaves kubeVersion or
+   * apiVersions unset; plumb.yaml's values win over its answer.
+   */
+  readonly targetCapabilities?: (config: PlumbConfig, root: string) => Promise<TargetCapabilities>;
   /** Environment of the render tools and sops (default process.env: SOPS_AGE_KEY_FILE, PLUMB_HELM…). */
   readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A target's answer for rendering: what it serves, or warnings saying why it did not answer. */
+export interface TargetCapabilities {
+  readonly kubeVersion?: string;
+  readonly apiVersions?: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /** One parsed file, by content: its text (for positions), documents and YAML-level diagnostics. */
@@ -179,8 +194,18 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   }
   for (const p of parsed) diagnostics.push(...p.diagnostics);
 
+  let capabilities: { kubeVersion?: string; apiVersions?: readonly string[] } | undefined;
+  if (discovery?.units.length) {
+    capabilities = renderCapabilities(config, options.target, options.capabilities);
+    if (discovery.units.some((u) => u.tool === 'helm') && (!capabilities.kubeVersion || !capabilities.apiVersions) && options.targetCapabilities) {
+      // plumb.yaml's values first, then what the target serves (as Argo CD's repo-server asks the cluster)
+      const asked = await options.targetCapabilities(config, source.root);
+      diagnostics.push(...asked.diagnostics);
+      capabilities = { kubeVersion: capabilities.kubeVersion ?? asked.kubeVersion, apiVersions: capabilities.apiVersions ?? asked.apiVersions };
+    }
+  }
   const rendered = discovery?.units.length
-    ? await renderStage({ source, discovery, config, capabilities: options.capabilities ?? targetCapabilities(config, options.target), cache: options.renderCache, files, texts, env: options.env })
+    ? await renderStage({ source, discovery, config, capabilities, cache: options.renderCache, files, texts, env: options.env })
     : undefined;
   if (rendered) diagnostics.push(...rendered.diagnostics);
 
@@ -228,13 +253,23 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   };
 }
 
-/** `kubeVersion` / `apiVersions` settings of the target being planned, if it has them. */
-function targetCapabilities(config: LoadedRepository['config'], name: string | undefined): { kubeVersion?: string; apiVersions?: readonly string[] } | undefined {
+/**
+ * The Kubernetes version and API versions plumb.yaml sets for rendering: the
+ * caller's override, then the target's own `kubeVersion` / `apiVersions`, then
+ * `render.kubeVersion` / `render.apiVersions`; a value none of them sets is
+ * undefined (asked of the target, else helm's default).
+ */
+function renderCapabilities(
+  config: LoadedRepository['config'],
+  name: string | undefined,
+  override: LoadRepositoryOptions['capabilities'],
+): { kubeVersion?: string; apiVersions?: readonly string[] } {
   const target = config.targets[name ?? config.defaultTarget ?? ''];
-  if (!target) return undefined;
-  const kubeVersion = typeof target.kubeVersion === 'string' ? target.kubeVersion : undefined;
-  const apiVersions = Array.isArray(target.apiVersions) ? target.apiVersions.filter((a): a is string => typeof a === 'string') : undefined;
-  return kubeVersion || apiVersions ? { ...(kubeVersion ? { kubeVersion } : {}), ...(apiVersions ? { apiVersions } : {}) } : undefined;
+  const kubeVersion = override?.kubeVersion ?? (typeof target?.kubeVersion === 'string' ? target.kubeVersion : undefined) ?? config.render.kubeVersion;
+  const apiVersions = override?.apiVersions
+    ?? (Array.isArray(target?.apiVersions) ? target.apiVersions.filter((a): a is string => typeof a === 'string') : undefined)
+    ?? (config.render.apiVersions.length ? config.render.apiVersions : undefined);
+  return { ...(kubeVersion ? { kubeVersion } : {}), ...(apiVersions ? { apiVersions } : {}) };
 }
 
 /** A decrypted document without its `sops` metadata block (never part of the desired state). */

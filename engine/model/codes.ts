@@ -90,6 +90,10 @@ export const CODES = {
     meaning: 'a kustomization references a remote base; plumb renders without the network',
     hint: 'vendor the base into the repository and reference the local directory',
   },
+  'render.target-unanswered': {
+    meaning: 'the Kubernetes target of a chart did not say its version and API versions; charts render for plumb.yaml\'s render.kubeVersion / render.apiVersions or helm\'s defaults',
+    hint: 'check the target is reachable (kubeconfig, context), or set kubeVersion and apiVersions on the target in plumb.yaml',
+  },
   'render.timeout': { meaning: 'a render took longer than render.timeoutSeconds', hint: 'raise render.timeoutSeconds in plumb.yaml' },
   'render.tool-missing': {
     meaning: 'kustomize, helm or sops is needed and not installed',

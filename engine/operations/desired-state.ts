@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { PlumbConfig } from '../config/types.js';
 import { findRepoRoot, loadConfig } from '../config/load-config.js';
+import { renderCapabilitiesFromTarget } from '../plan/render-capabilities.js';
+import type { OpenProvider } from '../providers/registry.js';
 import { loadRepository } from '../load/load-repository.js';
 import type { CI } from '../model/ci.js';
 
@@ -35,8 +37,17 @@ export async function repositoryRoot(at: RepositoryLocation): Promise<string> {
 export async function loadDesired(
   at: RepositoryLocation,
   rev?: string | null,
+  /** `--kubeconfig`/`--context`: given, charts render for the Kubernetes target's version and API versions, as plan did. */
+  cliSettings?: Readonly<Record<string, unknown>>,
+  /** Opens the target's provider for that question (default the registry's). */
+  openProvider?: OpenProvider,
 ): Promise<Required<Pick<DesiredState, 'root' | 'config' | 'cis'>> & DesiredState> {
-  const repo = await loadRepository({ repo: at.repo, cwd: at.cwd ?? process.cwd(), ...(rev && rev !== 'worktree' ? { rev } : {}) });
+  const repo = await loadRepository({
+    repo: at.repo,
+    cwd: at.cwd ?? process.cwd(),
+    ...(rev && rev !== 'worktree' ? { rev } : {}),
+    ...(cliSettings ? { targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: cliSettings as { kubeconfig?: string; context?: string }, ...(openProvider ? { openProvider } : {}) }) } : {}),
+  });
   return { root: repo.root, config: repo.config, cis: repo.cis, revision: repo.revision };
 }
 

@@ -9,6 +9,7 @@ import { validateRepository } from '../validate/validate.js';
 import { buildPlan } from './build-plan.js';
 import { discoverTargets } from './discover-targets.js';
 import { planPolicies } from './plan-policies.js';
+import { renderCapabilitiesFromTarget } from './render-capabilities.js';
 import { checkPruneGuards } from './prune-guard.js';
 import { selectTargets } from './select-targets.js';
 import type { OpenProvider } from '../providers/registry.js';
@@ -76,7 +77,14 @@ export interface RunPlanResult {
  */
 export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResult> {
   if (options.desired) return planValidated(options.desired, [], options);
-  const repo = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.rev, target: options.target });
+  const repo = await loadRepository({
+    repo: options.repo,
+    cwd: options.cwd,
+    rev: options.rev,
+    target: options.target,
+    // charts render for the Kubernetes version and API versions the target serves
+    targetCapabilities: renderCapabilitiesFromTarget({ target: options.target, cliSettings: options.cliSettings, signal: options.signal, openProvider: options.openProvider }),
+  });
   const { graph, diagnostics: validation } = validateRepository(repo);
   const diagnostics: Diagnostic[] = [...validation];
   const policies = loadPolicies(repo.policyDocuments, repo.locate);

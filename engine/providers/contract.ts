@@ -54,6 +54,14 @@ export interface DiscoverAnswer extends ProviderAnswer {
   readonly unknown?: readonly string[];
 }
 
+/** What a target says about itself for rendering (`helm template --kube-version`, `--api-versions`). */
+export interface CapabilitiesAnswer extends ProviderAnswer {
+  /** The server's version, e.g. `v1.36.3`; absent when the target did not answer (a diagnostic says why). */
+  readonly kubeVersion?: string;
+  /** Group-versions and `group-version/Kind` entries the target serves, sorted. */
+  readonly apiVersions?: readonly string[];
+}
+
 export interface DiffRequest {
   readonly desired: CI;
   readonly observed?: ObservedObject;
@@ -147,6 +155,8 @@ export interface Provider {
   readonly readOnly?: boolean;
   discover(req: DiscoverRequest, signal: AbortSignal): Promise<DiscoverAnswer>;
   diff?(req: DiffRequest, signal: AbortSignal): Promise<DiffAnswer>;
+  /** The Kubernetes version and API versions charts render for (Kubernetes); never throws, a failure is a diagnostic. */
+  capabilities?(signal: AbortSignal): Promise<CapabilitiesAnswer>;
   apply?(req: ApplyRequest, signal: AbortSignal): Promise<ApplyAnswer>;
   /**
    * What deleting each of `ids` takes with it on the target (Kubernetes: the

@@ -16,6 +16,10 @@ export function lazyProvider(name: string, create: () => Promise<Provider>): Pro
       const p = await get();
       return p.diff ? p.diff(req, signal) : { diagnostics: [] };
     },
+    capabilities: async (signal) => {
+      const p = await get();
+      return p.capabilities ? p.capabilities(signal) : { diagnostics: [] };
+    },
     apply: async (req, signal) => {
       const p = await get();
       if (!p.apply) return { ok: false, diagnostics: [{ severity: 'error', code: 'provider.read-only', message: `provider ${name} cannot apply` }] };

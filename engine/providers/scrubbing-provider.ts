@@ -52,6 +52,7 @@ export function scrubbingProvider(provider: Provider): Provider {
     for (const list of answer.cascades.values()) for (const o of list) registerSecretsOf(o.object);
     return answer;
   });
+  if (provider.capabilities) wrapped.capabilities = (signal) => call(() => provider.capabilities!(signal));
   if (provider.backup) wrapped.backup = (req, signal) => call(() => provider.backup!(req, signal));
   if (provider.restore) wrapped.restore = (req, signal) => call(() => provider.restore!(req, signal));
   if (provider.health) wrapped.health = (req, signal) => call(async () => {

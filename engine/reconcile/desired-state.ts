@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CIGraph } from '../graph/types.js';
+import { renderCapabilitiesFromTarget } from '../plan/render-capabilities.js';
+import type { OpenProvider } from '../providers/registry.js';
 import { loadRepository } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
@@ -28,8 +30,18 @@ export interface DesiredState {
  * diagnostic from load, validation or the policies) yields no state, only the
  * diagnostics: it must never replace the last good revision.
  */
-export async function loadDesiredState(artifact: SourceArtifact): Promise<{ desired?: DesiredState; diagnostics: Diagnostic[] }> {
-  const repo = await loadRepository({ repo: artifact.dir, ...(artifact.rev ? { rev: artifact.rev } : {}) });
+export async function loadDesiredState(
+  artifact: SourceArtifact,
+  /** `--kubeconfig`/`--context`: charts render for the Kubernetes target's version and API versions. */
+  cliSettings?: Readonly<Record<string, unknown>>,
+  /** Opens the target's provider for that question (default the registry's). */
+  openProvider?: OpenProvider,
+): Promise<{ desired?: DesiredState; diagnostics: Diagnostic[] }> {
+  const repo = await loadRepository({
+    repo: artifact.dir,
+    ...(artifact.rev ? { rev: artifact.rev } : {}),
+    targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: cliSettings as { kubeconfig?: string; context?: string } | undefined, ...(openProvider ? { openProvider } : {}) }),
+  });
   const { graph, diagnostics: validation } = validateRepository(repo);
   const diagnostics: Diagnostic[] = [...validation];
   const policies = loadPolicies(repo.policyDocuments, repo.locate);

@@ -267,7 +267,7 @@ export class Reconciler {
     if (this.newest?.revision === artifact.revision) return this.newest;
     let loaded;
     try {
-      loaded = await loadDesiredState(artifact);
+      loaded = await loadDesiredState(artifact, this.opts.cliSettings, this.opts.openProvider);
     } catch (e) {
       const error = classifyError(e);
       if (error.kind === 'transient') throw error;

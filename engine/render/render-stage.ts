@@ -16,7 +16,9 @@ export interface RenderedUnit {
   readonly toolVersion?: string;
   /** The unit's file (kustomization.yaml, Chart.yaml). */
   readonly file: string;
-  /** SHA-256 over the tool, its version, the settings and every input's path and Git blob id: the cache key. */
+  /** Helm: the Kubernetes version it rendered for (`--kube-version`); absent: helm's default. */
+  readonly kubeVersion?: string;
+  /** SHA-256 over the tool, its version, the settings (Helm: release, Kubernetes version and API versions) and every input's path and Git blob id: the cache key. */
   readonly key: string;
   /** `rendered` (ran the tool), `cached` (same key seen before in this process), `failed`, `skipped` (tool missing with onMissingTool: warn). */
   readonly status: 'rendered' | 'cached' | 'failed' | 'skipped';
@@ -81,7 +83,7 @@ export interface RenderStageInput {
   readonly source: FileSource;
   readonly discovery: UnitDiscovery;
   readonly config: PlumbConfig;
-  /** Kubernetes version and API versions of the target (override plumb.yaml `render`). */
+  /** Kubernetes version and API versions to render for (the loader's choice: plumb.yaml, then the target); unset ones are plumb.yaml `render`'s, else helm's defaults. */
   readonly capabilities?: { readonly kubeVersion?: string; readonly apiVersions?: readonly string[] };
   /** `false` renders every unit afresh (benchmarks' baseline). */
   readonly cache?: RenderCache | false;
@@ -138,7 +140,7 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
       }
       const tool = await toolFor(unit.tool);
       const key = unitKey(unit, tool, blobs, kubeVersion, apiVersions);
-      const base = { id: unit.id, tool: unit.tool, file: unit.file, key, ...(tool ? { toolVersion: tool.version } : {}) };
+      const base = { id: unit.id, tool: unit.tool, file: unit.file, key, ...(tool ? { toolVersion: tool.version } : {}), ...(unit.tool === 'helm' && kubeVersion ? { kubeVersion } : {}) };
       if (unreadable) {
         outputs[index] = { documents: [], info: { ...base, status: 'failed', objects: 0 } };
         continue;

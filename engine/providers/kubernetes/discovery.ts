@@ -55,6 +55,37 @@ export class Discovery {
     return out;
   }
 
+  /**
+   * What `helm template` renders for, as Argo CD's repo-server passes it: the
+   * server's version (`/version` gitVersion, e.g. `v1.36.3`) and every API
+   * version it serves — each group-version (`apps/v1`, every version of a group,
+   * not only the preferred one) and each `group-version/Kind`
+   * (`apps/v1/Deployment`), sorted. A group-version whose discovery document is
+   * unavailable (503) keeps its group-version entry without kinds.
+   *
+   * @throws KubeApiError or a network error when the server does not answer `/version` or `/apis`
+   */
+  async capabilities(signal?: AbortSignal): Promise<{ kubeVersion: string; apiVersions: string[] }> {
+    const version = await this.client.call({ method: 'GET', path: '/version', signal, attempts: 2 });
+    const kubeVersion = String(version.body?.gitVersion ?? '');
+    const core = await this.client.call({ method: 'GET', path: '/api', signal, attempts: 2 });
+    const groups = await this.client.call({ method: 'GET', path: '/apis', signal, attempts: 2 });
+    const versions = [
+      ...((core.body?.versions ?? []) as unknown[]).map(String),
+      ...((groups.body?.groups ?? []) as any[]).flatMap((g) => ((g.versions ?? []) as any[]).map((v) => String(v.groupVersion ?? ''))),
+    ].filter(Boolean);
+    const out = new Set<string>(versions);
+    // in parallel: the client's connection pool bounds the requests in flight
+    const maps = await Promise.all(versions.map((gv) => this.groupVersion(gv, signal).catch((e: unknown) => {
+      if (isUnavailable(e)) return undefined; // recorded in `unavailable`
+      throw e;
+    })));
+    versions.forEach((gv, i) => {
+      for (const kind of maps[i]?.keys() ?? []) out.add(`${gv}/${kind}`);
+    });
+    return { kubeVersion, apiVersions: [...out].sort() };
+  }
+
   private groupVersion(gv: string, signal?: AbortSignal): Promise<Map<string, ApiResource> | undefined> {
     let p = this.byGroupVersion.get(gv);
     if (!p) {

@@ -7,7 +7,7 @@ import { identityOf } from '../../model/identity.js';
 import { identityKind } from '../../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, makeId } from '../../model/reference.js';
 import type {
-  ApplyAnswer, ApplyRequest, BackupAnswer, BackupArtifact, BackupRequest, CascadeAnswer, CascadeRequest, DiffAnswer, DiffRequest, DiscoverAnswer,
+  ApplyAnswer, ApplyRequest, BackupAnswer, BackupArtifact, BackupRequest, CapabilitiesAnswer, CascadeAnswer, CascadeRequest, DiffAnswer, DiffRequest, DiscoverAnswer,
   DiscoverRequest, HealthAnswer, HealthRequest, ObservedObject, Provider, RestoreAnswer, RestoreRequest, WatchEvent,
 } from '../contract.js';
 import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
@@ -616,6 +616,20 @@ export class KubernetesProvider implements Provider {
       stopped = true;
       for (const c of controllers) c.abort();
     };
+  }
+
+  /**
+   * The server's version and API versions, from the discovery this provider
+   * already keeps (engine/providers/kubernetes/discovery.ts): what charts render
+   * for. A server that does not answer is an error diagnostic, never a throw.
+   */
+  async capabilities(signal: AbortSignal): Promise<CapabilitiesAnswer> {
+    try {
+      const { kubeVersion, apiVersions } = await this.discovery.capabilities(signal);
+      return { diagnostics: [], ...(kubeVersion ? { kubeVersion } : {}), apiVersions };
+    } catch (e) {
+      return { diagnostics: [apiDiagnostic(e, { verb: 'discover' })] };
+    }
   }
 
   async close(): Promise<void> {
