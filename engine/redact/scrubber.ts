@@ -28,6 +28,8 @@ export class SecretScrubber {
   #pattern: RegExp | undefined;
   /** The forms sorted by code unit, for prefix look-ups (rebuilt with the pattern). */
   #sorted: string[] = [];
+  /** The first one, two and three characters of every form: a cheap test before the binary search. */
+  #starts = new Set<string>();
   #maxFormLength = 0;
   #dirty = false;
   /** Upper bound on remembered values: a long-running controller sees many revisions. Oldest values are kept (scrubbing more is safe). */
@@ -98,6 +100,7 @@ export class SecretScrubber {
     const forms = this.#sorted;
     if (forms.length === 0) return text.length;
     for (let i = Math.max(from, text.length - this.#maxFormLength + 1, 0); i < text.length; i++) {
+      if (!this.#starts.has(text.slice(i, i + 3))) continue;
       const rest = text.slice(i);
       let lo = 0;
       let hi = forms.length;
@@ -140,6 +143,7 @@ export class SecretScrubber {
       const forms = [...this.#forms].sort((a, b) => b.length - a.length);
       this.#maxFormLength = forms[0]?.length ?? 0;
       this.#sorted = [...this.#forms].sort();
+      this.#starts = new Set(this.#sorted.flatMap((f) => [f.slice(0, 1), f.slice(0, 2), f.slice(0, 3)]));
       this.#pattern = forms.length ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
       this.#dirty = false;
     }
@@ -177,10 +181,11 @@ export class StreamScrubber {
       return text;
     }
     let cut = this.#cutFrom(text, 0);
-    for (let moved = true; moved; ) {
+    // a match can only cross a cut that holds something back
+    for (let moved = cut < text.length; moved; ) {
       moved = false;
       for (const s of this.#sources) {
-        const end = s.matchAcross(text, cut);
+        const end = cut < text.length ? s.matchAcross(text, cut) : undefined;
         if (end !== undefined) {
           cut = this.#cutFrom(text, end);
           moved = true;
