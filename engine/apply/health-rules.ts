@@ -1,6 +1,7 @@
 import type { HealthConfig } from '../config/types.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { PlumbError } from '../model/errors.js';
-import { CelEvalError, compileCel, evaluateCel, type CelProgram } from '../policy/cel.js';
+import { CelCompileError, CelEvalError, compileCel, evaluateCel, type CelProgram } from '../policy/cel.js';
 import { fromCelValue, toCelInput } from '../policy/cel-values.js';
 import type { HealthRule } from '../providers/kubernetes/health.js';
 
@@ -8,6 +9,39 @@ type Obj = Record<string, unknown>;
 
 /** The variables a health expression reads: the object's top-level fields, as in Flux's healthCheckExprs. */
 const VARIABLES = ['apiVersion', 'kind', 'metadata', 'spec', 'status', 'data', 'object'];
+
+const FIELDS = ['inProgress', 'failed', 'current'] as const;
+
+/**
+ * Compiles every `health.checks` expression the way apply will, so `plumb
+ * validate` reports a bad one before any apply does: one `config.invalid` error
+ * per expression that does not compile, at the expression's plumb.yaml position
+ * (`positionOf` maps a JSON Pointer under `/health`, e.g.
+ * `/checks/0/current`, to `file`/`line`/`column`). Empty when all compile.
+ */
+export function healthCheckDiagnostics(
+  config: HealthConfig | undefined,
+  positionOf: (pointer: string) => Pick<Diagnostic, 'file' | 'line' | 'column'>,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  (config?.checks ?? []).forEach((check, i) => {
+    for (const field of FIELDS) {
+      const source = check[field];
+      if (source === undefined) continue;
+      const program = compileCel(source, { variables: VARIABLES });
+      if (!(program instanceof CelCompileError)) continue;
+      const within = program.line > 1 || program.column > 1 ? ` (at ${program.line}:${program.column} of the expression)` : '';
+      diagnostics.push({
+        severity: 'error',
+        code: 'config.invalid',
+        message: `health.checks[${i}].${field} (${check.apiVersion} ${check.kind}) is not valid CEL: ${program.message}${within}`,
+        hint: program.hint && program.hint !== 'see https://cel.dev for the CEL syntax' ? program.hint : `the variables are ${VARIABLES.join(', ')}; see https://cel.dev for the CEL syntax`,
+        ...positionOf(`/checks/${i}/${field}`),
+      });
+    }
+  });
+  return diagnostics;
+}
 
 interface Compiled {
   readonly key: string;

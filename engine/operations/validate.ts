@@ -1,6 +1,10 @@
+import { healthCheckDiagnostics } from '../apply/health-rules.js';
+import { configPositions } from '../config/config-position.js';
+import { CONFIG_FILE } from '../config/load-config.js';
 import type { CIGraph } from '../graph/types.js';
 import { simulateImpact } from '../impact/simulate.js';
 import { loadRepository } from '../load/load-repository.js';
+import { openSource } from '../load/open-source.js';
 import type { LoadedRepository } from '../load/types.js';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { evaluateInventoryPolicies, type InventoryPolicyReport } from '../policy/evaluate-inventory.js';
@@ -35,5 +39,25 @@ export async function validate(opts: ValidateOptions = {}): Promise<ValidateResu
   const validated = validateRepository(repo);
   const { graph } = validated;
   const policy = evaluateInventoryPolicies(repo, graph, { now: opts.now, simulate: (req) => simulateImpact(graph, req) });
-  return { repo, graph, policy, diagnostics: sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]) };
+  const health = await healthDiagnostics(repo);
+  return { repo, graph, policy, diagnostics: sortDiagnostics([...validated.diagnostics, ...health, ...policy.diagnostics]) };
+}
+
+/**
+ * plumb.yaml's `health.checks` compiled as apply compiles them, so a bad CEL
+ * expression fails `plumb validate` at its plumb.yaml line rather than the
+ * first `plumb apply`. plumb.yaml is read again (work tree or `--rev`) only
+ * when an expression fails, for its positions.
+ */
+async function healthDiagnostics(repo: LoadedRepository): Promise<Diagnostic[]> {
+  const unplaced = healthCheckDiagnostics(repo.config.health, () => ({ file: CONFIG_FILE }));
+  if (unplaced.length === 0) return [];
+  const source = await openSource({ root: repo.root, ...(repo.revision === 'worktree' ? {} : { rev: repo.revision }) });
+  try {
+    const bytes = await source.read(CONFIG_FILE);
+    if (bytes === undefined) return unplaced;
+    return healthCheckDiagnostics(repo.config.health, configPositions(Buffer.from(bytes).toString('utf8'), '/health'));
+  } finally {
+    await source.close();
+  }
 }
