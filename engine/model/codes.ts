@@ -334,6 +334,7 @@ export const CODES = {
   'kubernetes.unauthorized': { meaning: "the API server rejected plumb's credentials", hint: 'check the kubeconfig user' },
   'kubernetes.unknown-context': { meaning: '--context names no context of the kubeconfig' },
   'kubernetes.unknown-kind': { meaning: 'the API server does not serve a kind the inventory uses', hint: 'install its CRD first' },
+  'kubernetes.verify-failed': { meaning: 'the API server did not store a declared field as the manifest asks (a mutating webhook, a pruning CRD schema, another controller)' },
   'kubernetes.unreachable': { meaning: 'the API server does not answer', hint: 'check the cluster and the kubeconfig', unreachable: true },
   'snapshot.alias-limit': {
     meaning: 'a snapshot uses more YAML aliases than limits.maxAliases allows',

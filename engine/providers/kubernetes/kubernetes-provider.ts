@@ -24,6 +24,7 @@ import { loadKubeConfig, type KubeConfigOptions } from './kube-config.js';
 import { forRestore, stripServerFields } from './live-object.js';
 import { sleep } from '../../concurrency/sleep.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { storedMismatches } from './verify-stored.js';
 
 /** Target settings of a `kubernetes` target in plumb.yaml (and the CLI's --kubeconfig/--context). */
 export interface KubernetesSettings extends KubeConfigOptions {
@@ -408,10 +409,25 @@ export class KubernetesProvider implements Provider {
         if (req.dryRun) return { ok: true, diagnostics: [] };
       }
       if (!req.desired) return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.no-desired', ci: change.id, message: `no desired document for ${change.id}` }] };
-      const stored = await this.serverSideApply(applied(req.desired as Obj, this.settings.inventory), { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
+      const asked = applied(req.desired as Obj, this.settings.inventory);
+      const stored = await this.serverSideApply(asked, { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
       const o = stripServerFields(stored);
       const owned = soleOwnedFields(stored);
-      return { ok: true, observed: { id: change.id, object: o, managedByPlumb: true, ...(owned.length ? { owned } : {}) }, diagnostics: [] };
+      const observed = { id: change.id, object: o, managedByPlumb: true, ...(owned.length ? { owned } : {}) };
+      // the post-apply read: the server's answer is what it stored; every declared field must be there as asked
+      const differ = storedMismatches(asked, stored);
+      if (differ.length) {
+        const shown = differ.slice(0, 5).join(', ') + (differ.length > 5 ? ` and ${differ.length - 5} more` : '');
+        return {
+          ok: false, observed,
+          diagnostics: [{
+            severity: 'error', code: 'kubernetes.verify-failed', ci: change.id,
+            message: `the API server did not store ${change.id} as asked: ${shown} ${differ.length === 1 ? 'differs' : 'differ'} from the manifest`,
+            hint: 'a mutating admission webhook, a CRD schema that prunes unknown fields, or another controller changed it; see `kubectl get -o yaml`',
+          }],
+        };
+      }
+      return { ok: true, observed, diagnostics: [] };
     } catch (e) {
       const ns = (req.desired as Obj | undefined)?.metadata?.namespace;
       return { ok: false, diagnostics: [apiDiagnostic(e, { verb: change.action === 'delete' ? 'delete' : 'patch', id: change.id, namespace: ns })] };
