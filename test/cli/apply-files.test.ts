@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -54,6 +54,23 @@ describe('plumb apply with the file provider', () => {
     const apply = await runCli(['apply', '--repo', repo, '--auto-approve']);
     expect(apply.code).toBe(0);
     expect(await actual()).toEqual(desired);
+  });
+
+  it('a mode removed from Git stops being managed: no change is planned, the file keeps its 0600 (never loosened to the create default)', async () => {
+    await runCli(['apply', '--repo', repo, '--auto-approve']);
+    const inventory = join(repo, 'inventory', 'files.yaml');
+    const text = await readFile(inventory, 'utf8');
+    expect(text).toContain('  mode: "0600"\n');
+    await writeFile(inventory, text.replace('  mode: "0600"\n', ''));
+    const plan = await runCli(['plan', '--repo', repo, '--detailed-exitcode']);
+    expect([plan.code, plan.stdout]).toEqual([0, expect.not.stringContaining('vault-token')]);
+    const apply = await runCli(['apply', '--repo', repo, '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect((await stat(join(repo, 'root', 'vault.token'))).mode & 0o7777).toBe(0o600);
+    // declaring a mode again is compared and applied as before
+    await writeFile(inventory, text.replace('  mode: "0600"\n', '  mode: "0640"\n'));
+    const again = await runCli(['plan', '--repo', repo, '--detailed-exitcode']);
+    expect([again.code, again.stdout]).toEqual([2, expect.stringContaining('~ update file:default/vault-token')]);
   });
 
   it('applies a saved plan, and refuses it once the actual state moved on', async () => {

@@ -12,6 +12,13 @@
  *   mode: "0644"            # octal string; when absent the mode is neither compared nor changed
  * ```
  *
+ * An attribute removed from Git is no longer managed: the provider reports no
+ * `ObservedObject.owned`, so engine/diff/owned-removals.ts plans nothing for a
+ * dropped `mode` or `content` and the file keeps what it has. Resetting a
+ * dropped mode to the create default (0644/0755) would loosen a 0600 file the
+ * moment its `mode` line goes, and a file system records no field owners to
+ * tell what plumb set (docs/kubernetes.md, "Fields removed from Git").
+ *
  * `owner` and `group` are not managed yet (changing them needs root):
  * declaring them gives the warning `file.owner-unsupported`, and they are
  * not compared.
