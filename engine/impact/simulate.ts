@@ -14,6 +14,12 @@ export interface ImpactRequest {
   /** CI identities (`kind:namespace/name`) that fail, are deleted or are changed. */
   readonly sources: readonly string[];
   readonly event: ImpactEvent;
+  /**
+   * For `delete`: objects the sources' deletion removes with them (a Namespace's
+   * contents, a CRD's custom resources). Each counts as one more delete in the
+   * risk score (`riskOf`'s `deletes`); the graph's `contains` edges carry the state.
+   */
+  readonly cascaded?: readonly string[];
 }
 
 /**
@@ -84,10 +90,12 @@ export function simulateImpact(graph: CIGraph, req: ImpactRequest): ImpactSummar
   };
   const order = identityOrder(index);
   const settled = searchByLevel(ids.length, sources, expand, (a, b) => order.rank[a] < order.rank[b]);
-  return summarize(graph, index, order, req.event, sourceIds, settled);
+  const cascaded = new Set(req.cascaded ?? []);
+  for (const s of sourceIds) cascaded.delete(s);
+  return summarize(graph, index, order, req.event, sourceIds, settled, sourceIds.length + cascaded.size);
 }
 
-function summarize(graph: CIGraph, index: ImpactIndex, order: IdentityOrder, event: ImpactEvent, sources: readonly string[], settled: Settled): ImpactSummary {
+function summarize(graph: CIGraph, index: ImpactIndex, order: IdentityOrder, event: ImpactEvent, sources: readonly string[], settled: Settled, deletes: number): ImpactSummary {
   const { ids } = index;
   const change = event === 'change';
   // Settle order is by state, then depth, and a parent always comes before its
@@ -123,7 +131,7 @@ function summarize(graph: CIGraph, index: ImpactIndex, order: IdentityOrder, eve
     event,
     affected,
     businessServices: services.map(({ id, criticality, state }) => ({ id, criticality, state })),
-    risk: riskOf({ event, states, businessServices: services.map((s) => ({ criticality: s.criticality, state: s.wouldBe })) }),
+    risk: riskOf({ event, states, businessServices: services.map((s) => ({ criticality: s.criticality, state: s.wouldBe })), deletes }),
   };
 }
 

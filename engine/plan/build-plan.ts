@@ -91,7 +91,11 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
   for (const d of cascaded) deleteGraph.mergeEdge(d.pair.cascadeOf!, d.pair.id, { type: 'contains', inferred: true });
   const consequences = new Set(cascaded.map((d) => d.pair.id));
   const causes = deleted.filter((id) => !consequences.has(id));
-  const impact = impactOfChanges({ graph: input.graph, deleteGraph, applied, deleted: causes, replaced, perChange: input.perChangeImpact });
+  const impact = impactOfChanges({
+    graph: input.graph, deleteGraph, applied, deleted: causes, replaced, perChange: input.perChangeImpact,
+    // every cascaded delete weighs as a delete in the risk, in the graph or not
+    cascaded: new Map(diffed.filter((d) => d.action === 'delete' && d.pair.cascadeOf).map((d) => [d.pair.id, d.pair.cascadeOf!])),
+  });
 
   const fingerprints: Record<string, string> = {};
   const changes: PlannedChange[] = diffed.map((d) => {

@@ -12,6 +12,8 @@ export interface ImpactInput {
   readonly deleted: readonly string[];
   /** Replaced CIs (delete + create): simulated as `delete` events in the desired graph, where they live. */
   readonly replaced?: readonly string[];
+  /** Cascaded delete → the deleted identity that removes it (a Namespace, a CRD): each counts as a delete in the risk. */
+  readonly cascaded?: ReadonlyMap<string, string>;
   /** Simulate each change alone too (for `PlannedChange.impact` and policies' `impact`). Default true. */
   readonly perChange?: boolean;
 }
@@ -37,12 +39,18 @@ export function impactOfChanges(input: ImpactInput): ImpactResult {
   const deleted = input.deleted.filter((id) => deleteGraph.hasNode(id));
   const parts: ImpactSummary[] = [];
   if (applied.length) parts.push(simulateImpact(input.graph, { sources: applied, event: 'change' }));
-  if (deleted.length) parts.push(simulateImpact(deleteGraph, { sources: deleted, event: 'delete' }));
+  const cascadedOf = new Map<string, string[]>();
+  for (const [child, parent] of input.cascaded ?? []) {
+    const list = cascadedOf.get(parent);
+    if (list) list.push(child);
+    else cascadedOf.set(parent, [child]);
+  }
+  if (deleted.length) parts.push(simulateImpact(deleteGraph, { sources: deleted, event: 'delete', cascaded: deleted.flatMap((id) => cascadedOf.get(id) ?? []) }));
   if (replaced.length) parts.push(simulateImpact(input.graph, { sources: replaced, event: 'delete' }));
   const perChange = new Map<string, ImpactSummary>();
   if (input.perChange !== false) {
     for (const id of applied) perChange.set(id, simulateImpact(input.graph, { sources: [id], event: 'change' }));
-    for (const id of deleted) perChange.set(id, simulateImpact(deleteGraph, { sources: [id], event: 'delete' }));
+    for (const id of deleted) perChange.set(id, simulateImpact(deleteGraph, { sources: [id], event: 'delete', cascaded: cascadedOf.get(id) ?? [] }));
     for (const id of replaced) perChange.set(id, simulateImpact(input.graph, { sources: [id], event: 'delete' }));
   }
   return { overall: parts.length ? mergeImpacts(parts) : emptyImpact(), perChange };

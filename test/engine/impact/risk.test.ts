@@ -26,6 +26,23 @@ describe('risk score', () => {
     });
   });
 
+  it('a delete weighs by how many objects it removes, cascaded deletes included', () => {
+    const down = (n: number) => Array<ImpactState>(n).fill('down');
+    expect({
+      'one ConfigMap deleted': riskOf({ event: 'delete', states: down(1), businessServices: [] }),
+      'a Namespace and the 8 objects in it': riskOf({ event: 'delete', states: down(9), businessServices: [], deletes: 9 }),
+      'a Namespace and 99 objects': riskOf({ event: 'delete', states: down(100), businessServices: [], deletes: 100 }),
+      'the event part caps at 40': riskOf({ event: 'delete', states: down(1), businessServices: [], deletes: 1e9 }),
+      'deletes count only for a delete': riskOf({ event: 'down', states: down(1), businessServices: [], deletes: 100 }),
+    }).toEqual({
+      'one ConfigMap deleted': { score: 13, level: 'low' },
+      'a Namespace and the 8 objects in it': { score: 30, level: 'medium' },
+      'a Namespace and 99 objects': { score: 50, level: 'high' },
+      'the event part caps at 40': { score: 43, level: 'medium' },
+      'deletes count only for a delete': { score: 9, level: 'low' },
+    });
+  });
+
   it('levels: low < 25 ≤ medium < 50 ≤ high < 75 ≤ critical', () => {
     expect([0, 24, 25, 49, 50, 74, 75, 100].map(levelOf)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical']);
   });

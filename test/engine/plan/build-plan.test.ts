@@ -85,3 +85,29 @@ describe('buildPlan', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['plan.target-overlap']);
   });
 });
+
+describe('buildPlan: cascaded deletes in the risk', () => {
+  it('deleting a Namespace with 8 objects in it is at least medium risk; the Namespace alone is low', () => {
+    const nsObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'plumb.io/managed-by': 'plumb' } } };
+    const namespace: ObservedObject = { id: 'namespace:_cluster/shop', object: nsObject, managedByPlumb: true };
+    const children: ObservedObject[] = Array.from({ length: 8 }, (_, i) => ({
+      id: `configmap:shop/c${i}`,
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: 'shop' }, data: { v: String(i) } },
+    }));
+    const plan = (cascade: boolean) => buildPlan({
+      repo, graph: graphOf([]), now,
+      targets: [{
+        name: 'k8s', provider: 'kubernetes', desired: [], observed: [namespace, ...children],
+        ...(cascade ? { cascades: new Map([[namespace.id, children]]) } : {}),
+      }],
+    }).plan;
+    const withCascade = plan(true);
+    expect(withCascade.changes.filter((c) => c.cascadeOf === namespace.id)).toHaveLength(8);
+    expect(withCascade.impact.affected.map((a) => a.id).sort()).toEqual(children.map((c) => c.id).sort());
+    expect(['medium', 'high', 'critical']).toContain(withCascade.impact.risk.level);
+    expect(withCascade.impact.risk).toEqual({ score: 30, level: 'medium' });
+    expect(withCascade.changes.find((c) => c.id === namespace.id)?.impact?.risk).toEqual({ score: 30, level: 'medium' });
+    // the same Namespace with nothing in it
+    expect(buildPlan({ repo, graph: graphOf([]), now, targets: [{ name: 'k8s', provider: 'kubernetes', desired: [], observed: [namespace] }] }).plan.impact.risk).toEqual({ score: 13, level: 'low' });
+  });
+});
