@@ -14,7 +14,7 @@ import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ow
 import { apiDiagnostic } from './api-errors.js';
 import { collectionPath, Discovery, isUnavailable, objectPath, type ApiResource } from './discovery.js';
 import { evaluateHealth, type HealthRule } from './health.js';
-import { SchemaSet } from '../../kubernetes-schema/schema-set.js';
+import { PINNED_KUBERNETES_VERSION, SchemaSet } from '../../kubernetes-schema/schema-set.js';
 import { checkObject } from '../../kubernetes-schema/check-object.js';
 import { parsePointer } from '../../model/json-pointer.js';
 import { normalizeDesiredSecret } from '../../redact/normalize-secret.js';
@@ -256,20 +256,56 @@ export class KubernetesProvider implements Provider {
   private openApiPaths?: Promise<Record<string, { serverRelativeURL?: string }>>;
   private readonly serverSchemas = new Map<string, Promise<SchemaSet | undefined>>();
 
+  private serverMinor?: Promise<string | undefined>;
+
   /**
-   * Type problems of a desired object whose kind the pinned Kubernetes schemas do
-   * not know (a custom resource whose CRD is on the server), against the API
-   * server's own OpenAPI v3 document of its group-version — as `plumb validate`
-   * checks the built-in kinds offline. Each is an error on the CI with its field
-   * path (the plan places it at its line), and the dry run is not attempted. A
-   * server without /openapi/v3, or one that does not answer it: no problems (the
-   * dry run still checks). Documents are read once per group-version.
+   * Type problems of a desired object against the API server's own OpenAPI v3
+   * document of its group-version:
+   * - a kind the pinned Kubernetes schemas do not know (a custom resource whose
+   *   CRD is on the server): every problem, as `plumb validate` checks the
+   *   built-in kinds offline;
+   * - a built-in kind, when the server runs another minor version than the
+   *   pinned v1.36 (version skew: a field added, removed or retyped since):
+   *   the problems the server's schema finds that the pinned one does not (those
+   *   `plumb validate` reported already). A server of the pinned minor is not
+   *   asked (its schemas are the pinned ones; Kubernetes changes no API
+   *   schema in a patch release).
+   * Each is an error on the CI with its field path (the plan places it at its
+   * line), and the dry run is not attempted. A server without /openapi/v3 or
+   * /version, or one that does not answer them: no problems (the dry run still
+   * checks). Documents are read once per group-version.
    */
   private async serverTypeProblems(ci: CI, signal: AbortSignal): Promise<Diagnostic[]> {
-    if (!ci.kubernetes || this.pinnedSchemas.schemaOf(ci.apiVersion, ci.kind)) return [];
-    let set = this.serverSchemas.get(ci.apiVersion);
+    if (!ci.kubernetes) return [];
+    const pinned = this.pinnedSchemas.schemaOf(ci.apiVersion, ci.kind);
+    let skew: string | undefined;
+    if (pinned) {
+      this.serverMinor ??= this.client.call({ method: 'GET', path: '/version', signal, attempts: 2 }).then(
+        (r) => /^v?(\d+\.\d+)\./.exec(String(r.body?.gitVersion ?? ''))?.[1],
+        () => undefined,
+      );
+      const minor = await this.serverMinor;
+      if (!minor || minor === /^v(\d+\.\d+)\./.exec(PINNED_KUBERNETES_VERSION)?.[1]) return [];
+      skew = minor;
+    }
+    const schema = (await this.serverSchemaSet(ci.apiVersion, signal))?.schemaOf(ci.apiVersion, ci.kind);
+    if (!schema) return [];
+    let problems = checkObject(ci.object, schema.root, schema.defs);
+    if (pinned) {
+      const offline = new Set(checkObject(ci.object, pinned.root, pinned.defs).map((p) => `${p.code} ${p.pointer} ${p.message}`));
+      problems = problems.filter((p) => !offline.has(`${p.code} ${p.pointer} ${p.message}`));
+    }
+    const source = skew ? `the API server's schema, Kubernetes ${skew}; plumb validate checks ${PINNED_KUBERNETES_VERSION}` : "the API server's schema";
+    return problems.map((p) => ({
+      severity: 'error' as const, code: p.code, ci: ci.id, fields: [fieldPathOf(ci.object, p.pointer)],
+      message: `${ci.kind} ${p.message} (${source})`, hint: p.hint,
+    }));
+  }
+
+  /** The schemas of one group-version as the server serves them (over the pinned ones), or undefined when it does not. */
+  private serverSchemaSet(gv: string, signal: AbortSignal): Promise<SchemaSet | undefined> {
+    let set = this.serverSchemas.get(gv);
     if (!set) {
-      const gv = ci.apiVersion;
       set = (async () => {
         this.openApiPaths ??= this.client.call({ method: 'GET', path: '/openapi/v3', signal, attempts: 2 }).then((r) => r.body?.paths ?? {}, () => ({}));
         const url = (await this.openApiPaths)[gv.includes('/') ? `apis/${gv}` : `api/${gv}`]?.serverRelativeURL;
@@ -282,12 +318,7 @@ export class KubernetesProvider implements Provider {
       })();
       this.serverSchemas.set(gv, set);
     }
-    const schema = (await set)?.schemaOf(ci.apiVersion, ci.kind);
-    if (!schema) return [];
-    return checkObject(ci.object, schema.root, schema.defs).map((p) => ({
-      severity: 'error' as const, code: p.code, ci: ci.id, fields: [fieldPathOf(ci.object, p.pointer)],
-      message: `${ci.kind} ${p.message} (the API server's schema)`, hint: p.hint,
-    }));
+    return set;
   }
 
   private definedByDesiredCrd(w: { apiVersion: string; kind: string }, desired: readonly CI[]): boolean {
