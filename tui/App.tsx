@@ -208,7 +208,8 @@ export function App({ session, watch = false, size, color = true, animate = true
         <ImpactScreen graph={snapshot?.graph} root={current.id} planned={current.impact} width={width} height={bodyHeight} onBack={() => setView('plan')} />
       );
     }
-    if (view === 'incidents') return <IncidentsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} onRestored={() => replan('after restore')} />;
+    if (view === 'incidents')
+      return <IncidentsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} onRestored={() => replan('after restore')} />;
     if (view === 'backups') {
       return <BackupsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} onRestored={() => replan('after restore')} />;
     }
@@ -238,7 +239,8 @@ export function App({ session, watch = false, size, color = true, animate = true
 
   function statusText(): { text: string; tone?: 'error' | 'dim' | 'warn' | 'accent' } {
     if (filtering) return { text: `/${filter}▏`, tone: 'accent' };
-    if (planning.planning) return { text: planning.snapshot ? `re-planning (${planning.reason ?? 'refresh'})…` : 'loading, validating and discovering…', tone: 'dim' };
+    if (planning.planning)
+      return { text: planning.snapshot ? `re-planning (${planning.reason ?? 'refresh'})…` : 'loading, validating and discovering…', tone: 'dim' };
     if (planning.error) return { text: `plan failed: ${planning.error}`, tone: 'error' };
     if (notice) return { text: notice, tone: 'warn' };
     if (!plan) return { text: 'the plan could not be made', tone: 'error' };

@@ -149,7 +149,8 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
     },
 
     async listIncidents() {
-      return (await readIncidents({ cwd: options.cwd ?? process.cwd(), ...(repo?.root ?? options.repo ? { root: repo?.root ?? options.repo } : {}) })).incidents;
+      return (await readIncidents({ cwd: options.cwd ?? process.cwd(), ...((repo?.root ?? options.repo) ? { root: repo?.root ?? options.repo } : {}) }))
+        .incidents;
     },
 
     async watchProviders(onEvent) {

@@ -21,7 +21,13 @@ export interface WorkerRequest {
 }
 
 export type WorkerAnswer =
-  | { readonly ok: true; readonly plan?: Plan; readonly diagnostics: readonly Diagnostic[]; readonly loaded: LoadedState; readonly renderCache?: readonly (readonly [string, RenderOutput])[] }
+  | {
+      readonly ok: true;
+      readonly plan?: Plan;
+      readonly diagnostics: readonly Diagnostic[];
+      readonly loaded: LoadedState;
+      readonly renderCache?: readonly (readonly [string, RenderOutput])[];
+    }
   | { readonly ok: false; readonly error: string; readonly code?: Code; readonly hint?: string };
 
 /**
@@ -53,9 +59,15 @@ export function planInWorker(request: WorkerRequest, signal?: AbortSignal): Prom
       f();
     };
     worker.once('message', (answer: WorkerAnswer) =>
-      done(() => (answer.ok ? resolve(answer) : reject(new PlumbError(answer.code ?? 'tui.plan-failed', answer.error, { ...(answer.hint ? { hint: answer.hint } : {}) })))),
+      done(() =>
+        answer.ok ? resolve(answer) : reject(new PlumbError(answer.code ?? 'tui.plan-failed', answer.error, { ...(answer.hint ? { hint: answer.hint } : {}) })),
+      ),
     );
     worker.once('error', (e) => done(() => reject(e)));
-    worker.once('exit', (code) => done(() => reject(new PlumbError('tui.plan-worker-exited', `the planning worker exited with code ${code}`, { hint: 'run `plumb plan` to see the error' }))));
+    worker.once('exit', (code) =>
+      done(() =>
+        reject(new PlumbError('tui.plan-worker-exited', `the planning worker exited with code ${code}`, { hint: 'run `plumb plan` to see the error' })),
+      ),
+    );
   });
 }

@@ -2,7 +2,23 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import type { Colors } from 'picocolors/types.js';
-import { apply, inert, inertDeep, parseDuration, plan as runPlan, PlumbError, readPlanFile, renderDiagnosticsText, renderPlanText, type ApplyHooks, type ApplyReport, type ChangeOutcome, type DesiredState, type Diagnostic, type Plan } from '../../engine/index.js';
+import {
+  apply,
+  inert,
+  inertDeep,
+  parseDuration,
+  plan as runPlan,
+  PlumbError,
+  readPlanFile,
+  renderDiagnosticsText,
+  renderPlanText,
+  type ApplyHooks,
+  type ApplyReport,
+  type ChangeOutcome,
+  type DesiredState,
+  type Diagnostic,
+  type Plan,
+} from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -38,13 +54,16 @@ export function register(program: Command): void {
     .option('--rollback-on-failure', "restore the failed wave's backups")
     .option('--rollback-all', "with --rollback-on-failure: restore every applied wave's backups too, newest first")
     .option('--override-policy <reason>', 'apply although a policy denied; the reason goes to the audit log')
-    .option('--break-lock', "break a lock whose holder is gone (it is reported, never silent)")
+    .option('--break-lock', 'break a lock whose holder is gone (it is reported, never silent)')
     .option('--prune', "apply the plan's deletes (otherwise skipped and reported); plumb.yaml's sync.prune is the controller's, not this command's")
-    .option('--allow-replace', 'carry out replaces (delete + create) of objects whose immutable fields changed; otherwise only those annotated plumb.io/replace: allowed')
+    .option(
+      '--allow-replace',
+      'carry out replaces (delete + create) of objects whose immutable fields changed; otherwise only those annotated plumb.io/replace: allowed',
+    )
     .option('--adopt', 'take over objects another inventory owns (the plan names them and their owner)')
     .option('--concurrency <n>', 'changes applied at once inside a wave', '4')
     .option('--health-timeout <duration>', 'per wave; a check that does not answer in time fails', '60s')
-    .option('--wait', "wait after each wave until what it applied is healthy (the default; plumb.yaml health.wait: false turns it off per kind)")
+    .option('--wait', 'wait after each wave until what it applied is healthy (the default; plumb.yaml health.wait: false turns it off per kind)')
     .option('--no-wait', 'do not wait for health: every wave follows the one before as soon as it is applied')
     .option('--target <name>', 'only this target of plumb.yaml (default: defaultTarget, else all)')
     .addOption(new Option('--now <iso>', 'the planning clock (tests)').hideHelp())
@@ -66,7 +85,13 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
     // reviewed is what is applied — apply({ reviewed: true }) plans it again and requires the same changes
     plan = await readPlanFile(resolve(cwd, planFile));
   } else {
-    const planned = await runPlan({ repo: opts.repo, cwd, target: opts.target, now: opts.now ? new Date(opts.now) : undefined, cliSettings: providerSettings(opts) });
+    const planned = await runPlan({
+      repo: opts.repo,
+      cwd,
+      target: opts.target,
+      now: opts.now ? new Date(opts.now) : undefined,
+      cliSettings: providerSettings(opts),
+    });
     if (!planned.plan) {
       process.stderr.write(renderDiagnosticsText(planned.diagnostics, err));
       return EXIT.failure;
@@ -78,7 +103,11 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
     else await writeOut(renderPlanText(plan, { colors: c, diagnostics: planned.diagnostics }));
     const { create, update, replace = 0, delete: del } = plan.summary;
     if (create + update + replace + del === 0) {
-      await writeOut(opts.output === 'json' ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2) : 'no changes: the actual state matches the desired state');
+      await writeOut(
+        opts.output === 'json'
+          ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2)
+          : 'no changes: the actual state matches the desired state',
+      );
       return EXIT.ok;
     }
     if (plan.policy.denied && !opts.overridePolicy) throw denied();
@@ -163,9 +192,14 @@ export function progressHooks(c: Colors): Partial<ApplyHooks> {
   const line = (text: string) => process.stderr.write(text + '\n');
   const why = (o: ChangeOutcome) => (o.message ? `: ${inert(o.message)}` : '');
   return {
-    onInterrupted: (r) => line(`${c.yellow('warning')}: an earlier ${r.event.split('.')[0]} (run ${r.run}, by ${r.user}@${r.host} pid ${r.pid}, started ${r.time}, plan ${r.planHash ?? 'none'}) never finished; check its targets (${r.targets.join(', ')}) and backups`),
-    onLockBroken: (l) => line(`${c.yellow('warning')}: broke the orphaned lock on target ${l.target} (held by ${l.owner}@${l.host} pid ${l.pid} since ${l.startedAt})`),
-    onWaveStart: (wave, changes) => line(c.bold(`wave ${wave}`) + (changes.length ? c.dim(` (${changes.length} change${changes.length === 1 ? '' : 's'})`) : '')),
+    onInterrupted: (r) =>
+      line(
+        `${c.yellow('warning')}: an earlier ${r.event.split('.')[0]} (run ${r.run}, by ${r.user}@${r.host} pid ${r.pid}, started ${r.time}, plan ${r.planHash ?? 'none'}) never finished; check its targets (${r.targets.join(', ')}) and backups`,
+      ),
+    onLockBroken: (l) =>
+      line(`${c.yellow('warning')}: broke the orphaned lock on target ${l.target} (held by ${l.owner}@${l.host} pid ${l.pid} since ${l.startedAt})`),
+    onWaveStart: (wave, changes) =>
+      line(c.bold(`wave ${wave}`) + (changes.length ? c.dim(` (${changes.length} change${changes.length === 1 ? '' : 's'})`) : '')),
     onBackup: (_wave, id, ids) => line(c.dim(`  backup ${id} (${ids.length} CI${ids.length === 1 ? '' : 's'})`)),
     onChangeStart: (ch) => line(c.dim(`  ${ch.action} ${inert(ch.id)} …`)),
     onChangeApplied: (o) => line(`  ${c.green('✓')} ${o.action} ${inert(o.id)}`),
@@ -176,7 +210,12 @@ export function progressHooks(c: Colors): Partial<ApplyHooks> {
       if (results.length && results.every((r) => r.healthy)) line(`  ${c.green('✓')} health (${results.length})`);
     },
     onRollbackStart: (wave, id) => line(c.bold(`rollback wave ${wave}`) + c.dim(` from backup ${id}`)),
-    onRollback: (r) => line(r.ok ? `  ${c.green('✓')} restored ${inert(r.restored.join(', ')) || 'nothing'}` : `  ${c.red('✗')} rollback of wave ${r.wave} failed: ${inert(r.message ?? 'unknown')}`),
+    onRollback: (r) =>
+      line(
+        r.ok
+          ? `  ${c.green('✓')} restored ${inert(r.restored.join(', ')) || 'nothing'}`
+          : `  ${c.red('✗')} rollback of wave ${r.wave} failed: ${inert(r.message ?? 'unknown')}`,
+      ),
   };
 }
 
@@ -185,15 +224,28 @@ export function renderReport(report: ApplyReport, c: Colors): string {
   report = inertDeep(report);
   const count = (r: ChangeOutcome['result']) => report.changes.filter((ch) => ch.result === r);
   const out: string[] = [];
-  const head = { succeeded: c.green('apply succeeded'), failed: c.red('apply failed'), 'rolled-back': c.yellow('apply failed and was rolled back'), aborted: c.red('apply aborted') }[report.outcome];
+  const head = {
+    succeeded: c.green('apply succeeded'),
+    failed: c.red('apply failed'),
+    'rolled-back': c.yellow('apply failed and was rolled back'),
+    aborted: c.red('apply aborted'),
+  }[report.outcome];
   // an object applied but not (yet) healthy was applied: the report says so, and why it is unhealthy
   const unhealthy = count('unhealthy').length;
-  out.push(`${head}${report.failedWave !== undefined ? ` in wave ${report.failedWave}` : ''}: ${count('applied').length + unhealthy} applied${unhealthy ? ` (${unhealthy} unhealthy)` : ''}, ${count('failed').length} failed, ${count('not-attempted').length} not attempted, ${count('skipped').length} skipped`);
-  for (const [label, result] of [['failed', 'failed'], ['applied, unhealthy', 'unhealthy'], ['not attempted', 'not-attempted'], ['skipped', 'skipped']] as const) {
+  out.push(
+    `${head}${report.failedWave !== undefined ? ` in wave ${report.failedWave}` : ''}: ${count('applied').length + unhealthy} applied${unhealthy ? ` (${unhealthy} unhealthy)` : ''}, ${count('failed').length} failed, ${count('not-attempted').length} not attempted, ${count('skipped').length} skipped`,
+  );
+  for (const [label, result] of [
+    ['failed', 'failed'],
+    ['applied, unhealthy', 'unhealthy'],
+    ['not attempted', 'not-attempted'],
+    ['skipped', 'skipped'],
+  ] as const) {
     for (const ch of count(result)) out.push(`  ${label}: ${ch.id} (wave ${ch.wave})${ch.message ? ` — ${ch.message}` : ''}`);
   }
   if (report.outcome !== 'succeeded') for (const ch of count('applied')) out.push(`  applied: ${ch.id} (wave ${ch.wave})`);
-  for (const r of report.rollbacks) out.push(`  rolled back wave ${r.wave} from ${r.backup}: ${r.ok ? r.restored.join(', ') || 'nothing' : `FAILED (${r.message})`}`);
+  for (const r of report.rollbacks)
+    out.push(`  rolled back wave ${r.wave} from ${r.backup}: ${r.ok ? r.restored.join(', ') || 'nothing' : `FAILED (${r.message})`}`);
   if (report.backups.length) out.push(c.dim(`backups: ${report.backups.join(', ')}`));
   out.push(c.dim(`run ${report.run}, plan ${report.planHash}`));
   return out.join('\n');

@@ -26,12 +26,17 @@ export function register(program: Command): void {
 function renderBackups(manifests: readonly BackupManifest[], corrupt: readonly CorruptBackup[], c: ReturnType<typeof colors>): string {
   const broken = corrupt.map((b) => `${c.bold(b.id)}  ${c.red('corrupt')}: ${b.problem}`);
   if (manifests.length === 0) return [...broken, ...(broken.length ? [] : ['no backups'])].join('\n');
-  return [...manifests
-    .map((m) => {
+  return [
+    ...manifests.map((m) => {
       const targets = [...new Set(m.cis.map((ci) => ci.target))].join(', ');
       const why = m.reason === 'apply' ? `apply wave ${m.wave ?? '?'} of plan ${m.planHash?.slice(0, 12)}` : m.reason;
-      const shown = m.cis.slice(0, 3).map((ci) => ci.id).join(', ') + (m.cis.length > 3 ? `, … (${m.cis.length - 3} more)` : '');
+      const shown =
+        m.cis
+          .slice(0, 3)
+          .map((ci) => ci.id)
+          .join(', ') + (m.cis.length > 3 ? `, … (${m.cis.length - 3} more)` : '');
       return `${c.bold(m.id)}  ${m.time}  ${why}  ${c.dim(`[${targets}]`)}  ${m.cis.length} CI${m.cis.length === 1 ? '' : 's'}: ${shown}`;
-    }), ...broken]
-    .join('\n');
+    }),
+    ...broken,
+  ].join('\n');
 }

@@ -3,7 +3,16 @@ import { isIPv4 } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { createControllerLogger, invalidReachEntry, setOperatorReach, createGitUrlSource, createLocalPathSource, PlumbError, startController, type Source } from '../../engine/index.js';
+import {
+  createControllerLogger,
+  invalidReachEntry,
+  setOperatorReach,
+  createGitUrlSource,
+  createLocalPathSource,
+  PlumbError,
+  startController,
+  type Source,
+} from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
 import { runCommand, type GlobalOptions } from '../run-command.js';
@@ -65,9 +74,18 @@ export function register(program: Command): void {
     .option('--in-cluster', "use the pod's ServiceAccount instead of a kubeconfig")
     .option('--no-force-conflicts', 'do not take over fields another field manager (kubectl edit…) owns; drift of them is then reported, not healed')
     .option('--health-timeout <duration>', 'per wave health-check timeout of applies', '60s')
-    .option('--network-allow <list>', 'comma-separated addresses, CIDR ranges or host names Endpoint probes and webhooks may reach (only these; may re-allow a default-denied metadata address)')
-    .option('--network-deny <list>', 'comma-separated addresses, CIDR ranges or host names never reached (link-local and cloud metadata addresses are denied by default)')
-    .option('--state-dir <dir>', 'incident state and notification outbox (a persistent volume); default plumb.yaml notifications.stateDir, else .plumb/incidents in the repository')
+    .option(
+      '--network-allow <list>',
+      'comma-separated addresses, CIDR ranges or host names Endpoint probes and webhooks may reach (only these; may re-allow a default-denied metadata address)',
+    )
+    .option(
+      '--network-deny <list>',
+      'comma-separated addresses, CIDR ranges or host names never reached (link-local and cloud metadata addresses are denied by default)',
+    )
+    .option(
+      '--state-dir <dir>',
+      'incident state and notification outbox (a persistent volume); default plumb.yaml notifications.stateDir, else .plumb/incidents in the repository',
+    )
     .addOption(new Option('--retry-base <duration>', 'first backoff delay of transient failures (tests)').default('1s').hideHelp());
   addGlobalOptions(cmd).action((opts: ControllerCliOptions) => runCommand(() => controllerCommand(opts)));
   program.addCommand(cmd);
@@ -105,12 +123,16 @@ async function controllerCommand(opts: ControllerCliOptions): Promise<number> {
 }
 
 async function openSource(opts: ControllerCliOptions): Promise<Source> {
-  if (opts.gitUrl && opts.repo) throw new PlumbError('cli.bad-option', 'pass either --repo or --git-url, not both', { hint: '--repo follows a local directory, --git-url a remote repository' });
+  if (opts.gitUrl && opts.repo)
+    throw new PlumbError('cli.bad-option', 'pass either --repo or --git-url, not both', {
+      hint: '--repo follows a local directory, --git-url a remote repository',
+    });
   if (opts.branch && opts.tag) throw new PlumbError('cli.bad-option', 'pass either --branch or --tag, not both', { hint: 'a source follows one ref' });
   if (!opts.gitUrl) return createLocalPathSource({ path: resolve(opts.repo ?? process.cwd()) });
-  const credentials = opts.gitCredentialsFile || opts.gitCredentialsEnv
-    ? { type: opts.gitAuth, ...(opts.gitCredentialsFile ? { file: opts.gitCredentialsFile } : { env: opts.gitCredentialsEnv }) }
-    : undefined;
+  const credentials =
+    opts.gitCredentialsFile || opts.gitCredentialsEnv
+      ? { type: opts.gitAuth, ...(opts.gitCredentialsFile ? { file: opts.gitCredentialsFile } : { env: opts.gitCredentialsEnv }) }
+      : undefined;
   if (insecureCredentials(opts.gitUrl, Boolean(credentials))) {
     process.stderr.write('warning: --git-url is plain http and carries credentials: they travel unencrypted (use https)\n');
   }
@@ -127,7 +149,9 @@ function webhookSecret(opts: ControllerCliOptions): string | undefined {
     try {
       return readFileSync(opts.webhookSecretFile, 'utf8').trim() || undefined;
     } catch {
-      throw new PlumbError('controller.webhook-secret-missing', `cannot read the webhook secret file ${opts.webhookSecretFile}`, { hint: 'mount the Secret at that path' });
+      throw new PlumbError('controller.webhook-secret-missing', `cannot read the webhook secret file ${opts.webhookSecretFile}`, {
+        hint: 'mount the Secret at that path',
+      });
     }
   }
   return process.env[opts.webhookSecretEnv]?.trim() || undefined;
@@ -135,7 +159,10 @@ function webhookSecret(opts: ControllerCliOptions): string | undefined {
 
 /** A comma-separated --network-allow / --network-deny list, each entry checked. */
 function reachList(text: string | undefined, flag: string): string[] {
-  const entries = (text ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = (text ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const problem = invalidReachEntry(entry);
     if (problem) throw new PlumbError('cli.bad-option', `${flag}: ${problem}`, { hint: `e.g. ${flag} 10.0.0.0/8,hooks.example.com` });

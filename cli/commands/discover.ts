@@ -29,7 +29,12 @@ export function register(program: Command): void {
       process.once('SIGINT', onInterrupt);
       try {
         const { text, diagnostics } = await discover({
-          repo: opts.repo, cwd: process.cwd(), target: opts.target, now: new Date(), signal: controller.signal, cliSettings: providerSettings(opts),
+          repo: opts.repo,
+          cwd: process.cwd(),
+          target: opts.target,
+          now: new Date(),
+          signal: controller.signal,
+          cliSettings: providerSettings(opts),
           format: opts.output === 'json' ? 'json' : 'yaml',
         });
         report(diagnostics, opts);

@@ -27,7 +27,9 @@ export function register(program: Command): void {
     .option('--focus <ref>', 'only the neighbourhood of one CI, e.g. database:shop/orders-db')
     .option('--depth <n>', `hops around --focus, both directions (default ${DEFAULT_DEPTH})`)
     .addOption(
-      new Option('-o, --output <format>', 'json (default: for tools), dot (Graphviz) or mermaid (Markdown)').choices(['json', 'dot', 'mermaid']).default('json'),
+      new Option('-o, --output <format>', 'json (default: for tools), dot (Graphviz) or mermaid (Markdown)')
+        .choices(['json', 'dot', 'mermaid'])
+        .default('json'),
     );
   addGlobalOptions(cmd).action((opts: GraphOptions) =>
     runCommand(async () => {
@@ -36,7 +38,9 @@ export function register(program: Command): void {
       await writeOut(render(opts.output ?? 'json', shown));
       if (!hasErrors(diagnostics)) return EXIT.ok;
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
-      process.stderr.write(`error: the inventory has ${errors} validation error${errors === 1 ? '' : 's'}; the graph holds what could be interpreted\n  hint: run \`plumb validate\` for details\n`);
+      process.stderr.write(
+        `error: the inventory has ${errors} validation error${errors === 1 ? '' : 's'}; the graph holds what could be interpreted\n  hint: run \`plumb validate\` for details\n`,
+      );
       return EXIT.failure;
     }),
   );
@@ -45,7 +49,8 @@ export function register(program: Command): void {
 
 function parseDepth(opts: GraphOptions): number {
   if (opts.depth === undefined) return DEFAULT_DEPTH;
-  if (opts.focus === undefined) throw new PlumbError('cli.usage', '--depth needs --focus', { hint: 'add --focus REF, or drop --depth to print the whole graph' });
+  if (opts.focus === undefined)
+    throw new PlumbError('cli.usage', '--depth needs --focus', { hint: 'add --focus REF, or drop --depth to print the whole graph' });
   if (!/^\d+$/.test(opts.depth)) throw new PlumbError('cli.usage', `--depth must be a whole number, not "${opts.depth}"`, { hint: 'e.g. --depth 2' });
   return Number(opts.depth);
 }

@@ -25,7 +25,12 @@ export function register(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
   addGlobalOptions(cmd).action((opts: IncidentsOptions) =>
     runCommand(async () => {
-      const { incidents: list } = await readIncidents({ cwd: process.cwd(), ...(opts.repo ? { root: opts.repo } : {}), ...(opts.stateDir ? { stateDir: opts.stateDir } : {}), openOnly: opts.open === true });
+      const { incidents: list } = await readIncidents({
+        cwd: process.cwd(),
+        ...(opts.repo ? { root: opts.repo } : {}),
+        ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
+        openOnly: opts.open === true,
+      });
       if (opts.output === 'json') await writeOut(JSON.stringify({ incidents: list }, null, 2));
       else await writeOut(renderIncidentsText(list, { colors: colors(opts) }));
       return EXIT.ok;

@@ -1,7 +1,19 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { plan, PLAN_FORMATS, PlumbError, renderDiagnosticsText, renderPlanFile, renderPlanOutput, toSarif, writeFileAtomic, type Diagnostic, type Plan, type PlanFormat } from '../../engine/index.js';
+import {
+  plan,
+  PLAN_FORMATS,
+  PlumbError,
+  renderDiagnosticsText,
+  renderPlanFile,
+  renderPlanOutput,
+  toSarif,
+  writeFileAtomic,
+  type Diagnostic,
+  type Plan,
+  type PlanFormat,
+} from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { addForceConflicts, addGlobalOptions, providerSettings } from '../program.js';
 import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
@@ -60,7 +72,12 @@ export async function emit(
   format: PlanFormat,
   plan: Plan,
   diagnostics: readonly Diagnostic[],
-  policies: readonly { name: string; severity: Plan['policy']['results'][number]['severity']; action: Plan['policy']['results'][number]['action']; description?: string }[],
+  policies: readonly {
+    name: string;
+    severity: Plan['policy']['results'][number]['severity'];
+    action: Plan['policy']['results'][number]['action'];
+    description?: string;
+  }[],
   command: 'plan' | 'review',
   opts: GlobalOptions,
 ): Promise<void> {

@@ -66,11 +66,16 @@ function renderRestore(report: RestoreReport, c: ReturnType<typeof colors>): str
   const out: string[] = [];
   if (report.dryRun) {
     out.push(`${c.bold('restore (dry run)')} from backup ${report.backup}: nothing was changed; it would:`);
-    for (const ch of report.changes) out.push(`  wave ${ch.wave}: ${ch.action === 'delete' ? 'delete' : 'restore'} ${ch.id}${ch.result === 'failed' ? c.red(` — would fail: ${ch.message}`) : ''}`);
+    for (const ch of report.changes)
+      out.push(
+        `  wave ${ch.wave}: ${ch.action === 'delete' ? 'delete' : 'restore'} ${ch.id}${ch.result === 'failed' ? c.red(` — would fail: ${ch.message}`) : ''}`,
+      );
     return out.join('\n');
   }
   const ok = report.changes.filter((ch) => ch.result === 'applied');
-  out.push(`${report.outcome === 'succeeded' ? c.green('restore succeeded') : c.red('restore failed')}: ${ok.length} of ${report.changes.length} restored from backup ${report.backup}`);
+  out.push(
+    `${report.outcome === 'succeeded' ? c.green('restore succeeded') : c.red('restore failed')}: ${ok.length} of ${report.changes.length} restored from backup ${report.backup}`,
+  );
   for (const ch of report.changes) if (ch.result !== 'applied') out.push(`  ${ch.result}: ${ch.id}${ch.message ? ` — ${ch.message}` : ''}`);
   if (report.preRestoreBackup) out.push(c.dim(`the state before the restore is in backup ${report.preRestoreBackup}`));
   return out.join('\n');

@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { hasErrors, renderValidateText, secretKinds, sensitiveLines, toSarif, toValidateJson, validate, type Diagnostic, type InventoryPolicyReport, type LoadedRepository } from '../../engine/index.js';
+import {
+  hasErrors,
+  renderValidateText,
+  secretKinds,
+  sensitiveLines,
+  toSarif,
+  toValidateJson,
+  validate,
+  type Diagnostic,
+  type InventoryPolicyReport,
+  type LoadedRepository,
+} from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { parseNow } from './plan.js';
 import { addGlobalOptions } from '../program.js';
@@ -31,8 +42,20 @@ export function register(program: Command): void {
   program.addCommand(cmd);
 }
 
-function render(format: string, repo: LoadedRepository, diagnostics: readonly Diagnostic[], relations: number, policy: InventoryPolicyReport, opts: ValidateOptions): string {
-  if (format === 'json') return JSON.stringify(toValidateJson({ diagnostics, cis: repo.cis.length, relations, policy, ...(repo.renders ? { renders: repo.renders } : {}) }), null, 2);
+function render(
+  format: string,
+  repo: LoadedRepository,
+  diagnostics: readonly Diagnostic[],
+  relations: number,
+  policy: InventoryPolicyReport,
+  opts: ValidateOptions,
+): string {
+  if (format === 'json')
+    return JSON.stringify(
+      toValidateJson({ diagnostics, cis: repo.cis.length, relations, policy, ...(repo.renders ? { renders: repo.renders } : {}) }),
+      null,
+      2,
+    );
   if (format === 'sarif') return JSON.stringify(toSarif({ diagnostics, policyResults: policy.results, policies: policy.policies }), null, 2);
   const files = new Set(diagnostics.flatMap((d) => (d.file ? [d.file] : [])));
   return renderValidateText({

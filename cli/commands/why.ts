@@ -31,12 +31,16 @@ export function register(program: Command): void {
         const errors = result.errors;
         const d = errors[0];
         const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}  ` : '';
-        process.stderr.write(`error: the inventory has ${errors.length} validation error${errors.length === 1 ? '' : 's'}; why needs a valid graph\n  ${where}${d.code}  ${d.message}\n  hint: run \`plumb validate\` for details\n`);
+        process.stderr.write(
+          `error: the inventory has ${errors.length} validation error${errors.length === 1 ? '' : 's'}; why needs a valid graph\n  ${where}${d.code}  ${d.message}\n  hint: run \`plumb validate\` for details\n`,
+        );
         return EXIT.failure;
       }
       const { analysis, impact } = result;
       if (opts.output === 'json') {
-        await writeOut(JSON.stringify({ ...analysis, businessServices: impact?.businessServices ?? [], risk: impact?.risk ?? { score: 0, level: 'low' } }, null, 2));
+        await writeOut(
+          JSON.stringify({ ...analysis, businessServices: impact?.businessServices ?? [], risk: impact?.risk ?? { score: 0, level: 'low' } }, null, 2),
+        );
       } else await writeOut(renderWhyText(analysis, { colors: colors(opts), businessServices: impact?.businessServices }));
       return EXIT.ok;
     }),

@@ -83,8 +83,20 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     started = true;
 
     const waveContext: WaveContext = {
-      plan, providers, backupStore, hooks, signal, concurrency, healthTimeoutMs, wait: opts.wait !== false, prune: opts.prune ?? false, allowReplace: opts.allowReplace ?? false,
-      toBackUp: new Set(plan.backups), outcomes, diagnostics, health,
+      plan,
+      providers,
+      backupStore,
+      hooks,
+      signal,
+      concurrency,
+      healthTimeoutMs,
+      wait: opts.wait !== false,
+      prune: opts.prune ?? false,
+      allowReplace: opts.allowReplace ?? false,
+      toBackUp: new Set(plan.backups),
+      outcomes,
+      diagnostics,
+      health,
     };
     const waves = groupByWave(changes);
     for (const [wave, waveChanges] of waves) {
@@ -106,7 +118,12 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
       const rollbackWaves = [...waves.keys()].filter((w) => w === failedWave || (opts.rollbackAll && w < failedWave!)).sort((a, b) => b - a);
       for (const wave of rollbackWaves) {
         const backupId = backupOfWave.get(wave);
-        const touched = new Set(waves.get(wave)!.filter((c) => isTouched(outcomes.get(c.id)?.result)).map((c) => c.id));
+        const touched = new Set(
+          waves
+            .get(wave)!
+            .filter((c) => isTouched(outcomes.get(c.id)?.result))
+            .map((c) => c.id),
+        );
         if (!backupId || touched.size === 0) continue;
         hooks.onRollbackStart(wave, backupId);
         const r = await restoreFromBackup(backupStore, backupId, touched, providers, wave, signal);

@@ -17,7 +17,10 @@ export function assertNotDenied(plan: Plan, overridePolicy: string | undefined):
   if (!plan.policy.denied) return;
   if (overridePolicy && overridePolicy.trim()) return;
   const denials = blockingResults(plan.policy.results);
-  const named = denials.slice(0, 5).map((r) => `${r.policy}${r.ci ? ` on ${r.ci}` : ''}`).join(', ');
+  const named = denials
+    .slice(0, 5)
+    .map((r) => `${r.policy}${r.ci ? ` on ${r.ci}` : ''}`)
+    .join(', ');
   throw new PlumbError('policy.denied', `the plan is denied by policy: ${named || 'see the plan'}`, {
     hint: 'fix the change, add a PolicyException, or apply with --override-policy "REASON" (recorded in the audit log)',
     data: { denials: denials.map((r) => ({ policy: r.policy, ci: r.ci })) },
@@ -46,10 +49,17 @@ export function assertPruneAllowed(plan: Plan, config: Pick<PlumbConfig, 'prune'
 export function assertNoTakeover(changes: readonly PlannedChange[]): void {
   const taken = changes.filter((c) => c.owner !== undefined);
   if (taken.length === 0) return;
-  throw new PlumbError('ownership.conflict', `refusing to take over ${taken.map((c) => `${c.id} (owned by inventory ${c.owner})`).slice(0, 10).join(', ')}${taken.length > 10 ? ` and ${taken.length - 10} more` : ''}`, {
-    hint: 'remove them from one of the two repositories, or apply with --adopt to make this inventory their owner',
-    data: { objects: taken.map((c) => ({ id: c.id, owner: c.owner })) },
-  });
+  throw new PlumbError(
+    'ownership.conflict',
+    `refusing to take over ${taken
+      .map((c) => `${c.id} (owned by inventory ${c.owner})`)
+      .slice(0, 10)
+      .join(', ')}${taken.length > 10 ? ` and ${taken.length - 10} more` : ''}`,
+    {
+      hint: 'remove them from one of the two repositories, or apply with --adopt to make this inventory their owner',
+      data: { objects: taken.map((c) => ({ id: c.id, owner: c.owner })) },
+    },
+  );
 }
 
 /**
@@ -102,7 +112,11 @@ export async function assertFresh(
     }
   }
   if (stale.length > 0) {
-    const named = stale.slice(0, 10).map((s) => s.id).join(', ') + (stale.length > 10 ? ` and ${stale.length - 10} more` : '');
+    const named =
+      stale
+        .slice(0, 10)
+        .map((s) => s.id)
+        .join(', ') + (stale.length > 10 ? ` and ${stale.length - 10} more` : '');
     throw new PlumbError('plan.stale', `plan is stale: ${named} changed since it was planned`, {
       hint: 'run `plumb plan` again',
       data: { cis: stale.map((s) => s.id) },

@@ -35,7 +35,10 @@ export function healthCheckDiagnostics(
         severity: 'error',
         code: 'config.invalid',
         message: `health.checks[${i}].${field} (${check.apiVersion} ${check.kind}) is not valid CEL: ${program.message}${within}`,
-        hint: program.hint && program.hint !== 'see https://cel.dev for the CEL syntax' ? program.hint : `the variables are ${VARIABLES.join(', ')}; see https://cel.dev for the CEL syntax`,
+        hint:
+          program.hint && program.hint !== 'see https://cel.dev for the CEL syntax'
+            ? program.hint
+            : `the variables are ${VARIABLES.join(', ')}; see https://cel.dev for the CEL syntax`,
         ...positionOf(`/checks/${i}/${field}`),
       });
     }
@@ -84,7 +87,9 @@ export function compileHealthRules(config: HealthConfig | undefined): HealthRule
       if (source === undefined) return undefined;
       const program = compileCel(source, { variables: VARIABLES });
       if ('run' in program) return program;
-      throw new PlumbError('config.invalid', `health.checks[${i}].${field} (${check.kind}) is not valid CEL: ${program.message}`, { hint: `the variables are ${VARIABLES.join(', ')}` });
+      throw new PlumbError('config.invalid', `health.checks[${i}].${field} (${check.kind}) is not valid CEL: ${program.message}`, {
+        hint: `the variables are ${VARIABLES.join(', ')}`,
+      });
     };
     const key = `${check.apiVersion}/${check.kind}`;
     byKind.set(key, { key, wait: check.wait !== false, inProgress: compile('inProgress'), failed: compile('failed'), current: compile('current') });

@@ -41,7 +41,10 @@ export async function openApplyContext(opts: {
   for (const name of opts.targets) {
     const target = opts.config.targets[name];
     if (!target) throw unknownTarget(name, opts.config);
-    providers.set(name, (opts.openProvider ?? createProvider)(name, target, { ...opts.cliSettings, root: opts.root, config: opts.config, ...(healthRule ? { healthRule } : {}) }));
+    providers.set(
+      name,
+      (opts.openProvider ?? createProvider)(name, target, { ...opts.cliSettings, root: opts.root, config: opts.config, ...(healthRule ? { healthRule } : {}) }),
+    );
   }
   return {
     providers,

@@ -52,7 +52,10 @@ export async function planKey(root: string, create: boolean, env: NodeJS.Process
     try {
       return await readFile(env[PLAN_KEY_FILE_ENV]!);
     } catch (e) {
-      throw new PlumbError('plan.key-unreadable', `cannot read the plan key file named by ${PLAN_KEY_FILE_ENV}`, { hint: 'check the path and its permissions', cause: e });
+      throw new PlumbError('plan.key-unreadable', `cannot read the plan key file named by ${PLAN_KEY_FILE_ENV}`, {
+        hint: 'check the path and its permissions',
+        cause: e,
+      });
     }
   }
   const file = join(stateDir(root).root, 'plan.key');
@@ -123,24 +126,34 @@ export function assertSecretsUnchanged(plan: Plan, hydrated: readonly PlannedCha
  */
 export function verifyAgainstReplan(saved: Plan, fresh: Plan, targets: ReadonlySet<string>): Plan {
   const observedChanged = saved.changes
-    .filter((c) => c.action !== 'noop' && targets.has(c.target) && saved.fingerprints[c.id] !== undefined && fresh.fingerprints[c.id] !== saved.fingerprints[c.id])
+    .filter(
+      (c) => c.action !== 'noop' && targets.has(c.target) && saved.fingerprints[c.id] !== undefined && fresh.fingerprints[c.id] !== saved.fingerprints[c.id],
+    )
     .map((c) => c.id)
     .sort();
   if (observedChanged.length > 0) {
     const named = observedChanged.slice(0, 10).join(', ') + (observedChanged.length > 10 ? ` and ${observedChanged.length - 10} more` : '');
-    throw new PlumbError('plan.stale', `plan is stale: ${named} changed since it was planned`, { hint: 'run `plumb plan` again', data: { cis: observedChanged } });
+    throw new PlumbError('plan.stale', `plan is stale: ${named} changed since it was planned`, {
+      hint: 'run `plumb plan` again',
+      data: { cis: observedChanged },
+    });
   }
-  const key = (c: PlannedChange) => canonicalJson({ id: c.id, action: c.action, target: c.target, provider: c.provider, desired: c.desired ?? null, patch: c.patch });
+  const key = (c: PlannedChange) =>
+    canonicalJson({ id: c.id, action: c.action, target: c.target, provider: c.provider, desired: c.desired ?? null, patch: c.patch });
   const pick = (p: Plan) => new Map(p.changes.filter((c) => c.action !== 'noop' && targets.has(c.target)).map((c) => [c.id, key(c)]));
   const a = pick(saved);
   const b = pick(fresh);
   const differ = [...new Set([...a.keys(), ...b.keys()])].filter((id) => a.get(id) !== b.get(id)).sort();
   if (differ.length > 0) {
     const named = differ.slice(0, 10).join(', ') + (differ.length > 10 ? ` and ${differ.length - 10} more` : '');
-    throw new PlumbError('plan.stale', `plan is stale: ${named} ${differ.length === 1 ? 'is' : 'are'} not what revision ${saved.revision.slice(0, 12)} and the actual state plan now`, {
-      hint: 'run `plumb plan --out` again; a plan file is applied only as the revision it names plans it',
-      data: { cis: differ },
-    });
+    throw new PlumbError(
+      'plan.stale',
+      `plan is stale: ${named} ${differ.length === 1 ? 'is' : 'are'} not what revision ${saved.revision.slice(0, 12)} and the actual state plan now`,
+      {
+        hint: 'run `plumb plan --out` again; a plan file is applied only as the revision it names plans it',
+        data: { cis: differ },
+      },
+    );
   }
   return { ...saved, policy: fresh.policy };
 }

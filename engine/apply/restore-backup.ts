@@ -76,7 +76,12 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreReport>
   const outcomes = new Map<string, ChangeOutcome>();
   const health: RestoreReport['health'][number][] = [];
   const as = (a: VerifiedArtifact, wave: number, result: ChangeOutcome['result'], message?: string): ChangeOutcome => ({
-    id: a.id, target: a.target, action: a.exists ? 'restore' : 'delete', wave, result, ...(message ? { message } : {}),
+    id: a.id,
+    target: a.target,
+    action: a.exists ? 'restore' : 'delete',
+    wave,
+    result,
+    ...(message ? { message } : {}),
   });
 
   // Discover, then a provider dry run of the whole restore: it must be able to
@@ -107,12 +112,26 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreReport>
   let error: string | undefined;
   try {
     await input.audit.append({
-      ...base, event: 'restore.started', time: new Date().toISOString(), revision: opts.revision ?? null, planHash: null, targets, backup: input.backupId,
+      ...base,
+      event: 'restore.started',
+      time: new Date().toISOString(),
+      revision: opts.revision ?? null,
+      planHash: null,
+      targets,
+      backup: input.backupId,
       ...(interrupted.length ? { acknowledges: interrupted.map((r) => r.run) } : {}),
     });
     const ids = new Map<string, string[]>();
     for (const a of artifacts) (ids.get(a.target) ?? ids.set(a.target, []).get(a.target)!).push(a.id);
-    const pre = await takeBackup({ store: input.store, providers: input.providers, ids, revision: opts.revision ?? null, planHash: null, reason: 'restore', signal });
+    const pre = await takeBackup({
+      store: input.store,
+      providers: input.providers,
+      ids,
+      revision: opts.revision ?? null,
+      planHash: null,
+      reason: 'restore',
+      signal,
+    });
     preRestoreBackup = pre.manifest.id;
     diagnostics.push(...pre.diagnostics);
     let failed = false;
@@ -128,7 +147,12 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreReport>
         const err = answer.diagnostics.find((d) => d.severity === 'error');
         const done = new Set(answer.restored);
         for (const a of group) {
-          const o = as(a, wave, answer.ok && !err && done.has(a.id) ? 'applied' : 'failed', answer.ok && !err && done.has(a.id) ? undefined : (err?.message ?? 'not restored'));
+          const o = as(
+            a,
+            wave,
+            answer.ok && !err && done.has(a.id) ? 'applied' : 'failed',
+            answer.ok && !err && done.has(a.id) ? undefined : (err?.message ?? 'not restored'),
+          );
           outcomes.set(a.id, o);
           if (o.result === 'applied') hooks.onChangeApplied(o);
           else hooks.onChangeFailed(o);
@@ -153,9 +177,14 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreReport>
   } finally {
     await input.audit
       .append({
-        ...base, event: 'restore.finished', time: new Date().toISOString(), outcome: error || outcomeOf(outcomes) === 'failed' ? 'failed' : 'succeeded',
+        ...base,
+        event: 'restore.finished',
+        time: new Date().toISOString(),
+        outcome: error || outcomeOf(outcomes) === 'failed' ? 'failed' : 'succeeded',
         changes: ordered.map((a) => outcomes.get(a.id) ?? as(a, 0, 'not-attempted')),
-        backups: preRestoreBackup ? [preRestoreBackup] : [], rollbacks: [], ...(error ? { error } : {}),
+        backups: preRestoreBackup ? [preRestoreBackup] : [],
+        rollbacks: [],
+        ...(error ? { error } : {}),
       })
       .finally(() => handle.release());
   }

@@ -46,7 +46,11 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
       outcomes.set(c.id, o);
       hooks.onChangeSkipped(o);
     } else if (c.action === 'replace' && !ctx.allowReplace && !replaceAllowed(c)) {
-      const o = outcome(c, 'skipped', `replace refused: ${c.replace?.fields.join(', ') ?? 'a field'} cannot change in place, and deleting and recreating ${c.id} needs --allow-replace or its annotation ${REPLACE_ANNOTATION}: allowed`);
+      const o = outcome(
+        c,
+        'skipped',
+        `replace refused: ${c.replace?.fields.join(', ') ?? 'a field'} cannot change in place, and deleting and recreating ${c.id} needs --allow-replace or its annotation ${REPLACE_ANNOTATION}: allowed`,
+      );
       outcomes.set(c.id, o);
       hooks.onChangeSkipped(o);
     } else runnable.push(c);
@@ -57,10 +61,23 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
   if (backupIds.size > 0) {
     try {
       const { plan } = ctx;
-      const taken = await takeBackup({ store: ctx.backupStore, providers: ctx.providers, ids: backupIds, revision: plan.revision, planHash: plan.hash, reason: 'apply', wave, signal });
+      const taken = await takeBackup({
+        store: ctx.backupStore,
+        providers: ctx.providers,
+        ids: backupIds,
+        revision: plan.revision,
+        planHash: plan.hash,
+        reason: 'apply',
+        wave,
+        signal,
+      });
       ctx.diagnostics.push(...taken.diagnostics);
       backupId = taken.manifest.id;
-      hooks.onBackup(wave, backupId, taken.manifest.cis.map((c) => c.id));
+      hooks.onBackup(
+        wave,
+        backupId,
+        taken.manifest.cis.map((c) => c.id),
+      );
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       for (const c of runnable) outcomes.set(c.id, outcome(c, 'not-attempted', message));
@@ -73,24 +90,29 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
   const unreachable = new Set<string>();
   // cascaded deletes are the server's doing once their parent is deleted: no request of their own
   const cascaded = runnable.filter((c) => c.cascadeOf !== undefined);
-  await mapConcurrent(runnable.filter((c) => c.cascadeOf === undefined), ctx.concurrency, async (c) => {
-    if (signal.aborted || unreachable.has(c.target)) {
-      outcomes.set(c.id, outcome(c, 'not-attempted', signal.aborted ? 'aborted' : `target ${c.target} is unreachable`));
-      return;
-    }
-    hooks.onChangeStart(c);
-    const o = await applyChange(c, ctx.providers.get(c.target)!, signal, ctx.diagnostics);
-    if (o.unreachable) unreachable.add(c.target);
-    outcomes.set(c.id, o);
-    if (o.result === 'applied') hooks.onChangeApplied(o);
-    else hooks.onChangeFailed(o);
-  });
+  await mapConcurrent(
+    runnable.filter((c) => c.cascadeOf === undefined),
+    ctx.concurrency,
+    async (c) => {
+      if (signal.aborted || unreachable.has(c.target)) {
+        outcomes.set(c.id, outcome(c, 'not-attempted', signal.aborted ? 'aborted' : `target ${c.target} is unreachable`));
+        return;
+      }
+      hooks.onChangeStart(c);
+      const o = await applyChange(c, ctx.providers.get(c.target)!, signal, ctx.diagnostics);
+      if (o.unreachable) unreachable.add(c.target);
+      outcomes.set(c.id, o);
+      if (o.result === 'applied') hooks.onChangeApplied(o);
+      else hooks.onChangeFailed(o);
+    },
+  );
 
   for (const c of cascaded) {
     const parent = outcomes.get(c.cascadeOf!);
-    const o = parent?.result === 'applied'
-      ? outcome(c, 'applied', `deleted with ${c.cascadeOf}`)
-      : outcome(c, parent?.result === 'failed' ? 'failed' : 'not-attempted', `${c.cascadeOf} was not deleted`);
+    const o =
+      parent?.result === 'applied'
+        ? outcome(c, 'applied', `deleted with ${c.cascadeOf}`)
+        : outcome(c, parent?.result === 'failed' ? 'failed' : 'not-attempted', `${c.cascadeOf} was not deleted`);
     outcomes.set(c.id, o);
     if (o.result === 'applied') hooks.onChangeApplied(o);
     else hooks.onChangeFailed(o);

@@ -16,9 +16,6 @@ export function findInterrupted(records: readonly AuditRecord[], host: string = 
   }
   return records.filter(
     (r): r is StartedRecord =>
-      (r.event === 'apply.started' || r.event === 'restore.started') &&
-      !finished.has(r.run) &&
-      !acknowledged.has(r.run) &&
-      !(r.host === host && alive(r.pid)),
+      (r.event === 'apply.started' || r.event === 'restore.started') && !finished.has(r.run) && !acknowledged.has(r.run) && !(r.host === host && alive(r.pid)),
   );
 }

@@ -101,7 +101,10 @@ async function readManifest(path: string, id: string): Promise<{ manifest: Backu
 }
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 export function notFound(id: string, path: string): PlumbError {
@@ -110,4 +113,3 @@ export function notFound(id: string, path: string): PlumbError {
     data: { id },
   });
 }
-

@@ -69,7 +69,8 @@ export function manifestProblem(manifest: unknown, id: string): string | undefin
   if (!Array.isArray(m.artifacts) || !Array.isArray(m.cis)) return 'the manifest has no artifact or CI list';
   const seen = new Set<string>();
   for (const a of m.artifacts) {
-    if (typeof a !== 'object' || a === null || typeof a.path !== 'string' || !ARTIFACT_PATH_PATTERN.test(a.path)) return 'an artifact path is not one the store writes (artifacts/NNNNNN.bin)';
+    if (typeof a !== 'object' || a === null || typeof a.path !== 'string' || !ARTIFACT_PATH_PATTERN.test(a.path))
+      return 'an artifact path is not one the store writes (artifacts/NNNNNN.bin)';
     if (seen.has(a.path)) return 'two artifacts share a path';
     seen.add(a.path);
     if (typeof a.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(a.sha256)) return 'an artifact has no SHA-256 checksum';

@@ -44,6 +44,14 @@ export async function onDemandBackup(input: OnDemandBackupInput): Promise<{ mani
       data: { ids: missing },
     });
   }
-  const taken = await takeBackup({ store: input.store, providers: input.providers, ids, revision: input.revision, planHash: null, reason: 'on-demand', signal });
+  const taken = await takeBackup({
+    store: input.store,
+    providers: input.providers,
+    ids,
+    revision: input.revision,
+    planHash: null,
+    reason: 'on-demand',
+    signal,
+  });
   return { manifest: taken.manifest, diagnostics: [...diagnostics, ...taken.diagnostics] };
 }

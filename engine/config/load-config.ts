@@ -25,7 +25,13 @@ export const CONFIG_FILE = 'plumb.yaml';
 export async function findRepoRoot(startDir: string): Promise<string> {
   const start = resolve(startDir);
   for (let dir = start; ; dir = dirname(dir)) {
-    if (await stat(join(dir, CONFIG_FILE)).then((s) => s.isFile(), () => false)) return dir;
+    if (
+      await stat(join(dir, CONFIG_FILE)).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return dir;
     if (dirname(dir) === dir) return start;
   }
 }
@@ -67,7 +73,10 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
   const diagnostics: Diagnostic[] = doc.errors.map((e) => ({
     severity: 'error',
     code: e.code === 'DUPLICATE_KEY' ? 'yaml.duplicate-key' : 'yaml.syntax',
-    message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').toLowerCase(),
+    message: e.message
+      .split('\n')[0]
+      .replace(/ at line \d+, column \d+:?$/, '')
+      .toLowerCase(),
     hint: 'fix plumb.yaml; until then plumb uses the default configuration',
     ...at(e.pos[0]),
   }));
@@ -75,7 +84,13 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
 
   const raw = doc.toJS({ maxAliasCount: DEFAULT_CONFIG.limits.maxAliases }) ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    diagnostics.push({ severity: 'error', code: 'config.invalid', message: 'plumb.yaml is not a mapping', hint: 'write plumb.yaml as a mapping of settings (inventory, policies, targets…)', ...at(0) });
+    diagnostics.push({
+      severity: 'error',
+      code: 'config.invalid',
+      message: 'plumb.yaml is not a mapping',
+      hint: 'write plumb.yaml as a mapping of settings (inventory, policies, targets…)',
+      ...at(0),
+    });
     return { config: { ...DEFAULT_CONFIG, file: CONFIG_FILE }, diagnostics };
   }
 
@@ -103,7 +118,9 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
         if (!problem) return;
         broken.add('network');
         diagnostics.push({
-          severity: 'error', code: 'config.invalid', message: `network.${list}[${i}]: ${problem}`,
+          severity: 'error',
+          code: 'config.invalid',
+          message: `network.${list}[${i}]: ${problem}`,
           hint: 'write an IP address (10.0.0.5), a CIDR range (10.0.0.0/8) or a host name (hooks.example.com, *.example.com)',
           ...at(offsetOfPointer(doc, `/network/${list}/${i}`)),
         });
@@ -179,15 +196,16 @@ function schemaDiagnostic(
   at: (offset: number) => { file: string; line: number; column: number },
 ): Diagnostic {
   const where = pointer ? pointer.slice(1).split('/').join('.') : 'plumb.yaml';
-  const extra = (error.params as { additionalProperty?: string; allowedValues?: unknown[] });
-  const message = extra.additionalProperty !== undefined
-    ? `unknown setting ${where}`
-    : extra.allowedValues
-      ? `${where} must be one of ${extra.allowedValues.join(', ')}`
-      : error.keyword === 'not' && typeof (error.parentSchema as { description?: unknown } | undefined)?.description === 'string'
-        // "must NOT be valid" names no rule: say what the setting must be (its description)
-        ? `${where} must be ${lowerFirst(String((error.parentSchema as { description: string }).description).replace(/\.$/, ''))}`
-        : `${where} ${error.message ?? 'is invalid'}`;
+  const extra = error.params as { additionalProperty?: string; allowedValues?: unknown[] };
+  const message =
+    extra.additionalProperty !== undefined
+      ? `unknown setting ${where}`
+      : extra.allowedValues
+        ? `${where} must be one of ${extra.allowedValues.join(', ')}`
+        : error.keyword === 'not' && typeof (error.parentSchema as { description?: unknown } | undefined)?.description === 'string'
+          ? // "must NOT be valid" names no rule: say what the setting must be (its description)
+            `${where} must be ${lowerFirst(String((error.parentSchema as { description: string }).description).replace(/\.$/, ''))}`
+          : `${where} ${error.message ?? 'is invalid'}`;
   return {
     severity: 'error',
     code: 'config.invalid',

@@ -111,7 +111,10 @@ const INLINE_SECRETS = new Set(['secret', 'token', 'password', 'hmacSecret', 'ap
  * settings returned then leave the broken destination out. Diagnostics come
  * sorted by position. Messages never repeat a value (a URL may embed a token).
  */
-export function validateNotifications(raw: unknown, positionOf: PositionOf = () => ({ file: 'plumb.yaml' })): {
+export function validateNotifications(
+  raw: unknown,
+  positionOf: PositionOf = () => ({ file: 'plumb.yaml' }),
+): {
   settings: NotificationSettings;
   diagnostics: Diagnostic[];
 } {
@@ -145,19 +148,29 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
 
   let correlation = DEFAULT_CORRELATION;
   if (raw.correlation !== undefined) {
-    if (!isPlainObject(raw.correlation)) error('/correlation', 'notifications.correlation must be a mapping', 'e.g. `correlation: {window: 30s, flapWindow: 10m, changeLookback: 1h}`');
+    if (!isPlainObject(raw.correlation))
+      error('/correlation', 'notifications.correlation must be a mapping', 'e.g. `correlation: {window: 30s, flapWindow: 10m, changeLookback: 1h}`');
     else {
       unknownKeys(raw.correlation, '/correlation', KEYS.correlation, error);
       const c = raw.correlation;
       // a window of 0 (open at once) is allowed
-      const windowMs = c.window === 0 || c.window === '0s' || c.window === '0' ? 0 : duration(c.window, '/correlation/window', DEFAULT_CORRELATION.windowMs, error);
+      const windowMs =
+        c.window === 0 || c.window === '0s' || c.window === '0' ? 0 : duration(c.window, '/correlation/window', DEFAULT_CORRELATION.windowMs, error);
       let autoRestore: CorrelationSettings['autoRestore'];
       if (c.autoRestore !== undefined) {
         const list = isPlainObject(c.autoRestore) ? c.autoRestore.criticalities : undefined;
         if (!isPlainObject(c.autoRestore) || Object.keys(c.autoRestore).some((k) => k !== 'criticalities')) {
-          error('/correlation/autoRestore', 'notifications.correlation.autoRestore must be {criticalities: [...]}', 'e.g. `autoRestore: {criticalities: [critical]}`; leave it out to never restore by itself');
+          error(
+            '/correlation/autoRestore',
+            'notifications.correlation.autoRestore must be {criticalities: [...]}',
+            'e.g. `autoRestore: {criticalities: [critical]}`; leave it out to never restore by itself',
+          );
         } else if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'string' && x)) {
-          error('/correlation/autoRestore/criticalities', 'notifications.correlation.autoRestore.criticalities must be a list of business service criticalities', 'e.g. [critical, high]');
+          error(
+            '/correlation/autoRestore/criticalities',
+            'notifications.correlation.autoRestore.criticalities must be a list of business service criticalities',
+            'e.g. [critical, high]',
+          );
         } else autoRestore = { criticalities: list as string[] };
       }
       correlation = {
@@ -182,10 +195,12 @@ export function validateNotifications(raw: unknown, positionOf: PositionOf = () 
   let events: readonly NotifyEvent[] = NOTIFY_EVENTS;
   if (slack && (raw.slack as Record<string, unknown>).events !== undefined) {
     const list = (raw.slack as Record<string, unknown>).events;
-    if (!Array.isArray(list) || list.length === 0) error('/slack/events', 'notifications.slack.events must be a list of events', `choose from ${NOTIFY_EVENTS.join(', ')}`);
+    if (!Array.isArray(list) || list.length === 0)
+      error('/slack/events', 'notifications.slack.events must be a list of events', `choose from ${NOTIFY_EVENTS.join(', ')}`);
     else {
       list.forEach((e, i) => {
-        if (!NOTIFY_EVENTS.includes(e as NotifyEvent)) error(`/slack/events/${i}`, `notifications.slack.events has an unknown event ${JSON.stringify(e)}`, `choose from ${NOTIFY_EVENTS.join(', ')}`);
+        if (!NOTIFY_EVENTS.includes(e as NotifyEvent))
+          error(`/slack/events/${i}`, `notifications.slack.events has an unknown event ${JSON.stringify(e)}`, `choose from ${NOTIFY_EVENTS.join(', ')}`);
       });
       events = NOTIFY_EVENTS.filter((e) => list.includes(e));
     }
@@ -212,27 +227,43 @@ function webhook(raw: unknown, name: 'itsm' | 'slack', error: Report): WebhookSe
   }
   for (const key of Object.keys(raw)) {
     if (INLINE_SECRETS.has(key)) {
-      error(`${at}/${escapePointerToken(key)}`, `notifications.${name}.${key} holds a credential in plumb.yaml`, 'never commit secrets: use secretEnv (an environment variable) or secretFile (a mounted file)', 'config.inline-secret');
+      error(
+        `${at}/${escapePointerToken(key)}`,
+        `notifications.${name}.${key} holds a credential in plumb.yaml`,
+        'never commit secrets: use secretEnv (an environment variable) or secretFile (a mounted file)',
+        'config.inline-secret',
+      );
     }
   }
   unknownKeys(Object.fromEntries(Object.entries(raw).filter(([k]) => !INLINE_SECRETS.has(k))), at, KEYS[name], error);
   const sources = ['url', 'urlEnv', 'urlFile'].filter((k) => raw[k] !== undefined);
   if (sources.length !== 1) {
-    error(sources.length ? `${at}/${sources[1]}` : at, `notifications.${name} needs exactly one of url, urlEnv, urlFile`, 'give the webhook url inline, or the environment variable or file that holds it');
+    error(
+      sources.length ? `${at}/${sources[1]}` : at,
+      `notifications.${name} needs exactly one of url, urlEnv, urlFile`,
+      'give the webhook url inline, or the environment variable or file that holds it',
+    );
   }
-  if (raw.url !== undefined && !isHttpUrl(raw.url)) error(`${at}/url`, `notifications.${name}.url is not an http(s) url`, 'e.g. https://itsm.example.com/hooks/plumb');
+  if (raw.url !== undefined && !isHttpUrl(raw.url))
+    error(`${at}/url`, `notifications.${name}.url is not an http(s) url`, 'e.g. https://itsm.example.com/hooks/plumb');
   for (const key of ['urlEnv', 'secretEnv'] as const) {
     if (raw[key] !== undefined && (typeof raw[key] !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw[key]))) {
       error(`${at}/${key}`, `notifications.${name}.${key} must name an environment variable`, 'e.g. PLUMB_ITSM_SECRET');
     }
   }
   for (const key of ['urlFile', 'secretFile'] as const) {
-    if (raw[key] !== undefined && (typeof raw[key] !== 'string' || !raw[key])) error(`${at}/${key}`, `notifications.${name}.${key} must be a file path`, 'e.g. /var/run/secrets/plumb/itsm-secret');
+    if (raw[key] !== undefined && (typeof raw[key] !== 'string' || !raw[key]))
+      error(`${at}/${key}`, `notifications.${name}.${key} must be a file path`, 'e.g. /var/run/secrets/plumb/itsm-secret');
   }
-  if (raw.secretEnv !== undefined && raw.secretFile !== undefined) error(`${at}/secretFile`, `notifications.${name} gives both secretEnv and secretFile`, 'keep one');
+  if (raw.secretEnv !== undefined && raw.secretFile !== undefined)
+    error(`${at}/secretFile`, `notifications.${name} gives both secretEnv and secretFile`, 'keep one');
   const str = (k: string) => (typeof raw[k] === 'string' ? { [k]: raw[k] as string } : {});
   return {
-    ...str('url'), ...str('urlEnv'), ...str('urlFile'), ...str('secretEnv'), ...str('secretFile'),
+    ...str('url'),
+    ...str('urlEnv'),
+    ...str('urlFile'),
+    ...str('secretEnv'),
+    ...str('secretFile'),
     timeoutMs: duration(raw.timeout, `${at}/timeout`, DEFAULT_TIMEOUT_MS, error),
   };
 }
@@ -242,13 +273,18 @@ function duration(value: unknown, pointer: string, fallback: number, error: Repo
   if (value === undefined) return fallback;
   const ms = toMilliseconds(value) ?? 0;
   if (ms > 0 && ms <= MAX_TIMER_MS) return ms;
-  error(pointer, `notifications${pointer.replace(/\//g, '.')} must be a duration like 30s, 15m or 1h${ms > MAX_TIMER_MS ? ', at most 24 days' : ''}`, 'write the unit: ms, s, m or h (a bare number is seconds)');
+  error(
+    pointer,
+    `notifications${pointer.replace(/\//g, '.')} must be a duration like 30s, 15m or 1h${ms > MAX_TIMER_MS ? ', at most 24 days' : ''}`,
+    'write the unit: ms, s, m or h (a bare number is seconds)',
+  );
   return fallback;
 }
 
 function unknownKeys(raw: Record<string, unknown>, at: string, known: readonly string[], error: Report): void {
   for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) error(`${at}/${escapePointerToken(key)}`, `unknown setting notifications${at.replace(/\//g, '.')}.${key}`, `known settings here: ${known.join(', ')}`);
+    if (!known.includes(key))
+      error(`${at}/${escapePointerToken(key)}`, `unknown setting notifications${at.replace(/\//g, '.')}.${key}`, `known settings here: ${known.join(', ')}`);
   }
 }
 
@@ -261,4 +297,3 @@ function isHttpUrl(value: unknown): boolean {
     return false;
   }
 }
-

@@ -36,11 +36,13 @@ export function repositoryPathSettings(raw: Readonly<Record<string, unknown>>): 
   const targets = raw.targets as Record<string, { provider?: unknown; path?: unknown }> | undefined;
   if (targets && typeof targets === 'object') {
     for (const [name, t] of Object.entries(targets)) {
-      if (t && t.provider === 'snapshot' && typeof t.path === 'string') out.push({ pointer: `/targets/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/path`, path: t.path, section: 'targets' });
+      if (t && t.provider === 'snapshot' && typeof t.path === 'string')
+        out.push({ pointer: `/targets/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/path`, path: t.path, section: 'targets' });
     }
   }
   const metrics = raw.metrics as { provider?: unknown; path?: unknown } | undefined;
   // a recording is data of the repository; token and password files are mounted secrets and may live anywhere
-  if (metrics && metrics.provider === 'recorded' && typeof metrics.path === 'string') out.push({ pointer: '/metrics/path', path: metrics.path, section: 'metrics' });
+  if (metrics && metrics.provider === 'recorded' && typeof metrics.path === 'string')
+    out.push({ pointer: '/metrics/path', path: metrics.path, section: 'metrics' });
   return out;
 }

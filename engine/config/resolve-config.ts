@@ -12,7 +12,7 @@ export function resolveConfig(raw: Readonly<Record<string, unknown>>, file?: str
   const section = <T extends object>(key: string, fallback: T): T => ({ ...fallback, ...((raw[key] as Partial<T>) ?? {}) });
   const targets = (raw.targets as Record<string, TargetConfig> | undefined) ?? DEFAULT_CONFIG.targets;
   const names = Object.keys(targets);
-  const store = ((raw.backup as { store?: 'dir' | 'git' } | undefined)?.store ?? DEFAULT_CONFIG.backup.store);
+  const store = (raw.backup as { store?: 'dir' | 'git' } | undefined)?.store ?? DEFAULT_CONFIG.backup.store;
   const backupDefaults = { store, path: store === 'git' ? '.plumb/backups.git' : DEFAULT_CONFIG.backup.path };
   const defaultTarget = (raw.defaultTarget as string | undefined) ?? (names.length === 1 ? names[0] : undefined);
   return {

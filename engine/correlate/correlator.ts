@@ -123,7 +123,9 @@ export class IncidentCorrelator {
 
   /** Incidents open now, oldest first. */
   openIncidents(): CorrelatedIncident[] {
-    return [...this.incidents.values()].filter((i) => i.status === 'open').sort((a, b) => compare(a.firstSeen, b.firstSeen) || compare(a.dedupeKey, b.dedupeKey));
+    return [...this.incidents.values()]
+      .filter((i) => i.status === 'open')
+      .sort((a, b) => compare(a.firstSeen, b.firstSeen) || compare(a.dedupeKey, b.dedupeKey));
   }
 
   /** Open incidents, then those resolved in the last 24 hours (most recent first, at most 200). */
@@ -164,8 +166,13 @@ export class IncidentCorrelator {
       }
       const before = conditions.get(key);
       conditions.set(key, {
-        ci: e.ci, kind: e.kind, detail: e.detail, severity: e.severity,
-        since: before?.since ?? (e.time < at ? e.time : at), lastSeen: e.time, ...(e.source ? { source: e.source } : {}),
+        ci: e.ci,
+        kind: e.kind,
+        detail: e.detail,
+        severity: e.severity,
+        since: before?.since ?? (e.time < at ? e.time : at),
+        lastSeen: e.time,
+        ...(e.source ? { source: e.source } : {}),
       });
     }
     const outage = new Map<string, Condition[]>();
@@ -265,10 +272,21 @@ export class IncidentCorrelator {
     const reopenedKeys = new Set<string>();
     for (const f of fresh) {
       const recent = [...incidents.values()].find(
-        (i) => i.status === 'resolved' && i.failure === 'down' && now.getTime() - Date.parse(i.resolvedAt ?? at) < flapMs && i.cause.some((c) => f.cause.includes(c.id)),
+        (i) =>
+          i.status === 'resolved' &&
+          i.failure === 'down' &&
+          now.getTime() - Date.parse(i.resolvedAt ?? at) < flapMs &&
+          i.cause.some((c) => f.cause.includes(c.id)),
       );
       if (recent) {
-        incidents.set(recent.dedupeKey, { ...recent, status: 'open', reopened: recent.reopened + 1, reopenedAt: at, resolvedAt: undefined, resolution: undefined });
+        incidents.set(recent.dedupeKey, {
+          ...recent,
+          status: 'open',
+          reopened: recent.reopened + 1,
+          reopenedAt: at,
+          resolvedAt: undefined,
+          resolution: undefined,
+        });
         members.set(recent.dedupeKey, f.failing);
         causeOf.set(recent.dedupeKey, f.cause);
         reopenedKeys.add(recent.dedupeKey);
@@ -281,10 +299,27 @@ export class IncidentCorrelator {
         for (const ci of f.failing) members.get(key)?.add(ci);
         continue;
       }
-      const began = [...f.failing].map((ci) => outage.get(ci)!.map((c) => c.since)).flat().sort()[0] ?? at;
+      const began =
+        [...f.failing]
+          .map((ci) => outage.get(ci)!.map((c) => c.since))
+          .flat()
+          .sort()[0] ?? at;
       incidents.set(key, {
-        dedupeKey: key, status: 'open', failure: 'down', severity: 'major', cause: [], alternatives: f.alternatives, symptoms: [], related: [],
-        businessServices: [], risk: { score: 0, level: 'low' }, firstSeen: began, lastSeen: at, lastSentAt: at, revision: this.revisions.get(key) ?? 0, reopened: 0,
+        dedupeKey: key,
+        status: 'open',
+        failure: 'down',
+        severity: 'major',
+        cause: [],
+        alternatives: f.alternatives,
+        symptoms: [],
+        related: [],
+        businessServices: [],
+        risk: { score: 0, level: 'low' },
+        firstSeen: began,
+        lastSeen: at,
+        lastSentAt: at,
+        revision: this.revisions.get(key) ?? 0,
+        reopened: 0,
       });
       members.set(key, f.failing);
       causeOf.set(key, f.cause);
@@ -295,7 +330,9 @@ export class IncidentCorrelator {
     const related = new Map<string, Array<ConditionView & { ci: string }>>();
     const ownWarnings = new Map<string, Condition>();
     for (const [ci, list] of [...warnings].sort(([a], [b]) => compare(a, b))) {
-      const host = [...incidents.values()].find((i) => i.status === 'open' && i.failure === 'down' && reach(causeOf.get(i.dedupeKey) ?? i.cause.map((c) => c.id)).has(ci));
+      const host = [...incidents.values()].find(
+        (i) => i.status === 'open' && i.failure === 'down' && reach(causeOf.get(i.dedupeKey) ?? i.cause.map((c) => c.id)).has(ci),
+      );
       for (const c of list) {
         if (host) {
           const l = related.get(host.dedupeKey) ?? [];
@@ -308,14 +345,29 @@ export class IncidentCorrelator {
       const existing = incidents.get(key);
       if (existing?.status === 'open') continue;
       incidents.set(key, {
-        dedupeKey: key, status: 'open', failure: c.kind, severity: c.severity, cause: [], alternatives: [], symptoms: [], related: [],
-        businessServices: [], risk: { score: 0, level: 'low' }, firstSeen: c.since, lastSeen: at, lastSentAt: at, revision: this.revisions.get(key) ?? 0, reopened: 0,
+        dedupeKey: key,
+        status: 'open',
+        failure: c.kind,
+        severity: c.severity,
+        cause: [],
+        alternatives: [],
+        symptoms: [],
+        related: [],
+        businessServices: [],
+        risk: { score: 0, level: 'low' },
+        firstSeen: c.since,
+        lastSeen: at,
+        lastSentAt: at,
+        revision: this.revisions.get(key) ?? 0,
+        reopened: 0,
       });
       changed.add(key);
     }
 
     // 7. each incident's new view → actions
-    for (const [key, before] of [...incidents].sort(([, a], [, b]) => compare(a.firstSeen, b.firstSeen) || Number(b.failure === 'down') - Number(a.failure === 'down') || compare(a.dedupeKey, b.dedupeKey))) {
+    for (const [key, before] of [...incidents].sort(
+      ([, a], [, b]) => compare(a.firstSeen, b.firstSeen) || Number(b.failure === 'down') - Number(a.failure === 'down') || compare(a.dedupeKey, b.dedupeKey),
+    )) {
       if (before.status === 'resolved') {
         if (now.getTime() - Date.parse(before.resolvedAt ?? at) >= Math.max(flapMs, HISTORY_MS)) incidents.delete(key);
         continue;
@@ -336,7 +388,10 @@ export class IncidentCorrelator {
           const quietSince = Math.max(Date.parse(before.lastSeen), Date.parse(before.reopenedAt ?? before.firstSeen));
           if (!gone && before.reopened >= 2 && now.getTime() - quietSince < flapMs) continue; // flapping: hold the resolve
           const resolved: CorrelatedIncident = {
-            ...before, status: 'resolved', resolvedAt: at, revision: before.revision + 1,
+            ...before,
+            status: 'resolved',
+            resolvedAt: at,
+            revision: before.revision + 1,
             resolution: gone ? 'the ci is no longer in the inventory' : 'recovered',
           };
           incidents.set(key, resolved);
@@ -349,16 +404,26 @@ export class IncidentCorrelator {
         const impact = simulateImpact(graph, { sources: cause, event: 'down' });
         const conds = (ci: string): ConditionView[] => (outage.get(ci) ?? []).map(view).sort(bySeverity);
         const causeCIs: CauseCI[] = cause.map((id) => ({ ...nameOf(graph, id), conditions: conds(id) }));
-        const worst = [...failing].flatMap((ci) => outage.get(ci) ?? []).map((c) => c.severity).sort((a, b) => EVENT_SEVERITIES.indexOf(a) - EVENT_SEVERITIES.indexOf(b))[0] ?? 'major';
+        const worst =
+          [...failing]
+            .flatMap((ci) => outage.get(ci) ?? [])
+            .map((c) => c.severity)
+            .sort((a, b) => EVENT_SEVERITIES.indexOf(a) - EVENT_SEVERITIES.indexOf(b))[0] ?? 'major';
         let change = before.change;
         // asked when the incident opens, reopens, or its cause changes
-        if (causeOf.has(key) && this.options.likelyChange && (changed.has(key) || reopenedKeys.has(key) || before.cause.map((c) => c.id).join('\n') !== cause.join('\n'))) {
+        if (
+          causeOf.has(key) &&
+          this.options.likelyChange &&
+          (changed.has(key) || reopenedKeys.has(key) || before.cause.map((c) => c.id).join('\n') !== cause.join('\n'))
+        ) {
           const cis = new Set([...cause, ...symptomIds, ...upstreamOfCause(graph, cause)]);
           change = await this.options.likelyChange({ cis, began: before.firstSeen });
         }
         const { change: _old, ...rest } = before;
         next = {
-          ...rest, severity: worst as Severity, cause: causeCIs,
+          ...rest,
+          severity: worst as Severity,
+          cause: causeCIs,
           symptoms: symptomIds.map((id) => ({ ci: nameOf(graph, id), conditions: conds(id), path: paths.get(id) ?? [{ ci: id }] })),
           related: related.get(key) ?? [],
           businessServices: impact.businessServices.map(({ id, criticality, state }) => ({ id, criticality, state })),
@@ -377,9 +442,12 @@ export class IncidentCorrelator {
         }
         const impact = simulateImpact(graph, { sources: [cond.ci], event: 'change' });
         next = {
-          ...before, severity: cond.severity, cause: [{ ...nameOf(graph, cond.ci), conditions: [view(cond)] }],
+          ...before,
+          severity: cond.severity,
+          cause: [{ ...nameOf(graph, cond.ci), conditions: [view(cond)] }],
           businessServices: impact.businessServices.map(({ id, criticality, state }) => ({ id, criticality, state })),
-          risk: impact.risk, lastSeen: at,
+          risk: impact.risk,
+          lastSeen: at,
         };
       }
       const isNew = changed.has(key);
@@ -434,7 +502,13 @@ function groupByCause(graph: CIGraph, cause: readonly string[], failing: readonl
   for (const c of cause) parent.set(c, c);
   if (cause.length === 0) return [];
   const index = impactIndexOf(graph);
-  const all = new Set(reachedBy(graph, index, cause.map((c) => index.numberOf.get(c)!)).map((v) => index.ids[v]));
+  const all = new Set(
+    reachedBy(
+      graph,
+      index,
+      cause.map((c) => index.numberOf.get(c)!),
+    ).map((v) => index.ids[v]),
+  );
   for (const e of explanationsOf(graph, cause, failing)) {
     if (all.has(e.ci)) union(e.path[0].ci, e.ci);
   }

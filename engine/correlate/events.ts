@@ -73,15 +73,20 @@ const MAX_DETAIL = 1024;
  */
 export function parseHealthEvent(value: unknown, where = 'event'): HealthEvent {
   const bad = (field: string, must: string): PlumbError =>
-    new PlumbError('events.bad-event', `${where}: ${field} ${must}`, { hint: 'an event is {ci, kind, time, detail, severity}; see docs/incidents.md "Events"', data: { field } });
+    new PlumbError('events.bad-event', `${where}: ${field} ${must}`, {
+      hint: 'an event is {ci, kind, time, detail, severity}; see docs/incidents.md "Events"',
+      data: { field },
+    });
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad('the event', 'must be an object');
   const v = value as Record<string, unknown>;
   if (typeof v.ci !== 'string' || !v.ci) throw bad('ci', 'must be a CI identity such as endpoint:shop/api');
-  if (typeof v.kind !== 'string' || !KIND.test(v.kind) || v.kind.length > 64) throw bad('kind', 'must be a kebab-case word of at most 64 characters, e.g. down');
+  if (typeof v.kind !== 'string' || !KIND.test(v.kind) || v.kind.length > 64)
+    throw bad('kind', 'must be a kebab-case word of at most 64 characters, e.g. down');
   const ms = typeof v.time === 'string' ? Date.parse(v.time) : NaN;
   if (!Number.isFinite(ms)) throw bad('time', 'must be an ISO 8601 time, e.g. 2026-01-05T09:00:00Z');
   if (typeof v.detail !== 'string') throw bad('detail', 'must be a string');
-  if (typeof v.severity !== 'string' || !(EVENT_SEVERITIES as readonly string[]).includes(v.severity)) throw bad('severity', `must be one of ${EVENT_SEVERITIES.join(', ')}`);
+  if (typeof v.severity !== 'string' || !(EVENT_SEVERITIES as readonly string[]).includes(v.severity))
+    throw bad('severity', `must be one of ${EVENT_SEVERITIES.join(', ')}`);
   if (v.source !== undefined && typeof v.source !== 'string') throw bad('source', 'must be a string');
   return {
     ci: v.ci,

@@ -51,8 +51,13 @@ export function auditChangeFinder(audit: AuditLog, options: { lookbackMs: number
     if (restoredAt !== undefined && restoredAt >= best.at) return undefined;
     const inWave = changes.filter((c) => c.wave === firstWave && c.action !== 'create');
     return {
-      run: r.run, time: r.time, user: r.user, revision: s && 'revision' in s ? s.revision : null, planHash: s && 'planHash' in s ? s.planHash : null,
-      outcome: r.outcome, changes,
+      run: r.run,
+      time: r.time,
+      user: r.user,
+      revision: s && 'revision' in s ? s.revision : null,
+      planHash: s && 'planHash' in s ? s.planHash : null,
+      outcome: r.outcome,
+      changes,
       ...(backup ? { backup } : {}),
       ...(backup && inWave.length ? { restore: `plumb restore ${backup} ${inWave.map((c) => c.id).join(' ')}` } : {}),
     };

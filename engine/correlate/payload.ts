@@ -44,11 +44,13 @@ export function incidentTitle(i: CorrelatedIncident, action: IncidentPayloadV2['
   const what = i.failure === 'down' ? `${i.cause.length > 1 ? 'are' : 'is'} down (${own ? own.detail : 'inferred'})` : `${i.failure} (${own?.detail ?? ''})`;
   const s = i.symptoms.length;
   const n = i.businessServices.length;
-  const parts = [
-    ...(s ? [`${s} symptom${s === 1 ? '' : 's'}`] : []),
-    n === 0 ? 'hits no business service' : `hits ${n} business service${n === 1 ? '' : 's'}`,
-  ];
-  const change = i.change ? `; likely change: run ${i.change.run} (${i.change.changes.map((c) => c.id).slice(0, 3).join(', ')})` : '';
+  const parts = [...(s ? [`${s} symptom${s === 1 ? '' : 's'}`] : []), n === 0 ? 'hits no business service' : `hits ${n} business service${n === 1 ? '' : 's'}`];
+  const change = i.change
+    ? `; likely change: run ${i.change.run} (${i.change.changes
+        .map((c) => c.id)
+        .slice(0, 3)
+        .join(', ')})`
+    : '';
   return `${causes} ${what} — ${parts.join(', ')}, risk ${i.risk.level} (${i.risk.score})${change}`;
 }
 

@@ -12,7 +12,12 @@ import { readCorrelatorState } from './state.js';
  * (oldest first), then resolved ones (most recent first) unless `openOnly`.
  * No state file: none. Errors: `incidents.bad-state`, `incidents.state-unreadable`.
  */
-export async function readIncidents(opts: { readonly root?: string; readonly cwd?: string; readonly stateDir?: string; readonly openOnly?: boolean }): Promise<{ incidents: CorrelatedIncident[]; path: string }> {
+export async function readIncidents(opts: {
+  readonly root?: string;
+  readonly cwd?: string;
+  readonly stateDir?: string;
+  readonly openOnly?: boolean;
+}): Promise<{ incidents: CorrelatedIncident[]; path: string }> {
   let dir = opts.stateDir ? resolve(opts.cwd ?? process.cwd(), opts.stateDir) : undefined;
   if (!dir) {
     const root = await findRepoRoot(opts.root ?? opts.cwd ?? process.cwd());

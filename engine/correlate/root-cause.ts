@@ -133,7 +133,10 @@ export function analyzeRootCause(graph: CIGraph, req: RootCauseRequest): RootCau
     contradicted.sort();
     return {
       cause: cause.map((c) => index.ids[c]).sort(),
-      explains, unexplained, contradicted, unobserved,
+      explains,
+      unexplained,
+      contradicted,
+      unobserved,
       // weights are multiples of 0.001: rounding keeps ties exact and the JSON free of float noise
       score: Math.round((cause.length + CONTRADICTION * contradicted.length + UNOBSERVED * unobserved + unexplained.length) * 1000) / 1000,
     };
@@ -160,11 +163,21 @@ export function analyzeRootCause(graph: CIGraph, req: RootCauseRequest): RootCau
     const members = g.members.map((m) => index.numberOf.get(m)!);
     if (members.every((m) => isCandidate.has(m))) joint.set(g.members.join('\n'), members);
   }
-  const sets: Array<{ nodes: number[]; list: readonly number[]; covers: number[]; penalty: number }> = singles.map((x) => ({ nodes: [x.node], list: x.list, covers: x.covers, penalty: x.penalty }));
+  const sets: Array<{ nodes: number[]; list: readonly number[]; covers: number[]; penalty: number }> = singles.map((x) => ({
+    nodes: [x.node],
+    list: x.list,
+    covers: x.covers,
+    penalty: x.penalty,
+  }));
   for (const members of joint.values()) {
     const list = downOf(members);
     const h = evaluate(members, list);
-    sets.push({ nodes: members, list, covers: list.filter((v) => seen[v] === 1), penalty: CONTRADICTION * h.contradicted.length + UNOBSERVED * h.unobserved + (members.length - 1) });
+    sets.push({
+      nodes: members,
+      list,
+      covers: list.filter((v) => seen[v] === 1),
+      penalty: CONTRADICTION * h.contradicted.length + UNOBSERVED * h.unobserved + (members.length - 1),
+    });
   }
 
   // 3. greedy cover, then prune by joint simulation

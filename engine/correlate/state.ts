@@ -45,7 +45,11 @@ export async function readCorrelatorState(path: string): Promise<CorrelatorState
     text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
-    throw new PlumbError('incidents.state-unreadable', `cannot read the incident state ${path}`, { cause: e, hint: 'check the path and its permissions', data: { path } });
+    throw new PlumbError('incidents.state-unreadable', `cannot read the incident state ${path}`, {
+      cause: e,
+      hint: 'check the path and its permissions',
+      data: { path },
+    });
   }
   let value: unknown;
   try {
@@ -70,13 +74,31 @@ function fromVersion1(open: readonly OpenIncidentV1[], revisions: Record<string,
   const conditions = new Map<string, Condition>();
   const incidents: CorrelatedIncident[] = open.map((o) => {
     const outage = o.failure === 'down';
-    const cond: Condition = { ci: o.ci.id, kind: o.failure, detail: o.reason, severity: outage ? 'major' : 'warning', since: o.firstSeen, lastSeen: o.lastSeen };
+    const cond: Condition = {
+      ci: o.ci.id,
+      kind: o.failure,
+      detail: o.reason,
+      severity: outage ? 'major' : 'warning',
+      since: o.firstSeen,
+      lastSeen: o.lastSeen,
+    };
     conditions.set(conditionKey(cond), cond);
     return {
-      dedupeKey: o.dedupeKey, status: 'open', failure: o.failure, severity: cond.severity,
+      dedupeKey: o.dedupeKey,
+      status: 'open',
+      failure: o.failure,
+      severity: cond.severity,
       cause: [{ ...o.ci, conditions: [{ kind: cond.kind, detail: cond.detail, severity: cond.severity, since: cond.since }] }],
-      alternatives: [], symptoms: [], related: [], businessServices: o.businessServices, risk: o.risk,
-      firstSeen: o.firstSeen, lastSeen: o.lastSeen, lastSentAt: o.lastSentAt, revision: o.revision, reopened: 0,
+      alternatives: [],
+      symptoms: [],
+      related: [],
+      businessServices: o.businessServices,
+      risk: o.risk,
+      firstSeen: o.firstSeen,
+      lastSeen: o.lastSeen,
+      lastSentAt: o.lastSentAt,
+      revision: o.revision,
+      reopened: 0,
     };
   });
   return { version: 2, conditions: [...conditions.values()], healthy: [], incidents, revisions };

@@ -60,7 +60,14 @@ interface Walk {
  * allocation is most of its cost.
  */
 export function compareDeclared(desired: unknown, observed: unknown, options: CompareOptions): Comparison {
-  const w: Walk = { secrets: options.secretPatterns, equal: options.equal, absentIsEmpty: options.absentIsEmpty, out: { patch: [], paths: [] }, opath: [], lpath: [] };
+  const w: Walk = {
+    secrets: options.secretPatterns,
+    equal: options.equal,
+    absentIsEmpty: options.absentIsEmpty,
+    out: { patch: [], paths: [] },
+    opath: [],
+    lpath: [],
+  };
   const ign = trieFor(options.ignore);
   const sec = trieFor(options.secrets);
   walk(desired, observed, ign && [ign], sec && [sec], w);
@@ -83,8 +90,7 @@ function walk(d: unknown, o: unknown, ign: Live, sec: Live, w: Walk): void {
       w.lpath.push(k);
       if (!Object.prototype.hasOwnProperty.call(o, k)) {
         if (!(w.absentIsEmpty && isEmpty(dv))) emit('add', dv, step(sec, k), w);
-      }
-      else walk(dv, o[k], ik, step(sec, k), w);
+      } else walk(dv, o[k], ik, step(sec, k), w);
       w.opath.pop();
       w.lpath.pop();
     }

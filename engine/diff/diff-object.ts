@@ -76,10 +76,15 @@ export function diffObject(desired: Doc | undefined, observed: Doc | undefined, 
   }
   const wanted = normalizeDesiredSecret(desired, observed);
   const compared = compareDeclared(wanted, observed, {
-    ignore: options.ignorePointers ?? [], secrets: options.secretPointers ?? [], secretPatterns: secrets,
-    ...(options.equal ? { equal: options.equal } : {}), ...(options.absentIsEmpty ? { absentIsEmpty: true } : {}),
+    ignore: options.ignorePointers ?? [],
+    secrets: options.secretPointers ?? [],
+    secretPatterns: secrets,
+    ...(options.equal ? { equal: options.equal } : {}),
+    ...(options.absentIsEmpty ? { absentIsEmpty: true } : {}),
   });
-  const removed = options.owned?.length ? ownedRemovals(wanted, observed, options.owned, options.ignorePointers ?? [], compared.paths) : { patch: [], paths: [] };
+  const removed = options.owned?.length
+    ? ownedRemovals(wanted, observed, options.owned, options.ignorePointers ?? [], compared.paths)
+    : { patch: [], paths: [] };
   const patch = [...compared.patch, ...removed.patch];
   const paths = [...compared.paths, ...removed.paths];
   if (patch.length === 0) return { changed: false, patch, paths, text: '' };

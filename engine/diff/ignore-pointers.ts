@@ -5,7 +5,14 @@ import type { CI } from '../model/ci.js';
  * Fields of a plumb CI that describe the CMDB, not the actual object: they are
  * never drift (a provider does not store relations or the owner group).
  */
-export const PLUMB_ONLY_POINTERS: readonly string[] = ['/relations', '/source', '/metadata/owner', '/metadata/annotations/plumb.io~1relations', '/capacity', '/metadata/annotations/plumb.io~1capacity'];
+export const PLUMB_ONLY_POINTERS: readonly string[] = [
+  '/relations',
+  '/source',
+  '/metadata/owner',
+  '/metadata/annotations/plumb.io~1relations',
+  '/capacity',
+  '/metadata/annotations/plumb.io~1capacity',
+];
 
 /**
  * The JSON Pointers not compared for one CI: PLUMB_ONLY_POINTERS plus every

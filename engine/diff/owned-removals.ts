@@ -15,7 +15,13 @@ import { isCovered, step, trieFor, type PatternTrie } from '../redact/pointer-tr
  * @returns `remove` ops at observed pointers, and the same pointers as paths,
  *   in `owned` order; fields under a path `existing` already changes are skipped.
  */
-export function ownedRemovals(desired: unknown, observed: unknown, owned: readonly string[], ignore: readonly string[], existing: readonly string[]): { patch: PatchOp[]; paths: string[] } {
+export function ownedRemovals(
+  desired: unknown,
+  observed: unknown,
+  owned: readonly string[],
+  ignore: readonly string[],
+  existing: readonly string[],
+): { patch: PatchOp[]; paths: string[] } {
   const patch: PatchOp[] = [];
   const paths: string[] = [];
   const ign = trieFor(ignore);

@@ -107,7 +107,8 @@ function orderingReferences(ci: CI): Array<[string, string]> {
   } else if (group === 'admissionregistration.k8s.io' && ci.kind.endsWith('WebhookConfiguration')) {
     each(dig(o, ['webhooks']), (w, i) => {
       const svc = isPlainObject(w) && isPlainObject(w.clientConfig) ? w.clientConfig.service : undefined;
-      if (isPlainObject(svc)) named('Service', typeof svc.namespace === 'string' ? svc.namespace : 'default', svc.name, `/webhooks/${i}/clientConfig/service/name`);
+      if (isPlainObject(svc))
+        named('Service', typeof svc.namespace === 'string' ? svc.namespace : 'default', svc.name, `/webhooks/${i}/clientConfig/service/name`);
     });
   } else if (group === 'autoscaling' && ci.kind === 'HorizontalPodAutoscaler') {
     const ref = dig(o, ['spec', 'scaleTargetRef']);
@@ -116,7 +117,8 @@ function orderingReferences(ci: CI): Array<[string, string]> {
     named('StorageClass', CLUSTER_NAMESPACE, dig(o, ['spec', 'storageClassName']), '/spec/storageClassName');
   } else if (group === 'apps' && ci.kind === 'StatefulSet') {
     each(dig(o, ['spec', 'volumeClaimTemplates']), (t, i) => {
-      if (isPlainObject(t)) named('StorageClass', CLUSTER_NAMESPACE, dig(t, ['spec', 'storageClassName']), `/spec/volumeClaimTemplates/${i}/spec/storageClassName`);
+      if (isPlainObject(t))
+        named('StorageClass', CLUSTER_NAMESPACE, dig(t, ['spec', 'storageClassName']), `/spec/volumeClaimTemplates/${i}/spec/storageClassName`);
     });
   }
   return found;
@@ -196,7 +198,8 @@ function podReferences(spec: Readonly<Record<string, unknown>>, at: string): Arr
     const p = `${at}/volumes/${i}`;
     if (isPlainObject(volume.configMap)) found.push(['ConfigMap', volume.configMap.name, `${p}/configMap/name`]);
     if (isPlainObject(volume.secret)) found.push(['Secret', volume.secret.secretName, `${p}/secret/secretName`]);
-    if (isPlainObject(volume.persistentVolumeClaim)) found.push(['PersistentVolumeClaim', volume.persistentVolumeClaim.claimName, `${p}/persistentVolumeClaim/claimName`]);
+    if (isPlainObject(volume.persistentVolumeClaim))
+      found.push(['PersistentVolumeClaim', volume.persistentVolumeClaim.claimName, `${p}/persistentVolumeClaim/claimName`]);
     each(dig(volume, ['projected', 'sources']), (source, k) => {
       if (!isPlainObject(source)) return;
       const q = `${p}/projected/sources/${k}`;

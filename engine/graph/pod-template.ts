@@ -40,5 +40,3 @@ export function dig(value: unknown, path: readonly string[]): unknown {
   }
   return node;
 }
-
-

@@ -54,11 +54,7 @@ export function explainImpact(graph: CIGraph, summary: ImpactSummary): WhyNode[]
   const order = (a: string, b: string): number => {
     const x = info.get(a)!;
     const y = info.get(b)!;
-    return (
-      STATE_RANK[x.state] - STATE_RANK[y.state] ||
-      STATE_RANK[x.wouldBe ?? x.state] - STATE_RANK[y.wouldBe ?? y.state] ||
-      (a < b ? -1 : a > b ? 1 : 0)
-    );
+    return STATE_RANK[x.state] - STATE_RANK[y.state] || STATE_RANK[x.wouldBe ?? x.state] - STATE_RANK[y.wouldBe ?? y.state] || (a < b ? -1 : a > b ? 1 : 0);
   };
   // Built bottom-up by depth, without recursion: chains may be very deep.
   const built = new Map<string, WhyNode>();
@@ -66,7 +62,14 @@ export function explainImpact(graph: CIGraph, summary: ImpactSummary): WhyNode[]
   const make = (id: string): WhyNode => {
     const i = info.get(id)!;
     const kids = (children.get(id) ?? []).sort(order).map((k) => built.get(k)!);
-    const node: WhyNode = { id, state: i.state, ...(i.wouldBe ? { wouldBe: i.wouldBe } : {}), depth: i.depth, ...(i.via ? { via: i.via } : {}), children: kids };
+    const node: WhyNode = {
+      id,
+      state: i.state,
+      ...(i.wouldBe ? { wouldBe: i.wouldBe } : {}),
+      depth: i.depth,
+      ...(i.via ? { via: i.via } : {}),
+      children: kids,
+    };
     built.set(id, node);
     return node;
   };

@@ -34,8 +34,16 @@ export interface ImpactIndex {
 export const TYPE_CODE: ReadonlyMap<string, number> = new Map(RELATION_TYPES.map((r, i) => [r.type, i]));
 
 const CHANGE_EVENTS = [
-  'nodeAdded', 'edgeAdded', 'nodeDropped', 'edgeDropped', 'cleared', 'edgesCleared',
-  'nodeAttributesUpdated', 'edgeAttributesUpdated', 'eachNodeAttributesUpdated', 'eachEdgeAttributesUpdated',
+  'nodeAdded',
+  'edgeAdded',
+  'nodeDropped',
+  'edgeDropped',
+  'cleared',
+  'edgesCleared',
+  'nodeAttributesUpdated',
+  'edgeAttributesUpdated',
+  'eachNodeAttributesUpdated',
+  'eachEdgeAttributesUpdated',
 ] as const;
 
 const cache = new WeakMap<CIGraph, ImpactIndex>();
@@ -90,10 +98,16 @@ function buildImpactIndex(graph: CIGraph): ImpactIndex {
       memberCount[t]++;
     }
     if (travels === 'target-to-source' || travels === 'both') {
-      from[m] = t; to[m] = s; kind[m++] = code; count[t]++;
+      from[m] = t;
+      to[m] = s;
+      kind[m++] = code;
+      count[t]++;
     }
     if (travels === 'source-to-target' || travels === 'both') {
-      from[m] = s; to[m] = t; kind[m++] = code; count[s]++;
+      from[m] = s;
+      to[m] = t;
+      kind[m++] = code;
+      count[s]++;
     }
   });
   // Pass 2: counting sort into rows.

@@ -43,10 +43,12 @@ export const STATES: readonly ImpactState[] = ['down', 'degraded', 'at-risk'];
  * number, or -1 when nothing travels.
  */
 export const RECEIVER: Int8Array = Int8Array.from(
-  STATES.flatMap((state) => RELATION_TYPES.map((r) => {
-    const reaches = receiverState(state, r.type);
-    return reaches === undefined ? -1 : STATE_RANK[reaches];
-  })),
+  STATES.flatMap((state) =>
+    RELATION_TYPES.map((r) => {
+      const reaches = receiverState(state, r.type);
+      return reaches === undefined ? -1 : STATE_RANK[reaches];
+    }),
+  ),
 );
 
 /** Per relation type code: 1 for partOf/memberOf. */

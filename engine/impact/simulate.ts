@@ -95,7 +95,15 @@ export function simulateImpact(graph: CIGraph, req: ImpactRequest): ImpactSummar
   return summarize(graph, index, order, req.event, sourceIds, settled, sourceIds.length + cascaded.size);
 }
 
-function summarize(graph: CIGraph, index: ImpactIndex, order: IdentityOrder, event: ImpactEvent, sources: readonly string[], settled: Settled, deletes: number): ImpactSummary {
+function summarize(
+  graph: CIGraph,
+  index: ImpactIndex,
+  order: IdentityOrder,
+  event: ImpactEvent,
+  sources: readonly string[],
+  settled: Settled,
+  deletes: number,
+): ImpactSummary {
   const { ids } = index;
   const change = event === 'change';
   // Settle order is by state, then depth, and a parent always comes before its
@@ -123,9 +131,7 @@ function summarize(graph: CIGraph, index: ImpactIndex, order: IdentityOrder, eve
     const depth = settled.depth[node];
     affected.push(change ? { id, state: 'at-risk', depth, path: paths[node], wouldBe: state } : { id, state, depth, path: paths[node] });
   }
-  services.sort(
-    (a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || STATE_RANK[a.wouldBe] - STATE_RANK[b.wouldBe] || compareIds(a.id, b.id),
-  );
+  services.sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || STATE_RANK[a.wouldBe] - STATE_RANK[b.wouldBe] || compareIds(a.id, b.id));
   return {
     sources,
     event,

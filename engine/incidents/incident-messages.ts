@@ -11,6 +11,9 @@ export function incidentDeliveryKey(p: { readonly dedupeKey: string; readonly re
  * `dedupeKey:revision` (so a re-sent action is a duplicate). Typical wiring:
  * `IncidentCorrelator.open({emit: (a) => outbox.enqueue(incidentMessages(a, 'itsm'))})`.
  */
-export function incidentMessages<P extends { readonly dedupeKey: string; readonly revision: number }>(actions: readonly P[], destination: string): OutboxMessage[] {
+export function incidentMessages<P extends { readonly dedupeKey: string; readonly revision: number }>(
+  actions: readonly P[],
+  destination: string,
+): OutboxMessage[] {
   return actions.map((payload) => ({ destination, group: payload.dedupeKey, key: incidentDeliveryKey(payload), payload }));
 }

@@ -62,7 +62,11 @@ export function slackMessage(n: Notification): SlackMessage {
       return message(title, parts, `revision ${short(n.revision)}`);
     }
     case 'failure':
-      return message(`:rotating_light: ${n.title}`, [escape(n.message)], [n.ci && `ci ${n.ci}`, n.revision && `revision ${short(n.revision)}`].filter(Boolean).join(' · '));
+      return message(
+        `:rotating_light: ${n.title}`,
+        [escape(n.message)],
+        [n.ci && `ci ${n.ci}`, n.revision && `revision ${short(n.revision)}`].filter(Boolean).join(' · '),
+      );
     case 'incident': {
       const i = n.incident;
       const icon = i.action === 'resolve' ? ':large_green_circle:' : i.action === 'open' ? ':red_circle:' : ':large_orange_circle:';
@@ -75,7 +79,9 @@ export function slackMessage(n: Notification): SlackMessage {
         body.push(services.length ? `*business services hit*\n${list(services)}` : 'no business service is hit');
         if (i.change) {
           const restore = i.change.restore ? `\nto undo: \`${escape(i.change.restore)}\`` : '';
-          body.push(`*likely change*: run \`${escape(i.change.run)}\` by ${escape(i.change.user)} at ${escape(i.change.time)}\n${list(i.change.changes.map((c) => `${c.action} ${c.id}`))}${restore}`);
+          body.push(
+            `*likely change*: run \`${escape(i.change.run)}\` by ${escape(i.change.user)} at ${escape(i.change.time)}\n${list(i.change.changes.map((c) => `${c.action} ${c.id}`))}${restore}`,
+          );
         }
       }
       const reopened = i.reopened ? ` · reopened ${i.reopened}×` : '';

@@ -37,7 +37,8 @@ export function checkObject(object: unknown, root: SchemaNode, defs: Defs): Type
   /** The same path in Kubernetes' notation: `.spec.containers[0].env[1].value`. */
   const shown: string[] = [];
   const report = (code: TypeProblemCode, message: string, hint: string, at: readonly string[] = path, field?: string) => {
-    if (problems.length < MAX_PROBLEMS) problems.push({ code, pointer: formatPointer(at), message, hint, ...(field === undefined ? {} : { field: formatPointer([...at, field]) }) });
+    if (problems.length < MAX_PROBLEMS)
+      problems.push({ code, pointer: formatPointer(at), message, hint, ...(field === undefined ? {} : { field: formatPointer([...at, field]) }) });
   };
 
   const walk = (value: unknown, node: SchemaNode, depth: number): void => {
@@ -47,19 +48,35 @@ export function checkObject(object: unknown, root: SchemaNode, defs: Defs): Type
     const where = shown.join('') || '.';
     switch (n.t) {
       case 'string':
-        if (typeof value !== 'string') return report('k8s.type-invalid', `${where} must be a string, not ${describe(value)}`, 'quote the value (YAML reads 3, 1.0, true, yes and on as other types)');
+        if (typeof value !== 'string')
+          return report(
+            'k8s.type-invalid',
+            `${where} must be a string, not ${describe(value)}`,
+            'quote the value (YAML reads 3, 1.0, true, yes and on as other types)',
+          );
         break;
       case 'integer':
-        if (typeof value !== 'number' || !Number.isInteger(value)) return report('k8s.type-invalid', `${where} must be an integer, not ${describe(value)}`, typeof value === 'string' ? 'remove the quotes' : 'write a whole number');
+        if (typeof value !== 'number' || !Number.isInteger(value))
+          return report(
+            'k8s.type-invalid',
+            `${where} must be an integer, not ${describe(value)}`,
+            typeof value === 'string' ? 'remove the quotes' : 'write a whole number',
+          );
         break;
       case 'number':
         if (typeof value !== 'number') return report('k8s.type-invalid', `${where} must be a number, not ${describe(value)}`, 'remove the quotes');
         break;
       case 'boolean':
-        if (typeof value !== 'boolean') return report('k8s.type-invalid', `${where} must be a boolean, not ${describe(value)}`, 'write true or false, unquoted');
+        if (typeof value !== 'boolean')
+          return report('k8s.type-invalid', `${where} must be a boolean, not ${describe(value)}`, 'write true or false, unquoted');
         break;
       case 'int-or-string':
-        if (typeof value === 'number' ? !Number.isInteger(value) : typeof value !== 'string') return report('k8s.type-invalid', `${where} must be an integer or a string, not ${describe(value)}`, 'write a whole number, or a string such as "25%" or a port name');
+        if (typeof value === 'number' ? !Number.isInteger(value) : typeof value !== 'string')
+          return report(
+            'k8s.type-invalid',
+            `${where} must be an integer or a string, not ${describe(value)}`,
+            'write a whole number, or a string such as "25%" or a port name',
+          );
         break;
       case 'quantity':
         if (!(typeof value === 'number' && Number.isFinite(value)) && !(typeof value === 'string' && isQuantity(value))) {
@@ -74,7 +91,11 @@ export function checkObject(object: unknown, root: SchemaNode, defs: Defs): Type
         break;
     }
     if (n.e && !n.e.some((x) => x === value)) {
-      return report('k8s.value-not-allowed', `${where} must be one of ${n.e.map((x) => JSON.stringify(x)).join(', ')}`, 'use one of the allowed values (they are case-sensitive)');
+      return report(
+        'k8s.value-not-allowed',
+        `${where} must be one of ${n.e.map((x) => JSON.stringify(x)).join(', ')}`,
+        'use one of the allowed values (they are case-sensitive)',
+      );
     }
     if (Array.isArray(value) && n.i) {
       checkListKeys(value, n, defs, path, where, report);
@@ -107,7 +128,14 @@ export function checkObject(object: unknown, root: SchemaNode, defs: Defs): Type
   return problems;
 }
 
-function checkListKeys(list: unknown[], n: SchemaNode, defs: Defs, path: string[], where: string, report: (c: TypeProblemCode, m: string, h: string, at?: readonly string[]) => void): void {
+function checkListKeys(
+  list: unknown[],
+  n: SchemaNode,
+  defs: Defs,
+  path: string[],
+  where: string,
+  report: (c: TypeProblemCode, m: string, h: string, at?: readonly string[]) => void,
+): void {
   if (n.lt === 'map' && n.lk?.length) {
     const item = resolve(n.i!, defs);
     const seen = new Map<string, number>();
@@ -115,7 +143,13 @@ function checkListKeys(list: unknown[], n: SchemaNode, defs: Defs, path: string[
       if (!isObject(e)) return;
       const key = n.lk!.map((k) => `${k}=${JSON.stringify(e[k] ?? resolve(item.p?.[k] ?? {}, defs).d ?? item.p?.[k]?.d ?? null)}`).join(',');
       const first = seen.get(key);
-      if (first !== undefined) report('k8s.list-key-duplicate', `${where}[${i}] repeats the key [${key}] of ${where}[${first}]`, `each entry needs a unique ${n.lk!.join(' + ')}: server-side apply merges entries by it`, [...path, String(i)]);
+      if (first !== undefined)
+        report(
+          'k8s.list-key-duplicate',
+          `${where}[${i}] repeats the key [${key}] of ${where}[${first}]`,
+          `each entry needs a unique ${n.lk!.join(' + ')}: server-side apply merges entries by it`,
+          [...path, String(i)],
+        );
       else seen.set(key, i);
     });
   } else if (n.lt === 'set') {
@@ -123,7 +157,8 @@ function checkListKeys(list: unknown[], n: SchemaNode, defs: Defs, path: string[
     list.forEach((e, i) => {
       const key = JSON.stringify(e);
       const first = seen.get(key);
-      if (first !== undefined) report('k8s.list-key-duplicate', `${where}[${i}] repeats ${key} (a set: each value once)`, 'remove the duplicate', [...path, String(i)]);
+      if (first !== undefined)
+        report('k8s.list-key-duplicate', `${where}[${i}] repeats ${key} (a set: each value once)`, 'remove the duplicate', [...path, String(i)]);
       else seen.set(key, i);
     });
   }
@@ -148,6 +183,10 @@ function describe(v: unknown): string {
 
 function didYouMean(k: string, known: readonly string[]): string {
   const lower = k.toLowerCase();
-  const close = known.find((x) => x.toLowerCase() === lower) ?? known.find((x) => lower.length > 3 && (x.toLowerCase().startsWith(lower.slice(0, 4)) || lower.startsWith(x.toLowerCase())));
-  return close ? `did you mean "${close}"? (field names are case-sensitive)` : `remove it, or check the apiVersion (fields: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''})`;
+  const close =
+    known.find((x) => x.toLowerCase() === lower) ??
+    known.find((x) => lower.length > 3 && (x.toLowerCase().startsWith(lower.slice(0, 4)) || lower.startsWith(x.toLowerCase())));
+  return close
+    ? `did you mean "${close}"? (field names are case-sensitive)`
+    : `remove it, or check the apiVersion (fields: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''})`;
 }

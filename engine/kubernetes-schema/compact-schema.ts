@@ -39,7 +39,11 @@ export interface CompactSchemas {
 
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
-const ANY_DEFS = new Set(['io.k8s.apimachinery.pkg.runtime.RawExtension', 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON', 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1']);
+const ANY_DEFS = new Set([
+  'io.k8s.apimachinery.pkg.runtime.RawExtension',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1',
+]);
 
 type Raw = Record<string, any>;
 

@@ -16,7 +16,8 @@ let pinned: CompactSchemas | undefined;
  * test/openapi/compact-openapi.ts). Read once per process (~230 KB, ~5 ms).
  */
 export function pinnedSchemas(): CompactSchemas {
-  if (!pinned) pinned = JSON.parse(readFileSync(join(builtinSchemasDir(), 'kubernetes', `openapi-${PINNED_KUBERNETES_VERSION}.json`), 'utf8')) as CompactSchemas;
+  if (!pinned)
+    pinned = JSON.parse(readFileSync(join(builtinSchemasDir(), 'kubernetes', `openapi-${PINNED_KUBERNETES_VERSION}.json`), 'utf8')) as CompactSchemas;
   return pinned;
 }
 

@@ -5,7 +5,13 @@
  * fake of this interface drives the unit tests.
  */
 export interface JsonApi {
-  call(req: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown; contentType?: string; signal?: AbortSignal }): Promise<{ status: number; body: any }>;
+  call(req: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    path: string;
+    body?: unknown;
+    contentType?: string;
+    signal?: AbortSignal;
+  }): Promise<{ status: number; body: any }>;
 }
 
 /** The HTTP status of an error thrown by a JsonApi, if it carries one. */

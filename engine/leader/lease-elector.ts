@@ -127,7 +127,7 @@ export class LeaseElector {
       const next: LeaseSpec = {
         holderIdentity: this.opts.identity,
         leaseDurationSeconds: Math.max(1, Math.round(this.duration / 1000)),
-        acquireTime: mine ? spec.acquireTime ?? at : at,
+        acquireTime: mine ? (spec.acquireTime ?? at) : at,
         renewTime: at,
         leaseTransitions: (spec.leaseTransitions ?? 0) + (mine ? 0 : 1),
       };
@@ -187,7 +187,13 @@ export class LeaseElector {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: this.opts.name, namespace: this.opts.namespace },
-        spec: { holderIdentity: this.opts.identity, leaseDurationSeconds: Math.max(1, Math.round(this.duration / 1000)), acquireTime: at, renewTime: at, leaseTransitions: 0 },
+        spec: {
+          holderIdentity: this.opts.identity,
+          leaseDurationSeconds: Math.max(1, Math.round(this.duration / 1000)),
+          acquireTime: at,
+          renewTime: at,
+          leaseTransitions: 0,
+        },
       },
       signal: AbortSignal.timeout(this.renewDeadline),
     });

@@ -21,7 +21,8 @@ import { YAML_CORE_SCHEMA } from './yaml-core-schema.js';
  * blank lines took 105 s; a run of blanks before `:` already ends in a blank
  * that is itself the prefix, so the inner run is not needed).
  */
-const NEEDS_YAML = /(?:^|[\s[{,])(?:[&*!]|(?:(?:~|null|Null|NULL)[ \t]*)?:(?:\s|$))|^[ \t-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
+const NEEDS_YAML =
+  /(?:^|[\s[{,])(?:[&*!]|(?:(?:~|null|Null|NULL)[ \t]*)?:(?:\s|$))|^[ \t-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
 
 /** Document start markers: `---` at the start of a line, then a space or the end of the line. */
 const DOCUMENT_MARKER = /^---(?=[ \t]|\r?$)/gm;

@@ -20,6 +20,9 @@ export function notARepositoryError(dir: string, cause?: unknown): PlumbError {
 
 /** Relative path of `root` inside the Git top level, with a trailing slash, or `''`. */
 export function gitPrefix(relativeRoot: string): string {
-  const p = relativeRoot.split('\\').join('/').replace(/^\/+|\/+$/g, '');
+  const p = relativeRoot
+    .split('\\')
+    .join('/')
+    .replace(/^\/+|\/+$/g, '');
   return p ? p + '/' : '';
 }

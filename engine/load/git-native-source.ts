@@ -7,7 +7,6 @@ import { gitPrefix, notARepositoryError, unknownRevError } from './git-errors.js
 
 const exec = promisify(execFile);
 
-
 /**
  * Reads one revision straight from the object database with the `git` binary:
  * one `git ls-tree -r -l -z` for names, sizes and blob ids, then one long-lived
@@ -15,8 +14,7 @@ const exec = promisify(execFile);
  * Accepts everything `git rev-parse` accepts (branches, tags, SHAs, `HEAD~2`).
  */
 export async function openNativeGitSource(root: string, rev: string): Promise<FileSource> {
-  const git = (args: string[]) =>
-    exec('git', ['-C', root, '--literal-pathspecs', ...args], { maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer' });
+  const git = (args: string[]) => exec('git', ['-C', root, '--literal-pathspecs', ...args], { maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer' });
 
   let topLevel: string;
   let prefix: string;
@@ -72,4 +70,3 @@ async function listTree(topLevel: string, commit: string, prefix: string): Promi
   }
   return map;
 }
-

@@ -30,7 +30,8 @@ import { YAML_OPTIONS } from '../yaml/yaml-options.js';
  * refuses them, `yaml.duplicate-key`). plumb's own CIs (`apiVersion: plumb.io/*`)
  * stay YAML 1.2.
  */
-const CANDIDATE = /(?:^|[\s:[,{-])(?:<<|[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-9_]|[-+]?0b|[-+]?0[xo]?[0-9a-fA-F]*_|[-+]?\d[\d.]*_|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|!!binary)(?=$|[\s,\]}:#])/m;
+const CANDIDATE =
+  /(?:^|[\s:[,{-])(?:<<|[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-9_]|[-+]?0b|[-+]?0[xo]?[0-9a-fA-F]*_|[-+]?\d[\d.]*_|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|!!binary)(?=$|[\s,\]}:#])/m;
 
 const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
@@ -44,7 +45,11 @@ export function mayDifferForKubectl(text: string): boolean {
 }
 
 class Refused extends Error {
-  constructor(readonly offset: number, message: string, readonly hint: string) {
+  constructor(
+    readonly offset: number,
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
   }
 }
@@ -100,9 +105,19 @@ function convert(node: Node | null | undefined, doc: Document, depth: number, bu
         // go-yaml v2 merges a list last to first: earlier mappings win
         for (const s of [...sources].reverse()) {
           const v = convert(s as Node, doc, depth + 1, budget);
-          if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Refused((s as Node)?.range?.[0] ?? key.range?.[0] ?? 0, 'a merge key (<<) must name a mapping or a list of mappings', 'merge only mappings, e.g. <<: *base');
+          if (v === null || typeof v !== 'object' || Array.isArray(v))
+            throw new Refused(
+              (s as Node)?.range?.[0] ?? key.range?.[0] ?? 0,
+              'a merge key (<<) must name a mapping or a list of mappings',
+              'merge only mappings, e.g. <<: *base',
+            );
           for (const k of Object.keys(v)) {
-            if (explicit.has(k)) throw new Refused(key.range?.[0] ?? 0, `the merge key (<<) comes after "${k}", which it also sets: kubectl and YAML disagree on which wins`, 'put <<: first in the mapping, before the keys that override it');
+            if (explicit.has(k))
+              throw new Refused(
+                key.range?.[0] ?? 0,
+                `the merge key (<<) comes after "${k}", which it also sets: kubectl and YAML disagree on which wins`,
+                'put <<: first in the mapping, before the keys that override it',
+              );
           }
           Object.assign(merged, v);
         }
@@ -131,7 +146,8 @@ function keyString(key: Node | null): string {
 /** A scalar as go-yaml v2 resolves it into interface{} (and sigs.k8s.io/yaml then writes to JSON). */
 function scalar(node: Scalar): unknown {
   const at = node.range?.[0] ?? 0;
-  if (node.tag === 'tag:yaml.org,2002:binary' || node.tag === '!!binary') throw new Refused(at, 'a !!binary value: kubectl decodes it to raw bytes', 'write the base64 text without the tag (Secret data is base64 already)');
+  if (node.tag === 'tag:yaml.org,2002:binary' || node.tag === '!!binary')
+    throw new Refused(at, 'a !!binary value: kubectl decodes it to raw bytes', 'write the base64 text without the tag (Secret data is base64 already)');
   if (node.type !== 'PLAIN' || node.tag) return node.value;
   const src = node.source;
   if (typeof src !== 'string') return node.value;

@@ -93,7 +93,12 @@ function atPath<T extends { file?: string }>(items: readonly T[], from: string, 
 export async function loadRepository(options: LoadRepositoryOptions = {}): Promise<LoadedRepository> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = options.repo !== undefined ? resolve(cwd, options.repo) : await findRepoRoot(cwd);
-  if (!(await stat(root).then((s) => s.isDirectory(), () => false))) {
+  if (
+    !(await stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
     throw new PlumbError('load.repo-not-found', `repository directory not found: ${root}`, {
       hint: 'pass --repo with an existing directory',
       data: { root },
@@ -160,23 +165,28 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       diagnostics: atPath(hit.diagnostics, from, file.path),
     };
   });
-  await readTextFiles(source, toRead.map((r) => r.file), config.limits.maxFileBytes, (result, i) => {
-    const index = toRead[i].index;
-    if (result.text === undefined) {
-      parsed[index] = { path: result.path, documents: [], diagnostics: result.diagnostics };
-      return;
-    }
-    texts.set(result.path, result.text);
-    if (isSopsEncrypted(result.text, result.path)) {
-      // decrypted below (async); never cached by blob: the result depends on the keys at hand
-      parsed[index] = { path: result.path, documents: [], diagnostics: [] };
-      encrypted.push({ index, path: result.path, text: result.text });
-      return;
-    }
-    const file = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
-    parsed[index] = { path: result.path, documents: file.documents, diagnostics: file.diagnostics };
-    if (cache && result.hash !== undefined) cache.set(result.hash, { text: result.text, documents: file.documents, diagnostics: file.diagnostics });
-  }).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
+  await readTextFiles(
+    source,
+    toRead.map((r) => r.file),
+    config.limits.maxFileBytes,
+    (result, i) => {
+      const index = toRead[i].index;
+      if (result.text === undefined) {
+        parsed[index] = { path: result.path, documents: [], diagnostics: result.diagnostics };
+        return;
+      }
+      texts.set(result.path, result.text);
+      if (isSopsEncrypted(result.text, result.path)) {
+        // decrypted below (async); never cached by blob: the result depends on the keys at hand
+        parsed[index] = { path: result.path, documents: [], diagnostics: [] };
+        encrypted.push({ index, path: result.path, text: result.text });
+        return;
+      }
+      const file = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
+      parsed[index] = { path: result.path, documents: file.documents, diagnostics: file.diagnostics };
+      if (cache && result.hash !== undefined) cache.set(result.hash, { text: result.text, documents: file.documents, diagnostics: file.diagnostics });
+    },
+  ).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
   for (const e of encrypted) {
     // SOPS: decrypted by the sops binary into memory; a file that cannot be decrypted is a diagnostic and loads nothing
     const result = await decryptSops(e.text, e.path, { timeoutMs: config.render.timeoutSeconds * 1000, env: options.env });
@@ -188,7 +198,9 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     // the decrypted values are secrets in every output, whatever the kind (scrubbed from any text plumb writes)
     secretScrubber.addAll(decryptedValues(result.text, pointers));
     const file = parseYamlFile(result.text, e.path, { maxAliases: config.limits.maxAliases, fast: false });
-    const documents = file.documents.map((d) => (pointers[d.origin.doc]?.length ? { ...d, value: withoutSopsBlock(d.value), secrets: pointers[d.origin.doc] } : { ...d, value: withoutSopsBlock(d.value) }));
+    const documents = file.documents.map((d) =>
+      pointers[d.origin.doc]?.length ? { ...d, value: withoutSopsBlock(d.value), secrets: pointers[d.origin.doc] } : { ...d, value: withoutSopsBlock(d.value) },
+    );
     // positions come from the encrypted text (same structure); the plaintext is never kept beside it
     parsed[e.index] = { path: e.path, documents, diagnostics: file.diagnostics.map((d) => ({ ...d, message: d.message.replace(/"[^"]*"/g, '(value)') })) };
   }
@@ -212,7 +224,9 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   const locate = createLocator((file) => texts.get(file));
   const expand = (doc: RawDocument) => expandLists(doc, (pointer) => locate({ ...doc.origin, pointer: undefined }, pointer));
   const inventoryDocuments = [
-    ...parsed.filter((p) => isInventory(p.path)).flatMap((p) => p.documents.filter((d) => !isPolicyDocument(d.value as Record<string, unknown>)).flatMap(expand)),
+    ...parsed
+      .filter((p) => isInventory(p.path))
+      .flatMap((p) => p.documents.filter((d) => !isPolicyDocument(d.value as Record<string, unknown>)).flatMap(expand)),
     ...(rendered?.documents ?? []),
   ];
   const clusterKinds = clusterScopedCustomKinds(inventoryDocuments);
@@ -266,9 +280,10 @@ function renderCapabilities(
 ): { kubeVersion?: string; apiVersions?: readonly string[] } {
   const target = config.targets[name ?? config.defaultTarget ?? ''];
   const kubeVersion = override?.kubeVersion ?? (typeof target?.kubeVersion === 'string' ? target.kubeVersion : undefined) ?? config.render.kubeVersion;
-  const apiVersions = override?.apiVersions
-    ?? (Array.isArray(target?.apiVersions) ? target.apiVersions.filter((a): a is string => typeof a === 'string') : undefined)
-    ?? (config.render.apiVersions.length ? config.render.apiVersions : undefined);
+  const apiVersions =
+    override?.apiVersions ??
+    (Array.isArray(target?.apiVersions) ? target.apiVersions.filter((a): a is string => typeof a === 'string') : undefined) ??
+    (config.render.apiVersions.length ? config.render.apiVersions : undefined);
   return { ...(kubeVersion ? { kubeVersion } : {}), ...(apiVersions ? { apiVersions } : {}) };
 }
 
@@ -278,4 +293,3 @@ function withoutSopsBlock(value: unknown): unknown {
   const { sops: _sops, ...rest } = value as Record<string, unknown>;
   return rest;
 }
-

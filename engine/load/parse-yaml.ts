@@ -39,7 +39,6 @@ export function parseYamlFile(text: string, file: string, options: { maxAliases:
   return { documents, diagnostics, parser: fast ? 'fast' : 'yaml' };
 }
 
-
 function notAMapping(origin: RawDocument['origin'], value: unknown): Diagnostic {
   const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
   return {

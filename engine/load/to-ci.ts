@@ -19,11 +19,7 @@ export function isPlumbApiVersion(apiVersion: string): boolean {
 
 /** Policy and PolicyException documents, wherever they are found. */
 export function isPolicyDocument(value: Record<string, unknown>): boolean {
-  return (
-    typeof value.apiVersion === 'string' &&
-    isPlumbApiVersion(value.apiVersion) &&
-    (value.kind === 'Policy' || value.kind === 'PolicyException')
-  );
+  return typeof value.apiVersion === 'string' && isPlumbApiVersion(value.apiVersion) && (value.kind === 'Policy' || value.kind === 'PolicyException');
 }
 
 /**
@@ -33,10 +29,7 @@ export function isPolicyDocument(value: Record<string, unknown>): boolean {
  * fields are required here; everything else is the schema's to judge
  * (engine/validate/), so a malformed relation entry is skipped, not reported.
  */
-export function toCI(
-  doc: RawDocument,
-  context: { clusterScopedCustomKinds: ReadonlySet<string>; locate: Locate },
-): { ci?: CI; diagnostics: Diagnostic[] } {
+export function toCI(doc: RawDocument, context: { clusterScopedCustomKinds: ReadonlySet<string>; locate: Locate }): { ci?: CI; diagnostics: Diagnostic[] } {
   const object = doc.value as Record<string, unknown>;
   const metadata = isPlainObject(object.metadata) ? object.metadata : undefined;
   const missing = [
@@ -57,8 +50,7 @@ export function toCI(
   const kubernetes = !isPlumbApiVersion(apiVersion);
   const clusterScoped =
     kubernetes &&
-    ((CLUSTER_SCOPED_KINDS.has(kind) && isCoreOrBuiltinGroup(apiVersion)) ||
-      context.clusterScopedCustomKinds.has(customKindKey(apiVersion, kind)));
+    ((CLUSTER_SCOPED_KINDS.has(kind) && isCoreOrBuiltinGroup(apiVersion)) || context.clusterScopedCustomKinds.has(customKindKey(apiVersion, kind)));
   const declaredNamespace = typeof metadata!.namespace === 'string' && metadata!.namespace ? metadata!.namespace : DEFAULT_NAMESPACE;
   const namespace = clusterScoped ? CLUSTER_NAMESPACE : declaredNamespace;
   const annotations = stringEntries(metadata!.annotations);
@@ -110,13 +102,7 @@ function declaredRelations(entries: unknown, namespace: string, pointerBase: str
   return relations;
 }
 
-function annotationRelations(
-  text: string | undefined,
-  namespace: string,
-  origin: Origin,
-  locate: Locate,
-  diagnostics: Diagnostic[],
-): Relation[] {
+function annotationRelations(text: string | undefined, namespace: string, origin: Origin, locate: Locate, diagnostics: Diagnostic[]): Relation[] {
   if (text === undefined) return [];
   let entries: unknown;
   try {
@@ -172,11 +158,9 @@ function missingField(origin: Origin, field: string, pointer: string, locate: Lo
   };
 }
 
-
 function stringEntries(value: unknown): Record<string, string> {
   if (!isPlainObject(value)) return {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   return out;
 }
-

@@ -32,8 +32,7 @@ const INT_HEX = /^0x[0-9a-fA-F]+$/;
 const intType = new jsyaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (s: string) => maybeNumber(s) && (INT_DEC.test(s) || INT_OCT.test(s) || INT_HEX.test(s)),
-  construct: (s: string) =>
-    INT_OCT.test(s) ? parseInt(s.slice(2), 8) : INT_HEX.test(s) ? parseInt(s.slice(2), 16) : parseInt(s, 10),
+  construct: (s: string) => (INT_OCT.test(s) ? parseInt(s.slice(2), 8) : INT_HEX.test(s) ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
 });
 
 const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
@@ -44,13 +43,7 @@ const floatType = new jsyaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   resolve: (s: string) => maybeNumber(s) && (FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s)),
   construct: (s: string) =>
-    FLOAT_NAN.test(s)
-      ? s.slice(-3).toLowerCase() === 'nan'
-        ? NaN
-        : s[0] === '-'
-          ? Number.NEGATIVE_INFINITY
-          : Number.POSITIVE_INFINITY
-      : parseFloat(s),
+    FLOAT_NAN.test(s) ? (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : parseFloat(s),
 });
 
 /** YAML 1.2 core schema, resolved the way `yaml` resolves it. No timestamps, no merge keys, no `yes`. */

@@ -103,7 +103,8 @@ async function take(file: string, info: LockInfo, breakLock: boolean): Promise<L
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EDQUOT') {
         throw new PlumbError('lock.no-space', `cannot take the lock of target ${info.target}: the disk holding ${dirname(file)} is full`, {
-          hint: 'free space there (old backups: `plumb backups`), then run again; nothing was changed', cause: e,
+          hint: 'free space there (old backups: `plumb backups`), then run again; nothing was changed',
+          cause: e,
         });
       }
       if (code !== 'EEXIST') throw e;
@@ -124,9 +125,7 @@ async function take(file: string, info: LockInfo, breakLock: boolean): Promise<L
 function heldError(state: LockState, breakLock: boolean): PlumbError {
   const i = state.info;
   const holder = `${i.owner}@${i.host} pid ${i.pid}${i.startedAt ? ` since ${i.startedAt}` : ''}${i.operation !== 'unknown' ? ` (${i.operation})` : ''}`;
-  const message = state.orphaned
-    ? `target ${i.target} has an orphaned lock held by ${holder}: ${state.reason}`
-    : `target ${i.target} is locked by ${holder}`;
+  const message = state.orphaned ? `target ${i.target} has an orphaned lock held by ${holder}: ${state.reason}` : `target ${i.target} is locked by ${holder}`;
   const hint = state.orphaned
     ? 'the holder is gone; check what it left half-done (`plumb backups`, .plumb/audit.jsonl), then run again with --break-lock'
     : breakLock

@@ -49,7 +49,12 @@ export function createControllerMetrics(options: { defaultMetrics?: boolean } = 
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers,
     }),
-    failures: new Counter({ name: 'plumb_reconcile_failures_total', help: 'Failed reconciles by kind (transient or terminal).', labelNames: ['kind'] as const, registers }),
+    failures: new Counter({
+      name: 'plumb_reconcile_failures_total',
+      help: 'Failed reconciles by kind (transient or terminal).',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
     applies: new Counter({ name: 'plumb_applies_total', help: 'Applies by outcome.', labelNames: ['result'] as const, registers }),
     policyDenials: new Counter({ name: 'plumb_policy_denials_total', help: 'Reconciles refused because a policy denied the plan.', registers }),
     drift: new Gauge({ name: 'plumb_drift_cis', help: 'CIs whose actual state differs from the desired state in the last plan.', registers }),

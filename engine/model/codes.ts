@@ -91,7 +91,8 @@ export const CODES = {
     hint: 'vendor the base into the repository and reference the local directory',
   },
   'render.target-unanswered': {
-    meaning: 'the Kubernetes target of a chart did not say its version and API versions; charts render for plumb.yaml\'s render.kubeVersion / render.apiVersions or helm\'s defaults',
+    meaning:
+      "the Kubernetes target of a chart did not say its version and API versions; charts render for plumb.yaml's render.kubeVersion / render.apiVersions or helm's defaults",
     hint: 'check the target is reachable (kubeconfig, context), or set kubeVersion and apiVersions on the target in plumb.yaml',
   },
   'render.timeout': { meaning: 'a render took longer than render.timeoutSeconds', hint: 'raise render.timeoutSeconds in plumb.yaml' },
@@ -112,7 +113,8 @@ export const CODES = {
   },
   'yaml.duplicate-key': { meaning: 'a YAML mapping repeats a key', hint: 'keep one of them' },
   'yaml.kubectl-differs': {
-    meaning: 'a construct in a Kubernetes manifest that kubectl reads differently and plumb cannot reproduce (.inf/.nan, !!binary, a merge key after a key it overrides)',
+    meaning:
+      'a construct in a Kubernetes manifest that kubectl reads differently and plumb cannot reproduce (.inf/.nan, !!binary, a merge key after a key it overrides)',
     hint: 'rewrite it as the message says',
   },
   'yaml.not-a-mapping': {
@@ -268,7 +270,10 @@ export const CODES = {
   'backup.unknown-ci': { meaning: 'the backup does not hold a CI that was named', hint: 'see the backup with `plumb backups`' },
   'backup.write-failed': { meaning: 'a backup could not be written to the store', hint: 'check the store path, its permissions and free space' },
   'lock.held': { meaning: 'another apply holds the target lock', hint: 'wait for it, or --break-lock when it is orphaned' },
-  'lock.no-space': { meaning: 'a target lock cannot be written: the disk is full (ENOSPC) or over quota; no lock is left behind', hint: 'free space, then run again' },
+  'lock.no-space': {
+    meaning: 'a target lock cannot be written: the disk is full (ENOSPC) or over quota; no lock is left behind',
+    hint: 'free space, then run again',
+  },
   'restore.failed': { meaning: 'a restore did not complete' },
   'restore.needs-approval': { meaning: 'restore needs approval and there is no terminal to ask on', hint: 'pass --auto-approve or --dry-run' },
   'target.unknown': { meaning: 'a name that is no target of plumb.yaml', hint: 'name one of the targets plumb.yaml declares' },
@@ -314,7 +319,10 @@ export const CODES = {
   'kubernetes.api-error': { meaning: 'the API server answered with an error', hint: 'retry later' },
   'kubernetes.conflict': { meaning: 'another field manager owns a field plumb would set', hint: 'apply with --force-conflicts to take ownership' },
   'kubernetes.forbidden': { meaning: "the API server refused plumb's request (RBAC)", hint: 'grant the verb the message names' },
-  'kubernetes.group-unavailable': { meaning: 'an API group the server lists cannot be discovered (an aggregated APIService that is not ready): its CIs are unknown and left out of the plan', hint: 'check the APIService and the Service behind it' },
+  'kubernetes.group-unavailable': {
+    meaning: 'an API group the server lists cannot be discovered (an aggregated APIService that is not ready): its CIs are unknown and left out of the plan',
+    hint: 'check the APIService and the Service behind it',
+  },
   'kubernetes.invalid': { meaning: 'the API server refused the manifest', hint: "fix the manifest; the message is the API server's" },
   'kubernetes.kubeconfig-invalid': { meaning: 'the kubeconfig cannot be loaded' },
   'kubernetes.kubeconfig-missing': { meaning: 'the kubeconfig named by --kubeconfig does not exist' },
@@ -334,7 +342,9 @@ export const CODES = {
   'kubernetes.unauthorized': { meaning: "the API server rejected plumb's credentials", hint: 'check the kubeconfig user' },
   'kubernetes.unknown-context': { meaning: '--context names no context of the kubeconfig' },
   'kubernetes.unknown-kind': { meaning: 'the API server does not serve a kind the inventory uses', hint: 'install its CRD first' },
-  'kubernetes.verify-failed': { meaning: 'the API server did not store a declared field as the manifest asks (a mutating webhook, a pruning CRD schema, another controller)' },
+  'kubernetes.verify-failed': {
+    meaning: 'the API server did not store a declared field as the manifest asks (a mutating webhook, a pruning CRD schema, another controller)',
+  },
   'kubernetes.unreachable': { meaning: 'the API server does not answer', hint: 'check the cluster and the kubeconfig', unreachable: true },
   'snapshot.alias-limit': {
     meaning: 'a snapshot uses more YAML aliases than limits.maxAliases allows',

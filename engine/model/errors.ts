@@ -15,11 +15,7 @@ export class PlumbError extends Error {
   readonly hint?: string;
   readonly data?: Readonly<Record<string, unknown>>;
 
-  constructor(
-    code: Code,
-    message: string,
-    options: { hint?: string; data?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: Code, message: string, options: { hint?: string; data?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PlumbError';
     this.code = code;

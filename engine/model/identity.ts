@@ -29,8 +29,7 @@ export function identityOf(object: unknown, clusterScopedCustomKinds: ReadonlySe
   const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
   const kubernetes = !(apiVersion === 'plumb.io' || apiVersion.startsWith('plumb.io/')); // as isPlumbApiVersion in load/to-ci.ts
   const clusterScoped =
-    kubernetes &&
-    ((CLUSTER_SCOPED_KINDS.has(o.kind) && isCoreOrBuiltinGroup(apiVersion)) || clusterScopedCustomKinds.has(customKindKey(apiVersion, o.kind)));
+    kubernetes && ((CLUSTER_SCOPED_KINDS.has(o.kind) && isCoreOrBuiltinGroup(apiVersion)) || clusterScopedCustomKinds.has(customKindKey(apiVersion, o.kind)));
   const namespace = clusterScoped ? CLUSTER_NAMESPACE : typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : DEFAULT_NAMESPACE;
   return { id: makeId(kubernetes ? identityKind(apiVersion, o.kind) : o.kind, namespace, name), kind: o.kind, namespace, name, kubernetes };
 }

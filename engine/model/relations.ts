@@ -40,8 +40,17 @@ export const RELATION_TYPES: readonly RelationSpec[] = [
 export const RELATIONS: ReadonlyMap<string, RelationSpec> = new Map(RELATION_TYPES.map((r) => [r.type, r]));
 
 export type RelationType =
-  | 'dependsOn' | 'runsOn' | 'hostedOn' | 'consumesApi' | 'partOf' | 'memberOf'
-  | 'contains' | 'connectsTo' | 'backedUpBy' | 'alternativeTo' | 'ownedBy';
+  | 'dependsOn'
+  | 'runsOn'
+  | 'hostedOn'
+  | 'consumesApi'
+  | 'partOf'
+  | 'memberOf'
+  | 'contains'
+  | 'connectsTo'
+  | 'backedUpBy'
+  | 'alternativeTo'
+  | 'ownedBy';
 
 export function isRelationType(t: string): t is RelationType {
   return RELATIONS.has(t);

@@ -28,8 +28,15 @@ export interface ReachLists {
 
 /** Denied unless the operator allows them: link-local (cloud metadata lives there), and the metadata names and addresses of the major clouds. */
 export const DEFAULT_DENY: readonly string[] = [
-  '169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128', '100.100.100.200/32',
-  'metadata.google.internal', 'metadata', 'metadata.azure.com', 'instance-data', 'instance-data.ec2.internal',
+  '169.254.0.0/16',
+  'fe80::/10',
+  'fd00:ec2::254/128',
+  '100.100.100.200/32',
+  'metadata.google.internal',
+  'metadata',
+  'metadata.azure.com',
+  'instance-data',
+  'instance-data.ec2.internal',
 ];
 
 export class ReachPolicy {
@@ -49,7 +56,8 @@ export class ReachPolicy {
    */
   refusal(host: string, address: string): string | undefined {
     const operatorAllows = this.#operator.allow ? matches(this.#operator.allow, host, address) : false;
-    if (matches(this.#defaultDeny, host, address) && !operatorAllows) return `${describe(host, address)} is a link-local or cloud metadata address, denied by default`;
+    if (matches(this.#defaultDeny, host, address) && !operatorAllows)
+      return `${describe(host, address)} is a link-local or cloud metadata address, denied by default`;
     if (matches(this.#operator.deny, host, address)) return `${describe(host, address)} is denied by --network-deny`;
     if (matches(this.#repository.deny, host, address)) return `${describe(host, address)} is denied by plumb.yaml network.deny`;
     if (this.#operator.allow && !operatorAllows) return `${describe(host, address)} is not on --network-allow`;
@@ -62,7 +70,11 @@ export class ReachPolicy {
    * and fails with code `ENETREACH_DENIED` when an address is refused.
    */
   lookup(): LookupFunction {
-    return ((hostname: string, options: LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+    return ((
+      hostname: string,
+      options: LookupOneOptions,
+      callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+    ) => {
       dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
         if (err) return callback(err, '', 0);
         const list = addresses as LookupAddress[];
@@ -159,5 +171,7 @@ export function invalidReachEntry(entry: string): string | undefined {
     return Number.isInteger(n) && n >= 0 && n <= (family === 4 ? 32 : 128) ? undefined : `${entry} has a bad prefix length`;
   }
   if (prefix !== undefined) return `${entry} is not an address, a CIDR range or a host name`;
-  return /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(ip) ? undefined : `${entry} is not an address, a CIDR range or a host name`;
+  return /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(ip)
+    ? undefined
+    : `${entry} is not an address, a CIDR range or a host name`;
 }

@@ -66,7 +66,16 @@ export async function replayOutbox(path: string): Promise<OutboxReplay> {
     }
     records++;
     if (r.t === 'enq') {
-      pending.set(r.seq, { seq: r.seq, destination: r.destination, group: r.group, key: r.key, payload: r.payload, enqueuedAt: r.at, attempts: 0, nextAt: r.at });
+      pending.set(r.seq, {
+        seq: r.seq,
+        destination: r.destination,
+        group: r.group,
+        key: r.key,
+        payload: r.payload,
+        enqueuedAt: r.at,
+        attempts: 0,
+        nextAt: r.at,
+      });
       nextSeq = Math.max(nextSeq, r.seq + 1);
     } else if (r.t === 'retry') {
       const e = pending.get(r.seq);

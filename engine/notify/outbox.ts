@@ -72,7 +72,10 @@ export class Outbox {
   private readonly log: OutboxLog;
   private readonly now: () => number;
 
-  private constructor(private readonly options: OutboxOptions, replay: Awaited<ReturnType<typeof replayOutbox>>) {
+  private constructor(
+    private readonly options: OutboxOptions,
+    replay: Awaited<ReturnType<typeof replayOutbox>>,
+  ) {
     this.log = new OutboxLog(options.path);
     this.now = options.now ?? Date.now;
     this.done = replay.done.slice(-REMEMBERED_KEYS);
@@ -104,7 +107,9 @@ export class Outbox {
     }
     if (fresh.length === 0) return 0;
     try {
-      await this.log.append(fresh.map((e) => ({ t: 'enq' as const, seq: e.seq, destination: e.destination, group: e.group, key: e.key, payload: e.payload, at })));
+      await this.log.append(
+        fresh.map((e) => ({ t: 'enq' as const, seq: e.seq, destination: e.destination, group: e.group, key: e.key, payload: e.payload, at })),
+      );
     } catch (e) {
       for (const f of fresh) this.known.delete(f.key);
       throw e;
@@ -175,7 +180,10 @@ export class Outbox {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // A flush fails only when the file cannot be written: try again after the base delay, not in a tight loop.
-      this.flush().then(() => this.schedule(), () => this.schedule((this.options.backoff ?? DEFAULT_BACKOFF).baseMs));
+      this.flush().then(
+        () => this.schedule(),
+        () => this.schedule((this.options.backoff ?? DEFAULT_BACKOFF).baseMs),
+      );
     }, wait);
     this.timer.unref();
   }
@@ -189,9 +197,11 @@ export class Outbox {
       if (due.length === 0) return;
       const limit = Math.max(1, this.options.concurrency ?? 4);
       for (let i = 0; i < due.length; i += limit) {
-        await Promise.all(due.slice(i, i + limit).map(async (e) => {
-          if (!(await this.deliver(e))) failed.add(e.seq);
-        }));
+        await Promise.all(
+          due.slice(i, i + limit).map(async (e) => {
+            if (!(await this.deliver(e))) failed.add(e.seq);
+          }),
+        );
       }
     }
   }
@@ -201,7 +211,11 @@ export class Outbox {
     const destination = this.options.destinations[entry.destination];
     if (!destination) return this.giveUp(entry, `no destination named ${entry.destination}`);
     const send = this.options.send ?? sendWebhook;
-    const result = await send(destination.url, entry.payload, { secret: destination.secret, timeoutMs: destination.timeoutMs ?? 10_000, idempotencyKey: entry.key });
+    const result = await send(destination.url, entry.payload, {
+      secret: destination.secret,
+      timeoutMs: destination.timeoutMs ?? 10_000,
+      idempotencyKey: entry.key,
+    });
     if (result.ok) {
       await this.log.append([{ t: 'ok', seq: entry.seq }]);
       this.records++;

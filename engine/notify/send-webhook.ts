@@ -37,7 +37,11 @@ const RETRYABLE_STATUS = new Set([408, 425, 429]);
  */
 export async function sendWebhook(url: string, payload: unknown, options: WebhookOptions): Promise<WebhookResult> {
   const body = scrubText(JSON.stringify(payload));
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'plumb-notify', 'content-length': String(Buffer.byteLength(body)) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'plumb-notify',
+    'content-length': String(Buffer.byteLength(body)),
+  };
   if (options.secret) headers[SIGNATURE_HEADER] = signatureOf(options.secret, body);
   if (options.idempotencyKey) headers[IDEMPOTENCY_HEADER] = options.idempotencyKey;
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -56,20 +60,29 @@ export async function sendWebhook(url: string, payload: unknown, options: Webhoo
     if (timeout.aborted) return { ok: false, retryable: true, error: `timed out after ${options.timeoutMs} ms` };
     if (options.signal?.aborted) return { ok: false, retryable: true, error: 'aborted' };
     const code = (e as { code?: unknown }).code;
-    if (code === 'ENETREACH_DENIED' || code === 'network.denied') return { ok: false, retryable: false, error: 'refused by the network policy (see docs/security.md, "Network reach")' };
+    if (code === 'ENETREACH_DENIED' || code === 'network.denied')
+      return { ok: false, retryable: false, error: 'refused by the network policy (see docs/security.md, "Network reach")' };
     return { ok: false, retryable: true, error: networkError(e) };
   }
   if (status >= 200 && status < 300) return { ok: true, status };
   const retryAfterMs = retryAfterOf(retryAfter);
   return {
-    ok: false, status, retryable: status >= 500 || RETRYABLE_STATUS.has(status),
+    ok: false,
+    status,
+    retryable: status >= 500 || RETRYABLE_STATUS.has(status),
     error: status >= 300 && status < 400 ? `redirected (${status}); webhooks are not redirected` : `receiver answered ${status}`,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
 }
 
 /** One POST over node:http(s) with a guarded DNS lookup; redirects are answers, not followed. The response body is discarded. */
-function post(target: URL, headers: Record<string, string>, body: string, signal: AbortSignal, lookup: LookupFunction): Promise<{ status: number; retryAfter: string | null }> {
+function post(
+  target: URL,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+  lookup: LookupFunction,
+): Promise<{ status: number; retryAfter: string | null }> {
   return new Promise((resolve, reject) => {
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     // agent: false — a fresh connection, so every delivery resolves (and checks) its address

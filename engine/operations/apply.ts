@@ -109,7 +109,10 @@ export async function apply(opts: ApplyOptions): Promise<ApplyReport> {
 /** The plan with its secrets filled back in from the desired state it was made from (loaded only when it has redacted secrets). */
 async function withSecrets(opts: ApplyOptions): Promise<{ plan: Plan; desired: DesiredState }> {
   const needsSecrets = opts.plan.changes.some((c) => c.desired && hasRedactions(c.desired));
-  const desired = opts.desired?.cis || !needsSecrets ? (opts.desired ?? (await loadSettings(opts))) : await loadDesired(opts, opts.plan.revision, opts.cliSettings ?? {}, opts.openProvider);
+  const desired =
+    opts.desired?.cis || !needsSecrets
+      ? (opts.desired ?? (await loadSettings(opts)))
+      : await loadDesired(opts, opts.plan.revision, opts.cliSettings ?? {}, opts.openProvider);
   return { plan: desired.cis ? hydrateSecrets(opts.plan, new Map(desired.cis.map((ci) => [ci.id, ci]))) : opts.plan, desired };
 }
 

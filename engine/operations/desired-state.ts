@@ -46,7 +46,14 @@ export async function loadDesired(
     repo: at.repo,
     cwd: at.cwd ?? process.cwd(),
     ...(rev && rev !== 'worktree' ? { rev } : {}),
-    ...(cliSettings ? { targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: cliSettings as { kubeconfig?: string; context?: string }, ...(openProvider ? { openProvider } : {}) }) } : {}),
+    ...(cliSettings
+      ? {
+          targetCapabilities: renderCapabilitiesFromTarget({
+            cliSettings: cliSettings as { kubeconfig?: string; context?: string },
+            ...(openProvider ? { openProvider } : {}),
+          }),
+        }
+      : {}),
   });
   return { root: repo.root, config: repo.config, cis: repo.cis, revision: repo.revision };
 }

@@ -26,7 +26,13 @@ export function withSelection(plan: Plan, ids: Iterable<string>): Plan {
     ...plan,
     changes,
     backups: plan.backups.filter((id) => kept.has(id)),
-    summary: { ...plan.summary, create: count('create'), update: count('update'), ...(count('replace') ? { replace: count('replace') } : {}), delete: count('delete') },
+    summary: {
+      ...plan.summary,
+      create: count('create'),
+      update: count('update'),
+      ...(count('replace') ? { replace: count('replace') } : {}),
+      delete: count('delete'),
+    },
     policy: { results, denied: isDenied(results) },
   };
 }

@@ -92,7 +92,12 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
   const consequences = new Set(cascaded.map((d) => d.pair.id));
   const causes = deleted.filter((id) => !consequences.has(id));
   const impact = impactOfChanges({
-    graph: input.graph, deleteGraph, applied, deleted: causes, replaced, perChange: input.perChangeImpact,
+    graph: input.graph,
+    deleteGraph,
+    applied,
+    deleted: causes,
+    replaced,
+    perChange: input.perChangeImpact,
     // every cascaded delete weighs as a delete in the risk, in the graph or not
     cascaded: new Map(diffed.filter((d) => d.action === 'delete' && d.pair.cascadeOf).map((d) => [d.pair.id, d.pair.cascadeOf!])),
   });
@@ -131,7 +136,12 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
     if (desired && owner && owner !== LEGACY_OWNER && (d.action === 'create' || d.action === 'update')) {
       change.owner = owner;
       diagnostics.push({
-        severity: 'warning', code: 'ownership.conflict', ci: id, file: desired.origin.file, line: desired.origin.line, column: desired.origin.column,
+        severity: 'warning',
+        code: 'ownership.conflict',
+        ci: id,
+        file: desired.origin.file,
+        line: desired.origin.line,
+        column: desired.origin.column,
         message: `${id} belongs to inventory ${owner}; apply refuses to take it over`,
         hint: 'remove it from one of the two repositories, or take it over with `plumb apply --adopt`',
       });

@@ -47,7 +47,18 @@ export function diffChanges(pairs: readonly MatchedPair[], repo: Pick<LoadedRepo
     const decrypted = pair.desired?.secretPointers;
     const secrets = decrypted?.length ? [...known, ...decrypted] : known;
     const diff = compare ? compare(pair, secrets) : declaredDiff(pair, repo, secrets);
-    const action: ChangeAction = pair.unplanned !== undefined ? 'noop' : !pair.desired ? 'delete' : !pair.observed ? 'create' : pair.replace ? 'replace' : diff.changed ? 'update' : 'noop';
+    const action: ChangeAction =
+      pair.unplanned !== undefined
+        ? 'noop'
+        : !pair.desired
+          ? 'delete'
+          : !pair.observed
+            ? 'create'
+            : pair.replace
+              ? 'replace'
+              : diff.changed
+                ? 'update'
+                : 'noop';
     const desired = pair.desired && action !== 'noop' ? redactObject(pair.desired.object, secrets) : undefined;
     out.push({ pair, action, diff, desired });
   }
@@ -62,8 +73,14 @@ function declaredDiff(pair: MatchedPair, repo: Pick<LoadedRepository, 'config'>,
   // Kubernetes objects compare by Kubernetes' value semantics, whichever provider observed them (live or a snapshot)
   const doc = ci?.object ?? pair.observed?.object;
   const kubernetes = ci ? ci.kubernetes : typeof doc?.apiVersion === 'string' && !doc.apiVersion.startsWith('plumb.io');
-  const equal = kubernetes && typeof doc?.apiVersion === 'string' && typeof doc.kind === 'string' ? kubernetesValueEquality(doc.apiVersion, doc.kind) : undefined;
+  const equal =
+    kubernetes && typeof doc?.apiVersion === 'string' && typeof doc.kind === 'string' ? kubernetesValueEquality(doc.apiVersion, doc.kind) : undefined;
   return diffObject(pair.projected ?? ci?.object, pair.observed?.object, {
-    id: pair.id, ignorePointers, secretPointers, ...(owned?.length ? { owned } : {}), ...(equal ? { equal } : {}), ...(kubernetes ? { absentIsEmpty: true } : {}),
+    id: pair.id,
+    ignorePointers,
+    secretPointers,
+    ...(owned?.length ? { owned } : {}),
+    ...(equal ? { equal } : {}),
+    ...(kubernetes ? { absentIsEmpty: true } : {}),
   });
 }

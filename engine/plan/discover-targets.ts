@@ -78,14 +78,25 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
       // a Namespace or CRD that would be deleted takes objects with it: ask what, so the plan lists them
       let cascades: ReadonlyMap<string, readonly ObservedObject[]> | undefined;
       if (provider.cascade && !answer.diagnostics.some((d) => d.severity === 'error')) {
-        const parents = matchObserved(desired, answer.observed).deletes.map((o) => o.id).filter((id) => CASCADING_KINDS.has(id.slice(0, id.indexOf(':'))));
+        const parents = matchObserved(desired, answer.observed)
+          .deletes.map((o) => o.id)
+          .filter((id) => CASCADING_KINDS.has(id.slice(0, id.indexOf(':'))));
         if (parents.length > 0) {
           const cascaded = await provider.cascade({ ids: parents }, input.signal);
           diagnostics.push(...cascaded.diagnostics);
           cascades = cascaded.cascades;
         }
       }
-      targets.push({ name, provider: provider.name, desired, observed: answer.observed, ...(projected.size ? { projected } : {}), ...(replaces.size ? { replaces } : {}), ...(unplanned.size ? { unplanned } : {}), ...(cascades?.size ? { cascades } : {}) });
+      targets.push({
+        name,
+        provider: provider.name,
+        desired,
+        observed: answer.observed,
+        ...(projected.size ? { projected } : {}),
+        ...(replaces.size ? { replaces } : {}),
+        ...(unplanned.size ? { unplanned } : {}),
+        ...(cascades?.size ? { cascades } : {}),
+      });
     } finally {
       await provider.close?.();
     }

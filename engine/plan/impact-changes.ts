@@ -45,7 +45,8 @@ export function impactOfChanges(input: ImpactInput): ImpactResult {
     if (list) list.push(child);
     else cascadedOf.set(parent, [child]);
   }
-  if (deleted.length) parts.push(simulateImpact(deleteGraph, { sources: deleted, event: 'delete', cascaded: deleted.flatMap((id) => cascadedOf.get(id) ?? []) }));
+  if (deleted.length)
+    parts.push(simulateImpact(deleteGraph, { sources: deleted, event: 'delete', cascaded: deleted.flatMap((id) => cascadedOf.get(id) ?? []) }));
   if (replaced.length) parts.push(simulateImpact(input.graph, { sources: replaced, event: 'delete' }));
   const perChange = new Map<string, ImpactSummary>();
   if (input.perChange !== false) {

@@ -111,7 +111,9 @@ export function matchChanges(targets: readonly PlanTargetInput[]): MatchResult {
       if (claimed.has(childId)) {
         const ci = target.desired.find((d) => d.id === childId);
         diagnostics.push({
-          severity: 'warning', code: 'plan.cascade-declared', ci: childId,
+          severity: 'warning',
+          code: 'plan.cascade-declared',
+          ci: childId,
           ...(ci ? { file: ci.origin.file, line: ci.origin.line, column: ci.origin.column } : {}),
           message: `${childId} is declared in Git, but deleting ${parent} deletes it too`,
           hint: `declare ${parent} again, or move ${childId} elsewhere`,
@@ -126,7 +128,9 @@ export function matchChanges(targets: readonly PlanTargetInput[]): MatchResult {
       unmanaged.push({ id: o.id, target: target.name });
       if (o.owner === LEGACY_OWNER) {
         diagnostics.push({
-          severity: 'warning', code: 'ownership.legacy', ci: o.id,
+          severity: 'warning',
+          code: 'ownership.legacy',
+          ci: o.id,
           message: `${o.id} was made by a plumb before inventory ids and no CI of target ${target.name} declares it: it is listed as unmanaged, never pruned`,
           hint: `if this repository made it, delete it by hand, or declare it again and apply (that marks it ${INVENTORY_LABEL}=<this inventory>)`,
         });

@@ -41,12 +41,8 @@ export function mergeImpacts(parts: readonly ImpactSummary[]): ImpactSummary {
   return {
     sources: [...sources].sort(),
     event: present.some((p) => p.event === 'delete') ? 'delete' : present[0].event,
-    affected: [...affected.values()].sort(
-      (a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.depth - b.depth || a.id.localeCompare(b.id),
-    ),
-    businessServices: [...services.values()].sort(
-      (a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.id.localeCompare(b.id),
-    ),
+    affected: [...affected.values()].sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.depth - b.depth || a.id.localeCompare(b.id)),
+    businessServices: [...services.values()].sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.id.localeCompare(b.id)),
     risk: { score, level: LEVELS[level] },
   };
 }

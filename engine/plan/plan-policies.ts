@@ -31,7 +31,15 @@ export function planPolicies(options: PlanPoliciesOptions): PlanPolicyEvaluator 
     return simulateImpact(graph, req);
   };
   return ({ changes, plan }) => {
-    const common = { policies: options.policies, exceptions: options.exceptions, graph: options.graph, baseGraph: options.baseGraph, now: options.now, simulate, capacity: options.capacity };
+    const common = {
+      policies: options.policies,
+      exceptions: options.exceptions,
+      graph: options.graph,
+      baseGraph: options.baseGraph,
+      now: options.now,
+      simulate,
+      capacity: options.capacity,
+    };
     const change = evaluatePolicies({ ...common, scope: 'change', changes, plan });
     const whole = evaluatePolicies({ ...common, scope: 'plan', plan });
     const seen = new Set<string>();

@@ -70,7 +70,11 @@ export function pruneCounts(plan: Pick<Plan, 'changes' | 'targets' | 'targetSize
  * Apply refuses a prune with any of these (nothing is written); the
  * controller holds its last good revision. `plan` reports them as warnings.
  */
-export function checkPruneGuards(plan: Pick<Plan, 'changes' | 'targets' | 'targetSizes'>, config: Pick<PlumbConfig, 'prune' | 'targets'>, targets?: ReadonlySet<string>): Diagnostic[] {
+export function checkPruneGuards(
+  plan: Pick<Plan, 'changes' | 'targets' | 'targetSizes'>,
+  config: Pick<PlumbConfig, 'prune' | 'targets'>,
+  targets?: ReadonlySet<string>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const n of pruneCounts(plan)) {
     if (n.deletes === 0 || (targets && !targets.has(n.target))) continue;
@@ -88,7 +92,9 @@ export function checkPruneGuards(plan: Pick<Plan, 'changes' | 'targets' | 'targe
     const overCount = limits.maxCount !== undefined && n.deletes > limits.maxCount;
     const overPercent = limits.maxPercent !== undefined && percent > limits.maxPercent;
     if (overCount || overPercent) {
-      const ceiling = [limits.maxCount !== undefined ? `${limits.maxCount}` : undefined, limits.maxPercent !== undefined ? `${limits.maxPercent}%` : undefined].filter(Boolean).join(' and ');
+      const ceiling = [limits.maxCount !== undefined ? `${limits.maxCount}` : undefined, limits.maxPercent !== undefined ? `${limits.maxPercent}%` : undefined]
+        .filter(Boolean)
+        .join(' and ');
       out.push({
         severity: 'error',
         code: 'prune.max-deletes',

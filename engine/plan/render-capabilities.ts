@@ -33,13 +33,15 @@ export function renderCapabilitiesFromTarget(options: RenderCapabilitiesOptions)
     const target = name !== undefined ? config.targets[name] : undefined;
     if (name === undefined || target?.provider !== 'kubernetes') return { diagnostics: [] };
     const unanswered = (why: string): TargetCapabilities => ({
-      diagnostics: [{
-        severity: 'warning',
-        code: 'render.target-unanswered',
-        message: `target ${name} did not say its Kubernetes version and API versions (${why}); charts render for plumb.yaml's kubeVersion and apiVersions where set, else helm's defaults`,
-        hint: `check that target ${name} is reachable (kubeconfig, context), or set kubeVersion and apiVersions on it in plumb.yaml`,
-        ...(config.file ? { file: config.file } : {}),
-      } satisfies Diagnostic],
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'render.target-unanswered',
+          message: `target ${name} did not say its Kubernetes version and API versions (${why}); charts render for plumb.yaml's kubeVersion and apiVersions where set, else helm's defaults`,
+          hint: `check that target ${name} is reachable (kubeconfig, context), or set kubeVersion and apiVersions on it in plumb.yaml`,
+          ...(config.file ? { file: config.file } : {}),
+        } satisfies Diagnostic,
+      ],
     });
     let provider;
     try {

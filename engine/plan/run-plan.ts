@@ -83,7 +83,12 @@ export async function runPlan(options: RunPlanOptions = {}): Promise<RunPlanResu
     rev: options.rev,
     target: options.target,
     // charts render for the Kubernetes version and API versions the target serves
-    targetCapabilities: renderCapabilitiesFromTarget({ target: options.target, cliSettings: options.cliSettings, signal: options.signal, openProvider: options.openProvider }),
+    targetCapabilities: renderCapabilitiesFromTarget({
+      target: options.target,
+      cliSettings: options.cliSettings,
+      signal: options.signal,
+      openProvider: options.openProvider,
+    }),
   });
   const { graph, diagnostics: validation } = validateRepository(repo);
   const diagnostics: Diagnostic[] = [...validation];
@@ -116,14 +121,10 @@ async function planValidated(desired: ValidatedDesiredState, earlier: readonly D
   // A unit left out because its tool is missing (render.onMissingTool: warn): its objects
   // are not in the desired state, so nothing plumb created may be planned for deletion.
   const skipped = repo.renders?.some((u) => u.status === 'skipped');
-  const targets = skipped
-    ? discovered.targets.map((t) => ({ ...t, observed: t.observed.map((o) => ({ ...o, managedByPlumb: false })) }))
-    : discovered.targets;
+  const targets = skipped ? discovered.targets.map((t) => ({ ...t, observed: t.observed.map((o) => ({ ...o, managedByPlumb: false })) })) : discovered.targets;
   // capacity forecasts (plumb.yaml metrics:) for policies' `capacity` and the at-risk warnings
   const capacity =
-    options.capacity === false
-      ? undefined
-      : await forecastForPlan({ cis: repo.cis, metrics: repo.config.metrics, root: repo.root, signal: options.signal });
+    options.capacity === false ? undefined : await forecastForPlan({ cis: repo.cis, metrics: repo.config.metrics, root: repo.root, signal: options.signal });
   if (capacity) diagnostics.push(...capacity.diagnostics);
   const built = buildPlan({
     repo,
@@ -135,6 +136,7 @@ async function planValidated(desired: ValidatedDesiredState, earlier: readonly D
   diagnostics.push(...built.diagnostics);
   if (capacity) diagnostics.push(...atRiskWarnings(built.plan.changes, capacity.lookup));
   // what `apply --prune` (and the controller) would refuse, said at plan time
-  for (const d of checkPruneGuards(built.plan, repo.config)) diagnostics.push({ ...d, severity: 'warning', message: d.message.replace(/^refusing to prune/, 'apply --prune will refuse to prune') });
+  for (const d of checkPruneGuards(built.plan, repo.config))
+    diagnostics.push({ ...d, severity: 'warning', message: d.message.replace(/^refusing to prune/, 'apply --prune will refuse to prune') });
   return { plan: built.plan, repo, diagnostics, policies: loaded.policies };
 }

@@ -57,7 +57,9 @@ export function estimateCost(node: Node | undefined): number {
       const c = kind.value as Comprehension;
       const range = c.iterRange?.exprKind;
       const n = range?.case === 'listExpr' ? ((range.value as { elements?: unknown[] }).elements?.length ?? 0) : ASSUMED_LIST_SIZE;
-      return 1 + estimateCost(c.iterRange) + estimateCost(c.accuInit) + n * (1 + estimateCost(c.loopCondition) + estimateCost(c.loopStep)) + estimateCost(c.result);
+      return (
+        1 + estimateCost(c.iterRange) + estimateCost(c.accuInit) + n * (1 + estimateCost(c.loopCondition) + estimateCost(c.loopStep)) + estimateCost(c.result)
+      );
     }
     case 'callExpr': {
       const c = kind.value as { target?: Node; args: Node[] };
@@ -68,7 +70,13 @@ export function estimateCost(node: Node | undefined): number {
     case 'listExpr':
       return 1 + ((kind.value as { elements: Node[] }).elements ?? []).reduce((sum, a) => sum + estimateCost(a), 0);
     case 'structExpr':
-      return 1 + ((kind.value as { entries: { mapKey?: Node; value?: Node }[] }).entries ?? []).reduce((sum, e) => sum + estimateCost(e.mapKey) + estimateCost(e.value), 0);
+      return (
+        1 +
+        ((kind.value as { entries: { mapKey?: Node; value?: Node }[] }).entries ?? []).reduce(
+          (sum, e) => sum + estimateCost(e.mapKey) + estimateCost(e.value),
+          0,
+        )
+      );
     default:
       return 1;
   }
@@ -136,7 +144,11 @@ export function maxId(node: Node | undefined): bigint {
     c.args.forEach(visit);
   } else if (kind.case === 'selectExpr') visit((kind.value as { operand?: Node }).operand);
   else if (kind.case === 'listExpr') ((kind.value as { elements: Node[] }).elements ?? []).forEach(visit);
-  else if (kind.case === 'structExpr') for (const e of (kind.value as { entries: { mapKey?: Node; value?: Node }[] }).entries ?? []) { visit(e.mapKey); visit(e.value); }
+  else if (kind.case === 'structExpr')
+    for (const e of (kind.value as { entries: { mapKey?: Node; value?: Node }[] }).entries ?? []) {
+      visit(e.mapKey);
+      visit(e.value);
+    }
   return max;
 }
 

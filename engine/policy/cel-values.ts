@@ -1,15 +1,4 @@
-import {
-  celEnv,
-  isCelError,
-  isCelList,
-  isCelMap,
-  isCelType,
-  isCelUint,
-  parse,
-  plan,
-  type CelInput,
-  type CelValue,
-} from '@bufbuild/cel';
+import { celEnv, isCelError, isCelList, isCelMap, isCelType, isCelUint, parse, plan, type CelInput, type CelValue } from '@bufbuild/cel';
 
 /**
  * Plain JSON-like data (what YAML gives) → CEL input.

@@ -50,7 +50,9 @@ export class CelCompileError extends PlumbError {
 /** A run-time failure (no such field, no matching overload, division by zero…). */
 export class CelEvalError extends PlumbError {
   constructor(message: string, code: 'policy.cel-eval' | 'policy.cel-cost' = 'policy.cel-eval') {
-    super(code, message, { hint: code === 'policy.cel-cost' ? 'iterate over less (filter first), or split the policy' : 'guard optional fields with has(…) or `in`' });
+    super(code, message, {
+      hint: code === 'policy.cel-cost' ? 'iterate over less (filter first), or split the policy' : 'guard optional fields with has(…) or `in`',
+    });
     this.name = 'CelEvalError';
   }
 }
@@ -83,7 +85,10 @@ export function compileCel(source: string, options: CompileOptions = {}): CelPro
   if (estimated > MAX_ESTIMATED_COST) {
     return new CelCompileError(
       `estimated cost ${estimated.toExponential(1)} exceeds the limit of ${MAX_ESTIMATED_COST.toExponential(0)} (comprehensions nested over lists assumed to hold up to 1000 items)`,
-      1, 1, 'nest fewer comprehensions (all, exists, map, filter), or filter the list first', 'policy.cel-cost',
+      1,
+      1,
+      'nest fewer comprehensions (all, exists, map, filter), or filter the list first',
+      'policy.cel-cost',
     );
   }
   let next = maxId(parsed.expr as unknown as Parameters<typeof maxId>[0]);

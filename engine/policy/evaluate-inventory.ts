@@ -39,11 +39,17 @@ export function evaluateInventoryPolicies(
     [...(e.targets ?? [])].flatMap((id, i) => {
       if (graph.hasNode(id)) return [];
       const { line, column } = repo.locate(e.origin, `/spec/targets/${i}`);
-      return [{
-        severity: 'warning' as const, code: 'policy.exception-unknown-ci' as const,
-        message: `exception ${e.name} names ${id}, which is not in the inventory`,
-        hint: 'fix the reference, or remove the exception once the CI is gone', file: e.origin.file, line, column,
-      }];
+      return [
+        {
+          severity: 'warning' as const,
+          code: 'policy.exception-unknown-ci' as const,
+          message: `exception ${e.name} names ${id}, which is not in the inventory`,
+          hint: 'fix the reference, or remove the exception once the CI is gone',
+          file: e.origin.file,
+          line,
+          column,
+        },
+      ];
     }),
   );
   return {

@@ -80,7 +80,12 @@ export function evaluatePolicies(options: EvaluatePoliciesOptions): PolicyEvalua
   if (options.scope === 'plan') {
     evaluate(undefined, planBindings(plan, options.plan?.impact, now));
   } else {
-    const shared: SharedContext = { now, plan, ...(options.simulate ? { simulate: options.simulate } : {}), ...(options.capacity ? { capacity: options.capacity } : {}) };
+    const shared: SharedContext = {
+      now,
+      plan,
+      ...(options.simulate ? { simulate: options.simulate } : {}),
+      ...(options.capacity ? { capacity: options.capacity } : {}),
+    };
     for (const subject of subjects(options, shared)) evaluate(subject, subject.bindings);
   }
 
@@ -109,7 +114,11 @@ function* subjects(options: EvaluatePoliciesOptions, shared: SharedContext): Gen
     yield {
       ci,
       bindings: subjectBindings({
-        ci, graph, change: { action: change.action, paths: change.paths ?? [] }, oldObject: change.oldObject ?? null, shared,
+        ci,
+        graph,
+        change: { action: change.action, paths: change.paths ?? [] },
+        oldObject: change.oldObject ?? null,
+        shared,
         ...(change.impact ? { impact: change.impact } : {}),
       }),
     };
@@ -122,19 +131,31 @@ function* ciNodes(graph: CIGraph): Generator<CI> {
 
 type Outcome = { kind: 'pass' } | { kind: 'violated'; message: string } | { kind: 'error'; message: string; at?: CompiledExpression['position'] };
 
-function evaluateOne(policy: CompiledPolicy, ci: CI | undefined, bindings: Bindings, lookup: (p: string, ci: string | null) => ExceptionLookup, budget: { remaining: number }): PolicyResult | undefined {
+function evaluateOne(
+  policy: CompiledPolicy,
+  ci: CI | undefined,
+  bindings: Bindings,
+  lookup: (p: string, ci: string | null) => ExceptionLookup,
+  budget: { remaining: number },
+): PolicyResult | undefined {
   const outcome = run(policy, bindings, ci, budget);
   if (outcome.kind === 'pass') return undefined;
   const exceptions = lookup(policy.name, ci?.id ?? null);
   // an expression over its cost budget is the expression's fault: point at it
-  const where = outcome.kind === 'error' && outcome.at
-    ? outcome.at
-    : ci
-      ? { file: ci.origin.file, line: ci.origin.line, column: ci.origin.column }
-      : { file: policy.origin.file, line: policy.origin.line, column: policy.origin.column };
+  const where =
+    outcome.kind === 'error' && outcome.at
+      ? outcome.at
+      : ci
+        ? { file: ci.origin.file, line: ci.origin.line, column: ci.origin.column }
+        : { file: policy.origin.file, line: policy.origin.line, column: policy.origin.column };
   const base = { policy: policy.name, ci: ci?.id ?? null, action: policy.action, severity: policy.severity, ...where };
   if (exceptions.applies) {
-    return { ...base, outcome: 'excepted', message: `${outcome.message} (excepted by ${exceptions.applies.name}: ${exceptions.applies.reason})`, exception: exceptions.applies.name };
+    return {
+      ...base,
+      outcome: 'excepted',
+      message: `${outcome.message} (excepted by ${exceptions.applies.name}: ${exceptions.applies.reason})`,
+      exception: exceptions.applies.name,
+    };
   }
   const expired = exceptions.expired.map((e) => `exception ${e.name} expired ${e.expires}`).join('; ');
   return { ...base, outcome: outcome.kind, message: expired ? `${outcome.message} (${expired})` : outcome.message };
@@ -142,7 +163,11 @@ function evaluateOne(policy: CompiledPolicy, ci: CI | undefined, bindings: Bindi
 
 function run(policy: CompiledPolicy, bindings: Bindings, ci: CI | undefined, budget: { remaining: number }): Outcome {
   const evaluateCel = (program: CelProgram, b: Bindings): ReturnType<typeof evaluateWithin> => {
-    if (budget.remaining <= 0) return new CelEvalError(`cost budget exceeded: the policy spent its ${MAX_RUNTIME_COST_PER_POLICY.toLocaleString('en-US')} comprehension steps on earlier CIs of this evaluation`, 'policy.cel-cost');
+    if (budget.remaining <= 0)
+      return new CelEvalError(
+        `cost budget exceeded: the policy spent its ${MAX_RUNTIME_COST_PER_POLICY.toLocaleString('en-US')} comprehension steps on earlier CIs of this evaluation`,
+        'policy.cel-cost',
+      );
     const value = evaluateWithin(program, b, { costLimit: Math.min(MAX_RUNTIME_COST, budget.remaining) });
     budget.remaining -= meter.used;
     return value;

@@ -65,13 +65,27 @@ export function loadPolicies(docs: readonly RawDocument[], locate: Locate): Load
   for (const doc of docs) {
     const kind = kindOf(doc.value);
     if (kind !== 'Policy' && kind !== 'PolicyException') {
-      report(doc.origin, '/kind', 'policy.unknown-kind', `document of kind ${kind ?? '(none)'} under the policy paths is not a Policy or PolicyException`, 'move CIs under the inventory paths', 'warning');
+      report(
+        doc.origin,
+        '/kind',
+        'policy.unknown-kind',
+        `document of kind ${kind ?? '(none)'} under the policy paths is not a Policy or PolicyException`,
+        'move CIs under the inventory paths',
+        'warning',
+      );
       continue;
     }
     const value = normaliseDates(doc.value);
     const errors = schemaErrors(kind, value);
     if (errors.length > 0) {
-      for (const e of errors) report(doc.origin, e.pointer, 'policy.schema', `${kind.toLowerCase()} ${nameOf(value)}: ${e.message}`, `see schemas/${kind === 'Policy' ? 'policy' : 'policy-exception'}.schema.json`);
+      for (const e of errors)
+        report(
+          doc.origin,
+          e.pointer,
+          'policy.schema',
+          `${kind.toLowerCase()} ${nameOf(value)}: ${e.message}`,
+          `see schemas/${kind === 'Policy' ? 'policy' : 'policy-exception'}.schema.json`,
+        );
       continue;
     }
     if (kind === 'PolicyException') {
@@ -85,25 +99,41 @@ export function loadPolicies(docs: readonly RawDocument[], locate: Locate): Load
       const { line, column } = locate(doc.origin, '/metadata/name');
       const at = locate(first, '/metadata/name');
       diagnostics.push({
-        severity: 'error', code: 'policy.duplicate', message: `policy ${name} is defined twice`,
-        hint: 'policy names are global: rename one of them', file: doc.origin.file, line, column,
+        severity: 'error',
+        code: 'policy.duplicate',
+        message: `policy ${name} is defined twice`,
+        hint: 'policy names are global: rename one of them',
+        file: doc.origin.file,
+        line,
+        column,
         related: [{ file: first.file, line: at.line, column: at.column, message: 'first defined here' }],
       });
       continue;
     }
     firstByName.set(name, doc.origin);
     const compiled = compilePolicy(policyDoc, doc.origin, locate, (pointer, error) =>
-      report(doc.origin, pointer, error.code === 'policy.cel-cost' ? 'policy.cel-cost' : 'policy.cel-compile',
+      report(
+        doc.origin,
+        pointer,
+        error.code === 'policy.cel-cost' ? 'policy.cel-cost' : 'policy.cel-compile',
         `policy ${name}: ${pointer.split('/').pop()} does not compile: ${error.message}${error.line > 1 || error.column > 1 ? ` (at ${error.line}:${error.column} of the expression)` : ''}`,
-        error.hint));
+        error.hint,
+      ),
+    );
     if (compiled) policies.push(compiled);
   }
 
   for (const exception of exceptions) {
     exception.policies.forEach((policy, i) => {
       if (!firstByName.has(policy)) {
-        report(exception.origin, `/spec/policies/${i}`, 'policy.exception-unknown-policy',
-          `exception ${exception.name} names unknown policy ${policy}`, 'check the policy name (metadata.name of a Policy)', 'warning');
+        report(
+          exception.origin,
+          `/spec/policies/${i}`,
+          'policy.exception-unknown-policy',
+          `exception ${exception.name} names unknown policy ${policy}`,
+          'check the policy name (metadata.name of a Policy)',
+          'warning',
+        );
       }
     });
   }
@@ -169,9 +199,10 @@ function schemaErrors(kind: PolicyKind, value: unknown): { pointer: string; mess
     .filter((e) => !e.schemaPath.includes('/anyOf/')) // the anyOf summary says it once
     .map((e) => ({
       pointer: errorPointer(e),
-      message: e.keyword === 'anyOf' && e.instancePath.endsWith('/expires')
-        ? `${e.instancePath} must be a date (2027-03-31) or an RFC 3339 date-time (2027-03-31T18:00:00Z)`
-        : errorMessage(e),
+      message:
+        e.keyword === 'anyOf' && e.instancePath.endsWith('/expires')
+          ? `${e.instancePath} must be a date (2027-03-31) or an RFC 3339 date-time (2027-03-31T18:00:00Z)`
+          : errorMessage(e),
     }));
 }
 

@@ -68,15 +68,33 @@ class SubjectBindings {
     this.#input = input;
   }
 
-  get object(): CelInput { return (this.#object ??= convertedObject(this.#input.ci)); }
-  get oldObject(): CelInput { return (this.#oldObject ??= toCelInput(this.#input.oldObject)); }
-  get change(): CelInput { return (this.#change ??= toCelInput(this.#input.change)); }
-  get impact(): CelInput { return (this.#impact ??= toCelInput(this.#input.impact ?? simulated(this.#input))); }
-  get relations(): CelInput { return (this.#relations ??= toCelInput(outgoing(this.#input.ci, this.#input.graph))); }
-  get dependents(): CelInput { return (this.#dependents ??= toCelInput(incoming(this.#input.ci.id, this.#input.graph))); }
-  get capacity(): CelInput { return (this.#capacity ??= toCelInput(this.#input.shared.capacity?.(this.#input.ci.id) ?? NO_CAPACITY)); }
-  get plan(): CelInput { return this.#input.shared.plan(); }
-  get now(): CelInput { return this.#input.shared.now; }
+  get object(): CelInput {
+    return (this.#object ??= convertedObject(this.#input.ci));
+  }
+  get oldObject(): CelInput {
+    return (this.#oldObject ??= toCelInput(this.#input.oldObject));
+  }
+  get change(): CelInput {
+    return (this.#change ??= toCelInput(this.#input.change));
+  }
+  get impact(): CelInput {
+    return (this.#impact ??= toCelInput(this.#input.impact ?? simulated(this.#input)));
+  }
+  get relations(): CelInput {
+    return (this.#relations ??= toCelInput(outgoing(this.#input.ci, this.#input.graph)));
+  }
+  get dependents(): CelInput {
+    return (this.#dependents ??= toCelInput(incoming(this.#input.ci.id, this.#input.graph)));
+  }
+  get capacity(): CelInput {
+    return (this.#capacity ??= toCelInput(this.#input.shared.capacity?.(this.#input.ci.id) ?? NO_CAPACITY));
+  }
+  get plan(): CelInput {
+    return this.#input.shared.plan();
+  }
+  get now(): CelInput {
+    return this.#input.shared.now;
+  }
 }
 
 function simulated({ ci, change, shared }: SubjectInput): ImpactSummary {
@@ -91,9 +109,18 @@ export function subjectBindings(input: SubjectInput): Bindings {
 /** Bindings for plan-scope policies: no CI, only the plan, its impact and the clock. */
 export function planBindings(plan: () => CelInput, impact: ImpactSummary | undefined, now: CelInput): Bindings {
   return {
-    object: null, oldObject: null, change: null, relations: [], dependents: [], capacity: toCelInput(NO_CAPACITY),
-    get impact() { return toCelInput(impact ?? null); },
-    get plan() { return plan(); },
+    object: null,
+    oldObject: null,
+    change: null,
+    relations: [],
+    dependents: [],
+    capacity: toCelInput(NO_CAPACITY),
+    get impact() {
+      return toCelInput(impact ?? null);
+    },
+    get plan() {
+      return plan();
+    },
     now,
   } as Bindings;
 }
@@ -104,7 +131,12 @@ export function planView(plan: PlanView | undefined): unknown {
   return {
     summary: plan.summary,
     changes: plan.changes.map((c) => ({
-      id: c.id, action: c.action, wave: c.wave, provider: c.provider, target: c.target, paths: c.paths,
+      id: c.id,
+      action: c.action,
+      wave: c.wave,
+      provider: c.provider,
+      target: c.target,
+      paths: c.paths,
       ...(c.impact ? { impact: c.impact } : {}),
     })),
     impact: plan.impact ?? null,
@@ -128,7 +160,12 @@ function withMetadataDefaults(ci: CI): Readonly<Record<string, unknown>> {
   if (metadata.namespace !== undefined && metadata.labels !== undefined && metadata.annotations !== undefined) return ci.object;
   return {
     ...ci.object,
-    metadata: { ...metadata, namespace: metadata.namespace ?? ci.namespace, labels: metadata.labels ?? ci.labels, annotations: metadata.annotations ?? ci.annotations },
+    metadata: {
+      ...metadata,
+      namespace: metadata.namespace ?? ci.namespace,
+      labels: metadata.labels ?? ci.labels,
+      annotations: metadata.annotations ?? ci.annotations,
+    },
   };
 }
 

@@ -31,11 +31,15 @@ export function lazyProvider(name: string, create: () => Promise<Provider>): Pro
     },
     backup: async (req, signal) => {
       const p = await get();
-      return p.backup ? p.backup(req, signal) : { artifacts: [], diagnostics: [{ severity: 'error', code: 'provider.no-backup', message: `provider ${name} cannot back up` }] };
+      return p.backup
+        ? p.backup(req, signal)
+        : { artifacts: [], diagnostics: [{ severity: 'error', code: 'provider.no-backup', message: `provider ${name} cannot back up` }] };
     },
     restore: async (req, signal) => {
       const p = await get();
-      return p.restore ? p.restore(req, signal) : { ok: false, restored: [], diagnostics: [{ severity: 'error', code: 'provider.no-restore', message: `provider ${name} cannot restore` }] };
+      return p.restore
+        ? p.restore(req, signal)
+        : { ok: false, restored: [], diagnostics: [{ severity: 'error', code: 'provider.no-restore', message: `provider ${name} cannot restore` }] };
     },
     health: async (req, signal) => {
       const p = await get();

@@ -35,7 +35,10 @@ function labelsOf(object: Obj): Record<string, unknown> | undefined {
  * and adds 8 hex digits of its SHA-256).
  */
 export function inventoryLabelValue(inventoryId: string, target: string): string {
-  const full = `${inventoryId}.${target}`.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  const full = `${inventoryId}.${target}`
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   if (full.length <= 63) return full || 'plumb';
   return `${full.slice(0, 54).replace(/[^a-z0-9]+$/, '')}-${createHash('sha256').update(full).digest('hex').slice(0, 8)}`;
 }
@@ -52,12 +55,22 @@ export function defaultInventoryId(root: string): string {
   try {
     const config = readFileSync(join(root, '.git', 'config'), 'utf8');
     const origin = /\[remote "origin"\][^[]*?\burl\s*=\s*(\S+)/.exec(config)?.[1];
-    const last = origin?.replace(/\/+$/, '').split(/[/:]/).pop()?.replace(/\.git$/, '');
+    const last = origin
+      ?.replace(/\/+$/, '')
+      .split(/[/:]/)
+      .pop()
+      ?.replace(/\.git$/, '');
     if (last) name = last;
   } catch {
     // no .git directory (a plain directory, or a worktree's .git file): the directory's name
   }
-  return name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 40) || 'plumb';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, '-')
+      .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+      .slice(0, 40) || 'plumb'
+  );
 }
 
 /** This repository's inventory label value for one target (plumb.yaml `inventoryId`, else the default). */

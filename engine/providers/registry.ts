@@ -89,18 +89,20 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
     // the command line wins over plumb.yaml, as kubectl's flags win over its kubeconfig
     const file = kubeconfig ?? optionalString('kubeconfig');
     // the Kubernetes client costs ~270 ms to import: only when a kubernetes target is used
-    return lazyProvider('kubernetes', async () => (await import('./kubernetes/kubernetes-provider.js')).createKubernetesProvider({
-      kubeconfig: file ? resolve(root, file) : undefined,
-      context: context ?? optionalString('context'),
-      inCluster: target.inCluster === true,
-      namespaces: namespaces as string[] | undefined,
-      labelSelector: optionalString('labelSelector'),
-      fieldSelector: optionalString('fieldSelector'),
-      forceConflicts: forceConflicts ?? target.forceConflicts === true,
-      concurrency: concurrency as number | undefined,
-      inventory,
-      ...(healthRule ? { healthRule } : {}),
-    }));
+    return lazyProvider('kubernetes', async () =>
+      (await import('./kubernetes/kubernetes-provider.js')).createKubernetesProvider({
+        kubeconfig: file ? resolve(root, file) : undefined,
+        context: context ?? optionalString('context'),
+        inCluster: target.inCluster === true,
+        namespaces: namespaces as string[] | undefined,
+        labelSelector: optionalString('labelSelector'),
+        fieldSelector: optionalString('fieldSelector'),
+        forceConflicts: forceConflicts ?? target.forceConflicts === true,
+        concurrency: concurrency as number | undefined,
+        inventory,
+        ...(healthRule ? { healthRule } : {}),
+      }),
+    );
   },
   endpoint: (name, target, { root }) => endpointProviderFromTarget(name, target, root),
   host: () => createHostProvider(),

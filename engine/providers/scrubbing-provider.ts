@@ -35,34 +35,44 @@ export function scrubbingProvider(provider: Provider): Provider {
         return answer;
       }),
   };
-  if (provider.diff) wrapped.diff = (req, signal) => call(async () => {
-    registerSecretsOf(req.desired.object);
-    const answer = await provider.diff!(req, signal);
-    registerSecretsOf(answer.projected);
-    return answer;
-  });
-  if (provider.apply) wrapped.apply = (req, signal) => call(async () => {
-    registerSecretsOf(req.desired);
-    const answer = await provider.apply!(req, signal);
-    registerSecretsOf(answer.observed?.object);
-    return answer;
-  });
-  if (provider.cascade) wrapped.cascade = (req, signal) => call(async () => {
-    const answer = await provider.cascade!(req, signal);
-    for (const list of answer.cascades.values()) for (const o of list) registerSecretsOf(o.object);
-    return answer;
-  });
+  if (provider.diff)
+    wrapped.diff = (req, signal) =>
+      call(async () => {
+        registerSecretsOf(req.desired.object);
+        const answer = await provider.diff!(req, signal);
+        registerSecretsOf(answer.projected);
+        return answer;
+      });
+  if (provider.apply)
+    wrapped.apply = (req, signal) =>
+      call(async () => {
+        registerSecretsOf(req.desired);
+        const answer = await provider.apply!(req, signal);
+        registerSecretsOf(answer.observed?.object);
+        return answer;
+      });
+  if (provider.cascade)
+    wrapped.cascade = (req, signal) =>
+      call(async () => {
+        const answer = await provider.cascade!(req, signal);
+        for (const list of answer.cascades.values()) for (const o of list) registerSecretsOf(o.object);
+        return answer;
+      });
   if (provider.capabilities) wrapped.capabilities = (signal) => call(() => provider.capabilities!(signal));
   if (provider.backup) wrapped.backup = (req, signal) => call(() => provider.backup!(req, signal));
   if (provider.restore) wrapped.restore = (req, signal) => call(() => provider.restore!(req, signal));
-  if (provider.health) wrapped.health = (req, signal) => call(async () => {
-    const answer = await provider.health!(req, signal);
-    return { ...answer, results: answer.results.map((r) => (r.message ? { ...r, message: secretScrubber.scrub(r.message) } : r)) };
-  });
-  if (provider.watch) wrapped.watch = (req, onEvent) => provider.watch!(req, (e) => {
-    registerSecretsOf(e.object);
-    onEvent(e);
-  });
+  if (provider.health)
+    wrapped.health = (req, signal) =>
+      call(async () => {
+        const answer = await provider.health!(req, signal);
+        return { ...answer, results: answer.results.map((r) => (r.message ? { ...r, message: secretScrubber.scrub(r.message) } : r)) };
+      });
+  if (provider.watch)
+    wrapped.watch = (req, onEvent) =>
+      provider.watch!(req, (e) => {
+        registerSecretsOf(e.object);
+        onEvent(e);
+      });
   if (provider.close) wrapped.close = () => provider.close!();
   return wrapped;
 }

@@ -38,7 +38,12 @@ export class ReconcileError extends PlumbError {
   }
 }
 
-const TERMINAL_DIAGNOSTICS: ReadonlySet<string> = new Set<Code>(['kubernetes.forbidden', 'kubernetes.unauthorized', 'kubernetes.invalid', 'kubernetes.conflict']);
+const TERMINAL_DIAGNOSTICS: ReadonlySet<string> = new Set<Code>([
+  'kubernetes.forbidden',
+  'kubernetes.unauthorized',
+  'kubernetes.invalid',
+  'kubernetes.conflict',
+]);
 
 /** Provider diagnostics: any forbidden/invalid answer is terminal; unreachable and 5xx are transient. */
 export function classifyDiagnostics(diagnostics: readonly Diagnostic[]): { kind: FailureKind; reason: FailureReason } {

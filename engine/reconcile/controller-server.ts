@@ -43,17 +43,19 @@ export async function startControllerServer(options: ControllerServerOptions): P
   return {
     server,
     address,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 async function handle(o: ControllerServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   if (req.method === 'GET' && path === '/healthz') return send(res, o.healthy() ? 200 : 503, o.healthy() ? 'ok\n' : 'unhealthy\n');
-  if (req.method === 'GET' && path === '/readyz') return send(res, o.ready() ? 200 : 503, o.ready() ? 'ok\n' : 'not ready: the first reconcile has not finished\n');
+  if (req.method === 'GET' && path === '/readyz')
+    return send(res, o.ready() ? 200 : 503, o.ready() ? 'ok\n' : 'not ready: the first reconcile has not finished\n');
   if (req.method === 'GET' && path === '/metrics') {
     const text = await o.registry.metrics();
     return send(res, 200, text, o.registry.contentType);

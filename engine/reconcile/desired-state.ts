@@ -40,7 +40,10 @@ export async function loadDesiredState(
   const repo = await loadRepository({
     repo: artifact.dir,
     ...(artifact.rev ? { rev: artifact.rev } : {}),
-    targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: cliSettings as { kubeconfig?: string; context?: string } | undefined, ...(openProvider ? { openProvider } : {}) }),
+    targetCapabilities: renderCapabilitiesFromTarget({
+      cliSettings: cliSettings as { kubeconfig?: string; context?: string } | undefined,
+      ...(openProvider ? { openProvider } : {}),
+    }),
   });
   const { graph, diagnostics: validation } = validateRepository(repo);
   const diagnostics: Diagnostic[] = [...validation];

@@ -33,7 +33,11 @@ export class DriftWatch {
       const resources = new Map<string, { apiVersion: string; kind: string }>();
       for (const ci of owned) resources.set(`${ci.apiVersion}/${ci.kind}`, { apiVersion: ci.apiVersion, kind: ci.kind });
       const namespaces = [...new Set(owned.map((ci) => ci.namespace).filter((n) => n !== '_cluster'))].sort();
-      plans.push({ name, resources: [...resources.values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`)), namespaces });
+      plans.push({
+        name,
+        resources: [...resources.values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`)),
+        namespaces,
+      });
     }
     const key = JSON.stringify(plans);
     if (key === this.key) return;
@@ -45,7 +49,10 @@ export class DriftWatch {
         const provider = createProvider(p.name, config.targets[p.name], { ...this.cliSettings, root, config });
         if (!provider.watch) continue;
         this.providers.push(provider);
-        const watch = provider.watch as (req: { selector?: { namespaces?: string[] }; resources?: { apiVersion: string; kind: string }[] }, cb: (e: WatchEvent) => void) => () => void;
+        const watch = provider.watch as (
+          req: { selector?: { namespaces?: string[] }; resources?: { apiVersion: string; kind: string }[] },
+          cb: (e: WatchEvent) => void,
+        ) => () => void;
         this.stops.push(watch.call(provider, { selector: { namespaces: p.namespaces }, resources: p.resources }, (e) => this.event(e)));
       } catch (e) {
         this.onError(e);

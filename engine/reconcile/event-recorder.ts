@@ -3,7 +3,15 @@ import { scrubText } from '../redact/scrubber.js';
 import type { JsonApi } from '../leader/lease-api.js';
 import { STATUS_CONFIGMAP } from './status-configmap.js';
 
-export type EventReason = 'ApplySucceeded' | 'ApplyFailed' | 'DriftDetected' | 'ReconcileFailed' | 'InvalidRevision' | 'PolicyDenied' | 'PruneRefused' | 'LeaderElected';
+export type EventReason =
+  | 'ApplySucceeded'
+  | 'ApplyFailed'
+  | 'DriftDetected'
+  | 'ReconcileFailed'
+  | 'InvalidRevision'
+  | 'PolicyDenied'
+  | 'PruneRefused'
+  | 'LeaderElected';
 
 /**
  * Records core/v1 Events about the controller's work, on the status

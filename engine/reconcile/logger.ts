@@ -7,8 +7,20 @@ import { scrubText } from '../redact/scrubber.js';
  * passes a credential to the logger on purpose; this is the second line.
  */
 export const REDACT_PATHS = [
-  'token', '*.token', 'password', '*.password', 'secret', '*.secret', 'authorization', '*.authorization',
-  'headers.authorization', '*.headers.authorization', 'credentials', '*.credentials', 'webhookSecret', '*.webhookSecret',
+  'token',
+  '*.token',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'credentials',
+  '*.credentials',
+  'webhookSecret',
+  '*.webhookSecret',
 ];
 
 export type ControllerLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;

@@ -41,7 +41,12 @@ export interface ReconcilerOptions {
    */
   readonly openProvider?: OpenProvider;
   /** Injectable for tests: the whole apply context (providers, backups, lock, audit); wins over `openProvider` for applying. */
-  readonly openContext?: (opts: { root: string; config: PlumbConfig; targets: readonly string[]; cliSettings?: Readonly<Record<string, unknown>> }) => Promise<ApplyContext>;
+  readonly openContext?: (opts: {
+    root: string;
+    config: PlumbConfig;
+    targets: readonly string[];
+    cliSettings?: Readonly<Record<string, unknown>>;
+  }) => Promise<ApplyContext>;
   readonly now?: () => Date;
   readonly random?: () => number;
   /** Called with each successfully planned desired state (the drift watch follows it). */
@@ -126,7 +131,14 @@ export class Reconciler {
     const now = this.opts.now ?? (() => new Date());
     const log = this.opts.logger.child({ trigger });
     const started = performance.now();
-    const status: { -readonly [K in keyof ControllerStatus]: ControllerStatus[K] } = { ...this.current, conditions: setCondition(this.current.conditions, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: `reconcile triggered by ${trigger}` }, now()) };
+    const status: { -readonly [K in keyof ControllerStatus]: ControllerStatus[K] } = {
+      ...this.current,
+      conditions: setCondition(
+        this.current.conditions,
+        { type: 'Reconciling', status: 'True', reason: 'Progressing', message: `reconcile triggered by ${trigger}` },
+        now(),
+      ),
+    };
     let outcome: ReconcileOutcome = { result: 'succeeded' };
     let report: ApplyReport | undefined;
     let round: { desired?: DesiredState; plan?: Plan; selection?: SyncSelection } = {};
@@ -148,12 +160,21 @@ export class Reconciler {
       const plan = round.plan!;
       const selection = round.selection!;
       const refused = this.refused.get(artifact.revision);
-      if (refused) throw new ReconcileError('terminal', refused.reason, `revision ${short(artifact.revision)} refused (${refused.message}); still reconciling ${short(reconciled.revision)}`);
+      if (refused)
+        throw new ReconcileError(
+          'terminal',
+          refused.reason,
+          `revision ${short(artifact.revision)} refused (${refused.message}); still reconciling ${short(reconciled.revision)}`,
+        );
       this.attempt = 0;
       status.failure = undefined;
       status.refusedRevision = undefined;
       const held = selection.held.length ? `; ${selection.held.length} change(s) held (${[...new Set(selection.held.map((h) => h.reason))].join(', ')})` : '';
-      status.conditions = setCondition(status.conditions, { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `reconciled revision ${short(reconciled.revision)}${held}` }, now());
+      status.conditions = setCondition(
+        status.conditions,
+        { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `reconciled revision ${short(reconciled.revision)}${held}` },
+        now(),
+      );
       status.conditions = setCondition(status.conditions, { type: 'Stalled', status: 'False', reason: 'ReconciliationSucceeded', message: '' }, now());
       status.conditions = setCondition(status.conditions, { type: 'Reconciling', status: 'False', reason: 'ReconciliationSucceeded', message: '' }, now());
       log.info({ revision: reconciled.revision, summary: plan.summary, applied: status.plan?.applied ?? 0, held: selection.held.length }, 'reconciled');
@@ -170,7 +191,8 @@ export class Reconciler {
         await this.opts.writeStatus(status).catch((e) => log.warn({ err: errorText(e) }, 'cannot write the status ConfigMap'));
       }
       if (this.opts.onReconciled && this.opts.isLeader()) {
-        await this.opts.onReconciled({ trigger, outcome, status, ...round, ...(report ? { report } : {}), signal })
+        await this.opts
+          .onReconciled({ trigger, outcome, status, ...round, ...(report ? { report } : {}), signal })
           .catch((e) => log.warn({ err: errorText(e) }, 'monitoring round failed'));
       }
     }
@@ -227,8 +249,13 @@ export class Reconciler {
     this.opts.metrics.drift.set(plan.changes.filter((c) => c.action !== 'noop').length);
     this.opts.metrics.unmanaged.set(plan.summary.unmanaged);
     status.plan = {
-      revision: active.revision, hash: plan.hash, summary: plan.summary, denied: plan.policy.denied,
-      applied: 0, held: selection.held, drift: selection.drift,
+      revision: active.revision,
+      hash: plan.hash,
+      summary: plan.summary,
+      denied: plan.policy.denied,
+      applied: 0,
+      held: selection.held,
+      drift: selection.drift,
     };
     if (selection.drift.length) {
       void this.opts.events?.record('Warning', 'DriftDetected', `drift on ${selection.drift.length} CI(s): ${selection.drift.slice(0, 10).join(', ')}`);
@@ -245,7 +272,14 @@ export class Reconciler {
     if (report && report.outcome !== 'succeeded') {
       const { kind, reason } = classifyDiagnostics(report.diagnostics);
       const failed = report.changes.filter((c) => c.result !== 'applied' && c.result !== 'skipped');
-      throw new ReconcileError(kind, reason === 'DiscoveryFailed' ? 'ApplyFailed' : reason, `apply ${report.outcome}: ${failed.map((c) => `${c.id}${c.message ? ` (${c.message})` : ''}`).slice(0, 5).join(', ')}`);
+      throw new ReconcileError(
+        kind,
+        reason === 'DiscoveryFailed' ? 'ApplyFailed' : reason,
+        `apply ${report.outcome}: ${failed
+          .map((c) => `${c.id}${c.message ? ` (${c.message})` : ''}`)
+          .slice(0, 5)
+          .join(', ')}`,
+      );
     }
     this.lastGood = active;
     status.lastAppliedRevision = active.revision;
@@ -275,7 +309,10 @@ export class Reconciler {
     }
     if (!loaded.desired) {
       const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-      const first = errors.slice(0, 3).map((d) => `${d.file ? `${d.file}:${d.line ?? 0}:${d.column ?? 0}: ` : ''}${d.message} [${d.code}]`).join('; ');
+      const first = errors
+        .slice(0, 3)
+        .map((d) => `${d.file ? `${d.file}:${d.line ?? 0}:${d.column ?? 0}: ` : ''}${d.message} [${d.code}]`)
+        .join('; ');
       this.refuse(artifact.revision, 'InvalidRevision', `${errors.length} error(s): ${first}`, log);
       return this.lastGood;
     }
@@ -311,7 +348,15 @@ export class Reconciler {
     if (!planned.plan || hasErrors(planned.diagnostics)) {
       const { kind, reason } = classifyDiagnostics(planned.diagnostics);
       const errors = planned.diagnostics.filter((d) => d.severity === 'error');
-      throw new ReconcileError(kind, reason, `discovery failed: ${errors.slice(0, 3).map((d) => `${d.message} [${d.code}]`).join('; ')}`, { hint: errors[0]?.hint });
+      throw new ReconcileError(
+        kind,
+        reason,
+        `discovery failed: ${errors
+          .slice(0, 3)
+          .map((d) => `${d.message} [${d.code}]`)
+          .join('; ')}`,
+        { hint: errors[0]?.hint },
+      );
     }
     return planned.plan;
   }
@@ -343,9 +388,24 @@ export class Reconciler {
       this.opts.metrics.applies.inc({ result: report.outcome });
       const applied = report.changes.filter((c) => c.result === 'applied');
       if (report.outcome === 'succeeded') {
-        void this.opts.events?.record('Normal', 'ApplySucceeded', `applied revision ${short(desired.revision)}: ${applied.map((c) => `${c.action} ${c.id}`).slice(0, 20).join(', ')}`);
+        void this.opts.events?.record(
+          'Normal',
+          'ApplySucceeded',
+          `applied revision ${short(desired.revision)}: ${applied
+            .map((c) => `${c.action} ${c.id}`)
+            .slice(0, 20)
+            .join(', ')}`,
+        );
       } else {
-        void this.opts.events?.record('Warning', 'ApplyFailed', `apply of revision ${short(desired.revision)} ${report.outcome}: ${report.changes.filter((c) => c.result !== 'applied').map((c) => `${c.id} ${c.result}`).slice(0, 20).join(', ')}`);
+        void this.opts.events?.record(
+          'Warning',
+          'ApplyFailed',
+          `apply of revision ${short(desired.revision)} ${report.outcome}: ${report.changes
+            .filter((c) => c.result !== 'applied')
+            .map((c) => `${c.id} ${c.result}`)
+            .slice(0, 20)
+            .join(', ')}`,
+        );
       }
       log.info({ run: report.run, outcome: report.outcome, applied: applied.length, backups: report.backups }, 'apply finished');
       return report;
@@ -358,7 +418,11 @@ export class Reconciler {
     if (this.refused.get(revision)?.message === message) return;
     this.refused.set(revision, { reason, message });
     log.warn({ revision, reason, lastGood: this.lastGood?.revision }, `revision refused: ${message}`);
-    void this.opts.events?.record('Warning', reason === 'PolicyDenied' || reason === 'PruneRefused' ? reason : 'InvalidRevision', `revision ${short(revision)} refused: ${message}${this.lastGood ? `; keeping ${short(this.lastGood.revision)}` : ''}`);
+    void this.opts.events?.record(
+      'Warning',
+      reason === 'PolicyDenied' || reason === 'PruneRefused' ? reason : 'InvalidRevision',
+      `revision ${short(revision)} refused: ${message}${this.lastGood ? `; keeping ${short(this.lastGood.revision)}` : ''}`,
+    );
   }
 
   private refusal(revision: string, why: string): ReconcileError {
@@ -371,7 +435,12 @@ export class Reconciler {
     for (const [rev, r] of this.refused) if (r.reason === 'PolicyDenied') this.refused.delete(rev);
   }
 
-  private failed(error: ReconcileError, status: { -readonly [K in keyof ControllerStatus]: ControllerStatus[K] }, now: Date, log: ControllerLogger): ReconcileOutcome {
+  private failed(
+    error: ReconcileError,
+    status: { -readonly [K in keyof ControllerStatus]: ControllerStatus[K] },
+    now: Date,
+    log: ControllerLogger,
+  ): ReconcileOutcome {
     this.opts.metrics.failures.inc({ kind: error.kind });
     const refused = status.revision ? this.refused.get(status.revision) : undefined;
     status.refusedRevision = refused && status.revision ? { revision: status.revision, ...refused } : undefined;
@@ -380,7 +449,11 @@ export class Reconciler {
       this.attempt++;
       const retryInMs = backoffDelay(this.attempt, this.opts.backoff ?? { baseMs: 1000, maxMs: 5 * 60_000 }, this.opts.random ?? Math.random);
       status.failure = { kind: error.kind, reason: error.reason, message: error.message, attempt: this.attempt, nextRetryInMs: retryInMs };
-      status.conditions = setCondition(status.conditions, { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: `retrying in ${Math.round(retryInMs / 1000)} s: ${error.message}` }, now);
+      status.conditions = setCondition(
+        status.conditions,
+        { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: `retrying in ${Math.round(retryInMs / 1000)} s: ${error.message}` },
+        now,
+      );
       status.conditions = setCondition(status.conditions, { type: 'Stalled', status: 'False', reason: error.reason, message: '' }, now);
       log.warn({ reason: error.reason, attempt: this.attempt, retryInMs }, `reconcile failed (transient): ${error.message}`);
       void this.opts.events?.record('Warning', 'ReconcileFailed', `${error.reason}: ${error.message}`);
@@ -391,7 +464,8 @@ export class Reconciler {
     status.conditions = setCondition(status.conditions, { type: 'Stalled', status: 'True', reason: error.reason, message: error.message }, now);
     status.conditions = setCondition(status.conditions, { type: 'Reconciling', status: 'False', reason: error.reason, message: '' }, now);
     log.error({ reason: error.reason, hint: error.hint }, `reconcile stalled: ${error.message}`);
-    if (error.reason !== 'InvalidRevision' && error.reason !== 'PolicyDenied') void this.opts.events?.record('Warning', 'ReconcileFailed', `${error.reason}: ${error.message}`);
+    if (error.reason !== 'InvalidRevision' && error.reason !== 'PolicyDenied')
+      void this.opts.events?.record('Warning', 'ReconcileFailed', `${error.reason}: ${error.message}`);
     return { result: 'terminal', error };
   }
 }
@@ -402,7 +476,10 @@ function ciMap(desired: DesiredState) {
 
 function deniedMessage(plan: Plan): string {
   const denials = blockingResults(plan.policy.results);
-  return `denied by policy: ${denials.slice(0, 5).map((r) => `${r.policy}${r.ci ? ` on ${r.ci}` : ''}: ${r.message}`).join('; ')}`;
+  return `denied by policy: ${denials
+    .slice(0, 5)
+    .map((r) => `${r.policy}${r.ci ? ` on ${r.ci}` : ''}: ${r.message}`)
+    .join('; ')}`;
 }
 
 function short(revision: string): string {

@@ -75,32 +75,38 @@ export async function startController(options: ControllerOptions): Promise<Runni
     (e) => log.warn({ err: (e as Error).message }, 'cannot watch for drift'),
   );
 
-  const elector = options.leaderElection === false
-    ? undefined
-    : new LeaseElector({
-        api: leaseApi,
-        namespace,
-        name: options.leaseName ?? 'plumb-controller',
-        identity: options.identity,
-        leaseDurationMs: options.leaseDurationMs,
-        onStartedLeading: () => {
-          metrics.leader.set(1);
-          log.info({ identity: options.identity }, 'became the leader');
-          void events.record('Normal', 'LeaderElected', `${options.identity} became the leader`);
-          loop?.trigger('leader-elected');
-        },
-        onStoppedLeading: (reason) => {
-          metrics.leader.set(0);
-          drift.close();
-          log.warn({ identity: options.identity, reason }, 'stopped leading');
-        },
-        onError: (e) => log.warn({ err: (e as Error).message }, 'leader election call failed'),
-      });
+  const elector =
+    options.leaderElection === false
+      ? undefined
+      : new LeaseElector({
+          api: leaseApi,
+          namespace,
+          name: options.leaseName ?? 'plumb-controller',
+          identity: options.identity,
+          leaseDurationMs: options.leaseDurationMs,
+          onStartedLeading: () => {
+            metrics.leader.set(1);
+            log.info({ identity: options.identity }, 'became the leader');
+            void events.record('Normal', 'LeaderElected', `${options.identity} became the leader`);
+            loop?.trigger('leader-elected');
+          },
+          onStoppedLeading: (reason) => {
+            metrics.leader.set(0);
+            drift.close();
+            log.warn({ identity: options.identity, reason }, 'stopped leading');
+          },
+          onError: (e) => log.warn({ err: (e as Error).message }, 'leader election call failed'),
+        });
   const isLeader = () => (elector ? elector.isLeader() : true);
   if (!elector) metrics.leader.set(1);
 
   // probes, incidents and notifications after each reconcile of the leader; the outbox delivers in the background
-  const monitor = new Monitor({ logger: log, registry: metrics.registry, cliSettings: options.cliSettings, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+  const monitor = new Monitor({
+    logger: log,
+    registry: metrics.registry,
+    cliSettings: options.cliSettings,
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+  });
   const reconciler = new Reconciler({
     source: options.source,
     identity: options.identity,
@@ -115,10 +121,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
     onDesiredState: (desired) => drift.follow(desired),
     onReconciled: (round) => monitor.round(round),
   });
-  loop = new ReconcileLoop(async (trigger, signal) => {
-    const outcome = await reconciler.reconcile(trigger, signal);
-    return outcome.result === 'transient' ? { retryInMs: outcome.retryInMs } : {};
-  }, options.intervalMs ?? 60_000, (e) => log.error({ err: (e as Error).message }, 'reconcile crashed'));
+  loop = new ReconcileLoop(
+    async (trigger, signal) => {
+      const outcome = await reconciler.reconcile(trigger, signal);
+      return outcome.result === 'transient' ? { retryInMs: outcome.retryInMs } : {};
+    },
+    options.intervalMs ?? 60_000,
+    (e) => log.error({ err: (e as Error).message }, 'reconcile crashed'),
+  );
 
   const server = await startControllerServer({
     listen: options.listen ?? '127.0.0.1:8080',

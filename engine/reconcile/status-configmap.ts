@@ -33,7 +33,13 @@ export async function writeStatusConfigMap(api: JsonApi, namespace: string, stat
     }
     try {
       if (!existing) await api.call({ method: 'POST', path: base, body, signal });
-      else await api.call({ method: 'PUT', path: `${base}/${STATUS_CONFIGMAP}`, body: { ...body, metadata: { ...body.metadata, resourceVersion: existing.metadata?.resourceVersion } }, signal });
+      else
+        await api.call({
+          method: 'PUT',
+          path: `${base}/${STATUS_CONFIGMAP}`,
+          body: { ...body, metadata: { ...body.metadata, resourceVersion: existing.metadata?.resourceVersion } },
+          signal,
+        });
       return;
     } catch (e) {
       if ((statusOf(e) !== 409 && statusOf(e) !== 404) || attempt === 1) throw e;

@@ -38,7 +38,13 @@ export interface ControllerStatus {
     readonly drift: readonly string[];
   };
   readonly lastApply?: { readonly run: string; readonly outcome: string; readonly failed: readonly string[] };
-  readonly failure?: { readonly kind: FailureKind; readonly reason: FailureReason; readonly message: string; readonly attempt: number; readonly nextRetryInMs?: number };
+  readonly failure?: {
+    readonly kind: FailureKind;
+    readonly reason: FailureReason;
+    readonly message: string;
+    readonly attempt: number;
+    readonly nextRetryInMs?: number;
+  };
   readonly conditions: readonly Condition[];
 }
 

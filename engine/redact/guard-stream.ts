@@ -50,7 +50,8 @@ export function guardStream(stream: NodeJS.WritableStream): void {
     const callback = rest.find((r): r is Callback => typeof r === 'function');
     const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined;
     let text: string;
-    if (typeof chunk === 'string') text = encoding && encoding !== 'utf8' && encoding !== 'utf-8' ? decoder.write(Buffer.from(chunk, encoding)) : decoder.end() + chunk;
+    if (typeof chunk === 'string')
+      text = encoding && encoding !== 'utf8' && encoding !== 'utf-8' ? decoder.write(Buffer.from(chunk, encoding)) : decoder.end() + chunk;
     else if (chunk instanceof Uint8Array) text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     else return write(chunk, ...rest);
     if (secretScrubber.size === 0 && pending.pending === 0) return write(text, ...(callback ? [callback] : []));

@@ -49,7 +49,8 @@ export class SecretScrubber {
    * stringified; values below MIN_SCRUB_LENGTH are ignored.
    */
   add(value: unknown): void {
-    const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const text =
+      typeof value === 'string' ? value : value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
     if (text.length < MIN_SCRUB_LENGTH || this.#values.has(text) || this.#values.size >= this.#limit) return;
     this.#values.add(text);
     for (const form of encodedForms(text)) if (form.length >= MIN_SCRUB_LENGTH) this.#forms.add(form);

@@ -102,11 +102,17 @@ export function parseKustomization(text: string): ParsedKustomization {
   const transformers: KustomizationTransformer[] = [];
   if (typeof doc.namespace === 'string') transformers.push({ at: '/namespace', sets: 'namespace' });
   for (const f of ['namePrefix', 'nameSuffix']) if (typeof doc[f] === 'string') transformers.push({ at: `/${f}`, sets: 'name' });
-  for (const [field, kind] of [['commonLabels', 'label'], ['commonAnnotations', 'annotation']] as const) {
-    if (isRecord(doc[field])) for (const k of Object.keys(doc[field] as object)) transformers.push({ at: `/${field}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, sets: `${kind}:${k}` });
+  for (const [field, kind] of [
+    ['commonLabels', 'label'],
+    ['commonAnnotations', 'annotation'],
+  ] as const) {
+    if (isRecord(doc[field]))
+      for (const k of Object.keys(doc[field] as object))
+        transformers.push({ at: `/${field}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, sets: `${kind}:${k}` });
   }
   list(doc.labels).forEach((l, i) => {
-    if (isRecord(l) && isRecord(l.pairs)) for (const k of Object.keys(l.pairs)) transformers.push({ at: `/labels/${i}/pairs/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, sets: `label:${k}` });
+    if (isRecord(l) && isRecord(l.pairs))
+      for (const k of Object.keys(l.pairs)) transformers.push({ at: `/labels/${i}/pairs/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, sets: `label:${k}` });
   });
   list(doc.images).forEach((img, i) => isRecord(img) && typeof img.name === 'string' && transformers.push({ at: `/images/${i}`, sets: `image:${img.name}` }));
   list(doc.replicas).forEach((r, i) => isRecord(r) && typeof r.name === 'string' && transformers.push({ at: `/replicas/${i}`, sets: `replicas:${r.name}` }));
@@ -118,7 +124,13 @@ export function parseKustomization(text: string): ParsedKustomization {
  * Git address, a `github.com/…` style path or anything with `?ref=` / `//` subpaths.
  */
 export function isRemoteRef(ref: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^git@/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || /[?&]ref=/.test(ref) || /\.git(\/\/|$|\?)/.test(ref);
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) ||
+    /^git@/.test(ref) ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) ||
+    /[?&]ref=/.test(ref) ||
+    /\.git(\/\/|$|\?)/.test(ref)
+  );
 }
 
 function list(value: unknown): unknown[] {

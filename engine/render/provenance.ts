@@ -148,7 +148,10 @@ export function renderedPlace(
 export function indexPointer(object: unknown, logical: string): string {
   const out: string[] = [];
   let node: unknown = object;
-  for (const token of logical.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+  for (const token of logical
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
     if (Array.isArray(node) && !/^\d+$/.test(token)) {
       const i = node.findIndex((x) => isRecord(x) && x.name === token);
       if (i < 0) return logical;

@@ -40,7 +40,10 @@ export class RenderCache {
    * @param capacity most units kept
    * @param maxObjects most rendered objects kept, all units together
    */
-  constructor(private readonly capacity = 512, private readonly maxObjects = 200_000) {}
+  constructor(
+    private readonly capacity = 512,
+    private readonly maxObjects = 200_000,
+  ) {}
   get(key: string): RenderOutput | undefined {
     const hit = this.entries.get(key);
     if (hit) {
@@ -121,7 +124,11 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
     while (next < discovery.units.length) {
       const index = next++;
       const unit = discovery.units[index];
-      const read = await readTextFiles(input.source, unit.inputs.map((p) => discovery.files.get(p) ?? { path: p }), config.limits.maxFileBytes);
+      const read = await readTextFiles(
+        input.source,
+        unit.inputs.map((p) => discovery.files.get(p) ?? { path: p }),
+        config.limits.maxFileBytes,
+      );
       const inputs = new Map<string, string>();
       const blobs: [string, string][] = [];
       let unreadable = false;
@@ -140,7 +147,14 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
       }
       const tool = await toolFor(unit.tool);
       const key = unitKey(unit, tool, blobs, kubeVersion, apiVersions);
-      const base = { id: unit.id, tool: unit.tool, file: unit.file, key, ...(tool ? { toolVersion: tool.version } : {}), ...(unit.tool === 'helm' && kubeVersion ? { kubeVersion } : {}) };
+      const base = {
+        id: unit.id,
+        tool: unit.tool,
+        file: unit.file,
+        key,
+        ...(tool ? { toolVersion: tool.version } : {}),
+        ...(unit.tool === 'helm' && kubeVersion ? { kubeVersion } : {}),
+      };
       if (unreadable) {
         outputs[index] = { documents: [], info: { ...base, status: 'failed', objects: 0 } };
         continue;
@@ -184,15 +198,23 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
   return { documents: outputs.flatMap((o) => o.documents), diagnostics, renders: outputs.map((o) => o.info) };
 }
 
-function unitKey(unit: RenderUnit, tool: FoundTool | undefined, blobs: readonly [string, string][], kubeVersion: string | undefined, apiVersions: readonly string[]): string {
+function unitKey(
+  unit: RenderUnit,
+  tool: FoundTool | undefined,
+  blobs: readonly [string, string][],
+  kubeVersion: string | undefined,
+  apiVersions: readonly string[],
+): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({
-    id: unit.id,
-    tool: unit.tool,
-    version: tool?.version ?? 'missing',
-    path: tool?.path ?? '',
-    ...(unit.tool === 'helm' ? { release: unit.release, kubeVersion, apiVersions } : {}),
-  }));
+  hash.update(
+    JSON.stringify({
+      id: unit.id,
+      tool: unit.tool,
+      version: tool?.version ?? 'missing',
+      path: tool?.path ?? '',
+      ...(unit.tool === 'helm' ? { release: unit.release, kubeVersion, apiVersions } : {}),
+    }),
+  );
   for (const [path, blob] of [...blobs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`\n${path}\0${blob}`);
   return hash.digest('hex');
 }

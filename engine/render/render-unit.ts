@@ -83,7 +83,11 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
         if (pointers) encrypted.set(path, pointers);
         // dotenv, INI and binary files (secretGenerator envs and files) are secret whole
         const values = pointers ? decryptedValues(result.text, pointers) : decryptedFlatValues(format as 'dotenv' | 'ini' | 'binary', result.text);
-        if (!pointers) flat.set(path, [...values].sort((a, b) => b.length - a.length));
+        if (!pointers)
+          flat.set(
+            path,
+            [...values].sort((a, b) => b.length - a.length),
+          );
         secretScrubber.addAll(values); // secret in every output from now on
         secretValues.push(...values);
         content = result.text;
@@ -101,32 +105,38 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
     if (result.tooLarge) {
       return {
         documents: [],
-        diagnostics: [{
-          severity: 'error',
-          code: 'render.output-too-large',
-          message: `${tool.tool} rendered more than ${settings.maxOutputBytes} bytes for ${unit.id}; it is not loaded`,
-          hint: 'render fewer objects (a loop over a large range?), or raise limits.maxFileBytes in plumb.yaml (a unit may render 4 times it)',
-          file: unit.file,
-          line: 1,
-          column: 1,
-        }],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'render.output-too-large',
+            message: `${tool.tool} rendered more than ${settings.maxOutputBytes} bytes for ${unit.id}; it is not loaded`,
+            hint: 'render fewer objects (a loop over a large range?), or raise limits.maxFileBytes in plumb.yaml (a unit may render 4 times it)',
+            file: unit.file,
+            line: 1,
+            column: 1,
+          },
+        ],
         cacheable: false,
       };
     }
     if (!result.ok) {
       return {
         documents: [],
-        diagnostics: [{
-          severity: 'error',
-          code: result.timedOut ? 'render.timeout' : 'render.failed',
-          message: result.timedOut
-            ? `${tool.tool} took longer than ${settings.timeoutMs / 1000} s to render ${unit.id}`
-            : `${tool.tool} ${tool.version} could not render ${unit.id}: ${secretValues.length ? '(its message is withheld: the unit renders values decrypted by SOPS, and a template\'s error may quote them in any form)' : toolError(result.stderr, dir)}`,
-          hint: result.timedOut ? 'raise render.timeoutSeconds in plumb.yaml' : `run \`${unit.tool === 'kustomize' ? `kustomize build ${unit.dir}` : `helm template ${unit.release.name} ${unit.dir}`}\` to see the whole message`,
-          file: unit.file,
-          line: 1,
-          column: 1,
-        }],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: result.timedOut ? 'render.timeout' : 'render.failed',
+            message: result.timedOut
+              ? `${tool.tool} took longer than ${settings.timeoutMs / 1000} s to render ${unit.id}`
+              : `${tool.tool} ${tool.version} could not render ${unit.id}: ${secretValues.length ? "(its message is withheld: the unit renders values decrypted by SOPS, and a template's error may quote them in any form)" : toolError(result.stderr, dir)}`,
+            hint: result.timedOut
+              ? 'raise render.timeoutSeconds in plumb.yaml'
+              : `run \`${unit.tool === 'kustomize' ? `kustomize build ${unit.dir}` : `helm template ${unit.release.name} ${unit.dir}`}\` to see the whole message`,
+            file: unit.file,
+            line: 1,
+            column: 1,
+          },
+        ],
         cacheable: false,
       };
     }
@@ -160,7 +170,7 @@ function addOriginAnnotations(unit: KustomizeUnit, plain: Map<string, string>): 
   const doc = parseDocument(text, { ...YAML_OPTIONS, uniqueKeys: false });
   if (doc.errors.length || !isRecord(doc.toJS())) return;
   const existing = doc.get('buildMetadata');
-  const list = Array.isArray((existing as { toJSON?: () => unknown } | undefined)?.toJSON?.()) ? ((existing as { toJSON: () => string[] }).toJSON()) : [];
+  const list = Array.isArray((existing as { toJSON?: () => unknown } | undefined)?.toJSON?.()) ? (existing as { toJSON: () => string[] }).toJSON() : [];
   doc.set('buildMetadata', [...new Set([...list, 'originAnnotations'])]);
   plain.set(root.file, String(doc));
 }
@@ -262,7 +272,8 @@ function transformedPointers(sets: string, object: Record<string, unknown>, orig
       for (const list of ['initContainers', 'containers'] as const) {
         const containers = spec && Array.isArray(spec[list]) ? (spec[list] as unknown[]) : [];
         containers.forEach((c, i) => {
-          if (isRecord(c) && typeof c.image === 'string' && (c.image === arg || c.image.startsWith(`${arg}:`) || c.image.startsWith(`${arg}@`))) out.push(`/spec/template/spec/${list}/${i}/image`);
+          if (isRecord(c) && typeof c.image === 'string' && (c.image === arg || c.image.startsWith(`${arg}:`) || c.image.startsWith(`${arg}@`)))
+            out.push(`/spec/template/spec/${list}/${i}/image`);
         });
       }
       return out;
@@ -359,7 +370,10 @@ function templateFile(unit: HelmUnit, source: string): string {
 /** The helper templates (`_*.tpl`) beside a template: where `include`d snippets read values. */
 function templateHelpers(unit: HelmUnit, file: string, plain: ReadonlyMap<string, string>): string {
   const dir = dirOf(file);
-  return [...plain.entries()].filter(([p]) => dirOf(p) === dir && /^_.*\.tpl$/.test(baseName(p))).map(([, t]) => t).join('\n');
+  return [...plain.entries()]
+    .filter(([p]) => dirOf(p) === dir && /^_.*\.tpl$/.test(baseName(p)))
+    .map(([, t]) => t)
+    .join('\n');
 }
 
 /**
@@ -372,7 +386,9 @@ function markSecrets(documents: readonly RawDocument[], secretValues: readonly s
   const values = [...new Set(secretValues)].filter((v) => v.length >= 4);
   if (values.length === 0) return [...documents];
   return documents.map((d) => {
-    const secrets = scalarLeaves(d.value).filter((l) => values.some((v) => l.value.includes(v) || l.value.includes(Buffer.from(v).toString('base64')))).map((l) => l.pointer);
+    const secrets = scalarLeaves(d.value)
+      .filter((l) => values.some((v) => l.value.includes(v) || l.value.includes(Buffer.from(v).toString('base64'))))
+      .map((l) => l.pointer);
     return secrets.length ? { ...d, secrets } : d;
   });
 }
@@ -384,23 +400,30 @@ function markSecrets(documents: readonly RawDocument[], secretValues: readonly s
  */
 /** `value` with every letter and digit shifted by one (z to a, 9 to 0) and an `x` added: a different value of the same kind. */
 function shifted(value: string): string {
-  return [...value].map((c) => String.fromCodePoint(/[a-y]/i.test(c) || /[0-8]/.test(c) ? c.codePointAt(0)! + 1 : c === 'z' ? 97 : c === 'Z' ? 65 : c === '9' ? 48 : c.codePointAt(0)!)).join('') + 'x';
+  return (
+    [...value]
+      .map((c) =>
+        String.fromCodePoint(
+          /[a-y]/i.test(c) || /[0-8]/.test(c) ? c.codePointAt(0)! + 1 : c === 'z' ? 97 : c === 'Z' ? 65 : c === '9' ? 48 : c.codePointAt(0)!,
+        ),
+      )
+      .join('') + 'x'
+  );
 }
 
 function substituted(text: string, pointers: readonly (readonly string[])[]): string {
-  return parseAllDocuments(text, { ...YAML_OPTIONS, uniqueKeys: false }).map((doc, i) => {
-    for (const pointer of pointers[i] ?? []) {
-      const path = parsePointer(pointer);
-      const v = doc.getIn(path) as unknown;
-      const value = isScalar(v) ? v.value : v;
-      const next = typeof value === 'string' ? shifted(value)
-        : typeof value === 'number' ? value + 1
-          : typeof value === 'boolean' ? !value
-            : value;
-      doc.setIn(path, next);
-    }
-    return String(doc);
-  }).join('---\n');
+  return parseAllDocuments(text, { ...YAML_OPTIONS, uniqueKeys: false })
+    .map((doc, i) => {
+      for (const pointer of pointers[i] ?? []) {
+        const path = parsePointer(pointer);
+        const v = doc.getIn(path) as unknown;
+        const value = isScalar(v) ? v.value : v;
+        const next = typeof value === 'string' ? shifted(value) : typeof value === 'number' ? value + 1 : typeof value === 'boolean' ? !value : value;
+        doc.setIn(path, next);
+      }
+      return String(doc);
+    })
+    .join('---\n');
 }
 
 /**
@@ -416,7 +439,12 @@ function markDerived(documents: readonly RawDocument[], other: readonly RawDocum
     const derived = scalarLeaves(d.value)
       .filter((l) => (theirs ? theirs.get(l.pointer) !== l.value : !IDENTITY_POINTERS.has(l.pointer)))
       .map((l) => l.pointer);
-    if (theirs) secretScrubber.addAll(scalarLeaves(d.value).filter((l) => derived.includes(l.pointer)).map((l) => l.value));
+    if (theirs)
+      secretScrubber.addAll(
+        scalarLeaves(d.value)
+          .filter((l) => derived.includes(l.pointer))
+          .map((l) => l.value),
+      );
     const secrets = [...new Set([...(d.secrets ?? []), ...derived])];
     return secrets.length ? { ...d, secrets } : d;
   });
@@ -432,7 +460,11 @@ function safeParse(text: string): unknown {
 
 /** The tool's first error line, without the temporary directory's path. */
 function toolError(stderr: string, dir: string): string {
-  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l && !/^(WARNING|W\d{4})/.test(l)) ?? 'no message';
+  const line =
+    stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !/^(WARNING|W\d{4})/.test(l)) ?? 'no message';
   return line.split(`${dir}/repo/`).join('').split(join(dir, 'repo')).join('.').slice(0, 400);
 }
 
@@ -468,5 +500,3 @@ function run(bin: string, args: string[], dir: string, settings: RenderSettings)
     });
   });
 }
-
-

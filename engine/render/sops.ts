@@ -83,9 +83,7 @@ export function encryptedPointers(text: string): string[][] {
   return out;
 }
 
-export type DecryptResult =
-  | { readonly text: string; readonly tool: FoundTool }
-  | { readonly diagnostic: Diagnostic };
+export type DecryptResult = { readonly text: string; readonly tool: FoundTool } | { readonly diagnostic: Diagnostic };
 
 /**
  * Decrypts one SOPS file with the `sops` binary (the format's reference
@@ -103,7 +101,15 @@ export async function decryptSops(text: string, path: string, options: { timeout
   const at = sopsBlockPlace(text, path);
   const tool = await findTool('sops', options.env);
   if (!tool) {
-    return { diagnostic: { severity: 'error', code: 'render.tool-missing', message: `${path} is encrypted with SOPS and sops is not installed; it is not loaded`, hint: INSTALL_HINT.sops, ...at } };
+    return {
+      diagnostic: {
+        severity: 'error',
+        code: 'render.tool-missing',
+        message: `${path} is encrypted with SOPS and sops is not installed; it is not loaded`,
+        hint: INSTALL_HINT.sops,
+        ...at,
+      },
+    };
   }
   const dir = await mkdtemp(join(tmpdir(), 'plumb-sops-'));
   try {
@@ -121,17 +127,28 @@ export async function decryptSops(text: string, path: string, options: { timeout
 /** Where a SOPS file's `sops:` block starts (the line a diagnostic about the file points at). */
 export function sopsBlockPlace(text: string, path: string): { file: string; line: number; column: number } {
   const format = sopsFormat(text, path);
-  const match = (format === 'json' || format === 'binary' ? /"sops"\s*:/ : format === 'dotenv' ? /^sops_mac=/m : format === 'ini' ? /^\[sops\]/m : /^sops:/m).exec(text);
+  const match = (
+    format === 'json' || format === 'binary' ? /"sops"\s*:/ : format === 'dotenv' ? /^sops_mac=/m : format === 'ini' ? /^\[sops\]/m : /^sops:/m
+  ).exec(text);
   if (!match) return { file: path, line: 1, column: 1 };
   const before = text.slice(0, match.index);
   return { file: path, line: before.split('\n').length, column: match.index - before.lastIndexOf('\n') };
 }
 
 function classify(result: RunFailure, path: string, timeoutMs: number): Pick<Diagnostic, 'code' | 'message' | 'hint'> {
-  if (result.timedOut) return { code: 'sops.timeout', message: `decrypting ${path} took longer than ${timeoutMs / 1000} s; it is not loaded`, hint: 'raise render.timeoutSeconds in plumb.yaml' };
+  if (result.timedOut)
+    return {
+      code: 'sops.timeout',
+      message: `decrypting ${path} took longer than ${timeoutMs / 1000} s; it is not loaded`,
+      hint: 'raise render.timeoutSeconds in plumb.yaml',
+    };
   const said = firstLine(result.stderr);
   if (result.code === 51 || /mac mismatch/i.test(result.stderr)) {
-    return { code: 'sops.mac-mismatch', message: `${path} fails its SOPS MAC check (edited without sops, or damaged); it is not loaded`, hint: 'edit the file with `sops edit`, or re-encrypt it; never change ENC[…] values by hand' };
+    return {
+      code: 'sops.mac-mismatch',
+      message: `${path} fails its SOPS MAC check (edited without sops, or damaged); it is not loaded`,
+      hint: 'edit the file with `sops edit`, or re-encrypt it; never change ENC[…] values by hand',
+    };
   }
   if (result.code === 128 || /failed to get the data key|no identity matched|could not (retrieve|decrypt) the data key/i.test(result.stderr)) {
     return {
@@ -140,7 +157,11 @@ function classify(result: RunFailure, path: string, timeoutMs: number): Pick<Dia
       hint: 'give plumb the age key: SOPS_AGE_KEY_FILE=<path to keys.txt> or SOPS_AGE_KEY=<AGE-SECRET-KEY-…> (PGP, KMS and Vault keys work as sops itself finds them)',
     };
   }
-  return { code: 'sops.decrypt-failed', message: `sops could not decrypt ${path}${said ? `: ${said}` : ''}`, hint: 'run `sops decrypt` on the file to see why' };
+  return {
+    code: 'sops.decrypt-failed',
+    message: `sops could not decrypt ${path}${said ? `: ${said}` : ''}`,
+    hint: 'run `sops decrypt` on the file to see why',
+  };
 }
 
 function firstLine(stderr: string): string {
@@ -157,11 +178,16 @@ interface RunFailure {
 
 function run(bin: string, args: string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<{ ok: true; stdout: string } | RunFailure> {
   return new Promise((resolve) => {
-    execFile(bin, args, { timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...(options.env ?? process.env), SOPS_DISABLE_VERSION_CHECK: '1' } }, (error, stdout, stderr) => {
-      if (!error) return resolve({ ok: true, stdout: String(stdout) });
-      const e = error as { code?: number | string; killed?: boolean; signal?: string };
-      resolve({ ok: false, code: typeof e.code === 'number' ? e.code : null, stderr: String(stderr), timedOut: Boolean(e.killed && e.signal) });
-    });
+    execFile(
+      bin,
+      args,
+      { timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...(options.env ?? process.env), SOPS_DISABLE_VERSION_CHECK: '1' } },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, stdout: String(stdout) });
+        const e = error as { code?: number | string; killed?: boolean; signal?: string };
+        resolve({ ok: false, code: typeof e.code === 'number' ? e.code : null, stderr: String(stderr), timedOut: Boolean(e.killed && e.signal) });
+      },
+    );
   });
 }
 
@@ -183,7 +209,10 @@ export function decryptedValues(plaintext: string, pointers: readonly (readonly 
 
 function valueAt(value: unknown, pointer: string): unknown {
   let node = value;
-  for (const token of pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+  for (const token of pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[token];
   }

@@ -57,7 +57,12 @@ export function findTool(tool: RenderTool, env: NodeJS.ProcessEnv = process.env)
 export function toolPath(tool: RenderTool | 'age-keygen', env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (tool === 'age-keygen') {
     const cached = join(toolsCacheDir(env), tool, AGE_VERSION, tool);
-    return isExecutable(cached) ? cached : (env.PATH ?? '').split(delimiter).map((d) => join(d, tool)).find((p) => isExecutable(p));
+    return isExecutable(cached)
+      ? cached
+      : (env.PATH ?? '')
+          .split(delimiter)
+          .map((d) => join(d, tool))
+          .find((p) => isExecutable(p));
   }
   return locate(tool, env);
 }

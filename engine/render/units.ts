@@ -125,12 +125,22 @@ export async function discoverUnits(
   const explicit = config.kustomizations.map((d) => d.replace(/\/+$/, ''));
   for (const dir of [...(config.convention ? found : []), ...explicit]) await loadKustomization(dir);
   for (const dir of explicit) {
-    if (!kustomizations.has(dir)) diagnostics.push(configDiagnostic(configFile, 'render.no-kustomization', `render.kustomizations names ${dir}, which holds no kustomization.yaml`, 'fix the path in plumb.yaml, or add the kustomization'));
+    if (!kustomizations.has(dir))
+      diagnostics.push(
+        configDiagnostic(
+          configFile,
+          'render.no-kustomization',
+          `render.kustomizations names ${dir}, which holds no kustomization.yaml`,
+          'fix the path in plumb.yaml, or add the kustomization',
+        ),
+      );
   }
 
   const units: RenderUnit[] = [];
   const claimed = new Set<string>();
-  const kustomizeRoots = [...new Set([...(config.convention ? found.filter((d) => !referenced.has(d)) : []), ...explicit.filter((d) => kustomizations.has(d))])].sort();
+  const kustomizeRoots = [
+    ...new Set([...(config.convention ? found.filter((d) => !referenced.has(d)) : []), ...explicit.filter((d) => kustomizations.has(d))]),
+  ].sort();
   for (const dir of kustomizations.keys()) for (const p of filesUnder(dir)) claimed.add(p);
   for (const root of kustomizeRoots) {
     const reached = new Map<string, KustomizationInfo>();
@@ -195,7 +205,9 @@ export async function discoverUnits(
     const chartFile = dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
     const chartText = files.has(chartFile) ? await readText(chartFile) : undefined;
     if (chartText === undefined) {
-      diagnostics.push(configDiagnostic(configFile, 'render.no-chart', `render.releases names chart ${dir}, which holds no Chart.yaml`, 'fix the path in plumb.yaml'));
+      diagnostics.push(
+        configDiagnostic(configFile, 'render.no-chart', `render.releases names chart ${dir}, which holds no Chart.yaml`, 'fix the path in plumb.yaml'),
+      );
       continue;
     }
     for (const p of filesUnder(dir)) claimed.add(p);
@@ -208,11 +220,20 @@ export async function discoverUnits(
       await ensureListed(dirOf(v));
       if (!files.has(v)) {
         broken = true;
-        diagnostics.push(configDiagnostic(configFile, 'render.no-values-file', `release ${name} of ${dir} names values file ${v}, which does not exist`, 'fix the path in plumb.yaml (values files are repository-relative)'));
+        diagnostics.push(
+          configDiagnostic(
+            configFile,
+            'render.no-values-file',
+            `release ${name} of ${dir} names values file ${v}, which does not exist`,
+            'fix the path in plumb.yaml (values files are repository-relative)',
+          ),
+        );
       }
     }
     for (const dep of chart.dependencies) {
-      const vendored = filesUnder(`${dir}/charts`).some((p) => p === `${dir}/charts/${dep.name}/Chart.yaml` || new RegExp(`^${escape(dir)}/charts/${escape(dep.name)}-[^/]*\\.tgz$`).test(p));
+      const vendored = filesUnder(`${dir}/charts`).some(
+        (p) => p === `${dir}/charts/${dep.name}/Chart.yaml` || new RegExp(`^${escape(dir)}/charts/${escape(dep.name)}-[^/]*\\.tgz$`).test(p),
+      );
       if (vendored) continue;
       broken = true;
       diagnostics.push({
@@ -273,6 +294,11 @@ export function lineOf(text: string | undefined, needle: string): { line: number
   return { line, column: at - before.lastIndexOf('\n') };
 }
 
-function configDiagnostic(file: string | undefined, code: 'render.no-kustomization' | 'render.no-chart' | 'render.no-values-file', message: string, hint: string): Diagnostic {
+function configDiagnostic(
+  file: string | undefined,
+  code: 'render.no-kustomization' | 'render.no-chart' | 'render.no-values-file',
+  message: string,
+  hint: string,
+): Diagnostic {
   return { severity: 'error', code, message, hint, ...(file ? { file, line: 1, column: 1 } : {}) };
 }

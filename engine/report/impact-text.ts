@@ -102,9 +102,7 @@ function countsText(summary: ImpactSummary, paint: Paint): string {
   const parts = (['down', 'degraded', 'at-risk'] as const).filter((s) => counts.has(s)).map((s) => paint(s, `${counts.get(s)} ${s}`));
   const noun = n === 1 ? 'ci' : 'cis';
   if (n === 0) return `no other ${noun} affected`;
-  return summary.event === 'change'
-    ? `${n} ${noun} at risk; if the change fails: ${parts.join(', ')}`
-    : `${n} ${noun} affected: ${parts.join(', ')}`;
+  return summary.event === 'change' ? `${n} ${noun} at risk; if the change fails: ${parts.join(', ')}` : `${n} ${noun} affected: ${parts.join(', ')}`;
 }
 
 /** Business services carry no would-be state in the summary; their affected entry does. */

@@ -44,7 +44,9 @@ export function renderIncidentsText(incidents: readonly CorrelatedIncident[], op
     if (i.related.length) out.push(`  related warnings: ${i.related.map((r) => `${r.ci} ${r.kind} (${r.detail})`).join('; ')}`);
     if (i.alternatives.length && open) out.push(`  other candidates: ${i.alternatives.map((a) => a.cause.join(' + ')).join(', ')}`);
     if (i.change) {
-      out.push(`  likely change: run ${i.change.run} by ${i.change.user} at ${i.change.time} (${i.change.changes.map((x) => `${x.action} ${x.id}`).join(', ')})`);
+      out.push(
+        `  likely change: run ${i.change.run} by ${i.change.user} at ${i.change.time} (${i.change.changes.map((x) => `${x.action} ${x.id}`).join(', ')})`,
+      );
       if (i.change.restore && open) out.push(`  to undo: ${c.bold(i.change.restore)}`);
     }
   }

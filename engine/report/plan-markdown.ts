@@ -81,7 +81,9 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
     else omitted.push('drift');
   }
   if (omitted.length) {
-    blocksOut.push(`> [!NOTE]\n> Left out to stay under ${limit.toLocaleString('en-US')} characters: ${omitted.join('; ')}. Run \`plumb plan -o json\` (or \`review -o json\`) for everything.`);
+    blocksOut.push(
+      `> [!NOTE]\n> Left out to stay under ${limit.toLocaleString('en-US')} characters: ${omitted.join('; ')}. Run \`plumb plan -o json\` (or \`review -o json\`) for everything.`,
+    );
   }
   return blocksOut.join('\n\n') + '\n';
 }
@@ -100,7 +102,9 @@ function summaryTable(plan: Plan): string {
 function policyChangeBlock(plan: Plan): string[] {
   const changes = plan.policyChanges ?? [];
   if (changes.length === 0) return [];
-  const shown = changes.slice(0, MAX_POLICY_ROWS).map((p) => `> - **${p.change}** ${p.kind} \`${p.namespace ? `${p.namespace}/` : ''}${p.name}\` (\`${p.file}:${p.line}\`)`);
+  const shown = changes
+    .slice(0, MAX_POLICY_ROWS)
+    .map((p) => `> - **${p.change}** ${p.kind} \`${p.namespace ? `${p.namespace}/` : ''}${p.name}\` (\`${p.file}:${p.line}\`)`);
   return [
     `> [!WARNING]\n> This pull request changes ${changes.length} polic${changes.length === 1 ? 'y or exception' : 'ies or exceptions'}; the base's policies are the gate.`,
     ...shown,
@@ -113,12 +117,21 @@ function policySection(results: readonly PolicyResult[], title = 'Policy results
   if (results.length === 0) return `### ${title}\n\nAll policies passed.`;
   const ordered = orderPolicyResults(results);
   const rows = ordered.slice(0, MAX_POLICY_ROWS).map((r) => {
-    const verdict = r.outcome === 'excepted' ? `excepted (${r.exception ?? 'exception'})` : `${ICON[r.action]} ${r.action}${r.outcome === 'error' ? ' (evaluation failed)' : ''}`;
+    const verdict =
+      r.outcome === 'excepted'
+        ? `excepted (${r.exception ?? 'exception'})`
+        : `${ICON[r.action]} ${r.action}${r.outcome === 'error' ? ' (evaluation failed)' : ''}`;
     return `| ${verdict} | \`${r.policy}\` | ${r.ci ? `\`${r.ci}\`` : '(plan)'} | ${r.severity} | ${cell(r.message)} |`;
   });
   const denied = results.filter(blocks).length;
-  return [`### ${title}${denied ? ` — ${denied} denied` : ''}`, '', '| result | policy | CI | severity | message |', '|:--|:--|:--|:--|:--|', ...rows,
-    ...(ordered.length > MAX_POLICY_ROWS ? ['', `_${ordered.length - MAX_POLICY_ROWS} more results are not listed._`] : [])].join('\n');
+  return [
+    `### ${title}${denied ? ` — ${denied} denied` : ''}`,
+    '',
+    '| result | policy | CI | severity | message |',
+    '|:--|:--|:--|:--|:--|',
+    ...rows,
+    ...(ordered.length > MAX_POLICY_ROWS ? ['', `_${ordered.length - MAX_POLICY_ROWS} more results are not listed._`] : []),
+  ].join('\n');
 }
 
 function impactSection(plan: Plan, maxNodes: number): string {

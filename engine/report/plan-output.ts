@@ -31,11 +31,20 @@ export function renderPlanOutput(format: PlanFormat, plan: Plan, options: PlanOu
     case 'markdown':
       return renderPlanMarkdown(plan, { title: `plumb ${options.command}` });
     case 'sarif':
-      return JSON.stringify(toSarif({
-        diagnostics: options.diagnostics, policyResults: plan.policy.results, policies: options.policies, changes: plan.changes,
-        ...(plan.policyChanges ? { policyChanges: plan.policyChanges } : {}),
-        ...(plan.headPolicy ? { headPolicyResults: plan.headPolicy.results } : {}),
-      }), null, 2) + '\n';
+      return (
+        JSON.stringify(
+          toSarif({
+            diagnostics: options.diagnostics,
+            policyResults: plan.policy.results,
+            policies: options.policies,
+            changes: plan.changes,
+            ...(plan.policyChanges ? { policyChanges: plan.policyChanges } : {}),
+            ...(plan.headPolicy ? { headPolicyResults: plan.headPolicy.results } : {}),
+          }),
+          null,
+          2,
+        ) + '\n'
+      );
     default:
       return renderPlanText(plan, { colors: options.colors, title: options.command, diagnostics: options.diagnostics });
   }

@@ -43,7 +43,7 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   }
   out.push(...impactLines(plan, c, options.maxAffected ?? 15));
   out.push(...policyLines(plan.policy.results, c, plan.headPolicy ? 'policies of the base (the gate):' : undefined));
-  if (plan.headPolicy) out.push(...policyLines(plan.headPolicy.results, c, "policies of the head (shown, not the gate):"));
+  if (plan.headPolicy) out.push(...policyLines(plan.headPolicy.results, c, 'policies of the head (shown, not the gate):'));
   if (plan.drift) {
     out.push('', c.bold('drift of the changed cis against the actual state:'));
     out.push(summaryLine(plan.drift, c));
@@ -79,10 +79,16 @@ function changeLines(changes: readonly PlannedChange[], c: Colors): string[] {
     const where = change.file ? ` ${c.dim(`${change.file}${change.line ? `:${change.line}` : ''}`)}` : '';
     const owner = change.owner
       ? ` ${c.magenta(`owned by inventory ${change.owner}: needs --adopt`)}`
-      : change.cascadeOf ? ` ${c.red(`cascade: deleted with ${change.cascadeOf}`)}` : '';
+      : change.cascadeOf
+        ? ` ${c.red(`cascade: deleted with ${change.cascadeOf}`)}`
+        : '';
     out.push(`  ${paint(`${SYMBOL[change.action]} ${change.action.padEnd(6)}`)} ${change.id} ${c.dim(`(${change.target})`)}${where}${owner}`);
-    if (change.rendered) out.push(`      ${c.dim(`rendered by ${change.rendered.unit}${change.rendered.source !== change.file ? ` from ${change.rendered.source}` : ''}`)}`);
-    if (change.replace) out.push(`      ${c.magenta(`replace (delete + create): the server will not change ${change.replace.fields.join(', ')} in place; needs --allow-replace or the annotation plumb.io/replace: allowed`)}`);
+    if (change.rendered)
+      out.push(`      ${c.dim(`rendered by ${change.rendered.unit}${change.rendered.source !== change.file ? ` from ${change.rendered.source}` : ''}`)}`);
+    if (change.replace)
+      out.push(
+        `      ${c.magenta(`replace (delete + create): the server will not change ${change.replace.fields.join(', ')} in place; needs --allow-replace or the annotation plumb.io/replace: allowed`)}`,
+      );
     if (change.action === 'update' || change.action === 'replace') for (const line of diffBody(change.diff)) out.push(`      ${colourDiffLine(line, c)}`);
   }
   return out;
@@ -104,7 +110,10 @@ function impactLines(plan: Plan, c: Colors, max: number): string[] {
   const i = plan.impact;
   if (i.sources.length === 0) return [];
   const level = i.risk.level === 'critical' || i.risk.level === 'high' ? c.red : i.risk.level === 'medium' ? c.yellow : c.green;
-  const out = ['', `${c.bold('impact:')} risk ${level(`${i.risk.level} (${i.risk.score}/100)`)}, ${i.affected.length} ci${i.affected.length === 1 ? '' : 's'} affected`];
+  const out = [
+    '',
+    `${c.bold('impact:')} risk ${level(`${i.risk.level} (${i.risk.score}/100)`)}, ${i.affected.length} ci${i.affected.length === 1 ? '' : 's'} affected`,
+  ];
   for (const s of i.businessServices) out.push(`  business service ${s.id} ${c.dim(`(${s.criticality})`)}: ${paintState(s.state, c)}`);
   for (const a of i.affected.slice(0, max)) {
     const would = a.wouldBe ? ` ${c.dim(`(would be ${a.wouldBe})`)}` : '';
@@ -129,7 +138,13 @@ function paintState(state: string, c: Colors): string {
 export function policyChangeLines(plan: Plan, c: Colors): string[] {
   const changes = plan.policyChanges ?? [];
   if (changes.length === 0) return [];
-  const out = [c.yellow(c.bold(`this pull request changes ${changes.length} polic${changes.length === 1 ? 'y or exception' : 'ies or exceptions'} (the base's policies are the gate):`))];
+  const out = [
+    c.yellow(
+      c.bold(
+        `this pull request changes ${changes.length} polic${changes.length === 1 ? 'y or exception' : 'ies or exceptions'} (the base's policies are the gate):`,
+      ),
+    ),
+  ];
   for (const p of changes) {
     const mark = p.change === 'removed' ? c.red('- removed') : p.change === 'changed' ? c.yellow('~ changed') : c.green('+ added  ');
     out.push(`  ${mark} ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} ${c.dim(`(${p.file}:${p.line})`)}`);
@@ -146,7 +161,14 @@ export function policyLines(results: readonly PolicyResult[], c: Colors, title =
     .join(', ');
   const out = ['', `${c.bold(title)} ${head}`];
   for (const r of orderPolicyResults(results)) {
-    const mark = r.outcome === 'excepted' ? c.dim('○ excepted') : r.action === 'deny' ? c.red('✗ deny    ') : r.action === 'warn' ? c.yellow('! warn    ') : c.dim('· audit   ');
+    const mark =
+      r.outcome === 'excepted'
+        ? c.dim('○ excepted')
+        : r.action === 'deny'
+          ? c.red('✗ deny    ')
+          : r.action === 'warn'
+            ? c.yellow('! warn    ')
+            : c.dim('· audit   ');
     const error = r.outcome === 'error' ? c.red(' (evaluation failed' + (r.action === 'deny' ? ', fails closed)' : ')')) : '';
     const exception = r.exception ? c.dim(` [exception ${r.exception}]`) : '';
     out.push(`  ${mark} ${r.policy} ${c.dim(r.ci ?? '(plan)')}: ${r.message}${error}${exception}`);

@@ -37,7 +37,9 @@ export interface SarifLog {
   readonly $schema: string;
   readonly version: '2.1.0';
   readonly runs: readonly {
-    readonly tool: { readonly driver: { readonly name: 'plumb'; readonly informationUri: string; readonly version?: string; readonly rules: readonly SarifRule[] } };
+    readonly tool: {
+      readonly driver: { readonly name: 'plumb'; readonly informationUri: string; readonly version?: string; readonly rules: readonly SarifRule[] };
+    };
     readonly originalUriBaseIds: Readonly<Record<string, { readonly description: { readonly text: string } }>>;
     readonly results: readonly SarifResult[];
   }[];
@@ -123,57 +125,75 @@ export function toSarif(input: ToSarifInput): SarifLog {
   }
 
   const results: SarifResult[] = [
-    ...policyChanges.map((p): SarifResult => ({
-      ruleId: 'review.policy-change',
-      ruleIndex: ruleIndex.get('review.policy-change')!,
-      level: 'warning',
-      message: { text: `this pull request ${p.change === 'added' ? 'adds' : p.change === 'changed' ? 'changes' : 'removes'} ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}; the base's policies are the gate` },
-      ...locations(p.file, p.line, undefined),
-      properties: { change: p.change, kind: p.kind, name: p.name },
-    })),
-    ...(input.headPolicyResults ?? []).filter((r) => r.outcome !== 'excepted').map((r): SarifResult => ({
-      ruleId: r.policy,
-      ruleIndex: ruleIndex.get(r.policy)!,
-      level: 'note',
-      message: { text: `head's policy (not the gate): ${r.message}` },
-      ...locations(r.file, r.line, r.column),
-      properties: { action: r.action, outcome: r.outcome, severity: r.severity, gate: false, ...(r.ci ? { ci: r.ci } : {}) },
-    })),
-    ...(input.policyResults ?? []).map((r): SarifResult => ({
-      ruleId: r.policy,
-      ruleIndex: ruleIndex.get(r.policy)!,
-      level: r.outcome === 'error' ? 'error' : SEVERITY_LEVEL[r.severity],
-      message: { text: r.message },
-      ...locations(r.file, r.line, r.column),
-      ...(r.outcome === 'excepted' ? { suppressions: [{ kind: 'external' as const, justification: `policy exception ${r.exception ?? ''}`.trim() }] } : {}),
-      properties: { action: r.action, outcome: r.outcome, severity: r.severity, ...(r.ci ? { ci: r.ci } : {}) },
-    })),
-    ...diagnostics.map((d): SarifResult => ({
-      ruleId: d.code,
-      ruleIndex: ruleIndex.get(d.code)!,
-      level: DIAGNOSTIC_LEVEL[d.severity],
-      message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
-      ...locations(d.file, d.line, d.column),
-      ...(d.ci ? { properties: { ci: d.ci } } : {}),
-    })),
-    ...rendered.map((c): SarifResult => ({
-      ruleId: 'render.change',
-      ruleIndex: ruleIndex.get('render.change')!,
-      level: 'note',
-      message: { text: `${c.id}: ${c.action}${c.action === 'update' && c.paths.length ? ` of ${c.paths.slice(0, 5).join(', ')}${c.paths.length > 5 ? ` and ${c.paths.length - 5} more` : ''}` : ''} (rendered by ${c.rendered!.unit} from ${c.rendered!.source})` },
-      ...locations(c.file, c.line, undefined),
-      properties: { ci: c.id, action: c.action, unit: c.rendered!.unit, tool: c.rendered!.tool, source: c.rendered!.source },
-    })),
+    ...policyChanges.map(
+      (p): SarifResult => ({
+        ruleId: 'review.policy-change',
+        ruleIndex: ruleIndex.get('review.policy-change')!,
+        level: 'warning',
+        message: {
+          text: `this pull request ${p.change === 'added' ? 'adds' : p.change === 'changed' ? 'changes' : 'removes'} ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}; the base's policies are the gate`,
+        },
+        ...locations(p.file, p.line, undefined),
+        properties: { change: p.change, kind: p.kind, name: p.name },
+      }),
+    ),
+    ...(input.headPolicyResults ?? [])
+      .filter((r) => r.outcome !== 'excepted')
+      .map(
+        (r): SarifResult => ({
+          ruleId: r.policy,
+          ruleIndex: ruleIndex.get(r.policy)!,
+          level: 'note',
+          message: { text: `head's policy (not the gate): ${r.message}` },
+          ...locations(r.file, r.line, r.column),
+          properties: { action: r.action, outcome: r.outcome, severity: r.severity, gate: false, ...(r.ci ? { ci: r.ci } : {}) },
+        }),
+      ),
+    ...(input.policyResults ?? []).map(
+      (r): SarifResult => ({
+        ruleId: r.policy,
+        ruleIndex: ruleIndex.get(r.policy)!,
+        level: r.outcome === 'error' ? 'error' : SEVERITY_LEVEL[r.severity],
+        message: { text: r.message },
+        ...locations(r.file, r.line, r.column),
+        ...(r.outcome === 'excepted' ? { suppressions: [{ kind: 'external' as const, justification: `policy exception ${r.exception ?? ''}`.trim() }] } : {}),
+        properties: { action: r.action, outcome: r.outcome, severity: r.severity, ...(r.ci ? { ci: r.ci } : {}) },
+      }),
+    ),
+    ...diagnostics.map(
+      (d): SarifResult => ({
+        ruleId: d.code,
+        ruleIndex: ruleIndex.get(d.code)!,
+        level: DIAGNOSTIC_LEVEL[d.severity],
+        message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
+        ...locations(d.file, d.line, d.column),
+        ...(d.ci ? { properties: { ci: d.ci } } : {}),
+      }),
+    ),
+    ...rendered.map(
+      (c): SarifResult => ({
+        ruleId: 'render.change',
+        ruleIndex: ruleIndex.get('render.change')!,
+        level: 'note',
+        message: {
+          text: `${c.id}: ${c.action}${c.action === 'update' && c.paths.length ? ` of ${c.paths.slice(0, 5).join(', ')}${c.paths.length > 5 ? ` and ${c.paths.length - 5} more` : ''}` : ''} (rendered by ${c.rendered!.unit} from ${c.rendered!.source})`,
+        },
+        ...locations(c.file, c.line, undefined),
+        properties: { ci: c.id, action: c.action, unit: c.rendered!.unit, tool: c.rendered!.tool, source: c.rendered!.source },
+      }),
+    ),
   ];
 
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'plumb', informationUri: 'https://plumb.io', ...(input.version ? { version: input.version } : {}), rules } },
-      originalUriBaseIds: { [ROOT]: { description: { text: 'the repository root' } } },
-      results,
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'plumb', informationUri: 'https://plumb.io', ...(input.version ? { version: input.version } : {}), rules } },
+        originalUriBaseIds: { [ROOT]: { description: { text: 'the repository root' } } },
+        results,
+      },
+    ],
   };
 }
 

@@ -27,7 +27,11 @@ export function renderWhyText(a: RootCauseAnalysis, options: WhyTextOptions): st
   const out: string[] = [];
   const total = a.failing.length;
   const cause = a.best.cause.join(' + ') || '(none)';
-  out.push(c.bold(`${total} failing ci${total === 1 ? '' : 's'}; suspected root cause: ${c.red(cause)} (explains ${a.best.explains}/${total}, score ${a.best.score.toFixed(3)})`));
+  out.push(
+    c.bold(
+      `${total} failing ci${total === 1 ? '' : 's'}; suspected root cause: ${c.red(cause)} (explains ${a.best.explains}/${total}, score ${a.best.score.toFixed(3)})`,
+    ),
+  );
   if (a.best.contradicted.length) out.push(`  ${c.yellow('against it')}: would also put down ${a.best.contradicted.join(', ')}, seen healthy`);
   out.push(c.bold('explained:'));
   const width = Math.min(48, Math.max(...a.explanations.map((e) => e.ci.length)));

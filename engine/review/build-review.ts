@@ -77,13 +77,14 @@ export async function buildReview(input: ReviewInput): Promise<{ plan: Plan; dia
   const gate = input.policies?.({ headGraph: input.headGraph, baseGraph });
   const advisory = input.headPolicies?.({ headGraph: input.headGraph, baseGraph });
   let headPolicy: Plan['headPolicy'];
-  const evaluator: PlanPolicyEvaluator | undefined = gate && advisory
-    ? (view) => {
-        const results = advisory(view).results;
-        headPolicy = { results, denied: isDenied(results) };
-        return gate(view);
-      }
-    : gate;
+  const evaluator: PlanPolicyEvaluator | undefined =
+    gate && advisory
+      ? (view) => {
+          const results = advisory(view).results;
+          headPolicy = { results, denied: isDenied(results) };
+          return gate(view);
+        }
+      : gate;
   const built = buildPlan({
     repo: input.head,
     graph: input.headGraph,

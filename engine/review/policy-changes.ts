@@ -27,7 +27,12 @@ export function policyChanges(base: readonly RawDocument[], head: readonly RawDo
   const after = index(head);
   const out: PolicyChange[] = [];
   const entry = (change: PolicyChange['change'], e: { doc: RawDocument; kind: string; name: string; namespace?: string }): PolicyChange => ({
-    change, kind: e.kind, name: e.name, ...(e.namespace ? { namespace: e.namespace } : {}), file: e.doc.origin.file, line: e.doc.origin.line,
+    change,
+    kind: e.kind,
+    name: e.name,
+    ...(e.namespace ? { namespace: e.namespace } : {}),
+    file: e.doc.origin.file,
+    line: e.doc.origin.line,
   });
   for (const [key, b] of before) {
     const a = after.get(key);

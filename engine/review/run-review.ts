@@ -63,7 +63,14 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   const parseCache: ParseCache = new Map();
   // and so does the render cache: a unit whose inputs are the same on both sides renders once
   const renderCache = options.renderCache;
-  const head = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: headRev === WORKTREE ? undefined : headRev, parseCache, renderCache, target: options.target });
+  const head = await loadRepository({
+    repo: options.repo,
+    cwd: options.cwd,
+    rev: headRev === WORKTREE ? undefined : headRev,
+    parseCache,
+    renderCache,
+    target: options.target,
+  });
   const base = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.base, parseCache, renderCache, target: options.target });
   // Only the head is validated: it must be fixed before it can merge. The base
   // is what is merged already; the review needs only its CIs in changed files.
@@ -87,8 +94,10 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
     base,
     head,
     headGraph: headChecked.graph,
-    policies: ({ headGraph, baseGraph }) => planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
-    headPolicies: ({ headGraph, baseGraph }) => planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
+    policies: ({ headGraph, baseGraph }) =>
+      planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
+    headPolicies: ({ headGraph, baseGraph }) =>
+      planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
     policyChanges: changedPolicies,
     now,
     ...(names

@@ -61,7 +61,8 @@ export function createGitUrlSource(options: GitUrlSourceOptions): Source {
           onAuth: () => (creds.username !== undefined ? { username: creds.username, password: creds.password } : { cancel: true }),
           onAuthFailure: () => ({ cancel: true }),
         });
-        if (!result.fetchHead) throw new PlumbError('source.ref-not-found', `the git source has no ref ${ref}`, { hint: 'check --branch / --tag', data: { transient: false } });
+        if (!result.fetchHead)
+          throw new PlumbError('source.ref-not-found', `the git source has no ref ${ref}`, { hint: 'check --branch / --tag', data: { transient: false } });
         const commit = await peel(dir, result.fetchHead);
         return { revision: commit, dir, rev: commit };
       } catch (e) {
@@ -88,15 +89,18 @@ function fetchError(e: unknown, ref: string, secrets: readonly string[]): PlumbE
   const status = err.data?.statusCode;
   if (status === 401 || status === 403 || err.code === 'UserCanceledError') {
     return new PlumbError('source.auth-failed', `the git server refused the credentials (${status ?? 'authentication required'})`, {
-      hint: 'check the token or USER:PASSWORD in the credentials Secret', data: { transient: false, status },
+      hint: 'check the token or USER:PASSWORD in the credentials Secret',
+      data: { transient: false, status },
     });
   }
   if (status === 404 || err.code === 'NotFoundError') {
     return new PlumbError('source.not-found', `the git repository or ref ${ref} was not found: ${message}`, {
-      hint: 'check --git-url and --branch/--tag', data: { transient: false, status },
+      hint: 'check --git-url and --branch/--tag',
+      data: { transient: false, status },
     });
   }
   return new PlumbError('source.unreachable', `cannot fetch the git source: ${message}`, {
-    hint: 'the fetch is retried with backoff; check the URL and the network', data: { transient: true, status },
+    hint: 'the fetch is retried with backoff; check the URL and the network',
+    data: { transient: true, status },
   });
 }

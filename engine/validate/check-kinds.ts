@@ -9,11 +9,7 @@ import { at, type Locate } from './place.js';
  * exempt — their kinds are open-ended and get the `k8s.*` checks instead.
  * Returns the CIs whose kind is known, so the schema check runs only on those.
  */
-export function checkKinds(
-  cis: readonly CI[],
-  schemas: ReadonlyMap<string, KindSchema>,
-  locate: Locate,
-): { known: CI[]; diagnostics: Diagnostic[] } {
+export function checkKinds(cis: readonly CI[], schemas: ReadonlyMap<string, KindSchema>, locate: Locate): { known: CI[]; diagnostics: Diagnostic[] } {
   const known: CI[] = [];
   const diagnostics: Diagnostic[] = [];
   const kinds = [...schemas.keys()].sort();

@@ -21,7 +21,8 @@ export function checkKubernetesTypes(cis: readonly CI[], locate: Locate, schemas
   // what the basic checks (check-kubernetes.ts) already said about a node is not said again
   const said = new Map<string, string[]>();
   for (const f of basic) said.set(f.ci.id, [...(said.get(f.ci.id) ?? []), f.pointer]);
-  const overlaps = (id: string, pointer: string) => (said.get(id) ?? []).some((p) => p === pointer || p.startsWith(`${pointer}/`) || pointer.startsWith(`${p}/`));
+  const overlaps = (id: string, pointer: string) =>
+    (said.get(id) ?? []).some((p) => p === pointer || p.startsWith(`${pointer}/`) || pointer.startsWith(`${p}/`));
   const out: Diagnostic[] = [];
   for (const ci of kubernetes) {
     const schema = schemas.schemaOf(ci.apiVersion, ci.kind);

@@ -52,16 +52,31 @@ function checkObject(ci: CI): Finding[] {
     }
   }
   const namespace = metadata?.namespace;
-  if (namespace !== undefined && ci.namespace !== CLUSTER_NAMESPACE && (typeof namespace !== 'string' || namespace.length > 63 || !DNS1123_LABEL.test(namespace))) {
-    found('k8s.namespace-invalid', '/metadata/namespace', `namespace "${String(namespace)}" is not a valid DNS-1123 label`, 'lowercase letters, digits and "-", at most 63 characters');
+  if (
+    namespace !== undefined &&
+    ci.namespace !== CLUSTER_NAMESPACE &&
+    (typeof namespace !== 'string' || namespace.length > 63 || !DNS1123_LABEL.test(namespace))
+  ) {
+    found(
+      'k8s.namespace-invalid',
+      '/metadata/namespace',
+      `namespace "${String(namespace)}" is not a valid DNS-1123 label`,
+      'lowercase letters, digits and "-", at most 63 characters',
+    );
   }
 
   if (ci.kind === 'Secret' && o.data !== undefined) {
-    if (!isPlainObject(o.data)) found('k8s.secret-base64', '/data', 'Secret data must be a map of keys to base64 values', 'put plain-text values under stringData instead');
+    if (!isPlainObject(o.data))
+      found('k8s.secret-base64', '/data', 'Secret data must be a map of keys to base64 values', 'put plain-text values under stringData instead');
     else {
       for (const [key, value] of Object.entries(o.data)) {
         if (typeof value !== 'string' || !BASE64.test(value.replace(/[\r\n]/g, ''))) {
-          found('k8s.secret-base64', `/data/${escapePointerToken(key)}`, `Secret data key "${key}" is not valid base64`, 'base64-encode the value, or move it to stringData as plain text');
+          found(
+            'k8s.secret-base64',
+            `/data/${escapePointerToken(key)}`,
+            `Secret data key "${key}" is not valid base64`,
+            'base64-encode the value, or move it to stringData as plain text',
+          );
         }
       }
     }
@@ -70,7 +85,12 @@ function checkObject(ci: CI): Finding[] {
   if (ci.kind === 'Service') {
     const selector = dig(o, ['spec', 'selector']);
     if (selector !== undefined && (!isPlainObject(selector) || Object.values(selector).some((v) => typeof v !== 'string'))) {
-      found('k8s.selector-invalid', '/spec/selector', 'Service selector must be a map of label names to string values', 'quote numbers and booleans, e.g. version: "2"');
+      found(
+        'k8s.selector-invalid',
+        '/spec/selector',
+        'Service selector must be a map of label names to string values',
+        'quote numbers and booleans, e.g. version: "2"',
+      );
     }
   }
 
@@ -90,7 +110,12 @@ function checkObject(ci: CI): Finding[] {
         list.forEach((container, i) => {
           const missing = ['name', 'image'].filter((f) => !isPlainObject(container) || typeof container[f] !== 'string' || container[f] === '');
           if (missing.length > 0) {
-            found('k8s.container-invalid', `${template.pointer}/${group}/${i}`, `${group}[${i}] is missing ${missing.join(' and ')}`, 'every container needs a name and an image');
+            found(
+              'k8s.container-invalid',
+              `${template.pointer}/${group}/${i}`,
+              `${group}[${i}] is missing ${missing.join(' and ')}`,
+              'every container needs a name and an image',
+            );
           }
         });
       }
@@ -114,7 +139,12 @@ function nameRule(apiVersion: string, kind: string): { pattern: RegExp; max: num
   const group = groupOf(apiVersion);
   const builtin = isBuiltinGroup(group);
   if (builtin && group === '' && kind === 'Service') {
-    return { pattern: DNS1035_LABEL, max: 63, label: 'DNS-1035 label', hint: 'lowercase letters, digits and "-", starting with a letter, at most 63 characters' };
+    return {
+      pattern: DNS1035_LABEL,
+      max: 63,
+      label: 'DNS-1035 label',
+      hint: 'lowercase letters, digits and "-", starting with a letter, at most 63 characters',
+    };
   }
   if (builtin && group === '' && kind === 'Namespace') {
     return { pattern: DNS1123_LABEL, max: 63, label: 'DNS-1123 label', hint: 'lowercase letters, digits and "-", at most 63 characters' };
@@ -123,7 +153,12 @@ function nameRule(apiVersion: string, kind: string): { pattern: RegExp; max: num
     return { pattern: PATH_SEGMENT, max: 253, label: 'path segment name', hint: 'any characters except "/" and "%", and not "." or ".."' };
   }
   if (group === 'batch' && kind === 'CronJob') {
-    return { pattern: DNS1123_SUBDOMAIN, max: 52, label: 'CronJob name (DNS-1123 subdomain of at most 52 characters)', hint: 'lowercase letters, digits, "-" and ".", at most 52 characters' };
+    return {
+      pattern: DNS1123_SUBDOMAIN,
+      max: 52,
+      label: 'CronJob name (DNS-1123 subdomain of at most 52 characters)',
+      hint: 'lowercase letters, digits, "-" and ".", at most 52 characters',
+    };
   }
   return { pattern: DNS1123_SUBDOMAIN, max: 253, label: 'DNS-1123 subdomain', hint: 'lowercase letters, digits, "-" and ".", at most 253 characters' };
 }

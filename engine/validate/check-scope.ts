@@ -29,14 +29,16 @@ export function checkScope(cis: readonly CI[], locate: Locate): Diagnostic[] {
     if ((BUILTIN_KINDS.has(ci.kind) && isBuiltinGroup(group)) || defined.has(`${group}/${ci.kind}`)) continue;
     const metadata = isPlainObject(ci.object.metadata) ? ci.object.metadata : {};
     if (typeof metadata.namespace === 'string' && metadata.namespace) continue;
-    out.push(at(locate, {
-      severity: 'info',
-      code: 'kubernetes.scope-unknown',
-      ci,
-      pointer: '/metadata',
-      message: `the scope of ${ci.kind} (${ci.apiVersion}) is unknown offline: no CustomResourceDefinition in the inventory defines it, so ${ci.id} assumes the namespace default until a target's discovery says otherwise`,
-      hint: 'write metadata.namespace for a namespaced kind; a cluster-scoped one is recognised by the target when it is reachable',
-    }));
+    out.push(
+      at(locate, {
+        severity: 'info',
+        code: 'kubernetes.scope-unknown',
+        ci,
+        pointer: '/metadata',
+        message: `the scope of ${ci.kind} (${ci.apiVersion}) is unknown offline: no CustomResourceDefinition in the inventory defines it, so ${ci.id} assumes the namespace default until a target's discovery says otherwise`,
+        hint: 'write metadata.namespace for a namespaced kind; a cluster-scoped one is recognised by the target when it is reachable',
+      }),
+    );
   }
   return out;
 }

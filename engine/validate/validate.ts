@@ -34,7 +34,10 @@ export function validateRepository(repo: LoadedRepository): { graph: CIGraph; di
   const locate = repo.locate.bind(repo);
   const { known, diagnostics: kindDiagnostics } = checkKinds(repo.cis, repo.schemas, locate);
   const { graph, diagnostics: graphDiagnostics } = buildGraph(repo.cis);
-  const ids = new IdentityIndex((id) => graph.hasNode(id), () => graph.nodes());
+  const ids = new IdentityIndex(
+    (id) => graph.hasNode(id),
+    () => graph.nodes(),
+  );
   const basicKubernetes = kubernetesFindings(repo.cis);
   const diagnostics: Diagnostic[] = [
     ...repo.diagnostics,

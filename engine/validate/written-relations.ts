@@ -37,6 +37,8 @@ export function writtenRelations(ci: CI): WrittenRelation[] {
   }
   if (!Array.isArray(entries)) return [];
   return entries.flatMap((entry, i) =>
-    typeof entry === 'object' && entry !== null ? [{ type: (entry as Record<string, unknown>).type, target: (entry as Record<string, unknown>).target, pointer: pointer(i) }] : [],
+    typeof entry === 'object' && entry !== null
+      ? [{ type: (entry as Record<string, unknown>).type, target: (entry as Record<string, unknown>).target, pointer: pointer(i) }]
+      : [],
   );
 }

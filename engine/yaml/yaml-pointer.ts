@@ -32,10 +32,7 @@ export function offsetOfPointer(doc: Document, pointer: string): number {
 /** Splits a JSON Pointer (RFC 6901) into unescaped tokens. */
 export function pointerTokens(pointer: string): string[] {
   if (pointer === '' || pointer === '/') return pointer === '/' ? [''] : [];
-  return pointer
-    .replace(/^\//, '')
-    .split('/')
-    .map(unescapePointerToken);
+  return pointer.replace(/^\//, '').split('/').map(unescapePointerToken);
 }
 
 function keyText(key: unknown): string | undefined {

@@ -90,7 +90,12 @@ function syntheticPlan(n: number, backups: boolean): Plan {
       provider: 'file',
       target: 'files',
       paths: [],
-      desired: { apiVersion: 'plumb.io/v1', kind: 'File', metadata: { name, namespace: 'default' }, spec: { path: `${name}.conf`, content: `# ${name}\n${'key = value\n'.repeat(16)}`, mode: '0644' } },
+      desired: {
+        apiVersion: 'plumb.io/v1',
+        kind: 'File',
+        metadata: { name, namespace: 'default' },
+        spec: { path: `${name}.conf`, content: `# ${name}\n${'key = value\n'.repeat(16)}`, mode: '0644' },
+      },
     });
   }
   const withoutHash: Omit<Plan, 'hash'> = {

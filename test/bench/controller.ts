@@ -42,7 +42,9 @@ try {
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
   let t = performance.now();
   const cold = await reconciler.reconcile('start');
-  console.log(`cold reconcile: ${((performance.now() - t) / 1000).toFixed(2)} s (${cold.result}), plan ${JSON.stringify(reconciler.status.plan?.summary)}, rss ${mb(process.memoryUsage().rss)}`);
+  console.log(
+    `cold reconcile: ${((performance.now() - t) / 1000).toFixed(2)} s (${cold.result}), plan ${JSON.stringify(reconciler.status.plan?.summary)}, rss ${mb(process.memoryUsage().rss)}`,
+  );
 
   const durations: number[] = [];
   const rss: string[] = [];

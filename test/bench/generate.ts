@@ -38,7 +38,6 @@ type Doc = Record<string, any>;
 
 /** mulberry32: a small seeded generator, so synthetic data is the same every run. */
 export function rng(seed: number): () => number {
-
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -78,11 +77,16 @@ export function generateDocuments(n: number, seed = 1): { docs: Doc[]; hub: stri
     ...extra,
   });
   const plumb = (kind: string, metadata: Doc, spec: Doc, relations?: Doc[]) => ({
-    apiVersion: 'plumb.io/v1', kind, metadata, spec, ...(relations && relations.length ? { relations } : {}),
+    apiVersion: 'plumb.io/v1',
+    kind,
+    metadata,
+    spec,
+    ...(relations && relations.length ? { relations } : {}),
   });
 
   const docs: Doc[] = [];
-  for (let i = 0; i < nGroups; i++) docs.push(plumb('Group', { name: `team-${i}`, namespace: 'shop' }, { displayName: `Team ${i}`, email: `team-${i}@example.com` }));
+  for (let i = 0; i < nGroups; i++)
+    docs.push(plumb('Group', { name: `team-${i}`, namespace: 'shop' }, { displayName: `Team ${i}`, email: `team-${i}@example.com` }));
   for (let i = 0; i < nBackup; i++) docs.push(plumb('BackupPolicy', meta(`backup-${i}`, i), { schedule: '0 2 * * *', retentionDays: 30 }));
   for (let i = 0; i < nBs; i++) docs.push(plumb('BusinessService', meta(`service-${i}`, i), { criticality: crit[i % 4], rto: '4h', rpo: '15m' }));
   for (let i = 0; i < nClusters; i++) docs.push(plumb('Cluster', meta(`k8s-${i}`, i), { version: '1.36', nodes: 12 }));
@@ -109,24 +113,39 @@ export function generateDocuments(n: number, seed = 1): { docs: Doc[]; hub: stri
     // de-duplicate identical relations (a zipf pick can repeat)
     const seen = new Set<string>();
     const unique = rel.filter((r) => !seen.has(r.type + r.target) && seen.add(r.type + r.target));
-    docs.push(plumb('Application', meta(`app-${i}`, i), { language: 'go', version: `1.${i % 20}.0`, image: `registry.example.com/app-${i}:1.0.${i % 7}` }, unique));
+    docs.push(
+      plumb('Application', meta(`app-${i}`, i), { language: 'go', version: `1.${i % 20}.0`, image: `registry.example.com/app-${i}:1.0.${i % 7}` }, unique),
+    );
   }
   for (let i = 0; i < nEndpoints; i++) {
-    docs.push(plumb('Endpoint', meta(`ep-${i}`, i), { url: `https://ep-${i}.example.com/healthz`, protocol: 'https', expectStatus: 200 }, [
-      { type: 'dependsOn', target: `application:app-${pick(nApps)}` },
-    ]));
+    docs.push(
+      plumb('Endpoint', meta(`ep-${i}`, i), { url: `https://ep-${i}.example.com/healthz`, protocol: 'https', expectStatus: 200 }, [
+        { type: 'dependsOn', target: `application:app-${pick(nApps)}` },
+      ]),
+    );
   }
   for (let i = 0; i < nWorkloads; i++) {
     const ns = `ns-${i % namespaces}`;
     const name = `wl-${i}`;
     const labels = { app: name, env: env(i) };
-    const relations = jsYaml.dump([{ type: 'runsOn', target: `cluster:shop/k8s-${i % nClusters}` }, { type: 'partOf', target: `application:shop/app-${pick(nApps)}` }], { flowLevel: 0 }).trim();
+    const relations = jsYaml
+      .dump(
+        [
+          { type: 'runsOn', target: `cluster:shop/k8s-${i % nClusters}` },
+          { type: 'partOf', target: `application:shop/app-${pick(nApps)}` },
+        ],
+        { flowLevel: 0 },
+      )
+      .trim();
     docs.push({
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-config`, namespace: ns, labels },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${name}-config`, namespace: ns, labels },
       data: { LOG_LEVEL: 'info', FEATURE_X: String(i % 2 === 0) },
     });
     docs.push({
-      apiVersion: 'apps/v1', kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name, namespace: ns, labels, annotations: { 'plumb.io/relations': relations } },
       spec: {
         replicas: 2,
@@ -138,7 +157,9 @@ export function generateDocuments(n: number, seed = 1): { docs: Doc[]; hub: stri
       },
     });
     docs.push({
-      apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: ns, labels },
       spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
     });
   }
@@ -180,7 +201,12 @@ export function observeWithDrift(docs: Doc[], drift: number, seed = 2): { object
   }
   const extra = Math.max(1, Math.round(docs.length * drift * 0.1));
   for (let i = 0; i < extra; i++) {
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `orphan-${i}`, namespace: 'ns-0', labels: { 'plumb.io/managed-by': 'plumb' } }, data: { a: '1' } });
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `orphan-${i}`, namespace: 'ns-0', labels: { 'plumb.io/managed-by': 'plumb' } },
+      data: { a: '1' },
+    });
     objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `handmade-${i}`, namespace: 'ns-0' }, data: { b: '2' } });
   }
   return { objects, counts: { updated, missing, deleted: extra, unmanaged: extra } };
@@ -198,7 +224,10 @@ export function generateInventory(root: string, opts: GenerateOptions): Generate
   let bytes = 0;
   let files = 0;
   for (let i = 0; i < docs.length; i += perFile) {
-    const text = docs.slice(i, i + perFile).map((d) => jsYaml.dump(d, { lineWidth: -1, noRefs: true })).join('---\n');
+    const text = docs
+      .slice(i, i + perFile)
+      .map((d) => jsYaml.dump(d, { lineWidth: -1, noRefs: true }))
+      .join('---\n');
     const dir = join(root, 'inventory', `d${String(Math.floor(files / 500)).padStart(3, '0')}`);
     if (files % 500 === 0) mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `part-${String(files).padStart(5, '0')}.yaml`), text);

@@ -39,7 +39,10 @@ async function best(label: string, run: () => Promise<{ ms: number; bytes: numbe
   return ms;
 }
 
-for (const [name, repo] of [['loose objects', dir], ['packed (git gc)', packed]] as const) {
+for (const [name, repo] of [
+  ['loose objects', dir],
+  ['packed (git gc)', packed],
+] as const) {
   const native = await best(`native  (ls-tree + cat-file --batch), ${name}`, () => readAll(() => openNativeGitSource(repo, 'HEAD')));
   const iso = await best(`isomorphic-git (readTree + readBlob), ${name}`, () => readAll(() => openIsoGitSource(repo, 'HEAD')));
   console.log(`  → native is ${(iso / native).toFixed(1)}× faster`);

@@ -25,8 +25,10 @@ const FACTORS = [1, 4, 16];
 async function child(kind: string, factor: number, baseKb: number): Promise<void> {
   // modules first, so the figures are the work alone
   await Promise.all([
-    import('../../engine/load/parse-yaml.js'), import('../../engine/providers/snapshot/read-snapshot.js'),
-    import('../../engine/policy/cel.js'), import('../../engine/policy/cel-values.js'),
+    import('../../engine/load/parse-yaml.js'),
+    import('../../engine/providers/snapshot/read-snapshot.js'),
+    import('../../engine/policy/cel.js'),
+    import('../../engine/policy/cel-values.js'),
   ]);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -41,9 +43,24 @@ async function child(kind: string, factor: number, baseKb: number): Promise<void
     const { readSnapshot } = await import('../../engine/providers/snapshot/read-snapshot.js');
     const dir = mkdtempSync(join(tmpdir(), 'plumb-bomb-'));
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const bomb = levels.join('\n');
-    const text = 'apiVersion: plumb.io/v1\nkind: Snapshot\nbombs:\n' + Array.from({ length: factor }, (_, i) => `  b${i}:\n${bomb.replace(/^/gm, '    ').replace(/&(\w)/g, `&$1${i}`).replace(/\*(\w)/g, `*$1${i}`)}`).join('\n') + '\nobjects: []\n';
+    const text =
+      'apiVersion: plumb.io/v1\nkind: Snapshot\nbombs:\n' +
+      Array.from(
+        { length: factor },
+        (_, i) =>
+          `  b${i}:\n${bomb
+            .replace(/^/gm, '    ')
+            .replace(/&(\w)/g, `&$1${i}`)
+            .replace(/\*(\w)/g, `*$1${i}`)}`,
+      ).join('\n') +
+      '\nobjects: []\n';
     const path = join(dir, 'snapshot.yaml');
     writeFileSync(path, text);
     const r = await readSnapshot(path, 'snapshot.yaml');
@@ -65,7 +82,11 @@ async function child(kind: string, factor: number, baseKb: number): Promise<void
 
 function main(): void {
   const baseKb = Number(process.argv[2] ?? 100);
-  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const kind of ['blank-lines', 'spaces-colon', 'alias-bomb', 'cel-nested']) {
     let base = 0;
     for (const factor of FACTORS) {
@@ -76,10 +97,16 @@ function main(): void {
       }
       const m = JSON.parse(r.stdout) as { ms: number; cpuMs: number; peakRssMiB: number; detail: string };
       if (factor === 1) base = m.ms;
-      console.log(`${kind.padEnd(13)} ${String(factor).padStart(2)}x  ${m.ms.toFixed(0).padStart(7)} ms  cpu ${m.cpuMs.toFixed(0).padStart(7)} ms  ×${(m.ms / base).toFixed(1).padStart(5)} of 1x  peak RSS ${m.peakRssMiB.toFixed(0)} MiB  (${m.detail})`);
+      console.log(
+        `${kind.padEnd(13)} ${String(factor).padStart(2)}x  ${m.ms.toFixed(0).padStart(7)} ms  cpu ${m.cpuMs.toFixed(0).padStart(7)} ms  ×${(m.ms / base).toFixed(1).padStart(5)} of 1x  peak RSS ${m.peakRssMiB.toFixed(0)} MiB  (${m.detail})`,
+      );
     }
   }
-  console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));

@@ -130,13 +130,19 @@ export function syntheticGraph(size = 100_000, seed = 42): CIGraph {
 
 function syntheticCI(id: string, kind: string, name: string, spec?: Record<string, unknown>): CI {
   return {
-    id, apiVersion: 'plumb.io/v1', kind, name, namespace: 'gen', labels: {}, annotations: {}, relations: [],
+    id,
+    apiVersion: 'plumb.io/v1',
+    kind,
+    name,
+    namespace: 'gen',
+    labels: {},
+    annotations: {},
+    relations: [],
     kubernetes: false,
     object: { apiVersion: 'plumb.io/v1', kind, metadata: { name, namespace: 'gen' }, ...(spec ? { spec } : {}) },
     origin: { file: `inventory/${name}.yaml`, doc: 0, line: 1, column: 1 },
   };
 }
-
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const size = Number(process.argv[2] ?? 100_000);
@@ -150,6 +156,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const t1 = performance.now();
   simulateImpact(fresh, { sources: [result.source], event: 'down' });
   const cold = performance.now() - t1;
-  console.log(`time: median ${result.ms.toFixed(1)} ms wall (fastest ${result.minMs.toFixed(1)}), ${result.cpuMs.toFixed(1)} ms cpu over ${result.runs.length} runs [${result.runs.join(', ')}] (target < 100 ms)`);
+  console.log(
+    `time: median ${result.ms.toFixed(1)} ms wall (fastest ${result.minMs.toFixed(1)}), ${result.cpuMs.toFixed(1)} ms cpu over ${result.runs.length} runs [${result.runs.join(', ')}] (target < 100 ms)`,
+  );
   console.log(`first simulation on a fresh graph, including building its index: ${Math.round(cold)} ms`);
 }

@@ -34,8 +34,17 @@ function configMap(i: number, invalid: boolean): Record<string, unknown> {
 function asCi(object: Record<string, any>): CI {
   const m = object.metadata;
   return {
-    id: `configmap:${NS}/${m.name}`, apiVersion: 'v1', kind: 'ConfigMap', name: m.name, namespace: NS, labels: {}, annotations: {}, relations: [],
-    kubernetes: true, object, origin: { file: 'inventory/cms.yaml', doc: 0, line: 1, column: 1 },
+    id: `configmap:${NS}/${m.name}`,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    name: m.name,
+    namespace: NS,
+    labels: {},
+    annotations: {},
+    relations: [],
+    kubernetes: true,
+    object,
+    origin: { file: 'inventory/cms.yaml', doc: 0, line: 1, column: 1 },
   };
 }
 
@@ -84,16 +93,25 @@ async function main(): Promise<void> {
     const badRepo = join(work, 'bad');
     writeRepo(okRepo, false);
     writeRepo(badRepo, true);
-    const plan = (repo: string) => spawnSync(process.execPath, [PLUMB, 'plan', '--repo', repo, '--kubeconfig', cp.kubeconfig], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const plan = (repo: string) =>
+      spawnSync(process.execPath, [PLUMB, 'plan', '--repo', repo, '--kubeconfig', cp.kubeconfig], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     const bad = plan(badRepo);
     const pValid = await best(5, () => void plan(okRepo));
     const pInvalid = await best(5, () => void plan(badRepo));
 
     const cpu = process.cpuUsage(cpu0);
-    console.log(`server path (10 dry runs): valid ${tValid.toFixed(0)} ms, one invalid ${tInvalid.toFixed(0)} ms, ratio ${(tInvalid / tValid).toFixed(2)} (target ≤ 1.2); ${requestsPerInvalidRun} requests per run (no retries)`);
+    console.log(
+      `server path (10 dry runs): valid ${tValid.toFixed(0)} ms, one invalid ${tInvalid.toFixed(0)} ms, ratio ${(tInvalid / tValid).toFixed(2)} (target ≤ 1.2); ${requestsPerInvalidRun} requests per run (no retries)`,
+    );
     console.log(`  the refusal: ${refused.map((d) => `${d.code} ${d.fields?.join(',') ?? ''}`).join('; ')}`);
-    console.log(`plumb plan: valid ${pValid.toFixed(0)} ms, one invalid ${pInvalid.toFixed(0)} ms (exit ${bad.status}, refused offline: ${bad.stdout.includes('k8s.type-invalid') || bad.stderr.includes('k8s.type-invalid')}), ratio ${(pInvalid / pValid).toFixed(2)} (target ≤ 1.2)`);
-    console.log(`CPU (this process) ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `plumb plan: valid ${pValid.toFixed(0)} ms, one invalid ${pInvalid.toFixed(0)} ms (exit ${bad.status}, refused offline: ${bad.stdout.includes('k8s.type-invalid') || bad.stderr.includes('k8s.type-invalid')}), ratio ${(pInvalid / pValid).toFixed(2)} (target ≤ 1.2)`,
+    );
+    console.log(
+      `CPU (this process) ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await cp.stop();
     rmSync(work, { recursive: true, force: true });

@@ -52,7 +52,10 @@ export async function benchKubernetes(): Promise<void> {
   const stopRollout = startFakeRollout(cp);
   const work = mkdtempSync(join(tmpdir(), 'plumb-bench-k8s-'));
   const shape = (prefix: string): K8sFixtureOptions => ({
-    namespaces: ['a', 'b', 'c', 'd'].map((n) => `${prefix}-${n}`), configMaps: 50, secrets: 12, deployments: 31,
+    namespaces: ['a', 'b', 'c', 'd'].map((n) => `${prefix}-${n}`),
+    configMaps: 50,
+    secrets: 12,
+    deployments: 31,
   });
   try {
     const kubectlDir = join(work, 'kubectl');
@@ -74,7 +77,14 @@ export async function benchKubernetes(): Promise<void> {
     for (const ns of ['a', 'c']) {
       for (const i of [1, 7, 13]) {
         for (const prefix of ['kb-k', 'kb-p']) {
-          await apiCall(cp, cp.adminToken, 'PATCH', `/api/v1/namespaces/${prefix}-${ns}/configmaps/cm-${i}`, { data: { LOG_LEVEL: 'debug' } }, 'application/merge-patch+json');
+          await apiCall(
+            cp,
+            cp.adminToken,
+            'PATCH',
+            `/api/v1/namespaces/${prefix}-${ns}/configmaps/cm-${i}`,
+            { data: { LOG_LEVEL: 'debug' } },
+            'application/merge-patch+json',
+          );
         }
         drifted.push(`configmap ${ns}/cm-${i}`);
       }
@@ -94,12 +104,17 @@ export async function benchKubernetes(): Promise<void> {
     const kRepair = await kubectl('apply', '--server-side', '--force-conflicts', '-R', '-f', kubectlDir);
     const pRepair = await plumb('apply', '--auto-approve', '--force-conflicts', '--concurrency', '16');
 
-    const row = (what: string, k: number, p: number) => `${what.padEnd(34)} kubectl ${(k / 1000).toFixed(2).padStart(6)} s   plumb ${(p / 1000).toFixed(2).padStart(6)} s   kubectl/plumb ${(k / p).toFixed(2)}×`;
-    console.log(`kubernetes: ${n} manifests in 4 namespaces, API server v1.36.3 on loopback, kubectl ${execFileSync(kubectlPath(), ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).match(/"gitVersion":\s*"([^"]+)"/)?.[1]}`);
+    const row = (what: string, k: number, p: number) =>
+      `${what.padEnd(34)} kubectl ${(k / 1000).toFixed(2).padStart(6)} s   plumb ${(p / 1000).toFixed(2).padStart(6)} s   kubectl/plumb ${(k / p).toFixed(2)}×`;
+    console.log(
+      `kubernetes: ${n} manifests in 4 namespaces, API server v1.36.3 on loopback, kubectl ${execFileSync(kubectlPath(), ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).match(/"gitVersion":\s*"([^"]+)"/)?.[1]}`,
+    );
     console.log(row('first apply (everything created)', kApply.ms, pApply.ms));
     console.log(row('diff with 6 drifted (best of 3)', kDiff.ms, pPlan.ms));
     console.log(row('apply repairing the drift', kRepair.ms, pRepair.ms));
-    console.log(`same answers: ${JSON.stringify(kubectlAnswer) === JSON.stringify(plumbAnswer) ? 'yes' : 'NO'} (kubectl ${kubectlAnswer.length}, plumb ${plumbAnswer.length}, expected ${drifted.length})`);
+    console.log(
+      `same answers: ${JSON.stringify(kubectlAnswer) === JSON.stringify(plumbAnswer) ? 'yes' : 'NO'} (kubectl ${kubectlAnswer.length}, plumb ${plumbAnswer.length}, expected ${drifted.length})`,
+    );
     console.log('plumb apply includes what kubectl does not: a backup of every object it touches, a lock, the audit log, and health checks after each wave.');
   } finally {
     await stopRollout();

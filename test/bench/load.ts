@@ -27,11 +27,17 @@ async function measure(root: string, rev: string | undefined): Promise<void> {
   const { graph, diagnostics } = validateRepository(repo);
   const t2 = performance.now();
   if (hasErrors(diagnostics)) throw new Error(`synthetic inventory is invalid: ${diagnostics.find((d) => d.severity === 'error')?.message}`);
-  process.stdout.write(JSON.stringify({
-    cis: repo.cis.length, nodes: graph.order, edges: graph.size,
-    loadMs: t1 - t0, validateGraphMs: t2 - t1, totalMs: t2 - t0,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  }));
+  process.stdout.write(
+    JSON.stringify({
+      cis: repo.cis.length,
+      nodes: graph.order,
+      edges: graph.size,
+      loadMs: t1 - t0,
+      validateGraphMs: t2 - t1,
+      totalMs: t2 - t0,
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 }
 
 export interface LoadBenchRow {
@@ -73,7 +79,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const i = process.argv.indexOf('--child');
   if (i > 0) await measure(process.argv[i + 1], process.argv[i + 2]);
   else {
-    const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+    const sizes = process.argv
+      .slice(2)
+      .map(Number)
+      .filter((n) => n > 0);
     benchLoad(sizes.length ? sizes : [1000, 10_000, 100_000]);
   }
 }

@@ -82,7 +82,13 @@ export async function benchPlan(root: string): Promise<BenchFigures> {
     discoverTargets({ config: repo.config, names: selectTargets(repo.config), cis: repo.cis, root: repo.root, signal: new AbortController().signal }),
   );
   const { plan } = await timed(stages, 'plan', () =>
-    buildPlan({ repo, graph, targets: found.targets, now: NOW, policies: planPolicies({ policies: policies.policies, exceptions: policies.exceptions, graph, now: NOW }) }),
+    buildPlan({
+      repo,
+      graph,
+      targets: found.targets,
+      now: NOW,
+      policies: planPolicies({ policies: policies.policies, exceptions: policies.exceptions, graph, now: NOW }),
+    }),
   );
   await timed(stages, 'render text', () => renderPlanText(plan, { colors: pc.createColors(false) }));
   await timed(stages, 'render json', () => renderPlanJson(plan));
@@ -92,7 +98,13 @@ export async function benchPlan(root: string): Promise<BenchFigures> {
   const whole = await runPlan({ repo: root, now: NOW });
   const total = Math.round(performance.now() - start) / 1000;
   const totalCpu = Math.round((cpuSeconds() - cpu) * 1000) / 1000;
-  if (!whole.plan) throw new Error(`bench plan failed: ${whole.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
+  if (!whole.plan)
+    throw new Error(
+      `bench plan failed: ${whole.diagnostics
+        .slice(0, 3)
+        .map((d) => d.message)
+        .join('; ')}`,
+    );
   return { cis: repo.cis.length, stages, total, totalCpu, peakRssMb: peakRssMb(), summary: { ...whole.plan.summary } };
 }
 
@@ -109,14 +121,21 @@ export async function benchReview(root: string, count = 50): Promise<BenchFigure
     });
     writeFileSync(file, next.join('---\n'));
   }
-  const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { stdio: 'pipe' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', root, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { stdio: 'pipe' });
   git('commit', '-qam', `change ${changed} cis`);
   const start = performance.now();
   const cpu = cpuSeconds();
   const result = await runReview({ repo: root, base: 'HEAD~1', head: 'HEAD', now: NOW });
   const total = Math.round(performance.now() - start) / 1000;
   const totalCpu = Math.round((cpuSeconds() - cpu) * 1000) / 1000;
-  if (!result.plan) throw new Error(`bench review failed: ${result.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
+  if (!result.plan)
+    throw new Error(
+      `bench review failed: ${result.diagnostics
+        .slice(0, 3)
+        .map((d) => d.message)
+        .join('; ')}`,
+    );
   return { cis: result.head.cis.length, stages: {}, total, totalCpu, peakRssMb: peakRssMb(), summary: { ...result.plan.summary, changedCis: changed } };
 }
 
@@ -134,7 +153,10 @@ async function main(): Promise<void> {
     const plan = await benchPlan(root);
     console.log(`plan   ${plan.cis} CIs: ${plan.total}s wall, ${plan.totalCpu}s cpu (target < 8 s), peak RSS ${plan.peakRssMb} MB`, plan.stages, plan.summary);
     const review = await benchReview(root, 50);
-    console.log(`review ${review.summary.changedCis}-CI change in ${review.cis} CIs: ${review.total}s wall, ${review.totalCpu}s cpu (target < 5 s), peak RSS ${review.peakRssMb} MB`, review.summary);
+    console.log(
+      `review ${review.summary.changedCis}-CI change in ${review.cis} CIs: ${review.total}s wall, ${review.totalCpu}s cpu (target < 5 s), peak RSS ${review.peakRssMb} MB`,
+      review.summary,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -44,13 +44,17 @@ export function syntheticCIs(n: number): CI[] {
     const namespace = `ns-${i % 50}`;
     const relations = [{ type: 'runsOn', target: `host:infra/host-${i % hosts}` }];
     if (database && i % 10 !== 0) relations.push({ type: 'backedUpBy', target: `backuppolicy:infra/backup-${i % hosts}` });
-    cis.push(ci({
-      kind: database ? 'Database' : 'Application', name: `ci-${i}`, namespace,
-      labels: { env: i % 2 ? 'prod' : 'dev', tier: String(i % 3) },
-      ...(i % 10 === 3 ? {} : { owner: `group:team-${i % 20}` }),
-      spec: database ? { engine: 'postgres', version: '16', storageGb: 100 } : { replicas: i % 4, image: `registry/app-${i}:1.0` },
-      relations,
-    }));
+    cis.push(
+      ci({
+        kind: database ? 'Database' : 'Application',
+        name: `ci-${i}`,
+        namespace,
+        labels: { env: i % 2 ? 'prod' : 'dev', tier: String(i % 3) },
+        ...(i % 10 === 3 ? {} : { owner: `group:team-${i % 20}` }),
+        spec: database ? { engine: 'postgres', version: '16', storageGb: 100 } : { replicas: i % 4, image: `registry/app-${i}:1.0` },
+        relations,
+      }),
+    );
   }
   return cis;
 }
@@ -84,8 +88,15 @@ export function benchPolicies({ n = 100_000 }: { n?: number } = {}): PolicyBench
   const evaluateAgainMs = performance.now() - t;
 
   return {
-    cis: n, policies: inventory.length, buildMs: round(buildMs), loadMs: round(loadMs), evaluateMs: round(evaluateMs),
-    evaluateAgainMs: round(evaluateAgainMs), evaluateCpuMs: round(evaluateCpuMs), results: first.results.length, heapMB: round(process.memoryUsage().heapUsed / 2 ** 20),
+    cis: n,
+    policies: inventory.length,
+    buildMs: round(buildMs),
+    loadMs: round(loadMs),
+    evaluateMs: round(evaluateMs),
+    evaluateAgainMs: round(evaluateAgainMs),
+    evaluateCpuMs: round(evaluateCpuMs),
+    results: first.results.length,
+    heapMB: round(process.memoryUsage().heapUsed / 2 ** 20),
   };
 }
 

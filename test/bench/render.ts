@@ -30,7 +30,10 @@ if (!toolPath('kustomize')) {
 
 function unitFiles(i: number, replicas: number): Record<string, string> {
   const dir = `inventory/apps/app-${i}`;
-  const objects = Array.from({ length: perUnit - 1 }, (_, k) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-${k}\ndata:\n  INDEX: "${k}"\n  UNIT: "app-${i}"\n`);
+  const objects = Array.from(
+    { length: perUnit - 1 },
+    (_, k) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-${k}\ndata:\n  INDEX: "${k}"\n  UNIT: "app-${i}"\n`,
+  );
   const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: app-${i}}}\n  template:\n    metadata: {labels: {app: app-${i}}}\n    spec:\n      containers: [{name: app, image: "registry.example.com/app-${i}@sha256:${'a'.repeat(64)}"}]\n`;
   return {
     [`${dir}/base/kustomization.yaml`]: 'resources: [objects.yaml]\n',
@@ -61,19 +64,37 @@ async function run(label: string, renderCache: RenderCache | false) {
   const review = await runReview({ repo: dir, base: baseRev, head: headRev, renderCache, now: new Date('2026-11-30T12:00:00Z') });
   const ms = performance.now() - start;
   const after = cpu();
-  if (!review.plan) throw new Error(`review failed: ${review.diagnostics.slice(0, 3).map((d) => `${d.file}:${d.line} ${d.code} ${d.message}`).join('; ')}`);
+  if (!review.plan)
+    throw new Error(
+      `review failed: ${review.diagnostics
+        .slice(0, 3)
+        .map((d) => `${d.file}:${d.line} ${d.code} ${d.message}`)
+        .join('; ')}`,
+    );
   const changes = (review.plan?.changes ?? []).filter((c) => c.action !== 'noop').map((c) => c.id);
   const renders = renderCache ? renderCache.stats.renders : 2 * units;
-  console.log(`${label.padEnd(34)} ${String(review.head.cis.length).padStart(6)} CIs ${String(renders).padStart(3)} renders ${ms.toFixed(0).padStart(7)} ms  cpu ${(after.self - before.self).toFixed(1)} s plumb + ${(after.children - before.children).toFixed(1)} s tools  changes: ${changes.join(', ') || 'none'}`);
+  console.log(
+    `${label.padEnd(34)} ${String(review.head.cis.length).padStart(6)} CIs ${String(renders).padStart(3)} renders ${ms.toFixed(0).padStart(7)} ms  cpu ${(after.self - before.self).toFixed(1)} s plumb + ${(after.children - before.children).toFixed(1)} s tools  changes: ${changes.join(', ') || 'none'}`,
+  );
   return { ms, renders };
 }
 
-console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const cold = new RenderCache();
 const baseline = await run('no cache (baseline)', false);
 const cached = await run('render cache, cold', cold);
 cold.stats.renders = 0;
 const warm = await run('render cache, warm (2nd review)', cold);
-console.log(`→ cold cache: ${cached.renders} renders vs ${baseline.renders} (${(baseline.ms / cached.ms).toFixed(2)}× faster); warm: ${warm.renders} renders (${(baseline.ms / warm.ms).toFixed(2)}× faster)`);
-console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `→ cold cache: ${cached.renders} renders vs ${baseline.renders} (${(baseline.ms / cached.ms).toFixed(2)}× faster); warm: ${warm.renders} renders (${(baseline.ms / warm.ms).toFixed(2)}× faster)`,
+);
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 rmSync(dir, { recursive: true, force: true });

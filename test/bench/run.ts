@@ -21,8 +21,16 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   impact: { file: 'impact.ts', args: ['100000'], what: 'impact of the most depended-on CI, 100k CIs (issue 3)' },
   capacity: { file: 'capacity.ts', args: ['1000'], what: 'plumb capacity: 1,000 signals over 30 days of 5-minute data (issue 17)' },
   why: { file: 'why.ts', args: ['10000', '20'], what: 'plumb why: root cause of 20 generated failure sets, 10k CIs (issue 16)' },
-  'scrub-stream': { file: 'scrub-stream.ts', args: ['100000'], what: 'secret scrubbing of split writes (stdout/stderr guard, plugin stderr) vs per write, 1,000 secrets (issue 13)' },
-  hostile: { file: 'hostile-input.ts', args: ['100'], what: 'hostile inputs at 1x/4x/16x: blank lines, blanks before a colon, alias bombs in a snapshot, nested CEL (issue 13)' },
+  'scrub-stream': {
+    file: 'scrub-stream.ts',
+    args: ['100000'],
+    what: 'secret scrubbing of split writes (stdout/stderr guard, plugin stderr) vs per write, 1,000 secrets (issue 13)',
+  },
+  hostile: {
+    file: 'hostile-input.ts',
+    args: ['100'],
+    what: 'hostile inputs at 1x/4x/16x: blank lines, blanks before a colon, alias bombs in a snapshot, nested CEL (issue 13)',
+  },
   policy: { file: 'policy.ts', args: ['100000'], what: 'inventory policies over 100k CIs (issue 3)' },
   plan: { file: 'plan.ts', args: ['100000'], what: 'plan against a snapshot with 1% drift, and a 50-CI review, 100k CIs (issue 4)' },
   apply: { file: 'apply.ts', args: ['1000', '3'], what: 'apply of 1,000 file CIs with dir and git backups vs none (issue 5)' },
@@ -50,7 +58,10 @@ let failed = 0;
 for (const name of names) {
   const b = BENCHES[name];
   console.log(`\n=== ${name}: ${b.what}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(b.file, import.meta.url)), ...b.args], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(b.file, import.meta.url)), ...b.args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) {
     failed++;
     console.log(`(${name} exited ${r.status})`);

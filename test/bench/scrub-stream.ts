@@ -20,7 +20,9 @@ function time(what: string, f: () => void): number {
   f();
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   const used = process.cpuUsage(cpu);
-  console.log(`${what.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms wall ${((used.user + used.system) / 1000).toFixed(0).padStart(6)} ms CPU  ${((ms * 1000) / writes).toFixed(2)} µs/write`);
+  console.log(
+    `${what.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms wall ${((used.user + used.system) / 1000).toFixed(0).padStart(6)} ms CPU  ${((ms * 1000) / writes).toFixed(2)} µs/write`,
+  );
   return ms;
 }
 
@@ -32,7 +34,7 @@ const stream = new StreamScrubber(s);
 const lines = time('stream: whole lines', () => {
   for (let i = 0; i < writes; i++) stream.push(line);
 });
-const held = time('stream: writes ending in a secret\'s start', () => {
+const held = time("stream: writes ending in a secret's start", () => {
   for (let i = 0; i < writes; i++) stream.push(fragment);
 });
 console.log(`ratio to baseline: whole lines ${(lines / base).toFixed(2)}, held tails ${(held / base).toFixed(2)}; held now ${stream.pending} characters`);

@@ -40,7 +40,13 @@ try {
   let t = performance.now();
   const snapshot = await real.plan();
   const planSeconds = (performance.now() - t) / 1000;
-  if (!snapshot.plan) throw new Error(`no plan: ${snapshot.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
+  if (!snapshot.plan)
+    throw new Error(
+      `no plan: ${snapshot.diagnostics
+        .slice(0, 3)
+        .map((d) => d.message)
+        .join('; ')}`,
+    );
   const changes = snapshot.plan.changes.filter((c) => c.action !== 'noop').length;
   // the plan is ready: the TUI gets it at once
   const ready: TuiSession = { ...real, plan: async () => snapshot };
@@ -51,10 +57,30 @@ try {
   const openMs = performance.now() - t;
 
   const keys: [string, string][] = [
-    ['j', 'down'], ['j', 'down'], ['k', 'up'], ['\u001B[6~', 'page down'], ['\u001B[6~', 'page down'], ['G', 'last'], ['g', 'first'],
-    ['\t', 'detail pane'], ['\t', 'list pane'], ['/', 'filter'], ['u', 'type'], ['p', 'type'], ['\r', 'keep filter'],
-    ['/', 'filter'], ['\u001B', 'clear filter'], ['i', 'impact explorer'], ['\r', 'collapse section'], ['\r', 'expand section'], ['j', 'tree down'], ['d', 'what if down'],
-    ['\u001B', 'back'], [' ', 'select'], ['?', 'help'], ['?', 'close help'],
+    ['j', 'down'],
+    ['j', 'down'],
+    ['k', 'up'],
+    ['\u001B[6~', 'page down'],
+    ['\u001B[6~', 'page down'],
+    ['G', 'last'],
+    ['g', 'first'],
+    ['\t', 'detail pane'],
+    ['\t', 'list pane'],
+    ['/', 'filter'],
+    ['u', 'type'],
+    ['p', 'type'],
+    ['\r', 'keep filter'],
+    ['/', 'filter'],
+    ['\u001B', 'clear filter'],
+    ['i', 'impact explorer'],
+    ['\r', 'collapse section'],
+    ['\r', 'expand section'],
+    ['j', 'tree down'],
+    ['d', 'what if down'],
+    ['\u001B', 'back'],
+    [' ', 'select'],
+    ['?', 'help'],
+    ['?', 'close help'],
   ];
   // the first pass meets every code path cold (V8 compiles lazily); the second is the steady state
   const cold = await pressAll(app, keys);
@@ -68,11 +94,19 @@ try {
   console.log(`  open after the plan is ready: ${openMs.toFixed(0)} ms (target < 2000 ms)`);
   const coldMax = Math.max(...cold.map((l) => l.ms));
   console.log(`  key → frame, first pass (cold code paths): max ${coldMax.toFixed(1)} ms`);
-  console.log(`  key → frame over ${latencies.length} keys: median ${p(0.5).toFixed(1)} ms, p90 ${p(0.9).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms (target < 100 ms)`);
+  console.log(
+    `  key → frame over ${latencies.length} keys: median ${p(0.5).toFixed(1)} ms, p90 ${p(0.9).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms (target < 100 ms)`,
+  );
   const cpuSorted = latencies.map((l) => l.cpuMs).sort((a, b) => a - b);
-  console.log(`  CPU per key (independent of machine load): median ${cpuSorted[Math.floor(cpuSorted.length / 2)].toFixed(1)} ms, max ${cpuSorted.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `  CPU per key (independent of machine load): median ${cpuSorted[Math.floor(cpuSorted.length / 2)].toFixed(1)} ms, max ${cpuSorted.at(-1)!.toFixed(1)} ms`,
+  );
   for (const l of latencies) console.log(`    ${l.key.padEnd(16)} ${l.ms.toFixed(1).padStart(6)} ms wall ${l.cpuMs.toFixed(1).padStart(6)} ms cpu`);
-  console.log(`  load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (wall times suffer when it exceeds the CPUs)`);
+  console.log(
+    `  load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} CPUs (wall times suffer when it exceeds the CPUs)`,
+  );
   console.log(`  peak RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
   // judged on CPU time: on a shared machine the wall time measures the other processes too
   const cpuP90 = cpuSorted[Math.min(cpuSorted.length - 1, Math.floor(0.9 * cpuSorted.length))];
@@ -88,7 +122,10 @@ try {
  * Wall time from key to frame, and the CPU time this process spent on it —
  * the figure that does not depend on what else the machine is running.
  */
-async function pressAll(app: { frames: string[]; stdin: { write(s: string): void } }, keys: readonly (readonly [string, string])[]): Promise<{ key: string; ms: number; cpuMs: number }[]> {
+async function pressAll(
+  app: { frames: string[]; stdin: { write(s: string): void } },
+  keys: readonly (readonly [string, string])[],
+): Promise<{ key: string; ms: number; cpuMs: number }[]> {
   const out: { key: string; ms: number; cpuMs: number }[] = [];
   for (const [key, label] of keys) {
     const frames = app.frames.length;

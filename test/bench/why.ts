@@ -98,9 +98,17 @@ export function benchWhy(graph: CIGraph, sets: readonly FailureSet[]): WhyBenchR
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const baselineCpuMs = median(impactCpu);
   return {
-    baselineCpuMs, ratio: median(whyCpu) / Math.max(baselineCpuMs, 0.001),
-    sets: rows.length, first, precision: first / rows.length,
-    medianMs: times[Math.floor(times.length / 2)], maxMs: times[times.length - 1], cpuMs: cpu / rows.length, maxCpuMs: maxCpu, misses, rows,
+    baselineCpuMs,
+    ratio: median(whyCpu) / Math.max(baselineCpuMs, 0.001),
+    sets: rows.length,
+    first,
+    precision: first / rows.length,
+    medianMs: times[Math.floor(times.length / 2)],
+    maxMs: times[times.length - 1],
+    cpuMs: cpu / rows.length,
+    maxCpuMs: maxCpu,
+    misses,
+    rows,
   };
 }
 
@@ -112,9 +120,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   analyzeRootCause(graph, { failing: sets[0].failing }); // index and upstream index built once per graph
   const r = benchWhy(graph, sets);
   console.log(`graph: ${graph.order} cis, ${graph.size} edges; ${r.sets} failure sets (${Math.round(SEEN * 100)}% of each outage seen)`);
-  for (const row of r.rows) console.log(`  ${row.first ? 'first' : 'MISS '} ${row.cause}  failing ${row.failing}, candidates ${row.candidates}, ${row.ms.toFixed(1)} ms`);
+  for (const row of r.rows)
+    console.log(`  ${row.first ? 'first' : 'MISS '} ${row.cause}  failing ${row.failing}, candidates ${row.candidates}, ${row.ms.toFixed(1)} ms`);
   for (const m of r.misses) console.log(`  miss: true ${m.cause}, ranked first ${m.got.join(' + ')}`);
   console.log(`true cause first: ${r.first}/${r.sets} (precision ${(r.precision * 100).toFixed(1)}%) (target >= 19/20)`);
-  console.log(`baseline (same run): one forward impact simulation of the true cause, median ${r.baselineCpuMs.toFixed(2)} ms cpu; why costs ${r.ratio.toFixed(1)}× that (median)`);
-  console.log(`time: median ${r.medianMs.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms wall, ${r.cpuMs.toFixed(1)} ms cpu per set on average, ${r.maxCpuMs.toFixed(1)} ms at most (target < 200 ms each); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `baseline (same run): one forward impact simulation of the true cause, median ${r.baselineCpuMs.toFixed(2)} ms cpu; why costs ${r.ratio.toFixed(1)}× that (median)`,
+  );
+  console.log(
+    `time: median ${r.medianMs.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms wall, ${r.cpuMs.toFixed(1)} ms cpu per set on average, ${r.maxCpuMs.toFixed(1)} ms at most (target < 200 ms each); load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 }

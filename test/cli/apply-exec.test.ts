@@ -16,8 +16,7 @@ import { PROJECT_ROOT, fixture, runCli } from '../helpers/run-cli.js';
 let repo: string;
 const item = (name: string, size: number) => ({ apiVersion: 'plumb.io/v1', kind: 'Item', metadata: { name }, spec: { size } });
 /** The state before each test: every item at size 1 (so each one is an update). */
-const initialState =
-  JSON.stringify({ 'item:default/a': item('a', 1), 'item:default/b': item('b', 1), 'item:default/c': item('c', 1) }, null, 2) + '\n';
+const initialState = JSON.stringify({ 'item:default/a': item('a', 1), 'item:default/b': item('b', 1), 'item:default/c': item('c', 1) }, null, 2) + '\n';
 
 beforeEach(async () => {
   repo = await mkdtemp(join(tmpdir(), 'plumb-apply-exec-'));
@@ -29,12 +28,20 @@ afterEach(async () => {
 });
 
 const state = () => readFile(join(repo, 'state.json'), 'utf8');
-const sizes = async () => Object.fromEntries(Object.entries(JSON.parse(await state())).map(([id, o]) => [id, (o as { spec?: { size: number } }).spec?.size ?? 'broken']));
+const sizes = async () =>
+  Object.fromEntries(Object.entries(JSON.parse(await state())).map(([id, o]) => [id, (o as { spec?: { size: number } }).spec?.size ?? 'broken']));
 
 describe('plumb apply with an exec plugin that fails', () => {
   it('a failure in wave 2 leaves wave 3 untouched and reports applied / failed / not attempted', async () => {
     const r = await runCli(['apply', '--repo', repo, '--auto-approve'], { env: { PLUGIN_FAIL_ON: 'item:default/b' } });
-    expect([r.code, r.stdout.slice(r.stdout.indexOf('apply failed')).trim().split('\n').filter((l) => !l.startsWith('backups:') && !l.startsWith('run '))]).toEqual([
+    expect([
+      r.code,
+      r.stdout
+        .slice(r.stdout.indexOf('apply failed'))
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('backups:') && !l.startsWith('run ')),
+    ]).toEqual([
       1,
       [
         'apply failed in wave 2: 1 applied, 1 failed, 1 not attempted, 0 skipped',
@@ -47,7 +54,9 @@ describe('plumb apply with an exec plugin that fails', () => {
   });
 
   it('with --rollback-on-failure --rollback-all, the state afterwards equals the state before, byte for byte', async () => {
-    const r = await runCli(['apply', '--repo', repo, '--auto-approve', '--rollback-on-failure', '--rollback-all'], { env: { PLUGIN_FAIL_ON: 'item:default/b' } });
+    const r = await runCli(['apply', '--repo', repo, '--auto-approve', '--rollback-on-failure', '--rollback-all'], {
+      env: { PLUGIN_FAIL_ON: 'item:default/b' },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('apply failed and was rolled back in wave 2');
     expect(r.stdout).toMatch(/rolled back wave 2 from \S+: item:default\/b\n {2}rolled back wave 1 from \S+: item:default\/a/);
@@ -83,7 +92,9 @@ describe('an apply killed mid-wave', () => {
     // 2. the next apply refuses: the lock's holder is gone, and the audit log shows the run never finished
     const next = await runCli(['apply', '--repo', repo, '--auto-approve']);
     expect(next.code).toBe(1);
-    expect(next.stderr).toMatch(/warning: an earlier apply \(run \S+, by \S+ pid \d+, started \S+, plan [0-9a-f]{64}\) never finished; check its targets \(cmdb\) and backups/);
+    expect(next.stderr).toMatch(
+      /warning: an earlier apply \(run \S+, by \S+ pid \d+, started \S+, plan [0-9a-f]{64}\) never finished; check its targets \(cmdb\) and backups/,
+    );
     expect(next.stderr).toMatch(/error: target cmdb has an orphaned lock held by \S+ pid \d+ since \S+ \(apply\): process \d+ on \S+ is gone/);
     expect(next.stderr).toContain('then run again with --break-lock');
     expect(await sizes()).toEqual({ 'item:default/a': 2, 'item:default/b': 1, 'item:default/c': 1 });
@@ -98,7 +109,10 @@ describe('an apply killed mid-wave', () => {
     // 4. the interrupted run was acknowledged: it is not reported again
     const again = await runCli(['apply', '--repo', repo, '--auto-approve']);
     expect([again.code, again.stderr]).toEqual([0, '']);
-    const audit = (await readFile(join(repo, '.plumb', 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const audit = (await readFile(join(repo, '.plumb', 'audit.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(audit.map((r) => r.event)).toEqual(['apply.started', 'apply.started', 'apply.finished']);
     expect(audit[1]).toMatchObject({ acknowledges: [audit[0].run], brokenLocks: [{ target: 'cmdb' }] });
   }, 240_000); // six CLI runs as child processes: generous on a loaded 2-core machine

@@ -35,10 +35,21 @@ describe('plumb apply with the file provider', () => {
     expect(apply.stdout).toContain('apply succeeded: 3 applied, 0 failed, 0 not attempted, 0 skipped');
     expect(await actual()).toEqual(desired);
     // waves in order on stderr, each backed up first
-    expect(apply.stderr.split('\n').filter((l) => /^wave|backup|✓ create/.test(l.trim())).map((l) => l.trim().replace(/backup \S+/, 'backup ID'))).toEqual([
-      'wave 1 (1 change)', 'backup ID (1 CI)', '✓ create file:default/motd',
-      'wave 2 (1 change)', 'backup ID (1 CI)', '✓ create file:default/app-conf',
-      'wave 3 (1 change)', 'backup ID (1 CI)', '✓ create file:default/vault-token',
+    expect(
+      apply.stderr
+        .split('\n')
+        .filter((l) => /^wave|backup|✓ create/.test(l.trim()))
+        .map((l) => l.trim().replace(/backup \S+/, 'backup ID')),
+    ).toEqual([
+      'wave 1 (1 change)',
+      'backup ID (1 CI)',
+      '✓ create file:default/motd',
+      'wave 2 (1 change)',
+      'backup ID (1 CI)',
+      '✓ create file:default/app-conf',
+      'wave 3 (1 change)',
+      'backup ID (1 CI)',
+      '✓ create file:default/vault-token',
     ]);
     // a secret value never appears in any output
     expect(apply.stdout + apply.stderr).not.toContain('hunter2');
@@ -95,7 +106,10 @@ describe('plumb apply with the file provider', () => {
     plan.changes[0].desired.spec.content = 'tampered\n';
     await writeFile(join(repo, 'plan.json'), JSON.stringify(plan));
     const apply = await runCli(['apply', join(repo, 'plan.json'), '--repo', repo]);
-    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([1, `error: ${join(repo, 'plan.json')} was modified after it was planned (its hash does not match its content)`]);
+    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([
+      1,
+      `error: ${join(repo, 'plan.json')} was modified after it was planned (its hash does not match its content)`,
+    ]);
     expect(await actual()).toEqual({});
   });
 
@@ -108,7 +122,10 @@ describe('plumb apply with the file provider', () => {
     plan.hash = planHash(plan);
     await writeFile(join(repo, 'plan.json'), JSON.stringify(plan));
     const apply = await runCli(['apply', join(repo, 'plan.json'), '--repo', repo]);
-    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([1, 'error: plan is stale: file:default/motd is not what revision worktree and the actual state plan now']);
+    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([
+      1,
+      'error: plan is stale: file:default/motd is not what revision worktree and the actual state plan now',
+    ]);
     expect(await actual()).toEqual({});
   });
 
@@ -121,7 +138,10 @@ describe('plumb apply with the file provider', () => {
     const file = join(repo, 'inventory', 'files.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('s.hunter2-very-secret', 's.changed-after-review'));
     const apply = await runCli(['apply', join(repo, 'plan.json'), '--repo', repo]);
-    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([1, 'error: plan is stale: secret values of file:default/vault-token changed since it was planned']);
+    expect([apply.code, apply.stderr.split('\n')[0]]).toEqual([
+      1,
+      'error: plan is stale: secret values of file:default/vault-token changed since it was planned',
+    ]);
     expect(apply.stdout + apply.stderr).not.toContain('changed-after-review');
     expect(await actual()).toEqual({});
   });

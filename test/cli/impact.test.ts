@@ -45,7 +45,9 @@ describe('plumb impact', () => {
       affected: [
         { id: 'application:shop/orders-api', state: 'at-risk', depth: 1, path: ['database:shop/cache-a', 'application:shop/orders-api'] },
         {
-          id: 'businessservice:shop/webshop', state: 'at-risk', depth: 2,
+          id: 'businessservice:shop/webshop',
+          state: 'at-risk',
+          depth: 2,
           path: ['database:shop/cache-a', 'application:shop/orders-api', 'businessservice:shop/webshop'],
         },
       ],
@@ -60,11 +62,15 @@ describe('plumb impact', () => {
       affected: [
         { id: 'application:shop/orders-api', state: 'down', depth: 1, path: ['database:shop/cache-a', 'application:shop/orders-api'] },
         {
-          id: 'businessservice:shop/webshop', state: 'down', depth: 2,
+          id: 'businessservice:shop/webshop',
+          state: 'down',
+          depth: 2,
           path: ['database:shop/cache-a', 'application:shop/orders-api', 'businessservice:shop/webshop'],
         },
         {
-          id: 'application:shop/storefront', state: 'degraded', depth: 2,
+          id: 'application:shop/storefront',
+          state: 'degraded',
+          depth: 2,
           path: ['database:shop/cache-a', 'application:shop/orders-api', 'application:shop/storefront'],
         },
       ],
@@ -80,16 +86,25 @@ describe('plumb impact', () => {
         { id: 'cluster:shop/k8s', state: 'at-risk', depth: 1, path: ['host:shop/node-1', 'cluster:shop/k8s'], wouldBe: 'down' },
         { id: 'database:shop/cache-a', state: 'at-risk', depth: 1, path: ['host:shop/node-1', 'database:shop/cache-a'], wouldBe: 'down' },
         {
-          id: 'application:shop/orders-api', state: 'at-risk', depth: 2,
-          path: ['host:shop/node-1', 'cluster:shop/k8s', 'application:shop/orders-api'], wouldBe: 'down',
+          id: 'application:shop/orders-api',
+          state: 'at-risk',
+          depth: 2,
+          path: ['host:shop/node-1', 'cluster:shop/k8s', 'application:shop/orders-api'],
+          wouldBe: 'down',
         },
         {
-          id: 'application:shop/storefront', state: 'at-risk', depth: 2,
-          path: ['host:shop/node-1', 'cluster:shop/k8s', 'application:shop/storefront'], wouldBe: 'down',
+          id: 'application:shop/storefront',
+          state: 'at-risk',
+          depth: 2,
+          path: ['host:shop/node-1', 'cluster:shop/k8s', 'application:shop/storefront'],
+          wouldBe: 'down',
         },
         {
-          id: 'businessservice:shop/webshop', state: 'at-risk', depth: 3,
-          path: ['host:shop/node-1', 'cluster:shop/k8s', 'application:shop/orders-api', 'businessservice:shop/webshop'], wouldBe: 'down',
+          id: 'businessservice:shop/webshop',
+          state: 'at-risk',
+          depth: 3,
+          path: ['host:shop/node-1', 'cluster:shop/k8s', 'application:shop/orders-api', 'businessservice:shop/webshop'],
+          wouldBe: 'down',
         },
       ],
       businessServices: [{ id: 'businessservice:shop/webshop', criticality: 'critical', state: 'at-risk' }],
@@ -128,7 +143,11 @@ describe('plumb impact', () => {
 
   it('--rev simulates on a committed revision, not on the work tree', async () => {
     const file = (name: string) => readFileSync(`${shop}/inventory/${name}`, 'utf8');
-    const dir = makeGitRepo({ 'inventory/platform.yaml': file('platform.yaml'), 'inventory/data.yaml': file('data.yaml'), 'inventory/apps.yaml': file('apps.yaml') });
+    const dir = makeGitRepo({
+      'inventory/platform.yaml': file('platform.yaml'),
+      'inventory/data.yaml': file('data.yaml'),
+      'inventory/apps.yaml': file('apps.yaml'),
+    });
     writeFiles(dir, { 'inventory/apps.yaml': null }); // the work tree loses every application
     const ids = async (args: string[]) => {
       const { code, stdout } = await runCli(['impact', 'database:shop/orders-db', '--repo', dir, '-o', 'json', ...args]);

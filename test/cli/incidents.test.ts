@@ -16,9 +16,17 @@ async function recorded(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'plumb-incidents-cli-'));
   dirs.push(dir);
   writeFileSync(join(dir, 'plumb.yaml'), 'notifications:\n  stateDir: state\n');
-  const graph = graphOf(['endpoint:shop/api hostedOn host:dc1/web-01', 'endpoint:shop/www hostedOn host:dc1/web-01', 'businessservice:shop/webshop dependsOn endpoint:shop/www', 'endpoint:shop/metrics hostedOn host:dc1/mon'], {
-    'businessservice:shop/webshop': { spec: { criticality: 'critical' } },
-  });
+  const graph = graphOf(
+    [
+      'endpoint:shop/api hostedOn host:dc1/web-01',
+      'endpoint:shop/www hostedOn host:dc1/web-01',
+      'businessservice:shop/webshop dependsOn endpoint:shop/www',
+      'endpoint:shop/metrics hostedOn host:dc1/mon',
+    ],
+    {
+      'businessservice:shop/webshop': { spec: { criticality: 'critical' } },
+    },
+  );
   const c = await IncidentCorrelator.open({ statePath: join(dir, 'state', 'incidents.json'), windowMs: 0 });
   const at = (m: number) => new Date(Date.UTC(2026, 0, 5, 9, m)).toISOString();
   c.submit([{ ci: 'endpoint:shop/metrics', kind: 'down', time: at(0), detail: 'timed out after 2000 ms', severity: 'major' }]);

@@ -77,9 +77,19 @@ describe('plumb plan against a recorded snapshot', () => {
   it('exits 3 when a policy denies: the head deletes a tier-1 database plumb created', async () => {
     const { code, stdout } = await plan('-o', 'json');
     const artifact = JSON.parse(stdout);
-    expect(artifact.changes.filter((c: { action: string }) => c.action === 'delete').map((c: { id: string }) => c.id)).toEqual(['database:shop/legacy-db', 'host:shop/old-host']);
+    expect(artifact.changes.filter((c: { action: string }) => c.action === 'delete').map((c: { id: string }) => c.id)).toEqual([
+      'database:shop/legacy-db',
+      'host:shop/old-host',
+    ]);
     expect(artifact.policy.results.filter((r: { action: string }) => r.action === 'deny')).toEqual([
-      { policy: 'no-tier1-delete', ci: 'database:shop/legacy-db', action: 'deny', severity: 'critical', outcome: 'violated', message: 'deleting tier-1 legacy-db needs a change ticket' },
+      {
+        policy: 'no-tier1-delete',
+        ci: 'database:shop/legacy-db',
+        action: 'deny',
+        severity: 'critical',
+        outcome: 'violated',
+        message: 'deleting tier-1 legacy-db needs a change ticket',
+      },
     ]);
     expect(code).toBe(3);
   });
@@ -89,7 +99,10 @@ describe('plumb plan on bad input', () => {
   it('exits 1 with the diagnostics at file:line:column when the inventory is invalid', async () => {
     const dir = makeGitRepo(fixtureTree('review-pr'));
     try {
-      writeFiles(dir, { 'inventory/broken.yaml': 'apiVersion: plumb.io/v1\nkind: Application\nmetadata:\n  name: broken\n  namespace: shop\nrelations:\n  - {type: dependsOn, target: database:nowhere}\n' });
+      writeFiles(dir, {
+        'inventory/broken.yaml':
+          'apiVersion: plumb.io/v1\nkind: Application\nmetadata:\n  name: broken\n  namespace: shop\nrelations:\n  - {type: dependsOn, target: database:nowhere}\n',
+      });
       const { code, stdout, stderr } = await runCli(['plan', '--repo', dir]);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^inventory\/broken\.yaml:7:\d+: error \[[a-z.-]+\]/m);

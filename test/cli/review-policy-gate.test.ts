@@ -9,7 +9,7 @@ const NOW = '2026-01-05T20:00:00Z';
 
 // attack: a pull request that weakens the policy denying it (and adds an exception for itself)
 // passed review with "all policies passed", because review judged it by its own policies
-describe('plumb review gates on the base revision\'s policies', () => {
+describe("plumb review gates on the base revision's policies", () => {
   let repo: ReturnType<typeof makeReviewRepo>;
   let weakened: string;
   const review = (...args: string[]) => runCli(['review', '--repo', repo.dir, '--base', repo.base, '--head', weakened, '--now', NOW, ...args]);
@@ -17,13 +17,22 @@ describe('plumb review gates on the base revision\'s policies', () => {
   beforeAll(() => {
     repo = makeReviewRepo();
     const policies = readFileSync(join(repo.dir, 'policies/change.yaml'), 'utf8');
-    weakened = commit(repo.dir, {
-      'policies/change.yaml': policies.replace('action: deny', 'action: audit'),
-      'policies/exception.yaml': [
-        'apiVersion: plumb.io/v1', 'kind: PolicyException', 'metadata: {name: let-me-through, namespace: shop}',
-        'spec:', '  policies: [no-tier1-delete]', '  reason: trust me', '',
-      ].join('\n'),
-    }, 'weaken the policy that denies this pull request');
+    weakened = commit(
+      repo.dir,
+      {
+        'policies/change.yaml': policies.replace('action: deny', 'action: audit'),
+        'policies/exception.yaml': [
+          'apiVersion: plumb.io/v1',
+          'kind: PolicyException',
+          'metadata: {name: let-me-through, namespace: shop}',
+          'spec:',
+          '  policies: [no-tier1-delete]',
+          '  reason: trust me',
+          '',
+        ].join('\n'),
+      },
+      'weaken the policy that denies this pull request',
+    );
   });
   afterAll(() => removeGitRepo(repo.dir));
 
@@ -44,7 +53,10 @@ describe('plumb review gates on the base revision\'s policies', () => {
     const json = JSON.parse((await review('-o', 'json')).stdout);
     expect(json.policy.denied).toBe(true);
     expect(json.headPolicy.denied).toBe(false);
-    expect(json.policyChanges.map((p: { change: string; name: string }) => `${p.change} ${p.name}`)).toEqual(['changed no-tier1-delete', 'added let-me-through']);
+    expect(json.policyChanges.map((p: { change: string; name: string }) => `${p.change} ${p.name}`)).toEqual([
+      'changed no-tier1-delete',
+      'added let-me-through',
+    ]);
 
     const markdown = (await review('-o', 'markdown')).stdout;
     expect(markdown.indexOf('This pull request changes 2 policies or exceptions')).toBeGreaterThan(0);
@@ -53,7 +65,10 @@ describe('plumb review gates on the base revision\'s policies', () => {
 
     const sarif = JSON.parse((await review('-o', 'sarif')).stdout);
     const results = sarif.runs[0].results as { ruleId: string; level: string }[];
-    expect(results.slice(0, 2).map((r) => [r.ruleId, r.level])).toEqual([['review.policy-change', 'warning'], ['review.policy-change', 'warning']]);
+    expect(results.slice(0, 2).map((r) => [r.ruleId, r.level])).toEqual([
+      ['review.policy-change', 'warning'],
+      ['review.policy-change', 'warning'],
+    ]);
     expect(results.some((r) => r.ruleId === 'no-tier1-delete' && r.level === 'error')).toBe(true);
   });
 });

@@ -63,4 +63,3 @@ export function makeReviewRepo(): { dir: string; base: string; addOnly: string; 
   );
   return { dir, base, addOnly, renamed, head: pr };
 }
-

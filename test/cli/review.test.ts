@@ -60,12 +60,14 @@ describe('plumb review of a pull request that adds, changes, renames and deletes
     const { code, stdout } = await review('-o', 'sarif');
     const log = JSON.parse(stdout);
     expect(sarifErrors(log)).toEqual([]);
-    const located = log.runs[0].results.map((r: { ruleId: string; level: string; locations?: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }) => [
-      r.ruleId,
-      r.level,
-      r.locations?.[0]?.physicalLocation.artifactLocation.uri,
-      r.locations?.[0]?.physicalLocation.region?.startLine,
-    ]);
+    const located = log.runs[0].results.map(
+      (r: { ruleId: string; level: string; locations?: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }) => [
+        r.ruleId,
+        r.level,
+        r.locations?.[0]?.physicalLocation.artifactLocation.uri,
+        r.locations?.[0]?.physicalLocation.region?.startLine,
+      ],
+    );
     expect(located).toContainEqual(['no-tier1-delete', 'error', 'inventory/data.yaml', 14]);
     expect(located).toContainEqual(['change-window', 'warning', 'inventory/search.yaml', 1]);
     expect(code).toBe(3);
@@ -99,7 +101,9 @@ describe('plumb review of a pull request that adds, changes, renames and deletes
       const { stdout } = await runCli(['review', '--repo', repo.dir, '--base', 'HEAD', '--head', 'worktree', '--now', NOW, '-o', 'json']);
       const plan = JSON.parse(stdout);
       expect(plan.revision).toBe('worktree');
-      expect(plan.changes.map((c: { action: string; id: string; paths: string[] }) => [c.action, c.id, c.paths])).toEqual([['update', 'application:shop/search', ['/spec/version']]]);
+      expect(plan.changes.map((c: { action: string; id: string; paths: string[] }) => [c.action, c.id, c.paths])).toEqual([
+        ['update', 'application:shop/search', ['/spec/version']],
+      ]);
     } finally {
       writeFiles(repo.dir, { 'inventory/search.yaml': SEARCH_APP });
     }
@@ -108,7 +112,10 @@ describe('plumb review of a pull request that adds, changes, renames and deletes
   it('adds the drift of the changed CIs with --target', async () => {
     const { stdout } = await review('-o', 'json', '--target', 'recorded');
     const plan = JSON.parse(stdout);
-    expect(plan.drift.changes.map((c: { action: string; id: string }) => `${c.action} ${c.id}`)).toEqual(['update database:shop/orders-db', 'create application:shop/search']);
+    expect(plan.drift.changes.map((c: { action: string; id: string }) => `${c.action} ${c.id}`)).toEqual([
+      'update database:shop/orders-db',
+      'create application:shop/search',
+    ]);
     expect(plan.drift.unmanaged).toEqual([]);
   });
 

@@ -34,16 +34,25 @@ it('plumb validate compiles health.checks CEL as apply would: a bad expression i
     '      failed: "status.conditions.exists(c, c.type == ))"',
     '    - apiVersion: argoproj.io/v1alpha1',
     '      kind: Rollout',
-    "      current: \"stauts.phase == 'Healthy'\"",
+    '      current: "stauts.phase == \'Healthy\'"',
     '',
   ].join('\n');
   dir = makeGitRepo({ 'plumb.yaml': config, 'inventory/team.yaml': group });
   for (const extra of [[], ['--rev', 'HEAD']]) {
     const r = await runCli(['validate', '--repo', dir, ...extra, '-o', 'json']);
     expect(r.code).toBe(1);
-    const found = (JSON.parse(r.stdout).diagnostics as Array<{ code: string; file: string; line: number; column: number; message: string; hint: string }>).map((d) => [d.code, d.file, d.line, d.column, d.message.split(' is not valid CEL')[0], d.hint]);
+    const found = (JSON.parse(r.stdout).diagnostics as Array<{ code: string; file: string; line: number; column: number; message: string; hint: string }>).map(
+      (d) => [d.code, d.file, d.line, d.column, d.message.split(' is not valid CEL')[0], d.hint],
+    );
     expect(found).toEqual([
-      ['config.invalid', 'plumb.yaml', 6, 15, 'health.checks[0].failed (cert-manager.io/v1 Certificate)', expect.stringContaining('the variables are apiVersion, kind, metadata, spec, status, data, object')],
+      [
+        'config.invalid',
+        'plumb.yaml',
+        6,
+        15,
+        'health.checks[0].failed (cert-manager.io/v1 Certificate)',
+        expect.stringContaining('the variables are apiVersion, kind, metadata, spec, status, data, object'),
+      ],
       ['config.invalid', 'plumb.yaml', 9, 16, 'health.checks[1].current (argoproj.io/v1alpha1 Rollout)', expect.stringContaining("did you mean 'status'?")],
     ]);
   }

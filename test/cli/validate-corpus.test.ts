@@ -12,7 +12,13 @@ const corpus: Array<{ dir: string; code: string; file: string; line: number; als
   { dir: 'validate-schema-violation', code: 'schema.violation', file: 'inventory/bad.yaml', line: 7 },
   { dir: 'validate-name-invalid', code: 'name.invalid', file: 'inventory/bad.yaml', line: 4 },
   { dir: 'validate-ci-duplicate', code: 'ci.duplicate', file: 'inventory/bad.yaml', line: 9 },
-  { dir: 'validate-ref-unresolved', code: 'ref.unresolved', file: 'inventory/bad.yaml', line: 7, also: { code: 'kind.unknown', file: 'inventory/zz-other.yaml', line: 8 } },
+  {
+    dir: 'validate-ref-unresolved',
+    code: 'ref.unresolved',
+    file: 'inventory/bad.yaml',
+    line: 7,
+    also: { code: 'kind.unknown', file: 'inventory/zz-other.yaml', line: 8 },
+  },
   { dir: 'validate-owner-unresolved', code: 'ref.unresolved', file: 'inventory/bad.yaml', line: 5 },
   { dir: 'validate-ref-malformed', code: 'ref.malformed', file: 'inventory/bad.yaml', line: 7 },
   { dir: 'validate-relation-unknown-type', code: 'relation.unknown-type', file: 'inventory/bad.yaml', line: 8 },
@@ -45,7 +51,10 @@ describe('plumb validate on the corpus of bad inputs', () => {
   it('schema.invalid names the schema file that does not compile', async () => {
     const { code, stdout } = await runCli(['validate', '--repo', fixture('validate-schema-invalid'), '-o', 'json']);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout).diagnostics.map((d: { code: string; file: string }) => [d.code, d.file])).toContainEqual(['schema.invalid', 'schemas/Gizmo.schema.json']);
+    expect(JSON.parse(stdout).diagnostics.map((d: { code: string; file: string }) => [d.code, d.file])).toContainEqual([
+      'schema.invalid',
+      'schemas/Gizmo.schema.json',
+    ]);
   });
 
   it('text output groups by file, quotes the line with a caret, and ends with the summary', async () => {

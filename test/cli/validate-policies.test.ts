@@ -11,7 +11,8 @@ afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 /** The bundled example in a temp dir, with `edit` applied to one of its files. */
 function example(file: string, edit: (text: string) => string): string {
   dir = mkdtempSync(join(tmpdir(), 'plumb-validate-policies-'));
-  for (const part of ['plumb.yaml', 'inventory', 'apps', 'charts', 'policies', 'observed']) cpSync(join(PROJECT_ROOT, part), join(dir, part), { recursive: true });
+  for (const part of ['plumb.yaml', 'inventory', 'apps', 'charts', 'policies', 'observed'])
+    cpSync(join(PROJECT_ROOT, part), join(dir, part), { recursive: true });
   writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
   return dir;
 }
@@ -24,7 +25,9 @@ describe('plumb validate evaluates inventory-scope policies', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.policy.denied).toBe(false);
-    expect(new Set(out.policy.results.map((p: { policy: string; action: string }) => `${p.policy} ${p.action}`))).toEqual(new Set(['image-pinned-by-digest audit']));
+    expect(new Set(out.policy.results.map((p: { policy: string; action: string }) => `${p.policy} ${p.action}`))).toEqual(
+      new Set(['image-pinned-by-digest audit']),
+    );
   });
 
   it('exits 3 when a deny policy is violated, naming the CI and its file and line, in text, JSON and SARIF', async () => {
@@ -45,11 +48,15 @@ describe('plumb validate evaluates inventory-scope policies', () => {
     const log = JSON.parse(sarif.stdout);
     expect(sarifErrors(log)).toEqual([]);
     const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'prod-owner');
-    expect([result.level, result.locations[0].physicalLocation.artifactLocation.uri, result.locations[0].physicalLocation.region.startLine]).toEqual(['warning', 'inventory/data.yaml', 3]); // prod-owner is severity medium
+    expect([result.level, result.locations[0].physicalLocation.artifactLocation.uri, result.locations[0].physicalLocation.region.startLine]).toEqual([
+      'warning',
+      'inventory/data.yaml',
+      3,
+    ]); // prod-owner is severity medium
   });
 
-  it('exits 1 on a policy whose expression does not compile, at the expression\'s line', async () => {
-    const repo = example('policies/inventory.yaml', (t) => t.replace("has(object.metadata.owner) || relations", "has(object.metadata.owner) ||| relations"));
+  it("exits 1 on a policy whose expression does not compile, at the expression's line", async () => {
+    const repo = example('policies/inventory.yaml', (t) => t.replace('has(object.metadata.owner) || relations', 'has(object.metadata.owner) ||| relations'));
     const r = await runCli(['validate', '--repo', repo, '-o', 'json', ...NOW]);
     expect(r.code).toBe(1);
     const d = JSON.parse(r.stdout).diagnostics.find((x: { code: string }) => x.code === 'policy.cel-compile');

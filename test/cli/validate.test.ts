@@ -27,11 +27,13 @@ describe('plumb validate', () => {
     expect(code).toBe(1);
     const log = JSON.parse(stdout);
     expect(sarifErrors(log)).toEqual([]);
-    const located = log.runs[0].results.map((r: { ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => [
-      r.ruleId,
-      r.locations[0].physicalLocation.artifactLocation.uri,
-      r.locations[0].physicalLocation.region.startLine,
-    ]);
+    const located = log.runs[0].results.map(
+      (r: { ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => [
+        r.ruleId,
+        r.locations[0].physicalLocation.artifactLocation.uri,
+        r.locations[0].physicalLocation.region.startLine,
+      ],
+    );
     expect(located).toEqual([
       ['schema.violation', 'inventory/bad.yaml', 7],
       ['ref.unresolved', 'inventory/zz-other.yaml', 13],

@@ -9,7 +9,14 @@ const shop = fixture('impact-shop');
 
 describe('plumb why', () => {
   it('names the database behind a failing application and the consumer it degrades, with paths and services', async () => {
-    const { code, stdout, stderr } = await runCli(['why', 'database:shop/orders-db', 'application:shop/orders-api', 'application:shop/storefront', '--repo', shop]);
+    const { code, stdout, stderr } = await runCli([
+      'why',
+      'database:shop/orders-db',
+      'application:shop/orders-api',
+      'application:shop/storefront',
+      '--repo',
+      shop,
+    ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout.split('\n').slice(0, 7)).toEqual([
       '3 failing cis; suspected root cause: database:shop/orders-db (explains 3/3, score 1.001)',
@@ -23,7 +30,18 @@ describe('plumb why', () => {
   });
 
   it('-o json: both replicas of a redundant cache as one cause, seen-healthy CIs weighed', async () => {
-    const { code, stdout } = await runCli(['why', 'database:shop/cache-a', 'database:shop/cache-b', 'application:shop/orders-api', '--healthy', 'host:shop/node-1', '--repo', shop, '-o', 'json']);
+    const { code, stdout } = await runCli([
+      'why',
+      'database:shop/cache-a',
+      'database:shop/cache-b',
+      'application:shop/orders-api',
+      '--healthy',
+      'host:shop/node-1',
+      '--repo',
+      shop,
+      '-o',
+      'json',
+    ]);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);

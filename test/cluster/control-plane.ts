@@ -284,26 +284,38 @@ export async function serviceAccountToken(
   await ensure('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   await ensure(`/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: opts.name } });
   await ensure(`/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: opts.name }, rules: opts.rules,
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: opts.name },
+    rules: opts.rules,
   });
   await ensure(`/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: opts.name },
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: opts.name },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: opts.name },
     subjects: [{ kind: 'ServiceAccount', name: opts.name, namespace: ns }],
   });
   if (opts.clusterRules) {
     const crName = `${ns}-${opts.name}`;
     await ensure('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: crName }, rules: opts.clusterRules,
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: crName },
+      rules: opts.clusterRules,
     });
     await ensure('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: crName },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: crName },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: crName },
       subjects: [{ kind: 'ServiceAccount', name: opts.name, namespace: ns }],
     });
   }
   const r = await call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${opts.name}/token`, {
-    apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 3600 },
   });
   if (r.status !== 201 || !r.body?.status?.token) throw new Error(`TokenRequest: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.status.token as string;

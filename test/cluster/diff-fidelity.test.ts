@@ -29,15 +29,21 @@ describeCluster('an honest diff against a real API server: removed fields, owner
     expect(r.code, r.stderr + r.stdout).toBe(0);
     return JSON.parse(r.stdout) as Obj;
   };
-  const changes = (plan: Obj) => Object.fromEntries((plan.changes as Obj[]).filter((ch) => ch.action !== 'noop').map((ch) => [ch.id, [ch.action, ...(ch.paths ?? [])]]));
+  const changes = (plan: Obj) =>
+    Object.fromEntries((plan.changes as Obj[]).filter((ch) => ch.action !== 'noop').map((ch) => [ch.id, [ch.action, ...(ch.paths ?? [])]]));
 
   beforeAll(() => {
     c = cluster();
     stopRollout = startFakeRollout(c);
     repo = mkdtempSync(join(tmpdir(), 'plumb-fidelity-'));
-    write('plumb.yaml', 'inventory: ["inventory/**/*.yaml"]\ntargets:\n  live: {provider: kubernetes}\n  replay: {provider: snapshot, path: observed.yaml}\ndefaultTarget: live\n');
+    write(
+      'plumb.yaml',
+      'inventory: ["inventory/**/*.yaml"]\ntargets:\n  live: {provider: kubernetes}\n  replay: {provider: snapshot, path: observed.yaml}\ndefaultTarget: live\n',
+    );
     write('inventory/ns.yaml', `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${NS}}\n`);
-    write('inventory/app.yaml', `apiVersion: v1
+    write(
+      'inventory/app.yaml',
+      `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: app
@@ -73,7 +79,8 @@ spec:
           resources:
             requests: {cpu: 1000m, memory: 1024Mi, ephemeral-storage: 1000M}
             limits: {cpu: "2", memory: 2Gi}
-`);
+`,
+    );
   });
   afterAll(async () => {
     await stopRollout();
@@ -88,10 +95,14 @@ spec:
 
   it('a label, a data key and a Secret key removed from Git are planned as removals of exactly those; a label kubectl set is never shown', async () => {
     kubectl('-n', NS, 'label', 'configmap/app', 'owner=by-hand');
-    write('inventory/app.yaml', (await import('node:fs')).readFileSync(join(repo, 'inventory/app.yaml'), 'utf8')
-      .replace('labels: {app: shop, tier: web}', 'labels: {app: shop}')
-      .replace('  B: "2"\n', '')
-      .replace('  token: s3cr3t-fidelity-token\n', ''));
+    write(
+      'inventory/app.yaml',
+      (await import('node:fs'))
+        .readFileSync(join(repo, 'inventory/app.yaml'), 'utf8')
+        .replace('labels: {app: shop, tier: web}', 'labels: {app: shop}')
+        .replace('  B: "2"\n', '')
+        .replace('  token: s3cr3t-fidelity-token\n', ''),
+    );
     const plan = await planJson();
     expect(changes(plan)).toEqual({
       [`configmap:${NS}/app`]: ['update', '/data/B', '/metadata/labels/tier'],
@@ -120,7 +131,10 @@ spec:
     writeFileSync(join(repo, 'observed.yaml'), d.stdout);
     expect(changes(await planJson('--target', 'replay'))).toEqual({});
     // and a removal is seen offline too, from the ownership the snapshot recorded
-    write('inventory/app.yaml', (await import('node:fs')).readFileSync(join(repo, 'inventory/app.yaml'), 'utf8').replace('labels: {app: shop}', '{}'.slice(0, 0) + 'labels: {}'));
+    write(
+      'inventory/app.yaml',
+      (await import('node:fs')).readFileSync(join(repo, 'inventory/app.yaml'), 'utf8').replace('labels: {app: shop}', '{}'.slice(0, 0) + 'labels: {}'),
+    );
     expect(changes(await planJson('--target', 'replay'))).toEqual({ [`configmap:${NS}/app`]: ['update', '/metadata/labels/app'] });
     expect(changes(await planJson('--target', 'live'))).toEqual({ [`configmap:${NS}/app`]: ['update', '/metadata/labels/app'] });
   });

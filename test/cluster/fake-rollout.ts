@@ -12,7 +12,7 @@ type Obj = Record<string, any>;
  */
 export function startFakeRollout(
   c: ControlPlaneInfo,
-  opts: { intervalMs?: number; skipNamespaces?: readonly string[]; /** observed, updated, but never available */ stuckNamespaces?: readonly string[] } = {},
+  opts: { intervalMs?: number; skipNamespaces?: readonly string[] /** observed, updated, but never available */; stuckNamespaces?: readonly string[] } = {},
 ): () => Promise<void> {
   let stopped = false;
   const skip = new Set(opts.skipNamespaces ?? []);
@@ -26,9 +26,23 @@ export function startFakeRollout(
           const want = d.spec?.replicas ?? 1;
           const available = stuck.has(ns) ? 0 : want;
           const s = d.status ?? {};
-          if (skip.has(ns) || (s.observedGeneration === d.metadata.generation && (s.availableReplicas ?? 0) === available && s.updatedReplicas === want)) continue;
-          const status = { observedGeneration: d.metadata.generation, replicas: want, updatedReplicas: want, readyReplicas: available, availableReplicas: available };
-          await apiCall(c, c.adminToken, 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`, { status }, 'application/merge-patch+json');
+          if (skip.has(ns) || (s.observedGeneration === d.metadata.generation && (s.availableReplicas ?? 0) === available && s.updatedReplicas === want))
+            continue;
+          const status = {
+            observedGeneration: d.metadata.generation,
+            replicas: want,
+            updatedReplicas: want,
+            readyReplicas: available,
+            availableReplicas: available,
+          };
+          await apiCall(
+            c,
+            c.adminToken,
+            'PATCH',
+            `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`,
+            { status },
+            'application/merge-patch+json',
+          );
         }
       } catch {
         /* the API server may be restarting in a fault test */

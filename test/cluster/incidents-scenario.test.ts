@@ -61,8 +61,21 @@ function fakeKubelet(c: ControlPlaneInfo, down: Set<string>): () => Promise<void
             const available = broken ? 0 : want;
             const s = d.status ?? {};
             if (s.observedGeneration === d.metadata.generation && (s.availableReplicas ?? 0) === available && s.updatedReplicas === want) continue;
-            const status = { observedGeneration: d.metadata.generation, replicas: want, updatedReplicas: want, readyReplicas: available, availableReplicas: available };
-            await apiCall(c, c.adminToken, 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`, { status }, 'application/merge-patch+json');
+            const status = {
+              observedGeneration: d.metadata.generation,
+              replicas: want,
+              updatedReplicas: want,
+              readyReplicas: available,
+              availableReplicas: available,
+            };
+            await apiCall(
+              c,
+              c.adminToken,
+              'PATCH',
+              `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`,
+              { status },
+              'application/merge-patch+json',
+            );
           }
         }
       } catch {
@@ -78,10 +91,18 @@ function fakeKubelet(c: ControlPlaneInfo, down: Set<string>): () => Promise<void
 }
 
 const deployment = (name: string, extra: Obj = {}, configMap?: string): Obj => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop', ...extra },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'shop', ...extra },
   spec: {
-    replicas: 2, selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: `registry.example.com/${name}:1.0.0`, ...(configMap ? { envFrom: [{ configMapRef: { name: configMap } }] } : {}) }] } },
+    replicas: 2,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: {
+        containers: [{ name: 'main', image: `registry.example.com/${name}:1.0.0`, ...(configMap ? { envFrom: [{ configMapRef: { name: configMap } }] } : {}) }],
+      },
+    },
   },
 });
 
@@ -109,47 +130,106 @@ describeCluster('incidents that know their cause and the change behind them (rea
     repo = mkdtempSync(join(tmpdir(), 'plumb-incidents-scenario-'));
     stateDir = mkdtempSync(join(tmpdir(), 'plumb-incidents-state-'));
     mkdirSync(join(repo, 'inventory'), { recursive: true });
-    writeFileSync(join(repo, 'plumb.yaml'), [
-      'targets:',
-      '  k8s: {provider: kubernetes, select: {kinds: [Namespace, Deployment, ConfigMap]}}',
-      'defaultTarget: k8s',
-      'backup: {store: dir, path: .plumb/backups}',
-      'notifications:',
-      '  itsm: {urlEnv: ITSM_URL, secretEnv: ITSM_SECRET, timeout: 2s}',
-      '  retry: {base: 100ms, max: 500ms}',
-      '  correlation: {window: 30s, flapWindow: 10m, changeLookback: 1h}',
-      '',
-    ].join('\n'));
-    const ep = (name: string, url: string, relations: Obj[]) => ({ apiVersion: 'plumb.io/v1', kind: 'Endpoint', metadata: { name, namespace: 'shop' }, spec: { url, timeoutMs: 1000 }, source: { provider: 'endpoint' }, relations });
-    writeFileSync(join(repo, 'inventory', 'estate.yaml'), yamlDocs([
-      { apiVersion: 'plumb.io/v1', kind: 'Host', metadata: { name: 'web-01', namespace: 'shop' } },
-      ep('api', `http://127.0.0.1:${web.api.port}/healthz`, [{ type: 'hostedOn', target: 'host:web-01' }]),
-      ep('www', `http://127.0.0.1:${web.www.port}/`, [{ type: 'hostedOn', target: 'host:web-01' }]),
-      ep('admin', `http://127.0.0.1:${web.admin.port}/`, [{ type: 'hostedOn', target: 'host:web-01' }]),
-      { apiVersion: 'plumb.io/v1', kind: 'BusinessService', metadata: { name: 'webshop', namespace: 'shop' }, spec: { criticality: 'critical' }, relations: [{ type: 'dependsOn', target: 'endpoint:www' }, { type: 'dependsOn', target: 'endpoint:api' }] },
-      { apiVersion: 'plumb.io/v1', kind: 'BusinessService', metadata: { name: 'backoffice', namespace: 'shop' }, spec: { criticality: 'low' }, relations: [{ type: 'dependsOn', target: 'endpoint:admin' }] },
-      // the orders database behind a redundancy group of two replicas, each probed on its port
-      ep('orders-db-a', `tcp://127.0.0.1:${db.a.port}`, [{ type: 'alternativeTo', target: 'endpoint:orders-db-b' }]),
-      ep('orders-db-b', `tcp://127.0.0.1:${db.b.port}`, []),
-      { apiVersion: 'plumb.io/v1', kind: 'Database', metadata: { name: 'orders', namespace: 'shop' }, spec: { engine: 'postgres' }, relations: [{ type: 'dependsOn', target: 'endpoint:orders-db-a' }, { type: 'dependsOn', target: 'endpoint:orders-db-b' }] },
-      ep('orders-api', `http://127.0.0.1:${db.orders.port}/`, [{ type: 'dependsOn', target: 'database:orders' }]),
-      { apiVersion: 'plumb.io/v1', kind: 'BusinessService', metadata: { name: 'ordering', namespace: 'shop' }, spec: { criticality: 'high' }, relations: [{ type: 'dependsOn', target: 'endpoint:orders-api' }] },
-    ]));
-    writeFileSync(join(repo, 'inventory', 'k8s.yaml'), yamlDocs([
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-      deployment('storefront', { annotations: { 'plumb.io/relations': '[{type: hostedOn, target: "host:shop/web-01"}]' } }),
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'checkout-config', namespace: 'shop' }, data: { MODE: 'normal' } },
-      deployment('checkout', {}, 'checkout-config'),
-    ]));
-    writeFileSync(join(repo, 'inventory', 'payments.yaml'), yamlDocs([
-      { apiVersion: 'plumb.io/v1', kind: 'BusinessService', metadata: { name: 'payments', namespace: 'shop' }, spec: { criticality: 'critical' }, relations: [{ type: 'dependsOn', target: 'deployment:checkout' }] },
-    ]));
+    writeFileSync(
+      join(repo, 'plumb.yaml'),
+      [
+        'targets:',
+        '  k8s: {provider: kubernetes, select: {kinds: [Namespace, Deployment, ConfigMap]}}',
+        'defaultTarget: k8s',
+        'backup: {store: dir, path: .plumb/backups}',
+        'notifications:',
+        '  itsm: {urlEnv: ITSM_URL, secretEnv: ITSM_SECRET, timeout: 2s}',
+        '  retry: {base: 100ms, max: 500ms}',
+        '  correlation: {window: 30s, flapWindow: 10m, changeLookback: 1h}',
+        '',
+      ].join('\n'),
+    );
+    const ep = (name: string, url: string, relations: Obj[]) => ({
+      apiVersion: 'plumb.io/v1',
+      kind: 'Endpoint',
+      metadata: { name, namespace: 'shop' },
+      spec: { url, timeoutMs: 1000 },
+      source: { provider: 'endpoint' },
+      relations,
+    });
+    writeFileSync(
+      join(repo, 'inventory', 'estate.yaml'),
+      yamlDocs([
+        { apiVersion: 'plumb.io/v1', kind: 'Host', metadata: { name: 'web-01', namespace: 'shop' } },
+        ep('api', `http://127.0.0.1:${web.api.port}/healthz`, [{ type: 'hostedOn', target: 'host:web-01' }]),
+        ep('www', `http://127.0.0.1:${web.www.port}/`, [{ type: 'hostedOn', target: 'host:web-01' }]),
+        ep('admin', `http://127.0.0.1:${web.admin.port}/`, [{ type: 'hostedOn', target: 'host:web-01' }]),
+        {
+          apiVersion: 'plumb.io/v1',
+          kind: 'BusinessService',
+          metadata: { name: 'webshop', namespace: 'shop' },
+          spec: { criticality: 'critical' },
+          relations: [
+            { type: 'dependsOn', target: 'endpoint:www' },
+            { type: 'dependsOn', target: 'endpoint:api' },
+          ],
+        },
+        {
+          apiVersion: 'plumb.io/v1',
+          kind: 'BusinessService',
+          metadata: { name: 'backoffice', namespace: 'shop' },
+          spec: { criticality: 'low' },
+          relations: [{ type: 'dependsOn', target: 'endpoint:admin' }],
+        },
+        // the orders database behind a redundancy group of two replicas, each probed on its port
+        ep('orders-db-a', `tcp://127.0.0.1:${db.a.port}`, [{ type: 'alternativeTo', target: 'endpoint:orders-db-b' }]),
+        ep('orders-db-b', `tcp://127.0.0.1:${db.b.port}`, []),
+        {
+          apiVersion: 'plumb.io/v1',
+          kind: 'Database',
+          metadata: { name: 'orders', namespace: 'shop' },
+          spec: { engine: 'postgres' },
+          relations: [
+            { type: 'dependsOn', target: 'endpoint:orders-db-a' },
+            { type: 'dependsOn', target: 'endpoint:orders-db-b' },
+          ],
+        },
+        ep('orders-api', `http://127.0.0.1:${db.orders.port}/`, [{ type: 'dependsOn', target: 'database:orders' }]),
+        {
+          apiVersion: 'plumb.io/v1',
+          kind: 'BusinessService',
+          metadata: { name: 'ordering', namespace: 'shop' },
+          spec: { criticality: 'high' },
+          relations: [{ type: 'dependsOn', target: 'endpoint:orders-api' }],
+        },
+      ]),
+    );
+    writeFileSync(
+      join(repo, 'inventory', 'k8s.yaml'),
+      yamlDocs([
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        deployment('storefront', { annotations: { 'plumb.io/relations': '[{type: hostedOn, target: "host:shop/web-01"}]' } }),
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'checkout-config', namespace: 'shop' }, data: { MODE: 'normal' } },
+        deployment('checkout', {}, 'checkout-config'),
+      ]),
+    );
+    writeFileSync(
+      join(repo, 'inventory', 'payments.yaml'),
+      yamlDocs([
+        {
+          apiVersion: 'plumb.io/v1',
+          kind: 'BusinessService',
+          metadata: { name: 'payments', namespace: 'shop' },
+          spec: { criticality: 'critical' },
+          relations: [{ type: 'dependsOn', target: 'deployment:checkout' }],
+        },
+      ]),
+    );
     stopKubelet = fakeKubelet(c, down);
     const applied = await plumb('apply', '--auto-approve');
     expect(applied.code, applied.stderr + applied.stdout).toBe(0);
     registry = new Registry();
     monitor = new Monitor({
-      logger: log.logger, registry, stateDir, now: () => new Date(clock.ms), cliSettings: { kubeconfig: c.kubeconfig },
+      logger: log.logger,
+      registry,
+      stateDir,
+      now: () => new Date(clock.ms),
+      cliSettings: { kubeconfig: c.kubeconfig },
       env: { ITSM_URL: itsm.url, ITSM_SECRET: 'scenario-secret' },
     });
   }, 120_000);
@@ -170,22 +250,32 @@ describeCluster('incidents that know their cause and the change behind them (rea
   /** One monitoring round `seconds` after the last. */
   const round = async (seconds: number): Promise<void> => {
     clock.ms += seconds * 1000;
-    const r: ReconcileRound = { trigger: 'interval', outcome: { result: 'succeeded' }, status: { source: 'test', identity: 'test', conditions: [] }, desired: await desired(), signal: new AbortController().signal };
+    const r: ReconcileRound = {
+      trigger: 'interval',
+      outcome: { result: 'succeeded' },
+      status: { source: 'test', identity: 'test', conditions: [] },
+      desired: await desired(),
+      signal: new AbortController().signal,
+    };
     await monitor.round(r);
   };
   const deploymentAvailable = async (name: string, want: number) =>
-    waitFor(() => false, 0).catch(() => undefined).then(async () => {
-      for (let i = 0; i < 100; i++) {
-        const d = await apiCall(c, c.adminToken, 'GET', `/apis/apps/v1/namespaces/shop/deployments/${name}`);
-        if ((d.body?.status?.availableReplicas ?? 0) === want) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`deployment ${name} never had ${want} available`);
-    });
+    waitFor(() => false, 0)
+      .catch(() => undefined)
+      .then(async () => {
+        for (let i = 0; i < 100; i++) {
+          const d = await apiCall(c, c.adminToken, 'GET', `/apis/apps/v1/namespaces/shop/deployments/${name}`);
+          if ((d.body?.status?.availableReplicas ?? 0) === want) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`deployment ${name} never had ${want} available`);
+      });
   const tickets = () => itsm.deliveries.map((d) => d.body as IncidentPayloadV2);
   const delivered = (n: number) =>
     waitFor(() => itsm.deliveries.length === n, 10_000, `${n} ITSM deliveries`).catch((e: Error) => {
-      throw new Error(`${e.message}; got ${JSON.stringify(tickets().map((t) => [t.action, t.summary]))}; monitor log:\n${log.text().split('\n').slice(-15).join('\n')}`);
+      throw new Error(
+        `${e.message}; got ${JSON.stringify(tickets().map((t) => [t.action, t.summary]))}; monitor log:\n${log.text().split('\n').slice(-15).join('\n')}`,
+      );
     });
 
   it('a host whose three endpoints and hosted workload fail: one incident, the host the cause, four symptoms, the services named; recovery resolves it once', async () => {
@@ -201,11 +291,15 @@ describeCluster('incidents that know their cause and the change behind them (rea
     await delivered(1);
     const [open] = tickets();
     expect({
-      action: open.action, cause: open.cause.map((x) => x.id), reason: open.reason,
+      action: open.action,
+      cause: open.cause.map((x) => x.id),
+      reason: open.reason,
       symptoms: open.symptoms.map((s) => [s.ci.id, s.conditions.map((x) => x.kind).join(), s.path.map((p) => p.via ?? p.ci).join(' ')]),
       services: open.businessServices,
     }).toEqual({
-      action: 'open', cause: ['host:shop/web-01'], reason: 'inferred: explains 4 failing cis',
+      action: 'open',
+      cause: ['host:shop/web-01'],
+      reason: 'inferred: explains 4 failing cis',
       symptoms: [
         ['deployment:shop/storefront', 'unavailable', 'host:shop/web-01 hostedOn'],
         ['endpoint:shop/admin', 'down', 'host:shop/web-01 hostedOn'],
@@ -245,15 +339,25 @@ describeCluster('incidents that know their cause and the change behind them (rea
     await delivered(1);
     const [one] = tickets();
     expect({ cause: one.cause.map((x) => x.id), symptoms: one.symptoms.length, services: one.businessServices }).toEqual({
-      cause: ['endpoint:shop/orders-db-a'], symptoms: 0, services: [{ id: 'businessservice:shop/ordering', criticality: 'high', state: 'at-risk' }],
+      cause: ['endpoint:shop/orders-db-a'],
+      symptoms: 0,
+      services: [{ id: 'businessservice:shop/ordering', criticality: 'high', state: 'at-risk' }],
     });
     await Promise.all([db.b.stop(), db.orders.stop()]);
     await round(60);
     await round(31);
     await delivered(2);
     const both = tickets()[1];
-    expect({ action: both.action, same: both.dedupeKey === one.dedupeKey, cause: both.cause.map((x) => x.id), symptoms: both.symptoms.map((s) => s.ci.id), services: both.businessServices }).toEqual({
-      action: 'update', same: true, cause: ['endpoint:shop/orders-db-a', 'endpoint:shop/orders-db-b'],
+    expect({
+      action: both.action,
+      same: both.dedupeKey === one.dedupeKey,
+      cause: both.cause.map((x) => x.id),
+      symptoms: both.symptoms.map((s) => s.ci.id),
+      services: both.businessServices,
+    }).toEqual({
+      action: 'update',
+      same: true,
+      cause: ['endpoint:shop/orders-db-a', 'endpoint:shop/orders-db-b'],
       symptoms: ['endpoint:shop/orders-api'],
       services: [{ id: 'businessservice:shop/ordering', criticality: 'high', state: 'down' }],
     });
@@ -276,8 +380,12 @@ describeCluster('incidents that know their cause and the change behind them (rea
     await round(31);
     await delivered(1);
     const [open] = tickets();
-    expect({ cause: open.cause.map((x) => x.id), change: open.change && { run: open.change.run, changes: open.change.changes.map((x) => `${x.action} ${x.id}`) } }).toEqual({
-      cause: ['deployment:shop/checkout'], change: { run, changes: ['update configmap:shop/checkout-config'] },
+    expect({
+      cause: open.cause.map((x) => x.id),
+      change: open.change && { run: open.change.run, changes: open.change.changes.map((x) => `${x.action} ${x.id}`) },
+    }).toEqual({
+      cause: ['deployment:shop/checkout'],
+      change: { run, changes: ['update configmap:shop/checkout-config'] },
     });
     expect(open.change!.restore).toMatch(/^plumb restore \S+ configmap:shop\/checkout-config$/);
     const listed = await plumb('incidents', '--state-dir', stateDir, '--open');
@@ -289,7 +397,10 @@ describeCluster('incidents that know their cause and the change behind them (rea
     await deploymentAvailable('checkout', 2);
     await round(60);
     await delivered(2);
-    expect(tickets().map((t) => [t.action, t.dedupeKey === open.dedupeKey])).toEqual([['open', true], ['resolve', true]]);
+    expect(tickets().map((t) => [t.action, t.dedupeKey === open.dedupeKey])).toEqual([
+      ['open', true],
+      ['resolve', true],
+    ]);
     expect(itsm.duplicates()).toEqual([]);
   }, 90_000);
 
@@ -314,7 +425,10 @@ describeCluster('incidents that know their cause and the change behind them (rea
     await delivered(2);
     expect(tickets().map((t) => t.action)).toEqual(['open', 'resolve']);
     // the audit log has the restore, so the change is not offered (or restored) again
-    const audit = readFileSync(join(repo, '.plumb', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = readFileSync(join(repo, '.plumb', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(audit.filter((r) => r.event === 'restore.finished').length).toBe(2); // the operator's, then the policy's
   }, 90_000);
 });

@@ -44,6 +44,7 @@ describeCluster('the YAML kubectl reads is the YAML plumb reads', (cluster) => {
     const changes = (JSON.parse(r.stdout).changes as Obj[]).filter((ch) => ch.action !== 'noop');
     // the only differences are the labels plumb adds to what it manages
     expect(changes.map((ch) => ch.id)).toEqual(['configmap:kubectl-yaml/merged', 'deployment:kubectl-yaml/merged']);
-    for (const ch of changes) expect((ch.paths as string[]).filter((p) => p !== '/metadata/labels' && !p.startsWith('/metadata/labels/plumb.io~1'))).toEqual([]);
+    for (const ch of changes)
+      expect((ch.paths as string[]).filter((p) => p !== '/metadata/labels' && !p.startsWith('/metadata/labels/plumb.io~1'))).toEqual([]);
   });
 });

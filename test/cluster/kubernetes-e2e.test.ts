@@ -26,7 +26,11 @@ describeCluster('plumb against a real API server: plan, apply, drift, prune, bac
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as Obj;
   };
-  const changed = (plan: Obj) => (plan.changes as Obj[]).filter((ch) => ch.action !== 'noop').map((ch) => `${ch.action} ${ch.id}`).sort();
+  const changed = (plan: Obj) =>
+    (plan.changes as Obj[])
+      .filter((ch) => ch.action !== 'noop')
+      .map((ch) => `${ch.action} ${ch.id}`)
+      .sort();
 
   beforeAll(() => {
     c = cluster();
@@ -68,7 +72,10 @@ describeCluster('plumb against a real API server: plan, apply, drift, prune, bac
     const d = await plumb('discover', '--target', 'k8s', '-o', 'yaml');
     expect(d.code, d.stderr).toBe(0);
     writeFileSync(join(repo, 'replay.yaml'), d.stdout);
-    writeFileSync(join(repo, 'plumb.yaml'), readFileSync(join(repo, 'plumb.yaml'), 'utf8').replace('defaultTarget: k8s', '  replay: {provider: snapshot, path: replay.yaml}\ndefaultTarget: k8s'));
+    writeFileSync(
+      join(repo, 'plumb.yaml'),
+      readFileSync(join(repo, 'plumb.yaml'), 'utf8').replace('defaultTarget: k8s', '  replay: {provider: snapshot, path: replay.yaml}\ndefaultTarget: k8s'),
+    );
     const r = await plumb('plan', '--target', 'replay', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     const replayed = JSON.parse(r.stdout) as Obj;
@@ -101,7 +108,9 @@ describeCluster('plumb against a real API server: plan, apply, drift, prune, bac
     const r = await plumb('apply', '--auto-approve', '--force-conflicts');
     expect(r.code, r.stderr).toBe(0);
     expect(kubectl('-n', 'e2e-c', 'get', 'deployment/app-4', '-o', 'jsonpath={.spec.replicas}')).toBe('2');
-    expect(kubectl('-n', 'e2e-d', 'get', 'deployment/app-7', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toBe('registry.example.com/app-7:1.0.0');
+    expect(kubectl('-n', 'e2e-d', 'get', 'deployment/app-7', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toBe(
+      'registry.example.com/app-7:1.0.0',
+    );
     expect(changed(await planJson())).toEqual([]);
   });
 
@@ -161,8 +170,15 @@ describeCluster('plumb against a real API server: plan, apply, drift, prune, bac
 
   it('with a ServiceAccount limited to one namespace: works there, and outside names verb, resource and namespace without applying anything', async () => {
     const token = await serviceAccountToken(c, {
-      namespace: 'e2e-team', name: 'plumb',
-      rules: [{ apiGroups: ['', 'apps'], resources: ['configmaps', 'deployments', 'services', 'secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+      namespace: 'e2e-team',
+      name: 'plumb',
+      rules: [
+        {
+          apiGroups: ['', 'apps'],
+          resources: ['configmaps', 'deployments', 'services', 'secrets'],
+          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+        },
+      ],
     });
     const kubeconfig = writeKubeconfig(c, token, 'e2e-team');
     const team = mkdtempSync(join(tmpdir(), 'plumb-k8s-team-'));

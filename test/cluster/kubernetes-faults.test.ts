@@ -36,9 +36,15 @@ describeCluster('plumb when the Kubernetes API server fails', () => {
 
   it('killed in the middle of an apply: plumb says what was applied and what was not, releases its lock, and a re-run after restart converges', async () => {
     const dir = repo({ namespaces: ['fault'], configMaps: 300 });
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'cli/main.ts'), 'apply', '--auto-approve', '--concurrency', '1', '--repo', dir, '--kubeconfig', cp.kubeconfig], {
-      cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'cli/main.ts'), 'apply', '--auto-approve', '--concurrency', '1', '--repo', dir, '--kubeconfig', cp.kubeconfig],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let killed = false;
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));

@@ -25,7 +25,9 @@ describeCluster('ordering like Helm and kapp, health that says what happened, an
     other = mkdtempSync(join(tmpdir(), 'plumb-other-group-'));
     mkdirSync(join(other, 'inventory'));
     writeFileSync(join(other, 'plumb.yaml'), 'inventory: ["inventory/**/*.yaml"]\ntargets:\n  live: {provider: kubernetes}\n');
-    writeFileSync(join(other, 'inventory/app.yaml'), `apiVersion: v1
+    writeFileSync(
+      join(other, 'inventory/app.yaml'),
+      `apiVersion: v1
 kind: Namespace
 metadata: {name: other-group}
 ---
@@ -37,7 +39,8 @@ data: {a: "1"}
 apiVersion: metrics.k8s.io/v1beta1
 kind: NodeMetrics
 metadata: {name: node-1}
-`);
+`,
+    );
   });
   afterAll(async () => {
     await stopRollout();
@@ -77,7 +80,9 @@ metadata: {name: node-1}
     const repo = mkdtempSync(join(tmpdir(), 'plumb-cel-health-'));
     try {
       mkdirSync(join(repo, 'inventory'));
-      writeFileSync(join(repo, 'plumb.yaml'), `inventory: ["inventory/**/*.yaml"]
+      writeFileSync(
+        join(repo, 'plumb.yaml'),
+        `inventory: ["inventory/**/*.yaml"]
 targets:
   live: {provider: kubernetes}
 health:
@@ -86,8 +91,11 @@ health:
       kind: Gizmo
       current: "spec.size <= 10"
       failed: "spec.size > 10"
-`);
-      writeFileSync(join(repo, 'inventory/gizmos.yaml'), `apiVersion: apiextensions.k8s.io/v1
+`,
+      );
+      writeFileSync(
+        join(repo, 'inventory/gizmos.yaml'),
+        `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: gizmos.cel.plumb.io}
 spec:
@@ -113,7 +121,8 @@ apiVersion: cel.plumb.io/v1
 kind: Gizmo
 metadata: {name: huge, namespace: cel-health}
 spec: {size: 11}
-`);
+`,
+      );
       const r = await runCli(['apply', '--auto-approve', '--health-timeout', '20s', '--repo', repo, '--kubeconfig', c.kubeconfig]);
       expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
       expect(r.stdout).toMatch(/4 applied \(1 unhealthy\)/);
@@ -130,7 +139,10 @@ spec: {size: 11}
     try {
       mkdirSync(join(repo, 'inventory'));
       writeFileSync(join(repo, 'plumb.yaml'), 'inventory: ["inventory/**/*.yaml"]\ntargets:\n  live: {provider: kubernetes}\n');
-      writeFileSync(join(repo, 'inventory/gizmo.yaml'), 'apiVersion: cel.plumb.io/v1\nkind: Gizmo\nmetadata: {name: typed, namespace: cel-health}\nspec:\n  size: big\n');
+      writeFileSync(
+        join(repo, 'inventory/gizmo.yaml'),
+        'apiVersion: cel.plumb.io/v1\nkind: Gizmo\nmetadata: {name: typed, namespace: cel-health}\nspec:\n  size: big\n',
+      );
       expect((await runCli(['validate', '--repo', repo])).code).toBe(0); // offline, the kind is unknown
       const r = await runCli(['plan', '-o', 'json', '--repo', repo, '--kubeconfig', c.kubeconfig]);
       expect(r.stdout + r.stderr).toContain("Gizmo .spec.size must be an integer, not a string (the API server's schema)");
@@ -144,7 +156,10 @@ spec: {size: 11}
     const r = await runCli(['plan', '-o', 'json', '--repo', other, '--kubeconfig', c.kubeconfig]);
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout) as Obj;
-    expect((plan.changes as Obj[]).map((ch) => `${ch.action} ${ch.id}`).sort()).toEqual(['create configmap:other-group/settings', 'create namespace:_cluster/other-group']);
+    expect((plan.changes as Obj[]).map((ch) => `${ch.action} ${ch.id}`).sort()).toEqual([
+      'create configmap:other-group/settings',
+      'create namespace:_cluster/other-group',
+    ]);
     expect(r.stderr).toContain('the API group metrics.k8s.io (metrics.k8s.io/v1beta1) is unavailable');
     expect(r.stderr).toContain('1 CI(s) of it are unknown and left out of this plan');
   });

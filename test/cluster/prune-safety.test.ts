@@ -46,18 +46,34 @@ describeCluster('prune safety against a real API server', (cluster) => {
     };
     return { dir, write, plumb, plan };
   };
-  const changed = (plan: Obj) => (plan.changes as Obj[]).filter((ch) => ch.action !== 'noop').map((ch) => `${ch.action} ${ch.id}`).sort();
-  const cm = (ns: string, name: string, data: Record<string, string> = { v: '1' }) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}}\ndata: ${JSON.stringify(data)}\n`;
+  const changed = (plan: Obj) =>
+    (plan.changes as Obj[])
+      .filter((ch) => ch.action !== 'noop')
+      .map((ch) => `${ch.action} ${ch.id}`)
+      .sort();
+  const cm = (ns: string, name: string, data: Record<string, string> = { v: '1' }) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}}\ndata: ${JSON.stringify(data)}\n`;
   const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
   const get = (path: string) => apiCall(c, c.adminToken, 'GET', path);
 
   it('a cluster-scoped kind plumb does not know offline (a CRD installed outside Git) and a ValidatingAdmissionPolicy apply, then plan 0 changes, and --prune deletes nothing', async () => {
     // the CRD comes from somewhere else (a platform team's chart): not in this repository
     await apiCall(c, c.adminToken, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'tenants.platform.example.com' },
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'tenants.platform.example.com' },
       spec: {
-        group: 'platform.example.com', scope: 'Cluster', names: { plural: 'tenants', singular: 'tenant', kind: 'Tenant' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { tier: { type: 'string' } } } } } } }],
+        group: 'platform.example.com',
+        scope: 'Cluster',
+        names: { plural: 'tenants', singular: 'tenant', kind: 'Tenant' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { tier: { type: 'string' } } } } } },
+          },
+        ],
       },
     });
     for (let i = 0; i < 50; i++) {
@@ -122,12 +138,17 @@ spec:
 
   it('prune.maxDeletes refuses a plan above the ceiling, and nothing is deleted', async () => {
     const names = ['m1', 'm2', 'm3', 'm4'];
-    const r = makeRepo('ceiling', 'prune: {maxDeletes: "50%"}\n', { 'ns.yaml': ns('prune-ceiling'), ...Object.fromEntries(names.map((n) => [`${n}.yaml`, cm('prune-ceiling', n)])) });
+    const r = makeRepo('ceiling', 'prune: {maxDeletes: "50%"}\n', {
+      'ns.yaml': ns('prune-ceiling'),
+      ...Object.fromEntries(names.map((n) => [`${n}.yaml`, cm('prune-ceiling', n)])),
+    });
     expect((await r.plumb('apply', '--auto-approve')).code).toBe(0);
     r.write({ 'm1.yaml': null, 'm2.yaml': null, 'm3.yaml': null });
     const refused = await r.plumb('apply', '--auto-approve', '--prune');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('refusing to prune target cluster: 3 delete(s), 60% of its 5 managed object(s), is over the ceiling prune.maxDeletes (50%)');
+    expect(refused.stderr).toContain(
+      'refusing to prune target cluster: 3 delete(s), 60% of its 5 managed object(s), is over the ceiling prune.maxDeletes (50%)',
+    );
     for (const n of names) expect((await get(`/api/v1/namespaces/prune-ceiling/configmaps/${n}`)).status).toBe(200);
     r.write({ 'm1.yaml': cm('prune-ceiling', 'm1') });
     expect((await r.plumb('apply', '--auto-approve', '--prune')).code).toBe(0);
@@ -156,17 +177,41 @@ spec:
     });
     expect((await r.plumb('apply', '--auto-approve')).code).toBe(0);
     // three more objects in the namespace that Git never declared (made by hand)
-    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'by-hand' }, data: { x: '1' } });
-    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'by-hand-secret' }, stringData: { token: 'cascade-secret-value' } });
-    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'by-hand-sa' } });
-    const children = [...own.map((n) => `configmap:${NS}/${n}`), `configmap:${NS}/by-hand`, `secret:${NS}/by-hand-secret`, `serviceaccount:${NS}/by-hand-sa`].sort();
+    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/configmaps`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'by-hand' },
+      data: { x: '1' },
+    });
+    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'by-hand-secret' },
+      stringData: { token: 'cascade-secret-value' },
+    });
+    await apiCall(c, c.adminToken, 'POST', `/api/v1/namespaces/${NS}/serviceaccounts`, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'by-hand-sa' },
+    });
+    const children = [
+      ...own.map((n) => `configmap:${NS}/${n}`),
+      `configmap:${NS}/by-hand`,
+      `secret:${NS}/by-hand-secret`,
+      `serviceaccount:${NS}/by-hand-sa`,
+    ].sort();
 
     // the namespace and what Git declared in it leave Git
     r.write({ 'ns.yaml': null, 'own.yaml': null });
     const plan = await r.plan();
     const deletes = (plan.changes as Obj[]).filter((ch) => ch.action === 'delete');
     expect(deletes.filter((ch) => !ch.cascadeOf).map((ch) => ch.id)).toEqual([`namespace:_cluster/${NS}`]);
-    expect(deletes.filter((ch) => ch.cascadeOf).map((ch) => [ch.id, ch.cascadeOf]).sort()).toEqual(children.map((id) => [id, `namespace:_cluster/${NS}`]));
+    expect(
+      deletes
+        .filter((ch) => ch.cascadeOf)
+        .map((ch) => [ch.id, ch.cascadeOf])
+        .sort(),
+    ).toEqual(children.map((id) => [id, `namespace:_cluster/${NS}`]));
     expect(plan.summary).toMatchObject({ delete: 9, unmanaged: 0 });
     expect((plan.impact.affected as Obj[]).map((a) => a.id).sort()).toEqual(children);
     // the eight count as deletes and in the breadth of the risk score (a lone delete of nothing else scores 13, low)
@@ -178,7 +223,12 @@ spec:
     const apply = await r.plumb('apply', '--auto-approve', '--prune', '-o', 'json');
     expect(apply.code, apply.stderr).toBe(0);
     const report = JSON.parse(apply.stdout) as Obj;
-    expect((report.changes as Obj[]).filter((ch) => ch.result === 'applied').map((ch) => ch.id).sort()).toEqual([...children, `namespace:_cluster/${NS}`].sort());
+    expect(
+      (report.changes as Obj[])
+        .filter((ch) => ch.result === 'applied')
+        .map((ch) => ch.id)
+        .sort(),
+    ).toEqual([...children, `namespace:_cluster/${NS}`].sort());
     expect((await get(`/api/v1/namespaces/${NS}`)).body.metadata.deletionTimestamp).toBeTruthy();
 
     // This control plane has no controller-manager: do what the namespace controller would —
@@ -217,15 +267,32 @@ spec:
       storage: true
       schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, x-kubernetes-preserve-unknown-fields: true}}}}
 `;
-    const r = makeRepo('crd-cascade', '', { 'keep.yaml': cm('default', 'crd-cascade-keep'), 'ns.yaml': [ns('gadgets-a'), ns('gadgets-b')].join('---\n'), 'crd.yaml': crd });
+    const r = makeRepo('crd-cascade', '', {
+      'keep.yaml': cm('default', 'crd-cascade-keep'),
+      'ns.yaml': [ns('gadgets-a'), ns('gadgets-b')].join('---\n'),
+      'crd.yaml': crd,
+    });
     const first = await r.plumb('apply', '--auto-approve');
     expect(first.code, first.stderr + first.stdout).toBe(0);
-    for (const [nsName, name] of [['gadgets-a', 'g1'], ['gadgets-b', 'g2']]) {
-      await apiCall(c, c.adminToken, 'POST', `/apis/cascade.example.com/v1/namespaces/${nsName}/gadgets`, { apiVersion: 'cascade.example.com/v1', kind: 'Gadget', metadata: { name }, spec: { size: 1 } });
+    for (const [nsName, name] of [
+      ['gadgets-a', 'g1'],
+      ['gadgets-b', 'g2'],
+    ]) {
+      await apiCall(c, c.adminToken, 'POST', `/apis/cascade.example.com/v1/namespaces/${nsName}/gadgets`, {
+        apiVersion: 'cascade.example.com/v1',
+        kind: 'Gadget',
+        metadata: { name },
+        spec: { size: 1 },
+      });
     }
     r.write({ 'crd.yaml': null });
     const plan = await r.plan();
-    expect((plan.changes as Obj[]).filter((ch) => ch.action === 'delete').map((ch) => [ch.id, ch.cascadeOf ?? null]).sort()).toEqual([
+    expect(
+      (plan.changes as Obj[])
+        .filter((ch) => ch.action === 'delete')
+        .map((ch) => [ch.id, ch.cascadeOf ?? null])
+        .sort(),
+    ).toEqual([
       ['customresourcedefinition:_cluster/gadgets.cascade.example.com', null],
       ['gadget:gadgets-a/g1', 'customresourcedefinition:_cluster/gadgets.cascade.example.com'],
       ['gadget:gadgets-b/g2', 'customresourcedefinition:_cluster/gadgets.cascade.example.com'],
@@ -240,7 +307,11 @@ spec:
     const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.cascade.example.com';
     for (let i = 0; i < 50 && (await get(crdPath)).status !== 404; i++) await new Promise((res) => setTimeout(res, 100));
     if ((await get(crdPath)).status !== 404) {
-      for (const [nsName, name] of [['gadgets-a', 'g1'], ['gadgets-b', 'g2']]) await apiCall(c, c.adminToken, 'DELETE', `/apis/cascade.example.com/v1/namespaces/${nsName}/gadgets/${name}`);
+      for (const [nsName, name] of [
+        ['gadgets-a', 'g1'],
+        ['gadgets-b', 'g2'],
+      ])
+        await apiCall(c, c.adminToken, 'DELETE', `/apis/cascade.example.com/v1/namespaces/${nsName}/gadgets/${name}`);
       for (let i = 0; i < 100 && (await get(crdPath)).status !== 404; i++) await new Promise((res) => setTimeout(res, 100));
     }
     expect((await get(crdPath)).status).toBe(404);
@@ -249,7 +320,10 @@ spec:
     const restore = await r.plumb('restore', (report.backups as string[])[0], '--auto-approve');
     expect(restore.code, restore.stderr + restore.stdout).toBe(0);
     expect((await get(crdPath)).status).toBe(200);
-    for (const [nsName, name] of [['gadgets-a', 'g1'], ['gadgets-b', 'g2']]) {
+    for (const [nsName, name] of [
+      ['gadgets-a', 'g1'],
+      ['gadgets-b', 'g2'],
+    ]) {
       const gadget = await get(`/apis/cascade.example.com/v1/namespaces/${nsName}/gadgets/${name}`);
       expect(gadget.status, `${nsName}/${name}`).toBe(200);
       expect(gadget.body.spec).toEqual({ size: 1 });
@@ -282,9 +356,24 @@ spec:
         for (const j of (list?.body?.items ?? []) as Obj[]) {
           if (j.status?.succeeded) continue;
           const now = new Date().toISOString();
-          await apiCall(c, c.adminToken, 'PATCH', `/apis/batch/v1/namespaces/${NS}/jobs/${j.metadata.name}/status`, {
-            status: { startTime: now, completionTime: now, succeeded: 1, conditions: [{ type: 'SuccessCriteriaMet', status: 'True', lastTransitionTime: now }, { type: 'Complete', status: 'True', lastTransitionTime: now }] },
-          }, 'application/merge-patch+json').catch(() => undefined);
+          await apiCall(
+            c,
+            c.adminToken,
+            'PATCH',
+            `/apis/batch/v1/namespaces/${NS}/jobs/${j.metadata.name}/status`,
+            {
+              status: {
+                startTime: now,
+                completionTime: now,
+                succeeded: 1,
+                conditions: [
+                  { type: 'SuccessCriteriaMet', status: 'True', lastTransitionTime: now },
+                  { type: 'Complete', status: 'True', lastTransitionTime: now },
+                ],
+              },
+            },
+            'application/merge-patch+json',
+          ).catch(() => undefined);
         }
         await new Promise((res) => setTimeout(res, 200));
       }
@@ -296,7 +385,11 @@ spec:
       const uid = (await get(`/apis/batch/v1/namespaces/${NS}/jobs/migrate`)).body.metadata.uid;
 
       // one commit: the Job's image (spec.template is immutable), the Service's port, and a ConfigMap the server refuses
-      r.write({ 'job.yaml': job('busybox:1.37'), 'svc.yaml': svc(8080), 'bad.yaml': `apiVersion: v1\nkind: Service\nmetadata: {name: bad, namespace: ${NS}}\nspec: {ports: [{port: 80, protocol: SCTPX}]}\n` });
+      r.write({
+        'job.yaml': job('busybox:1.37'),
+        'svc.yaml': svc(8080),
+        'bad.yaml': `apiVersion: v1\nkind: Service\nmetadata: {name: bad, namespace: ${NS}}\nspec: {ports: [{port: 80, protocol: SCTPX}]}\n`,
+      });
       const planned = await r.plumb('plan', '-o', 'json');
       const plan = JSON.parse(planned.stdout) as Obj;
       expect(changed(plan)).toEqual([`replace job:${NS}/migrate`, `update service:${NS}/web`]);

@@ -59,9 +59,13 @@ describeCluster('helm renders for the Kubernetes version and API versions of the
     c = cluster();
     // a CRD only the server knows: helm's built-in API versions cannot have it
     await apiCall(c, c.adminToken, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${GROUP}` },
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `widgets.${GROUP}` },
       spec: {
-        group: GROUP, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        group: GROUP,
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
         versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } } }],
       },
     });
@@ -108,12 +112,22 @@ describeCluster('helm renders for the Kubernetes version and API versions of the
 
   it("plumb.yaml's kubeVersion and apiVersions win over the server's, each on its own", async () => {
     const dir = repo('{provider: kubernetes, kubeVersion: "1.30.2"}');
-    const loaded = await loadRepository({ repo: dir, renderCache: false, target: 'cluster', targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: { kubeconfig: c.kubeconfig } }) });
+    const loaded = await loadRepository({
+      repo: dir,
+      renderCache: false,
+      target: 'cluster',
+      targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: { kubeconfig: c.kubeconfig } }),
+    });
     // the version from plumb.yaml, the API versions still from the server
     expect(data(loaded.cis)).toMatchObject({ kubeVersion: 'v1.30.2', era: 'before 1.36', widgetGroup: 'served', widgetKind: 'served' });
 
     const both = repo(`{provider: kubernetes, kubeVersion: "1.30.2", apiVersions: ["${GROUP}/v1"]}`);
-    const pinned = await loadRepository({ repo: both, renderCache: false, target: 'cluster', targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: { kubeconfig: '/nonexistent/kubeconfig' } }) });
+    const pinned = await loadRepository({
+      repo: both,
+      renderCache: false,
+      target: 'cluster',
+      targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: { kubeconfig: '/nonexistent/kubeconfig' } }),
+    });
     // both set: the target is not asked at all (a missing kubeconfig says nothing)
     expect(pinned.diagnostics.filter((d) => d.code === 'render.target-unanswered')).toEqual([]);
     expect(data(pinned.cis)).toMatchObject({ kubeVersion: 'v1.30.2', widgetGroup: 'served', widgetKind: 'absent' });
@@ -125,7 +139,10 @@ describeCluster('helm renders for the Kubernetes version and API versions of the
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const kubeconfig = join(dir, 'closed.kubeconfig');
-    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: closed, cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: closed, context: {cluster: closed, user: u}}]\ncurrent-context: closed\n`);
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: closed, cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: closed, context: {cluster: closed, user: u}}]\ncurrent-context: closed\n`,
+    );
     const loaded = await loadRepository({ repo: dir, renderCache: false, targetCapabilities: renderCapabilitiesFromTarget({ cliSettings: { kubeconfig } }) });
     const warnings = loaded.diagnostics.filter((d) => d.code === 'render.target-unanswered');
     expect(warnings).toHaveLength(1);

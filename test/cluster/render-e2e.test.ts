@@ -25,8 +25,13 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
   let c: ControlPlaneInfo;
   let stopRollout: () => Promise<void>;
   const env = { SOPS_AGE_KEY_FILE: KEY_FILE };
-  const plumb = (...args: string[]) => runCli([...args, '--repo', dir, ...(args[0] === 'validate' || args[0] === 'graph' ? [] : ['--kubeconfig', c.kubeconfig])], { env });
-  const changed = (plan: Obj) => (plan.changes as Obj[]).filter((ch) => ch.action !== 'noop').map((ch) => `${ch.action} ${ch.id}`).sort();
+  const plumb = (...args: string[]) =>
+    runCli([...args, '--repo', dir, ...(args[0] === 'validate' || args[0] === 'graph' ? [] : ['--kubeconfig', c.kubeconfig])], { env });
+  const changed = (plan: Obj) =>
+    (plan.changes as Obj[])
+      .filter((ch) => ch.action !== 'noop')
+      .map((ch) => `${ch.action} ${ch.id}`)
+      .sort();
   const noSecrets = (...texts: string[]) => {
     for (const t of texts) for (const s of PLAINTEXTS) expect(t).not.toContain(s);
   };
@@ -53,12 +58,14 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
     const graph = JSON.parse(g.stdout);
     const edges = (graph.edges as Obj[]).map((e) => `${e.source} ${e.type} ${e.target}`);
     // inferred from the rendered objects: Services select their Deployments, Namespaces contain
-    expect(edges).toEqual(expect.arrayContaining([
-      'service:shop/web dependsOn deployment:shop/web',
-      'service:shop/cache dependsOn deployment:shop/cache',
-      'service:shop-staging/web dependsOn deployment:shop-staging/web',
-      'namespace:_cluster/shop contains secret:shop/web-api-key',
-    ]));
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'service:shop/web dependsOn deployment:shop/web',
+        'service:shop/cache dependsOn deployment:shop/cache',
+        'service:shop-staging/web dependsOn deployment:shop-staging/web',
+        'namespace:_cluster/shop contains secret:shop/web-api-key',
+      ]),
+    );
     noSecrets(v.stdout, v.stderr, g.stdout);
   }, 180_000);
 
@@ -118,7 +125,9 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
 
   it('without the key: exit 1, nothing planned, the ciphertext never sent', async () => {
     writeFiles(dir, {});
-    const r = await runCli(['plan', '--repo', dir, '--kubeconfig', c.kubeconfig, '-o', 'json'], { env: { SOPS_AGE_KEY_FILE: `${dir}/none.txt`, SOPS_AGE_KEY: undefined, XDG_CONFIG_HOME: dir } });
+    const r = await runCli(['plan', '--repo', dir, '--kubeconfig', c.kubeconfig, '-o', 'json'], {
+      env: { SOPS_AGE_KEY_FILE: `${dir}/none.txt`, SOPS_AGE_KEY: undefined, XDG_CONFIG_HOME: dir },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('sops.no-key');

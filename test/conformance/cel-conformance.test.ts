@@ -12,7 +12,21 @@ import { describe, expect, it } from 'vitest';
 import { CelCompileError, CelEvalError, compileCel, evaluateCel } from '../../engine/policy/cel.js';
 
 /** Sections of the suite that policies rely on. */
-const SECTIONS = ['basic', 'comparisons', 'conversions', 'fields', 'fp_math', 'integer_math', 'lists', 'logic', 'macros', 'parse', 'string', 'string_ext', 'timestamps'];
+const SECTIONS = [
+  'basic',
+  'comparisons',
+  'conversions',
+  'fields',
+  'fp_math',
+  'integer_math',
+  'lists',
+  'logic',
+  'macros',
+  'parse',
+  'string',
+  'string_ext',
+  'timestamps',
+];
 
 /**
  * Sections not run, and why:
@@ -28,7 +42,8 @@ const SECTIONS = ['basic', 'comparisons', 'conversions', 'fields', 'fp_math', 'i
 /** Cases inside the run sections that are skipped, and why. */
 const SKIPPED: Record<string, string> = {
   'fields/quoted_map_fields': 'backtick-quoted field names are not supported by the library parser yet',
-  'fields/qualified_identifier_resolution/map_value_repeat_key_heterogeneous': 'duplicate map keys across numeric types are not detected (same in cel-go and cel-java)',
+  'fields/qualified_identifier_resolution/map_value_repeat_key_heterogeneous':
+    'duplicate map keys across numeric types are not detected (same in cel-go and cel-java)',
   'conversions/type': 'type denotations of protobuf message types need the conformance message registry',
 };
 
@@ -120,10 +135,14 @@ interface ExpectedValue {
 
 function canonical(v: CelValue): unknown {
   switch (typeof v) {
-    case 'bigint': return { int: v.toString() };
-    case 'number': return { double: Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v };
-    case 'string': return { string: v };
-    case 'boolean': return { bool: v };
+    case 'bigint':
+      return { int: v.toString() };
+    case 'number':
+      return { double: Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v };
+    case 'string':
+      return { string: v };
+    case 'boolean':
+      return { bool: v };
   }
   if (v === null) return { null: true };
   if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString('base64') };
@@ -138,19 +157,34 @@ function canonical(v: CelValue): unknown {
 function canonicalExpected(v: ExpectedValue): unknown {
   const { case: kind, value } = v.kind;
   switch (kind) {
-    case 'nullValue': return { null: true };
-    case 'boolValue': return { bool: value };
-    case 'int64Value': return { int: String(value) };
-    case 'uint64Value': return { uint: String(value) };
-    case 'doubleValue': return canonical(value as number);
-    case 'stringValue': return { string: value };
-    case 'bytesValue': return { bytes: Buffer.from(value as Uint8Array).toString('base64') };
-    case 'typeValue': return { type: value };
-    case 'listValue': return { list: (value as { values: ExpectedValue[] }).values.map(canonicalExpected) };
+    case 'nullValue':
+      return { null: true };
+    case 'boolValue':
+      return { bool: value };
+    case 'int64Value':
+      return { int: String(value) };
+    case 'uint64Value':
+      return { uint: String(value) };
+    case 'doubleValue':
+      return canonical(value as number);
+    case 'stringValue':
+      return { string: value };
+    case 'bytesValue':
+      return { bytes: Buffer.from(value as Uint8Array).toString('base64') };
+    case 'typeValue':
+      return { type: value };
+    case 'listValue':
+      return { list: (value as { values: ExpectedValue[] }).values.map(canonicalExpected) };
     case 'mapValue':
-      return { map: sortEntries((value as { entries: { key: ExpectedValue; value: ExpectedValue }[] }).entries.map((e) => [canonicalExpected(e.key), canonicalExpected(e.value)])) };
+      return {
+        map: sortEntries(
+          (value as { entries: { key: ExpectedValue; value: ExpectedValue }[] }).entries.map((e) => [canonicalExpected(e.key), canonicalExpected(e.value)]),
+        ),
+      };
     case 'objectValue': {
-      const unpacked = anyUnpack(value as Parameters<typeof anyUnpack>[0], registry) as unknown as { $typeName: string; seconds?: bigint; nanos?: number } | undefined;
+      const unpacked = anyUnpack(value as Parameters<typeof anyUnpack>[0], registry) as unknown as
+        | { $typeName: string; seconds?: bigint; nanos?: number }
+        | undefined;
       if (!unpacked) throw new Error('unknown Any in expected value');
       return canonicalMessage(unpacked.$typeName, unpacked);
     }
@@ -171,10 +205,14 @@ function sortEntries(entries: unknown[][]): unknown[][] {
 function fromExpected(v: ExpectedValue): unknown {
   const { case: kind, value } = v.kind;
   switch (kind) {
-    case 'nullValue': return null;
-    case 'int64Value': return value as bigint;
-    case 'uint64Value': return celUint(value as bigint);
-    case 'listValue': return celList((value as { values: ExpectedValue[] }).values.map((x) => fromExpected(x) as CelInput));
+    case 'nullValue':
+      return null;
+    case 'int64Value':
+      return value as bigint;
+    case 'uint64Value':
+      return celUint(value as bigint);
+    case 'listValue':
+      return celList((value as { values: ExpectedValue[] }).values.map((x) => fromExpected(x) as CelInput));
     case 'mapValue': {
       const map = new Map<string | bigint | boolean, CelInput>();
       for (const e of (value as { entries: { key: ExpectedValue; value: ExpectedValue }[] }).entries) {

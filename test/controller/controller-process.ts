@@ -45,17 +45,23 @@ export function spawnController(args: readonly string[], env: Record<string, str
     output: () => out,
     logs,
     base: () =>
-      waitFor(async () => {
-        if (child.exitCode !== null) throw new Error(`controller exited with ${child.exitCode}:\n${out}`);
-        const started = logs().find((l) => l.msg === 'controller started');
-        return started ? `http://${started.address}` : undefined;
-      }, { timeoutMs: 30_000, what: 'the controller to start' }),
+      waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`controller exited with ${child.exitCode}:\n${out}`);
+          const started = logs().find((l) => l.msg === 'controller started');
+          return started ? `http://${started.address}` : undefined;
+        },
+        { timeoutMs: 30_000, what: 'the controller to start' },
+      ),
     exited: () => exit,
   };
 }
 
 /** Polls `fn` until it returns something other than undefined/false; bounded, never a fixed sleep. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let last: unknown;
   for (;;) {
@@ -92,7 +98,15 @@ export async function applyManifests(info: ControlPlaneInfo, text: string): Prom
 
 function collectionPath(o: any): string {
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
-  const plural = { Namespace: 'namespaces', ServiceAccount: 'serviceaccounts', Role: 'roles', RoleBinding: 'rolebindings', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings', ConfigMap: 'configmaps' }[o.kind as string];
+  const plural = {
+    Namespace: 'namespaces',
+    ServiceAccount: 'serviceaccounts',
+    Role: 'roles',
+    RoleBinding: 'rolebindings',
+    ClusterRole: 'clusterroles',
+    ClusterRoleBinding: 'clusterrolebindings',
+    ConfigMap: 'configmaps',
+  }[o.kind as string];
   if (!plural) throw new Error(`no path for ${o.kind}`);
   const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
   return o.metadata.namespace ? `${prefix}/namespaces/${o.metadata.namespace}/${plural}` : `${prefix}/${plural}`;

@@ -43,9 +43,12 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     info = cluster();
     // exactly the RBAC of deploy/, then a real token for its ServiceAccount
     await apiCall(info, info.adminToken, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    for (const f of ['namespace.yaml', 'rbac.yaml', 'managed-namespace.yaml']) await applyManifests(info, readFileSync(join(PROJECT_ROOT, 'deploy', f), 'utf8'));
+    for (const f of ['namespace.yaml', 'rbac.yaml', 'managed-namespace.yaml'])
+      await applyManifests(info, readFileSync(join(PROJECT_ROOT, 'deploy', f), 'utf8'));
     const r = await apiCall(info, info.adminToken, 'POST', '/api/v1/namespaces/plumb-system/serviceaccounts/plumb-controller/token', {
-      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { expirationSeconds: 3600 },
     });
     saToken = r.body.status.token;
     kubeconfig = writeKubeconfig(info, saToken, 'plumb-controller', 'plumb-system');
@@ -72,8 +75,29 @@ describeCluster('plumb controller against the real API server', (cluster) => {
   const start = (url: string, extra: string[]): ControllerProcess => {
     const cache = mkdtempSync(join(tmpdir(), 'plumb-ctl-'));
     const p = spawnController(
-      ['--git-url', url, '--branch', 'main', '--git-credentials-env', 'PLUMB_GIT_TOKEN', '--kubeconfig', kubeconfig,
-        '--namespace', 'plumb-system', '--listen', '127.0.0.1:0', '--lease-duration', '4s', '--cache-dir', cache, '--retry-base', '200ms', '--health-timeout', '10s', ...extra],
+      [
+        '--git-url',
+        url,
+        '--branch',
+        'main',
+        '--git-credentials-env',
+        'PLUMB_GIT_TOKEN',
+        '--kubeconfig',
+        kubeconfig,
+        '--namespace',
+        'plumb-system',
+        '--listen',
+        '127.0.0.1:0',
+        '--lease-duration',
+        '4s',
+        '--cache-dir',
+        cache,
+        '--retry-base',
+        '200ms',
+        '--health-timeout',
+        '10s',
+        ...extra,
+      ],
       { PLUMB_GIT_TOKEN: GIT_TOKEN, PLUMB_WEBHOOK_SECRET: WEBHOOK_SECRET },
     );
     cleanups.push(() => {
@@ -83,7 +107,9 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     return p;
   };
   const hook = (base: string, body: string, signature: string) =>
-    fetch(`${base}/hooks/git`, { method: 'POST', body, headers: { 'x-hub-signature-256': signature, 'content-type': 'application/json' } }).then((r) => r.status);
+    fetch(`${base}/hooks/git`, { method: 'POST', body, headers: { 'x-hub-signature-256': signature, 'content-type': 'application/json' } }).then(
+      (r) => r.status,
+    );
 
   it('reconciles a Git repository: apply, webhook, self-heal, prune, policy denial, invalid revision, metrics, Events, clean logs', async () => {
     const repo = repoWith({
@@ -103,7 +129,11 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     expect((await httpGet(`${base}/healthz`)).status).toBe(200);
     await waitFor(async () => (await getCm('app-config')).body?.data?.color === 'blue', { what: 'app-config created' });
     const s1 = await waitFor(async () => ((await status())?.lastAppliedRevision === c1 ? status() : undefined), { what: 'status of c1' });
-    expect(s1.conditions.map((c: any) => [c.type, c.status])).toEqual([['Ready', 'True'], ['Reconciling', 'False'], ['Stalled', 'False']]);
+    expect(s1.conditions.map((c: any) => [c.type, c.status])).toEqual([
+      ['Ready', 'True'],
+      ['Reconciling', 'False'],
+      ['Stalled', 'False'],
+    ]);
 
     // a new commit, announced by the webhook (a bad signature is refused)
     const c2 = commit(repo, { 'inventory/app.yaml': configMap('app-config', { color: 'green' }) }, 'green');
@@ -113,7 +143,19 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     await waitFor(async () => (await status())?.lastAppliedRevision === c2, { what: 'status of c2' });
 
     // drift made with kubectl is healed (the watch triggers the reconcile)
-    execFileSync(kubectlPath(), ['--kubeconfig', info.kubeconfig, '-n', NS, 'patch', 'configmap', 'app-config', '--type', 'merge', '-p', '{"data":{"color":"purple"}}']);
+    execFileSync(kubectlPath(), [
+      '--kubeconfig',
+      info.kubeconfig,
+      '-n',
+      NS,
+      'patch',
+      'configmap',
+      'app-config',
+      '--type',
+      'merge',
+      '-p',
+      '{"data":{"color":"purple"}}',
+    ]);
     await waitFor(async () => (await getCm('app-config')).body?.data?.color === 'green', { what: 'drift healed' });
 
     // prune: a CI removed from Git is deleted (it carries plumb's label)
@@ -127,16 +169,39 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     const c4 = commit(repo, { 'inventory/app.yaml': configMap('app-config', { color: 'red' }) }, 'red');
     await hook(base, '{}', signWebhookBody(WEBHOOK_SECRET, '{}'));
     const denied = await waitFor(async () => ((await status())?.refusedRevision?.revision === c4 ? status() : undefined), { what: 'c4 refused' });
-    expect({ refused: denied.refusedRevision.reason, last: denied.lastAppliedRevision, stalled: denied.conditions.find((c: any) => c.type === 'Stalled').status })
-      .toEqual({ refused: 'PolicyDenied', last: c3, stalled: 'True' });
+    expect({
+      refused: denied.refusedRevision.reason,
+      last: denied.lastAppliedRevision,
+      stalled: denied.conditions.find((c: any) => c.type === 'Stalled').status,
+    }).toEqual({ refused: 'PolicyDenied', last: c3, stalled: 'True' });
     expect((await getCm('app-config')).body.data.color).toBe('green');
 
     // an invalid revision is refused too, and the loop goes on with the last good one (drift is still healed)
-    const c5 = commit(repo, { 'inventory/app.yaml': configMap('app-config', { color: 'green' }), 'inventory/bad.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [oops\n' }, 'broken');
+    const c5 = commit(
+      repo,
+      { 'inventory/app.yaml': configMap('app-config', { color: 'green' }), 'inventory/bad.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [oops\n' },
+      'broken',
+    );
     await hook(base, '{}', signWebhookBody(WEBHOOK_SECRET, '{}'));
     const invalid = await waitFor(async () => ((await status())?.refusedRevision?.revision === c5 ? status() : undefined), { what: 'c5 refused' });
-    expect({ refused: invalid.refusedRevision.reason, last: invalid.lastAppliedRevision, revision: invalid.revision }).toEqual({ refused: 'InvalidRevision', last: c3, revision: c5 });
-    execFileSync(kubectlPath(), ['--kubeconfig', info.kubeconfig, '-n', NS, 'patch', 'configmap', 'app-config', '--type', 'merge', '-p', '{"data":{"color":"orange"}}']);
+    expect({ refused: invalid.refusedRevision.reason, last: invalid.lastAppliedRevision, revision: invalid.revision }).toEqual({
+      refused: 'InvalidRevision',
+      last: c3,
+      revision: c5,
+    });
+    execFileSync(kubectlPath(), [
+      '--kubeconfig',
+      info.kubeconfig,
+      '-n',
+      NS,
+      'patch',
+      'configmap',
+      'app-config',
+      '--type',
+      'merge',
+      '-p',
+      '{"data":{"color":"orange"}}',
+    ]);
     await waitFor(async () => (await getCm('app-config')).body?.data?.color === 'green', { what: 'drift healed with the old revision' });
 
     // metrics
@@ -150,7 +215,8 @@ describeCluster('plumb controller against the real API server', (cluster) => {
       /^plumb_drift_cis \d/m,
       /^plumb_unmanaged_cis \d/m,
       /^plumb_reconcile_failures_total\{kind="terminal"\} [1-9]/m,
-    ]) expect(metrics).toMatch(line);
+    ])
+      expect(metrics).toMatch(line);
 
     // Events in the controller's namespace
     const events = await apiCall(info, info.adminToken, 'GET', '/api/v1/namespaces/plumb-system/events');
@@ -182,15 +248,23 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     const c2 = commit(repo, { 'inventory/held-b.yaml': null, 'inventory/held-c.yaml': null }, 'drop two');
     const over = await waitFor(async () => ((await status())?.refusedRevision?.revision === c2 ? status() : undefined), { what: 'c2 held' });
     const stalled = (s: any) => s.conditions.find((c: any) => c.type === 'Stalled');
-    expect({ reason: over.refusedRevision.reason, last: over.lastAppliedRevision, stalled: stalled(over).status, why: stalled(over).reason })
-      .toEqual({ reason: 'PruneRefused', last: c1, stalled: 'True', why: 'PruneRefused' });
+    expect({ reason: over.refusedRevision.reason, last: over.lastAppliedRevision, stalled: stalled(over).status, why: stalled(over).reason }).toEqual({
+      reason: 'PruneRefused',
+      last: c1,
+      stalled: 'True',
+      why: 'PruneRefused',
+    });
     expect(over.refusedRevision.message).toMatch(/2 delete\(s\), 67% of its 3 managed object\(s\), is over the ceiling prune\.maxDeletes \(1\)/);
     expect(await exists()).toEqual([true, true, true]);
 
     // the inventory renders nothing at all
     const c3 = commit(repo, { 'inventory/held-a.yaml': null }, 'empty');
     const empty = await waitFor(async () => ((await status())?.refusedRevision?.revision === c3 ? status() : undefined), { what: 'c3 held' });
-    expect({ reason: empty.refusedRevision.reason, last: empty.lastAppliedRevision, stalled: stalled(empty).status }).toEqual({ reason: 'PruneRefused', last: c1, stalled: 'True' });
+    expect({ reason: empty.refusedRevision.reason, last: empty.lastAppliedRevision, stalled: stalled(empty).status }).toEqual({
+      reason: 'PruneRefused',
+      last: c1,
+      stalled: 'True',
+    });
     expect(empty.refusedRevision.message).toContain('the inventory renders no CI for it, so all 3 object(s) it manages would be deleted');
     // a few more rounds on the 1 s interval: still nothing deleted
     await new Promise((r) => setTimeout(r, 2_500));
@@ -221,15 +295,21 @@ describeCluster('plumb controller against the real API server', (cluster) => {
     // the leader dies without releasing the lease
     leader.child.kill('SIGKILL');
     const killed = Date.now();
-    await waitFor(async () => JSON.parse((await httpGet(`${followerBase}/status`)).text).leader === true, { timeoutMs: 15_000, intervalMs: 100, what: 'takeover' });
+    await waitFor(async () => JSON.parse((await httpGet(`${followerBase}/status`)).text).leader === true, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what: 'takeover',
+    });
     const takeover = Date.now() - killed;
     // lease 4 s, plus one retry period (0.8 s), plus slack for a loaded 2-core CI
     // machine: the point is that the follower takes over on its own, soon after the
     // lease runs out — not a speed target
     expect(takeover).toBeLessThan(4_000 + 800 + 4_000);
     const lease = await apiCall(info, info.adminToken, 'GET', '/apis/coordination.k8s.io/v1/namespaces/plumb-system/leases/plumb-ha');
-    expect({ holder: lease.body.spec.holderIdentity, transitions: lease.body.spec.leaseTransitions >= 1 })
-      .toEqual({ holder: follower === a ? 'replica-a' : 'replica-b', transitions: true });
+    expect({ holder: lease.body.spec.holderIdentity, transitions: lease.body.spec.leaseTransitions >= 1 }).toEqual({
+      holder: follower === a ? 'replica-a' : 'replica-b',
+      transitions: true,
+    });
     commit(repo, { 'inventory/ha.yaml': configMap('ha', { v: '3' }) }, 'v3');
     await waitFor(async () => (await getCm('ha')).body?.data?.v === '3', { what: 'the new leader reconciles' });
   }, 120_000);

@@ -42,8 +42,21 @@ function startController(): ControllerProcess {
   const kubeconfig = join(work, 'kubeconfig');
   writeFileSync(kubeconfig, NO_CLUSTER);
   const p = spawnController(
-    ['--repo', repo, '--no-leader-elect', '--kubeconfig', kubeconfig, '--namespace', 'plumb-system', '--listen', '127.0.0.1:0',
-      '--interval', '1s', '--state-dir', join(work, 'state')],
+    [
+      '--repo',
+      repo,
+      '--no-leader-elect',
+      '--kubeconfig',
+      kubeconfig,
+      '--namespace',
+      'plumb-system',
+      '--listen',
+      '127.0.0.1:0',
+      '--interval',
+      '1s',
+      '--state-dir',
+      join(work, 'state'),
+    ],
     { PLUMB_ITSM_URL: itsm.url, PLUMB_ITSM_SECRET: SECRET, PLUMB_SLACK_URL: slack.url },
   );
   cleanups.push(() => {
@@ -82,18 +95,48 @@ describe('plumb controller: monitoring and incident tickets', () => {
     await afterRounds(2, 'rounds after recovery');
 
     const bodies = itsm.deliveries.map((d) => d.body as Record<string, any>);
-    expect(bodies.map((b) => ({ action: b.action, ci: b.ci.id, failure: b.failure, reason: b.reason, businessServices: b.businessServices, risk: b.risk, revision: b.revision }))).toEqual([
-      { action: 'open', ci: 'endpoint:shop/api-public', failure: 'down', reason: 'connection refused', risk: { score: 73, level: 'high' }, revision: 1, businessServices: [
-        { id: 'businessservice:shop/webshop', criticality: 'critical', state: 'down' },
-        { id: 'businessservice:shop/partners', criticality: 'medium', state: 'degraded' },
-      ] },
-      { action: 'resolve', ci: 'endpoint:shop/api-public', failure: 'down', reason: 'connection refused', risk: { score: 73, level: 'high' }, revision: 2, businessServices: [
-        { id: 'businessservice:shop/webshop', criticality: 'critical', state: 'down' },
-        { id: 'businessservice:shop/partners', criticality: 'medium', state: 'degraded' },
-      ] },
+    expect(
+      bodies.map((b) => ({
+        action: b.action,
+        ci: b.ci.id,
+        failure: b.failure,
+        reason: b.reason,
+        businessServices: b.businessServices,
+        risk: b.risk,
+        revision: b.revision,
+      })),
+    ).toEqual([
+      {
+        action: 'open',
+        ci: 'endpoint:shop/api-public',
+        failure: 'down',
+        reason: 'connection refused',
+        risk: { score: 73, level: 'high' },
+        revision: 1,
+        businessServices: [
+          { id: 'businessservice:shop/webshop', criticality: 'critical', state: 'down' },
+          { id: 'businessservice:shop/partners', criticality: 'medium', state: 'degraded' },
+        ],
+      },
+      {
+        action: 'resolve',
+        ci: 'endpoint:shop/api-public',
+        failure: 'down',
+        reason: 'connection refused',
+        risk: { score: 73, level: 'high' },
+        revision: 2,
+        businessServices: [
+          { id: 'businessservice:shop/webshop', criticality: 'critical', state: 'down' },
+          { id: 'businessservice:shop/partners', criticality: 'medium', state: 'degraded' },
+        ],
+      },
     ]);
-    expect({ keys: itsm.deliveries.map((d) => d.key), duplicates: itsm.duplicates(), signed: itsm.deliveries.every((d) => d.signed), dedupe: new Set(bodies.map((b) => b.dedupeKey)) })
-      .toEqual({ keys: [`${KEY}:1`, `${KEY}:2`], duplicates: [], signed: true, dedupe: new Set([KEY]) });
+    expect({
+      keys: itsm.deliveries.map((d) => d.key),
+      duplicates: itsm.duplicates(),
+      signed: itsm.deliveries.every((d) => d.signed),
+      dedupe: new Set(bodies.map((b) => b.dedupeKey)),
+    }).toEqual({ keys: [`${KEY}:1`, `${KEY}:2`], duplicates: [], signed: true, dedupe: new Set([KEY]) });
 
     // Slack: the drift once (however many rounds saw it), the incident opened and resolved
     expect(slack.deliveries.map((d) => (d.body as { text: string }).text.split(' (')[0])).toEqual([
@@ -112,7 +155,8 @@ describe('plumb controller: monitoring and incident tickets', () => {
       /^plumb_notifications_delivered_total\{destination="slack"\} 3$/m,
       /^plumb_notifications_failed_total\{destination="itsm",outcome="retry"\} [1-9]/m,
       /^plumb_notifications_pending 0$/m,
-    ]) expect(metrics).toMatch(line);
+    ])
+      expect(metrics).toMatch(line);
 
     ctl.child.kill('SIGTERM');
     expect(await ctl.exited()).toBe(0);

@@ -101,4 +101,3 @@ export function head(dir: string): string {
 export function removeGitRepo(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
-

@@ -22,10 +22,7 @@ export interface CliResult {
  * @example
  *   const { code, stdout } = await runCli(['validate', '--repo', fixture('validate-ok'), '-o', 'json']);
  */
-export function runCli(
-  args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {},
-): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,

@@ -75,8 +75,10 @@ export function biomeConfig(): unknown {
     $schema: './node_modules/@biomejs/biome/configuration_schema.json',
     vcs: { enabled: true, clientKind: 'git', useIgnoreFile: true },
     files: { includes: ['engine/**', 'cli/**', 'tui/**', 'test/**', '!test/fixtures', '!**/__golden__'] },
-    // the code's current style, for editors and `biome format --write` on the files you touch (not enforced tree-wide)
+    // the code's style, enforced by `npm run lint` (biome check); `npx biome format --write .` applies it
     formatter: { enabled: true, indentStyle: 'space', indentWidth: 2, lineWidth: 160, lineEnding: 'lf' },
+    // biome.json is written by this file (JSON.stringify), so JSON is not Biome's to format
+    json: { formatter: { enabled: false } },
     javascript: {
       formatter: {
         quoteStyle: 'single',

@@ -33,7 +33,10 @@ const secretValue = fc
 
 const SCHEMA = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',
-  definitions: { secretString: { type: 'string', 'x-plumb-secret': true }, user: { type: 'object', properties: { password: { $ref: '#/definitions/secretString' } } } },
+  definitions: {
+    secretString: { type: 'string', 'x-plumb-secret': true },
+    user: { type: 'object', properties: { password: { $ref: '#/definitions/secretString' } } },
+  },
   type: 'object',
   properties: {
     apiKey: { $ref: '#/definitions/secretString' },
@@ -60,11 +63,27 @@ function inventory(secrets: readonly string[]): string {
   const [apiKey, password, data, stringData, applied] = secrets;
   const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { pin: applied } });
   return [
-    'apiVersion: plumb.io/v1', 'kind: Vault', 'metadata: {name: main, namespace: shop}', `apiKey: ${yamlString(apiKey)}`,
-    'spec:', '  users:', `    - password: ${yamlString(password)}`, 'source: {provider: "exec:cmdb"}', '---',
-    'apiVersion: v1', 'kind: Secret', 'metadata:', '  name: db', '  namespace: shop', '  annotations:',
+    'apiVersion: plumb.io/v1',
+    'kind: Vault',
+    'metadata: {name: main, namespace: shop}',
+    `apiKey: ${yamlString(apiKey)}`,
+    'spec:',
+    '  users:',
+    `    - password: ${yamlString(password)}`,
+    'source: {provider: "exec:cmdb"}',
+    '---',
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: db',
+    '  namespace: shop',
+    '  annotations:',
     `    kubectl.kubernetes.io/last-applied-configuration: ${yamlString(lastApplied)}`,
-    'data:', `  token: ${Buffer.from(data, 'utf8').toString('base64')}`, 'stringData:', `  pin: ${yamlString(stringData)}`, '',
+    'data:',
+    `  token: ${Buffer.from(data, 'utf8').toString('base64')}`,
+    'stringData:',
+    `  pin: ${yamlString(stringData)}`,
+    '',
   ].join('\n');
 }
 
@@ -81,28 +100,46 @@ describe('secrets never leave plumb', () => {
   it('in any command, format, log or file, whatever the values', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(secretValue, { minLength: 5, maxLength: 5 }), async (secrets) => {
-        const dir = makeGitRepo({
-          'plumb.yaml': 'targets:\n  cmdb:\n    provider: exec\n    command: node\n    args: [plugin.mjs]\n    timeout: 60s\n    select: {providers: ["exec:cmdb", kubernetes]}\n',
-          'plugin.mjs': ECHO_PLUGIN,
-          'schemas/Vault.schema.json': SCHEMA,
-          'inventory/.keep.yaml': '',
-        }, { message: 'base' });
+        const dir = makeGitRepo(
+          {
+            'plumb.yaml':
+              'targets:\n  cmdb:\n    provider: exec\n    command: node\n    args: [plugin.mjs]\n    timeout: 60s\n    select: {providers: ["exec:cmdb", kubernetes]}\n',
+            'plugin.mjs': ECHO_PLUGIN,
+            'schemas/Vault.schema.json': SCHEMA,
+            'inventory/.keep.yaml': '',
+          },
+          { message: 'base' },
+        );
         repos.push(dir);
         const base = commit(dir, { 'inventory/secrets.yaml': inventory(secrets) }, 'add secrets');
         const repo = ['--repo', dir];
         const runs: Awaited<ReturnType<typeof runCli>>[] = await Promise.all([
-          runCli(['validate', ...repo]), runCli(['validate', ...repo, '-o', 'json']), runCli(['validate', ...repo, '-o', 'sarif']),
-          runCli(['plan', ...repo]), runCli(['plan', ...repo, '-o', 'json', '--out', join(dir, 'plan.json')]),
+          runCli(['validate', ...repo]),
+          runCli(['validate', ...repo, '-o', 'json']),
+          runCli(['validate', ...repo, '-o', 'sarif']),
+          runCli(['plan', ...repo]),
+          runCli(['plan', ...repo, '-o', 'json', '--out', join(dir, 'plan.json')]),
         ]);
-        runs.push(...(await Promise.all([
-          runCli(['plan', ...repo, '-o', 'markdown']), runCli(['plan', ...repo, '-o', 'sarif']),
-          runCli(['review', ...repo, '--base', `${base}~1`]), runCli(['review', ...repo, '--base', `${base}~1`, '-o', 'json']),
-        ])));
-        runs.push(...(await Promise.all([
-          runCli(['review', ...repo, '--base', `${base}~1`, '-o', 'markdown']), runCli(['review', ...repo, '--base', `${base}~1`, '-o', 'sarif']),
-          runCli(['discover', ...repo, '-o', 'json']), runCli(['apply', ...repo, '--auto-approve']),
-        ])));
-        const files = ['plan.json', '.plumb/audit.jsonl'].map((f) => join(dir, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8'));
+        runs.push(
+          ...(await Promise.all([
+            runCli(['plan', ...repo, '-o', 'markdown']),
+            runCli(['plan', ...repo, '-o', 'sarif']),
+            runCli(['review', ...repo, '--base', `${base}~1`]),
+            runCli(['review', ...repo, '--base', `${base}~1`, '-o', 'json']),
+          ])),
+        );
+        runs.push(
+          ...(await Promise.all([
+            runCli(['review', ...repo, '--base', `${base}~1`, '-o', 'markdown']),
+            runCli(['review', ...repo, '--base', `${base}~1`, '-o', 'sarif']),
+            runCli(['discover', ...repo, '-o', 'json']),
+            runCli(['apply', ...repo, '--auto-approve']),
+          ])),
+        );
+        const files = ['plan.json', '.plumb/audit.jsonl']
+          .map((f) => join(dir, f))
+          .filter(existsSync)
+          .map((f) => readFileSync(f, 'utf8'));
         expect(files).toHaveLength(2);
         const outputs = [...runs.flatMap((r) => [r.stdout, r.stderr]), ...files];
         // the runs did what they should (else an empty output would pass trivially)
@@ -111,7 +148,12 @@ describe('secrets never leave plumb', () => {
 
         // the controller's log, through the same process-wide scrubber
         const lines: string[] = [];
-        const sink = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
+        const sink = new Writable({
+          write(chunk, _e, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        });
         const logger = createControllerLogger({ destination: sink });
         const doc = JSON.parse(JSON.stringify({ apiVersion: 'v1', kind: 'Secret', stringData: Object.fromEntries(secrets.map((s, i) => [`k${i}`, s])) }));
         registerSecretsOf(doc);

@@ -14,7 +14,11 @@ async function open(faults = {}) {
   const repo = await copyFixture('tui-small');
   const { session, fake } = await fakeSession(repo.dir, 'small', faults);
   const app = render(<App session={session} size={size} color={false} animate={false} />);
-  cleanup.push(repo.remove, () => session.close(), () => app.unmount());
+  cleanup.push(
+    repo.remove,
+    () => session.close(),
+    () => app.unmount(),
+  );
   await waitFor(app, '4 changes');
   return { app, fake, dir: repo.dir };
 }

@@ -21,7 +21,11 @@ async function open(opts: { size?: { columns: number; rows: number }; color?: bo
   const app = render(
     <App session={session} size={opts.size ?? { columns: 80, rows: 24 }} color={opts.color ?? false} animate={false} watch={opts.watch} watchDebounceMs={50} />,
   );
-  cleanup.push(repo.remove, () => session.close(), () => app.unmount());
+  cleanup.push(
+    repo.remove,
+    () => session.close(),
+    () => app.unmount(),
+  );
   await waitFor(app, '4 changes');
   return { app, fake, dir: repo.dir, session };
 }
@@ -110,8 +114,19 @@ describe('plumb tui views', () => {
     // …then what a controller on this repository would have recorded (default stateDir .plumb/incidents)
     const { graph } = buildGraph((await loadRepository({ repo: dir })).cis);
     const correlator = await IncidentCorrelator.open({
-      statePath: join(dir, '.plumb/incidents/incidents.json'), windowMs: 0,
-      likelyChange: async () => ({ run: 'run-1', time: '2026-11-25T11:55:00.000Z', user: 'ops', revision: null, planHash: null, outcome: 'succeeded', changes: [{ id: 'host:shop/db-host', action: 'update', wave: 0, target: 'small' }], backup: backup.id, restore: `plumb restore ${backup.id} host:shop/db-host` }),
+      statePath: join(dir, '.plumb/incidents/incidents.json'),
+      windowMs: 0,
+      likelyChange: async () => ({
+        run: 'run-1',
+        time: '2026-11-25T11:55:00.000Z',
+        user: 'ops',
+        revision: null,
+        planHash: null,
+        outcome: 'succeeded',
+        changes: [{ id: 'host:shop/db-host', action: 'update', wave: 0, target: 'small' }],
+        backup: backup.id,
+        restore: `plumb restore ${backup.id} host:shop/db-host`,
+      }),
     });
     const time = '2026-11-25T12:00:00.000Z';
     correlator.submit([{ ci: 'database:shop/orders-db', kind: 'down', time, detail: 'connection refused', severity: 'major' }]);
@@ -120,7 +135,7 @@ describe('plumb tui views', () => {
     await press(app, '!');
     await waitFor(app, 'incidents: 1 open, 0 resolved recently');
     await press(app, KEY.enter);
-    const frame = await waitFor(app, "to undo: plumb restore <backup-id> host:shop/db-host"); // ids are masked on screen
+    const frame = await waitFor(app, 'to undo: plumb restore <backup-id> host:shop/db-host'); // ids are masked on screen
     expect(frame).toContain('database:shop/orders-db is down (connection refused) — open');
     expect(frame).toContain('likely change: run run-1 by ops');
     await press(app, 'y'); // nothing happens before a dry run
@@ -198,7 +213,11 @@ describe('plumb tui views', () => {
     const repo = await copyFixture('tui-small');
     const { session } = await fakeSession(repo.dir, 'small');
     const app = render(<App session={session} color={false} animate={false} />);
-    cleanup.push(repo.remove, () => session.close(), () => app.unmount());
+    cleanup.push(
+      repo.remove,
+      () => session.close(),
+      () => app.unmount(),
+    );
     const stdout = app.stdout as unknown as { columns: number; rows: number; emit(e: string): void };
     Object.defineProperty(stdout, 'columns', { value: 80, configurable: true });
     Object.defineProperty(stdout, 'rows', { value: 24, configurable: true });

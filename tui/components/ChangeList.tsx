@@ -48,7 +48,9 @@ export function ChangeList({ rows, cursor, offset, height, width, selected, focu
               {here ? '▸' : ' '}
               {selected.has(c.id) ? '●' : ' '}
             </Text>
-            <Text color={tone(c.action)} inverse={here && focused}>{SYMBOL[c.action]} </Text>
+            <Text color={tone(c.action)} inverse={here && focused}>
+              {SYMBOL[c.action]}{' '}
+            </Text>
             <Text inverse={here && focused}>{fit(c.id, idWidth)}</Text>
             <Text color={tone(c.impact?.risk.level as Tone | undefined)}> {fit(level, 4)}</Text>
             <Text color={tone(row.policy)}> {fit(row.policy === 'ok' ? '·' : row.policy, 8)}</Text>

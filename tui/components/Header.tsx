@@ -27,7 +27,13 @@ export function Header({ plan, policies, width }: HeaderProps) {
   const rev = plan.revision.length > 12 ? plan.revision.slice(0, 12) : plan.revision;
   const head = `plumb · ${rev} · target ${plan.targets.join(', ') || '-'} · +${s.create} ~${s.update} -${s.delete} =${s.noop} ?${s.unmanaged}`;
   const c = policies.counts;
-  const parts = [c.deny && `${c.deny} deny`, c.error && `${c.error} error`, c.warn && `${c.warn} warn`, c.audit && `${c.audit} audit`, c.excepted && `${c.excepted} excepted`].filter(Boolean);
+  const parts = [
+    c.deny && `${c.deny} deny`,
+    c.error && `${c.error} error`,
+    c.warn && `${c.warn} warn`,
+    c.audit && `${c.audit} audit`,
+    c.excepted && `${c.excepted} excepted`,
+  ].filter(Boolean);
   const verdict = plan.policy.denied ? 'DENIED' : policies.overall === 'ok' ? 'passed' : policies.overall;
   const policyLine = `policy: ${verdict}${parts.length ? ` (${parts.join(', ')})` : ''} · risk ${plan.impact.risk.level} (${plan.impact.risk.score})`;
   return (

@@ -22,20 +22,18 @@ export interface ImpactScreenProps {
 export function ImpactScreen({ graph, root, planned, width, height, onBack }: ImpactScreenProps) {
   const ex = useImpact(graph, root, planned);
   const offsetRef = useRef(0);
-  useScreenKeys(
-    (input, key) => {
-      if (key.escape) onBack();
-      else if (key.downArrow || input === 'j') ex.move(1);
-      else if (key.upArrow || input === 'k') ex.move(-1);
-      else if (key.pageDown) ex.move(height - 3);
-      else if (key.pageUp) ex.move(-(height - 3));
-      else if (key.return || input === ' ') ex.toggle();
-      else if (key.rightArrow || input === 'l') ex.toggle(true);
-      else if (key.leftArrow || input === 'h') ex.toggle(false);
-      else if (input === 'd') ex.simulateDown();
-      else if (input === 'c') ex.showChange();
-    },
-  );
+  useScreenKeys((input, key) => {
+    if (key.escape) onBack();
+    else if (key.downArrow || input === 'j') ex.move(1);
+    else if (key.upArrow || input === 'k') ex.move(-1);
+    else if (key.pageDown) ex.move(height - 3);
+    else if (key.pageUp) ex.move(-(height - 3));
+    else if (key.return || input === ' ') ex.toggle();
+    else if (key.rightArrow || input === 'l') ex.toggle(true);
+    else if (key.leftArrow || input === 'h') ex.toggle(false);
+    else if (input === 'd') ex.simulateDown();
+    else if (input === 'c') ex.showChange();
+  });
   const heading = impactHeading(root, ex.summary, width);
   if (ex.error) heading.push({ text: ex.error, tone: 'error' });
   const treeHeight = Math.max(1, height - heading.length);

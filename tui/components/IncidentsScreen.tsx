@@ -61,7 +61,8 @@ export function IncidentsScreen({ session, width, height, onBack, onRestored }: 
         setJob(undefined);
       } else onBack();
     } else if (inspecting && input === 'd' && !job?.phase.endsWith('ing')) restore(true);
-    else if (inspecting && input === 'y' && job?.phase === 'rehearsed' && job.incident === selected?.dedupeKey && job.report?.outcome === 'succeeded') restore(false);
+    else if (inspecting && input === 'y' && job?.phase === 'rehearsed' && job.incident === selected?.dedupeKey && job.report?.outcome === 'succeeded')
+      restore(false);
     else if (key.downArrow || input === 'j') {
       setCursor((c) => Math.min(list.length - 1, c + 1));
       setJob(undefined);
@@ -74,13 +75,21 @@ export function IncidentsScreen({ session, width, height, onBack, onRestored }: 
   const open = list.filter((i) => i.status === 'open').length;
   const listHeight = inspecting ? Math.min(Math.max(2, list.length + 1), Math.floor(height / 3)) : height - (error ? 1 : 0);
   const offset = scrollOffset(list.length, cursor, Math.max(1, listHeight - 1), 0);
-  const title = [{ text: loading ? 'incidents: loading…' : `incidents: ${open} open, ${list.length - open} resolved recently`, bold: true, tone: 'accent' as const }];
+  const title = [
+    { text: loading ? 'incidents: loading…' : `incidents: ${open} open, ${list.length - open} resolved recently`, bold: true, tone: 'accent' as const },
+  ];
   return (
     <Box flexDirection="column" height={height}>
       <Lines lines={title} width={width} height={1} />
       <Lines lines={incidentListLines(list, cursor, width)} width={width} height={Math.max(1, listHeight - 1)} offset={offset} />
       {error ? <Lines lines={[{ text: `error: ${error}`, tone: 'error' }]} width={width} height={1} /> : null}
-      {inspecting && selected ? <Lines lines={incidentDetailLines(selected, width, job?.incident === selected.dedupeKey ? job : undefined)} width={width} height={height - listHeight - (error ? 1 : 0)} /> : null}
+      {inspecting && selected ? (
+        <Lines
+          lines={incidentDetailLines(selected, width, job?.incident === selected.dedupeKey ? job : undefined)}
+          width={width}
+          height={height - listHeight - (error ? 1 : 0)}
+        />
+      ) : null}
     </Box>
   );
 }

@@ -23,7 +23,12 @@ export interface BackupsControls extends BackupsState {
 export function useBackups(session: TuiSession): BackupsControls {
   const [state, setState] = useState<BackupsState>({ loading: false, list: [] });
   const fail = (e: unknown) =>
-    setState((s) => ({ ...s, loading: false, job: undefined, error: e instanceof PlumbError && e.hint ? `${e.message} (${e.hint})` : e instanceof Error ? e.message : String(e) }));
+    setState((s) => ({
+      ...s,
+      loading: false,
+      job: undefined,
+      error: e instanceof PlumbError && e.hint ? `${e.message} (${e.hint})` : e instanceof Error ? e.message : String(e),
+    }));
 
   const load = useCallback(() => {
     setState((s) => ({ ...s, loading: true, error: undefined }));

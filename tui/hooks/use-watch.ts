@@ -44,10 +44,12 @@ export function useWatch(opts: {
     });
     let stopProviders: (() => void) | undefined;
     let closed = false;
-    void session.watchProviders?.((e) => later(`drift: ${e.type} ${e.id}`)).then((stop) => {
-      if (closed) stop();
-      else stopProviders = stop;
-    });
+    void session
+      .watchProviders?.((e) => later(`drift: ${e.type} ${e.id}`))
+      .then((stop) => {
+        if (closed) stop();
+        else stopProviders = stop;
+      });
     return () => {
       closed = true;
       setWatching(false);

@@ -49,7 +49,9 @@ export function applyLines(run: ApplyRun, width: number): Line[] {
     }
     const s = run.status.get(c.id) ?? { status: 'pending' as const };
     const [icon, tone] = ICON[s.status];
-    const notes = [pulled.has(c.id) ? 'dependency' : '', s.status !== 'pending' && s.status !== 'applied' ? s.status : '', s.message ?? ''].filter(Boolean).join(' · ');
+    const notes = [pulled.has(c.id) ? 'dependency' : '', s.status !== 'pending' && s.status !== 'applied' ? s.status : '', s.message ?? '']
+      .filter(Boolean)
+      .join(' · ');
     push(`  ${icon} ${c.action} ${c.id}${notes ? ` — ${notes}` : ''}`, tone);
   }
   if (run.phase === 'confirm') {
@@ -60,7 +62,11 @@ export function applyLines(run: ApplyRun, width: number): Line[] {
     push('y/enter apply · n/esc cancel', 'accent', true);
   }
   const failing = run.health.filter((h) => !h.healthy);
-  if (run.health.length) push(failing.length ? `health: ${failing.length} unhealthy of ${run.health.length}` : `health: ${run.health.length} healthy`, failing.length ? 'error' : 'ok');
+  if (run.health.length)
+    push(
+      failing.length ? `health: ${failing.length} unhealthy of ${run.health.length}` : `health: ${run.health.length} healthy`,
+      failing.length ? 'error' : 'ok',
+    );
   for (const h of failing) push(`  ✗ ${h.id}: ${h.message ?? 'unhealthy'}`, 'error');
   if (run.report) {
     const r = run.report;
@@ -72,7 +78,16 @@ export function applyLines(run: ApplyRun, width: number): Line[] {
   }
   if (run.rollback) {
     const ok = run.rollback.outcome === 'succeeded';
-    push(`rollback ${ok ? 'succeeded' : 'failed'}: ${run.rollback.changes.filter((c) => c.result === 'applied').map((c) => c.id).join(', ') || 'nothing'} restored`, ok ? 'ok' : 'error', true);
+    push(
+      `rollback ${ok ? 'succeeded' : 'failed'}: ${
+        run.rollback.changes
+          .filter((c) => c.result === 'applied')
+          .map((c) => c.id)
+          .join(', ') || 'nothing'
+      } restored`,
+      ok ? 'ok' : 'error',
+      true,
+    );
     if (run.rollback.preRestoreBackup) push(`the state before the rollback is in backup ${run.rollback.preRestoreBackup}`, 'dim');
   }
   if (run.error) {

@@ -20,7 +20,8 @@ export function backupDetailLines(m: BackupManifest, restore: BackupsState['job'
   };
   push(m.id, 'accent', true);
   push(`${m.time} · ${why(m)} · revision ${m.revision ?? 'unknown'}`);
-  for (const a of m.artifacts) push(`  ${a.exists ? 'holds' : 'absent'} ${a.ci} [${a.target}] ${a.size} B sha256 ${a.sha256.slice(0, 12)}`, a.exists ? undefined : 'dim');
+  for (const a of m.artifacts)
+    push(`  ${a.exists ? 'holds' : 'absent'} ${a.ci} [${a.target}] ${a.size} B sha256 ${a.sha256.slice(0, 12)}`, a.exists ? undefined : 'dim');
   out.push({ text: '' });
   if (!restore || restore.backup !== m.id) push('d: dry-run restore (changes nothing)', 'accent');
   else if (restore.phase === 'dry-running') push('dry run…', 'accent');
@@ -28,7 +29,11 @@ export function backupDetailLines(m: BackupManifest, restore: BackupsState['job'
   else if (restore.report) {
     const r = restore.report;
     push(r.dryRun ? 'dry run: nothing was changed; a restore would:' : `restore ${r.outcome}`, r.outcome === 'succeeded' ? 'ok' : 'error', true);
-    for (const c of r.changes) push(`  wave ${c.wave}: ${c.action === 'delete' ? 'delete' : 'restore'} ${c.id}${c.result === 'failed' || c.result === 'unhealthy' ? ` — ${c.result}: ${c.message ?? ''}` : ''}`, c.result === 'applied' ? undefined : 'error');
+    for (const c of r.changes)
+      push(
+        `  wave ${c.wave}: ${c.action === 'delete' ? 'delete' : 'restore'} ${c.id}${c.result === 'failed' || c.result === 'unhealthy' ? ` — ${c.result}: ${c.message ?? ''}` : ''}`,
+        c.result === 'applied' ? undefined : 'error',
+      );
     if (r.preRestoreBackup) push(`the state before the restore is in backup ${r.preRestoreBackup}`, 'dim');
     if (r.dryRun && r.outcome === 'succeeded') push('y: restore for real · esc: back', 'warn', true);
   }

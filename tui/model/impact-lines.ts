@@ -11,7 +11,10 @@ export function impactHeading(root: string, summary: ImpactSummary | undefined, 
   const bs = summary.businessServices.map((b) => `${b.id.split('/').pop()} ${b.state}`).join(', ');
   return [
     { text: cut(`impact of ${root} ${event}`, width), bold: true, tone: 'accent' },
-    { text: cut(`risk ${summary.risk.level} (${summary.risk.score}) · ${summary.affected.length} affected${bs ? ` · business: ${bs}` : ''}`, width), tone: summary.risk.level },
+    {
+      text: cut(`risk ${summary.risk.level} (${summary.risk.score}) · ${summary.affected.length} affected${bs ? ` · business: ${bs}` : ''}`, width),
+      tone: summary.risk.level,
+    },
   ];
 }
 
@@ -24,6 +27,10 @@ export function treeLines(rows: readonly TreeRow[], cursor: number, width: numbe
     const rel = r.relation ? ` (${r.relation})` : '';
     const state = r.state ? ` ${r.state}${r.wouldBe ? ` → ${r.wouldBe}` : ''}` : r.id ? ' operational' : '';
     const tone: Tone | undefined = r.wouldBe ?? r.state;
-    return { text: cut(`${mark}${indent}${twisty} ${r.label}${rel}${state}`, width), ...(tone ? { tone } : {}), ...(i === cursor || r.depth === 0 ? { bold: true } : {}) };
+    return {
+      text: cut(`${mark}${indent}${twisty} ${r.label}${rel}${state}`, width),
+      ...(tone ? { tone } : {}),
+      ...(i === cursor || r.depth === 0 ? { bold: true } : {}),
+    };
   });
 }

@@ -50,7 +50,15 @@ export function impactTree(graph: CIGraph, root: string, expanded: ReadonlySet<s
       const open = expanded.has(key) && !cycle;
       const s = states.get(id);
       rows.push({
-        key, depth, label: id, id, relation, direction, expandable: next.length > 0, expanded: open, cycle,
+        key,
+        depth,
+        label: id,
+        id,
+        relation,
+        direction,
+        expandable: next.length > 0,
+        expanded: open,
+        cycle,
         ...(s ? { state: s.state, ...(s.wouldBe ? { wouldBe: s.wouldBe } : {}) } : {}),
       });
       if (open) {

@@ -28,7 +28,10 @@ export function incidentDetailLines(i: CorrelatedIncident, width: number, job?: 
     for (const part of wrap(text, width)) out.push({ text: part, ...(tone ? { tone } : {}), ...(bold ? { bold } : {}) });
   };
   push(`${causeText(i)} — ${i.status}`, i.status === 'open' ? 'error' : 'ok', true);
-  push(`first seen ${i.firstSeen}${i.resolvedAt ? ` · resolved ${i.resolvedAt}` : ''} · #${i.revision} · ${i.dedupeKey.slice(0, 12)}${i.reopened ? ` · reopened ${i.reopened}×` : ''}`, 'dim');
+  push(
+    `first seen ${i.firstSeen}${i.resolvedAt ? ` · resolved ${i.resolvedAt}` : ''} · #${i.revision} · ${i.dedupeKey.slice(0, 12)}${i.reopened ? ` · reopened ${i.reopened}×` : ''}`,
+    'dim',
+  );
   push(`risk ${i.risk.level} (${i.risk.score})`);
   for (const s of i.businessServices) push(`  ${s.state.padEnd(9)} ${s.id} (${s.criticality})`, s.state === 'down' ? 'error' : 'warn');
   if (i.symptoms.length) push('symptoms', undefined, true);
@@ -52,7 +55,11 @@ export function incidentDetailLines(i: CorrelatedIncident, width: number, job?: 
       else if (job.report) {
         const r = job.report;
         push(r.dryRun ? 'dry run: nothing was changed; the restore would:' : `restore ${r.outcome}`, r.outcome === 'succeeded' ? 'ok' : 'error', true);
-        for (const c of r.changes) push(`  wave ${c.wave}: ${c.action === 'delete' ? 'delete' : 'restore'} ${c.id}${c.result === 'failed' || c.result === 'unhealthy' ? ` — ${c.result}: ${c.message ?? ''}` : ''}`, c.result === 'applied' ? undefined : 'error');
+        for (const c of r.changes)
+          push(
+            `  wave ${c.wave}: ${c.action === 'delete' ? 'delete' : 'restore'} ${c.id}${c.result === 'failed' || c.result === 'unhealthy' ? ` — ${c.result}: ${c.message ?? ''}` : ''}`,
+            c.result === 'applied' ? undefined : 'error',
+          );
         if (r.dryRun && r.outcome === 'succeeded') push('y: restore for real · esc: back', 'warn', true);
       }
     }

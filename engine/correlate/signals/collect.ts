@@ -94,9 +94,11 @@ export async function collectHealthEvents(repo: LoadedRepository, options: Colle
         const known = new Set(cis.map((ci) => ci.id));
         for (const r of answer.results) {
           if (!known.has(r.id)) continue;
-          events.push(r.healthy
-            ? { ci: r.id, kind: 'unhealthy', time, detail: 'healthy', severity: 'cleared', source: `exec:${name}` }
-            : { ci: r.id, kind: 'unhealthy', time, detail: r.message ?? 'unhealthy', severity: 'major', source: `exec:${name}` });
+          events.push(
+            r.healthy
+              ? { ci: r.id, kind: 'unhealthy', time, detail: 'healthy', severity: 'cleared', source: `exec:${name}` }
+              : { ci: r.id, kind: 'unhealthy', time, detail: r.message ?? 'unhealthy', severity: 'major', source: `exec:${name}` },
+          );
         }
       }
     } finally {

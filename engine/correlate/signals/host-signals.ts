@@ -85,8 +85,10 @@ export function hostEvents(ci: string, thresholds: HostThresholds | undefined, u
     if (value === undefined) continue;
     const base = { ci, kind, time, source: 'host' };
     const where = fact === 'diskUsedPercent' ? ` on ${thresholds.diskPath ?? '/'}` : '';
-    if (t.critical !== undefined && value >= t.critical) out.push({ ...base, severity: 'major', detail: `${label}${where} at or over ${t.critical}${unit} (critical)` });
-    else if (t.warning !== undefined && value >= t.warning) out.push({ ...base, severity: 'warning', detail: `${label}${where} at or over ${t.warning}${unit} (warning)` });
+    if (t.critical !== undefined && value >= t.critical)
+      out.push({ ...base, severity: 'major', detail: `${label}${where} at or over ${t.critical}${unit} (critical)` });
+    else if (t.warning !== undefined && value >= t.warning)
+      out.push({ ...base, severity: 'warning', detail: `${label}${where} at or over ${t.warning}${unit} (warning)` });
     else out.push({ ...base, severity: 'cleared', detail: 'under its thresholds' });
   }
   return out;

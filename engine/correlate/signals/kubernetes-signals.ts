@@ -7,9 +7,29 @@ export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'State
 
 /** Kinds that have no health of their own: no event, ever. */
 const NO_HEALTH: ReadonlySet<string> = new Set([
-  'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Namespace', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
-  'NetworkPolicy', 'LimitRange', 'ResourceQuota', 'PodDisruptionBudget', 'Ingress', 'IngressClass', 'PriorityClass', 'StorageClass',
-  'CustomResourceDefinition', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'HorizontalPodAutoscaler', 'Endpoints', 'EndpointSlice',
+  'ConfigMap',
+  'Secret',
+  'Service',
+  'ServiceAccount',
+  'Namespace',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'NetworkPolicy',
+  'LimitRange',
+  'ResourceQuota',
+  'PodDisruptionBudget',
+  'Ingress',
+  'IngressClass',
+  'PriorityClass',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'HorizontalPodAutoscaler',
+  'Endpoints',
+  'EndpointSlice',
 ]);
 
 /** Does this live object have a health of its own to watch? */
@@ -48,9 +68,11 @@ export function kubernetesEvents(ci: string, live: Obj | undefined, kind: string
       const want = Number(live.spec?.replicas ?? 1);
       if (want === 0) return clear('unavailable');
       const progressing = condition('Progressing');
-      const have = Number(kind === 'StatefulSet' ? s.readyReplicas ?? 0 : s.availableReplicas ?? 0);
-      if (have < want) return fail('unavailable', have === 0 ? 'critical' : 'major', `${have}/${want} replicas ${kind === 'StatefulSet' ? 'ready' : 'available'}`);
-      if (progressing?.reason === 'ProgressDeadlineExceeded') return fail('unavailable', 'major', `rollout stuck: ${progressing.message ?? 'progress deadline exceeded'}`);
+      const have = Number(kind === 'StatefulSet' ? (s.readyReplicas ?? 0) : (s.availableReplicas ?? 0));
+      if (have < want)
+        return fail('unavailable', have === 0 ? 'critical' : 'major', `${have}/${want} replicas ${kind === 'StatefulSet' ? 'ready' : 'available'}`);
+      if (progressing?.reason === 'ProgressDeadlineExceeded')
+        return fail('unavailable', 'major', `rollout stuck: ${progressing.message ?? 'progress deadline exceeded'}`);
       return clear('unavailable');
     }
     case 'DaemonSet': {
@@ -68,7 +90,12 @@ export function kubernetesEvents(ci: string, live: Obj | undefined, kind: string
     default: {
       const ready = condition('Ready') ?? condition('Available');
       if (!ready) return [];
-      if (ready.status !== 'True') return fail('not-ready', 'major', `${ready.type}=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${ready.message ? `: ${ready.message}` : ''}`);
+      if (ready.status !== 'True')
+        return fail(
+          'not-ready',
+          'major',
+          `${ready.type}=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${ready.message ? `: ${ready.message}` : ''}`,
+        );
       return clear('not-ready');
     }
   }

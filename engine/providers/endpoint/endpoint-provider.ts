@@ -41,7 +41,12 @@ export function createEndpointProvider(options: EndpointProviderOptions = {}): P
       const cert = status.certificate;
       if (cert?.expiringSoon) {
         diagnostics.push({
-          severity: 'warning', code: 'endpoint.certificate-expiring', ci: ci.id, file: ci.origin.file, line: ci.origin.line, column: ci.origin.column,
+          severity: 'warning',
+          code: 'endpoint.certificate-expiring',
+          ci: ci.id,
+          file: ci.origin.file,
+          line: ci.origin.line,
+          column: ci.origin.column,
           message: `the certificate of ${ci.id} expires in ${cert.daysLeft} days (${cert.notAfter})`,
           hint: 'renew the certificate',
         });

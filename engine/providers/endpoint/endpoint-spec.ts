@@ -32,11 +32,18 @@ const DEFAULT_PORTS: Readonly<Record<ProbeProtocol, number | undefined>> = { htt
 export function probeTargetOf(ci: CI): { target?: ProbeTarget; diagnostics: Diagnostic[] } {
   const spec = (ci.object.spec ?? {}) as Record<string, unknown>;
   const bad = (message: string): { diagnostics: Diagnostic[] } => ({
-    diagnostics: [{
-      severity: 'error', code: 'endpoint.bad-spec', message: `${ci.id}: ${message}`, ci: ci.id,
-      file: ci.origin.file, line: ci.origin.line, column: ci.origin.column,
-      hint: 'give spec.url as http(s)://host[:port]/path or tcp://host:port',
-    }],
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'endpoint.bad-spec',
+        message: `${ci.id}: ${message}`,
+        ci: ci.id,
+        file: ci.origin.file,
+        line: ci.origin.line,
+        column: ci.origin.column,
+        hint: 'give spec.url as http(s)://host[:port]/path or tcp://host:port',
+      },
+    ],
   });
   let url: URL;
   try {
@@ -49,14 +56,19 @@ export function probeTargetOf(ci: CI): { target?: ProbeTarget; diagnostics: Diag
   if (protocol !== 'http' && protocol !== 'https' && protocol !== 'tcp') return bad(`cannot probe protocol ${JSON.stringify(protocol)}`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!host) return bad('spec.url names no host');
-  const port = url.port ? Number(url.port) : DEFAULT_PORTS[scheme as ProbeProtocol] ?? DEFAULT_PORTS[protocol];
+  const port = url.port ? Number(url.port) : (DEFAULT_PORTS[scheme as ProbeProtocol] ?? DEFAULT_PORTS[protocol]);
   if (port === undefined) return bad('a tcp endpoint needs a port, e.g. tcp://db.example.com:5432');
   const method = spec.method === 'HEAD' || spec.method === 'POST' ? spec.method : 'GET';
   if (spec.timeoutMs !== undefined && (typeof spec.timeoutMs !== 'number' || !(spec.timeoutMs >= 1 && spec.timeoutMs <= MAX_TIMER_MS))) {
     return bad(`spec.timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}`);
   }
   const target: ProbeTarget = {
-    id: ci.id, url, protocol, host, port, method,
+    id: ci.id,
+    url,
+    protocol,
+    host,
+    port,
+    method,
     timeoutMs: typeof spec.timeoutMs === 'number' ? spec.timeoutMs : DEFAULT_TIMEOUT_MS,
     ...(typeof spec.expectStatus === 'number' ? { expectStatus: spec.expectStatus } : {}),
     ...(typeof spec.tlsExpiryWarningDays === 'number' ? { tlsExpiryWarningDays: spec.tlsExpiryWarningDays } : {}),

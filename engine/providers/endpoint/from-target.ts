@@ -28,12 +28,19 @@ export function endpointProviderFromTarget(name: string, target: TargetConfig, r
     try {
       return readFileSync(path, 'utf8');
     } catch (e) {
-      throw new PlumbError('provider.bad-setting', `targets.${name}.ca: cannot read ${f as string}`, { cause: e, hint: 'give a readable PEM file', data: { target: name, setting: 'ca' } });
+      throw new PlumbError('provider.bad-setting', `targets.${name}.ca: cannot read ${f as string}`, {
+        cause: e,
+        hint: 'give a readable PEM file',
+        data: { target: name, setting: 'ca' },
+      });
     }
   });
   return createEndpointProvider({ ...(concurrency !== undefined ? { concurrency } : {}), ...(ca.length > 0 ? { ca } : {}) });
 }
 
 function bad(name: string, key: string, expected: string): PlumbError {
-  return new PlumbError('provider.bad-setting', `targets.${name}.${key} must be ${expected}`, { hint: 'fix the target in plumb.yaml', data: { target: name, setting: key } });
+  return new PlumbError('provider.bad-setting', `targets.${name}.${key} must be ${expected}`, {
+    hint: 'fix the target in plumb.yaml',
+    data: { target: name, setting: key },
+  });
 }

@@ -27,7 +27,11 @@ export async function probeEndpoint(target: ProbeTarget, signal: AbortSignal, op
   let socket: Socket | undefined;
   let certificate: CertificateStatus | undefined;
   const down = (error: string, extra: { statusCode?: number } = {}): ProbeStatus => ({
-    up: false, latencyMs: elapsed(), ...extra, error, ...(certificate ? { certificate } : {}),
+    up: false,
+    latencyMs: elapsed(),
+    ...extra,
+    error,
+    ...(certificate ? { certificate } : {}),
   });
   try {
     const tls = target.protocol === 'https';
@@ -70,7 +74,11 @@ function connectSocket(target: ProbeTarget, tls: boolean, signal: AbortSignal, c
     const lookup = reach.lookup();
     const socket = tls
       ? tlsConnect({
-          host: target.host, port: target.port, servername: serverNameOf(target.host), ALPNProtocols: ['http/1.1'], lookup,
+          host: target.host,
+          port: target.port,
+          servername: serverNameOf(target.host),
+          ALPNProtocols: ['http/1.1'],
+          lookup,
           // Verified by hand below, so that the certificate can still be reported when it is not trusted.
           rejectUnauthorized: false,
           ...(ca && ca.length > 0 ? { ca: [...ca, ...rootCertificates] } /* `ca` replaces the default store: keep it */ : {}),

@@ -47,7 +47,12 @@ export function runPlugin(run: PluginRun): Promise<PluginOutcome> {
   return new Promise((resolve) => {
     if (run.signal.aborted) return resolve({ kind: 'aborted', stderr: '' });
     const child = spawn(run.command, [...run.args], {
-      cwd: run.cwd, env: run.env as NodeJS.ProcessEnv, shell: false, detached: true, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true,
+      cwd: run.cwd,
+      env: run.env as NodeJS.ProcessEnv,
+      shell: false,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
     });
     const out: Buffer[] = [];
     let outBytes = 0;

@@ -1,8 +1,6 @@
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { canonicalJson } from '../../model/canonical-json.js';
-import type {
-  ApplyRequest, BackupRequest, DiscoverRequest, HealthRequest, ObservedObject, Provider, RestoreRequest,
-} from '../contract.js';
+import type { ApplyRequest, BackupRequest, DiscoverRequest, HealthRequest, ObservedObject, Provider, RestoreRequest } from '../contract.js';
 import { isManagedByPlumb, withManagedLabel } from '../managed-label.js';
 import { matchesSelector } from '../selector.js';
 import { sleep } from '../../concurrency/sleep.js';

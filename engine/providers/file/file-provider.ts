@@ -49,7 +49,11 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     await queue.run(at.path, async () => {
       await writeFileState(at, state);
       const after = await readFileState(at, maxBytes);
-      if (!sameState(state, after)) throw new RefusedPath('file.verify-failed', `does not hold what was written (read back: ${after.exists ? `a ${after.type}, mode ${after.mode}` : 'nothing'}) for ${id}`);
+      if (!sameState(state, after))
+        throw new RefusedPath(
+          'file.verify-failed',
+          `does not hold what was written (read back: ${after.exists ? `a ${after.type}, mode ${after.mode}` : 'nothing'}) for ${id}`,
+        );
     });
     const spec = known.get(id)?.spec;
     if (spec) written.set(id, { spec, state });
@@ -64,10 +68,21 @@ export function createFileProvider(options: FileProviderOptions): Provider {
         try {
           out.push({ declared, real: await realpath(declared) });
         } catch {
-          diagnostics.push({ severity: 'error', code: 'file.root-missing', message: `file root ${r} does not exist`, hint: 'create it, or fix `roots` of the target in plumb.yaml' });
+          diagnostics.push({
+            severity: 'error',
+            code: 'file.root-missing',
+            message: `file root ${r} does not exist`,
+            hint: 'create it, or fix `roots` of the target in plumb.yaml',
+          });
         }
       }
-      if (options.roots.length === 0) diagnostics.push({ severity: 'error', code: 'file.no-roots', message: 'the file target declares no roots', hint: 'add `roots: [dir]` to the target in plumb.yaml' });
+      if (options.roots.length === 0)
+        diagnostics.push({
+          severity: 'error',
+          code: 'file.no-roots',
+          message: 'the file target declares no roots',
+          hint: 'add `roots: [dir]` to the target in plumb.yaml',
+        });
       return { roots: out, diagnostics };
     })();
     return roots;
@@ -78,7 +93,12 @@ export function createFileProvider(options: FileProviderOptions): Provider {
   }
 
   /** Runs one path operation, turning refusals and I/O errors into a diagnostic. */
-  async function guarded<T>(id: string, spec: FileSpec, ci: CI | undefined, body: (at: Extract<ReturnType<typeof locate>, { ok: true }>) => Promise<T>): Promise<{ value?: T; diagnostic?: Diagnostic }> {
+  async function guarded<T>(
+    id: string,
+    spec: FileSpec,
+    ci: CI | undefined,
+    body: (at: Extract<ReturnType<typeof locate>, { ok: true }>) => Promise<T>,
+  ): Promise<{ value?: T; diagnostic?: Diagnostic }> {
     const { roots: rs } = await loadRoots();
     const at = locate(spec.path, rs);
     if (!at.ok) return { diagnostic: refused(id, spec.path, 'file.outside-root', at.reason, ci) };
@@ -87,7 +107,16 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     } catch (e) {
       if (e instanceof RefusedPath) return { diagnostic: refused(id, spec.path, e.code, e.message, ci) };
       const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-      return { diagnostic: { severity: 'error', code: 'file.io', message: `${spec.path} (${id}) failed: ${code}`, hint: 'check permissions and free space', ...where(ci), ci: id } };
+      return {
+        diagnostic: {
+          severity: 'error',
+          code: 'file.io',
+          message: `${spec.path} (${id}) failed: ${code}`,
+          hint: 'check permissions and free space',
+          ...where(ci),
+          ci: id,
+        },
+      };
     }
   }
 
@@ -106,7 +135,12 @@ export function createFileProvider(options: FileProviderOptions): Provider {
       for (const ci of req.desired) {
         signal.throwIfAborted();
         if (ci.kind !== 'File') {
-          diagnostics.push({ severity: 'warning', code: 'file.unsupported-kind', message: `${ci.id} is a ${ci.kind}; the file provider manages only File`, ...where(ci) });
+          diagnostics.push({
+            severity: 'warning',
+            code: 'file.unsupported-kind',
+            message: `${ci.id} is a ${ci.kind}; the file provider manages only File`,
+            ...where(ci),
+          });
           continue;
         }
         const { spec, problem } = parseFileSpec(ci.object.spec);
@@ -117,7 +151,12 @@ export function createFileProvider(options: FileProviderOptions): Provider {
         const declared = ci.object.spec as Record<string, unknown>;
         for (const field of ['owner', 'group']) {
           if (declared[field] === undefined) continue;
-          diagnostics.push({ severity: 'warning', code: 'file.owner-unsupported', message: `${ci.id}: spec.${field} is not managed yet and is not compared`, ...where(ci) });
+          diagnostics.push({
+            severity: 'warning',
+            code: 'file.owner-unsupported',
+            message: `${ci.id}: spec.${field} is not managed yet and is not compared`,
+            ...where(ci),
+          });
         }
         known.set(ci.id, { spec, ci });
         const { value: state, diagnostic } = await guarded(ci.id, spec, ci, (at) => readFileState(at, maxBytes));
@@ -125,7 +164,11 @@ export function createFileProvider(options: FileProviderOptions): Provider {
         if (!state) continue;
         if (!state.exists) {
           // Absence is the observed state a desired `ensure: absent` asks for: a noop, not a create.
-          if (spec.ensure === 'absent') observed.push({ id: ci.id, object: { apiVersion: ci.object.apiVersion, kind: 'File', metadata: ci.object.metadata, spec: { path: spec.path, ensure: 'absent' } } });
+          if (spec.ensure === 'absent')
+            observed.push({
+              id: ci.id,
+              object: { apiVersion: ci.object.apiVersion, kind: 'File', metadata: ci.object.metadata, spec: { path: spec.path, ensure: 'absent' } },
+            });
           continue;
         }
         observed.push({ id: ci.id, object: observedObject(ci, spec, state, diagnostics) });
@@ -144,7 +187,19 @@ export function createFileProvider(options: FileProviderOptions): Provider {
         spec = parsed.spec;
         known.set(id, { spec, ci: known.get(id)?.ci });
       }
-      if (!spec) return { ok: false, diagnostics: [{ severity: 'error', code: 'file.unknown-ci', ci: id, message: `the file provider does not know the path of ${id}`, hint: 'discover it first (plan does)' }] };
+      if (!spec)
+        return {
+          ok: false,
+          diagnostics: [
+            {
+              severity: 'error',
+              code: 'file.unknown-ci',
+              ci: id,
+              message: `the file provider does not know the path of ${id}`,
+              hint: 'discover it first (plan does)',
+            },
+          ],
+        };
       const target: FileState = action === 'delete' || spec.ensure === 'absent' ? { exists: false } : desiredState(spec);
       const ci = known.get(id)?.ci;
       const { diagnostic } = await guarded(id, spec, ci, async (at) => (req.dryRun ? undefined : writeVerified(at, target, id)));
@@ -163,7 +218,13 @@ export function createFileProvider(options: FileProviderOptions): Provider {
         signal.throwIfAborted();
         const entry = known.get(id);
         if (!entry) {
-          diagnostics.push({ severity: 'error', code: 'file.unknown-ci', ci: id, message: `the file provider does not know the path of ${id}`, hint: 'discover it first (plan does)' });
+          diagnostics.push({
+            severity: 'error',
+            code: 'file.unknown-ci',
+            ci: id,
+            message: `the file provider does not know the path of ${id}`,
+            hint: 'discover it first (plan does)',
+          });
           continue;
         }
         const { value: state, diagnostic } = await guarded(id, entry.spec, entry.ci, (at) => readFileState(at, maxBytes));
@@ -224,7 +285,12 @@ function observedObject(ci: Pick<CI, 'object' | 'id'>, spec: FileSpec, state: Fi
     try {
       observedSpec[spec.contentField] = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      diagnostics.push({ severity: 'warning', code: 'file.binary', ci: ci.id, message: `${spec.path} of ${ci.id} is not UTF-8 text, so it never equals a desired spec.content` });
+      diagnostics.push({
+        severity: 'warning',
+        code: 'file.binary',
+        ci: ci.id,
+        message: `${spec.path} of ${ci.id} is not UTF-8 text, so it never equals a desired spec.content`,
+      });
     }
   }
   return { apiVersion: ci.object.apiVersion, kind: 'File', metadata: ci.object.metadata, spec: observedSpec };

@@ -17,7 +17,10 @@ export interface FileState {
 }
 
 export class RefusedPath extends Error {
-  constructor(readonly code: Code, message: string) {
+  constructor(
+    readonly code: Code,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -58,7 +61,8 @@ export async function writeFileState(at: Ok, state: FileState): Promise<void> {
   if (!look.ok) throw new RefusedPath('file.outside-root', look.reason);
   const current = look.stats;
   const currentType = current ? (current.isDirectory() ? 'directory' : current.isFile() ? 'file' : 'other') : undefined;
-  if (currentType && state.exists && currentType !== state.type) throw new RefusedPath('file.type-conflict', `is a ${currentType}, not a ${state.type}; remove it by hand first`);
+  if (currentType && state.exists && currentType !== state.type)
+    throw new RefusedPath('file.type-conflict', `is a ${currentType}, not a ${state.type}; remove it by hand first`);
   // Linux: every component opened through its parent's descriptor with O_NOFOLLOW, and the
   // write made through the parent's descriptor — a directory swapped for a symlink after the
   // check above cannot redirect it (engine/providers/file/dir-handle.ts)
@@ -68,7 +72,8 @@ export async function writeFileState(at: Ok, state: FileState): Promise<void> {
     parent = await openParent(at.root.real, at.parts.slice(0, -1), state.exists);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'ENOTDIR') throw new RefusedPath('file.outside-root', 'has a parent directory that is a symlink or not a directory (it changed while plumb wrote)');
+    if (code === 'ELOOP' || code === 'ENOTDIR')
+      throw new RefusedPath('file.outside-root', 'has a parent directory that is a symlink or not a directory (it changed while plumb wrote)');
     if (code === 'ENOENT' && !state.exists) return;
     throw e;
   }
@@ -78,7 +83,9 @@ export async function writeFileState(at: Ok, state: FileState): Promise<void> {
       if (!current) return;
       if (currentType === 'directory') {
         await rmdir(target).catch((e: NodeJS.ErrnoException) => {
-          throw e.code === 'ENOTEMPTY' ? new RefusedPath('file.directory-not-empty', 'is a directory that is not empty; plumb removes only empty directories') : e;
+          throw e.code === 'ENOTEMPTY'
+            ? new RefusedPath('file.directory-not-empty', 'is a directory that is not empty; plumb removes only empty directories')
+            : e;
         });
       } else await unlink(target);
       return;
@@ -122,7 +129,9 @@ async function existingDirectory(e: NodeJS.ErrnoException, dir: string): Promise
  */
 export function sameState(wanted: FileState, got: FileState): boolean {
   if (!wanted.exists || !got.exists) return wanted.exists === got.exists;
-  return wanted.type === got.type && (wanted.content === undefined || wanted.content === got.content) && (wanted.mode === undefined || wanted.mode === got.mode);
+  return (
+    wanted.type === got.type && (wanted.content === undefined || wanted.content === got.content) && (wanted.mode === undefined || wanted.mode === got.mode)
+  );
 }
 
 /** The state a desired File asks for (content as base64, like FileState). */

@@ -9,7 +9,7 @@ export interface Root {
 }
 
 export type Located =
-  | { readonly ok: true; readonly root: Root; /** Components below the root. */ readonly parts: readonly string[]; readonly path: string }
+  | { readonly ok: true; readonly root: Root /** Components below the root. */; readonly parts: readonly string[]; readonly path: string }
   | { readonly ok: false; readonly reason: string };
 
 /**
@@ -37,7 +37,11 @@ export function locate(specPath: string, roots: readonly Root[]): Located {
 }
 
 export type Inspection =
-  | { readonly ok: true; /** lstat of the final component, or undefined when it does not exist. */ readonly stats?: Stats; /** Index of the first missing component, parts.length when all exist. */ readonly existing: number }
+  | {
+      readonly ok: true /** lstat of the final component, or undefined when it does not exist. */;
+      readonly stats?: Stats /** Index of the first missing component, parts.length when all exist. */;
+      readonly existing: number;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /**

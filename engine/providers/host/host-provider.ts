@@ -38,11 +38,17 @@ export function createHostProvider(options: HostProviderOptions = {}): Provider 
       if (!self) {
         return {
           observed: [],
-          diagnostics: hosts.length === 0 ? [] : [{
-            severity: 'info' as const, code: 'host.not-this-machine',
-            message: `none of the ${hosts.length} host cis is this machine (${facts.hostname})`,
-            hint: 'name the host ci after the machine, or set source.hostname',
-          }],
+          diagnostics:
+            hosts.length === 0
+              ? []
+              : [
+                  {
+                    severity: 'info' as const,
+                    code: 'host.not-this-machine',
+                    message: `none of the ${hosts.length} host cis is this machine (${facts.hostname})`,
+                    hint: 'name the host ci after the machine, or set source.hostname',
+                  },
+                ],
         };
       }
       return { observed: [{ id: self.id, object: observedHost(self, facts) }], diagnostics: [] };
@@ -51,7 +57,9 @@ export function createHostProvider(options: HostProviderOptions = {}): Provider 
     async health(req: HealthRequest) {
       // The machine answering is up; any other host is not one this provider can see.
       return {
-        results: req.ids.map((id) => (id === selfId ? { id, healthy: true } : { id, healthy: false, message: 'not the machine plumb runs on (or not discovered yet)' })),
+        results: req.ids.map((id) =>
+          id === selfId ? { id, healthy: true } : { id, healthy: false, message: 'not the machine plumb runs on (or not discovered yet)' },
+        ),
         diagnostics: [],
       };
     },

@@ -34,7 +34,8 @@ export function conflictManagers(e: KubeApiError): string[] {
  */
 export function fieldPathsOf(e: KubeApiError): string[] {
   const paths = new Set<string>();
-  for (const c of (e.details?.causes ?? []) as { field?: string }[]) if (typeof c.field === 'string' && c.field) paths.add(c.field.startsWith('.') ? c.field : `.${c.field}`);
+  for (const c of (e.details?.causes ?? []) as { field?: string }[])
+    if (typeof c.field === 'string' && c.field) paths.add(c.field.startsWith('.') ? c.field : `.${c.field}`);
   if (paths.size === 0) for (const m of e.message.matchAll(/(?:^|[\s(:])(\.[A-Za-z_$][^\s:]*):\s/g)) paths.add(m[1]);
   return [...paths];
 }
@@ -56,16 +57,30 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
   const ci = at.id;
   if (e instanceof KubeApiError) {
     if (e.status === 403) {
-      return { severity: 'error', code: 'kubernetes.forbidden', ci, message: `forbidden: cannot ${what}`, hint: `grant the verb "${at.verb}" on ${resourceName(at.resource)}${where} to plumb's identity (RBAC), or narrow the target's namespaces` };
+      return {
+        severity: 'error',
+        code: 'kubernetes.forbidden',
+        ci,
+        message: `forbidden: cannot ${what}`,
+        hint: `grant the verb "${at.verb}" on ${resourceName(at.resource)}${where} to plumb's identity (RBAC), or narrow the target's namespaces`,
+      };
     }
     if (e.status === 401) {
-      return { severity: 'error', code: 'kubernetes.unauthorized', ci, message: `unauthorized: the API server rejected plumb's credentials while trying to ${what}`, hint: 'check the kubeconfig user or the ServiceAccount token' };
+      return {
+        severity: 'error',
+        code: 'kubernetes.unauthorized',
+        ci,
+        message: `unauthorized: the API server rejected plumb's credentials while trying to ${what}`,
+        hint: 'check the kubeconfig user or the ServiceAccount token',
+      };
     }
     if (e.status === 409 && e.reason === 'Conflict') {
       const managers = conflictManagers(e);
       const fields = fieldPathsOf(e);
       return {
-        severity: 'error', code: 'kubernetes.conflict', ci,
+        severity: 'error',
+        code: 'kubernetes.conflict',
+        ci,
         ...(fields.length ? { fields } : {}),
         message: `field conflict on ${ci ?? what}: ${managers.length ? `fields are owned by ${managers.map((m) => `"${m}"`).join(', ')}` : e.message}${fields.length ? ` (${fields.join(', ')})` : ''}`,
         hint: 'pass --force-conflicts to take the fields over, or remove them from the desired state',
@@ -74,7 +89,9 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
     if (isInvalidInput(e)) {
       const fields = fieldPathsOf(e);
       return {
-        severity: 'error', code: 'kubernetes.invalid', ci,
+        severity: 'error',
+        code: 'kubernetes.invalid',
+        ci,
         ...(fields.length ? { fields } : {}),
         message: `the API server refused ${ci ?? what}${fields.length ? ` at ${fields.join(', ')}` : ''}: ${e.message}`,
         hint: 'the manifest is wrong (retrying will not help): fix the field the message names; `plumb validate` checks types before a cluster is asked',
@@ -83,11 +100,19 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
     if (e.status === 404) {
       return { severity: 'error', code: 'kubernetes.not-found', ci, message: `not found while trying to ${what}: ${e.message}` };
     }
-    return { severity: 'error', code: 'kubernetes.api-error', ci, message: `the API server answered ${e.status} (${e.reason}) while trying to ${what}: ${e.message}`, hint: 'retry later; 429 and 5xx answers were already retried' };
+    return {
+      severity: 'error',
+      code: 'kubernetes.api-error',
+      ci,
+      message: `the API server answered ${e.status} (${e.reason}) while trying to ${what}: ${e.message}`,
+      hint: 'retry later; 429 and 5xx answers were already retried',
+    };
   }
   const code = (e as { code?: string }).code;
   return {
-    severity: 'error', code: 'kubernetes.unreachable', ci,
+    severity: 'error',
+    code: 'kubernetes.unreachable',
+    ci,
     message: `cannot reach the API server while trying to ${what}: ${code ?? (e as Error).message}`,
     hint: 'check that the cluster is up and the kubeconfig points at it',
   };

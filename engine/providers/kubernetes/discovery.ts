@@ -76,10 +76,14 @@ export class Discovery {
     ].filter(Boolean);
     const out = new Set<string>(versions);
     // in parallel: the client's connection pool bounds the requests in flight
-    const maps = await Promise.all(versions.map((gv) => this.groupVersion(gv, signal).catch((e: unknown) => {
-      if (isUnavailable(e)) return undefined; // recorded in `unavailable`
-      throw e;
-    })));
+    const maps = await Promise.all(
+      versions.map((gv) =>
+        this.groupVersion(gv, signal).catch((e: unknown) => {
+          if (isUnavailable(e)) return undefined; // recorded in `unavailable`
+          throw e;
+        }),
+      ),
+    );
     versions.forEach((gv, i) => {
       for (const kind of maps[i]?.keys() ?? []) out.add(`${gv}/${kind}`);
     });
@@ -131,5 +135,5 @@ export function collectionPath(r: ApiResource, namespace?: string): string {
 }
 
 export function objectPath(r: ApiResource, namespace: string | undefined, name: string): string {
-  return `${collectionPath(r, r.namespaced ? namespace ?? 'default' : undefined)}/${encodeURIComponent(name)}`;
+  return `${collectionPath(r, r.namespaced ? (namespace ?? 'default') : undefined)}/${encodeURIComponent(name)}`;
 }

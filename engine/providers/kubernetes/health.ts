@@ -42,7 +42,8 @@ export function evaluateHealth(o: Obj): HealthVerdict {
     case 'Deployment': {
       if (!observedCurrent(o)) return pending('waiting for the deployment controller to observe generation ' + o.metadata?.generation);
       const progressing = condition(o, 'Progressing');
-      if (progressing?.reason === 'ProgressDeadlineExceeded') return { healthy: false, done: true, message: `rollout failed: ${progressing.message ?? 'progress deadline exceeded'}` };
+      if (progressing?.reason === 'ProgressDeadlineExceeded')
+        return { healthy: false, done: true, message: `rollout failed: ${progressing.message ?? 'progress deadline exceeded'}` };
       const want = o.spec?.replicas ?? 1;
       if ((s.updatedReplicas ?? 0) < want) return pending(`${s.updatedReplicas ?? 0} of ${want} replicas updated`);
       if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0)) return pending(`${(s.replicas ?? 0) - (s.updatedReplicas ?? 0)} old replicas pending termination`);
@@ -73,7 +74,11 @@ export function evaluateHealth(o: Obj): HealthVerdict {
       // the aggregator reports availability a moment after the object is written: no condition yet is not healthy
       const available = condition(o, 'Available');
       if (available?.status === 'True') return ok('Available=True');
-      return pending(available ? `Available=${available.status}${available.reason ? ` (${available.reason})` : ''}${available.message ? `: ${available.message}` : ''}` : 'waiting for the aggregator to report availability');
+      return pending(
+        available
+          ? `Available=${available.status}${available.reason ? ` (${available.reason})` : ''}${available.message ? `: ${available.message}` : ''}`
+          : 'waiting for the aggregator to report availability',
+      );
     }
     case 'CustomResourceDefinition': {
       const established = condition(o, 'Established');

@@ -31,13 +31,19 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
   } catch (e) {
     if (e instanceof PlumbError) throw e;
     throw new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig: ${(e as Error).message}`, {
-      hint: 'check the file with `kubectl config view`', cause: e,
+      hint: 'check the file with `kubectl config view`',
+      cause: e,
     });
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       throw new PlumbError('kubernetes.unknown-context', `context "${opts.context}" is not in the kubeconfig`, {
-        hint: `known contexts: ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}`,
+        hint: `known contexts: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || '(none)'
+        }`,
       });
     }
     kc.setCurrentContext(opts.context);

@@ -7,8 +7,25 @@ import { identityOf } from '../../model/identity.js';
 import { identityKind } from '../../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, makeId } from '../../model/reference.js';
 import type {
-  ApplyAnswer, ApplyRequest, BackupAnswer, BackupArtifact, BackupRequest, CapabilitiesAnswer, CascadeAnswer, CascadeRequest, DiffAnswer, DiffRequest, DiscoverAnswer,
-  DiscoverRequest, HealthAnswer, HealthRequest, ObservedObject, Provider, RestoreAnswer, RestoreRequest, WatchEvent,
+  ApplyAnswer,
+  ApplyRequest,
+  BackupAnswer,
+  BackupArtifact,
+  BackupRequest,
+  CapabilitiesAnswer,
+  CascadeAnswer,
+  CascadeRequest,
+  DiffAnswer,
+  DiffRequest,
+  DiscoverAnswer,
+  DiscoverRequest,
+  HealthAnswer,
+  HealthRequest,
+  ObservedObject,
+  Provider,
+  RestoreAnswer,
+  RestoreRequest,
+  WatchEvent,
 } from '../contract.js';
 import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ownershipOf, withManagedLabel } from '../managed-label.js';
 import { apiDiagnostic } from './api-errors.js';
@@ -103,7 +120,13 @@ export class KubernetesProvider implements Provider {
         const r = await this.discovery.resolve(w.apiVersion, w.kind, signal);
         if (r) resources.push(r);
         else if (!this.definedByDesiredCrd(w, req.desired)) {
-          diagnostics.push({ severity: 'warning', code: 'kubernetes.unknown-kind', ci: w.ids[0], message: `the API server does not serve ${w.kind} in ${w.apiVersion}; ${w.ids.length} CI(s) will be created from scratch`, hint: 'install its CustomResourceDefinition first, or check the apiVersion' });
+          diagnostics.push({
+            severity: 'warning',
+            code: 'kubernetes.unknown-kind',
+            ci: w.ids[0],
+            message: `the API server does not serve ${w.kind} in ${w.apiVersion}; ${w.ids.length} CI(s) will be created from scratch`,
+            hint: 'install its CustomResourceDefinition first, or check the apiVersion',
+          });
         }
       } catch (e) {
         if (!isUnavailable(e)) diagnostics.push(apiDiagnostic(e, { verb: 'discover', id: w.ids[0] }));
@@ -139,7 +162,11 @@ export class KubernetesProvider implements Provider {
     const swept = await this.sweepOwned(all, listed, declared, signal);
     diagnostics.push(...swept.diagnostics);
     for (const o of swept.items) if (!observed.has(o.id)) observed.set(o.id, o);
-    return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics: distinct(diagnostics), ...(unknown.length ? { unknown } : {}) };
+    return {
+      observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)),
+      diagnostics: distinct(diagnostics),
+      ...(unknown.length ? { unknown } : {}),
+    };
   }
 
   /**
@@ -153,7 +180,12 @@ export class KubernetesProvider implements Provider {
    * unseen. Objects another inventory owns are dropped (they are not this
    * plan's business); legacy ones are kept, as unmanaged with their owner.
    */
-  private async sweepOwned(all: readonly ApiResource[], listed: ReadonlySet<string>, declared: ReadonlySet<string>, signal: AbortSignal): Promise<{ items: ObservedObject[]; diagnostics: Diagnostic[] }> {
+  private async sweepOwned(
+    all: readonly ApiResource[],
+    listed: ReadonlySet<string>,
+    declared: ReadonlySet<string>,
+    signal: AbortSignal,
+  ): Promise<{ items: ObservedObject[]; diagnostics: Diagnostic[] }> {
     const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
     const types = all.filter((r) => !['Event', 'Lease', 'EndpointSlice', 'Endpoints', 'ComponentStatus'].includes(r.kind));
     const items: ObservedObject[] = [];
@@ -183,7 +215,9 @@ export class KubernetesProvider implements Provider {
         hidden.set('(every namespace: the namespaces cannot be listed)', new Set(perNamespace.map((r) => r.plural)));
       }
     }
-    const jobs = perNamespace.flatMap((r) => (namespaces ?? []).map((ns) => ({ r, ns }))).filter(({ r, ns }) => !listed.has(`${r.groupVersion} ${r.kind} ${ns}`));
+    const jobs = perNamespace
+      .flatMap((r) => (namespaces ?? []).map((ns) => ({ r, ns })))
+      .filter(({ r, ns }) => !listed.has(`${r.groupVersion} ${r.kind} ${ns}`));
     await mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
       const res = await this.list(r, ns, selector, signal, declared);
       if (!('error' in res)) keep(res.items);
@@ -193,12 +227,14 @@ export class KubernetesProvider implements Provider {
         hidden.set(ns, set);
       }
     });
-    const diagnostics: Diagnostic[] = [...hidden].sort(([a], [b]) => a.localeCompare(b)).map(([ns, plurals]) => ({
-      severity: 'warning',
-      code: 'kubernetes.orphans-hidden',
-      message: `cannot list ${[...plurals].sort().slice(0, 5).join(', ')}${plurals.size > 5 ? ` and ${plurals.size - 5} more` : ''} in namespace ${ns}: objects this inventory owns there are not seen, so they can be neither pruned nor reported`,
-      hint: 'grant list on those resources in that namespace, or limit the target with `namespaces:` in plumb.yaml',
-    }));
+    const diagnostics: Diagnostic[] = [...hidden]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([ns, plurals]) => ({
+        severity: 'warning',
+        code: 'kubernetes.orphans-hidden',
+        message: `cannot list ${[...plurals].sort().slice(0, 5).join(', ')}${plurals.size > 5 ? ` and ${plurals.size - 5} more` : ''} in namespace ${ns}: objects this inventory owns there are not seen, so they can be neither pruned nor reported`,
+        hint: 'grant list on those resources in that namespace, or limit the target with `namespaces:` in plumb.yaml',
+      }));
     return { items, diagnostics };
   }
 
@@ -297,8 +333,12 @@ export class KubernetesProvider implements Provider {
     }
     const source = skew ? `the API server's schema, Kubernetes ${skew}; plumb validate checks ${PINNED_KUBERNETES_VERSION}` : "the API server's schema";
     return problems.map((p) => ({
-      severity: 'error' as const, code: p.code, ci: ci.id, fields: [fieldPathOf(ci.object, p.pointer)],
-      message: `${ci.kind} ${p.message} (${source})`, hint: p.hint,
+      severity: 'error' as const,
+      code: p.code,
+      ci: ci.id,
+      fields: [fieldPathOf(ci.object, p.pointer)],
+      message: `${ci.kind} ${p.message} (${source})`,
+      hint: p.hint,
     }));
   }
 
@@ -307,10 +347,16 @@ export class KubernetesProvider implements Provider {
     let set = this.serverSchemas.get(gv);
     if (!set) {
       set = (async () => {
-        this.openApiPaths ??= this.client.call({ method: 'GET', path: '/openapi/v3', signal, attempts: 2 }).then((r) => r.body?.paths ?? {}, () => ({}));
+        this.openApiPaths ??= this.client.call({ method: 'GET', path: '/openapi/v3', signal, attempts: 2 }).then(
+          (r) => r.body?.paths ?? {},
+          () => ({}),
+        );
         const url = (await this.openApiPaths)[gv.includes('/') ? `apis/${gv}` : `api/${gv}`]?.serverRelativeURL;
         if (!url) return undefined;
-        const doc = await this.client.call({ method: 'GET', path: url, signal, attempts: 2 }).then((r) => r.body, () => undefined);
+        const doc = await this.client.call({ method: 'GET', path: url, signal, attempts: 2 }).then(
+          (r) => r.body,
+          () => undefined,
+        );
         if (!doc) return undefined;
         const schemas = new SchemaSet();
         schemas.addOpenApiDocument(doc);
@@ -323,11 +369,20 @@ export class KubernetesProvider implements Provider {
 
   private definedByDesiredCrd(w: { apiVersion: string; kind: string }, desired: readonly CI[]): boolean {
     const group = w.apiVersion.split('/')[0];
-    return desired.some((c) => c.kind === 'CustomResourceDefinition' && (c.object as Obj).spec?.group === group && (c.object as Obj).spec?.names?.kind === w.kind);
+    return desired.some(
+      (c) => c.kind === 'CustomResourceDefinition' && (c.object as Obj).spec?.group === group && (c.object as Obj).spec?.names?.kind === w.kind,
+    );
   }
 
   /** Lists one resource in one namespace (or cluster-wide), following `continue` tokens. */
-  private async list(r: ApiResource, ns: string | undefined, labelSelector: string, signal: AbortSignal, declared: ReadonlySet<string> = new Set(), keepStatus = false): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
+  private async list(
+    r: ApiResource,
+    ns: string | undefined,
+    labelSelector: string,
+    signal: AbortSignal,
+    declared: ReadonlySet<string> = new Set(),
+    keepStatus = false,
+  ): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
     const items: ObservedObject[] = [];
     let cont: string | undefined;
     do {
@@ -341,7 +396,11 @@ export class KubernetesProvider implements Provider {
           const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...item });
           if (keepStatus && item.status !== undefined) o.status = item.status;
           // the server knows the scope (CRDs included); identityOf alone cannot for custom kinds
-          const id = makeId(identityKind(r.groupVersion, r.kind), r.namespaced ? String(o.metadata?.namespace ?? 'default') : CLUSTER_NAMESPACE, String(o.metadata?.name));
+          const id = makeId(
+            identityKind(r.groupVersion, r.kind),
+            r.namespaced ? String(o.metadata?.namespace ?? 'default') : CLUSTER_NAMESPACE,
+            String(o.metadata?.name),
+          );
           const owned = soleOwnedFields(item);
           items.push({ id, object: o, ...observedOwnership(o, this.settings.inventory, declared.has(id)), ...(owned.length ? { owned } : {}) });
         }
@@ -422,7 +481,10 @@ export class KubernetesProvider implements Provider {
       if (diagnostic.code !== 'kubernetes.conflict' || force) return { diagnostics: [diagnostic] };
       try {
         const projected = await this.serverSideApply(desired, { dryRun: true, force: true }, signal);
-        return { projected: stripServerFields(projected), diagnostics: [{ ...diagnostic, severity: 'warning', hint: 'apply with --force-conflicts to take these fields over' }] };
+        return {
+          projected: stripServerFields(projected),
+          diagnostics: [{ ...diagnostic, severity: 'warning', hint: 'apply with --force-conflicts to take these fields over' }],
+        };
       } catch (again) {
         return { diagnostics: [apiDiagnostic(again, { verb: 'patch', id: req.desired.id, namespace: req.desired.namespace })] };
       }
@@ -439,7 +501,11 @@ export class KubernetesProvider implements Provider {
         // a dry run cannot create what it only pretended to delete: the delete's dry run is the rehearsal
         if (req.dryRun) return { ok: true, diagnostics: [] };
       }
-      if (!req.desired) return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.no-desired', ci: change.id, message: `no desired document for ${change.id}` }] };
+      if (!req.desired)
+        return {
+          ok: false,
+          diagnostics: [{ severity: 'error', code: 'kubernetes.no-desired', ci: change.id, message: `no desired document for ${change.id}` }],
+        };
       const asked = applied(req.desired as Obj, this.settings.inventory);
       const stored = await this.serverSideApply(asked, { dryRun: req.dryRun, force: Boolean(this.settings.forceConflicts) }, signal);
       const o = stripServerFields(stored);
@@ -452,12 +518,17 @@ export class KubernetesProvider implements Provider {
       if (differ.length) {
         const shown = differ.slice(0, 5).join(', ') + (differ.length > 5 ? ` and ${differ.length - 5} more` : '');
         return {
-          ok: true, observed,
-          diagnostics: [{
-            severity: 'warning', code: 'kubernetes.verify-failed', ci: change.id,
-            message: `the API server did not store ${change.id} as asked: ${shown} ${differ.length === 1 ? 'differs' : 'differ'} from the manifest`,
-            hint: 'a mutating admission webhook, a CRD schema that prunes unknown fields, or another controller changed it; see `kubectl get -o yaml`',
-          }],
+          ok: true,
+          observed,
+          diagnostics: [
+            {
+              severity: 'warning',
+              code: 'kubernetes.verify-failed',
+              ci: change.id,
+              message: `the API server did not store ${change.id} as asked: ${shown} ${differ.length === 1 ? 'differs' : 'differ'} from the manifest`,
+              hint: 'a mutating admission webhook, a CRD schema that prunes unknown fields, or another controller changed it; see `kubectl get -o yaml`',
+            },
+          ],
         };
       }
       return { ok: true, observed, diagnostics: [] };
@@ -508,8 +579,24 @@ export class KubernetesProvider implements Provider {
     if (!live?.object) return { ok: true, diagnostics: [{ severity: 'info', code: 'kubernetes.already-gone', ci: id, message: `${id} is already gone` }] };
     const owner = ownershipOf(live.object, this.settings.inventory);
     if (owner.by !== 'this') {
-      const whose = owner.by === 'other' ? `it belongs to inventory ${owner.owner}` : owner.by === 'legacy' ? 'it was made by a plumb before inventory ids, and this inventory does not declare it' : `it does not carry the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label`;
-      return { ok: false, diagnostics: [{ severity: 'error', code: 'kubernetes.prune-unowned', ci: id, message: `refusing to delete ${id}: ${whose}`, hint: 'plumb prunes only what this inventory owns; delete it by hand if it must go' }] };
+      const whose =
+        owner.by === 'other'
+          ? `it belongs to inventory ${owner.owner}`
+          : owner.by === 'legacy'
+            ? 'it was made by a plumb before inventory ids, and this inventory does not declare it'
+            : `it does not carry the ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label`;
+      return {
+        ok: false,
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'kubernetes.prune-unowned',
+            ci: id,
+            message: `refusing to delete ${id}: ${whose}`,
+            hint: 'plumb prunes only what this inventory owns; delete it by hand if it must go',
+          },
+        ],
+      };
     }
     const { namespace, name } = parseId(id);
     const q = new URLSearchParams({ propagationPolicy: 'Background' });
@@ -545,7 +632,11 @@ export class KubernetesProvider implements Provider {
       }
       await sleep(250, signal);
     }
-    throw new KubeApiError(409, 'Conflict', `${desired.kind} ${desired.metadata?.name} is still being deleted after 30 s (a finalizer?); the create half of the replace was not attempted`);
+    throw new KubeApiError(
+      409,
+      'Conflict',
+      `${desired.kind} ${desired.metadata?.name} is still being deleted after 30 s (a finalizer?); the create half of the replace was not attempted`,
+    );
   }
 
   async backup(req: BackupRequest, signal: AbortSignal): Promise<BackupAnswer> {
@@ -575,31 +666,40 @@ export class KubernetesProvider implements Provider {
     const namespacesRestored = new Set(decoded.filter((d) => d.object?.kind === 'Namespace').map((d) => String(d.object!.metadata?.name)));
     const groupsRestored = new Set(decoded.filter((d) => d.object?.kind === 'CustomResourceDefinition').map((d) => String(d.object!.spec?.group)));
     const notYetThere = (e: unknown, object: Obj) =>
-      req.dryRun && e instanceof KubeApiError && e.status === 404 &&
+      req.dryRun &&
+      e instanceof KubeApiError &&
+      e.status === 404 &&
       (namespacesRestored.has(String(object.metadata?.namespace)) || groupsRestored.has(String(object.apiVersion).split('/')[0]));
     for (const group of [0, 1, 2]) {
-      await mapConcurrent(decoded.filter((d) => rank(d) === group), this.concurrency, async ({ a, object }) => {
-        try {
-          if (object) {
-            try {
-              await this.serverSideApply(object, { dryRun: req.dryRun, force: true }, signal);
-            } catch (e) {
-              if (!notYetThere(e, object)) throw e;
+      await mapConcurrent(
+        decoded.filter((d) => rank(d) === group),
+        this.concurrency,
+        async ({ a, object }) => {
+          try {
+            if (object) {
+              try {
+                await this.serverSideApply(object, { dryRun: req.dryRun, force: true }, signal);
+              } catch (e) {
+                if (!notYetThere(e, object)) throw e;
+              }
+            } else {
+              const live = await this.read(a.id, undefined, signal);
+              if (live?.object) {
+                const { namespace, name } = parseId(a.id);
+                const q = new URLSearchParams({ propagationPolicy: 'Background', ...(req.dryRun ? { dryRun: 'All' } : {}) });
+                await this.client.call({
+                  method: 'DELETE',
+                  path: `${objectPath(live.r, namespace === '_cluster' ? undefined : namespace, name)}?${q}`,
+                  signal,
+                });
+              }
             }
+            restored.push(a.id);
+          } catch (e) {
+            diagnostics.push(apiDiagnostic(e, { verb: object ? 'patch' : 'delete', id: a.id, namespace: object?.metadata?.namespace }));
           }
-          else {
-            const live = await this.read(a.id, undefined, signal);
-            if (live?.object) {
-              const { namespace, name } = parseId(a.id);
-              const q = new URLSearchParams({ propagationPolicy: 'Background', ...(req.dryRun ? { dryRun: 'All' } : {}) });
-              await this.client.call({ method: 'DELETE', path: `${objectPath(live.r, namespace === '_cluster' ? undefined : namespace, name)}?${q}`, signal });
-            }
-          }
-          restored.push(a.id);
-        } catch (e) {
-          diagnostics.push(apiDiagnostic(e, { verb: object ? 'patch' : 'delete', id: a.id, namespace: object?.metadata?.namespace }));
-        }
-      });
+        },
+      );
     }
     return { restored: restored.sort(), ok: diagnostics.length === 0, diagnostics };
   }
@@ -648,13 +748,18 @@ export class KubernetesProvider implements Provider {
         for (const ns of r.namespaced ? namespaces : [undefined]) {
           const params: Record<string, string> = {};
           if (this.settings.labelSelector) params.labelSelector = this.settings.labelSelector;
-          const ctl = await w.watch(collectionPath(r, ns), params, (phase, obj) => {
-            const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...obj });
-            const id = identityOf(o);
-            if (!id) return;
-            const type = phase === 'ADDED' ? 'added' : phase === 'DELETED' ? 'deleted' : 'modified';
-            onEvent({ type, id: id.id, object: o });
-          }, () => undefined);
+          const ctl = await w.watch(
+            collectionPath(r, ns),
+            params,
+            (phase, obj) => {
+              const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...obj });
+              const id = identityOf(o);
+              if (!id) return;
+              const type = phase === 'ADDED' ? 'added' : phase === 'DELETED' ? 'deleted' : 'modified';
+              onEvent({ type, id: id.id, object: o });
+            },
+            () => undefined,
+          );
           if (stopped) ctl.abort();
           else controllers.push(ctl);
         }
@@ -704,7 +809,9 @@ function applied(desired: Obj, inventory: string | undefined): Obj {
  */
 function immutableFields(e: unknown): { fields: string[]; message: string } | undefined {
   if (!(e instanceof KubeApiError) || e.status !== 422) return undefined;
-  const causes = ((e.details?.causes ?? []) as { field?: string; message?: string }[]).filter((c) => /immutable|may not change|cannot be changed/i.test(c.message ?? ''));
+  const causes = ((e.details?.causes ?? []) as { field?: string; message?: string }[]).filter((c) =>
+    /immutable|may not change|cannot be changed/i.test(c.message ?? ''),
+  );
   if (causes.length === 0 && !/immutable/i.test(e.message)) return undefined;
   const fields = [...new Set(causes.map((c) => c.field).filter((f): f is string => Boolean(f)))].sort();
   return { fields: fields.length ? fields : ['(the server did not name it)'], message: e.message };
@@ -714,7 +821,9 @@ function immutableFields(e: unknown): { fields: string[]; message: string } | un
 function unavailableGroup(groupVersion: string, reason: string | undefined, ids: readonly string[]): Diagnostic {
   const group = groupVersion.includes('/') ? groupVersion.slice(0, groupVersion.lastIndexOf('/')) : 'core';
   return {
-    severity: 'warning', code: 'kubernetes.group-unavailable', ...(ids[0] ? { ci: ids[0] } : {}),
+    severity: 'warning',
+    code: 'kubernetes.group-unavailable',
+    ...(ids[0] ? { ci: ids[0] } : {}),
     message: `the API group ${group} (${groupVersion}) is unavailable${reason ? ` (${reason.split(':')[0]})` : ''}: ${ids.length ? `${ids.length} CI(s) of it are unknown and left out of this plan` : 'objects of it are neither listed nor pruned'}`,
     hint: `check the APIService of ${groupVersion} and the Service and pods behind it (kubectl get apiservice); the rest of the cluster is planned as usual`,
   };

@@ -4,7 +4,16 @@
  * creationTimestamp, selfLink), so that a fingerprint changes only when the
  * object's configuration does, and a backup restores as a fresh object.
  */
-const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const SERVER_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'generation',
+  'creationTimestamp',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
 
 export function stripServerFields(object: Record<string, any>): Record<string, any> {
   const { status: _status, ...rest } = object;

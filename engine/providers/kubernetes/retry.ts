@@ -29,7 +29,8 @@ export function isTransientStatus(status: number): boolean {
  * duplicate list-map keys, a field the schema does not declare) as a 500.
  * Retrying cannot change the answer, so these are final, like a 400 or 422.
  */
-const PERMANENT_MESSAGES = /failed to create typed (?:patch|live) object|duplicate entries for key|field not declared in schema|expected (?:string|map|list|numeric|bool|boolean|integer|number)\b|unable to convert unstructured object|cannot be handled as a/i;
+const PERMANENT_MESSAGES =
+  /failed to create typed (?:patch|live) object|duplicate entries for key|field not declared in schema|expected (?:string|map|list|numeric|bool|boolean|integer|number)\b|unable to convert unstructured object|cannot be handled as a/i;
 
 export function isPermanentAnswer(status: number, message: string | undefined): boolean {
   return status >= 500 && typeof message === 'string' && PERMANENT_MESSAGES.test(message);

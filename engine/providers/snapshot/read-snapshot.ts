@@ -27,18 +27,26 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(snapsho
  * @param file the path shown in diagnostics (repository-relative when it can be).
  * @param options.maxAliases plumb.yaml `limits.maxAliases` (default 100)
  */
-export async function readSnapshot(path: string, file: string, options: { maxAliases?: number } = {}): Promise<{ snapshot?: SnapshotFile; diagnostics: Diagnostic[] }> {
+export async function readSnapshot(
+  path: string,
+  file: string,
+  options: { maxAliases?: number } = {},
+): Promise<{ snapshot?: SnapshotFile; diagnostics: Diagnostic[] }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     return {
-      diagnostics: [{
-        severity: 'error', code: missing ? 'snapshot.not-found' : 'snapshot.unreadable', file,
-        message: missing ? `snapshot file ${file} does not exist` : `snapshot file ${file} cannot be read (${(e as NodeJS.ErrnoException).code})`,
-        hint: missing ? 'record one with `plumb discover -o yaml > ' + file + '`, or fix the target\'s path in plumb.yaml' : 'check the file\'s permissions',
-      }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: missing ? 'snapshot.not-found' : 'snapshot.unreadable',
+          file,
+          message: missing ? `snapshot file ${file} does not exist` : `snapshot file ${file} cannot be read (${(e as NodeJS.ErrnoException).code})`,
+          hint: missing ? 'record one with `plumb discover -o yaml > ' + file + "`, or fix the target's path in plumb.yaml" : "check the file's permissions",
+        },
+      ],
     };
   }
   let data: unknown;
@@ -47,21 +55,32 @@ export async function readSnapshot(path: string, file: string, options: { maxAli
   } catch (e) {
     if (e instanceof YamlLoadError && e.code === 'yaml.alias-limit') {
       return {
-        diagnostics: [{
-          severity: 'error', code: 'snapshot.alias-limit', file, line: e.line, column: e.column,
-          message: `snapshot ${file} ${e.message}`,
-          hint: 'a recorded snapshot has no aliases: record it again with `plumb discover`, or raise limits.maxAliases in plumb.yaml',
-        }],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'snapshot.alias-limit',
+            file,
+            line: e.line,
+            column: e.column,
+            message: `snapshot ${file} ${e.message}`,
+            hint: 'a recorded snapshot has no aliases: record it again with `plumb discover`, or raise limits.maxAliases in plumb.yaml',
+          },
+        ],
       };
     }
     const where = e instanceof YamlLoadError ? { line: e.line, column: e.column } : jsonPosition(text, e);
     const reason = e instanceof YamlLoadError ? e.message : (e as Error).message.split('\n')[0].toLowerCase();
     return {
-      diagnostics: [{
-        severity: 'error', code: 'snapshot.syntax', file, ...where,
-        message: `snapshot ${file} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`,
-        hint: 'fix the syntax, or record the snapshot again with `plumb discover`',
-      }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'snapshot.syntax',
+          file,
+          ...where,
+          message: `snapshot ${file} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`,
+          hint: 'fix the syntax, or record the snapshot again with `plumb discover`',
+        },
+      ],
     };
   }
   if (!validate(data)) return { diagnostics: placeErrors(text, file, validate.errors ?? []) };
@@ -69,7 +88,11 @@ export async function readSnapshot(path: string, file: string, options: { maxAli
   return { snapshot: { metadata: s.metadata ?? {}, objects: s.objects, ...(s.owned ? { owned: s.owned } : {}) }, diagnostics: [] };
 }
 
-function placeErrors(text: string, file: string, errors: readonly { instancePath: string; message?: string; params?: Record<string, unknown> }[]): Diagnostic[] {
+function placeErrors(
+  text: string,
+  file: string,
+  errors: readonly { instancePath: string; message?: string; params?: Record<string, unknown> }[],
+): Diagnostic[] {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   return errors.map((err) => {
@@ -78,9 +101,18 @@ function placeErrors(text: string, file: string, errors: readonly { instancePath
     for (let n = path.length; n >= 0 && !node; n--) node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     const offset = (node as { range?: [number, number] } | undefined)?.range?.[0] ?? 0;
     const pos = lines.linePos(offset);
-    const extra = err.params?.allowedValue !== undefined ? ` (${JSON.stringify(err.params.allowedValue)})` : err.params?.additionalProperty ? ` (${err.params.additionalProperty})` : '';
+    const extra =
+      err.params?.allowedValue !== undefined
+        ? ` (${JSON.stringify(err.params.allowedValue)})`
+        : err.params?.additionalProperty
+          ? ` (${err.params.additionalProperty})`
+          : '';
     return {
-      severity: 'error' as const, code: 'snapshot.invalid', file, line: pos.line, column: pos.col,
+      severity: 'error' as const,
+      code: 'snapshot.invalid',
+      file,
+      line: pos.line,
+      column: pos.col,
       message: `snapshot ${err.instancePath || '/'} ${err.message ?? 'is invalid'}${extra}`,
       hint: 'a snapshot is `{apiVersion: plumb.io/v1, kind: Snapshot, objects: [...]}` (schemas/snapshot.schema.json)',
     };

@@ -43,7 +43,15 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
     const diags = [...diagnostics];
     snapshot.objects.forEach((o, i) => {
       const id = identityOf(o)!.id;
-      if (byId.has(id)) diags.push({ severity: 'warning', code: 'snapshot.duplicate', file, ci: id, message: `snapshot ${file} records ${id} twice; the first is used`, hint: 'record the snapshot again' });
+      if (byId.has(id))
+        diags.push({
+          severity: 'warning',
+          code: 'snapshot.duplicate',
+          file,
+          ci: id,
+          message: `snapshot ${file} records ${id} twice; the first is used`,
+          hint: 'record the snapshot again',
+        });
       else byId.set(id, i);
     });
     cache = { key, snapshot, byId };
@@ -87,7 +95,10 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
       const { change } = req;
       if (change.action === 'noop') return { ok: true, diagnostics: [] };
       if (change.action !== 'delete' && !req.desired) {
-        return { ok: false, diagnostics: [{ severity: 'error', code: 'provider.no-desired', ci: change.id, message: `apply of ${change.id} carries no desired document` }] };
+        return {
+          ok: false,
+          diagnostics: [{ severity: 'error', code: 'provider.no-desired', ci: change.id, message: `apply of ${change.id} carries no desired document` }],
+        };
       }
       const { state, diagnostics } = await load();
       if (!state) return { ok: false, diagnostics };
@@ -104,7 +115,11 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
         const answer = await put([{ id: change.id, object, ...(owned ? { owned } : {}) }]);
         if (answer.some((d) => d.severity === 'error')) return { ok: false, diagnostics: answer };
       }
-      return { ok: true, diagnostics, observed: object && { id: change.id, object, ...observedOwnership(object, options.inventory, true), ...(owned?.length ? { owned } : {}) } };
+      return {
+        ok: true,
+        diagnostics,
+        observed: object && { id: change.id, object, ...observedOwnership(object, options.inventory, true), ...(owned?.length ? { owned } : {}) },
+      };
     },
 
     async backup(req) {
@@ -128,7 +143,12 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
           try {
             object = JSON.parse(new TextDecoder().decode(a.data)) as Record<string, unknown>;
           } catch {
-            diagnostics.push({ severity: 'error', code: 'snapshot.bad-artifact', ci: a.id, message: `backup artifact of ${a.id} is not the JSON the snapshot provider wrote` });
+            diagnostics.push({
+              severity: 'error',
+              code: 'snapshot.bad-artifact',
+              ci: a.id,
+              message: `backup artifact of ${a.id} is not the JSON the snapshot provider wrote`,
+            });
             continue;
           }
         }
@@ -150,7 +170,16 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
         const i = state.byId.get(id);
         const got = i === undefined ? null : canonicalJson(state.snapshot.objects[i]);
         if (got === want) return { id, healthy: true };
-        return { id, healthy: false, message: got === null ? `${id} is missing from ${file}` : want === null ? `${id} is still recorded in ${file}` : `${file} records ${id} differently from what was written` };
+        return {
+          id,
+          healthy: false,
+          message:
+            got === null
+              ? `${id} is missing from ${file}`
+              : want === null
+                ? `${id} is still recorded in ${file}`
+                : `${file} records ${id} differently from what was written`,
+        };
       });
       return { results, diagnostics };
     },

@@ -78,7 +78,12 @@ export class SnapshotWriter {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         const message = `snapshot ${this.file} could not be written${code ? ` (${code})` : ''}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-        results = new Map(batch.map((p) => [p, [{ severity: 'error', code: 'snapshot.write-failed', ci: p.id, file: this.file, message, hint: 'check the file\'s permissions and free space' }]]));
+        results = new Map(
+          batch.map((p) => [
+            p,
+            [{ severity: 'error', code: 'snapshot.write-failed', ci: p.id, file: this.file, message, hint: "check the file's permissions and free space" }],
+          ]),
+        );
       }
       for (const p of batch) p.done(results.get(p) ?? []);
     }
@@ -105,11 +110,21 @@ export class SnapshotWriter {
       const want = last.get(p.id)!;
       const got = byId.get(p.id);
       const ok = want.object === undefined ? got === undefined : got === canonicalJson(want.object);
-      results.set(p, ok ? [] : [{
-        severity: 'error', code: 'snapshot.verify-failed', ci: p.id, file: this.file,
-        message: `snapshot ${this.file} does not record ${p.id} as written (${got === undefined ? 'it is missing' : 'it differs'})`,
-        hint: 'another program may be writing the file; run `plumb plan` again',
-      }]);
+      results.set(
+        p,
+        ok
+          ? []
+          : [
+              {
+                severity: 'error',
+                code: 'snapshot.verify-failed',
+                ci: p.id,
+                file: this.file,
+                message: `snapshot ${this.file} does not record ${p.id} as written (${got === undefined ? 'it is missing' : 'it differs'})`,
+                hint: 'another program may be writing the file; run `plumb plan` again',
+              },
+            ],
+      );
     }
     return results;
   }
@@ -139,7 +154,15 @@ function editJson(text: string, edits: readonly SnapshotEdit[]): string {
     if (e.object === undefined) {
       if (at >= 0) objects.splice(at, 1);
     } else if (at >= 0) objects[at] = e.object;
-    else objects.splice(insertionPoint(objects.map((o) => identityOf(o)?.id ?? ''), e.id), 0, e.object);
+    else
+      objects.splice(
+        insertionPoint(
+          objects.map((o) => identityOf(o)?.id ?? ''),
+          e.id,
+        ),
+        0,
+        e.object,
+      );
   }
   const out: Record<string, unknown> = { ...doc, objects };
   if (owned && Object.keys(owned).length) out.owned = owned;

@@ -12,7 +12,10 @@ import type { DesiredState } from '../desired-state.js';
  * names a change with a restore, and takes down or degrades a business
  * service of one of the listed criticalities.
  */
-export function mayAutoRestore(policy: CorrelationSettings['autoRestore'], incident: Pick<CorrelatedIncident, 'status' | 'businessServices' | 'change'>): boolean {
+export function mayAutoRestore(
+  policy: CorrelationSettings['autoRestore'],
+  incident: Pick<CorrelatedIncident, 'status' | 'businessServices' | 'change'>,
+): boolean {
   if (!policy || incident.status !== 'open' || !incident.change?.backup || !incident.change.restore) return false;
   return incident.businessServices.some((s) => (s.state === 'down' || s.state === 'degraded') && policy.criticalities.includes(s.criticality));
 }
@@ -49,7 +52,10 @@ export async function restoreLikelyChange(
       desired: new Map(targets.map((t) => [t, repo.config.targets[t] ? selectDesired(repo.config.targets[t], t, repo.cis) : []])),
       hooks: {},
       options: {
-        dryRun: false, healthTimeoutMs: options.healthTimeoutMs ?? 60_000, revision: desired.revision, signal: options.signal,
+        dryRun: false,
+        healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
+        revision: desired.revision,
+        signal: options.signal,
         waves: topologicalWaves({ graph: desired.graph, applied: inGraph, deleted: [] }).waves,
       },
     });

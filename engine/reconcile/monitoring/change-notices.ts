@@ -33,34 +33,53 @@ export class ChangeNotices {
       const drifted = [...new Set([...round.selection.drift, ...round.selection.held.map((h) => h.id)])].sort();
       if (drifted.length === 0) this.last.delete('drift');
       else {
-        tell('drift', drifted, { type: 'drift', revision: round.desired.revision, drifted, ...(round.plan?.summary.unmanaged ? { unmanaged: round.plan.summary.unmanaged } : {}) });
+        tell('drift', drifted, {
+          type: 'drift',
+          revision: round.desired.revision,
+          drifted,
+          ...(round.plan?.summary.unmanaged ? { unmanaged: round.plan.summary.unmanaged } : {}),
+        });
       }
     }
 
     const report = round.report;
     if (report && round.desired) {
       const applied = report.changes.filter((c) => c.result === 'applied');
-      const failed = report.changes.filter((c) => c.result === 'failed' || c.result === 'unhealthy').map((c) => c.id).sort();
+      const failed = report.changes
+        .filter((c) => c.result === 'failed' || c.result === 'unhealthy')
+        .map((c) => c.id)
+        .sort();
       const restored = report.rollbacks.flatMap((r) => r.restored).sort();
       const count = (action: string) => applied.filter((c) => c.action === action).length;
       const ok = report.outcome === 'succeeded';
-      tell('apply', { revision: round.desired.revision, ok, applied: applied.map((c) => `${c.action} ${c.id}`).sort(), failed }, {
-        type: 'apply', revision: round.desired.revision, ok,
-        summary: { create: count('create'), update: count('update'), delete: count('delete') },
-        ...(failed.length ? { failed } : {}), ...(restored.length ? { restored } : {}),
-      });
+      tell(
+        'apply',
+        { revision: round.desired.revision, ok, applied: applied.map((c) => `${c.action} ${c.id}`).sort(), failed },
+        {
+          type: 'apply',
+          revision: round.desired.revision,
+          ok,
+          summary: { create: count('create'), update: count('update'), delete: count('delete') },
+          ...(failed.length ? { failed } : {}),
+          ...(restored.length ? { restored } : {}),
+        },
+      );
     }
 
     const outcome = round.outcome;
     if (outcome.result === 'succeeded') this.last.delete('failure');
     else if (outcome.result === 'transient' || outcome.result === 'terminal') {
       const { reason, message } = outcome.error;
-      tell('failure', { reason, message }, {
-        type: 'failure',
-        title: `reconcile ${outcome.result === 'terminal' ? 'stalled' : 'failed'}: ${reason}`,
-        message,
-        ...(round.status.revision ? { revision: round.status.revision } : {}),
-      });
+      tell(
+        'failure',
+        { reason, message },
+        {
+          type: 'failure',
+          title: `reconcile ${outcome.result === 'terminal' ? 'stalled' : 'failed'}: ${reason}`,
+          message,
+          ...(round.status.revision ? { revision: round.status.revision } : {}),
+        },
+      );
     }
     return out;
   }

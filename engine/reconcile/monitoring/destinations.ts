@@ -19,7 +19,10 @@ export interface ResolveDestinationsOptions {
  * or unreadable file is an error diagnostic naming the setting (never the
  * value) and leaves that destination out.
  */
-export function resolveDestinations(settings: NotificationSettings, options: ResolveDestinationsOptions): {
+export function resolveDestinations(
+  settings: NotificationSettings,
+  options: ResolveDestinationsOptions,
+): {
   destinations: Record<string, Destination>;
   diagnostics: Diagnostic[];
 } {
@@ -41,7 +44,9 @@ export function resolveDestinations(settings: NotificationSettings, options: Res
     };
     if (envName !== undefined) {
       const v = env[envName]?.trim();
-      return v ? v : missing(`notifications.${name}.${setting}: the environment variable ${envName} is not set`, 'set it in the controller\'s environment (from a Secret)');
+      return v
+        ? v
+        : missing(`notifications.${name}.${setting}: the environment variable ${envName} is not set`, "set it in the controller's environment (from a Secret)");
     }
     if (file !== undefined) {
       try {
@@ -62,8 +67,11 @@ export function resolveDestinations(settings: NotificationSettings, options: Res
     if (url === null || secret === null || url === undefined) continue;
     if (!isHttpUrl(url)) {
       diagnostics.push({
-        severity: 'error', code: 'notifications.bad-url', message: `notifications.${name}: the configured url is not an http(s) url`,
-        hint: 'check the value of the variable or file', ...positionOf(`/${name}/${w.urlEnv !== undefined ? 'urlEnv' : 'urlFile'}`),
+        severity: 'error',
+        code: 'notifications.bad-url',
+        message: `notifications.${name}: the configured url is not an http(s) url`,
+        hint: 'check the value of the variable or file',
+        ...positionOf(`/${name}/${w.urlEnv !== undefined ? 'urlEnv' : 'urlFile'}`),
       });
       continue;
     }

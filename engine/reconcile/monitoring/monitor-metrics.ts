@@ -55,7 +55,12 @@ export function createMonitorMetrics(registry: Registry): MonitorMetrics {
     },
     endpointsProbed: new Gauge({ name: 'plumb_endpoints_probed', help: 'Endpoint CIs probed in the last monitoring round.', registers }),
     endpointsDown: new Gauge({ name: 'plumb_endpoints_down', help: 'Endpoint CIs whose probe failed in the last monitoring round.', registers }),
-    delivered: new Counter({ name: 'plumb_notifications_delivered_total', help: 'Notifications a receiver accepted, by destination.', labelNames: ['destination'] as const, registers }),
+    delivered: new Counter({
+      name: 'plumb_notifications_delivered_total',
+      help: 'Notifications a receiver accepted, by destination.',
+      labelNames: ['destination'] as const,
+      registers,
+    }),
     failed: new Counter({
       name: 'plumb_notifications_failed_total',
       help: 'Failed delivery attempts by destination; outcome retry (tried again later) or dead (given up).',

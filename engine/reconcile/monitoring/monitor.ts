@@ -89,7 +89,11 @@ export class Monitor {
 
   constructor(private readonly options: MonitorOptions) {
     this.metrics = createMonitorMetrics(options.registry);
-    this.capacity = new CapacityWatch({ registry: options.registry, logger: options.logger, ...(options.metricsSource ? { source: options.metricsSource } : {}) });
+    this.capacity = new CapacityWatch({
+      registry: options.registry,
+      logger: options.logger,
+      ...(options.metricsSource ? { source: options.metricsSource } : {}),
+    });
   }
 
   async round(round: ReconcileRound): Promise<void> {
@@ -121,7 +125,18 @@ export class Monitor {
       tracker.submit(signals.events);
       const actions = await tracker.evaluate({ now, graph: desired.graph });
       for (const a of actions) {
-        log.info({ incident: a.dedupeKey.slice(0, 12), action: a.action, cause: a.cause.map((c) => c.id), symptoms: a.symptoms.length, revision: a.revision, businessServices: a.businessServices.map((s) => s.id), ...(a.change ? { change: a.change.run } : {}) }, `incident ${a.action}: ${a.summary}`);
+        log.info(
+          {
+            incident: a.dedupeKey.slice(0, 12),
+            action: a.action,
+            cause: a.cause.map((c) => c.id),
+            symptoms: a.symptoms.length,
+            revision: a.revision,
+            businessServices: a.businessServices.map((s) => s.id),
+            ...(a.change ? { change: a.change.run } : {}),
+          },
+          `incident ${a.action}: ${a.summary}`,
+        );
       }
       this.metrics.setOpenIncidents(tracker.openIncidents());
       await this.autoRestore(configured, desired, tracker, round.signal, now);
@@ -150,13 +165,31 @@ export class Monitor {
       const key = `${incident.dedupeKey} ${change.run}`;
       if (this.autoRestored.has(key) || signal.aborted) continue;
       this.autoRestored.add(key);
-      log.warn({ incident: incident.dedupeKey.slice(0, 12), run: change.run, backup: change.backup }, `auto-restore (plumb.yaml notifications.correlation.autoRestore): ${change.restore}`);
+      log.warn(
+        { incident: incident.dedupeKey.slice(0, 12), run: change.run, backup: change.backup },
+        `auto-restore (plumb.yaml notifications.correlation.autoRestore): ${change.restore}`,
+      );
       try {
         const report = await restoreLikelyChange(desired, change, { cliSettings: this.options.cliSettings, signal });
         const restored = report.changes.filter((ch) => ch.result === 'applied').map((ch) => ch.id);
-        log[report.outcome === 'succeeded' ? 'info' : 'error']({ incident: incident.dedupeKey.slice(0, 12), restoreRun: report.run, restored }, `auto-restore ${report.outcome}: ${restored.length} of ${report.changes.length} restored from backup ${report.backup}`);
+        log[report.outcome === 'succeeded' ? 'info' : 'error'](
+          { incident: incident.dedupeKey.slice(0, 12), restoreRun: report.run, restored },
+          `auto-restore ${report.outcome}: ${restored.length} of ${report.changes.length} restored from backup ${report.backup}`,
+        );
         if (this.outbox && this.tells('apply')) {
-          await this.outbox.outbox.enqueue([this.slack({ type: 'apply', revision: desired.revision, ok: report.outcome === 'succeeded', summary: { create: 0, update: restored.length, delete: 0 }, restored, ...(report.outcome === 'succeeded' ? {} : { failed: report.changes.filter((ch) => ch.result !== 'applied').map((ch) => ch.id) }) }, `auto-restore:${report.run}:${now.getTime()}`)]);
+          await this.outbox.outbox.enqueue([
+            this.slack(
+              {
+                type: 'apply',
+                revision: desired.revision,
+                ok: report.outcome === 'succeeded',
+                summary: { create: 0, update: restored.length, delete: 0 },
+                restored,
+                ...(report.outcome === 'succeeded' ? {} : { failed: report.changes.filter((ch) => ch.result !== 'applied').map((ch) => ch.id) }),
+              },
+              `auto-restore:${report.run}:${now.getTime()}`,
+            ),
+          ]);
         }
       } catch (e) {
         log.error({ incident: incident.dedupeKey.slice(0, 12), error: e instanceof Error ? e.message : String(e) }, 'auto-restore failed');

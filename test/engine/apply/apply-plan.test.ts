@@ -58,9 +58,15 @@ describe('applyPlan', () => {
       ['application:shop/app', 'applied'],
     ]);
     expect(writes(fake)).toEqual([
-      'backup host:shop/h1', 'apply host:shop/h1', 'health host:shop/h1',
-      'backup database:shop/db', 'apply database:shop/db', 'health database:shop/db',
-      'backup application:shop/app', 'apply application:shop/app', 'health application:shop/app',
+      'backup host:shop/h1',
+      'apply host:shop/h1',
+      'health host:shop/h1',
+      'backup database:shop/db',
+      'apply database:shop/db',
+      'health database:shop/db',
+      'backup application:shop/app',
+      'apply application:shop/app',
+      'health application:shop/app',
     ]);
     expect(fake.state.get('database:shop/db')?.object).toMatchObject({ spec: { version: '16' } });
     expect(report.backups).toHaveLength(3);
@@ -142,7 +148,15 @@ describe('applyPlan', () => {
   it('refuses a denied plan unless overridden, and records the reason', async () => {
     const fake = fakeWith(initial);
     const { input, audit } = setup(fake);
-    const denied = { ...input.plan, policy: { denied: true, results: [{ policy: 'no-prod', ci: 'database:shop/db', action: 'deny' as const, severity: 'high' as const, outcome: 'violated' as const, message: 'no' }] } };
+    const denied = {
+      ...input.plan,
+      policy: {
+        denied: true,
+        results: [
+          { policy: 'no-prod', ci: 'database:shop/db', action: 'deny' as const, severity: 'high' as const, outcome: 'violated' as const, message: 'no' },
+        ],
+      },
+    };
     await expect(applyPlan({ ...input, plan: denied })).rejects.toMatchObject({ code: 'policy.denied' });
     const report = await applyPlan({ ...input, plan: denied, options: { overridePolicy: 'CHG-42 approved' } });
     expect(report.policyOverride).toBe('CHG-42 approved');
@@ -154,28 +168,42 @@ describe('applyPlan', () => {
     const plan = planFor('t', fake, [['host:shop/h1', 1, null]]);
     const { input } = setup(fake, { plan });
     const skipped = await applyPlan(input);
-    expect(skipped.changes).toEqual([{ id: 'host:shop/h1', target: 't', action: 'delete', wave: 1, result: 'skipped', message: 'delete skipped: prune is off (apply with --prune)' }]);
+    expect(skipped.changes).toEqual([
+      { id: 'host:shop/h1', target: 't', action: 'delete', wave: 1, result: 'skipped', message: 'delete skipped: prune is off (apply with --prune)' },
+    ]);
     expect(fake.state.has('host:shop/h1')).toBe(true);
     // the plan deletes all the target manages and declares nothing: refused unless allowEmpty
-    await expect(applyPlan({ ...input, options: { prune: true } })).rejects.toMatchObject({ code: 'prune.refused', data: { guards: ['prune.empty-inventory'] } });
+    await expect(applyPlan({ ...input, options: { prune: true } })).rejects.toMatchObject({
+      code: 'prune.refused',
+      data: { guards: ['prune.empty-inventory'] },
+    });
     expect(fake.state.has('host:shop/h1')).toBe(true);
     const pruned = await applyPlan({ ...input, options: { prune: true, pruneConfig: { prune: { allowEmpty: true }, targets: {} } } });
     expect(pruned.changes[0].result).toBe('applied');
     expect(fake.state.has('host:shop/h1')).toBe(false);
   });
 
-  it('refuses a prune over prune.maxDeletes before writing anything, and one that takes over another inventory\'s object without adopt', async () => {
+  it("refuses a prune over prune.maxDeletes before writing anything, and one that takes over another inventory's object without adopt", async () => {
     const fake = fakeWith(initial);
-    const plan = planFor('t', fake, [['host:shop/h1', 1, null], ['host:shop/h2', 1, { os: 'bsd' }]]);
+    const plan = planFor('t', fake, [
+      ['host:shop/h1', 1, null],
+      ['host:shop/h2', 1, { os: 'bsd' }],
+    ]);
     const { input } = setup(fake, { plan });
     const before = new Map(fake.state);
-    await expect(applyPlan({ ...input, options: { prune: true, pruneConfig: { prune: { maxDeletes: 0 }, targets: {} } } }))
-      .rejects.toMatchObject({ code: 'prune.refused', data: { guards: ['prune.max-deletes'] } });
-    await expect(applyPlan({ ...input, options: { prune: true, pruneConfig: { prune: {}, targets: { t: { provider: 'fake', prune: { maxDeletes: '40%' } } } } } }))
-      .rejects.toMatchObject({ code: 'prune.refused' });
+    await expect(applyPlan({ ...input, options: { prune: true, pruneConfig: { prune: { maxDeletes: 0 }, targets: {} } } })).rejects.toMatchObject({
+      code: 'prune.refused',
+      data: { guards: ['prune.max-deletes'] },
+    });
+    await expect(
+      applyPlan({ ...input, options: { prune: true, pruneConfig: { prune: {}, targets: { t: { provider: 'fake', prune: { maxDeletes: '40%' } } } } } }),
+    ).rejects.toMatchObject({ code: 'prune.refused' });
     expect(fake.state).toEqual(before);
     const owned = { ...plan, changes: plan.changes.map((c) => (c.id === 'host:shop/h2' ? { ...c, owner: 'other-repo.prod' } : c)) };
-    await expect(applyPlan({ ...input, plan: owned })).rejects.toMatchObject({ code: 'ownership.conflict', data: { objects: [{ id: 'host:shop/h2', owner: 'other-repo.prod' }] } });
+    await expect(applyPlan({ ...input, plan: owned })).rejects.toMatchObject({
+      code: 'ownership.conflict',
+      data: { objects: [{ id: 'host:shop/h2', owner: 'other-repo.prod' }] },
+    });
     expect(fake.state).toEqual(before);
     const adopted = await applyPlan({ ...input, plan: owned, options: { adopt: true } });
     expect(adopted.changes.find((c) => c.id === 'host:shop/h2')?.result).toBe('applied');
@@ -183,18 +211,29 @@ describe('applyPlan', () => {
 
   it('applies a replace only when opted into (--allow-replace or the annotation), and a cascaded delete with its parent, never on its own', async () => {
     const fake = fakeWith(initial);
-    const base = planFor('t', fake, [['host:shop/h1', 1, { cpu: 4 }], ['database:shop/db', 1, null], ['application:shop/app', 1, null]]);
+    const base = planFor('t', fake, [
+      ['host:shop/h1', 1, { cpu: 4 }],
+      ['database:shop/db', 1, null],
+      ['application:shop/app', 1, null],
+    ]);
     const plan = {
       ...base,
       changes: base.changes.map((c) =>
-        c.id === 'host:shop/h1' ? { ...c, action: 'replace' as const, replace: { fields: ['spec.cpu'], message: 'field is immutable' } }
-        : c.id === 'application:shop/app' ? { ...c, cascadeOf: 'database:shop/db' } : c),
+        c.id === 'host:shop/h1'
+          ? { ...c, action: 'replace' as const, replace: { fields: ['spec.cpu'], message: 'field is immutable' } }
+          : c.id === 'application:shop/app'
+            ? { ...c, cascadeOf: 'database:shop/db' }
+            : c,
+      ),
     };
     const { input } = setup(fake, { plan });
     const opts = { prune: true, pruneConfig: { prune: {}, targets: {} } };
     const refused = await applyPlan({ ...input, options: opts });
     const result = (r: typeof refused, id: string) => r.changes.find((c) => c.id === id)!;
-    expect(result(refused, 'host:shop/h1')).toMatchObject({ result: 'skipped', message: expect.stringContaining('needs --allow-replace or its annotation plumb.io/replace: allowed') });
+    expect(result(refused, 'host:shop/h1')).toMatchObject({
+      result: 'skipped',
+      message: expect.stringContaining('needs --allow-replace or its annotation plumb.io/replace: allowed'),
+    });
     expect(result(refused, 'application:shop/app')).toMatchObject({ result: 'applied', message: 'deleted with database:shop/db' });
     // the cascaded object was never sent to the provider: the server removes it with its parent
     expect(fake.calls.filter((c) => c.operation === 'apply').map((c) => (c.request as { change: { id: string } }).change.id)).toEqual(['database:shop/db']);
@@ -204,7 +243,9 @@ describe('applyPlan', () => {
     const allowed = await applyPlan({ ...again.input, options: { allowReplace: true } });
     expect(result(allowed, 'host:shop/h1').result).toBe('applied');
     const annotated = fakeWith(initial);
-    const withAnnotation = plan.changes.filter((c) => c.id === 'host:shop/h1').map((c) => ({ ...c, desired: { ...c.desired, metadata: { ...(c.desired!.metadata as object), annotations: { 'plumb.io/replace': 'allowed' } } } }));
+    const withAnnotation = plan.changes
+      .filter((c) => c.id === 'host:shop/h1')
+      .map((c) => ({ ...c, desired: { ...c.desired, metadata: { ...(c.desired!.metadata as object), annotations: { 'plumb.io/replace': 'allowed' } } } }));
     const third = setup(annotated, { plan: { ...plan, changes: withAnnotation } });
     expect(result(await applyPlan(third.input), 'host:shop/h1').result).toBe('applied');
   });
@@ -251,8 +292,14 @@ describe('applyPlan', () => {
     const { input, audit } = setup(fake);
     const controller = new AbortController();
     const report = await applyPlan({ ...input, hooks: { onWaveEnd: (wave) => wave === 1 && controller.abort() }, options: { signal: controller.signal } });
-    expect({ outcome: report.outcome, results: report.changes.map((c) => c.result) }).toEqual({ outcome: 'aborted', results: ['applied', 'not-attempted', 'not-attempted'] });
-    expect(audit.records.map((r) => [r.event, 'outcome' in r ? r.outcome : undefined])).toEqual([['apply.started', undefined], ['apply.finished', 'aborted']]);
+    expect({ outcome: report.outcome, results: report.changes.map((c) => c.result) }).toEqual({
+      outcome: 'aborted',
+      results: ['applied', 'not-attempted', 'not-attempted'],
+    });
+    expect(audit.records.map((r) => [r.event, 'outcome' in r ? r.outcome : undefined])).toEqual([
+      ['apply.started', undefined],
+      ['apply.finished', 'aborted'],
+    ]);
     await (await input.lock.acquire({ targets: ['t'], planHash: null, operation: 'apply' })).release();
   });
 });

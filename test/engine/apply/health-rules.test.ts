@@ -7,7 +7,8 @@ describe('per-kind health rules in CEL (plumb.yaml health.checks, as Flux health
   const rule = compileHealthRules({
     checks: [
       {
-        apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
         current: "status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')",
         failed: "status.conditions.exists(c, c.type == 'Ready' && c.status == 'False' && c.reason == 'Failed')",
       },
@@ -25,7 +26,9 @@ describe('per-kind health rules in CEL (plumb.yaml health.checks, as Flux health
   });
 
   it('an expression that does not compile is a config error naming the check', () => {
-    expect(() => compileHealthRules({ checks: [{ apiVersion: 'v1', kind: 'Pod', current: 'status.phase ==' }] })).toThrow(/health\.checks\[0\]\.current \(Pod\) is not valid CEL/);
+    expect(() => compileHealthRules({ checks: [{ apiVersion: 'v1', kind: 'Pod', current: 'status.phase ==' }] })).toThrow(
+      /health\.checks\[0\]\.current \(Pod\) is not valid CEL/,
+    );
     expect(() => compileHealthRules({ checks: [{ apiVersion: 'v1', kind: 'Pod', current: 'stauts.phase == "Running"' }] })).toThrow(/not valid CEL/);
   });
 });

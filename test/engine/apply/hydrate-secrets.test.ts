@@ -3,7 +3,12 @@ import { hydrateSecrets } from '../../../engine/apply/hydrate-secrets.js';
 import type { CI } from '../../../engine/model/ci.js';
 import { fakeWith, planFor } from './plan-for.js';
 
-const secretDoc = (password: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password, user: 'YWRtaW4=' } });
+const secretDoc = (password: string) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db', namespace: 'shop' },
+  data: { password, user: 'YWRtaW4=' },
+});
 const ci = (object: Record<string, unknown>) => ({ id: 'secret:shop/db', object }) as unknown as CI;
 
 function planWithRedactedSecret() {
@@ -19,7 +24,9 @@ describe('hydrateSecrets', () => {
 
   it('a desired CI that changed elsewhere than its secrets makes the plan stale', () => {
     const moved = { ...secretDoc('aHVudGVyMg=='), data: { password: 'aHVudGVyMg==', user: 'cm9vdA==' } };
-    expect(() => hydrateSecrets(planWithRedactedSecret(), new Map([['secret:shop/db', ci(moved)]]))).toThrow(expect.objectContaining({ code: 'plan.stale', data: { cis: ['secret:shop/db'] } }));
+    expect(() => hydrateSecrets(planWithRedactedSecret(), new Map([['secret:shop/db', ci(moved)]]))).toThrow(
+      expect.objectContaining({ code: 'plan.stale', data: { cis: ['secret:shop/db'] } }),
+    );
   });
 
   it('a plan without redactions is applied as it is', () => {

@@ -43,7 +43,12 @@ export function writes(fake: FakeProvider): string[] {
  * `[id, wave, desired spec | null for delete]`, fingerprinted against the
  * provider's current state, every change backed up.
  */
-export function planFor(target: string, provider: FakeProvider, entries: readonly [string, number, Record<string, unknown> | null][], extra: Partial<Plan> = {}): Plan {
+export function planFor(
+  target: string,
+  provider: FakeProvider,
+  entries: readonly [string, number, Record<string, unknown> | null][],
+  extra: Partial<Plan> = {},
+): Plan {
   const changes: PlannedChange[] = entries.map(([id, wave, spec]) => ({
     id,
     action: spec === null ? 'delete' : provider.state.has(id) ? 'update' : 'create',

@@ -21,7 +21,14 @@ async function setup() {
   const fake = fakeWith({ 'host:shop/a': { v: 1 }, 'host:shop/b': { v: 1 } });
   const store = createDirStore(join(dir, 'backups'));
   const providers = new Map([['t', fake]]);
-  const { manifest } = await takeBackup({ store, providers, ids: new Map([['t', ['host:shop/a', 'host:shop/b', 'host:shop/c']]]), revision: null, planHash: null, reason: 'on-demand' });
+  const { manifest } = await takeBackup({
+    store,
+    providers,
+    ids: new Map([['t', ['host:shop/a', 'host:shop/b', 'host:shop/c']]]),
+    revision: null,
+    planHash: null,
+    reason: 'on-demand',
+  });
   // the world moves on
   fake.state.set('host:shop/a', { id: 'host:shop/a', object: doc('host:shop/a', { v: 2 }) });
   fake.state.set('host:shop/c', { id: 'host:shop/c', object: doc('host:shop/c', { v: 2 }) });
@@ -35,7 +42,10 @@ describe('restoreBackup', () => {
     const { fake, input, audit } = await setup();
     const report = await restoreBackup(input);
     expect(report.outcome).toBe('succeeded');
-    expect([...fake.state.values()].map((o) => [o.id, o.object.spec])).toEqual([['host:shop/a', { v: 1 }], ['host:shop/b', { v: 1 }]]);
+    expect([...fake.state.values()].map((o) => [o.id, o.object.spec])).toEqual([
+      ['host:shop/a', { v: 1 }],
+      ['host:shop/b', { v: 1 }],
+    ]);
     expect(report.changes.map((c) => [c.id, c.action, c.result])).toEqual([
       ['host:shop/a', 'restore', 'applied'],
       ['host:shop/b', 'restore', 'applied'],
@@ -57,7 +67,11 @@ describe('restoreBackup', () => {
     const before = JSON.stringify([...fake.state]);
     const backupsBefore = (await store.list()).length;
     const report = await restoreBackup({ ...input, options: { dryRun: true } });
-    expect(report.changes.map((c) => [c.id, c.result])).toEqual([['host:shop/a', 'applied'], ['host:shop/b', 'applied'], ['host:shop/c', 'applied']]);
+    expect(report.changes.map((c) => [c.id, c.result])).toEqual([
+      ['host:shop/a', 'applied'],
+      ['host:shop/b', 'applied'],
+      ['host:shop/c', 'applied'],
+    ]);
     expect(JSON.stringify([...fake.state])).toBe(before);
     expect(audit.records).toEqual([]);
     expect((await store.list()).length).toBe(backupsBefore);

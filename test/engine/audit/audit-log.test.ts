@@ -16,9 +16,25 @@ afterEach(async () => {
 
 const who = { user: 'ops', host: 'h1', time: '2026-11-25T18:00:00.000Z' };
 const started = (run: string, pid: number, acknowledges?: string[]): AuditRecord => ({
-  ...who, run, pid, event: 'apply.started', revision: 'abc', planHash: 'p', targets: ['t'], ...(acknowledges ? { acknowledges } : {}),
+  ...who,
+  run,
+  pid,
+  event: 'apply.started',
+  revision: 'abc',
+  planHash: 'p',
+  targets: ['t'],
+  ...(acknowledges ? { acknowledges } : {}),
 });
-const finished = (run: string): AuditRecord => ({ ...who, run, pid: 1, event: 'apply.finished', outcome: 'succeeded', changes: [], backups: [], rollbacks: [] });
+const finished = (run: string): AuditRecord => ({
+  ...who,
+  run,
+  pid: 1,
+  event: 'apply.finished',
+  outcome: 'succeeded',
+  changes: [],
+  backups: [],
+  rollbacks: [],
+});
 
 describe('the audit log', () => {
   it('appends records as JSON lines and reads them back, skipping a torn last line', async () => {

@@ -27,7 +27,10 @@ describe('the schemas describe what apply writes', () => {
       const store = createDirStore(join(dir, 'backups'));
       const auditFile = join(dir, 'audit.jsonl');
       await applyPlan({
-        plan: planFor('t', fake, [['host:shop/a', 1, { v: 2 }], ['host:shop/b', 2, { v: 1 }]]),
+        plan: planFor('t', fake, [
+          ['host:shop/a', 1, { v: 2 }],
+          ['host:shop/b', 2, { v: 1 }],
+        ]),
         providers: new Map([['t', fake]]),
         backupStore: store,
         lock: createFileLocker({ dir: join(dir, 'locks') }),
@@ -35,8 +38,14 @@ describe('the schemas describe what apply writes', () => {
         options: { rollbackOnFailure: true, rollbackAll: true, overridePolicy: 'unused' },
       });
       const audit = await validator('audit-record.schema.json');
-      const records = (await readFile(auditFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-      expect(records.map((r) => [r.event, audit(r) || audit.errors])).toEqual([['apply.started', true], ['apply.finished', true]]);
+      const records = (await readFile(auditFile, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(records.map((r) => [r.event, audit(r) || audit.errors])).toEqual([
+        ['apply.started', true],
+        ['apply.finished', true],
+      ]);
       const manifest = await validator('backup-manifest.schema.json');
       const manifests = await store.list();
       expect(manifests.map((m) => manifest(m) || manifest.errors)).toEqual([true, true]);

@@ -47,8 +47,24 @@ describe.each(stores)('the %s backup store', (_kind, make) => {
         { id: 'file:default/new', target: 'files', provider: 'file' },
       ],
       artifacts: [
-        { ci: 'file:default/motd', target: 'files', path: 'artifacts/000000.bin', mediaType: 'text/plain', exists: true, size: 6, sha256: sha256Hex(enc.encode('hello\n')) },
-        { ci: 'file:default/new', target: 'files', path: 'artifacts/000001.bin', mediaType: 'text/plain', exists: false, size: 0, sha256: sha256Hex(new Uint8Array()) },
+        {
+          ci: 'file:default/motd',
+          target: 'files',
+          path: 'artifacts/000000.bin',
+          mediaType: 'text/plain',
+          exists: true,
+          size: 6,
+          sha256: sha256Hex(enc.encode('hello\n')),
+        },
+        {
+          ci: 'file:default/new',
+          target: 'files',
+          path: 'artifacts/000001.bin',
+          mediaType: 'text/plain',
+          exists: false,
+          size: 0,
+          sha256: sha256Hex(new Uint8Array()),
+        },
       ],
     });
     expect(await store.list()).toEqual([manifest]);

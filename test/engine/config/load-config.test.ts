@@ -51,12 +51,22 @@ describe('loading plumb.yaml', () => {
       diagnostics: [
         { severity: 'error', code: 'config.invalid', message: 'unknown setting polices', hint: SCHEMA_HINT, file: 'plumb.yaml', line: 2, column: 1 },
         {
-          severity: 'error', code: 'config.invalid', message: 'targets.lab.provider must be one of snapshot, file, exec, kubernetes, endpoint, host',
-          hint: SCHEMA_HINT, file: 'plumb.yaml', line: 5, column: 15,
+          severity: 'error',
+          code: 'config.invalid',
+          message: 'targets.lab.provider must be one of snapshot, file, exec, kubernetes, endpoint, host',
+          hint: SCHEMA_HINT,
+          file: 'plumb.yaml',
+          line: 5,
+          column: 15,
         },
         {
-          severity: 'error', code: 'config.invalid', message: 'sync.policy must be one of manual, automated',
-          hint: SCHEMA_HINT, file: 'plumb.yaml', line: 8, column: 11,
+          severity: 'error',
+          code: 'config.invalid',
+          message: 'sync.policy must be one of manual, automated',
+          hint: SCHEMA_HINT,
+          file: 'plumb.yaml',
+          line: 8,
+          column: 11,
         },
       ],
     });
@@ -65,8 +75,13 @@ describe('loading plumb.yaml', () => {
   it('reports a defaultTarget that names no target', () => {
     expect(parseConfigText('targets:\n  prod: {provider: snapshot}\ndefaultTarget: staging\n').diagnostics).toEqual([
       {
-        severity: 'error', code: 'config.unknown-target', message: 'defaultTarget names no target: staging',
-        hint: 'use one of the targets in plumb.yaml (prod)', file: 'plumb.yaml', line: 3, column: 16,
+        severity: 'error',
+        code: 'config.unknown-target',
+        message: 'defaultTarget names no target: staging',
+        hint: 'use one of the targets in plumb.yaml (prod)',
+        file: 'plumb.yaml',
+        line: 3,
+        column: 16,
       },
     ]);
   });

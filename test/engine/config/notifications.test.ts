@@ -9,11 +9,13 @@ const check = (text: string) => validateNotifications(parse(text).notifications,
 
 describe('plumb.yaml notifications', () => {
   it('reads the documented example, filling the defaults', () => {
-    expect(check(`notifications:
+    expect(
+      check(`notifications:
   itsm: {url: https://itsm.example.com/hooks/plumb, secretEnv: PLUMB_ITSM_SECRET, updateEvery: 15m}
   slack: {urlEnv: PLUMB_SLACK_WEBHOOK, events: [incident, drift]}
   stateDir: /var/lib/plumb
-`)).toEqual({
+`),
+    ).toEqual({
       settings: {
         stateDir: '/var/lib/plumb',
         retry: { baseMs: 1000, maxMs: 300_000 },
@@ -54,14 +56,20 @@ describe('plumb.yaml notifications', () => {
   });
 
   it('correlation: window (0 opens at once), flapWindow, changeLookback; a bad one at its line', () => {
-    expect(check(`notifications:\n  correlation: {window: 0s, flapWindow: 5m, changeLookback: 2h}\n`).settings.correlation).toEqual({ windowMs: 0, flapWindowMs: 300_000, changeLookbackMs: 7_200_000 });
+    expect(check(`notifications:\n  correlation: {window: 0s, flapWindow: 5m, changeLookback: 2h}\n`).settings.correlation).toEqual({
+      windowMs: 0,
+      flapWindowMs: 300_000,
+      changeLookbackMs: 7_200_000,
+    });
     const { diagnostics } = check(`notifications:\n  correlation:\n    window: soon\n    lookback: 1h\n    autoRestore: {criticalities: []}\n`);
     expect(diagnostics.map((d) => [d.line, d.message])).toEqual([
       [3, 'notifications.correlation.window must be a duration like 30s, 15m or 1h'],
       [4, 'unknown setting notifications.correlation.lookback'],
       [5, 'notifications.correlation.autoRestore.criticalities must be a list of business service criticalities'],
     ]);
-    expect(check(`notifications:\n  correlation: {autoRestore: {criticalities: [critical, high]}}\n`).settings.correlation.autoRestore).toEqual({ criticalities: ['critical', 'high'] });
+    expect(check(`notifications:\n  correlation: {autoRestore: {criticalities: [critical, high]}}\n`).settings.correlation.autoRestore).toEqual({
+      criticalities: ['critical', 'high'],
+    });
     expect(DEFAULT_NOTIFICATIONS.correlation.autoRestore).toBeUndefined(); // never, unless plumb.yaml says so
   });
 
@@ -87,10 +95,15 @@ describe('notification destinations at run time', () => {
     };
     expect(resolveDestinations(settings, { root: '/repo', env: { ITSM_SECRET: 'k3y' }, readFile })).toEqual({
       destinations: { itsm: { url: 'https://itsm.example.com/hook', secret: 'k3y', timeoutMs: 10_000 } },
-      diagnostics: [{
-        severity: 'error', code: 'notifications.secret-missing', file: 'plumb.yaml',
-        message: 'notifications.slack.urlEnv: the environment variable SLACK_URL is not set', hint: "set it in the controller's environment (from a Secret)",
-      }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'notifications.secret-missing',
+          file: 'plumb.yaml',
+          message: 'notifications.slack.urlEnv: the environment variable SLACK_URL is not set',
+          hint: "set it in the controller's environment (from a Secret)",
+        },
+      ],
     });
   });
 });

@@ -20,14 +20,20 @@ function repoWith(): string {
   mkdirSync(join(dir, 'schemas'));
   writeFileSync(join(dir, 'state.json'), JSON.stringify({ 'item:default/a': { apiVersion: 'plumb.io/v1', kind: 'Item', metadata: { name: 'a' } } }));
   writeFileSync(join(dir, 'schemas', 'Item.schema.json'), JSON.stringify({ type: 'object' }));
-  writeFileSync(join(dir, 'plumb.yaml'), `targets:\n  cmdb: {provider: exec, command: node, args: [${join(PLUGINS, 'state-file.mjs')}], env: {PLUGIN_STATE: ${join(dir, 'state.json')}}}\n`);
+  writeFileSync(
+    join(dir, 'plumb.yaml'),
+    `targets:\n  cmdb: {provider: exec, command: node, args: [${join(PLUGINS, 'state-file.mjs')}], env: {PLUGIN_STATE: ${join(dir, 'state.json')}}}\n`,
+  );
   const me = hostname().split('.')[0].toLowerCase();
-  writeFileSync(join(dir, 'inventory', 'all.yaml'), [
-    'apiVersion: plumb.io/v1\nkind: Item\nmetadata: {name: a}\nsource: {provider: "exec:cmdb"}',
-    'apiVersion: plumb.io/v1\nkind: Item\nmetadata: {name: b}\nsource: {provider: "exec:cmdb"}',
-    `apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: other-machine}\nspec: {thresholds: {load1PerCpu: {warning: 0}}}`,
-    `apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: ${JSON.stringify(me)}}\nsource: {hostname: ${JSON.stringify(hostname())}}\nspec:\n  thresholds:\n    memoryUsedPercent: {warning: 50, critical: 90}\n    diskUsedPercent: {warning: 99.9}`,
-  ].join('\n---\n') + '\n');
+  writeFileSync(
+    join(dir, 'inventory', 'all.yaml'),
+    [
+      'apiVersion: plumb.io/v1\nkind: Item\nmetadata: {name: a}\nsource: {provider: "exec:cmdb"}',
+      'apiVersion: plumb.io/v1\nkind: Item\nmetadata: {name: b}\nsource: {provider: "exec:cmdb"}',
+      `apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: other-machine}\nspec: {thresholds: {load1PerCpu: {warning: 0}}}`,
+      `apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: ${JSON.stringify(me)}}\nsource: {hostname: ${JSON.stringify(hostname())}}\nspec:\n  thresholds:\n    memoryUsedPercent: {warning: 50, critical: 90}\n    diskUsedPercent: {warning: 99.9}`,
+    ].join('\n---\n') + '\n',
+  );
   return dir;
 }
 
@@ -35,7 +41,8 @@ describe('collectHealthEvents', () => {
   it("asks an exec plugin's health and compares this machine's facts with its Host CI's thresholds", async () => {
     const repo = await loadRepository({ repo: repoWith() });
     const round = await collectHealthEvents(repo, {
-      now: new Date('2026-01-05T09:00:00Z'), signal: new AbortController().signal,
+      now: new Date('2026-01-05T09:00:00Z'),
+      signal: new AbortController().signal,
       usage: () => ({ load1PerCpu: 3, memoryUsedPercent: 93.5, diskUsedPercent: () => 12 }),
     });
     expect(round.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -52,7 +59,11 @@ describe('collectHealthEvents', () => {
     const dir = repoWith();
     writeFileSync(join(dir, 'plumb.yaml'), `targets:\n  cmdb: {provider: exec, command: node, args: [${join(PLUGINS, 'crash.mjs')}]}\n`);
     const repo = await loadRepository({ repo: dir });
-    const round = await collectHealthEvents(repo, { now: new Date(), signal: new AbortController().signal, usage: () => ({ load1PerCpu: 0, memoryUsedPercent: 1, diskUsedPercent: () => 1 }) });
+    const round = await collectHealthEvents(repo, {
+      now: new Date(),
+      signal: new AbortController().signal,
+      usage: () => ({ load1PerCpu: 0, memoryUsedPercent: 1, diskUsedPercent: () => 1 }),
+    });
     expect(round.events.filter((e) => e.source === 'exec:cmdb')).toEqual([]);
     expect(round.diagnostics.map((d) => d.code)).toContain('exec.crashed');
   });

@@ -34,7 +34,13 @@ const SPECS = {
 };
 const graph = () => graphOf(EDGES, SPECS);
 const at = (s: number): Date => new Date(Date.UTC(2026, 0, 5, 9, 0, s));
-const ev = (ci: string, s: number, severity: HealthEvent['severity'] = 'major', kind = 'down', detail = 'connection refused'): HealthEvent => ({ ci, kind, time: at(s).toISOString(), detail, severity });
+const ev = (ci: string, s: number, severity: HealthEvent['severity'] = 'major', kind = 'down', detail = 'connection refused'): HealthEvent => ({
+  ci,
+  kind,
+  time: at(s).toISOString(),
+  detail,
+  severity,
+});
 
 async function correlator(windowMs = 30_000) {
   const dir = mkdtempSync(join(tmpdir(), 'plumb-correlate-'));
@@ -53,7 +59,11 @@ describe('IncidentCorrelator', () => {
     const [open] = await c.evaluate({ now: at(31), graph: g });
     expect(sent).toHaveLength(1);
     expect(open).toMatchObject({
-      schemaVersion: 2, action: 'open', failure: 'down', severity: 'critical', revision: 1,
+      schemaVersion: 2,
+      action: 'open',
+      failure: 'down',
+      severity: 'critical',
+      revision: 1,
       dedupeKey: dedupeKeyOf('host:dc1/web-01', 'down'),
       ci: { id: 'host:dc1/web-01', kind: 'Host', name: 'web-01', namespace: 'dc1' },
       reason: 'inferred: explains 4 failing cis',
@@ -132,7 +142,11 @@ describe('IncidentCorrelator', () => {
   it('a warning on a CI the cause reaches is related; elsewhere it is an incident of its own kind', async () => {
     const { c } = await correlator(0);
     const g = graph();
-    c.submit([ev('endpoint:shop/api', 0), ev('endpoint:shop/www', 0), ev('application:shop/orders', 0, 'warning', 'predicted-exhaustion', 'disk full in 3 days')]);
+    c.submit([
+      ev('endpoint:shop/api', 0),
+      ev('endpoint:shop/www', 0),
+      ev('application:shop/orders', 0, 'warning', 'predicted-exhaustion', 'disk full in 3 days'),
+    ]);
     const a = await c.evaluate({ now: at(1), graph: g });
     expect(a.map((x) => [x.action, x.failure, x.ci.id, x.severity])).toEqual([
       ['open', 'down', 'host:dc1/web-01', 'major'],
@@ -161,7 +175,10 @@ describe('IncidentCorrelator', () => {
     const next = await c.evaluate({ now: at(2), graph: without });
     expect(next.map((a) => [a.action, a.resolution])).toEqual([['resolve', 'the ci is no longer in the inventory']]);
     const after = await c.evaluate({ now: at(3), graph: without });
-    expect(after.map((a) => [a.action, a.cause.map((x) => x.id).join()])).toEqual([['open', 'endpoint:shop/api'], ['open', 'endpoint:shop/www']]);
+    expect(after.map((a) => [a.action, a.cause.map((x) => x.id).join()])).toEqual([
+      ['open', 'endpoint:shop/api'],
+      ['open', 'endpoint:shop/www'],
+    ]);
   });
 
   it("a producer's clock ahead of ours does not hold its failures past the window", async () => {

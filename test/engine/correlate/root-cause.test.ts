@@ -23,7 +23,9 @@ describe('analyzeRootCause', () => {
   it('names the host that explains every failing endpoint, with one path each', () => {
     const a = analyzeRootCause(g(), { failing: ['endpoint:x/a', 'endpoint:x/b', 'endpoint:x/c'] });
     expect(a.best).toMatchObject({ cause: ['host:x/h1'], explains: 3, unexplained: [], contradicted: [] });
-    expect(a.explanations).toEqual(['a', 'b', 'c'].map((e) => ({ ci: `endpoint:x/${e}`, path: [{ ci: 'host:x/h1' }, { ci: `endpoint:x/${e}`, via: 'hostedOn' }] })));
+    expect(a.explanations).toEqual(
+      ['a', 'b', 'c'].map((e) => ({ ci: `endpoint:x/${e}`, path: [{ ci: 'host:x/h1' }, { ci: `endpoint:x/${e}`, via: 'hostedOn' }] })),
+    );
   });
 
   it('weighs CIs seen healthy against a cause: one failing endpoint of a host whose others are fine is its own cause', () => {

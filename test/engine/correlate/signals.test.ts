@@ -9,25 +9,63 @@ const brief = (events: ReturnType<typeof kubernetesEvents>) => events.map((e) =>
 
 describe('Kubernetes health signals', () => {
   it('workloads: fewer available replicas than wanted is unavailable (critical at none), a stuck rollout too; all available clears', () => {
-    const dep = (available: number, extra: Record<string, unknown> = {}) => ({ kind: 'Deployment', spec: { replicas: 3 }, status: { availableReplicas: available, ...extra } });
+    const dep = (available: number, extra: Record<string, unknown> = {}) => ({
+      kind: 'Deployment',
+      spec: { replicas: 3 },
+      status: { availableReplicas: available, ...extra },
+    });
     expect(brief(kubernetesEvents('deployment:shop/api', dep(0), 'Deployment', T))).toEqual(['unavailable critical 0/3 replicas available']);
     expect(brief(kubernetesEvents('deployment:shop/api', dep(2), 'Deployment', T))).toEqual(['unavailable major 2/3 replicas available']);
-    expect(brief(kubernetesEvents('deployment:shop/api', dep(3, { conditions: [{ type: 'Progressing', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "api-7c" has timed out progressing.' }] }), 'Deployment', T)))
-      .toEqual(['unavailable major rollout stuck: ReplicaSet "api-7c" has timed out progressing.']);
+    expect(
+      brief(
+        kubernetesEvents(
+          'deployment:shop/api',
+          dep(3, { conditions: [{ type: 'Progressing', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "api-7c" has timed out progressing.' }] }),
+          'Deployment',
+          T,
+        ),
+      ),
+    ).toEqual(['unavailable major rollout stuck: ReplicaSet "api-7c" has timed out progressing.']);
     expect(brief(kubernetesEvents('deployment:shop/api', dep(3), 'Deployment', T))).toEqual(['unavailable cleared healthy']);
     expect(brief(kubernetesEvents('deployment:shop/api', { spec: { replicas: 0 }, status: {} }, 'Deployment', T))).toEqual(['unavailable cleared healthy']);
-    expect(brief(kubernetesEvents('statefulset:shop/db', { spec: { replicas: 2 }, status: { readyReplicas: 1 } }, 'StatefulSet', T))).toEqual(['unavailable major 1/2 replicas ready']);
-    expect(brief(kubernetesEvents('daemonset:kube-system/agent', { status: { desiredNumberScheduled: 4, numberAvailable: 0 } }, 'DaemonSet', T))).toEqual(['unavailable critical 0/4 pods available']);
+    expect(brief(kubernetesEvents('statefulset:shop/db', { spec: { replicas: 2 }, status: { readyReplicas: 1 } }, 'StatefulSet', T))).toEqual([
+      'unavailable major 1/2 replicas ready',
+    ]);
+    expect(brief(kubernetesEvents('daemonset:kube-system/agent', { status: { desiredNumberScheduled: 4, numberAvailable: 0 } }, 'DaemonSet', T))).toEqual([
+      'unavailable critical 0/4 pods available',
+    ]);
     expect(brief(kubernetesEvents('deployment:shop/api', undefined, 'Deployment', T))).toEqual(['unavailable critical does not exist']);
   });
 
   it('a failed Job, a Ready condition that is not True; nothing for a running Job or a kind without health', () => {
-    expect(brief(kubernetesEvents('job:shop/migrate', { status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] } }, 'Job', T)))
-      .toEqual(['job-failed major BackoffLimitExceeded: Job has reached the specified backoff limit']);
+    expect(
+      brief(
+        kubernetesEvents(
+          'job:shop/migrate',
+          {
+            status: {
+              conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }],
+            },
+          },
+          'Job',
+          T,
+        ),
+      ),
+    ).toEqual(['job-failed major BackoffLimitExceeded: Job has reached the specified backoff limit']);
     expect(brief(kubernetesEvents('job:shop/migrate', { status: { active: 1 } }, 'Job', T))).toEqual([]);
-    expect(brief(kubernetesEvents('certificate:shop/tls', { status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Pending', message: 'Issuing' }] } }, 'Certificate', T)))
-      .toEqual(['not-ready major Ready=False (Pending): Issuing']);
-    expect(brief(kubernetesEvents('certificate:shop/tls', { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, 'Certificate', T))).toEqual(['not-ready cleared healthy']);
+    expect(
+      brief(
+        kubernetesEvents(
+          'certificate:shop/tls',
+          { status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Pending', message: 'Issuing' }] } },
+          'Certificate',
+          T,
+        ),
+      ),
+    ).toEqual(['not-ready major Ready=False (Pending): Issuing']);
+    expect(brief(kubernetesEvents('certificate:shop/tls', { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, 'Certificate', T))).toEqual([
+      'not-ready cleared healthy',
+    ]);
     expect(kubernetesEvents('configmap:shop/app', { data: {} }, 'ConfigMap', T)).toEqual([]);
     expect(kubernetesEvents('configmap:shop/app', undefined, 'ConfigMap', T)).toEqual([]);
   });
@@ -36,7 +74,12 @@ describe('Kubernetes health signals', () => {
 describe('host thresholds', () => {
   const usage = { load1PerCpu: 2.5, memoryUsedPercent: 98.2, diskUsedPercent: (p: string) => (p === '/' ? 41 : undefined) };
   it('crossing critical is major, warning is a warning, under both clears; the detail names the level, not the value', () => {
-    const events = hostEvents('host:dc1/web-01', { load1PerCpu: { warning: 2, critical: 4 }, memoryUsedPercent: { warning: 85, critical: 97 }, diskUsedPercent: { warning: 80 } }, usage, T);
+    const events = hostEvents(
+      'host:dc1/web-01',
+      { load1PerCpu: { warning: 2, critical: 4 }, memoryUsedPercent: { warning: 85, critical: 97 }, diskUsedPercent: { warning: 80 } },
+      usage,
+      T,
+    );
     expect(events.map((e) => `${e.kind} ${e.severity} ${e.detail}`)).toEqual([
       'load-high warning 1-minute load per cpu at or over 2 (warning)',
       'memory-high major memory used at or over 97% (critical)',
@@ -49,8 +92,16 @@ describe('host thresholds', () => {
 
 describe('parseHealthEvent', () => {
   it('normalizes an event from outside and refuses a bad one naming the field', () => {
-    expect(parseHealthEvent({ ci: 'host:dc1/web-01', kind: 'predicted-exhaustion', time: '2026-01-05T10:00:00+01:00', detail: 'disk full in 3 days', severity: 'warning', source: 'capacity' }))
-      .toEqual({ ci: 'host:dc1/web-01', kind: 'predicted-exhaustion', time: T, detail: 'disk full in 3 days', severity: 'warning', source: 'capacity' });
+    expect(
+      parseHealthEvent({
+        ci: 'host:dc1/web-01',
+        kind: 'predicted-exhaustion',
+        time: '2026-01-05T10:00:00+01:00',
+        detail: 'disk full in 3 days',
+        severity: 'warning',
+        source: 'capacity',
+      }),
+    ).toEqual({ ci: 'host:dc1/web-01', kind: 'predicted-exhaustion', time: T, detail: 'disk full in 3 days', severity: 'warning', source: 'capacity' });
     for (const [bad, field] of [
       [{ ci: 'x:y/z', kind: 'Down', time: T, detail: '', severity: 'major' }, 'kind'],
       [{ ci: 'x:y/z', kind: 'down', time: 'yesterday', detail: '', severity: 'major' }, 'time'],

@@ -26,14 +26,26 @@ describe('diffObject', () => {
   });
 
   it('does not count a reordered name-keyed list as drift', () => {
-    const desired = deployment([{ name: 'web', image: 'api:1' }, { name: 'sidecar', image: 'envoy:1' }]);
-    const observed = deployment([{ name: 'sidecar', image: 'envoy:1' }, { name: 'web', image: 'api:1' }]);
+    const desired = deployment([
+      { name: 'web', image: 'api:1' },
+      { name: 'sidecar', image: 'envoy:1' },
+    ]);
+    const observed = deployment([
+      { name: 'sidecar', image: 'envoy:1' },
+      { name: 'web', image: 'api:1' },
+    ]);
     expect(diffObject(desired, observed).changed).toBe(false);
   });
 
   it('patches a name-keyed entry at its observed index and names it in paths', () => {
-    const desired = deployment([{ name: 'web', image: 'api:2' }, { name: 'sidecar', image: 'envoy:1' }]);
-    const observed = deployment([{ name: 'sidecar', image: 'envoy:1' }, { name: 'web', image: 'api:1' }]);
+    const desired = deployment([
+      { name: 'web', image: 'api:2' },
+      { name: 'sidecar', image: 'envoy:1' },
+    ]);
+    const observed = deployment([
+      { name: 'sidecar', image: 'envoy:1' },
+      { name: 'web', image: 'api:1' },
+    ]);
     const d = diffObject(desired, observed, { id: 'deployment:shop/api' });
     expect({ patch: d.patch, paths: d.paths }).toEqual({
       patch: [{ op: 'replace', path: '/spec/template/spec/containers/1/image', value: 'api:2' }],
@@ -57,8 +69,15 @@ describe('diffObject', () => {
   });
 
   it('removes observed-only entries of a name-keyed list from the highest index down, then appends new ones', () => {
-    const desired = deployment([{ name: 'b', image: 'b' }, { name: 'd', image: 'd' }]);
-    const observed = deployment([{ name: 'a', image: 'a' }, { name: 'b', image: 'b' }, { name: 'c', image: 'c' }]);
+    const desired = deployment([
+      { name: 'b', image: 'b' },
+      { name: 'd', image: 'd' },
+    ]);
+    const observed = deployment([
+      { name: 'a', image: 'a' },
+      { name: 'b', image: 'b' },
+      { name: 'c', image: 'c' },
+    ]);
     const d = diffObject(desired, observed);
     expect(d.patch).toEqual([
       { op: 'remove', path: '/spec/template/spec/containers/2' },
@@ -66,12 +85,20 @@ describe('diffObject', () => {
       { op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'd', image: 'd' } },
     ]);
     const after = jsonpatch.applyPatch(structuredClone(observed), d.patch as jsonpatch.Operation[], false, false).newDocument;
-    expect(after.spec.template.spec.containers).toEqual([{ name: 'b', image: 'b' }, { name: 'd', image: 'd' }]);
+    expect(after.spec.template.spec.containers).toEqual([
+      { name: 'b', image: 'b' },
+      { name: 'd', image: 'd' },
+    ]);
   });
 
   it('skips ignoreDifferences pointers, including list entries addressed by name', () => {
     const desired = deployment([{ name: 'web', image: 'api:1' }]);
-    const observed = { ...deployment([{ name: 'web', image: 'api:1' }, { name: 'istio-proxy', image: 'istio' }]) };
+    const observed = {
+      ...deployment([
+        { name: 'web', image: 'api:1' },
+        { name: 'istio-proxy', image: 'istio' },
+      ]),
+    };
     (observed.spec as { replicas: number }).replicas = 5;
     const ci = { kind: 'Deployment', namespace: 'shop', name: 'api', labels: {} };
     const ignorePointers = ignorePointersFor(ci, [
@@ -84,8 +111,12 @@ describe('diffObject', () => {
 
   it('never compares the CMDB-only fields relations, source and owner', () => {
     const desired = {
-      apiVersion: 'plumb.io/v1', kind: 'File', metadata: { name: 'motd', owner: 'group:ops' },
-      spec: { path: 'motd', content: 'hi' }, relations: [{ type: 'dependsOn', target: 'host:h' }], source: { provider: 'file' },
+      apiVersion: 'plumb.io/v1',
+      kind: 'File',
+      metadata: { name: 'motd', owner: 'group:ops' },
+      spec: { path: 'motd', content: 'hi' },
+      relations: [{ type: 'dependsOn', target: 'host:h' }],
+      source: { provider: 'file' },
     };
     const observed = { apiVersion: 'plumb.io/v1', kind: 'File', metadata: { name: 'motd' }, spec: { path: 'motd', content: 'hi' } };
     const ignorePointers = ignorePointersFor({ kind: 'File', namespace: 'default', name: 'motd', labels: {} }, []);
@@ -120,7 +151,10 @@ describe('diffObject', () => {
   });
 
   it('hides schema x-plumb-secret fields added whole, nested in the added value', () => {
-    const schema = { type: 'object', properties: { spec: { properties: { connection: { type: 'object', properties: { password: { type: 'string', 'x-plumb-secret': true } } } } } } };
+    const schema = {
+      type: 'object',
+      properties: { spec: { properties: { connection: { type: 'object', properties: { password: { type: 'string', 'x-plumb-secret': true } } } } } },
+    };
     const desired = { apiVersion: 'plumb.io/v1', kind: 'Database', metadata: { name: 'db' }, spec: { connection: { host: 'h', password: 'pa55' } } };
     const observed = { apiVersion: 'plumb.io/v1', kind: 'Database', metadata: { name: 'db' }, spec: {} };
     const d = diffObject(desired, observed, { secretPointers: secretPointersOf(desired, schema) });
@@ -141,7 +175,10 @@ describe('diffObject', () => {
 
   it('shows removed name-keyed entries in the text diff, and leaves ignored fields out of it', () => {
     const desired = deployment([{ name: 'web', image: 'api:1' }]);
-    const observed = deployment([{ name: 'old', image: 'legacy:1' }, { name: 'web', image: 'api:1' }]);
+    const observed = deployment([
+      { name: 'old', image: 'legacy:1' },
+      { name: 'web', image: 'api:1' },
+    ]);
     (observed.spec as { replicas: number }).replicas = 9;
     const d = diffObject(desired, observed, { id: 'deployment:shop/api', ignorePointers: ['/spec/replicas'] });
     expect(d.patch).toEqual([{ op: 'remove', path: '/spec/template/spec/containers/0' }]);

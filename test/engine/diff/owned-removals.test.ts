@@ -10,7 +10,12 @@ const live = {
     namespace: 'shop',
     labels: { app: 'shop', tier: 'web', extra: 'by-hand' },
     managedFields: [
-      { manager: 'plumb', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:A': {}, 'f:B': {} }, 'f:metadata': { 'f:labels': { 'f:app': {}, 'f:tier': {} } } } },
+      {
+        manager: 'plumb',
+        operation: 'Apply',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:A': {}, 'f:B': {} }, 'f:metadata': { 'f:labels': { 'f:app': {}, 'f:tier': {} } } },
+      },
       { manager: 'kubectl-label', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:extra': {} } } } },
       { manager: 'other-applier', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:B': {} } } },
     ],
@@ -22,8 +27,24 @@ describe('fields removed from Git are changes, by field ownership', () => {
   it('reads the fields manager plumb owns alone from managedFields', () => {
     expect(soleOwnedFields(live)).toEqual(['/data/A', '/metadata/labels/app', '/metadata/labels/tier']);
     const pod = {
-      spec: { containers: [{ name: 'side', image: 'a' }, { name: 'main', image: 'b', env: [{ name: 'X', value: '1' }] }] },
-      metadata: { managedFields: [{ manager: 'plumb', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:containers': { 'k:{"name":"main"}': { '.': {}, 'f:name': {}, 'f:env': { 'k:{"name":"X"}': { 'f:name': {}, 'f:value': {} } } } } } } }] },
+      spec: {
+        containers: [
+          { name: 'side', image: 'a' },
+          { name: 'main', image: 'b', env: [{ name: 'X', value: '1' }] },
+        ],
+      },
+      metadata: {
+        managedFields: [
+          {
+            manager: 'plumb',
+            operation: 'Apply',
+            fieldsType: 'FieldsV1',
+            fieldsV1: {
+              'f:spec': { 'f:containers': { 'k:{"name":"main"}': { '.': {}, 'f:name': {}, 'f:env': { 'k:{"name":"X"}': { 'f:name': {}, 'f:value': {} } } } } },
+            },
+          },
+        ],
+      },
     };
     expect(soleOwnedFields(pod)).toEqual(['/spec/containers/1/env/0/name', '/spec/containers/1/env/0/value', '/spec/containers/1/name']);
   });
@@ -33,7 +54,10 @@ describe('fields removed from Git are changes, by field ownership', () => {
     const observed = { ...live, metadata };
     const desired = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'shop', labels: { app: 'shop' } }, data: {} };
     const d = diffObject(desired, observed, { id: 'configmap:shop/app', owned: soleOwnedFields(live) });
-    expect(d.patch).toEqual([{ op: 'remove', path: '/data/A' }, { op: 'remove', path: '/metadata/labels/tier' }]);
+    expect(d.patch).toEqual([
+      { op: 'remove', path: '/data/A' },
+      { op: 'remove', path: '/metadata/labels/tier' },
+    ]);
     expect(d.text).toContain('-    tier: web');
     expect(d.text).not.toContain('extra');
     // ignored fields are never removed

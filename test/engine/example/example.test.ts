@@ -36,8 +36,24 @@ describe('the bundled example inventory', () => {
     const kinds: Record<string, number> = {};
     for (const d of inventory) kinds[d.doc.kind] = (kinds[d.doc.kind] ?? 0) + 1;
     expect(kinds).toEqual({
-      Application: 8, BackupPolicy: 3, BusinessService: 7, Cluster: 1, Database: 7, Endpoint: 4, File: 2, Group: 7, Host: 12,
-      ConfigMap: 3, Deployment: 6, HorizontalPodAutoscaler: 1, Ingress: 1, Namespace: 1, PersistentVolumeClaim: 1, Secret: 1, Service: 5, ServiceAccount: 1,
+      Application: 8,
+      BackupPolicy: 3,
+      BusinessService: 7,
+      Cluster: 1,
+      Database: 7,
+      Endpoint: 4,
+      File: 2,
+      Group: 7,
+      Host: 12,
+      ConfigMap: 3,
+      Deployment: 6,
+      HorizontalPodAutoscaler: 1,
+      Ingress: 1,
+      Namespace: 1,
+      PersistentVolumeClaim: 1,
+      Secret: 1,
+      Service: 5,
+      ServiceAccount: 1,
     });
   });
 
@@ -46,7 +62,9 @@ describe('the bundled example inventory', () => {
   });
 
   it('has no dangling references, in relations or owners', () => {
-    const owners = inventory.filter((d) => d.doc.metadata.owner).map((d) => ({ from: d.id, targetId: resolveRef(d.doc.metadata.owner, d.doc.metadata.namespace ?? 'default') }));
+    const owners = inventory
+      .filter((d) => d.doc.metadata.owner)
+      .map((d) => ({ from: d.id, targetId: resolveRef(d.doc.metadata.owner, d.doc.metadata.namespace ?? 'default') }));
     expect([...relations, ...owners].filter((r) => !ids.has(r.targetId))).toEqual([]);
   });
 
@@ -85,7 +103,9 @@ describe('the bundled example inventory', () => {
       .filter((d) => !['prod', 'staging'].includes(d.doc.metadata.labels?.env) || !['1', '2', '3'].includes(d.doc.metadata.labels?.tier));
     expect(unlabelled.map((d) => d.id)).toEqual([]);
     expect(inventory.filter((d) => d.doc.metadata.labels?.env === 'staging').map((d) => d.id)).toEqual([
-      'host:shop/staging-host-1', 'database:shop/catalog-db-staging', 'application:shop/catalog-staging',
+      'host:shop/staging-host-1',
+      'database:shop/catalog-db-staging',
+      'application:shop/catalog-staging',
     ]);
   });
 
@@ -141,4 +161,3 @@ describe('the bundled example inventory', () => {
     expect(graph.order).toBe(71 + rendered.length);
   });
 });
-

@@ -34,7 +34,12 @@ async function loadEngine() {
   const loaded = loadPolicies(repo.policyDocuments, repo.locate);
   const changeResults = (changes: readonly Change[], now: Date) =>
     evaluatePolicies({
-      policies: loaded.policies, exceptions: loaded.exceptions, scope: 'change', graph, changes, now,
+      policies: loaded.policies,
+      exceptions: loaded.exceptions,
+      scope: 'change',
+      graph,
+      changes,
+      now,
       simulate: (req) => simulateImpact(graph, req),
     }).results.map((r) => ({ policy: r.policy, ci: r.ci, outcome: r.outcome, ...(r.exception ? { exception: r.exception } : {}) }));
   return { repo, graph, loaded, changeResults, evaluateInventoryPolicies };

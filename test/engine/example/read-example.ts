@@ -27,7 +27,16 @@ export interface WrittenRelation {
 }
 
 /** Cluster-scoped Kubernetes kinds the example could use (identity namespace `_cluster`). */
-const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'CustomResourceDefinition']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'IngressClass',
+  'CustomResourceDefinition',
+]);
 
 export function isKubernetes(doc: Doc): boolean {
   return !String(doc.apiVersion).startsWith('plumb.io/');

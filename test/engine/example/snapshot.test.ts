@@ -18,9 +18,17 @@ const observed = new Map<string, Doc>(snapshot.objects.map((o: Doc) => [identity
 /** ignoreDifferences of plumb.yaml that apply to one desired document. */
 function ignoredPointers(doc: Doc): string[] {
   // capacity signals describe what to forecast, not the object: never drift
-  return ['/capacity', ...(config.ignoreDifferences as Doc[])
-    .filter((rule) => (!rule.kind || rule.kind === doc.kind) && (!rule.namespace || rule.namespace === doc.metadata.namespace) && (!rule.name || rule.name === doc.metadata.name))
-    .flatMap((rule: Doc) => rule.pointers as string[])];
+  return [
+    '/capacity',
+    ...(config.ignoreDifferences as Doc[])
+      .filter(
+        (rule) =>
+          (!rule.kind || rule.kind === doc.kind) &&
+          (!rule.namespace || rule.namespace === doc.metadata.namespace) &&
+          (!rule.name || rule.name === doc.metadata.name),
+      )
+      .flatMap((rule: Doc) => rule.pointers as string[]),
+  ];
 }
 
 function drift() {
@@ -46,7 +54,9 @@ function drift() {
 describe('the recorded snapshot of the example', () => {
   it('is a Snapshot document of the target shop, sorted by identity', () => {
     expect({ apiVersion: snapshot.apiVersion, kind: snapshot.kind, metadata: snapshot.metadata }).toEqual({
-      apiVersion: 'plumb.io/v1', kind: 'Snapshot', metadata: { name: 'shop', takenAt: '2026-11-20T10:00:00Z', target: 'shop' },
+      apiVersion: 'plumb.io/v1',
+      kind: 'Snapshot',
+      metadata: { name: 'shop', takenAt: '2026-11-20T10:00:00Z', target: 'shop' },
     });
     const order = [...observed.keys()];
     expect(order).toEqual([...order].sort());

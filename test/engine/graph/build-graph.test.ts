@@ -8,7 +8,16 @@ describe('buildGraph', () => {
     const { graph, diagnostics } = buildGraph([
       first,
       ci({ kind: 'Host', name: 'h', file: 'b.yaml', relations: [{ type: 'dependsOn', target: 'app:x' }] }),
-      ci({ kind: 'App', name: 'x', relations: [{ type: 'runsOn', target: 'host:h' }, { type: 'runsOn', target: 'host:gone' }, { type: 'sitsOn', target: 'host:h' }, { type: 'runsOn', target: '???' }] }),
+      ci({
+        kind: 'App',
+        name: 'x',
+        relations: [
+          { type: 'runsOn', target: 'host:h' },
+          { type: 'runsOn', target: 'host:gone' },
+          { type: 'sitsOn', target: 'host:h' },
+          { type: 'runsOn', target: '???' },
+        ],
+      }),
     ]);
     expect(diagnostics).toEqual([]);
     expect(graph.nodes()).toEqual(['host:default/h', 'app:default/x']);
@@ -18,7 +27,15 @@ describe('buildGraph', () => {
 
   it('allows self-loops and parallel edges of different types', () => {
     const { graph } = buildGraph([
-      ci({ kind: 'App', name: 'a', relations: [{ type: 'dependsOn', target: 'app:a' }, { type: 'dependsOn', target: 'app:b' }, { type: 'connectsTo', target: 'app:b' }] }),
+      ci({
+        kind: 'App',
+        name: 'a',
+        relations: [
+          { type: 'dependsOn', target: 'app:a' },
+          { type: 'dependsOn', target: 'app:b' },
+          { type: 'connectsTo', target: 'app:b' },
+        ],
+      }),
       ci({ kind: 'App', name: 'b' }),
     ]);
     expect(graph.mapEdges((_e, a, s, t) => `${s} ${a.type} ${t}`)).toEqual([

@@ -16,9 +16,16 @@ function graphOf(nodes: number, edges: Array<[number, number, string]>): CIGraph
 describe('findCycles', () => {
   it('names the shortest cycle through the first CI of each cyclic component, per relation type', () => {
     const graph = graphOf(6, [
-      [0, 1, 'dependsOn'], [1, 2, 'dependsOn'], [2, 0, 'dependsOn'], [2, 1, 'dependsOn'],
-      [3, 4, 'runsOn'], [4, 3, 'runsOn'],
-      [3, 4, 'dependsOn'], [4, 5, 'connectsTo'], [5, 4, 'connectsTo'], [5, 5, 'alternativeTo'],
+      [0, 1, 'dependsOn'],
+      [1, 2, 'dependsOn'],
+      [2, 0, 'dependsOn'],
+      [2, 1, 'dependsOn'],
+      [3, 4, 'runsOn'],
+      [4, 3, 'runsOn'],
+      [3, 4, 'dependsOn'],
+      [4, 5, 'connectsTo'],
+      [5, 4, 'connectsTo'],
+      [5, 5, 'alternativeTo'],
     ]);
     expect(findCycles(graph)).toEqual([
       { type: 'dependsOn', ids: ['app:default/n0', 'app:default/n1', 'app:default/n2'] },
@@ -38,7 +45,10 @@ describe('findCycles', () => {
   it('finds a cycle exactly when graphology-dag does', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(7), fc.nat(7)), { maxLength: 20 }), (pairs) => {
-        const graph = graphOf(8, pairs.map(([s, t]) => [s, t, 'dependsOn']));
+        const graph = graphOf(
+          8,
+          pairs.map(([s, t]) => [s, t, 'dependsOn']),
+        );
         const cycles = findCycles(graph);
         expect(cycles.length > 0).toBe(hasCycle(graph));
         for (const { ids } of cycles) {

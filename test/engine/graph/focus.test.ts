@@ -29,7 +29,11 @@ describe('focusGraph', () => {
       focusGraph(graph, 'app:bb', 1);
       expect.unreachable();
     } catch (e) {
-      expect(isPlumbError(e) && [e.code, e.message, e.hint]).toEqual(['graph.unknown-ref', 'there is no app:default/bb in the inventory', 'did you mean app:default/b?']);
+      expect(isPlumbError(e) && [e.code, e.message, e.hint]).toEqual([
+        'graph.unknown-ref',
+        'there is no app:default/bb in the inventory',
+        'did you mean app:default/b?',
+      ]);
     }
   });
 });

@@ -13,10 +13,7 @@ describe('the graph of a repository with Kubernetes manifests', () => {
       declared: graph.filterEdges((_e, a) => !a.inferred).map((e) => edges[graph.edges().indexOf(e)]),
       inferred: graph.filterEdges((_e, a) => a.inferred).map((e) => edges[graph.edges().indexOf(e)]),
     }).toEqual({
-      declared: [
-        'box:shop/storefront -dependsOn-> ingress:shop/web',
-        'deployment:shop/api -dependsOn-> statefulset:shop/orders-db',
-      ],
+      declared: ['box:shop/storefront -dependsOn-> ingress:shop/web', 'deployment:shop/api -dependsOn-> statefulset:shop/orders-db'],
       inferred: [
         // Service → the workloads its selector picks
         'service:shop/api -dependsOn-> deployment:shop/api',

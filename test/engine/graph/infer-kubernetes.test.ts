@@ -7,8 +7,7 @@ const k8s = (apiVersion: string, kind: string, name: string, extra: Record<strin
 const podTemplate = (labels: Record<string, string>, spec: Record<string, unknown> = {}) => ({
   template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'i' }], ...spec } },
 });
-const edges = (cis: ReturnType<typeof ci>[]) =>
-  buildGraph(cis).graph.mapEdges((_e, a, s, t) => `${s} -${a.type}${a.inferred ? ' (inferred)' : ''}-> ${t}`);
+const edges = (cis: ReturnType<typeof ci>[]) => buildGraph(cis).graph.mapEdges((_e, a, s, t) => `${s} -${a.type}${a.inferred ? ' (inferred)' : ''}-> ${t}`);
 
 describe('edges inferred from Kubernetes objects', () => {
   it('links a Service to the workloads of its namespace whose pod labels match its whole selector', () => {
@@ -36,7 +35,16 @@ describe('edges inferred from Kubernetes objects', () => {
         k8s('networking.k8s.io/v1', 'Ingress', 'web', {
           spec: {
             defaultBackend: { service: { name: 'fallback', port: { number: 80 } } },
-            rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 'api' } } }, { path: '/x', backend: { service: { name: 'missing' } } }] } }],
+            rules: [
+              {
+                http: {
+                  paths: [
+                    { path: '/', backend: { service: { name: 'api' } } },
+                    { path: '/x', backend: { service: { name: 'missing' } } },
+                  ],
+                },
+              },
+            ],
           },
         }),
         k8s('extensions/v1beta1', 'Ingress', 'old', { spec: { backend: { serviceName: 'api' } } }),
@@ -68,7 +76,10 @@ describe('edges inferred from Kubernetes objects', () => {
             name: 'api',
             image: 'i',
             envFrom: [{ configMapRef: { name: 'api-config' } }],
-            env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'flags', key: 'a' } } }, { name: 'B', valueFrom: { secretKeyRef: { name: 'db-creds', key: 'b' } } }],
+            env: [
+              { name: 'A', valueFrom: { configMapKeyRef: { name: 'flags', key: 'a' } } },
+              { name: 'B', valueFrom: { secretKeyRef: { name: 'db-creds', key: 'b' } } },
+            ],
           },
         ],
       },
@@ -98,14 +109,24 @@ describe('edges inferred from Kubernetes objects', () => {
   it('counts a relation both declared and inferred once, as declared', () => {
     expect(
       edges([
-        ci({ apiVersion: 'v1', kind: 'Service', name: 'api', namespace: 'shop', extra: { spec: { selector: { app: 'api' } } }, relations: [{ type: 'dependsOn', target: 'deployment:api' }] }),
+        ci({
+          apiVersion: 'v1',
+          kind: 'Service',
+          name: 'api',
+          namespace: 'shop',
+          extra: { spec: { selector: { app: 'api' } } },
+          relations: [{ type: 'dependsOn', target: 'deployment:api' }],
+        }),
         k8s('apps/v1', 'Deployment', 'api', { spec: podTemplate({ app: 'api' }) }),
       ]),
     ).toEqual(['service:shop/api -dependsOn-> deployment:shop/api']);
   });
   it('puts what lives in a Namespace under it, and a custom resource after the CRD that defines its kind', () => {
     const crd = ci({
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'widgets.example.com', namespace: '_cluster',
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'widgets.example.com',
+      namespace: '_cluster',
       extra: { spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets' } } },
     });
     expect(

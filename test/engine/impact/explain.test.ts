@@ -27,13 +27,21 @@ describe('the why tree', () => {
     const leaf = (id: string, state: string, depth: number, via: string) => ({ id, state, depth, via, children: [] });
     expect(explainImpact(estate, summary)).toEqual([
       {
-        id: 'host:x/h1', state: 'down', depth: 0,
+        id: 'host:x/h1',
+        state: 'down',
+        depth: 0,
         children: [
           {
-            id: 'database:x/db', state: 'down', depth: 1, via: 'runsOn',
+            id: 'database:x/db',
+            state: 'down',
+            depth: 1,
+            via: 'runsOn',
             children: [
               {
-                id: 'app:x/api', state: 'down', depth: 2, via: 'dependsOn',
+                id: 'app:x/api',
+                state: 'down',
+                depth: 2,
+                via: 'dependsOn',
                 children: [
                   leaf('businessservice:x/shop', 'down', 3, 'dependsOn'),
                   leaf('app:x/web', 'degraded', 3, 'consumesApi'),

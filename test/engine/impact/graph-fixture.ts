@@ -25,8 +25,17 @@ export function fixtureCI(id: string, extra: FixtureCI = {}): CI {
   const object: Record<string, unknown> = { apiVersion: 'plumb.io/v1', kind, metadata: { name, namespace } };
   if (extra.spec) object.spec = extra.spec;
   return {
-    id, apiVersion: 'plumb.io/v1', kind, name, namespace, labels: {}, annotations: {}, relations: [],
-    kubernetes: false, object, origin: { file: `inventory/${name}.yaml`, doc: 0, line: 1, column: 1 },
+    id,
+    apiVersion: 'plumb.io/v1',
+    kind,
+    name,
+    namespace,
+    labels: {},
+    annotations: {},
+    relations: [],
+    kubernetes: false,
+    object,
+    origin: { file: `inventory/${name}.yaml`, doc: 0, line: 1, column: 1 },
   };
 }
 

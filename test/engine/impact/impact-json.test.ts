@@ -7,10 +7,9 @@ import { graphOf } from './graph-fixture.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/impact-output.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);
-const graph = graphOf(
-  ['app:x/api dependsOn database:x/db', 'businessservice:x/shop dependsOn app:x/api', 'app:x/web consumesApi app:x/api'],
-  { 'businessservice:x/shop': { spec: { criticality: 'critical' } } },
-);
+const graph = graphOf(['app:x/api dependsOn database:x/db', 'businessservice:x/shop dependsOn app:x/api', 'app:x/web consumesApi app:x/api'], {
+  'businessservice:x/shop': { spec: { criticality: 'critical' } },
+});
 
 describe('impact JSON', () => {
   it.each(['down', 'delete', 'change'] as const)('the %s output conforms to schemas/impact-output.schema.json', (event) => {

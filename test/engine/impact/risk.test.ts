@@ -11,10 +11,18 @@ describe('risk score', () => {
       'a thousand CIs deleted, no service behind them': riskOf({ event: 'delete', states: Array<ImpactState>(1000).fill('down'), businessServices: [] }),
       'a low service degraded': riskOf({ event: 'down', states: ['down', 'down'], businessServices: [{ criticality: 'low', state: 'degraded' }] }),
       'services cap at 60 points': riskOf({
-        event: 'down', states: ['down', 'down', 'down'],
-        businessServices: [{ criticality: 'critical', state: 'down' }, { criticality: 'high', state: 'down' }],
+        event: 'down',
+        states: ['down', 'down', 'down'],
+        businessServices: [
+          { criticality: 'critical', state: 'down' },
+          { criticality: 'high', state: 'down' },
+        ],
       }),
-      'an unknown criticality counts as medium': riskOf({ event: 'down', states: ['at-risk', 'at-risk', 'at-risk'], businessServices: [{ criticality: 'Gold', state: 'at-risk' }] }),
+      'an unknown criticality counts as medium': riskOf({
+        event: 'down',
+        states: ['at-risk', 'at-risk', 'at-risk'],
+        businessServices: [{ criticality: 'Gold', state: 'at-risk' }],
+      }),
     };
     expect(cases).toEqual({
       'one critical service down': { score: 69, level: 'high' },
@@ -50,10 +58,21 @@ describe('risk score', () => {
 
 describe('propagation rule', () => {
   it('down travels per the table, degraded never escalates, at-risk only along hard dependencies', () => {
-    const types = ['dependsOn', 'runsOn', 'hostedOn', 'consumesApi', 'partOf', 'memberOf', 'contains', 'connectsTo', 'backedUpBy', 'alternativeTo', 'ownedBy', 'madeUp'];
-    const table = Object.fromEntries(
-      types.map((t) => [t, (['down', 'degraded', 'at-risk'] as const).map((s) => receiverState(s, t) ?? '-').join(' ')]),
-    );
+    const types = [
+      'dependsOn',
+      'runsOn',
+      'hostedOn',
+      'consumesApi',
+      'partOf',
+      'memberOf',
+      'contains',
+      'connectsTo',
+      'backedUpBy',
+      'alternativeTo',
+      'ownedBy',
+      'madeUp',
+    ];
+    const table = Object.fromEntries(types.map((t) => [t, (['down', 'degraded', 'at-risk'] as const).map((s) => receiverState(s, t) ?? '-').join(' ')]));
     expect(table).toEqual({
       dependsOn: 'down degraded at-risk',
       runsOn: 'down degraded at-risk',

@@ -4,15 +4,9 @@ import { graphOf } from './graph-fixture.js';
 
 describe('partOf / memberOf with spec.minUp', () => {
   // Three members, two must be up.
-  const cluster = graphOf(
-    [
-      'node:x/n1 partOf cluster:x/c',
-      'node:x/n2 partOf cluster:x/c',
-      'node:x/n3 partOf cluster:x/c',
-      'app:x/svc runsOn cluster:x/c',
-    ],
-    { 'cluster:x/c': { spec: { minUp: 2 } } },
-  );
+  const cluster = graphOf(['node:x/n1 partOf cluster:x/c', 'node:x/n2 partOf cluster:x/c', 'node:x/n3 partOf cluster:x/c', 'app:x/svc runsOn cluster:x/c'], {
+    'cluster:x/c': { spec: { minUp: 2 } },
+  });
 
   it('a group with exactly minUp members left up is degraded, and so is what runs on it', () => {
     expect(simulateImpact(cluster, { sources: ['node:x/n1'], event: 'down' })).toEqual({

@@ -8,17 +8,18 @@ const TYPES = ['dependsOn', 'runsOn', 'hostedOn', 'consumesApi', 'partOf', 'memb
 const node = (i: number): string => `ci:x/n${i}`;
 
 /** Random small graphs — cycles of any type included: the walk must terminate on invalid input too. */
-const graphsWithout = (...excluded: string[]) => fc
-  .record({
-    size: fc.integer({ min: 1, max: 14 }),
-    edges: fc.array(fc.tuple(fc.nat(13), fc.constantFrom(...TYPES.filter((t) => !excluded.includes(t))), fc.nat(13)), { maxLength: 40 }),
-    minUp: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 14, maxLength: 14 }),
-  })
-  .map(({ size, edges, minUp }) => ({
-    lines: edges.map(([a, t, b]) => `${node(a % size)} ${t} ${node(b % size)}`),
-    cis: Object.fromEntries(Array.from({ length: size }, (_, i) => [node(i), { spec: { minUp: minUp[i] } }])),
-    size,
-  }));
+const graphsWithout = (...excluded: string[]) =>
+  fc
+    .record({
+      size: fc.integer({ min: 1, max: 14 }),
+      edges: fc.array(fc.tuple(fc.nat(13), fc.constantFrom(...TYPES.filter((t) => !excluded.includes(t))), fc.nat(13)), { maxLength: 40 }),
+      minUp: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 14, maxLength: 14 }),
+    })
+    .map(({ size, edges, minUp }) => ({
+      lines: edges.map(([a, t, b]) => `${node(a % size)} ${t} ${node(b % size)}`),
+      cis: Object.fromEntries(Array.from({ length: size }, (_, i) => [node(i), { spec: { minUp: minUp[i] } }])),
+      size,
+    }));
 const graphs = graphsWithout();
 const events = fc.constantFrom('down' as const, 'delete' as const, 'change' as const);
 

@@ -58,7 +58,9 @@ describe('impact over every relation type', () => {
         { id: 'database:x/db', state: 'at-risk', depth: 1, path: ['backuppolicy:x/nightly', 'database:x/db'] },
         { id: 'app:x/api', state: 'at-risk', depth: 2, path: ['backuppolicy:x/nightly', 'database:x/db', 'app:x/api'] },
         {
-          id: 'businessservice:x/shop', state: 'at-risk', depth: 3,
+          id: 'businessservice:x/shop',
+          state: 'at-risk',
+          depth: 3,
           path: ['backuppolicy:x/nightly', 'database:x/db', 'app:x/api', 'businessservice:x/shop'],
         },
       ],
@@ -102,7 +104,10 @@ describe('impact over every relation type', () => {
         { id: 'vm:x/vm1', state: 'at-risk', wouldBe: 'down', depth: 1, path: ['host:x/h1', 'vm:x/vm1'] },
         { id: 'app:x/api', state: 'at-risk', wouldBe: 'down', depth: 2, path: ['host:x/h1', 'database:x/db', 'app:x/api'] },
         {
-          id: 'businessservice:x/shop', state: 'at-risk', wouldBe: 'down', depth: 3,
+          id: 'businessservice:x/shop',
+          state: 'at-risk',
+          wouldBe: 'down',
+          depth: 3,
           path: ['host:x/h1', 'database:x/db', 'app:x/api', 'businessservice:x/shop'],
         },
         { id: 'cluster:x/c1', state: 'at-risk', wouldBe: 'degraded', depth: 1, path: ['host:x/h1', 'cluster:x/c1'] },

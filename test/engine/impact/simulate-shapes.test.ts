@@ -4,12 +4,7 @@ import { chainEdges, graphOf } from './graph-fixture.js';
 
 describe('graph shapes', () => {
   it('a connectsTo cycle terminates, each peer at risk once, and at-risk goes on to hard dependents', () => {
-    const ring = graphOf([
-      'app:x/a connectsTo app:x/b',
-      'app:x/b connectsTo app:x/c',
-      'app:x/c connectsTo app:x/a',
-      'app:x/d dependsOn app:x/b',
-    ]);
+    const ring = graphOf(['app:x/a connectsTo app:x/b', 'app:x/b connectsTo app:x/c', 'app:x/c connectsTo app:x/a', 'app:x/d dependsOn app:x/b']);
     expect(simulateImpact(ring, { sources: ['app:x/a'], event: 'down' })).toEqual({
       sources: ['app:x/a'],
       event: 'down',
@@ -40,17 +35,15 @@ describe('graph shapes', () => {
   });
 
   it('of two equally short explanations the one through the smallest identity is reported, whatever the edge order', () => {
-    const edges = [
-      'app:x/top dependsOn app:x/m2',
-      'app:x/top dependsOn app:x/m1',
-      'app:x/m2 dependsOn database:x/db',
-      'app:x/m1 dependsOn database:x/db',
-    ];
+    const edges = ['app:x/top dependsOn app:x/m2', 'app:x/top dependsOn app:x/m1', 'app:x/m2 dependsOn database:x/db', 'app:x/m1 dependsOn database:x/db'];
     const forward = simulateImpact(graphOf(edges), { sources: ['database:x/db'], event: 'down' });
     const backward = simulateImpact(graphOf([...edges].reverse()), { sources: ['database:x/db'], event: 'down' });
     expect(forward).toEqual(backward);
     expect(forward.affected.find((a) => a.id === 'app:x/top')).toEqual({
-      id: 'app:x/top', state: 'down', depth: 2, path: ['database:x/db', 'app:x/m1', 'app:x/top'],
+      id: 'app:x/top',
+      state: 'down',
+      depth: 2,
+      path: ['database:x/db', 'app:x/m1', 'app:x/top'],
     });
   });
 

@@ -54,10 +54,12 @@ async function controller(dir: string, receiver: Receiver) {
       const desired = graph.mapNodes((_id, attrs) => attrs.ci);
       const { observed } = await provider.discover({ desired }, new AbortController().signal);
       const time = at(minute).toISOString();
-      tracker.submit(observed.map((o) => {
-        const status = o.object.status as { up: boolean; error?: string };
-        return { ci: o.id, kind: 'down', time, detail: status.up ? 'up' : status.error ?? 'down', severity: status.up ? 'cleared' : 'major' } as const;
-      }));
+      tracker.submit(
+        observed.map((o) => {
+          const status = o.object.status as { up: boolean; error?: string };
+          return { ci: o.id, kind: 'down', time, detail: status.up ? 'up' : (status.error ?? 'down'), severity: status.up ? 'cleared' : 'major' } as const;
+        }),
+      );
       return tracker.evaluate({ now: at(minute), graph });
     },
   };
@@ -108,7 +110,16 @@ describe('the incident flow against a webhook receiver on 127.0.0.1', () => {
     const webshop = [{ id: 'businessservice:shop/webshop', criticality: 'critical', state: 'down' }];
     const tickets = receiver.deliveries.map((d) => {
       const p = d.body as IncidentPayload;
-      return { key: d.key, signed: d.signed, action: p.action, revision: p.revision, ci: p.ci.id, reason: p.reason, businessServices: p.businessServices, firstSeen: p.firstSeen };
+      return {
+        key: d.key,
+        signed: d.signed,
+        action: p.action,
+        revision: p.revision,
+        ci: p.ci.id,
+        reason: p.reason,
+        businessServices: p.businessServices,
+        firstSeen: p.firstSeen,
+      };
     });
     const key = (receiver.deliveries[0].body as IncidentPayload).dedupeKey;
     const common = { signed: true, ci: 'endpoint:shop/api-public', reason: 'connection refused', businessServices: webshop, firstSeen: at(1).toISOString() };

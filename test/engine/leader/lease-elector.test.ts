@@ -57,7 +57,15 @@ describe('Lease leader election', () => {
     const { api, setDown } = fakeLeaseApi();
     let now = 0;
     const stopped: string[] = [];
-    const a = new LeaseElector({ api, namespace: 'ns', name: 'l', identity: 'a', leaseDurationMs: 3000, clock: () => now, onStoppedLeading: (r) => stopped.push(r) });
+    const a = new LeaseElector({
+      api,
+      namespace: 'ns',
+      name: 'l',
+      identity: 'a',
+      leaseDurationMs: 3000,
+      clock: () => now,
+      onStoppedLeading: (r) => stopped.push(r),
+    });
     await a.tryAcquireOrRenew();
     setDown(true);
     now = 1000;

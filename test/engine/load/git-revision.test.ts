@@ -65,7 +65,7 @@ describe.each(['native', 'isomorphic'] as const)('reading a git revision with th
     });
   });
 
-  it("takes plumb.yaml from the revision it reads", async () => {
+  it('takes plumb.yaml from the revision it reads', async () => {
     const loaded = await load('feature');
     expect(summary(loaded)).toEqual({
       revision: feature,
@@ -119,9 +119,11 @@ describe.each(['native', 'isomorphic'] as const)('reading a git revision with th
       cis: ['host:default/real @ inventory/real.yaml:1'],
       diagnostics: [
         {
-          severity: 'warning', code: 'load.symlink-skipped',
+          severity: 'warning',
+          code: 'load.symlink-skipped',
           message: 'symbolic link skipped: links are not followed when reading a git revision',
-          hint: 'commit the file itself instead of a link to it', file: 'inventory/link.yaml',
+          hint: 'commit the file itself instead of a link to it',
+          file: 'inventory/link.yaml',
         },
       ],
     });

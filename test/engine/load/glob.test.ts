@@ -4,14 +4,24 @@ import { compileGlob } from '../../../engine/load/glob.js';
 const matching = (pattern: string, paths: string[]) => paths.filter((p) => compileGlob(pattern).matches(p));
 
 const PATHS = [
-  'inventory/a.yaml', 'inventory/a.yml', 'inventory/a.json', 'inventory/x/b.yaml', 'inventory/x/y/c.yml',
-  'inventoryx/d.yaml', 'other/inventory/e.yaml', 'inventory/.hidden.yaml',
+  'inventory/a.yaml',
+  'inventory/a.yml',
+  'inventory/a.json',
+  'inventory/x/b.yaml',
+  'inventory/x/y/c.yml',
+  'inventoryx/d.yaml',
+  'other/inventory/e.yaml',
+  'inventory/.hidden.yaml',
 ];
 
 describe('glob patterns', () => {
   it('matches ** across any number of directories, including none', () => {
     expect(matching('inventory/**/*.{yaml,yml}', PATHS)).toEqual([
-      'inventory/a.yaml', 'inventory/a.yml', 'inventory/x/b.yaml', 'inventory/x/y/c.yml', 'inventory/.hidden.yaml',
+      'inventory/a.yaml',
+      'inventory/a.yml',
+      'inventory/x/b.yaml',
+      'inventory/x/y/c.yml',
+      'inventory/.hidden.yaml',
     ]);
   });
 
@@ -32,7 +42,11 @@ describe('glob patterns', () => {
 
   it('knows the literal directory to list for each pattern', () => {
     expect(['inventory/**/*.yaml', 'a/b/*.yaml', '*.yaml', '{a,b}/*.yaml', 'plumb.yaml'].map((p) => compileGlob(p).base)).toEqual([
-      'inventory', 'a/b', '', '', '',
+      'inventory',
+      'a/b',
+      '',
+      '',
+      '',
     ]);
   });
 });

@@ -6,12 +6,14 @@ const k8s = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name:
 
 describe("Kubernetes manifests are read as kubectl reads them (go-yaml v2's YAML 1.1 forms)", () => {
   it('resolves every plain form kubectl reads differently, and leaves the shared ones alone', () => {
-    const { documents, diagnostics } = parse(k8s(`data:
+    const { documents, diagnostics } = parse(
+      k8s(`data:
   a: [y, Y, yes, Yes, YES, on, On, ON, n, N, no, No, NO, off, Off, OFF]
   b: [0644, 0b101, -0b11, 1_000, 0x_ff, 09, 1_0.5, 0o17, 0x1f, +1, 1e3, .5, 1:20, 2001-12-14, True, ~]
   c: ["yes", 'on', !!str no]
   on: key
-`));
+`),
+    );
     expect(diagnostics).toEqual([]);
     expect((documents[0].value as { data: unknown }).data).toEqual({
       a: [true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false],
@@ -22,12 +24,14 @@ describe("Kubernetes manifests are read as kubectl reads them (go-yaml v2's YAML
   });
 
   it('merges merge keys as kubectl does: explicit keys win, earlier mappings of a list win', () => {
-    const { documents } = parse(k8s(`x: &a {p: 1, q: 1}
+    const { documents } = parse(
+      k8s(`x: &a {p: 1, q: 1}
 y: &b {q: 2, r: 2}
 data:
   <<: [*a, *b]
   r: 3
-`));
+`),
+    );
     expect((documents[0].value as { data: unknown }).data).toEqual({ p: 1, q: 1, r: 3 });
   });
 
@@ -35,7 +39,9 @@ data:
     const codes = (body: string) => parse(k8s(body)).diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
     expect(codes('data: {a: .inf}\n')).toEqual(['4:11 yaml.kubectl-differs .inf is not a JSON number: kubectl cannot send this document']);
     expect(codes('data: {a: !!binary aGVsbG8=}\n')[0]).toMatch(/^4:20 yaml\.kubectl-differs a !!binary value/);
-    expect(codes('b: &b {k: 1}\ndata:\n  k: 2\n  <<: *b\n')).toEqual(['7:3 yaml.kubectl-differs the merge key (<<) comes after "k", which it also sets: kubectl and YAML disagree on which wins']);
+    expect(codes('b: &b {k: 1}\ndata:\n  k: 2\n  <<: *b\n')).toEqual([
+      '7:3 yaml.kubectl-differs the merge key (<<) comes after "k", which it also sets: kubectl and YAML disagree on which wins',
+    ]);
   });
 
   it("plumb's own CIs stay YAML 1.2", () => {

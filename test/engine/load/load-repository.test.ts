@@ -21,9 +21,13 @@ describe('loading kind schemas', () => {
     ]);
     expect(loaded.diagnostics).toEqual([
       {
-        severity: 'error', code: 'load.schema-invalid', message: 'kind schema is not valid json',
+        severity: 'error',
+        code: 'load.schema-invalid',
+        message: 'kind schema is not valid json',
         hint: 'fix the json of the schema file; the kind has no schema until then',
-        file: 'kinds/Broken.schema.json', line: 3, column: 11,
+        file: 'kinds/Broken.schema.json',
+        line: 3,
+        column: 11,
       },
     ]);
   });
@@ -63,7 +67,8 @@ describe('reading the work tree', () => {
       cis: ['host:default/inside'],
       diagnostics: [
         {
-          severity: 'warning', code: 'load.symlink-outside',
+          severity: 'warning',
+          code: 'load.symlink-outside',
           message: expect.stringMatching(/^symbolic link points outside the repository: /),
           hint: 'copy the file into the repository; plumb never reads outside it',
           file: 'inventory/secret.yaml',
@@ -79,7 +84,9 @@ describe('reading the work tree', () => {
     const loaded = await loadRepository({ repo });
     expect(loaded.diagnostics).toEqual([
       {
-        severity: 'warning', code: 'load.no-inventory', message: 'no files match the inventory globs: inventory/**/*.{yaml,yml}',
+        severity: 'warning',
+        code: 'load.no-inventory',
+        message: 'no files match the inventory globs: inventory/**/*.{yaml,yml}',
         hint: 'add CI files there, or set `inventory:` in plumb.yaml',
       },
     ]);

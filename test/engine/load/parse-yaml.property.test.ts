@@ -9,9 +9,51 @@ import { parseYamlFile } from '../../../engine/load/parse-yaml.js';
  * as `yaml` does.
  */
 const TRICKY_PLAIN = [
-  '2027-03-31', '2027-03-31T10:00:00Z', 'yes', 'no', 'on', 'off', 'y', 'n', 'True', 'FALSE', 'tRuE', '~', 'null', 'Null', 'NULL',
-  '0b101', '0o17', '017', '0x1F', '-0x1F', '+12', '-0', '00', '1_000', '1_0.5', '.5', '+.5', '1.', '1e3', '1E+3', '6e1', '1.5e',
-  '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '12345678901234567890', '0.1', '-1.25', '<<', '=', 'a b', 'x:y', 'http://h/p',
+  '2027-03-31',
+  '2027-03-31T10:00:00Z',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'y',
+  'n',
+  'True',
+  'FALSE',
+  'tRuE',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  '0b101',
+  '0o17',
+  '017',
+  '0x1F',
+  '-0x1F',
+  '+12',
+  '-0',
+  '00',
+  '1_000',
+  '1_0.5',
+  '.5',
+  '+.5',
+  '1.',
+  '1e3',
+  '1E+3',
+  '6e1',
+  '1.5e',
+  '.inf',
+  '-.Inf',
+  '+.INF',
+  '.nan',
+  '.NaN',
+  '12345678901234567890',
+  '0.1',
+  '-1.25',
+  '<<',
+  '=',
+  'a b',
+  'x:y',
+  'http://h/p',
 ];
 
 const key = fc.oneof(
@@ -36,7 +78,12 @@ const node: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
     scalar.map((s) => ({ scalar: s })),
     fc.uniqueArray(fc.tuple(key, tie('node')), { minLength: 1, maxLength: 4, selector: ([k]) => k }).map((map) => ({ map })),
     fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((seq) => ({ seq })),
-    fc.array(scalar.filter((s) => !/[,[\]{}#]/.test(s) && !s.endsWith(':')), { maxLength: 3 }).map((flow) => ({ flow })),
+    fc
+      .array(
+        scalar.filter((s) => !/[,[\]{}#]/.test(s) && !s.endsWith(':')),
+        { maxLength: 3 },
+      )
+      .map((flow) => ({ flow })),
   ),
 })).node;
 
@@ -51,9 +98,7 @@ function render(n: Node, indent: number): string {
 function body(n: { map: [string, Node][] } | { seq: Node[] }, indent: number): string {
   const pad = ' '.repeat(indent);
   if ('map' in n) return n.map.map(([k, v]) => `${pad}${k}:${render(v, indent + 2)}`).join('');
-  return n.seq
-    .map((v) => ('map' in v || 'seq' in v ? `${pad}- ${body(v, indent + 2).slice(indent + 2)}` : `${pad}-${render(v, indent + 2)}`))
-    .join('');
+  return n.seq.map((v) => ('map' in v || 'seq' in v ? `${pad}- ${body(v, indent + 2).slice(indent + 2)}` : `${pad}-${render(v, indent + 2)}`)).join('');
 }
 
 const documentText = fc

@@ -98,7 +98,13 @@ metadata:
     plumb.io/relations: "[{type: dependsOn, target: database:orders-db}]"
 `);
     expect(ci?.relations).toEqual([
-      { type: 'dependsOn', target: 'database:orders-db', targetId: 'database:shop/orders-db', inferred: false, pointer: '/metadata/annotations/plumb.io~1relations' },
+      {
+        type: 'dependsOn',
+        target: 'database:orders-db',
+        targetId: 'database:shop/orders-db',
+        inferred: false,
+        pointer: '/metadata/annotations/plumb.io~1relations',
+      },
     ]);
   });
 });

@@ -21,9 +21,19 @@ function deadPid(): number {
 
 describe('target locks', () => {
   it('the lock file names its holder', async () => {
-    const handle = await createFileLocker({ dir, now: () => new Date('2026-11-25T18:00:00Z') }).acquire({ targets: ['prod'], planHash: 'p1', operation: 'apply' });
+    const handle = await createFileLocker({ dir, now: () => new Date('2026-11-25T18:00:00Z') }).acquire({
+      targets: ['prod'],
+      planHash: 'p1',
+      operation: 'apply',
+    });
     expect(JSON.parse(await readFile(lockFile(dir, 'prod'), 'utf8'))).toEqual({
-      target: 'prod', owner: expect.any(String), host: hostname(), pid: process.pid, startedAt: '2026-11-25T18:00:00.000Z', planHash: 'p1', operation: 'apply',
+      target: 'prod',
+      owner: expect.any(String),
+      host: hostname(),
+      pid: process.pid,
+      startedAt: '2026-11-25T18:00:00.000Z',
+      planHash: 'p1',
+      operation: 'apply',
     });
     await handle.release();
   });
@@ -42,7 +52,15 @@ describe('target locks', () => {
   });
 
   it('a lock whose process is gone is reported orphaned and only broken with breakLock', async () => {
-    const stale = { target: 'prod', owner: 'ops', host: hostname(), pid: deadPid(), startedAt: '2026-11-25T17:00:00.000Z', planHash: 'old', operation: 'apply' };
+    const stale = {
+      target: 'prod',
+      owner: 'ops',
+      host: hostname(),
+      pid: deadPid(),
+      startedAt: '2026-11-25T17:00:00.000Z',
+      planHash: 'old',
+      operation: 'apply',
+    };
     await writeFile(lockFile(dir, 'prod'), JSON.stringify(stale));
     await expect(createFileLocker({ dir }).acquire({ targets: ['prod'], planHash: null, operation: 'apply' })).rejects.toMatchObject({
       code: 'lock.held',
@@ -55,7 +73,9 @@ describe('target locks', () => {
 
   it('a live holder on this host is never broken, even with breakLock', async () => {
     const held = await createFileLocker({ dir }).acquire({ targets: ['prod'], planHash: null, operation: 'apply' });
-    await expect(createFileLocker({ dir, breakLock: true }).acquire({ targets: ['prod'], planHash: null, operation: 'apply' })).rejects.toMatchObject({ code: 'lock.held' });
+    await expect(createFileLocker({ dir, breakLock: true }).acquire({ targets: ['prod'], planHash: null, operation: 'apply' })).rejects.toMatchObject({
+      code: 'lock.held',
+    });
     await held.release();
   });
 });

@@ -79,7 +79,10 @@ describe('the outbox', () => {
     await r.stop();
     await first.enqueue([msg('a', 2), msg('b', 1)]);
     await first.flush(); // fails: receiver down
-    expect(first.pending().map((e) => [e.key, e.attempts])).toEqual([['a:2', 1], ['b:1', 1]]);
+    expect(first.pending().map((e) => [e.key, e.attempts])).toEqual([
+      ['a:2', 1],
+      ['b:1', 1],
+    ]);
     await first.stop();
 
     await r.start();
@@ -107,8 +110,16 @@ describe('the outbox', () => {
     r.status = 200;
     await o.enqueue([msg('a', 2)]);
     await o.flush();
-    expect(events.map((e) => [e.type, e.entry.key])).toEqual([['dead', 'a:1'], ['delivered', 'a:2']]);
-    expect(readFileSync(`${path}.dead`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).key)).toEqual(['a:1']);
+    expect(events.map((e) => [e.type, e.entry.key])).toEqual([
+      ['dead', 'a:1'],
+      ['delivered', 'a:2'],
+    ]);
+    expect(
+      readFileSync(`${path}.dead`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).key),
+    ).toEqual(['a:1']);
     expect(r.deliveries.map((d) => d.key)).toEqual(['a:2']);
   });
 
@@ -120,7 +131,10 @@ describe('the outbox', () => {
     await o.enqueue([msg('a', 1)]);
     await o.flush();
     await o.enqueue([msg('a', 2)]);
-    const files = [path, `${path}.dead`].filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const files = [path, `${path}.dead`]
+      .filter(existsSync)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     expect(files).toContain('a:2');
     expect(files).not.toContain('token-abc123');
     expect(files).not.toContain(SECRET);

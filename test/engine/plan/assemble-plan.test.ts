@@ -50,7 +50,15 @@ describe('canonicalJson and JSON.stringify', () => {
   it('agree on every value JSON can hold, once keys are sorted', () => {
     const value = { 'b"q': 'line\nbreak \u0001 \ud800', a: [1.5, -0, 1e21, true, null, undefined], k: { y: NaN, x: Infinity }, '': 'empty' };
     const sorted = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v;
     expect(canonicalJson(value)).toBe(JSON.stringify(sorted(value)));
   });
 });

@@ -10,7 +10,10 @@ const db = ci('database:shop/db', { engine: 'postgres', version: '16', password:
 const api = ci('application:shop/api', { replicas: 2 }, [['dependsOn', 'database:shop/db']], 'inventory/api.yaml', 1);
 const graph = graphOf([host, db, api]);
 const schemas = new Map([
-  ['Database', { kind: 'Database', file: 'builtin:Database', schema: { properties: { spec: { properties: { password: { type: 'string', 'x-plumb-secret': true } } } } } }],
+  [
+    'Database',
+    { kind: 'Database', file: 'builtin:Database', schema: { properties: { spec: { properties: { password: { type: 'string', 'x-plumb-secret': true } } } } } },
+  ],
 ]);
 const repo = { revision: 'c'.repeat(40), schemas, config: DEFAULT_CONFIG };
 const observed: ObservedObject[] = [
@@ -58,14 +61,22 @@ describe('buildPlan', () => {
 
   it('is the same plan for the same inputs', () => {
     const a = buildPlan({ repo, graph, now, targets: [{ name: 'rec', provider: 'snapshot', desired: [host, db, api], observed }] }).plan;
-    const b = buildPlan({ repo, graph, now, targets: [{ name: 'rec', provider: 'snapshot', desired: [api, db, host], observed: [...observed].reverse() }] }).plan;
+    const b = buildPlan({
+      repo,
+      graph,
+      now,
+      targets: [{ name: 'rec', provider: 'snapshot', desired: [api, db, host], observed: [...observed].reverse() }],
+    }).plan;
     expect(b).toEqual(a);
   });
 
   it('hands changes and the plan view to the policies, and reports their results', () => {
     const seen: string[] = [];
     const policies: PlanPolicyEvaluator = ({ changes, plan }) => {
-      seen.push(...changes.map((c) => `${c.action} ${c.id} old=${c.oldObject ? 'yes' : 'no'}`), `plan ${plan.summary.create}/${plan.summary.update}/${plan.summary.delete}`);
+      seen.push(
+        ...changes.map((c) => `${c.action} ${c.id} old=${c.oldObject ? 'yes' : 'no'}`),
+        `plan ${plan.summary.create}/${plan.summary.update}/${plan.summary.delete}`,
+      );
       return { results: [{ policy: 'p', ci: 'database:shop/db', action: 'deny', severity: 'high', outcome: 'violated', message: 'no' }], diagnostics: [] };
     };
     const { plan } = buildPlan({ repo, graph, now, policies, targets: [{ name: 'rec', provider: 'snapshot', desired: [host, db, api], observed }] });
@@ -75,7 +86,9 @@ describe('buildPlan', () => {
 
   it('plans a ci selected by two targets once, with a warning', () => {
     const { plan, diagnostics } = buildPlan({
-      repo, graph, now,
+      repo,
+      graph,
+      now,
       targets: [
         { name: 'a', provider: 'snapshot', desired: [host], observed: [] },
         { name: 'b', provider: 'snapshot', desired: [host], observed: [] },
@@ -94,13 +107,21 @@ describe('buildPlan: cascaded deletes in the risk', () => {
       id: `configmap:shop/c${i}`,
       object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: 'shop' }, data: { v: String(i) } },
     }));
-    const plan = (cascade: boolean) => buildPlan({
-      repo, graph: graphOf([]), now,
-      targets: [{
-        name: 'k8s', provider: 'kubernetes', desired: [], observed: [namespace, ...children],
-        ...(cascade ? { cascades: new Map([[namespace.id, children]]) } : {}),
-      }],
-    }).plan;
+    const plan = (cascade: boolean) =>
+      buildPlan({
+        repo,
+        graph: graphOf([]),
+        now,
+        targets: [
+          {
+            name: 'k8s',
+            provider: 'kubernetes',
+            desired: [],
+            observed: [namespace, ...children],
+            ...(cascade ? { cascades: new Map([[namespace.id, children]]) } : {}),
+          },
+        ],
+      }).plan;
     const withCascade = plan(true);
     expect(withCascade.changes.filter((c) => c.cascadeOf === namespace.id)).toHaveLength(8);
     expect(withCascade.impact.affected.map((a) => a.id).sort()).toEqual(children.map((c) => c.id).sort());
@@ -108,6 +129,8 @@ describe('buildPlan: cascaded deletes in the risk', () => {
     expect(withCascade.impact.risk).toEqual({ score: 30, level: 'medium' });
     expect(withCascade.changes.find((c) => c.id === namespace.id)?.impact?.risk).toEqual({ score: 30, level: 'medium' });
     // the same Namespace with nothing in it
-    expect(buildPlan({ repo, graph: graphOf([]), now, targets: [{ name: 'k8s', provider: 'kubernetes', desired: [], observed: [namespace] }] }).plan.impact.risk).toEqual({ score: 13, level: 'low' });
+    expect(
+      buildPlan({ repo, graph: graphOf([]), now, targets: [{ name: 'k8s', provider: 'kubernetes', desired: [], observed: [namespace] }] }).plan.impact.risk,
+    ).toEqual({ score: 13, level: 'low' });
   });
 });

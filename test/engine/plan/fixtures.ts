@@ -19,7 +19,13 @@ export function ci(id: string, spec: Record<string, unknown> = {}, relations: [R
     annotations: {},
     relations: rels,
     kubernetes: false,
-    object: { apiVersion: 'plumb.io/v1', kind, metadata: { name, namespace }, spec, ...(rels.length ? { relations: relations.map(([type, target]) => ({ type, target })) } : {}) },
+    object: {
+      apiVersion: 'plumb.io/v1',
+      kind,
+      metadata: { name, namespace },
+      spec,
+      ...(rels.length ? { relations: relations.map(([type, target]) => ({ type, target })) } : {}),
+    },
     origin: { file, doc: 0, line, column: 1 },
   };
 }

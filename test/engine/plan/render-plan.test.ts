@@ -73,7 +73,11 @@ describe('renderPlanMarkdown', () => {
     const base = samplePlan({ denied: false });
     const big: Plan = {
       ...base,
-      changes: Array.from({ length: 400 }, (_, i) => ({ ...base.changes[0], id: `database:shop/db-${i}`, diff: `-  version: "15"\n+  version: "16"\n`.repeat(20) })),
+      changes: Array.from({ length: 400 }, (_, i) => ({
+        ...base.changes[0],
+        id: `database:shop/db-${i}`,
+        diff: `-  version: "15"\n+  version: "16"\n`.repeat(20),
+      })),
     };
     const md = renderPlanMarkdown(big, { limit: 20_000 });
     expect(md.length).toBeLessThanOrEqual(20_000);

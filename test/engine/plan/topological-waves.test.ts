@@ -6,9 +6,16 @@ const waves = (r: ReturnType<typeof topologicalWaves>) => Object.fromEntries([..
 
 describe('topologicalWaves', () => {
   const host = ci('host:shop/h1');
-  const db = ci('database:shop/db', {}, [['runsOn', 'host:shop/h1'], ['backedUpBy', 'backuppolicy:shop/nightly']]);
+  const db = ci('database:shop/db', {}, [
+    ['runsOn', 'host:shop/h1'],
+    ['backedUpBy', 'backuppolicy:shop/nightly'],
+  ]);
   const backup = ci('backuppolicy:shop/nightly');
-  const app = ci('application:shop/api', {}, [['dependsOn', 'database:shop/db'], ['consumesApi', 'application:shop/auth'], ['connectsTo', 'application:shop/auth']]);
+  const app = ci('application:shop/api', {}, [
+    ['dependsOn', 'database:shop/db'],
+    ['consumesApi', 'application:shop/auth'],
+    ['connectsTo', 'application:shop/auth'],
+  ]);
   const auth = ci('application:shop/auth');
   const svc = ci('businessservice:shop/checkout');
   const member = ci('application:shop/web', {}, [['partOf', 'businessservice:shop/checkout']]);
@@ -50,7 +57,10 @@ describe('topologicalWaves', () => {
   });
 
   it('warns and plans one wave when relations order two cis both ways', () => {
-    const a = ci('application:x/a', {}, [['dependsOn', 'application:x/b'], ['contains', 'application:x/b']]);
+    const a = ci('application:x/a', {}, [
+      ['dependsOn', 'application:x/b'],
+      ['contains', 'application:x/b'],
+    ]);
     const b = ci('application:x/b');
     const r = topologicalWaves({ graph: graphOf([a, b]), applied: [a.id, b.id], deleted: [] });
     expect(waves(r)).toEqual({ 'application:x/a': 1, 'application:x/b': 1 });

@@ -59,8 +59,11 @@ describe('the CEL adapter', () => {
   it('a syntax error comes back with its position in the expression, never as a throw', () => {
     const error = compileCel("object.metadata.name == 'x' &&");
     expect(error).toBeInstanceOf(CelCompileError);
-    expect({ code: (error as CelCompileError).code, line: (error as CelCompileError).line, column: (error as CelCompileError).column })
-      .toEqual({ code: 'policy.cel-compile', line: 1, column: 29 });
+    expect({ code: (error as CelCompileError).code, line: (error as CelCompileError).line, column: (error as CelCompileError).column }).toEqual({
+      code: 'policy.cel-compile',
+      line: 1,
+      column: 29,
+    });
   });
 
   it('with declared variables, an unknown name is a compile error; macros’ own variables are fine', () => {
@@ -72,7 +75,13 @@ describe('the CEL adapter', () => {
 
   it('variables are read only when evaluation reaches them', () => {
     let reads = 0;
-    const bindings = { get expensive() { reads++; return toCelInput({ n: 1 }); }, cheap: true };
+    const bindings = {
+      get expensive() {
+        reads++;
+        return toCelInput({ n: 1 });
+      },
+      cheap: true,
+    };
     const program = compileCel('cheap || expensive.n == 1');
     evaluateCel(program as Exclude<typeof program, CelCompileError>, bindings);
     expect(reads).toBe(0);

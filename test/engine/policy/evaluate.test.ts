@@ -10,7 +10,8 @@ const NOW = new Date('2026-06-15T10:30:00Z');
 /** Policies whose only validation is `false`, so the message shows what the expression saw. */
 function probes(scope: string, probesByName: Record<string, string>, extra = '') {
   const text = Object.entries(probesByName)
-    .map(([name, messageExpression]) => `apiVersion: plumb.io/v1
+    .map(
+      ([name, messageExpression]) => `apiVersion: plumb.io/v1
 kind: Policy
 metadata: {name: ${name}}
 spec:
@@ -19,7 +20,8 @@ spec:
 ${extra}  validations:
     - expression: "false"
       messageExpression: ${JSON.stringify(messageExpression)}
-`)
+`,
+    )
     .join('---\n');
   const repo = yamlDocs({ 'policies/probes.yaml': text });
   const loaded = loadPolicies(repo.docs, repo.locate);
@@ -28,8 +30,16 @@ ${extra}  validations:
 }
 
 const api = ci({
-  kind: 'Application', name: 'api', namespace: 'shop', labels: { env: 'prod', tier: '1' }, owner: 'group:team-api',
-  spec: { replicas: 3, cpu: 0.5 }, relations: [{ type: 'dependsOn', target: 'database:orders-db' }, { type: 'runsOn', target: 'host:h1' }],
+  kind: 'Application',
+  name: 'api',
+  namespace: 'shop',
+  labels: { env: 'prod', tier: '1' },
+  owner: 'group:team-api',
+  spec: { replicas: 3, cpu: 0.5 },
+  relations: [
+    { type: 'dependsOn', target: 'database:orders-db' },
+    { type: 'runsOn', target: 'host:h1' },
+  ],
 });
 const db = ci({ kind: 'Database', name: 'orders-db', namespace: 'shop', labels: { env: 'prod' } });
 const h1 = ci({ kind: 'Host', name: 'h1', namespace: 'shop' });
@@ -37,7 +47,8 @@ const web = ci({ kind: 'Application', name: 'web', namespace: 'shop', relations:
 const graph = graphOf([api, db, h1, web]);
 
 const impact: ImpactSummary = {
-  sources: ['application:shop/api'], event: 'change',
+  sources: ['application:shop/api'],
+  event: 'change',
   affected: [{ id: 'application:shop/web', state: 'at-risk', depth: 1, path: ['application:shop/api', 'application:shop/web'], wouldBe: 'degraded' }],
   businessServices: [{ id: 'businessservice:shop/checkout', criticality: 'high', state: 'at-risk' }],
   risk: { score: 42, level: 'medium' },
@@ -49,14 +60,18 @@ describe('policy variables', () => {
       object: "object.metadata.name + ' ' + object.metadata.namespace + ' ' + string(object.spec.replicas + 1) + ' ' + string(object.spec.cpu * 2.0)",
       'old-object': "string(oldObject.spec.replicas) + ' ' + string(oldObject.spec.replicas < object.spec.replicas)",
       change: "change.action + ' ' + change.paths.join(',')",
-      impact: "string(size(impact.affected)) + ' ' + impact.affected[0].id + ' ' + impact.affected[0].wouldBe + ' ' + impact.businessServices[0].criticality + ' ' + string(impact.risk.score) + ' ' + impact.risk.level",
+      impact:
+        "string(size(impact.affected)) + ' ' + impact.affected[0].id + ' ' + impact.affected[0].wouldBe + ' ' + impact.businessServices[0].criticality + ' ' + string(impact.risk.score) + ' ' + impact.risk.level",
       relations: "relations.map(r, r.type + '>' + r.target).join(',')",
       dependents: "dependents.map(d, d.source + '>' + d.type).join(',')",
       plan: "string(plan.summary.update) + ' ' + plan.changes[0].id + ' ' + plan.changes[0].paths[0]",
       now: "string(now) + ' ' + string(now.getHours()) + ' ' + string(now.getHours('Europe/Berlin')) + ' ' + string(now + duration('90m') > timestamp('2026-06-15T11:59:00Z'))",
     });
     const { results } = evaluatePolicies({
-      policies, scope: 'change', graph, now: NOW,
+      policies,
+      scope: 'change',
+      graph,
+      now: NOW,
       changes: [{ id: api.id, action: 'update', paths: ['/spec/replicas'], oldObject: { spec: { replicas: 2 } }, impact }],
       plan: {
         summary: { create: 0, update: 1, delete: 0, noop: 3, unmanaged: 0 },
@@ -88,7 +103,11 @@ describe('policy variables', () => {
       deleted: "change.action + ' ' + object.metadata.name + ' <- ' + dependents.map(d, d.source).join(',')",
     });
     const { results } = evaluatePolicies({
-      policies, scope: 'change', graph: graphOf([api, h1, web]), baseGraph: graph, now: NOW,
+      policies,
+      scope: 'change',
+      graph: graphOf([api, h1, web]),
+      baseGraph: graph,
+      now: NOW,
       changes: [{ id: db.id, action: 'delete' }],
     });
     expect(results.map((r) => r.message)).toEqual(['delete orders-db <- application:shop/api']);
@@ -139,11 +158,19 @@ spec:
 
   it('a deny policy that fails to evaluate fails closed, and says so', () => {
     expect(run('deny')).toEqual({
-      results: [{
-        policy: 'divides-deny', ci: 'application:shop/api', action: 'deny', severity: 'high', outcome: 'error',
-        message: 'policy divides-deny failed to evaluate 100 / (object.spec.replicas - 3) > 1: int divide by zero; denying (fail closed)',
-        file: 'inventory/application-api.yaml', line: 1, column: 1,
-      }],
+      results: [
+        {
+          policy: 'divides-deny',
+          ci: 'application:shop/api',
+          action: 'deny',
+          severity: 'high',
+          outcome: 'error',
+          message: 'policy divides-deny failed to evaluate 100 / (object.spec.replicas - 3) > 1: int divide by zero; denying (fail closed)',
+          file: 'inventory/application-api.yaml',
+          line: 1,
+          column: 1,
+        },
+      ],
       denied: true,
       diagnostics: [],
     });
@@ -167,13 +194,16 @@ spec:
 
   it('a condition reading a missing field does not match; an expression that is not a bool is an error', () => {
     const policies = probes('inventory', { strict: 'object.metadata.name' }, '  match: {condition: "object.spec.replicas > 0"}\n');
-    const repo = yamlDocs({ 'p.yaml': 'apiVersion: plumb.io/v1\nkind: Policy\nmetadata: {name: not-bool}\nspec: {action: warn, scope: inventory, validations: [{expression: "object.metadata.name"}]}\n' });
+    const repo = yamlDocs({
+      'p.yaml':
+        'apiVersion: plumb.io/v1\nkind: Policy\nmetadata: {name: not-bool}\nspec: {action: warn, scope: inventory, validations: [{expression: "object.metadata.name"}]}\n',
+    });
     const notBool = loadPolicies(repo.docs, repo.locate).policies;
     const evaluation = evaluatePolicies({ policies: [...policies, ...notBool], scope: 'inventory', graph: graphOf([api, h1]), now: NOW });
     expect(evaluation.results.map((r) => [r.policy, r.ci, r.outcome, r.message])).toEqual([
       ['strict', 'application:shop/api', 'violated', 'api'],
-      ['not-bool', 'application:shop/api', 'error', "policy not-bool failed to evaluate object.metadata.name: the expression gave api, not a bool"],
-      ['not-bool', 'host:shop/h1', 'error', "policy not-bool failed to evaluate object.metadata.name: the expression gave h1, not a bool"],
+      ['not-bool', 'application:shop/api', 'error', 'policy not-bool failed to evaluate object.metadata.name: the expression gave api, not a bool'],
+      ['not-bool', 'host:shop/h1', 'error', 'policy not-bool failed to evaluate object.metadata.name: the expression gave h1, not a bool'],
     ]);
   });
 });

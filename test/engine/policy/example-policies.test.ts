@@ -9,9 +9,7 @@ import { ci } from '../../helpers/make-repo.js';
 import { graphOf, yamlDocs } from './helpers.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/policy-example/policies');
-const files = Object.fromEntries(
-  ['policies.yaml', 'exceptions.yaml'].map((f) => [`policies/${f}`, readFileSync(join(dir, f), 'utf8')]),
-);
+const files = Object.fromEntries(['policies.yaml', 'exceptions.yaml'].map((f) => [`policies/${f}`, readFileSync(join(dir, f), 'utf8')]));
 const repo = yamlDocs(files);
 const repoView = { policyDocuments: repo.docs, locate: repo.locate };
 const { policies, exceptions, diagnostics: loadDiagnostics } = loadPolicies(repo.docs, repo.locate);
@@ -20,13 +18,27 @@ const { policies, exceptions, diagnostics: loadDiagnostics } = loadPolicies(repo
 const MONDAY_10 = new Date('2026-06-15T10:00:00Z');
 
 const ordersDb = ci({
-  kind: 'Database', name: 'orders-db', namespace: 'shop', labels: { env: 'prod', tier: '1' }, owner: 'group:team-dba', line: 1,
-  relations: [{ type: 'backedUpBy', target: 'backuppolicy:nightly' }, { type: 'runsOn', target: 'host:db-host-1' }],
+  kind: 'Database',
+  name: 'orders-db',
+  namespace: 'shop',
+  labels: { env: 'prod', tier: '1' },
+  owner: 'group:team-dba',
+  line: 1,
+  relations: [
+    { type: 'backedUpBy', target: 'backuppolicy:nightly' },
+    { type: 'runsOn', target: 'host:db-host-1' },
+  ],
 });
 const legacyDb = ci({ kind: 'Database', name: 'legacy-db', namespace: 'shop', labels: { env: 'prod', tier: '1' }, line: 10 });
 const cacheDb = ci({ kind: 'Database', name: 'cache-db', namespace: 'shop', labels: { env: 'prod' }, owner: 'group:team-dba', line: 20 });
-const reporting = ci({ kind: 'Application', name: 'reporting', namespace: 'shop', labels: { env: 'prod' }, line: 30,
-  relations: [{ type: 'dependsOn', target: 'database:orders-db' }] });
+const reporting = ci({
+  kind: 'Application',
+  name: 'reporting',
+  namespace: 'shop',
+  labels: { env: 'prod' },
+  line: 30,
+  relations: [{ type: 'dependsOn', target: 'database:orders-db' }],
+});
 const devWeb = ci({ kind: 'Application', name: 'web', namespace: 'dev', labels: { env: 'dev' } });
 const host = ci({ kind: 'Host', name: 'db-host-1', namespace: 'shop' });
 const nightly = ci({ kind: 'BackupPolicy', name: 'nightly', namespace: 'shop' });
@@ -57,59 +69,113 @@ describe('the example policies', () => {
     expect(report).toEqual({
       results: [
         {
-          policy: 'prod-owner', ci: 'application:shop/reporting', action: 'deny', severity: 'high', outcome: 'violated',
+          policy: 'prod-owner',
+          ci: 'application:shop/reporting',
+          action: 'deny',
+          severity: 'high',
+          outcome: 'violated',
           message: 'Application reporting is prod but has no owner (exception old-reporting expired 2025-12-31)',
-          file: 'inventory/application-reporting.yaml', line: 30, column: 1,
+          file: 'inventory/application-reporting.yaml',
+          line: 30,
+          column: 1,
         },
         {
-          policy: 'prod-owner', ci: 'database:shop/legacy-db', action: 'deny', severity: 'high', outcome: 'violated',
-          message: 'Database legacy-db is prod but has no owner', file: 'inventory/database-legacy-db.yaml', line: 10, column: 1,
+          policy: 'prod-owner',
+          ci: 'database:shop/legacy-db',
+          action: 'deny',
+          severity: 'high',
+          outcome: 'violated',
+          message: 'Database legacy-db is prod but has no owner',
+          file: 'inventory/database-legacy-db.yaml',
+          line: 10,
+          column: 1,
         },
         {
-          policy: 'prod-db-backup', ci: 'database:shop/cache-db', action: 'deny', severity: 'critical', outcome: 'violated',
-          message: 'a prod database must be backedUpBy a BackupPolicy', file: 'inventory/database-cache-db.yaml', line: 20, column: 1,
+          policy: 'prod-db-backup',
+          ci: 'database:shop/cache-db',
+          action: 'deny',
+          severity: 'critical',
+          outcome: 'violated',
+          message: 'a prod database must be backedUpBy a BackupPolicy',
+          file: 'inventory/database-cache-db.yaml',
+          line: 20,
+          column: 1,
         },
         {
-          policy: 'prod-db-backup', ci: 'database:shop/legacy-db', action: 'deny', severity: 'critical', outcome: 'violated',
-          message: 'a prod database must be backedUpBy a BackupPolicy', file: 'inventory/database-legacy-db.yaml', line: 10, column: 1,
+          policy: 'prod-db-backup',
+          ci: 'database:shop/legacy-db',
+          action: 'deny',
+          severity: 'critical',
+          outcome: 'violated',
+          message: 'a prod database must be backedUpBy a BackupPolicy',
+          file: 'inventory/database-legacy-db.yaml',
+          line: 10,
+          column: 1,
         },
       ],
       denied: true,
       diagnostics: [
         {
-          severity: 'warning', code: 'policy.exception-expired',
+          severity: 'warning',
+          code: 'policy.exception-expired',
           message: 'exception old-reporting expired 2025-12-31 and no longer applies to prod-owner',
-          hint: 'renew it with a new expires date, or fix what it excused', file: 'policies/exceptions.yaml', line: 17, column: 12,
+          hint: 'renew it with a new expires date, or fix what it excused',
+          file: 'policies/exceptions.yaml',
+          line: 17,
+          column: 12,
         },
         {
-          severity: 'warning', code: 'policy.exception-unknown-ci',
+          severity: 'warning',
+          code: 'policy.exception-unknown-ci',
           message: 'exception wrong-target names database:other/cache-db, which is not in the inventory',
-          hint: 'fix the reference, or remove the exception once the CI is gone', file: 'policies/exceptions.yaml', line: 24, column: 13,
+          hint: 'fix the reference, or remove the exception once the CI is gone',
+          file: 'policies/exceptions.yaml',
+          line: 24,
+          column: 13,
         },
       ],
     });
   });
 
   it('before it expires, the same exception excepts the CI', () => {
-    const { policies: _described, ...report } = evaluateInventoryPolicies(repoView, graphOf([reporting, ordersDb, nightly]), { now: new Date('2025-12-31T23:59:59Z') });
+    const { policies: _described, ...report } = evaluateInventoryPolicies(repoView, graphOf([reporting, ordersDb, nightly]), {
+      now: new Date('2025-12-31T23:59:59Z'),
+    });
     expect(report).toEqual({
-      results: [{
-        policy: 'prod-owner', ci: 'application:shop/reporting', action: 'deny', severity: 'high', outcome: 'excepted',
-        message: 'Application reporting is prod but has no owner (excepted by old-reporting: owner team dissolved)',
-        exception: 'old-reporting', file: 'inventory/application-reporting.yaml', line: 30, column: 1,
-      }],
+      results: [
+        {
+          policy: 'prod-owner',
+          ci: 'application:shop/reporting',
+          action: 'deny',
+          severity: 'high',
+          outcome: 'excepted',
+          message: 'Application reporting is prod but has no owner (excepted by old-reporting: owner team dissolved)',
+          exception: 'old-reporting',
+          file: 'inventory/application-reporting.yaml',
+          line: 30,
+          column: 1,
+        },
+      ],
       denied: false,
       // this graph leaves legacy-db out, and the fixture's wrong-target exception names a CI in another namespace
       diagnostics: [
         {
-          severity: 'warning', code: 'policy.exception-unknown-ci',
+          severity: 'warning',
+          code: 'policy.exception-unknown-ci',
           message: 'exception legacy-db names database:shop/legacy-db, which is not in the inventory',
-          hint: 'fix the reference, or remove the exception once the CI is gone', file: 'policies/exceptions.yaml', line: 6, column: 13,
+          hint: 'fix the reference, or remove the exception once the CI is gone',
+          file: 'policies/exceptions.yaml',
+          line: 6,
+          column: 13,
         },
         {
-          severity: 'warning', code: 'policy.exception-unknown-ci',
+          severity: 'warning',
+          code: 'policy.exception-unknown-ci',
           message: 'exception wrong-target names database:other/cache-db, which is not in the inventory',
-          hint: 'fix the reference, or remove the exception once the CI is gone', file: 'policies/exceptions.yaml', line: 24, column: 13,
+          hint: 'fix the reference, or remove the exception once the CI is gone',
+          file: 'policies/exceptions.yaml',
+          line: 24,
+          column: 13,
         },
       ],
     });
@@ -120,7 +186,13 @@ describe('the example policies', () => {
     const desired = graphOf(everything.filter((c) => c !== ordersDb && c !== legacyDb));
     const simulate = () => impactOf(['application:shop/reporting']);
     const evaluation = evaluatePolicies({
-      policies, exceptions, scope: 'change', graph: desired, baseGraph: base, now: MONDAY_10, simulate,
+      policies,
+      exceptions,
+      scope: 'change',
+      graph: desired,
+      baseGraph: base,
+      now: MONDAY_10,
+      simulate,
       changes: [
         { id: ordersDb.id, action: 'delete' },
         { id: legacyDb.id, action: 'delete' },
@@ -131,13 +203,27 @@ describe('the example policies', () => {
     expect(evaluation).toEqual({
       results: [
         {
-          policy: 'no-tier1-delete', ci: 'database:shop/legacy-db', action: 'deny', severity: 'high', outcome: 'excepted',
-          message: 'deleting tier-1 legacy-db needs an exception (excepted by legacy-db: decommissioned in Q1)', exception: 'legacy-db',
-          file: 'inventory/database-legacy-db.yaml', line: 10, column: 1,
+          policy: 'no-tier1-delete',
+          ci: 'database:shop/legacy-db',
+          action: 'deny',
+          severity: 'high',
+          outcome: 'excepted',
+          message: 'deleting tier-1 legacy-db needs an exception (excepted by legacy-db: decommissioned in Q1)',
+          exception: 'legacy-db',
+          file: 'inventory/database-legacy-db.yaml',
+          line: 10,
+          column: 1,
         },
         {
-          policy: 'no-tier1-delete', ci: 'database:shop/orders-db', action: 'deny', severity: 'high', outcome: 'violated',
-          message: 'deleting tier-1 orders-db needs an exception', file: 'inventory/database-orders-db.yaml', line: 1, column: 1,
+          policy: 'no-tier1-delete',
+          ci: 'database:shop/orders-db',
+          action: 'deny',
+          severity: 'high',
+          outcome: 'violated',
+          message: 'deleting tier-1 orders-db needs an exception',
+          file: 'inventory/database-orders-db.yaml',
+          line: 1,
+          column: 1,
         },
       ],
       denied: true,
@@ -149,8 +235,14 @@ describe('the example policies', () => {
     const graph = graphOf(everything);
     const windowResults = (now: string) =>
       evaluatePolicies({
-        policies: policies.filter((p) => p.name === 'change-window'), scope: 'change', graph, now: new Date(now),
-        changes: [{ id: reporting.id, action: 'update' }, { id: devWeb.id, action: 'update' }],
+        policies: policies.filter((p) => p.name === 'change-window'),
+        scope: 'change',
+        graph,
+        now: new Date(now),
+        changes: [
+          { id: reporting.id, action: 'update' },
+          { id: devWeb.id, action: 'update' },
+        ],
       }).results.map((r) => r.message);
     expect({
       mondayBefore8: windowResults('2026-06-15T07:59:59Z'),
@@ -172,8 +264,15 @@ describe('the example policies', () => {
       return impactOf(['a', 'b', 'c']);
     };
     const evaluation = evaluatePolicies({
-      policies, scope: 'change', graph: graphOf(everything), now: MONDAY_10, simulate,
-      changes: [{ id: devWeb.id, action: 'update' }, { id: host.id, action: 'update', impact: impactOf([]) }],
+      policies,
+      scope: 'change',
+      graph: graphOf(everything),
+      now: MONDAY_10,
+      simulate,
+      changes: [
+        { id: devWeb.id, action: 'update' },
+        { id: host.id, action: 'update', impact: impactOf([]) },
+      ],
     });
     expect(calls).toEqual(['change:application:dev/web']);
     expect(evaluation.results.map((r) => [r.policy, r.ci, r.outcome, r.message])).toEqual([
@@ -184,14 +283,26 @@ describe('the example policies', () => {
 
   it('plan scope runs once, over the plan summary', () => {
     const evaluation = evaluatePolicies({
-      policies, scope: 'plan', graph: graphOf([]), now: MONDAY_10,
+      policies,
+      scope: 'plan',
+      graph: graphOf([]),
+      now: MONDAY_10,
       plan: { summary: { create: 0, update: 1, delete: 3, noop: 0, unmanaged: 0 }, changes: [] },
     });
     expect(evaluation).toEqual({
-      results: [{
-        policy: 'few-deletes', ci: null, action: 'audit', severity: 'low', outcome: 'violated', message: 'the plan deletes 3 CIs',
-        file: 'policies/policies.yaml', line: 68, column: 1,
-      }],
+      results: [
+        {
+          policy: 'few-deletes',
+          ci: null,
+          action: 'audit',
+          severity: 'low',
+          outcome: 'violated',
+          message: 'the plan deletes 3 CIs',
+          file: 'policies/policies.yaml',
+          line: 68,
+          column: 1,
+        },
+      ],
       denied: false,
       diagnostics: [],
     });
@@ -200,8 +311,10 @@ describe('the example policies', () => {
 
 function impactOf(ids: string[]): ImpactSummary {
   return {
-    sources: [], event: 'change',
+    sources: [],
+    event: 'change',
     affected: ids.map((id) => ({ id, state: 'at-risk' as const, depth: 1, path: [id] })),
-    businessServices: [], risk: { score: 10, level: 'low' },
+    businessServices: [],
+    risk: { score: 10, level: 'low' },
   };
 }

@@ -33,7 +33,10 @@ export function yamlDocs(files: Record<string, string>): ParsedPolicyFiles {
       const entry = parsed.get(origin.file)!;
       let node = entry.documents[origin.doc].contents as YamlNode | null;
       let at = node?.range?.[0] ?? 0;
-      for (const token of pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+      for (const token of pointer
+        .split('/')
+        .slice(1)
+        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
         if (isMap(node)) {
           const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === token);
           if (!pair) break;

@@ -20,11 +20,17 @@ spec:
     - expression: "object.spec.replicas >"
 `);
     expect(policies).toEqual([]);
-    expect(diagnostics).toEqual([{
-      severity: 'error', code: 'policy.cel-compile',
-      message: 'policy broken: expression does not compile: syntax error: found > but expecting end of input (at 1:22 of the expression)',
-      hint: 'see https://cel.dev for the CEL syntax', file: 'policies/p.yaml', line: 9, column: 19,
-    }]);
+    expect(diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'policy.cel-compile',
+        message: 'policy broken: expression does not compile: syntax error: found > but expecting end of input (at 1:22 of the expression)',
+        hint: 'see https://cel.dev for the CEL syntax',
+        file: 'policies/p.yaml',
+        line: 9,
+        column: 19,
+      },
+    ]);
   });
 
   it('a misspelt variable or function is caught at compile time, with a suggestion', () => {
@@ -40,9 +46,18 @@ spec:
     - expression: "sise(relations) > 0"
 `);
     expect(diagnostics.map((d) => [d.code, d.line, d.message, d.hint])).toEqual([
-      ['policy.cel-compile', 8, "policy typos: condition does not compile: undeclared reference to 'obejct'",
-        "the variables are object, oldObject, change, impact, relations, dependents, plan, now, capacity; did you mean 'object'?"],
-      ['policy.cel-compile', 10, "policy typos: expression does not compile: unknown function 'sise'", 'see the CEL standard library and the strings extension'],
+      [
+        'policy.cel-compile',
+        8,
+        "policy typos: condition does not compile: undeclared reference to 'obejct'",
+        "the variables are object, oldObject, change, impact, relations, dependents, plan, now, capacity; did you mean 'object'?",
+      ],
+      [
+        'policy.cel-compile',
+        10,
+        "policy typos: expression does not compile: unknown function 'sise'",
+        'see the CEL standard library and the strings extension',
+      ],
     ]);
   });
 
@@ -91,12 +106,23 @@ spec:
     expect(policies.map((p) => [p.name, p.action])).toEqual([['twice', 'deny']]);
     expect(diagnostics).toEqual([
       {
-        severity: 'error', code: 'policy.duplicate', message: 'policy twice is defined twice', hint: 'policy names are global: rename one of them',
-        file: 'policies/p.yaml', line: 8, column: 18, related: [{ file: 'policies/p.yaml', line: 3, column: 18, message: 'first defined here' }],
+        severity: 'error',
+        code: 'policy.duplicate',
+        message: 'policy twice is defined twice',
+        hint: 'policy names are global: rename one of them',
+        file: 'policies/p.yaml',
+        line: 8,
+        column: 18,
+        related: [{ file: 'policies/p.yaml', line: 3, column: 18, message: 'first defined here' }],
       },
       {
-        severity: 'warning', code: 'policy.exception-unknown-policy', message: 'exception orphan names unknown policy nosuch',
-        hint: 'check the policy name (metadata.name of a Policy)', file: 'policies/p.yaml', line: 15, column: 21,
+        severity: 'warning',
+        code: 'policy.exception-unknown-policy',
+        message: 'exception orphan names unknown policy nosuch',
+        hint: 'check the policy name (metadata.name of a Policy)',
+        file: 'policies/p.yaml',
+        line: 15,
+        column: 21,
       },
     ]);
   });

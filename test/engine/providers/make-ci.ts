@@ -7,9 +7,18 @@ export function makeCI(object: Record<string, unknown>, file = 'inventory/test.y
   const id = identityOf(object)!;
   const meta = object.metadata as Record<string, unknown>;
   return {
-    id: id.id, apiVersion: String(object.apiVersion), kind: id.kind, name: id.name, namespace: id.namespace,
-    labels: (meta.labels ?? {}) as Record<string, string>, annotations: (meta.annotations ?? {}) as Record<string, string>,
-    relations: [], source: object.source as CI['source'], kubernetes: id.kubernetes, object, origin: { file, doc: 0, line: 1, column: 1 },
+    id: id.id,
+    apiVersion: String(object.apiVersion),
+    kind: id.kind,
+    name: id.name,
+    namespace: id.namespace,
+    labels: (meta.labels ?? {}) as Record<string, string>,
+    annotations: (meta.annotations ?? {}) as Record<string, string>,
+    relations: [],
+    source: object.source as CI['source'],
+    kubernetes: id.kubernetes,
+    object,
+    origin: { file, doc: 0, line: 1, column: 1 },
   };
 }
 

@@ -15,9 +15,13 @@ describe('createProvider', () => {
   });
 
   it('refuses an unknown provider with the known list, and bad settings', () => {
-    expect(() => createProvider('x', { provider: 'ftp' }, ctx)).toThrow(expect.objectContaining({ code: 'provider.unknown', hint: 'known providers: snapshot, file, exec, kubernetes, endpoint, host' }));
+    expect(() => createProvider('x', { provider: 'ftp' }, ctx)).toThrow(
+      expect.objectContaining({ code: 'provider.unknown', hint: 'known providers: snapshot, file, exec, kubernetes, endpoint, host' }),
+    );
     expect(() => createProvider('x', { provider: 'file' }, ctx)).toThrow(expect.objectContaining({ code: 'provider.bad-setting' }));
-    expect(() => createProvider('x', { provider: 'exec', command: 'p', timeout: 'soon' }, ctx)).toThrow(expect.objectContaining({ code: 'config.bad-duration' }));
+    expect(() => createProvider('x', { provider: 'exec', command: 'p', timeout: 'soon' }, ctx)).toThrow(
+      expect.objectContaining({ code: 'config.bad-duration' }),
+    );
   });
 });
 
@@ -30,7 +34,7 @@ describe('selectDesired', () => {
   ];
   const ids = (t: Parameters<typeof selectDesired>[0], name = 't') => selectDesired(t, name, cis).map((c) => c.name);
 
-  it('by default takes the CIs whose effective provider is the target\'s; a snapshot takes all', () => {
+  it("by default takes the CIs whose effective provider is the target's; a snapshot takes all", () => {
     expect(ids({ provider: 'kubernetes' })).toEqual(['api']);
     expect(ids({ provider: 'file' })).toEqual(['motd']);
     expect(ids({ provider: 'exec' }, 'cmdb')).toEqual(['h']);

@@ -7,14 +7,30 @@ import type { ReconcileRound } from '../../../engine/reconcile/reconciler.js';
 import type { SyncSelection } from '../../../engine/reconcile/sync-selection.js';
 
 const desired = { revision: 'a'.repeat(40) } as DesiredState;
-const selection = (drift: string[], held: string[] = []): SyncSelection => ({ apply: [], drift, held: held.map((id) => ({ id, action: 'update', reason: 'manual' as const })) });
+const selection = (drift: string[], held: string[] = []): SyncSelection => ({
+  apply: [],
+  drift,
+  held: held.map((id) => ({ id, action: 'update', reason: 'manual' as const })),
+});
 const round = (extra: Partial<ReconcileRound>): ReconcileRound => ({
-  trigger: 'interval', outcome: { result: 'succeeded' }, status: { source: 's', identity: 'i', revision: desired.revision, conditions: [] }, desired,
-  signal: new AbortController().signal, ...extra,
+  trigger: 'interval',
+  outcome: { result: 'succeeded' },
+  status: { source: 's', identity: 'i', revision: desired.revision, conditions: [] },
+  desired,
+  signal: new AbortController().signal,
+  ...extra,
 });
 const report = (outcome: ApplyReport['outcome'], changes: [string, string, 'applied' | 'failed'][]): ApplyReport => ({
-  run: `run-${Math.random()}`, planHash: 'h', outcome, changes: changes.map(([action, id, result]) => ({ id, action, result, target: 't', wave: 1 })),
-  backups: [], rollbacks: [], health: [], interrupted: [], brokenLocks: [], diagnostics: [],
+  run: `run-${Math.random()}`,
+  planHash: 'h',
+  outcome,
+  changes: changes.map(([action, id, result]) => ({ id, action, result, target: 't', wave: 1 })),
+  backups: [],
+  rollbacks: [],
+  health: [],
+  interrupted: [],
+  brokenLocks: [],
+  diagnostics: [],
 });
 const failed = (message: string) => ({ result: 'transient' as const, retryInMs: 1000, error: new ReconcileError('transient', 'DiscoveryFailed', message) });
 
@@ -41,9 +57,19 @@ describe('change notices for chat: told once, like the Kubernetes Events', () =>
 
   it('an apply is told with its counts and failures; the same apply again is not', () => {
     const notices = new ChangeNotices();
-    const ok = report('succeeded', [['update', 'configmap:shop/a', 'applied'], ['create', 'configmap:shop/b', 'applied']]);
-    const bad = report('failed', [['update', 'configmap:shop/a', 'applied'], ['delete', 'configmap:shop/c', 'failed']]);
-    expect([notices.of(round({ report: ok })), notices.of(round({ report: { ...ok, run: 'again' } })), notices.of(round({ report: bad, outcome: failed('apply failed: configmap:shop/c') }))]).toEqual([
+    const ok = report('succeeded', [
+      ['update', 'configmap:shop/a', 'applied'],
+      ['create', 'configmap:shop/b', 'applied'],
+    ]);
+    const bad = report('failed', [
+      ['update', 'configmap:shop/a', 'applied'],
+      ['delete', 'configmap:shop/c', 'failed'],
+    ]);
+    expect([
+      notices.of(round({ report: ok })),
+      notices.of(round({ report: { ...ok, run: 'again' } })),
+      notices.of(round({ report: bad, outcome: failed('apply failed: configmap:shop/c') })),
+    ]).toEqual([
       [{ type: 'apply', revision: desired.revision, ok: true, summary: { create: 1, update: 1, delete: 0 } }],
       [],
       [
@@ -55,8 +81,9 @@ describe('change notices for chat: told once, like the Kubernetes Events', () =>
 
   it('a failure is told once while it repeats, and again once it came back after a success', () => {
     const notices = new ChangeNotices();
-    const told = [failed('api unreachable'), failed('api unreachable'), { result: 'succeeded' as const }, failed('api unreachable')]
-      .map((outcome) => notices.of(round({ outcome })).map((n) => n.type));
+    const told = [failed('api unreachable'), failed('api unreachable'), { result: 'succeeded' as const }, failed('api unreachable')].map((outcome) =>
+      notices.of(round({ outcome })).map((n) => n.type),
+    );
     expect(told).toEqual([['failure'], [], [], ['failure']]);
   });
 });

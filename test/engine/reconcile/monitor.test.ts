@@ -36,8 +36,12 @@ async function desiredOf(files: Record<string, string> = {}): Promise<DesiredSta
 
 function roundOf(desired: DesiredState, extra: Partial<ReconcileRound> = {}): ReconcileRound {
   return {
-    trigger: 'interval', outcome: { result: 'succeeded' }, status: { source: 'test', identity: 'test', conditions: [] },
-    desired, signal: new AbortController().signal, ...extra,
+    trigger: 'interval',
+    outcome: { result: 'succeeded' },
+    status: { source: 'test', identity: 'test', conditions: [] },
+    desired,
+    signal: new AbortController().signal,
+    ...extra,
   };
 }
 
@@ -48,7 +52,10 @@ function monitorAt(clock: { minute: number }) {
   const log = capturedLogger();
   const registry = new Registry();
   const monitor = new Monitor({
-    logger: log.logger, registry, stateDir, now: () => at(clock.minute),
+    logger: log.logger,
+    registry,
+    stateDir,
+    now: () => at(clock.minute),
     env: { PLUMB_ITSM_URL: itsm.url, PLUMB_ITSM_SECRET: SECRET, PLUMB_SLACK_URL: slack.url },
   });
   return { monitor, log, registry, stateDir };
@@ -85,20 +92,50 @@ describe('the controller monitor: probes → incidents → ITSM and Slack', () =
     const risk = { score: 73, level: 'high' };
     const open = { kind: 'down', detail: 'connection refused', severity: 'major', since: at(1).toISOString() };
     const common = {
-      schemaVersion: 2, dedupeKey: KEY, ci, failure: 'down', reason: 'connection refused', severity: 'major',
-      cause: [{ ...ci, conditions: [open] }], alternatives: [], symptoms: [], related: [], businessServices: services, risk,
-      firstSeen: at(1).toISOString(), reopened: 0,
+      schemaVersion: 2,
+      dedupeKey: KEY,
+      ci,
+      failure: 'down',
+      reason: 'connection refused',
+      severity: 'major',
+      cause: [{ ...ci, conditions: [open] }],
+      alternatives: [],
+      symptoms: [],
+      related: [],
+      businessServices: services,
+      risk,
+      firstSeen: at(1).toISOString(),
+      reopened: 0,
     };
     expect(itsmBodies()).toEqual([
-      { ...common, action: 'open', summary: 'endpoint:shop/api-public is down (connection refused) — hits 2 business services, risk high (73)', lastSeen: at(1).toISOString(), revision: 1 },
-      { ...common, action: 'update', summary: 'endpoint:shop/api-public is down (connection refused) — hits 2 business services, risk high (73)', lastSeen: at(61).toISOString(), revision: 2 },
       {
-        ...common, action: 'resolve', summary: 'endpoint:shop/api-public recovered after 1h 1m',
-        lastSeen: at(61).toISOString(), resolvedAt: at(62).toISOString(), resolution: 'recovered', revision: 3,
+        ...common,
+        action: 'open',
+        summary: 'endpoint:shop/api-public is down (connection refused) — hits 2 business services, risk high (73)',
+        lastSeen: at(1).toISOString(),
+        revision: 1,
+      },
+      {
+        ...common,
+        action: 'update',
+        summary: 'endpoint:shop/api-public is down (connection refused) — hits 2 business services, risk high (73)',
+        lastSeen: at(61).toISOString(),
+        revision: 2,
+      },
+      {
+        ...common,
+        action: 'resolve',
+        summary: 'endpoint:shop/api-public recovered after 1h 1m',
+        lastSeen: at(61).toISOString(),
+        resolvedAt: at(62).toISOString(),
+        resolution: 'recovered',
+        revision: 3,
       },
     ]);
-    expect({ keys: itsm.deliveries.map((d) => d.key), signed: itsm.deliveries.every((d) => d.signed) })
-      .toEqual({ keys: [`${KEY}:1`, `${KEY}:2`, `${KEY}:3`], signed: true });
+    expect({ keys: itsm.deliveries.map((d) => d.key), signed: itsm.deliveries.every((d) => d.signed) }).toEqual({
+      keys: [`${KEY}:1`, `${KEY}:2`, `${KEY}:3`],
+      signed: true,
+    });
     // Slack hears of the incident too, in order
     expect(slack.deliveries.map((d) => (d.body as { text: string }).text)).toEqual([
       expect.stringMatching(/^:red_circle: endpoint:shop\/api-public is down \(connection refused\)/),
@@ -134,7 +171,10 @@ describe('the controller monitor: probes → incidents → ITSM and Slack', () =
     expect(itsm.deliveries).toEqual([]);
 
     const second = new Monitor({
-      logger: capturedLogger().logger, registry: new Registry(), stateDir: first.stateDir, now: () => at(clock.minute),
+      logger: capturedLogger().logger,
+      registry: new Registry(),
+      stateDir: first.stateDir,
+      now: () => at(clock.minute),
       env: { PLUMB_ITSM_URL: itsm.url, PLUMB_ITSM_SECRET: SECRET, PLUMB_SLACK_URL: slack.url },
     });
     itsm.status = 200;
@@ -142,8 +182,11 @@ describe('the controller monitor: probes → incidents → ITSM and Slack', () =
     await second.round(roundOf(desired)); // still up: nothing new; the outbox delivers what the first one left
     await waitFor(() => itsm.deliveries.length === 2, 10_000, 'the queued tickets');
     await second.stop();
-    expect({ keys: itsm.deliveries.map((d) => d.key), actions: itsmBodies().map((b) => b.action), duplicates: itsm.duplicates() })
-      .toEqual({ keys: [`${KEY}:1`, `${KEY}:2`], actions: ['open', 'resolve'], duplicates: [] });
+    expect({ keys: itsm.deliveries.map((d) => d.key), actions: itsmBodies().map((b) => b.action), duplicates: itsm.duplicates() }).toEqual({
+      keys: [`${KEY}:1`, `${KEY}:2`],
+      actions: ['open', 'resolve'],
+      duplicates: [],
+    });
   });
 
   it('a round aborted while probing (the controller is stopping) is no outage', async () => {
@@ -167,8 +210,9 @@ describe('the controller monitor: probes → incidents → ITSM and Slack', () =
     dirs.push(dir);
     const { desired, diagnostics } = await loadDesiredState({ revision: 'r2', dir });
     expect(desired).toBeUndefined();
-    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}:${d.column}`])).toEqual([['config.inline-secret', 'plumb.yaml:8:13']]);
+    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}:${d.column}`])).toEqual([
+      ['config.inline-secret', 'plumb.yaml:8:13'],
+    ]);
     expect(JSON.stringify(diagnostics)).not.toContain(SECRET);
   });
 });
-

@@ -4,14 +4,44 @@ import type { CI } from '../../../engine/model/ci.js';
 import type { Plan, PlannedChange } from '../../../engine/plan/types.js';
 import { nextApplied, selectSync } from '../../../engine/reconcile/sync-selection.js';
 
-const change = (id: string, action: PlannedChange['action']): PlannedChange => ({ id, action, wave: 1, patch: [], diff: '', provider: 'kubernetes', target: 'cluster', paths: [] });
+const change = (id: string, action: PlannedChange['action']): PlannedChange => ({
+  id,
+  action,
+  wave: 1,
+  patch: [],
+  diff: '',
+  provider: 'kubernetes',
+  target: 'cluster',
+  paths: [],
+});
 const ci = (id: string, annotations: Record<string, string> = {}) => ({ id, annotations }) as unknown as CI;
 const plan = (changes: PlannedChange[]) => ({ changes }) as unknown as Plan;
 
-const changes = [change('configmap:a/git-changed', 'update'), change('configmap:a/drifted', 'update'), change('configmap:a/manual', 'update'), change('configmap:a/gone', 'delete'), change('configmap:a/same', 'noop')];
-const cis = new Map([ci('configmap:a/git-changed'), ci('configmap:a/drifted'), ci('configmap:a/manual', { 'plumb.io/sync-policy': 'manual' }), ci('configmap:a/same')].map((c) => [c.id, c]));
-const digests = new Map([['configmap:a/git-changed', 'new'], ['configmap:a/drifted', 'd'], ['configmap:a/manual', 'm2'], ['configmap:a/same', 's']]);
-const lastApplied = new Map([['configmap:a/git-changed', 'old'], ['configmap:a/drifted', 'd'], ['configmap:a/manual', 'm1'], ['configmap:a/same', 's'], ['configmap:a/gone', 'g']]);
+const changes = [
+  change('configmap:a/git-changed', 'update'),
+  change('configmap:a/drifted', 'update'),
+  change('configmap:a/manual', 'update'),
+  change('configmap:a/gone', 'delete'),
+  change('configmap:a/same', 'noop'),
+];
+const cis = new Map(
+  [ci('configmap:a/git-changed'), ci('configmap:a/drifted'), ci('configmap:a/manual', { 'plumb.io/sync-policy': 'manual' }), ci('configmap:a/same')].map(
+    (c) => [c.id, c],
+  ),
+);
+const digests = new Map([
+  ['configmap:a/git-changed', 'new'],
+  ['configmap:a/drifted', 'd'],
+  ['configmap:a/manual', 'm2'],
+  ['configmap:a/same', 's'],
+]);
+const lastApplied = new Map([
+  ['configmap:a/git-changed', 'old'],
+  ['configmap:a/drifted', 'd'],
+  ['configmap:a/manual', 'm1'],
+  ['configmap:a/same', 's'],
+  ['configmap:a/gone', 'g'],
+]);
 const run = (sync: SyncConfig, last: Map<string, string> | undefined = lastApplied) => {
   const s = selectSync({ plan: plan(changes), sync, cis, digests, lastApplied: last });
   return { apply: s.apply.map((c) => c.id), held: s.held, drift: s.drift };
@@ -52,7 +82,10 @@ describe('sync selection', () => {
 
   it('the remembered digests keep the old value of what was not applied', () => {
     expect(Object.fromEntries(nextApplied(digests, lastApplied, ['configmap:a/manual']))).toEqual({
-      'configmap:a/git-changed': 'new', 'configmap:a/drifted': 'd', 'configmap:a/manual': 'm1', 'configmap:a/same': 's',
+      'configmap:a/git-changed': 'new',
+      'configmap:a/drifted': 'd',
+      'configmap:a/manual': 'm1',
+      'configmap:a/same': 's',
     });
   });
 });

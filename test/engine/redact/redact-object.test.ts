@@ -56,14 +56,17 @@ describe('schemaSecretPointers', () => {
     expect(schemaSecretPointers(schema)).toEqual(['/apiKey', '/spec/deep/a/b', '/spec/nested/*/pin', '/spec/token']);
     const doc = { kind: 'Thing', apiKey: 'top-level-key', spec: { nested: [{ pin: 'pin-1234' }], token: 'tok-1234', deep: { a: { b: 'bee-1234' } } } };
     expect(redactObject(doc, secretPointersOf(doc, schema))).toEqual({
-      kind: 'Thing', apiKey: '(sensitive)', spec: { nested: [{ pin: '(sensitive)' }], token: '(sensitive)', deep: { a: { b: '(sensitive)' } } },
+      kind: 'Thing',
+      apiKey: '(sensitive)',
+      spec: { nested: [{ pin: '(sensitive)' }], token: '(sensitive)', deep: { a: { b: '(sensitive)' } } },
     });
   });
 
-  it('treats a Secret\'s last-applied-configuration annotation as secret, whatever its apiVersion', () => {
+  it("treats a Secret's last-applied-configuration annotation as secret, whatever its apiVersion", () => {
     const doc = { kind: 'Secret', metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"a":"c2VjcmV0"}}', other: 'x' } } };
     expect(redactObject(doc, secretPointersOf(doc))).toEqual({
-      kind: 'Secret', metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '(sensitive)', other: 'x' } },
+      kind: 'Secret',
+      metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '(sensitive)', other: 'x' } },
     });
   });
 });

@@ -44,17 +44,26 @@ describe('SecretScrubber', () => {
 });
 
 describe('secretValuesOf', () => {
-  it('collects a Secret\'s data (both forms), stringData and the values inside its last-applied annotation', () => {
+  it("collects a Secret's data (both forms), stringData and the values inside its last-applied annotation", () => {
     const applied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', stringData: { pin: 'applied-pin-1' } });
     const doc = {
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied } },
-      data: { a: Buffer.from('decoded-1').toString('base64') }, stringData: { b: 'plain-2' },
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied } },
+      data: { a: Buffer.from('decoded-1').toString('base64') },
+      stringData: { b: 'plain-2' },
     };
     expect(secretValuesOf(doc).sort()).toEqual([applied, 'applied-pin-1', Buffer.from('decoded-1').toString('base64'), 'decoded-1', 'plain-2'].sort());
   });
 
   it('collects schema-marked fields at any depth, non-strings as text', () => {
-    const schema = { properties: { spec: { properties: { users: { items: { properties: { password: { 'x-plumb-secret': true } } } }, port: { 'x-plumb-secret': true } } } } };
-    expect(secretValuesOf({ spec: { users: [{ password: 'pw-one' }, { password: 'pw-two' }], port: 54321 } }, schema).sort()).toEqual(['54321', 'pw-one', 'pw-two']);
+    const schema = {
+      properties: { spec: { properties: { users: { items: { properties: { password: { 'x-plumb-secret': true } } } }, port: { 'x-plumb-secret': true } } } },
+    };
+    expect(secretValuesOf({ spec: { users: [{ password: 'pw-one' }, { password: 'pw-two' }], port: 54321 } }, schema).sort()).toEqual([
+      '54321',
+      'pw-one',
+      'pw-two',
+    ]);
   });
 });

@@ -83,12 +83,14 @@ describeWithTools('render stage: kustomize overlays and a helm chart', ['kustomi
   });
 
   it('reads every input into the file hashes, so plan fingerprints and reviews see them', () => {
-    expect([...repo.files.keys()]).toEqual(expect.arrayContaining([
-      'inventory/apps/web/base/deployment.yaml',
-      'inventory/apps/web/overlays/prod/replicas.yaml',
-      'inventory/charts/cache/templates/_helpers.tpl',
-      'inventory/values/cache-prod.yaml',
-    ]));
+    expect([...repo.files.keys()]).toEqual(
+      expect.arrayContaining([
+        'inventory/apps/web/base/deployment.yaml',
+        'inventory/apps/web/overlays/prod/replicas.yaml',
+        'inventory/charts/cache/templates/_helpers.tpl',
+        'inventory/values/cache-prod.yaml',
+      ]),
+    );
   });
 });
 
@@ -123,7 +125,9 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
       writeFiles(d, {
         'inventory/apps/remote/kustomization.yaml': 'resources:\n  - deployment.yaml\n  - https://github.com/example/app//config/default?ref=v1.0.0\n',
         'inventory/apps/remote/deployment.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n',
-        'inventory/charts/cache/Chart.yaml': readFileSync(join(d, 'inventory/charts/cache/Chart.yaml'), 'utf8') + 'dependencies:\n  - name: valkey-metrics\n    version: 1.0.0\n    repository: https://charts.example/stable\n',
+        'inventory/charts/cache/Chart.yaml':
+          readFileSync(join(d, 'inventory/charts/cache/Chart.yaml'), 'utf8') +
+          'dependencies:\n  - name: valkey-metrics\n    version: 1.0.0\n    repository: https://charts.example/stable\n',
       });
       const r = await loadRepository({ repo: d, renderCache: new RenderCache() });
       const bad = r.diagnostics.filter((x) => x.severity === 'error');
@@ -177,7 +181,8 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
   it('refuses a unit that renders more than 4 times limits.maxFileBytes (a loop in a template), and loads none of it', async () => {
     const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
     try {
-      const loop = (n: number) => `{{- range $i := until ${n} }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: "c{{ $i }}"}\ndata: {a: "{{ $i }}"}\n{{- end }}\n`;
+      const loop = (n: number) =>
+        `{{- range $i := until ${n} }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: "c{{ $i }}"}\ndata: {a: "{{ $i }}"}\n{{- end }}\n`;
       writeFiles(d, {
         'plumb.yaml': 'inventory: ["charts/**"]\nlimits: {maxFileBytes: 65536}\n',
         'charts/big/Chart.yaml': 'apiVersion: v2\nname: big\nversion: 0.1.0\n',
@@ -198,11 +203,13 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
     const env = { ...process.env, PLUMB_HELM: '/nonexistent/helm' };
     const r = await loadRepository({ repo: fixture('render-shop'), env, renderCache: new RenderCache() });
     const missing = r.diagnostics.filter((d) => d.code === 'render.tool-missing');
-    expect(missing).toEqual([expect.objectContaining({
-      severity: 'error',
-      file: 'inventory/charts/cache/Chart.yaml',
-      message: 'helm:inventory/charts/cache#cache needs helm, which is not installed',
-    })]);
+    expect(missing).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        file: 'inventory/charts/cache/Chart.yaml',
+        message: 'helm:inventory/charts/cache#cache needs helm, which is not installed',
+      }),
+    ]);
     expect(missing[0].hint).toContain(`helm ${TESTED_VERSIONS.helm}`);
     const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
     try {
@@ -239,10 +246,20 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
       cpSync(fixture('render-shop'), d, { recursive: true });
       writeFiles(d, {
         'inventory/charts/cache/templates/migrate.yaml': [
-          'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-migrate', '  annotations:', '    helm.sh/hook: pre-upgrade',
-          'spec: {template: {spec: {restartPolicy: Never, containers: [{name: m, image: busybox}]}}}', '---',
-          'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  generateName: {{ .Release.Name }}-warmup-',
-          'spec: {template: {spec: {restartPolicy: Never, containers: [{name: w, image: busybox}]}}}', '',
+          'apiVersion: batch/v1',
+          'kind: Job',
+          'metadata:',
+          '  name: {{ .Release.Name }}-migrate',
+          '  annotations:',
+          '    helm.sh/hook: pre-upgrade',
+          'spec: {template: {spec: {restartPolicy: Never, containers: [{name: m, image: busybox}]}}}',
+          '---',
+          'apiVersion: batch/v1',
+          'kind: Job',
+          'metadata:',
+          '  generateName: {{ .Release.Name }}-warmup-',
+          'spec: {template: {spec: {restartPolicy: Never, containers: [{name: w, image: busybox}]}}}',
+          '',
         ].join('\n'),
       });
       const r = await loadRepository({ repo: d, renderCache: new RenderCache() });
@@ -257,7 +274,7 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
     }
   });
 
-  it('reports a failing render at the unit, with the tool\'s message and no temporary path', async () => {
+  it("reports a failing render at the unit, with the tool's message and no temporary path", async () => {
     const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
     try {
       cpSync(fixture('render-shop'), d, { recursive: true });

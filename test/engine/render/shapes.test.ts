@@ -54,12 +54,17 @@ describe('shapes real repositories use', () => {
   });
 
   it('refuses an object with only generateName, saying why', async () => {
-    await withRepo({ 'inventory/job.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  namespace: shop\nspec: {}\n' }, async (dir) => {
-      const r = await loadRepository({ repo: dir });
-      expect(r.cis).toEqual([]);
-      expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'error', code: 'ci.generate-name', file: 'inventory/job.yaml', line: 4, column: 17 })]);
-      expect(r.diagnostics[0].message).toContain('plumb identifies objects by name');
-    });
+    await withRepo(
+      { 'inventory/job.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  namespace: shop\nspec: {}\n' },
+      async (dir) => {
+        const r = await loadRepository({ repo: dir });
+        expect(r.cis).toEqual([]);
+        expect(r.diagnostics).toEqual([
+          expect.objectContaining({ severity: 'error', code: 'ci.generate-name', file: 'inventory/job.yaml', line: 4, column: 17 }),
+        ]);
+        expect(r.diagnostics[0].message).toContain('plumb identifies objects by name');
+      },
+    );
   });
 
   it('accepts exclusions in the inventory globs (picomatch)', async () => {
@@ -68,19 +73,23 @@ describe('shapes real repositories use', () => {
     expect(matchesAny(globs, 'inventory/x/charts/y/templates/z.yaml')).toBe(false);
     expect(matchesAny(globs, 'inventory/a.test.yaml')).toBe(false);
     expect(matchesAny(globs, 'inventory/.hidden/a.yaml')).toBe(true);
-    await withRepo({
-      'plumb.yaml': 'inventory: ["inventory/**/*.yaml", "!**/drafts/**"]\n',
-      'inventory/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
-      'inventory/drafts/b.yaml': 'not: [valid',
-    }, async (dir) => {
-      const r = await loadRepository({ repo: dir });
-      expect(r.diagnostics).toEqual([]);
-      expect(r.cis.map((c) => c.id)).toEqual(['configmap:default/a']);
-    });
+    await withRepo(
+      {
+        'plumb.yaml': 'inventory: ["inventory/**/*.yaml", "!**/drafts/**"]\n',
+        'inventory/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+        'inventory/drafts/b.yaml': 'not: [valid',
+      },
+      async (dir) => {
+        const r = await loadRepository({ repo: dir });
+        expect(r.diagnostics).toEqual([]);
+        expect(r.cis.map((c) => c.id)).toEqual(['configmap:default/a']);
+      },
+    );
   });
 
   it('knows remote references when it sees them', () => {
-    for (const ref of ['https://github.com/x/y//base?ref=v1', 'github.com/x/y/base?ref=main', 'git@github.com:x/y.git', 'ssh://git@host/x.git//base']) expect(isRemoteRef(ref)).toBe(true);
+    for (const ref of ['https://github.com/x/y//base?ref=v1', 'github.com/x/y/base?ref=main', 'git@github.com:x/y.git', 'ssh://git@host/x.git//base'])
+      expect(isRemoteRef(ref)).toBe(true);
     for (const ref of ['../../base', 'deployment.yaml', 'components/ha']) expect(isRemoteRef(ref)).toBe(false);
   });
 
@@ -95,7 +104,11 @@ describe('shapes real repositories use', () => {
 describe('the render cache', () => {
   it('keeps the most recently used units within its unit and object bounds', async () => {
     const { RenderCache } = await import('../../../engine/render/render-stage.js');
-    const out = (n: number) => ({ documents: Array.from({ length: n }, (_, i) => ({ origin: { file: 'f', doc: i, line: 1, column: 1 }, value: {} })), diagnostics: [], cacheable: true });
+    const out = (n: number) => ({
+      documents: Array.from({ length: n }, (_, i) => ({ origin: { file: 'f', doc: i, line: 1, column: 1 }, value: {} })),
+      diagnostics: [],
+      cacheable: true,
+    });
     const cache = new RenderCache(3, 10);
     cache.set('a', out(4));
     cache.set('b', out(4));

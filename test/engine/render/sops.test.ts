@@ -44,11 +44,14 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
     // a SOPS file inside a kustomization: decrypted before kustomize builds, the value marked in the output
     const apiKey = byId.get('secret:shop/web-api-key')!;
     expect((apiKey.object as any).stringData).toEqual({ token: 'tok-9f8e7d6c5b4a' });
-    expect(apiKey.origin).toMatchObject({ file: 'inventory/apps/web/overlays/prod/api-key.sops.yaml', render: { unit: 'kustomize:inventory/apps/web/overlays/prod' } });
+    expect(apiKey.origin).toMatchObject({
+      file: 'inventory/apps/web/overlays/prod/api-key.sops.yaml',
+      render: { unit: 'kustomize:inventory/apps/web/overlays/prod' },
+    });
     expect(apiKey.secretPointers).toEqual(['/stringData/token']);
   });
 
-  it('without the key: exit 1, a diagnostic at each file\'s sops block, nothing of them loaded or planned', async () => {
+  it("without the key: exit 1, a diagnostic at each file's sops block, nothing of them loaded or planned", async () => {
     const env = { SOPS_AGE_KEY_FILE: `${dir}/no-such-key.txt`, SOPS_AGE_KEY: undefined, XDG_CONFIG_HOME: dir };
     const r = await runCli(['validate', '--repo', dir, '-o', 'json'], { env });
     expect(r.code).toBe(1);
@@ -99,7 +102,9 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
         expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
         for (const secret of PLAINTEXTS) expect(r.stdout + r.stderr).not.toContain(secret);
         if (output === 'json') {
-          const changes = JSON.parse(r.stdout).changes.filter((c: { action: string }) => c.action !== 'noop').map((c: { id: string; action: string }) => `${c.action} ${c.id}`);
+          const changes = JSON.parse(r.stdout)
+            .changes.filter((c: { action: string }) => c.action !== 'noop')
+            .map((c: { id: string; action: string }) => `${c.action} ${c.id}`);
           expect(changes.sort()).toEqual(['create configmap:shop/web-dsn', 'create secret:shop/cache-auth', 'create secret:shop/web-api-key']);
         }
       }
@@ -117,7 +122,14 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
     const encrypted = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'whole.yaml')], { encoding: 'utf8' });
     rmSync(scratch, { recursive: true, force: true });
     expect(encrypted).toMatch(/^kind: ENC\[/m); // the identity fields are encrypted too
-    const d = makeGitRepo({ 'plumb.yaml': 'inventory: ["inventory/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n', 'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n', 'inventory/whole.yaml': encrypted }, { message: 'whole' });
+    const d = makeGitRepo(
+      {
+        'plumb.yaml': 'inventory: ["inventory/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
+        'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
+        'inventory/whole.yaml': encrypted,
+      },
+      { message: 'whole' },
+    );
     try {
       const env = { SOPS_AGE_KEY_FILE: KEY_FILE };
       const r = await loadRepository({ repo: d, env: { ...process.env, ...env }, renderCache: new RenderCache() });
@@ -142,20 +154,28 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
     rmSync(scratch, { recursive: true, force: true });
     const secret = 'Derived-Pass-4242';
     const forms = [secret, Buffer.from(Buffer.from(secret).toString('base64')).toString('base64'), secret.toLowerCase(), secret.slice(0, 12)];
-    const d = makeGitRepo({
-      'plumb.yaml': 'inventory: ["charts/**"]\nrender:\n  releases:\n    - chart: charts/db\n      namespace: db\n      values: [charts/db/values.yaml, charts/db/secrets.yaml]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
-      'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
-      'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 0.1.0\n',
-      'charts/db/values.yaml': 'pool: 10\n',
-      'charts/db/secrets.yaml': encrypted,
-      'charts/db/templates/cm.yaml': [
-        'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: db-settings}', 'data:',
-        '  pool: {{ .Values.pool | quote }}',
-        '  twice: {{ .Values.dbpass | b64enc | b64enc | quote }}',
-        '  lower: {{ .Values.dbpass | lower | quote }}',
-        '  prefix: {{ .Values.dbpass | trunc 12 | quote }}', '',
-      ].join('\n'),
-    }, { message: 'chart' });
+    const d = makeGitRepo(
+      {
+        'plumb.yaml':
+          'inventory: ["charts/**"]\nrender:\n  releases:\n    - chart: charts/db\n      namespace: db\n      values: [charts/db/values.yaml, charts/db/secrets.yaml]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
+        'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
+        'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 0.1.0\n',
+        'charts/db/values.yaml': 'pool: 10\n',
+        'charts/db/secrets.yaml': encrypted,
+        'charts/db/templates/cm.yaml': [
+          'apiVersion: v1',
+          'kind: ConfigMap',
+          'metadata: {name: db-settings}',
+          'data:',
+          '  pool: {{ .Values.pool | quote }}',
+          '  twice: {{ .Values.dbpass | b64enc | b64enc | quote }}',
+          '  lower: {{ .Values.dbpass | lower | quote }}',
+          '  prefix: {{ .Values.dbpass | trunc 12 | quote }}',
+          '',
+        ].join('\n'),
+      },
+      { message: 'chart' },
+    );
     try {
       const env = { SOPS_AGE_KEY_FILE: KEY_FILE };
       const r = await loadRepository({ repo: d, env: { ...process.env, ...env }, renderCache: new RenderCache() });
@@ -173,7 +193,7 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
     }
   }, 240_000);
 
-  it('a dotenv or binary file sops encrypted (a secretGenerator\'s envs and files) is decrypted, never generated as ciphertext', async () => {
+  it("a dotenv or binary file sops encrypted (a secretGenerator's envs and files) is decrypted, never generated as ciphertext", async () => {
     const sops = (await findTool('sops'))!;
     const recipient = /public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1];
     const scratch = mkdtempSync(join(tmpdir(), 'plumb-sops-flat-'));
@@ -183,13 +203,16 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
     const key = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'tls.key')], { encoding: 'utf8' });
     rmSync(scratch, { recursive: true, force: true });
     expect(env).toMatch(/^sops_mac=ENC\[/m);
-    const d = makeGitRepo({
-      'plumb.yaml': 'inventory: ["apps/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
-      'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
-      'apps/k/kustomization.yaml': 'namespace: default\nsecretGenerator:\n  - name: db\n    envs: [db.env]\n  - name: tls\n    files: [tls.key]\n',
-      'apps/k/db.env': env,
-      'apps/k/tls.key': key,
-    }, { message: 'flat' });
+    const d = makeGitRepo(
+      {
+        'plumb.yaml': 'inventory: ["apps/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
+        'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
+        'apps/k/kustomization.yaml': 'namespace: default\nsecretGenerator:\n  - name: db\n    envs: [db.env]\n  - name: tls\n    files: [tls.key]\n',
+        'apps/k/db.env': env,
+        'apps/k/tls.key': key,
+      },
+      { message: 'flat' },
+    );
     try {
       const r = await loadRepository({ repo: d, env: { ...process.env, SOPS_AGE_KEY_FILE: KEY_FILE }, renderCache: new RenderCache() });
       expect(r.diagnostics).toEqual([]);
@@ -199,8 +222,15 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
       const plan = await runCli(['plan', '--repo', d, '-o', 'json'], { env: { SOPS_AGE_KEY_FILE: KEY_FILE } });
       expect(plan.code, plan.stderr).toBe(0);
       for (const v of ['dotenv-value-9', 'binary-value-8', 'ENC[', 'sops_']) expect(plan.stdout).not.toContain(v);
-      const none = await loadRepository({ repo: d, env: { ...process.env, SOPS_AGE_KEY_FILE: `${d}/no-such-key.txt`, SOPS_AGE_KEY: '', XDG_CONFIG_HOME: d }, renderCache: new RenderCache() });
-      expect(none.diagnostics.map((x) => [x.code, x.file, x.line])).toEqual([['sops.no-key', 'apps/k/db.env', 5], ['sops.no-key', 'apps/k/tls.key', 3]]);
+      const none = await loadRepository({
+        repo: d,
+        env: { ...process.env, SOPS_AGE_KEY_FILE: `${d}/no-such-key.txt`, SOPS_AGE_KEY: '', XDG_CONFIG_HOME: d },
+        renderCache: new RenderCache(),
+      });
+      expect(none.diagnostics.map((x) => [x.code, x.file, x.line])).toEqual([
+        ['sops.no-key', 'apps/k/db.env', 5],
+        ['sops.no-key', 'apps/k/tls.key', 3],
+      ]);
       expect(none.cis).toEqual([]);
     } finally {
       removeGitRepo(d);
@@ -214,13 +244,17 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
     writeFileSync(join(scratch, 'creds.env'), 'TOKEN=chart-env-value-5\n');
     const encrypted = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'creds.env')], { encoding: 'utf8' });
     rmSync(scratch, { recursive: true, force: true });
-    const d = makeGitRepo({
-      'plumb.yaml': 'inventory: ["charts/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
-      'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
-      'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
-      'charts/app/creds.env': encrypted,
-      'charts/app/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata:\n  plain: "yes"\n  creds: {{ .Files.Get "creds.env" | b64enc | b64enc | quote }}\n',
-    }, { message: 'chart env' });
+    const d = makeGitRepo(
+      {
+        'plumb.yaml': 'inventory: ["charts/**"]\ntargets:\n  t: {provider: snapshot, path: snap.yaml}\n',
+        'snap.yaml': 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n',
+        'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
+        'charts/app/creds.env': encrypted,
+        'charts/app/templates/cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata:\n  plain: "yes"\n  creds: {{ .Files.Get "creds.env" | b64enc | b64enc | quote }}\n',
+      },
+      { message: 'chart env' },
+    );
     try {
       const r = await loadRepository({ repo: d, env: { ...process.env, SOPS_AGE_KEY_FILE: KEY_FILE }, renderCache: new RenderCache() });
       expect(r.diagnostics).toEqual([]);
@@ -241,12 +275,15 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
     writeFileSync(join(scratch, 'secrets.yaml'), 'dbpass: Failing-Pass-3131\n');
     const encrypted = execFileSync(sops.path, ['encrypt', '--age', recipient, join(scratch, 'secrets.yaml')], { encoding: 'utf8' });
     rmSync(scratch, { recursive: true, force: true });
-    const d = makeGitRepo({
-      'plumb.yaml': 'inventory: ["charts/**"]\nrender:\n  releases:\n    - chart: charts/db\n      values: [charts/db/secrets.yaml]\n',
-      'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 0.1.0\n',
-      'charts/db/secrets.yaml': encrypted,
-      'charts/db/templates/fail.yaml': '{{ fail (printf "lower=%s" (.Values.dbpass | lower)) }}\n',
-    }, { message: 'failing chart' });
+    const d = makeGitRepo(
+      {
+        'plumb.yaml': 'inventory: ["charts/**"]\nrender:\n  releases:\n    - chart: charts/db\n      values: [charts/db/secrets.yaml]\n',
+        'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 0.1.0\n',
+        'charts/db/secrets.yaml': encrypted,
+        'charts/db/templates/fail.yaml': '{{ fail (printf "lower=%s" (.Values.dbpass | lower)) }}\n',
+      },
+      { message: 'failing chart' },
+    );
     try {
       for (const output of ['text', 'json', 'sarif']) {
         const r = await runCli(['validate', '--repo', d, '-o', output], { env: { SOPS_AGE_KEY_FILE: KEY_FILE } });

@@ -11,13 +11,32 @@ const apiMoved = { ...api, origin: { ...api.origin, file: 'inventory/apps/api.ya
 const old = ci('host:shop/old', {}, [], 'inventory/old.yaml');
 const web = ci('application:shop/web', {}, [['runsOn', 'host:shop/h1']], 'inventory/web.yaml');
 const schemas = new Map([
-  ['Database', { kind: 'Database', file: 'builtin:Database', schema: { properties: { spec: { properties: { password: { type: 'string', 'x-plumb-secret': true } } } } } }],
+  [
+    'Database',
+    { kind: 'Database', file: 'builtin:Database', schema: { properties: { spec: { properties: { password: { type: 'string', 'x-plumb-secret': true } } } } } },
+  ],
 ]);
-const side = (revision: string, cis: ReturnType<typeof ci>[], files: Record<string, string>) => ({ revision, cis, files: new Map(Object.entries(files)), schemas, config: DEFAULT_CONFIG });
+const side = (revision: string, cis: ReturnType<typeof ci>[], files: Record<string, string>) => ({
+  revision,
+  cis,
+  files: new Map(Object.entries(files)),
+  schemas,
+  config: DEFAULT_CONFIG,
+});
 
 describe('buildReview', () => {
-  const base = side('b'.repeat(40), [host, db15, api, old], { 'inventory/hosts.yaml': '1', 'inventory/db.yaml': '2', 'inventory/api.yaml': '3', 'inventory/old.yaml': '4' });
-  const head = side('h'.repeat(40), [host, db16, apiMoved, web], { 'inventory/hosts.yaml': '1', 'inventory/db.yaml': '2b', 'inventory/apps/api.yaml': '3', 'inventory/web.yaml': '5' });
+  const base = side('b'.repeat(40), [host, db15, api, old], {
+    'inventory/hosts.yaml': '1',
+    'inventory/db.yaml': '2',
+    'inventory/api.yaml': '3',
+    'inventory/old.yaml': '4',
+  });
+  const head = side('h'.repeat(40), [host, db16, apiMoved, web], {
+    'inventory/hosts.yaml': '1',
+    'inventory/db.yaml': '2b',
+    'inventory/apps/api.yaml': '3',
+    'inventory/web.yaml': '5',
+  });
   const run = () => buildReview({ base, head, baseGraph: graphOf(base.cis), headGraph: graphOf(head.cis), now: new Date('2026-01-01T00:00:00Z') });
 
   it('lists what the pull request adds, changes, renames and removes — and nothing else', async () => {
@@ -73,10 +92,27 @@ describe('buildReview', () => {
 
   it('adds the drift of the changed cis against the actual state', async () => {
     const { plan } = await buildReview({
-      base, head, baseGraph: graphOf(base.cis), headGraph: graphOf(head.cis), now: new Date(0),
-      drift: async (changed) => [{ name: 'rec', provider: 'snapshot', desired: changed, observed: [{ id: db16.id, object: db15.object }, { id: 'host:shop/stray', object: {} }] }],
+      base,
+      head,
+      baseGraph: graphOf(base.cis),
+      headGraph: graphOf(head.cis),
+      now: new Date(0),
+      drift: async (changed) => [
+        {
+          name: 'rec',
+          provider: 'snapshot',
+          desired: changed,
+          observed: [
+            { id: db16.id, object: db15.object },
+            { id: 'host:shop/stray', object: {} },
+          ],
+        },
+      ],
     });
-    expect(plan.drift!.changes.map((c) => [c.action, c.id])).toEqual([['create', 'application:shop/web'], ['update', 'database:shop/db']]);
+    expect(plan.drift!.changes.map((c) => [c.action, c.id])).toEqual([
+      ['create', 'application:shop/web'],
+      ['update', 'database:shop/db'],
+    ]);
     expect(plan.drift!.unmanaged).toEqual([]);
   });
 });

@@ -34,15 +34,22 @@ describe('CEL has a cost budget, as Kubernetes sets one for ValidatingAdmissionP
 });
 
 describe('a policy over its cost budget fails closed at the expression', () => {
-  it('denies every CI, points at the expression\'s line, and stops running once its per-evaluation budget is spent', async () => {
+  it("denies every CI, points at the expression's line, and stops running once its per-evaluation budget is spent", async () => {
     const { evaluatePolicies } = await import('../../../engine/policy/evaluate.js');
     const { loadPolicies } = await import('../../../engine/policy/load-policies.js');
     const { ci } = await import('../../helpers/make-repo.js');
     const { graphOf, yamlDocs } = await import('../policy/helpers.js');
     const repo = yamlDocs({
       'policies/slow.yaml': [
-        'apiVersion: plumb.io/v1', 'kind: Policy', 'metadata: {name: slow}', 'spec:', '  action: deny', '  scope: inventory', '  validations:',
-        '    - expression: "object.spec.items.all(a, object.spec.items.all(b, a + b >= 0))"', '',
+        'apiVersion: plumb.io/v1',
+        'kind: Policy',
+        'metadata: {name: slow}',
+        'spec:',
+        '  action: deny',
+        '  scope: inventory',
+        '  validations:',
+        '    - expression: "object.spec.items.all(a, object.spec.items.all(b, a + b >= 0))"',
+        '',
       ].join('\n'),
     });
     const loaded = loadPolicies(repo.docs, repo.locate);

@@ -15,13 +15,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('a backup manifest is the store\'s own', () => {
+describe("a backup manifest is the store's own", () => {
   // attack: a manifest whose artifact path climbs out of the store made restore read any file
   it('refuses an artifact path that leaves the backup, and lists the backup as corrupt', async () => {
     const store = createDirStore(join(dir, 'backups'));
-    const saved = await store.save({ revision: null, planHash: null, reason: 'on-demand', artifacts: [
-      { id: 'file:default/motd', target: 'files', provider: 'file', exists: true, mediaType: 'text/plain', data: new TextEncoder().encode('hi\n') },
-    ] });
+    const saved = await store.save({
+      revision: null,
+      planHash: null,
+      reason: 'on-demand',
+      artifacts: [
+        { id: 'file:default/motd', target: 'files', provider: 'file', exists: true, mediaType: 'text/plain', data: new TextEncoder().encode('hi\n') },
+      ],
+    });
     await writeFile(join(dir, 'outside.txt'), 'not yours');
     const file = join(dir, 'backups', saved.id, 'manifest.json');
     const manifest = JSON.parse(await readFile(file, 'utf8'));
@@ -61,7 +66,10 @@ describe('plumb.yaml paths stay in the repository', () => {
   });
 
   it('accepts paths inside the repository', () => {
-    expect(parseConfigText('schemas: schemas/./kinds\nbackup: {path: .plumb/b}\ntargets: {r: {provider: snapshot, path: observed/../observed/s.yaml}}\n').diagnostics).toEqual([]);
+    expect(
+      parseConfigText('schemas: schemas/./kinds\nbackup: {path: .plumb/b}\ntargets: {r: {provider: snapshot, path: observed/../observed/s.yaml}}\n')
+        .diagnostics,
+    ).toEqual([]);
   });
 });
 
@@ -85,9 +93,13 @@ describe('small guards', () => {
     const { yamlDocs, graphOf } = await import('../policy/helpers.js');
     const { ci } = await import('../../helpers/make-repo.js');
     const repo = yamlDocs({
-      'policies/x.yaml': 'apiVersion: plumb.io/v1\nkind: PolicyException\nmetadata: {name: old, namespace: shop}\nspec:\n  policies: [p]\n  targets: [application:gone, application:api]\n  reason: r\n',
+      'policies/x.yaml':
+        'apiVersion: plumb.io/v1\nkind: PolicyException\nmetadata: {name: old, namespace: shop}\nspec:\n  policies: [p]\n  targets: [application:gone, application:api]\n  reason: r\n',
     });
-    const report = evaluateInventoryPolicies({ policyDocuments: repo.docs, locate: repo.locate }, graphOf([ci({ kind: 'Application', name: 'api', namespace: 'shop' })]));
+    const report = evaluateInventoryPolicies(
+      { policyDocuments: repo.docs, locate: repo.locate },
+      graphOf([ci({ kind: 'Application', name: 'api', namespace: 'shop' })]),
+    );
     expect(report.diagnostics.filter((d) => d.code === 'policy.exception-unknown-ci').map((d) => [d.message, d.line])).toEqual([
       ['exception old names application:shop/gone, which is not in the inventory', 6],
     ]);

@@ -21,12 +21,18 @@ function post(address: string, body: Buffer, headers: Record<string, string> = {
   });
 }
 
-describe('the controller\'s port', () => {
+describe("the controller's port", () => {
   // attack: a webhook body over the limit had its connection torn down without an answer
   it('answers 413 to a webhook body over 1 MiB, declared or streamed, and does not act on it', async () => {
     let hooks = 0;
     const server = await startControllerServer({
-      listen: '127.0.0.1:0', registry: new Registry(), healthy: () => true, ready: () => true, status: () => ({}), webhookSecret: 'x', onWebhook: () => hooks++,
+      listen: '127.0.0.1:0',
+      registry: new Registry(),
+      healthy: () => true,
+      ready: () => true,
+      status: () => ({}),
+      webhookSecret: 'x',
+      onWebhook: () => hooks++,
     });
     close = server.close;
     const big = Buffer.alloc(2 * 1024 * 1024, 'a');
@@ -39,8 +45,12 @@ describe('the controller\'s port', () => {
   it('serves /status scrubbed of every known secret', async () => {
     registerSecretsOf({ kind: 'Secret', stringData: { pin: 'status-pin-918273' } });
     const server = await startControllerServer({
-      listen: '127.0.0.1:0', registry: new Registry(), healthy: () => true, ready: () => true,
-      status: () => ({ lastError: 'apply failed: .stringData.pin: expected string, got status-pin-918273' }), onWebhook: () => undefined,
+      listen: '127.0.0.1:0',
+      registry: new Registry(),
+      healthy: () => true,
+      ready: () => true,
+      status: () => ({ lastError: 'apply failed: .stringData.pin: expected string, got status-pin-918273' }),
+      onWebhook: () => undefined,
     });
     close = server.close;
     const text = await (await fetch(`http://${server.address}/status`)).text();

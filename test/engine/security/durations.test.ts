@@ -22,7 +22,11 @@ describe('durations stay within what a timer can wait', () => {
   });
 
   it('refuses a notification timeout past the timer range at its position', () => {
-    const { diagnostics } = validateNotifications({ ops: { type: 'webhook', urlEnv: 'U', timeout: '30d' } }, () => ({ file: 'plumb.yaml', line: 3, column: 5 }));
+    const { diagnostics } = validateNotifications({ ops: { type: 'webhook', urlEnv: 'U', timeout: '30d' } }, () => ({
+      file: 'plumb.yaml',
+      line: 3,
+      column: 5,
+    }));
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['config.invalid', 3]]);
   });
 });

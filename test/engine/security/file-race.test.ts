@@ -29,11 +29,15 @@ describe.skipIf(!HAS_PROC_FD)('the file provider writes through directory descri
     // at least 3 rounds, and on until some write got through between swaps (a loaded machine can
     // schedule the swapper so that every write of 3 rounds meets the symlink): bounded at 30 rounds
     for (let round = 0; round < 30 && (round < 3 || !results.some((r) => r.ok)); round++) {
-      results.push(...(await Promise.all(Array.from({ length: 100 }, async (_, j) => {
-        const i = round * 100 + j;
-        const ci = fileCI(`f${i}`, { path: `d/f${i}`, content: `x${i}` });
-        return provider.apply!({ change: change(ci.id, 'create'), desired: ci.object, dryRun: false }, signal());
-      }))));
+      results.push(
+        ...(await Promise.all(
+          Array.from({ length: 100 }, async (_, j) => {
+            const i = round * 100 + j;
+            const ci = fileCI(`f${i}`, { path: `d/f${i}`, content: `x${i}` });
+            return provider.apply!({ change: change(ci.id, 'create'), desired: ci.object, dryRun: false }, signal());
+          }),
+        )),
+      );
     }
     swapper.kill('SIGKILL');
     await new Promise((r) => swapper.once('exit', r));
@@ -56,7 +60,9 @@ describe('setuid and setgid modes', () => {
   // a pull request must not hand out a setuid binary
   it('are refused unless the operator sets PLUMB_ALLOW_SETID=1', async () => {
     const { parseFileSpec } = await import('../../../engine/providers/file/file-spec.js');
-    expect(parseFileSpec({ path: 'bin/sh', content: 'x', mode: '4755' }).problem).toBe('spec.mode 4755 sets setuid, setgid or sticky bits; the operator allows them with PLUMB_ALLOW_SETID=1');
+    expect(parseFileSpec({ path: 'bin/sh', content: 'x', mode: '4755' }).problem).toBe(
+      'spec.mode 4755 sets setuid, setgid or sticky bits; the operator allows them with PLUMB_ALLOW_SETID=1',
+    );
     expect(parseFileSpec({ path: 'bin/sh', content: 'x', mode: '2755' }).problem).toMatch(/setgid/);
     expect(parseFileSpec({ path: 'bin/sh', content: 'x', mode: '0755' }).problem).toBeUndefined();
     process.env.PLUMB_ALLOW_SETID = '1';

@@ -22,7 +22,8 @@ describe('a full disk', () => {
     vi.spyOn(proto, 'writeFile').mockRejectedValue(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
     const locker = createFileLocker({ dir: join(dir, 'locks') });
     await expect(locker.acquire({ targets: ['files'], planHash: null, operation: 'apply' })).rejects.toMatchObject({
-      code: 'lock.no-space', hint: 'free space there (old backups: `plumb backups`), then run again; nothing was changed',
+      code: 'lock.no-space',
+      hint: 'free space there (old backups: `plumb backups`), then run again; nothing was changed',
     });
     expect(await readdir(join(dir, 'locks'))).toEqual([]);
   });

@@ -12,7 +12,11 @@ describe('terminal output is inert', () => {
     const file = 'inventory/x.yaml\ninventory/ok.yaml:1:1  error  forged';
     const out = renderValidateText({
       diagnostics: [{ severity: 'error', code: 'yaml.syntax', message: 'bad', file, line: 1, column: 1 }],
-      cis: 0, relations: 0, source: () => undefined, sensitive: new Map(), colors: c,
+      cis: 0,
+      relations: 0,
+      source: () => undefined,
+      sensitive: new Map(),
+      colors: c,
     });
     expect(out.split('\n').filter((l) => l.startsWith('inventory/ok.yaml'))).toEqual([]);
     expect(out).toContain('inventory/x.yaml\\ninventory/ok.yaml:1:1');
@@ -20,7 +24,9 @@ describe('terminal output is inert', () => {
 
   it('escapes escape sequences, carriage returns and bidi overrides in messages', () => {
     const out = renderDiagnosticsText([{ severity: 'error', code: 'exec.exit-code', message: 'plugin said \u001b]0;pwned\u0007\u001b[2J\rok \u202eevil' }], c);
-    expect(out).toBe('error [exec.exit-code] plugin said \\e]0;pwned\\x07\\e[2J\\rok \\u202eevil\n'.replace('error [exec.exit-code] ', out.slice(0, out.indexOf('plugin'))));
+    expect(out).toBe(
+      'error [exec.exit-code] plugin said \\e]0;pwned\\x07\\e[2J\\rok \\u202eevil\n'.replace('error [exec.exit-code] ', out.slice(0, out.indexOf('plugin'))),
+    );
     expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
   });
 

@@ -9,7 +9,13 @@ describe('where Git content may make plumb connect', () => {
   // attack: an Endpoint CI or notifications.*.url made the controller connect to the cloud metadata service
   it('denies link-local and metadata addresses by default, in every spelling', () => {
     const policy = new ReachPolicy();
-    for (const [host, address] of [['169.254.169.254', '169.254.169.254'], ['x', 'fe80::1'], ['x', '::ffff:169.254.169.254'], ['metadata.google.internal', '10.0.0.1'], ['x', 'fd00:ec2::254']]) {
+    for (const [host, address] of [
+      ['169.254.169.254', '169.254.169.254'],
+      ['x', 'fe80::1'],
+      ['x', '::ffff:169.254.169.254'],
+      ['metadata.google.internal', '10.0.0.1'],
+      ['x', 'fd00:ec2::254'],
+    ]) {
       expect(policy.refusal(host, address)).toMatch(/denied by default/);
     }
     expect(policy.refusal('localhost', '127.0.0.1')).toBeUndefined();

@@ -79,6 +79,8 @@ describe('git URL source', () => {
   });
 
   it('refuses credentials in the URL', () => {
-    expect(() => createGitUrlSource({ url: 'https://user:pw@example.invalid/r.git', cacheDir: '/tmp/x' })).toThrow(expect.objectContaining({ code: 'source.credentials-in-url' }));
+    expect(() => createGitUrlSource({ url: 'https://user:pw@example.invalid/r.git', cacheDir: '/tmp/x' })).toThrow(
+      expect.objectContaining({ code: 'source.credentials-in-url' }),
+    );
   });
 });

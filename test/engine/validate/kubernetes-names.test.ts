@@ -25,13 +25,19 @@ describe("Kubernetes' own naming rules and the API group in identity", () => {
       ],
     });
     const named = validateRepository(repo).diagnostics.filter((d) => d.code === 'k8s.name-invalid');
-    expect(named.map((d) => [d.code, d.ci, d.message]).sort()).toEqual([
-      ['k8s.name-invalid', 'role:shop/a/b', 'Role name "a/b" is not a valid path segment name'],
-      ['k8s.name-invalid', 'rolebinding:shop/..', 'RoleBinding name ".." is not a valid path segment name'],
-      ['k8s.name-invalid', 'role:shop/x%2f', 'Role name "x%2f" is not a valid path segment name'],
-      ['k8s.name-invalid', `cronjob:shop/${'c'.repeat(53)}`, `CronJob name "${'c'.repeat(53)}" is not a valid CronJob name (DNS-1123 subdomain of at most 52 characters)`],
-      ['k8s.name-invalid', 'configmap:shop/system:cfg', 'ConfigMap name "system:cfg" is not a valid DNS-1123 subdomain'],
-    ].sort());
+    expect(named.map((d) => [d.code, d.ci, d.message]).sort()).toEqual(
+      [
+        ['k8s.name-invalid', 'role:shop/a/b', 'Role name "a/b" is not a valid path segment name'],
+        ['k8s.name-invalid', 'rolebinding:shop/..', 'RoleBinding name ".." is not a valid path segment name'],
+        ['k8s.name-invalid', 'role:shop/x%2f', 'Role name "x%2f" is not a valid path segment name'],
+        [
+          'k8s.name-invalid',
+          `cronjob:shop/${'c'.repeat(53)}`,
+          `CronJob name "${'c'.repeat(53)}" is not a valid CronJob name (DNS-1123 subdomain of at most 52 characters)`,
+        ],
+        ['k8s.name-invalid', 'configmap:shop/system:cfg', 'ConfigMap name "system:cfg" is not a valid DNS-1123 subdomain'],
+      ].sort(),
+    );
   });
 
   it('a core Service and a Service of another group with the same name are different objects', () => {
@@ -39,7 +45,12 @@ describe("Kubernetes' own naming rules and the API group in identity", () => {
     const knative = identityOf({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' } });
     const widget = identityOf({ apiVersion: 'e2e.plumb.io/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } });
     expect([core?.id, knative?.id, widget?.id]).toEqual(['service:shop/web', 'service.serving.knative.dev:shop/web', 'widget:shop/w']);
-    const repo = makeRepo({ cis: [ci({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'shop' }), ci({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'web', namespace: 'shop' })] });
+    const repo = makeRepo({
+      cis: [
+        ci({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'shop' }),
+        ci({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'web', namespace: 'shop' }),
+      ],
+    });
     expect(validateRepository(repo).diagnostics.filter((d) => d.code.includes('duplicate'))).toEqual([]);
   });
 });
@@ -48,7 +59,9 @@ describe('Kubernetes types are checked before a cluster is asked', () => {
   it('each type error is reported offline at its node, and validate exits 1', async () => {
     const r = await runCli(['validate', '--repo', 'test/fixtures/validate-k8s-types', '-o', 'json']);
     expect(r.code).toBe(1);
-    const found = (JSON.parse(r.stdout).diagnostics as { code: string; line: number; column: number; message: string }[]).map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+    const found = (JSON.parse(r.stdout).diagnostics as { code: string; line: number; column: number; message: string }[]).map(
+      (d) => `${d.line}:${d.column} ${d.code} ${d.message}`,
+    );
     expect(found).toEqual([
       '7:13 k8s.type-invalid ConfigMap .data.replicas must be a string, not a number',
       '16:8 k8s.type-invalid Secret .stringData.pin must be a string, not a number',

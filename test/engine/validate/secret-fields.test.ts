@@ -30,7 +30,9 @@ describe('secretPointers', () => {
 
 describe('sensitiveLines', () => {
   it('locates the secret fields of the CIs in the files asked for, and the keys of Kubernetes Secrets', () => {
-    const schema = kindSchema('Database', { properties: { password: { type: 'string', 'x-plumb-secret': true }, users: { items: { properties: { token: { 'x-plumb-secret': true } } } } } });
+    const schema = kindSchema('Database', {
+      properties: { password: { type: 'string', 'x-plumb-secret': true }, users: { items: { properties: { token: { 'x-plumb-secret': true } } } } },
+    });
     const repo = makeRepo({
       schemas: [schema],
       cis: [

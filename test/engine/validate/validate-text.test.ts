@@ -18,7 +18,14 @@ describe('renderValidateText', () => {
       render([
         { severity: 'warning', code: pluginCode('x.warn'), message: 'a warning', file: 'inventory/a.yaml', line: 1, column: 7 },
         {
-          severity: 'error', code: 'name.invalid', message: 'bad name', hint: 'rename it', file: 'inventory/a.yaml', line: 3, column: 8, ci: 'app:default/Bad_Name',
+          severity: 'error',
+          code: 'name.invalid',
+          message: 'bad name',
+          hint: 'rename it',
+          file: 'inventory/a.yaml',
+          line: 3,
+          column: 8,
+          ci: 'app:default/Bad_Name',
           related: [{ file: 'inventory/b.yaml', line: 2, column: 3, message: 'first defined here' }],
         },
         { severity: 'error', code: 'config.invalid', message: 'no position' },
@@ -63,9 +70,33 @@ describe('renderValidateText', () => {
     files['inventory/db.yaml'] = 'kind: Database\nmetadata: {name: d}\nspec:\n  passwrod: typo-secret-2\n  port: x\n';
     const out = renderValidateText({
       diagnostics: [
-        { severity: 'error', code: 'k8s.field-unknown', message: 'Secret .strinData is not a field of this kind', file: 'inventory/typo.yaml', line: 5, column: 3, ci: 'secret:default/s' },
-        { severity: 'error', code: 'schema.violation', message: 'Database /spec: unknown field "passwrod"', file: 'inventory/db.yaml', line: 4, column: 13, ci: 'database:default/d' },
-        { severity: 'error', code: 'schema.violation', message: 'Database /spec/port must be integer', file: 'inventory/db.yaml', line: 5, column: 9, ci: 'database:default/d' },
+        {
+          severity: 'error',
+          code: 'k8s.field-unknown',
+          message: 'Secret .strinData is not a field of this kind',
+          file: 'inventory/typo.yaml',
+          line: 5,
+          column: 3,
+          ci: 'secret:default/s',
+        },
+        {
+          severity: 'error',
+          code: 'schema.violation',
+          message: 'Database /spec: unknown field "passwrod"',
+          file: 'inventory/db.yaml',
+          line: 4,
+          column: 13,
+          ci: 'database:default/d',
+        },
+        {
+          severity: 'error',
+          code: 'schema.violation',
+          message: 'Database /spec/port must be integer',
+          file: 'inventory/db.yaml',
+          line: 5,
+          column: 9,
+          ci: 'database:default/d',
+        },
       ],
       cis: 2,
       relations: 0,

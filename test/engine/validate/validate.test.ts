@@ -21,7 +21,14 @@ describe('validateRepository', () => {
     const repo = makeRepo({
       schemas,
       cis: [
-        ci({ kind: 'Database', name: 'orders-db', namespace: 'shop', spec: { engine: 'postgres' }, owner: 'group:dba', relations: [{ type: 'runsOn', target: 'host:db-1' }] }),
+        ci({
+          kind: 'Database',
+          name: 'orders-db',
+          namespace: 'shop',
+          spec: { engine: 'postgres' },
+          owner: 'group:dba',
+          relations: [{ type: 'runsOn', target: 'host:db-1' }],
+        }),
         ci({ kind: 'Host', name: 'db-1', namespace: 'shop' }),
         ci({ kind: 'Group', name: 'dba', namespace: 'shop' }),
       ],
@@ -88,7 +95,15 @@ describe('validateRepository', () => {
     const repo = makeRepo({
       schemas: [strict],
       cis: [
-        ci({ kind: 'Host', name: 'Bad_Name', owner: 'nobody', relations: [{ type: 'dependOn', target: 'host:a' }, { type: 'runsOn', target: 'oops' }] }),
+        ci({
+          kind: 'Host',
+          name: 'Bad_Name',
+          owner: 'nobody',
+          relations: [
+            { type: 'dependOn', target: 'host:a' },
+            { type: 'runsOn', target: 'oops' },
+          ],
+        }),
         ci({ kind: 'Host', name: 'a', owner: 'group:x.y', relations: [{ type: 'ownedBy', target: 'host:a.b' }] }),
       ],
     });
@@ -160,15 +175,34 @@ describe('validateRepository', () => {
     const repo = makeRepo({
       schemas,
       cis: [
-        ci({ kind: 'Application', name: 'a', relations: [{ type: 'dependsOn', target: 'application:b' }, { type: 'connectsTo', target: 'application:c' }] }),
+        ci({
+          kind: 'Application',
+          name: 'a',
+          relations: [
+            { type: 'dependsOn', target: 'application:b' },
+            { type: 'connectsTo', target: 'application:c' },
+          ],
+        }),
         ci({ kind: 'Application', name: 'b', relations: [{ type: 'dependsOn', target: 'application:c' }] }),
-        ci({ kind: 'Application', name: 'c', relations: [{ type: 'dependsOn', target: 'application:a' }, { type: 'connectsTo', target: 'application:a' }] }),
+        ci({
+          kind: 'Application',
+          name: 'c',
+          relations: [
+            { type: 'dependsOn', target: 'application:a' },
+            { type: 'connectsTo', target: 'application:a' },
+          ],
+        }),
         ci({ kind: 'Application', name: 'd', relations: [{ type: 'partOf', target: 'application:d' }] }),
       ],
     });
     const diagnostics = validateRepository(repo).diagnostics;
     expect(diagnostics.map((d) => [d.code, d.message, d.file, d.line])).toEqual([
-      ['relation.cycle', 'dependsOn cycle: application:default/a → application:default/b → application:default/c → application:default/a', 'inventory/application-a.yaml', 3],
+      [
+        'relation.cycle',
+        'dependsOn cycle: application:default/a → application:default/b → application:default/c → application:default/a',
+        'inventory/application-a.yaml',
+        3,
+      ],
       ['relation.cycle', 'partOf cycle: application:default/d → application:default/d', 'inventory/application-d.yaml', 3],
     ]);
     expect(diagnostics[0].related?.map((r) => r.message)).toEqual([
@@ -208,14 +242,14 @@ describe('validateRepository', () => {
     const repo = makeRepo({
       schemas,
       diagnostics: [{ severity: 'error', code: 'yaml.syntax', message: 'bad yaml', file: 'inventory/broken.yaml', line: 3, column: 1 }],
-      cis: [ci({ kind: 'Host', name: 'ok-1' }), ci({ kind: 'Hots', name: 'bad' }), ci({ kind: 'Host', name: 'ok-2', relations: [{ type: 'dependsOn', target: 'host:missing' }] })],
+      cis: [
+        ci({ kind: 'Host', name: 'ok-1' }),
+        ci({ kind: 'Hots', name: 'bad' }),
+        ci({ kind: 'Host', name: 'ok-2', relations: [{ type: 'dependsOn', target: 'host:missing' }] }),
+      ],
     });
     const { graph } = validateRepository(repo);
-    expect(codes(repo)).toEqual([
-      'yaml.syntax undefined 3:1',
-      'ref.unresolved host:default/ok-2 4:7',
-      'kind.unknown hots:default/bad 2:3',
-    ]);
+    expect(codes(repo)).toEqual(['yaml.syntax undefined 3:1', 'ref.unresolved host:default/ok-2 4:7', 'kind.unknown hots:default/bad 2:3']);
     expect(graph.order).toBe(3);
   });
 });

@@ -19,14 +19,29 @@ function change(id: string, action: PlannedChange['action'], wave: number): Plan
 
 function planOf(changes: PlannedChange[], results: PolicyResult[] = []): Plan {
   return {
-    version: 1, revision: 'worktree', createdAt: '2026-11-25T12:00:00.000Z', targets: ['t'],
-    summary: { create: 0, update: 0, delete: 0, noop: 0, unmanaged: 0 }, fingerprints: {}, changes, unmanaged: [],
+    version: 1,
+    revision: 'worktree',
+    createdAt: '2026-11-25T12:00:00.000Z',
+    targets: ['t'],
+    summary: { create: 0, update: 0, delete: 0, noop: 0, unmanaged: 0 },
+    fingerprints: {},
+    changes,
+    unmanaged: [],
     impact: { sources: [], event: 'change', affected: [], businessServices: [], risk: { score: 0, level: 'low' } },
-    policy: { results, denied: results.some((r) => r.action === 'deny') }, backups: changes.filter((c) => c.action !== 'create').map((c) => c.id), hash: 'h',
+    policy: { results, denied: results.some((r) => r.action === 'deny') },
+    backups: changes.filter((c) => c.action !== 'create').map((c) => c.id),
+    hash: 'h',
   };
 }
 
-const deny = (ci: string): PolicyResult => ({ policy: 'no-delete', ci, action: 'deny', severity: 'critical', outcome: 'violated', message: `no deleting ${ci}` });
+const deny = (ci: string): PolicyResult => ({
+  policy: 'no-delete',
+  ci,
+  action: 'deny',
+  severity: 'critical',
+  outcome: 'violated',
+  message: `no deleting ${ci}`,
+});
 
 describe('selectForApply', () => {
   // app dependsOn db, db runsOn host (unchanged), host runsOn rack; old-app dependsOn old-db, both deleted

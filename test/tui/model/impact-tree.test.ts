@@ -16,7 +16,11 @@ for (const [s, t, type] of [
   for (const id of [s, t]) if (!g.hasNode(id)) g.addNode(id, { ci: { id } as never });
   g.addEdge(s, t, { type, inferred: false });
 }
-const states = new Map([['app:s/api', { state: 'down' as const }], ['businessservice:s/shop', { state: 'down' as const }], ['database:s/replica', { state: 'at-risk' as const }]]);
+const states = new Map([
+  ['app:s/api', { state: 'down' as const }],
+  ['businessservice:s/shop', { state: 'down' as const }],
+  ['database:s/replica', { state: 'at-risk' as const }],
+]);
 
 describe('impactTree', () => {
   it('shows one level until a node is opened, then its subtree; a connectsTo cycle is marked, not walked', () => {
@@ -28,7 +32,11 @@ describe('impactTree', () => {
       ' - dependencies (1)',
       '     host:s/h1 (runsOn) operational',
     ]);
-    const open = treeLines(impactTree(g, 'database:s/db', new Set(['dependents>app:s/api', 'dependents>database:s/replica', '!dependencies']), states), 1, 80).map((l) => l.text.trimEnd());
+    const open = treeLines(
+      impactTree(g, 'database:s/db', new Set(['dependents>app:s/api', 'dependents>database:s/replica', '!dependencies']), states),
+      1,
+      80,
+    ).map((l) => l.text.trimEnd());
     expect(open).toEqual([
       ' - dependents (2)',
       '▸  - app:s/api (dependsOn) down',

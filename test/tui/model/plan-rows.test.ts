@@ -4,8 +4,24 @@ import { moveCursor, nearestChange, planRows } from '../../../tui/model/plan-row
 import { indexPolicies } from '../../../tui/model/policy-state.js';
 import { scrollOffset } from '../../../tui/model/viewport.js';
 
-const change = (id: string, action: PlannedChange['action'], wave: number): PlannedChange => ({ id, action, wave, patch: [], diff: '', provider: 'fake', target: 't', paths: [] });
-const result = (ci: string | null, action: PolicyResult['action'], outcome: PolicyResult['outcome'] = 'violated'): PolicyResult => ({ policy: `p-${action}`, ci, action, severity: 'high', outcome, message: 'm' });
+const change = (id: string, action: PlannedChange['action'], wave: number): PlannedChange => ({
+  id,
+  action,
+  wave,
+  patch: [],
+  diff: '',
+  provider: 'fake',
+  target: 't',
+  paths: [],
+});
+const result = (ci: string | null, action: PolicyResult['action'], outcome: PolicyResult['outcome'] = 'violated'): PolicyResult => ({
+  policy: `p-${action}`,
+  ci,
+  action,
+  severity: 'high',
+  outcome,
+  message: 'm',
+});
 
 const plan = {
   changes: [change('host:s/b', 'update', 1), change('host:s/a', 'create', 1), change('db:s/x', 'delete', 2), change('app:s/n', 'noop', 0)],
@@ -16,9 +32,17 @@ describe('plan rows', () => {
   it('groups changes by wave in plan order, without noops, with each CI worst policy state', () => {
     const { rows, indexOf, changes } = planRows(plan, indexPolicies(plan));
     expect(rows.map((r) => (r.kind === 'wave' ? `wave ${r.wave} (${r.count})` : `${r.change.id} ${r.policy}`))).toEqual([
-      'wave 1 (2)', 'host:s/b ok', 'host:s/a warn', 'wave 2 (1)', 'db:s/x deny',
+      'wave 1 (2)',
+      'host:s/b ok',
+      'host:s/a warn',
+      'wave 2 (1)',
+      'db:s/x deny',
     ]);
-    expect([...indexOf]).toEqual([['host:s/b', 1], ['host:s/a', 2], ['db:s/x', 4]]);
+    expect([...indexOf]).toEqual([
+      ['host:s/b', 1],
+      ['host:s/a', 2],
+      ['db:s/x', 4],
+    ]);
     expect(changes).toBe(3);
   });
 
@@ -32,13 +56,17 @@ describe('plan rows', () => {
   it('summarises the policy results: the plan is denied, one of each state', () => {
     const p = indexPolicies(plan);
     expect({ overall: p.overall, counts: p.counts, planScope: p.planScope.length }).toEqual({
-      overall: 'deny', counts: { deny: 1, error: 0, warn: 1, audit: 1, excepted: 1, ok: 0 }, planScope: 1,
+      overall: 'deny',
+      counts: { deny: 1, error: 0, warn: 1, audit: 1, excepted: 1, ok: 0 },
+      planScope: 1,
     });
   });
 
   it('moves the cursor over wave headers and stops at the ends', () => {
     const { rows } = planRows(plan, indexPolicies(plan));
-    expect([moveCursor(rows, 2, 1), moveCursor(rows, 4, 1), moveCursor(rows, 1, -1), moveCursor(rows, 4, -100), moveCursor(rows, 1, 100)]).toEqual([4, 4, 1, 1, 4]);
+    expect([moveCursor(rows, 2, 1), moveCursor(rows, 4, 1), moveCursor(rows, 1, -1), moveCursor(rows, 4, -100), moveCursor(rows, 1, 100)]).toEqual([
+      4, 4, 1, 1, 4,
+    ]);
     expect([nearestChange(rows, 0), nearestChange(rows, 3), nearestChange(rows, 99)]).toEqual([1, 4, 4]);
   });
 });

@@ -66,14 +66,18 @@ describe('the endpoint provider', () => {
   it('keeps the desired document as the observed one, so a probe is never drift', async () => {
     const ci = endpoint('http-ok', { url: `http://127.0.0.1:${http.port}/ok`, method: 'HEAD' });
     const { observed } = await createEndpointProvider().discover({ desired: [ci] }, signal());
-    expect(observed).toEqual([{
-      id: 'endpoint:shop/http-ok',
-      object: {
-        apiVersion: 'plumb.io/v1', kind: 'Endpoint', metadata: { name: 'http-ok', namespace: 'shop' },
-        spec: { url: `http://127.0.0.1:${http.port}/ok`, method: 'HEAD' },
-        status: { up: true, latencyMs: expect.any(Number), statusCode: 200 },
+    expect(observed).toEqual([
+      {
+        id: 'endpoint:shop/http-ok',
+        object: {
+          apiVersion: 'plumb.io/v1',
+          kind: 'Endpoint',
+          metadata: { name: 'http-ok', namespace: 'shop' },
+          spec: { url: `http://127.0.0.1:${http.port}/ok`, method: 'HEAD' },
+          status: { up: true, latencyMs: expect.any(Number), statusCode: 200 },
+        },
       },
-    }]);
+    ]);
   });
 
   it('reports the days left on a trusted certificate and warns under tlsExpiryWarningDays', async () => {
@@ -83,21 +87,35 @@ describe('the endpoint provider', () => {
     const answer = await provider.discover({ desired: [ci] }, signal());
     expect(statusById(answer.observed)).toEqual({
       'endpoint:shop/tls': {
-        up: true, latencyMs: expect.any(Number), statusCode: 200,
+        up: true,
+        latencyMs: expect.any(Number),
+        statusCode: 200,
         certificate: { notAfter: expiring.notAfter.toISOString(), daysLeft: 10, expiringSoon: true },
       },
     });
-    expect(answer.diagnostics).toEqual([{
-      severity: 'warning', code: 'endpoint.certificate-expiring', ci: 'endpoint:shop/tls', file: 'inventory/test.yaml', line: 1, column: 1,
-      message: `the certificate of endpoint:shop/tls expires in 10 days (${expiring.notAfter.toISOString()})`, hint: 'renew the certificate',
-    }]);
+    expect(answer.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'endpoint.certificate-expiring',
+        ci: 'endpoint:shop/tls',
+        file: 'inventory/test.yaml',
+        line: 1,
+        column: 1,
+        message: `the certificate of endpoint:shop/tls expires in 10 days (${expiring.notAfter.toISOString()})`,
+        hint: 'renew the certificate',
+      },
+    ]);
   });
 
   it('does not warn while the certificate has more days left than tlsExpiryWarningDays', async () => {
     const ci = endpoint('tls', { url: `https://127.0.0.1:${https.port}/ok`, tlsExpiryWarningDays: 7 });
     const answer = await createEndpointProvider({ ca: [expiring.cert], now: () => expiring.notBefore }).discover({ desired: [ci] }, signal());
     expect(answer.diagnostics).toEqual([]);
-    expect((answer.observed[0].object.status as { certificate: unknown }).certificate).toEqual({ notAfter: expiring.notAfter.toISOString(), daysLeft: 10, expiringSoon: false });
+    expect((answer.observed[0].object.status as { certificate: unknown }).certificate).toEqual({
+      notAfter: expiring.notAfter.toISOString(),
+      daysLeft: 10,
+      expiringSoon: false,
+    });
   });
 
   it('marks an untrusted certificate down, still reports its expiry, and sends that server no request', async () => {
@@ -106,7 +124,9 @@ describe('the endpoint provider', () => {
     const answer = await createEndpointProvider({ now: () => expiring.notBefore }).discover({ desired: [ci] }, signal());
     expect(statusById(answer.observed)).toEqual({
       'endpoint:shop/tls': {
-        up: false, latencyMs: expect.any(Number), error: 'tls: DEPTH_ZERO_SELF_SIGNED_CERT',
+        up: false,
+        latencyMs: expect.any(Number),
+        error: 'tls: DEPTH_ZERO_SELF_SIGNED_CERT',
         certificate: { notAfter: expiring.notAfter.toISOString(), daysLeft: 10, expiringSoon: false },
       },
     });
@@ -118,7 +138,11 @@ describe('the endpoint provider', () => {
     const later = new Date(expiring.notAfter.getTime() + 2 * 86_400_000);
     const answer = await createEndpointProvider({ ca: [expiring.cert], now: () => later }).discover({ desired: [ci] }, signal());
     // The handshake is verified against the real clock (still valid), the days left against the injected one.
-    expect((answer.observed[0].object.status as { certificate: unknown }).certificate).toEqual({ notAfter: expiring.notAfter.toISOString(), daysLeft: -2, expiringSoon: true });
+    expect((answer.observed[0].object.status as { certificate: unknown }).certificate).toEqual({
+      notAfter: expiring.notAfter.toISOString(),
+      daysLeft: -2,
+      expiringSoon: true,
+    });
   });
 
   it('probes at most `concurrency` endpoints at once', async () => {
@@ -160,11 +184,18 @@ describe('the endpoint provider', () => {
     const cis = [endpoint('no-port', { url: 'tcp://127.0.0.1', protocol: 'tcp' }), endpoint('ok', { url: `tcp://127.0.0.1:${tcp.port}` })];
     const answer = await createEndpointProvider().discover({ desired: cis }, signal());
     expect(answer.observed.map((o) => o.id)).toEqual(['endpoint:shop/ok']);
-    expect(answer.diagnostics).toEqual([{
-      severity: 'error', code: 'endpoint.bad-spec', ci: 'endpoint:shop/no-port', file: 'inventory/test.yaml', line: 1, column: 1,
-      message: 'endpoint:shop/no-port: a tcp endpoint needs a port, e.g. tcp://db.example.com:5432',
-      hint: 'give spec.url as http(s)://host[:port]/path or tcp://host:port',
-    }]);
+    expect(answer.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'endpoint.bad-spec',
+        ci: 'endpoint:shop/no-port',
+        file: 'inventory/test.yaml',
+        line: 1,
+        column: 1,
+        message: 'endpoint:shop/no-port: a tcp endpoint needs a port, e.g. tcp://db.example.com:5432',
+        hint: 'give spec.url as http(s)://host[:port]/path or tcp://host:port',
+      },
+    ]);
   });
 
   it('probes only Endpoint CIs, and health probes the discovered ones again', async () => {
@@ -193,8 +224,18 @@ describe('describeProbeError', () => {
   it('names network, dns and tls failures in a short phrase, never a stack', async () => {
     const { describeProbeError } = await import('../../../../engine/providers/endpoint/probe-status.js');
     const err = (code: string) => Object.assign(new Error(`getaddrinfo ${code} api.shop.example.com`), { code });
-    expect(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'CERT_HAS_EXPIRED', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EWHATEVER'].map((c) => describeProbeError(err(c)))).toEqual([
-      'connection refused', 'dns: name not found', 'dns: temporary failure', 'connection reset', 'tls: CERT_HAS_EXPIRED', 'tls: ERR_SSL_WRONG_VERSION_NUMBER', 'ewhatever',
+    expect(
+      ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'CERT_HAS_EXPIRED', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EWHATEVER'].map((c) =>
+        describeProbeError(err(c)),
+      ),
+    ).toEqual([
+      'connection refused',
+      'dns: name not found',
+      'dns: temporary failure',
+      'connection reset',
+      'tls: CERT_HAS_EXPIRED',
+      'tls: ERR_SSL_WRONG_VERSION_NUMBER',
+      'ewhatever',
     ]);
   });
 });
@@ -208,7 +249,11 @@ describe('endpointProviderFromTarget', () => {
     const ci = endpoint('tls', { url: `https://127.0.0.1:${https.port}/ok` });
     const { observed } = await provider.discover({ desired: [ci] }, signal());
     expect((observed[0].object.status as { up: boolean }).up).toBe(true);
-    expect(() => endpointProviderFromTarget('probes', { provider: 'endpoint', concurrency: 0 }, dir)).toThrow(expect.objectContaining({ code: 'provider.bad-setting' }));
-    expect(() => endpointProviderFromTarget('probes', { provider: 'endpoint', ca: 'missing.pem' }, dir)).toThrow(expect.objectContaining({ code: 'provider.bad-setting' }));
+    expect(() => endpointProviderFromTarget('probes', { provider: 'endpoint', concurrency: 0 }, dir)).toThrow(
+      expect.objectContaining({ code: 'provider.bad-setting' }),
+    );
+    expect(() => endpointProviderFromTarget('probes', { provider: 'endpoint', ca: 'missing.pem' }, dir)).toThrow(
+      expect.objectContaining({ code: 'provider.bad-setting' }),
+    );
   });
 });

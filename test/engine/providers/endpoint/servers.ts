@@ -17,10 +17,11 @@ async function listen(server: Server): Promise<Running> {
   const port = (server.address() as AddressInfo).port;
   return {
     port,
-    close: () => new Promise<void>((resolve) => {
-      (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -75,8 +76,13 @@ export function selfSigned(dir: string, days: number): Certificate {
   const key = join(dir, `key-${days}.pem`);
   const cert = join(dir, `cert-${days}.pem`);
   const ext = join(dir, `ext-${days}.cnf`);
-  writeFileSync(ext, '[req]\ndistinguished_name=dn\nx509_extensions=v3\nprompt=no\n[dn]\nCN=127.0.0.1\n[v3]\nsubjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:TRUE\n');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-config', ext], { stdio: 'pipe' });
+  writeFileSync(
+    ext,
+    '[req]\ndistinguished_name=dn\nx509_extensions=v3\nprompt=no\n[dn]\nCN=127.0.0.1\n[v3]\nsubjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:TRUE\n',
+  );
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-config', ext], {
+    stdio: 'pipe',
+  });
   const pem = readFileSync(cert, 'utf8');
   const x509 = new X509Certificate(pem);
   return { cert: pem, key: readFileSync(key, 'utf8'), notBefore: new Date(x509.validFrom), notAfter: new Date(x509.validTo) };

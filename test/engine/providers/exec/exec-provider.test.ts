@@ -72,7 +72,12 @@ describe('exec provider: a misbehaving plugin is a diagnostic, never a crash or 
   });
 
   it('reports a non-zero exit (exec.exit-code) with stderr, scrubbed of the secret values it echoed', async () => {
-    const secret = makeCI({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: Buffer.from('hunter2-pass').toString('base64') } });
+    const secret = makeCI({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'shop' },
+      data: { password: Buffer.from('hunter2-pass').toString('base64') },
+    });
     const answer = await plugin('exit-code.mjs').apply!({ change: change(secret.id, 'update'), desired: secret.object, dryRun: false }, signal());
     expect([answer.ok, codes(answer)]).toEqual([false, ['exec.exit-code']]);
     expect(answer.diagnostics[0].message).toContain('exited with code 3');
@@ -83,7 +88,12 @@ describe('exec provider: a misbehaving plugin is a diagnostic, never a crash or 
 
   it('scrubs the whole stderr before keeping its 4 KiB tail: a tail that begins inside a secret shows no part of it', async () => {
     const password = 'hunter2-pass-0123456789';
-    const secret = makeCI({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: Buffer.from(password).toString('base64') } });
+    const secret = makeCI({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'shop' },
+      data: { password: Buffer.from(password).toString('base64') },
+    });
     const answer = await plugin('stderr-cut.mjs').apply!({ change: change(secret.id, 'update'), desired: secret.object, dryRun: false }, signal());
     expect(codes(answer)).toEqual(['exec.exit-code']);
     const message = answer.diagnostics[0].message;

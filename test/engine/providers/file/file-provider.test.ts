@@ -28,10 +28,14 @@ describe('file provider: escapes are refused, never followed', () => {
     ['an absolute path into a sibling', async () => undefined, '__DIR__/outside/secret'],
     ['a symlink pointing out', () => symlink(join(dir, 'outside/secret'), join(dir, 'root/link')), 'link'],
     ['a symlinked directory component', () => symlink(join(dir, 'outside'), join(dir, 'root/dir')), 'dir/secret'],
-    ['a symlink pointing in, then out', async () => {
-      await symlink(join(dir, 'outside/secret'), join(dir, 'root/sub/hop'));
-      await symlink(join(dir, 'root/sub/hop'), join(dir, 'root/in'));
-    }, 'in'],
+    [
+      'a symlink pointing in, then out',
+      async () => {
+        await symlink(join(dir, 'outside/secret'), join(dir, 'root/sub/hop'));
+        await symlink(join(dir, 'root/sub/hop'), join(dir, 'root/in'));
+      },
+      'in',
+    ],
     ['a relative symlink climbing out', () => symlink('../outside/secret', join(dir, 'root/rel')), 'rel'],
     ['a symlink pointing inside (never followed either)', () => symlink(join(dir, 'root/real.txt'), join(dir, 'root/alias')), 'alias'],
     ['.. through a symlinked directory', () => symlink(join(dir, 'outside'), join(dir, 'root/dir')), 'dir/../dir/secret'],
@@ -51,7 +55,12 @@ describe('file provider: escapes are refused, never followed', () => {
       expect([applied.ok, applied.diagnostics.map((d) => d.code)]).toEqual([false, ['file.outside-root']]);
       const backup = await provider.backup!({ ids: [ci.id] }, signal());
       expect([backup.artifacts, backup.diagnostics.map((d) => d.code)]).toEqual([[], ['file.outside-root']]);
-      const artifact = { id: ci.id, exists: true, mediaType: 'application/vnd.plumb.file+json', data: new TextEncoder().encode(JSON.stringify({ path, exists: true, type: 'file', content: 'eA==' })) };
+      const artifact = {
+        id: ci.id,
+        exists: true,
+        mediaType: 'application/vnd.plumb.file+json',
+        data: new TextEncoder().encode(JSON.stringify({ path, exists: true, type: 'file', content: 'eA==' })),
+      };
       const restored = await provider.restore!({ artifacts: [artifact], dryRun: false }, signal());
       expect([restored.ok, restored.diagnostics.map((d) => d.code)]).toEqual([false, ['file.outside-root']]);
 
@@ -86,7 +95,17 @@ describe('file provider: discover, apply, backup and restore', () => {
     const found = await provider.discover({ desired: [ci] }, signal());
     expect(found).toEqual({
       diagnostics: [],
-      observed: [{ id: ci.id, object: { apiVersion: 'plumb.io/v1', kind: 'File', metadata: { name: 'motd' }, spec: { path: 'etc/motd', ensure: 'present', type: 'file', mode: '0600', content: 'hello\n' } } }],
+      observed: [
+        {
+          id: ci.id,
+          object: {
+            apiVersion: 'plumb.io/v1',
+            kind: 'File',
+            metadata: { name: 'motd' },
+            spec: { path: 'etc/motd', ensure: 'present', type: 'file', mode: '0600', content: 'hello\n' },
+          },
+        },
+      ],
     });
   });
 
@@ -114,7 +133,10 @@ describe('file provider: discover, apply, backup and restore', () => {
     const b = fileCI('b', { path: 'sub/created.txt', content: 'fresh' });
     await provider.discover({ desired: [a, b] }, signal());
     const { artifacts } = await provider.backup!({ ids: [a.id, b.id] }, signal());
-    expect(artifacts.map((x) => [x.id, x.exists])).toEqual([[a.id, true], [b.id, false]]);
+    expect(artifacts.map((x) => [x.id, x.exists])).toEqual([
+      [a.id, true],
+      [b.id, false],
+    ]);
     for (const ci of [a, b]) await provider.apply!({ change: change(ci.id, 'update'), desired: ci.object, dryRun: false }, signal());
     expect(await readFile(join(dir, 'root/sub/created.txt'), 'utf8')).toBe('fresh');
     const restored = await provider.restore!({ artifacts, dryRun: false }, signal());

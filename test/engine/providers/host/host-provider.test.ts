@@ -29,17 +29,27 @@ describe('the host provider', () => {
     const answer = await createHostProvider({ facts: () => FACTS }).discover({ desired: [other, self] }, signal());
     expect(answer).toEqual({
       diagnostics: [],
-      observed: [{
-        id: 'host:shop/db-host-1',
-        object: {
-          apiVersion: 'plumb.io/v1', kind: 'Host', metadata: { name: 'db-host-1', namespace: 'shop' },
-          spec: { os: 'Ubuntu 24.04.1 LTS', ip: '10.20.1.11', cpus: 8, memoryGb: 31, location: 'fra1-rack-a' },
-          status: {
-            hostname: 'db-host-1.fra1.example.com', osType: 'Linux', osRelease: '6.8.0-45-generic', arch: 'x64',
-            memoryBytes: 33_402_744_832, load: [0.42, 0.3, 0.25], uptimeSeconds: 86_400, addresses: ['10.20.1.11', '192.168.5.2', 'fe80::1'],
+      observed: [
+        {
+          id: 'host:shop/db-host-1',
+          object: {
+            apiVersion: 'plumb.io/v1',
+            kind: 'Host',
+            metadata: { name: 'db-host-1', namespace: 'shop' },
+            spec: { os: 'Ubuntu 24.04.1 LTS', ip: '10.20.1.11', cpus: 8, memoryGb: 31, location: 'fra1-rack-a' },
+            status: {
+              hostname: 'db-host-1.fra1.example.com',
+              osType: 'Linux',
+              osRelease: '6.8.0-45-generic',
+              arch: 'x64',
+              memoryBytes: 33_402_744_832,
+              load: [0.42, 0.3, 0.25],
+              uptimeSeconds: 86_400,
+              addresses: ['10.20.1.11', '192.168.5.2', 'fe80::1'],
+            },
           },
         },
-      }],
+      ],
     });
   });
 
@@ -61,10 +71,14 @@ describe('the host provider', () => {
     const answer = await createHostProvider({ facts: () => FACTS }).discover({ desired: [host('web-1'), host('web-2')] }, signal());
     expect(answer).toEqual({
       observed: [],
-      diagnostics: [{
-        severity: 'info', code: 'host.not-this-machine', message: 'none of the 2 host cis is this machine (db-host-1.fra1.example.com)',
-        hint: 'name the host ci after the machine, or set source.hostname',
-      }],
+      diagnostics: [
+        {
+          severity: 'info',
+          code: 'host.not-this-machine',
+          message: 'none of the 2 host cis is this machine (db-host-1.fra1.example.com)',
+          hint: 'name the host ci after the machine, or set source.hostname',
+        },
+      ],
     });
   });
 

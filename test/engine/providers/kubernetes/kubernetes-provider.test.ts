@@ -23,9 +23,16 @@ function change(id: string, action: PlannedChange['action']): PlannedChange {
 const signal = new AbortController().signal;
 
 const ns = (name: string): Obj => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-const cm = (namespace: string, name: string, data: Record<string, string>): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
+const cm = (namespace: string, name: string, data: Record<string, string>): Obj => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace },
+  data,
+});
 const deployment = (namespace: string, name: string, replicas = 2): Obj => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace },
   spec: {
     replicas,
     selector: { matchLabels: { app: name } },
@@ -86,7 +93,14 @@ describeCluster('the kubernetes provider against a real API server', (cluster) =
     const p = provider();
     await applyAll(p, [ns('kp-conflict')]);
     const other = cm('kp-conflict', 'shared', { owner: 'kubectl' });
-    const r = await apiCall(c, c.adminToken, 'PATCH', '/api/v1/namespaces/kp-conflict/configmaps/shared?fieldManager=kubectl-edit', JSON.stringify(other), 'application/apply-patch+yaml');
+    const r = await apiCall(
+      c,
+      c.adminToken,
+      'PATCH',
+      '/api/v1/namespaces/kp-conflict/configmaps/shared?fieldManager=kubectl-edit',
+      JSON.stringify(other),
+      'application/apply-patch+yaml',
+    );
     expect(r.status).toBe(201);
     const mine = cm('kp-conflict', 'shared', { owner: 'plumb' });
     const refused = await p.apply({ change: change('configmap:kp-conflict/shared', 'update'), desired: mine, dryRun: false }, signal);
@@ -121,10 +135,17 @@ describeCluster('the kubernetes provider against a real API server', (cluster) =
     const backup = await p.backup({ ids }, signal);
     expect(backup.diagnostics).toEqual([]);
     expect(backup.artifacts.map((a) => [a.id, a.exists])).toEqual([
-      ['configmap:kp-backup/conf', true], ['configmap:kp-backup/never-existed', false], ['deployment:kp-backup/worker', true],
+      ['configmap:kp-backup/conf', true],
+      ['configmap:kp-backup/never-existed', false],
+      ['deployment:kp-backup/worker', true],
     ]);
     const stored = JSON.parse(new TextDecoder().decode(backup.artifacts[0].data));
-    expect([stored.metadata.uid, stored.metadata.resourceVersion, stored.metadata.managedFields, stored.status]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([stored.metadata.uid, stored.metadata.resourceVersion, stored.metadata.managedFields, stored.status]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
 
     await apiCall(c, c.adminToken, 'DELETE', '/api/v1/namespaces/kp-backup/configmaps/conf');
     await apiCall(c, c.adminToken, 'DELETE', '/apis/apps/v1/namespaces/kp-backup/deployments/worker');
@@ -148,8 +169,21 @@ describeCluster('the kubernetes provider against a real API server', (cluster) =
     await applyAll(p, [ns('kp-health'), deployment('kp-health', 'slow', 2)]);
     const writeStatus = async (available: number) => {
       const live = await apiCall(c, c.adminToken, 'GET', '/apis/apps/v1/namespaces/kp-health/deployments/slow');
-      const status = { observedGeneration: live.body.metadata.generation, replicas: 2, updatedReplicas: 2, readyReplicas: available, availableReplicas: available };
-      const r = await apiCall(c, c.adminToken, 'PATCH', '/apis/apps/v1/namespaces/kp-health/deployments/slow/status', { status }, 'application/merge-patch+json');
+      const status = {
+        observedGeneration: live.body.metadata.generation,
+        replicas: 2,
+        updatedReplicas: 2,
+        readyReplicas: available,
+        availableReplicas: available,
+      };
+      const r = await apiCall(
+        c,
+        c.adminToken,
+        'PATCH',
+        '/apis/apps/v1/namespaces/kp-health/deployments/slow/status',
+        { status },
+        'application/merge-patch+json',
+      );
       expect(r.status).toBe(200);
     };
     await writeStatus(0);
@@ -164,7 +198,8 @@ describeCluster('the kubernetes provider against a real API server', (cluster) =
   it('with a token limited by RBAC to one namespace, works there and names verb, resource and namespace outside it', async () => {
     const c = cluster();
     const token = await serviceAccountToken(c, {
-      namespace: 'kp-team', name: 'deployer',
+      namespace: 'kp-team',
+      name: 'deployer',
       rules: [{ apiGroups: ['', 'apps'], resources: ['configmaps', 'deployments'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
     });
     const p = createKubernetesProvider({ kubeconfig: writeKubeconfig(c, token, 'kp-team') });

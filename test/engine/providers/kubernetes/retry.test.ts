@@ -41,7 +41,10 @@ afterEach(() => {
 
 describe('retries against the Kubernetes API', () => {
   it('honours Retry-After on a 429 before trying again', async () => {
-    const s = await scripted([{ status: 429, headers: { 'retry-after': '1' }, body: { reason: 'TooManyRequests' } }, { status: 200, body: { kind: 'NamespaceList', items: [] } }]);
+    const s = await scripted([
+      { status: 429, headers: { 'retry-after': '1' }, body: { reason: 'TooManyRequests' } },
+      { status: 200, body: { kind: 'NamespaceList', items: [] } },
+    ]);
     servers.push(s.server);
     const client = new KubeClient(kubeConfigFor(s.url), fast);
     const res = await client.call({ method: 'GET', path: '/api/v1/namespaces' });
@@ -102,7 +105,8 @@ describe('a server that stays unreachable', () => {
 
 describe('answers that say the manifest is wrong', () => {
   it('a typed-patch 500 is final: one request, a kubernetes.invalid diagnostic naming the field path', async () => {
-    const message = 'failed to create typed patch object (shop/app; /v1, Kind=ConfigMap): .data.replicas: expected string, got &value.valueUnstructured{Value:3}';
+    const message =
+      'failed to create typed patch object (shop/app; /v1, Kind=ConfigMap): .data.replicas: expected string, got &value.valueUnstructured{Value:3}';
     const s = await scripted([{ status: 500, body: { kind: 'Status', status: 'Failure', reason: 'InternalError', message } }]);
     servers.push(s.server);
     const client = new KubeClient(kubeConfigFor(s.url), fast);
@@ -131,8 +135,27 @@ describe('answers that say the manifest is wrong', () => {
   });
 
   it('a field path is placed on the node of the document it names', () => {
-    const doc = { spec: { template: { spec: { containers: [{ name: 'side' }, { name: 'main', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 81, protocol: 'TCP' }] }] } } } };
-    expect(fieldPathPointer(doc, '.spec.template.spec.containers[name="main"].ports[containerPort=81,protocol="TCP"]')).toBe('/spec/template/spec/containers/1/ports/1');
+    const doc = {
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'side' },
+              {
+                name: 'main',
+                ports: [
+                  { containerPort: 80, protocol: 'TCP' },
+                  { containerPort: 81, protocol: 'TCP' },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    };
+    expect(fieldPathPointer(doc, '.spec.template.spec.containers[name="main"].ports[containerPort=81,protocol="TCP"]')).toBe(
+      '/spec/template/spec/containers/1/ports/1',
+    );
     expect(fieldPathPointer(doc, 'spec.template.spec.containers[0].image')).toBe('/spec/template/spec/containers/0');
     expect(fieldPathPointer({ metadata: { finalizers: ['a', 'b'] } }, '.metadata.finalizers[="b"]')).toBe('/metadata/finalizers/1');
   });

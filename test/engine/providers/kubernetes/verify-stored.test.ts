@@ -4,8 +4,15 @@ import { storedMismatches } from '../../../../engine/providers/kubernetes/verify
 type Obj = Record<string, any>;
 
 const deployment = (container: Obj, extra: Obj = {}): Obj => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop', labels: { app: 'api' } },
-  spec: { replicas: 2, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [container] } }, ...extra },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'api', namespace: 'shop', labels: { app: 'api' } },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'api' } },
+    template: { metadata: { labels: { app: 'api' } }, spec: { containers: [container] } },
+    ...extra,
+  },
 });
 
 describe('storedMismatches: the post-apply read of a server-side apply', () => {
@@ -17,7 +24,12 @@ describe('storedMismatches: the post-apply read of a server-side apply', () => {
   });
 
   it('a declared field the server dropped is missing, and so is a declared list entry', () => {
-    const asked = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3, colour: 'red', parts: [{ name: 'a' }, { name: 'b' }] } };
+    const asked = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size: 3, colour: 'red', parts: [{ name: 'a' }, { name: 'b' }] },
+    };
     const stored = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', uid: 'u' }, spec: { size: 3, parts: [{ name: 'a' }] } };
     expect(storedMismatches(asked, stored)).toEqual(['spec.colour', 'spec.parts[b]']);
   });
@@ -35,14 +47,30 @@ describe('storedMismatches: the post-apply read of a server-side apply', () => {
   });
 
   it('status is not written by an apply; empty declarations are nothing; a scalar list may grow', () => {
-    const asked = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', annotations: {}, finalizers: ['plumb.io/keep'] }, spec: {}, status: { phase: 'Active' } };
-    const stored = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', finalizers: ['kubernetes', 'plumb.io/keep'] }, status: { phase: 'Terminating' } };
+    const asked = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'n', annotations: {}, finalizers: ['plumb.io/keep'] },
+      spec: {},
+      status: { phase: 'Active' },
+    };
+    const stored = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'n', finalizers: ['kubernetes', 'plumb.io/keep'] },
+      status: { phase: 'Terminating' },
+    };
     expect(storedMismatches(asked, stored)).toEqual([]);
     expect(storedMismatches(asked, { ...stored, metadata: { name: 'n', finalizers: ['kubernetes'] } })).toEqual(['metadata.finalizers[0]']);
   });
 
   it('an int-or-string keeps its type, as the API stores it', () => {
-    const svc = (targetPort: unknown): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ name: 'http', port: 80, targetPort }] } });
+    const svc = (targetPort: unknown): Obj => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's' },
+      spec: { ports: [{ name: 'http', port: 80, targetPort }] },
+    });
     expect(storedMismatches(svc(8080), svc(8080))).toEqual([]);
     expect(storedMismatches(svc(8080), svc('8080'))).toEqual(['spec.ports[http].targetPort']);
   });

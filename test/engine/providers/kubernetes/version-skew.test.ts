@@ -37,10 +37,13 @@ async function apiServer(gitVersion: string) {
     const path = (req.url ?? '').split('?')[0];
     asked.push(path);
     const body =
-      path === '/version' ? { gitVersion }
-      : path === '/openapi/v3' ? { paths: { [`apis/${GV}`]: { serverRelativeURL: `/openapi/v3/apis/${GV}?hash=ABC` } } }
-      : path === `/openapi/v3/apis/${GV}` ? skewedDoc
-      : undefined;
+      path === '/version'
+        ? { gitVersion }
+        : path === '/openapi/v3'
+          ? { paths: { [`apis/${GV}`]: { serverRelativeURL: `/openapi/v3/apis/${GV}?hash=ABC` } } }
+          : path === `/openapi/v3/apis/${GV}`
+            ? skewedDoc
+            : undefined;
     res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body ?? { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404 }));
   });
@@ -58,30 +61,44 @@ async function providerFor(gitVersion: string) {
   const api = await apiServer(gitVersion);
   const dir = mkdtempSync(join(tmpdir(), 'plumb-skew-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
-    clusters: [{ name: 'c', cluster: { server: api.url, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'u', user: { token: 't' } }],
-    contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-  }));
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'x',
+      clusters: [{ name: 'c', cluster: { server: api.url, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   const provider = createKubernetesProvider({ kubeconfig, retry: { attempts: 1, baseMs: 1, maxMs: 1 } });
-  cleanup.push(() => api.server.close(), () => rmSync(dir, { recursive: true, force: true }));
+  cleanup.push(
+    () => api.server.close(),
+    () => rmSync(dir, { recursive: true, force: true }),
+  );
   return { provider, asked: api.asked };
 }
 
 const role = makeCI({
-  apiVersion: GV, kind: 'ClusterRole', metadata: { name: 'reader' },
+  apiVersion: GV,
+  kind: 'ClusterRole',
+  metadata: { name: 'reader' },
   aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: 'b' } }] },
   // .rules[0].extra: unknown to both schemas, so plumb validate says it and the plan does not repeat it
   rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'], extra: true }],
 });
 
-describe('built-in kinds against the server\'s schema when its version differs from the pinned one (version skew)', () => {
+describe("built-in kinds against the server's schema when its version differs from the pinned one (version skew)", () => {
   it('a server of another minor: the problems only its schema finds, at their fields; what the pinned schema finds is not said twice', async () => {
     const { provider } = await providerFor('v1.37.1');
     const { diagnostics } = await provider.diff({ desired: role } as Parameters<typeof provider.diff>[0], signal());
     expect(diagnostics.map((d) => [d.code, d.fields, d.message])).toEqual([
-      [expect.any(String), ['.aggregationRule'], expect.stringMatching(/^ClusterRole .*aggregationRule.*\(the API server's schema, Kubernetes 1\.37; plumb validate checks v1\.36\.3\)$/)],
+      [
+        expect.any(String),
+        ['.aggregationRule'],
+        expect.stringMatching(/^ClusterRole .*aggregationRule.*\(the API server's schema, Kubernetes 1\.37; plumb validate checks v1\.36\.3\)$/),
+      ],
     ]);
   });
 

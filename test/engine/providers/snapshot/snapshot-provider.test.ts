@@ -54,11 +54,20 @@ describe('snapshot provider', () => {
     await p.restore!({ artifacts: (await p.backup!({ ids }, signal())).artifacts, dryRun: false }, signal());
     const before = await readFile(path, 'utf8');
     const { artifacts } = await p.backup!({ ids }, signal());
-    expect(artifacts.map((a) => [a.id, a.exists])).toEqual([[ids[0], true], [ids[1], true], [ids[2], false]]);
+    expect(artifacts.map((a) => [a.id, a.exists])).toEqual([
+      [ids[0], true],
+      [ids[1], true],
+      [ids[2], false],
+    ]);
 
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new', namespace: 'shop' }, data: { a: '1' } };
     const created = await p.apply!({ change: change(ids[2], 'create'), desired: cm, dryRun: false }, signal());
-    expect(created.observed).toEqual({ id: ids[2], managedByPlumb: true, owned: ['/data/a'], object: { ...cm, metadata: { ...cm.metadata, labels: { 'plumb.io/managed-by': 'plumb' } } } });
+    expect(created.observed).toEqual({
+      id: ids[2],
+      managedByPlumb: true,
+      owned: ['/data/a'],
+      object: { ...cm, metadata: { ...cm.metadata, labels: { 'plumb.io/managed-by': 'plumb' } } },
+    });
     const db = { apiVersion: 'plumb.io/v1', kind: 'Database', metadata: { name: 'orders-db', namespace: 'shop' }, spec: { engine: 'postgres', version: '17' } };
     await p.apply!({ change: change(ids[1], 'update'), desired: db, dryRun: false }, signal());
     await p.apply!({ change: change(ids[0], 'delete'), dryRun: false }, signal());
@@ -83,7 +92,11 @@ describe('snapshot provider: serialised, verified writes', () => {
     await copyFile(join(fixtures, 'shop.yaml'), path);
     const [a, b] = [createSnapshotProvider({ path }), createSnapshotProvider({ path })];
     const cm = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'shop' }, data: { i: String(i) } });
-    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).apply!({ change: change(`configmap:shop/cm-${i}`, 'create'), desired: cm(i), dryRun: false }, signal())));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? a : b).apply!({ change: change(`configmap:shop/cm-${i}`, 'create'), desired: cm(i), dryRun: false }, signal()),
+      ),
+    );
     expect(answers.every((x) => x.ok)).toBe(true);
     const { observed } = await a.discover({ desired: [] }, signal());
     expect(observed.filter((o) => o.id.startsWith('configmap:'))).toHaveLength(100);
