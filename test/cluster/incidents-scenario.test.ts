@@ -48,7 +48,7 @@ function fakeKubelet(c: ControlPlaneInfo, down: Set<string>): () => Promise<void
   const loop = (async () => {
     while (!stopped) {
       try {
-        for (const ns of ['shop']) {
+        for (const ns of ['sc-shop']) {
           const list = await apiCall(c, c.adminToken, 'GET', `/apis/apps/v1/namespaces/${ns}/deployments`);
           for (const d of (list.body?.items ?? []) as Obj[]) {
             const want = d.spec?.replicas ?? 1;
@@ -93,7 +93,7 @@ function fakeKubelet(c: ControlPlaneInfo, down: Set<string>): () => Promise<void
 const deployment = (name: string, extra: Obj = {}, configMap?: string): Obj => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name, namespace: 'shop', ...extra },
+  metadata: { name, namespace: 'sc-shop', ...extra },
   spec: {
     replicas: 2,
     selector: { matchLabels: { app: name } },
@@ -147,7 +147,7 @@ describeCluster('incidents that know their cause and the change behind them (rea
     const ep = (name: string, url: string, relations: Obj[]) => ({
       apiVersion: 'plumb.io/v1',
       kind: 'Endpoint',
-      metadata: { name, namespace: 'shop' },
+      metadata: { name, namespace: 'sc-shop' },
       spec: { url, timeoutMs: 1000 },
       source: { provider: 'endpoint' },
       relations,
@@ -155,14 +155,14 @@ describeCluster('incidents that know their cause and the change behind them (rea
     writeFileSync(
       join(repo, 'inventory', 'estate.yaml'),
       yamlDocs([
-        { apiVersion: 'plumb.io/v1', kind: 'Host', metadata: { name: 'web-01', namespace: 'shop' } },
+        { apiVersion: 'plumb.io/v1', kind: 'Host', metadata: { name: 'web-01', namespace: 'sc-shop' } },
         ep('api', `http://127.0.0.1:${web.api.port}/healthz`, [{ type: 'hostedOn', target: 'host:web-01' }]),
         ep('www', `http://127.0.0.1:${web.www.port}/`, [{ type: 'hostedOn', target: 'host:web-01' }]),
         ep('admin', `http://127.0.0.1:${web.admin.port}/`, [{ type: 'hostedOn', target: 'host:web-01' }]),
         {
           apiVersion: 'plumb.io/v1',
           kind: 'BusinessService',
-          metadata: { name: 'webshop', namespace: 'shop' },
+          metadata: { name: 'webshop', namespace: 'sc-shop' },
           spec: { criticality: 'critical' },
           relations: [
             { type: 'dependsOn', target: 'endpoint:www' },
@@ -172,7 +172,7 @@ describeCluster('incidents that know their cause and the change behind them (rea
         {
           apiVersion: 'plumb.io/v1',
           kind: 'BusinessService',
-          metadata: { name: 'backoffice', namespace: 'shop' },
+          metadata: { name: 'backoffice', namespace: 'sc-shop' },
           spec: { criticality: 'low' },
           relations: [{ type: 'dependsOn', target: 'endpoint:admin' }],
         },
@@ -182,7 +182,7 @@ describeCluster('incidents that know their cause and the change behind them (rea
         {
           apiVersion: 'plumb.io/v1',
           kind: 'Database',
-          metadata: { name: 'orders', namespace: 'shop' },
+          metadata: { name: 'orders', namespace: 'sc-shop' },
           spec: { engine: 'postgres' },
           relations: [
             { type: 'dependsOn', target: 'endpoint:orders-db-a' },
@@ -193,7 +193,7 @@ describeCluster('incidents that know their cause and the change behind them (rea
         {
           apiVersion: 'plumb.io/v1',
           kind: 'BusinessService',
-          metadata: { name: 'ordering', namespace: 'shop' },
+          metadata: { name: 'ordering', namespace: 'sc-shop' },
           spec: { criticality: 'high' },
           relations: [{ type: 'dependsOn', target: 'endpoint:orders-api' }],
         },
@@ -202,9 +202,9 @@ describeCluster('incidents that know their cause and the change behind them (rea
     writeFileSync(
       join(repo, 'inventory', 'k8s.yaml'),
       yamlDocs([
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-        deployment('storefront', { annotations: { 'plumb.io/relations': '[{type: hostedOn, target: "host:shop/web-01"}]' } }),
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'checkout-config', namespace: 'shop' }, data: { MODE: 'normal' } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sc-shop' } },
+        deployment('storefront', { annotations: { 'plumb.io/relations': '[{type: hostedOn, target: "host:sc-shop/web-01"}]' } }),
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'checkout-config', namespace: 'sc-shop' }, data: { MODE: 'normal' } },
         deployment('checkout', {}, 'checkout-config'),
       ]),
     );
@@ -214,7 +214,7 @@ describeCluster('incidents that know their cause and the change behind them (rea
         {
           apiVersion: 'plumb.io/v1',
           kind: 'BusinessService',
-          metadata: { name: 'payments', namespace: 'shop' },
+          metadata: { name: 'payments', namespace: 'sc-shop' },
           spec: { criticality: 'critical' },
           relations: [{ type: 'dependsOn', target: 'deployment:checkout' }],
         },
@@ -264,7 +264,7 @@ describeCluster('incidents that know their cause and the change behind them (rea
       .catch(() => undefined)
       .then(async () => {
         for (let i = 0; i < 100; i++) {
-          const d = await apiCall(c, c.adminToken, 'GET', `/apis/apps/v1/namespaces/shop/deployments/${name}`);
+          const d = await apiCall(c, c.adminToken, 'GET', `/apis/apps/v1/namespaces/sc-shop/deployments/${name}`);
           if ((d.body?.status?.availableReplicas ?? 0) === want) return;
           await new Promise((r) => setTimeout(r, 100));
         }
@@ -298,24 +298,24 @@ describeCluster('incidents that know their cause and the change behind them (rea
       services: open.businessServices,
     }).toEqual({
       action: 'open',
-      cause: ['host:shop/web-01'],
+      cause: ['host:sc-shop/web-01'],
       reason: 'inferred: explains 4 failing cis',
       symptoms: [
-        ['deployment:shop/storefront', 'unavailable', 'host:shop/web-01 hostedOn'],
-        ['endpoint:shop/admin', 'down', 'host:shop/web-01 hostedOn'],
-        ['endpoint:shop/api', 'down', 'host:shop/web-01 hostedOn'],
-        ['endpoint:shop/www', 'down', 'host:shop/web-01 hostedOn'],
+        ['deployment:sc-shop/storefront', 'unavailable', 'host:sc-shop/web-01 hostedOn'],
+        ['endpoint:sc-shop/admin', 'down', 'host:sc-shop/web-01 hostedOn'],
+        ['endpoint:sc-shop/api', 'down', 'host:sc-shop/web-01 hostedOn'],
+        ['endpoint:sc-shop/www', 'down', 'host:sc-shop/web-01 hostedOn'],
       ],
       services: [
-        { id: 'businessservice:shop/backoffice', criticality: 'low', state: 'down' },
-        { id: 'businessservice:shop/webshop', criticality: 'critical', state: 'down' },
+        { id: 'businessservice:sc-shop/backoffice', criticality: 'low', state: 'down' },
+        { id: 'businessservice:sc-shop/webshop', criticality: 'critical', state: 'down' },
       ],
     });
     expect(open.symptoms[0].conditions[0]).toMatchObject({ detail: '0/2 replicas available', severity: 'critical' });
     expect(await registry.metrics()).toMatch(/^plumb_incidents_open_by_criticality\{criticality="critical"\} 1$/m);
     const listed = await plumb('incidents', '--state-dir', stateDir);
-    expect(listed.stdout).toContain('OPEN     host:shop/web-01 is down (inferred)');
-    expect(listed.stdout).toContain('endpoint:shop/api  connection refused  ← hostedOn host:shop/web-01');
+    expect(listed.stdout).toContain('OPEN     host:sc-shop/web-01 is down (inferred)');
+    expect(listed.stdout).toContain('endpoint:sc-shop/api  connection refused  ← hostedOn host:sc-shop/web-01');
 
     await round(60); // still down, nothing new: quiet
     await Promise.all(Object.values(web).map((l) => l.start()));
@@ -339,9 +339,9 @@ describeCluster('incidents that know their cause and the change behind them (rea
     await delivered(1);
     const [one] = tickets();
     expect({ cause: one.cause.map((x) => x.id), symptoms: one.symptoms.length, services: one.businessServices }).toEqual({
-      cause: ['endpoint:shop/orders-db-a'],
+      cause: ['endpoint:sc-shop/orders-db-a'],
       symptoms: 0,
-      services: [{ id: 'businessservice:shop/ordering', criticality: 'high', state: 'at-risk' }],
+      services: [{ id: 'businessservice:sc-shop/ordering', criticality: 'high', state: 'at-risk' }],
     });
     await Promise.all([db.b.stop(), db.orders.stop()]);
     await round(60);
@@ -357,9 +357,9 @@ describeCluster('incidents that know their cause and the change behind them (rea
     }).toEqual({
       action: 'update',
       same: true,
-      cause: ['endpoint:shop/orders-db-a', 'endpoint:shop/orders-db-b'],
-      symptoms: ['endpoint:shop/orders-api'],
-      services: [{ id: 'businessservice:shop/ordering', criticality: 'high', state: 'down' }],
+      cause: ['endpoint:sc-shop/orders-db-a', 'endpoint:sc-shop/orders-db-b'],
+      symptoms: ['endpoint:sc-shop/orders-api'],
+      services: [{ id: 'businessservice:sc-shop/ordering', criticality: 'high', state: 'down' }],
     });
     await Promise.all([db.a.start(), db.b.start(), db.orders.start()]);
     await round(60);
@@ -384,10 +384,10 @@ describeCluster('incidents that know their cause and the change behind them (rea
       cause: open.cause.map((x) => x.id),
       change: open.change && { run: open.change.run, changes: open.change.changes.map((x) => `${x.action} ${x.id}`) },
     }).toEqual({
-      cause: ['deployment:shop/checkout'],
-      change: { run, changes: ['update configmap:shop/checkout-config'] },
+      cause: ['deployment:sc-shop/checkout'],
+      change: { run, changes: ['update configmap:sc-shop/checkout-config'] },
     });
-    expect(open.change!.restore).toMatch(/^plumb restore \S+ configmap:shop\/checkout-config$/);
+    expect(open.change!.restore).toMatch(/^plumb restore \S+ configmap:sc-shop\/checkout-config$/);
     const listed = await plumb('incidents', '--state-dir', stateDir, '--open');
     expect(listed.stdout).toContain(`to undo: ${open.change!.restore}`);
 
@@ -416,9 +416,9 @@ describeCluster('incidents that know their cause and the change behind them (rea
     await round(60);
     await round(31); // opens, names the change, and restores it (critical payments service down)
     await delivered(1);
-    expect(tickets()[0]).toMatchObject({ action: 'open', cause: [{ id: 'deployment:shop/checkout' }], change: { run } });
+    expect(tickets()[0]).toMatchObject({ action: 'open', cause: [{ id: 'deployment:sc-shop/checkout' }], change: { run } });
     expect(log.text()).toMatch(/auto-restore succeeded: 1 of 1 restored from backup/);
-    const cm = await apiCall(c, c.adminToken, 'GET', '/api/v1/namespaces/shop/configmaps/checkout-config');
+    const cm = await apiCall(c, c.adminToken, 'GET', '/api/v1/namespaces/sc-shop/configmaps/checkout-config');
     expect(cm.body.data.MODE).toBe('normal');
     await deploymentAvailable('checkout', 2);
     await round(60);

@@ -82,7 +82,7 @@ describe('plumb controller: monitoring and incident tickets', () => {
 
     // the api goes down: exactly one open, naming the business services hit with their criticality
     await api.stop();
-    await waitFor(() => itsm.deliveries.length === 1, { timeoutMs: 20_000, what: 'the open ticket' });
+    await waitFor(() => itsm.deliveries.length >= 1, { timeoutMs: 20_000, what: 'the open ticket' });
     // the ITSM system goes down too, and the api stays down for several rounds
     await itsm.stop();
     await afterRounds(3, 'rounds while down');
@@ -95,22 +95,30 @@ describe('plumb controller: monitoring and incident tickets', () => {
     await afterRounds(2, 'rounds after recovery');
 
     const bodies = itsm.deliveries.map((d) => d.body as Record<string, any>);
+    // a probe caught while the api was closing sees `connection reset`, the next `connection refused`:
+    // a new detail is news (docs/incidents.md), so such a race adds one update to the same ticket
+    const updates = bodies.filter((b) => b.action === 'update');
+    expect(updates.length).toBeLessThanOrEqual(1);
+    expect(updates.map((b) => [b.ci.id, b.failure, b.dedupeKey])).toEqual(updates.map(() => ['endpoint:shop/api-public', 'down', KEY]));
+    const delivered = bodies.length;
     expect(
-      bodies.map((b) => ({
-        action: b.action,
-        ci: b.ci.id,
-        failure: b.failure,
-        reason: b.reason,
-        businessServices: b.businessServices,
-        risk: b.risk,
-        revision: b.revision,
-      })),
+      bodies
+        .filter((b) => b.action !== 'update')
+        .map((b) => ({
+          action: b.action,
+          ci: b.ci.id,
+          failure: b.failure,
+          reason: b.reason,
+          businessServices: b.businessServices,
+          risk: b.risk,
+          revision: b.revision,
+        })),
     ).toEqual([
       {
         action: 'open',
         ci: 'endpoint:shop/api-public',
         failure: 'down',
-        reason: 'connection refused',
+        reason: expect.stringMatching(/^connection (refused|reset)$/),
         risk: { score: 73, level: 'high' },
         revision: 1,
         businessServices: [
@@ -124,7 +132,7 @@ describe('plumb controller: monitoring and incident tickets', () => {
         failure: 'down',
         reason: 'connection refused',
         risk: { score: 73, level: 'high' },
-        revision: 2,
+        revision: delivered,
         businessServices: [
           { id: 'businessservice:shop/webshop', criticality: 'critical', state: 'down' },
           { id: 'businessservice:shop/partners', criticality: 'medium', state: 'degraded' },
@@ -136,7 +144,7 @@ describe('plumb controller: monitoring and incident tickets', () => {
       duplicates: itsm.duplicates(),
       signed: itsm.deliveries.every((d) => d.signed),
       dedupe: new Set(bodies.map((b) => b.dedupeKey)),
-    }).toEqual({ keys: [`${KEY}:1`, `${KEY}:2`], duplicates: [], signed: true, dedupe: new Set([KEY]) });
+    }).toEqual({ keys: bodies.map((_, i) => `${KEY}:${i + 1}`), duplicates: [], signed: true, dedupe: new Set([KEY]) });
 
     // Slack: the drift once (however many rounds saw it), the incident opened and resolved
     expect(slack.deliveries.map((d) => (d.body as { text: string }).text.split(' (')[0])).toEqual([
@@ -151,7 +159,7 @@ describe('plumb controller: monitoring and incident tickets', () => {
       /^plumb_incidents_open 0$/m,
       /^plumb_endpoints_probed 1$/m,
       /^plumb_endpoints_down 0$/m,
-      /^plumb_notifications_delivered_total\{destination="itsm"\} 2$/m,
+      new RegExp(`^plumb_notifications_delivered_total\\{destination="itsm"\\} ${delivered}$`, 'm'),
       /^plumb_notifications_delivered_total\{destination="slack"\} 3$/m,
       /^plumb_notifications_failed_total\{destination="itsm",outcome="retry"\} [1-9]/m,
       /^plumb_notifications_pending 0$/m,
