@@ -34,7 +34,7 @@ describeCluster('an honest diff against a real API server: removed fields, owner
 
   beforeAll(() => {
     c = cluster();
-    stopRollout = startFakeRollout(c);
+    stopRollout = startFakeRollout(c, { namespaces: [NS] });
     repo = mkdtempSync(join(tmpdir(), 'plumb-fidelity-'));
     write(
       'plumb.yaml',

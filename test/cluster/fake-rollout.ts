@@ -12,7 +12,16 @@ type Obj = Record<string, any>;
  */
 export function startFakeRollout(
   c: ControlPlaneInfo,
-  opts: { intervalMs?: number; skipNamespaces?: readonly string[] /** observed, updated, but never available */; stuckNamespaces?: readonly string[] } = {},
+  opts: {
+    intervalMs?: number;
+    skipNamespaces?: readonly string[];
+    /** observed, updated, but never available */
+    stuckNamespaces?: readonly string[];
+    /** only these namespaces (default: all) */
+    namespaces?: readonly string[];
+    /** whether a Deployment's pods come up (default: yes), as a kubelet would decide */
+    podsUp?: (deployment: Obj) => Promise<boolean>;
+  } = {},
 ): () => Promise<void> {
   let stopped = false;
   const skip = new Set(opts.skipNamespaces ?? []);
@@ -20,11 +29,12 @@ export function startFakeRollout(
   const loop = (async () => {
     while (!stopped) {
       try {
-        const list = await apiCall(c, c.adminToken, 'GET', '/apis/apps/v1/deployments');
-        for (const d of (list.body?.items ?? []) as Obj[]) {
+        const paths = opts.namespaces ? opts.namespaces.map((ns) => `/apis/apps/v1/namespaces/${ns}/deployments`) : ['/apis/apps/v1/deployments'];
+        const items = (await Promise.all(paths.map((p) => apiCall(c, c.adminToken, 'GET', p)))).flatMap((list) => (list.body?.items ?? []) as Obj[]);
+        for (const d of items) {
           const ns = d.metadata.namespace as string;
           const want = d.spec?.replicas ?? 1;
-          const available = stuck.has(ns) ? 0 : want;
+          const available = stuck.has(ns) || (opts.podsUp && !(await opts.podsUp(d))) ? 0 : want;
           const s = d.status ?? {};
           if (skip.has(ns) || (s.observedGeneration === d.metadata.generation && (s.availableReplicas ?? 0) === available && s.updatedReplicas === want))
             continue;

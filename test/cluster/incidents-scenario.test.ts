@@ -15,6 +15,7 @@ import { capturedLogger } from '../engine/reconcile/monitor-fixture.js';
 import { runCli } from '../helpers/run-cli.js';
 import { describeCluster } from './cluster-test.js';
 import { apiCall, type ControlPlaneInfo } from './control-plane.js';
+import { startFakeRollout } from './fake-rollout.js';
 
 type Obj = Record<string, any>;
 
@@ -44,50 +45,19 @@ class Listener {
  * restore brings it back, as on a real cluster.
  */
 function fakeKubelet(c: ControlPlaneInfo, down: Set<string>): () => Promise<void> {
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        for (const ns of ['sc-shop']) {
-          const list = await apiCall(c, c.adminToken, 'GET', `/apis/apps/v1/namespaces/${ns}/deployments`);
-          for (const d of (list.body?.items ?? []) as Obj[]) {
-            const want = d.spec?.replicas ?? 1;
-            let broken = down.has(d.metadata.name);
-            for (const e of d.spec.template.spec.containers.flatMap((x: Obj) => x.envFrom ?? [])) {
-              if (!e.configMapRef) continue;
-              const cm = await apiCall(c, c.adminToken, 'GET', `/api/v1/namespaces/${ns}/configmaps/${e.configMapRef.name}`);
-              if (cm.body?.data?.MODE === 'broken') broken = true;
-            }
-            const available = broken ? 0 : want;
-            const s = d.status ?? {};
-            if (s.observedGeneration === d.metadata.generation && (s.availableReplicas ?? 0) === available && s.updatedReplicas === want) continue;
-            const status = {
-              observedGeneration: d.metadata.generation,
-              replicas: want,
-              updatedReplicas: want,
-              readyReplicas: available,
-              availableReplicas: available,
-            };
-            await apiCall(
-              c,
-              c.adminToken,
-              'PATCH',
-              `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`,
-              { status },
-              'application/merge-patch+json',
-            );
-          }
-        }
-      } catch {
-        /* keep going */
+  return startFakeRollout(c, {
+    intervalMs: 100,
+    namespaces: ['sc-shop'],
+    podsUp: async (d) => {
+      if (down.has(d.metadata.name)) return false;
+      for (const e of d.spec.template.spec.containers.flatMap((x: Obj) => x.envFrom ?? [])) {
+        if (!e.configMapRef) continue;
+        const cm = await apiCall(c, c.adminToken, 'GET', `/api/v1/namespaces/${d.metadata.namespace}/configmaps/${e.configMapRef.name}`);
+        if (cm.body?.data?.MODE === 'broken') return false;
       }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return async () => {
-    stopped = true;
-    await loop;
-  };
+      return true;
+    },
+  });
 }
 
 const deployment = (name: string, extra: Obj = {}, configMap?: string): Obj => ({

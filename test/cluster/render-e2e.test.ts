@@ -40,7 +40,7 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
     if (!toolPath('kustomize') || !toolPath('helm') || !toolPath('sops')) throw new Error('kustomize, helm and sops are needed: run test/tools/build.sh');
     c = cluster();
     dir = makeGitRepo(repoFiles(), { message: 'shop' });
-    stopRollout = startFakeRollout(c);
+    stopRollout = startFakeRollout(c, { namespaces: ['shop', 'shop-staging'] });
   });
   afterAll(async () => {
     await stopRollout?.();
