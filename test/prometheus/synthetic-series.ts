@@ -4,23 +4,15 @@
  * Gaussian noise, injected anomalies, gaps, counters with resets. Seeded, so
  * every run sees the same data.
  */
+import { rng } from '../bench/generate.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 export const WEEK = 7 * DAY;
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one seeded generator (mulberry32), shared with the benchmarks' data. */
+export { rng };
 
 /** Standard normal by Box-Muller. */
 export function gaussian(random: () => number): () => number {
