@@ -1,5 +1,5 @@
 import { KubeClient } from '../providers/kubernetes/kube-client.js';
-import { loadKubeConfig, type KubeConfigOptions } from '../providers/kubernetes/kube-config.js';
+import { kubeConfigFound, loadKubeConfig, type KubeConfigOptions } from '../providers/kubernetes/kube-config.js';
 import { LeaseElector } from '../leader/lease-elector.js';
 import { createControllerMetrics, type ControllerMetrics } from '../metrics/controller-metrics.js';
 import type { Source } from '../sources/types.js';
@@ -11,6 +11,7 @@ import { Monitor } from './monitoring/monitor.js';
 import { ReconcileLoop } from './reconcile-loop.js';
 import { Reconciler } from './reconciler.js';
 import { writeStatusConfigMap } from './status-configmap.js';
+import type { ControllerStatus } from './status.js';
 
 export interface ControllerOptions {
   readonly source: Source;
@@ -27,7 +28,13 @@ export interface ControllerOptions {
   /** `host:port` of the HTTP endpoints; default 127.0.0.1:8080. */
   readonly listen?: string;
   readonly webhookSecret?: string;
-  /** How the controller reaches its own API server (Lease, Events, status). */
+  /**
+   * How the controller reaches its own API server (Lease, Events, status).
+   * When no kubeconfig is found at all ({@link kubeConfigFound}: no flag, no
+   * `$KUBECONFIG`, no `~/.kube/config`, no ServiceAccount), the controller runs
+   * without a cluster: one replica, no leader election, no Events, no status
+   * ConfigMap (`/status` still serves the status), and logs so once.
+   */
   readonly kube: KubeConfigOptions;
   /** `--kubeconfig`/`--context` passed to the providers. */
   readonly cliSettings?: Readonly<Record<string, unknown>>;
@@ -59,12 +66,13 @@ export interface RunningController {
  */
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const { logger: log, namespace } = options;
-  const kc = loadKubeConfig(options.kube);
+  const clustered = kubeConfigFound(options.kube);
+  const kc = clustered ? loadKubeConfig(options.kube) : undefined;
   // lease calls must fail fast (a renewal that waits out retries is a lost lease); status and Events retry a little
-  const leaseApi = new KubeClient(kc, { attempts: 1, baseMs: 100, maxMs: 100 }, 2);
-  const api = new KubeClient(kc, { attempts: 3, baseMs: 200, maxMs: 2000, maxRetryAfterMs: 5000 }, 4);
+  const leaseApi = kc && new KubeClient(kc, { attempts: 1, baseMs: 100, maxMs: 100 }, 2);
+  const api = kc && new KubeClient(kc, { attempts: 3, baseMs: 200, maxMs: 2000, maxRetryAfterMs: 5000 }, 4);
   const metrics = createControllerMetrics();
-  const events = new EventRecorder(api, namespace, 'plumb-controller', (e) => log.warn({ err: (e as Error).message }, 'cannot record an Event'));
+  const events = api && new EventRecorder(api, namespace, 'plumb-controller', (e) => log.warn({ err: (e as Error).message }, 'cannot record an Event'));
   let loop: ReconcileLoop | undefined;
   const drift = new DriftWatch(
     (e) => {
@@ -76,7 +84,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   );
 
   const elector =
-    options.leaderElection === false
+    options.leaderElection === false || !leaseApi
       ? undefined
       : new LeaseElector({
           api: leaseApi,
@@ -87,7 +95,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
           onStartedLeading: () => {
             metrics.leader.set(1);
             log.info({ identity: options.identity }, 'became the leader');
-            void events.record('Normal', 'LeaderElected', `${options.identity} became the leader`);
+            void events?.record('Normal', 'LeaderElected', `${options.identity} became the leader`);
             loop?.trigger('leader-elected');
           },
           onStoppedLeading: (reason) => {
@@ -113,11 +121,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     isLeader,
     metrics,
     logger: log,
-    events,
+    ...(events ? { events } : {}),
     cliSettings: options.cliSettings,
     backoff: options.backoff,
     apply: { healthTimeoutMs: options.healthTimeoutMs },
-    writeStatus: (status) => writeStatusConfigMap(api, namespace, status),
+    ...(api ? { writeStatus: (status: ControllerStatus) => writeStatusConfigMap(api, namespace, status) } : {}),
     onDesiredState: (desired) => drift.follow(desired),
     onReconciled: (round) => monitor.round(round),
   });
@@ -144,6 +152,12 @@ export async function startController(options: ControllerOptions): Promise<Runni
   });
   const stopWatching = options.source.watch?.(() => loop?.trigger('source'));
   log.info({ address: server.address, source: options.source.description, namespace, identity: options.identity }, 'controller started');
+  if (!clustered) {
+    log.warn(
+      { address: server.address },
+      'no kubeconfig found (--kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster ServiceAccount): running without a cluster — one replica, no leader election, no Events, no status ConfigMap; the status is at /status',
+    );
+  }
   if (elector) elector.start();
   else loop.trigger('start');
 
@@ -160,8 +174,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
       await elector?.stop();
       await server.close();
       await options.source.close?.();
-      leaseApi.close();
-      api.close();
+      leaseApi?.close();
+      api?.close();
       log.info('controller stopped');
     },
   };

@@ -1,5 +1,10 @@
-import { resolve } from 'node:path';
-import { watch } from 'chokidar';
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import picomatch from 'picomatch';
+import { CONFIG_FILE, parseConfigText } from '../config/load-config.js';
+import { DEFAULT_CONFIG, type PlumbConfig } from '../config/types.js';
+import { compileGlob } from '../load/glob.js';
 import { localRevision } from './local-revision.js';
 import type { Source, SourceArtifact } from './types.js';
 
@@ -9,14 +14,34 @@ export interface LocalPathSourceOptions {
   readonly debounceMs?: number;
 }
 
+/** A local path source, with what its file watcher covers (for tests and diagnostics). */
+export interface LocalPathSource extends Source {
+  /**
+   * Once the watcher started by `watch` has scanned what it covers: every
+   * watched path, absolute (directories and the entries watched in them).
+   * Empty when `watch` is not running.
+   */
+  watchedPaths(): Promise<string[]>;
+}
+
 /**
  * A directory on the controller's file system (a mounted volume, a git-sync
  * sidecar's checkout, or a developer's work tree), loaded as a work tree and
- * watched with chokidar. `.git/HEAD` and the refs are watched too, so a commit
- * or checkout that leaves the files as they were still yields the new SHA.
+ * watched with chokidar — only what plumb reads as desired state:
+ * plumb.yaml, the directories under the literal bases of its `inventory` and
+ * `policies` globs, `schemas`, and the kustomizations, charts and values files
+ * `render:` names; plus `.git/HEAD`, `.git/packed-refs` and `.git/refs/heads`,
+ * so a commit or checkout that leaves the files as they were still yields the
+ * new SHA. `node_modules`, `.plumb` and the rest of `.git` are never watched,
+ * nor is actual state (a snapshot target's file, recorded metrics: a reconcile
+ * reads them anew each round). A change of plumb.yaml recomputes the set. A
+ * file outside it that a kustomization reaches (`../shared`) is seen on the
+ * next interval or webhook, not at once.
  */
-export function createLocalPathSource(options: LocalPathSourceOptions): Source {
+export function createLocalPathSource(options: LocalPathSourceOptions): LocalPathSource {
   const dir = resolve(options.path);
+  let watcher: FSWatcher | undefined;
+  let ready: Promise<void> = Promise.resolve();
   return {
     description: dir,
     async fetch(signal: AbortSignal): Promise<SourceArtifact> {
@@ -25,20 +50,92 @@ export function createLocalPathSource(options: LocalPathSourceOptions): Source {
     },
     watch(onChange: () => void): () => void {
       let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
       const fire = () => {
         clearTimeout(timer);
         timer = setTimeout(onChange, options.debounceMs ?? 500);
       };
-      const watcher = watch(dir, {
+      let scope = watchScope(readConfig(dir));
+      const w = watch(dir, {
         ignoreInitial: true,
-        ignored: (p: string) => /(^|[\\/])(node_modules|\.plumb)([\\/]|$)/.test(p) || /[\\/]\.git[\\/](objects|logs|index\.lock)/.test(p),
+        ignored: (p: string) => !scope.covers(relative(dir, p).split(sep).join('/')),
       });
-      watcher.on('all', fire);
-      watcher.on('error', () => undefined);
+      watcher = w;
+      ready = new Promise<void>((resolveReady) => w.once('ready', () => resolveReady()));
+      const rescope = () => {
+        const previous = scope;
+        scope = watchScope(readConfig(dir));
+        // what the old scope ignored was never scanned: add the new bases so chokidar walks them
+        const added = scope.bases.filter((b) => !previous.covers(b));
+        if (!stopped && added.length) w.add(added.map((b) => resolve(dir, b)));
+      };
+      w.on('all', (_event, path) => {
+        if (relative(dir, path) === CONFIG_FILE) rescope();
+        fire();
+      });
+      w.on('error', () => undefined);
       return () => {
+        stopped = true;
         clearTimeout(timer);
-        void watcher.close();
+        if (watcher === w) watcher = undefined;
+        void w.close();
       };
     },
+    async watchedPaths(): Promise<string[]> {
+      const w = watcher;
+      if (!w) return [];
+      await ready;
+      const out: string[] = [];
+      for (const [parent, names] of Object.entries(w.getWatched())) for (const name of names) out.push(resolve(parent, name));
+      return [...new Set(out)].sort();
+    },
   };
+}
+
+/** plumb.yaml of `dir` (its defaults where it is missing or broken: the reconcile reports that). */
+function readConfig(dir: string): PlumbConfig {
+  try {
+    return parseConfigText(readFileSync(resolve(dir, CONFIG_FILE), 'utf8')).config;
+  } catch {
+    return DEFAULT_CONFIG;
+  }
+}
+
+/** `.git` entries that name the revision: HEAD, packed refs and the branches. */
+const GIT_REVISION = picomatch(['.git', '.git/HEAD', '.git/packed-refs', '.git/refs', '.git/refs/heads', '.git/refs/heads/**'], { dot: true });
+const NEVER = new Set(['node_modules', '.plumb']);
+
+/** What the watcher of a local path source covers. */
+export interface WatchScope {
+  /** Repository-relative paths plumb reads as desired state (files or directories, read recursively). */
+  readonly bases: readonly string[];
+  /** Holds for a repository-relative path (forward slashes, `''` the root) under a base, leading to one, or naming the revision in `.git`. */
+  covers(rel: string): boolean;
+}
+
+/** The watch scope of a configuration (see {@link createLocalPathSource}). */
+export function watchScope(config: PlumbConfig): WatchScope {
+  const bases = new Set<string>([CONFIG_FILE, config.schemas]);
+  for (const pattern of [...config.inventory, ...config.policies]) {
+    if (pattern.startsWith('!')) continue;
+    const normalized = pattern.replace(/\\/g, '/').replace(/^\.\//, '');
+    bases.add(picomatch.scan(normalized).isGlob ? compileGlob(normalized).base : normalized);
+  }
+  for (const k of config.render.kustomizations) bases.add(k);
+  for (const r of config.render.releases) {
+    bases.add(r.chart);
+    for (const v of r.values ?? []) bases.add(v);
+  }
+  const list = [...new Set([...bases].map((b) => b.replace(/^\.\/|\/+$/g, '')))];
+  const everything = list.includes('') || list.includes('.');
+  const covers = (rel: string): boolean => {
+    if (rel === '') return true;
+    if (rel === '..' || rel.startsWith('../')) return false;
+    const segments = rel.split('/');
+    if (segments[0] === '.git') return GIT_REVISION(rel);
+    if (segments.some((s) => NEVER.has(s))) return false;
+    if (everything) return true;
+    return list.some((b) => rel === b || rel.startsWith(`${b}/`) || b.startsWith(`${rel}/`));
+  };
+  return { bases: list, covers };
 }

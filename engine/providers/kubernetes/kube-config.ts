@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { PlumbError } from '../../model/errors.js';
 
@@ -9,6 +11,25 @@ export interface KubeConfigOptions {
   readonly context?: string;
   /** Force the in-cluster ServiceAccount config (the controller). */
   readonly inCluster?: boolean;
+}
+
+/** Where a pod's ServiceAccount token is mounted (client-node's in-cluster config reads it). */
+const SERVICEACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Whether {@link loadKubeConfig} would find a cluster to talk to: `--in-cluster`
+ * or `--kubeconfig` given, `$KUBECONFIG` set, `~/.kube/config` present, or a
+ * ServiceAccount token mounted — the places kubectl and client-node's
+ * `loadFromDefault` look. When none is there, `loadFromDefault` silently
+ * invents `http://localhost:8080`, which every call then fails against; a
+ * caller that can run without a cluster (the controller on a developer's
+ * machine) asks this first instead. `env` and `home` are for tests.
+ */
+export function kubeConfigFound(opts: KubeConfigOptions, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): boolean {
+  if (opts.inCluster || opts.kubeconfig) return true;
+  if (env.KUBECONFIG?.trim()) return true;
+  if (existsSync(join(home, '.kube', 'config'))) return true;
+  return existsSync(SERVICEACCOUNT_TOKEN);
 }
 
 /**
