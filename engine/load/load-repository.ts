@@ -22,6 +22,7 @@ import { expandLists } from '../render/expand-lists.js';
 import { renderStage, type RenderCache } from '../render/render-stage.js';
 import { decryptedValues, decryptSops, encryptedPointers, isSopsEncrypted } from '../render/sops.js';
 import { discoverUnits, mayHaveUnits } from '../render/units.js';
+import { defaultContentCache, type ContentCache } from '../cache/content-cache.js';
 
 export interface LoadRepositoryOptions {
   /** The repository directory (`--repo`); taken as is. Without it, plumb.yaml is searched upwards from `cwd`. */
@@ -41,6 +42,12 @@ export interface LoadRepositoryOptions {
    * parsed again. Filled as files are parsed.
    */
   readonly parseCache?: ParseCache;
+  /**
+   * The persistent cache behind `parseCache` and the render cache (engine/cache):
+   * default the one PLUMB_CACHE_DIR / XDG names (none with PLUMB_CACHE=off);
+   * `false` reads and parses everything afresh (benchmarks' cold runs).
+   */
+  readonly contentCache?: ContentCache | false;
   /**
    * Rendered units by key (engine/render): default the process-wide cache, so
    * an unchanged unit is rendered once per process; `false` renders afresh.
@@ -73,7 +80,20 @@ export interface TargetCapabilities {
 }
 
 /** One parsed file, by content: its text (for positions), documents and YAML-level diagnostics. */
-export type ParseCache = Map<string, { readonly text: string; readonly documents: readonly RawDocument[]; readonly diagnostics: readonly Diagnostic[] }>;
+export interface ParsedEntry {
+  readonly text: string;
+  readonly documents: readonly RawDocument[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Parsed files by Git blob id, in memory (a Map will do); the persistent tier is `LoadRepositoryOptions.contentCache`. */
+export interface ParseCache {
+  get(blob: string): ParsedEntry | undefined;
+  set(blob: string, entry: ParsedEntry): unknown;
+}
+
+/** Namespace of parsed files in the content cache. */
+const PARSE_NAMESPACE = 'parse';
 
 /** A cached parse under the path this revision gives the blob (a rename keeps the blob). */
 function atPath<T extends { file?: string }>(items: readonly T[], from: string, to: string): T[] {
@@ -150,20 +170,33 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
 
   const texts = new Map<string, string>();
   const parsed: { path: string; documents: RawDocument[]; diagnostics: Diagnostic[] }[] = new Array(wanted.length);
-  const cache = options.parseCache;
+  const memory = options.parseCache;
+  const disk = options.contentCache === false ? undefined : (options.contentCache ?? defaultContentCache());
+  // the same bytes parse alike only under the same settings: they are part of the persistent key
+  const diskKey = (blob: string) => `${blob}\0${config.limits.maxAliases}\0${options.fastParse !== false}`;
+  const lookup = (blob: string): ParsedEntry | undefined => {
+    const inMemory = memory?.get(blob);
+    if (inMemory || !disk) return inMemory;
+    const stored = disk.get<ParsedEntry>(PARSE_NAMESPACE, diskKey(blob));
+    if (stored) memory?.set(blob, stored);
+    return stored;
+  };
+  const takeHit = (index: number, path: string, blob: string, hit: ParsedEntry) => {
+    const from = hit.documents[0]?.origin.file ?? hit.diagnostics[0]?.file ?? path;
+    texts.set(path, hit.text);
+    files.set(path, blob);
+    parsed[index] = {
+      path,
+      documents: hit.documents.map((d) => (d.origin.file === path ? d : { ...d, origin: { ...d.origin, file: path } })),
+      diagnostics: atPath(hit.diagnostics, from, path),
+    };
+  };
   const toRead: { file: (typeof wanted)[number]; index: number }[] = [];
   const encrypted: { index: number; path: string; text: string }[] = [];
   wanted.forEach((file, index) => {
-    const hit = cache && file.oid !== undefined ? cache.get(file.oid) : undefined;
+    const hit = file.oid !== undefined ? lookup(file.oid) : undefined;
     if (!hit) return toRead.push({ file, index });
-    const from = hit.documents[0]?.origin.file ?? hit.diagnostics[0]?.file ?? file.path;
-    texts.set(file.path, hit.text);
-    files.set(file.path, file.oid!);
-    parsed[index] = {
-      path: file.path,
-      documents: hit.documents.map((d) => (d.origin.file === file.path ? d : { ...d, origin: { ...d.origin, file: file.path } })),
-      diagnostics: atPath(hit.diagnostics, from, file.path),
-    };
+    takeHit(index, file.path, file.oid!, hit);
   });
   await readTextFiles(
     source,
@@ -175,16 +208,23 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
         parsed[index] = { path: result.path, documents: [], diagnostics: result.diagnostics };
         return;
       }
+      // a work-tree file: its blob id is known once it is read
+      const hit = result.hash !== undefined && toRead[i].file.oid === undefined ? lookup(result.hash) : undefined;
+      if (hit) return takeHit(index, result.path, result.hash!, hit);
       texts.set(result.path, result.text);
       if (isSopsEncrypted(result.text, result.path)) {
-        // decrypted below (async); never cached by blob: the result depends on the keys at hand
+        // decrypted below (async); never cached, in memory or on disk: the result depends on the keys at hand, and plaintext never touches the disk
         parsed[index] = { path: result.path, documents: [], diagnostics: [] };
         encrypted.push({ index, path: result.path, text: result.text });
         return;
       }
       const file = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
       parsed[index] = { path: result.path, documents: file.documents, diagnostics: file.diagnostics };
-      if (cache && result.hash !== undefined) cache.set(result.hash, { text: result.text, documents: file.documents, diagnostics: file.diagnostics });
+      if (result.hash !== undefined) {
+        const entry = { text: result.text, documents: file.documents, diagnostics: file.diagnostics };
+        memory?.set(result.hash, entry);
+        disk?.set(PARSE_NAMESPACE, diskKey(result.hash), entry);
+      }
     },
   ).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
   for (const e of encrypted) {
@@ -217,7 +257,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     }
   }
   const rendered = discovery?.units.length
-    ? await renderStage({ source, discovery, config, capabilities, cache: options.renderCache, files, texts, env: options.env })
+    ? await renderStage({ source, discovery, config, capabilities, cache: options.renderCache, disk, files, texts, env: options.env })
     : undefined;
   if (rendered) diagnostics.push(...rendered.diagnostics);
 

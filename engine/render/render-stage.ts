@@ -7,6 +7,10 @@ import { readTextFiles } from '../load/read-files.js';
 import { renderUnit, type RenderOutput } from './render-unit.js';
 import { findTool, INSTALL_HINT, type FoundTool } from './tools.js';
 import type { RenderUnit, UnitDiscovery } from './units.js';
+import type { ContentCache } from '../cache/content-cache.js';
+
+/** Namespace of rendered units in the content cache. */
+const RENDER_NAMESPACE = 'render';
 
 /** What the loader reports about one unit (LoadedRepository.renders, `plumb validate -o json`). */
 export interface RenderedUnit {
@@ -88,8 +92,14 @@ export interface RenderStageInput {
   readonly config: PlumbConfig;
   /** Kubernetes version and API versions to render for (the loader's choice: plumb.yaml, then the target); unset ones are plumb.yaml `render`'s, else helm's defaults. */
   readonly capabilities?: { readonly kubeVersion?: string; readonly apiVersions?: readonly string[] };
-  /** `false` renders every unit afresh (benchmarks' baseline). */
+  /** `false` renders every unit afresh (benchmarks' baseline), the persistent tier included. */
   readonly cache?: RenderCache | false;
+  /**
+   * The persistent tier behind `cache` (engine/cache): a unit's output found
+   * there is not rendered again by a later process. A unit with a SOPS-encrypted
+   * input is never written there (its output holds decrypted values).
+   */
+  readonly disk?: ContentCache;
   /** Filled with every input's Git blob id (plan fingerprints, review's changed files). */
   readonly files: Map<string, string>;
   /** Filled with every input's text (positions of diagnostics). */
@@ -174,6 +184,10 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
         continue;
       }
       let output = cache?.get(key);
+      if (!output && cache && input.disk) {
+        output = input.disk.get<RenderOutput>(RENDER_NAMESPACE, key);
+        if (output) cache.set(key, output);
+      }
       const status = output ? 'cached' : 'rendered';
       if (output) cache!.stats.hits++;
       else {
@@ -188,6 +202,8 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
           env: input.env,
         });
         if (cache && output.cacheable) cache.set(key, output);
+        // decrypted output stays in this process's memory: plaintext never reaches the disk
+        if (cache && input.disk && output.cacheable && !output.decrypted) input.disk.set(RENDER_NAMESPACE, key, output);
       }
       diagnostics.push(...output.diagnostics);
       const failed = !output.cacheable;

@@ -41,6 +41,8 @@ export interface RenderOutput {
   readonly diagnostics: readonly Diagnostic[];
   /** False when the output must not be cached (a decryption or the tool failed). */
   readonly cacheable: boolean;
+  /** True when an input was SOPS-encrypted: the output holds decrypted values and is kept in memory only, never written to the content cache. */
+  readonly decrypted?: boolean;
 }
 
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -70,9 +72,11 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
     const encrypted = new Map<string, string[][]>();
     /** Decrypted dotenv, INI and binary files: their secret values, longest first. */
     const flat = new Map<string, string[]>();
+    let decrypted = false;
     for (const [path, text] of inputs) {
       let content = text;
       if (isSopsEncrypted(text, path)) {
+        decrypted = true;
         const result = await decryptSops(text, path, { timeoutMs: settings.timeoutMs, env: settings.env });
         if ('diagnostic' in result) {
           diagnostics.push(result.diagnostic);
@@ -155,7 +159,7 @@ export async function renderUnit(unit: RenderUnit, inputs: ReadonlyMap<string, s
       const other = again.ok ? helmDocuments(unit, again.stdout, plain, settings).documents : undefined;
       documents = markDerived(documents, other);
     }
-    return { documents, diagnostics: rendered.diagnostics, cacheable: true };
+    return { documents, diagnostics: rendered.diagnostics, cacheable: true, ...(decrypted ? { decrypted } : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,199 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { cacheSettings, type CacheSettings } from './cache-settings.js';
+import { codeStamp } from './code-stamp.js';
+import { trimCache } from './trim-cache.js';
+
+/**
+ * Bump when the layout or the meaning of an entry changes. Together with the
+ * plumb version and the code stamp it salts every key, so entries of another
+ * plumb are never read (they age out).
+ */
+export const CACHE_FORMAT_VERSION = 1;
+
+const MAGIC = Buffer.from('plumbC1\n');
+const SUM_BYTES = 20;
+const HEADER = MAGIC.length + SUM_BYTES;
+/** An entry read within this long of its last use is not touched again (the LRU needs hours, not milliseconds). */
+const TOUCH_AFTER_MS = 3_600_000;
+/** The cache is trimmed at most this often, by the first process that writes after it. */
+const TRIM_EVERY_MS = 3_600_000;
+
+/** What a cache did since it was opened (benchmarks, tests, `--debug`). */
+export interface ContentCacheStats {
+  hits: number;
+  misses: number;
+  writes: number;
+  /** Entries found damaged (truncated, bit rot, another format): ignored, rebuilt, overwritten. */
+  corrupt: number;
+}
+
+/**
+ * plumb's persistent cache of derived data, keyed by content: parsed files by
+ * Git blob id, rendered units by their key (tool, version, settings and every
+ * input's blob id). One file per entry under `<dir>/<namespace>/<xx>/<rest>`,
+ * named by a SHA-256 over the format version, the plumb version and code stamp,
+ * the namespace and the key.
+ *
+ * Safe under concurrent runs without locks: an entry is written to a private
+ * temporary file and renamed into place (atomic on POSIX), so a reader sees a
+ * whole entry or none. Never a correctness risk: each entry carries a SHA-1 of
+ * its payload, and anything that does not check out (truncated, damaged, an
+ * error while deserialising) is a miss and is rebuilt. I/O errors (read-only
+ * or full disk) turn the cache off for the process; they never fail a run.
+ *
+ * Bounded: entries are touched when used (at most hourly), and the first
+ * process that writes after an hour trims the cache by age, then least
+ * recently used first down to the size bound (trim-cache.ts).
+ *
+ * Hand-written rather than `cacache` (npm's cache): a hit here is one
+ * synchronous open/read/close of one file, where cacache reads an index bucket
+ * and a content file asynchronously and verifies SHA-512; and cacache has no
+ * size or age bound, only garbage collection of unreferenced content.
+ */
+export class ContentCache {
+  readonly stats: ContentCacheStats = { hits: 0, misses: 0, writes: 0, corrupt: 0 };
+  private readonly salt: string;
+  private readonly made = new Set<string>();
+  private writable = true;
+  private trimmed = false;
+
+  constructor(
+    readonly settings: CacheSettings,
+    salt = `${CACHE_FORMAT_VERSION}\0${codeStamp()}`,
+  ) {
+    this.salt = salt;
+  }
+
+  /** The value stored under (namespace, key), or undefined (absent, damaged, another plumb's). */
+  get<T>(namespace: string, key: string): T | undefined {
+    const path = this.pathOf(namespace, key);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      this.stats.misses++;
+      return undefined;
+    }
+    try {
+      const st = fstatSync(fd);
+      if (st.size < HEADER) return this.damaged(path);
+      const bytes = Buffer.allocUnsafe(st.size);
+      let read = 0;
+      while (read < st.size) {
+        const n = readSync(fd, bytes, read, st.size - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      if (read !== st.size || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return this.damaged(path);
+      const payload = bytes.subarray(HEADER);
+      const sum = createHash('sha1').update(payload).digest();
+      if (!sum.equals(bytes.subarray(MAGIC.length, HEADER))) return this.damaged(path);
+      const entry = deserialize(payload) as { key?: unknown; value?: T };
+      if (entry?.key !== `${namespace}\0${key}`) return this.damaged(path);
+      if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) {
+        try {
+          const now = new Date();
+          futimesSync(fd, now, now);
+        } catch {
+          // a read-only cache still serves
+        }
+      }
+      this.stats.hits++;
+      return entry.value;
+    } catch {
+      return this.damaged(path);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Stores `value` (plain data: v8.serialize) under (namespace, key); replaces what was there. */
+  set(namespace: string, key: string, value: unknown): void {
+    if (!this.writable) return;
+    const path = this.pathOf(namespace, key);
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      if (!this.trimmed) this.trimIfDue();
+      if (!this.made.has(dir)) {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        this.made.add(dir);
+      }
+      const payload = serialize({ key: `${namespace}\0${key}`, value });
+      const sum = createHash('sha1').update(payload).digest();
+      writeFileSync(tmp, Buffer.concat([MAGIC, sum, payload]), { mode: 0o600 });
+      renameSync(tmp, path);
+      this.stats.writes++;
+    } catch {
+      // full or read-only disk, a value v8 cannot serialise: run on without the cache's writes
+      this.writable = false;
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never written
+      }
+    }
+  }
+
+  /** Trims now (tests, `plumb cache`-like maintenance): by age, then least recently used down to the bound. */
+  trim(now = Date.now()): { removed: number; bytes: number } {
+    return trimCache(this.settings.dir, { maxBytes: this.settings.maxBytes, maxAgeMs: this.settings.maxAgeMs, now });
+  }
+
+  /** The file an entry lives in (tests damage it on purpose). */
+  pathOf(namespace: string, key: string): string {
+    const h = createHash('sha256').update(`${this.salt}\0${namespace}\0${key}`).digest('hex');
+    return join(this.settings.dir, namespace, h.slice(0, 2), h.slice(2));
+  }
+
+  private damaged(path: string): undefined {
+    this.stats.corrupt++;
+    this.stats.misses++;
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // the next write replaces it anyway
+    }
+    return undefined;
+  }
+
+  private trimIfDue(): void {
+    this.trimmed = true;
+    const marker = join(this.settings.dir, '.trimmed');
+    mkdirSync(this.settings.dir, { recursive: true, mode: 0o700 });
+    let last = 0;
+    try {
+      last = statSync(marker).mtimeMs;
+    } catch {
+      writeFileSync(marker, '', { mode: 0o600 });
+      return; // a new cache: nothing to trim yet
+    }
+    if (Date.now() - last < TRIM_EVERY_MS) return;
+    const now = new Date();
+    utimesSync(marker, now, now); // first come, first trims: the others see a fresh marker
+    this.trim(now.getTime());
+  }
+}
+
+let opened: ContentCache | undefined | null = null;
+
+/**
+ * The process-wide content cache from the environment (cacheSettings), or
+ * undefined when PLUMB_CACHE=off. Opened once; `resetContentCache` forgets it
+ * (tests that change the environment).
+ */
+export function defaultContentCache(): ContentCache | undefined {
+  if (opened === null) {
+    const settings = cacheSettings();
+    opened = settings.enabled ? new ContentCache(settings) : undefined;
+  }
+  return opened;
+}
+
+/** Forgets the process-wide cache, so the next `defaultContentCache()` reads the environment again. */
+export function resetContentCache(): void {
+  opened = null;
+}

@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheSettings, DEFAULT_CACHE_MAX_MB } from '../../../engine/cache/cache-settings.js';
+import { ContentCache } from '../../../engine/cache/content-cache.js';
+import { loadRepository } from '../../../engine/load/load-repository.js';
+import { validateRepository } from '../../../engine/validate/validate.js';
+import { commit, makeGitRepo, removeGitRepo } from '../../helpers/git-repo.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'plumb-cache-test-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const open = (overrides: Partial<ReturnType<typeof cacheSettings>> = {}, salt?: string) =>
+  new ContentCache({ ...cacheSettings({ PLUMB_CACHE_DIR: dir }), ...overrides }, salt);
+
+/** Every entry file under the cache directory. */
+function entries(root: string): string[] {
+  return (readdirSync(root, { recursive: true }) as string[]).map((p) => join(root, p)).filter((p) => statSync(p).isFile() && !p.endsWith('.trimmed'));
+}
+
+describe('cache settings', () => {
+  it('lives in $PLUMB_CACHE_DIR/content, else $XDG_CACHE_HOME/plumb/content, else ~/.cache/plumb/content', () => {
+    expect(cacheSettings({ PLUMB_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' }).dir).toBe('/c/content');
+    expect(cacheSettings({ XDG_CACHE_HOME: '/x' }).dir).toBe('/x/plumb/content');
+    expect(cacheSettings({}).dir).toMatch(/\/\.cache\/plumb\/content$/);
+  });
+
+  it('PLUMB_CACHE=off turns it off; the bound and age come from PLUMB_CACHE_MAX_MB and PLUMB_CACHE_MAX_AGE_DAYS, a bad value is the default', () => {
+    for (const v of ['off', 'OFF', '0', 'false', 'no']) expect(cacheSettings({ PLUMB_CACHE: v }).enabled).toBe(false);
+    expect(cacheSettings({ PLUMB_CACHE: 'on' }).enabled).toBe(true);
+    expect(cacheSettings({ PLUMB_CACHE_MAX_MB: '10', PLUMB_CACHE_MAX_AGE_DAYS: '2' })).toMatchObject({ maxBytes: 10 * 1024 * 1024, maxAgeMs: 2 * 86_400_000 });
+    expect(cacheSettings({ PLUMB_CACHE_MAX_MB: 'lots' }).maxBytes).toBe(DEFAULT_CACHE_MAX_MB * 1024 * 1024);
+  });
+});
+
+describe('content cache', () => {
+  it('gives back what was stored, by namespace and key; another plumb version (salt) does not see it', () => {
+    const cache = open();
+    const value = { text: 'a: 1\n', documents: [{ origin: { file: 'a.yaml', doc: 0, line: 1, column: 1 }, value: { a: 1, big: 2n ** 70n } }] };
+    cache.set('parse', 'k1', value);
+    expect(cache.get('parse', 'k1')).toEqual(value);
+    expect(cache.get('render', 'k1')).toBeUndefined();
+    expect(open().get('parse', 'k1')).toEqual(value);
+    expect(open({}, 'another-version').get('parse', 'k1')).toBeUndefined();
+    expect(statSync(cache.pathOf('parse', 'k1')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a truncated, damaged or foreign entry is a miss, counted, and removed (never served)', () => {
+    const cache = open();
+    const damage: ((path: string) => void)[] = [
+      (p) => truncateSync(p, statSync(p).size - 3),
+      (p) => truncateSync(p, 5),
+      (p) => {
+        const bytes = readFileSync(p);
+        bytes[bytes.length - 2] ^= 0xff;
+        writeFileSync(p, bytes);
+      },
+      (p) => writeFileSync(p, 'not a cache entry at all'),
+      // a whole, valid entry of another key copied over this one
+      (p) => writeFileSync(p, readFileSync(cache.pathOf('parse', 'other'))),
+    ];
+    cache.set('parse', 'other', { x: 2 });
+    for (const [i, hurt] of damage.entries()) {
+      cache.set('parse', 'k', { x: 1, i });
+      hurt(cache.pathOf('parse', 'k'));
+      expect(cache.get('parse', 'k')).toBeUndefined();
+      expect(cache.stats.corrupt).toBe(i + 1);
+      cache.set('parse', 'k', { x: 1, i });
+      expect(cache.get('parse', 'k')).toEqual({ x: 1, i });
+    }
+  });
+
+  it('an unwritable cache directory turns writes off for the process and never fails the caller', () => {
+    writeFileSync(join(dir, 'content'), 'a file where the directory should be');
+    const cache = open();
+    expect(() => cache.set('parse', 'k', { x: 1 })).not.toThrow();
+    expect(cache.get('parse', 'k')).toBeUndefined();
+    expect(cache.stats.writes).toBe(0);
+  });
+
+  it('trims entries unused for longer than the age bound, then the least recently used down to 80% of the size bound', () => {
+    const cache = open({ maxBytes: 10_000, maxAgeMs: 10 * 86_400_000 });
+    const now = Date.now();
+    const payload = 'x'.repeat(1000);
+    for (let i = 0; i < 20; i++) {
+      cache.set('parse', `k${i}`, payload);
+      const t = new Date(now - (20 - i) * 3_600_000); // k0 oldest, k19 newest
+      utimesSync(cache.pathOf('parse', `k${i}`), t, t);
+    }
+    const ancient = new Date(now - 11 * 86_400_000);
+    utimesSync(cache.pathOf('parse', 'k19'), ancient, ancient); // unused for 11 days: gone whatever its size
+    writeFileSync(`${cache.pathOf('parse', 'k0')}.123.abcd.tmp`, 'half');
+    utimesSync(`${cache.pathOf('parse', 'k0')}.123.abcd.tmp`, ancient, ancient); // a writer that died
+    const { bytes } = cache.trim(now);
+    expect(bytes).toBeLessThanOrEqual(8_000);
+    const kept = Array.from({ length: 20 }, (_, i) => `k${i}`).filter((k) => cache.get('parse', k) !== undefined);
+    expect(kept.length).toBeGreaterThan(0);
+    // the newest survive, in order: whatever is kept is a suffix of k0…k18
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => `k${18 - kept.length + 1 + i}`));
+    expect(entries(join(dir, 'content')).some((p) => p.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('concurrent processes writing and reading the same keys see whole entries or none', async () => {
+    const script = join(dir, 'hammer.ts');
+    writeFileSync(
+      script,
+      `import { ContentCache } from ${JSON.stringify(new URL('../../../engine/cache/content-cache.js', import.meta.url).pathname)};
+       import { cacheSettings } from ${JSON.stringify(new URL('../../../engine/cache/cache-settings.js', import.meta.url).pathname)};
+       const cache = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: ${JSON.stringify(dir)} }), 'salt');
+       const me = Number(process.argv[2]);
+       let bad = 0;
+       for (let round = 0; round < 300; round++) {
+         const key = 'k' + (round % 7);
+         cache.set('parse', key, { writer: me, payload: key.repeat(5000) });
+         const got = cache.get('parse', 'k' + ((round + 3) % 7));
+         if (got !== undefined && got.payload !== ('k' + ((round + 3) % 7)).repeat(5000)) bad++;
+       }
+       process.stdout.write(JSON.stringify({ bad, corrupt: cache.stats.corrupt }));`,
+    );
+    const run = (me: number) =>
+      new Promise<{ bad: number; corrupt: number }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, String(me)], { cwd: process.cwd() });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`hammer ${me} exited ${code}`))));
+      });
+    const results = await Promise.all([1, 2, 3].map(run));
+    expect(results).toEqual([1, 2, 3].map(() => ({ bad: 0, corrupt: 0 })));
+    expect(entries(join(dir, 'content')).filter((p) => p.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+});
+
+const CI = (name: string, extra = '') => `apiVersion: plumb.io/v1
+kind: Application
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  version: "1.0"${extra}
+`;
+
+describe('the loader through the content cache', () => {
+  it('a second load reads parsed files from the cache, work tree and revision alike, and equals an uncached load', async () => {
+    const repo = makeGitRepo({
+      'plumb.yaml': 'inventory: [inventory/**/*.yaml]\n',
+      'inventory/a.yaml': `${CI('a')}---\n${CI('b')}`,
+      'inventory/bad.yaml': 'apiVersion: plumb.io/v1\nkind: Application\nmetadata: [oops\n',
+      'inventory/dup.yaml': CI('a'),
+    });
+    try {
+      const strip = (r: Awaited<ReturnType<typeof loadRepository>>) => ({ cis: r.cis, files: r.files, diagnostics: validateRepository(r).diagnostics });
+      for (const rev of [undefined, 'HEAD']) {
+        const cache = open();
+        const uncached = strip(await loadRepository({ repo, rev, contentCache: false }));
+        const cold = strip(await loadRepository({ repo, rev, contentCache: cache }));
+        expect(cache.stats).toMatchObject({ hits: 0, writes: 3 });
+        const warm = strip(await loadRepository({ repo, rev, contentCache: cache }));
+        expect(cache.stats.hits).toBe(3);
+        expect(cold).toEqual(uncached);
+        expect(warm).toEqual(uncached);
+        expect(uncached.diagnostics.map((d) => [d.code, d.file, d.line])).toContainEqual(['ci.duplicate', 'inventory/dup.yaml', 4]);
+        rmSync(join(dir, 'content'), { recursive: true, force: true });
+      }
+      // a file renamed keeps its blob: served from the cache under its new path
+      const cache = open();
+      await loadRepository({ repo, rev: 'HEAD', contentCache: cache });
+      commit(repo, { 'inventory/a.yaml': null, 'inventory/moved/a.yaml': `${CI('a')}---\n${CI('b')}` }, 'move');
+      const moved = await loadRepository({ repo, rev: 'HEAD', contentCache: cache });
+      expect(moved.cis.filter((c) => c.name === 'b').map((c) => c.origin.file)).toEqual(['inventory/moved/a.yaml']);
+      expect(moved).toMatchObject({ cis: (await loadRepository({ repo, rev: 'HEAD', contentCache: false })).cis });
+    } finally {
+      removeGitRepo(repo);
+    }
+  });
+
+  it('a damaged entry is rebuilt: the load equals an uncached one and the entry is good again', async () => {
+    const repo = makeGitRepo({ 'plumb.yaml': 'inventory: [inventory/**/*.yaml]\n', 'inventory/a.yaml': CI('a') });
+    try {
+      const cache = open();
+      await loadRepository({ repo, contentCache: cache });
+      for (const file of entries(join(dir, 'content', 'parse'))) truncateSync(file, statSync(file).size >> 1);
+      const again = await loadRepository({ repo, contentCache: cache });
+      expect(cache.stats.corrupt).toBe(1);
+      expect(again.cis).toEqual((await loadRepository({ repo, contentCache: false })).cis);
+      await loadRepository({ repo, contentCache: cache });
+      expect(cache.stats).toMatchObject({ corrupt: 1, hits: 1 });
+    } finally {
+      removeGitRepo(repo);
+    }
+  });
+});
