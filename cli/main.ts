@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-import { guardStream } from '../engine/index.js';
 import { buildProgram } from './program.js';
 
-// Every byte plumb writes to the terminal passes the secret scrubber (docs/security.md).
-guardStream(process.stdout);
-guardStream(process.stderr);
-
-await (await buildProgram(process.argv)).parseAsync(process.argv);
+// Start-up loads commander and the command definitions only; a command's action
+// module (cli/actions/) and the engine load when it runs, and runCommand guards
+// stdout and stderr with the secret scrubber before its body writes a byte.
+await buildProgram().parseAsync(process.argv);

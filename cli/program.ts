@@ -2,15 +2,16 @@ import { Command, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 
 /**
- * The `plumb` command: argument parsing and wiring only. Every command lives in
- * cli/commands/<name>.ts and is listed in commands/index.ts.
+ * The `plumb` command: argument parsing and wiring only. Every command is
+ * defined in cli/commands/<name>.ts, listed in commands/index.ts, and runs in
+ * cli/actions/<name>.ts (loaded when it runs).
  */
-export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
+export function buildProgram(): Command {
   const program = new Command('plumb')
     .description('GitOps infrastructure-as-data: validate, graph, simulate, plan and apply a Git repository of configuration items')
     .version('0.1.0')
     .showHelpAfterError('(run `plumb help` for usage)');
-  await registerCommands(program, argv);
+  registerCommands(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { flushGuardedStreams, PlumbError } from '../engine/index.js';
+import { flushGuardedStreams, guardStream, PlumbError } from '../engine/index.js';
 import { EXIT } from './exit-codes.js';
 
 /**
@@ -34,12 +34,17 @@ export function writeOut(text: string): Promise<void> {
 }
 
 /**
- * Runs a command body and turns its result into an exit code. Expected
+ * Runs a command body and turns its result into an exit code, with stdout and
+ * stderr guarded by the secret scrubber. Expected
  * failures (PlumbError) print `error: message` and the hint, never a stack trace;
  * anything else is a bug and prints a short message asking for a report, with
  * the stack only under PLUMB_DEBUG=1.
  */
 export async function runCommand(body: () => Promise<number>): Promise<never> {
+  // Every byte a command writes to the terminal passes the secret scrubber (docs/security.md); until a
+  // command runs nothing has registered a secret, so commander's help and usage errors need no guard.
+  guardStream(process.stdout);
+  guardStream(process.stderr);
   let code: number;
   try {
     code = await body();

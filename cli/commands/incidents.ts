@@ -1,13 +1,6 @@
 import { Command, Option } from 'commander';
-import { readIncidents, renderIncidentsText } from '../../engine/index.js';
-import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
-
-interface IncidentsOptions extends GlobalOptions {
-  stateDir?: string;
-  open?: boolean;
-}
+import { lazyAction } from './lazy-action.js';
 
 /**
  * `plumb incidents [--state-dir DIR] [--open] [-o text|json]`: the incidents
@@ -23,18 +16,6 @@ export function register(program: Command): void {
     .option('--state-dir <dir>', "the controller's state directory (default: plumb.yaml notifications.stateDir, else .plumb/incidents)")
     .option('--open', 'only the open incidents')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  addGlobalOptions(cmd).action((opts: IncidentsOptions) =>
-    runCommand(async () => {
-      const { incidents: list } = await readIncidents({
-        cwd: process.cwd(),
-        ...(opts.repo ? { root: opts.repo } : {}),
-        ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
-        openOnly: opts.open === true,
-      });
-      if (opts.output === 'json') await writeOut(JSON.stringify({ incidents: list }, null, 2));
-      else await writeOut(renderIncidentsText(list, { colors: colors(opts) }));
-      return EXIT.ok;
-    }),
-  );
+  addGlobalOptions(cmd).action(lazyAction(() => import('../actions/incidents.js')));
   program.addCommand(cmd);
 }

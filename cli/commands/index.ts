@@ -1,40 +1,47 @@
 import type { Command } from 'commander';
-
-type CommandModule = { register(program: Command): void };
+import { register as apply } from './apply.js';
+import { register as backup } from './backup.js';
+import { register as backups } from './backups.js';
+import { register as capacity } from './capacity.js';
+import { register as controller } from './controller.js';
+import { register as discover } from './discover.js';
+import { register as graph } from './graph.js';
+import { register as impact } from './impact.js';
+import { register as incidents } from './incidents.js';
+import { register as plan } from './plan.js';
+import { register as restore } from './restore.js';
+import { register as review } from './review.js';
+import { register as tui } from './tui.js';
+import { register as validate } from './validate.js';
+import { register as why } from './why.js';
 
 /**
- * Every command, in the order of `plumb help`; each module exports
- * `register(program)`. Modules load lazily: a command pulls in only its own
- * dependencies (the Kubernetes client alone costs ~270 ms to import), so
- * `plumb validate` starts as fast as it can.
+ * Every command, in the order of `plumb help`. A command is defined in
+ * cli/commands/<name>.ts (name, arguments, options, help: commander only, no
+ * engine code) and runs in cli/actions/<name>.ts, which its action imports when
+ * it is called — so every definition is always registered (help, did-you-mean
+ * and completion see them all) while a run loads only its own command's module
+ * graph (the Kubernetes client alone costs ~270 ms to import).
  */
-const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> = [
-  ['validate', () => import('./validate.js')],
-  ['graph', () => import('./graph.js')],
-  ['impact', () => import('./impact.js')],
-  ['why', () => import('./why.js')],
-  ['capacity', () => import('./capacity.js')],
-  ['incidents', () => import('./incidents.js')],
-  ['plan', () => import('./plan.js')],
-  ['review', () => import('./review.js')],
-  ['discover', () => import('./discover.js')],
-  ['apply', () => import('./apply.js')],
-  ['backup', () => import('./backup.js')],
-  ['backups', () => import('./backups.js')],
-  ['restore', () => import('./restore.js')],
-  ['tui', () => import('./tui.js')],
-  ['controller', () => import('./controller.js')],
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  validate,
+  graph,
+  impact,
+  why,
+  capacity,
+  incidents,
+  plan,
+  review,
+  discover,
+  apply,
+  backup,
+  backups,
+  restore,
+  tui,
+  controller,
 ];
 
-/**
- * Registers the command named in `argv` (the first word that is not an
- * option), or all of them when there is none or it is unknown — `plumb help`,
- * `plumb --help` and commander's did-you-mean need the full list.
- */
-export async function registerCommands(program: Command, argv: readonly string[] = process.argv): Promise<void> {
-  const word = argv.slice(2).find((a) => !a.startsWith('-'));
-  const only = COMMANDS.find(([name]) => name === word);
-  const chosen = only ? [only] : COMMANDS;
-  const modules = await Promise.all(chosen.map(([, load]) => load()));
-  for (const m of modules) m.register(program);
+/** Registers every command on `program`. */
+export function registerCommands(program: Command): void {
+  for (const register of COMMANDS) register(program);
 }

@@ -1,16 +1,7 @@
 import { Command, Option } from 'commander';
-import { PLAN_FORMATS, review, type PlanFormat } from '../../engine/index.js';
-import { addGlobalOptions, providerSettings } from '../program.js';
-import { runCommand, type GlobalOptions } from '../run-command.js';
-import { emit, exitCode, failed, parseNow } from './plan.js';
-
-interface ReviewOptions extends GlobalOptions {
-  base: string;
-  head?: string;
-  target?: string;
-  detailedExitcode?: boolean;
-  now?: string;
-}
+import { addGlobalOptions } from '../program.js';
+import { lazyAction } from './lazy-action.js';
+import { PLAN_OUTPUTS } from './plan.js';
 
 /**
  * `plumb review --base REV [--head REV|worktree] [--target NAME] [-o text|json|sarif|markdown]`:
@@ -25,23 +16,7 @@ export function register(program: Command): void {
     .option('--target <name>', 'also show the drift of the changed CIs against this target')
     .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)')
     .addOption(new Option('--now <iso>', 'the clock, for reproducible reviews in tests').hideHelp())
-    .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_FORMATS]).default('text'));
-  addGlobalOptions(cmd).action((opts: ReviewOptions) =>
-    runCommand(async () => {
-      const result = await review({
-        repo: opts.repo,
-        cwd: process.cwd(),
-        base: opts.base,
-        head: opts.head,
-        target: opts.target,
-        now: parseNow(opts.now),
-        cliSettings: providerSettings(opts),
-      });
-      const format = (opts.output ?? 'text') as PlanFormat;
-      if (!result.plan) return failed(format, result.diagnostics, opts);
-      await emit(format, result.plan, result.diagnostics, result.policies, 'review', opts);
-      return exitCode(result.plan, Boolean(opts.detailedExitcode));
-    }),
-  );
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_OUTPUTS]).default('text'));
+  addGlobalOptions(cmd).action(lazyAction(() => import('../actions/review.js')));
   program.addCommand(cmd);
 }

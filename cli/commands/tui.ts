@@ -1,13 +1,6 @@
 import { Command } from 'commander';
-import { PlumbError } from '../../engine/index.js';
-import { EXIT } from '../exit-codes.js';
-import { addGlobalOptions, providerSettings } from '../program.js';
-import { runCommand, useColor, type GlobalOptions } from '../run-command.js';
-
-interface TuiOptions extends GlobalOptions {
-  target?: string;
-  watch?: boolean;
-}
+import { addGlobalOptions } from '../program.js';
+import { lazyAction } from './lazy-action.js';
 
 /**
  * `plumb tui [--target NAME] [--watch] [--repo DIR]`: the operator's terminal
@@ -18,32 +11,6 @@ export function register(program: Command): void {
     .description('the operator terminal UI: review the plan, explore impact, apply chosen changes, restore backups')
     .option('--target <name>', 'plan against this target of plumb.yaml (default: defaultTarget, else all)')
     .option('--watch', 're-plan on edits in the work tree and on drift reported by providers');
-  addGlobalOptions(cmd).action((opts: TuiOptions) =>
-    runCommand(async () => {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        throw new PlumbError('tui.no-terminal', 'plumb tui needs an interactive terminal', {
-          hint: 'run it in a terminal; for scripts use `plumb plan` and `plumb apply`',
-        });
-      }
-      // React's production build (its development build checks every element,
-      // several times slower per frame); chosen before React is first loaded —
-      // which is here, so other commands never load React or Ink at all
-      process.env.NODE_ENV ??= 'production';
-      // Ink draws only the last frame when it thinks it runs in CI (CI=true); on
-      // a real terminal, which was checked above, the operator needs every frame
-      delete process.env.CI;
-      delete process.env.CONTINUOUS_INTEGRATION;
-      const { runTui } = await import('../../tui/run-tui.js');
-      await runTui({
-        repo: opts.repo,
-        cwd: process.cwd(),
-        target: opts.target,
-        watch: opts.watch,
-        color: useColor(opts),
-        cliSettings: providerSettings(opts),
-      });
-      return EXIT.ok;
-    }),
-  );
+  addGlobalOptions(cmd).action(lazyAction(() => import('../actions/tui.js')));
   program.addCommand(cmd);
 }

@@ -1,27 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import {
-  hasErrors,
-  renderValidateText,
-  secretKinds,
-  sensitiveLines,
-  toSarif,
-  toValidateJson,
-  validate,
-  type Diagnostic,
-  type InventoryPolicyReport,
-  type LoadedRepository,
-} from '../../engine/index.js';
-import { EXIT } from '../exit-codes.js';
-import { parseNow } from './plan.js';
 import { addGlobalOptions } from '../program.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
-
-interface ValidateOptions extends GlobalOptions {
-  rev?: string;
-  now?: string;
-}
+import { lazyAction } from './lazy-action.js';
 
 /** `plumb validate [--rev REV] [-o text|json|sarif]`: exit 0, 1 with errors, 3 when an inventory policy denies. */
 export function register(program: Command): void {
@@ -30,65 +9,6 @@ export function register(program: Command): void {
     .option('--rev <rev>', 'validate a Git branch, tag or commit instead of the work tree')
     .addOption(new Option('--now <iso>', 'the clock policies see, for reproducible results in tests').hideHelp())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'));
-  addGlobalOptions(cmd).action((opts: ValidateOptions) =>
-    runCommand(async () => {
-      // inventory-scope policies see the graph as validated; a deny exits 3, warn and audit are reported
-      const { repo, graph, diagnostics, policy } = await validate({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, now: parseNow(opts.now) });
-      await writeOut(render(opts.output ?? 'text', repo, diagnostics, graph.size, policy, opts));
-      if (hasErrors(diagnostics)) return EXIT.failure;
-      return policy.denied ? EXIT.denied : EXIT.ok;
-    }),
-  );
+  addGlobalOptions(cmd).action(lazyAction(() => import('../actions/validate.js')));
   program.addCommand(cmd);
-}
-
-function render(
-  format: string,
-  repo: LoadedRepository,
-  diagnostics: readonly Diagnostic[],
-  relations: number,
-  policy: InventoryPolicyReport,
-  opts: ValidateOptions,
-): string {
-  if (format === 'json')
-    return JSON.stringify(
-      toValidateJson({ diagnostics, cis: repo.cis.length, relations, policy, ...(repo.renders ? { renders: repo.renders } : {}) }),
-      null,
-      2,
-    );
-  if (format === 'sarif') return JSON.stringify(toSarif({ diagnostics, policyResults: policy.results, policies: policy.policies }), null, 2);
-  const files = new Set(diagnostics.flatMap((d) => (d.file ? [d.file] : [])));
-  return renderValidateText({
-    diagnostics,
-    cis: repo.cis.length,
-    relations,
-    source: sourceReader(repo),
-    sensitive: sensitiveLines(repo, files),
-    secretKinds: secretKinds(repo),
-    colors: colors(opts),
-    ...(policy.policies.length ? { policyResults: policy.results } : {}),
-    ...(repo.renders ? { renders: repo.renders } : {}),
-  });
-}
-
-/**
- * File text for the caret excerpts: the loader's own copy when it offers one
- * (`readText`, needed for `--rev`), else the work tree on disk. A revision
- * without `readText` shows no excerpts rather than the wrong lines.
- */
-function sourceReader(repo: LoadedRepository): (file: string) => string | undefined {
-  const withText = repo as LoadedRepository & { readText?: (file: string) => string | undefined };
-  if (typeof withText.readText === 'function') return (file) => withText.readText!(file);
-  if (repo.revision !== 'worktree') return () => undefined;
-  const cache = new Map<string, string | undefined>();
-  return (file) => {
-    if (!cache.has(file)) {
-      try {
-        cache.set(file, readFileSync(join(repo.root, file), 'utf8'));
-      } catch {
-        cache.set(file, undefined);
-      }
-    }
-    return cache.get(file);
-  };
 }

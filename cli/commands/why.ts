@@ -1,12 +1,10 @@
 import { Command, Option } from 'commander';
-import { renderWhyText, why } from '../../engine/index.js';
-import { EXIT } from '../exit-codes.js';
 import { addGlobalOptions } from '../program.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { lazyAction } from './lazy-action.js';
 
-interface WhyOptions extends GlobalOptions {
-  healthy?: string[];
-  rev?: string;
+/** A repeatable option's parser: each occurrence is appended. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /**
@@ -24,30 +22,6 @@ export function register(program: Command): void {
     .option('--healthy <ref>', 'a CI seen healthy (a cause that would put it down is less likely); repeatable', collect, [])
     .option('--rev <rev>', 'use the inventory of a Git branch, tag or commit instead of the work tree')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  addGlobalOptions(cmd).action((refs: string[], opts: WhyOptions) =>
-    runCommand(async () => {
-      const result = await why({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, failing: refs, healthy: opts.healthy });
-      if (!result.ok) {
-        const errors = result.errors;
-        const d = errors[0];
-        const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}  ` : '';
-        process.stderr.write(
-          `error: the inventory has ${errors.length} validation error${errors.length === 1 ? '' : 's'}; why needs a valid graph\n  ${where}${d.code}  ${d.message}\n  hint: run \`plumb validate\` for details\n`,
-        );
-        return EXIT.failure;
-      }
-      const { analysis, impact } = result;
-      if (opts.output === 'json') {
-        await writeOut(
-          JSON.stringify({ ...analysis, businessServices: impact?.businessServices ?? [], risk: impact?.risk ?? { score: 0, level: 'low' } }, null, 2),
-        );
-      } else await writeOut(renderWhyText(analysis, { colors: colors(opts), businessServices: impact?.businessServices }));
-      return EXIT.ok;
-    }),
-  );
+  addGlobalOptions(cmd).action(lazyAction(() => import('../actions/why.js')));
   program.addCommand(cmd);
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -14,7 +14,7 @@ let exitHooked = false;
  * Makes a writable stream scrub every chunk written to it through the
  * process-wide scrubber (engine/redact/scrubber.ts) — the one exit every
  * front end's text passes: the CLI's text, JSON, Markdown and SARIF, the
- * TUI's frames, error messages. Installed once per stream by cli/main.ts.
+ * TUI's frames, error messages. Installed once per stream by cli/run-command.ts, before a command's body runs.
  *
  * A secret split across writes (`write('pass'); write('word123')`) is caught
  * too: the tail of a write that could be the beginning of a known secret's

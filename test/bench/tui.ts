@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import type { TuiSession } from '../../tui/engine-session.js';
 import { generateInventory } from './generate.js';
 
-// as cli/commands/tui.ts does: React's production build, chosen before React loads
+// as cli/actions/tui.ts does: React's production build, chosen before React loads
 process.env.NODE_ENV ??= 'production';
 const { createElement } = await import('react');
 const { render } = await import('ink-testing-library');

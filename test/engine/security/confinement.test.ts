@@ -75,7 +75,7 @@ describe('plumb.yaml paths stay in the repository', () => {
 
 describe('small guards', () => {
   it('warns about plain-http Git URLs that carry credentials', async () => {
-    const { insecureCredentials } = await import('../../../cli/commands/controller.js');
+    const { insecureCredentials } = await import('../../../cli/actions/controller.js');
     expect(insecureCredentials('http://git.example.com/r.git', true)).toBe(true);
     expect(insecureCredentials('http://user:tok@git.example.com/r.git', false)).toBe(true);
     expect(insecureCredentials('https://git.example.com/r.git', true)).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMER_MS, parseDuration } from '../../../engine/model/duration.js';
-import { parseDurationOption } from '../../../cli/commands/apply.js';
+import { parseDurationOption } from '../../../cli/actions/apply.js';
 import { validateNotifications } from '../../../engine/config/notifications.js';
 
 describe('durations stay within what a timer can wait', () => {

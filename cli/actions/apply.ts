@@ -1,0 +1,232 @@
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Colors } from 'picocolors/types.js';
+import {
+  apply,
+  inert,
+  inertDeep,
+  parseDuration,
+  plan as runPlan,
+  PlumbError,
+  readPlanFile,
+  renderDiagnosticsText,
+  renderPlanText,
+  type ApplyHooks,
+  type ApplyReport,
+  type ChangeOutcome,
+  type DesiredState,
+  type Diagnostic,
+  type Plan,
+} from '../../engine/index.js';
+import { EXIT } from '../exit-codes.js';
+import { providerSettings } from '../program.js';
+import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+
+interface ApplyCliOptions extends GlobalOptions {
+  autoApprove?: boolean;
+  rollbackOnFailure?: boolean;
+  rollbackAll?: boolean;
+  overridePolicy?: string;
+  breakLock?: boolean;
+  prune?: boolean;
+  adopt?: boolean;
+  allowReplace?: boolean;
+  concurrency: string;
+  healthTimeout: string;
+  wait: boolean;
+  target?: string;
+  now?: string;
+}
+
+async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions): Promise<number> {
+  const c = colors(opts);
+  const err = stderrColors(opts);
+  const concurrency = positiveInt(opts.concurrency, '--concurrency');
+  const healthTimeoutMs = parseDurationOption(opts.healthTimeout, '--health-timeout');
+  const cwd = process.cwd();
+  let plan: Plan;
+  let desired: DesiredState | undefined;
+  if (planFile) {
+    // a saved plan was reviewed when it was written: no question asked (as Terraform does); what was
+    // reviewed is what is applied — apply({ reviewed: true }) plans it again and requires the same changes
+    plan = await readPlanFile(resolve(cwd, planFile));
+  } else {
+    const planned = await runPlan({
+      repo: opts.repo,
+      cwd,
+      target: opts.target,
+      now: opts.now ? new Date(opts.now) : undefined,
+      cliSettings: providerSettings(opts),
+    });
+    if (!planned.plan) {
+      process.stderr.write(renderDiagnosticsText(planned.diagnostics, err));
+      return EXIT.failure;
+    }
+    plan = planned.plan;
+    desired = planned.repo;
+    // the plan goes to stdout as `plumb plan` prints it; with -o json stdout is the report's, so stderr
+    if (opts.output === 'json') process.stderr.write(renderPlanText(plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
+    else await writeOut(renderPlanText(plan, { colors: c, diagnostics: planned.diagnostics }));
+    const { create, update, replace = 0, delete: del } = plan.summary;
+    if (create + update + replace + del === 0) {
+      await writeOut(
+        opts.output === 'json'
+          ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2)
+          : 'no changes: the actual state matches the desired state',
+      );
+      return EXIT.ok;
+    }
+    if (plan.policy.denied && !opts.overridePolicy) throw denied();
+    if (!opts.autoApprove && !(await approved())) {
+      process.stderr.write('apply cancelled: nothing was changed\n');
+      return EXIT.failure;
+    }
+  }
+  // Ctrl-C stops after the changes in flight, so the run still reports, audits and unlocks; a second one kills.
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('interrupted: finishing the changes in flight, then stopping (Ctrl-C again to kill)\n');
+    controller.abort(new PlumbError('apply.interrupted', 'apply interrupted by the operator'));
+    process.off('SIGINT', onSigint);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const report = await apply({
+      plan,
+      repo: opts.repo,
+      cwd,
+      ...(desired ? { desired } : { reviewed: true }),
+      breakLock: opts.breakLock,
+      cliSettings: providerSettings(opts),
+      hooks: progressHooks(err),
+      concurrency,
+      healthTimeoutMs,
+      wait: opts.wait !== false,
+      rollbackOnFailure: opts.rollbackOnFailure,
+      rollbackAll: opts.rollbackAll,
+      overridePolicy: opts.overridePolicy,
+      prune: opts.prune,
+      adopt: opts.adopt,
+      allowReplace: opts.allowReplace,
+      ...(opts.target ? { targets: [opts.target] } : {}),
+      signal: controller.signal,
+    });
+    await writeOut(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderReport(report, c));
+    return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
+  } catch (e) {
+    const diagnostics = e instanceof PlumbError && e.code === 'plan.stale' ? (e.data?.diagnostics as Diagnostic[] | undefined) : undefined;
+    if (diagnostics) process.stderr.write(renderDiagnosticsText(diagnostics, err));
+    if (e instanceof PlumbError && e.code === 'policy.denied') {
+      process.stderr.write(`${err.red('error')}: ${e.message}\n  hint: ${e.hint}\n`);
+      return EXIT.denied;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function denied(): PlumbError {
+  return new PlumbError('policy.denied', 'the plan is denied by policy (see the policy results above)', {
+    hint: 'fix the change, add a PolicyException, or apply with --override-policy "REASON" (recorded in the audit log)',
+  });
+}
+
+/** Asks for `yes` on a terminal; without one, refuses (pipelines pass --auto-approve). */
+async function approved(): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    throw new PlumbError('apply.needs-approval', 'apply needs approval and there is no terminal to ask on', {
+      hint: 'pass --auto-approve, or save the plan with `plumb plan --out plan.json` and apply that file',
+    });
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question('\napply these changes? only `yes` is accepted: ');
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+function stderrColors(opts: GlobalOptions): Colors {
+  return colors({ ...opts, color: opts.color !== false && Boolean(process.stderr.isTTY) ? opts.color : false });
+}
+
+/** Progress as lines on stderr, one per event — the CLI's rendering of the engine's hooks. */
+export function progressHooks(c: Colors): Partial<ApplyHooks> {
+  // messages and ids come from providers and plugins: one line each, control characters escaped
+  const line = (text: string) => process.stderr.write(text + '\n');
+  const why = (o: ChangeOutcome) => (o.message ? `: ${inert(o.message)}` : '');
+  return {
+    onInterrupted: (r) =>
+      line(
+        `${c.yellow('warning')}: an earlier ${r.event.split('.')[0]} (run ${r.run}, by ${r.user}@${r.host} pid ${r.pid}, started ${r.time}, plan ${r.planHash ?? 'none'}) never finished; check its targets (${r.targets.join(', ')}) and backups`,
+      ),
+    onLockBroken: (l) =>
+      line(`${c.yellow('warning')}: broke the orphaned lock on target ${l.target} (held by ${l.owner}@${l.host} pid ${l.pid} since ${l.startedAt})`),
+    onWaveStart: (wave, changes) =>
+      line(c.bold(`wave ${wave}`) + (changes.length ? c.dim(` (${changes.length} change${changes.length === 1 ? '' : 's'})`) : '')),
+    onBackup: (_wave, id, ids) => line(c.dim(`  backup ${id} (${ids.length} CI${ids.length === 1 ? '' : 's'})`)),
+    onChangeStart: (ch) => line(c.dim(`  ${ch.action} ${inert(ch.id)} …`)),
+    onChangeApplied: (o) => line(`  ${c.green('✓')} ${o.action} ${inert(o.id)}`),
+    onChangeFailed: (o) => line(`  ${c.red('✗')} ${o.action} ${inert(o.id)}${why(o)}`),
+    onChangeSkipped: (o) => line(`  ${c.yellow('-')} ${o.action} ${inert(o.id)}${why(o)}`),
+    onHealth: (_wave, results) => {
+      for (const r of results) if (!r.healthy) line(`  ${c.red('✗')} health ${inert(r.id)}${r.message ? `: ${inert(r.message)}` : ''}`);
+      if (results.length && results.every((r) => r.healthy)) line(`  ${c.green('✓')} health (${results.length})`);
+    },
+    onRollbackStart: (wave, id) => line(c.bold(`rollback wave ${wave}`) + c.dim(` from backup ${id}`)),
+    onRollback: (r) =>
+      line(
+        r.ok
+          ? `  ${c.green('✓')} restored ${inert(r.restored.join(', ')) || 'nothing'}`
+          : `  ${c.red('✗')} rollback of wave ${r.wave} failed: ${inert(r.message ?? 'unknown')}`,
+      ),
+  };
+}
+
+/** The end-of-run report on stdout: the outcome, then every change that did not simply apply. */
+export function renderReport(report: ApplyReport, c: Colors): string {
+  report = inertDeep(report);
+  const count = (r: ChangeOutcome['result']) => report.changes.filter((ch) => ch.result === r);
+  const out: string[] = [];
+  const head = {
+    succeeded: c.green('apply succeeded'),
+    failed: c.red('apply failed'),
+    'rolled-back': c.yellow('apply failed and was rolled back'),
+    aborted: c.red('apply aborted'),
+  }[report.outcome];
+  // an object applied but not (yet) healthy was applied: the report says so, and why it is unhealthy
+  const unhealthy = count('unhealthy').length;
+  out.push(
+    `${head}${report.failedWave !== undefined ? ` in wave ${report.failedWave}` : ''}: ${count('applied').length + unhealthy} applied${unhealthy ? ` (${unhealthy} unhealthy)` : ''}, ${count('failed').length} failed, ${count('not-attempted').length} not attempted, ${count('skipped').length} skipped`,
+  );
+  for (const [label, result] of [
+    ['failed', 'failed'],
+    ['applied, unhealthy', 'unhealthy'],
+    ['not attempted', 'not-attempted'],
+    ['skipped', 'skipped'],
+  ] as const) {
+    for (const ch of count(result)) out.push(`  ${label}: ${ch.id} (wave ${ch.wave})${ch.message ? ` — ${ch.message}` : ''}`);
+  }
+  if (report.outcome !== 'succeeded') for (const ch of count('applied')) out.push(`  applied: ${ch.id} (wave ${ch.wave})`);
+  for (const r of report.rollbacks)
+    out.push(`  rolled back wave ${r.wave} from ${r.backup}: ${r.ok ? r.restored.join(', ') || 'nothing' : `FAILED (${r.message})`}`);
+  if (report.backups.length) out.push(c.dim(`backups: ${report.backups.join(', ')}`));
+  out.push(c.dim(`run ${report.run}, plan ${report.planHash}`));
+  return out.join('\n');
+}
+
+export function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new PlumbError('cli.bad-option', `${flag} must be a positive whole number, not ${text}`, { hint: `e.g. ${flag} 4` });
+  return n;
+}
+
+/** A duration option (`500ms`, `30s`, `2m`, `1h`, or a bare number of seconds: the one rule of engine/model/duration.ts); zero allowed. */
+export function parseDurationOption(text: string, flag: string): number {
+  return parseDuration(text, flag, { code: 'cli.bad-option', hint: `e.g. ${flag} 60s` });
+}
+
+/** `plumb apply`'s action: what runs once commander has parsed the command line (cli/commands/apply.ts). */
+export const action = (planFile: string | undefined, opts: ApplyCliOptions) => runCommand(() => applyCommand(planFile, opts));

@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { discover, hasErrors, inertDeep, PlumbError, sortDiagnostics, writeFileAtomic, type Diagnostic } from '../../engine/index.js';
+import pc from 'picocolors';
+import { EXIT } from '../exit-codes.js';
+import { providerSettings } from '../program.js';
+import { runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+
+interface DiscoverOptions extends GlobalOptions {
+  target?: string;
+  out?: string;
+}
+
+/** Diagnostics on stderr, `file:line:column: severity code: message`, with hints. */
+function report(diagnostics: readonly Diagnostic[], opts: GlobalOptions): void {
+  const c = pc.createColors(opts.color !== false && Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+  for (const d of sortDiagnostics(inertDeep(diagnostics))) {
+    const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : '';
+    const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.dim('info');
+    process.stderr.write(`${where}${sev} ${d.code}: ${d.message}${d.ci && !d.message.includes(d.ci) ? ` (${d.ci})` : ''}\n`);
+    if (d.hint) process.stderr.write(`  hint: ${d.hint}\n`);
+  }
+}
+
+/** `plumb discover`'s action: what runs once commander has parsed the command line (cli/commands/discover.ts). */
+export const action = (opts: DiscoverOptions) =>
+  runCommand(async () => {
+    const controller = new AbortController();
+    const onInterrupt = () => controller.abort(new PlumbError('discover.interrupted', 'discover interrupted'));
+    process.once('SIGINT', onInterrupt);
+    try {
+      const { text, diagnostics } = await discover({
+        repo: opts.repo,
+        cwd: process.cwd(),
+        target: opts.target,
+        now: new Date(),
+        signal: controller.signal,
+        cliSettings: providerSettings(opts),
+        format: opts.output === 'json' ? 'json' : 'yaml',
+      });
+      report(diagnostics, opts);
+      if (text === undefined || hasErrors(diagnostics)) return EXIT.failure;
+      if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), text);
+      else await writeOut(text);
+      return EXIT.ok;
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
+  });
