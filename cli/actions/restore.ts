@@ -30,7 +30,7 @@ async function restoreCommand(backupId: string, refs: string[], opts: RestoreCli
     breakLock: opts.breakLock,
     cliSettings: providerSettings(opts),
     hooks: opts.dryRun ? {} : progressHooks(colors({ ...opts, color: Boolean(process.stderr.isTTY) && opts.color !== false })),
-    ...(opts.autoApprove ? {} : { confirm: (manifest) => confirm(`restore ${ids.length || manifest.cis.length} CI(s) from backup ${backupId}?`) }),
+    ...(opts.autoApprove ? {} : { confirm: (manifest) => confirm(`restore ${ids.length || manifest.cis.length} CI(s) from backup ${manifest.id}?`) }),
   });
   if (!report) {
     process.stderr.write('restore cancelled: nothing was changed\n');

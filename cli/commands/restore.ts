@@ -3,7 +3,7 @@ import { addGlobalOptions, addForceConflicts } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
- * `plumb restore ID [REF...] [--dry-run] [--auto-approve]`: verifies every
+ * `plumb restore ID|latest [REF...] [--dry-run] [--auto-approve]`: verifies every
  * checksum of the backup first (refusing, with the bad artifacts named, on any
  * mismatch), then restores as apply applies — the current state backed up
  * first, waves in the CIs' plan order, health checks, locks, audit log.
@@ -12,7 +12,7 @@ import { lazyAction } from './lazy-action.js';
 export function register(program: Command): void {
   const cmd = new Command('restore')
     .description('restore CIs from a backup (checksums verified first), as an apply would')
-    .argument('<id>', 'backup id (see `plumb backups`)')
+    .argument('<id>', 'backup id (see `plumb backups`), or `latest` for the newest backup')
     .argument('[refs...]', 'only these CIs, as kind:namespace/name')
     .option('--dry-run', 'change nothing; say what would be restored')
     .option('--auto-approve', 'restore without asking')

@@ -1,7 +1,7 @@
 import type { ApplyHooks } from '../apply/hooks.js';
 import { openApplyContext } from '../apply/open-targets.js';
 import { restoreBackup, type RestoreReport } from '../apply/restore-backup.js';
-import { openBackupStore } from '../backup/open-store.js';
+import { openBackupStore, resolveBackupId } from '../backup/open-store.js';
 import type { BackupManifest } from '../backup/types.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { CI } from '../model/ci.js';
@@ -11,6 +11,7 @@ import { loadDesired, type DesiredState, type RepositoryLocation } from './desir
 import type { OpenContext } from './apply.js';
 
 export interface RestoreOptions extends RepositoryLocation {
+  /** A backup id, or `latest` for the newest backup of the store. */
   readonly backupId: string;
   /** Only these CIs of the backup; default all. */
   readonly ids?: readonly string[];
@@ -46,14 +47,16 @@ export interface RestoreOptions extends RepositoryLocation {
  */
 export async function restore(opts: RestoreOptions): Promise<RestoreReport | undefined> {
   const repo = opts.desired ?? (await loadDesired(opts));
-  const manifest = (await openBackupStore(repo.config.backup, repo.root).load(opts.backupId)).manifest;
+  const store = openBackupStore(repo.config.backup, repo.root);
+  const backupId = await resolveBackupId(store, opts.backupId);
+  const manifest = (await store.load(backupId)).manifest;
   if (!opts.dryRun && opts.confirm && !(await opts.confirm(manifest))) return undefined;
   const targets = [...new Set(manifest.cis.map((ci) => ci.target))];
   const open = opts.openContext ?? openApplyContext;
   const context = await open({ root: repo.root, config: repo.config, targets, breakLock: opts.breakLock, cliSettings: opts.cliSettings });
   try {
     return await restoreBackup({
-      backupId: opts.backupId,
+      backupId,
       ...(opts.ids?.length ? { ids: opts.ids } : {}),
       store: context.backupStore,
       providers: context.providers,

@@ -100,6 +100,28 @@ describe('plumb backup, backups and restore', () => {
     expect(await actual()).toEqual(before);
   });
 
+  it('`latest` is the newest backup, in the dry run, the restore and its report', async () => {
+    const { id } = await backupNow();
+    await writeFile(join(repo, 'root', 'motd'), 'broken by hand\n');
+    const dry = await runCli(['restore', 'latest', '--repo', repo, '--dry-run']);
+    expect([dry.code, dry.stdout.split('\n')[0]]).toEqual([0, `restore (dry run) from backup ${id}: nothing was changed; it would:`]);
+    const restore = await runCli(['restore', 'latest', '--repo', repo, '--auto-approve', '-o', 'json']);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(JSON.parse(restore.stdout).backup).toBe(id);
+    expect(await readFile(join(repo, 'root', 'motd'), 'utf8')).toBe('welcome to shop\n');
+  });
+
+  it('`latest` with no backup yet says so', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'plumb-restore-empty-'));
+    try {
+      await cp(fixture('apply-files'), empty, { recursive: true });
+      const r = await runCli(['restore', 'latest', '--repo', empty, '--dry-run']);
+      expect([r.code, r.stderr.split('\n')[0]]).toEqual([1, `error: no backup in ${join(empty, '.plumb', 'backups')} yet, so there is no latest one`]);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   it('an unknown backup id is named', async () => {
     const r = await runCli(['restore', '20200101T000000000Z-000000', '--repo', repo, '--dry-run']);
     expect(r.code).toBe(1);
