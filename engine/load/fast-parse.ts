@@ -24,6 +24,22 @@ import { YAML_CORE_SCHEMA } from './yaml-core-schema.js';
 const NEEDS_YAML =
   /(?:^|[\s[{,])(?:[&*!]|(?:(?:~|null|Null|NULL)[ \t]*)?:(?:\s|$))|^[ \t-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
 
+/**
+ * Parses a one-document YAML text (an annotation that holds YAML) with js-yaml
+ * when nothing in it needs `yaml` (the same test as {@link fastParse}); returns
+ * undefined otherwise, and on any js-yaml error, so the caller parses it with
+ * `yaml`, which then decides. The value equals what `yaml` gives for such text
+ * (YAML 1.2 core schema; a duplicate key is an error in both).
+ */
+export function fastParseOne(text: string): { value: unknown } | undefined {
+  if (NEEDS_YAML.test(text)) return undefined;
+  try {
+    return { value: jsyaml.load(text, { schema: YAML_CORE_SCHEMA, json: false }) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Document start markers: `---` at the start of a line, then a space or the end of the line. */
 const DOCUMENT_MARKER = /^---(?=[ \t]|\r?$)/gm;
 

@@ -62,7 +62,11 @@ export interface Plan {
   readonly targets: readonly string[];
   /** `replace` is absent in plans written before replaces existed. */
   readonly summary: { create: number; update: number; replace?: number; delete: number; noop: number; unmanaged: number };
-  /** `id` → sha256 of the canonical JSON of the observed object it was computed from ("absent" when there was none). */
+  /**
+   * `id` → sha256 of the canonical JSON of the observed object it was computed
+   * from ("absent" when there was none), for every change apply makes (not noops,
+   * not cascaded deletes): what apply re-checks before writing.
+   */
   readonly fingerprints: Readonly<Record<string, string>>;
   readonly changes: readonly PlannedChange[];
   readonly unmanaged: readonly { id: string; target: string }[];

@@ -1,4 +1,4 @@
-import { loadYamlLimited } from '../load/limited-yaml.js';
+import { RELATIONS_ANNOTATION, relationsAnnotationEntries } from '../load/to-ci.js';
 import type { CI } from '../model/ci.js';
 
 /** A relation entry as written in the document, before the loader interpreted it. */
@@ -9,27 +9,21 @@ export interface WrittenRelation {
   readonly pointer: string;
 }
 
-const ANNOTATION = 'plumb.io/relations';
 const ANNOTATION_POINTER = '/metadata/annotations/plumb.io~1relations';
 
 /**
  * Every relation entry as written — including the ones the loader could not
  * turn into a Relation (a malformed target is dropped there), so validation can
  * say what is wrong with them. Kubernetes objects write theirs as YAML text in
- * an annotation, parsed here with the loader's alias limit (only for objects that have it; an
- * annotation that is not a list is the loader's `ci.relations-annotation`).
+ * an annotation, parsed once by the loader (engine/load/to-ci.ts; an annotation
+ * that is not a list is the loader's `ci.relations-annotation`).
  */
 export function writtenRelations(ci: CI): WrittenRelation[] {
   let entries: unknown;
   let pointer: (i: number) => string;
   if (ci.kubernetes) {
-    const text = ci.annotations[ANNOTATION];
-    if (text === undefined) return [];
-    try {
-      entries = loadYamlLimited(text);
-    } catch {
-      return [];
-    }
+    if (ci.annotations[RELATIONS_ANNOTATION] === undefined) return [];
+    entries = relationsAnnotationEntries(ci);
     pointer = () => ANNOTATION_POINTER;
   } else {
     entries = ci.object.relations;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clusterScopedCustomKinds } from '../../../engine/model/cluster-scoped.js';
 import { parseYamlFile } from '../../../engine/load/parse-yaml.js';
-import { toCI } from '../../../engine/load/to-ci.js';
+import { relationsAnnotationEntries, toCI } from '../../../engine/load/to-ci.js';
+import { writtenRelations } from '../../../engine/validate/written-relations.js';
 import type { RawDocument } from '../../../engine/model/ci.js';
 
 const docs = (text: string): RawDocument[] => parseYamlFile(text, 'inventory/x.yaml', { maxAliases: 100 }).documents;
@@ -106,5 +107,48 @@ metadata:
         pointer: '/metadata/annotations/plumb.io~1relations',
       },
     ]);
+  });
+});
+
+describe('the plumb.io/relations annotation', () => {
+  const deployment = (annotation: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+  annotations:
+    plumb.io/relations: ${JSON.stringify(annotation)}
+`;
+
+  it('is parsed once: validation reads the entries the loader parsed, and a copy of the CI parses them again', () => {
+    const text = '- {type: runsOn, target: cluster:k8s-0}\n- {type: partof, target: "application:api"}\n- {type: dependsOn, target: 7}\n';
+    const [{ ci, diagnostics }] = interpret(deployment(text));
+    expect(diagnostics).toEqual([]);
+    const expected = [
+      { type: 'runsOn', target: 'cluster:k8s-0', pointer: '/metadata/annotations/plumb.io~1relations' },
+      { type: 'partof', target: 'application:api', pointer: '/metadata/annotations/plumb.io~1relations' },
+      { type: 'dependsOn', target: 7, pointer: '/metadata/annotations/plumb.io~1relations' },
+    ];
+    expect(writtenRelations(ci!)).toEqual(expected);
+    expect(relationsAnnotationEntries(ci!)).toBe(relationsAnnotationEntries(ci!));
+    expect(writtenRelations({ ...ci! })).toEqual(expected);
+    expect(ci!.relations.map((r) => r.targetId)).toEqual(['cluster:shop/k8s-0', 'application:shop/api']);
+  });
+
+  it('gives the same entries on the fast path and through yaml (anchors, aliases and tags go to yaml)', () => {
+    const plain = '[{type: dependsOn, target: "database:db"}, {type: runsOn, target: host:h-1}]';
+    const anchored = '- &r {type: dependsOn, target: "database:db"}\n- {type: runsOn, target: host:h-1}\n';
+    const [{ ci: a }] = interpret(deployment(plain));
+    const [{ ci: b }] = interpret(deployment(anchored));
+    expect(relationsAnnotationEntries(a!)).toEqual(relationsAnnotationEntries(b!));
+    expect(a!.relations.map((r) => r.targetId)).toEqual(['database:shop/db', 'host:shop/h-1']);
+  });
+
+  it('that is not a list, or has a duplicate key, is ci.relations-annotation and yields no entries', () => {
+    for (const text of ['type: dependsOn', '- {type: a, type: b}', '[unclosed']) {
+      const [{ ci, diagnostics }] = interpret(deployment(text));
+      expect(diagnostics.map((d) => d.code)).toEqual(['ci.relations-annotation']);
+      expect(writtenRelations(ci!)).toEqual([]);
+    }
   });
 });
