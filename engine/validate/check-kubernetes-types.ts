@@ -13,11 +13,19 @@ import { at, type Finding, type Locate } from './place.js';
  * field, a missing required one. Kinds neither source knows are left to the
  * API server (a plan checks them against the live `/openapi/v3`). `basic`: the
  * diagnostics of check-kubernetes.ts, so a missing field is not reported twice.
+ * `addCrds: false` when `schemas` already holds the inventory's CRDs (validating
+ * file by file: engine/validate/local-checks.ts).
  */
-export function checkKubernetesTypes(cis: readonly CI[], locate: Locate, schemas: SchemaSet = new SchemaSet(), basic: readonly Finding[] = []): Diagnostic[] {
+export function checkKubernetesTypes(
+  cis: readonly CI[],
+  locate: Locate,
+  schemas: SchemaSet = new SchemaSet(),
+  basic: readonly Finding[] = [],
+  addCrds = true,
+): Diagnostic[] {
   const kubernetes = cis.filter((ci) => ci.kubernetes);
   if (kubernetes.length === 0) return [];
-  for (const ci of kubernetes) if (ci.kind === 'CustomResourceDefinition' && ci.apiVersion.startsWith('apiextensions.k8s.io/')) schemas.addCrd(ci.object);
+  if (addCrds) addInventoryCrds(schemas, kubernetes);
   // what the basic checks (check-kubernetes.ts) already said about a node is not said again
   const said = new Map<string, string[]>();
   for (const f of basic) said.set(f.ci.id, [...(said.get(f.ci.id) ?? []), f.pointer]);
@@ -33,4 +41,10 @@ export function checkKubernetesTypes(cis: readonly CI[], locate: Locate, schemas
     }
   }
   return out;
+}
+
+/** Adds the CustomResourceDefinitions among `cis` to `schemas`, in order (a later definition of the same kind wins). */
+export function addInventoryCrds(schemas: SchemaSet, cis: readonly CI[]): void {
+  for (const ci of cis)
+    if (ci.kubernetes && ci.kind === 'CustomResourceDefinition' && ci.apiVersion.startsWith('apiextensions.k8s.io/')) schemas.addCrd(ci.object);
 }

@@ -13,10 +13,15 @@ import { escapePointerToken } from '../model/json-pointer.js';
  * schema (which validates the whole document), placed at the YAML node its
  * `instancePath` names. `schema.invalid`: a kind schema that does not compile,
  * reported once at the schema file. Messages never quote the data — a value may
- * be a secret.
+ * be a secret. `validate`: validators compiled before (validating file by file
+ * compiles each kind once: engine/validate/local-checks.ts).
  */
-export function checkSchemas(cis: readonly CI[], schemas: ReadonlyMap<string, KindSchema>, locate: Locate): Diagnostic[] {
-  const validate = createKindValidators(schemas);
+export function checkSchemas(
+  cis: readonly CI[],
+  schemas: ReadonlyMap<string, KindSchema>,
+  locate: Locate,
+  validate: ReturnType<typeof createKindValidators> = createKindValidators(schemas),
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const brokenKinds = new Set<string>();
   for (const ci of cis) {

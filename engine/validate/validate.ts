@@ -3,18 +3,12 @@ import { sortDiagnostics } from '../model/diagnostic.js';
 import type { LoadedRepository } from '../load/types.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { CIGraph } from '../graph/types.js';
-import { checkCapacity } from './check-capacity.js';
 import { checkCycles } from './check-cycles.js';
 import { checkDuplicates } from './check-duplicates.js';
-import { checkKinds } from './check-kinds.js';
-import { checkScope } from './check-scope.js';
-import { kubernetesFindings } from './check-kubernetes.js';
-import { at } from './place.js';
-import { checkKubernetesTypes } from './check-kubernetes-types.js';
-import { checkNames } from './check-names.js';
 import { checkReferences } from './check-references.js';
-import { checkSchemas } from './check-schemas.js';
 import { IdentityIndex } from './identity-index.js';
+import { localChecks } from './local-checks.js';
+import { defaultContentCache, type ContentCache } from '../cache/content-cache.js';
 
 /**
  * Validates a loaded repository and builds its graph. The diagnostics are the
@@ -28,30 +22,40 @@ import { IdentityIndex } from './identity-index.js';
  * is reported as the dangling reference only.
  *
  * Cost is linear in CIs + relations; positions (`repo.locate`, which re-parses
- * a file) and did-you-mean searches are paid only for problems.
+ * a file) and did-you-mean searches are paid only for problems. The checks of
+ * one CI at a time are served per file from the content cache (local-checks.ts;
+ * `contentCache: false` runs them all); the checks across CIs (duplicates,
+ * references, cycles) and the graph always run.
  */
-export function validateRepository(repo: LoadedRepository): { graph: CIGraph; diagnostics: Diagnostic[] } {
+export function validateRepository(
+  repo: LoadedRepository,
+  options: { contentCache?: ContentCache | false } = {},
+): { graph: CIGraph; diagnostics: Diagnostic[] } {
   const locate = repo.locate.bind(repo);
-  const { known, diagnostics: kindDiagnostics } = checkKinds(repo.cis, repo.schemas, locate);
   const { graph, diagnostics: graphDiagnostics } = buildGraph(repo.cis);
   const ids = new IdentityIndex(
     (id) => graph.hasNode(id),
     () => graph.nodes(),
   );
-  const basicKubernetes = kubernetesFindings(repo.cis);
+  // the checks of one CI at a time: file by file, an unchanged file's results from the content cache
+  const [kinds, schemas, names, basicKubernetes, kubernetesTypes, scope, capacity] = localChecks(
+    repo,
+    locate,
+    options.contentCache === false ? undefined : (options.contentCache ?? defaultContentCache()),
+  );
   const diagnostics: Diagnostic[] = [
     ...repo.diagnostics,
-    ...kindDiagnostics,
-    ...checkSchemas(known, repo.schemas, locate),
-    ...checkNames(repo.cis, locate),
-    ...basicKubernetes.map((f) => at(locate, f)),
-    ...checkKubernetesTypes(repo.cis, locate, undefined, basicKubernetes),
-    ...checkScope(repo.cis, locate),
+    ...kinds,
+    ...schemas,
+    ...names,
+    ...basicKubernetes,
+    ...kubernetesTypes,
+    ...scope,
     ...checkDuplicates(repo.cis, locate),
     ...checkReferences(repo.cis, ids, locate),
     ...graphDiagnostics,
     ...checkCycles(graph, locate),
-    ...checkCapacity(repo.cis, locate),
+    ...capacity,
   ];
   return { graph, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import type { ContentCache } from '../cache/content-cache.js';
+import type { LoadedRepository } from '../load/types.js';
+import type { CI } from '../model/ci.js';
+import { canonicalJson } from '../model/canonical-json.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { checkCapacity } from './check-capacity.js';
+import { kubernetesFindings } from './check-kubernetes.js';
+import { addInventoryCrds, checkKubernetesTypes } from './check-kubernetes-types.js';
+import { SchemaSet } from '../kubernetes-schema/schema-set.js';
+import { checkKinds } from './check-kinds.js';
+import { checkNames } from './check-names.js';
+import { checkSchemas } from './check-schemas.js';
+import { createKindValidators } from './kind-validators.js';
+import { checkScope } from './check-scope.js';
+import { at, type Locate } from './place.js';
+
+/** Namespace of per-file validation results in the content cache. */
+const VALIDATE_NAMESPACE = 'validate';
+
+/**
+ * The diagnostics of the checks that look at one CI at a time, check by check
+ * (validate.ts concatenates them in this order before sorting): kinds, schemas,
+ * names, basic Kubernetes findings, Kubernetes types, scope, capacity.
+ */
+export type LocalDiagnostics = [Diagnostic[], Diagnostic[], Diagnostic[], Diagnostic[], Diagnostic[], Diagnostic[], Diagnostic[]];
+
+/**
+ * Runs the per-CI checks, file by file, and serves a file's results from the
+ * content cache when its blob was validated before in the same context. Sound
+ * because each of these checks is a function of the CI alone and of three
+ * things the context key covers: the kind schemas, the inventory's
+ * CustomResourceDefinitions (custom resources' types and scope) and the
+ * identities the file's documents became (namespace defaults depend on
+ * cluster-scoped custom kinds). The built-in Kubernetes schemas change only
+ * with plumb, which salts every key. Rendered objects, files without a blob id
+ * and CIs whose identity is defined twice (the basic findings of one copy
+ * mute the type findings of the other) are always checked afresh.
+ *
+ * The result equals running each check over all CIs, in the same order.
+ */
+export function localChecks(repo: LoadedRepository, locate: Locate, cache: ContentCache | undefined): LocalDiagnostics {
+  const out: LocalDiagnostics = [[], [], [], [], [], [], []];
+  const groups: CI[][] = [];
+  const byFile = new Map<string, CI[]>();
+  const seen = new Map<string, number>();
+  for (const ci of repo.cis) {
+    seen.set(ci.id, (seen.get(ci.id) ?? 0) + 1);
+    const key = ci.origin.render ? undefined : ci.origin.file;
+    let group = key === undefined ? undefined : byFile.get(key);
+    if (!group) {
+      group = [];
+      groups.push(group);
+      if (key !== undefined) byFile.set(key, group);
+    }
+    group.push(ci);
+  }
+  const context = cache ? contextKey(repo) : '';
+  // custom resources are checked against every CRD of the inventory: one schema set, built when first needed
+  let schemaSet: SchemaSet | undefined;
+  const schemas = () => {
+    if (!schemaSet) addInventoryCrds((schemaSet = new SchemaSet()), repo.cis);
+    return schemaSet;
+  };
+  const crds = repo.cis.filter((c) => c.kind === 'CustomResourceDefinition');
+  let validators: ReturnType<typeof createKindValidators> | undefined;
+  const validate = () => (validators ??= createKindValidators(repo.schemas));
+  for (const group of groups) {
+    const first = group[0];
+    const blob = first.origin.render ? undefined : repo.files.get(first.origin.file);
+    const cacheable = cache !== undefined && blob !== undefined && group.every((c) => seen.get(c.id) === 1);
+    const key = cacheable ? `${blob}\0${context}\0${idsHash(group)}` : '';
+    const stored = cacheable ? cache.get<LocalDiagnostics>(VALIDATE_NAMESPACE, key) : undefined;
+    // a copy of an identity elsewhere mutes type findings its basic findings already made (check-kubernetes-types.ts)
+    const twins =
+      cacheable || !group.some((g) => (seen.get(g.id) ?? 0) > 1)
+        ? []
+        : repo.cis.filter((c) => (seen.get(c.id) ?? 0) > 1 && !group.includes(c) && group.some((g) => g.id === c.id));
+    const result = stored ?? checkGroup(group, repo, locate, { schemas, validate }, crds, twins);
+    if (!stored && cacheable) cache.set(VALIDATE_NAMESPACE, key, result);
+    for (let i = 0; i < out.length; i++) for (const d of result[i]) out[i].push(d);
+  }
+  // a kind schema that does not compile is reported once, where its first CI is (checkSchemas does so per call)
+  const broken = new Set<string>();
+  out[1] = out[1].filter((d) => d.code !== 'schema.invalid' || (!broken.has(d.message) && Boolean(broken.add(d.message))));
+  return out;
+}
+
+function checkGroup(
+  cis: readonly CI[],
+  repo: LoadedRepository,
+  locate: Locate,
+  shared: { schemas: () => SchemaSet; validate: () => ReturnType<typeof createKindValidators> },
+  crds: readonly CI[],
+  twins: readonly CI[],
+): LocalDiagnostics {
+  const { known, diagnostics: kinds } = checkKinds(cis, repo.schemas, locate);
+  const basic = kubernetesFindings(cis);
+  const muting = twins.length ? [...basic, ...kubernetesFindings(twins)] : basic;
+  // a custom resource's scope is known when a CRD anywhere in the inventory defines it; CRDs are cluster-scoped and never reported by checkScope
+  const others = crds.filter((c) => !cis.includes(c));
+  return [
+    kinds,
+    known.some((c) => !c.kubernetes) ? checkSchemas(known, repo.schemas, locate, shared.validate()) : [],
+    checkNames(cis, locate),
+    basic.map((f) => at(locate, f)),
+    cis.some((c) => c.kubernetes) ? checkKubernetesTypes(cis, locate, shared.schemas(), muting, false) : [],
+    others.length ? checkScope([...others, ...cis], locate).filter((d) => !others.some((c) => c.id === d.ci)) : checkScope(cis, locate),
+    checkCapacity(cis, locate),
+  ];
+}
+
+const contexts = new WeakMap<LoadedRepository, string>();
+
+/** What every file's local results depend on beyond its own content: the kind schemas and the inventory's CRDs. */
+function contextKey(repo: LoadedRepository): string {
+  let key = contexts.get(repo);
+  if (key === undefined) {
+    const hash = createHash('sha256');
+    for (const [kind, s] of [...repo.schemas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${kind}\0${s.file}\0${canonicalJson(s.schema)}\n`);
+    for (const ci of repo.cis) if (ci.kind === 'CustomResourceDefinition') hash.update(`crd\0${ci.id}\0${canonicalJson(ci.object)}\n`);
+    key = hash.digest('hex');
+    contexts.set(repo, key);
+  }
+  return key;
+}
+
+function idsHash(cis: readonly CI[]): string {
+  const hash = createHash('sha1');
+  for (const ci of cis) hash.update(`${ci.id}\0`);
+  return hash.digest('hex');
+}
