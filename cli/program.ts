@@ -1,9 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { addGlobalOptionsTo, deferChoiceChecks } from './global-options.js';
-import { documentCommand } from './help.js';
-
-export { documentCommand };
 
 /**
  * The `plumb` command: argument parsing and wiring only. Every command is
@@ -15,18 +11,7 @@ export function buildProgram(): Command {
     .description('GitOps infrastructure-as-data: validate, graph, simulate, plan and apply a Git repository of configuration items')
     .version('0.1.0')
     .showHelpAfterError('(run `plumb help` for usage)');
-  addGlobalOptionsTo(program);
-  documentCommand(program, {
-    examples: [
-      ['plumb validate', 'check the repository found upwards from here'],
-      ['plumb --repo ../infra plan --out plan.json', 'plan another checkout and save the plan'],
-      ['plumb apply plan.json', 'apply exactly that plan'],
-      ['plumb COMMAND --help', "a command's options, examples and exit codes"],
-    ],
-    exits: ['ok', 'failure', 'changes', 'denied'],
-  });
   registerCommands(program);
-  for (const cmd of program.commands) deferChoiceChecks(cmd);
   return program;
 }
 
@@ -48,12 +33,11 @@ export function addForceConflicts(cmd: Command): Command {
   return cmd.option('--force-conflicts', 'server-side apply takes over fields another field manager owns (as kubectl apply --server-side --force-conflicts)');
 }
 
-/**
- * The global flags (`--repo`, `--no-color`, `--kubeconfig`, `--context`;
- * cli/global-options.ts) are the program's, accepted before or after the
- * command and handed to its action's options; this shows them in the
- * command's help, under "Global Options". Each command adds its own `-o` choices.
- */
+/** Options every command accepts (docs/architecture.md); each command adds its own `-o` choices. */
 export function addGlobalOptions(cmd: Command): Command {
-  return cmd.configureHelp({ showGlobalOptions: true });
+  return cmd
+    .option('--repo <dir>', 'repository root (default: found upwards from the current directory by plumb.yaml)')
+    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .addOption(new Option('--kubeconfig <file>', 'kubeconfig file, as kubectl'))
+    .addOption(new Option('--context <name>', 'kubeconfig context, as kubectl'));
 }

@@ -132,7 +132,6 @@ export { CODES, isCode, type Code, type DiagnosticCode } from './model/codes.js'
 export { hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './model/diagnostic.js';
 export { parseDuration, toMilliseconds } from './model/duration.js';
 export { refToId } from './model/reference.js';
-export { didYouMean } from './model/did-you-mean.js';
 export { blocks, denials, isDenied } from './policy/denied.js';
 export { orderingOf } from './plan/ordering.js';
 export { invalidReachEntry, setOperatorReach } from './network/reach-policy.js';

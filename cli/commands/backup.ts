@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, documentCommand } from '../program.js';
+import { addGlobalOptions } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -13,13 +13,6 @@ export function register(program: Command): void {
     .argument('[refs...]', 'CIs to back up, as kind:namespace/name')
     .option('--target <name>', 'only this target (default: defaultTarget, else all)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  documentCommand(cmd, {
-    examples: [
-      ['plumb backup', 'back up every CI of the default target now'],
-      ['plumb backup configmap:shop/checkout-config', 'back up one CI'],
-    ],
-    exits: ['ok', 'failure'],
-  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/backup.js')));
   program.addCommand(cmd);
 }

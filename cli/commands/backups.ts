@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, documentCommand } from '../program.js';
+import { addGlobalOptions } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -11,13 +11,6 @@ export function register(program: Command): void {
   const cmd = new Command('backups')
     .description('list the backups in the configured store (manifests only, never values)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  documentCommand(cmd, {
-    examples: [
-      ['plumb backups', 'every backup of the configured store, oldest first'],
-      ['plumb backups -o json', 'the manifests as JSON'],
-    ],
-    exits: ['ok', 'failure'],
-  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/backups.js')));
   program.addCommand(cmd);
 }

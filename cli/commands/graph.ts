@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, documentCommand } from '../program.js';
+import { addGlobalOptions } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /** Hops around `--focus` when `--depth` is not given. */
@@ -24,13 +24,6 @@ export function register(program: Command): void {
         .choices(['json', 'dot', 'mermaid'])
         .default('json'),
     );
-  documentCommand(cmd, {
-    examples: [
-      ['plumb graph -o mermaid', 'the whole CI graph as a Mermaid diagram'],
-      ['plumb graph --focus database:shop/orders-db --depth 2 -o dot | dot -Tsvg > orders-db.svg', 'two hops around one CI, drawn by Graphviz'],
-    ],
-    exits: ['ok', 'failure'],
-  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/graph.js')));
   program.addCommand(cmd);
 }

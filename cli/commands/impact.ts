@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, documentCommand } from '../program.js';
+import { addGlobalOptions } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -17,13 +17,6 @@ export function register(program: Command): void {
     .addOption(new Option('--event <event>', 'what happens to them').choices(['down', 'delete', 'change']).default('down'))
     .option('--rev <rev>', 'simulate on a Git branch, tag or commit instead of the work tree')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  documentCommand(cmd, {
-    examples: [
-      ['plumb impact database:shop/orders-db', 'what breaks when this database goes down'],
-      ['plumb impact host:shop/db-host-1 --event delete -o json', 'what deleting a host hits, as JSON'],
-    ],
-    exits: ['ok', 'failure'],
-  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/impact.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, documentCommand } from '../program.js';
+import { addGlobalOptions } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /** A repeatable option's parser: each occurrence is appended. */
@@ -22,13 +22,6 @@ export function register(program: Command): void {
     .option('--healthy <ref>', 'a CI seen healthy (a cause that would put it down is less likely); repeatable', collect, [])
     .option('--rev <rev>', 'use the inventory of a Git branch, tag or commit instead of the work tree')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  documentCommand(cmd, {
-    examples: [
-      ['plumb why database:shop/catalog-db application:shop/identity-service', 'the one cause that explains both failures'],
-      ['plumb why endpoint:shop/api-public --healthy endpoint:shop/psp-stripe', 'a CI seen working weighs against causes that would put it down'],
-    ],
-    exits: ['ok', 'failure'],
-  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/why.js')));
   program.addCommand(cmd);
 }

@@ -20,6 +20,8 @@ export interface KubeRequest {
   readonly signal?: AbortSignal;
   /** Attempts for this call (default: the client's retry policy); discovery of an aggregated API asks twice, as kubectl does not wait on it either. */
   readonly attempts?: number;
+  /** The Accept header (default `application/json`), e.g. for metadata-only lists. */
+  readonly accept?: string;
 }
 
 /** A request that failed for good: not a 2xx, after the retries a transient error earned. */
@@ -131,7 +133,7 @@ export class KubeClient {
           signal: req.signal,
           headers: {
             ...(base.headers ?? {}),
-            accept: 'application/json',
+            accept: req.accept ?? 'application/json',
             ...(payload ? { 'content-type': req.contentType ?? 'application/json', 'content-length': payload.length } : {}),
           },
         },

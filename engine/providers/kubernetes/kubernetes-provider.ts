@@ -42,6 +42,10 @@ import { forRestore, stripServerFields } from './live-object.js';
 import { sleep } from '../../concurrency/sleep.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { storedMismatches } from './verify-stored.js';
+import { defaultDryRunCache, DryRunCache, type CachedDryRun } from './dry-run-cache.js';
+import type { ContentCache } from '../../cache/content-cache.js';
+import { canonicalJson } from '../../model/canonical-json.js';
+import { isKubernetesSecret } from '../../redact/secret-pointers.js';
 
 /** Target settings of a `kubernetes` target in plumb.yaml (and the CLI's --kubeconfig/--context). */
 export interface KubernetesSettings extends KubeConfigOptions {
@@ -66,6 +70,12 @@ export interface KubernetesSettings extends KubeConfigOptions {
    * marks what plumb owns.
    */
   readonly inventory?: string;
+  /**
+   * Where dry-run answers are kept between runs (engine/providers/kubernetes/dry-run-cache.ts):
+   * default the process's content cache (`PLUMB_CACHE_DIR`…, off with
+   * `PLUMB_CACHE=off`); `false`: every diff is a dry run.
+   */
+  readonly cache?: ContentCache | false;
 }
 
 const APPLY_PATCH = 'application/apply-patch+yaml';
@@ -96,7 +106,15 @@ export class KubernetesProvider implements Provider {
     this.concurrency = settings.concurrency ?? 16;
     this.client = new KubeClient(kc, settings.retry ?? DEFAULT_RETRY, this.concurrency);
     this.discovery = new Discovery(this.client);
+    this.dryRuns = settings.cache === false ? undefined : settings.cache ? new DryRunCache(settings.cache) : defaultDryRunCache();
   }
+
+  /** Where dry-run answers are kept between runs; undefined when caching is off. */
+  private readonly dryRuns?: DryRunCache;
+  /** Identity → `uid/resourceVersion` of every object a list of this provider saw. */
+  private readonly liveVersions = new Map<string, string>();
+  /** `groupVersion Kind namespace` of the lists that saw every object (no selector): an identity missing there is absent. */
+  private readonly fullyListed = new Set<string>();
 
   async discover(req: DiscoverRequest, signal: AbortSignal): Promise<DiscoverAnswer> {
     const diagnostics: Diagnostic[] = [];
@@ -292,8 +310,6 @@ export class KubernetesProvider implements Provider {
   private openApiPaths?: Promise<Record<string, { serverRelativeURL?: string }>>;
   private readonly serverSchemas = new Map<string, Promise<SchemaSet | undefined>>();
 
-  private serverMinor?: Promise<string | undefined>;
-
   /**
    * Type problems of a desired object against the API server's own OpenAPI v3
    * document of its group-version:
@@ -316,11 +332,7 @@ export class KubernetesProvider implements Provider {
     const pinned = this.pinnedSchemas.schemaOf(ci.apiVersion, ci.kind);
     let skew: string | undefined;
     if (pinned) {
-      this.serverMinor ??= this.client.call({ method: 'GET', path: '/version', signal, attempts: 2 }).then(
-        (r) => /^v?(\d+\.\d+)\./.exec(String(r.body?.gitVersion ?? ''))?.[1],
-        () => undefined,
-      );
-      const minor = await this.serverMinor;
+      const minor = /^v?(\d+\.\d+)\./.exec((await this.gitVersion(signal)) ?? '')?.[1];
       if (!minor || minor === /^v(\d+\.\d+)\./.exec(PINNED_KUBERNETES_VERSION)?.[1]) return [];
       skew = minor;
     }
@@ -402,6 +414,7 @@ export class KubernetesProvider implements Provider {
             String(o.metadata?.name),
           );
           const owned = soleOwnedFields(item);
+          if (item.metadata?.resourceVersion) this.liveVersions.set(id, `${item.metadata.uid ?? ''}/${item.metadata.resourceVersion}`);
           items.push({ id, object: o, ...observedOwnership(o, this.settings.inventory, declared.has(id)), ...(owned.length ? { owned } : {}) });
         }
         cont = res.body?.metadata?.continue || undefined;
@@ -409,6 +422,7 @@ export class KubernetesProvider implements Provider {
         return { error: apiDiagnostic(e, { verb: 'list', resource: r, namespace: ns }) };
       }
     } while (cont);
+    if (!labelSelector && !this.settings.fieldSelector) this.fullyListed.add(`${r.groupVersion} ${r.kind} ${r.namespaced ? (ns ?? '*') : ''}`);
     return { items };
   }
 
@@ -462,6 +476,177 @@ export class KubernetesProvider implements Provider {
   async diff(req: DiffRequest, signal: AbortSignal): Promise<DiffAnswer> {
     const desired = applied(req.desired.object as Obj, this.settings.inventory);
     const force = Boolean(this.settings.forceConflicts);
+    // the steady state: neither side changed since the last dry run of this object, so its answer stands
+    const entry = await this.dryRunEntry(req, desired, force, signal).catch(() => undefined);
+    if (entry) {
+      const hit = entry.cache.get(entry.key);
+      const answer = hit && fromCached(hit, req);
+      if (answer) return answer;
+    }
+    const answer = await this.dryRunDiff(req, desired, force, signal);
+    if (entry) {
+      const kept = toCached(answer, req);
+      if (kept) entry.cache.put(entry.key, kept);
+    }
+    return answer;
+  }
+
+  /** Version, cluster and admission basis of every cache key of this provider's run; undefined: no caching this run. */
+  private cacheBasis?: Promise<{ version: string; cluster: string; admission: string } | undefined>;
+  private crdVersions?: Promise<Map<string, string> | undefined>;
+  private serverVersion?: Promise<string | undefined>;
+
+  /** The server's gitVersion (`/version`), asked once; undefined when it does not answer. */
+  private gitVersion(signal: AbortSignal): Promise<string | undefined> {
+    this.serverVersion ??= this.client.call({ method: 'GET', path: '/version', signal, attempts: 2 }).then(
+      (r) => (typeof r.body?.gitVersion === 'string' ? r.body.gitVersion : undefined),
+      () => undefined,
+    );
+    return this.serverVersion;
+  }
+
+  /**
+   * Where and under which key a dry-run answer of `req` is kept; undefined when
+   * it cannot be cached safely. The key holds everything the answer depends on
+   * that plumb can see: the desired document as sent (labels included), the
+   * live object's uid and resourceVersion (or its absence, from a list that saw
+   * every object of its type there, and its namespace's uid), the server's
+   * version, the cluster (kube-system's uid) and server URL, the kubeconfig
+   * user, the field manager and force, the admission configuration (every
+   * webhook configuration and admission policy, by uid and resourceVersion),
+   * and for a custom resource its CRD's resourceVersion (schema, defaults,
+   * pruning); plumb's version and the entry format. What it cannot see is
+   * docs/kubernetes.md's residual risk: a webhook server whose code changes
+   * behind an unchanged configuration, and admission that reads other objects
+   * (a LimitRange, a quota).
+   */
+  private async dryRunEntry(req: DiffRequest, desired: Obj, force: boolean, signal: AbortSignal): Promise<{ cache: DryRunCache; key: string } | undefined> {
+    const cache = this.dryRuns;
+    if (!cache) return undefined;
+    const ci = req.desired;
+    let live: string;
+    if (req.observed) {
+      const v = this.liveVersions.get(ci.id);
+      if (!v) return undefined;
+      live = v;
+    } else {
+      const r = await this.resourceFor(desired, signal);
+      if (!r) return undefined;
+      const ns = r.namespaced ? ci.namespace : undefined;
+      if (!this.fullyListed.has(`${r.groupVersion} ${r.kind} ${ns ?? ''}`) && !(ns && this.fullyListed.has(`${r.groupVersion} ${r.kind} *`))) return undefined;
+      if (ns) {
+        const uid = await this.namespaceUid(ns, signal);
+        if (!uid) return undefined; // gone (nothing to dry-run into) or unreadable
+        live = `absent in ${uid}`;
+      } else live = 'absent';
+    }
+    this.cacheBasis ??= this.readCacheBasis(signal);
+    const basis = await this.cacheBasis;
+    if (!basis) return undefined;
+    let crd = '';
+    if (!this.pinnedSchemas.schemaOf(ci.apiVersion, ci.kind)) {
+      // a custom resource: its CRD's schema, defaults and pruning shape the answer
+      const r = await this.resourceFor(desired, signal);
+      this.crdVersions ??= this.listCrdVersions(signal);
+      const versions = await this.crdVersions;
+      const v = r && versions?.get(`${r.plural}.${String(desired.apiVersion).split('/')[0]}`);
+      if (!v) return undefined; // an aggregated API, or a CRD not there yet: no key can see its changes
+      crd = v;
+    }
+    const user = `${this.kc.getCurrentContext()}/${this.kc.getCurrentUser()?.name ?? ''}`;
+    const key = await cache.keyOf([
+      this.client.server.href,
+      basis.cluster,
+      basis.version,
+      user,
+      FIELD_MANAGER,
+      String(force),
+      basis.admission,
+      crd,
+      ci.id,
+      live,
+      canonicalJson(desired),
+    ]);
+    return key ? { cache, key } : undefined;
+  }
+
+  /**
+   * The parts of every key that one run reads once: the server's version, the
+   * cluster's identity, the admission configuration. An admission configuration
+   * plumb may not read (RBAC) means no caching: a webhook changed unseen would
+   * make a kept answer wrong.
+   */
+  private async readCacheBasis(signal: AbortSignal): Promise<{ version: string; cluster: string; admission: string } | undefined> {
+    const version = await this.gitVersion(signal);
+    if (!version) return undefined;
+    const cluster = await this.client
+      .call({ method: 'GET', path: '/api/v1/namespaces/kube-system', signal, accept: METADATA_ONLY })
+      .then((r) => String(r.body?.metadata?.uid ?? ''))
+      .catch(() => '');
+    const admission = await this.admissionFingerprint(signal);
+    return admission === undefined ? undefined : { version, cluster, admission };
+  }
+
+  /**
+   * Every object of the admissionregistration.k8s.io group (webhook
+   * configurations, validating and mutating admission policies and their
+   * bindings), at every version the server serves, as sorted
+   * `plural name uid resourceVersion` lines; undefined when any cannot be listed.
+   */
+  private async admissionFingerprint(signal: AbortSignal): Promise<string | undefined> {
+    const group = 'admissionregistration.k8s.io';
+    try {
+      const g = await this.client.call({ method: 'GET', path: `/apis/${group}`, signal, attempts: 2 });
+      const versions = ((g.body?.versions ?? []) as Obj[]).map((v) => String(v.groupVersion));
+      const seen = new Set<string>();
+      const lines: string[] = [];
+      for (const gv of versions) {
+        const d = await this.client.call({ method: 'GET', path: `/apis/${gv}`, signal, attempts: 2 });
+        const plurals = ((d.body?.resources ?? []) as Obj[])
+          .filter((r) => typeof r.name === 'string' && !r.name.includes('/') && (r.verbs ?? []).includes('list'))
+          .map((r) => String(r.name));
+        await mapConcurrent(
+          plurals.filter((p) => !seen.has(p)),
+          this.concurrency,
+          async (plural) => {
+            seen.add(plural);
+            const res = await this.client.call({ method: 'GET', path: `/apis/${gv}/${plural}`, signal, accept: METADATA_ONLY });
+            for (const item of (res.body?.items ?? []) as Obj[])
+              lines.push(`${plural} ${item.metadata?.name} ${item.metadata?.uid} ${item.metadata?.resourceVersion}`);
+          },
+        );
+      }
+      return lines.sort().join('\n');
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return ''; // no admission registration API at all
+      return undefined;
+    }
+  }
+
+  /** CRD name → resourceVersion, from one metadata-only list; undefined when CRDs cannot be listed. */
+  private async listCrdVersions(signal: AbortSignal): Promise<Map<string, string> | undefined> {
+    try {
+      const map = new Map<string, string>();
+      let cont: string | undefined;
+      do {
+        const q = new URLSearchParams({ limit: '500', ...(cont ? { continue: cont } : {}) });
+        const res = await this.client.call({
+          method: 'GET',
+          path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions?${q}`,
+          signal,
+          accept: METADATA_ONLY,
+        });
+        for (const item of (res.body?.items ?? []) as Obj[]) map.set(String(item.metadata?.name), `${item.metadata?.uid}/${item.metadata?.resourceVersion}`);
+        cont = res.body?.metadata?.continue || undefined;
+      } while (cont);
+      return map;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The dry run itself (see {@link diff}). */
+  private async dryRunDiff(req: DiffRequest, desired: Obj, force: boolean, signal: AbortSignal): Promise<DiffAnswer> {
     // a namespace the plan creates: nothing to project yet, and the API server
     // takes ~50 ms to refuse each dry run into a namespace that does not exist
     if (req.desired.namespace !== CLUSTER_NAMESPACE && !(await this.namespaceMayExist(req.desired.namespace, signal))) return { diagnostics: [] };
@@ -538,15 +723,20 @@ export class KubernetesProvider implements Provider {
     }
   }
 
-  private readonly namespaces = new Map<string, Promise<boolean>>();
+  /** Namespace → its uid; null when the server says it does not exist, '' when it cannot be read. */
+  private readonly namespaces = new Map<string, Promise<string | null>>();
 
   /** False only when the API server says the namespace does not exist (forbidden or unreachable: maybe). */
-  private namespaceMayExist(ns: string, signal: AbortSignal): Promise<boolean> {
+  private async namespaceMayExist(ns: string, signal: AbortSignal): Promise<boolean> {
+    return (await this.namespaceUid(ns, signal)) !== null;
+  }
+
+  private namespaceUid(ns: string, signal: AbortSignal): Promise<string | null> {
     let known = this.namespaces.get(ns);
     if (!known) {
-      known = this.client.call({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}`, signal }).then(
-        () => true,
-        (e: unknown) => !(e instanceof KubeApiError && e.status === 404),
+      known = this.client.call({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}`, signal, accept: METADATA_ONLY }).then(
+        (r) => String(r.body?.metadata?.uid ?? ''),
+        (e: unknown) => (e instanceof KubeApiError && e.status === 404 ? null : ''),
       );
       this.namespaces.set(ns, known);
     }
@@ -858,6 +1048,34 @@ function distinct(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 function listJobs(r: ApiResource, namespaces: readonly string[]): { r: ApiResource; ns: string | undefined }[] {
   return r.namespaced ? namespaces.map((ns) => ({ r, ns })) : [{ r, ns: undefined }];
 }
+
+/** A kept answer as the provider's answer; undefined when it cannot stand for this request (`live` without a live object). */
+function fromCached(hit: CachedDryRun, req: DiffRequest): DiffAnswer | undefined {
+  if (hit.projected === 'live' && !req.observed) return undefined;
+  const projected = hit.projected === 'live' ? req.observed!.object : hit.projected;
+  return { diagnostics: [...hit.diagnostics], ...(projected ? { projected } : {}), ...(hit.replace ? { replace: hit.replace } : {}) };
+}
+
+/**
+ * What of an answer is kept: a projection or a replace with at most warnings
+ * (an error is asked again next time). A projection equal to the live object
+ * is kept as `'live'`; a Secret's projection only so — its values are never
+ * written to the cache.
+ */
+function toCached(answer: DiffAnswer, req: DiffRequest): CachedDryRun | undefined {
+  if (answer.diagnostics.some((d) => d.severity === 'error') || (!answer.projected && !answer.replace)) return undefined;
+  const same = answer.projected && req.observed && canonicalJson(answer.projected) === canonicalJson(req.observed.object);
+  if (isKubernetesSecret(req.desired.object) && !(same && !answer.replace)) return undefined;
+  return {
+    diagnostics: answer.diagnostics,
+    ...(answer.projected ? { projected: same ? 'live' : answer.projected } : {}),
+    ...(answer.replace ? { replace: answer.replace } : {}),
+  };
+}
+
+/** Asks the API server for objects' metadata only (PartialObjectMetadata), falling back to whole objects. */
+const METADATA_ONLY =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 
 function parseId(id: string): { kind: string; namespace: string; name: string } {
   const colon = id.indexOf(':');

@@ -1,0 +1,127 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defaultContentCache, type ContentCache } from '../../cache/content-cache.js';
+import type { Diagnostic } from '../../model/diagnostic.js';
+
+/** A dry-run answer as the provider returns it, in the form it is kept. */
+export interface CachedDryRun {
+  /**
+   * The server's projection of the desired object (server fields stripped), or
+   * `'live'`: it was exactly the live object the key names — the steady state,
+   * where nothing is kept but the fact (and a Secret's values never are).
+   */
+  readonly projected?: Readonly<Record<string, unknown>> | 'live';
+  readonly replace?: { readonly fields: readonly string[]; readonly message: string };
+  /** Warnings of the answer (a conflict that needs --force-conflicts); never errors. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The content cache's namespace of dry-run answers (bump the suffix when an entry's meaning changes). */
+const NAMESPACE = 'kubernetes-dry-run-1';
+
+/** Answers kept in memory per process (the controller's loop plans the same objects again and again). */
+const MEMORY_ENTRIES = 50_000;
+
+const memory = new Map<string, CachedDryRun>();
+
+/**
+ * The last server-side-apply dry-run answer per object and key, on plumb's
+ * persistent content cache (engine/cache/content-cache.ts: `$PLUMB_CACHE_DIR`,
+ * else `$XDG_CACHE_HOME/plumb`, else `~/.cache/plumb`; atomic rename writes
+ * safe under concurrent runs, checksummed entries — a damaged one is a miss —,
+ * bounded by age and size, `PLUMB_CACHE=off`), with an in-memory layer for
+ * long-lived processes. The key is everything the answer depends on (the
+ * provider builds it: engine/providers/kubernetes/kubernetes-provider.ts), so
+ * an entry answers exactly the question it was asked.
+ *
+ * Keys are HMAC-SHA256 under a random key of the cache directory
+ * (`.kubernetes-dry-run.hmac`, 0600): a desired Secret is part of its key, and
+ * a plain hash of it could be checked against guessed values. A Secret's
+ * projection is kept only as `'live'` ({@link CachedDryRun.projected}).
+ */
+export class DryRunCache {
+  private ready?: Promise<Buffer | undefined>;
+
+  constructor(private readonly store: ContentCache) {}
+
+  /** The per-directory HMAC key, made once (the first of concurrent runs wins); undefined when the directory is unusable. */
+  private secret(): Promise<Buffer | undefined> {
+    this.ready ??= (async () => {
+      const dir = this.store.settings.dir;
+      const path = join(dir, '.kubernetes-dry-run.hmac');
+      try {
+        const existing = await readFile(path).catch(() => undefined);
+        if (existing?.length === 32) return existing;
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        const tmp = join(dir, `.kubernetes-dry-run.hmac.${process.pid}.${randomBytes(6).toString('hex')}`);
+        const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+        try {
+          await fh.writeFile(randomBytes(32));
+        } finally {
+          await fh.close();
+        }
+        // link() never replaces: a concurrent run that made the key first wins, and both use its key
+        await link(tmp, path).catch(() => undefined);
+        await unlink(tmp).catch(() => undefined);
+        const key = await readFile(path);
+        return key.length === 32 ? key : undefined;
+      } catch {
+        return undefined;
+      }
+    })();
+    return this.ready;
+  }
+
+  /** The key of an answer: its parts (joined unambiguously) under this directory's HMAC key; undefined when the cache cannot be used. */
+  async keyOf(parts: readonly string[]): Promise<string | undefined> {
+    const secret = await this.secret();
+    if (!secret) return undefined;
+    const h = createHmac('sha256', secret);
+    for (const p of parts) h.update(`${p.length}:`).update(p).update('\u0000');
+    return h.digest('hex');
+  }
+
+  /** The answer kept for `key`, or undefined (none, damaged, malformed). */
+  get(key: string): CachedDryRun | undefined {
+    const inMemory = memory.get(key);
+    if (inMemory) return inMemory;
+    const answer = this.store.get<unknown>(NAMESPACE, key);
+    if (!isAnswer(answer)) return undefined;
+    remember(key, answer);
+    return answer;
+  }
+
+  /** Keeps `answer` for `key`; a failed write is ignored (the content cache turns itself off, a plan never fails for it). */
+  put(key: string, answer: CachedDryRun): void {
+    remember(key, answer);
+    this.store.set(NAMESPACE, key, answer);
+  }
+}
+
+/** The dry-run cache on the process's content cache, or undefined when caching is off (PLUMB_CACHE=off). */
+export function defaultDryRunCache(): DryRunCache | undefined {
+  const store = defaultContentCache();
+  return store ? new DryRunCache(store) : undefined;
+}
+
+/** Forgets the in-memory layer (tests: a fresh process reads only the files). */
+export function forgetDryRunMemory(): void {
+  memory.clear();
+}
+
+function remember(key: string, answer: CachedDryRun): void {
+  if (memory.size >= MEMORY_ENTRIES && !memory.has(key)) memory.delete(memory.keys().next().value as string);
+  memory.set(key, answer);
+}
+
+function isAnswer(a: unknown): a is CachedDryRun {
+  if (a === null || typeof a !== 'object') return false;
+  const x = a as Record<string, unknown>;
+  if (!Array.isArray(x.diagnostics)) return false;
+  if (x.projected !== undefined && x.projected !== 'live' && (x.projected === null || typeof x.projected !== 'object')) return false;
+  if (x.replace !== undefined && (x.replace === null || typeof x.replace !== 'object' || !Array.isArray((x.replace as Record<string, unknown>).fields)))
+    return false;
+  return x.projected !== undefined || x.replace !== undefined;
+}

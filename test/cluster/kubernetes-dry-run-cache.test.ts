@@ -1,0 +1,234 @@
+import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { describeCluster } from './cluster-test.js';
+import { apiCall, type ControlPlaneInfo } from './control-plane.js';
+
+type Obj = Record<string, any>;
+
+/**
+ * The Kubernetes provider's persistent dry-run cache (issue 18) against the real
+ * API server, through a counting proxy on 127.0.0.1: each `plumb plan` is its
+ * own process sharing one cache directory, as runs of a user or CI job do.
+ */
+describeCluster('kubernetes steady state: cached dry-run answers', (cluster) => {
+  let c: ControlPlaneInfo;
+  let proxy: Server;
+  let proxyKubeconfig: string;
+  const requests: { method: string; path: string }[] = [];
+  const dirs: string[] = [];
+  const temp = (what: string) => {
+    const d = mkdtempSync(join(tmpdir(), `plumb-drc-${what}-`));
+    dirs.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    c = cluster();
+    const ca = readFileSync(c.caFile);
+    const upstream = new URL(c.server);
+    // every request of plumb passes here: counted, then sent on to the API server unchanged
+    proxy = createServer((req, res) => {
+      requests.push({ method: req.method ?? '', path: req.url ?? '' });
+      const out = httpsRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, ca },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      out.on('error', () => res.destroy());
+      req.pipe(out);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as { port: number }).port;
+    proxyKubeconfig = join(temp('kubeconfig'), 'config');
+    writeFileSync(
+      proxyKubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: counted, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
+users: [{name: admin, user: {token: "${c.adminToken}"}}]
+contexts: [{name: counted, context: {cluster: counted, user: admin}}]
+current-context: counted
+`,
+    );
+    await apiCall(c, c.adminToken, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', GIZMO_CRD);
+    for (let i = 0; i < 50 && (await apiCall(c, c.adminToken, 'GET', '/apis/drc.example.com/v1')).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 200));
+  });
+  afterAll(async () => {
+    await new Promise((r) => proxy?.close(r));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  const SECRET_VALUE = 'hunter2-drc-plaintext';
+  const files = (ns: string, cmValue = '1'): Record<string, string> => ({
+    'ns.yaml': `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`,
+    'cms.yaml': [1, 2, 3]
+      .map((i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}, namespace: ${ns}}\ndata: {v: "${i === 1 ? cmValue : i}"}\n`)
+      .join('---\n'),
+    'secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: ${ns}}\nstringData: {password: ${SECRET_VALUE}}\n`,
+    'deploy.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: ${ns}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: "nginx:1.27"}]}
+`,
+    'gizmos.yaml': [1, 2]
+      .map((i) => `apiVersion: drc.example.com/v1\nkind: Gizmo\nmetadata: {name: g-${i}, namespace: ${ns}}\nspec: {size: ${i}}\n`)
+      .join('---\n'),
+  });
+
+  const makeRepo = (ns: string) => {
+    const dir = temp(`repo-${ns}`);
+    mkdirSync(join(dir, 'inventory'));
+    writeFileSync(join(dir, 'plumb.yaml'), `inventoryId: ${ns}\ntargets:\n  k8s: {provider: kubernetes}\nbackup:\n  store: dir\n  path: .plumb/backups\n`);
+    const write = (more: Record<string, string>) => {
+      for (const [f, text] of Object.entries(more)) writeFileSync(join(dir, 'inventory', f), text);
+    };
+    write(files(ns));
+    return { dir, write };
+  };
+
+  /** `plumb plan -o json` through the proxy with this cache directory (undefined: caching off); the requests it made. */
+  const plan = async (repo: string, cacheDir: string | undefined, code = 0) => {
+    requests.length = 0;
+    const env = cacheDir ? { PLUMB_CACHE_DIR: cacheDir, PLUMB_CACHE: undefined } : { PLUMB_CACHE: 'off' };
+    const r = await runCli(['plan', '-o', 'json', '--repo', repo, '--kubeconfig', proxyKubeconfig], { env });
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const made = [...requests];
+    const json = JSON.parse(r.stdout) as Obj;
+    return {
+      json,
+      dryRuns: made.filter((q) => q.method === 'PATCH' && q.path.includes('dryRun=All')).map((q) => q.path.split('?')[0]),
+      writes: made.filter((q) => q.method !== 'GET' && !q.path.includes('dryRun=All')),
+    };
+  };
+  /** What a plan says, without what differs between any two runs (time, duration). */
+  const answer = (p: Obj) => ({ changes: p.changes, fingerprints: p.fingerprints, diagnostics: p.diagnostics, summary: p.summary });
+  const changed = (p: Obj) =>
+    (p.changes as Obj[])
+      .filter((ch) => ch.action !== 'noop')
+      .map((ch) => `${ch.action} ${ch.id}`)
+      .sort();
+
+  it('a steady-state plan makes no dry-run request and answers as an uncached plan; either side changing asks again for that object only; no Secret value is kept', async () => {
+    const ns = 'drc-steady';
+    const repo = makeRepo(ns);
+    const cache = temp('cache');
+    const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', repo.dir, '--kubeconfig', c.kubeconfig], { env: { PLUMB_CACHE: 'off' } });
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+
+    // cold: every object is dry-run once (7 CIs in the namespace, and the Namespace itself)
+    const cold = await plan(repo.dir, cache);
+    expect(cold.dryRuns).toHaveLength(8);
+    expect(changed(cold.json)).toEqual([]);
+    // warm: none, and the same answer as the cold run and as a run without any cache
+    const warm = await plan(repo.dir, cache);
+    expect(warm.dryRuns).toEqual([]);
+    expect(warm.writes).toEqual([]);
+    const uncached = await plan(repo.dir, undefined);
+    expect(uncached.dryRuns).toHaveLength(8);
+    expect(answer(warm.json)).toEqual(answer(uncached.json));
+    expect(answer(warm.json)).toEqual(answer(cold.json));
+
+    // the dry-run answers hold no Secret value, in any form (plain, base64 as the server stores it);
+    // (the parsed inventory file is the content cache's business: a Git file's own text)
+    const kept = filesUnder(join(cache, 'content', 'kubernetes-dry-run-1'));
+    expect(kept).toHaveLength(8);
+    for (const f of kept) {
+      const bytes = readFileSync(f);
+      expect(bytes.includes(SECRET_VALUE)).toBe(false);
+      expect(bytes.includes(Buffer.from(SECRET_VALUE).toString('base64'))).toBe(false);
+      expect(statSync(f).mode & 0o077).toBe(0);
+    }
+
+    // the live side: another manager changes a field plumb owns (resourceVersion bump) — that object alone is asked again
+    const patched = await apiCall(
+      c,
+      c.adminToken,
+      'PATCH',
+      `/api/v1/namespaces/${ns}/configmaps/cm-2?fieldManager=someone-else&force=true`,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-2', namespace: ns }, data: { v: 'changed-by-hand' } },
+      'application/apply-patch+yaml',
+    );
+    expect(patched.status).toBe(200);
+    const live = await plan(repo.dir, cache);
+    // (twice: the plain dry run meets the other manager's field, the forced one shows what Git wants)
+    expect([...new Set(live.dryRuns)]).toEqual([`/api/v1/namespaces/${ns}/configmaps/cm-2`]);
+    expect(answer(live.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
+
+    // the desired side: one ConfigMap changed in Git — that object alone
+    repo.write({ 'cms.yaml': files(ns, 'changed-in-git')['cms.yaml'] });
+    const desired = await plan(repo.dir, cache);
+    expect(desired.dryRuns).toEqual([`/api/v1/namespaces/${ns}/configmaps/cm-1`]);
+    expect(changed(desired.json)).toContain(`update configmap:${ns}/cm-1`);
+    expect(answer(desired.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
+    // and steady again
+    expect((await plan(repo.dir, cache)).dryRuns).toEqual([]);
+  }, 180_000);
+
+  it('a CRD schema change asks again for its custom resources, though their resourceVersions did not change', async () => {
+    const ns = 'drc-crd';
+    const repo = makeRepo(ns);
+    const cache = temp('cache-crd');
+    const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', repo.dir, '--kubeconfig', c.kubeconfig], { env: { PLUMB_CACHE: 'off' } });
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    await plan(repo.dir, cache);
+    expect((await plan(repo.dir, cache)).dryRuns).toEqual([]);
+    const before = (await apiCall(c, c.adminToken, 'GET', `/apis/drc.example.com/v1/namespaces/${ns}/gizmos/g-1`)).body.metadata.resourceVersion;
+
+    // the CRD gains a defaulted field: what the server answers for its objects changes, their resourceVersions do not
+    const path = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.drc.example.com';
+    const crd = await apiCall(c, c.adminToken, 'GET', path);
+    crd.body.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.colour = { type: 'string', default: 'blue' };
+    expect((await apiCall(c, c.adminToken, 'PUT', path, crd.body)).status).toBe(200);
+    for (let i = 0; i < 50; i++) {
+      const g = await apiCall(c, c.adminToken, 'GET', `/apis/drc.example.com/v1/namespaces/${ns}/gizmos/g-1`);
+      if (g.body.spec?.colour === 'blue') {
+        expect(g.body.metadata.resourceVersion).toBe(before);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const after = await plan(repo.dir, cache);
+    expect(after.dryRuns.sort()).toEqual([`/apis/drc.example.com/v1/namespaces/${ns}/gizmos/g-1`, `/apis/drc.example.com/v1/namespaces/${ns}/gizmos/g-2`]);
+    expect(answer(after.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
+    expect((await plan(repo.dir, cache)).dryRuns).toEqual([]);
+  }, 180_000);
+});
+
+const GIZMO_CRD: Obj = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'gizmos.drc.example.com' },
+  spec: {
+    group: 'drc.example.com',
+    scope: 'Namespaced',
+    names: { plural: 'gizmos', singular: 'gizmo', kind: 'Gizmo' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+      },
+    ],
+  },
+};
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cacheSettings } from '../../../../engine/cache/cache-settings.js';
+import { ContentCache } from '../../../../engine/cache/content-cache.js';
+import { DryRunCache, forgetDryRunMemory } from '../../../../engine/providers/kubernetes/dry-run-cache.js';
+
+const dirs: string[] = [];
+const temp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'plumb-drc-unit-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  forgetDryRunMemory();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const store = (root: string) => new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: root }));
+const entries = (root: string) =>
+  readdirSync(join(root, 'content'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => join(e.parentPath, e.name));
+
+describe('DryRunCache', () => {
+  it('answers only the exact key it was kept for, across instances (runs), from 0600 files', async () => {
+    const root = temp();
+    const a = new DryRunCache(store(root));
+    const k1 = (await a.keyOf(['v1.36.3', 'uid/41', '{"kind":"ConfigMap"}']))!;
+    const k2 = (await a.keyOf(['v1.36.3', 'uid/42', '{"kind":"ConfigMap"}']))!;
+    expect(k1).toMatch(/^[0-9a-f]{64}$/);
+    expect(k2).not.toBe(k1);
+    a.put(k1, { projected: 'live', diagnostics: [] });
+    forgetDryRunMemory();
+    const b = new DryRunCache(store(root));
+    expect(await b.keyOf(['v1.36.3', 'uid/41', '{"kind":"ConfigMap"}'])).toBe(k1); // the same HMAC key
+    expect(b.get(k1)).toEqual({ projected: 'live', diagnostics: [] });
+    expect(b.get(k2)).toBeUndefined();
+    for (const f of [...entries(root), join(root, 'content', '.kubernetes-dry-run.hmac')]) expect(statSync(f).mode & 0o777).toBe(0o600);
+  });
+
+  it('parts are joined unambiguously: ["ab","c"] and ["a","bc"] are different keys; another directory is another HMAC key', async () => {
+    const c = new DryRunCache(store(temp()));
+    expect(await c.keyOf(['ab', 'c'])).not.toBe(await c.keyOf(['a', 'bc']));
+    expect(await new DryRunCache(store(temp())).keyOf(['ab', 'c'])).not.toBe(await c.keyOf(['ab', 'c']));
+  });
+
+  it('a damaged or malformed entry is a miss, and the next answer replaces it', async () => {
+    const root = temp();
+    const c = new DryRunCache(store(root));
+    const key = (await c.keyOf(['k']))!;
+    c.put(key, { projected: { kind: 'ConfigMap' }, diagnostics: [] });
+    const [file] = entries(root);
+    writeFileSync(file, 'plumbC1\nnot an entry');
+    forgetDryRunMemory();
+    expect(new DryRunCache(store(root)).get(key)).toBeUndefined();
+    // well-formed for the content cache, but not an answer
+    store(root).set('kubernetes-dry-run-1', key, { diagnostics: [] });
+    expect(new DryRunCache(store(root)).get(key)).toBeUndefined();
+    c.put(key, { projected: { kind: 'ConfigMap', data: { a: '1' } }, diagnostics: [] });
+    forgetDryRunMemory();
+    expect(new DryRunCache(store(root)).get(key)).toEqual({ projected: { kind: 'ConfigMap', data: { a: '1' } }, diagnostics: [] });
+  });
+
+  it('concurrent runs agree on one HMAC key', async () => {
+    const root = temp();
+    const keys = await Promise.all(Array.from({ length: 8 }, () => new DryRunCache(store(root)).keyOf(['same'])));
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(readdirSync(join(root, 'content')).filter((f) => f.includes('.hmac.'))).toEqual([]);
+  });
+
+  it('an unusable directory means no caching, never a failure', async () => {
+    const root = temp();
+    writeFileSync(join(root, 'content'), 'a file where the directory should be');
+    const c = new DryRunCache(store(root));
+    expect(await c.keyOf(['k'])).toBeUndefined();
+  });
+});
