@@ -40,6 +40,8 @@ export function createControllerLogger(options: { level?: string; destination?: 
       formatters: { level: (label) => ({ level: label }) },
       hooks: { streamWrite: scrubText },
     },
-    options.destination ? (options.destination as any) : pino.destination({ dest: 1, sync: true }),
+    // process.stdout, not pino's own writer on fd 1: the one stream the scrubber guard and the CLI's
+    // closed-pipe handling (cli/closed-pipe.ts) watch; synchronous for files and pipes, as pino's sync destination was
+    options.destination ? (options.destination as any) : process.stdout,
   );
 }

@@ -1,0 +1,45 @@
+/**
+ * How plumb ends when the reader of its output goes away (`plumb graph | head -1`,
+ * `plumb plan -o json | less` quit early): quietly, as git and kubectl do —
+ * the process ends by SIGPIPE, which a shell reports as status 141 (128 + 13;
+ * `set -o pipefail` sees it as the failure it is, a plain pipeline does not),
+ * with no stack trace and nothing more written.
+ *
+ * Node ignores SIGPIPE, so a write to a closed pipe fails with EPIPE, emitted as
+ * an 'error' event on process.stdout/stderr that nobody handled: an uncaught
+ * exception with a stack trace and exit 1. One handler on both streams serves
+ * every writer — the CLI's output, the TUI's frames, the controller's log
+ * lines (engine/reconcile/logger.ts writes through process.stdout) — so there is
+ * one way to stop, whoever wrote.
+ *
+ * Installed once, by cli/main.ts, before anything is written.
+ */
+export function stopQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listeners('error').includes(onStreamError)) continue;
+    stream.on('error', onStreamError);
+  }
+}
+
+function onStreamError(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+  endBySigpipe();
+}
+
+/**
+ * Restores SIGPIPE's default action (Node starts with it ignored; libuv
+ * restores the default when the last listener of a signal goes) and sends it
+ * to this process, which ends it at once — as a C or Go program writing to a
+ * closed pipe ends. Where signals cannot be sent so (Windows), exit 141.
+ */
+function endBySigpipe(): never {
+  try {
+    const noop = () => {};
+    process.on('SIGPIPE', noop);
+    process.off('SIGPIPE', noop);
+    process.kill(process.pid, 'SIGPIPE');
+  } catch {
+    // no SIGPIPE on this platform
+  }
+  process.exit(141);
+}
