@@ -132,6 +132,7 @@ export { CODES, isCode, type Code, type DiagnosticCode } from './model/codes.js'
 export { hasErrors, sortDiagnostics, type Diagnostic, type Severity } from './model/diagnostic.js';
 export { parseDuration, toMilliseconds } from './model/duration.js';
 export { refToId } from './model/reference.js';
+export { didYouMean } from './model/did-you-mean.js';
 export { blocks, denials, isDenied } from './policy/denied.js';
 export { orderingOf } from './plan/ordering.js';
 export { invalidReachEntry, setOperatorReach } from './network/reach-policy.js';
@@ -141,6 +142,7 @@ export type { CI } from './model/ci.js';
 export type { ImpactState } from './model/relations.js';
 export type { Plan, PlannedChange, PolicyResult, ImpactSummary, ChangeAction, PatchOp } from './plan/types.js';
 export type { CIGraph } from './graph/types.js';
+export type { CIDocument } from './plan/ci-documents.js';
 export type { ImpactEvent } from './impact/simulate.js';
 export type { PlumbConfig } from './config/types.js';
 export type { LoadedRepository } from './load/types.js';

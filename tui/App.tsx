@@ -9,7 +9,9 @@ import { usePlanSession } from './hooks/use-plan-session.js';
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
 import { useWatch } from './hooks/use-watch.js';
 import { selectForApply } from './model/apply-selection.js';
-import { detailLines, type Line } from './model/detail-lines.js';
+import { ciDetailLines, detailLines, type Line } from './model/detail-lines.js';
+import { ciRows, SORT_KEYS, type Sort } from './model/ci-rows.js';
+import { completeCommand, parseCommand } from './model/commands.js';
 import { helpLines } from './model/help-lines.js';
 import { moveCursor, nearestChange, planRows } from './model/plan-rows.js';
 import { indexPolicies } from './model/policy-state.js';
@@ -23,6 +25,8 @@ import { Header } from './components/Header.js';
 import { ImpactScreen } from './components/ImpactScreen.js';
 import { PlanView } from './components/PlanView.js';
 import { Lines } from './components/Lines.js';
+import { CIView } from './components/CIView.js';
+import { YamlScreen } from './components/YamlScreen.js';
 import { StatusLine } from './components/StatusLine.js';
 
 export interface AppProps {
@@ -39,13 +43,17 @@ export interface AppProps {
   readonly watchDebounceMs?: number;
 }
 
-type View = 'plan' | 'impact' | 'backups' | 'incidents' | 'apply';
+type View = 'plan' | 'ci' | 'impact' | 'backups' | 'incidents' | 'apply' | 'yaml';
+/** The two list views; the others are screens that go back to the one they were opened from. */
+type Home = 'plan' | 'ci';
 
 /**
- * `plumb tui`: the plan view (changes by wave, detail pane) and the impact,
- * apply and backups screens over one engine session. The selection is kept
- * by change id and the scroll position by offset, so a re-plan (`r`, or
- * `--watch`) updates the view without moving the operator.
+ * `plumb tui`: the plan view (changes by wave, detail pane), the CI browser
+ * (`:ci`, every CI: changed, unchanged, unmanaged; `/` filter, sort), the
+ * YAML view (`y`), and the impact, apply, backups and incidents screens over
+ * one engine session; `:` commands switch between them (k9s style). The
+ * selection is kept by id and the scroll position by offset, so a re-plan
+ * (`r`, or `--watch`) updates the view without moving the operator.
  */
 export function App({ session, watch = false, size, color = true, animate = true, watchDebounceMs }: AppProps) {
   const { exit } = useApp();
@@ -57,20 +65,39 @@ export function App({ session, watch = false, size, color = true, animate = true
   const watching = useWatch({ enabled: watch, root: snapshot?.root, session, refresh: planning.refresh, debounceMs: watchDebounceMs });
 
   const [view, setView] = useState<View>('plan');
+  const [home, setHome] = useState<Home>('plan');
   const [help, setHelp] = useState(false);
   const [focus, setFocus] = useState<'list' | 'detail'>('list');
-  const [filter, setFilter] = useState('');
+  const [filters, setFilters] = useState<Readonly<Record<Home, string>>>({ plan: '', ci: '' });
   const [filtering, setFiltering] = useState(false);
+  /** The `:` command bar's text while it is open. */
+  const [command, setCommand] = useState<string | undefined>();
+  const [sort, setSort] = useState<Sort>({ key: 'id', reverse: false });
   const [selectedId, setSelectedId] = useState<string | undefined>();
+  const [ciKey, setCiKey] = useState<string | undefined>();
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [detailOffset, setDetailOffset] = useState(0);
   const [notice, setNotice] = useState<string | undefined>();
   const lastCursor = useRef(0);
   const movedTo = useRef<string | undefined>(undefined);
   const listOffset = useRef(0);
+  const lastCiCursor = useRef(0);
+  const movedToCi = useRef<string | undefined>(undefined);
+  const ciOffset = useRef(0);
+  const filter = filters[home];
+  const setFilter = (f: string | ((old: string) => string)) => setFilters((all) => ({ ...all, [home]: typeof f === 'function' ? f(all[home]) : f }));
 
   const policies = useMemo(() => (plan ? indexPolicies(plan) : undefined), [plan]);
-  const table = useMemo(() => (plan && policies ? planRows(plan, policies, filter) : undefined), [plan, policies, filter]);
+  const table = useMemo(() => (plan && policies ? planRows(plan, policies, filters.plan) : undefined), [plan, policies, filters.plan]);
+  const ciTable = useMemo(
+    () => (plan && policies && home === 'ci' ? ciRows(plan, policies, snapshot?.documents, filters.ci, sort) : undefined),
+    [plan, policies, snapshot?.documents, filters.ci, sort, home],
+  );
+  const ciList = ciTable?.rows ?? [];
+  const ciCursor =
+    ciList.length === 0 ? -1 : ((ciKey !== undefined ? ciTable?.indexOf.get(ciKey) : undefined) ?? Math.min(lastCiCursor.current, ciList.length - 1));
+  if (ciCursor >= 0) lastCiCursor.current = ciCursor;
+  const ciRow = ciCursor >= 0 ? ciList[ciCursor] : undefined;
   const rows = table?.rows ?? [];
   const cursor = (selectedId !== undefined ? table?.indexOf.get(selectedId) : undefined) ?? nearestChange(rows, lastCursor.current);
   lastCursor.current = Math.max(0, cursor);
@@ -78,26 +105,45 @@ export function App({ session, watch = false, size, color = true, animate = true
 
   // `selectedId` is what the operator moved to; while it is filtered out (or
   // before the first move) the cursor sits on the nearest change instead
-  useEffect(() => setDetailOffset(0), [current?.id]);
+  useEffect(() => setDetailOffset(0), [current?.id, ciRow?.key, home]);
+  /** The CI under the cursor of the list view on display (for y, i, space, a). */
+  const focusedCi = home === 'ci' ? ciRow : current ? { id: current.id, target: current.target, change: current, state: current.action } : undefined;
+  const pickable = focusedCi?.change && focusedCi.change.action !== 'noop' ? focusedCi.change : undefined;
   // apply finished or a restore ran: the actual state changed
   const replan = (why: string) => {
     setPicked(new Set());
     planning.refresh(why);
   };
 
-  const bodyHeight = Math.max(3, height - 4);
+  const bodyHeight = Math.max(4, height - 4);
   const listWidth = Math.max(30, Math.floor(width * 0.55));
   const detailWidth = Math.max(10, width - listWidth - 1); // as PlanView lays it out
-  const details: Line[] = useMemo(
-    () => (current && policies ? detailLines(current, policies.byCi.get(current.id) ?? [], detailWidth) : []),
-    [current, policies, detailWidth],
-  );
-  const offset = scrollOffset(rows.length, Math.max(0, cursor), bodyHeight, listOffset.current);
+  /** Rows of the detail pane (under its title) and of each list (under its title; the browser also has a column header). */
+  const paneHeight = bodyHeight - 1;
+  const ciListHeight = bodyHeight - 2;
+  const details: Line[] = useMemo(() => {
+    if (!policies) return [];
+    if (home === 'ci') return ciRow ? ciDetailLines(ciRow, policies.byCi.get(ciRow.id) ?? [], detailWidth) : [];
+    return current ? detailLines(current, policies.byCi.get(current.id) ?? [], detailWidth) : [];
+  }, [home, ciRow, current, policies, detailWidth]);
+  const offset = scrollOffset(rows.length, Math.max(0, cursor), paneHeight, listOffset.current);
   listOffset.current = offset;
+  const ciListOffset = scrollOffset(ciList.length, Math.max(0, ciCursor), ciListHeight, ciOffset.current);
+  ciOffset.current = ciListOffset;
 
   const move = (step: number) => {
     if (focus === 'detail') {
-      setDetailOffset((o) => Math.max(0, Math.min(Math.max(0, details.length - bodyHeight), o + step)));
+      setDetailOffset((o) => Math.max(0, Math.min(Math.max(0, details.length - paneHeight), o + step)));
+      return;
+    }
+    if (home === 'ci') {
+      const base = (movedToCi.current !== undefined ? ciTable?.indexOf.get(movedToCi.current) : undefined) ?? ciCursor;
+      if (base < 0) return;
+      const row = ciList[Math.max(0, Math.min(ciList.length - 1, base + step))];
+      if (row) {
+        movedToCi.current = row.key;
+        setCiKey(row.key);
+      }
       return;
     }
     // several keys can arrive in one chunk, before a re-render: start from the
@@ -111,9 +157,42 @@ export function App({ session, watch = false, size, color = true, animate = true
     }
   };
 
+  const goHome = (to: Home) => {
+    setHome(to);
+    setView(to);
+    setFocus('list');
+  };
+  const runCommand = (text: string) => {
+    const result = parseCommand(text);
+    if (!result.ok) return setNotice(result.message);
+    setNotice(undefined);
+    if (result.target === 'quit') {
+      if (view === 'apply' && (apply.run?.phase === 'running' || apply.run?.phase === 'rolling-back'))
+        return setNotice('an apply is running: quit when it is done');
+      return exit();
+    }
+    if (result.target === 'help') return setHelp(true);
+    if (view === 'apply' && apply.run) return setNotice('close the apply screen first (esc)');
+    if (result.target === 'plan' || result.target === 'ci') {
+      if (result.target === 'ci' && result.filter !== undefined) setFilters((all) => ({ ...all, ci: result.filter! }));
+      return goHome(result.target);
+    }
+    setView(result.target);
+  };
+
   const screenKeys = useKeyRouter((input, key, screen) => {
     if (help) {
       if (key.escape || input === '?' || input === 'q') setHelp(false);
+      return;
+    }
+    if (command !== undefined) {
+      if (key.escape) setCommand(undefined);
+      else if (key.return) {
+        setCommand(undefined);
+        runCommand(command);
+      } else if (key.tab) setCommand((c) => completeCommand(c ?? '') ?? c);
+      else if (key.backspace || key.delete) setCommand((c) => (c ? c.slice(0, -1) : undefined));
+      else if (input && !key.ctrl && !key.meta) setCommand((c) => (c ?? '') + input);
       return;
     }
     if (filtering) {
@@ -130,7 +209,12 @@ export function App({ session, watch = false, size, color = true, animate = true
       return exit();
     }
     if (input === '?') return setHelp(true);
-    if (view !== 'plan') return screen?.(input, key);
+    // k9s: `:` opens the command bar from any view (not over an apply in progress or its dialog)
+    if (input === ':' && view !== 'apply') {
+      setNotice(undefined);
+      return setCommand('');
+    }
+    if (view !== 'plan' && view !== 'ci') return screen?.(input, key);
     setNotice(undefined);
     if (key.downArrow || input === 'j') move(1);
     else if (key.upArrow || input === 'k') move(-1);
@@ -140,26 +224,42 @@ export function App({ session, watch = false, size, color = true, animate = true
     else if (key.end || input === 'G') move(rows.length);
     else if (key.tab) setFocus((f) => (f === 'list' ? 'detail' : 'list'));
     else if (key.return) setFocus('detail');
-    else if (key.escape) setFocus('list');
-    else if (input === '/') setFiltering(true);
+    else if (key.escape) {
+      if (focus === 'detail') setFocus('list');
+      else if (filter) setFilter('');
+    } else if (input === '/') setFiltering(true);
     else if (input === 'r') planning.refresh('refresh');
     else if (input === 'b') setView('backups');
     else if (input === '!') setView('incidents');
-    else if (input === 'i' && current) setView('impact');
-    else if (input === ' ' && current) {
+    else if (input === 'y' && focusedCi) setView('yaml');
+    else if (input === 's' && home === 'ci') setSort((s) => ({ key: SORT_KEYS[(SORT_KEYS.indexOf(s.key) + 1) % SORT_KEYS.length], reverse: false }));
+    else if (input === 'S' && home === 'ci') setSort((s) => ({ ...s, reverse: !s.reverse }));
+    else if (input === 'i' && focusedCi) {
+      if (snapshot?.graph?.hasNode(focusedCi.id)) setView('impact');
+      else setNotice(`${focusedCi.id} is not in Git (unmanaged): it has no dependencies or dependents to explore`);
+    } else if (input === ' ' && focusedCi) {
+      if (!pickable) return setNotice(`${focusedCi.id} has no change to apply`);
       const next = new Set(picked);
-      if (next.has(current.id)) next.delete(current.id);
-      else next.add(current.id);
+      if (next.has(pickable.id)) next.delete(pickable.id);
+      else next.add(pickable.id);
       setPicked(next);
     } else if (input === 'a' && plan) {
-      const chosen = picked.size ? picked : current ? new Set([current.id]) : new Set<string>();
-      if (chosen.size === 0) return setNotice('nothing to apply: the plan has no changes');
+      const chosen = picked.size ? picked : pickable ? new Set([pickable.id]) : new Set<string>();
+      if (chosen.size === 0) return setNotice(table?.changes ? 'nothing to apply: select a change (space)' : 'nothing to apply: the plan has no changes');
       apply.open(selectForApply(plan, snapshot?.graph, chosen));
       setView('apply');
     }
   });
 
-  const mode: FooterMode = help ? 'help' : filtering ? 'filter' : view;
+  const mode: FooterMode = help
+    ? 'help'
+    : command !== undefined
+      ? 'command'
+      : filtering
+        ? 'filter'
+        : (view === 'plan' || view === 'ci') && focus === 'detail'
+          ? 'detail'
+          : view;
   const status = statusText();
   return (
     <ThemeContext.Provider value={{ color }}>
@@ -175,7 +275,7 @@ export function App({ session, watch = false, size, color = true, animate = true
   );
 
   function body() {
-    const screen = view === 'plan' ? undefined : screenBody();
+    const screen = view === 'plan' || view === 'ci' ? undefined : screenBody();
     if (help) {
       // the screen stays mounted (its tree, its backups list) under the overlay
       return (
@@ -185,7 +285,36 @@ export function App({ session, watch = false, size, color = true, animate = true
         </>
       );
     }
-    return screen ?? planBody();
+    return screen ?? (view === 'ci' ? ciBody() : planBody());
+  }
+
+  function ciBody() {
+    if (!plan || !ciTable) return planBody();
+    const shown = ciList.length === ciTable.total ? `${ciTable.total}` : `${ciList.length}/${ciTable.total}`;
+    const arrow = sort.reverse !== (sort.key === 'impact') ? '↓' : '↑';
+    return (
+      <CIView
+        rows={ciList}
+        title={`cis(${filters.ci || 'all'})[${shown}] · sort ${sort.key}${arrow}`}
+        detailTitle={detailTitle(ciRow?.id)}
+        emptyText={filters.ci ? `no CI matches "${filters.ci}" (esc clears the filter)` : 'no CIs: the repository declares none and the targets hold none'}
+        cursor={ciCursor}
+        offset={ciListOffset}
+        selected={picked}
+        focus={focus}
+        sort={sort}
+        details={details}
+        detailOffset={detailOffset}
+        width={width}
+        height={bodyHeight}
+        listWidth={listWidth}
+      />
+    );
+  }
+
+  function detailTitle(id: string | undefined): string {
+    if (!id) return 'detail';
+    return focus === 'detail' ? 'detail · jk scroll · esc back' : 'detail · enter/tab focus';
   }
 
   function screenBody() {
@@ -197,21 +326,45 @@ export function App({ session, watch = false, size, color = true, animate = true
           width={width}
           height={bodyHeight}
           onClose={(changed) => {
-            setView('plan');
+            setView(home);
             if (changed) replan('after apply');
           }}
         />
       );
     }
-    if (view === 'impact' && current) {
+    if (view === 'impact' && focusedCi) {
       return (
-        <ImpactScreen graph={snapshot?.graph} root={current.id} planned={current.impact} width={width} height={bodyHeight} onBack={() => setView('plan')} />
+        <ImpactScreen
+          graph={snapshot?.graph}
+          root={focusedCi.id}
+          planned={focusedCi.change?.action === 'noop' ? undefined : focusedCi.change?.impact}
+          width={width}
+          height={bodyHeight}
+          onBack={() => setView(home)}
+        />
+      );
+    }
+    if (view === 'yaml' && focusedCi) {
+      const change = focusedCi.change;
+      const document = home === 'ci' ? ciRow?.document : snapshot?.documents?.find((d) => d.id === focusedCi.id && d.target === focusedCi.target);
+      return (
+        <YamlScreen
+          key={`${focusedCi.id}\n${focusedCi.target}`}
+          id={focusedCi.id}
+          state={home === 'ci' && ciRow ? ciRow.state : (change?.action ?? '')}
+          document={document}
+          file={change?.file}
+          line={change?.line}
+          width={width}
+          height={bodyHeight}
+          onBack={() => setView(home)}
+        />
       );
     }
     if (view === 'incidents')
-      return <IncidentsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} onRestored={() => replan('after restore')} />;
+      return <IncidentsScreen session={session} width={width} height={bodyHeight} onBack={() => setView(home)} onRestored={() => replan('after restore')} />;
     if (view === 'backups') {
-      return <BackupsScreen session={session} width={width} height={bodyHeight} onBack={() => setView('plan')} onRestored={() => replan('after restore')} />;
+      return <BackupsScreen session={session} width={width} height={bodyHeight} onBack={() => setView(home)} onRestored={() => replan('after restore')} />;
     }
     return undefined;
   }
@@ -233,11 +386,17 @@ export function App({ session, watch = false, size, color = true, animate = true
         width={width}
         height={bodyHeight}
         listWidth={listWidth}
+        title={`changes(${filters.plan || 'all'})[${table?.changes ?? 0}]`}
+        detailTitle={detailTitle(current?.id)}
       />
     );
   }
 
   function statusText(): { text: string; tone?: 'error' | 'dim' | 'warn' | 'accent' } {
+    if (command !== undefined) {
+      const completion = completeCommand(command);
+      return { text: `:${command}▏${completion && completion !== command ? `  (tab: ${completion})` : ''}`, tone: 'accent' };
+    }
     if (filtering) return { text: `/${filter}▏`, tone: 'accent' };
     if (planning.planning)
       return { text: planning.snapshot ? `re-planning (${planning.reason ?? 'refresh'})…` : 'loading, validating and discovering…', tone: 'dim' };
@@ -245,6 +404,7 @@ export function App({ session, watch = false, size, color = true, animate = true
     if (notice) return { text: notice, tone: 'warn' };
     if (!plan) return { text: 'the plan could not be made', tone: 'error' };
     const parts = [`${table?.changes ?? 0} changes`];
+    if (home === 'ci' && ciTable) parts.push(`${ciTable.total} CIs (${ciTable.counts.unchanged} unchanged, ${ciTable.counts.unmanaged} unmanaged)`);
     if (picked.size) parts.push(`${picked.size} selected`);
     if (filter) parts.push(`filter "${filter}"`);
     const warnings = snapshot?.diagnostics.filter((d) => d.severity === 'warning').length ?? 0;

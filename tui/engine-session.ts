@@ -11,6 +11,7 @@ import {
   type BackupManifest,
   type CorrelatedIncident,
   type CIGraph,
+  type CIDocument,
   type Diagnostic,
   type OpenContext,
   type Plan,
@@ -26,6 +27,8 @@ export interface PlanSnapshot {
   /** The desired graph the plan was made from (impact explorer, apply selection). */
   readonly graph?: CIGraph;
   readonly diagnostics: readonly Diagnostic[];
+  /** Every CI's desired and observed document, redacted by the engine (the CI browser, the YAML view). */
+  readonly documents?: readonly CIDocument[];
   /** Absolute repository root (what `--watch` watches). */
   readonly root?: string;
 }
@@ -96,22 +99,23 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
 
   return {
     async plan(signal) {
-      const request = { repo: options.repo, cwd: options.cwd ?? process.cwd(), target: options.target, cliSettings: options.cliSettings };
+      const request = { repo: options.repo, cwd: options.cwd ?? process.cwd(), target: options.target, cliSettings: options.cliSettings, documents: true };
       const now = options.now?.();
       let plan: Plan | undefined;
       let diagnostics: readonly Diagnostic[];
+      let documents: readonly CIDocument[] | undefined;
       if (options.worker) {
         const answer = await planInWorker({ ...request, ...(now ? { now: now.toISOString() } : {}), ...(renderCache ? { renderCache } : {}) }, signal);
-        ({ plan, diagnostics } = answer);
+        ({ plan, diagnostics, documents } = answer);
         repo = answer.loaded;
         renderCache = answer.renderCache;
       } else {
         const result = await runPlan({ ...request, now, signal });
-        ({ plan, diagnostics } = result);
+        ({ plan, diagnostics, documents } = result);
         repo = { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision };
       }
       const graph = plan ? buildGraph(repo.cis).graph : undefined;
-      return { ...(plan ? { plan, graph } : {}), diagnostics, root: repo.root };
+      return { ...(plan ? { plan, graph } : {}), diagnostics, ...(plan && documents ? { documents } : {}), root: repo.root };
     },
 
     async apply(plan, hooks, signal) {

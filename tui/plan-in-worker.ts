@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { PlumbError, type CI, type Code, type Diagnostic, type Plan, type PlumbConfig, type RenderOutput } from '../engine/index.js';
+import { PlumbError, type CI, type CIDocument, type Code, type Diagnostic, type Plan, type PlumbConfig, type RenderOutput } from '../engine/index.js';
 
 /** What the TUI keeps of a loaded repository: plain data, so it crosses a worker boundary. */
 export interface LoadedState {
@@ -16,6 +16,8 @@ export interface WorkerRequest {
   /** ISO 8601 (a Date does not survive structured clone as one). */
   readonly now?: string;
   readonly cliSettings?: { readonly kubeconfig?: string; readonly context?: string };
+  /** Also return every CI's redacted documents (the CI browser). */
+  readonly documents?: boolean;
   /** The render cache of the previous worker: an unchanged Kustomize unit or chart is not rendered again on refresh. */
   readonly renderCache?: readonly (readonly [string, RenderOutput])[];
 }
@@ -25,6 +27,7 @@ export type WorkerAnswer =
       readonly ok: true;
       readonly plan?: Plan;
       readonly diagnostics: readonly Diagnostic[];
+      readonly documents?: readonly CIDocument[];
       readonly loaded: LoadedState;
       readonly renderCache?: readonly (readonly [string, RenderOutput])[];
     }

@@ -16,6 +16,7 @@ try {
     ok: true,
     ...(result.plan ? { plan: result.plan } : {}),
     diagnostics: result.diagnostics,
+    ...(result.documents ? { documents: result.documents } : {}),
     loaded: { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision },
     renderCache: defaultRenderCache.entriesList(),
   };

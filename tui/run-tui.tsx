@@ -9,17 +9,40 @@ export interface RunTuiOptions extends EngineSessionOptions {
   readonly color?: boolean;
 }
 
+/** xterm's alternate screen: entered (cursor saved, screen cleared) and left (screen and cursor restored), as k9s, less and vim do. */
+export const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H';
+export const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+
 /**
  * Starts the TUI on the terminal and resolves when the operator quits. The
  * first plan starts after the first frame, so the screen (and `q`) answer at
- * once while loading and discovery run. Ink restores the terminal on exit.
+ * once while loading and discovery run. The TUI draws on the alternate
+ * screen: on quit (q, :quit, Ctrl-C, or an error) the terminal shows what it
+ * showed before, with the shell's prompt on its own line under the command;
+ * Ink restores the cursor.
  */
 export async function runTui(options: RunTuiOptions): Promise<void> {
   const session = createEngineSession({ worker: true, ...options });
+  const out = process.stdout;
+  let inAlternate = false;
+  const leave = () => {
+    if (!inAlternate) return;
+    inAlternate = false;
+    out.write(LEAVE_ALTERNATE_SCREEN);
+  };
+  if (out.isTTY) {
+    out.write(ENTER_ALTERNATE_SCREEN);
+    inAlternate = true;
+    // a crash or a signal that skips the finally below must not strand the terminal on the alternate screen
+    process.once('exit', leave);
+  }
   const app = render(<App session={session} watch={options.watch} color={options.color ?? true} />, { exitOnCtrlC: true });
   try {
     await app.waitUntilExit();
   } finally {
+    app.cleanup();
+    leave();
+    process.off('exit', leave);
     await session.close();
   }
 }

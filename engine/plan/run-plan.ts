@@ -7,6 +7,7 @@ import { loadPolicies, type LoadedPolicies } from '../policy/load-policies.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import { validateRepository } from '../validate/validate.js';
 import { buildPlan } from './build-plan.js';
+import { ciDocuments, type CIDocument } from './ci-documents.js';
 import { discoverTargets } from './discover-targets.js';
 import { planPolicies } from './plan-policies.js';
 import { renderCapabilitiesFromTarget } from './render-capabilities.js';
@@ -50,6 +51,12 @@ export interface RunPlanOptions {
    * (engine/reconcile/monitoring/capacity-watch.ts).
    */
   readonly capacity?: boolean;
+  /**
+   * Also return every CI's desired and observed document, redacted
+   * ({@link CIDocument}): the TUI's browser and YAML view. Off by default
+   * (the plan itself never carries observed objects).
+   */
+  readonly documents?: boolean;
 }
 
 /** A revision loaded, validated and its policies compiled: what planning needs before discovery. */
@@ -66,6 +73,8 @@ export interface RunPlanResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Every loaded policy (SARIF lists a rule for each). */
   readonly policies: readonly CompiledPolicy[];
+  /** With `documents: true` and a plan: every CI's desired and observed document, redacted. */
+  readonly documents?: readonly CIDocument[];
 }
 
 /**
@@ -138,5 +147,5 @@ async function planValidated(desired: ValidatedDesiredState, earlier: readonly D
   // what `apply --prune` (and the controller) would refuse, said at plan time
   for (const d of checkPruneGuards(built.plan, repo.config))
     diagnostics.push({ ...d, severity: 'warning', message: d.message.replace(/^refusing to prune/, 'apply --prune will refuse to prune') });
-  return { plan: built.plan, repo, diagnostics, policies: loaded.policies };
+  return { plan: built.plan, repo, diagnostics, policies: loaded.policies, ...(options.documents ? { documents: ciDocuments(targets, repo.schemas) } : {}) };
 }

@@ -68,8 +68,13 @@ describe('plumb tui: review → select → apply → failure → rollback on the
     await press(app, 'j');
     await waitFor(app, '▸ ~ database:shop/orders-db');
     await press(app, 'a');
-    const frame = await waitFor(app, 'pulled in as dependencies: host:shop/db-host');
+    const frame = await waitFor(app, 'pulled in as dependencies (1), applied first:');
+    expect(frame).toContain('apply 2 changes? (1 selected + 1 pulled in as dependencies)');
+    // the dependency with its own impact, and which selected change needs it, before anything runs
+    expect(frame).toContain('  update host:shop/db-host — risk high (69) · 3 affected ·');
+    expect(frame).toContain('businessservice:shop/checkout at-risk — needed by database:shop/orders-db');
     expect(frame).toContain('backs up first: host:shop/db-host, database:shop/orders-db');
+    expect(fake.calls.filter((c) => c.operation === 'apply')).toEqual([]);
     await press(app, KEY.enter);
     await waitFor(app, 'outcome: succeeded');
     expect(fake.calls.filter((c) => c.operation === 'apply').map((c) => (c.request as { change: { id: string } }).change.id)).toEqual([

@@ -39,6 +39,53 @@ export async function fakeSession(dir: string, target: string, faults: FakeFault
   return { session, fake };
 }
 
+/** base64 of the observed Secret's value: neither form may ever reach the screen. */
+export const OBSERVED_SECRET = Buffer.from('hunter2-observed').toString('base64');
+
+/**
+ * tui-small plus what a browser must also show: a Kubernetes Secret in Git
+ * and on the target (unchanged, its data redacted on both sides) and an
+ * object on the target that nobody declared (unmanaged).
+ */
+export async function browseFixture(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const repo = await copyFixture('tui-small');
+  const inventory = join(repo.dir, 'inventory/shop.yaml');
+  await writeFile(
+    inventory,
+    `${await readFile(inventory, 'utf8')}---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-credentials
+  namespace: shop
+type: Opaque
+data:
+  password: ${OBSERVED_SECRET}
+`,
+  );
+  const snapshot = join(repo.dir, 'observed/snapshot.yaml');
+  await writeFile(
+    snapshot,
+    `${await readFile(snapshot, 'utf8')}  - apiVersion: v1
+    kind: Secret
+    metadata:
+      name: db-credentials
+      namespace: shop
+    type: Opaque
+    data:
+      password: ${OBSERVED_SECRET}
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: someone-elses-settings
+      namespace: shop
+    data:
+      color: blue
+`,
+  );
+  return repo;
+}
+
 interface Rendered {
   lastFrame(): string | undefined;
 }

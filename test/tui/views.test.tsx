@@ -98,6 +98,10 @@ describe('plumb tui views', () => {
     await press(app, 'y');
     await waitFor(app, 'restore succeeded');
     expect((fake.state.get('host:shop/db-host')!.object.spec as Record<string, unknown>).memoryGb).toBe(16);
+    // the list is read again: the restore's own backup of what it overwrote is on top, the cursor stays on the restored one
+    const after = await waitFor(app, 'backups (2, newest first)');
+    expect(after).toContain('restore succeeded');
+    expect(after.split('\n').filter((l) => l.includes('<backup-id>  '))).toEqual(['  <backup-id>  restore  1 CI', '▸ <backup-id>  apply wave 1  1 CI']);
   });
 
   it('lists the incidents the controller recorded, shows one with its cause, services and likely change, and runs its restore after a dry run', async () => {

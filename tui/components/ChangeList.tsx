@@ -2,7 +2,7 @@
 /** @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { PlanRow } from '../model/plan-rows.js';
-import { fit } from '../model/fit.js';
+import { fit, fitLeft } from '../model/fit.js';
 import { useTone, type Tone } from '../theme.js';
 
 export interface ChangeListProps {
@@ -20,7 +20,8 @@ const LEVEL = { low: 'low', medium: 'med', high: 'high', critical: 'crit' } as c
 
 /**
  * The plan as rows grouped by wave. Virtualised: only `height` rows from
- * `offset` are drawn, so 10,000 changes cost what 20 do.
+ * `offset` are drawn, so 10,000 changes cost what 20 do. Identities are cut
+ * from the left, so the name stays visible in a narrow terminal.
  */
 export function ChangeList({ rows, cursor, offset, height, width, selected, focused }: ChangeListProps) {
   const tone = useTone();
@@ -51,7 +52,7 @@ export function ChangeList({ rows, cursor, offset, height, width, selected, focu
             <Text color={tone(c.action)} inverse={here && focused}>
               {SYMBOL[c.action]}{' '}
             </Text>
-            <Text inverse={here && focused}>{fit(c.id, idWidth)}</Text>
+            <Text inverse={here && focused}>{fitLeft(c.id, idWidth)}</Text>
             <Text color={tone(c.impact?.risk.level as Tone | undefined)}> {fit(level, 4)}</Text>
             <Text color={tone(row.policy)}> {fit(row.policy === 'ok' ? '·' : row.policy, 8)}</Text>
           </Box>

@@ -7,6 +7,7 @@ import { cut } from '../model/fit.js';
 import type { PlanRow } from '../model/plan-rows.js';
 import { ChangeList } from './ChangeList.js';
 import { Lines } from './Lines.js';
+import { PaneTitle } from './PaneTitle.js';
 
 export interface PlanViewProps {
   /** False before the first plan, or when the input is invalid (then `diagnostics` say why). */
@@ -24,6 +25,10 @@ export interface PlanViewProps {
   readonly width: number;
   readonly height: number;
   readonly listWidth: number;
+  /** The list pane's title (what it lists, how many). */
+  readonly title: string;
+  /** The detail pane's title (whose detail, scroll position). */
+  readonly detailTitle: string;
 }
 
 /** The plan view's body: the change list, a rule, the detail pane — or why there is no plan. */
@@ -34,18 +39,33 @@ export function PlanView(p: PlanViewProps) {
     return <Lines lines={[{ text, tone: 'ok' }]} width={p.width} height={p.height} />;
   }
   const detailWidth = Math.max(10, p.width - p.listWidth - 1);
+  const h = p.height - 1;
   return (
-    <>
-      <ChangeList rows={p.rows} cursor={p.cursor} offset={p.offset} height={p.height} width={p.listWidth} selected={p.selected} focused={p.focus === 'list'} />
-      <Box flexDirection="column" width={1}>
-        {Array.from({ length: p.height }, (_, i) => (
-          <Text key={i} dimColor>
-            │
-          </Text>
-        ))}
+    <Box flexDirection="column" height={p.height}>
+      <Box>
+        <PaneTitle text={p.title} width={p.listWidth} focused={p.focus === 'list'} />
+        <Text> </Text>
+        <PaneTitle text={p.detailTitle} width={detailWidth} focused={p.focus === 'detail'} />
       </Box>
-      <Lines lines={p.details} width={detailWidth} height={p.height} offset={p.detailOffset} />
-    </>
+      <Box height={h}>
+        <ChangeList rows={p.rows} cursor={p.cursor} offset={p.offset} height={h} width={p.listWidth} selected={p.selected} focused={p.focus === 'list'} />
+        <Rule height={h} focused={p.focus === 'detail'} />
+        <Lines lines={p.details} width={detailWidth} height={h} offset={p.detailOffset} />
+      </Box>
+    </Box>
+  );
+}
+
+/** The rule between two panes: heavy beside the focused detail pane. */
+export function Rule({ height, focused }: { readonly height: number; readonly focused: boolean }) {
+  return (
+    <Box flexDirection="column" width={1}>
+      {Array.from({ length: height }, (_, i) => (
+        <Text key={i} dimColor={!focused} bold={focused}>
+          {focused ? '┃' : '│'}
+        </Text>
+      ))}
+    </Box>
   );
 }
 

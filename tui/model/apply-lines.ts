@@ -26,8 +26,9 @@ export function applyLines(run: ApplyRun, width: number): Line[] {
   };
   const sel = run.selection;
   const pulled = new Set(sel.pulledIn);
+  const picked = sel.changes.length - sel.pulledIn.length;
   const titles: Record<ApplyRun['phase'], string> = {
-    confirm: `apply ${sel.changes.length} change${sel.changes.length === 1 ? '' : 's'}?`,
+    confirm: `apply ${sel.changes.length} change${sel.changes.length === 1 ? '' : 's'}?${sel.pulledIn.length ? ` (${picked} selected + ${sel.pulledIn.length} pulled in as dependencies)` : ''}`,
     blocked: 'apply blocked by policy',
     running: `applying… wave ${run.wave ?? '-'}`,
     failed: 'apply failed',
@@ -40,6 +41,7 @@ export function applyLines(run: ApplyRun, width: number): Line[] {
     push('fix the change or add a PolicyException; deselect it to apply the others (esc)', 'dim');
     out.push({ text: '' });
   }
+  if (run.phase === 'confirm' || run.phase === 'blocked') pulledInLines(sel, push);
   let wave: number | undefined;
   for (const c of sel.changes) {
     if (c.wave !== wave) {
@@ -57,7 +59,6 @@ export function applyLines(run: ApplyRun, width: number): Line[] {
   if (run.phase === 'confirm') {
     out.push({ text: '' });
     push(sel.backups.length ? `backs up first: ${sel.backups.join(', ')}` : 'backs up first: nothing (only creates)', 'dim');
-    if (sel.pulledIn.length) push(`pulled in as dependencies: ${sel.pulledIn.join(', ')}`, 'warn');
     if (sel.changes.some((c) => c.action === 'delete')) push('deletes are applied (you selected them)', 'warn');
     push('y/enter apply · n/esc cancel', 'accent', true);
   }
@@ -96,4 +97,43 @@ export function applyLines(run: ApplyRun, width: number): Line[] {
   }
   if (run.phase === 'done') push('enter/esc close (re-plans)', 'accent');
   return out;
+}
+
+const RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+
+/**
+ * The dependencies a selection pulls in, before anything runs: each with
+ * its action, its own impact (risk, what it reaches, the business services
+ * it puts at risk) and which selected change needs it — and a warning when
+ * they carry more risk than what was selected (a ConfigMap change that
+ * would bring a cluster upgrade along).
+ */
+function pulledInLines(sel: ApplyRun['selection'], push: (text: string, tone?: Tone, bold?: boolean) => void): void {
+  if (sel.pulledIn.length === 0) return;
+  const byId = new Map(sel.changes.map((c) => [c.id, c]));
+  const pulled = new Set(sel.pulledIn);
+  push(`pulled in as dependencies (${sel.pulledIn.length}), applied first:`, 'warn', true);
+  for (const id of sel.pulledIn) {
+    const c = byId.get(id);
+    if (!c) continue;
+    const i = c.impact;
+    const services = i?.businessServices.filter((b) => b.state !== 'operational').map((b) => `${b.id} ${b.state}`) ?? [];
+    const risk = i
+      ? `risk ${i.risk.level} (${i.risk.score}) · ${i.affected.length} affected${services.length ? ` · ${services.join(', ')}` : ''}`
+      : 'impact not computed';
+    push(`  ${c.action} ${id} — ${risk} — needed by ${sel.neededBy.get(id) ?? 'the selection'}`, i ? i.risk.level : 'warn');
+  }
+  const worst = (ids: Iterable<string>) => {
+    let out: keyof typeof RANK | undefined;
+    for (const id of ids) {
+      const level = byId.get(id)?.impact?.risk.level;
+      if (level && (out === undefined || RANK[level] > RANK[out])) out = level;
+    }
+    return out;
+  };
+  const chosen = worst(sel.changes.map((c) => c.id).filter((id) => !pulled.has(id)));
+  const dependencies = worst(sel.pulledIn);
+  if (dependencies && (chosen === undefined || RANK[dependencies] > RANK[chosen]))
+    push(`! the dependencies carry more risk (${dependencies}) than the selection (${chosen ?? 'none'}): check them before you confirm`, 'error', true);
+  push('', undefined);
 }

@@ -49,3 +49,44 @@ export function detailLines(change: PlannedChange, policies: readonly PolicyResu
   } else push('impact: none computed', 'dim');
   return lines;
 }
+
+/**
+ * The detail pane for one CI of the browser: a change's detail as above;
+ * for an unchanged CI where it is declared and that it matches; for an
+ * unmanaged object that plumb leaves it alone. The YAML view (`y`) shows
+ * either's documents.
+ */
+export function ciDetailLines(
+  row: {
+    readonly id: string;
+    readonly state: string;
+    readonly target: string;
+    readonly kind: string;
+    readonly namespace: string;
+    readonly name: string;
+    readonly change?: PlannedChange;
+  },
+  policies: readonly PolicyResult[],
+  width: number,
+): Line[] {
+  if (row.change && row.change.action !== 'noop') return detailLines(row.change, policies, width);
+  const lines: Line[] = [];
+  const push = (text: string, tone?: Tone, bold?: boolean) => {
+    for (const part of wrap(text, width)) lines.push({ text: part, ...(tone ? { tone } : {}), ...(bold ? { bold } : {}) });
+  };
+  push(row.id, row.state === 'unmanaged' ? 'dim' : 'noop', true);
+  push(`kind ${row.kind} · namespace ${row.namespace || '-'} · name ${row.name}`);
+  if (row.change) {
+    push(`unchanged · ${row.change.provider} → ${row.target}`);
+    if (row.change.file) push(`${row.change.file}${row.change.line ? `:${row.change.line}` : ''}`, 'dim');
+    lines.push({ text: '' });
+    push('the target matches Git for every field Git declares', 'ok');
+  } else {
+    push(`unmanaged · observed on target ${row.target}`);
+    lines.push({ text: '' });
+    push('not in Git and not created by this inventory: plumb never changes or deletes it', 'dim');
+  }
+  lines.push({ text: '' });
+  push('y: YAML of desired and observed', 'accent');
+  return lines;
+}

@@ -50,3 +50,15 @@ export function wrap(text: string, width: number): string[] {
   }
   return out;
 }
+
+/**
+ * `text` cut from the LEFT (or padded) to exactly `width` columns, with `…`
+ * where it was cut: for identities (`kind:namespace/name`), whose end — the
+ * name — is what tells rows apart in a narrow column.
+ */
+export function fitLeft(text: string, width: number): string {
+  if (width <= 0) return '';
+  const flat = text.replace(/\t/g, '  ');
+  if (flat.length > width) return width === 1 ? '…' : '…' + flat.slice(flat.length - width + 1);
+  return flat + ' '.repeat(width - flat.length);
+}

@@ -2,20 +2,26 @@ import type { Line } from './detail-lines.js';
 import { wrap } from './fit.js';
 
 const SECTIONS: readonly (readonly [string, readonly string[]])[] = [
-  ['everywhere', ['↑/↓ or k/j move · pgup/pgdn page · g/G first/last · tab switch pane', 'esc back/close · ? this help · q quit']],
   [
-    'plan',
+    'everywhere',
     [
-      'enter  detail pane of the change    /  filter: id, action, kind, risk, policy',
-      'space  select a change for apply    a  apply the selection (or the change under the cursor)',
-      'i      impact explorer              b  backups        r  refresh: plan again',
-      '!      incidents: cause, symptoms, services, likely change, restore',
+      'jk/↑↓ move · pgup/pgdn · g/G first/last · enter/tab detail pane · esc back',
+      ': command: :ci every CI · :plan changes · :backups · :incidents · :quit (tab)',
+      '/ filter, words ANDed: kind:database ns:shop state:unchanged,unmanaged !word',
+      '? this help · q quit',
     ],
   ],
-  ['impact explorer', ["enter/→ expand · ← collapse · d what if this goes down? (re-simulates) · c the change's own impact"]],
+  [
+    'plan and ci',
+    [
+      'y      YAML, desired and observed    i  impact explorer    r  plan again',
+      'space  select a change for apply     a  apply selection (or change at ▸)',
+      's/S    sort CIs: id, kind, state, impact / reverse    b backups ! incidents',
+    ],
+  ],
+  ['impact explorer', ["enter/→ expand · ← collapse · d what if it goes down? · c the change's impact"]],
   ['apply', ['y/enter confirm · n/esc cancel · after a failure: y roll back, n keep as is']],
-  ['backups', ['enter inspect · d dry-run restore · y restore (only after a dry run)']],
-  ['incidents', ['enter inspect · d dry-run its restore · y restore (after a dry run) · r reload']],
+  ['backups, incidents', ['enter inspect · d dry-run restore · y restore (after the dry run) · r reload']],
 ];
 
 /** The help overlay: every key, by view, wrapped to the width (fits 80×24). */

@@ -1,5 +1,6 @@
 import type { Plan, PlannedChange } from '../../engine/index.js';
 import type { PolicyIndex, PolicyState } from './policy-state.js';
+import { matches, parseQuery, splitId, stateOfAction } from './query.js';
 
 export type PlanRow =
   | { readonly kind: 'wave'; readonly key: string; readonly wave: number; readonly count: number }
@@ -15,16 +16,17 @@ export interface PlanRows {
 
 /**
  * The plan view's rows: a header per wave, then its changes in plan order.
- * `filter` keeps changes whose id, action, kind, provider, target, impact
- * level or policy state contains it (case-insensitive). Linear in the changes.
+ * `filter` is the `/` query (query.ts: `kind:`, `ns:`, `state:` words, `!`
+ * to negate, other words matched in the id, action, provider, target, impact
+ * level or policy state, case-insensitively). Linear in the changes.
  */
 export function planRows(plan: Plan, policies: PolicyIndex, filter = ''): PlanRows {
-  const needle = filter.trim().toLowerCase();
+  const query = parseQuery(filter);
   const byWave = new Map<number, PlanRow[]>();
   for (const change of plan.changes) {
     if (change.action === 'noop') continue;
     const policy = policies.stateByCi.get(change.id) ?? 'ok';
-    if (needle && !haystack(change, policy).includes(needle)) continue;
+    if (query.words.length && !matches(query, matchable(change, policy))) continue;
     (byWave.get(change.wave) ?? byWave.set(change.wave, []).get(change.wave)!).push({ kind: 'change', key: change.id, change, policy });
   }
   const rows: PlanRow[] = [];
@@ -42,8 +44,9 @@ export function planRows(plan: Plan, policies: PolicyIndex, filter = ''): PlanRo
   return { rows, indexOf, changes };
 }
 
-function haystack(c: PlannedChange, policy: PolicyState): string {
-  return `${c.id} ${c.action} ${c.provider} ${c.target} ${c.impact?.risk.level ?? ''} ${policy}`.toLowerCase();
+function matchable(c: PlannedChange, policy: PolicyState) {
+  const { kind, namespace } = splitId(c.id);
+  return { id: c.id, kind, namespace, state: stateOfAction(c.action), extra: `${c.provider} ${c.target} ${c.impact?.risk.level ?? ''} ${policy}` };
 }
 
 /** The change row nearest to `index` (searching down, then up), or -1 when there is none. */

@@ -72,6 +72,11 @@ describe('selectForApply', () => {
       denied: false,
       summary: { create: 1, update: 2, delete: 0, noop: 0, unmanaged: 0 },
     });
+    // what the confirm dialog says each was pulled in for: the rack through the unchanged host, for the app
+    expect([...s.neededBy]).toEqual([
+      ['database:s/db', 'app:s/app'],
+      ['rack:s/rack', 'app:s/app'],
+    ]);
   });
 
   it('pulls the deletes of dependents into a picked delete, and keeps the denial that concerns them', () => {
