@@ -45,3 +45,35 @@ export function createControllerLogger(options: { level?: string; destination?: 
     options.destination ? (options.destination as any) : process.stdout,
   );
 }
+
+/**
+ * A warning that may repeat every few seconds (a lease call to an API server
+ * that is down): the first occurrence of a message is logged, the same message
+ * again only once `everyMs` (default 60 s) has passed, with `repeated: n`, the
+ * number of times it occurred since it was last logged. A different message is
+ * logged at once; `reset()` (the call works again) forgets the last one.
+ * `now` is for tests.
+ */
+export function repeatingWarning(
+  log: Pick<ControllerLogger, 'warn'>,
+  msg: string,
+  options: { everyMs?: number; now?: () => number } = {},
+): { warn(err: string): void; reset(): void } {
+  const everyMs = options.everyMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  let last: { err: string; at: number; repeated: number } | undefined;
+  return {
+    warn(err: string): void {
+      const t = now();
+      if (last && last.err === err && t - last.at < everyMs) {
+        last.repeated++;
+        return;
+      }
+      log.warn(last && last.err === err ? { err, repeated: last.repeated } : { err }, msg);
+      last = { err, at: t, repeated: 0 };
+    },
+    reset(): void {
+      last = undefined;
+    },
+  };
+}

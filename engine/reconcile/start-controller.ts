@@ -6,7 +6,7 @@ import type { Source } from '../sources/types.js';
 import { startControllerServer } from './controller-server.js';
 import { DriftWatch } from './drift-watch.js';
 import { EventRecorder } from './event-recorder.js';
-import type { ControllerLogger } from './logger.js';
+import { repeatingWarning, type ControllerLogger } from './logger.js';
 import { Monitor } from './monitoring/monitor.js';
 import { ReconcileLoop } from './reconcile-loop.js';
 import { Reconciler } from './reconciler.js';
@@ -83,6 +83,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     (e) => log.warn({ err: (e as Error).message }, 'cannot watch for drift'),
   );
 
+  const leaseErrors = repeatingWarning(log, 'leader election call failed');
   const elector =
     options.leaderElection === false || !leaseApi
       ? undefined
@@ -94,6 +95,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
           leaseDurationMs: options.leaseDurationMs,
           onStartedLeading: () => {
             metrics.leader.set(1);
+            leaseErrors.reset();
             log.info({ identity: options.identity }, 'became the leader');
             void events?.record('Normal', 'LeaderElected', `${options.identity} became the leader`);
             loop?.trigger('leader-elected');
@@ -103,7 +105,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
             drift.close();
             log.warn({ identity: options.identity, reason }, 'stopped leading');
           },
-          onError: (e) => log.warn({ err: (e as Error).message }, 'leader election call failed'),
+          // an API server that is down fails every retry period: said once a minute, not every 3 s
+          onError: (e) => leaseErrors.warn((e as Error).message),
         });
   const isLeader = () => (elector ? elector.isLeader() : true);
   if (!elector) metrics.leader.set(1);
