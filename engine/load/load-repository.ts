@@ -49,6 +49,16 @@ export interface LoadRepositoryOptions {
    */
   readonly contentCache?: ContentCache | false;
   /**
+   * Loads only what differs from another revision (a review's base, against its
+   * head): an inventory file whose Git blob id equals the one `files` gives for
+   * its path is listed and recorded in `files` but neither read, parsed nor
+   * interpreted — its CIs and policies are the other revision's. `documents`
+   * yields those files' CustomResourceDefinitions on the other side, which
+   * decide the identities of custom resources everywhere (cluster scope).
+   * The result's `cis` and `policyDocuments` then hold the differing files' only.
+   */
+  readonly unchangedFrom?: { readonly files: ReadonlyMap<string, string>; readonly documents: () => Iterable<RawDocument> };
+  /**
    * Rendered units by key (engine/render): default the process-wide cache, so
    * an unchanged unit is rendered once per process; `false` renders afresh.
    */
@@ -193,7 +203,13 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   };
   const toRead: { file: (typeof wanted)[number]; index: number }[] = [];
   const encrypted: { index: number; path: string; text: string }[] = [];
+  const same = options.unchangedFrom?.files;
   wanted.forEach((file, index) => {
+    if (same && file.oid !== undefined && same.get(file.path) === file.oid && isInventory(file.path)) {
+      files.set(file.path, file.oid);
+      parsed[index] = { path: file.path, documents: [], diagnostics: [] };
+      return;
+    }
     const hit = file.oid !== undefined ? lookup(file.oid) : undefined;
     if (!hit) return toRead.push({ file, index });
     takeHit(index, file.path, file.oid!, hit);
@@ -269,7 +285,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       .flatMap((p) => p.documents.filter((d) => !isPolicyDocument(d.value as Record<string, unknown>)).flatMap(expand)),
     ...(rendered?.documents ?? []),
   ];
-  const clusterKinds = clusterScopedCustomKinds(inventoryDocuments);
+  const clusterKinds = clusterScopedCustomKinds(options.unchangedFrom ? [...inventoryDocuments, ...options.unchangedFrom.documents()] : inventoryDocuments);
   const cis: CI[] = [];
   const policyDocuments: RawDocument[] = [];
   for (const { path, documents } of parsed) {

@@ -12,7 +12,8 @@ import type { CompiledPolicy } from '../policy/types.js';
 import { validateRepository } from '../validate/validate.js';
 import { buildReview } from './build-review.js';
 import { policyChanges } from './policy-changes.js';
-import type { RawDocument } from '../model/ci.js';
+import type { CI, Origin, RawDocument } from '../model/ci.js';
+import type { ContentCache } from '../cache/content-cache.js';
 
 /** `--head worktree`: review the uncommitted work tree against the base. */
 export const WORKTREE = 'worktree';
@@ -31,6 +32,14 @@ export interface RunReviewOptions {
   readonly cliSettings?: { readonly kubeconfig?: string; readonly context?: string };
   /** Rendered units by key (default the process-wide cache; `false` renders every unit of both sides afresh). */
   readonly renderCache?: RenderCache | false;
+  /** The persistent cache of parses and per-file diagnostics (default from the environment; `false`: none). */
+  readonly contentCache?: ContentCache | false;
+  /**
+   * Default true: the base is read only where it differs from the head (files
+   * whose blob changed). `false` loads the whole base as well — the reference
+   * the incremental review is tested against.
+   */
+  readonly incremental?: boolean;
 }
 
 export interface RunReviewResult {
@@ -45,7 +54,8 @@ export interface RunReviewResult {
  * `plumb review` as one engine call: both revisions read from Git without a
  * checkout; the head is validated and its errors stop the review (it must be
  * fixed before it can merge); the base is not validated again (a broken main
- * must not block the pull request that fixes it).
+ * must not block the pull request that fixes it), and is read only where its
+ * files' blobs differ from the head's (`incremental: false` reads it whole).
  *
  * Policies: the gate is the **base's** policies and exceptions — a pull
  * request is attacker-controlled and must not be judged by rules it can
@@ -63,18 +73,32 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   const parseCache: ParseCache = new Map();
   // and so does the render cache: a unit whose inputs are the same on both sides renders once
   const renderCache = options.renderCache;
+  const contentCache = options.contentCache;
   const head = await loadRepository({
     repo: options.repo,
     cwd: options.cwd,
     rev: headRev === WORKTREE ? undefined : headRev,
     parseCache,
     renderCache,
+    contentCache,
     target: options.target,
   });
-  const base = await loadRepository({ repo: options.repo, cwd: options.cwd, rev: options.base, parseCache, renderCache, target: options.target });
+  // The base is read where it differs from the head only: a file with the same blob holds the same CIs and policies.
+  const partial = options.incremental !== false;
+  const loadedBase = await loadRepository({
+    repo: options.repo,
+    cwd: options.cwd,
+    rev: options.base,
+    parseCache,
+    renderCache,
+    contentCache,
+    target: options.target,
+    ...(partial ? { unchangedFrom: { files: head.files, documents: () => crdDocuments(head.cis) } } : {}),
+  });
+  const base = partial ? completeBase(loadedBase, head) : loadedBase;
   // Only the head is validated: it must be fixed before it can merge. The base
   // is what is merged already; the review needs only its CIs in changed files.
-  const headChecked = validateRepository(head);
+  const headChecked = validateRepository(head, { contentCache });
   const diagnostics: Diagnostic[] = [...headChecked.diagnostics];
   const loaded = loadPolicies(head.policyDocuments, head.locate);
   diagnostics.push(...loaded.diagnostics);
@@ -125,4 +149,32 @@ function uniqueByName(policies: readonly CompiledPolicy[]): CompiledPolicy[] {
 function isPolicyDoc(doc: RawDocument): boolean {
   const kind = (doc.value as { kind?: unknown } | null)?.kind;
   return kind === 'Policy' || kind === 'PolicyException';
+}
+
+/** The head's CustomResourceDefinitions as documents (they decide the scope of custom kinds on the base side too). */
+function crdDocuments(cis: readonly CI[]): RawDocument[] {
+  return cis.filter((c) => c.kind === 'CustomResourceDefinition' && !c.origin.render).map((c) => ({ origin: c.origin, value: c.object }));
+}
+
+/**
+ * A base loaded where it differs from the head, completed with what the head's
+ * unchanged files say: their policy documents (merged in load order, file path
+ * then document) and their positions. Its CIs stay those of the changed files —
+ * all the review compares (buildReview).
+ */
+function completeBase(base: LoadedRepository, head: LoadedRepository): LoadedRepository {
+  const unchanged = (file: string) => base.files.get(file) === head.files.get(file) && head.files.has(file);
+  // policy files the base loaded itself (unchanged or not) gave it their documents already: the same as the head's
+  const loaded = new Set(base.policyDocuments.map((d) => d.origin.file));
+  const fromHead = head.policyDocuments.filter((d) => unchanged(d.origin.file) && !loaded.has(d.origin.file));
+  const policyDocuments = fromHead.length
+    ? [...base.policyDocuments, ...fromHead].sort((a, b) =>
+        a.origin.file < b.origin.file ? -1 : a.origin.file > b.origin.file ? 1 : a.origin.doc - b.origin.doc,
+      )
+    : base.policyDocuments;
+  return {
+    ...base,
+    policyDocuments,
+    locate: (origin: Origin, pointer: string) => (unchanged(origin.file) ? head.locate(origin, pointer) : base.locate(origin, pointer)),
+  };
 }
