@@ -1,6 +1,6 @@
-import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import type { CI } from '../model/ci.js';
+import { compileSchema, type SchemaValidator } from '../json-schema/compile-schema.js';
 import { capacitySchema } from './capacity-schema.js';
 import { toMilliseconds } from '../model/duration.js';
 import type { CapacitySignal, CapacitySource } from './types.js';
@@ -52,10 +52,10 @@ export function declaredSignals(ci: CI): { entries: unknown; pointer: string; an
   return entries === undefined ? undefined : { entries, pointer: '/capacity', annotation: false };
 }
 
-let listValidator: ValidateFunction | undefined;
+let listValidator: SchemaValidator | undefined;
 /** Does `value` pass schemas/capacity.schema.json (a list of signals)? */
 export function validateSignalList(value: unknown): boolean {
-  listValidator ??= new Ajv({ allErrors: false, strict: false }).compile(capacitySchema());
+  listValidator ??= compileSchema('capacity', capacitySchema());
   return listValidator(value) as boolean;
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { compileSchema, type SchemaValidator } from '../json-schema/compile-schema.js';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { invalidReachEntry } from '../network/reach-policy.js';
 import { ALLOW_OUTSIDE_REPOSITORY_ENV, leavesRepository, outsidePathsAllowed, repositoryPathSettings } from './repository-paths.js';
@@ -174,11 +175,11 @@ function inlineMetricsCredential(pointer: string, position: { file: string; line
   };
 }
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
+let compiled: SchemaValidator | undefined;
 function validator() {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(join(plumbPackageDir(), 'schemas', 'config.schema.json'), 'utf8'));
-    compiled = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+    compiled = compileSchema('config', schema);
   }
   return compiled;
 }

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import { builtinSchemasDir } from '../config/package-dir.js';
+import { compileSchema, type SchemaValidator } from '../json-schema/compile-schema.js';
 import { escapePointerToken } from '../model/json-pointer.js';
-
-// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
 export type PolicyKind = 'Policy' | 'PolicyException';
 
@@ -15,11 +12,11 @@ const FILES: Record<PolicyKind, string> = {
   PolicyException: 'policy-exception.schema.json',
 };
 
-let validators: Record<PolicyKind, ValidateFunction> | undefined;
+let validators: Record<PolicyKind, SchemaValidator> | undefined;
 
 /**
  * Validates a Policy or PolicyException document against schemas/policy*.schema.json.
- * The two schemas are compiled once per process, on first use.
+ * The two schemas are made ready once per process, on first use (precompiled by the build).
  */
 export function validatePolicyDocument(kind: PolicyKind, document: unknown): readonly ErrorObject[] {
   validators ??= compileValidators();
@@ -27,11 +24,9 @@ export function validatePolicyDocument(kind: PolicyKind, document: unknown): rea
   return validate(document) ? [] : (validate.errors ?? []);
 }
 
-function compileValidators(): Record<PolicyKind, ValidateFunction> {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
-  addFormats(ajv);
+function compileValidators(): Record<PolicyKind, SchemaValidator> {
   const load = (file: string) => JSON.parse(readFileSync(join(builtinSchemasDir(), file), 'utf8')) as Record<string, unknown>;
-  return { Policy: ajv.compile(load(FILES.Policy)), PolicyException: ajv.compile(load(FILES.PolicyException)) };
+  return { Policy: compileSchema('policy', load(FILES.Policy)), PolicyException: compileSchema('policy', load(FILES.PolicyException)) };
 }
 
 /** The JSON Pointer an ajv error is about: the offending member for additional/required properties. */

@@ -19,6 +19,7 @@ export const LAYER_ORDER: readonly (string | readonly string[])[] = [
   'network',
   'yaml',
   'redact',
+  'json-schema',
   'config',
   'kubernetes-schema',
   ['load', 'render'],

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import snapshotSchema from '../../../schemas/snapshot.schema.json' with { type: 'json' };
+import { compileSchema } from '../../json-schema/compile-schema.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { unescapePointerToken } from '../../model/json-pointer.js';
 import { loadYamlLimited, YamlLoadError } from '../../load/limited-yaml.js';
@@ -12,8 +12,6 @@ export interface SnapshotFile {
   /** Identity → JSON Pointers of the fields plumb alone owned when the object was recorded (ObservedObject.owned). */
   readonly owned?: Readonly<Record<string, readonly string[]>>;
 }
-
-const validate = new Ajv2020({ allErrors: true, strict: false }).compile(snapshotSchema);
 
 /**
  * Reads and validates a snapshot file (YAML or JSON). The fast parser reads it
@@ -83,6 +81,7 @@ export async function readSnapshot(
       ],
     };
   }
+  const validate = compileSchema('snapshot', snapshotSchema);
   if (!validate(data)) return { diagnostics: placeErrors(text, file, validate.errors ?? []) };
   const s = data as { metadata?: Record<string, unknown>; objects: Record<string, unknown>[]; owned?: Record<string, string[]> };
   return { snapshot: { metadata: s.metadata ?? {}, objects: s.objects, ...(s.owned ? { owned: s.owned } : {}) }, diagnostics: [] };
