@@ -21,6 +21,7 @@ export const LAYER_ORDER: readonly (string | readonly string[])[] = [
   'redact',
   'json-schema',
   'config',
+  'cache',
   'kubernetes-schema',
   ['load', 'render'],
   'graph',

@@ -38,7 +38,7 @@ describe('layers that only point down (biome.json, noRestrictedImports)', () => 
     const deep = lintAs('engine/providers/fake/probe.ts', "import { applyPlan } from '../../apply/apply-plan.js';\nexport const a = applyPlan;\n");
     expect(deep.status).toBe(1);
     expect(deep.output).toContain(
-      'engine/providers/ may import only the layers below it: model, concurrency, network, yaml, redact, json-schema, config, kubernetes-schema, load, render, graph, capacity, validate',
+      'engine/providers/ may import only the layers below it: model, concurrency, network, yaml, redact, json-schema, config, cache, kubernetes-schema, load, render, graph, capacity, validate',
     );
     const frontEnd = lintAs('engine/plan/probe.ts', "import { EXIT } from '../../cli/exit-codes.js';\nexport const e = EXIT;\n");
     expect(frontEnd.status).toBe(1);
