@@ -76,7 +76,12 @@ export const createGitUrlSource = async (
 export const createLocalPathSource = async (
   ...args: Parameters<typeof PathSourceOp.createLocalPathSource>
 ): Promise<ReturnType<typeof PathSourceOp.createLocalPathSource>> => (await import('./sources/local-path-source.js')).createLocalPathSource(...args);
+/** {@link PathSourceOp.watchDesiredState}: a file watcher of what plumb reads as desired state (`plumb tui --watch`; the controller's local source). */
+export const watchDesiredState = async (
+  ...args: Parameters<typeof PathSourceOp.watchDesiredState>
+): Promise<ReturnType<typeof PathSourceOp.watchDesiredState>> => (await import('./sources/local-path-source.js')).watchDesiredState(...args);
 
+export type { DesiredStateWatcher } from './sources/local-path-source.js';
 export type { ValidateOptions, ValidateResult } from './operations/validate.js';
 export type { GraphOptions, GraphResult } from './operations/graph.js';
 export type { ImpactOptions, ImpactResult, WhyOptions, WhyResult } from './operations/impact.js';

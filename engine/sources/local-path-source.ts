@@ -40,8 +40,7 @@ export interface LocalPathSource extends Source {
  */
 export function createLocalPathSource(options: LocalPathSourceOptions): LocalPathSource {
   const dir = resolve(options.path);
-  let watcher: FSWatcher | undefined;
-  let ready: Promise<void> = Promise.resolve();
+  let watcher: DesiredStateWatcher | undefined;
   return {
     description: dir,
     async fetch(signal: AbortSignal): Promise<SourceArtifact> {
@@ -50,44 +49,75 @@ export function createLocalPathSource(options: LocalPathSourceOptions): LocalPat
     },
     watch(onChange: () => void): () => void {
       let timer: NodeJS.Timeout | undefined;
-      let stopped = false;
-      const fire = () => {
+      const w = watchDesiredState(dir, () => {
         clearTimeout(timer);
         timer = setTimeout(onChange, options.debounceMs ?? 500);
-      };
-      let scope = watchScope(readConfig(dir));
-      const w = watch(dir, {
-        ignoreInitial: true,
-        ignored: (p: string) => !scope.covers(relative(dir, p).split(sep).join('/')),
       });
       watcher = w;
-      ready = new Promise<void>((resolveReady) => w.once('ready', () => resolveReady()));
-      const rescope = () => {
-        const previous = scope;
-        scope = watchScope(readConfig(dir));
-        // what the old scope ignored was never scanned: add the new bases so chokidar walks them
-        const added = scope.bases.filter((b) => !previous.covers(b));
-        if (!stopped && added.length) w.add(added.map((b) => resolve(dir, b)));
-      };
-      w.on('all', (_event, path) => {
-        if (relative(dir, path) === CONFIG_FILE) rescope();
-        fire();
-      });
-      w.on('error', () => undefined);
       return () => {
-        stopped = true;
         clearTimeout(timer);
         if (watcher === w) watcher = undefined;
-        void w.close();
+        w.close();
       };
     },
     async watchedPaths(): Promise<string[]> {
-      const w = watcher;
-      if (!w) return [];
+      return watcher ? watcher.watchedPaths() : [];
+    },
+  };
+}
+
+/** A running watch of a repository's desired state (see {@link watchDesiredState}). */
+export interface DesiredStateWatcher {
+  /** Resolves once the first scan is done: from then on every change is reported. */
+  ready(): Promise<void>;
+  /** Every watched path, absolute (directories and the entries watched in them), once ready. */
+  watchedPaths(): Promise<string[]>;
+  close(): void;
+}
+
+/**
+ * Watches what plumb reads as desired state in the repository at `dir` (the
+ * scope of {@link watchScopeOf}, recomputed when plumb.yaml changes) and calls
+ * `onEvent` with each changed path, repository-relative with forward slashes,
+ * undebounced. `awaitWriteFinishMs`: report a file only once its size has been
+ * stable that long (an editor's save in several writes). Used by the
+ * controller's local source and by `plumb tui --watch`.
+ */
+export function watchDesiredState(dir: string, onEvent: (rel: string) => void, options: { awaitWriteFinishMs?: number } = {}): DesiredStateWatcher {
+  const root = resolve(dir);
+  const rel = (p: string) => relative(root, p).split(sep).join('/');
+  let scope = watchScopeOf(root);
+  let closed = false;
+  const w: FSWatcher = watch(root, {
+    ignoreInitial: true,
+    ignored: (p: string) => !scope.covers(rel(p)),
+    ...(options.awaitWriteFinishMs ? { awaitWriteFinish: { stabilityThreshold: options.awaitWriteFinishMs, pollInterval: 20 } } : {}),
+  });
+  const ready = new Promise<void>((resolveReady) => w.once('ready', () => resolveReady()));
+  const rescope = () => {
+    const previous = scope;
+    scope = watchScopeOf(root);
+    // what the old scope ignored was never scanned: add the new bases so chokidar walks them
+    const added = scope.bases.filter((b) => !previous.covers(b));
+    if (!closed && added.length) w.add(added.map((b) => resolve(root, b)));
+  };
+  w.on('all', (_event, path) => {
+    const changed = rel(path);
+    if (changed === CONFIG_FILE) rescope();
+    onEvent(changed);
+  });
+  w.on('error', () => undefined);
+  return {
+    ready: () => ready,
+    async watchedPaths(): Promise<string[]> {
       await ready;
       const out: string[] = [];
       for (const [parent, names] of Object.entries(w.getWatched())) for (const name of names) out.push(resolve(parent, name));
       return [...new Set(out)].sort();
+    },
+    close(): void {
+      closed = true;
+      void w.close();
     },
   };
 }
@@ -111,6 +141,11 @@ export interface WatchScope {
   readonly bases: readonly string[];
   /** Holds for a repository-relative path (forward slashes, `''` the root) under a base, leading to one, or naming the revision in `.git`. */
   covers(rel: string): boolean;
+}
+
+/** The watch scope of the repository at `dir`, from its plumb.yaml as it is now (its defaults when missing or broken). */
+export function watchScopeOf(dir: string): WatchScope {
+  return watchScope(readConfig(dir));
 }
 
 /** The watch scope of a configuration (see {@link createLocalPathSource}). */

@@ -1,15 +1,15 @@
-import { watch } from 'chokidar';
-import { relative } from 'node:path';
 import { useEffect, useState } from 'react';
+import { watchDesiredState, type DesiredStateWatcher } from '../../engine/index.js';
 import type { TuiSession } from '../engine-session.js';
 
-/** Not desired state: plumb's own state dir, Git internals, dependencies. */
-const IGNORED = /(^|[/\\])(\.git|\.plumb|node_modules)([/\\]|$)/;
 const DESIRED = /\.(ya?ml|json)$/i;
 
 /**
- * `--watch`: re-plans when a YAML/JSON file under the repository changes
- * (chokidar, debounced so a save that touches several files plans once) and
+ * `--watch`: re-plans when a YAML/JSON file of the desired state changes —
+ * only where plumb reads it (the engine's `watchDesiredState`, the controller's
+ * watcher: plumb.yaml, its inventory and policy globs' directories, schemas,
+ * render inputs; never node_modules, dist/ or `.git`'s objects) — debounced
+ * so a save that touches several files plans once, and
  * when a provider that can watch reports drift. Off when `enabled` is false
  * or before the first plan has found the repository root. Returns whether
  * the work tree is being watched (chokidar has finished its first scan).
@@ -26,6 +26,7 @@ export function useWatch(opts: {
   const [watching, setWatching] = useState(false);
   useEffect(() => {
     if (!enabled || !root) return;
+    let closed = false;
     let timer: NodeJS.Timeout | undefined;
     let last = '';
     const later = (reason: string) => {
@@ -33,17 +34,21 @@ export function useWatch(opts: {
       clearTimeout(timer);
       timer = setTimeout(() => refresh(last), debounceMs);
     };
-    const watcher = watch(root, {
-      ignoreInitial: true,
-      ignored: (path: string) => IGNORED.test(relative(root, path)),
-      awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 },
-    });
-    watcher.on('ready', () => setWatching(true));
-    watcher.on('all', (_event, path) => {
-      if (DESIRED.test(path)) later(`watch: ${relative(root, path).split('\\').join('/')}`);
+    let watcher: DesiredStateWatcher | undefined;
+    void watchDesiredState(
+      root,
+      (rel) => {
+        if (DESIRED.test(rel)) later(`watch: ${rel}`);
+      },
+      { awaitWriteFinishMs: 50 },
+    ).then((w) => {
+      if (closed) return w.close();
+      watcher = w;
+      void w.ready().then(() => {
+        if (!closed) setWatching(true);
+      });
     });
     let stopProviders: (() => void) | undefined;
-    let closed = false;
     void session
       .watchProviders?.((e) => later(`drift: ${e.type} ${e.id}`))
       .then((stop) => {
@@ -55,7 +60,7 @@ export function useWatch(opts: {
       setWatching(false);
       clearTimeout(timer);
       stopProviders?.();
-      void watcher.close();
+      watcher?.close();
     };
   }, [enabled, root, session, refresh, debounceMs]);
   return watching;
