@@ -50,6 +50,7 @@ describe('kubeConfigFound', () => {
     expect(kubeConfigFound({}, {}, home)).toBe(false);
     expect(kubeConfigFound({ kubeconfig: '/x' }, {}, home)).toBe(true);
     expect(kubeConfigFound({ inCluster: true }, {}, home)).toBe(true);
+    expect(kubeConfigFound({ context: 'prod' }, {}, home)).toBe(true); // asked for: loading it then says what is missing
     expect(kubeConfigFound({}, { KUBECONFIG: '/a:/b' }, home)).toBe(true);
     expect(kubeConfigFound({}, { KUBECONFIG: ' ' }, home)).toBe(false);
   });

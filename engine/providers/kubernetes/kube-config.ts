@@ -17,8 +17,8 @@ export interface KubeConfigOptions {
 const SERVICEACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /**
- * Whether {@link loadKubeConfig} would find a cluster to talk to: `--in-cluster`
- * or `--kubeconfig` given, `$KUBECONFIG` set, `~/.kube/config` present, or a
+ * Whether {@link loadKubeConfig} would find a cluster to talk to: `--in-cluster`,
+ * `--kubeconfig` or `--context` given, `$KUBECONFIG` set, `~/.kube/config` present, or a
  * ServiceAccount token mounted — the places kubectl and client-node's
  * `loadFromDefault` look. When none is there, `loadFromDefault` silently
  * invents `http://localhost:8080`, which every call then fails against; a
@@ -26,7 +26,8 @@ const SERVICEACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/toke
  * machine) asks this first instead. `env` and `home` are for tests.
  */
 export function kubeConfigFound(opts: KubeConfigOptions, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): boolean {
-  if (opts.inCluster || opts.kubeconfig) return true;
+  // a --context names a cluster the caller wants: loadKubeConfig then says what is missing rather than running without one
+  if (opts.inCluster || opts.kubeconfig || opts.context) return true;
   if (env.KUBECONFIG?.trim()) return true;
   if (existsSync(join(home, '.kube', 'config'))) return true;
   return existsSync(SERVICEACCOUNT_TOKEN);
