@@ -36,6 +36,11 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   apply: { file: 'apply.ts', args: ['1000', '3'], what: 'apply of 1,000 file CIs with dir and git backups vs none (issue 5)' },
   kubernetes: { file: 'kubernetes.ts', args: [], what: 'plumb vs kubectl, 500 manifests, real API server (issue 6)' },
   'invalid-object': { file: 'invalid-object.ts', args: [], what: 'plan with one invalid object among 10 vs without it, real API server (issue 12)' },
+  cache: {
+    file: 'cache.ts',
+    args: ['1000', '10000', '100000'],
+    what: 'content cache and incremental review: warm/cold plan vs the read + js-yaml floor, reviews of 1/50/500 CIs (issue 18)',
+  },
   render: { file: 'render.ts', args: ['20', '50', '900'], what: 'review with the render cache: 20 Kustomize units in 10k CIs, one changed (issue 15)' },
   tui: { file: 'tui.ts', args: ['10000'], what: 'TUI open time and key latency, 10k CIs (issue 8)' },
   controller: { file: 'controller.ts', args: ['--minutes', '1'], what: 'reconcile loop steady state, 10k CIs (issue 7; --minutes 10 for the full run)' },
@@ -49,7 +54,7 @@ if (unknown.length) {
 }
 const names = chosen.length ? chosen : Object.keys(BENCHES);
 
-if (names.includes('kubernetes') || names.includes('invalid-object')) {
+if (names.includes('kubernetes') || names.includes('invalid-object') || names.includes('cache')) {
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
