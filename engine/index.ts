@@ -31,6 +31,7 @@ import type * as ControllerOp from './reconcile/start-controller.js';
 import type * as LoggerOp from './reconcile/logger.js';
 import type * as GitSourceOp from './sources/git-url-source.js';
 import type * as PathSourceOp from './sources/local-path-source.js';
+import type * as LoadConfigOp from './config/load-config.js';
 
 /** {@link ValidateOp.validate}: load, validate, inventory policies. */
 export const validate: typeof ValidateOp.validate = async (opts) => (await import('./operations/validate.js')).validate(opts);
@@ -102,6 +103,8 @@ export type { Source } from './sources/types.js';
 export { withSelection } from './operations/with-selection.js';
 export type { ApplyContext } from './apply/open-targets.js';
 export { buildGraph } from './graph/build-graph.js';
+/** {@link LoadConfigOp.locateRepository}: the repository of `--repo DIR`, else the nearest plumb.yaml upwards (`config.not-found` when none). */
+export const locateRepository: typeof LoadConfigOp.locateRepository = async (at) => (await import('./config/load-config.js')).locateRepository(at);
 export { simulateImpact } from './impact/simulate.js';
 export { readPlanFile } from './apply/read-plan-file.js';
 export { writeFileAtomic } from './providers/atomic-write.js';

@@ -8,6 +8,7 @@ import {
   setOperatorReach,
   createGitUrlSource,
   createLocalPathSource,
+  locateRepository,
   PlumbError,
   startController,
   type Source,
@@ -81,7 +82,7 @@ async function openSource(opts: ControllerCliOptions): Promise<Source> {
       hint: '--repo follows a local directory, --git-url a remote repository',
     });
   if (opts.branch && opts.tag) throw new PlumbError('cli.bad-option', 'pass either --branch or --tag, not both', { hint: 'a source follows one ref' });
-  if (!opts.gitUrl) return createLocalPathSource({ path: resolve(opts.repo ?? process.cwd()) });
+  if (!opts.gitUrl) return createLocalPathSource({ path: await locateRepository({ repo: opts.repo, cwd: process.cwd() }) });
   const credentials =
     opts.gitCredentialsFile || opts.gitCredentialsEnv
       ? { type: opts.gitAuth, ...(opts.gitCredentialsFile ? { file: opts.gitCredentialsFile } : { env: opts.gitCredentialsEnv }) }

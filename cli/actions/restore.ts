@@ -44,17 +44,24 @@ function renderRestore(report: RestoreReport, c: ReturnType<typeof colors>): str
   const out: string[] = [];
   if (report.dryRun) {
     out.push(`${c.bold('restore (dry run)')} from backup ${report.backup}: nothing was changed; it would:`);
-    for (const ch of report.changes)
-      out.push(
-        `  wave ${ch.wave}: ${ch.action === 'delete' ? 'delete' : 'restore'} ${ch.id}${ch.result === 'failed' ? c.red(` — would fail: ${ch.message}`) : ''}`,
-      );
+    for (const ch of report.changes) {
+      const verb = ch.result === 'unchanged' ? 'leave' : ch.action === 'delete' ? 'delete' : 'restore';
+      const note =
+        ch.result === 'unchanged' ? c.dim(' — unchanged: it already equals the backup') : ch.result === 'failed' ? c.red(` — would fail: ${ch.message}`) : '';
+      out.push(`  wave ${ch.wave}: ${verb} ${ch.id}${note}`);
+    }
     return out.join('\n');
   }
-  const ok = report.changes.filter((ch) => ch.result === 'applied');
+  const restored = report.changes.filter((ch) => ch.result === 'applied').length;
+  const unchanged = report.changes.filter((ch) => ch.result === 'unchanged').length;
   out.push(
-    `${report.outcome === 'succeeded' ? c.green('restore succeeded') : c.red('restore failed')}: ${ok.length} of ${report.changes.length} restored from backup ${report.backup}`,
+    `${report.outcome === 'succeeded' ? c.green('restore succeeded') : c.red('restore failed')}: ${restored} of ${report.changes.length} restored${unchanged ? `, ${unchanged} unchanged` : ''} from backup ${report.backup}`,
   );
-  for (const ch of report.changes) if (ch.result !== 'applied') out.push(`  ${ch.result}: ${ch.id}${ch.message ? ` — ${ch.message}` : ''}`);
+  for (const ch of report.changes) {
+    if (ch.result === 'applied') continue;
+    const why = ch.result === 'unchanged' ? 'already equal to the backup; nothing written' : ch.message;
+    out.push(`  ${ch.result}: ${ch.id}${why ? ` — ${why}` : ''}`);
+  }
   if (report.preRestoreBackup) out.push(c.dim(`the state before the restore is in backup ${report.preRestoreBackup}`));
   return out.join('\n');
 }

@@ -10,6 +10,7 @@ import type { Provider } from '../providers/contract.js';
 import { createProvider, type OpenProvider } from '../providers/registry.js';
 import { compileHealthRules } from './health-rules.js';
 import { ensureStateDir } from './state-dir.js';
+import { didYouMeanHint } from '../model/did-you-mean.js';
 
 export interface ApplyContext {
   readonly providers: Map<string, Provider>;
@@ -60,7 +61,7 @@ export async function openApplyContext(opts: {
 export function unknownTarget(name: string, config: PlumbConfig): PlumbError {
   const known = Object.keys(config.targets);
   return new PlumbError('target.unknown', `plumb.yaml has no target ${name}`, {
-    hint: known.length ? `known targets: ${known.join(', ')}` : 'add a target under `targets:` in plumb.yaml',
+    hint: didYouMeanHint(name, known, known.length ? `known targets: ${known.join(', ')}` : 'add a target under `targets:` in plumb.yaml'),
     data: { target: name, known },
   });
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { findInterrupted } from '../audit/find-interrupted.js';
 import type { AuditLog } from '../audit/types.js';
 import { newBackupId } from '../backup/manifest.js';
@@ -8,12 +9,13 @@ import type { TargetLocker } from '../lock/types.js';
 import { currentHost, currentUser } from '../lock/whoami.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { PlumbError } from '../model/errors.js';
-import type { Provider } from '../providers/contract.js';
+import type { BackupArtifact, Provider } from '../providers/contract.js';
 import type { CI } from '../model/ci.js';
 import { checkHealth } from './health-check.js';
 import { withDefaults, type ApplyHooks } from './hooks.js';
 import type { ChangeOutcome } from './types.js';
 import { noProvider } from './check-plan.js';
+import { didYouMeanHint } from '../model/did-you-mean.js';
 
 export interface RestoreInput {
   readonly backupId: string;
@@ -41,7 +43,7 @@ export interface RestoreReport {
   readonly backup: string;
   readonly dryRun: boolean;
   readonly outcome: 'succeeded' | 'failed';
-  /** One entry per CI: `applied` means restored (or, in a dry run, would be). */
+  /** One entry per CI: `applied` restored; `unchanged` already equal to the backup (nothing written); in a dry run `would-apply`. */
   readonly changes: readonly ChangeOutcome[];
   /** The backup of the current state taken before restoring, so a restore can be undone. */
   readonly preRestoreBackup?: string;
@@ -99,9 +101,23 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreReport>
       for (const a of group) rehearsal.set(a.id, as(a, wave, answer.ok && !error ? 'applied' : 'failed', error?.message));
     }
   }
-  if (dryRun || [...rehearsal.values()].some((o) => o.result === 'failed')) {
-    for (const [id, o] of rehearsal) outcomes.set(id, dryRun || o.result === 'failed' ? o : { ...o, result: 'not-attempted' });
+  // what already equals the backup is not written again: it is reported `unchanged`
+  const unchanged = await alreadyRestored(input.providers, artifacts, signal);
+  for (const [id, o] of rehearsal) if (unchanged.has(id) && o.result !== 'failed') rehearsal.set(id, { ...o, result: 'unchanged' });
+  const rehearsalFailed = [...rehearsal.values()].some((o) => o.result === 'failed');
+  if (dryRun || rehearsalFailed || unchanged.size === artifacts.length) {
+    for (const [id, o] of rehearsal) {
+      const result = o.result !== 'applied' ? o.result : dryRun ? 'would-apply' : 'not-attempted';
+      outcomes.set(id, { ...o, result });
+    }
     return { run, backup: input.backupId, dryRun, outcome: outcomeOf(outcomes), changes: ordered.map((a) => outcomes.get(a.id)!), health, diagnostics };
+  }
+  for (const a of artifacts) if (unchanged.has(a.id)) outcomes.set(a.id, rehearsal.get(a.id)!);
+  const toRestore = artifacts.filter((a) => !unchanged.has(a.id));
+  for (const [wave, list] of waves) {
+    const left = list.filter((a) => !unchanged.has(a.id));
+    if (left.length) waves.set(wave, left);
+    else waves.delete(wave);
   }
   const interrupted = findInterrupted(await input.audit.read());
   for (const r of interrupted) hooks.onInterrupted(r);
@@ -122,7 +138,7 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreReport>
       ...(interrupted.length ? { acknowledges: interrupted.map((r) => r.run) } : {}),
     });
     const ids = new Map<string, string[]>();
-    for (const a of artifacts) (ids.get(a.target) ?? ids.set(a.target, []).get(a.target)!).push(a.id);
+    for (const a of toRestore) (ids.get(a.target) ?? ids.set(a.target, []).get(a.target)!).push(a.id);
     const pre = await takeBackup({
       store: input.store,
       providers: input.providers,
@@ -206,7 +222,7 @@ function select(all: VerifiedArtifact[], ids: readonly string[] | undefined, bac
   const unknown = ids.filter((id) => !have.has(id));
   if (unknown.length > 0) {
     throw new PlumbError('backup.unknown-ci', `backup ${backupId} does not hold ${unknown.join(', ')}`, {
-      hint: `run \`plumb backups -o json\` to see which CIs backup ${backupId} holds`,
+      hint: didYouMeanHint(unknown, have, `run \`plumb backups -o json\` to see which CIs backup ${backupId} holds`),
       data: { ids: unknown },
     });
   }
@@ -234,5 +250,39 @@ function strip({ target: _t, ...a }: VerifiedArtifact) {
 }
 
 function outcomeOf(outcomes: ReadonlyMap<string, ChangeOutcome>): 'succeeded' | 'failed' {
-  return [...outcomes.values()].every((o) => o.result === 'applied') ? 'succeeded' : 'failed';
+  return [...outcomes.values()].every((o) => o.result === 'applied' || o.result === 'unchanged' || o.result === 'would-apply') ? 'succeeded' : 'failed';
+}
+
+/**
+ * The artifacts whose CI's actual state already equals the backup: the
+ * provider's own backup of it now is the same bytes (or, for JSON, the same
+ * value — key order aside), or both say the object does not exist. Read-only;
+ * a provider that cannot answer leaves its CIs to be restored.
+ */
+async function alreadyRestored(providers: ReadonlyMap<string, Provider>, artifacts: readonly VerifiedArtifact[], signal: AbortSignal): Promise<Set<string>> {
+  const same = new Set<string>();
+  for (const [target, group] of byTarget([...artifacts])) {
+    const provider = providers.get(target);
+    if (!provider?.backup) continue;
+    const answer = await provider.backup({ ids: group.map((a) => a.id) }, signal).catch(() => undefined);
+    if (!answer || answer.diagnostics.some((d) => d.severity === 'error')) continue;
+    const now = new Map(answer.artifacts.map((a) => [a.id, a]));
+    for (const a of group) {
+      const current = now.get(a.id);
+      if (current && sameArtifact(a, current)) same.add(a.id);
+    }
+  }
+  return same;
+}
+
+function sameArtifact(a: BackupArtifact, b: BackupArtifact): boolean {
+  if (a.exists !== b.exists) return false;
+  if (!a.exists) return true;
+  if (Buffer.from(a.data).equals(Buffer.from(b.data))) return true;
+  if (a.mediaType !== 'application/json' || b.mediaType !== 'application/json') return false;
+  try {
+    return isDeepStrictEqual(JSON.parse(new TextDecoder().decode(a.data)), JSON.parse(new TextDecoder().decode(b.data)));
+  } catch {
+    return false;
+  }
 }

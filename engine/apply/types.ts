@@ -52,7 +52,12 @@ export interface ApplyInput {
   readonly options?: ApplyOptions;
 }
 
-export type ChangeResult = 'applied' | 'failed' | 'not-attempted' | 'skipped' | 'unhealthy';
+/**
+ * What became of a change. Restores add two: `unchanged` (the actual state
+ * already equals the backup's, so nothing was written) and `would-apply` (a
+ * dry run's rehearsal passed; nothing was written).
+ */
+export type ChangeResult = 'applied' | 'failed' | 'not-attempted' | 'skipped' | 'unhealthy' | 'unchanged' | 'would-apply';
 
 export interface ChangeOutcome {
   readonly id: string;

@@ -4,7 +4,7 @@ export interface AuditChange {
   readonly target: string;
   readonly action: string;
   readonly wave: number;
-  readonly result: 'applied' | 'failed' | 'not-attempted' | 'skipped' | 'unhealthy';
+  readonly result: 'applied' | 'failed' | 'not-attempted' | 'skipped' | 'unhealthy' | 'unchanged' | 'would-apply';
   readonly message?: string;
 }
 

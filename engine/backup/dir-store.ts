@@ -4,6 +4,7 @@ import { PlumbError } from '../model/errors.js';
 import { inBatches } from './in-batches.js';
 import { buildManifest, BACKUP_ID_PATTERN, corruptBackup, manifestProblem } from './manifest.js';
 import type { BackupManifest, BackupStore, CorruptBackup, LoadedBackup, SaveBackupInput } from './types.js';
+import { didYouMeanHint } from '../model/did-you-mean.js';
 
 const MANIFEST = 'manifest.json';
 
@@ -56,7 +57,7 @@ export function createDirStore(path: string): BackupStore {
     },
     async load(id: string): Promise<LoadedBackup> {
       const read = BACKUP_ID_PATTERN.test(id) ? await readManifest(path, id) : undefined;
-      if (!read || ('problem' in read && read.missing)) throw notFound(id, path);
+      if (!read || ('problem' in read && read.missing)) throw notFound(id, path, await backupIds(path));
       if ('problem' in read) throw corruptBackup(id, read.problem);
       const manifest = read.manifest;
       const data = new Map<string, Uint8Array>();
@@ -107,9 +108,14 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-export function notFound(id: string, path: string): PlumbError {
+/** `backup.not-found`, with a did-you-mean over the ids the store has (`known`). */
+export function notFound(id: string, path: string, known: readonly string[]): PlumbError {
   return new PlumbError('backup.not-found', `no backup ${id} in ${path}`, {
-    hint: 'run `plumb backups` to list the backups there are',
+    hint: didYouMeanHint(id, known, 'run `plumb backups` to list the backups there are'),
     data: { id },
   });
+}
+
+async function backupIds(path: string): Promise<string[]> {
+  return (await readdir(path).catch(() => [] as string[])).filter((n) => BACKUP_ID_PATTERN.test(n));
 }

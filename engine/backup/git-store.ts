@@ -97,7 +97,10 @@ export function createGitStore(path: string): BackupStore {
     },
     async load(id: string): Promise<LoadedBackup> {
       const commit = BACKUP_ID_PATTERN.test(id) && fs.existsSync(`${path}/HEAD`) ? await resolve(gitdir, `${BACKUP_REFS}/${id}`) : undefined;
-      if (!commit) throw notFound(id, path);
+      if (!commit) {
+        const known = fs.existsSync(`${path}/HEAD`) ? await git.listRefs({ fs, gitdir, filepath: BACKUP_REFS }).catch(() => [] as string[]) : [];
+        throw notFound(id, path, known);
+      }
       const read = await readManifest(gitdir, id);
       if ('problem' in read) throw corruptBackup(id, read.problem);
       const manifest = read.manifest;

@@ -4,6 +4,7 @@ import { PlumbError } from '../model/errors.js';
 import type { Provider } from '../providers/contract.js';
 import { takeBackup } from './take-backup.js';
 import type { BackupManifest, BackupStore } from './types.js';
+import { didYouMeanHint } from '../model/did-you-mean.js';
 
 export interface OnDemandBackupInput {
   readonly store: BackupStore;
@@ -28,11 +29,13 @@ export async function onDemandBackup(input: OnDemandBackupInput): Promise<{ mani
   const ids = new Map<string, string[]>();
   const wanted = input.ids ? new Set(input.ids) : undefined;
   const found = new Set<string>();
+  const known = new Set<string>();
   for (const [target, provider] of input.providers) {
     const desired = input.desired.get(target) ?? [];
     const answer = await provider.discover({ desired }, signal);
     diagnostics.push(...answer.diagnostics);
     const all = new Set([...desired.map((c) => c.id), ...answer.observed.map((o) => o.id)]);
+    for (const id of all) known.add(id);
     const chosen = [...all].filter((id) => !wanted || wanted.has(id)).sort();
     for (const id of chosen) found.add(id);
     ids.set(target, chosen);
@@ -40,7 +43,7 @@ export async function onDemandBackup(input: OnDemandBackupInput): Promise<{ mani
   const missing = input.ids?.filter((id) => !found.has(id)) ?? [];
   if (missing.length > 0) {
     throw new PlumbError('backup.unknown-ci', `no target has ${missing.join(', ')}`, {
-      hint: 'name CIs as kind:namespace/name; `plumb validate` lists the CIs',
+      hint: didYouMeanHint(missing, known, 'name CIs as kind:namespace/name; `plumb graph -o json` lists the CIs'),
       data: { ids: missing },
     });
   }

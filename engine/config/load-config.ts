@@ -15,17 +15,16 @@ import { validateNotifications } from './notifications.js';
 import { resolveConfig } from './resolve-config.js';
 import { DEFAULT_CONFIG, type PlumbConfig } from './types.js';
 import { escapePointerToken } from '../model/json-pointer.js';
+import { PlumbError } from '../model/errors.js';
 
 export const CONFIG_FILE = 'plumb.yaml';
 
 /**
- * The repository root: the nearest directory at or above `startDir` holding a
- * plumb.yaml. Without one anywhere above, `startDir` itself is the repository
- * (defaults apply), as `--repo DIR` promises.
+ * The nearest directory at or above `startDir` holding a plumb.yaml, or
+ * undefined when there is none up to the file system's root.
  */
-export async function findRepoRoot(startDir: string): Promise<string> {
-  const start = resolve(startDir);
-  for (let dir = start; ; dir = dirname(dir)) {
+export async function findRepoRoot(startDir: string): Promise<string | undefined> {
+  for (let dir = resolve(startDir); ; dir = dirname(dir)) {
     if (
       await stat(join(dir, CONFIG_FILE)).then(
         (s) => s.isFile(),
@@ -33,8 +32,43 @@ export async function findRepoRoot(startDir: string): Promise<string> {
       )
     )
       return dir;
-    if (dirname(dir) === dir) return start;
+    if (dirname(dir) === dir) return undefined;
   }
+}
+
+/**
+ * The one rule every command uses to find its repository. `repo` (`--repo
+ * DIR`, relative to `cwd`) names it: it must be a directory
+ * (`load.repo-not-found` otherwise); its plumb.yaml is optional, defaults
+ * apply. Without `repo`, the repository is the nearest directory at or above
+ * `cwd` holding a plumb.yaml, and there being none is `config.not-found` — a
+ * command run in the wrong directory says so instead of working on an empty
+ * inventory.
+ */
+export async function locateRepository(at: { readonly repo?: string; readonly cwd?: string }): Promise<string> {
+  const cwd = resolve(at.cwd ?? process.cwd());
+  if (at.repo !== undefined) {
+    const root = resolve(cwd, at.repo);
+    const isDirectory = await stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isDirectory) {
+      throw new PlumbError('load.repo-not-found', `repository directory not found: ${root}`, {
+        hint: 'pass --repo with an existing directory',
+        data: { root },
+      });
+    }
+    return root;
+  }
+  const found = await findRepoRoot(cwd);
+  if (found === undefined) {
+    throw new PlumbError('config.not-found', `no ${CONFIG_FILE} in ${cwd} or any directory above it`, {
+      hint: `run plumb inside a repository with a ${CONFIG_FILE} at its root, or pass --repo DIR`,
+      data: { cwd },
+    });
+  }
+  return found;
 }
 
 /** Reads a repository-relative file (from the work tree or a Git revision); undefined when absent. */

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { findRepoRoot, loadConfig } from '../config/load-config.js';
+import { loadConfig, locateRepository } from '../config/load-config.js';
 import { validateNotifications } from '../config/notifications.js';
 import type { CorrelatedIncident } from '../incidents/types.js';
 import { readCorrelatorState } from './state.js';
@@ -20,7 +20,7 @@ export async function readIncidents(opts: {
 }): Promise<{ incidents: CorrelatedIncident[]; path: string }> {
   let dir = opts.stateDir ? resolve(opts.cwd ?? process.cwd(), opts.stateDir) : undefined;
   if (!dir) {
-    const root = await findRepoRoot(opts.root ?? opts.cwd ?? process.cwd());
+    const root = await locateRepository({ ...(opts.root !== undefined ? { repo: opts.root } : {}), cwd: opts.cwd ?? process.cwd() });
     const { config } = await loadConfig({ root });
     const { settings } = validateNotifications(config.notifications);
     dir = isAbsolute(settings.stateDir) ? settings.stateDir : join(root, settings.stateDir);

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { findRepoRoot, loadConfig } from '../config/load-config.js';
+import { loadConfig, locateRepository } from '../config/load-config.js';
 import type { CI, RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { PlumbError } from '../model/errors.js';
@@ -117,23 +117,12 @@ function atPath<T extends { file?: string }>(items: readonly T[], from: string, 
  *
  * Bad input never throws: every problem becomes a diagnostic and the rest
  * still loads. Only a repository that cannot be opened at all throws a
- * PlumbError (`load.repo-not-found`, `git.not-a-repository`, `git.unknown-rev`).
+ * PlumbError (`load.repo-not-found`, `config.not-found`, `git.not-a-repository`, `git.unknown-rev`).
  * Output order is the sorted order of file paths, then document order.
  */
 export async function loadRepository(options: LoadRepositoryOptions = {}): Promise<LoadedRepository> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const root = options.repo !== undefined ? resolve(cwd, options.repo) : await findRepoRoot(cwd);
-  if (
-    !(await stat(root).then(
-      (s) => s.isDirectory(),
-      () => false,
-    ))
-  ) {
-    throw new PlumbError('load.repo-not-found', `repository directory not found: ${root}`, {
-      hint: 'pass --repo with an existing directory',
-      data: { root },
-    });
-  }
+  const root = await locateRepository({ repo: options.repo, cwd });
   const source = await openSource({ root, rev: options.rev, gitReader: options.gitReader });
   try {
     return await loadFromSource(source, options);

@@ -30,6 +30,10 @@ export const CODES = {
   'config.bad-duration': { meaning: 'a duration setting is not a duration', hint: 'write a number with a unit (500ms, 30s, 2m, 1h); a bare number is seconds' },
   'config.inline-secret': { meaning: 'plumb.yaml holds a credential inline', hint: 'use secretEnv or secretFile' },
   'config.invalid': { meaning: 'plumb.yaml does not satisfy schemas/config.schema.json', hint: 'fix the setting at the position shown' },
+  'config.not-found': {
+    meaning: 'no --repo was given and no plumb.yaml is in the current directory or any directory above it',
+    hint: 'run plumb inside a repository with a plumb.yaml at its root, or pass --repo DIR',
+  },
   'config.path-outside-repository': {
     meaning: 'plumb.yaml names a path (schemas, backup.path, a snapshot path) outside the repository',
     hint: 'use a path inside the repository, or have the operator set PLUMB_ALLOW_PATHS_OUTSIDE_REPO=1',
@@ -367,6 +371,15 @@ export const CODES = {
   'notifications.secret-missing': { meaning: 'a notification secret (secretEnv / secretFile) that is not there' },
   'reconcile.terminal': { meaning: 'a reconcile failed in a way a retry will not fix (stalled)', hint: 'see the status reason and message' },
   'reconcile.transient': { meaning: 'a reconcile failed in a way a retry may fix (retried with backoff)' },
+  'status.bad-response': {
+    meaning: 'what plumb status read is not a plumb controller status',
+    hint: 'point --endpoint at the controller, or -n at its namespace',
+  },
+  'status.not-found': {
+    meaning: 'the namespace has no plumb-status ConfigMap: no controller reconciled there',
+    hint: "pass the controller's namespace with -n, or --endpoint URL",
+  },
+  'status.unreachable': { meaning: "the controller's /status endpoint does not answer", hint: 'check the controller is running and its --listen address' },
   'source.auth-failed': { meaning: 'the Git server refused the credentials', hint: 'check the token or USER:PASSWORD in the credentials Secret' },
   'source.bad-url': { meaning: 'the Git source is not an http(s) URL', hint: 'pass --git-url https://…' },
   'source.credentials-in-url': { meaning: 'the Git URL carries credentials', hint: 'pass them with --git-credentials-file' },

@@ -26,3 +26,16 @@ export function suggestion(word: string, candidates: Iterable<string>): string {
   const match = didYouMean(word, candidates);
   return match === undefined ? '' : ` (did you mean "${match}"?)`;
 }
+
+/**
+ * The hint of every "there is no such NAME" error (an unknown target, backup
+ * id, CI, …): `did you mean X?` for the misses that are a plausible typo of a
+ * known name ({@link didYouMean}), followed by `otherwise` — what lists the
+ * known names, or how to add one. The CLI's unknown commands, flags and
+ * option choices say the same through commander.
+ */
+export function didYouMeanHint(misses: string | readonly string[], known: Iterable<string>, otherwise: string): string {
+  const names = [...known];
+  const near = [...new Set((typeof misses === 'string' ? [misses] : misses).flatMap((m) => didYouMean(m, names) ?? []))];
+  return near.length ? `did you mean ${near.join(', ')}? ${otherwise}` : otherwise;
+}

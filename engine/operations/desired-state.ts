@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { PlumbConfig } from '../config/types.js';
-import { findRepoRoot, loadConfig } from '../config/load-config.js';
+import { loadConfig, locateRepository } from '../config/load-config.js';
 import { renderCapabilitiesFromTarget } from '../plan/render-capabilities.js';
 import type { OpenProvider } from '../providers/registry.js';
 import { loadRepository } from '../load/load-repository.js';
@@ -28,9 +28,9 @@ export interface RepositoryLocation {
   readonly cwd?: string;
 }
 
+/** The repository's root directory, by the one rule of {@link locateRepository} (`load.repo-not-found`, `config.not-found`). */
 export async function repositoryRoot(at: RepositoryLocation): Promise<string> {
-  const cwd = at.cwd ?? process.cwd();
-  return at.repo !== undefined ? resolve(cwd, at.repo) : findRepoRoot(cwd);
+  return locateRepository(at);
 }
 
 /** The desired CIs and config at `rev` (`worktree` or absent: the work tree). */

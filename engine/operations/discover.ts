@@ -5,6 +5,7 @@ import type { SnapshotFile } from '../providers/snapshot/read-snapshot.js';
 import { recordSnapshot } from '../providers/snapshot/record-snapshot.js';
 import { renderSnapshot } from '../providers/snapshot/write-snapshot.js';
 import type { PlumbConfig } from '../config/types.js';
+import { didYouMeanHint } from '../model/did-you-mean.js';
 
 export interface DiscoverOptions {
   readonly repo?: string;
@@ -51,7 +52,7 @@ function chooseTarget(config: PlumbConfig, requested: string | undefined): strin
   const known = names.length ? `known targets: ${names.join(', ')}` : 'add one under `targets:` in plumb.yaml';
   if (requested !== undefined) {
     if (config.targets[requested]) return requested;
-    throw new PlumbError('discover.unknown-target', `no target named ${requested} in plumb.yaml`, { hint: known });
+    throw new PlumbError('discover.unknown-target', `no target named ${requested} in plumb.yaml`, { hint: didYouMeanHint(requested, names, known) });
   }
   if (config.defaultTarget && config.targets[config.defaultTarget]) return config.defaultTarget;
   if (names.length === 1) return names[0];

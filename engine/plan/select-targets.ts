@@ -1,5 +1,6 @@
 import type { PlumbConfig } from '../config/types.js';
 import { PlumbError } from '../model/errors.js';
+import { didYouMeanHint } from '../model/did-you-mean.js';
 
 /**
  * The targets a plan runs against: the one asked for (`--target`), else the
@@ -13,7 +14,7 @@ export function selectTargets(config: PlumbConfig, requested?: string): string[]
   if (requested !== undefined) {
     if (!config.targets[requested]) {
       throw new PlumbError('plan.unknown-target', `no target named ${requested} in plumb.yaml`, {
-        hint: names.length ? `known targets: ${names.join(', ')}` : 'add a target under `targets:` in plumb.yaml',
+        hint: didYouMeanHint(requested, names, names.length ? `known targets: ${names.join(', ')}` : 'add a target under `targets:` in plumb.yaml'),
         data: { target: requested, known: names },
       });
     }

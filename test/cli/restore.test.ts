@@ -51,8 +51,32 @@ describe('plumb backup, backups and restore', () => {
     await writeFile(join(repo, 'root', 'vault.token'), 'leaked\n');
     const restore = await runCli(['restore', id, '--repo', repo, '--auto-approve']);
     expect(restore.code).toBe(0);
-    expect(restore.stdout).toContain(`restore succeeded: 3 of 3 restored from backup ${id}`);
+    expect(restore.stdout).toContain(
+      `restore succeeded: 2 of 3 restored, 1 unchanged from backup ${id}\n  unchanged: file:default/app-conf — already equal to the backup; nothing written\n`,
+    );
     expect(await actual()).toEqual(before);
+  });
+
+  it('a restore of what already equals the backup says unchanged, writes nothing and takes no backup', async () => {
+    const { id } = await backupNow();
+    const backupsBefore = (await readdir(join(repo, '.plumb', 'backups'))).length;
+    const audit = await readFile(join(repo, '.plumb', 'audit.jsonl'), 'utf8');
+    const restore = await runCli(['restore', id, '--repo', repo, '--auto-approve', '-o', 'json']);
+    expect(restore.code, restore.stderr).toBe(0);
+    const report = JSON.parse(restore.stdout);
+    expect(report.outcome).toBe('succeeded');
+    expect(report.changes.map((c: { id: string; result: string }) => [c.id, c.result])).toEqual([
+      ['file:default/motd', 'unchanged'],
+      ['file:default/app-conf', 'unchanged'],
+      ['file:default/vault-token', 'unchanged'],
+    ]);
+    expect(report.preRestoreBackup).toBeUndefined();
+    expect((await readdir(join(repo, '.plumb', 'backups'))).length).toBe(backupsBefore);
+    expect(await readFile(join(repo, '.plumb', 'audit.jsonl'), 'utf8')).toBe(audit);
+    const text = await runCli(['restore', id, 'file:default/motd', '--repo', repo, '--auto-approve']);
+    expect(text.stdout).toBe(
+      `restore succeeded: 0 of 1 restored, 1 unchanged from backup ${id}\n  unchanged: file:default/motd — already equal to the backup; nothing written\n`,
+    );
   });
 
   it('restores only the named CIs', async () => {
@@ -75,9 +99,19 @@ describe('plumb backup, backups and restore', () => {
       [
         `restore (dry run) from backup ${id}: nothing was changed; it would:`,
         '  wave 1: restore file:default/motd',
-        '  wave 2: restore file:default/app-conf',
-        '  wave 3: restore file:default/vault-token',
+        '  wave 2: leave file:default/app-conf — unchanged: it already equals the backup',
+        '  wave 3: leave file:default/vault-token — unchanged: it already equals the backup',
       ].join('\n'),
+    ]);
+    // -o json: what would be written is would-apply, never applied
+    const json = await runCli(['restore', id, '--repo', repo, '--dry-run', '-o', 'json']);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect([report.dryRun, report.outcome]).toEqual([true, 'succeeded']);
+    expect(report.changes.map((c: { id: string; result: string }) => [c.id, c.result])).toEqual([
+      ['file:default/motd', 'would-apply'],
+      ['file:default/app-conf', 'unchanged'],
+      ['file:default/vault-token', 'unchanged'],
     ]);
     expect(await actual()).toEqual(before);
     expect((await readdir(join(repo, '.plumb', 'backups'))).length).toBe(backupsBefore);

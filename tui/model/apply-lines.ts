@@ -12,6 +12,8 @@ const ICON: Readonly<Record<ChangeStatus, [string, Tone | undefined]>> = {
   unhealthy: ['✗', 'error'],
   skipped: ['-', 'warn'],
   'not-attempted': ['○', 'dim'],
+  unchanged: ['=', 'dim'],
+  'would-apply': ['~', 'accent'],
 };
 
 /**

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { PlumbError } from '../../model/errors.js';
+import { didYouMeanHint } from '../../model/did-you-mean.js';
 
 export interface KubeConfigOptions {
   /** `--kubeconfig`, or the target's `kubeconfig` setting. */
@@ -59,13 +60,9 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
+      const known = kc.getContexts().map((c) => c.name);
       throw new PlumbError('kubernetes.unknown-context', `context "${opts.context}" is not in the kubeconfig`, {
-        hint: `known contexts: ${
-          kc
-            .getContexts()
-            .map((c) => c.name)
-            .join(', ') || '(none)'
-        }`,
+        hint: didYouMeanHint(opts.context, known, `known contexts: ${known.join(', ') || '(none)'}`),
       });
     }
     kc.setCurrentContext(opts.context);

@@ -38,7 +38,7 @@ async function setup() {
 }
 
 describe('restoreBackup', () => {
-  it('restores every CI as it was, deleting what did not exist, after backing up the present', async () => {
+  it('restores every CI as it was, deleting what did not exist, after backing up the present; what did not change is unchanged', async () => {
     const { fake, input, audit } = await setup();
     const report = await restoreBackup(input);
     expect(report.outcome).toBe('succeeded');
@@ -48,7 +48,7 @@ describe('restoreBackup', () => {
     ]);
     expect(report.changes.map((c) => [c.id, c.action, c.result])).toEqual([
       ['host:shop/a', 'restore', 'applied'],
-      ['host:shop/b', 'restore', 'applied'],
+      ['host:shop/b', 'restore', 'unchanged'],
       ['host:shop/c', 'delete', 'applied'],
     ]);
     expect(report.preRestoreBackup).toBeDefined();
@@ -68,9 +68,9 @@ describe('restoreBackup', () => {
     const backupsBefore = (await store.list()).length;
     const report = await restoreBackup({ ...input, options: { dryRun: true } });
     expect(report.changes.map((c) => [c.id, c.result])).toEqual([
-      ['host:shop/a', 'applied'],
-      ['host:shop/b', 'applied'],
-      ['host:shop/c', 'applied'],
+      ['host:shop/a', 'would-apply'],
+      ['host:shop/b', 'unchanged'],
+      ['host:shop/c', 'would-apply'],
     ]);
     expect(JSON.stringify([...fake.state])).toBe(before);
     expect(audit.records).toEqual([]);

@@ -13,9 +13,9 @@ describe('finding the repository root', () => {
     expect(await findRepoRoot(join(fixture('load-config-overrides'), 'inventory/deep/er'))).toBe(fixture('load-config-overrides'));
   });
 
-  it('takes the start directory itself when no plumb.yaml is above it', async () => {
+  it('finds none when no plumb.yaml is above the start directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumb-noconfig-'));
-    expect(await findRepoRoot(dir)).toBe(dir);
+    expect(await findRepoRoot(dir)).toBeUndefined();
   });
 });
 
