@@ -7,7 +7,7 @@
  *   npm run bench -- load impact       only these
  *
  * The kubernetes benchmark needs the test control plane (test/cluster/build.sh)
- * and a build (this script runs `npm run build` first).
+ * and a build, as the startup benchmark does (this script runs `npm run build` first).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,11 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   },
   render: { file: 'render.ts', args: ['20', '50', '900'], what: 'review with the render cache: 20 Kustomize units in 10k CIs, one changed (issue 15)' },
   tui: { file: 'tui.ts', args: ['10000'], what: 'TUI open time and key latency, 10k CIs (issue 8)' },
+  startup: {
+    file: 'startup.ts',
+    args: ['15'],
+    what: 'CLI start-up: --version, --help, validate of the example (warm, cold) against node -e 0 (issue 18)',
+  },
   controller: { file: 'controller.ts', args: ['--minutes', '1'], what: 'reconcile loop steady state, 10k CIs (issue 7; --minutes 10 for the full run)' },
 };
 
@@ -54,7 +59,7 @@ if (unknown.length) {
 }
 const names = chosen.length ? chosen : Object.keys(BENCHES);
 
-if (names.includes('kubernetes') || names.includes('invalid-object') || names.includes('cache')) {
+if (names.includes('kubernetes') || names.includes('invalid-object') || names.includes('cache') || names.includes('startup')) {
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
