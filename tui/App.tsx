@@ -116,7 +116,8 @@ export function App({ session, watch = false, size, color = true, animate = true
   };
 
   const bodyHeight = Math.max(4, height - 4);
-  const listWidth = Math.max(30, Math.floor(width * 0.55));
+  // below 80 columns the list takes more of the width: identities need it more than the detail pane
+  const listWidth = Math.max(30, Math.floor(width * (width < 80 ? 0.6 : 0.55)));
   const detailWidth = Math.max(10, width - listWidth - 1); // as PlanView lays it out
   /** Rows of the detail pane (under its title) and of each list (under its title; the browser also has a column header). */
   const paneHeight = bodyHeight - 1;

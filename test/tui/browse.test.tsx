@@ -73,6 +73,7 @@ describe('plumb tui: the CI browser (:ci)', () => {
     await waitFor(app, 'cis(all)[8]');
     const filter = async (text: string) => {
       await press(app, '/');
+      await waitFor(app, '▏');
       await press(app, KEY.escape); // clears the filter
       // (an Esc read together with the next key would be Alt+key: wait until it has been handled)
       await waitFor(app, 'cis(all)[8]');
@@ -143,19 +144,19 @@ describe('plumb tui: the CI browser (:ci)', () => {
   it('keeps the names visible at 60 columns: identities are cut from the left', async () => {
     const { app } = await open({ columns: 60, rows: 24 });
     const plan = screen(app);
-    expect(plan).toContain('…shop/orders-db');
+    expect(plan).toContain('~ …se:shop/orders-db ');
     await command(app, 'ci');
     const frame = await waitFor(app, 'cis(all)[8]');
-    // 15 columns for the identity: the end of each, with its name, is what shows
+    // 17 columns for the identity: the end of each, with its whole name (all but the longest), is what shows
     for (const tail of [
-      '…:shop/shop-api',
-      '…:shop/checkout',
-      '…elses-settings',
-      '…shop/legacy-db',
-      '…shop/orders-db',
-      '…:shop/app-host',
-      '…t:shop/db-host',
-      '…db-credentials',
+      '…on:shop/shop-api',
+      '…ce:shop/checkout',
+      '…e-elses-settings',
+      '…e:shop/legacy-db',
+      '…e:shop/orders-db',
+      '…st:shop/app-host',
+      'host:shop/db-host',
+      '…p/db-credentials',
     ])
       expect(frame).toContain(`${tail} `);
     expect(Math.max(...frame.split('\n').map((l) => l.length))).toBeLessThanOrEqual(60);
@@ -240,6 +241,16 @@ describe('plumb tui: the command bar (:)', () => {
     await type(app, 'ci');
     await press(app, KEY.escape);
     await waitFor(app, (f) => f.includes('▶ changes(all)[4]') && !f.includes(':ci▏'));
+  });
+
+  it('replays keys read together as one chunk (a paste, tmux, a slow machine), Esc and Backspace included', async () => {
+    const { app } = await open();
+    await command(app, 'ci');
+    await waitFor(app, 'cis(all)[8]');
+    app.stdin.write('/hostx\u007F\r');
+    await waitFor(app, 'cis(host)[2/8]');
+    app.stdin.write('/zz\u001B');
+    await waitFor(app, (f) => f.includes('cis(all)[8]') && !f.includes('▏'));
   });
 
   it(':quit ends the session', async () => {

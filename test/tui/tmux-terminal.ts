@@ -28,6 +28,15 @@ export class TmuxTerminal {
     this.tmux('new-session', '-d', '-s', 'tui', '-c', ROOT, '-x', String(size.columns), '-y', String(size.rows), command);
   }
 
+  /**
+   * A POSIX shell (prompt `$ `) in a pane of a fixed size instead of plumb
+   * itself: for what a terminal shows before and after plumb runs in it.
+   */
+  startShell(size = { columns: 120, rows: 40 }, env: Record<string, string> = {}): void {
+    const command = ['env', ...Object.entries({ NO_COLOR: '1', PS1: '$ ', ENV: '', ...env }).map(([k, v]) => `${k}=${v}`), 'sh', '-i'].map(quote).join(' ');
+    this.tmux('new-session', '-d', '-s', 'tui', '-c', ROOT, '-x', String(size.columns), '-y', String(size.rows), command);
+  }
+
   keys(...keys: string[]): void {
     this.tmux('send-keys', '-t', 'tui', ...keys);
   }

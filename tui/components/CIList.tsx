@@ -41,9 +41,9 @@ export function CIList({ rows, cursor, offset, height, width, selected, focused,
   const tone = useTone();
   const wide = width >= 56;
   const stateWidth = wide ? 10 : 0;
-  const idWidth = Math.max(8, width - 4 - stateWidth - 5 - 9);
+  const idWidth = Math.max(8, width - 4 - stateWidth - 6 - 9);
   const arrow = (key: Sort['key']) => (sort.key === key ? (sort.reverse !== (key === 'impact') ? '↓' : '↑') : '');
-  const header = `    ${wide ? fit(`STATE${arrow('state')}`, stateWidth) : ''}${fit(`ID${arrow('id')}${sort.key === 'kind' ? ` (by kind${arrow('kind')})` : ''}`, idWidth)} ${fit(`RISK${arrow('impact')}`, 4)} ${fit('POLICY', 8)}`;
+  const header = `    ${wide ? fit(`STATE${arrow('state')}`, stateWidth) : ''}${fit(`ID${arrow('id')}${sort.key === 'kind' ? ` (by kind${arrow('kind')})` : ''}`, idWidth)} ${fit(`RISK${arrow('impact')}`, 5)} ${fit('POLICY', 8)}`;
   return (
     <Box flexDirection="column" width={width} height={height + 1}>
       <Text bold>{fit(header, width)}</Text>
@@ -64,7 +64,7 @@ export function CIList({ rows, cursor, offset, height, width, selected, focused,
               {STATE_SYMBOL[row.state]} {wide ? fit(row.state, stateWidth) : ''}
             </Text>
             <Text inverse={here && focused}>{fitLeft(row.id, idWidth)}</Text>
-            <Text color={tone(level === '-' ? 'dim' : (impact?.risk.level as Tone))}> {fit(level, 4)}</Text>
+            <Text color={tone(level === '-' ? 'dim' : (impact?.risk.level as Tone))}> {fit(level, 5)}</Text>
             <Text color={tone(row.policy)}> {fit(row.policy === 'ok' ? '·' : row.policy, 8)}</Text>
           </Box>
         );
