@@ -97,7 +97,9 @@ export async function assertFresh(
       const c = changesById.get(id);
       return c ? [ciFromChange(c)] : [];
     });
-    const answer = await provider.discover({ desired }, signal);
+    // only the objects the plan changes, when each names its type; a delete has no desired document,
+    // and is found by the sweep as the plan found it
+    const answer = await provider.discover({ desired, desiredOnly: desired.every((ci) => ci.apiVersion !== '') }, signal);
     diagnostics.push(...answer.diagnostics);
     if (answer.diagnostics.some((d) => d.severity === 'error')) {
       throw new PlumbError('apply.discover-failed', `could not read the actual state of target ${target} to check the plan`, {

@@ -43,6 +43,12 @@ export interface DiscoverRequest {
    * objects carry no status ignore it.
    */
   readonly withStatus?: boolean;
+  /**
+   * Only the desired CIs are asked about (apply's check that a plan is still
+   * fresh): no sweep for objects of other types this inventory owns. Providers
+   * without such a sweep ignore it.
+   */
+  readonly desiredOnly?: boolean;
 }
 export interface DiscoverAnswer extends ProviderAnswer {
   readonly observed: readonly ObservedObject[];

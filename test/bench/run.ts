@@ -34,7 +34,11 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   policy: { file: 'policy.ts', args: ['100000'], what: 'inventory policies over 100k CIs (issue 3)' },
   plan: { file: 'plan.ts', args: ['100000'], what: 'plan against a snapshot with 1% drift, and a 50-CI review, 100k CIs (issue 4)' },
   apply: { file: 'apply.ts', args: ['1000', '3'], what: 'apply of 1,000 file CIs with dir and git backups vs none (issue 5)' },
-  kubernetes: { file: 'kubernetes.ts', args: [], what: 'plumb vs kubectl, 500 manifests, real API server (issue 6)' },
+  kubernetes: {
+    file: 'kubernetes.ts',
+    args: [],
+    what: 'plumb vs kubectl, 500 manifests, real API server: first apply, steady-state plan, diff (issues 6, 18)',
+  },
   'invalid-object': { file: 'invalid-object.ts', args: [], what: 'plan with one invalid object among 10 vs without it, real API server (issue 12)' },
   cache: {
     file: 'cache.ts',

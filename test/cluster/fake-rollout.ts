@@ -21,6 +21,8 @@ export function startFakeRollout(
     namespaces?: readonly string[];
     /** whether a Deployment's pods come up (default: yes), as a kubelet would decide */
     podsUp?: (deployment: Obj) => Promise<boolean>;
+    /** Deployments written at once (default 1; kube-controller-manager's --concurrent-deployment-syncs is 5) */
+    workers?: number;
   } = {},
 ): () => Promise<void> {
   let stopped = false;
@@ -31,29 +33,33 @@ export function startFakeRollout(
       try {
         const paths = opts.namespaces ? opts.namespaces.map((ns) => `/apis/apps/v1/namespaces/${ns}/deployments`) : ['/apis/apps/v1/deployments'];
         const items = (await Promise.all(paths.map((p) => apiCall(c, c.adminToken, 'GET', p)))).flatMap((list) => (list.body?.items ?? []) as Obj[]);
-        for (const d of items) {
-          const ns = d.metadata.namespace as string;
-          const want = d.spec?.replicas ?? 1;
-          const available = stuck.has(ns) || (opts.podsUp && !(await opts.podsUp(d))) ? 0 : want;
-          const s = d.status ?? {};
-          if (skip.has(ns) || (s.observedGeneration === d.metadata.generation && (s.availableReplicas ?? 0) === available && s.updatedReplicas === want))
-            continue;
-          const status = {
-            observedGeneration: d.metadata.generation,
-            replicas: want,
-            updatedReplicas: want,
-            readyReplicas: available,
-            availableReplicas: available,
-          };
-          await apiCall(
-            c,
-            c.adminToken,
-            'PATCH',
-            `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`,
-            { status },
-            'application/merge-patch+json',
-          );
-        }
+        const queue = [...items];
+        const worker = async () => {
+          for (let d = queue.shift(); d; d = queue.shift()) {
+            const ns = d.metadata.namespace as string;
+            const want = d.spec?.replicas ?? 1;
+            const available = stuck.has(ns) || (opts.podsUp && !(await opts.podsUp(d))) ? 0 : want;
+            const s = d.status ?? {};
+            if (skip.has(ns) || (s.observedGeneration === d.metadata.generation && (s.availableReplicas ?? 0) === available && s.updatedReplicas === want))
+              continue;
+            const status = {
+              observedGeneration: d.metadata.generation,
+              replicas: want,
+              updatedReplicas: want,
+              readyReplicas: available,
+              availableReplicas: available,
+            };
+            await apiCall(
+              c,
+              c.adminToken,
+              'PATCH',
+              `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}/status`,
+              { status },
+              'application/merge-patch+json',
+            );
+          }
+        };
+        await Promise.all(Array.from({ length: Math.max(1, opts.workers ?? 1) }, worker));
       } catch {
         /* the API server may be restarting in a fault test */
       }

@@ -165,7 +165,13 @@ export class KubernetesProvider implements Provider {
       else for (const o of res.items) observed.set(o.id, o);
     });
     // health monitoring reads the desired objects' status only: no sweep for unmanaged objects
-    if (req.withStatus) return { observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)), diagnostics: distinct(diagnostics) };
+    // and apply's freshness check reads only what the plan changes
+    if (req.withStatus || req.desiredOnly)
+      return {
+        observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)),
+        diagnostics: distinct(diagnostics),
+        ...(unknown.length ? { unknown } : {}),
+      };
 
     // 2. the orphan sweep: what this inventory owns, of any type, wherever it is
     let all: ApiResource[] = [];
@@ -758,10 +764,72 @@ export class KubernetesProvider implements Provider {
     }
   }
 
+  /** Lowercased identity kind → its served resource, once found (a kind not served yet is asked again). */
+  private readonly kinds = new Map<string, ApiResource>();
+
   /** Resolves a lowercased kind (from an identity) to a served resource. */
   private async findKind(kind: string, signal: AbortSignal): Promise<ApiResource | undefined> {
+    const known = this.kinds.get(kind);
+    if (known) return known;
     const all = await this.discovery.all(signal);
-    return all.find((r) => identityKind(r.groupVersion, r.kind).toLowerCase() === kind);
+    const r = all.find((x) => identityKind(x.groupVersion, x.kind).toLowerCase() === kind);
+    if (r) this.kinds.set(kind, r);
+    return r;
+  }
+
+  /**
+   * Reads many live objects by identity, as {@link read} does one: those of one
+   * resource in one namespace (or cluster-wide) with one list call when there
+   * are at least {@link LIST_AT_LEAST} of them, the others with one GET each.
+   * An identity whose read failed maps to the error.
+   */
+  private async readMany(ids: readonly string[], signal: AbortSignal): Promise<Map<string, { r: ApiResource; object?: Obj } | undefined | { error: unknown }>> {
+    const out = new Map<string, { r: ApiResource; object?: Obj } | undefined | { error: unknown }>();
+    const groups = new Map<string, { kind: string; namespace: string; ids: string[] }>();
+    for (const id of ids) {
+      const { kind, namespace } = parseId(id);
+      const key = `${kind} ${namespace}`;
+      const g = groups.get(key) ?? { kind, namespace, ids: [] };
+      g.ids.push(id);
+      groups.set(key, g);
+    }
+    const single: string[] = [];
+    const lists: { r: ApiResource; namespace: string; ids: string[] }[] = [];
+    for (const g of groups.values()) {
+      const r = g.ids.length >= LIST_AT_LEAST ? await this.findKind(g.kind, signal).catch(() => undefined) : undefined;
+      if (r?.verbs.includes('list')) lists.push({ r, namespace: g.namespace, ids: g.ids });
+      else single.push(...g.ids);
+    }
+    await mapConcurrent(lists, this.concurrency, async ({ r, namespace, ids: wanted }) => {
+      try {
+        const byName = new Map<string, Obj>();
+        let cont: string | undefined;
+        do {
+          const q = new URLSearchParams({ limit: String(this.settings.pageSize ?? 500), ...(cont ? { continue: cont } : {}) });
+          const res = await this.client.call({
+            method: 'GET',
+            path: `${collectionPath(r, namespace === CLUSTER_NAMESPACE ? undefined : namespace)}?${q}`,
+            signal,
+          });
+          for (const item of (res.body?.items ?? []) as Obj[]) byName.set(String(item.metadata?.name), { apiVersion: r.groupVersion, kind: r.kind, ...item });
+          cont = res.body?.metadata?.continue || undefined;
+        } while (cont);
+        for (const id of wanted) {
+          const object = byName.get(parseId(id).name);
+          out.set(id, object ? { r, object } : { r });
+        }
+      } catch (e) {
+        for (const id of wanted) out.set(id, { error: e });
+      }
+    });
+    await mapConcurrent(single, this.concurrency, async (id) => {
+      try {
+        out.set(id, await this.read(id, undefined, signal));
+      } catch (e) {
+        out.set(id, { error: e });
+      }
+    });
+    return out;
   }
 
   private async delete(id: string, dryRun: boolean, signal: AbortSignal): Promise<ApplyAnswer> {
@@ -829,18 +897,25 @@ export class KubernetesProvider implements Provider {
     );
   }
 
+  /**
+   * Backs up each object as it is now (server fields stripped, for restore); an
+   * object that does not exist is an artifact saying so (restore deletes it).
+   * Objects of one resource in one namespace are read with one list call
+   * ({@link readMany}): a first apply of 500 objects reads 16 lists, not 500 objects.
+   */
   async backup(req: BackupRequest, signal: AbortSignal): Promise<BackupAnswer> {
     const diagnostics: Diagnostic[] = [];
     const artifacts: BackupArtifact[] = [];
-    await mapConcurrent(req.ids, this.concurrency, async (id) => {
-      try {
-        const live = await this.read(id, undefined, signal);
-        const data = live?.object ? new TextEncoder().encode(JSON.stringify(forRestore(live.object))) : new Uint8Array();
-        artifacts.push({ id, exists: Boolean(live?.object), mediaType: 'application/json', data });
-      } catch (e) {
-        diagnostics.push(apiDiagnostic(e, { verb: 'get', id }));
+    const read = await this.readMany(req.ids, signal);
+    for (const id of req.ids) {
+      const live = read.get(id);
+      if (live && 'error' in live) {
+        diagnostics.push(apiDiagnostic(live.error, { verb: 'get', id }));
+        continue;
       }
-    });
+      const data = live?.object ? new TextEncoder().encode(JSON.stringify(forRestore(live.object))) : new Uint8Array();
+      artifacts.push({ id, exists: Boolean(live?.object), mediaType: 'application/json', data });
+    }
     artifacts.sort((a, b) => a.id.localeCompare(b.id));
     return { artifacts, diagnostics };
   }
@@ -894,31 +969,45 @@ export class KubernetesProvider implements Provider {
     return { restored: restored.sort(), ok: diagnostics.length === 0, diagnostics };
   }
 
+  /**
+   * Polls every object until it is healthy or done failing (health.ts, or
+   * plumb.yaml's rules) until `timeoutMs`: again after 100 ms, then twice as
+   * long each round up to `pollMs` (a rollout that is done in a moment is not
+   * waited on for a whole interval). Each round reads
+   * the objects still pending together ({@link readMany}: one list per
+   * resource and namespace where several are pending).
+   */
   async health(req: HealthRequest, signal: AbortSignal): Promise<HealthAnswer> {
     const deadline = Date.now() + req.timeoutMs;
-    const diagnostics: Diagnostic[] = [];
-    const results = await mapConcurrent(req.ids, this.concurrency, async (id) => {
-      let last = 'not checked';
-      while (!signal.aborted) {
-        try {
-          const live = await this.read(id, undefined, signal);
-          if (!live?.object) last = 'does not exist';
+    const pollMs = this.settings.pollMs ?? 500;
+    const last = new Map<string, string>(req.ids.map((id) => [id, 'not checked']));
+    const settled = new Map<string, { id: string; healthy: boolean; message: string }>();
+    let pending = [...req.ids];
+    for (let round = 0; pending.length > 0 && !signal.aborted; round++) {
+      const read = await this.readMany(pending, signal);
+      for (const id of pending) {
+        const live = read.get(id);
+        if (live && 'error' in live) last.set(id, apiDiagnostic(live.error, { verb: 'get', id }).message);
+        else if (!live?.object) last.set(id, 'does not exist');
+        else {
+          const ruled = this.settings.healthRule?.(live.object);
+          if (ruled === 'no-wait') settled.set(id, { id, healthy: true, message: 'not waited for (plumb.yaml health.checks: wait: false)' });
           else {
-            const ruled = this.settings.healthRule?.(live.object);
-            if (ruled === 'no-wait') return { id, healthy: true, message: 'not waited for (plumb.yaml health.checks: wait: false)' };
             const v = ruled ?? evaluateHealth(live.object);
-            last = v.message;
-            if (v.healthy || v.done) return { id, healthy: v.healthy, message: v.message };
+            last.set(id, v.message);
+            if (v.healthy || v.done) settled.set(id, { id, healthy: v.healthy, message: v.message });
           }
-        } catch (e) {
-          last = apiDiagnostic(e, { verb: 'get', id }).message;
         }
-        if (Date.now() + (this.settings.pollMs ?? 500) > deadline) break;
-        await sleep(this.settings.pollMs ?? 500, signal).catch(() => undefined);
       }
-      return { id, healthy: false, message: `not healthy after ${Math.round(req.timeoutMs / 1000)} s: ${last}` };
-    });
-    return { results, diagnostics };
+      pending = pending.filter((id) => !settled.has(id));
+      const delay = Math.min(pollMs, 100 * 2 ** round);
+      if (pending.length === 0 || Date.now() + delay > deadline) break;
+      await sleep(delay, signal).catch(() => undefined);
+    }
+    const results = req.ids.map(
+      (id) => settled.get(id) ?? { id, healthy: false, message: `not healthy after ${Math.round(req.timeoutMs / 1000)} s: ${last.get(id)}` },
+    );
+    return { results, diagnostics: [] };
   }
 
   /**
@@ -1072,6 +1161,9 @@ function toCached(answer: DiffAnswer, req: DiffRequest): CachedDryRun | undefine
     ...(answer.replace ? { replace: answer.replace } : {}),
   };
 }
+
+/** Objects of one resource in one namespace read together with one list call (backup, health) from this many on. */
+const LIST_AT_LEAST = 4;
 
 /** Asks the API server for objects' metadata only (PartialObjectMetadata), falling back to whole objects. */
 const METADATA_ONLY =
