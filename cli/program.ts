@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 
 /**
@@ -40,4 +40,34 @@ export function addGlobalOptions(cmd: Command): Command {
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .addOption(new Option('--kubeconfig <file>', 'kubeconfig file, as kubectl'))
     .addOption(new Option('--context <name>', 'kubeconfig context, as kubectl'));
+}
+
+/** One `-o` of a command: a format, written to stdout or (`FORMAT=FILE`) to a file. */
+export interface OutputTarget {
+  readonly format: string;
+  /** Path as given (relative to the working directory); absent: stdout. */
+  readonly file?: string;
+}
+
+/**
+ * The `-o, --output FORMAT[=FILE]` option of a command, repeatable: `-o
+ * markdown=review.md -o sarif=review.sarif` writes both from one run; a plain
+ * `-o FORMAT` goes to stdout (at most one may). The parsed value is an array
+ * of {@link OutputTarget}; a format outside `formats` is refused as commander
+ * refuses a bad choice (exit 1, the choices listed).
+ */
+export function outputOption(formats: readonly string[], defaultFormat: string): Option {
+  return new Option(
+    '-o, --output <format[=file]>',
+    `output format: ${formats.join(', ')} (default: ${defaultFormat}); FORMAT=FILE writes that format to FILE instead of stdout, repeatable`,
+  ).argParser((value: string, previous: OutputTarget[] | undefined) => [...(previous ?? []), parseOutput(value, formats)]);
+}
+
+function parseOutput(value: string, formats: readonly string[]): OutputTarget {
+  const eq = value.indexOf('=');
+  const format = eq < 0 ? value : value.slice(0, eq);
+  const file = eq < 0 ? undefined : value.slice(eq + 1);
+  if (!formats.includes(format)) throw new InvalidArgumentError(`Allowed choices are ${formats.join(', ')} (optionally FORMAT=FILE).`);
+  if (file === '') throw new InvalidArgumentError(`${format}= names no file; write ${format}=FILE, or ${format} for stdout.`);
+  return file === undefined ? { format } : { format, file };
 }

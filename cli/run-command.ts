@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { flushGuardedStreams, guardStream, PlumbError } from '../engine/index.js';
 import { EXIT } from './exit-codes.js';
+import type { OutputTarget } from './program.js';
 
 /**
  * Global options every command takes (docs/architecture.md): `--repo`, `-o/--output`,
@@ -8,7 +9,8 @@ import { EXIT } from './exit-codes.js';
  */
 export interface GlobalOptions {
   repo?: string;
-  output?: string;
+  /** Every `-o FORMAT[=FILE]` given (outputOption in cli/program.ts). */
+  output?: readonly OutputTarget[];
   color?: boolean;
   kubeconfig?: string;
   context?: string;

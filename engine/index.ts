@@ -109,6 +109,7 @@ export { simulateImpact } from './impact/simulate.js';
 export { readPlanFile } from './apply/read-plan-file.js';
 export { writeFileAtomic } from './providers/atomic-write.js';
 export { flushGuardedStreams, guardStream } from './redact/guard-stream.js';
+export { scrubText } from './redact/scrubber.js';
 
 // the render cache (engine/render): shared by every load of a process; the TUI hands it from worker to worker
 export { defaultRenderCache, type RenderedUnit } from './render/render-stage.js';
@@ -119,6 +120,7 @@ export { renderDiagnosticsText, renderPlanText } from './report/plan-text.js';
 export { renderPlanJson } from './report/plan-json.js';
 export { PLAN_FORMATS, renderPlanOutput, type PlanFormat } from './report/plan-output.js';
 export { toSarif } from './report/sarif.js';
+export { diagnosticsJson, renderFailureOutput, type DiagnosticJson, type FailureJson } from './report/diagnostics-output.js';
 export { toValidateJson } from './report/validate-json.js';
 export { renderValidateText } from './report/validate-text.js';
 export { secretKinds, sensitiveLines } from './validate/sensitive-lines.js';

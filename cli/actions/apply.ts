@@ -20,7 +20,8 @@ import {
 } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { providerSettings } from '../program.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { diagnosticOfError, runWithOutputs, type Outputs } from '../output.js';
+import { colors, writeOut, type GlobalOptions } from '../run-command.js';
 
 interface ApplyCliOptions extends GlobalOptions {
   autoApprove?: boolean;
@@ -38,7 +39,7 @@ interface ApplyCliOptions extends GlobalOptions {
   now?: string;
 }
 
-async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions): Promise<number> {
+async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions, out: Outputs<string>): Promise<number> {
   const c = colors(opts);
   const err = stderrColors(opts);
   const concurrency = positiveInt(opts.concurrency, '--concurrency');
@@ -58,21 +59,16 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
       now: opts.now ? new Date(opts.now) : undefined,
       cliSettings: providerSettings(opts),
     });
-    if (!planned.plan) {
-      process.stderr.write(renderDiagnosticsText(planned.diagnostics, err));
-      return EXIT.failure;
-    }
+    if (!planned.plan) return out.fail(planned.diagnostics);
     plan = planned.plan;
     desired = planned.repo;
     // the plan goes to stdout as `plumb plan` prints it; with -o json stdout is the report's, so stderr
-    if (opts.output === 'json') process.stderr.write(renderPlanText(plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
+    if (out.format === 'json') process.stderr.write(renderPlanText(plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
     else await writeOut(renderPlanText(plan, { colors: c, diagnostics: planned.diagnostics }));
     const { create, update, replace = 0, delete: del } = plan.summary;
     if (create + update + replace + del === 0) {
-      await writeOut(
-        opts.output === 'json'
-          ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2)
-          : 'no changes: the actual state matches the desired state',
+      await out.write((format) =>
+        format === 'json' ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2) : 'no changes: the actual state matches the desired state',
       );
       return EXIT.ok;
     }
@@ -111,12 +107,13 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions)
       ...(opts.target ? { targets: [opts.target] } : {}),
       signal: controller.signal,
     });
-    await writeOut(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderReport(report, c));
+    await out.write((format, colors) => (format === 'json' ? JSON.stringify(report, null, 2) : renderReport(report, colors)));
     return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
   } catch (e) {
     const diagnostics = e instanceof PlumbError && e.code === 'plan.stale' ? (e.data?.diagnostics as Diagnostic[] | undefined) : undefined;
     if (diagnostics) process.stderr.write(renderDiagnosticsText(diagnostics, err));
     if (e instanceof PlumbError && e.code === 'policy.denied') {
+      await out.writeFailure([diagnosticOfError(e)], {}, false);
       process.stderr.write(`${err.red('error')}: ${e.message}\n  hint: ${e.hint}\n`);
       return EXIT.denied;
     }
@@ -229,4 +226,5 @@ export function parseDurationOption(text: string, flag: string): number {
 }
 
 /** `plumb apply`'s action: what runs once commander has parsed the command line (cli/commands/apply.ts). */
-export const action = (planFile: string | undefined, opts: ApplyCliOptions) => runCommand(() => applyCommand(planFile, opts));
+export const action = (planFile: string | undefined, opts: ApplyCliOptions) =>
+  runWithOutputs(opts, { command: 'apply', defaultFormat: 'text' }, (out) => applyCommand(planFile, opts, out));

@@ -1,6 +1,7 @@
 import { listBackups, type BackupManifest, type CorruptBackup } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { runWithOutputs } from '../output.js';
+import type { colors, GlobalOptions } from '../run-command.js';
 
 function renderBackups(manifests: readonly BackupManifest[], corrupt: readonly CorruptBackup[], c: ReturnType<typeof colors>): string {
   const broken = corrupt.map((b) => `${c.bold(b.id)}  ${c.red('corrupt')}: ${b.problem}`);
@@ -22,8 +23,10 @@ function renderBackups(manifests: readonly BackupManifest[], corrupt: readonly C
 
 /** `plumb backups`'s action: what runs once commander has parsed the command line (cli/commands/backups.ts). */
 export const action = (opts: GlobalOptions) =>
-  runCommand(async () => {
+  runWithOutputs(opts, { command: 'backups', defaultFormat: 'text' }, async (out) => {
     const { backups: manifests, corrupt } = await listBackups({ repo: opts.repo, cwd: process.cwd() });
-    await writeOut(opts.output === 'json' ? JSON.stringify({ backups: manifests, corrupt }, null, 2) : renderBackups(manifests, corrupt, colors(opts)));
+    await out.write((format, colors) =>
+      format === 'json' ? JSON.stringify({ backups: manifests, corrupt }, null, 2) : renderBackups(manifests, corrupt, colors),
+    );
     return EXIT.ok;
   });

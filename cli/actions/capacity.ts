@@ -13,7 +13,8 @@ import {
   type Series,
 } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { runWithOutputs } from '../output.js';
+import type { GlobalOptions } from '../run-command.js';
 
 interface CapacityOptions extends GlobalOptions {
   rev?: string;
@@ -25,7 +26,7 @@ interface CapacityOptions extends GlobalOptions {
 
 /** `plumb capacity`'s action: what runs once commander has parsed the command line (cli/commands/capacity.ts). */
 export const action = (refs: string[], opts: CapacityOptions) =>
-  runCommand(async () => {
+  runWithOutputs(opts, { command: 'capacity', defaultFormat: 'text' }, async (out) => {
     let now: Date | undefined;
     if (opts.at !== undefined) {
       now = new Date(opts.at);
@@ -48,6 +49,7 @@ export const action = (refs: string[], opts: CapacityOptions) =>
       for (const d of sortDiagnostics(errors).slice(0, 5))
         lines.push(`  ${d.file ? `${d.file}:${d.line ?? 1}:${d.column ?? 1}  ` : ''}${d.code}  ${d.message}`);
       lines.push('  hint: run `plumb validate` for details');
+      await out.writeFailure(errors, opts.rev ? { revision: opts.rev } : {}, false);
       process.stderr.write(lines.join('\n') + '\n');
       return EXIT.failure;
     }
@@ -63,8 +65,11 @@ export const action = (refs: string[], opts: CapacityOptions) =>
     if (opts.record && result.now !== undefined) {
       await writeFile(resolve(opts.record), stringifyRecording(toRecording(result.now, recorded)));
     }
-    if (opts.output === 'json') await writeOut(JSON.stringify(capacityJson(result.reports, result), null, 2));
-    else await writeOut(renderCapacityText(result.reports, { colors: colors(opts), source: result.source, now: result.now }));
+    await out.write((format, colors) =>
+      format === 'json'
+        ? JSON.stringify(capacityJson(result.reports, result), null, 2)
+        : renderCapacityText(result.reports, { colors, source: result.source, now: result.now }),
+    );
     const failed = result.reports.filter((r) => r.error);
     if (failed.length && failed.length === result.reports.length) {
       process.stderr.write(`error: no capacity signal could be read: ${failed[0].error}\n  hint: check metrics: in plumb.yaml and that the source answers\n`);

@@ -3,7 +3,8 @@ import { discover, hasErrors, inertDeep, PlumbError, sortDiagnostics, writeFileA
 import pc from 'picocolors';
 import { EXIT } from '../exit-codes.js';
 import { providerSettings } from '../program.js';
-import { runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { runWithOutputs } from '../output.js';
+import type { GlobalOptions } from '../run-command.js';
 
 interface DiscoverOptions extends GlobalOptions {
   target?: string;
@@ -23,7 +24,8 @@ function report(diagnostics: readonly Diagnostic[], opts: GlobalOptions): void {
 
 /** `plumb discover`'s action: what runs once commander has parsed the command line (cli/commands/discover.ts). */
 export const action = (opts: DiscoverOptions) =>
-  runCommand(async () => {
+  runWithOutputs(opts, { command: 'discover', defaultFormat: 'yaml' }, async (out) => {
+    if (out.formats.length > 1) throw new PlumbError('cli.usage', 'discover writes one format per run', { hint: 'run it again for the other format' });
     const controller = new AbortController();
     const onInterrupt = () => controller.abort(new PlumbError('discover.interrupted', 'discover interrupted'));
     process.once('SIGINT', onInterrupt);
@@ -35,12 +37,15 @@ export const action = (opts: DiscoverOptions) =>
         now: new Date(),
         signal: controller.signal,
         cliSettings: providerSettings(opts),
-        format: opts.output === 'json' ? 'json' : 'yaml',
+        format: out.format === 'json' ? 'json' : 'yaml',
       });
       report(diagnostics, opts);
-      if (text === undefined || hasErrors(diagnostics)) return EXIT.failure;
+      if (text === undefined || hasErrors(diagnostics)) {
+        await out.writeFailure(diagnostics, {}, false);
+        return EXIT.failure;
+      }
       if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), text);
-      else await writeOut(text);
+      else await out.write(() => text);
       return EXIT.ok;
     } finally {
       process.off('SIGINT', onInterrupt);

@@ -1,7 +1,19 @@
-import { graph, graphToDot, graphToJson, graphToMermaid, hasErrors, PlumbError, type CIGraph } from '../../engine/index.js';
+import {
+  diagnosticsJson,
+  graph,
+  graphToDot,
+  graphToJson,
+  graphToMermaid,
+  hasErrors,
+  PlumbError,
+  renderFailureOutput,
+  type CIGraph,
+  type Diagnostic,
+} from '../../engine/index.js';
 import { DEFAULT_DEPTH } from '../commands/graph.js';
 import { EXIT } from '../exit-codes.js';
-import { runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { runWithOutputs } from '../output.js';
+import type { GlobalOptions } from '../run-command.js';
 
 interface GraphOptions extends GlobalOptions {
   rev?: string;
@@ -17,18 +29,30 @@ function parseDepth(opts: GraphOptions): number {
   return Number(opts.depth);
 }
 
-function render(format: string, graph: CIGraph): string {
-  if (format === 'dot') return graphToDot(graph);
-  if (format === 'mermaid') return graphToMermaid(graph);
-  return JSON.stringify(graphToJson(graph), null, 2);
+/**
+ * The graph in a format; with validation errors every format also says what
+ * they are (JSON `diagnostics`, comments at the end of DOT and Mermaid), so a
+ * graph that holds only what could be interpreted never looks complete.
+ */
+function render(format: string, graph: CIGraph, diagnostics: readonly Diagnostic[]): string {
+  const problems = hasErrors(diagnostics) ? diagnostics : [];
+  if (format === 'dot') return graphToDot(graph) + comments(problems, '// ');
+  if (format === 'mermaid') return graphToMermaid(graph) + comments(problems, '%% ');
+  return JSON.stringify({ ...graphToJson(graph), ...(problems.length ? { diagnostics: diagnosticsJson(problems) } : {}) }, null, 2);
+}
+
+function comments(diagnostics: readonly Diagnostic[], prefix: string): string {
+  if (diagnostics.length === 0) return '';
+  const lines = renderFailureOutput('text', { command: 'graph', diagnostics }).trimEnd().split('\n');
+  return ['', `${prefix}the inventory has validation problems; this graph holds what could be interpreted:`, ...lines.map((l) => prefix + l)].join('\n') + '\n';
 }
 
 /** `plumb graph`'s action: what runs once commander has parsed the command line (cli/commands/graph.ts). */
 export const action = (opts: GraphOptions) =>
-  runCommand(async () => {
+  runWithOutputs(opts, { command: 'graph', defaultFormat: 'json' }, async (out) => {
     const depth = parseDepth(opts);
     const { graph: shown, diagnostics } = await graph({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, focus: opts.focus, depth });
-    await writeOut(render(opts.output ?? 'json', shown));
+    await out.write((format) => render(format, shown, diagnostics));
     if (!hasErrors(diagnostics)) return EXIT.ok;
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     process.stderr.write(

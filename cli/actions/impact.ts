@@ -1,6 +1,7 @@
 import { impact, renderImpactText, sortDiagnostics, toImpactJson, type Diagnostic, type ImpactEvent } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { runWithOutputs } from '../output.js';
+import type { GlobalOptions } from '../run-command.js';
 
 interface ImpactOptions extends GlobalOptions {
   event?: ImpactEvent;
@@ -23,13 +24,15 @@ function refusal(errors: readonly Diagnostic[]): string {
 
 /** `plumb impact`'s action: what runs once commander has parsed the command line (cli/commands/impact.ts). */
 export const action = (refs: string[], opts: ImpactOptions) =>
-  runCommand(async () => {
+  runWithOutputs(opts, { command: 'impact', defaultFormat: 'text' }, async (out) => {
     const result = await impact({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, refs, event: opts.event });
     if (!result.ok) {
+      await out.writeFailure(result.errors, opts.rev ? { revision: opts.rev } : {}, false);
       process.stderr.write(refusal(result.errors));
       return EXIT.failure;
     }
-    if (opts.output === 'json') await writeOut(JSON.stringify(toImpactJson(result.summary), null, 2));
-    else await writeOut(renderImpactText(result.summary, result.explanation, { colors: colors(opts) }));
+    await out.write((format, colors) =>
+      format === 'json' ? JSON.stringify(toImpactJson(result.summary), null, 2) : renderImpactText(result.summary, result.explanation, { colors }),
+    );
     return EXIT.ok;
   });

@@ -6,7 +6,6 @@ import {
   renderDiagnosticsText,
   renderPlanFile,
   renderPlanOutput,
-  toSarif,
   writeFileAtomic,
   type Diagnostic,
   type Plan,
@@ -14,7 +13,8 @@ import {
 } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { providerSettings } from '../program.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { runWithOutputs, type Outputs } from '../output.js';
+import type { GlobalOptions } from '../run-command.js';
 
 interface PlanOptions extends GlobalOptions {
   rev?: string;
@@ -31,9 +31,13 @@ export function exitCode(plan: Plan, detailed: boolean): number {
   return detailed && s.create + s.update + (s.replace ?? 0) + s.delete > 0 ? EXIT.changes : EXIT.ok;
 }
 
-/** Writes the output; diagnostics go to stderr for the formats that have no place for them. */
+/**
+ * Writes every output of a plan or review; each format carries the
+ * diagnostics (renderPlanOutput). For JSON and Markdown on stdout they go to
+ * stderr as text too, so a job log shows them beside the artifact.
+ */
 export async function emit(
-  format: PlanFormat,
+  out: Outputs<PlanFormat>,
   plan: Plan,
   diagnostics: readonly Diagnostic[],
   policies: readonly {
@@ -43,21 +47,13 @@ export async function emit(
     description?: string;
   }[],
   command: 'plan' | 'review',
-  opts: GlobalOptions,
 ): Promise<void> {
-  await writeOut(renderPlanOutput(format, plan, { colors: colors(opts), command, diagnostics, policies }));
-  if ((format === 'json' || format === 'markdown') && diagnostics.length) process.stderr.write(diagnosticsText(diagnostics));
+  await out.write((format, colors) => renderPlanOutput(format, plan, { colors, command, diagnostics, policies }));
+  if ((out.format === 'json' || out.format === 'markdown') && diagnostics.length) process.stderr.write(diagnosticsText(diagnostics));
 }
 
-/** No plan: the diagnostics say why (SARIF to stdout so CI can still upload it), exit 1. */
-export async function failed(format: PlanFormat, diagnostics: readonly Diagnostic[], opts: GlobalOptions): Promise<number> {
-  if (format === 'sarif') await writeOut(JSON.stringify(toSarif({ diagnostics }), null, 2));
-  else process.stderr.write(diagnosticsText(diagnostics, opts));
-  return EXIT.failure;
-}
-
-function diagnosticsText(diagnostics: readonly Diagnostic[], opts: GlobalOptions = {}): string {
-  return renderDiagnosticsText(diagnostics, pc.createColors(opts.color !== false && Boolean(process.stderr.isTTY) && !process.env.NO_COLOR));
+function diagnosticsText(diagnostics: readonly Diagnostic[]): string {
+  return renderDiagnosticsText(diagnostics, pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR));
 }
 
 export function parseNow(text: string | undefined): Date | undefined {
@@ -71,7 +67,7 @@ export function parseNow(text: string | undefined): Date | undefined {
 
 /** `plumb plan`'s action: what runs once commander has parsed the command line (cli/commands/plan.ts). */
 export const action = (opts: PlanOptions) =>
-  runCommand(async () => {
+  runWithOutputs<PlanFormat>(opts, { command: 'plan', defaultFormat: 'text' }, async (out) => {
     const result = await plan({
       repo: opts.repo,
       cwd: process.cwd(),
@@ -80,9 +76,8 @@ export const action = (opts: PlanOptions) =>
       now: parseNow(opts.now),
       cliSettings: providerSettings(opts),
     });
-    const format = (opts.output ?? 'text') as PlanFormat;
-    if (!result.plan) return failed(format, result.diagnostics, opts);
+    if (!result.plan) return out.fail(result.diagnostics, opts.rev ? { revision: opts.rev } : {});
     if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), await renderPlanFile({ plan: result.plan, repo: result.repo }));
-    await emit(format, result.plan, result.diagnostics, result.policies, 'plan', opts);
+    await emit(out, result.plan, result.diagnostics, result.policies, 'plan');
     return exitCode(result.plan, Boolean(opts.detailedExitcode));
   });

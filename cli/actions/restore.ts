@@ -1,7 +1,8 @@
 import { PlumbError, refToId, restore, type RestoreReport } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { providerSettings } from '../program.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { runWithOutputs, type Outputs } from '../output.js';
+import { colors, type GlobalOptions } from '../run-command.js';
 import { parseDurationOption, progressHooks } from './apply.js';
 
 interface RestoreCliOptions extends GlobalOptions {
@@ -11,8 +12,7 @@ interface RestoreCliOptions extends GlobalOptions {
   healthTimeout: string;
 }
 
-async function restoreCommand(backupId: string, refs: string[], opts: RestoreCliOptions): Promise<number> {
-  const c = colors(opts);
+async function restoreCommand(backupId: string, refs: string[], opts: RestoreCliOptions, out: Outputs<string>): Promise<number> {
   const healthTimeoutMs = parseDurationOption(opts.healthTimeout, '--health-timeout');
   const ids = refs.map((r) => refToId(r) ?? badRef(r));
   if (!opts.dryRun && !opts.autoApprove && !process.stdin.isTTY) {
@@ -36,7 +36,7 @@ async function restoreCommand(backupId: string, refs: string[], opts: RestoreCli
     process.stderr.write('restore cancelled: nothing was changed\n');
     return EXIT.failure;
   }
-  await writeOut(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderRestore(report, c));
+  await out.write((format, c) => (format === 'json' ? JSON.stringify(report, null, 2) : renderRestore(report, c)));
   return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
 }
 
@@ -81,4 +81,5 @@ function badRef(r: string): never {
 }
 
 /** `plumb restore`'s action: what runs once commander has parsed the command line (cli/commands/restore.ts). */
-export const action = (id: string, refs: string[], opts: RestoreCliOptions) => runCommand(() => restoreCommand(id, refs, opts));
+export const action = (id: string, refs: string[], opts: RestoreCliOptions) =>
+  runWithOutputs(opts, { command: 'restore', defaultFormat: 'text' }, (out) => restoreCommand(id, refs, opts, out));

@@ -14,7 +14,8 @@ import {
 } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { parseNow } from './plan.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from '../run-command.js';
+import { runWithOutputs } from '../output.js';
+import type { colors, GlobalOptions } from '../run-command.js';
 
 interface ValidateOptions extends GlobalOptions {
   rev?: string;
@@ -27,7 +28,7 @@ function render(
   diagnostics: readonly Diagnostic[],
   relations: number,
   policy: InventoryPolicyReport,
-  opts: ValidateOptions,
+  c: ReturnType<typeof colors>,
 ): string {
   if (format === 'json')
     return JSON.stringify(
@@ -44,7 +45,7 @@ function render(
     source: sourceReader(repo),
     sensitive: sensitiveLines(repo, files),
     secretKinds: secretKinds(repo),
-    colors: colors(opts),
+    colors: c,
     ...(policy.policies.length ? { policyResults: policy.results } : {}),
     ...(repo.renders ? { renders: repo.renders } : {}),
   });
@@ -74,10 +75,10 @@ function sourceReader(repo: LoadedRepository): (file: string) => string | undefi
 
 /** `plumb validate`'s action: what runs once commander has parsed the command line (cli/commands/validate.ts). */
 export const action = (opts: ValidateOptions) =>
-  runCommand(async () => {
+  runWithOutputs(opts, { command: 'validate', defaultFormat: 'text' }, async (out) => {
     // inventory-scope policies see the graph as validated; a deny exits 3, warn and audit are reported
     const { repo, graph, diagnostics, policy } = await validate({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, now: parseNow(opts.now) });
-    await writeOut(render(opts.output ?? 'text', repo, diagnostics, graph.size, policy, opts));
+    await out.write((format, c) => render(format, repo, diagnostics, graph.size, policy, c));
     if (hasErrors(diagnostics)) return EXIT.failure;
     return policy.denied ? EXIT.denied : EXIT.ok;
   });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, addForceConflicts } from '../program.js';
+import { addGlobalOptions, addForceConflicts, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option('--no-wait', 'do not wait for health: every wave follows the one before as soon as it is applied')
     .option('--target <name>', 'only this target of plumb.yaml (default: defaultTarget, else all)')
     .addOption(new Option('--now <iso>', 'the planning clock (tests)').hideHelp())
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(outputOption(['text', 'json'], 'text'));
   addGlobalOptions(addForceConflicts(cmd)).action(lazyAction(() => import('../actions/apply.js')));
   program.addCommand(cmd);
 }

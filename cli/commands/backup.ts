@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description('back up the actual state of CIs now (all CIs of the targets, or the named ones)')
     .argument('[refs...]', 'CIs to back up, as kind:namespace/name')
     .option('--target <name>', 'only this target (default: defaultTarget, else all)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(outputOption(['text', 'json'], 'text'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/backup.js')));
   program.addCommand(cmd);
 }

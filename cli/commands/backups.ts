@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -10,7 +10,7 @@ import { lazyAction } from './lazy-action.js';
 export function register(program: Command): void {
   const cmd = new Command('backups')
     .description('list the backups in the configured store (manifests only, never values)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(outputOption(['text', 'json'], 'text'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/backups.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .addOption(new Option('--chart-format <format>', 'chart image format').choices(['svg', 'png']).default('svg'))
     .option('--record <file>', 'save the series read as a recording (YAML) that metrics: {provider: recorded} replays')
     .option('--at <time>', 'forecast from this instant (RFC 3339) instead of now')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(outputOption(['text', 'json'], 'text'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/capacity.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description('record the actual state a target sees as a snapshot (secrets redacted), for offline plans and reviews')
     .option('--target <name>', 'the target of plumb.yaml to discover (default: defaultTarget, else the only one)')
     .option('--out <file>', 'write the snapshot to this file (atomically) instead of stdout')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'));
+    .addOption(outputOption(['yaml', 'json'], 'yaml'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/discover.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /** Hops around `--focus` when `--depth` is not given. */
@@ -19,11 +19,7 @@ export function register(program: Command): void {
     .option('--rev <rev>', 'graph a Git branch, tag or commit instead of the work tree')
     .option('--focus <ref>', 'only the neighbourhood of one CI, e.g. database:shop/orders-db')
     .option('--depth <n>', `hops around --focus, both directions (default ${DEFAULT_DEPTH})`)
-    .addOption(
-      new Option('-o, --output <format>', 'json (default: for tools), dot (Graphviz) or mermaid (Markdown)')
-        .choices(['json', 'dot', 'mermaid'])
-        .default('json'),
-    );
+    .addOption(outputOption(['json', 'dot', 'mermaid'], 'json'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/graph.js')));
   program.addCommand(cmd);
 }

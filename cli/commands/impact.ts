@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .argument('<ref...>', 'CIs, e.g. database:shop/orders-db (kind:name means the default namespace)')
     .addOption(new Option('--event <event>', 'what happens to them').choices(['down', 'delete', 'change']).default('down'))
     .option('--rev <rev>', 'simulate on a Git branch, tag or commit instead of the work tree')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(outputOption(['text', 'json'], 'text'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/impact.js')));
   program.addCommand(cmd);
 }

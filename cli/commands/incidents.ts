@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .description('list open and recent incidents: cause, symptoms, business services hit, likely change, suggested restore')
     .option('--state-dir <dir>', "the controller's state directory (default: plumb.yaml notifications.stateDir, else .plumb/incidents)")
     .option('--open', 'only the open incidents')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(outputOption(['text', 'json'], 'text'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/incidents.js')));
   program.addCommand(cmd);
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { PlanFormat } from '../../engine/index.js';
-import { addGlobalOptions, addForceConflicts } from '../program.js';
+import { addGlobalOptions, addForceConflicts, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'also write the plan artifact (JSON) to this file, atomically, for `plumb apply`')
     .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)')
     .addOption(new Option('--now <iso>', 'the clock, for reproducible plans in tests').hideHelp())
-    .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_OUTPUTS]).default('text'));
+    .addOption(outputOption([...PLAN_OUTPUTS], 'text'));
   addGlobalOptions(addForceConflicts(cmd)).action(lazyAction(() => import('../actions/plan.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, addForceConflicts } from '../program.js';
+import { addGlobalOptions, addForceConflicts, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option('--auto-approve', 'restore without asking')
     .option('--break-lock', 'break a lock whose holder is gone (reported, never silent)')
     .option('--health-timeout <duration>', 'per wave; a check that does not answer in time fails', '60s')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(outputOption(['text', 'json'], 'text'));
   addGlobalOptions(addForceConflicts(cmd)).action(lazyAction(() => import('../actions/restore.js')));
   program.addCommand(cmd);
 }

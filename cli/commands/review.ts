@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 import { PLAN_OUTPUTS } from './plan.js';
 
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--target <name>', 'also show the drift of the changed CIs against this target')
     .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)')
     .addOption(new Option('--now <iso>', 'the clock, for reproducible reviews in tests').hideHelp())
-    .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_OUTPUTS]).default('text'));
+    .addOption(outputOption([...PLAN_OUTPUTS], 'text'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/review.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /** `plumb validate [--rev REV] [-o text|json|sarif]`: exit 0, 1 with errors, 3 when an inventory policy denies. */
@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .description('check every CI: schemas, names, references, relation types, cycles, Kubernetes basics, inventory policies')
     .option('--rev <rev>', 'validate a Git branch, tag or commit instead of the work tree')
     .addOption(new Option('--now <iso>', 'the clock policies see, for reproducible results in tests').hideHelp())
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'));
+    .addOption(outputOption(['text', 'json', 'sarif'], 'text'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/validate.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, outputOption } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /** A repeatable option's parser: each occurrence is appended. */
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .argument('<ref...>', 'CIs seen failing, e.g. endpoint:shop/api (kind:name means the default namespace)')
     .option('--healthy <ref>', 'a CI seen healthy (a cause that would put it down is less likely); repeatable', collect, [])
     .option('--rev <rev>', 'use the inventory of a Git branch, tag or commit instead of the work tree')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(outputOption(['text', 'json'], 'text'));
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/why.js')));
   program.addCommand(cmd);
 }

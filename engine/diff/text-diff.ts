@@ -1,17 +1,22 @@
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 
+/** The two sides' names in a diff's `---`/`+++` headers: a plan's drift diff is observed → desired, a review's base → head. */
+export type DiffLabels = readonly [before: string, after: string];
+
 /**
  * A unified diff of two (already redacted, already cut to declared fields)
  * documents rendered as YAML; `''` when they render the same. Either side may
- * be absent (a create or a delete). Only called for changed objects: YAML
- * stringification is the expensive part of a diff.
+ * be absent (a create or a delete). The headers are `--- <before>/<id>` and
+ * `+++ <after>/<id>` (`observed`/`desired` unless `labels` says otherwise).
+ * Only called for changed objects: YAML stringification is the expensive part
+ * of a diff.
  */
-export function unifiedYamlDiff(id: string, observed: unknown, desired: unknown): string {
+export function unifiedYamlDiff(id: string, observed: unknown, desired: unknown, labels: DiffLabels = ['observed', 'desired']): string {
   const before = observed === undefined ? '' : toYaml(observed);
   const after = desired === undefined ? '' : toYaml(desired);
   if (before === after) return '';
-  const text = createTwoFilesPatch(`observed/${id}`, `desired/${id}`, before, after, undefined, undefined, { context: 3 });
+  const text = createTwoFilesPatch(`${labels[0]}/${id}`, `${labels[1]}/${id}`, before, after, undefined, undefined, { context: 3 });
   // Drop the `Index:`/`===` preamble some versions print; keep from the `---` header on.
   const start = text.indexOf('--- ');
   return start > 0 ? text.slice(start) : text;

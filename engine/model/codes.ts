@@ -26,6 +26,7 @@ export const CODES = {
   'cli.bad-now': { meaning: '--now is not an ISO 8601 timestamp', hint: 'e.g. --now 2026-01-01T12:00:00Z' },
   'cli.bad-option': { meaning: 'a command-line option has a value it cannot take', hint: 'see `plumb <command> --help`' },
   'cli.bad-ref': { meaning: 'a command-line argument is not a CI reference', hint: 'write kind:name or kind:namespace/name' },
+  'cli.internal': { meaning: 'plumb failed unexpectedly: a bug', hint: 'run again with PLUMB_DEBUG=1 for details and report it' },
   'cli.usage': { meaning: 'options that do not go together, or one that needs another', hint: 'see `plumb <command> --help`' },
   'config.bad-duration': { meaning: 'a duration setting is not a duration', hint: 'write a number with a unit (500ms, 30s, 2m, 1h); a bare number is seconds' },
   'config.inline-secret': { meaning: 'plumb.yaml holds a credential inline', hint: 'use secretEnv or secretFile' },

@@ -60,8 +60,11 @@ export function countActions(changes: readonly PlannedChange[], unmanaged: numbe
   return summary;
 }
 
-/** sha256 of the canonical JSON of a plan without its `hash`: what apply checks a plan file against. */
+/**
+ * sha256 of the canonical JSON of a plan without its `hash`: what apply checks a plan file against.
+ * The `diagnostics` that `plan -o json` appends are a report about the plan, not part of it, and are not covered.
+ */
 export function planHash(plan: Omit<Plan, 'hash'> | Plan): string {
-  const { hash: _ignored, ...rest } = plan as Plan;
+  const { hash: _ignored, diagnostics: _report, ...rest } = plan as Plan & { diagnostics?: unknown };
   return canonicalSha256(rest);
 }

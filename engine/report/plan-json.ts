@@ -1,11 +1,18 @@
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../plan/types.js';
+import { diagnosticsJson } from './diagnostics-output.js';
 
 /**
  * The plan artifact as `plan -o json`, `review -o json` and `--out` write it
  * (schemas/plan.schema.json): two-space indented, keys in the order the plan
  * was assembled. The value is already redacted; `hash` is computed over the
  * canonical form, so re-indenting this text does not invalidate it.
+ *
+ * With `diagnostics` (the `-o json` outputs), the warnings the operation
+ * reported beside the plan follow as `diagnostics` (a report about the plan,
+ * not part of it: the hash does not cover them, so the output stays an
+ * appliable plan file).
  */
-export function renderPlanJson(plan: Plan): string {
-  return JSON.stringify(plan, null, 2) + '\n';
+export function renderPlanJson(plan: Plan, diagnostics?: readonly Diagnostic[]): string {
+  return JSON.stringify(diagnostics ? { ...plan, diagnostics: diagnosticsJson(diagnostics) } : plan, null, 2) + '\n';
 }

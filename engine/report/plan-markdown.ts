@@ -1,4 +1,6 @@
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan, PlannedChange, PolicyResult } from '../plan/types.js';
+import { diagnosticsMarkdownSection } from './diagnostics-output.js';
 import { impactMermaid } from './plan-mermaid.js';
 import { blocks } from '../policy/denied.js';
 import { orderPolicyResults } from './plan-policy-order.js';
@@ -14,6 +16,8 @@ export interface PlanMarkdownOptions {
   readonly limit?: number;
   /** Mermaid node cap. Default 30. */
   readonly maxDiagramNodes?: number;
+  /** Warnings and infos reported beside the plan: a "Diagnostics" section after the verdict. */
+  readonly diagnostics?: readonly Diagnostic[];
 }
 
 /** Policy rows beyond this are counted, not listed: the blocking ones sort first, so they are always shown. */
@@ -46,9 +50,10 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   ].join('\n');
   const gateTitle = plan.headPolicy ? 'Policy results of the base (the gate)' : 'Policy results';
   const headSection = plan.headPolicy ? policySection(plan.headPolicy.results, 'Policy results of the head (shown, not the gate)') : '';
+  const diagnostics = diagnosticsMarkdownSection(options.diagnostics ?? []);
   const sections = denied
-    ? [policySection(plan.policy.results, gateTitle), headSection, impactSection(plan, options.maxDiagramNodes ?? 30)]
-    : [impactSection(plan, options.maxDiagramNodes ?? 30), policySection(plan.policy.results, gateTitle), headSection];
+    ? [policySection(plan.policy.results, gateTitle), headSection, diagnostics, impactSection(plan, options.maxDiagramNodes ?? 30)]
+    : [diagnostics, impactSection(plan, options.maxDiagramNodes ?? 30), policySection(plan.policy.results, gateTitle), headSection];
   const blocksOut: string[] = [head];
   const omitted: string[] = [];
   let used = head.length;

@@ -20,16 +20,17 @@ export interface PlanOutputOptions {
 
 /**
  * Renders a plan (or a review, which is a plan with a base) in the format asked
- * for. Text carries the diagnostics at its end; SARIF carries them as results
- * beside the policy results (placed at the CI's file and line); JSON and
- * Markdown are the artifact and the comment, diagnostics go to stderr.
+ * for. Every format carries the diagnostics: text at its end, SARIF as results
+ * beside the policy results (placed at the CI's file and line), JSON as
+ * `diagnostics` after the plan artifact, Markdown as a "Diagnostics" section
+ * of the comment. A command without a plan writes renderFailureOutput instead.
  */
 export function renderPlanOutput(format: PlanFormat, plan: Plan, options: PlanOutputOptions): string {
   switch (format) {
     case 'json':
-      return renderPlanJson(plan);
+      return renderPlanJson(plan, options.diagnostics);
     case 'markdown':
-      return renderPlanMarkdown(plan, { title: `plumb ${options.command}` });
+      return renderPlanMarkdown(plan, { title: `plumb ${options.command}`, diagnostics: options.diagnostics });
     case 'sarif':
       return (
         JSON.stringify(

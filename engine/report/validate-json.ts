@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { PolicyResult } from '../plan/types.js';
 import type { RenderedUnit } from '../render/render-stage.js';
-import { hasErrors, sortDiagnostics } from '../model/diagnostic.js';
+import { hasErrors } from '../model/diagnostic.js';
+import { diagnosticsJson, type DiagnosticJson } from './diagnostics-output.js';
 
 /** `plumb validate -o json` (schemas/validate-output.schema.json). */
 export interface ValidateJson {
@@ -12,17 +13,7 @@ export interface ValidateJson {
   readonly relations: number;
   /** The units rendered, with their tool versions (absent when there are none). */
   readonly renders?: readonly RenderedUnit[];
-  readonly diagnostics: ReadonlyArray<{
-    severity: Diagnostic['severity'];
-    code: string;
-    message: string;
-    file: string | null;
-    line: number | null;
-    column: number | null;
-    ci: string | null;
-    hint?: string;
-    related?: Diagnostic['related'];
-  }>;
+  readonly diagnostics: readonly DiagnosticJson[];
 }
 
 /**
@@ -44,16 +35,6 @@ export function toValidateJson(input: {
     cis: input.cis,
     relations: input.relations,
     ...(input.renders?.length ? { renders: input.renders } : {}),
-    diagnostics: sortDiagnostics(input.diagnostics).map((d) => ({
-      severity: d.severity,
-      code: d.code,
-      message: d.message,
-      file: d.file ?? null,
-      line: d.line ?? null,
-      column: d.column ?? null,
-      ci: d.ci ?? null,
-      ...(d.hint === undefined ? {} : { hint: d.hint }),
-      ...(d.related === undefined ? {} : { related: d.related }),
-    })),
+    diagnostics: diagnosticsJson(input.diagnostics),
   };
 }

@@ -16,7 +16,8 @@ import { redactPatterns } from '../redact/redact-object.js';
  * a field removed in the pull request is a change here, and so are relations,
  * owners and sources — the CMDB is the point of the review. The patch is
  * fast-json-patch's, its values redacted; the text diff marks a changed secret
- * `(sensitive, changed)` and never holds it.
+ * `(sensitive, changed)` and never holds it; its headers are `--- base/<id>`
+ * and `+++ head/<id>`.
  */
 export function compareDocuments(pair: MatchedPair, secretPointers: readonly string[]): ObjectDiff {
   const head = pair.desired?.object;
@@ -33,7 +34,7 @@ export function compareDocuments(pair: MatchedPair, secretPointers: readonly str
     changed: true,
     patch: patch.map((op) => redactOp(op, secrets)),
     paths: patch.map((op) => op.path),
-    text: unifiedYamlDiff(pair.id, baseShown, headShown),
+    text: unifiedYamlDiff(pair.id, baseShown, headShown, ['base', 'head']),
   };
 }
 

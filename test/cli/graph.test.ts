@@ -57,9 +57,21 @@ describe('plumb graph', () => {
 
   it('refuses an unknown focus with a did-you-mean, and --depth without --focus, exit 1 without a stack', async () => {
     const unknown = await runCli(['graph', '--repo', repo, '--focus', 'service:shop/ap']);
-    expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'error: there is no service:shop/ap in the inventory\n  hint: did you mean service:shop/api?\n' });
-    const usage = await runCli(['graph', '--repo', repo, '--depth', '2']);
-    expect(usage).toEqual({ code: 1, stdout: '', stderr: 'error: --depth needs --focus\n  hint: add --focus REF, or drop --depth to print the whole graph\n' });
+    expect(unknown.stderr).toBe('error: there is no service:shop/ap in the inventory\n  hint: did you mean service:shop/api?\n');
+    // stdout is JSON by default, so the refusal is JSON there too (schemas/failure-output.schema.json)
+    expect(JSON.parse(unknown.stdout)).toMatchObject({
+      ok: false,
+      command: 'graph',
+      diagnostics: [{ code: 'graph.unknown-ref', hint: 'did you mean service:shop/api?' }],
+    });
+    expect(unknown.code).toBe(1);
+    const usage = await runCli(['graph', '--repo', repo, '--depth', '2', '-o', 'dot']);
+    expect(usage).toEqual({
+      code: 1,
+      stdout:
+        'digraph plumb {\n  // plumb graph could not be computed:\n  // error [cli.usage] --depth needs --focus (add --focus REF, or drop --depth to print the whole graph)\n}\n',
+      stderr: 'error: --depth needs --focus\n  hint: add --focus REF, or drop --depth to print the whole graph\n',
+    });
   });
 
   it('still prints what could be interpreted when validation fails, and exits 1', async () => {

@@ -129,7 +129,10 @@ describeCluster('rendered repositories against a real API server: Kustomize, Hel
       env: { SOPS_AGE_KEY_FILE: `${dir}/none.txt`, SOPS_AGE_KEY: undefined, XDG_CONFIG_HOME: dir },
     });
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
+    // -o json says why on stdout too (schemas/failure-output.schema.json), never with the ciphertext
+    expect(r.stdout).not.toMatch(/ENC\[/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, command: 'plan' });
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { code: string }) => d.code)).toContain('sops.no-key');
     expect(r.stderr).toContain('sops.no-key');
     expect(r.stderr).not.toMatch(/ENC\[|\n\s+at /);
   }, 180_000);

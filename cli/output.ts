@@ -1,0 +1,165 @@
+import { resolve } from 'node:path';
+import pc from 'picocolors';
+import type { Colors } from 'picocolors/types.js';
+import { isPlumbError, PlumbError, renderDiagnosticsText, renderFailureOutput, scrubText, writeFileAtomic, type Diagnostic } from '../engine/index.js';
+import { EXIT } from './exit-codes.js';
+import type { OutputTarget } from './program.js';
+import { colors, runCommand, writeOut, type GlobalOptions } from './run-command.js';
+
+/** What a command knows of itself for its outputs. */
+export interface OutputSpec<F extends string> {
+  /** The command's name: the failure documents' `command` and heading. */
+  readonly command: string;
+  /** The format stdout gets when no `-o` without a file names one. */
+  readonly defaultFormat: F;
+}
+
+/** Where the revision was, for a failure document (review: base and head). */
+export interface FailureContext {
+  readonly revision?: string;
+  readonly base?: string;
+}
+
+/**
+ * A command's outputs: every `-o` it was given, each rendered once per run.
+ * stdout gets the one `-o FORMAT` without a file, else the command's default
+ * format; `-o FORMAT=FILE` outputs are written atomically (a temporary file
+ * renamed over the target: never half a file) and scrubbed of every known
+ * secret first, as the guarded stdout and stderr are (engine/redact) — a
+ * file is an output like any other.
+ */
+export class Outputs<F extends string> {
+  /** The format written to stdout. */
+  readonly format: F;
+  readonly files: readonly (OutputTarget & { readonly format: F; readonly file: string })[];
+
+  constructor(
+    targets: readonly OutputTarget[] | undefined,
+    readonly spec: OutputSpec<F>,
+    private readonly opts: GlobalOptions,
+  ) {
+    const list = targets ?? [];
+    const toStdout = list.filter((t) => t.file === undefined);
+    if (toStdout.length > 1) {
+      throw new PlumbError('cli.usage', `-o ${toStdout.map((t) => t.format).join(' and -o ')} cannot both go to stdout`, {
+        hint: `write all but one to files: -o ${toStdout[1]!.format}=FILE`,
+      });
+    }
+    this.format = (toStdout[0]?.format ?? spec.defaultFormat) as F;
+    this.files = list.filter((t): t is OutputTarget & { format: F; file: string } => t.file !== undefined);
+  }
+
+  /** Every format asked for (stdout's first), each once. */
+  get formats(): F[] {
+    return [...new Set([this.format, ...this.files.map((f) => f.format)])];
+  }
+
+  /**
+   * Renders each output with `render(format, colors)` (colours only for a
+   * terminal's stdout, never in a file) and writes it; a format asked for
+   * twice is rendered once.
+   */
+  async write(render: (format: F, colors: Colors) => string | Promise<string>): Promise<void> {
+    const plain = pc.createColors(false);
+    const rendered = new Map<F, string>();
+    for (const { format, file } of this.files) {
+      let text = rendered.get(format);
+      if (text === undefined) rendered.set(format, (text = await render(format, plain)));
+      await writeOutputFile(file, text);
+    }
+    await writeOut(await render(this.format, colors(this.opts)));
+  }
+
+  /**
+   * The command could not compute its result: every output gets the failure
+   * document of its format (engine renderFailureOutput: JSON with
+   * `diagnostics`, SARIF results, a Markdown comment saying why, …), and
+   * stderr the diagnostics as text (for the job log). Resolves to exit code 1.
+   */
+  async fail(diagnostics: readonly Diagnostic[], context: FailureContext = {}): Promise<number> {
+    await this.writeFailure(diagnostics, context, true);
+    return EXIT.failure;
+  }
+
+  /**
+   * Writes the failure documents; `stderrText` false leaves the text on
+   * stderr to the caller (runCommand prints a thrown error itself).
+   */
+  async writeFailure(diagnostics: readonly Diagnostic[], context: FailureContext, stderrText: boolean): Promise<void> {
+    const options = { command: this.spec.command, diagnostics, ...context };
+    for (const { format, file } of this.files) await writeOutputFile(file, renderFailureOutput(format, options));
+    if (this.format !== 'text') await writeOut(renderFailureOutput(this.format, options));
+    if (stderrText) process.stderr.write(renderDiagnosticsText(diagnostics, stderrColors(this.opts)));
+  }
+}
+
+/** Writes one `-o FORMAT=FILE` output: scrubbed, atomically, relative to the working directory. */
+async function writeOutputFile(file: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(resolve(process.cwd(), file), scrubText(text.endsWith('\n') ? text : text + '\n'));
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+    throw new PlumbError('cli.bad-option', `cannot write the -o output ${file}: ${reason}`, {
+      hint: 'name a file in a directory that exists and that you may write to',
+    });
+  }
+}
+
+function stderrColors(opts: GlobalOptions): Colors {
+  return pc.createColors(opts.color !== false && Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+}
+
+/**
+ * A thrown error as the diagnostic the failure documents carry: a
+ * PlumbError's code, message and hint (its `data.file`/`line`/`column` when it
+ * has them); anything else is `cli.internal` (a bug) with its message.
+ */
+export function diagnosticOfError(e: unknown): Diagnostic {
+  if (isPlumbError(e)) {
+    const data = (e.data ?? {}) as { file?: unknown; line?: unknown; column?: unknown };
+    return {
+      severity: 'error',
+      code: e.code,
+      message: e.message,
+      ...(e.hint ? { hint: e.hint } : {}),
+      ...(typeof data.file === 'string' ? { file: data.file } : {}),
+      ...(typeof data.line === 'number' ? { line: data.line } : {}),
+      ...(typeof data.column === 'number' ? { column: data.column } : {}),
+    };
+  }
+  return {
+    severity: 'error',
+    code: 'cli.internal',
+    message: e instanceof Error ? e.message : String(e),
+    hint: 'this is a bug in plumb; run again with PLUMB_DEBUG=1 for details and report it',
+  };
+}
+
+/**
+ * runCommand for a command with `-o`: the body gets the command's
+ * {@link Outputs}; an error it throws (a missing repository, an unknown
+ * revision, a provider that did not answer) is written as the failure
+ * document of every output before runCommand prints it to stderr and exits 1
+ * — so `-o json`, `-o markdown=comment.md` and `-o sarif=x.sarif` always hold
+ * the reason, never nothing.
+ */
+export function runWithOutputs<F extends string = string>(
+  opts: GlobalOptions & { output?: readonly OutputTarget[] },
+  spec: OutputSpec<NoInfer<F>>,
+  body: (out: Outputs<F>) => Promise<number>,
+  context: () => FailureContext = () => ({}),
+): Promise<never> {
+  return runCommand(async () => {
+    const out = new Outputs<F>(opts.output, spec, opts);
+    try {
+      return await body(out);
+    } catch (e) {
+      try {
+        await out.writeFailure([diagnosticOfError(e)], context(), false);
+      } catch (writing) {
+        process.stderr.write(`warning: the failure could not be written to every -o output: ${writing instanceof Error ? writing.message : String(writing)}\n`);
+      }
+      throw e;
+    }
+  });
+}
