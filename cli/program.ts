@@ -38,6 +38,11 @@ export function addGlobalOptions(cmd: Command): Command {
   return cmd
     .option('--repo <dir>', 'repository root (default: found upwards from the current directory by plumb.yaml)')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .option('--no-cache', 'neither read nor write the content cache (as PLUMB_CACHE=off)')
+    .hook('preAction', (_program, action) => {
+      // the engine opens its content cache from the environment when it first needs it
+      if (action.opts().cache === false) process.env.PLUMB_CACHE = 'off';
+    })
     .addOption(new Option('--kubeconfig <file>', 'kubeconfig file, as kubectl'))
     .addOption(new Option('--context <name>', 'kubeconfig context, as kubectl'));
 }
