@@ -6,7 +6,7 @@ import { cacheSettings } from '../../../engine/cache/cache-settings.js';
 import { ContentCache } from '../../../engine/cache/content-cache.js';
 import { loadRepository } from '../../../engine/load/load-repository.js';
 import { runReview } from '../../../engine/review/run-review.js';
-import { branch, checkout, commit, head, makeGitRepo, removeGitRepo, type FileTree } from '../../helpers/git-repo.js';
+import { branch, checkout, commit, head, makeGitRepo, removeGitRepo, writeFiles, type FileTree } from '../../helpers/git-repo.js';
 import { fixtureTree } from '../../helpers/fixture-tree.js';
 import { fixture } from '../../helpers/run-cli.js';
 
@@ -134,5 +134,24 @@ describe('a review that reads only what changed gives the answers of a full revi
     if (name === 'a policy change') expect(full.plan?.policyChanges?.map((c) => c.name)).toEqual(['no-tier1-delete']);
     if (name === 'a custom resource whose CRD did not change')
       expect(full.plan?.changes.map((c) => [c.id, c.action])).toContainEqual(['gate:_cluster/front', 'update']);
+  });
+
+  it('an uncommitted work tree as the head', async () => {
+    checkout(dir, base);
+    writeFiles(dir, { 'inventory/data.yaml': (base0()['inventory/data.yaml'] as string).replace('16.3', '16.5'), 'inventory/reports.yaml': null });
+    try {
+      const full = answer(await runReview({ repo: dir, base, head: 'worktree', now: NOW, incremental: false, contentCache: false, renderCache: false }));
+      const cache = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: join(cacheDir, 'worktree') }));
+      expect(answer(await runReview({ repo: dir, base, head: 'worktree', now: NOW, contentCache: cache, renderCache: false }))).toEqual(full);
+      expect(
+        answer(await runReview({ repo: dir, base, head: 'worktree', now: NOW, contentCache: new ContentCache(cache.settings), renderCache: false })),
+      ).toEqual(full);
+      expect(full.plan?.changes.filter((c) => c.action !== 'noop').map((c) => [c.id, c.action])).toEqual([
+        ['database:shop/orders-db', 'update'],
+        ['application:shop/reports', 'delete'],
+      ]);
+    } finally {
+      checkout(dir, base);
+    }
   });
 });
