@@ -56,7 +56,7 @@ describe('a review that reads only what changed gives the answers of a full revi
   let dir: string;
   let cacheDir: string;
   let base: string;
-  const base0 = () => {
+  const base0 = (): Record<string, string> => {
     const tree = fixtureTree(fixture('review-pr'));
     return { ...tree, 'inventory/crds.yaml': CRD, 'inventory/gates.yaml': gate(false), 'inventory/guard.yaml': INLINE_POLICY };
   };
