@@ -32,7 +32,8 @@ export type LocalDiagnostics = [Diagnostic[], Diagnostic[], Diagnostic[], Diagno
  * things the context key covers: the kind schemas, the inventory's
  * CustomResourceDefinitions (custom resources' types and scope) and the
  * identities the file's documents became (namespace defaults depend on
- * cluster-scoped custom kinds). The built-in Kubernetes schemas change only
+ * cluster-scoped custom kinds). The key holds the file's path as well as its
+ * blob id, because the results name the file they are about. The built-in Kubernetes schemas change only
  * with plumb, which salts every key. Rendered objects, files without a blob id
  * and CIs whose identity is defined twice (the basic findings of one copy
  * mute the type findings of the other) are always checked afresh.
@@ -69,7 +70,8 @@ export function localChecks(repo: LoadedRepository, locate: Locate, cache: Conte
     const first = group[0];
     const blob = first.origin.render ? undefined : repo.files.get(first.origin.file);
     const cacheable = cache !== undefined && blob !== undefined && group.every((c) => seen.get(c.id) === 1);
-    const key = cacheable ? `${blob}\0${context}\0${idsHash(group)}` : '';
+    // the path too: the results name their file (file:line), so a renamed or copied blob, or the same blob in another repository sharing the cache, must not be answered with another path's diagnostics
+    const key = cacheable ? `${blob}\0${first.origin.file}\0${context}\0${idsHash(group)}` : '';
     const stored = cacheable ? cache.get<LocalDiagnostics>(VALIDATE_NAMESPACE, key) : undefined;
     // a copy of an identity elsewhere mutes type findings its basic findings already made (check-kubernetes-types.ts)
     const twins =

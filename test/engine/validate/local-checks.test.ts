@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,22 @@ describe('per-CI checks file by file', () => {
       if (repo.cis.some((c) => c.kind === 'CustomResourceDefinition')) findings.add('(crd)');
     }
     expect([...findings]).toEqual(expect.arrayContaining(['schema.violation', 'schema.invalid', 'kind.unknown', 'k8s.name-invalid', '(crd)']));
+  });
+
+  it('a file renamed (same blob, same identities) or the same blob in another repository sharing the cache is reported at its own path', async () => {
+    const cache = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: join(dir, 'renamed-cache') }));
+    const repoDir = join(dir, 'renamed');
+    mkdirSync(join(repoDir, 'inventory'), { recursive: true });
+    writeFileSync(join(repoDir, 'plumb.yaml'), 'inventory: ["inventory/**/*.yaml"]\ninventoryId: t\n');
+    writeFileSync(join(repoDir, 'inventory', 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: default}\ndata:\n  x: 1\n');
+    const files = async () => {
+      const repo = await loadRepository({ repo: repoDir, contentCache: false, renderCache: false });
+      return localChecks(repo, repo.locate.bind(repo), new ContentCache(cache.settings))
+        .flat()
+        .map((d) => `${d.file}:${d.line}:${d.code}`);
+    };
+    expect(await files()).toEqual(['inventory/a.yaml:5:k8s.type-invalid']);
+    renameSync(join(repoDir, 'inventory', 'a.yaml'), join(repoDir, 'inventory', 'b.yaml'));
+    expect(await files()).toEqual(['inventory/b.yaml:5:k8s.type-invalid']);
   });
 });
