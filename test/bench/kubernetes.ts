@@ -31,7 +31,7 @@ import { startFakeRollout } from '../cluster/fake-rollout.js';
 import { writeK8sRepo, writeManifestDir, type K8sFixtureOptions } from '../cluster/k8s-fixture.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PLUMB = join(ROOT, 'dist/cli/main.js');
+const PLUMB = join(ROOT, 'dist/bundle/plumb.js'); // the package's bin
 
 interface Run {
   ms: number;

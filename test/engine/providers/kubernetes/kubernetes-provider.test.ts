@@ -163,6 +163,30 @@ describeCluster('the kubernetes provider against a real API server', (cluster) =
     await p.close();
   });
 
+  it('backs up and health-checks many objects of one kind in a namespace with one list call each, with the same artifacts as reading them one by one', async () => {
+    const p = provider();
+    const names = Array.from({ length: 12 }, (_, i) => `c-${i}`);
+    await applyAll(p, [ns('kp-batch'), ...names.map((n) => cm('kp-batch', n, { n }))]);
+    const ids = [...names.map((n) => `configmap:kp-batch/${n}`), 'configmap:kp-batch/absent-1', 'deployment:kp-batch/absent-2'];
+    const backup = await p.backup({ ids }, signal);
+    expect(backup.diagnostics).toEqual([]);
+    expect(backup.artifacts.map((a) => [a.id, a.exists])).toEqual([...ids].sort().map((id) => [id, !id.includes('absent')]));
+    const one = provider();
+    const single = await Promise.all(ids.map((id) => one.backup({ ids: [id] }, signal)));
+    expect(backup.artifacts).toEqual(single.flatMap((b) => b.artifacts).sort((a, b) => a.id.localeCompare(b.id)));
+    await one.close();
+    // once the kinds are discovered: one list of the 13 ConfigMaps' collection, one GET for the lone Deployment
+    const again = p.client.stats.requests;
+    await p.backup({ ids }, signal);
+    expect(p.client.stats.requests - again).toBe(2);
+
+    const checked = p.client.stats.requests;
+    const health = await p.health({ ids: ids.filter((id) => !id.includes('absent')), timeoutMs: 5_000 }, signal);
+    expect(health.results.every((r) => r.healthy)).toBe(true);
+    expect(p.client.stats.requests - checked).toBe(1);
+    await p.close();
+  });
+
   it('judges health from status: a deployment that stays unavailable fails after the timeout, and passes once available', async () => {
     const c = cluster();
     const p = provider();
