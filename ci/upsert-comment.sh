@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Creates or updates plumb's ONE comment on a pull request (GitHub) or merge
+# request (GitLab): the comment is found by a hidden marker in its body
+# (PLUMB_COMMENT_MARKER, default `<!-- plumb-review -->`), never as "the last
+# comment of the token's user", so other bots and people sharing the token are
+# left alone and every push updates the same comment.
+#
+#   ci/upsert-comment.sh github|gitlab BODY_FILE
+#
+# GitHub (through `gh api`, as on GitHub-hosted runners): GITHUB_REPOSITORY
+#   (owner/name), PLUMB_PR_NUMBER, and gh's own GH_TOKEN (and GH_HOST for
+#   GitHub Enterprise Server). Without gh, curl with GITHUB_API_URL
+#   (default https://api.github.com) and GH_TOKEN.
+# GitLab (notes API through curl): CI_API_V4_URL, CI_PROJECT_ID,
+#   CI_MERGE_REQUEST_IID (all set by GitLab in merge request pipelines) and
+#   PLUMB_GITLAB_TOKEN, a project or personal access token with the `api` scope
+#   (GitLab's CI_JOB_TOKEN cannot write notes).
+#
+# Refuses an empty or missing BODY_FILE (exit 1): a comment that says nothing
+# is never posted. Prints `created NOTE_ID` or `updated NOTE_ID`. JSON is read
+# and written with node, which plumb needs anyway.
+set -euo pipefail
+
+platform="${1-}"
+body_file="${2-}"
+marker="${PLUMB_COMMENT_MARKER:-<!-- plumb-review -->}"
+die() { echo "upsert-comment.sh: $*" >&2; exit 1; }
+
+case "$platform" in github | gitlab) ;; *) die 'usage: upsert-comment.sh github|gitlab BODY_FILE' ;; esac
+[ -s "$body_file" ] || die "$body_file is missing or empty: nothing to post"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# The request body: {"body": marker + comment}; the marker leads so it survives GitHub's length limit.
+MARKER="$marker" node -e '
+  const fs = require("node:fs");
+  const text = fs.readFileSync(process.argv[1], "utf8");
+  const body = text.includes(process.env.MARKER) ? text : `${process.env.MARKER}\n${text}`;
+  fs.writeFileSync(process.argv[2], JSON.stringify({ body }));
+' "$body_file" "$work/request.json"
+
+# Prints the id of the first comment of a JSON array (one page) whose body holds the marker.
+find_marked() {
+  MARKER="$marker" node -e '
+    const fs = require("node:fs");
+    const page = JSON.parse(fs.readFileSync(0, "utf8") || "[]");
+    if (!Array.isArray(page)) { console.error("not a list of comments: " + JSON.stringify(page).slice(0, 200)); process.exit(1); }
+    const hit = page.find((c) => typeof c.body === "string" && c.body.includes(process.env.MARKER) && c.system !== true);
+    if (hit) console.log(hit.id);
+  '
+}
+
+# Prints the length of a JSON array (one page).
+page_length() {
+  node -e 'const p = JSON.parse(require("node:fs").readFileSync(0, "utf8") || "[]"); console.log(Array.isArray(p) ? p.length : 0)'
+}
+
+id_of() {
+  node -e 'console.log(JSON.parse(require("node:fs").readFileSync(0, "utf8")).id)'
+}
+
+github() {
+  : "${GITHUB_REPOSITORY:?GITHUB_REPOSITORY (owner/name) is not set}"
+  : "${PLUMB_PR_NUMBER:?PLUMB_PR_NUMBER (the pull request number) is not set}"
+  local comments="repos/$GITHUB_REPOSITORY/issues/$PLUMB_PR_NUMBER/comments"
+  local id='' page=1 n
+  while :; do
+    gh_api GET "$comments?per_page=100&page=$page" > "$work/page.json"
+    id="$(find_marked < "$work/page.json")"
+    n="$(page_length < "$work/page.json")"
+    [ -n "$id" ] || [ "$n" -lt 100 ] && break
+    page=$((page + 1))
+  done
+  if [ -n "$id" ]; then
+    gh_api PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" "$work/request.json" > /dev/null
+    echo "updated $id"
+  else
+    echo "created $(gh_api POST "$comments" "$work/request.json" | id_of)"
+  fi
+}
+
+# gh_api METHOD PATH [JSON_FILE]: gh api when gh is installed, else curl.
+gh_api() {
+  local method="$1" path="$2" input="${3-}"
+  if command -v gh > /dev/null 2>&1; then
+    if [ -n "$input" ]; then gh api --method "$method" "$path" --input "$input"; else gh api --method "$method" "$path"; fi
+  else
+    : "${GH_TOKEN:?GH_TOKEN is not set}"
+    local args=(--fail-with-body -sS -X "$method" -H "Authorization: Bearer $GH_TOKEN" -H 'Accept: application/vnd.github+json')
+    [ -n "$input" ] && args+=(-H 'Content-Type: application/json' --data-binary "@$input")
+    curl "${args[@]}" "${GITHUB_API_URL:-https://api.github.com}/$path"
+  fi
+}
+
+gitlab() {
+  : "${CI_API_V4_URL:?CI_API_V4_URL is not set (run in a merge request pipeline)}"
+  : "${CI_PROJECT_ID:?CI_PROJECT_ID is not set}"
+  : "${CI_MERGE_REQUEST_IID:?CI_MERGE_REQUEST_IID is not set (run in a merge request pipeline)}"
+  : "${PLUMB_GITLAB_TOKEN:?PLUMB_GITLAB_TOKEN (an access token with the api scope) is not set}"
+  local notes="$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
+  local id='' page=1 n
+  while :; do
+    gl_api GET "$notes?per_page=100&page=$page&sort=asc&order_by=created_at" > "$work/page.json"
+    id="$(find_marked < "$work/page.json")"
+    n="$(page_length < "$work/page.json")"
+    [ -n "$id" ] || [ "$n" -lt 100 ] && break
+    page=$((page + 1))
+  done
+  if [ -n "$id" ]; then
+    gl_api PUT "$notes/$id" "$work/request.json" > /dev/null
+    echo "updated $id"
+  else
+    echo "created $(gl_api POST "$notes" "$work/request.json" | id_of)"
+  fi
+}
+
+gl_api() {
+  local method="$1" url="$2" input="${3-}"
+  local args=(--fail-with-body -sS -X "$method" -H "PRIVATE-TOKEN: $PLUMB_GITLAB_TOKEN")
+  [ -n "$input" ] && args+=(-H 'Content-Type: application/json' --data-binary "@$input")
+  curl "${args[@]}" "$url"
+}
+
+"$platform"
