@@ -1,5 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { addGlobalOptionsTo, deferChoiceChecks, InvalidChoice } from './global-options.js';
+import { documentCommand } from './help.js';
+
+export { documentCommand };
 
 /**
  * The `plumb` command: argument parsing and wiring only. Every command is
@@ -11,7 +15,18 @@ export function buildProgram(): Command {
     .description('GitOps infrastructure-as-data: validate, graph, simulate, plan and apply a Git repository of configuration items')
     .version('0.1.0')
     .showHelpAfterError('(run `plumb help` for usage)');
+  addGlobalOptionsTo(program);
+  documentCommand(program, {
+    examples: [
+      ['plumb validate', 'check the repository found upwards from here'],
+      ['plumb --repo ../infra plan --out plan.json', 'plan another checkout and save the plan'],
+      ['plumb apply plan.json', 'apply exactly that plan'],
+      ['plumb COMMAND --help', "a command's options, examples and exit codes"],
+    ],
+    exits: ['ok', 'failure', 'changes', 'denied'],
+  });
   registerCommands(program);
+  for (const cmd of program.commands) deferChoiceChecks(cmd);
   return program;
 }
 
@@ -33,18 +48,14 @@ export function addForceConflicts(cmd: Command): Command {
   return cmd.option('--force-conflicts', 'server-side apply takes over fields another field manager owns (as kubectl apply --server-side --force-conflicts)');
 }
 
-/** Options every command accepts (docs/architecture.md); each command adds its own `-o` choices. */
+/**
+ * The global flags (`--repo`, `--no-color`, `--kubeconfig`, `--context`;
+ * cli/global-options.ts) are the program's, accepted before or after the
+ * command and handed to its action's options; this shows them in the
+ * command's help, under "Global Options". Each command adds its own `-o` choices.
+ */
 export function addGlobalOptions(cmd: Command): Command {
-  return cmd
-    .option('--repo <dir>', 'repository root (default: found upwards from the current directory by plumb.yaml)')
-    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
-    .option('--no-cache', 'neither read nor write the content cache (as PLUMB_CACHE=off)')
-    .hook('preAction', (_program, action) => {
-      // the engine opens its content cache from the environment when it first needs it
-      if (action.opts().cache === false) process.env.PLUMB_CACHE = 'off';
-    })
-    .addOption(new Option('--kubeconfig <file>', 'kubeconfig file, as kubectl'))
-    .addOption(new Option('--context <name>', 'kubeconfig context, as kubectl'));
+  return cmd.configureHelp({ showGlobalOptions: true });
 }
 
 /** One `-o` of a command: a format, written to stdout or (`FORMAT=FILE`) to a file. */
@@ -72,7 +83,7 @@ function parseOutput(value: string, formats: readonly string[]): OutputTarget {
   const eq = value.indexOf('=');
   const format = eq < 0 ? value : value.slice(0, eq);
   const file = eq < 0 ? undefined : value.slice(eq + 1);
-  if (!formats.includes(format)) throw new InvalidArgumentError(`Allowed choices are ${formats.join(', ')} (optionally FORMAT=FILE).`);
+  if (!formats.includes(format)) throw new InvalidChoice(format, formats, `Allowed choices are ${formats.join(', ')} (optionally FORMAT=FILE).`);
   if (file === '') throw new InvalidArgumentError(`${format}= names no file; write ${format}=FILE, or ${format} for stdout.`);
   return file === undefined ? { format } : { format, file };
 }

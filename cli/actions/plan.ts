@@ -24,6 +24,24 @@ interface PlanOptions extends GlobalOptions {
   now?: string;
 }
 
+/**
+ * What `plan --out FILE` says on stderr once the file is written (as
+ * `terraform plan -out` does): where the plan went and the command that
+ * applies exactly it — or why applying it would be refused or pointless.
+ * On stderr, so stdout stays the chosen `-o` format.
+ */
+export function savedPlanText(out: string, plan: Plan): string {
+  const file = /^[\w./@:+-]+$/.test(out) ? out : `'${out.replace(/'/g, "'\\''")}'`;
+  const s = plan.summary;
+  const changes = s.create + s.update + (s.replace ?? 0) + s.delete;
+  const next = plan.policy.denied
+    ? `A policy denied this plan: \`plumb apply ${file}\` refuses it unless given --override-policy REASON (recorded in the audit log).`
+    : changes === 0
+      ? 'It has no changes: applying it would change nothing.'
+      : `To apply exactly this plan, run:\n  plumb apply ${file}`;
+  return `\nSaved the plan to ${out}.\n${next}\n`;
+}
+
 /** The exit code of a plan or review: a deny beats changes. */
 export function exitCode(plan: Plan, detailed: boolean): number {
   if (plan.policy.denied) return EXIT.denied;
@@ -79,5 +97,6 @@ export const action = (opts: PlanOptions) =>
     if (!result.plan) return out.fail(result.diagnostics, opts.rev ? { revision: opts.rev } : {});
     if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), await renderPlanFile({ plan: result.plan, repo: result.repo }));
     await emit(out, result.plan, result.diagnostics, result.policies, 'plan');
+    if (opts.out) process.stderr.write(savedPlanText(opts.out, result.plan));
     return exitCode(result.plan, Boolean(opts.detailedExitcode));
   });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, addForceConflicts, outputOption } from '../program.js';
+import { addGlobalOptions, addForceConflicts, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -31,6 +31,14 @@ export function register(program: Command): void {
     .option('--target <name>', 'only this target of plumb.yaml (default: defaultTarget, else all)')
     .addOption(new Option('--now <iso>', 'the planning clock (tests)').hideHelp())
     .addOption(outputOption(['text', 'json'], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb apply plan.json', 'apply a saved plan (refused when what it observed has changed)'],
+      ['plumb apply --auto-approve --rollback-on-failure', 'plan and apply without asking; restore a failed wave'],
+      ['plumb apply plan.json --prune --override-policy "CHG-1234 approved"', "also delete what left Git, over a policy's denial (recorded)"],
+    ],
+    exits: ['ok', 'failure', 'denied'],
+  });
   addGlobalOptions(addForceConflicts(cmd)).action(lazyAction(() => import('../actions/apply.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -13,6 +13,13 @@ export function register(program: Command): void {
     .argument('[refs...]', 'CIs to back up, as kind:namespace/name')
     .option('--target <name>', 'only this target (default: defaultTarget, else all)')
     .addOption(outputOption(['text', 'json'], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb backup', 'back up every CI of the default target now'],
+      ['plumb backup configmap:shop/checkout-config', 'back up one CI'],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/backup.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -11,6 +11,13 @@ export function register(program: Command): void {
   const cmd = new Command('backups')
     .description('list the backups in the configured store (manifests only, never values)')
     .addOption(outputOption(['text', 'json'], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb backups', 'every backup of the configured store, oldest first'],
+      ['plumb backups -o json', 'the manifests as JSON'],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/backups.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -21,6 +21,14 @@ export function register(program: Command): void {
     .option('--record <file>', 'save the series read as a recording (YAML) that metrics: {provider: recorded} replays')
     .option('--at <time>', 'forecast from this instant (RFC 3339) instead of now')
     .addOption(outputOption(['text', 'json'], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb capacity', 'forecast every capacity signal of the inventory'],
+      ['plumb capacity database:shop/orders-db --chart charts/ --chart-format png', 'one CI, with a PNG chart per signal'],
+      ['plumb capacity --record observed/metrics.yaml', 'save what Prometheus returned, to replay offline'],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/capacity.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions } from '../program.js';
+import { addGlobalOptions, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -43,6 +43,16 @@ export function register(program: Command): void {
       'incident state and notification outbox (a persistent volume); default plumb.yaml notifications.stateDir, else .plumb/incidents in the repository',
     )
     .addOption(new Option('--retry-base <duration>', 'first backoff delay of transient failures (tests)').default('1s').hideHelp());
+  documentCommand(cmd, {
+    examples: [
+      ['plumb controller --repo . --no-leader-elect', 'reconcile the local checkout, one replica'],
+      [
+        'plumb controller --git-url https://git.example.com/infra.git --branch main --git-credentials-env GIT_TOKEN --in-cluster',
+        'follow a remote repository from inside the cluster',
+      ],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/controller.js')));
   program.addCommand(cmd);
 }

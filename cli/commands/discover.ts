@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -13,6 +13,13 @@ export function register(program: Command): void {
     .option('--target <name>', 'the target of plumb.yaml to discover (default: defaultTarget, else the only one)')
     .option('--out <file>', 'write the snapshot to this file (atomically) instead of stdout')
     .addOption(outputOption(['yaml', 'json'], 'yaml'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb discover --target shop -o yaml > snapshot.yaml', 'record the actual state of a target, to plan against offline'],
+      ['plumb --context prod discover --target cluster --out observed/prod.yaml', "another context's cluster, written atomically to a file"],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/discover.js')));
   program.addCommand(cmd);
 }

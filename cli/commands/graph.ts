@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /** Hops around `--focus` when `--depth` is not given. */
@@ -20,6 +20,13 @@ export function register(program: Command): void {
     .option('--focus <ref>', 'only the neighbourhood of one CI, e.g. database:shop/orders-db')
     .option('--depth <n>', `hops around --focus, both directions (default ${DEFAULT_DEPTH})`)
     .addOption(outputOption(['json', 'dot', 'mermaid'], 'json'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb graph -o mermaid', 'the whole CI graph as a Mermaid diagram'],
+      ['plumb graph --focus database:shop/orders-db --depth 2 -o dot | dot -Tsvg > orders-db.svg', 'two hops around one CI, drawn by Graphviz'],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/graph.js')));
   program.addCommand(cmd);
 }

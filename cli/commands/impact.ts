@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -17,6 +17,13 @@ export function register(program: Command): void {
     .addOption(new Option('--event <event>', 'what happens to them').choices(['down', 'delete', 'change']).default('down'))
     .option('--rev <rev>', 'simulate on a Git branch, tag or commit instead of the work tree')
     .addOption(outputOption(['text', 'json'], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb impact database:shop/orders-db', 'what breaks when this database goes down'],
+      ['plumb impact host:shop/db-host-1 --event delete -o json', 'what deleting a host hits, as JSON'],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/impact.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -16,6 +16,13 @@ export function register(program: Command): void {
     .option('--state-dir <dir>', "the controller's state directory (default: plumb.yaml notifications.stateDir, else .plumb/incidents)")
     .option('--open', 'only the open incidents')
     .addOption(outputOption(['text', 'json'], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb incidents --open', "the controller's open incidents: cause, symptoms, likely change, the restore that undoes it"],
+      ['plumb incidents -o json', 'open and recently resolved incidents, as JSON'],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/incidents.js')));
   program.addCommand(cmd);
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { PlanFormat } from '../../engine/index.js';
-import { addGlobalOptions, addForceConflicts, outputOption } from '../program.js';
+import { addGlobalOptions, addForceConflicts, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -17,6 +17,15 @@ export function register(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)')
     .addOption(new Option('--now <iso>', 'the clock, for reproducible plans in tests').hideHelp())
     .addOption(outputOption([...PLAN_OUTPUTS], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb plan', 'what would change, what it hits, and whether the policies let it go'],
+      ['plumb plan --out plan.json', 'save the plan, then apply exactly it with `plumb apply plan.json`'],
+      ['plumb plan --target shop --detailed-exitcode', 'in a pipeline: exit 2 when there are changes'],
+      ['plumb --context staging plan -o json', 'against another kubeconfig context, as JSON'],
+    ],
+    exits: ['ok', 'failure', 'changes', 'denied'],
+  });
   addGlobalOptions(addForceConflicts(cmd)).action(lazyAction(() => import('../actions/plan.js')));
   program.addCommand(cmd);
 }

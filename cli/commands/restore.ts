@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, addForceConflicts, outputOption } from '../program.js';
+import { addGlobalOptions, addForceConflicts, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /**
@@ -19,6 +19,13 @@ export function register(program: Command): void {
     .option('--break-lock', 'break a lock whose holder is gone (reported, never silent)')
     .option('--health-timeout <duration>', 'per wave; a check that does not answer in time fails', '60s')
     .addOption(outputOption(['text', 'json'], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb restore 20261125T101500Z-3fa2c1 --dry-run', 'what a restore would change, changing nothing'],
+      ['plumb restore 20261125T101500Z-3fa2c1 configmap:shop/checkout-config --auto-approve', 'restore one CI of a backup without asking'],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(addForceConflicts(cmd)).action(lazyAction(() => import('../actions/restore.js')));
   program.addCommand(cmd);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 import { PLAN_OUTPUTS } from './plan.js';
 
@@ -17,6 +17,14 @@ export function register(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when there are changes (0: none)')
     .addOption(new Option('--now <iso>', 'the clock, for reproducible reviews in tests').hideHelp())
     .addOption(outputOption([...PLAN_OUTPUTS], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb review --base origin/main', 'what this branch changes against main: CIs, impact, policies'],
+      ['plumb review --base origin/main --head worktree', 'include the uncommitted files'],
+      ['plumb review --base origin/main -o markdown > comment.md', 'a pull-request comment'],
+    ],
+    exits: ['ok', 'failure', 'changes', 'denied'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/review.js')));
   program.addCommand(cmd);
 }

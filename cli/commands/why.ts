@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { addGlobalOptions, outputOption } from '../program.js';
+import { addGlobalOptions, outputOption, documentCommand } from '../program.js';
 import { lazyAction } from './lazy-action.js';
 
 /** A repeatable option's parser: each occurrence is appended. */
@@ -22,6 +22,13 @@ export function register(program: Command): void {
     .option('--healthy <ref>', 'a CI seen healthy (a cause that would put it down is less likely); repeatable', collect, [])
     .option('--rev <rev>', 'use the inventory of a Git branch, tag or commit instead of the work tree')
     .addOption(outputOption(['text', 'json'], 'text'));
+  documentCommand(cmd, {
+    examples: [
+      ['plumb why database:shop/catalog-db application:shop/identity-service', 'the one cause that explains both failures'],
+      ['plumb why endpoint:shop/api-public --healthy endpoint:shop/psp-stripe', 'a CI seen working weighs against causes that would put it down'],
+    ],
+    exits: ['ok', 'failure'],
+  });
   addGlobalOptions(cmd).action(lazyAction(() => import('../actions/why.js')));
   program.addCommand(cmd);
 }

@@ -392,7 +392,7 @@ export class IncidentCorrelator {
             status: 'resolved',
             resolvedAt: at,
             revision: before.revision + 1,
-            resolution: gone ? 'the ci is no longer in the inventory' : 'recovered',
+            resolution: gone ? 'the CI is no longer in the inventory' : 'recovered',
           };
           incidents.set(key, resolved);
           actions.push(correlatedPayload(resolved, 'resolve'));

@@ -4,7 +4,7 @@ import type { CorrelatedIncident, IncidentPayloadV2 } from '../incidents/types.j
 export function correlatedPayload(i: CorrelatedIncident, action: IncidentPayloadV2['action']): IncidentPayloadV2 {
   const first = i.cause[0] ?? { id: '', kind: '', name: '', namespace: '', conditions: [] };
   const own = first.conditions[0];
-  const reason = own ? own.detail : `inferred: explains ${i.symptoms.length} failing ci${i.symptoms.length === 1 ? '' : 's'}`;
+  const reason = own ? own.detail : `inferred: explains ${i.symptoms.length} failing CI${i.symptoms.length === 1 ? '' : 's'}`;
   return {
     schemaVersion: 2,
     dedupeKey: i.dedupeKey,

@@ -29,7 +29,7 @@ export function resolveSources(graph: CIGraph, refs: readonly string[]): string[
   for (const miss of misses) miss.near = sameNameElsewhere(miss.id, nodes) ?? didYouMean(miss.id, nodes);
   const near = misses.filter((m) => m.near).map((m) => (misses.length === 1 ? `${m.near}` : `${m.near} for ${m.ref}`));
   throw new PlumbError('impact.unknown-ref', `there is no ${misses.map((m) => m.id).join(', ')} in the inventory`, {
-    hint: near.length > 0 ? `did you mean ${near.join(', ')}?` : 'list the cis with `plumb graph -o json`; kind:name means the default namespace',
+    hint: near.length > 0 ? `did you mean ${near.join(', ')}?` : 'list the CIs with `plumb graph -o json`; kind:name means the default namespace',
     data: { refs: misses.map((m) => m.ref) },
   });
 }

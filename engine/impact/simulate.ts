@@ -60,11 +60,11 @@ export interface ImpactRequest {
 export function simulateImpact(graph: CIGraph, req: ImpactRequest): ImpactSummary {
   const sourceIds = [...new Set(req.sources)].sort();
   if (sourceIds.length === 0) {
-    throw new PlumbError('impact.no-source', 'impact needs at least one source ci', { hint: 'name a ci, e.g. `plumb impact database:shop/orders-db`' });
+    throw new PlumbError('impact.no-source', 'impact needs at least one source CI', { hint: 'name a CI, e.g. `plumb impact database:shop/orders-db`' });
   }
   for (const s of sourceIds) {
     if (!graph.hasNode(s)) {
-      throw new PlumbError('impact.unknown-source', `no ci ${s} in the graph`, { hint: 'check the reference with `plumb graph -o json`', data: { ci: s } });
+      throw new PlumbError('impact.unknown-source', `no CI ${s} in the graph`, { hint: 'check the reference with `plumb graph -o json`', data: { ci: s } });
     }
   }
   const index = impactIndexOf(graph);

@@ -47,7 +47,7 @@ export function slackMessage(n: Notification): SlackMessage {
   switch (n.type) {
     case 'drift': {
       const where = n.target ? ` in target ${n.target}` : '';
-      const title = `:warning: drift: ${count(n.drifted.length, 'ci')} differ from Git${where}`;
+      const title = `:warning: drift: ${count(n.drifted.length, 'CI')} differ from Git${where}`;
       const unmanaged = n.unmanaged ? ` · ${count(n.unmanaged, 'unmanaged object')}` : '';
       return message(title, [list(n.drifted)], `revision ${short(n.revision)}${unmanaged}`);
     }
@@ -65,7 +65,7 @@ export function slackMessage(n: Notification): SlackMessage {
       return message(
         `:rotating_light: ${n.title}`,
         [escape(n.message)],
-        [n.ci && `ci ${n.ci}`, n.revision && `revision ${short(n.revision)}`].filter(Boolean).join(' · '),
+        [n.ci && `CI ${n.ci}`, n.revision && `revision ${short(n.revision)}`].filter(Boolean).join(' · '),
       );
     case 'incident': {
       const i = n.incident;

@@ -123,7 +123,7 @@ export interface CorrelatedIncident {
   readonly reopened: number;
   /** ISO 8601 of the last reopen. */
   readonly reopenedAt?: string;
-  /** Why it resolved, when it did (`recovered`, `merged into <key>`, `the ci is no longer in the inventory`). */
+  /** Why it resolved, when it did (`recovered`, `merged into <key>`, `the CI is no longer in the inventory`). */
   readonly resolution?: string;
 }
 

@@ -365,7 +365,7 @@ export const CODES = {
   'snapshot.write-failed': { meaning: 'a snapshot edit could not be written', hint: "check the file's permissions and free space" },
 
   // the controller
-  'events.bad-event': { meaning: 'a health event without a valid ci, kind, time, detail or severity', hint: 'see docs/incidents.md, "Events"' },
+  'events.bad-event': { meaning: 'a health event without a valid CI, kind, time, detail or severity', hint: 'see docs/incidents.md, "Events"' },
   'incidents.bad-state': { meaning: 'the incident state file is not a plumb incident state' },
   'incidents.state-unreadable': { meaning: 'the incident state file cannot be read', hint: 'check the path and its permissions' },
   'notifications.bad-url': { meaning: 'a notification destination whose url is not http(s)' },

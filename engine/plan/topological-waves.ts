@@ -128,8 +128,8 @@ function phaseWaves(graph: CIGraph, ids: readonly string[], reverse: boolean, di
     diagnostics.push({
       severity: 'warning',
       code: 'plan.wave-cycle',
-      message: `the ${reverse ? 'deleted' : 'changed'} cis are ordered in a cycle by their relations; they are planned in one wave`,
-      hint: 'check for a pair of relations that order two cis both ways (e.g. dependsOn one way and contains the other)',
+      message: `the ${reverse ? 'deleted' : 'changed'} CIs are ordered in a cycle by their relations; they are planned in one wave`,
+      hint: 'check for a pair of relations that order two CIs both ways (e.g. dependsOn one way and contains the other)',
     });
     for (const id of queue) if (changed.has(id)) result.set(id, 1);
     return result;

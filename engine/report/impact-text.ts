@@ -18,7 +18,7 @@ export interface ImpactTextOptions {
  *
  * @example
  *   impact of down on host:x/h1
- *   risk: high (50/100) · 8 cis affected: 4 down, 3 degraded, 1 at-risk
+ *   risk: high (50/100) · 8 CIs affected: 4 down, 3 degraded, 1 at-risk
  *   business services:
  *     down      businessservice:x/shop (high)
  *   why:
@@ -69,7 +69,7 @@ export function renderImpactText(summary: ImpactSummary, why: readonly WhyNode[]
     }
   }
   if (shown < summary.affected.length) {
-    out.push(c.dim(`… ${summary.affected.length - shown} more affected cis not shown (use -o json for all of them)`));
+    out.push(c.dim(`… ${summary.affected.length - shown} more affected CIs not shown (use -o json for all of them)`));
   }
   return out.join('\n');
 }
@@ -100,7 +100,7 @@ function countsText(summary: ImpactSummary, paint: Paint): string {
     counts.set(s, (counts.get(s) ?? 0) + 1);
   }
   const parts = (['down', 'degraded', 'at-risk'] as const).filter((s) => counts.has(s)).map((s) => paint(s, `${counts.get(s)} ${s}`));
-  const noun = n === 1 ? 'ci' : 'cis';
+  const noun = n === 1 ? 'CI' : 'CIs';
   if (n === 0) return `no other ${noun} affected`;
   return summary.event === 'change' ? `${n} ${noun} at risk; if the change fails: ${parts.join(', ')}` : `${n} ${noun} affected: ${parts.join(', ')}`;
 }

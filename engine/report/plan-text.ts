@@ -45,7 +45,7 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   out.push(...policyLines(plan.policy.results, c, plan.headPolicy ? 'policies of the base (the gate):' : undefined));
   if (plan.headPolicy) out.push(...policyLines(plan.headPolicy.results, c, 'policies of the head (shown, not the gate):'));
   if (plan.drift) {
-    out.push('', c.bold('drift of the changed cis against the actual state:'));
+    out.push('', c.bold('drift of the changed CIs against the actual state:'));
     out.push(summaryLine(plan.drift, c));
     out.push(...changeLines(plan.drift.changes, c));
   }
@@ -112,7 +112,7 @@ function impactLines(plan: Plan, c: Colors, max: number): string[] {
   const level = i.risk.level === 'critical' || i.risk.level === 'high' ? c.red : i.risk.level === 'medium' ? c.yellow : c.green;
   const out = [
     '',
-    `${c.bold('impact:')} risk ${level(`${i.risk.level} (${i.risk.score}/100)`)}, ${i.affected.length} ci${i.affected.length === 1 ? '' : 's'} affected`,
+    `${c.bold('impact:')} risk ${level(`${i.risk.level} (${i.risk.score}/100)`)}, ${i.affected.length} CI${i.affected.length === 1 ? '' : 's'} affected`,
   ];
   for (const s of i.businessServices) out.push(`  business service ${s.id} ${c.dim(`(${s.criticality})`)}: ${paintState(s.state, c)}`);
   for (const a of i.affected.slice(0, max)) {

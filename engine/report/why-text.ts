@@ -14,7 +14,7 @@ export interface WhyTextOptions {
  * alternatives with what speaks against each.
  *
  * @example
- *   4 failing cis; suspected root cause: host:dc1/web-01 (explains 4/4, score 1.004)
+ *   4 failing CIs; suspected root cause: host:dc1/web-01 (explains 4/4, score 1.004)
  *   explained:
  *     endpoint:shop/api      host:dc1/web-01 ← hostedOn endpoint:shop/api
  *   business services hit:
@@ -29,7 +29,7 @@ export function renderWhyText(a: RootCauseAnalysis, options: WhyTextOptions): st
   const cause = a.best.cause.join(' + ') || '(none)';
   out.push(
     c.bold(
-      `${total} failing ci${total === 1 ? '' : 's'}; suspected root cause: ${c.red(cause)} (explains ${a.best.explains}/${total}, score ${a.best.score.toFixed(3)})`,
+      `${total} failing CI${total === 1 ? '' : 's'}; suspected root cause: ${c.red(cause)} (explains ${a.best.explains}/${total}, score ${a.best.score.toFixed(3)})`,
     ),
   );
   if (a.best.contradicted.length) out.push(`  ${c.yellow('against it')}: would also put down ${a.best.contradicted.join(', ')}, seen healthy`);

@@ -24,7 +24,7 @@ describe('plumb impact', () => {
       code: 0,
       stdout: [
         'impact of down on host:shop/db-host',
-        'risk: high (73/100) · 4 cis affected: 3 down, 1 degraded',
+        'risk: high (73/100) · 4 CIs affected: 3 down, 1 degraded',
         'business services:',
         '  down      businessservice:shop/webshop (critical)',
         'why:',

@@ -19,7 +19,7 @@ describe('plumb why', () => {
     ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout.split('\n').slice(0, 7)).toEqual([
-      '3 failing cis; suspected root cause: database:shop/orders-db (explains 3/3, score 1.001)',
+      '3 failing CIs; suspected root cause: database:shop/orders-db (explains 3/3, score 1.001)',
       'explained:',
       '  application:shop/orders-api  database:shop/orders-db ← dependsOn application:shop/orders-api',
       '  application:shop/storefront  database:shop/orders-db ← dependsOn application:shop/orders-api ← consumesApi application:shop/storefront',

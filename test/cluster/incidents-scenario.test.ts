@@ -269,7 +269,7 @@ describeCluster('incidents that know their cause and the change behind them (rea
     }).toEqual({
       action: 'open',
       cause: ['host:sc-shop/web-01'],
-      reason: 'inferred: explains 4 failing cis',
+      reason: 'inferred: explains 4 failing CIs',
       symptoms: [
         ['deployment:sc-shop/storefront', 'unavailable', 'host:sc-shop/web-01 hostedOn'],
         ['endpoint:sc-shop/admin', 'down', 'host:sc-shop/web-01 hostedOn'],

@@ -45,8 +45,8 @@ export function createHostProvider(options: HostProviderOptions = {}): Provider 
                   {
                     severity: 'info' as const,
                     code: 'host.not-this-machine',
-                    message: `none of the ${hosts.length} host cis is this machine (${facts.hostname})`,
-                    hint: 'name the host ci after the machine, or set source.hostname',
+                    message: `none of the ${hosts.length} host CIs is this machine (${facts.hostname})`,
+                    hint: 'name the host CI after the machine, or set source.hostname',
                   },
                 ],
         };

@@ -66,7 +66,7 @@ describe('IncidentCorrelator', () => {
       revision: 1,
       dedupeKey: dedupeKeyOf('host:dc1/web-01', 'down'),
       ci: { id: 'host:dc1/web-01', kind: 'Host', name: 'web-01', namespace: 'dc1' },
-      reason: 'inferred: explains 4 failing cis',
+      reason: 'inferred: explains 4 failing CIs',
       cause: [{ id: 'host:dc1/web-01', conditions: [] }],
       businessServices: [
         { id: 'businessservice:shop/backoffice', criticality: 'low', state: 'down' },
@@ -173,7 +173,7 @@ describe('IncidentCorrelator', () => {
     const without = graph();
     without.dropNode('host:dc1/web-01');
     const next = await c.evaluate({ now: at(2), graph: without });
-    expect(next.map((a) => [a.action, a.resolution])).toEqual([['resolve', 'the ci is no longer in the inventory']]);
+    expect(next.map((a) => [a.action, a.resolution])).toEqual([['resolve', 'the CI is no longer in the inventory']]);
     const after = await c.evaluate({ now: at(3), graph: without });
     expect(after.map((a) => [a.action, a.cause.map((x) => x.id).join()])).toEqual([
       ['open', 'endpoint:shop/api'],

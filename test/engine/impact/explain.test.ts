@@ -61,7 +61,7 @@ describe('the why tree', () => {
     expect(renderImpactText(summary, explainImpact(estate, summary), { colors: plain })).toBe(
       [
         'impact of down on host:x/h1',
-        'risk: medium (49/100) · 7 cis affected: 3 down, 3 degraded, 1 at-risk',
+        'risk: medium (49/100) · 7 CIs affected: 3 down, 3 degraded, 1 at-risk',
         'business services:',
         '  down      businessservice:x/shop (high)',
         'why:',
@@ -82,14 +82,14 @@ describe('the why tree', () => {
     expect(renderImpactText(summary, explainImpact(estate, summary), { colors: plain, maxTreeLines: 2 })).toBe(
       [
         'impact of change on database:x/db',
-        'risk: medium (44/100) · 4 cis at risk; if the change fails: 2 down, 1 degraded, 1 at-risk',
+        'risk: medium (44/100) · 4 CIs at risk; if the change fails: 2 down, 1 degraded, 1 at-risk',
         'business services:',
         '  at-risk   businessservice:x/shop (high) would be down',
         'why:',
         'database:x/db at-risk (source)',
         '└─ app:x/api at-risk → would be down · dependsOn',
         '   ├─ businessservice:x/shop at-risk → would be down · dependsOn',
-        '… 2 more affected cis not shown (use -o json for all of them)',
+        '… 2 more affected CIs not shown (use -o json for all of them)',
       ].join('\n'),
     );
   });

@@ -7,9 +7,9 @@ describe('slackMessage', () => {
   it('formats drift with the drifted CIs, at most ten, and the revision', () => {
     const drifted = Array.from({ length: 12 }, (_, i) => `deployment:shop/api-${String(i).padStart(2, '0')}`);
     expect(slackMessage({ type: 'drift', revision: REV, target: 'cluster', drifted, unmanaged: 1 })).toEqual({
-      text: ':warning: drift: 12 cis differ from Git in target cluster',
+      text: ':warning: drift: 12 CIs differ from Git in target cluster',
       blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: '*:warning: drift: 12 cis differ from Git in target cluster*' } },
+        { type: 'section', text: { type: 'mrkdwn', text: '*:warning: drift: 12 CIs differ from Git in target cluster*' } },
         { type: 'section', text: { type: 'mrkdwn', text: [...drifted.slice(0, 10).map((d) => `• \`${d}\``), '… and 2 more'].join('\n') } },
         { type: 'context', elements: [{ type: 'mrkdwn', text: 'revision 0123456789ab · 1 unmanaged object' }] },
       ],
@@ -45,7 +45,7 @@ describe('slackMessage', () => {
     const body = message.blocks[1] as { text: { text: string } };
     expect(body.text.text).toHaveLength(2900);
     expect(body.text.text.endsWith('…')).toBe(true);
-    expect(message.blocks[2]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'ci endpoint:shop/api' }] });
+    expect(message.blocks[2]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'CI endpoint:shop/api' }] });
   });
 
   it('formats an incident with its cause, symptoms, business services and likely change', () => {
@@ -58,7 +58,7 @@ describe('slackMessage', () => {
       summary: 'host:dc1/web-01 is down (inferred) — 1 symptom, hits 1 business service, risk high (72)',
       ci: host,
       failure: 'down',
-      reason: 'inferred: explains 1 failing ci',
+      reason: 'inferred: explains 1 failing CI',
       severity: 'major' as const,
       cause: [{ ...host, conditions: [] }],
       alternatives: [],

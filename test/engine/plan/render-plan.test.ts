@@ -29,7 +29,7 @@ describe('renderPlanText', () => {
         'unmanaged (1, observed but not in Git — left alone):',
         '  ? host:shop/stray (recorded)',
         '',
-        'impact: risk high (72/100), 2 cis affected',
+        'impact: risk high (72/100), 2 CIs affected',
         '  business service businessservice:shop/checkout (critical): at-risk',
         '  down application:shop/orders via host:shop/h2 → application:shop/orders',
         '  at-risk businessservice:shop/checkout (would be degraded) via database:shop/orders-db → application:shop/orders → businessservice:shop/checkout',

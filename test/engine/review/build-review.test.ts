@@ -90,7 +90,7 @@ describe('buildReview', () => {
     expect(plan.changes.map((c) => [c.action, c.patch])).toEqual([['update', [{ op: 'remove', path: '/spec/os' }]]]);
   });
 
-  it('adds the drift of the changed cis against the actual state', async () => {
+  it('adds the drift of the changed CIs against the actual state', async () => {
     const { plan } = await buildReview({
       base,
       head,

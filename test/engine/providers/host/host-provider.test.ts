@@ -75,8 +75,8 @@ describe('the host provider', () => {
         {
           severity: 'info',
           code: 'host.not-this-machine',
-          message: 'none of the 2 host cis is this machine (db-host-1.fra1.example.com)',
-          hint: 'name the host ci after the machine, or set source.hostname',
+          message: 'none of the 2 host CIs is this machine (db-host-1.fra1.example.com)',
+          hint: 'name the host CI after the machine, or set source.hostname',
         },
       ],
     });

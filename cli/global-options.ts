@@ -1,0 +1,109 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+
+/**
+ * The global flags, as kubectl's: they say where plumb reads from and how it
+ * prints — the repository, colours, and the Kubernetes client's kubeconfig and
+ * context — so they mean the same for every command and may stand before the
+ * command (`plumb --repo DIR validate`, `plumb --context prod plan`) or after
+ * it. Flags whose meaning belongs to one command stay that command's: `-o`
+ * (each command has its own formats), `--target`, `--force-conflicts` (only the
+ * commands that write), `--namespace` (the controller's own namespace).
+ */
+export const GLOBAL_OPTIONS: readonly { readonly flags: string; readonly description: string }[] = [
+  { flags: '--repo <dir>', description: 'repository root (default: found upwards from the current directory by plumb.yaml)' },
+  { flags: '--no-color', description: 'disable colours (NO_COLOR is honoured too)' },
+  { flags: '--kubeconfig <file>', description: 'kubeconfig file, as kubectl' },
+  { flags: '--context <name>', description: 'kubeconfig context, as kubectl' },
+];
+
+/**
+ * Declares the global flags on the program and hands their values to the
+ * command that runs: commander parses the program's options on either side of
+ * the command word, and a hook copies them into the running command's options,
+ * so its action's `opts` hold `repo`, `color`, `kubeconfig` and `context`
+ * wherever they were written.
+ *
+ * The same hook checks option choices (`-o`, `--event`, …): commander's own
+ * check says only "Allowed choices are …", while an unknown command or flag
+ * gets a "(Did you mean …?)"; here a wrong choice gets one too, from the
+ * engine's did-you-mean rule — loaded only when a value is wrong, so a
+ * command's start-up pays nothing for it.
+ */
+export function addGlobalOptionsTo(program: Command): Command {
+  for (const o of GLOBAL_OPTIONS) program.addOption(new Option(o.flags, o.description));
+  program.hook('preAction', async (_root, action) => {
+    for (const [key, value] of Object.entries(program.opts())) {
+      if (action === program || value === undefined) continue;
+      if (action.getOptionValueSource(key) === 'cli') continue;
+      action.setOptionValueWithSource(key, value, program.getOptionValueSource(key) ?? 'default');
+    }
+    await checkChoices(action);
+  });
+  return program;
+}
+
+/**
+ * A value outside an option's choices, thrown by an option's parser (e.g.
+ * `-o FORMAT[=FILE]`): the value and the choices travel with it, so the
+ * did-you-mean can be computed (see {@link deferChoiceChecks}).
+ */
+export class InvalidChoice extends InvalidArgumentError {
+  constructor(
+    readonly value: string,
+    readonly choices: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DEFERRED = Symbol('invalid choice');
+interface Deferred {
+  readonly [DEFERRED]: true;
+  readonly value: string;
+  readonly choices: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * Lets a command's options take a value outside their choices at parse time
+ * — commander's `.choices()` and any parser that throws {@link InvalidChoice}
+ * — keeping it as a marker; {@link addGlobalOptionsTo}'s hook then refuses it
+ * with a did-you-mean, before the action runs.
+ */
+export function deferChoiceChecks(cmd: Command): void {
+  for (const option of cmd.options) {
+    const parse = option.parseArg;
+    const choices = option.argChoices;
+    if (!parse) continue;
+    option.argParser((value: string, previous: unknown) => {
+      try {
+        return parse.call(option, value, previous);
+      } catch (e) {
+        const deferred = (cs: readonly string[], v: string): Deferred => ({ [DEFERRED]: true, value: v, choices: cs, message: (e as Error).message });
+        if (e instanceof InvalidChoice)
+          return Array.isArray(previous) || option.variadic ? [...((previous as unknown[]) ?? []), deferred(e.choices, e.value)] : deferred(e.choices, e.value);
+        if (choices && e instanceof InvalidArgumentError) return deferred(choices, value);
+        throw e;
+      }
+    });
+  }
+}
+
+function isDeferred(v: unknown): v is Deferred {
+  return typeof v === 'object' && v !== null && DEFERRED in v;
+}
+
+async function checkChoices(cmd: Command): Promise<void> {
+  for (const option of cmd.options) {
+    const value = cmd.getOptionValue(option.attributeName()) as unknown;
+    const bad = (Array.isArray(value) ? value : [value]).find(isDeferred);
+    if (!bad) continue;
+    const { didYouMean } = await import('../engine/index.js');
+    const near = didYouMean(bad.value, bad.choices);
+    cmd.error(`error: option '${option.flags}' argument '${bad.value}' is invalid. ${bad.message}${near ? `\n(Did you mean ${near}?)` : ''}`, {
+      exitCode: 1,
+      code: 'commander.invalidArgument',
+    });
+  }
+}
