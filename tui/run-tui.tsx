@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
 import { App } from './App.js';
 import { createEngineSession, type EngineSessionOptions } from './engine-session.js';
 
@@ -30,19 +30,29 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     inAlternate = false;
     out.write(LEAVE_ALTERNATE_SCREEN);
   };
+  // `kill PID`: the terminal back as it was, then the exit a SIGTERM means (128 + 15)
+  let app: Instance | undefined;
+  const onTerm = () => {
+    app?.unmount();
+    leave();
+    process.exit(143);
+  };
   if (out.isTTY) {
     out.write(ENTER_ALTERNATE_SCREEN);
     inAlternate = true;
     // a crash or a signal that skips the finally below must not strand the terminal on the alternate screen
     process.once('exit', leave);
+    process.once('SIGTERM', onTerm);
   }
-  const app = render(<App session={session} watch={options.watch} color={options.color ?? true} />, { exitOnCtrlC: true });
+  const instance = render(<App session={session} watch={options.watch} color={options.color ?? true} />, { exitOnCtrlC: true });
+  app = instance;
   try {
-    await app.waitUntilExit();
+    await instance.waitUntilExit();
   } finally {
-    app.cleanup();
+    instance.cleanup();
     leave();
     process.off('exit', leave);
+    process.off('SIGTERM', onTerm);
     await session.close();
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -147,5 +148,27 @@ describe.skipIf(!HAS_TMUX)('plumb tui in a terminal (tmux): browser, YAML, comma
     const lines = after.replace(/\s+$/, '').split('\n');
     expect(lines.slice(-4)).toEqual(['$ echo before-plumb', 'before-plumb', '$ node --import tsx cli/main.ts tui --repo "$R"', '$']);
     expect(after).not.toContain('plumb ·');
+  });
+
+  it('restores the screen when it is killed (SIGTERM), and exits 143', async () => {
+    const repo = await browseFixture();
+    remove = repo.remove;
+    term = new TmuxTerminal();
+    const size = { columns: 80, rows: 24 };
+    term.startShell(size);
+    await term.waitFor((s) => s.startsWith('$'));
+    term.keys('-l', `R=${repo.dir}`);
+    term.keys('Enter');
+    term.keys('-l', 'node --import tsx cli/main.ts tui --repo "$R"; echo "exit $?"');
+    term.keys('Enter');
+    await term.waitFor('4 changes', 90_000);
+    // the node process is the shell's only child
+    const shell = execFileSync('tmux', ['-L', term.socket, 'display-message', '-p', '-t', 'tui', '#{pane_pid}'], { encoding: 'utf8' }).trim();
+    const plumb = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n');
+    expect(plumb).toHaveLength(1);
+    process.kill(Number(plumb[0]), 'SIGTERM');
+    const after = await term.waitFor('exit 143');
+    expect(after).not.toContain('plumb ·');
+    expect(after.replace(/\s+$/, '').split('\n').slice(-3)).toEqual(['$ node --import tsx cli/main.ts tui --repo "$R"; echo "exit $?"', 'exit 143', '$']);
   });
 });
