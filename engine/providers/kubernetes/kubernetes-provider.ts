@@ -780,8 +780,9 @@ export class KubernetesProvider implements Provider {
   /**
    * Reads many live objects by identity, as {@link read} does one: those of one
    * resource in one namespace (or cluster-wide) with one list call when there
-   * are at least {@link LIST_AT_LEAST} of them, the others with one GET each.
-   * An identity whose read failed maps to the error.
+   * are at least {@link LIST_AT_LEAST} of them, the others (and those whose
+   * list failed: a role allowed get but not list) with one GET each. An
+   * identity whose read failed maps to the error.
    */
   private async readMany(ids: readonly string[], signal: AbortSignal): Promise<Map<string, { r: ApiResource; object?: Obj } | undefined | { error: unknown }>> {
     const out = new Map<string, { r: ApiResource; object?: Obj } | undefined | { error: unknown }>();
@@ -818,8 +819,9 @@ export class KubernetesProvider implements Provider {
           const object = byName.get(parseId(id).name);
           out.set(id, object ? { r, object } : { r });
         }
-      } catch (e) {
-        for (const id of wanted) out.set(id, { error: e });
+      } catch {
+        // a role that may get but not list (or a list that failed): each object on its own, with its own answer
+        single.push(...wanted);
       }
     });
     await mapConcurrent(single, this.concurrency, async (id) => {

@@ -184,6 +184,19 @@ describeCluster('the kubernetes provider against a real API server', (cluster) =
     const health = await p.health({ ids: ids.filter((id) => !id.includes('absent')), timeoutMs: 5_000 }, signal);
     expect(health.results.every((r) => r.healthy)).toBe(true);
     expect(p.client.stats.requests - checked).toBe(1);
+
+    // a role that may get but not list ConfigMaps: the failed list falls back to a GET each, the same backup
+    const token = await serviceAccountToken(cluster(), {
+      namespace: 'kp-batch',
+      name: 'getter',
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+    });
+    const getter = createKubernetesProvider({ kubeconfig: writeKubeconfig(cluster(), token, 'kp-batch-getter', 'kp-batch') });
+    const configMaps = ids.filter((id) => id.startsWith('configmap:'));
+    const limited = await getter.backup({ ids: configMaps }, signal);
+    expect(limited.diagnostics).toEqual([]);
+    expect(limited.artifacts).toEqual(backup.artifacts.filter((a) => a.id.startsWith('configmap:')));
+    await getter.close();
     await p.close();
   });
 
