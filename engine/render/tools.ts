@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { defaultContentCache } from '../cache/content-cache.js';
 
 /** The external programs the render stage runs. */
 export type RenderTool = 'kustomize' | 'helm' | 'sops';
@@ -43,14 +44,35 @@ const found = new Map<string, Promise<FoundTool | undefined>>();
 /**
  * Finds a tool: `$PLUMB_<TOOL>` (a path), then the tested version in the tools
  * cache (test/tools/build.sh), then `PATH`. Its version is asked once per
- * process and binary. Resolves undefined when the tool is nowhere; never throws.
+ * process and binary, and kept in the content cache (engine/cache) under the
+ * binary's path, device, inode, size and modification time, so a later run
+ * does not start `helm version` and `kustomize version` again (~50 ms of CPU
+ * and two process starts per run) until the binary is replaced. Resolves
+ * undefined when the tool is nowhere; never throws.
  */
 export function findTool(tool: RenderTool, env: NodeJS.ProcessEnv = process.env): Promise<FoundTool | undefined> {
   const path = locate(tool, env);
   if (path === undefined) return Promise.resolve(undefined);
   let hit = found.get(path);
-  if (!hit) found.set(path, (hit = versionOf(tool, path).then((version) => ({ tool, path, version }))));
+  if (!hit) found.set(path, (hit = knownVersion(tool, path).then((version) => ({ tool, path, version }))));
   return hit;
+}
+
+/** The version of the binary at `path`: from the content cache while the file is the same, else asked (and kept). */
+async function knownVersion(tool: RenderTool, path: string): Promise<string> {
+  const cache = defaultContentCache();
+  let key: string | undefined;
+  try {
+    const st = statSync(path);
+    key = `${tool}\0${path}\0${st.dev}:${st.ino}\0${st.size}\0${st.mtimeMs}`;
+  } catch {
+    // gone since it was located: ask it, which reports 'unknown'
+  }
+  const kept = cache && key ? cache.get<unknown>('tool-version', key) : undefined;
+  if (typeof kept === 'string') return kept;
+  const version = await versionOf(tool, path);
+  if (cache && key && version !== 'unknown') cache.set('tool-version', key, version);
+  return version;
 }
 
 /** The path `findTool` would use, without asking the version (synchronous); undefined when the tool is nowhere. */
