@@ -4,7 +4,9 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { execFileSync } from 'node:child_process';
+import { toolPath } from '../../engine/render/tools.js';
+import { fixture, runCli } from '../helpers/run-cli.js';
 import { describeCluster } from './cluster-test.js';
 import { apiCall, type ControlPlaneInfo } from './control-plane.js';
 
@@ -206,7 +208,66 @@ spec:
     expect(answer(after.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
     expect((await plan(repo.dir, cache)).dryRuns).toEqual([]);
   }, 180_000);
+
+  it.skipIf(!toolPath('sops'))(
+    'a ConfigMap with SOPS-decrypted values is dry-run, and its projection (the plaintext) never reaches the cache',
+    async () => {
+      const ns = 'drc-sops';
+      const dir = temp('repo-sops');
+      mkdirSync(join(dir, 'inventory'));
+      writeFileSync(join(dir, 'plumb.yaml'), `inventoryId: ${ns}\ntargets:\n  k8s: {provider: kubernetes}\n`);
+      writeFileSync(join(dir, 'inventory', 'ns.yaml'), `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`);
+      const plaintext = 'postgres://app:pa55-drc-sops@db/app';
+      const clear = join(dir, 'dsn.yaml');
+      writeFileSync(clear, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dsn, namespace: ${ns}}\ndata: {DSN: "${plaintext}"}\n`);
+      const recipient = /age1[0-9a-z]+/.exec(readFileSync(SOPS_KEY_FILE, 'utf8'))![0];
+      const encrypted = execFileSync(
+        toolPath('sops')!,
+        ['--encrypt', '--age', recipient, '--encrypted-regex', '^data$', '--input-type', 'yaml', '--output-type', 'yaml', clear],
+        {
+          encoding: 'utf8',
+        },
+      );
+      rmSync(clear);
+      writeFileSync(join(dir, 'inventory', 'dsn.sops.yaml'), encrypted);
+      const env = { SOPS_AGE_KEY_FILE: SOPS_KEY_FILE };
+      const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', dir, '--kubeconfig', c.kubeconfig], {
+        env: { ...env, PLUMB_CACHE: 'off' },
+      });
+      expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+      // another manager changes the value: the desired projection (Git's plaintext) now differs from the live object
+      const patched = await apiCall(
+        c,
+        c.adminToken,
+        'PATCH',
+        `/api/v1/namespaces/${ns}/configmaps/dsn?fieldManager=someone-else&force=true`,
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dsn', namespace: ns }, data: { DSN: 'changed-by-hand' } },
+        'application/apply-patch+yaml',
+      );
+      expect(patched.status).toBe(200);
+      const cache = temp('cache-sops');
+      requests.length = 0;
+      const r = await runCli(['plan', '-o', 'json', '--repo', dir, '--kubeconfig', proxyKubeconfig], {
+        env: { ...env, PLUMB_CACHE_DIR: cache, PLUMB_CACHE: undefined },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(changed(JSON.parse(r.stdout))).toEqual([`update configmap:${ns}/dsn`]);
+      // the ConfigMap was dry-run (the server's projection holds the plaintext) ...
+      expect(requests.some((q) => q.method === 'PATCH' && q.path.includes(`/namespaces/${ns}/configmaps/dsn`) && q.path.includes('dryRun=All'))).toBe(true);
+      // ... and nothing plumb keeps holds it, in any form the server or v8 could write it
+      const kept = filesUnder(join(cache, 'content'));
+      expect(kept.some((f) => f.includes('kubernetes-dry-run-1'))).toBe(true);
+      for (const f of [...kept, ...filesUnder(dir)]) {
+        const bytes = readFileSync(f);
+        for (const form of [Buffer.from(plaintext), Buffer.from(plaintext, 'utf16le'), Buffer.from(Buffer.from(plaintext).toString('base64'))])
+          expect(bytes.includes(form), `${f} holds the plaintext`).toBe(false);
+      }
+    },
+    180_000,
+  );
 });
+
+const SOPS_KEY_FILE = fixture('render-sops/age-key.txt');
 
 const GIZMO_CRD: Obj = {
   apiVersion: 'apiextensions.k8s.io/v1',

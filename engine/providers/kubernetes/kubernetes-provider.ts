@@ -45,7 +45,7 @@ import { storedMismatches } from './verify-stored.js';
 import { defaultDryRunCache, DryRunCache, type CachedDryRun } from './dry-run-cache.js';
 import type { ContentCache } from '../../cache/content-cache.js';
 import { canonicalJson } from '../../model/canonical-json.js';
-import { isKubernetesSecret } from '../../redact/secret-pointers.js';
+import { holdsSecretData } from '../../redact/secret-pointers.js';
 
 /** Target settings of a `kubernetes` target in plumb.yaml (and the CLI's --kubeconfig/--context). */
 export interface KubernetesSettings extends KubeConfigOptions {
@@ -1150,13 +1150,16 @@ function fromCached(hit: CachedDryRun, req: DiffRequest): DiffAnswer | undefined
 /**
  * What of an answer is kept: a projection or a replace with at most warnings
  * (an error is asked again next time). A projection equal to the live object
- * is kept as `'live'`; a Secret's projection only so — its values are never
- * written to the cache.
+ * is kept as `'live'`; the projection of an object with secret values only
+ * so — a Secret (any apiVersion, as the redaction rule reads `kind: Secret`)
+ * and any object with fields SOPS decrypted (a ConfigMap's DSN), whose values
+ * are secret whatever the kind: they are never written to the cache.
  */
 function toCached(answer: DiffAnswer, req: DiffRequest): CachedDryRun | undefined {
   if (answer.diagnostics.some((d) => d.severity === 'error') || (!answer.projected && !answer.replace)) return undefined;
   const same = answer.projected && req.observed && canonicalJson(answer.projected) === canonicalJson(req.observed.object);
-  if (isKubernetesSecret(req.desired.object) && !(same && !answer.replace)) return undefined;
+  const secret = holdsSecretData(req.desired.object) || holdsSecretData(req.observed?.object) || (req.desired.secretPointers?.length ?? 0) > 0;
+  if (secret && !(same && !answer.replace)) return undefined;
   return {
     diagnostics: answer.diagnostics,
     ...(answer.projected ? { projected: same ? 'live' : answer.projected } : {}),
