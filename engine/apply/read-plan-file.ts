@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { PlumbError } from '../model/errors.js';
 import { planHash } from '../plan/assemble-plan.js';
+import { fromPlanFile, type PlanFile } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 
 /**
@@ -16,14 +17,27 @@ export async function readPlanFile(path: string): Promise<Plan> {
   } catch (e) {
     throw new PlumbError('plan.unreadable', `cannot read plan file ${path}`, { hint: 'write one with `plumb plan --out plan.json`', cause: e });
   }
-  let plan: Plan;
+  let file: PlanFile;
   try {
-    plan = JSON.parse(text) as Plan;
+    file = JSON.parse(text) as PlanFile;
   } catch (e) {
     throw new PlumbError('plan.invalid', `${path} is not JSON`, { hint: 'write the plan with `plumb plan --out plan.json`', cause: e });
   }
-  if (typeof plan !== 'object' || plan === null || plan.version !== 1 || !Array.isArray(plan.changes) || typeof plan.hash !== 'string') {
-    throw new PlumbError('plan.invalid', `${path} is not a plumb plan (version 1)`, { hint: 'write the plan with `plumb plan --out plan.json`' });
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    (file.version !== 1 && file.version !== 2) ||
+    !Array.isArray(file.changes) ||
+    typeof file.hash !== 'string'
+  ) {
+    throw new PlumbError('plan.invalid', `${path} is not a plumb plan (version 1 or 2)`, { hint: 'write the plan with `plumb plan --out plan.json`' });
+  }
+  let plan: Plan;
+  try {
+    // version 2 writes a create's object once: its patch and diff are restored from desired
+    plan = fromPlanFile(file);
+  } catch (e) {
+    throw new PlumbError('plan.invalid', `${path} is not a plumb plan: ${(e as Error).message}`, { hint: 'write the plan with `plumb plan --out plan.json`' });
   }
   if (planHash(plan) !== plan.hash) {
     throw new PlumbError('plan.modified', `${path} was modified after it was planned (its hash does not match its content)`, {

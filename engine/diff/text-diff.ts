@@ -13,6 +13,21 @@ export type DiffLabels = readonly [before: string, after: string];
  * of a diff.
  */
 export function unifiedYamlDiff(id: string, observed: unknown, desired: unknown, labels: DiffLabels = ['observed', 'desired']): string {
+  if (observed === undefined && typeof desired === 'object' && desired !== null) {
+    // a create's text: asked again when its plan is written (engine/plan/plan-file.ts), rendered once
+    const key = `${labels[0]}\u0000${labels[1]}\u0000${id}`;
+    const known = created.get(desired);
+    if (known?.key === key) return known.text;
+    const text = renderDiff(id, observed, desired, labels);
+    created.set(desired, { key, text });
+    return text;
+  }
+  return renderDiff(id, observed, desired, labels);
+}
+
+const created = new WeakMap<object, { readonly key: string; readonly text: string }>();
+
+function renderDiff(id: string, observed: unknown, desired: unknown, labels: DiffLabels): string {
   const before = observed === undefined ? '' : toYaml(observed);
   const after = desired === undefined ? '' : toYaml(desired);
   if (before === after) return '';

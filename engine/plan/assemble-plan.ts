@@ -1,5 +1,6 @@
 import type { ImpactSummary, Plan, PlannedChange, PolicyResult } from './types.js';
 import { canonicalSha256 } from '../model/canonical-json.js';
+import { PLAN_VERSION, toPlanFile } from './plan-file.js';
 import { isDenied } from '../policy/denied.js';
 import { pruneCounts } from './prune-guard.js';
 
@@ -34,7 +35,7 @@ export function assemblePlan(input: AssembleInput): Plan {
   );
   const summary: Plan['summary'] = countActions(changes, input.unmanaged.length);
   const withoutHash: Omit<Plan, 'hash'> = {
-    version: 1,
+    version: PLAN_VERSION,
     revision: input.revision,
     createdAt: input.now.toISOString(),
     targets: [...input.targets],
@@ -61,10 +62,12 @@ export function countActions(changes: readonly PlannedChange[], unmanaged: numbe
 }
 
 /**
- * sha256 of the canonical JSON of a plan without its `hash`: what apply checks a plan file against.
+ * sha256 of the canonical JSON of a plan without its `hash`, in the form a plan
+ * file holds it (engine/plan/plan-file.ts: each object once; a version 1 plan
+ * in its full form): what apply checks a plan file against.
  * The `diagnostics` that `plan -o json` appends are a report about the plan, not part of it, and are not covered.
  */
 export function planHash(plan: Omit<Plan, 'hash'> | Plan): string {
-  const { hash: _ignored, diagnostics: _report, ...rest } = plan as Plan & { diagnostics?: unknown };
+  const { hash: _ignored, diagnostics: _report, ...rest } = toPlanFile(plan) as Plan & { diagnostics?: unknown };
   return canonicalSha256(rest);
 }

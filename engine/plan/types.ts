@@ -55,7 +55,11 @@ export interface PlannedChange {
 }
 
 export interface Plan {
-  readonly version: 1;
+  /**
+   * The plan format: 2 since plan files write each object once
+   * (engine/plan/plan-file.ts); 1 for plans read from older files.
+   */
+  readonly version: 1 | 2;
   /** Git commit SHA, or `worktree` (with a content hash) for an uncommitted work tree. */
   readonly revision: string;
   readonly createdAt: string;

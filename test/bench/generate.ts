@@ -253,3 +253,228 @@ export function generateInventory(root: string, opts: GenerateOptions): Generate
 }
 
 export { idOf };
+
+/**
+ * A JSON Schema shaped like a CRD's openAPIV3Schema (cert-manager's: nested
+ * objects, arrays of objects, a description on every field) of about `bytes`
+ * bytes as JSON, deterministic for a seed. Field names and text are made up.
+ */
+export function crdSchema(bytes: number, seed = 3): Doc {
+  const rand = rng(seed);
+  const words = ['the', 'field', 'of', 'a', 'resource', 'reference', 'issuer', 'secret', 'name', 'when', 'set', 'defaults', 'to', 'value', 'must', 'be'];
+  const sentence = (n: number) =>
+    Array.from({ length: n }, () => words[Math.floor(rand() * words.length)])
+      .join(' ')
+      .replace(/^./, (c) => c.toUpperCase()) + '.';
+  let budget = bytes;
+  const scalar = (): Doc => {
+    const type = ['string', 'integer', 'boolean'][Math.floor(rand() * 3)];
+    const out: Doc = { description: sentence(12 + Math.floor(rand() * 30)), type };
+    if (type === 'string' && rand() < 0.2) out.enum = ['Enabled', 'Disabled', 'Auto'];
+    if (type === 'integer') out.format = 'int32';
+    return out;
+  };
+  const object = (depth: number): Doc => {
+    const properties: Doc = {};
+    const count = 3 + Math.floor(rand() * 6);
+    for (let i = 0; i < count && budget > 0; i++) {
+      const name = `${words[Math.floor(rand() * words.length)]}${String.fromCharCode(65 + i)}${depth}`;
+      const r = rand();
+      const field =
+        depth < 7 && r < 0.35 ? object(depth + 1) : depth < 7 && r < 0.45 ? { description: sentence(10), type: 'array', items: object(depth + 1) } : scalar();
+      budget -= JSON.stringify(field).length / (depth + 1);
+      properties[name] = field;
+    }
+    return { description: sentence(20), type: 'object', ...(rand() < 0.3 ? { required: Object.keys(properties).slice(0, 1) } : {}), properties };
+  };
+  // unknown fields kept, so the bundle's custom resources need not fit the made-up fields
+  const spec = { description: 'Desired state of the resource.', type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: {} as Doc };
+  for (let i = 0; JSON.stringify(spec).length < bytes; i++) {
+    budget = bytes;
+    spec.properties[`section${i}`] = object(3);
+  }
+  return {
+    description: sentence(30),
+    type: 'object',
+    required: ['spec'],
+    properties: {
+      apiVersion: { description: sentence(25), type: 'string' },
+      kind: { description: sentence(25), type: 'string' },
+      metadata: { type: 'object' },
+      spec,
+      status: { description: 'Status of the resource.', type: 'object', properties: { conditions: { type: 'array', items: object(3) } } },
+    },
+  };
+}
+
+/**
+ * An operator bundle shaped like kube-prometheus (the repository a plan of
+ * 130 objects was 19.4 MB for): ten CustomResourceDefinitions in
+ * cert-manager's shape, from 40 KB to 600 KB each, a dashboards ConfigMap
+ * holding large JSON, and the workloads, Services, RBAC and custom resources
+ * around them (`scale` multiplies the CRDs' and dashboards' sizes). Written as inventory/NNN-kind-name.yaml with a snapshot target
+ * `bench` whose observed state is empty, so every object is a create.
+ */
+export function generateOperatorBundle(root: string, options: { seed?: number; scale?: number } = {}): { objects: number; bytes: number; docs: Doc[] } {
+  const seed = options.seed ?? 5;
+  const scale = options.scale ?? 1;
+  const ns = 'monitoring';
+  const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'kube-prometheus', 'app.kubernetes.io/version': '0.80.0' });
+  const kinds = [
+    'Alertmanager',
+    'AlertmanagerConfig',
+    'PodMonitor',
+    'Probe',
+    'Prometheus',
+    'PrometheusAgent',
+    'PrometheusRule',
+    'ScrapeConfig',
+    'ServiceMonitor',
+    'ThanosRuler',
+  ];
+  const sizes = [600, 300, 120, 90, 600, 550, 40, 400, 120, 450];
+  const docs: Doc[] = kinds.map((kind, i) => {
+    const plural = `${kind.toLowerCase()}s`;
+    return {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {
+        name: `${plural}.monitoring.example.com`,
+        labels: labels('prometheus-operator'),
+        annotations: { 'controller-gen.kubebuilder.io/version': 'v0.16.0' },
+      },
+      spec: {
+        group: 'monitoring.example.com',
+        names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), categories: ['prometheus-operator'] },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            subresources: { status: {} },
+            additionalPrinterColumns: [
+              { jsonPath: '.metadata.creationTimestamp', name: 'Age', type: 'date' },
+              { jsonPath: '.status.conditions[?(@.type=="Available")].status', name: 'Available', type: 'string' },
+            ],
+            schema: { openAPIV3Schema: crdSchema(sizes[i] * 1024 * scale, seed + i) },
+          },
+        ],
+      },
+    };
+  });
+  const rand = rng(seed);
+  const panels = Array.from({ length: Math.ceil(400 * scale) }, (_, i) => ({
+    id: i,
+    title: `Panel ${i}`,
+    type: 'timeseries',
+    targets: [{ expr: `sum(rate(http_requests_total{job="job-${i % 17}"}[5m])) by (code)`, legendFormat: '{{code}}' }],
+    gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(rand() * 100) },
+  }));
+  docs.push({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'grafana-dashboards', namespace: ns, labels: labels('grafana') },
+    data: Object.fromEntries(Array.from({ length: 6 }, (_, d) => [`dashboard-${d}.json`, JSON.stringify({ title: `Dashboard ${d}`, panels }, null, 2)])),
+  });
+  docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const components = [
+    'alertmanager',
+    'blackbox-exporter',
+    'grafana',
+    'kube-state-metrics',
+    'node-exporter',
+    'prometheus',
+    'prometheus-adapter',
+    'prometheus-operator',
+  ];
+  for (const name of components) {
+    const l = labels(name);
+    docs.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns, labels: l } });
+    docs.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name, labels: l },
+      rules: [{ apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'nodes'], verbs: ['get', 'list', 'watch'] }],
+    });
+    docs.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name, labels: l },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
+    });
+    docs.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: ns, labels: l },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+        template: {
+          metadata: { labels: l },
+          spec: {
+            serviceAccountName: name,
+            containers: [
+              {
+                name,
+                image: `registry.example.com/${name}:v0.80.0`,
+                args: ['--web.listen-address=:9090', `--log-level=info`],
+                ports: [{ containerPort: 9090, name: 'web' }],
+                resources: { limits: { cpu: '200m', memory: '200Mi' }, requests: { cpu: '100m', memory: '100Mi' } },
+              },
+            ],
+          },
+        },
+      },
+    });
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: ns, labels: l },
+      spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ name: 'web', port: 9090, targetPort: 'web' }] },
+    });
+    docs.push({
+      apiVersion: 'monitoring.example.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name, namespace: ns, labels: l },
+      spec: { selector: { matchLabels: { 'app.kubernetes.io/name': name } }, endpoints: [{ port: 'web', interval: '30s' }] },
+    });
+  }
+  for (let i = 0; docs.length < 130; i++) {
+    docs.push({
+      apiVersion: 'monitoring.example.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: `rules-${i}`, namespace: ns, labels: labels('prometheus') },
+      spec: {
+        groups: [
+          {
+            name: `group-${i}`,
+            rules: Array.from({ length: 8 }, (_, r) => ({
+              alert: `Alert${i}x${r}`,
+              expr: `sum(rate(errors_total{job="job-${r}"}[5m])) > ${r}`,
+              for: '10m',
+              labels: { severity: 'warning' },
+              annotations: { summary: `Alert ${r} of group ${i} fired` },
+            })),
+          },
+        ],
+      },
+    });
+  }
+  mkdirSync(join(root, 'inventory'), { recursive: true });
+  mkdirSync(join(root, 'observed'), { recursive: true });
+  // one file per object, as kube-prometheus's manifests/ directory
+  let bytes = 0;
+  docs.forEach((d, i) => {
+    const text = jsYaml.dump(d, { lineWidth: -1, noRefs: true });
+    bytes += Buffer.byteLength(text);
+    writeFileSync(join(root, 'inventory', `${String(i).padStart(3, '0')}-${String(d.kind).toLowerCase()}-${d.metadata.name}.yaml`), text);
+  });
+  writeFileSync(
+    join(root, 'observed', 'snapshot.json'),
+    JSON.stringify({ apiVersion: 'plumb.io/v1', kind: 'Snapshot', metadata: { name: 'bench', takenAt: '2026-11-20T10:00:00Z' }, objects: [] }),
+  );
+  writeFileSync(join(root, 'plumb.yaml'), 'targets:\n  bench:\n    provider: snapshot\n    path: observed/snapshot.json\ndefaultTarget: bench\n');
+  return { objects: docs.length, bytes, docs };
+}
