@@ -32,6 +32,7 @@ import type * as LoggerOp from './reconcile/logger.js';
 import type * as GitSourceOp from './sources/git-url-source.js';
 import type * as PathSourceOp from './sources/local-path-source.js';
 import type * as LoadConfigOp from './config/load-config.js';
+import type * as ReadStatusOp from './reconcile/read-status.js';
 
 /** {@link ValidateOp.validate}: load, validate, inventory policies. */
 export const validate: typeof ValidateOp.validate = async (opts) => (await import('./operations/validate.js')).validate(opts);
@@ -105,6 +106,11 @@ export type { ApplyContext } from './apply/open-targets.js';
 export { buildGraph } from './graph/build-graph.js';
 /** {@link LoadConfigOp.locateRepository}: the repository of `--repo DIR`, else the nearest plumb.yaml upwards (`config.not-found` when none). */
 export const locateRepository: typeof LoadConfigOp.locateRepository = async (at) => (await import('./config/load-config.js')).locateRepository(at);
+/** {@link ReadStatusOp.readControllerStatus}: the controller's status, from its /status endpoint or its ConfigMap, with sync and health. */
+export const readControllerStatus: typeof ReadStatusOp.readControllerStatus = async (at) =>
+  (await import('./reconcile/read-status.js')).readControllerStatus(at);
+export type { ControllerStatusReport, StatusLocation } from './reconcile/read-status.js';
+export { renderStatusText } from './reconcile/status-text.js';
 export { simulateImpact } from './impact/simulate.js';
 export { readPlanFile } from './apply/read-plan-file.js';
 export { writeFileAtomic } from './providers/atomic-write.js';

@@ -11,6 +11,7 @@ import { register as incidents } from './incidents.js';
 import { register as plan } from './plan.js';
 import { register as restore } from './restore.js';
 import { register as review } from './review.js';
+import { register as status } from './status.js';
 import { register as tui } from './tui.js';
 import { register as validate } from './validate.js';
 import { register as why } from './why.js';
@@ -39,6 +40,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   restore,
   tui,
   controller,
+  status,
 ];
 
 /** Registers every command on `program`. */

@@ -265,7 +265,12 @@ export class Reconciler {
       report = await this.apply(active, plan, selection, signal, log);
       track({ report });
       status.plan = { ...status.plan, applied: report.changes.filter((c) => c.result === 'applied').length };
-      status.lastApply = { run: report.run, outcome: report.outcome, failed: report.changes.filter((c) => c.result !== 'applied').map((c) => c.id) };
+      status.lastApply = {
+        run: report.run,
+        outcome: report.outcome,
+        failed: report.changes.filter((c) => c.result !== 'applied').map((c) => c.id),
+        time: (this.opts.now ?? (() => new Date()))().toISOString(),
+      };
       for (const c of report.changes) if (c.result !== 'applied') notApplied.add(c.id);
     }
     this.lastApplied = nextApplied(active.digests, this.lastApplied, notApplied);

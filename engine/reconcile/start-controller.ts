@@ -128,10 +128,27 @@ export async function startController(options: ControllerOptions): Promise<Runni
     cliSettings: options.cliSettings,
     backoff: options.backoff,
     apply: { healthTimeoutMs: options.healthTimeoutMs },
-    ...(api ? { writeStatus: (status: ControllerStatus) => writeStatusConfigMap(api, namespace, status) } : {}),
+    ...(api ? { writeStatus: (status: ControllerStatus) => writeStatus(status) } : {}),
     onDesiredState: (desired) => drift.follow(desired),
-    onReconciled: (round) => monitor.round(round),
+    onReconciled: async (round) => {
+      await monitor.round(round);
+      // the round may have opened or resolved incidents: the status says so now, not a reconcile later
+      if (api && isLeader() && JSON.stringify(withIncidents(round.status).incidents) !== written) {
+        await writeStatus(round.status).catch((e) => log.warn({ err: (e as Error).message }, 'cannot write the status ConfigMap'));
+      }
+    },
   });
+  /** The status with the monitor's open incidents, as the ConfigMap and GET /status show it. */
+  function withIncidents(status: ControllerStatus): ControllerStatus {
+    const items = monitor.openIncidents();
+    return { ...status, incidents: { open: items.length, items } };
+  }
+  let written: string | undefined;
+  async function writeStatus(status: ControllerStatus): Promise<void> {
+    const full = withIncidents(status);
+    await writeStatusConfigMap(api!, namespace, full);
+    written = JSON.stringify(full.incidents);
+  }
   loop = new ReconcileLoop(
     async (trigger, signal) => {
       const outcome = await reconciler.reconcile(trigger, signal);
@@ -146,7 +163,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     registry: metrics.registry,
     healthy: () => true,
     ready: () => (isLeader() ? reconciler.completed > 0 : elector ? elector.rounds > 0 : false),
-    status: () => ({ ...reconciler.status, leader: isLeader() }),
+    status: () => ({ ...withIncidents(reconciler.status), leader: isLeader() }),
     webhookSecret: options.webhookSecret,
     onWebhook: () => {
       log.info('git webhook received');

@@ -1,7 +1,7 @@
 import type { JsonApi } from '../leader/lease-api.js';
 import { scrubText } from '../redact/scrubber.js';
 import { statusOf } from '../leader/lease-api.js';
-import type { ControllerStatus } from './status.js';
+import { statusVerdict, type ControllerStatus } from './status.js';
 
 export const STATUS_CONFIGMAP = 'plumb-status';
 
@@ -16,12 +16,16 @@ export const STATUS_CONFIGMAP = 'plumb-status';
 export async function writeStatusConfigMap(api: JsonApi, namespace: string, status: ControllerStatus, signal?: AbortSignal): Promise<void> {
   const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`;
   const ready = status.conditions.find((c) => c.type === 'Ready');
+  const { sync, health } = statusVerdict(status);
   const data: Record<string, string> = {
     'status.json': scrubText(JSON.stringify(status, null, 2)),
     revision: status.revision ?? '',
     lastAppliedRevision: status.lastAppliedRevision ?? '',
     ready: ready?.status ?? 'Unknown',
     reason: ready?.reason ?? '',
+    sync,
+    health,
+    openIncidents: String(status.incidents?.open ?? 0),
   };
   const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: STATUS_CONFIGMAP, namespace, labels: { 'app.kubernetes.io/name': 'plumb' } }, data };
   for (let attempt = 0; attempt < 2; attempt++) {

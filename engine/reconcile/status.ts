@@ -37,7 +37,10 @@ export interface ControllerStatus {
     readonly held: readonly { id: string; action: string; reason: HoldReason }[];
     readonly drift: readonly string[];
   };
-  readonly lastApply?: { readonly run: string; readonly outcome: string; readonly failed: readonly string[] };
+  /** The last apply this controller ran: its audit run id, outcome, the CIs not applied, and when it finished (ISO 8601). */
+  readonly lastApply?: { readonly run: string; readonly outcome: string; readonly failed: readonly string[]; readonly time?: string };
+  /** The incidents the monitor holds open (engine/reconcile/monitoring/), newest reconcile's view. */
+  readonly incidents?: { readonly open: number; readonly items: readonly OpenIncident[] };
   readonly failure?: {
     readonly kind: FailureKind;
     readonly reason: FailureReason;
@@ -46,6 +49,59 @@ export interface ControllerStatus {
     readonly nextRetryInMs?: number;
   };
   readonly conditions: readonly Condition[];
+}
+
+/** An open incident as the status lists it; `plumb incidents` has the whole ticket. */
+export interface OpenIncident {
+  readonly dedupeKey: string;
+  readonly severity: string;
+  /** `down`, or the condition kind of a warning-only incident. */
+  readonly failure: string;
+  readonly cause: readonly string[];
+  readonly symptoms: number;
+  readonly businessServices: readonly string[];
+  /** ISO 8601. */
+  readonly firstSeen: string;
+  /** The `plumb restore` that undoes the likely change, when there is one. */
+  readonly restore?: string;
+}
+
+/** Argo CD's two verdicts, from a status: is the cluster at the newest revision, and is it healthy. */
+export interface StatusVerdict {
+  /**
+   * `Synced`: the newest revision is the one applied and nothing is held back
+   * or failed; `OutOfSync`: a newer revision is refused or not yet applied, or
+   * changes are held (manual, self-heal or prune off), or the last apply
+   * failed (the revision is then not the last applied one);
+   * `Unknown`: nothing planned yet.
+   */
+  readonly sync: 'Synced' | 'OutOfSync' | 'Unknown';
+  /**
+   * `Healthy`: Ready and no open incident; `Progressing`: a reconcile is
+   * running; `Degraded`: not Ready (the last reconcile failed), Stalled, or an
+   * incident is open; `Unknown`: no reconcile finished yet.
+   */
+  readonly health: 'Healthy' | 'Progressing' | 'Degraded' | 'Unknown';
+}
+
+/** The sync and health verdicts of a status (the rules of {@link StatusVerdict}). */
+export function statusVerdict(status: ControllerStatus): StatusVerdict {
+  const condition = (type: Condition['type']) => status.conditions.find((c) => c.type === type)?.status;
+  const plan = status.plan;
+  const sync: StatusVerdict['sync'] = !plan
+    ? 'Unknown'
+    : status.refusedRevision || (status.revision !== undefined && status.revision !== status.lastAppliedRevision) || plan.held.length > 0
+      ? 'OutOfSync'
+      : 'Synced';
+  const health: StatusVerdict['health'] =
+    condition('Reconciling') === 'True'
+      ? 'Progressing'
+      : condition('Stalled') === 'True' || condition('Ready') === 'False' || (status.incidents?.open ?? 0) > 0
+        ? 'Degraded'
+        : condition('Ready') === 'True'
+          ? 'Healthy'
+          : 'Unknown';
+  return { sync, health };
 }
 
 /**

@@ -13,6 +13,7 @@ import { IncidentCorrelator } from '../../correlate/correlator.js';
 import { auditChangeFinder } from '../../correlate/likely-change.js';
 import { collectHealthEvents } from '../../correlate/signals/collect.js';
 import type { IncidentPayloadV2 } from '../../incidents/types.js';
+import type { OpenIncident } from '../status.js';
 import type { MetricsSource } from '../../capacity/metrics-source.js';
 import type { LoadedRepository } from '../../load/types.js';
 import { openSource } from '../../load/open-source.js';
@@ -94,6 +95,27 @@ export class Monitor {
       logger: options.logger,
       ...(options.metricsSource ? { source: options.metricsSource } : {}),
     });
+  }
+
+  /**
+   * The incidents held open after the last round, oldest first, as the
+   * controller's status lists them (engine/reconcile/status.ts); none before
+   * the first round or without a state directory.
+   */
+  openIncidents(): OpenIncident[] {
+    const open = this.tracker?.tracker.openIncidents() ?? [];
+    return [...open]
+      .sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : a.dedupeKey < b.dedupeKey ? -1 : 1))
+      .map((i) => ({
+        dedupeKey: i.dedupeKey,
+        severity: i.severity,
+        failure: i.failure,
+        cause: i.cause.map((c) => c.id),
+        symptoms: i.symptoms.length,
+        businessServices: i.businessServices.map((b) => b.id),
+        firstSeen: i.firstSeen,
+        ...(i.change?.restore ? { restore: i.change.restore } : {}),
+      }));
   }
 
   async round(round: ReconcileRound): Promise<void> {
