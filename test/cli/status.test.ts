@@ -14,7 +14,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const schema = JSON.parse(readFileSync(`${PROJECT_ROOT}schemas/controller-status.schema.json`, 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
-export const validStatus = ajv.compile(schema);
+const validStatus = ajv.compile(schema);
 
 describe('plumb status --endpoint: the controller HTTP server on 127.0.0.1', () => {
   let server: Awaited<ReturnType<typeof startControllerServer>>;
