@@ -81,16 +81,14 @@ export function applyLines(run: ApplyRun, width: number): Line[] {
   }
   if (run.rollback) {
     const ok = run.rollback.outcome === 'succeeded';
-    push(
-      `rollback ${ok ? 'succeeded' : 'failed'}: ${
-        run.rollback.changes
-          .filter((c) => c.result === 'applied')
-          .map((c) => c.id)
-          .join(', ') || 'nothing'
-      } restored`,
-      ok ? 'ok' : 'error',
-      true,
-    );
+    const ids = (result: string) => run.rollback!.changes.filter((c) => c.result === result).map((c) => c.id);
+    const restored = ids('applied');
+    const unchanged = ids('unchanged');
+    const parts = [
+      restored.length ? `${restored.join(', ')} restored` : '',
+      unchanged.length ? `${unchanged.join(', ')} unchanged (already as backed up)` : '',
+    ];
+    push(`rollback ${ok ? 'succeeded' : 'failed'}: ${parts.filter(Boolean).join('; ') || 'nothing restored'}`, ok ? 'ok' : 'error', true);
     if (run.rollback.preRestoreBackup) push(`the state before the rollback is in backup ${run.rollback.preRestoreBackup}`, 'dim');
   }
   if (run.error) {

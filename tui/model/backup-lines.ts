@@ -1,4 +1,4 @@
-import type { BackupManifest } from '../../engine/index.js';
+import type { BackupManifest, ChangeOutcome } from '../../engine/index.js';
 import type { BackupsState } from '../hooks/use-backups.js';
 import type { Line } from './detail-lines.js';
 import { cut, wrap } from './fit.js';
@@ -29,11 +29,7 @@ export function backupDetailLines(m: BackupManifest, restore: BackupsState['job'
   else if (restore.report) {
     const r = restore.report;
     push(r.dryRun ? 'dry run: nothing was changed; a restore would:' : `restore ${r.outcome}`, r.outcome === 'succeeded' ? 'ok' : 'error', true);
-    for (const c of r.changes)
-      push(
-        `  wave ${c.wave}: ${c.action === 'delete' ? 'delete' : 'restore'} ${c.id}${c.result === 'failed' || c.result === 'unhealthy' ? ` — ${c.result}: ${c.message ?? ''}` : ''}`,
-        c.result === 'applied' ? undefined : 'error',
-      );
+    for (const c of r.changes) push(...restoreChangeLine(c));
     if (r.preRestoreBackup) push(`the state before the restore is in backup ${r.preRestoreBackup}`, 'dim');
     if (r.dryRun && r.outcome === 'succeeded') push('y: restore for real · esc: back', 'warn', true);
   }
@@ -42,4 +38,16 @@ export function backupDetailLines(m: BackupManifest, restore: BackupsState['job'
 
 function why(m: BackupManifest): string {
   return m.reason === 'apply' ? `apply wave ${m.wave ?? '?'}` : m.reason;
+}
+
+/**
+ * One CI of a restore or its dry run: what was (or would be) written, what
+ * already equals the backup and is left alone (`unchanged`), what failed and why.
+ */
+export function restoreChangeLine(c: ChangeOutcome): [string, Line['tone']] {
+  const what = `  wave ${c.wave}: ${c.action === 'delete' ? 'delete' : 'restore'} ${c.id}`;
+  if (c.result === 'applied' || c.result === 'would-apply') return [what, undefined];
+  if (c.result === 'unchanged') return [`  wave ${c.wave}: ${c.id} unchanged (already as backed up)`, 'dim'];
+  if (c.result === 'failed' || c.result === 'unhealthy') return [`${what} — ${c.result}: ${c.message ?? ''}`, 'error'];
+  return [`${what} — ${c.result}${c.message ? `: ${c.message}` : ''}`, 'warn'];
 }

@@ -1,6 +1,7 @@
 import type { CorrelatedIncident, RestoreReport } from '../../engine/index.js';
 import type { Line } from './detail-lines.js';
 import { cut, wrap } from './fit.js';
+import { restoreChangeLine } from './backup-lines.js';
 
 /** The restore an incident suggests, rehearsed (dry run) before it is run for real. */
 export interface IncidentRestore {
@@ -55,11 +56,7 @@ export function incidentDetailLines(i: CorrelatedIncident, width: number, job?: 
       else if (job.report) {
         const r = job.report;
         push(r.dryRun ? 'dry run: nothing was changed; the restore would:' : `restore ${r.outcome}`, r.outcome === 'succeeded' ? 'ok' : 'error', true);
-        for (const c of r.changes)
-          push(
-            `  wave ${c.wave}: ${c.action === 'delete' ? 'delete' : 'restore'} ${c.id}${c.result === 'failed' || c.result === 'unhealthy' ? ` — ${c.result}: ${c.message ?? ''}` : ''}`,
-            c.result === 'applied' ? undefined : 'error',
-          );
+        for (const c of r.changes) push(...restoreChangeLine(c));
         if (r.dryRun && r.outcome === 'succeeded') push('y: restore for real · esc: back', 'warn', true);
       }
     }

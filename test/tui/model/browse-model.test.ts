@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ChangeOutcome } from '../../../engine/apply/types.js';
 import type { Plan, PlannedChange } from '../../../engine/plan/types.js';
+import { restoreChangeLine } from '../../../tui/model/backup-lines.js';
 import { ciRows, type Sort } from '../../../tui/model/ci-rows.js';
 import { completeCommand, parseCommand } from '../../../tui/model/commands.js';
 import { fit as fitRight, fitLeft } from '../../../tui/model/fit.js';
@@ -143,5 +145,17 @@ describe('the YAML panes', () => {
     expect(panes.observed.lines.map((l) => l.text).join('\n')).not.toContain('managedFields');
     expect(panes.desired.lines.filter((l) => l.tone === 'update').map((l) => l.text)).toEqual(['  k: new']);
     expect(panes.observed.lines.filter((l) => l.tone === 'update').map((l) => l.text)).toEqual(['  k: old']);
+  });
+});
+
+describe('a restore, line by line', () => {
+  it('says what was written, what a dry run would write, what already equals the backup, and what failed', () => {
+    const c = (result: ChangeOutcome['result'], message?: string) =>
+      ({ id: 'host:s/a', action: 'update', wave: 1, target: 't', result, ...(message ? { message } : {}) }) as ChangeOutcome;
+    expect(restoreChangeLine(c('applied'))).toEqual(['  wave 1: restore host:s/a', undefined]);
+    expect(restoreChangeLine(c('would-apply'))).toEqual(['  wave 1: restore host:s/a', undefined]);
+    expect(restoreChangeLine(c('unchanged'))).toEqual(['  wave 1: host:s/a unchanged (already as backed up)', 'dim']);
+    expect(restoreChangeLine(c('failed', 'refused'))).toEqual(['  wave 1: restore host:s/a — failed: refused', 'error']);
+    expect(restoreChangeLine(c('not-attempted'))).toEqual(['  wave 1: restore host:s/a — not-attempted', 'warn']);
   });
 });
