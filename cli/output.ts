@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types.js';
 import { isPlumbError, PlumbError, renderDiagnosticsText, renderFailureOutput, scrubText, writeFileAtomic, type Diagnostic } from '../engine/index.js';
@@ -47,6 +48,7 @@ export class Outputs<F extends string> {
     }
     this.format = (toStdout[0]?.format ?? spec.defaultFormat) as F;
     this.files = list.filter((t): t is OutputTarget & { format: F; file: string } => t.file !== undefined);
+    checkOutputFiles(this.files);
   }
 
   /** Every format asked for (stdout's first), each once. */
@@ -90,6 +92,49 @@ export class Outputs<F extends string> {
     for (const { format, file } of this.files) await writeOutputFile(file, renderFailureOutput(format, options));
     if (this.format !== 'text') await writeOut(renderFailureOutput(this.format, options));
     if (stderrText) process.stderr.write(renderDiagnosticsText(diagnostics, stderrColors(this.opts)));
+  }
+}
+
+/**
+ * Refuses, before the command runs, `-o FORMAT=FILE` outputs that could not
+ * be written or would overwrite each other: two formats resolving to one file
+ * (the second silently replaced the first), a directory, a file in a
+ * directory that does not exist or may not be written. Checked first because
+ * `apply`, `restore` and `backup` change state before they write their
+ * outputs: a bad `-o` must not turn a done apply into exit 1. (A file that
+ * still cannot be written later, a full disk, is writeOutputFile's error.)
+ *
+ * @throws PlumbError `cli.usage` (two formats, one file) or `cli.bad-option` (not writable)
+ */
+function checkOutputFiles(files: readonly { readonly format: string; readonly file: string }[]): void {
+  const seen = new Map<string, { format: string; file: string }>();
+  for (const { format, file } of files) {
+    const path = resolve(process.cwd(), file);
+    const other = seen.get(path);
+    if (other && other.format !== format) {
+      throw new PlumbError('cli.usage', `-o ${other.format}=${other.file} and -o ${format}=${file} both write ${file}`, {
+        hint: 'give each format its own file',
+      });
+    }
+    seen.set(path, { format, file });
+    const bad = (why: string, hint: string) => new PlumbError('cli.bad-option', `cannot write the -o output ${file}: ${why}`, { hint });
+    const target = statOrUndefined(path);
+    if (target?.isDirectory()) throw bad('it is a directory', `name a file, e.g. -o ${format}=${join(file, `out.${format === 'markdown' ? 'md' : format}`)}`);
+    const dir = statOrUndefined(dirname(path));
+    if (!dir?.isDirectory()) throw bad(`${dirname(path)} is not a directory that exists`, 'create the directory first, or name a file in one that exists');
+    try {
+      accessSync(dirname(path), constants.W_OK);
+    } catch (e) {
+      throw bad(`${dirname(path)} is not writable (${(e as NodeJS.ErrnoException).code ?? 'denied'})`, 'name a file in a directory you may write to');
+    }
+  }
+}
+
+function statOrUndefined(path: string): import('node:fs').Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

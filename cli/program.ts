@@ -85,5 +85,6 @@ function parseOutput(value: string, formats: readonly string[]): OutputTarget {
   const file = eq < 0 ? undefined : value.slice(eq + 1);
   if (!formats.includes(format)) throw new InvalidChoice(format, formats, `Allowed choices are ${formats.join(', ')} (optionally FORMAT=FILE).`);
   if (file === '') throw new InvalidArgumentError(`${format}= names no file; write ${format}=FILE, or ${format} for stdout.`);
-  return file === undefined ? { format } : { format, file };
+  // FORMAT=- is stdout, as `-` is for kubectl -f and most Unix tools (not a file named '-')
+  return file === undefined || file === '-' ? { format } : { format, file };
 }

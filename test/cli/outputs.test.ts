@@ -147,9 +147,29 @@ describe('plumb review and plan: every output format carries the diagnostics', (
     const target = join(dir, 'no-such-dir', 'r.md');
     const { code, stderr } = await review('-o', `markdown=${target}`);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/cannot write the -o output .*r\.md: ENOENT/);
+    expect(stderr).toMatch(/cannot write the -o output .*r\.md: .*no-such-dir is not a directory that exists/);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(target)).toBe(false);
+  });
+
+  it('refuses, before anything runs or is written, two formats to one file and a directory; FORMAT=- is stdout', async () => {
+    const same = join(dir, 'same.out');
+    const two = await review('-o', `json=${same}`, '-o', `markdown=${join(dir, '.', 'same.out')}`);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toMatch(/-o json=.*same\.out and -o markdown=.*same\.out both write/);
+    expect(two.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(same)).toBe(false);
+    // the same format twice to one file is no conflict (this pull request is denied: exit 3)
+    expect((await review('-o', `json=${same}`, '-o', `json=${same}`)).code).toBe(3);
+    expect(JSON.parse(readFileSync(same, 'utf8'))).toHaveProperty('changes');
+    const directory = await review('-o', `sarif=${dir}`, '-o', `json=${join(dir, 'not-written.json')}`);
+    expect(directory.code).toBe(1);
+    expect(directory.stderr).toMatch(/cannot write the -o output .*: it is a directory/);
+    expect(existsSync(join(dir, 'not-written.json'))).toBe(false);
+    const dash = await review('-o', 'json=-');
+    expect(dash.code).toBe(3);
+    expect(JSON.parse(dash.stdout)).toHaveProperty('changes');
+    expect(existsSync(join(dir, '-'))).toBe(false);
   });
 });
 
