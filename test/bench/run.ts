@@ -45,6 +45,11 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
     args: ['1000', '10000', '100000'],
     what: 'content cache and incremental review: warm/cold plan vs the read + js-yaml floor, reviews of 1/50/500 CIs (issue 18)',
   },
+  'plan-cost': {
+    file: 'plan-cost.ts',
+    args: ['1000', '10000', '100000'],
+    what: 'cold plan CPU and peak RSS vs the read + js-yaml floor, 1k-10k-100k CIs; plan JSON size of a kube-prometheus-shaped bundle (issue 18)',
+  },
   render: { file: 'render.ts', args: ['20', '50', '900'], what: 'review with the render cache: 20 Kustomize units in 10k CIs, one changed (issue 15)' },
   tui: { file: 'tui.ts', args: ['10000'], what: 'TUI open time and key latency, 10k CIs (issue 8)' },
   startup: {
@@ -63,7 +68,7 @@ if (unknown.length) {
 }
 const names = chosen.length ? chosen : Object.keys(BENCHES);
 
-if (names.includes('kubernetes') || names.includes('invalid-object') || names.includes('cache') || names.includes('startup')) {
+if (names.includes('kubernetes') || names.includes('invalid-object') || names.includes('cache') || names.includes('startup') || names.includes('plan-cost')) {
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
