@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { toolPath } from '../../engine/render/tools.js';
 import { fixture, runCli } from '../helpers/run-cli.js';
 import { describeCluster } from './cluster-test.js';
-import { apiCall, type ControlPlaneInfo } from './control-plane.js';
+import { apiCall, kubectlPath, type ControlPlaneInfo } from './control-plane.js';
+import { spawnSync } from 'node:child_process';
 
 type Obj = Record<string, any>;
 
@@ -124,7 +125,7 @@ spec:
       .map((ch) => `${ch.action} ${ch.id}`)
       .sort();
 
-  it('a steady-state plan makes no dry-run request and answers as an uncached plan; either side changing asks again for that object only; no Secret value is kept', async () => {
+  it('a steady-state plan makes no dry-run request and answers as an uncached plan and as kubectl diff --server-side; either side changing asks again for that object only; no Secret value is kept', async () => {
     const ns = 'drc-steady';
     const repo = makeRepo(ns);
     const cache = temp('cache');
@@ -143,6 +144,13 @@ spec:
     expect(uncached.dryRuns).toHaveLength(8);
     expect(answer(warm.json)).toEqual(answer(uncached.json));
     expect(answer(warm.json)).toEqual(answer(cold.json));
+    // and kubectl's: `kubectl diff --server-side` of the same manifests finds nothing either
+    const kubectlDiff = (...flags: string[]) =>
+      spawnSync(kubectlPath(), ['--kubeconfig', c.kubeconfig, 'diff', '--server-side', ...flags, '-R', '-f', join(repo.dir, 'inventory')], {
+        encoding: 'utf8',
+      });
+    const quiet = kubectlDiff();
+    expect([quiet.status, quiet.stdout], quiet.stderr).toEqual([0, '']);
 
     // the dry-run answers hold no Secret value, in any form (plain, base64 as the server stores it);
     // (the parsed inventory file is the content cache's business: a Git file's own text)
@@ -169,6 +177,11 @@ spec:
     // (twice: the plain dry run meets the other manager's field, the forced one shows what Git wants)
     expect([...new Set(live.dryRuns)]).toEqual([`/api/v1/namespaces/${ns}/configmaps/cm-2`]);
     expect(answer(live.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
+    // the same answer as kubectl's: that ConfigMap, and only it
+    expect(changed(live.json)).toEqual([`update configmap:${ns}/cm-2`]);
+    const drift = kubectlDiff('--force-conflicts');
+    expect(drift.status, drift.stderr).toBe(1);
+    expect([...drift.stdout.matchAll(/^diff -u -N \S+\/(\S+)\s/gm)].map((m) => m[1])).toEqual([`v1.ConfigMap.${ns}.cm-2`]);
 
     // the desired side: one ConfigMap changed in Git — that object alone
     repo.write({ 'cms.yaml': files(ns, 'changed-in-git')['cms.yaml'] });
