@@ -29,6 +29,8 @@ describe('npm pack', () => {
     const packed = JSON.parse(packOutput.slice(packOutput.search(/^\[\s*\{/m))) as { filename: string; files: { path: string }[] }[];
     const files = packed[0].files.map((f) => f.path);
     expect(files).toContain(pkg.bin.plumb);
+    // the JSON Schemas precompiled by the build (engine/json-schema/precompile.ts): an installed plumb compiles none of its own
+    expect(files.filter((f) => /^dist\/ajv-standalone\/[0-9a-f]{32}\.cjs$/.test(f)).length).toBeGreaterThanOrEqual(14);
     expect(files).toContain('schemas/plan.schema.json');
     expect(files).toContain('schemas/failure-output.schema.json');
     expect(files).toEqual(
@@ -62,7 +64,7 @@ describe('npm pack', () => {
       expect(err.status).toBe(3); // the example's plan is denied by a policy, on purpose (README)
       planned = err.stdout;
     }
-    expect(JSON.parse(planned).version).toBe(1);
+    expect(JSON.parse(planned).version).toBe(2); // the plan file form plumb writes now (schemas/plan.schema.json)
 
     // the CI scripts the GitLab template runs from the installed package
     const installed = join(prefix, 'lib', 'node_modules', 'plumb');
