@@ -63,13 +63,52 @@ async function fromEndpoint(endpoint: string, timeoutMs: number): Promise<{ from
       hint: 'is the controller running, and is this its --listen address? In a cluster: kubectl -n plumb-system port-forward svc/plumb-controller 8080',
     });
   }
-  const body = await res.text();
+  const body = await readBody(res, from, timeoutMs);
   if (res.status !== 200) {
     throw new PlumbError('status.bad-response', `${from} answered ${res.status}, not a controller's status`, {
       hint: 'point --endpoint at the controller (plumb controller --listen)',
     });
   }
   return { from, body };
+}
+
+/** The most of a /status answer plumb reads, bytes: a controller's status is a few KiB; a ConfigMap holds at most 1 MiB. */
+export const MAX_STATUS_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The body of a /status answer, read up to {@link MAX_STATUS_BYTES} and within
+ * the same timeout as the request: an endpoint that streams without end or
+ * stops half-way is an error naming it, in bounded time and memory (reading
+ * it whole with `res.text()` grew to the size of whatever it sent until the
+ * timeout, then failed as an internal error).
+ */
+async function readBody(res: Response, from: string, timeoutMs: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    if (!res.body) return '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > MAX_STATUS_BYTES) {
+        await res.body.cancel().catch(() => undefined);
+        throw new PlumbError('status.bad-response', `${from} answered more than ${MAX_STATUS_BYTES / 1024 / 1024} MiB, not a controller's status`, {
+          hint: 'point --endpoint at the controller (plumb controller --listen)',
+        });
+      }
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof PlumbError) throw e;
+    const name = (e as Error).name;
+    const why =
+      name === 'TimeoutError' || name === 'AbortError'
+        ? `did not finish its answer within ${timeoutMs / 1000} s`
+        : `broke off its answer (${(e as Error).message})`;
+    throw new PlumbError('status.unreachable', `${from} ${why}`, {
+      hint: "is this the controller's --listen address? A proxy in between may be holding the answer",
+    });
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function fromConfigMap(at: { kubeconfig?: string; context?: string; namespace?: string }, timeoutMs: number): Promise<{ from: string; body: string }> {

@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MAX_STATUS_BYTES, readControllerStatus } from '../../engine/reconcile/read-status.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +99,49 @@ describe('plumb status --endpoint: the controller HTTP server on 127.0.0.1', () 
     expect(r.stderr).toContain(`error: cannot reach the controller at http://127.0.0.1:${port}/status: ECONNREFUSED`);
     expect(r.stderr).toContain('hint: is the controller running');
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('readControllerStatus against hostile /status endpoints: bounded memory and time, a clear error', () => {
+  const servers: Server[] = [];
+  const serve = async (handler: (res: ServerResponse) => void) => {
+    const server = createServer((_req, res) => handler(res));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  afterAll(() => {
+    for (const s of servers) s.closeAllConnections();
+    for (const s of servers) s.close();
+  });
+
+  it('an answer that never ends is cut at MAX_STATUS_BYTES, not read whole', async () => {
+    let sent = 0;
+    const endpoint = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1 << 16, 'a');
+      const pump = () => {
+        while (sent < 64 * MAX_STATUS_BYTES && res.write(chunk)) sent += chunk.length;
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    await expect(readControllerStatus({ endpoint, timeoutMs: 30_000 })).rejects.toMatchObject({
+      code: 'status.bad-response',
+      message: `${endpoint}/status answered more than 4 MiB, not a controller's status`,
+    });
+    expect(sent).toBeLessThan(8 * MAX_STATUS_BYTES);
+  });
+
+  it('an answer that stops half-way is status.unreachable within the timeout, not an internal error', async () => {
+    const endpoint = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"source": ');
+    });
+    await expect(readControllerStatus({ endpoint, timeoutMs: 500 })).rejects.toMatchObject({
+      code: 'status.unreachable',
+      message: `${endpoint}/status did not finish its answer within 0.5 s`,
+    });
   });
 });
 
