@@ -12,6 +12,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 export const GLOBAL_OPTIONS: readonly { readonly flags: string; readonly description: string }[] = [
   { flags: '--repo <dir>', description: 'repository root (default: found upwards from the current directory by plumb.yaml)' },
   { flags: '--no-color', description: 'disable colours (NO_COLOR is honoured too)' },
+  { flags: '--no-cache', description: 'neither read nor write the content cache (as PLUMB_CACHE=off)' },
   { flags: '--kubeconfig <file>', description: 'kubeconfig file, as kubectl' },
   { flags: '--context <name>', description: 'kubeconfig context, as kubectl' },
 ];
@@ -37,6 +38,8 @@ export function addGlobalOptionsTo(program: Command): Command {
       if (action.getOptionValueSource(key) === 'cli') continue;
       action.setOptionValueWithSource(key, value, program.getOptionValueSource(key) ?? 'default');
     }
+    // the engine opens its content cache from the environment when it first needs it
+    if (program.opts().cache === false) process.env.PLUMB_CACHE = 'off';
     await checkChoices(action);
   });
   return program;

@@ -49,7 +49,7 @@ export function addForceConflicts(cmd: Command): Command {
 }
 
 /**
- * The global flags (`--repo`, `--no-color`, `--kubeconfig`, `--context`;
+ * The global flags (`--repo`, `--no-color`, `--no-cache`, `--kubeconfig`, `--context`;
  * cli/global-options.ts) are the program's, accepted before or after the
  * command and handed to its action's options; this shows them in the
  * command's help, under "Global Options". Each command adds its own `-o` choices.
