@@ -10,7 +10,7 @@ import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js
 import { useWatch } from './hooks/use-watch.js';
 import { selectForApply } from './model/apply-selection.js';
 import { ciDetailLines, detailLines, type Line } from './model/detail-lines.js';
-import { ciRows, SORT_KEYS, type Sort } from './model/ci-rows.js';
+import { ciRows, labelsOf, SORT_KEYS, type Sort } from './model/ci-rows.js';
 import { completeCommand, parseCommand } from './model/commands.js';
 import { helpLines } from './model/help-lines.js';
 import { moveCursor, nearestChange, planRows } from './model/plan-rows.js';
@@ -88,7 +88,11 @@ export function App({ session, watch = false, size, color = true, animate = true
   const setFilter = (f: string | ((old: string) => string)) => setFilters((all) => ({ ...all, [home]: typeof f === 'function' ? f(all[home]) : f }));
 
   const policies = useMemo(() => (plan ? indexPolicies(plan) : undefined), [plan]);
-  const table = useMemo(() => (plan && policies ? planRows(plan, policies, filters.plan) : undefined), [plan, policies, filters.plan]);
+  const labelIndex = useMemo(() => new Map((snapshot?.documents ?? []).map((d) => [d.id, labelsOf(d)])), [snapshot?.documents]);
+  const table = useMemo(
+    () => (plan && policies ? planRows(plan, policies, filters.plan, (id) => labelIndex.get(id)) : undefined),
+    [plan, policies, filters.plan, labelIndex],
+  );
   const ciTable = useMemo(
     () => (plan && policies && home === 'ci' ? ciRows(plan, policies, snapshot?.documents, filters.ci, sort) : undefined),
     [plan, policies, snapshot?.documents, filters.ci, sort, home],

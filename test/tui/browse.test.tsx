@@ -67,7 +67,7 @@ describe('plumb tui: the CI browser (:ci)', () => {
     expect(frame).toContain('= unchanged');
   });
 
-  it('filters k9s style: kind, namespace, state, negation and free text', async () => {
+  it('filters k9s style: kind, namespace, state, labels, negation and free text', async () => {
     const { app } = await open({ columns: 120, rows: 40 });
     await command(app, 'ci');
     await waitFor(app, 'cis(all)[8]');
@@ -91,6 +91,9 @@ describe('plumb tui: the CI browser (:ci)', () => {
     ]);
     expect(await filter('ns:shop !state:unchanged host')).toEqual(['~ host:shop/db-host']);
     expect(await filter('state:changed kind:host')).toEqual(['~ host:shop/db-host']);
+    expect(await filter('label:env=prod')).toEqual(['+ application:shop/shop-api', '= businessservice:shop/checkout', '~ database:shop/orders-db']);
+    // k9s's label selector; legacy-db's labels are the target's (it is not in Git)
+    expect(await filter('-l tier=1')).toEqual(['- database:shop/legacy-db']);
     expect(await filter('ns:elsewhere')).toEqual([]);
     expect(screen(app)).toContain('no CI matches "ns:elsewhere" (esc clears the filter)');
     await press(app, KEY.escape);

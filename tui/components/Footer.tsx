@@ -17,7 +17,7 @@ const HINTS: Readonly<Record<FooterMode, string>> = {
   backups: '↑↓/jk move  enter inspect  d dry-run restore  y restore after dry run  esc back  q quit',
   incidents: '↑↓/jk move  enter inspect  d dry-run its restore  y restore after dry run  r reload  esc back  q quit',
   help: 'esc/? close help',
-  filter: 'type to filter (kind: ns: state: !negate)  enter keep  esc clear',
+  filter: 'type to filter (kind: ns: state: -l label=value, ! negates)  enter keep  esc clear',
   command: ':ci :plan :backups :incidents :help :quit  tab complete  enter run  esc cancel',
 };
 
@@ -31,7 +31,7 @@ const SHORT: Readonly<Record<FooterMode, string>> = {
   backups: 'jk move ⏎ inspect d dry run y restore esc back q quit',
   incidents: 'jk move ⏎ inspect d dry run y restore r reload esc back q quit',
   help: 'esc/? close help',
-  filter: 'filter: kind: ns: state: !not  enter keep  esc clear',
+  filter: 'filter: kind: ns: state: -l k=v !not  ⏎ keep  esc clear',
   command: ':ci :plan :backups :incidents :quit  tab  ⏎ run  esc',
 };
 

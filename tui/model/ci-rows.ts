@@ -83,6 +83,7 @@ export function ciRows(plan: Plan, policies: PolicyIndex, documents: readonly CI
       namespace: r.namespace,
       state: r.state,
       extra: `${r.target} ${r.change?.provider ?? ''} ${r.change?.impact?.risk.level ?? ''} ${r.policy}`,
+      ...(r.document ? { labels: labelsOf(r.document) } : {}),
     }),
   );
   rows.sort(comparator(sort));
@@ -101,4 +102,11 @@ function comparator(sort: Sort): (a: CIRow, b: CIRow) => number {
           : () => 0;
   const dir = sort.reverse ? -1 : 1;
   return (a, b) => dir * (primary(a, b) || byId(a, b));
+}
+
+/** A CI's labels: Git's when it is declared, else the target's. */
+export function labelsOf(doc: CIDocument): Readonly<Record<string, string>> | undefined {
+  const meta = (doc.desired ?? doc.observed)?.metadata;
+  const labels = meta && typeof meta === 'object' ? (meta as Record<string, unknown>).labels : undefined;
+  return labels && typeof labels === 'object' ? (labels as Record<string, string>) : undefined;
 }

@@ -7,7 +7,7 @@ const SECTIONS: readonly (readonly [string, readonly string[]])[] = [
     [
       'jk/↑↓ move · pgup/pgdn · g/G first/last · enter/tab detail pane · esc back',
       ': command: :ci every CI · :plan changes · :backups · :incidents · :quit (tab)',
-      '/ filter, words ANDed: kind:database ns:shop state:unchanged,unmanaged !word',
+      '/ filter, words ANDed: kind:database ns:shop state:unchanged -l app=web !word',
       '? this help · q quit',
     ],
   ],

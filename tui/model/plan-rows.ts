@@ -20,13 +20,13 @@ export interface PlanRows {
  * to negate, other words matched in the id, action, provider, target, impact
  * level or policy state, case-insensitively). Linear in the changes.
  */
-export function planRows(plan: Plan, policies: PolicyIndex, filter = ''): PlanRows {
+export function planRows(plan: Plan, policies: PolicyIndex, filter = '', labels?: (id: string) => Readonly<Record<string, string>> | undefined): PlanRows {
   const query = parseQuery(filter);
   const byWave = new Map<number, PlanRow[]>();
   for (const change of plan.changes) {
     if (change.action === 'noop') continue;
     const policy = policies.stateByCi.get(change.id) ?? 'ok';
-    if (query.words.length && !matches(query, matchable(change, policy))) continue;
+    if (query.words.length && !matches(query, matchable(change, policy, labels?.(change.id)))) continue;
     (byWave.get(change.wave) ?? byWave.set(change.wave, []).get(change.wave)!).push({ kind: 'change', key: change.id, change, policy });
   }
   const rows: PlanRow[] = [];
@@ -44,9 +44,16 @@ export function planRows(plan: Plan, policies: PolicyIndex, filter = ''): PlanRo
   return { rows, indexOf, changes };
 }
 
-function matchable(c: PlannedChange, policy: PolicyState) {
+function matchable(c: PlannedChange, policy: PolicyState, labels: Readonly<Record<string, string>> | undefined) {
   const { kind, namespace } = splitId(c.id);
-  return { id: c.id, kind, namespace, state: stateOfAction(c.action), extra: `${c.provider} ${c.target} ${c.impact?.risk.level ?? ''} ${policy}` };
+  return {
+    id: c.id,
+    kind,
+    namespace,
+    state: stateOfAction(c.action),
+    extra: `${c.provider} ${c.target} ${c.impact?.risk.level ?? ''} ${policy}`,
+    ...(labels ? { labels } : {}),
+  };
 }
 
 /** The change row nearest to `index` (searching down, then up), or -1 when there is none. */

@@ -9,27 +9,46 @@ export interface Matchable {
   readonly state: CIState;
   /** Words the free text may also match (provider, target, risk level, policy state). */
   readonly extra: string;
+  /** `metadata.labels` (Git's, else the target's), for `label:` words. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
  * A parsed `/` filter, k9s style: words are ANDed; `kind:`, `ns:` (or
  * `namespace:`) and `state:` match those columns (a comma lists
  * alternatives: `state:create,update`; `state:changed` is any change); a
- * leading `!` negates a word (`!state:unchanged`); any other word is a
+ * leading `!` negates a word (`!state:unchanged`); `label:KEY=VALUE` (or
+ * k9s's `-l KEY=VALUE`, or just `label:KEY` for "has it") matches labels,
+ * a comma ANDing them as a Kubernetes label selector does; any other word is a
  * case-insensitive substring of the identity, kind, state, provider,
  * target, risk or policy state. An identity such as `database:shop/db` is
  * free text (its prefix is not a column name).
  */
 export interface Query {
-  readonly words: readonly { readonly field?: 'kind' | 'ns' | 'state'; readonly values: readonly string[]; readonly negated: boolean }[];
+  readonly words: readonly { readonly field?: Field; readonly values: readonly string[]; readonly negated: boolean }[];
 }
 
-const FIELDS: Readonly<Record<string, 'kind' | 'ns' | 'state'>> = { kind: 'kind', k: 'kind', ns: 'ns', namespace: 'ns', state: 'state', s: 'state' };
+type Field = 'kind' | 'ns' | 'state' | 'label';
+const FIELDS: Readonly<Record<string, Field>> = {
+  kind: 'kind',
+  k: 'kind',
+  ns: 'ns',
+  namespace: 'ns',
+  state: 'state',
+  s: 'state',
+  label: 'label',
+  labels: 'label',
+  l: 'label',
+};
 
 export function parseQuery(text: string): Query {
   const words: Query['words'][number][] = [];
-  for (const raw of text.trim().toLowerCase().split(/\s+/)) {
+  const raws = text.trim().toLowerCase().split(/\s+/);
+  for (let i = 0; i < raws.length; i++) {
+    let raw = raws[i];
     if (!raw || raw === '!') continue;
+    // k9s: `-l app=web` is a label selector
+    if ((raw === '-l' || raw === '!-l') && i + 1 < raws.length) raw = `${raw.startsWith('!') ? '!' : ''}label:${raws[++i]}`;
     const negated = raw.startsWith('!');
     const word = negated ? raw.slice(1) : raw;
     const colon = word.indexOf(':');
@@ -56,10 +75,20 @@ export function matches(query: Query, row: Matchable): boolean {
     if (w.field === 'kind') hit = w.values.some((v) => row.kind.toLowerCase() === v || row.id.startsWith(`${v}:`));
     else if (w.field === 'ns') hit = w.values.some((v) => row.namespace.toLowerCase() === v);
     else if (w.field === 'state') hit = w.values.some((v) => stateMatches(row.state, v));
+    else if (w.field === 'label') hit = w.values.every((v) => labelMatches(row.labels, v));
     else hit = `${row.id} ${row.kind} ${row.state} ${row.extra}`.toLowerCase().includes(w.values[0]);
     if (hit === w.negated) return false;
   }
   return true;
+}
+
+function labelMatches(labels: Readonly<Record<string, string>> | undefined, selector: string): boolean {
+  if (!labels) return false;
+  const eq = selector.indexOf('=');
+  const key = eq < 0 ? selector : selector.slice(0, eq);
+  const found = Object.keys(labels).find((k) => k.toLowerCase() === key);
+  if (found === undefined) return false;
+  return eq < 0 || labels[found].toLowerCase() === selector.slice(eq + 1);
 }
 
 function stateMatches(state: CIState, want: string): boolean {

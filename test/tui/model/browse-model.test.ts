@@ -53,6 +53,19 @@ describe('the / query', () => {
     // an identity typed whole is free text, not a column named "host"
     expect(ids('host:s/b')).toEqual(['host:s/b']);
     expect(ids('')).toHaveLength(5);
+    const labelled = (q: string) =>
+      [
+        { ...row('app:s/web', 'update'), labels: { app: 'web', tier: 'Frontend' } },
+        { ...row('app:s/api', 'update'), labels: { app: 'api' } },
+        row('app:s/bare', 'update'),
+      ]
+        .filter((r) => matches(parseQuery(q), r))
+        .map((r) => r.id);
+    expect(labelled('label:app=web')).toEqual(['app:s/web']);
+    expect(labelled('-l app=web,tier=frontend')).toEqual(['app:s/web']); // comma ANDs, as a label selector does
+    expect(labelled('-l app=api,tier=frontend')).toEqual([]);
+    expect(labelled('label:tier')).toEqual(['app:s/web']);
+    expect(labelled('!-l app')).toEqual(['app:s/bare']);
   });
 
   it('splits identities, cluster-scoped ones included', () => {
