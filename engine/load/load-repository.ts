@@ -295,6 +295,8 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     onFileRead: (path, bytes, oid) => files.set(path, oid ?? gitBlobId(bytes)),
   });
   diagnostics.push(...kindSchemas.diagnostics);
+  // what this load parsed reaches the disk in a few bucket files, not one file per entry
+  disk?.flush();
   // Every secret of the desired state is known to the scrubber before any output is written.
   for (const ci of cis) registerSecretsOf(ci.object, kindSchemas.schemas.get(ci.kind)?.schema);
 

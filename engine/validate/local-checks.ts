@@ -82,6 +82,7 @@ export function localChecks(repo: LoadedRepository, locate: Locate, cache: Conte
     if (!stored && cacheable) cache.set(VALIDATE_NAMESPACE, key, result);
     for (let i = 0; i < out.length; i++) for (const d of result[i]) out[i].push(d);
   }
+  cache?.flush();
   // a kind schema that does not compile is reported once, where its first CI is (checkSchemas does so per call)
   const broken = new Set<string>();
   out[1] = out[1].filter((d) => d.code !== 'schema.invalid' || (!broken.has(d.message) && Boolean(broken.add(d.message))));

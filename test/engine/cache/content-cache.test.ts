@@ -42,12 +42,12 @@ describe('content cache', () => {
   it('gives back what was stored, by namespace and key; another plumb version (salt) does not see it', () => {
     const cache = open();
     const value = { text: 'a: 1\n', documents: [{ origin: { file: 'a.yaml', doc: 0, line: 1, column: 1 }, value: { a: 1, big: 2n ** 70n } }] };
-    cache.set('parse', 'k1', value);
-    expect(cache.get('parse', 'k1')).toEqual(value);
-    expect(cache.get('render', 'k1')).toBeUndefined();
-    expect(open().get('parse', 'k1')).toEqual(value);
-    expect(open({}, 'another-version').get('parse', 'k1')).toBeUndefined();
-    expect(statSync(cache.pathOf('parse', 'k1')).mode & 0o777).toBe(0o600);
+    cache.set('render', 'k1', value);
+    expect(cache.get('render', 'k1')).toEqual(value);
+    expect(cache.get('tool-version', 'k1')).toBeUndefined();
+    expect(open().get('render', 'k1')).toEqual(value);
+    expect(open({}, 'another-version').get('render', 'k1')).toBeUndefined();
+    expect(statSync(cache.pathOf('render', 'k1')).mode & 0o777).toBe(0o600);
   });
 
   it('a truncated, damaged or foreign entry is a miss, counted, and removed (never served)', () => {
@@ -62,24 +62,24 @@ describe('content cache', () => {
       },
       (p) => writeFileSync(p, 'not a cache entry at all'),
       // a whole, valid entry of another key copied over this one
-      (p) => writeFileSync(p, readFileSync(cache.pathOf('parse', 'other'))),
+      (p) => writeFileSync(p, readFileSync(cache.pathOf('render', 'other'))),
     ];
-    cache.set('parse', 'other', { x: 2 });
+    cache.set('render', 'other', { x: 2 });
     for (const [i, hurt] of damage.entries()) {
-      cache.set('parse', 'k', { x: 1, i });
-      hurt(cache.pathOf('parse', 'k'));
-      expect(cache.get('parse', 'k')).toBeUndefined();
+      cache.set('render', 'k', { x: 1, i });
+      hurt(cache.pathOf('render', 'k'));
+      expect(cache.get('render', 'k')).toBeUndefined();
       expect(cache.stats.corrupt).toBe(i + 1);
-      cache.set('parse', 'k', { x: 1, i });
-      expect(cache.get('parse', 'k')).toEqual({ x: 1, i });
+      cache.set('render', 'k', { x: 1, i });
+      expect(cache.get('render', 'k')).toEqual({ x: 1, i });
     }
   });
 
   it('an unwritable cache directory turns writes off for the process and never fails the caller', () => {
     writeFileSync(join(dir, 'content'), 'a file where the directory should be');
     const cache = open();
-    expect(() => cache.set('parse', 'k', { x: 1 })).not.toThrow();
-    expect(cache.get('parse', 'k')).toBeUndefined();
+    expect(() => cache.set('render', 'k', { x: 1 })).not.toThrow();
+    expect(cache.get('render', 'k')).toBeUndefined();
     expect(cache.stats.writes).toBe(0);
   });
 
@@ -88,21 +88,41 @@ describe('content cache', () => {
     const now = Date.now();
     const payload = 'x'.repeat(1000);
     for (let i = 0; i < 20; i++) {
-      cache.set('parse', `k${i}`, payload);
+      cache.set('render', `k${i}`, payload);
       const t = new Date(now - (20 - i) * 3_600_000); // k0 oldest, k19 newest
-      utimesSync(cache.pathOf('parse', `k${i}`), t, t);
+      utimesSync(cache.pathOf('render', `k${i}`), t, t);
     }
     const ancient = new Date(now - 11 * 86_400_000);
-    utimesSync(cache.pathOf('parse', 'k19'), ancient, ancient); // unused for 11 days: gone whatever its size
-    writeFileSync(`${cache.pathOf('parse', 'k0')}.123.abcd.tmp`, 'half');
-    utimesSync(`${cache.pathOf('parse', 'k0')}.123.abcd.tmp`, ancient, ancient); // a writer that died
+    utimesSync(cache.pathOf('render', 'k19'), ancient, ancient); // unused for 11 days: gone whatever its size
+    writeFileSync(`${cache.pathOf('render', 'k0')}.123.abcd.tmp`, 'half');
+    utimesSync(`${cache.pathOf('render', 'k0')}.123.abcd.tmp`, ancient, ancient); // a writer that died
     const { bytes } = cache.trim(now);
     expect(bytes).toBeLessThanOrEqual(8_000);
-    const kept = Array.from({ length: 20 }, (_, i) => `k${i}`).filter((k) => cache.get('parse', k) !== undefined);
+    const kept = Array.from({ length: 20 }, (_, i) => `k${i}`).filter((k) => cache.get('render', k) !== undefined);
     expect(kept.length).toBeGreaterThan(0);
     // the newest survive, in order: whatever is kept is a suffix of k0…k18
     expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => `k${18 - kept.length + 1 + i}`));
     expect(entries(join(dir, 'content')).some((p) => p.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('batched namespaces (parsed files, per-file diagnostics) are written in bucket files when flushed, and a damaged bucket is a miss', () => {
+    const cache = open();
+    for (let i = 0; i < 50; i++) cache.set('parse', `k${i}`, { i });
+    expect(cache.get('parse', 'k7')).toEqual({ i: 7 }); // this process sees its own entries at once
+    expect(open().get('parse', 'k7')).toBeUndefined(); // another run only after the flush
+    cache.flush();
+    const files = entries(join(dir, 'content', 'parse'));
+    expect(files.length).toBeLessThanOrEqual(50);
+    expect(files.every((f) => f.includes('/buckets/'))).toBe(true);
+    const other = open();
+    expect(Array.from({ length: 50 }, (_, i) => other.get('parse', `k${i}`))).toEqual(Array.from({ length: 50 }, (_, i) => ({ i })));
+    for (const f of files) truncateSync(f, statSync(f).size - 7);
+    const damaged = open();
+    expect(damaged.get('parse', 'k7')).toBeUndefined();
+    expect(damaged.stats.corrupt).toBe(1);
+    damaged.set('parse', 'k7', { i: 7 });
+    damaged.flush();
+    expect(open().get('parse', 'k7')).toEqual({ i: 7 });
   });
 
   it('concurrent processes writing and reading the same keys see whole entries or none', async () => {
@@ -114,13 +134,21 @@ describe('content cache', () => {
        const cache = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: ${JSON.stringify(dir)} }), 'salt');
        const me = Number(process.argv[2]);
        let bad = 0;
+       let corrupt = 0;
        for (let round = 0; round < 300; round++) {
          const key = 'k' + (round % 7);
-         cache.set('parse', key, { writer: me, payload: key.repeat(5000) });
-         const got = cache.get('parse', 'k' + ((round + 3) % 7));
+         cache.set('render', key, { writer: me, payload: key.repeat(5000) });
+         const got = cache.get('render', 'k' + ((round + 3) % 7));
          if (got !== undefined && got.payload !== ('k' + ((round + 3) % 7)).repeat(5000)) bad++;
+         // batched: flushed into a shared bucket file, read back by a fresh instance (another run)
+         cache.set('parse', key, { writer: me, payload: key.repeat(5000) });
+         cache.flush();
+         const fresh = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: ${JSON.stringify(dir)} }), 'salt');
+         const other = fresh.get('parse', 'k' + ((round + 3) % 7));
+         if (other !== undefined && other.payload !== ('k' + ((round + 3) % 7)).repeat(5000)) bad++;
+         corrupt += fresh.stats.corrupt;
        }
-       process.stdout.write(JSON.stringify({ bad, corrupt: cache.stats.corrupt }));`,
+       process.stdout.write(JSON.stringify({ bad, corrupt: cache.stats.corrupt + corrupt }));`,
     );
     const run = (me: number) =>
       new Promise<{ bad: number; corrupt: number }>((resolve, reject) => {
@@ -184,11 +212,13 @@ describe('the loader through the content cache', () => {
       const cache = open();
       await loadRepository({ repo, contentCache: cache });
       for (const file of entries(join(dir, 'content', 'parse'))) truncateSync(file, statSync(file).size >> 1);
-      const again = await loadRepository({ repo, contentCache: cache });
-      expect(cache.stats.corrupt).toBe(1);
+      const damaged = open();
+      const again = await loadRepository({ repo, contentCache: damaged });
+      expect(damaged.stats.corrupt).toBe(1);
       expect(again.cis).toEqual((await loadRepository({ repo, contentCache: false })).cis);
-      await loadRepository({ repo, contentCache: cache });
-      expect(cache.stats).toMatchObject({ corrupt: 1, hits: 1 });
+      const next = open();
+      await loadRepository({ repo, contentCache: next });
+      expect(next.stats).toMatchObject({ corrupt: 0, hits: 1 });
     } finally {
       removeGitRepo(repo);
     }
