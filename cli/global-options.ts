@@ -60,6 +60,14 @@ export class InvalidChoice extends InvalidArgumentError {
   }
 }
 
+/** The values of options whose parser checks them itself (`-o FORMAT[=FILE]`), for shell completion; `.choices()` options have `argChoices`. */
+export const OPTION_CHOICES = new WeakMap<Option, readonly string[]>();
+
+/** The values an option takes, when it has a fixed set. */
+export function choicesOf(option: Option): readonly string[] | undefined {
+  return option.argChoices ?? OPTION_CHOICES.get(option);
+}
+
 const DEFERRED = Symbol('invalid choice');
 interface Deferred {
   readonly [DEFERRED]: true;
@@ -75,6 +83,7 @@ interface Deferred {
  * with a did-you-mean, before the action runs.
  */
 export function deferChoiceChecks(cmd: Command): void {
+  deferArgumentChoices(cmd);
   for (const option of cmd.options) {
     const parse = option.parseArg;
     const choices = option.argChoices;
@@ -93,11 +102,41 @@ export function deferChoiceChecks(cmd: Command): void {
   }
 }
 
+/** The same for a command's arguments with choices (`plumb completion SHELL`). */
+function deferArgumentChoices(cmd: Command): void {
+  for (const argument of cmd.registeredArguments) {
+    const choices = argument.argChoices;
+    const parse = argument.parseArg;
+    if (!choices || !parse || argument.variadic) continue;
+    argument.argParser((value: string, previous: unknown) => {
+      try {
+        return parse.call(argument, value, previous);
+      } catch (e) {
+        if (e instanceof InvalidArgumentError) return { [DEFERRED]: true, value, choices, message: e.message } satisfies Deferred;
+        throw e;
+      }
+    });
+  }
+}
+
 function isDeferred(v: unknown): v is Deferred {
   return typeof v === 'object' && v !== null && DEFERRED in v;
 }
 
 async function checkChoices(cmd: Command): Promise<void> {
+  for (const [i, argument] of cmd.registeredArguments.entries()) {
+    const bad = cmd.processedArgs[i] as unknown;
+    if (!isDeferred(bad)) continue;
+    const { didYouMean } = await import('../engine/index.js');
+    const near = didYouMean(bad.value, bad.choices);
+    cmd.error(
+      `error: command-argument value '${bad.value}' is invalid for argument '${argument.name()}'. ${bad.message}${near ? `\n(Did you mean ${near}?)` : ''}`,
+      {
+        exitCode: 1,
+        code: 'commander.invalidArgument',
+      },
+    );
+  }
   for (const option of cmd.options) {
     const value = cmd.getOptionValue(option.attributeName()) as unknown;
     const bad = (Array.isArray(value) ? value : [value]).find(isDeferred);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { addGlobalOptionsTo, deferChoiceChecks, InvalidChoice } from './global-options.js';
+import { addGlobalOptionsTo, deferChoiceChecks, InvalidChoice, OPTION_CHOICES } from './global-options.js';
 import { documentCommand } from './help.js';
 
 export { documentCommand };
@@ -73,10 +73,12 @@ export interface OutputTarget {
  * refuses a bad choice (exit 1, the choices listed).
  */
 export function outputOption(formats: readonly string[], defaultFormat: string): Option {
-  return new Option(
+  const option = new Option(
     '-o, --output <format[=file]>',
     `output format: ${formats.join(', ')} (default: ${defaultFormat}); FORMAT=FILE writes that format to FILE instead of stdout, repeatable`,
   ).argParser((value: string, previous: OutputTarget[] | undefined) => [...(previous ?? []), parseOutput(value, formats)]);
+  OPTION_CHOICES.set(option, formats);
+  return option;
 }
 
 function parseOutput(value: string, formats: readonly string[]): OutputTarget {

@@ -33,6 +33,7 @@ import type * as GitSourceOp from './sources/git-url-source.js';
 import type * as PathSourceOp from './sources/local-path-source.js';
 import type * as LoadConfigOp from './config/load-config.js';
 import type * as ReadStatusOp from './reconcile/read-status.js';
+import type * as CompleteOp from './operations/complete.js';
 
 /** {@link ValidateOp.validate}: load, validate, inventory policies. */
 export const validate: typeof ValidateOp.validate = async (opts) => (await import('./operations/validate.js')).validate(opts);
@@ -111,6 +112,9 @@ export const readControllerStatus: typeof ReadStatusOp.readControllerStatus = as
   (await import('./reconcile/read-status.js')).readControllerStatus(at);
 export type { ControllerStatusReport, StatusLocation } from './reconcile/read-status.js';
 export { renderStatusText } from './reconcile/status-text.js';
+/** {@link CompleteOp.completionNames}: CI ids, targets, backup ids or contexts, for shell completion. */
+export const completionNames: typeof CompleteOp.completionNames = async (kind, at) => (await import('./operations/complete.js')).completionNames(kind, at);
+export type { CompletionKind } from './operations/complete.js';
 export { simulateImpact } from './impact/simulate.js';
 export { readPlanFile } from './apply/read-plan-file.js';
 export { writeFileAtomic } from './providers/atomic-write.js';

@@ -3,6 +3,7 @@ import { register as apply } from './apply.js';
 import { register as backup } from './backup.js';
 import { register as backups } from './backups.js';
 import { register as capacity } from './capacity.js';
+import { register as completion } from './completion.js';
 import { register as controller } from './controller.js';
 import { register as discover } from './discover.js';
 import { register as graph } from './graph.js';
@@ -41,6 +42,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   tui,
   controller,
   status,
+  completion,
 ];
 
 /** Registers every command on `program`. */

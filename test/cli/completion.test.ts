@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
+
+// `plumb` on PATH, as a user has it after `npm link`: the completion scripts call it by name
+const bin = mkdtempSync(join(tmpdir(), 'plumb-completion-'));
+const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+const TSX = fileURLToPath(import.meta.resolve('tsx'));
+writeFileSync(join(bin, 'plumb'), `#!/bin/sh\nexec "${process.execPath}" --import "${TSX}" "${MAIN}" "$@"\n`);
+chmodSync(join(bin, 'plumb'), 0o755);
+afterAll(() => rmSync(bin, { recursive: true, force: true }));
+
+/** Runs bash with the completion loaded, completing `line` (the cursor at its end) in `cwd`; returns COMPREPLY. */
+function bashComplete(line: string, cwd = PROJECT_ROOT): string[] {
+  const script = [
+    'source <(plumb completion bash)',
+    `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`,
+    'read -r -a COMP_WORDS <<< "$COMP_LINE"; [[ "$COMP_LINE" =~ [[:space:]]$ ]] && COMP_WORDS+=("")',
+    'COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))',
+    '_plumb_complete',
+    'printf "%s\\n" "${COMPREPLY[@]}"',
+  ].join('\n');
+  const out = execFileSync('bash', ['-c', script], {
+    cwd,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return out.split('\n').filter(Boolean);
+}
+
+describe('plumb completion', () => {
+  it('bash: the script registers a completion function for plumb', () => {
+    const out = execFileSync('bash', ['-c', 'source <(plumb completion bash); complete -p plumb'], {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(out.trim()).toBe('complete -o default -F _plumb_complete plumb');
+  });
+
+  it('bash: commands, flags with the global ones, -o formats', () => {
+    expect(bashComplete('plumb va')).toEqual(['validate']);
+    expect(bashComplete('plumb st')).toEqual(['status']);
+    expect(bashComplete('plumb plan --re')).toEqual(['--rev', '--repo']);
+    expect(bashComplete('plumb plan -o ')).toEqual(['text', 'json', 'sarif', 'markdown']);
+    expect(bashComplete('plumb impact x:y --event d')).toEqual(['down', 'delete']);
+    expect(bashComplete('plumb completion ')).toEqual(['bash', 'zsh', 'fish']);
+  });
+
+  it('bash: target names and CI ids from the repository, a CI id past the colon bash splits at', () => {
+    expect(bashComplete('plumb plan --target ')).toEqual(['shop']);
+    expect(bashComplete('plumb impact database:shop/orders-d')).toEqual(['shop/orders-db', 'shop/orders-db-replica']);
+    expect(bashComplete(`plumb --repo ${join(PROJECT_ROOT, 'test/fixtures/impact-shop')} why host:shop/db`, tmpdir())).toEqual(['shop/db-host']);
+  });
+
+  it('zsh and fish scripts ask the same __complete', async () => {
+    for (const shell of ['zsh', 'fish']) {
+      const r = await runCli(['completion', shell]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('plumb __complete --');
+    }
+    const bad = await runCli(['completion', 'tcsh']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish.");
+  });
+});
