@@ -15,7 +15,8 @@ export function register(program: Command): void {
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']));
   documentCommand(cmd, {
     examples: [
-      ['source <(plumb completion bash)', 'bash, this shell only; add the line to ~/.bashrc to keep it'],
+      ['plumb completion bash > ~/.local/share/bash-completion/completions/plumb', 'bash, for every new shell (bash-completion loads it from there)'],
+      ['source <(plumb completion bash)', 'bash, this shell only'],
       ['plumb completion zsh > "${fpath[1]}/_plumb"', 'zsh (after compinit), for every new shell'],
       ['plumb completion fish > ~/.config/fish/completions/plumb.fish', 'fish'],
     ],
