@@ -17,7 +17,7 @@
  *   (patch, diff and desired each whole) and as it is written now.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,8 @@ import { renderPlanJson } from '../../engine/report/plan-json.js';
 import { generateInventory, generateOperatorBundle } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+/** The package's bin (package.json `bin.plumb`): what a user runs. */
+const CLI = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { plumb: string } }).bin.plumb);
 
 interface Measured {
   readonly cpu: number;
