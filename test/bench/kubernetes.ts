@@ -104,7 +104,7 @@ export async function benchKubernetes(): Promise<void> {
   const loadBefore = loadavg();
   const cp = await startControlPlane();
   // kube-controller-manager's deployment controller syncs 5 at once (--concurrent-deployment-syncs)
-  const stopRollout = startFakeRollout(cp, { workers: 5 });
+  const stopRollout = startFakeRollout(cp, { namespaces: 'all', workers: 5 });
   const work = mkdtempSync(join(tmpdir(), 'plumb-bench-k8s-'));
   const shape = (prefix: string): K8sFixtureOptions => ({
     namespaces: ['a', 'b', 'c', 'd'].map((n) => `${prefix}-${n}`),

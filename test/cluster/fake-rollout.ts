@@ -4,11 +4,17 @@ type Obj = Record<string, any>;
 
 /**
  * Stands in for kube-controller-manager's Deployment controller, which this
- * control plane does not run: every `intervalMs` it marks each Deployment
- * (outside `skipNamespaces`) as rolled out — observedGeneration current, all
- * replicas updated and available — by writing the status subresource, as the
- * real controller would. Without it, every Deployment would stay unavailable
- * and every apply would fail its health check.
+ * control plane does not run: every `intervalMs` it marks each Deployment in
+ * `namespaces` (outside `skipNamespaces`) as rolled out — observedGeneration
+ * current, all replicas updated and available — by writing the status
+ * subresource, as the real controller would. Without it, every Deployment
+ * would stay unavailable and every apply would fail its health check.
+ *
+ * `namespaces` is required: the cluster test files of one vitest run share one
+ * API server, so a rollout over the whole cluster would mark another file's
+ * Deployments available (one that keeps a workload down on purpose, say). A
+ * test names the namespaces it owns; only a control plane of its own (the
+ * benchmark's) may say `'all'`.
  */
 export function startFakeRollout(
   c: ControlPlaneInfo,
@@ -17,13 +23,13 @@ export function startFakeRollout(
     skipNamespaces?: readonly string[];
     /** observed, updated, but never available */
     stuckNamespaces?: readonly string[];
-    /** only these namespaces (default: all) */
-    namespaces?: readonly string[];
+    /** the namespaces whose Deployments to roll out: the caller's own, or `'all'` on a control plane no other test shares */
+    namespaces: readonly string[] | 'all';
     /** whether a Deployment's pods come up (default: yes), as a kubelet would decide */
     podsUp?: (deployment: Obj) => Promise<boolean>;
     /** Deployments written at once (default 1; kube-controller-manager's --concurrent-deployment-syncs is 5) */
     workers?: number;
-  } = {},
+  },
 ): () => Promise<void> {
   let stopped = false;
   const skip = new Set(opts.skipNamespaces ?? []);
@@ -31,7 +37,7 @@ export function startFakeRollout(
   const loop = (async () => {
     while (!stopped) {
       try {
-        const paths = opts.namespaces ? opts.namespaces.map((ns) => `/apis/apps/v1/namespaces/${ns}/deployments`) : ['/apis/apps/v1/deployments'];
+        const paths = opts.namespaces === 'all' ? ['/apis/apps/v1/deployments'] : opts.namespaces.map((ns) => `/apis/apps/v1/namespaces/${ns}/deployments`);
         const items = (await Promise.all(paths.map((p) => apiCall(c, c.adminToken, 'GET', p)))).flatMap((list) => (list.body?.items ?? []) as Obj[]);
         const queue = [...items];
         const worker = async () => {

@@ -36,7 +36,7 @@ describeCluster('plumb against a real API server: plan, apply, drift, prune, bac
     c = cluster();
     repo = mkdtempSync(join(tmpdir(), 'plumb-k8s-e2e-'));
     manifests = writeK8sRepo(repo, { namespaces: NAMESPACES, configMaps: 20, secrets: 5, deployments: 10, widgets: 15 });
-    stopRollout = startFakeRollout(c);
+    stopRollout = startFakeRollout(c, { namespaces: NAMESPACES });
   });
   afterAll(async () => {
     await stopRollout();

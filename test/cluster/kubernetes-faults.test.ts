@@ -26,7 +26,7 @@ describeCluster('plumb when the Kubernetes API server fails', () => {
 
   beforeAll(async () => {
     cp = await startControlPlane();
-    stopRollout = startFakeRollout(cp, { stuckNamespaces: ['stuck'] });
+    stopRollout = startFakeRollout(cp, { namespaces: ['fault', 'stuck'], stuckNamespaces: ['stuck'] });
   });
   afterAll(async () => {
     await stopRollout?.();

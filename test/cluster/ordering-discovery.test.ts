@@ -19,7 +19,7 @@ describeCluster('ordering like Helm and kapp, health that says what happened, an
 
   beforeAll(() => {
     c = cluster();
-    stopRollout = startFakeRollout(c);
+    stopRollout = startFakeRollout(c, { namespaces: ['kube-system', 'other-group', 'cel-health'] });
     ms = mkdtempSync(join(tmpdir(), 'plumb-metrics-server-'));
     cpSync('test/fixtures/k8s-metrics-server', ms, { recursive: true });
     other = mkdtempSync(join(tmpdir(), 'plumb-other-group-'));
