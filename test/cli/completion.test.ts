@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,24 @@ describe('plumb completion', () => {
     expect(bashComplete('plumb plan --target ')).toEqual(['shop']);
     expect(bashComplete('plumb impact database:shop/orders-d')).toEqual(['shop/orders-db', 'shop/orders-db-replica']);
     expect(bashComplete(`plumb --repo ${join(PROJECT_ROOT, 'test/fixtures/impact-shop')} why host:shop/db`, tmpdir())).toEqual(['shop/db-host']);
+  });
+
+  const zsh = spawnSync('zsh', ['--version']).status === 0;
+  it.runIf(zsh)('zsh (when installed): the script parses, registers _plumb, and passes the words up to the cursor', () => {
+    const script = [
+      'autoload -U compinit; compinit -u 2>/dev/null',
+      'source <(plumb completion zsh)',
+      'print -r -- ${_comps[plumb]}',
+      'words=(plumb plan -o ""); CURRENT=4',
+      'plumb __complete -- "${(@)words[2,CURRENT]}"',
+    ].join('\n');
+    const out = execFileSync('zsh', ['-f', '-c', script], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(out.split('\n').filter(Boolean)).toEqual(['_plumb', 'text', 'json', 'sarif', 'markdown']);
   });
 
   it('zsh and fish scripts ask the same __complete', async () => {
