@@ -175,6 +175,8 @@ export class ContentCache {
    * whatever is left is flushed when the process exits.
    */
   flush(): void {
+    // buckets read for this load or validation are let go: what the caller needed it has, and memory stays that of one namespace at a time
+    this.buckets.clear();
     if (this.pending.size === 0) return;
     const now = Date.now();
     const share = this.settings.maxBytes / 256;
@@ -195,7 +197,6 @@ export class ContentCache {
         writeFileSync(tmp, Buffer.concat([BUCKET_MAGIC, serialize(kept)]), { mode: 0o600 });
         renameSync(tmp, bucketPath);
         this.stats.writes += entries.size;
-        this.buckets.set(bucketPath, new Map(kept));
       }
     } catch {
       this.writable = false;
