@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { codeSignatureValid, signCode } from '../cache/code-signature.js';
 import { defaultContentCache } from '../cache/content-cache.js';
 import { capacitySchema } from '../capacity/capacity-schema.js';
 import { compileSchema, type SchemaCodeStore, type SchemaValidator } from '../json-schema/compile-schema.js';
@@ -45,15 +46,27 @@ export function createKindValidators(schemas: ReadonlyMap<string, KindSchema>): 
   };
 }
 
-/** The content cache's `schema-code` namespace, when the cache is on. */
+/**
+ * The content cache's `schema-code` namespace, when the cache is on: code that
+ * is run, so each entry carries an HMAC under this user's key kept outside the
+ * cache (engine/cache/code-signature.ts) and is run only when it verifies. A
+ * checksum is no defence here: whoever can write a shared or restored cache
+ * directory could plant a validator that runs with plumb's credentials.
+ */
 function codeStore(): SchemaCodeStore | undefined {
   const cache = defaultContentCache();
   if (!cache) return undefined;
   return {
     get: (key) => {
-      const code = cache.get<unknown>('schema-code', key);
-      return typeof code === 'string' ? code : undefined;
+      const entry = cache.get<{ code?: unknown; mac?: unknown }>(SCHEMA_CODE_NAMESPACE, key);
+      return typeof entry?.code === 'string' && codeSignatureValid(key, entry.code, entry.mac) ? entry.code : undefined;
     },
-    set: (key, code) => cache.set('schema-code', key, code),
+    set: (key, code) => {
+      const mac = signCode(key, code);
+      if (mac) cache.set(SCHEMA_CODE_NAMESPACE, key, { code, mac });
+    },
   };
 }
+
+/** Entries are `{code, mac}` (the unsigned strings of the first format are never run). */
+const SCHEMA_CODE_NAMESPACE = 'schema-code-2';

@@ -1,0 +1,68 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+let key: Buffer | null | undefined;
+
+/**
+ * Where the key that signs executable cache entries lives: the user's state
+ * directory (`$XDG_STATE_HOME/plumb`, else `~/.local/state/plumb`), never the
+ * cache directory — a cache is shared or restored by design (`PLUMB_CACHE_DIR`
+ * on a CI cache, a GitLab cache shared by every branch's pipelines), so a key
+ * kept beside the entries would sign whatever a writer of the cache planted.
+ */
+export function codeSigningKeyFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'plumb', 'cache-code.key');
+}
+
+/**
+ * This user's 32-byte key for signing code plumb keeps in its content cache
+ * (ajv standalone validators of a repository's kind schemas), made on first
+ * use (0600; the first of concurrent runs wins); undefined when it cannot be
+ * read or made — then nothing executable is cached or run from the cache.
+ */
+export function codeSigningKey(): Buffer | undefined {
+  if (key !== undefined) return key ?? undefined;
+  const file = codeSigningKeyFile();
+  try {
+    const existing = readOrUndefined(file);
+    if (existing?.length === 32) return (key = existing);
+    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+    } catch {
+      // another run made it first (EEXIST): use its key
+    }
+    const made = readOrUndefined(file);
+    key = made?.length === 32 ? made : null;
+  } catch {
+    key = null;
+  }
+  return key ?? undefined;
+}
+
+/** HMAC-SHA256 of (cache key, code) under {@link codeSigningKey}; undefined without a key. */
+export function signCode(cacheKey: string, code: string): Buffer | undefined {
+  const k = codeSigningKey();
+  return k && createHmac('sha256', k).update(`${cacheKey.length}:${cacheKey}\0`).update(code).digest();
+}
+
+/** Whether `mac` is this user's signature of (cache key, code): code from a cache is run only then. */
+export function codeSignatureValid(cacheKey: string, code: string, mac: unknown): boolean {
+  const expected = signCode(cacheKey, code);
+  return expected !== undefined && mac instanceof Uint8Array && mac.length === expected.length && timingSafeEqual(Buffer.from(mac), expected);
+}
+
+/** Forgets the key read (tests that change XDG_STATE_HOME). */
+export function resetCodeSigningKey(): void {
+  key = undefined;
+}
+
+function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
