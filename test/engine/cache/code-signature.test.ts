@@ -20,7 +20,7 @@ describe('code kept in the content cache runs only when this user signed it', ()
   const marker = join(dir, 'planted-code-ran');
   const schema = { type: 'object', required: ['spec'], properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } } } };
   const schemas = new Map([['Widget', { kind: 'Widget', file: 'schemas/Widget.schema.json', schema }]]);
-  const useState = (name: string) => {
+  const withStateDir = (name: string) => {
     process.env.XDG_STATE_HOME = join(dir, name);
     resetCodeSigningKey();
   };
@@ -36,7 +36,7 @@ describe('code kept in the content cache runs only when this user signed it', ()
   beforeEach(() => {
     process.env.PLUMB_CACHE_DIR = join(dir, 'cache');
     delete process.env.PLUMB_CACHE;
-    useState('state');
+    withStateDir('state');
   });
   afterAll(() => {
     for (const [k, v] of Object.entries(saved))
@@ -70,7 +70,7 @@ describe('code kept in the content cache runs only when this user signed it', ()
   it("another user's (another state directory's) signed entries are compiled again, not run", () => {
     run();
     expect(run()).toMatchObject({ stored: 1 });
-    useState('other-user');
+    withStateDir('other-user');
     expect(run()).toMatchObject({ compiled: 1, stored: 0 });
   });
 });
