@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Creates or updates plumb's ONE comment on a pull request (GitHub) or merge
-# request (GitLab): the comment is found by a hidden marker in its body
-# (PLUMB_COMMENT_MARKER, default `<!-- plumb-review -->`), never as "the last
-# comment of the token's user", so other bots and people sharing the token are
-# left alone and every push updates the same comment.
+# request (GitLab): the comment is the first one that holds a hidden marker in
+# its body (PLUMB_COMMENT_MARKER, default `<!-- plumb-review -->`) AND was
+# written by the token's own user — never "the last comment of the token's
+# user" (other comments sharing the token are left alone) and never a comment
+# someone else wrote with the marker in it (anyone can paste the marker before
+# plumb's first run; plumb would then edit their comment, or be refused and
+# post nothing). Such a planted comment is left untouched and plumb creates
+# its own.
+#
+# The token's user: PLUMB_COMMENT_AUTHOR when set (a login / username), else
+#   GitHub: the login of `GET /user`; when that is refused — the Actions
+#     GITHUB_TOKEN is an installation token and has no /user — the author is
+#     `github-actions[bot]`, who writes the comments of GITHUB_TOKEN. With a
+#     GitHub App's installation token set PLUMB_COMMENT_AUTHOR to the app's
+#     bot login (`APP-SLUG[bot]`).
+#   GitLab: the id of `GET /user` (a project access token's bot user too),
+#     compared with each note's author id.
 #
 #   ci/upsert-comment.sh github|gitlab BODY_FILE
 #
@@ -40,14 +53,33 @@ MARKER="$marker" node -e '
   fs.writeFileSync(process.argv[2], JSON.stringify({ body }));
 ' "$body_file" "$work/request.json"
 
-# Prints the id of the first comment of a JSON array (one page) whose body holds the marker.
+# Prints the id of the first comment of a JSON array (one page) whose body holds
+# the marker and whose author is AUTHOR_LOGIN (GitHub `user.login`, GitLab
+# `author.username`; logins compared without case, as both forges do) or, when
+# AUTHOR_ID is set, AUTHOR_ID (GitLab `author.id`).
 find_marked() {
   MARKER="$marker" node -e '
     const fs = require("node:fs");
     const page = JSON.parse(fs.readFileSync(0, "utf8") || "[]");
     if (!Array.isArray(page)) { console.error("not a list of comments: " + JSON.stringify(page).slice(0, 200)); process.exit(1); }
-    const hit = page.find((c) => typeof c.body === "string" && c.body.includes(process.env.MARKER) && c.system !== true);
+    const { AUTHOR_ID: id, AUTHOR_LOGIN: login = "" } = process.env;
+    const mine = (c) => {
+      const who = c.user ?? c.author ?? {};
+      if (id) return String(who.id) === id;
+      const name = who.login ?? who.username;
+      return typeof name === "string" && name.toLowerCase() === login.toLowerCase();
+    };
+    const hit = page.find((c) => typeof c.body === "string" && c.body.includes(process.env.MARKER) && c.system !== true && mine(c));
     if (hit) console.log(hit.id);
+  '
+}
+
+# Prints the value of a top-level field of a JSON object.
+field_of() {
+  FIELD="$1" node -e '
+    const v = JSON.parse(require("node:fs").readFileSync(0, "utf8"))[process.env.FIELD];
+    if (v === undefined || v === null || v === "") process.exit(1);
+    console.log(v);
   '
 }
 
@@ -64,10 +96,21 @@ github() {
   : "${GITHUB_REPOSITORY:?GITHUB_REPOSITORY (owner/name) is not set}"
   : "${PLUMB_PR_NUMBER:?PLUMB_PR_NUMBER (the pull request number) is not set}"
   local comments="repos/$GITHUB_REPOSITORY/issues/$PLUMB_PR_NUMBER/comments"
-  local id='' page=1 n
+  local id='' page=1 n author="${PLUMB_COMMENT_AUTHOR-}"
+  if [ -z "$author" ]; then
+    if gh_api GET user > "$work/user.json" 2> "$work/user.err"; then
+      author="$(field_of login < "$work/user.json")" || die "GET /user answered no login"
+    elif grep -qs 'Resource not accessible by integration' "$work/user.json" "$work/user.err"; then
+      # an installation token (the Actions GITHUB_TOKEN): its comments are github-actions[bot]'s
+      author='github-actions[bot]'
+    else
+      cat "$work/user.err" >&2
+      die "GET /user failed: cannot tell which comments are plumb's (set PLUMB_COMMENT_AUTHOR to the token's login)"
+    fi
+  fi
   while :; do
     gh_api GET "$comments?per_page=100&page=$page" > "$work/page.json"
-    id="$(find_marked < "$work/page.json")"
+    id="$(AUTHOR_LOGIN="$author" find_marked < "$work/page.json")"
     n="$(page_length < "$work/page.json")"
     [ -n "$id" ] || [ "$n" -lt 100 ] && break
     page=$((page + 1))
@@ -99,10 +142,14 @@ gitlab() {
   : "${CI_MERGE_REQUEST_IID:?CI_MERGE_REQUEST_IID is not set (run in a merge request pipeline)}"
   : "${PLUMB_GITLAB_TOKEN:?PLUMB_GITLAB_TOKEN (an access token with the api scope) is not set}"
   local notes="$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
-  local id='' page=1 n
+  local id='' page=1 n author="${PLUMB_COMMENT_AUTHOR-}" author_id=''
+  if [ -z "$author" ]; then
+    gl_api GET "$CI_API_V4_URL/user" > "$work/user.json" || die "GET $CI_API_V4_URL/user failed: cannot tell which notes are plumb's (set PLUMB_COMMENT_AUTHOR to the token's username)"
+    author_id="$(field_of id < "$work/user.json")" || die "GET /user answered no user id"
+  fi
   while :; do
     gl_api GET "$notes?per_page=100&page=$page&sort=asc&order_by=created_at" > "$work/page.json"
-    id="$(find_marked < "$work/page.json")"
+    id="$(AUTHOR_LOGIN="$author" AUTHOR_ID="$author_id" find_marked < "$work/page.json")"
     n="$(page_length < "$work/page.json")"
     [ -n "$id" ] || [ "$n" -lt 100 ] && break
     page=$((page + 1))

@@ -11,6 +11,8 @@ export interface FakeComment {
   id: number;
   body: string;
   author: string;
+  /** The author's numeric id (GitLab `author.id`, GitHub `user.id`); default FAKE_USER's for FAKE_USER, else derived from the name. */
+  authorId?: number;
   /** GitLab: notes the system writes ("added 1 commit"). */
   system?: boolean;
 }
@@ -31,13 +33,28 @@ export interface FakeForge {
 
 const TOKEN = 'test-token-fake-forge';
 export const FAKE_TOKEN = TOKEN;
+/**
+ * A token as GitHub Actions' GITHUB_TOKEN is one: an installation token whose
+ * comments are written by `github-actions[bot]` and that `GET /user` refuses
+ * (403 "Resource not accessible by integration").
+ */
+export const FAKE_ACTIONS_TOKEN = 'test-installation-token-fake-forge';
+
+/** The user of FAKE_TOKEN: `GET /user` answers it, and it writes the comments that token creates. */
+export const FAKE_USER = { login: 'plumb-bot', id: 4242 } as const;
+export const ACTIONS_BOT = 'github-actions[bot]';
 
 /**
  * A fake of the two comment APIs plumb's CI scripts use, on 127.0.0.1: GitHub's
  * issue comments (list with `per_page`/`page`, create, update — as
  * /api/v3/repos/OWNER/NAME/issues/N/comments and /issues/comments/ID) and
  * GitLab's merge request notes (list, create, update — as
- * /api/v4/projects/ID/merge_requests/IID/notes[/NOTE]). Requests without the
+ * /api/v4/projects/ID/merge_requests/IID/notes[/NOTE]), and `GET /user` of
+ * both. Comments carry their author (`user.login`/`user.id`, GitLab
+ * `author.username`/`author.id`); a comment is created as the token's user and
+ * only its author may edit it (403 otherwise), as on the real forges.
+ * FAKE_TOKEN is FAKE_USER's; FAKE_ACTIONS_TOKEN behaves as the Actions
+ * GITHUB_TOKEN (`github-actions[bot]`, no /user). Requests without a known
  * token are refused (401) as the real APIs do. `https: true` serves TLS with a
  * self-signed certificate for 127.0.0.1 made by openssl (gh speaks only HTTPS
  * to a GitHub Enterprise host).
@@ -58,7 +75,19 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
       };
-      if (auth !== TOKEN) return send(401, { message: 'Bad credentials' });
+      if (auth !== TOKEN && auth !== FAKE_ACTIONS_TOKEN) return send(401, { message: 'Bad credentials' });
+      const author = auth === TOKEN ? FAKE_USER.login : ACTIONS_BOT;
+      if ((url.pathname === '/api/v3/user' || url.pathname === '/api/v4/user') && req.method === 'GET') {
+        if (auth === FAKE_ACTIONS_TOKEN)
+          return send(403, {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          });
+        return send(
+          200,
+          url.pathname.startsWith('/api/v3') ? { login: FAKE_USER.login, id: FAKE_USER.id, type: 'User' } : { username: FAKE_USER.login, id: FAKE_USER.id },
+        );
+      }
       let m: RegExpMatchArray | null;
       const page = (list: FakeComment[]) => {
         const per = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
@@ -71,7 +100,7 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
         threads.set(key, list);
         if (req.method === 'GET') return send(200, page(list).map(github));
         if (req.method === 'POST') {
-          const c = { id: next++, body: JSON.parse(body).body as string, author: 'plumb-bot' };
+          const c = { id: next++, body: JSON.parse(body).body as string, author };
           list.push(c);
           return send(201, github(c));
         }
@@ -82,6 +111,7 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
           .flatMap(([, l]) => l)
           .find((x) => x.id === Number(m![2]));
         if (!c) return send(404, { message: 'Not Found' });
+        if (c.author !== author) return send(403, { message: 'Must have admin rights to Repository.' });
         c.body = JSON.parse(body).body;
         return send(200, github(c));
       }
@@ -91,13 +121,14 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
         threads.set(key, list);
         if (!m[3] && req.method === 'GET') return send(200, page(list).map(gitlab));
         if (!m[3] && req.method === 'POST') {
-          const c = { id: next++, body: JSON.parse(body).body as string, author: 'plumb-bot' };
+          const c = { id: next++, body: JSON.parse(body).body as string, author };
           list.push(c);
           return send(201, gitlab(c));
         }
         if (m[3] && req.method === 'PUT') {
           const c = list.find((x) => x.id === Number(m![3]));
           if (!c) return send(404, { message: '404 Not found' });
+          if (c.author !== author) return send(403, { message: '403 Forbidden' });
           c.body = JSON.parse(body).body;
           return send(200, gitlab(c));
         }
@@ -153,10 +184,19 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
   };
 }
 
+/** A stable id per author name: FAKE_USER's own id, else one derived from the name (as real users have distinct ids). */
+function idOf(c: FakeComment): number {
+  if (c.authorId !== undefined) return c.authorId;
+  if (c.author === FAKE_USER.login) return FAKE_USER.id;
+  let h = 7;
+  for (const ch of c.author) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
+  return 100_000 + h;
+}
+
 function github(c: FakeComment) {
-  return { id: c.id, body: c.body, user: { login: c.author } };
+  return { id: c.id, body: c.body, user: { login: c.author, id: idOf(c), type: c.author.endsWith('[bot]') ? 'Bot' : 'User' } };
 }
 
 function gitlab(c: FakeComment) {
-  return { id: c.id, body: c.body, author: { username: c.author }, system: c.system ?? false };
+  return { id: c.id, body: c.body, author: { id: idOf(c), username: c.author, name: c.author }, system: c.system ?? false };
 }

@@ -19,7 +19,7 @@ import { branch, checkout, commit, git, removeGitRepo } from '../helpers/git-rep
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
 import { makeReviewRepo } from '../cli/review-repo.js';
-import { FAKE_TOKEN, startFakeForge, type FakeForge } from './fake-forge.js';
+import { ACTIONS_BOT, FAKE_ACTIONS_TOKEN, FAKE_TOKEN, FAKE_USER, startFakeForge, type FakeForge } from './fake-forge.js';
 
 const MAIN = join(PROJECT_ROOT, 'cli/main.ts');
 const TSX = import.meta.resolve('tsx');
@@ -208,6 +208,89 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
       expect(notes[1].body).toBe('please look');
     });
 
+    const githubEnv = (token: string, pr: string, extra: Record<string, string> = {}) => ({
+      PATH: pathWithPlumb(),
+      GH_HOST: github.host,
+      GH_ENTERPRISE_TOKEN: token,
+      GH_TOKEN: token,
+      GH_CONFIG_DIR: join(work, 'gh'),
+      SSL_CERT_FILE: github.caFile!,
+      GITHUB_REPOSITORY: 'shop/infra',
+      PLUMB_PR_NUMBER: pr,
+      ...extra,
+    });
+    const planted = `${MARKER}\n## plumb review\n**Allowed** — nothing to see here`;
+
+    it.each([
+      ['a personal token (GET /user names its login)', FAKE_TOKEN, FAKE_USER.login, '21'],
+      ['the Actions GITHUB_TOKEN (GET /user refused: github-actions[bot])', FAKE_ACTIONS_TOKEN, ACTIONS_BOT, '22'],
+    ])('GitHub, %s: a marked comment by someone else is left untouched, plumb creates its own, a second run updates it', async (_, token, author, pr) => {
+      github.threads.set(`shop/infra#${pr}`, [
+        { id: 1, body: planted, author: 'mallory' },
+        { id: 2, body: `quoting: ${MARKER}`, author: 'github-actions' }, // not the bot: a user named like it
+      ]);
+      const env = githubEnv(token, pr);
+      const first = await bash(`ci/upsert-comment.sh github ${join(work, 'invalid/plumb-review.md')}`, env, PROJECT_ROOT);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      const created = Number(first.stdout.trim().replace(/^created /, ''));
+      expect(created).toBeGreaterThan(2);
+      const second = await bash(`ci/upsert-comment.sh github ${join(work, 'denied/plumb-review.md')}`, env, PROJECT_ROOT);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout.trim()).toBe(`updated ${created}`);
+      const after = github.threads.get(`shop/infra#${pr}`)!;
+      expect(after.map((c) => [c.id, c.author])).toEqual([
+        [1, 'mallory'],
+        [2, 'github-actions'],
+        [created, author],
+      ]);
+      expect(after[0].body).toBe(planted);
+      expect(after[1].body).toBe(`quoting: ${MARKER}`);
+      expect(after[2].body).toContain('**Denied by policy**');
+    });
+
+    it('GitHub: PLUMB_COMMENT_AUTHOR names the author without asking /user; a /user that fails otherwise stops with why', async () => {
+      github.threads.set('shop/infra#23', [{ id: 1, body: planted, author: 'mallory' }]);
+      const before = github.requests.length;
+      const r = await bash(
+        `ci/upsert-comment.sh github ${join(work, 'denied/plumb-review.md')}`,
+        githubEnv(FAKE_ACTIONS_TOKEN, '23', { PLUMB_COMMENT_AUTHOR: ACTIONS_BOT }),
+        PROJECT_ROOT,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toMatch(/^created \d+$/);
+      expect(github.requests.slice(before).some((q) => q.path.endsWith('/user'))).toBe(false);
+      expect(github.threads.get('shop/infra#23')![0].body).toBe(planted);
+      const bad = await bash(`ci/upsert-comment.sh github ${join(work, 'denied/plumb-review.md')}`, githubEnv('not-a-token', '23'), PROJECT_ROOT);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/GET \/user failed: cannot tell which comments are plumb's \(set PLUMB_COMMENT_AUTHOR/);
+      expect(github.threads.get('shop/infra#23')).toHaveLength(2);
+    });
+
+    it('GitLab: a marked note by another user (even one with the same name but another id) is left untouched; plumb creates its own, then updates it', async () => {
+      gitlab.threads.set('42!8', [
+        { id: 1, body: planted, author: 'mallory' },
+        { id: 2, body: planted, author: FAKE_USER.login, authorId: 1 }, // a renamed account took the name: ids decide
+      ]);
+      const env = {
+        PATH: pathWithPlumb(),
+        CI_API_V4_URL: `${gitlab.url}/api/v4`,
+        CI_PROJECT_ID: '42',
+        CI_MERGE_REQUEST_IID: '8',
+        PLUMB_GITLAB_TOKEN: FAKE_TOKEN,
+      };
+      const first = await bash(`ci/upsert-comment.sh gitlab ${join(work, 'invalid/plumb-review.md')}`, env, PROJECT_ROOT);
+      expect(first.code, first.stderr).toBe(0);
+      const created = Number(first.stdout.trim().replace(/^created /, ''));
+      const second = await bash(`ci/upsert-comment.sh gitlab ${join(work, 'denied/plumb-review.md')}`, env, PROJECT_ROOT);
+      expect(second.stdout.trim()).toBe(`updated ${created}`);
+      const notes = gitlab.threads.get('42!8')!;
+      expect(notes.map((n) => n.id)).toEqual([1, 2, created]);
+      expect(notes[0].body).toBe(planted);
+      expect(notes[1].body).toBe(planted);
+      expect(notes[2].body).toContain('**Denied by policy**');
+    });
+
     it('never posts an empty comment, and says what is missing', async () => {
       writeFileSync(join(work, 'empty.md'), '');
       const r = await bash(`ci/upsert-comment.sh gitlab ${join(work, 'empty.md')}`, { PATH: pathWithPlumb() }, PROJECT_ROOT);
@@ -242,6 +325,7 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
         'inputs.target': action.inputs.target.default!,
         'inputs.working-directory': repo.dir,
         'inputs.token': FAKE_TOKEN,
+        'inputs.comment-author': action.inputs['comment-author'].default!,
         'runner.temp': out,
         'github.event.pull_request.number': '9',
         'steps.review.outputs.code': outputs.code ?? '',
@@ -266,6 +350,14 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
         include: { file: string }[];
       };
       expect(existsSync(join(PROJECT_ROOT, include.include[0].file))).toBe(true);
+    });
+
+    it('puts no ${{ }} expression into a run: script: every value reaches the shell through env:, quoted', () => {
+      // GitHub substitutes ${{ }} into the script text before bash parses it: a base branch
+      // or input with $(...) in it would run. Through env: it is only ever a variable's value.
+      for (const step of action.runs.steps) if (step.run) expect(step.run, step.id).not.toMatch(/\$\{\{/);
+      const review = action.runs.steps.find((s) => s.id === 'review')!;
+      expect(review.env!.PLUMB_BASE).toContain('github.base_ref');
     });
 
     it('is a composite action that installs a pinned release from npm and uploads the SARIF log it wrote', () => {
@@ -336,6 +428,39 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
       const r = await bash(install, { PATH: pathWithPlumb(), ...template.variables }, work);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/set PLUMB_PACKAGE .* and PLUMB_VERSION/);
+    });
+
+    it('a target branch named with $(...) and backticks is only ever a name: nothing runs, the review uses it', async () => {
+      const pwned = join(work, 'pwned');
+      const name = `x$(touch\${IFS}${pwned}-1)\`touch\${IFS}${pwned}-2\``;
+      git(repo.dir, 'check-ref-format', '--branch', name); // a branch name Git accepts
+      git(repo.dir, 'update-ref', `refs/remotes/origin/${name}`, repo.base);
+      const project = join(work, 'gitlab-hostile-branch');
+      mkdirSync(project);
+      gitlab.threads.set('77!6', []);
+      checkout(repo.dir, repo.head);
+      try {
+        const env = {
+          ...template.variables,
+          PATH: pathWithPlumb(),
+          npm_config_prefix: join(work, 'prefix'),
+          CI_PROJECT_DIR: project,
+          CI_API_V4_URL: `${gitlab.url}/api/v4`,
+          CI_PROJECT_ID: '77',
+          CI_MERGE_REQUEST_IID: '6',
+          CI_MERGE_REQUEST_TARGET_BRANCH_NAME: name,
+          PLUMB_GITLAB_TOKEN: FAKE_TOKEN,
+          PLUMB_REPO_DIR: repo.dir,
+        };
+        const r = await bash(template['plumb-review'].script.join('\n'), env, project);
+        expect(r.code, r.stderr).toBe(3); // reviewed against the branch of that name: the denial
+        expect(existsSync(`${pwned}-1`)).toBe(false);
+        expect(existsSync(`${pwned}-2`)).toBe(false);
+        expect(gitlab.threads.get('77!6')![0].body).toContain('**Denied by policy**');
+      } finally {
+        checkout(repo.dir, 'main');
+        git(repo.dir, 'update-ref', '-d', `refs/remotes/origin/${name}`);
+      }
     });
 
     it.each([
