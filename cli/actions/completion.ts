@@ -137,9 +137,15 @@ compdef _plumb plumb
 const FISH = `# plumb completion for fish. Load it with: plumb completion fish | source
 function __plumb_complete
     set -l tokens (commandline -opc) (commandline -ct)
-    plumb __complete -- $tokens[2..-1] 2>/dev/null
+    set -l out (plumb __complete -- $tokens[2..-1] 2>/dev/null)
+    # nothing to offer: a file name (--repo, --out, a plan file), as bash's and zsh's scripts do
+    if test (count $out) -eq 0
+        __fish_complete_path (commandline -ct)
+    else
+        printf '%s\\n' $out
+    end
 end
-complete -c plumb -a '(__plumb_complete)'
+complete -c plumb -f -a '(__plumb_complete)'
 `;
 
 const SCRIPTS = { bash: BASH, zsh: ZSH, fish: FISH } as const;

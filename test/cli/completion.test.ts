@@ -58,7 +58,9 @@ describe('plumb completion', () => {
     expect(bashComplete(`plumb --repo ${join(PROJECT_ROOT, 'test/fixtures/impact-shop')} why host:shop/db`, tmpdir())).toEqual(['shop/db-host']);
   });
 
-  const zsh = spawnSync('zsh', ['--version']).status === 0;
+  // .ci/run installs zsh and fish, so CI (PLUMB_REQUIRE_CLUSTER=1) runs these; elsewhere they need the shell
+  const required = process.env.PLUMB_REQUIRE_CLUSTER === '1';
+  const zsh = required || spawnSync('zsh', ['--version']).status === 0;
   it.runIf(zsh)('zsh (when installed): the script parses, registers _plumb, and passes the words up to the cursor', () => {
     const script = [
       'autoload -U compinit; compinit -u 2>/dev/null',
@@ -74,6 +76,31 @@ describe('plumb completion', () => {
       timeout: 120_000,
     });
     expect(out.split('\n').filter(Boolean)).toEqual(['_plumb', 'text', 'json', 'sarif', 'markdown']);
+  });
+
+  const fish = required || spawnSync('fish', ['--version']).status === 0;
+  it.runIf(fish)('fish (when installed): candidates when there are some, file names only when plumb offers nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-fish-'));
+    try {
+      writeFileSync(join(dir, 'plan.json'), '{}');
+      const complete = (line: string, cwd = PROJECT_ROOT) =>
+        execFileSync('fish', ['-N', '-c', `plumb completion fish | source; complete -C ${JSON.stringify(line)}`], {
+          cwd,
+          env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1' },
+          encoding: 'utf8',
+          timeout: 120_000,
+        })
+          .split('\n')
+          .filter(Boolean);
+      expect(complete('plumb pla')).toEqual(['plan']);
+      // -o's values only: no file of the working directory mixed in
+      expect(complete('plumb plan -o ')).toEqual(['json', 'markdown', 'sarif', 'text']);
+      expect(complete('plumb plan --target ')).toEqual(['shop']);
+      // apply's plan file: plumb offers nothing, so the shell's file names
+      expect(complete('plumb --repo . apply pl', dir)).toEqual(['plan.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('zsh and fish scripts ask the same __complete', async () => {
