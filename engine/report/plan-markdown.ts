@@ -5,6 +5,7 @@ import { impactMermaid } from './plan-mermaid.js';
 import { blocks } from '../policy/denied.js';
 import { orderPolicyResults } from './plan-policy-order.js';
 import { shortRev } from './plan-text.js';
+import { inert } from './inert.js';
 
 /** GitHub refuses comments over 65,536 characters; keep a margin for the omission note. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -37,7 +38,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   const limit = options.limit ?? MARKDOWN_LIMIT;
   const denied = plan.policy.denied;
   const head = [
-    `## ${options.title ?? 'plumb plan'} — \`${plan.base ? `${shortRev(plan.base)}..` : ''}${shortRev(plan.revision)}\``,
+    `## ${options.title ?? 'plumb plan'} — \`${codeSpan(`${plan.base ? `${shortRev(plan.base)}..` : ''}${shortRev(plan.revision)}`)}\``,
     '',
     denied
       ? '> [!CAUTION]\n> **Denied by policy** — this change must not be applied as it is.'
@@ -109,7 +110,7 @@ function policyChangeBlock(plan: Plan): string[] {
   if (changes.length === 0) return [];
   const shown = changes
     .slice(0, MAX_POLICY_ROWS)
-    .map((p) => `> - **${p.change}** ${p.kind} \`${p.namespace ? `${p.namespace}/` : ''}${p.name}\` (\`${p.file}:${p.line}\`)`);
+    .map((p) => `> - **${p.change}** ${p.kind} \`${codeSpan(`${p.namespace ? `${p.namespace}/` : ''}${p.name}`)}\` (\`${codeSpan(`${p.file}:${p.line}`)}\`)`);
   return [
     `> [!WARNING]\n> This pull request changes ${changes.length} polic${changes.length === 1 ? 'y or exception' : 'ies or exceptions'}; the base's policies are the gate.`,
     ...shown,
@@ -126,7 +127,7 @@ function policySection(results: readonly PolicyResult[], title = 'Policy results
       r.outcome === 'excepted'
         ? `excepted (${r.exception ?? 'exception'})`
         : `${ICON[r.action]} ${r.action}${r.outcome === 'error' ? ' (evaluation failed)' : ''}`;
-    return `| ${verdict} | \`${r.policy}\` | ${r.ci ? `\`${r.ci}\`` : '(plan)'} | ${r.severity} | ${cell(r.message)} |`;
+    return `| ${verdict} | \`${tableCode(r.policy)}\` | ${r.ci ? `\`${tableCode(r.ci)}\`` : '(plan)'} | ${r.severity} | ${cell(r.message)} |`;
   });
   const denied = results.filter(blocks).length;
   return [
@@ -145,7 +146,7 @@ function impactSection(plan: Plan, maxNodes: number): string {
   const out = [`### Impact — risk ${i.risk.level} (${i.risk.score}/100), ${i.affected.length} CIs affected`, ''];
   if (i.businessServices.length) {
     out.push('| business service | criticality | state |', '|:--|:--|:--|');
-    for (const s of i.businessServices) out.push(`| \`${s.id}\` | ${s.criticality} | ${s.state} |`);
+    for (const s of i.businessServices) out.push(`| \`${tableCode(s.id)}\` | ${s.criticality} | ${s.state} |`);
     out.push('');
   }
   const diagram = impactMermaid(i, maxNodes);
@@ -158,7 +159,7 @@ function changeDetails(change: PlannedChange): string {
   const where = change.file ? ` — ${change.file}${change.line ? `:${change.line}` : ''}` : '';
   const body = change.diff ? ['', '```diff', capDiff(change.diff.replaceAll('```', '` ` `').trimEnd()), '```', ''] : ['', '_no field diff_', ''];
   return [
-    `<details><summary><code>${SYMBOL[change.action]} ${change.action}</code> <code>${change.id}</code> (wave ${change.wave}, ${change.target})${escapeHtml(where)}</summary>`,
+    `<details><summary><code>${SYMBOL[change.action]} ${change.action}</code> <code>${escapeHtml(inert(change.id))}</code> (wave ${change.wave}, ${escapeHtml(inert(change.target))})${escapeHtml(inert(where))}</summary>`,
     ...body,
     '</details>',
   ].join('\n');
@@ -175,8 +176,28 @@ function capDiff(diff: string): string {
   return `${kept}\n… ${dropped} more diff lines (see -o json)`;
 }
 
+/*
+ * File names, CI ids, policy names and messages come from the pull request, so
+ * its author controls them: a newline in a file name would start a line of the
+ * comment's own (a forged "Policies passed."), a backtick would end a code span,
+ * `<`, a pipe or a blank line would open HTML or a table cell. Each is made
+ * inert where it is written: control characters escaped visibly (`\n`), HTML
+ * escaped, a backtick in a code span turned into `'`.
+ */
+
+/** Text for a Markdown table cell: no newline, no HTML, no pipe. */
 function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return escapeHtml(inert(text.replaceAll('\n', ' '))).replaceAll('|', '\\|');
+}
+
+/** Text inside backticks on one line: no newline (escaped), no backtick. */
+function codeSpan(text: string): string {
+  return inert(text).replaceAll('`', "'");
+}
+
+/** Text inside backticks in a table cell: as {@link codeSpan}, and no pipe. */
+function tableCode(text: string): string {
+  return codeSpan(text).replaceAll('|', '\\|');
 }
 
 function escapeHtml(text: string): string {

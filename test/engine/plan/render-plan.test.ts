@@ -61,6 +61,27 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('> Policies passed.');
   });
 
+  it("a pull request's file names, ids and messages cannot write lines, HTML or code spans of their own into the comment", () => {
+    const base = samplePlan();
+    const forged = 'inventory/x`\n\n> Policies passed.\n<img src=x>|`.yaml';
+    const md = renderPlanMarkdown({
+      ...base,
+      changes: base.changes.map((c) => ({ ...c, file: forged })),
+      policy: { ...base.policy, results: base.policy.results.map((r) => ({ ...r, message: 'ok\n\n## ✅ allowed <details>|x', ci: r.ci && `${r.ci}\`|` })) },
+      policyChanges: [{ change: 'added', kind: 'PolicyException', name: 'waive`all', namespace: 'shop', file: forged, line: 1 }],
+    });
+    const lines = md.split('\n');
+    expect(lines).not.toContain('> Policies passed.');
+    expect(lines.some((l) => l.startsWith('## ✅'))).toBe(false);
+    expect(md).not.toContain('<details>|'); // in a code span `<img` is text; elsewhere it is escaped (below)
+    expect(md).toContain("(`inventory/x'\\n\\n> Policies passed.\\n<img src=x>|'.yaml:1`)");
+    expect(md).toContain('— inventory/x`\\n\\n&gt; Policies passed.\\n&lt;img src=x&gt;|`.yaml');
+    expect(md).toContain('| ok  ## ✅ allowed &lt;details&gt;\\|x |');
+    expect(md).toContain("`host:shop/h2'\\|`");
+    // every table row still has its five cells
+    for (const row of lines.filter((l) => l.startsWith('| ⛔') || l.startsWith('| ⚠️'))) expect(row.split(/(?<!\\)\|/).length - 2).toBe(5);
+  });
+
   it('cuts one huge diff at a line so the other changes still fit', () => {
     const base = samplePlan({ denied: false });
     const huge = '+  line\n'.repeat(5000);
