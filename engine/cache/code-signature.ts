@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -42,9 +42,38 @@ export function codeSigningKey(): Buffer | undefined {
   return key ?? undefined;
 }
 
-/** HMAC-SHA256 of (cache key, code) under {@link codeSigningKey}; undefined without a key. */
+let shared: { value: string; key: Buffer } | undefined;
+
+/**
+ * The key that authenticates everything plumb keeps in its content cache
+ * (32 bytes): from `PLUMB_CACHE_KEY` when it is set — a secret the CI system
+ * holds (a masked, protected variable), so runners of one project can reuse a
+ * cache they restore on purpose; hashed, so any length of text will do, but it
+ * should be at least 32 random bytes (`openssl rand -hex 32`) — else this
+ * user's {@link codeSigningKey}. Undefined when neither is at hand: then
+ * nothing is read from or written to the cache.
+ */
+export function cacheRootKey(env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
+  const value = env.PLUMB_CACHE_KEY;
+  if (!value) return codeSigningKey();
+  if (shared?.value !== value) shared = { value, key: createHash('sha256').update('plumb cache key\0').update(value).digest() };
+  return shared.key;
+}
+
+/**
+ * A 32-byte key for one use of the cache (`purpose`: 'content-cache entry',
+ * 'kubernetes dry-run key', …), derived from {@link cacheRootKey} by
+ * HMAC-SHA256, so a MAC made for one use is never valid for another (an
+ * entry's MAC never signs code). Undefined without a root key.
+ */
+export function derivedCacheKey(purpose: string, env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
+  const root = cacheRootKey(env);
+  return root && createHmac('sha256', root).update(`plumb ${purpose}`).digest();
+}
+
+/** HMAC-SHA256 of (cache key, code) under {@link cacheRootKey}; undefined without a key. */
 export function signCode(cacheKey: string, code: string): Buffer | undefined {
-  const k = codeSigningKey();
+  const k = cacheRootKey();
   return k && createHmac('sha256', k).update(`${cacheKey.length}:${cacheKey}\0`).update(code).digest();
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -17,6 +17,7 @@ import {
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cacheSettings, type CacheSettings } from './cache-settings.js';
+import { derivedCacheKey } from './code-signature.js';
 import { codeStamp } from './code-stamp.js';
 import { trimCache } from './trim-cache.js';
 
@@ -25,11 +26,12 @@ import { trimCache } from './trim-cache.js';
  * plumb version and the code stamp it salts every key, so entries of another
  * plumb are never read (they age out).
  */
-export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FORMAT_VERSION = 2;
 
-const MAGIC = Buffer.from('plumbC1\n');
-const SUM_BYTES = 20;
-const HEADER = MAGIC.length + SUM_BYTES;
+const MAGIC = Buffer.from('plumbC2\n');
+/** HMAC-SHA256 of the entry (key and payload) under the cache key. */
+const MAC_BYTES = 32;
+const HEADER = MAGIC.length + MAC_BYTES;
 /** An entry read within this long of its last use is not touched again (the LRU needs hours, not milliseconds). */
 const TOUCH_AFTER_MS = 3_600_000;
 /** The cache is trimmed at most this often, by the first process that writes after it. */
@@ -40,7 +42,7 @@ export interface ContentCacheStats {
   hits: number;
   misses: number;
   writes: number;
-  /** Entries found damaged (truncated, bit rot, another format): ignored, rebuilt, overwritten. */
+  /** Entries found damaged (truncated, bit rot, another format, a MAC that does not verify): ignored, rebuilt, overwritten. */
   corrupt: number;
 }
 
@@ -53,10 +55,15 @@ export interface ContentCacheStats {
  *
  * Safe under concurrent runs without locks: an entry is written to a private
  * temporary file and renamed into place (atomic on POSIX), so a reader sees a
- * whole entry or none. Never a correctness risk: each entry carries a SHA-1 of
- * its payload, and anything that does not check out (truncated, damaged, an
- * error while deserialising) is a miss and is rebuilt. I/O errors (read-only
- * or full disk) turn the cache off for the process; they never fail a run.
+ * whole entry or none. Never a correctness risk: each entry, and each bucket
+ * file, carries an HMAC-SHA256 under a key kept outside the cache directory
+ * (code-signature.ts: `PLUMB_CACHE_KEY`, else this user's key in
+ * `$XDG_STATE_HOME/plumb`), and anything that does not check out (truncated,
+ * damaged, an error while deserialising, written under another key — planted
+ * by whoever can write a shared or restored cache directory) is a miss and is
+ * rebuilt. A plain checksum would not do: a writer of the cache can compute
+ * it. Without a key the cache is off. I/O errors (read-only or full disk)
+ * turn the cache off for the process; they never fail a run.
  *
  * Bounded: entries are touched when used (at most hourly), and the first
  * process that writes after an hour trims the cache by age, then least
@@ -71,18 +78,31 @@ export class ContentCache {
   readonly stats: ContentCacheStats = { hits: 0, misses: 0, writes: 0, corrupt: 0 };
   private readonly salt: string;
   private readonly made = new Set<string>();
+  private readonly macKey: Buffer | undefined;
   private writable = true;
   private trimmed = false;
 
+  /**
+   * @param settings where the cache lives and its bounds (cacheSettings)
+   * @param salt mixed into every entry's name (format version and code stamp by default)
+   * @param key the 32-byte key entries and buckets are authenticated with; by default derived from `PLUMB_CACHE_KEY`, else this user's key (code-signature.ts). Without one, every read misses and nothing is written.
+   */
   constructor(
     readonly settings: CacheSettings,
     salt = `${CACHE_FORMAT_VERSION}\0${codeStamp()}`,
+    key: Buffer | undefined = derivedCacheKey('content-cache entry'),
   ) {
     this.salt = salt;
+    this.macKey = key;
+    if (!key) this.writable = false;
   }
 
-  /** The value stored under (namespace, key), or undefined (absent, damaged, another plumb's). */
+  /** The value stored under (namespace, key), or undefined (absent, damaged, another plumb's, not authenticated by this cache's key). */
   get<T>(namespace: string, key: string): T | undefined {
+    if (!this.macKey) {
+      this.stats.misses++;
+      return undefined;
+    }
     if (BATCHED.has(namespace)) return this.getBatched<T>(namespace, key);
     const path = this.pathOf(namespace, key);
     let fd: number;
@@ -102,12 +122,9 @@ export class ContentCache {
         if (n === 0) break;
         read += n;
       }
-      if (read !== st.size || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return this.damaged(path);
-      const payload = bytes.subarray(HEADER);
-      const sum = createHash('sha1').update(payload).digest();
-      if (!sum.equals(bytes.subarray(MAGIC.length, HEADER))) return this.damaged(path);
-      const entry = deserialize(payload) as { key?: unknown; value?: T };
-      if (entry?.key !== `${namespace}\0${key}`) return this.damaged(path);
+      if (read !== st.size) return this.damaged(path);
+      const opened = openEntry<T>(bytes, `${namespace}\0${key}`, this.macKey);
+      if (!opened) return this.damaged(path);
       if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) {
         try {
           const now = new Date();
@@ -117,7 +134,7 @@ export class ContentCache {
         }
       }
       this.stats.hits++;
-      return entry.value;
+      return opened.value;
     } catch {
       return this.damaged(path);
     } finally {
@@ -138,9 +155,7 @@ export class ContentCache {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         this.made.add(dir);
       }
-      const payload = serialize({ key: `${namespace}\0${key}`, value });
-      const sum = createHash('sha1').update(payload).digest();
-      writeFileSync(tmp, Buffer.concat([MAGIC, sum, payload]), { mode: 0o600 });
+      writeFileSync(tmp, entryBytes(`${namespace}\0${key}`, value, this.macKey!), { mode: 0o600 });
       renameSync(tmp, path);
       this.stats.writes++;
     } catch {
@@ -183,7 +198,7 @@ export class ContentCache {
     try {
       if (!this.trimmed) this.trimIfDue();
       for (const [bucketPath, entries] of this.pending) {
-        const merged = readBucket(bucketPath) ?? new Map<string, BucketEntry>();
+        const merged = readBucket(bucketPath, this.macKey!) ?? new Map<string, BucketEntry>();
         for (const [h, e] of entries) merged.set(h, e);
         let kept = [...merged].filter(([, e]) => now - e[0] <= this.settings.maxAgeMs).sort((a, b) => b[1][0] - a[1][0]);
         let bytes = 0;
@@ -194,7 +209,8 @@ export class ContentCache {
           this.made.add(dir);
         }
         const tmp = `${bucketPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-        writeFileSync(tmp, Buffer.concat([BUCKET_MAGIC, serialize(kept)]), { mode: 0o600 });
+        const body = serialize(kept);
+        writeFileSync(tmp, Buffer.concat([BUCKET_MAGIC, bucketMac(this.macKey!, bucketPath, body), body]), { mode: 0o600 });
         renameSync(tmp, bucketPath);
         this.stats.writes += entries.size;
       }
@@ -219,7 +235,7 @@ export class ContentCache {
     const { path, h } = this.bucketOf(namespace, key);
     let bucket = this.buckets.get(path);
     if (!bucket) {
-      bucket = readBucket(path, () => this.stats.corrupt++) ?? new Map();
+      bucket = readBucket(path, this.macKey!, () => this.stats.corrupt++) ?? new Map();
       this.buckets.set(path, bucket);
     }
     const entry = this.pending.get(path)?.get(h) ?? bucket.get(h);
@@ -227,7 +243,7 @@ export class ContentCache {
       this.stats.misses++;
       return undefined;
     }
-    const value = openEntry<T>(entry[1], `${namespace}\0${key}`);
+    const value = openEntry<T>(entry[1], `${namespace}\0${key}`, this.macKey!);
     if (value === undefined) {
       bucket.delete(h);
       this.stats.corrupt++;
@@ -242,7 +258,7 @@ export class ContentCache {
     const { path, h } = this.bucketOf(namespace, key);
     let bytes: Buffer;
     try {
-      bytes = entryBytes(`${namespace}\0${key}`, value);
+      bytes = entryBytes(`${namespace}\0${key}`, value, this.macKey!);
     } catch {
       return; // a value v8 cannot serialise is simply not cached
     }
@@ -293,10 +309,10 @@ export class ContentCache {
  * parsing it saves.
  */
 const BATCHED: ReadonlySet<string> = new Set(['parse', 'validate']);
-const BUCKET_MAGIC = Buffer.from('plumbB1\n');
+const BUCKET_MAGIC = Buffer.from('plumbB2\n');
 /** Pending bytes beyond which a cache flushes without waiting for the caller. */
 const FLUSH_BYTES = 64 * 1024 * 1024;
-/** [written at (ms), entry bytes (MAGIC, SHA-1, payload as a single-file entry)]. */
+/** [written at (ms), entry bytes (MAGIC, MAC, payload as a single-file entry)]. */
 type BucketEntry = [number, Buffer];
 
 const dirty = new Set<ContentCache>();
@@ -304,17 +320,28 @@ process.on('exit', () => {
   for (const cache of [...dirty]) cache.flush();
 });
 
-function entryBytes(fullKey: string, value: unknown): Buffer {
-  const payload = serialize({ key: fullKey, value });
-  return Buffer.concat([MAGIC, createHash('sha1').update(payload).digest(), payload]);
+/** HMAC-SHA256 of an entry: its full key (length-prefixed) and payload, under the cache key. */
+function entryMac(macKey: Buffer, fullKey: string, payload: Uint8Array): Buffer {
+  return createHmac('sha256', macKey).update(`${fullKey.length}:${fullKey}\0`).update(payload).digest();
 }
 
-/** The value of an entry's bytes, or undefined when they do not check out (checksum, key). */
-function openEntry<T>(bytes: Buffer, fullKey: string): { value: T } | undefined {
+/** HMAC-SHA256 of a bucket file's body, bound to the bucket it is (namespace and prefix: a bucket moved elsewhere does not verify). */
+function bucketMac(macKey: Buffer, bucketPath: string, body: Uint8Array): Buffer {
+  const name = bucketPath.split('/').slice(-3).join('/');
+  return createHmac('sha256', macKey).update(`bucket ${name}\0`).update(body).digest();
+}
+
+function entryBytes(fullKey: string, value: unknown, macKey: Buffer): Buffer {
+  const payload = serialize({ key: fullKey, value });
+  return Buffer.concat([MAGIC, entryMac(macKey, fullKey, payload), payload]);
+}
+
+/** The value of an entry's bytes, or undefined when they do not check out (format, MAC under `macKey`, key). Nothing is deserialised before the MAC verifies. */
+function openEntry<T>(bytes: Buffer, fullKey: string, macKey: Buffer): { value: T } | undefined {
   try {
     if (bytes.length < HEADER || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     const payload = bytes.subarray(HEADER);
-    if (!createHash('sha1').update(payload).digest().equals(bytes.subarray(MAGIC.length, HEADER))) return undefined;
+    if (!timingSafeEqual(entryMac(macKey, fullKey, payload), bytes.subarray(MAGIC.length, HEADER))) return undefined;
     const entry = deserialize(payload) as { key?: unknown; value?: T };
     return entry?.key === fullKey ? { value: entry.value as T } : undefined;
   } catch {
@@ -322,8 +349,8 @@ function openEntry<T>(bytes: Buffer, fullKey: string): { value: T } | undefined 
   }
 }
 
-/** A bucket file's entries, or undefined when absent or damaged (a damaged bucket is removed). */
-function readBucket(path: string, onDamaged?: () => void): Map<string, BucketEntry> | undefined {
+/** A bucket file's entries, or undefined when absent, damaged or not authenticated by `macKey` (such a bucket is removed). */
+function readBucket(path: string, macKey: Buffer, onDamaged?: () => void): Map<string, BucketEntry> | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -331,8 +358,11 @@ function readBucket(path: string, onDamaged?: () => void): Map<string, BucketEnt
     return undefined;
   }
   try {
-    if (!bytes.subarray(0, BUCKET_MAGIC.length).equals(BUCKET_MAGIC)) throw new Error('not a bucket');
-    const list = deserialize(bytes.subarray(BUCKET_MAGIC.length)) as [string, BucketEntry][];
+    const start = BUCKET_MAGIC.length + MAC_BYTES;
+    if (bytes.length < start || !bytes.subarray(0, BUCKET_MAGIC.length).equals(BUCKET_MAGIC)) throw new Error('not a bucket');
+    const body = bytes.subarray(start);
+    if (!timingSafeEqual(bucketMac(macKey, path, body), bytes.subarray(BUCKET_MAGIC.length, start))) throw new Error('not authenticated');
+    const list = deserialize(body) as [string, BucketEntry][];
     if (!Array.isArray(list)) throw new Error('not a bucket');
     const out = new Map<string, BucketEntry>();
     for (const item of list) {

@@ -9,7 +9,7 @@ import { gitBlobId } from './blob-id.js';
 import type { FileSource } from './file-source.js';
 import { compileGlob, globBases, matchesAny } from './glob.js';
 import { loadKindSchemas } from './kind-schemas.js';
-import { registerSecretsOf, secretScrubber } from '../redact/scrubber.js';
+import { holdsSecretValues, registerSecretsOf, secretScrubber } from '../redact/scrubber.js';
 import { createLocator } from './locate.js';
 import { openSource, type GitReader } from './open-source.js';
 import { builtinSchemasDir } from '../config/package-dir.js';
@@ -228,7 +228,8 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       if (result.hash !== undefined) {
         const entry = { text: result.text, documents: file.documents, diagnostics: file.diagnostics };
         memory?.set(result.hash, entry);
-        disk?.set(PARSE_NAMESPACE, diskKey(result.hash), entry);
+        // a Secret's values stay in memory: plaintext from Git never reaches the cache directory
+        if (!file.documents.some((d) => holdsSecretValues(d.value))) disk?.set(PARSE_NAMESPACE, diskKey(result.hash), entry);
       }
     },
   ).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));

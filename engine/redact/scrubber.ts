@@ -261,6 +261,20 @@ export function secretValuesOf(object: Readonly<Record<string, unknown>> | undef
   return out;
 }
 
+/**
+ * Whether a document holds secret values by the redaction rule itself (a
+ * Secret of any apiVersion with `data`, `stringData` or kubectl's
+ * last-applied copy of them): such a document — the file it is in, a unit's
+ * output, a validation of it — is never written to the persistent content
+ * cache, so plaintext from Git never lands in `~/.cache` (as SOPS-decrypted
+ * files never do).
+ */
+export function holdsSecretValues(document: unknown): boolean {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) return false;
+  const object = document as Readonly<Record<string, unknown>>;
+  return holdsSecretData(object) && secretValuesOf(object).length > 0;
+}
+
 /** Registers one document's secret values with the process-wide scrubber. */
 export function registerSecretsOf(object: Readonly<Record<string, unknown>> | undefined, schema?: unknown): void {
   secretScrubber.addAll(secretValuesOf(object, schema));

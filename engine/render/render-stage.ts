@@ -8,6 +8,7 @@ import { renderUnit, type RenderOutput } from './render-unit.js';
 import { findTool, INSTALL_HINT, type FoundTool } from './tools.js';
 import type { RenderUnit, UnitDiscovery } from './units.js';
 import type { ContentCache } from '../cache/content-cache.js';
+import { holdsSecretValues } from '../redact/scrubber.js';
 
 /** Namespace of rendered units in the content cache. */
 const RENDER_NAMESPACE = 'render';
@@ -203,7 +204,9 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
         });
         if (cache && output.cacheable) cache.set(key, output);
         // decrypted output stays in this process's memory: plaintext never reaches the disk
-        if (cache && input.disk && output.cacheable && !output.decrypted) input.disk.set(RENDER_NAMESPACE, key, output);
+        // and so does a rendered Secret's (a secretGenerator, a chart's Secret)
+        if (cache && input.disk && output.cacheable && !output.decrypted && !output.documents.some((d) => holdsSecretValues(d.value)))
+          input.disk.set(RENDER_NAMESPACE, key, output);
       }
       diagnostics.push(...output.diagnostics);
       const failed = !output.cacheable;

@@ -3,6 +3,7 @@ import type { ContentCache } from '../cache/content-cache.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { CI } from '../model/ci.js';
 import { canonicalJson } from '../model/canonical-json.js';
+import { holdsSecretValues } from '../redact/scrubber.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { checkCapacity } from './check-capacity.js';
 import { kubernetesFindings } from './check-kubernetes.js';
@@ -69,7 +70,8 @@ export function localChecks(repo: LoadedRepository, locate: Locate, cache: Conte
   for (const group of groups) {
     const first = group[0];
     const blob = first.origin.render ? undefined : repo.files.get(first.origin.file);
-    const cacheable = cache !== undefined && blob !== undefined && group.every((c) => seen.get(c.id) === 1);
+    // a Secret's findings may quote its values: not kept on disk
+    const cacheable = cache !== undefined && blob !== undefined && group.every((c) => seen.get(c.id) === 1 && !holdsSecretValues(c.object));
     // the path too: the results name their file (file:line), so a renamed or copied blob, or the same blob in another repository sharing the cache, must not be answered with another path's diagnostics
     const key = cacheable ? `${blob}\0${first.origin.file}\0${context}\0${idsHash(group)}` : '';
     const stored = cacheable ? cache.get<LocalDiagnostics>(VALIDATE_NAMESPACE, key) : undefined;

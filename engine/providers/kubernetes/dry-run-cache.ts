@@ -1,7 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { derivedCacheKey } from '../../cache/code-signature.js';
 import { defaultContentCache, type ContentCache } from '../../cache/content-cache.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 
@@ -30,51 +30,41 @@ const memory = new Map<string, CachedDryRun>();
  * The last server-side-apply dry-run answer per object and key, on plumb's
  * persistent content cache (engine/cache/content-cache.ts: `$PLUMB_CACHE_DIR`,
  * else `$XDG_CACHE_HOME/plumb`, else `~/.cache/plumb`; atomic rename writes
- * safe under concurrent runs, checksummed entries — a damaged one is a miss —,
+ * safe under concurrent runs, authenticated entries — a damaged or planted one is a miss —,
  * bounded by age and size, `PLUMB_CACHE=off`), with an in-memory layer for
  * long-lived processes. The key is everything the answer depends on (the
  * provider builds it: engine/providers/kubernetes/kubernetes-provider.ts), so
  * an entry answers exactly the question it was asked.
  *
- * Keys are HMAC-SHA256 under a random key of the cache directory
- * (`.kubernetes-dry-run.hmac`, 0600): a desired Secret is part of its key, and
- * a plain hash of it could be checked against guessed values. A Secret's
+ * Keys are HMAC-SHA256 under a key derived from the cache key, which lives
+ * outside the cache directory (engine/cache/code-signature.ts:
+ * `PLUMB_CACHE_KEY`, else this user's key in `$XDG_STATE_HOME/plumb`): a
+ * desired Secret is part of its key, and a plain hash of it could be checked
+ * against guessed values; a key kept in the cache directory would be read by
+ * whoever shares the cache. The entries themselves are authenticated by the
+ * content cache, so an answer planted in a shared cache is a miss. A Secret's
  * projection is kept only as `'live'` ({@link CachedDryRun.projected}).
  */
 export class DryRunCache {
   private ready?: Promise<Buffer | undefined>;
 
-  constructor(private readonly store: ContentCache) {}
+  /** @param key the 32-byte key answers' keys are made with; by default derived from the cache key (tests pass another) */
+  constructor(
+    private readonly store: ContentCache,
+    private readonly key: Buffer | undefined = derivedCacheKey('kubernetes dry-run key'),
+  ) {}
 
-  /** The per-directory HMAC key, made once (the first of concurrent runs wins); undefined when the directory is unusable. */
+  /** The HMAC key of answers' keys; undefined when there is none (then nothing is cached). */
   private secret(): Promise<Buffer | undefined> {
     this.ready ??= (async () => {
-      const dir = this.store.settings.dir;
-      const path = join(dir, '.kubernetes-dry-run.hmac');
-      try {
-        const existing = await readFile(path).catch(() => undefined);
-        if (existing?.length === 32) return existing;
-        await mkdir(dir, { recursive: true, mode: 0o700 });
-        const tmp = join(dir, `.kubernetes-dry-run.hmac.${process.pid}.${randomBytes(6).toString('hex')}`);
-        const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-        try {
-          await fh.writeFile(randomBytes(32));
-        } finally {
-          await fh.close();
-        }
-        // link() never replaces: a concurrent run that made the key first wins, and both use its key
-        await link(tmp, path).catch(() => undefined);
-        await unlink(tmp).catch(() => undefined);
-        const key = await readFile(path);
-        return key.length === 32 ? key : undefined;
-      } catch {
-        return undefined;
-      }
+      // the key file earlier plumbs kept inside the cache directory: anyone sharing the cache could read it
+      await unlink(join(this.store.settings.dir, '.kubernetes-dry-run.hmac')).catch(() => undefined);
+      return this.key;
     })();
     return this.ready;
   }
 
-  /** The key of an answer: its parts (joined unambiguously) under this directory's HMAC key; undefined when the cache cannot be used. */
+  /** The key of an answer: its parts (joined unambiguously) under the dry-run HMAC key; undefined when the cache cannot be used. */
   async keyOf(parts: readonly string[]): Promise<string | undefined> {
     const secret = await this.secret();
     if (!secret) return undefined;

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ afterEach(() => {
   forgetDryRunMemory();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-const store = (root: string) => new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: root }));
+const store = (root: string, key?: Buffer) => new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: root }), undefined, key);
 const entries = (root: string) =>
   readdirSync(join(root, 'content'), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
@@ -36,13 +37,33 @@ describe('DryRunCache', () => {
     expect(await b.keyOf(['v1.36.3', 'uid/41', '{"kind":"ConfigMap"}'])).toBe(k1); // the same HMAC key
     expect(b.get(k1)).toEqual({ projected: 'live', diagnostics: [] });
     expect(b.get(k2)).toBeUndefined();
-    for (const f of [...entries(root), join(root, 'content', '.kubernetes-dry-run.hmac')]) expect(statSync(f).mode & 0o777).toBe(0o600);
+    for (const f of entries(root)) expect(statSync(f).mode & 0o777).toBe(0o600);
+    // no key beside the entries: whoever shares the cache directory cannot read it
+    expect(readdirSync(join(root, 'content')).filter((f) => f.includes('hmac'))).toEqual([]);
   });
 
-  it('parts are joined unambiguously: ["ab","c"] and ["a","bc"] are different keys; another directory is another HMAC key', async () => {
+  it('parts are joined unambiguously: ["ab","c"] and ["a","bc"] are different keys; another cache key is another HMAC key, another directory is not', async () => {
     const c = new DryRunCache(store(temp()));
     expect(await c.keyOf(['ab', 'c'])).not.toBe(await c.keyOf(['a', 'bc']));
-    expect(await new DryRunCache(store(temp())).keyOf(['ab', 'c'])).not.toBe(await c.keyOf(['ab', 'c']));
+    expect(await new DryRunCache(store(temp())).keyOf(['ab', 'c'])).toBe(await c.keyOf(['ab', 'c']));
+    expect(await new DryRunCache(store(temp()), randomBytes(32)).keyOf(['ab', 'c'])).not.toBe(await c.keyOf(['ab', 'c']));
+  });
+
+  it('an answer planted in a shared cache directory by another key is a miss; the key file earlier plumbs kept in the directory is removed', async () => {
+    const root = temp();
+    mkdirSync(join(root, 'content'), { recursive: true });
+    writeFileSync(join(root, 'content', '.kubernetes-dry-run.hmac'), randomBytes(32));
+    const mine = new DryRunCache(store(root));
+    const key = (await mine.keyOf(['v1.36.3', 'uid/41', '{"kind":"ConfigMap"}']))!;
+    expect(existsSync(join(root, 'content', '.kubernetes-dry-run.hmac'))).toBe(false);
+    // the planter knows the answer's key (say it was shown in a log) and writes a well-formed entry, under its own cache key
+    store(root, randomBytes(32)).set('kubernetes-dry-run-1', key, { projected: 'live', diagnostics: [] });
+    expect(entries(root)).toHaveLength(1);
+    forgetDryRunMemory();
+    expect(new DryRunCache(store(root)).get(key)).toBeUndefined();
+    mine.put(key, { projected: { kind: 'ConfigMap', data: { a: '2' } }, diagnostics: [] });
+    forgetDryRunMemory();
+    expect(new DryRunCache(store(root)).get(key)).toEqual({ projected: { kind: 'ConfigMap', data: { a: '2' } }, diagnostics: [] });
   });
 
   it('a damaged or malformed entry is a miss, and the next answer replaces it', async () => {
@@ -67,13 +88,15 @@ describe('DryRunCache', () => {
     const keys = await Promise.all(Array.from({ length: 8 }, () => new DryRunCache(store(root)).keyOf(['same'])));
     expect(new Set(keys).size).toBe(1);
     expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
-    expect(readdirSync(join(root, 'content')).filter((f) => f.includes('.hmac.'))).toEqual([]);
   });
 
   it('an unusable directory means no caching, never a failure', async () => {
     const root = temp();
     writeFileSync(join(root, 'content'), 'a file where the directory should be');
     const c = new DryRunCache(store(root));
-    expect(await c.keyOf(['k'])).toBeUndefined();
+    const key = (await c.keyOf(['k']))!;
+    c.put(key, { projected: 'live', diagnostics: [] });
+    forgetDryRunMemory();
+    expect(new DryRunCache(store(root)).get(key)).toBeUndefined();
   });
 });
