@@ -78,8 +78,9 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
     );
     chmodSync(join(bin, 'plumb'), 0o755);
     // `npm root --global` of the GitLab job: a prefix whose plumb package is this checkout
-    mkdirSync(join(work, 'prefix/lib/node_modules'), { recursive: true });
-    symlinkSync(PROJECT_ROOT, join(work, 'prefix/lib/node_modules/plumb'));
+    // under the scoped name an organisation publishes it as (README: @your-org/plumb)
+    mkdirSync(join(work, 'prefix/lib/node_modules/@shop'), { recursive: true });
+    symlinkSync(PROJECT_ROOT, join(work, 'prefix/lib/node_modules/@shop/plumb'));
     github = await startFakeForge({ https: true });
     gitlab = await startFakeForge();
   });
@@ -442,6 +443,7 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
       try {
         const env = {
           ...template.variables,
+          PLUMB_PACKAGE: '@shop/plumb',
           PATH: pathWithPlumb(),
           npm_config_prefix: join(work, 'prefix'),
           CI_PROJECT_DIR: project,
@@ -474,6 +476,7 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
       try {
         const env = {
           ...template.variables,
+          PLUMB_PACKAGE: '@shop/plumb',
           PATH: pathWithPlumb(),
           npm_config_prefix: join(work, 'prefix'),
           CI_PROJECT_DIR: project,
