@@ -7,6 +7,7 @@ import {
   hasErrors,
   PlumbError,
   renderFailureOutput,
+  sortDiagnostics,
   type CIGraph,
   type Diagnostic,
 } from '../../engine/index.js';
@@ -54,9 +55,15 @@ export const action = (opts: GraphOptions) =>
     const { graph: shown, diagnostics } = await graph({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, focus: opts.focus, depth });
     await out.write((format) => render(format, shown, diagnostics));
     if (!hasErrors(diagnostics)) return EXIT.ok;
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    process.stderr.write(
-      `error: the inventory has ${errors} validation error${errors === 1 ? '' : 's'}; the graph holds what could be interpreted\n  hint: run \`plumb validate\` for details\n`,
-    );
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    // where, as capacity, why and impact say it: a broken plumb.yaml at its line, not only a count
+    const lines = [
+      `error: the inventory has ${errors.length} validation error${errors.length === 1 ? '' : 's'}; the graph holds what could be interpreted`,
+      ...sortDiagnostics(errors)
+        .slice(0, 5)
+        .map((d) => `  ${d.file ? `${d.file}:${d.line ?? 1}:${d.column ?? 1}  ` : ''}${d.code}  ${d.message}`),
+      '  hint: run `plumb validate` for details',
+    ];
+    process.stderr.write(lines.join('\n') + '\n');
     return EXIT.failure;
   });

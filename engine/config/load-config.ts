@@ -16,6 +16,7 @@ import { resolveConfig } from './resolve-config.js';
 import { DEFAULT_CONFIG, type PlumbConfig } from './types.js';
 import { escapePointerToken } from '../model/json-pointer.js';
 import { PlumbError } from '../model/errors.js';
+import { isCode } from '../model/codes.js';
 
 export const CONFIG_FILE = 'plumb.yaml';
 
@@ -95,6 +96,44 @@ export async function loadConfig({ root, read }: { root: string; read?: ReadFile
     text = decoded.text;
   }
   return parseConfigText(text);
+}
+
+/**
+ * The one rule for a command that does not list diagnostics itself (backups,
+ * incidents, backup, restore, apply of a saved plan): an error at plumb.yaml —
+ * a YAML syntax error, an unknown or ill-typed setting, bytes that are not
+ * UTF-8 — refuses the command as validate and plan do, rather than running it
+ * on the defaults loadConfig fell back to. `diagnostics` may hold others'
+ * (loadRepository's): only those located in plumb.yaml count.
+ *
+ * @throws PlumbError with the first such diagnostic's code (`config.invalid`,
+ *   `yaml.syntax`, …), `plumb.yaml:LINE:COLUMN: message [code]` (how many more
+ *   there are), its position in `data` (`file`, `line`, `column`) and every one of
+ *   them in `data.diagnostics`
+ */
+export function refuseBrokenConfig(diagnostics: readonly Diagnostic[]): void {
+  const errors = diagnostics.filter((d) => d.severity === 'error' && d.file === CONFIG_FILE);
+  const first = errors[0];
+  if (!first) return;
+  const where = [first.file, first.line, first.column].filter((x) => x !== undefined).join(':');
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length === 2 ? '' : 's'} in ${CONFIG_FILE})` : '';
+  // plumb.yaml's diagnostics are plumb's own, never a plugin's
+  throw new PlumbError(isCode(first.code) ? first.code : 'config.invalid', `${where}: ${first.message} [${first.code}]${more}`, {
+    hint: `fix ${CONFIG_FILE} at the position shown; \`plumb validate\` lists every problem in it`,
+    data: {
+      file: first.file,
+      ...(first.line !== undefined ? { line: first.line } : {}),
+      ...(first.column !== undefined ? { column: first.column } : {}),
+      diagnostics: errors,
+    },
+  });
+}
+
+/** {@link loadConfig}, refusing a broken plumb.yaml ({@link refuseBrokenConfig}); the configuration with its defaults filled in. */
+export async function loadValidConfig(opts: { root: string; read?: ReadFile }): Promise<PlumbConfig> {
+  const { config, diagnostics } = await loadConfig(opts);
+  refuseBrokenConfig(diagnostics);
+  return config;
 }
 
 /** plumb.yaml's text → configuration and diagnostics (exported for tests and the controller's reload). */

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { loadConfig, locateRepository } from '../config/load-config.js';
+import { loadValidConfig, locateRepository } from '../config/load-config.js';
 import { validateNotifications } from '../config/notifications.js';
 import type { CorrelatedIncident } from '../incidents/types.js';
 import { readCorrelatorState } from './state.js';
@@ -10,7 +10,8 @@ import { readCorrelatorState } from './state.js';
  * given, else plumb.yaml's `notifications.stateDir` (default
  * `.plumb/incidents`, relative to the repository root). Open incidents first
  * (oldest first), then resolved ones (most recent first) unless `openOnly`.
- * No state file: none. Errors: `incidents.bad-state`, `incidents.state-unreadable`.
+ * No state file: none. Errors: `incidents.bad-state`, `incidents.state-unreadable`;
+ * a broken plumb.yaml is refused as plan refuses it (`config.invalid`, `yaml.syntax`, …).
  */
 export async function readIncidents(opts: {
   readonly root?: string;
@@ -21,7 +22,7 @@ export async function readIncidents(opts: {
   let dir = opts.stateDir ? resolve(opts.cwd ?? process.cwd(), opts.stateDir) : undefined;
   if (!dir) {
     const root = await locateRepository({ ...(opts.root !== undefined ? { repo: opts.root } : {}), cwd: opts.cwd ?? process.cwd() });
-    const { config } = await loadConfig({ root });
+    const config = await loadValidConfig({ root });
     const { settings } = validateNotifications(config.notifications);
     dir = isAbsolute(settings.stateDir) ? settings.stateDir : join(root, settings.stateDir);
   }

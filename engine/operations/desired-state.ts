@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { PlumbConfig } from '../config/types.js';
-import { loadConfig, locateRepository } from '../config/load-config.js';
+import { loadValidConfig, locateRepository, refuseBrokenConfig } from '../config/load-config.js';
 import { renderCapabilitiesFromTarget } from '../plan/render-capabilities.js';
 import type { OpenProvider } from '../providers/registry.js';
 import { loadRepository } from '../load/load-repository.js';
@@ -33,7 +33,7 @@ export async function repositoryRoot(at: RepositoryLocation): Promise<string> {
   return locateRepository(at);
 }
 
-/** The desired CIs and config at `rev` (`worktree` or absent: the work tree). */
+/** The desired CIs and config at `rev` (`worktree` or absent: the work tree); a broken plumb.yaml is refused ({@link refuseBrokenConfig}). */
 export async function loadDesired(
   at: RepositoryLocation,
   rev?: string | null,
@@ -55,11 +55,13 @@ export async function loadDesired(
         }
       : {}),
   });
+  // a broken plumb.yaml refuses backup, restore and apply as it refuses plan (loadRepository fell back to defaults)
+  refuseBrokenConfig(repo.diagnostics);
   return { root: repo.root, config: repo.config, cis: repo.cis, revision: repo.revision };
 }
 
-/** Only plumb.yaml (no CIs): what listing backups needs. */
+/** Only plumb.yaml (no CIs): what listing backups needs. A broken plumb.yaml is refused ({@link refuseBrokenConfig}). */
 export async function loadSettings(at: RepositoryLocation): Promise<DesiredState> {
   const root = await repositoryRoot(at);
-  return { root, config: (await loadConfig({ root })).config };
+  return { root, config: await loadValidConfig({ root }) };
 }

@@ -1,3 +1,4 @@
+import { refuseBrokenConfig } from '../config/load-config.js';
 import { loadRepository } from '../load/load-repository.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { PlumbError } from '../model/errors.js';
@@ -32,10 +33,13 @@ export interface DiscoverResult {
  * `plumb discover`: what one target's provider sees, as a snapshot (the file
  * a `snapshot` target replays). The provider is opened and closed here. No
  * target to choose is PlumbError `discover.unknown-target`,
- * `discover.ambiguous-target` or `discover.no-targets`.
+ * `discover.ambiguous-target` or `discover.no-targets`; a broken plumb.yaml is
+ * refused (`config.invalid`, `yaml.syntax`, …: refuseBrokenConfig).
  */
 export async function discover(opts: DiscoverOptions = {}): Promise<DiscoverResult> {
   const repo = await loadRepository({ repo: opts.repo, cwd: opts.cwd ?? process.cwd() });
+  // the targets come from plumb.yaml: a broken one is refused, not replaced by the defaults' none
+  refuseBrokenConfig(repo.diagnostics);
   const target = chooseTarget(repo.config, opts.target);
   const recorded = await recordSnapshot({
     repo,

@@ -78,6 +78,14 @@ describe('plumb graph', () => {
     const { code, stdout, stderr } = await runCli(['graph', '--repo', fixture('validate-relation-cycle')]);
     expect(code).toBe(1);
     expect(JSON.parse(stdout).nodes).toHaveLength(5);
-    expect(stderr).toBe('error: the inventory has 2 validation errors; the graph holds what could be interpreted\n  hint: run `plumb validate` for details\n');
+    expect(stderr).toBe(
+      [
+        'error: the inventory has 2 validation errors; the graph holds what could be interpreted',
+        '  inventory/bad.yaml:6:5  relation.cycle  dependsOn cycle: app:default/a → app:default/b → app:default/c → app:default/a',
+        '  inventory/zz-other.yaml:13:13  ref.unresolved  reference "box:ghost" does not resolve: there is no box:default/ghost',
+        '  hint: run `plumb validate` for details',
+        '',
+      ].join('\n'),
+    );
   });
 });

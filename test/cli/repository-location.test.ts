@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/program.js';
+import { makeGitRepo, removeGitRepo } from '../helpers/git-repo.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /** The fewest arguments with which each command goes looking for its repository. */
@@ -55,5 +56,67 @@ describe('finding the repository: one rule for every command', () => {
       code: 1,
       stderr: `error: repository directory not found: ${missing}\n  hint: pass --repo with an existing directory\n`,
     });
+  });
+});
+
+/**
+ * A plumb.yaml that is there but broken: each kind of break, where it is, and
+ * the code validate and plan give it.
+ */
+const BROKEN: Record<string, { config: string; at: string; code: string; says: string }> = {
+  'a YAML syntax error': {
+    config: 'inventory: ["inventory/**/*.yaml"]\ntargets:\n  live: {provider: fake\n',
+    at: 'plumb.yaml:4:1',
+    code: 'yaml.syntax',
+    says: 'flow map in block collection must be sufficiently indented and end with a }',
+  },
+  'an unknown setting': {
+    config: 'inventory: ["inventory/**/*.yaml"]\nbackups: {dir: .plumb/backups}\n',
+    at: 'plumb.yaml:2:1',
+    code: 'config.invalid',
+    says: 'unknown setting backups',
+  },
+};
+
+describe('a broken plumb.yaml: every command that reads it refuses, at its file:line:column, as validate and plan do', () => {
+  // The controller is left out: a long-running process refuses the revision and keeps serving (controller.test.ts, InvalidRevision).
+  const names = buildProgram()
+    .commands.map((c) => c.name())
+    .filter((n) => !NO_REPOSITORY.has(n) && n !== 'controller' && !n.startsWith('__'));
+  const repos = Object.fromEntries(
+    Object.entries(BROKEN).map(([kind, b]) => [
+      kind,
+      makeGitRepo({
+        'plumb.yaml': b.config,
+        'inventory/team.yaml': 'apiVersion: plumb.io/v1\nkind: Group\nmetadata: {name: team}\nspec: {}\n',
+      }),
+    ]),
+  );
+  afterAll(() => Object.values(repos).forEach((r) => removeGitRepo(r)));
+
+  it('every command but the controller is covered here', () => {
+    expect([...names, 'controller'].sort()).toEqual(Object.keys(ARGS).sort());
+  });
+
+  const cases = names.flatMap((name) => Object.keys(BROKEN).map((kind) => [name, kind] as const));
+  it.each(cases)('plumb %s with %s in plumb.yaml: exit 1, the position, code and message, no stack trace', async (name, kind) => {
+    const b = BROKEN[kind]!;
+    const r = await runCli([name, ...ARGS[name]!, '--repo', repos[kind]!]);
+    const out = r.stdout + r.stderr;
+    expect(r.code, out).toBe(1);
+    // on stderr, or on stdout for validate, whose report is its output
+    const text = name === 'validate' ? r.stdout : r.stderr;
+    expect(text).toContain(b.at);
+    expect(text).toContain(b.code);
+    expect(text).toContain(b.says);
+    expect(out).not.toMatch(/\n\s+at /);
+  });
+
+  it('the refusal is a failure document in JSON too, with the position as fields', async () => {
+    const r = await runCli(['backups', '-o', 'json', '--repo', repos['an unknown setting']!]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'config.invalid', file: 'plumb.yaml', line: 2, column: 1 }),
+    ]);
   });
 });
