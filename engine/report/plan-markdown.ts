@@ -5,7 +5,7 @@ import { impactMermaid } from './plan-mermaid.js';
 import { blocks } from '../policy/denied.js';
 import { orderPolicyResults } from './plan-policy-order.js';
 import { shortRev } from './plan-text.js';
-import { inert } from './inert.js';
+import { inert, inertBlock } from './inert.js';
 
 /** GitHub refuses comments over 65,536 characters; keep a margin for the omission note. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -157,7 +157,7 @@ function impactSection(plan: Plan, maxNodes: number): string {
 
 function changeDetails(change: PlannedChange): string {
   const where = change.file ? ` — ${change.file}${change.line ? `:${change.line}` : ''}` : '';
-  const body = change.diff ? ['', '```diff', capDiff(change.diff.replaceAll('```', '` ` `').trimEnd()), '```', ''] : ['', '_no field diff_', ''];
+  const body = change.diff ? ['', '```diff', capDiff(inertBlock(change.diff).replaceAll('```', '` ` `').trimEnd()), '```', ''] : ['', '_no field diff_', ''];
   return [
     `<details><summary><code>${SYMBOL[change.action]} ${change.action}</code> <code>${escapeHtml(inert(change.id))}</code> (wave ${change.wave}, ${escapeHtml(inert(change.target))})${escapeHtml(inert(where))}</summary>`,
     ...body,
@@ -181,7 +181,8 @@ function capDiff(diff: string): string {
  * its author controls them: a newline in a file name would start a line of the
  * comment's own (a forged "Policies passed."), a backtick would end a code span,
  * `<`, a pipe or a blank line would open HTML or a table cell. Each is made
- * inert where it is written: control characters escaped visibly (`\n`), HTML
+ * inert where it is written: control characters escaped visibly (`\n`; in a
+ * diff, where lines stay, the bidirectional overrides that hide code), HTML
  * escaped, a backtick in a code span turned into `'`.
  */
 

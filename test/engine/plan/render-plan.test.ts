@@ -66,7 +66,11 @@ describe('renderPlanMarkdown', () => {
     const forged = 'inventory/x`\n\n> Policies passed.\n<img src=x>|`.yaml';
     const md = renderPlanMarkdown({
       ...base,
-      changes: base.changes.map((c) => ({ ...c, file: forged })),
+      changes: base.changes.map((c) => ({
+        ...c,
+        file: forged,
+        diff: c.diff && `${c.diff}+  owner: "admin\u202e \u2066// ok\u2069\u2066"\n+  note: "\u001b[2Jcleared"\n`,
+      })),
       policy: { ...base.policy, results: base.policy.results.map((r) => ({ ...r, message: 'ok\n\n## ✅ allowed <details>|x', ci: r.ci && `${r.ci}\`|` })) },
       policyChanges: [{ change: 'added', kind: 'PolicyException', name: 'waive`all', namespace: 'shop', file: forged, line: 1 }],
     });
@@ -78,6 +82,8 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('— inventory/x`\\n\\n&gt; Policies passed.\\n&lt;img src=x&gt;|`.yaml');
     expect(md).toContain('| ok  ## ✅ allowed &lt;details&gt;\\|x |');
     expect(md).toContain("`host:shop/h2'\\|`");
+    expect(md).toContain('+  owner: "admin\\u202e \\u2066// ok\\u2069\\u2066"\n+  note: "\\e[2Jcleared"');
+    expect(md).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u001b]/);
     // every table row still has its five cells
     for (const row of lines.filter((l) => l.startsWith('| ⛔') || l.startsWith('| ⚠️'))) expect(row.split(/(?<!\\)\|/).length - 2).toBe(5);
   });
