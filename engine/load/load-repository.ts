@@ -228,8 +228,10 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       if (result.hash !== undefined) {
         const entry = { text: result.text, documents: file.documents, diagnostics: file.diagnostics };
         memory?.set(result.hash, entry);
-        // a Secret's values stay in memory: plaintext from Git never reaches the cache directory
-        if (!file.documents.some((d) => holdsSecretValues(d.value))) disk?.set(PARSE_NAMESPACE, diskKey(result.hash), entry);
+        // a Secret's values stay in memory: plaintext from Git never reaches the cache directory — nor a file that did not parse and may be a broken Secret
+        const secret =
+          file.documents.some((d) => holdsSecretValues(d.value)) || (file.diagnostics.some((d) => d.severity === 'error') && /\bSecret\b/.test(result.text));
+        if (!secret) disk?.set(PARSE_NAMESPACE, diskKey(result.hash), entry);
       }
     },
   ).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
