@@ -47,7 +47,7 @@ export function slackMessage(n: Notification): SlackMessage {
   switch (n.type) {
     case 'drift': {
       const where = n.target ? ` in target ${n.target}` : '';
-      const title = `:warning: drift: ${count(n.drifted.length, 'CI')} differ from Git${where}`;
+      const title = `:warning: drift: ${count(n.drifted.length, 'CI')} ${n.drifted.length === 1 ? 'differs' : 'differ'} from Git${where}`;
       const unmanaged = n.unmanaged ? ` · ${count(n.unmanaged, 'unmanaged object')}` : '';
       return message(title, [list(n.drifted)], `revision ${short(n.revision)}${unmanaged}`);
     }

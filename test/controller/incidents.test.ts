@@ -148,7 +148,7 @@ describe('plumb controller: monitoring and incident tickets', () => {
 
     // Slack: the drift once (however many rounds saw it), the incident opened and resolved
     expect(slack.deliveries.map((d) => (d.body as { text: string }).text.split(' (')[0])).toEqual([
-      ':warning: drift: 1 ci differ from Git',
+      ':warning: drift: 1 CI differs from Git',
       ':red_circle: endpoint:shop/api-public is down',
       expect.stringMatching(/^:large_green_circle: endpoint:shop\/api-public recovered after \d/),
     ]);
