@@ -1,12 +1,10 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
-import { Box, Text } from 'ink';
 import type { CIRow, Sort } from '../model/ci-rows.js';
 import type { Line } from '../model/detail-lines.js';
 import { CIList } from './CIList.js';
 import { Lines } from './Lines.js';
-import { PaneTitle } from './PaneTitle.js';
-import { Rule } from './PlanView.js';
+import { SplitPanes } from './SplitPanes.js';
 
 export interface CIViewProps {
   readonly rows: readonly CIRow[];
@@ -29,17 +27,11 @@ export interface CIViewProps {
 
 /** The CI browser's body (`:ci`): the table of every CI, a rule, the detail pane; each pane under its title bar, the focused one heavy. */
 export function CIView(p: CIViewProps) {
-  const detailWidth = Math.max(10, p.width - p.listWidth - 1);
-  const h = p.height - 1;
   return (
-    <Box flexDirection="column" height={p.height}>
-      <Box>
-        <PaneTitle text={p.title} width={p.listWidth} focused={p.focus === 'list'} />
-        <Text> </Text>
-        <PaneTitle text={p.detailTitle} width={detailWidth} focused={p.focus === 'detail'} />
-      </Box>
-      <Box height={h}>
-        {p.rows.length === 0 ? (
+    <SplitPanes
+      {...p}
+      list={(h) =>
+        p.rows.length === 0 ? (
           <Lines lines={[{ text: '' }, { text: p.emptyText, tone: 'dim' }]} width={p.listWidth} height={h} />
         ) : (
           <CIList
@@ -52,10 +44,8 @@ export function CIView(p: CIViewProps) {
             focused={p.focus === 'list'}
             sort={p.sort}
           />
-        )}
-        <Rule height={h} focused={p.focus === 'detail'} />
-        <Lines lines={p.details} width={detailWidth} height={h} offset={p.detailOffset} />
-      </Box>
-    </Box>
+        )
+      }
+    />
   );
 }

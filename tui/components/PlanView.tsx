@@ -1,13 +1,12 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
-import { Box, Text } from 'ink';
 import type { Diagnostic } from '../../engine/index.js';
 import type { Line } from '../model/detail-lines.js';
 import { cut } from '../model/fit.js';
 import type { PlanRow } from '../model/plan-rows.js';
 import { ChangeList } from './ChangeList.js';
 import { Lines } from './Lines.js';
-import { PaneTitle } from './PaneTitle.js';
+import { SplitPanes } from './SplitPanes.js';
 
 export interface PlanViewProps {
   /** False before the first plan, or when the input is invalid (then `diagnostics` say why). */
@@ -38,34 +37,13 @@ export function PlanView(p: PlanViewProps) {
     const text = p.filter ? `no change matches "${p.filter}"` : 'no changes: the actual state matches the desired state';
     return <Lines lines={[{ text, tone: 'ok' }]} width={p.width} height={p.height} />;
   }
-  const detailWidth = Math.max(10, p.width - p.listWidth - 1);
-  const h = p.height - 1;
   return (
-    <Box flexDirection="column" height={p.height}>
-      <Box>
-        <PaneTitle text={p.title} width={p.listWidth} focused={p.focus === 'list'} />
-        <Text> </Text>
-        <PaneTitle text={p.detailTitle} width={detailWidth} focused={p.focus === 'detail'} />
-      </Box>
-      <Box height={h}>
+    <SplitPanes
+      {...p}
+      list={(h) => (
         <ChangeList rows={p.rows} cursor={p.cursor} offset={p.offset} height={h} width={p.listWidth} selected={p.selected} focused={p.focus === 'list'} />
-        <Rule height={h} focused={p.focus === 'detail'} />
-        <Lines lines={p.details} width={detailWidth} height={h} offset={p.detailOffset} />
-      </Box>
-    </Box>
-  );
-}
-
-/** The rule between two panes: heavy beside the focused detail pane. */
-export function Rule({ height, focused }: { readonly height: number; readonly focused: boolean }) {
-  return (
-    <Box flexDirection="column" width={1}>
-      {Array.from({ length: height }, (_, i) => (
-        <Text key={i} dimColor={!focused} bold={focused}>
-          {focused ? '┃' : '│'}
-        </Text>
-      ))}
-    </Box>
+      )}
+    />
   );
 }
 

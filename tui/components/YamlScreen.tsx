@@ -8,7 +8,7 @@ import { cut } from '../model/fit.js';
 import { yamlPanes } from '../model/yaml-lines.js';
 import { Lines } from './Lines.js';
 import { PaneTitle } from './PaneTitle.js';
-import { Rule } from './PlanView.js';
+import { Rule } from './SplitPanes.js';
 
 export interface YamlScreenProps {
   readonly id: string;
