@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 let key: Buffer | null | undefined;
 
@@ -13,7 +13,9 @@ let key: Buffer | null | undefined;
  * kept beside the entries would sign whatever a writer of the cache planted.
  */
 export function codeSigningKeyFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'plumb', 'cache-code.key');
+  // the XDG base directory spec: a relative XDG_STATE_HOME is invalid and ignored
+  const state = env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(state, 'plumb', 'cache-code.key');
 }
 
 /**
@@ -88,10 +90,29 @@ export function resetCodeSigningKey(): void {
   key = undefined;
 }
 
+/**
+ * The key file's bytes when it can be trusted, else undefined: a regular file
+ * (not a FIFO or device that would block or stream: opened non-blocking, not
+ * following a symlink), owned by this user and readable or writable by nobody
+ * else — a key another user could read or plant would let them sign cache
+ * entries plumb then believes.
+ */
 function readOrUndefined(file: string): Buffer | undefined {
+  let fd: number;
   try {
-    return readFileSync(file);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
     return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== 32 || (st.mode & 0o077) !== 0) return undefined;
+    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
+    const bytes = Buffer.alloc(32);
+    return readSync(fd, bytes, 0, 32, 0) === 32 ? bytes : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }

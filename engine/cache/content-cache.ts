@@ -1,11 +1,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   closeSync,
+  constants,
   fstatSync,
   futimesSync,
   mkdirSync,
   openSync,
-  readFileSync,
+  lstatSync,
   readSync,
   renameSync,
   rmSync,
@@ -93,8 +94,10 @@ export class ContentCache {
     key: Buffer | undefined = derivedCacheKey('content-cache entry'),
   ) {
     this.salt = salt;
-    this.macKey = key;
-    if (!key) this.writable = false;
+    // a cache directory that is a symlink is not plumb's to fill and trim: trimming would delete
+    // whatever the link points at (a planted or misconfigured link), so the cache is off
+    this.macKey = key && !isSymlink(settings.dir) ? key : undefined;
+    if (!this.macKey) this.writable = false;
   }
 
   /** The value stored under (namespace, key), or undefined (absent, damaged, another plumb's, not authenticated by this cache's key). */
@@ -107,14 +110,14 @@ export class ContentCache {
     const path = this.pathOf(namespace, key);
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      fd = openSync(path, READ_FLAGS);
     } catch {
       this.stats.misses++;
       return undefined;
     }
     try {
       const st = fstatSync(fd);
-      if (st.size < HEADER) return this.damaged(path);
+      if (!st.isFile() || st.size < HEADER) return this.damaged(path);
       const bytes = Buffer.allocUnsafe(st.size);
       let read = 0;
       while (read < st.size) {
@@ -123,7 +126,7 @@ export class ContentCache {
         read += n;
       }
       if (read !== st.size) return this.damaged(path);
-      const opened = openEntry<T>(bytes, `${namespace}\0${key}`, this.macKey);
+      const opened = openEntry<T>(bytes, this.macInput(namespace, key), this.macKey);
       if (!opened) return this.damaged(path);
       if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) {
         try {
@@ -155,7 +158,7 @@ export class ContentCache {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         this.made.add(dir);
       }
-      writeFileSync(tmp, entryBytes(`${namespace}\0${key}`, value, this.macKey!), { mode: 0o600 });
+      writeFileSync(tmp, entryBytes(this.macInput(namespace, key), value, this.macKey!), { mode: 0o600 });
       renameSync(tmp, path);
       this.stats.writes++;
     } catch {
@@ -172,6 +175,11 @@ export class ContentCache {
   /** Trims now (tests, `plumb cache`-like maintenance): by age, then least recently used down to the bound. */
   trim(now = Date.now()): { removed: number; bytes: number } {
     return trimCache(this.settings.dir, { maxBytes: this.settings.maxBytes, maxAgeMs: this.settings.maxAgeMs, now });
+  }
+
+  /** What an entry's MAC covers besides its bytes: the salt (format version, plumb's code), namespace and key — an entry copied to another plumb's path does not verify. */
+  private macInput(namespace: string, key: string): string {
+    return `${this.salt}\0${namespace}\0${key}`;
   }
 
   /** The file an entry lives in (tests damage it on purpose). */
@@ -243,7 +251,7 @@ export class ContentCache {
       this.stats.misses++;
       return undefined;
     }
-    const value = openEntry<T>(entry[1], `${namespace}\0${key}`, this.macKey!);
+    const value = openEntry<T>(entry[1], this.macInput(namespace, key), this.macKey!);
     if (value === undefined) {
       bucket.delete(h);
       this.stats.corrupt++;
@@ -258,7 +266,7 @@ export class ContentCache {
     const { path, h } = this.bucketOf(namespace, key);
     let bytes: Buffer;
     try {
-      bytes = entryBytes(`${namespace}\0${key}`, value, this.macKey!);
+      bytes = entryBytes(this.macInput(namespace, key), value, this.macKey!);
     } catch {
       return; // a value v8 cannot serialise is simply not cached
     }
@@ -349,14 +357,50 @@ function openEntry<T>(bytes: Buffer, fullKey: string, macKey: Buffer): { value: 
   }
 }
 
-/** A bucket file's entries, or undefined when absent, damaged or not authenticated by `macKey` (such a bucket is removed). */
-function readBucket(path: string, macKey: Buffer, onDamaged?: () => void): Map<string, BucketEntry> | undefined {
-  let bytes: Buffer;
+/**
+ * Opened non-blocking and without following a final symlink, so a FIFO or a
+ * device planted at an entry's path is a miss instead of a hang.
+ */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+/** A regular file's bytes, or undefined (absent, or not a regular file). */
+function readRegularFile(path: string): Buffer | undefined {
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, READ_FLAGS);
   } catch {
     return undefined;
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, bytes, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return read === st.size ? bytes : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** A bucket file's entries, or undefined when absent, damaged or not authenticated by `macKey` (such a bucket is removed). */
+function readBucket(path: string, macKey: Buffer, onDamaged?: () => void): Map<string, BucketEntry> | undefined {
+  const bytes = readRegularFile(path);
+  if (!bytes) return undefined;
   try {
     const start = BUCKET_MAGIC.length + MAC_BYTES;
     if (bytes.length < start || !bytes.subarray(0, BUCKET_MAGIC.length).equals(BUCKET_MAGIC)) throw new Error('not a bucket');

@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Stray temporary files of writers that died are removed once they are this old. */
@@ -16,6 +16,12 @@ const STALE_TMP_MS = 3_600_000;
 export function trimCache(dir: string, opts: { maxBytes: number; maxAgeMs: number; now: number }): { removed: number; bytes: number } {
   const entries: { path: string; size: number; mtime: number }[] = [];
   let removed = 0;
+  // a cache directory that is a symlink points at something plumb did not make: never delete in it
+  try {
+    if (lstatSync(dir).isSymbolicLink()) return { removed: 0, bytes: 0 };
+  } catch {
+    return { removed: 0, bytes: 0 };
+  }
   const walk = (d: string) => {
     let names: import('node:fs').Dirent[];
     try {

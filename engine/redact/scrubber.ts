@@ -272,6 +272,8 @@ export function secretValuesOf(object: Readonly<Record<string, unknown>> | undef
 export function holdsSecretValues(document: unknown): boolean {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) return false;
   const object = document as Readonly<Record<string, unknown>>;
+  // a kubectl List (kind: List, SecretList, …) carries its objects in items, as the loader expands them
+  if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items) && object.items.some(holdsSecretValues)) return true;
   return holdsSecretData(object) && secretValuesOf(object).length > 0;
 }
 

@@ -1,10 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheSettings } from '../../../engine/cache/cache-settings.js';
-import { derivedCacheKey, resetCodeSigningKey } from '../../../engine/cache/code-signature.js';
+import { codeSigningKeyFile, derivedCacheKey, resetCodeSigningKey } from '../../../engine/cache/code-signature.js';
 import { ContentCache } from '../../../engine/cache/content-cache.js';
 import { DEFAULT_CONFIG } from '../../../engine/config/types.js';
 import { gitBlobId } from '../../../engine/load/blob-id.js';
@@ -191,6 +206,8 @@ data:
       'inventory/settings.yaml': configMap('blue'),
       'inventory/secret.yaml': secret,
       'inventory/odd.yaml': odd,
+      // a Secret inside a kubectl List: the loader expands it, so it is a Secret too
+      'inventory/list.yaml': `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata: {name: in-list, namespace: shop}\n    stringData:\n      key: ${password}-list\n`,
       // a Secret that does not parse: its text would be the entry
       'inventory/broken.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: broken\nstringData:\n  key: ${password}-broken\n`,
       'observed/snapshot.yaml': SNAPSHOT,
@@ -204,7 +221,7 @@ data:
       }
       const cached = files(cacheDir);
       expect(cached.some((f) => f.path.includes(`${join('content', 'parse')}`))).toBe(true);
-      const needles = [password, token, `${password}-odd`, `${password}-broken`].flatMap((v) => [v, Buffer.from(v).toString('base64')]);
+      const needles = [password, token, `${password}-odd`, `${password}-list`, `${password}-broken`].flatMap((v) => [v, Buffer.from(v).toString('base64')]);
       for (const f of cached) for (const needle of needles) expect({ file: f.path, found: f.bytes.includes(needle) }).toEqual({ file: f.path, found: false });
       // the ConfigMap's file is served from the cache: the cache is on, only the Secrets' files are left out
       const mine = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: cacheDir }));
@@ -215,4 +232,77 @@ data:
       removeGitRepo(repo);
     }
   }, 60_000);
+});
+
+describe('what a writer of the cache or state directory plants besides entries', () => {
+  it('a FIFO at an entry or a bucket path is a miss, not a hang', () => {
+    const settings = cacheSettings({ PLUMB_CACHE_DIR: join(root, 'fifo') });
+    const cache = new ContentCache(settings, 'salt');
+    cache.set('render', 'unit', { documents: [] });
+    cache.set('validate', 'file', [[], []]);
+    cache.flush();
+    for (const f of files(settings.dir).filter((x) => !x.path.endsWith('.trimmed'))) {
+      unlinkSync(f.path);
+      execFileSync('mkfifo', [f.path]);
+    }
+    const next = new ContentCache(settings, 'salt');
+    expect(next.get('render', 'unit')).toBeUndefined();
+    expect(next.get('validate', 'file')).toBeUndefined();
+  });
+
+  it('a cache directory that is a symlink is not used, so trimming never deletes what it points at', () => {
+    const victim = join(root, 'victim');
+    mkdirSync(join(victim, 'project'), { recursive: true });
+    writeFileSync(join(victim, 'project', 'important.txt'), 'precious');
+    const old = new Date('2020-01-01');
+    utimesSync(join(victim, 'project', 'important.txt'), old, old);
+    const base = join(root, 'linked');
+    mkdirSync(base);
+    symlinkSync(victim, join(base, 'content'));
+    const cache = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: base }), 'salt');
+    cache.set('render', 'unit', { documents: [] });
+    cache.flush();
+    cache.trim(Date.now());
+    expect(cache.get('render', 'unit')).toBeUndefined();
+    expect(readFileSync(join(victim, 'project', 'important.txt'), 'utf8')).toBe('precious');
+    expect(readdirSync(victim)).toEqual(['project']);
+  });
+
+  it("an entry copied to another plumb's path (another salt: format version, code) does not verify", () => {
+    const settings = cacheSettings({ PLUMB_CACHE_DIR: join(root, 'replay') });
+    const key = randomBytes(32);
+    const older = new ContentCache(settings, '2\0plumb-1.0.0', key);
+    const newer = new ContentCache(settings, '2\0plumb-1.1.0', key);
+    older.set('render', 'unit', { documents: ['old'] });
+    mkdirSync(join(newer.pathOf('render', 'unit'), '..'), { recursive: true });
+    copyFileSync(older.pathOf('render', 'unit'), newer.pathOf('render', 'unit'));
+    expect(newer.get('render', 'unit')).toBeUndefined();
+    expect(older.get('render', 'unit')).toEqual({ documents: ['old'] });
+  });
+
+  it('a key file another user could read or write, or that is not a regular file, is not used: the cache is off', () => {
+    const state = process.env.XDG_STATE_HOME;
+    try {
+      for (const plant of [
+        (file: string) => {
+          writeFileSync(file, Buffer.alloc(32));
+          chmodSync(file, 0o666);
+        },
+        (file: string) => execFileSync('mkfifo', [file]),
+      ]) {
+        process.env.XDG_STATE_HOME = mkdtempSync(join(root, 'planted-state-'));
+        resetCodeSigningKey();
+        const file = codeSigningKeyFile();
+        mkdirSync(join(file, '..'), { recursive: true });
+        plant(file);
+        expect(derivedCacheKey('content-cache entry')).toBeUndefined();
+      }
+      // a relative XDG_STATE_HOME is invalid (XDG base directory spec): the default is used, not the working directory
+      expect(codeSigningKeyFile({ XDG_STATE_HOME: 'relative/state' })).not.toContain('relative');
+    } finally {
+      process.env.XDG_STATE_HOME = state;
+      resetCodeSigningKey();
+    }
+    expect(existsSync(codeSigningKeyFile())).toBe(true);
+  });
 });
