@@ -22,7 +22,7 @@ describeCluster('kubernetes steady state: cached dry-run answers', (cluster) => 
   let c: ControlPlaneInfo;
   let proxy: Server;
   let proxyKubeconfig: string;
-  const requests: { method: string; path: string }[] = [];
+  const requests: { method: string; path: string; status?: number }[] = [];
   const dirs: string[] = [];
   const temp = (what: string) => {
     const d = mkdtempSync(join(tmpdir(), `plumb-drc-${what}-`));
@@ -36,10 +36,12 @@ describeCluster('kubernetes steady state: cached dry-run answers', (cluster) => 
     const upstream = new URL(c.server);
     // every request of plumb passes here: counted, then sent on to the API server unchanged
     proxy = createServer((req, res) => {
-      requests.push({ method: req.method ?? '', path: req.url ?? '' });
+      const seen: (typeof requests)[number] = { method: req.method ?? '', path: req.url ?? '' };
+      requests.push(seen);
       const out = httpsRequest(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, ca },
         (up) => {
+          seen.status = up.statusCode;
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
         },
@@ -110,6 +112,9 @@ spec:
     expect(r.code, r.stderr).toBe(code);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const made = [...requests];
+    // every read plumb makes is one the server can answer: an Accept it refuses (406) silently lost
+    // the cluster's identity and a namespace's uid from the dry-run cache's keys
+    expect(made.filter((q) => q.status === 406).map((q) => `${q.method} ${q.path}`)).toEqual([]);
     const json = JSON.parse(r.stdout) as Obj;
     return {
       json,
@@ -191,6 +196,21 @@ spec:
     expect(answer(desired.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
     // and steady again
     expect((await plan(repo.dir, cache)).dryRuns).toEqual([]);
+  }, 180_000);
+
+  it('an object Git adds to an existing namespace is dry-run once: its absence is keyed by the namespace uid, which plumb can read', async () => {
+    const ns = 'drc-create';
+    const repo = makeRepo(ns);
+    const cache = temp('cache-create');
+    const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', repo.dir, '--kubeconfig', c.kubeconfig], { env: { PLUMB_CACHE: 'off' } });
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    repo.write({ 'extra.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: ${ns}}\ndata: {v: "new"}\n` });
+    const cold = await plan(repo.dir, cache);
+    expect(changed(cold.json)).toEqual([`create configmap:${ns}/extra`]);
+    expect(cold.dryRuns).toContain(`/api/v1/namespaces/${ns}/configmaps/extra`);
+    const warm = await plan(repo.dir, cache);
+    expect(warm.dryRuns).toEqual([]);
+    expect(answer(warm.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
   }, 180_000);
 
   it('a CRD schema change asks again for its custom resources, though their resourceVersions did not change', async () => {

@@ -586,7 +586,7 @@ export class KubernetesProvider implements Provider {
     const version = await this.gitVersion(signal);
     if (!version) return undefined;
     const cluster = await this.client
-      .call({ method: 'GET', path: '/api/v1/namespaces/kube-system', signal, accept: METADATA_ONLY })
+      .call({ method: 'GET', path: '/api/v1/namespaces/kube-system', signal, accept: METADATA_OBJECT })
       .then((r) => String(r.body?.metadata?.uid ?? ''))
       .catch(() => '');
     const admission = await this.admissionFingerprint(signal);
@@ -616,7 +616,7 @@ export class KubernetesProvider implements Provider {
           this.concurrency,
           async (plural) => {
             seen.add(plural);
-            const res = await this.client.call({ method: 'GET', path: `/apis/${gv}/${plural}`, signal, accept: METADATA_ONLY });
+            const res = await this.client.call({ method: 'GET', path: `/apis/${gv}/${plural}`, signal, accept: METADATA_LIST });
             for (const item of (res.body?.items ?? []) as Obj[])
               lines.push(`${plural} ${item.metadata?.name} ${item.metadata?.uid} ${item.metadata?.resourceVersion}`);
           },
@@ -640,7 +640,7 @@ export class KubernetesProvider implements Provider {
           method: 'GET',
           path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions?${q}`,
           signal,
-          accept: METADATA_ONLY,
+          accept: METADATA_LIST,
         });
         for (const item of (res.body?.items ?? []) as Obj[]) map.set(String(item.metadata?.name), `${item.metadata?.uid}/${item.metadata?.resourceVersion}`);
         cont = res.body?.metadata?.continue || undefined;
@@ -740,7 +740,7 @@ export class KubernetesProvider implements Provider {
   private namespaceUid(ns: string, signal: AbortSignal): Promise<string | null> {
     let known = this.namespaces.get(ns);
     if (!known) {
-      known = this.client.call({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}`, signal, accept: METADATA_ONLY }).then(
+      known = this.client.call({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}`, signal, accept: METADATA_OBJECT }).then(
         (r) => String(r.body?.metadata?.uid ?? ''),
         (e: unknown) => (e instanceof KubeApiError && e.status === 404 ? null : ''),
       );
@@ -1170,9 +1170,18 @@ function toCached(answer: DiffAnswer, req: DiffRequest): CachedDryRun | undefine
 /** Objects of one resource in one namespace read together with one list call (backup, health) from this many on. */
 const LIST_AT_LEAST = 4;
 
-/** Asks the API server for objects' metadata only (PartialObjectMetadata), falling back to whole objects. */
-const METADATA_ONLY =
-  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+/**
+ * Asks the API server for a list's metadata only (PartialObjectMetadataList), falling back to whole objects;
+ * kubectl's `get -o name` sends the same. Only for lists: the server refuses it for one object (406).
+ */
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+/**
+ * Asks for one object's metadata only (PartialObjectMetadata), falling back to the whole object. The server
+ * answers 406 Not Acceptable when the first type it can serve is a list type for a single object (it does not
+ * go on to the next type), so a read of one object must not offer PartialObjectMetadataList.
+ */
+const METADATA_OBJECT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 
 function parseId(id: string): { kind: string; namespace: string; name: string } {
   const colon = id.indexOf(':');
