@@ -172,6 +172,21 @@ export class ContentCache {
     }
   }
 
+  /**
+   * Removes the entry under (namespace, key), if any: an entry that must not be
+   * kept any longer (it holds a value a kind schema marks secret since it was
+   * written). A batched entry is replaced by an empty one at the next flush.
+   */
+  forget(namespace: string, key: string): void {
+    if (!this.writable) return;
+    if (BATCHED.has(namespace)) return this.setBatched(namespace, key, undefined);
+    try {
+      rmSync(this.pathOf(namespace, key), { force: true });
+    } catch {
+      // a read-only cache: nothing to be done
+    }
+  }
+
   /** Trims now (tests, `plumb cache`-like maintenance): by age, then least recently used down to the bound. */
   trim(now = Date.now()): { removed: number; bytes: number } {
     return trimCache(this.settings.dir, { maxBytes: this.settings.maxBytes, maxAgeMs: this.settings.maxAgeMs, now });
@@ -252,6 +267,11 @@ export class ContentCache {
       return undefined;
     }
     const value = openEntry<T>(entry[1], this.macInput(namespace, key), this.macKey!);
+    if (value?.value === undefined && value !== undefined) {
+      // forgotten (ContentCache.forget)
+      this.stats.misses++;
+      return undefined;
+    }
     if (value === undefined) {
       bucket.delete(h);
       this.stats.corrupt++;

@@ -9,7 +9,7 @@ import { gitBlobId } from './blob-id.js';
 import type { FileSource } from './file-source.js';
 import { compileGlob, globBases, matchesAny } from './glob.js';
 import { loadKindSchemas } from './kind-schemas.js';
-import { holdsSecretValues, registerSecretsOf, secretScrubber } from '../redact/scrubber.js';
+import { holdsSecretValues, registerSecretsOf, secretKindSchemas, secretScrubber } from '../redact/scrubber.js';
 import { createLocator } from './locate.js';
 import { openSource, type GitReader } from './open-source.js';
 import { builtinSchemasDir } from '../config/package-dir.js';
@@ -167,6 +167,14 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     });
   }
 
+  // the kind schemas first: which fields are secret (x-plumb-secret) decides what may be written to the content cache
+  const kindSchemas = await loadKindSchemas({
+    builtinDir: options.builtinSchemasDir ?? builtinSchemasDir(),
+    source,
+    schemasDir: config.schemas,
+    onFileRead: (path, bytes, oid) => files.set(path, oid ?? gitBlobId(bytes)),
+  });
+  const mayStore = cacheableDocument(kindSchemas);
   const texts = new Map<string, string>();
   const parsed: { path: string; documents: RawDocument[]; diagnostics: Diagnostic[] }[] = new Array(wanted.length);
   const memory = options.parseCache;
@@ -178,6 +186,8 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     if (inMemory || !disk) return inMemory;
     const stored = disk.get<ParsedEntry>(PARSE_NAMESPACE, diskKey(blob));
     if (stored) memory?.set(blob, stored);
+    // written before its kind's schema marked a field it holds x-plumb-secret: not kept any longer
+    if (stored && !stored.documents.every((d) => mayStore(d.value))) disk.forget(PARSE_NAMESPACE, diskKey(blob));
     return stored;
   };
   const takeHit = (index: number, path: string, blob: string, hit: ParsedEntry) => {
@@ -228,10 +238,11 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       if (result.hash !== undefined) {
         const entry = { text: result.text, documents: file.documents, diagnostics: file.diagnostics };
         memory?.set(result.hash, entry);
-        // a Secret's values stay in memory: plaintext from Git never reaches the cache directory — nor a file that did not parse and may be a broken Secret
-        const secret =
-          file.documents.some((d) => holdsSecretValues(d.value)) || (file.diagnostics.some((d) => d.severity === 'error') && /\bSecret\b/.test(result.text));
-        if (!secret) disk?.set(PARSE_NAMESPACE, diskKey(result.hash), entry);
+        // secret values stay in memory: plaintext from Git never reaches the cache directory (the entry holds the file's text).
+        // A file that did not parse is never stored: what it holds cannot be known — a broken Secret spelt `kind: "Secr\x65t"` or
+        // `{kind: Secret}` gets past any look at the text — and broken files are few and short-lived
+        const storable = !file.diagnostics.some((d) => d.severity === 'error') && file.documents.every((d) => mayStore(d.value));
+        if (storable) disk?.set(PARSE_NAMESPACE, diskKey(result.hash), entry);
       }
     },
   ).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
@@ -265,7 +276,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     }
   }
   const rendered = discovery?.units.length
-    ? await renderStage({ source, discovery, config, capabilities, cache: options.renderCache, disk, files, texts, env: options.env })
+    ? await renderStage({ source, discovery, config, capabilities, cache: options.renderCache, disk, mayStore, files, texts, env: options.env })
     : undefined;
   if (rendered) diagnostics.push(...rendered.diagnostics);
 
@@ -291,12 +302,6 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     if (ci) cis.push(ci);
   }
 
-  const kindSchemas = await loadKindSchemas({
-    builtinDir: options.builtinSchemasDir ?? builtinSchemasDir(),
-    source,
-    schemasDir: config.schemas,
-    onFileRead: (path, bytes, oid) => files.set(path, oid ?? gitBlobId(bytes)),
-  });
   diagnostics.push(...kindSchemas.diagnostics);
   // what this load parsed reaches the disk in a few bucket files, not one file per entry
   disk?.flush();
@@ -342,4 +347,21 @@ function withoutSopsBlock(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('sops' in value)) return value;
   const { sops: _sops, ...rest } = value as Record<string, unknown>;
   return rest;
+}
+
+/**
+ * Whether a document may be written to the persistent content cache (a parse
+ * entry holds its file's text, a render entry its objects): not when it holds
+ * a secret value — a Kubernetes Secret's, or a field its kind's schema marks
+ * `x-plumb-secret` (plumb's own schemas and the repository's). When a
+ * repository kind schema could not be read, which fields are secret is not
+ * known, and nothing is written.
+ */
+export function cacheableDocument(kindSchemas: {
+  schemas: ReadonlyMap<string, { schema: unknown }>;
+  diagnostics: readonly Diagnostic[];
+}): (document: unknown) => boolean {
+  if (kindSchemas.diagnostics.some((d) => d.severity === 'error')) return () => false;
+  const schemaOf = secretKindSchemas(kindSchemas.schemas);
+  return (document) => !holdsSecretValues(document, schemaOf);
 }

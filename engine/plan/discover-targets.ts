@@ -5,6 +5,7 @@ import type { ObservedObject, Provider } from '../providers/contract.js';
 import { matchObserved } from '../diff/match-observed.js';
 import { createProvider, selectDesired, type OpenProvider, type ProviderContext } from '../providers/registry.js';
 import { mapConcurrent } from '../concurrency/map-concurrent.js';
+import { holdsSecretValues, secretKindSchemas } from '../redact/scrubber.js';
 import { fieldPathPointer } from '../providers/kubernetes/field-path.js';
 import type { PlanTargetInput } from './match-changes.js';
 
@@ -27,6 +28,8 @@ export interface DiscoverTargetsInput {
   readonly locate?: (origin: CI['origin'], pointer: string) => { line: number; column: number };
   /** Opens each target's provider (default {@link createProvider}); what it returns is closed here. */
   readonly openProvider?: OpenProvider;
+  /** The kind schemas in force (the loader's): a diff of an object with an `x-plumb-secret` value is marked `holdsSecrets`, so no provider caches it. */
+  readonly schemas?: ReadonlyMap<string, { readonly schema: unknown }>;
 }
 
 /**
@@ -62,7 +65,12 @@ export async function discoverTargets(input: DiscoverTargetsInput): Promise<{ ta
         const diff = provider.diff.bind(provider);
         const byId = new Map(answer.observed.map((o) => [o.id, o]));
         // one round trip per CI (a server-side-apply dry run): in parallel, bounded, answers in input order
-        const answers = await mapConcurrent(desired, DIFF_CONCURRENCY, (ci) => diff({ desired: ci, observed: byId.get(ci.id) }, input.signal));
+        const schemaOf = secretKindSchemas(input.schemas ?? new Map());
+        const answers = await mapConcurrent(desired, DIFF_CONCURRENCY, (ci) => {
+          const observed = byId.get(ci.id);
+          const holdsSecrets = holdsSecretValues(ci.object, schemaOf) || holdsSecretValues(observed?.object, schemaOf);
+          return diff({ desired: ci, observed, ...(holdsSecrets ? { holdsSecrets } : {}) }, input.signal);
+        });
         answers.forEach((d, i) => {
           const found = d.diagnostics.map((x) => placed(x, desired[i], input.locate));
           diagnostics.push(...found);

@@ -121,6 +121,7 @@ async function planValidated(desired: ValidatedDesiredState, earlier: readonly D
     cliSettings: options.cliSettings,
     signal: options.signal ?? new AbortController().signal,
     locate: repo.locate,
+    schemas: repo.schemas,
     ...(options.openProvider ? { openProvider: options.openProvider } : {}),
   });
   diagnostics.push(...discovered.diagnostics);

@@ -71,6 +71,13 @@ export interface CapabilitiesAnswer extends ProviderAnswer {
 export interface DiffRequest {
   readonly desired: CI;
   readonly observed?: ObservedObject;
+  /**
+   * True when the desired or the observed object holds a value its kind's
+   * schema marks `x-plumb-secret` (the caller knows the kind schemas, the
+   * provider does not): the answer, which repeats those values, is never
+   * written to a persistent cache.
+   */
+  readonly holdsSecrets?: boolean;
 }
 export interface DiffAnswer extends ProviderAnswer {
   /**

@@ -1,6 +1,6 @@
 import { SENSITIVE } from './markers.js';
 import { parsePointer } from '../model/json-pointer.js';
-import { holdsSecretData, LAST_APPLIED_ANNOTATION, secretPointersOf } from './secret-pointers.js';
+import { holdsSecretData, LAST_APPLIED_ANNOTATION, schemaSecretPointers, secretPointersOf } from './secret-pointers.js';
 
 /**
  * Free-text scrubbing: the last line of defence for text plumb did not build
@@ -261,20 +261,41 @@ export function secretValuesOf(object: Readonly<Record<string, unknown>> | undef
   return out;
 }
 
+/** The JSON Schema of a kind (the repository's or plumb's own), or undefined: how {@link holdsSecretValues} learns a kind's `x-plumb-secret` fields. */
+export type KindSchemaOf = (kind: string) => unknown;
+
 /**
- * Whether a document holds secret values by the redaction rule itself (a
- * Secret of any apiVersion with `data`, `stringData` or kubectl's
- * last-applied copy of them): such a document — the file it is in, a unit's
- * output, a validation of it — is never written to the persistent content
- * cache, so plaintext from Git never lands in `~/.cache` (as SOPS-decrypted
- * files never do).
+ * Whether a document holds a secret value by the redaction rule: a Secret of
+ * any apiVersion with `data`, `stringData` or kubectl's last-applied copy of
+ * them, or a field its kind's schema marks `x-plumb-secret` (`schemaOf`: the
+ * kind schemas in force — plumb's own `Database.spec.password` as much as a
+ * repository's) holding a value; a kubectl List holds what its items hold.
+ * Such a document — the file it is in, a unit's output, a validation of it, a
+ * dry-run answer for it — is never written to the persistent content cache,
+ * so plaintext from Git never lands in `~/.cache` (as SOPS-decrypted files
+ * never do). Without `schemaOf` only the Secret rule applies.
  */
-export function holdsSecretValues(document: unknown): boolean {
+export function holdsSecretValues(document: unknown, schemaOf?: KindSchemaOf): boolean {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) return false;
   const object = document as Readonly<Record<string, unknown>>;
+  const kind = typeof object.kind === 'string' ? object.kind : undefined;
   // a kubectl List (kind: List, SecretList, …) carries its objects in items, as the loader expands them
-  if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items) && object.items.some(holdsSecretValues)) return true;
-  return holdsSecretData(object) && secretValuesOf(object).length > 0;
+  if (kind?.endsWith('List') && Array.isArray(object.items) && object.items.some((item) => holdsSecretValues(item, schemaOf))) return true;
+  const schema = kind !== undefined ? schemaOf?.(kind) : undefined;
+  if (!holdsSecretData(object) && (schema === undefined || schemaSecretPointers(schema).length === 0)) return false;
+  return secretValuesOf(object, schema).length > 0;
+}
+
+/**
+ * A {@link KindSchemaOf} over kind schemas by kind name that answers only for
+ * kinds with an `x-plumb-secret` field (the rest need no look at the
+ * document): computed once per load, so the check costs one map lookup per
+ * document of any other kind.
+ */
+export function secretKindSchemas(schemas: ReadonlyMap<string, { readonly schema: unknown }>): KindSchemaOf {
+  const marked = new Map<string, unknown>();
+  for (const [kind, { schema }] of schemas) if (schemaSecretPointers(schema).length > 0) marked.set(kind, schema);
+  return (kind) => marked.get(kind);
 }
 
 /** Registers one document's secret values with the process-wide scrubber. */

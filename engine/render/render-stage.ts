@@ -101,6 +101,13 @@ export interface RenderStageInput {
    * input is never written there (its output holds decrypted values).
    */
   readonly disk?: ContentCache;
+  /**
+   * Whether a rendered document may be written to `disk`: false for one holding
+   * a secret value (holdsSecretValues with the kind schemas in force). Default:
+   * the Secret rule only. A unit with any document it refuses stays in memory,
+   * and an entry it refuses now (a field marked secret since) is removed.
+   */
+  readonly mayStore?: (document: unknown) => boolean;
   /** Filled with every input's Git blob id (plan fingerprints, review's changed files). */
   readonly files: Map<string, string>;
   /** Filled with every input's text (positions of diagnostics). */
@@ -119,6 +126,7 @@ export interface RenderStageInput {
 export async function renderStage(input: RenderStageInput): Promise<{ documents: RawDocument[]; diagnostics: Diagnostic[]; renders: RenderedUnit[] }> {
   const { config, discovery } = input;
   const cache = input.cache === false ? undefined : (input.cache ?? defaultRenderCache);
+  const mayStore = input.mayStore ?? ((document: unknown) => !holdsSecretValues(document));
   const diagnostics: Diagnostic[] = [];
   const outputs: { documents: readonly RawDocument[]; info: RenderedUnit }[] = new Array(discovery.units.length);
   const kubeVersion = input.capabilities?.kubeVersion ?? config.render.kubeVersion;
@@ -188,6 +196,8 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
       if (!output && cache && input.disk) {
         output = input.disk.get<RenderOutput>(RENDER_NAMESPACE, key);
         if (output) cache.set(key, output);
+        // written before its kind's schema marked a field it holds x-plumb-secret: not kept any longer
+        if (output && !output.documents.every((d) => mayStore(d.value))) input.disk.forget(RENDER_NAMESPACE, key);
       }
       const status = output ? 'cached' : 'rendered';
       if (output) cache!.stats.hits++;
@@ -204,8 +214,8 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
         });
         if (cache && output.cacheable) cache.set(key, output);
         // decrypted output stays in this process's memory: plaintext never reaches the disk
-        // and so does a rendered Secret's (a secretGenerator, a chart's Secret)
-        if (cache && input.disk && output.cacheable && !output.decrypted && !output.documents.some((d) => holdsSecretValues(d.value)))
+        // and so does a rendered Secret's (a secretGenerator, a chart's Secret), or any object with a field its kind's schema marks x-plumb-secret
+        if (cache && input.disk && output.cacheable && !output.decrypted && output.documents.every((d) => mayStore(d.value)))
           input.disk.set(RENDER_NAMESPACE, key, output);
       }
       diagnostics.push(...output.diagnostics);

@@ -127,7 +127,15 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
     ...(names
       ? {
           drift: async (changed) => {
-            const found = await discoverTargets({ config: head.config, names, cis: changed, root: head.root, cliSettings: options.cliSettings, signal });
+            const found = await discoverTargets({
+              config: head.config,
+              names,
+              cis: changed,
+              root: head.root,
+              cliSettings: options.cliSettings,
+              signal,
+              schemas: head.schemas,
+            });
             driftDiagnostics.push(...found.diagnostics);
             return found.targets;
           },

@@ -3,7 +3,7 @@ import type { ContentCache } from '../cache/content-cache.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { CI } from '../model/ci.js';
 import { canonicalJson } from '../model/canonical-json.js';
-import { holdsSecretValues } from '../redact/scrubber.js';
+import { holdsSecretValues, secretKindSchemas } from '../redact/scrubber.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { checkCapacity } from './check-capacity.js';
 import { kubernetesFindings } from './check-kubernetes.js';
@@ -58,6 +58,7 @@ export function localChecks(repo: LoadedRepository, locate: Locate, cache: Conte
     group.push(ci);
   }
   const context = cache ? contextKey(repo) : '';
+  const schemaOf = secretKindSchemas(repo.schemas);
   // custom resources are checked against every CRD of the inventory: one schema set, built when first needed
   let schemaSet: SchemaSet | undefined;
   const schemas = () => {
@@ -70,8 +71,8 @@ export function localChecks(repo: LoadedRepository, locate: Locate, cache: Conte
   for (const group of groups) {
     const first = group[0];
     const blob = first.origin.render ? undefined : repo.files.get(first.origin.file);
-    // a Secret's findings may quote its values: not kept on disk
-    const cacheable = cache !== undefined && blob !== undefined && group.every((c) => seen.get(c.id) === 1 && !holdsSecretValues(c.object));
+    // findings about a Secret, or a CI with a field its kind's schema marks x-plumb-secret, may quote its values: not kept on disk
+    const cacheable = cache !== undefined && blob !== undefined && group.every((c) => seen.get(c.id) === 1 && !holdsSecretValues(c.object, schemaOf));
     // the path too: the results name their file (file:line), so a renamed or copied blob, or the same blob in another repository sharing the cache, must not be answered with another path's diagnostics
     const key = cacheable ? `${blob}\0${first.origin.file}\0${context}\0${idsHash(group)}` : '';
     const stored = cacheable ? cache.get<LocalDiagnostics>(VALIDATE_NAMESPACE, key) : undefined;

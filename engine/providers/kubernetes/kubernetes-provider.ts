@@ -1152,13 +1152,15 @@ function fromCached(hit: CachedDryRun, req: DiffRequest): DiffAnswer | undefined
  * (an error is asked again next time). A projection equal to the live object
  * is kept as `'live'`; the projection of an object with secret values only
  * so — a Secret (any apiVersion, as the redaction rule reads `kind: Secret`)
- * and any object with fields SOPS decrypted (a ConfigMap's DSN), whose values
- * are secret whatever the kind: they are never written to the cache.
+ * any object with fields SOPS decrypted (a ConfigMap's DSN), whose values
+ * are secret whatever the kind, and any object with a value its kind's schema
+ * marks `x-plumb-secret` (`holdsSecrets`): they are never written to the cache.
  */
 function toCached(answer: DiffAnswer, req: DiffRequest): CachedDryRun | undefined {
   if (answer.diagnostics.some((d) => d.severity === 'error') || (!answer.projected && !answer.replace)) return undefined;
   const same = answer.projected && req.observed && canonicalJson(answer.projected) === canonicalJson(req.observed.object);
-  const secret = holdsSecretData(req.desired.object) || holdsSecretData(req.observed?.object) || (req.desired.secretPointers?.length ?? 0) > 0;
+  const secret =
+    req.holdsSecrets === true || holdsSecretData(req.desired.object) || holdsSecretData(req.observed?.object) || (req.desired.secretPointers?.length ?? 0) > 0;
   if (secret && !(same && !answer.replace)) return undefined;
   return {
     diagnostics: answer.diagnostics,

@@ -186,9 +186,10 @@ describe('the loader through the content cache', () => {
         const cache = open();
         const uncached = strip(await loadRepository({ repo, rev, contentCache: false }));
         const cold = strip(await loadRepository({ repo, rev, contentCache: cache }));
-        expect(cache.stats).toMatchObject({ hits: 0, writes: 3 });
+        // bad.yaml does not parse: never stored (what a broken file holds cannot be known), parsed again each time
+        expect(cache.stats).toMatchObject({ hits: 0, writes: 2 });
         const warm = strip(await loadRepository({ repo, rev, contentCache: cache }));
-        expect(cache.stats.hits).toBe(3);
+        expect(cache.stats.hits).toBe(2);
         expect(cold).toEqual(uncached);
         expect(warm).toEqual(uncached);
         expect(uncached.diagnostics.map((d) => [d.code, d.file, d.line])).toContainEqual(['ci.duplicate', 'inventory/dup.yaml', 4]);
