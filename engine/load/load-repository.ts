@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { decodeUtf8 } from '../yaml/decode-utf8.js';
 import { loadConfig, locateRepository } from '../config/load-config.js';
 import type { CI, RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -89,9 +92,14 @@ export interface TargetCapabilities {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** One parsed file, by content: its text (for positions), documents and YAML-level diagnostics. */
+/**
+ * One parsed file, by content: documents and YAML-level diagnostics, and its
+ * text (for positions) when this process read it. Entries kept on disk carry no
+ * text: a hit needs it only to place a diagnostic, and then reads it again
+ * (see `textOf` in the loader).
+ */
 export interface ParsedEntry {
-  readonly text: string;
+  readonly text?: string;
   readonly documents: readonly RawDocument[];
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -104,6 +112,8 @@ export interface ParseCache {
 
 /** Namespace of parsed files in the content cache. */
 const PARSE_NAMESPACE = 'parse';
+/** Namespace of a revision's file texts in the content cache (for positions only; the work tree is read again instead). */
+const TEXT_NAMESPACE = 'text';
 
 /** A cached parse under the path this revision gives the blob (a rename keeps the blob). */
 function atPath<T extends { file?: string }>(items: readonly T[], from: string, to: string): T[] {
@@ -187,12 +197,20 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     const stored = disk.get<ParsedEntry>(PARSE_NAMESPACE, diskKey(blob));
     if (stored) memory?.set(blob, stored);
     // written before its kind's schema marked a field it holds x-plumb-secret: not kept any longer
-    if (stored && !stored.documents.every((d) => mayStore(d.value))) disk.forget(PARSE_NAMESPACE, diskKey(blob));
+    if (stored && !stored.documents.every((d) => mayStore(d.value))) {
+      disk.forget(PARSE_NAMESPACE, diskKey(blob));
+      disk.forget(TEXT_NAMESPACE, blob);
+    }
     return stored;
   };
+  // File texts are needed only to place a diagnostic (locate): the work tree's are
+  // read again when asked (textOf), so a load holds no copy of them beside the
+  // one the parsed values may keep; a revision's parsed here are kept, or stored in
+  // the content cache when it is on.
+  const worktree = source.revision === 'worktree';
   const takeHit = (index: number, path: string, blob: string, hit: ParsedEntry) => {
     const from = hit.documents[0]?.origin.file ?? hit.diagnostics[0]?.file ?? path;
-    texts.set(path, hit.text);
+    if (hit.text !== undefined && !worktree) texts.set(path, hit.text);
     files.set(path, blob);
     parsed[index] = {
       path,
@@ -226,8 +244,8 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       // a work-tree file: its blob id is known once it is read
       const hit = result.hash !== undefined && toRead[i].file.oid === undefined ? lookup(result.hash) : undefined;
       if (hit) return takeHit(index, result.path, result.hash!, hit);
-      texts.set(result.path, result.text);
       if (isSopsEncrypted(result.text, result.path)) {
+        texts.set(result.path, result.text);
         // decrypted below (async); never cached, in memory or on disk: the result depends on the keys at hand, and plaintext never touches the disk
         parsed[index] = { path: result.path, documents: [], diagnostics: [] };
         encrypted.push({ index, path: result.path, text: result.text });
@@ -235,14 +253,17 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       }
       const file = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
       parsed[index] = { path: result.path, documents: file.documents, diagnostics: file.diagnostics };
+      // secret values stay in memory: plaintext from Git never reaches the cache directory (neither in a parse nor as the file's text).
+      // A file that did not parse is never stored: what it holds cannot be known — a broken Secret spelt `kind: "Secr\x65t"` or
+      // `{kind: Secret}` gets past any look at the text — and broken files are few and short-lived
+      const storable = !file.diagnostics.some((d) => d.severity === 'error') && file.documents.every((d) => mayStore(d.value));
       if (result.hash !== undefined) {
-        const entry = { text: result.text, documents: file.documents, diagnostics: file.diagnostics };
-        memory?.set(result.hash, entry);
-        // secret values stay in memory: plaintext from Git never reaches the cache directory (the entry holds the file's text).
-        // A file that did not parse is never stored: what it holds cannot be known — a broken Secret spelt `kind: "Secr\x65t"` or
-        // `{kind: Secret}` gets past any look at the text — and broken files are few and short-lived
-        const storable = !file.diagnostics.some((d) => d.severity === 'error') && file.documents.every((d) => mayStore(d.value));
-        if (storable) disk?.set(PARSE_NAMESPACE, diskKey(result.hash), entry);
+        memory?.set(result.hash, { text: result.text, documents: file.documents, diagnostics: file.diagnostics });
+        if (storable) disk?.set(PARSE_NAMESPACE, diskKey(result.hash), { documents: file.documents, diagnostics: file.diagnostics });
+      }
+      if (!worktree) {
+        if (disk && storable && result.hash !== undefined) disk.set(TEXT_NAMESPACE, result.hash, result.text);
+        else texts.set(result.path, result.text);
       }
     },
   ).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
@@ -280,7 +301,14 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     : undefined;
   if (rendered) diagnostics.push(...rendered.diagnostics);
 
-  const locate = createLocator((file) => texts.get(file));
+  const locate = createLocator((file) => {
+    const held = texts.get(file);
+    if (held !== undefined) return held;
+    const blob = files.get(file);
+    if (blob === undefined) return undefined;
+    const stored = disk?.get<unknown>(TEXT_NAMESPACE, blob);
+    return typeof stored === 'string' ? stored : readTextAgain(source.root, source.revision, file, blob);
+  });
   const expand = (doc: RawDocument) => expandLists(doc, (pointer) => locate({ ...doc.origin, pointer: undefined }, pointer));
   const inventoryDocuments = [
     ...parsed
@@ -340,6 +368,28 @@ function renderCapabilities(
     (Array.isArray(target?.apiVersions) ? target.apiVersions.filter((a): a is string => typeof a === 'string') : undefined) ??
     (config.render.apiVersions.length ? config.render.apiVersions : undefined);
   return { ...(kubeVersion ? { kubeVersion } : {}), ...(apiVersions ? { apiVersions } : {}) };
+}
+
+/**
+ * A loaded file's text read again for positions: from the work tree, or from Git
+ * by blob id for a revision (`git cat-file`, when git is on PATH). Undefined
+ * when it is gone or no longer holds the blob that was loaded (edited since):
+ * positions then fall back to the document's start, never to a line of
+ * other content.
+ */
+function readTextAgain(root: string, revision: string, path: string, blob: string): string | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes =
+      revision === 'worktree'
+        ? readFileSync(join(root, path))
+        : execFileSync('git', ['-C', root, 'cat-file', 'blob', blob], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+  if (gitBlobId(bytes) !== blob) return undefined;
+  const decoded = decodeUtf8(bytes, path);
+  return 'text' in decoded ? decoded.text : undefined;
 }
 
 /** A decrypted document without its `sops` metadata block (never part of the desired state). */

@@ -125,7 +125,9 @@ describe('an entry planted in a shared cache directory', () => {
       const again = await runCli(['plan', '--repo', repo, '-o', 'json'], { env });
       expect(plan(again.stdout)).toEqual(plan(honest.stdout));
       const mine = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: cacheDir }));
-      expect(mine.get<{ text: string }>('parse', `${blob}\0${DEFAULT_CONFIG.limits.maxAliases}\0true`)?.text).toBe(configMap('blue'));
+      expect(mine.get<{ documents: unknown }>('parse', `${blob}\0${DEFAULT_CONFIG.limits.maxAliases}\0true`)?.documents).toEqual(
+        parseYamlFile(configMap('blue'), 'inventory/settings.yaml', { maxAliases: DEFAULT_CONFIG.limits.maxAliases }).documents,
+      );
     } finally {
       removeGitRepo(repo);
     }

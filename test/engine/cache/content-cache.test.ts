@@ -186,10 +186,11 @@ describe('the loader through the content cache', () => {
         const cache = open();
         const uncached = strip(await loadRepository({ repo, rev, contentCache: false }));
         const cold = strip(await loadRepository({ repo, rev, contentCache: cache }));
-        // bad.yaml does not parse: never stored (what a broken file holds cannot be known), parsed again each time
-        expect(cache.stats).toMatchObject({ hits: 0, writes: 2 });
+        // bad.yaml does not parse: never stored (what a broken file holds cannot be known), parsed again each time;
+        // a revision's texts are stored too (the work tree's are read again to place a diagnostic), and the duplicate's position reads one back
+        expect(cache.stats).toMatchObject({ hits: rev ? 2 : 0, writes: rev ? 4 : 2 });
         const warm = strip(await loadRepository({ repo, rev, contentCache: cache }));
-        expect(cache.stats.hits).toBe(2);
+        expect(cache.stats.hits).toBe(rev ? 2 + 2 + 2 : 2);
         expect(cold).toEqual(uncached);
         expect(warm).toEqual(uncached);
         expect(uncached.diagnostics.map((d) => [d.code, d.file, d.line])).toContainEqual(['ci.duplicate', 'inventory/dup.yaml', 4]);
@@ -202,6 +203,37 @@ describe('the loader through the content cache', () => {
       const moved = await loadRepository({ repo, rev: 'HEAD', contentCache: cache });
       expect(moved.cis.filter((c) => c.name === 'b').map((c) => c.origin.file)).toEqual(['inventory/moved/a.yaml']);
       expect(moved).toMatchObject({ cis: (await loadRepository({ repo, rev: 'HEAD', contentCache: false })).cis });
+    } finally {
+      removeGitRepo(repo);
+    }
+  });
+
+  it('a hit keeps no file text: a diagnostic is placed at file:line:column by reading the text again (work tree, cache, git), and an edited file falls back to the document start', async () => {
+    const bad = `${CI('a')}---\n${CI('b', '\n  replicas: lots')}`;
+    const repo = makeGitRepo({ 'plumb.yaml': 'inventory: [inventory/**/*.yaml]\n', 'inventory/a.yaml': bad, 'inventory/dup.yaml': CI('a') });
+    try {
+      const placed = async (rev: string | undefined, contentCache: ContentCache | false) => {
+        const repoLoaded = await loadRepository({ repo, rev, contentCache });
+        return {
+          diagnostics: validateRepository(repoLoaded, { contentCache: false }).diagnostics.map((d) => [d.code, d.file, d.line, d.column]),
+          at: repoLoaded.locate(repoLoaded.cis[1].origin, '/spec/version'),
+        };
+      };
+      for (const rev of [undefined, 'HEAD']) {
+        const uncached = await placed(rev, false);
+        expect(uncached.diagnostics).toContainEqual(['ci.duplicate', 'inventory/dup.yaml', 4, 9]);
+        expect(uncached.at).toEqual({ line: 15, column: 12 });
+        await placed(rev, open());
+        expect(await placed(rev, open())).toEqual(uncached);
+        // a revision's texts are in the cache; without them plumb asks git for the blob
+        rmSync(join(dir, 'content', 'text'), { recursive: true, force: true });
+        expect(await placed(rev, open())).toEqual(uncached);
+        rmSync(join(dir, 'content'), { recursive: true, force: true });
+      }
+      // the work tree edited after the load: its text no longer holds the blob loaded, so positions are the document's start, not a line of other content
+      const loaded = await loadRepository({ repo, contentCache: open() });
+      writeFileSync(join(repo, 'inventory/a.yaml'), `# moved down\n\n\n${bad}`);
+      expect(loaded.locate(loaded.cis[1].origin, '/spec/version')).toEqual({ line: loaded.cis[1].origin.line, column: loaded.cis[1].origin.column });
     } finally {
       removeGitRepo(repo);
     }
