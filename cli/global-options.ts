@@ -127,7 +127,7 @@ async function checkChoices(cmd: Command): Promise<void> {
   for (const [i, argument] of cmd.registeredArguments.entries()) {
     const bad = cmd.processedArgs[i] as unknown;
     if (!isDeferred(bad)) continue;
-    const { didYouMean } = await import('../engine/index.js');
+    const { didYouMean } = await import('./did-you-mean.js');
     const near = didYouMean(bad.value, bad.choices);
     cmd.error(
       `error: command-argument value '${bad.value}' is invalid for argument '${argument.name()}'. ${bad.message}${near ? `\n(Did you mean ${near}?)` : ''}`,
@@ -141,7 +141,7 @@ async function checkChoices(cmd: Command): Promise<void> {
     const value = cmd.getOptionValue(option.attributeName()) as unknown;
     const bad = (Array.isArray(value) ? value : [value]).find(isDeferred);
     if (!bad) continue;
-    const { didYouMean } = await import('../engine/index.js');
+    const { didYouMean } = await import('./did-you-mean.js');
     const near = didYouMean(bad.value, bad.choices);
     cmd.error(`error: option '${option.flags}' argument '${bad.value}' is invalid. ${bad.message}${near ? `\n(Did you mean ${near}?)` : ''}`, {
       exitCode: 1,

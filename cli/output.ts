@@ -89,8 +89,8 @@ export class Outputs<F extends string> {
    */
   async writeFailure(diagnostics: readonly Diagnostic[], context: FailureContext, stderrText: boolean): Promise<void> {
     const options = { command: this.spec.command, diagnostics, ...context };
-    for (const { format, file } of this.files) await writeOutputFile(file, renderFailureOutput(format, options));
-    if (this.format !== 'text') await writeOut(renderFailureOutput(this.format, options));
+    for (const { format, file } of this.files) await writeOutputFile(file, await renderFailureOutput(format, options));
+    if (this.format !== 'text') await writeOut(await renderFailureOutput(this.format, options));
     if (stderrText) process.stderr.write(renderDiagnosticsText(diagnostics, stderrColors(this.opts)));
   }
 }

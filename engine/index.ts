@@ -34,6 +34,13 @@ import type * as PathSourceOp from './sources/local-path-source.js';
 import type * as LoadConfigOp from './config/load-config.js';
 import type * as ReadStatusOp from './reconcile/read-status.js';
 import type * as CompleteOp from './operations/complete.js';
+import type * as BuildGraph from './graph/build-graph.js';
+import type * as ReadPlanFile from './apply/read-plan-file.js';
+import type * as RenderStage from './render/render-stage.js';
+import type * as PlanOutput from './report/plan-output.js';
+import type * as PlanJson from './report/plan-json.js';
+import type * as DiagnosticsOutput from './report/diagnostics-output.js';
+import type * as Recorded from './capacity/recorded.js';
 
 /** {@link ValidateOp.validate}: load, validate, inventory policies. */
 export const validate: typeof ValidateOp.validate = async (opts) => (await import('./operations/validate.js')).validate(opts);
@@ -104,7 +111,9 @@ export type { CorrelatedIncident } from './incidents/types.js';
 export type { Source } from './sources/types.js';
 export { withSelection } from './operations/with-selection.js';
 export type { ApplyContext } from './apply/open-targets.js';
-export { buildGraph } from './graph/build-graph.js';
+/** {@link BuildGraph.buildGraph}: the CI graph of a set of CIs (loads graphology on first call). */
+export const buildGraph = async (...args: Parameters<typeof BuildGraph.buildGraph>): Promise<ReturnType<typeof BuildGraph.buildGraph>> =>
+  (await import('./graph/build-graph.js')).buildGraph(...args);
 /** {@link LoadConfigOp.locateRepository}: the repository of `--repo DIR`, else the nearest plumb.yaml upwards (`config.not-found` when none). */
 export const locateRepository: typeof LoadConfigOp.locateRepository = async (at) => (await import('./config/load-config.js')).locateRepository(at);
 /** {@link ReadStatusOp.readControllerStatus}: the controller's status, from its /status endpoint or its ConfigMap, with sync and health. */
@@ -116,21 +125,34 @@ export { renderStatusText } from './reconcile/status-text.js';
 export const completionNames: typeof CompleteOp.completionNames = async (kind, at) => (await import('./operations/complete.js')).completionNames(kind, at);
 export type { CompletionKind } from './operations/complete.js';
 export { simulateImpact } from './impact/simulate.js';
-export { readPlanFile } from './apply/read-plan-file.js';
+/** {@link ReadPlanFile.readPlanFile}: a plan file written by `plan --out`, verified. */
+export const readPlanFile: typeof ReadPlanFile.readPlanFile = async (path) => (await import('./apply/read-plan-file.js')).readPlanFile(path);
 export { writeFileAtomic } from './providers/atomic-write.js';
 export { flushGuardedStreams, guardStream } from './redact/guard-stream.js';
 export { scrubText } from './redact/scrubber.js';
 
 // the render cache (engine/render): shared by every load of a process; the TUI hands it from worker to worker
-export { defaultRenderCache, type RenderedUnit } from './render/render-stage.js';
+/** {@link RenderStage.defaultRenderCache}, once the render stage is loaded. */
+export const defaultRenderCache = async (): Promise<typeof RenderStage.defaultRenderCache> => (await import('./render/render-stage.js')).defaultRenderCache;
+export type { RenderedUnit } from './render/render-stage.js';
 export type { RenderOutput } from './render/render-unit.js';
 
-// renderers (pure: result → text)
+// renderers (pure: result → text). Those that need `yaml` or `diff` are loaded on first call, like the
+// operations: a command that does not render a plan does not load them (start-up time)
 export { renderDiagnosticsText, renderPlanText } from './report/plan-text.js';
-export { renderPlanJson } from './report/plan-json.js';
-export { PLAN_FORMATS, renderPlanOutput, type PlanFormat } from './report/plan-output.js';
+/** {@link PlanJson.renderPlanJson}: a plan as JSON. */
+export const renderPlanJson = async (...args: Parameters<typeof PlanJson.renderPlanJson>): Promise<string> =>
+  (await import('./report/plan-json.js')).renderPlanJson(...args);
+export { PLAN_FORMATS, type PlanFormat } from './report/plan-formats.js';
+/** {@link PlanOutput.renderPlanOutput}: a plan (or review) in one of {@link PLAN_FORMATS}. */
+export const renderPlanOutput = async (...args: Parameters<typeof PlanOutput.renderPlanOutput>): Promise<string> =>
+  (await import('./report/plan-output.js')).renderPlanOutput(...args);
 export { toSarif } from './report/sarif.js';
-export { diagnosticsJson, renderFailureOutput, type DiagnosticJson, type FailureJson } from './report/diagnostics-output.js';
+export { diagnosticsJson, type DiagnosticJson } from './report/diagnostics-json.js';
+/** {@link DiagnosticsOutput.renderFailureOutput}: the document a format gets when the command has no result. */
+export const renderFailureOutput = async (...args: Parameters<typeof DiagnosticsOutput.renderFailureOutput>): Promise<string> =>
+  (await import('./report/diagnostics-output.js')).renderFailureOutput(...args);
+export type { FailureJson } from './report/diagnostics-output.js';
 export { toValidateJson } from './report/validate-json.js';
 export { renderValidateText } from './report/validate-text.js';
 export { secretKinds, sensitiveLines } from './validate/sensitive-lines.js';
@@ -144,7 +166,11 @@ export { inert, inertDeep } from './report/inert.js';
 export { renderIncidentsText } from './report/incidents-text.js';
 export { capacityJson, renderCapacityText } from './report/capacity-text.js';
 export { signalChartPng, signalChartSvg } from './capacity/chart.js';
-export { stringifyRecording, toRecording } from './capacity/recorded.js';
+/** {@link Recorded.toRecording} then {@link Recorded.stringifyRecording}: `capacity --record`'s file. */
+export const recordingText = async (...args: Parameters<typeof Recorded.toRecording>): Promise<string> => {
+  const { stringifyRecording, toRecording } = await import('./capacity/recorded.js');
+  return stringifyRecording(toRecording(...args));
+};
 
 // values and rules front ends share
 export { PlumbError, isPlumbError } from './model/errors.js';

@@ -114,7 +114,7 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
         ({ plan, diagnostics, documents } = result);
         repo = { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision };
       }
-      const graph = plan ? buildGraph(repo.cis).graph : undefined;
+      const graph = plan ? (await buildGraph(repo.cis)).graph : undefined;
       return { ...(plan ? { plan, graph } : {}), diagnostics, ...(plan && documents ? { documents } : {}), root: repo.root };
     },
 

@@ -9,7 +9,8 @@ import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
  */
 const request = workerData as WorkerRequest;
 try {
-  if (request.renderCache) defaultRenderCache.seed(request.renderCache);
+  const renderCache = await defaultRenderCache();
+  if (request.renderCache) renderCache.seed(request.renderCache);
   const { renderCache: _cache, ...planRequest } = request;
   const result = await runPlan({ ...planRequest, now: request.now ? new Date(request.now) : undefined });
   const answer: WorkerAnswer = {
@@ -18,7 +19,7 @@ try {
     diagnostics: result.diagnostics,
     ...(result.documents ? { documents: result.documents } : {}),
     loaded: { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision },
-    renderCache: defaultRenderCache.entriesList(),
+    renderCache: renderCache.entriesList(),
   };
   parentPort!.postMessage(answer);
 } catch (e) {

@@ -8,8 +8,7 @@ import {
   signalChartPng,
   signalChartSvg,
   sortDiagnostics,
-  stringifyRecording,
-  toRecording,
+  recordingText,
   type Series,
 } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
@@ -63,7 +62,7 @@ export const action = (refs: string[], opts: CapacityOptions) =>
       }
     }
     if (opts.record && result.now !== undefined) {
-      await writeFile(resolve(opts.record), stringifyRecording(toRecording(result.now, recorded)));
+      await writeFile(resolve(opts.record), await recordingText(result.now, recorded));
     }
     await out.write((format, colors) =>
       format === 'json'

@@ -35,16 +35,16 @@ function parseDepth(opts: GraphOptions): number {
  * they are (JSON `diagnostics`, comments at the end of DOT and Mermaid), so a
  * graph that holds only what could be interpreted never looks complete.
  */
-function render(format: string, graph: CIGraph, diagnostics: readonly Diagnostic[]): string {
+async function render(format: string, graph: CIGraph, diagnostics: readonly Diagnostic[]): Promise<string> {
   const problems = hasErrors(diagnostics) ? diagnostics : [];
-  if (format === 'dot') return graphToDot(graph) + comments(problems, '// ');
-  if (format === 'mermaid') return graphToMermaid(graph) + comments(problems, '%% ');
+  if (format === 'dot') return graphToDot(graph) + (await comments(problems, '// '));
+  if (format === 'mermaid') return graphToMermaid(graph) + (await comments(problems, '%% '));
   return JSON.stringify({ ...graphToJson(graph), ...(problems.length ? { diagnostics: diagnosticsJson(problems) } : {}) }, null, 2);
 }
 
-function comments(diagnostics: readonly Diagnostic[], prefix: string): string {
+async function comments(diagnostics: readonly Diagnostic[], prefix: string): Promise<string> {
   if (diagnostics.length === 0) return '';
-  const lines = renderFailureOutput('text', { command: 'graph', diagnostics }).trimEnd().split('\n');
+  const lines = (await renderFailureOutput('text', { command: 'graph', diagnostics })).trimEnd().split('\n');
   return ['', `${prefix}the inventory has validation problems; this graph holds what could be interpreted:`, ...lines.map((l) => prefix + l)].join('\n') + '\n';
 }
 

@@ -6,8 +6,9 @@ import { renderPlanMarkdown } from './plan-markdown.js';
 import { renderPlanText } from './plan-text.js';
 import { toSarif, type SarifPolicyInfo } from './sarif.js';
 
-export type PlanFormat = 'text' | 'json' | 'sarif' | 'markdown';
-export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'sarif', 'markdown'];
+import type { PlanFormat } from './plan-formats.js';
+
+export { PLAN_FORMATS, type PlanFormat } from './plan-formats.js';
 
 export interface PlanOutputOptions {
   readonly colors: Colors;

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { PolicyResult } from '../plan/types.js';
 import type { RenderedUnit } from '../render/render-stage.js';
 import { hasErrors } from '../model/diagnostic.js';
-import { diagnosticsJson, type DiagnosticJson } from './diagnostics-output.js';
+import { diagnosticsJson, type DiagnosticJson } from './diagnostics-json.js';
 
 /** `plumb validate -o json` (schemas/validate-output.schema.json). */
 export interface ValidateJson {

@@ -1,6 +1,8 @@
 /**
  * Start-up of the built CLI (issue 18): `plumb --version`, `plumb --help` and
- * `plumb validate` on the bundled example (the repository root), each against
+ * `plumb validate` on the bundled example (the repository root), and `plumb
+ * incidents` (plumb.yaml and the incident store: what the engine facade loads
+ * beyond a command's needs shows here), each against
  * `node -e 0` measured in the same rounds — the floor of starting Node at all.
  * Rounds interleave the commands so the load of a shared machine weighs on all
  * of them alike; each figure is the median of the rounds, wall and CPU (user +
@@ -75,16 +77,20 @@ const CASES: { name: string; argv: string[]; env?: NodeJS.ProcessEnv; exit?: num
   { name: 'node -e 0 (baseline)', argv: [process.execPath, '-e', '0'] },
   { name: 'plumb --version', argv: [process.execPath, BIN, '--version'] },
   { name: 'plumb --help', argv: [process.execPath, BIN, '--help'] },
+  // reads plumb.yaml and the incident store only: what the facade loads beyond that, this pays
+  { name: 'plumb incidents', argv: [process.execPath, BIN, 'incidents'] },
   { name: 'plumb validate (warm)', argv: [process.execPath, BIN, 'validate'], env: cached },
   { name: 'plumb validate (cold: PLUMB_CACHE=off)', argv: [process.execPath, BIN, 'validate'], env: { PLUMB_CACHE: 'off' } },
   { name: 'unbundled --version', argv: [process.execPath, UNBUNDLED, '--version'] },
   { name: 'unbundled validate (warm)', argv: [process.execPath, UNBUNDLED, 'validate'], env: cached },
 ];
 if (BEFORE) {
-  const main = join(BEFORE, 'dist/cli/main.js');
+  // its bin, as here: the bundle where that build has one
+  const main = existsSync(join(BEFORE, 'dist/bundle/plumb.js')) ? join(BEFORE, 'dist/bundle/plumb.js') : join(BEFORE, 'dist/cli/main.js');
   CASES.push(
     { name: 'before: --version', argv: [process.execPath, main, '--version'] },
     { name: 'before: --help', argv: [process.execPath, main, '--help'] },
+    { name: 'before: incidents', argv: [process.execPath, main, 'incidents', '--repo', ROOT] },
     { name: 'before: validate', argv: [process.execPath, main, 'validate', '--repo', ROOT], env: cached },
   );
 }
