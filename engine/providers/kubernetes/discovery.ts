@@ -12,9 +12,27 @@ export interface ApiResource {
 }
 
 /**
- * The API's discovery documents (`/api/v1`, `/apis`, `/apis/GROUP/VERSION`),
- * read lazily per group-version and cached; CRDs appear as soon as the server
- * serves them (`forget` drops a cached group-version after a CRD is applied).
+ * Accept header of aggregated discovery (KEP-3352; beta in Kubernetes 1.26, GA
+ * in 1.30): `/api` and `/apis` answer with every group-version's resources in
+ * one document each (an APIGroupDiscoveryList), as kubectl asks for them. A
+ * server that does not serve it answers the legacy APIVersions / APIGroupList
+ * (the last type offered), and plumb reads one document per group-version.
+ */
+const AGGREGATED = [
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+  'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+  'application/json',
+].join(',');
+
+/**
+ * The API's discovery documents, read lazily and cached: the aggregated
+ * documents (`/api`, `/apis`: every group-version in two requests) where the
+ * server serves them, else `/api/v1`, `/apis` and one `/apis/GROUP/VERSION` per
+ * group-version. A group-version the aggregated documents mark Stale (an
+ * aggregated APIService that is not answering) is asked for on its own, so it
+ * is recorded in {@link unavailable} as before. CRDs appear as soon as the
+ * server serves them: a group-version not known yet is asked for on its own,
+ * and `forget` drops a cached group-version after a CRD is applied.
  */
 export class Discovery {
   private readonly byGroupVersion = new Map<string, Promise<Map<string, ApiResource> | undefined>>();
@@ -25,10 +43,17 @@ export class Discovery {
    */
   readonly unavailable = new Map<string, string>();
 
+  /** The first aggregated read of this Discovery (resolve's): undefined when the server does not serve aggregated discovery. */
+  private firstAggregated?: Promise<Aggregated | undefined>;
+
   constructor(private readonly client: KubeClient) {}
 
   /** The resource for an apiVersion + kind, or undefined when the server does not serve it (yet). */
   async resolve(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ApiResource | undefined> {
+    if (!this.byGroupVersion.has(apiVersion)) {
+      this.firstAggregated ??= this.readAggregated(signal).catch(() => undefined);
+      await this.firstAggregated;
+    }
     const resources = await this.groupVersion(apiVersion, signal);
     return resources?.get(kind);
   }
@@ -37,10 +62,20 @@ export class Discovery {
     this.byGroupVersion.delete(apiVersion);
   }
 
-  /** Every listable resource the server serves, at each group's preferred version. */
+  /**
+   * Every listable resource the server serves, at each group's preferred
+   * version. Asked afresh on each call (a long-lived provider sees groups
+   * installed since): two requests with aggregated discovery.
+   */
   async all(signal?: AbortSignal): Promise<ApiResource[]> {
-    const groups = await this.client.call({ method: 'GET', path: '/apis', signal });
-    const versions = ['v1', ...((groups.body?.groups ?? []) as any[]).map((g) => String(g.preferredVersion?.groupVersion ?? '')).filter(Boolean)];
+    // a server that cannot answer it at all is asked the legacy way, which says what is wrong
+    const aggregated = await this.readAggregated(signal).catch((e: unknown) => {
+      if (signal?.aborted) throw e;
+      return undefined;
+    });
+    const versions = aggregated
+      ? aggregated.preferred
+      : ['v1', ...((await this.legacyGroups(signal)) as any[]).map((g) => String(g.preferredVersion?.groupVersion ?? '')).filter(Boolean)];
     const out: ApiResource[] = [];
     for (const gv of versions) {
       let map: Map<string, ApiResource> | undefined;
@@ -90,6 +125,56 @@ export class Discovery {
     return { kubeVersion, apiVersions: [...out].sort() };
   }
 
+  /** The legacy `/apis` APIGroupList's groups (kept from the aggregated read's answer when the server gave that instead). */
+  private async legacyGroups(signal?: AbortSignal): Promise<unknown[]> {
+    const kept = this.legacyGroupList;
+    this.legacyGroupList = undefined;
+    const body = kept ?? (await this.client.call({ method: 'GET', path: '/apis', signal })).body;
+    return (body?.groups ?? []) as unknown[];
+  }
+
+  private legacyGroupList?: any;
+
+  /**
+   * Reads `/api` and `/apis` asking for aggregated discovery and caches every
+   * Current group-version's resources; undefined when the server answered the
+   * legacy documents instead (`/apis`'s APIGroupList is kept for {@link all}).
+   *
+   * @throws KubeApiError or a network error when the server does not answer
+   */
+  private async readAggregated(signal?: AbortSignal): Promise<Aggregated | undefined> {
+    const [core, groups] = await Promise.all(
+      ['/api', '/apis'].map((path) => this.client.call({ method: 'GET', path, signal, accept: AGGREGATED, attempts: 2 })),
+    );
+    if (core.body?.kind !== 'APIGroupDiscoveryList' || groups.body?.kind !== 'APIGroupDiscoveryList') {
+      if (groups.body?.kind === 'APIGroupList') this.legacyGroupList = groups.body;
+      return undefined;
+    }
+    const preferred: string[] = [];
+    for (const item of [...(core.body.items ?? []), ...(groups.body.items ?? [])] as any[]) {
+      const group = String(item?.metadata?.name ?? '');
+      ((item?.versions ?? []) as any[]).forEach((v, i) => {
+        const gv = group ? `${group}/${v.version}` : String(v.version);
+        // versions are listed in the server's order of preference
+        if (i === 0) preferred.push(gv);
+        // Stale: the APIService behind it did not answer; asked for on its own, its 503 is recorded in `unavailable`
+        if (v.freshness === 'Stale') {
+          this.byGroupVersion.delete(gv);
+          return;
+        }
+        const map = new Map<string, ApiResource>();
+        for (const r of (v.resources ?? []) as any[]) {
+          const kind = r?.responseKind?.kind;
+          if (typeof r?.resource !== 'string' || typeof kind !== 'string' || !kind) continue;
+          map.set(kind, { groupVersion: gv, kind, plural: r.resource, namespaced: r.scope === 'Namespaced', verbs: r.verbs ?? [] });
+        }
+        this.byGroupVersion.set(gv, Promise.resolve(map));
+        this.unavailable.delete(gv);
+      });
+    }
+    return { preferred };
+  }
+
   private groupVersion(gv: string, signal?: AbortSignal): Promise<Map<string, ApiResource> | undefined> {
     let p = this.byGroupVersion.get(gv);
     if (!p) {
@@ -121,6 +206,12 @@ export class Discovery {
     }
     return map;
   }
+}
+
+/** What an aggregated discovery read found besides the resources it cached. */
+interface Aggregated {
+  /** Each group's preferred group-version, the core `v1` first. */
+  readonly preferred: readonly string[];
 }
 
 /** A discovery answer that says "this API group is not available right now" (503 and other 5xx), not "the server is gone". */

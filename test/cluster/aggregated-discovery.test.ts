@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { describeCluster } from './cluster-test.js';
+import type { ControlPlaneInfo } from './control-plane.js';
+
+type Obj = Record<string, any>;
+
+/**
+ * Discovery of the Kubernetes provider (engine/providers/kubernetes/discovery.ts)
+ * against the real API server, through a proxy on 127.0.0.1 that counts what
+ * plumb asks and, in legacy mode, answers as a server without aggregated
+ * discovery would (it drops the aggregated types from the Accept header, so
+ * the API server answers the legacy documents).
+ */
+describeCluster('kubernetes discovery: aggregated documents, legacy fallback', (cluster) => {
+  let c: ControlPlaneInfo;
+  let proxy: Server;
+  let kubeconfig: string;
+  let legacy = false;
+  const requests: { method: string; path: string; accept: string }[] = [];
+  const dirs: string[] = [];
+  const temp = (what: string) => {
+    const d = mkdtempSync(join(tmpdir(), `plumb-disc-${what}-`));
+    dirs.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    c = cluster();
+    const ca = readFileSync(c.caFile);
+    const upstream = new URL(c.server);
+    proxy = createServer((req, res) => {
+      const headers = { ...req.headers, host: upstream.host };
+      requests.push({ method: req.method ?? '', path: req.url ?? '', accept: String(req.headers.accept ?? '') });
+      if (legacy && /^\/apis?$/.test(req.url ?? '')) headers.accept = 'application/json';
+      const out = httpsRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, ca }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      out.on('error', () => res.destroy());
+      req.pipe(out);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as { port: number }).port;
+    kubeconfig = join(temp('kubeconfig'), 'config');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: counted, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
+users: [{name: admin, user: {token: "${c.adminToken}"}}]
+contexts: [{name: counted, context: {cluster: counted, user: admin}}]
+current-context: counted
+`,
+    );
+  });
+  afterAll(async () => {
+    await new Promise((r) => proxy?.close(r));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** A discovery document's path: `/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION` (not a list of objects). */
+  const isDiscovery = (path: string) => /^\/api(\/v1)?$|^\/apis(\/[^/]+){0,2}$/.test(path.split('?')[0]);
+
+  it('a plan reads the whole API in two aggregated documents, and plans as it does from the legacy ones', async () => {
+    const ns = 'disc-agg';
+    const dir = temp('repo');
+    mkdirSync(join(dir, 'inventory'));
+    writeFileSync(join(dir, 'plumb.yaml'), `inventoryId: ${ns}\ntargets:\n  k8s: {provider: kubernetes}\n`);
+    writeFileSync(
+      join(dir, 'inventory', 'app.yaml'),
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${ns}}\ndata: {mode: "on"}\n---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: ${ns}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: "nginx:1.27"}]}
+`,
+    );
+    const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', dir, '--kubeconfig', c.kubeconfig]);
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    // Git now wants another value and one object less: an update and a delete, found by the managed-objects sweep over every type
+    writeFileSync(
+      join(dir, 'inventory', 'app.yaml'),
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${ns}}\ndata: {mode: "off"}\n`,
+    );
+
+    const plan = async (asLegacy: boolean) => {
+      legacy = asLegacy;
+      requests.length = 0;
+      const r = await runCli(['plan', '-o', 'json', '--repo', dir, '--kubeconfig', kubeconfig]);
+      expect(r.code, r.stderr).toBe(0);
+      const json = JSON.parse(r.stdout) as Obj;
+      const discovery = requests.filter((q) => q.method === 'GET' && isDiscovery(q.path));
+      return {
+        json,
+        discovery: [...new Set(discovery.map((q) => q.path))].sort(),
+        gets: requests.filter((q) => q.method === 'GET').length,
+        all: [...requests],
+      };
+    };
+    const aggregated = await plan(false);
+    expect(aggregated.discovery).toEqual(['/api', '/apis']);
+    for (const q of aggregated.all.filter((r) => /^\/apis?$/.test(r.path))) expect(q.accept).toContain('as=APIGroupDiscoveryList');
+    const changed = (p: Obj) =>
+      (p.changes as Obj[])
+        .filter((ch) => ch.action !== 'noop')
+        .map((ch) => `${ch.action} ${ch.id}`)
+        .sort();
+    expect(changed(aggregated.json)).toEqual([`delete deployment:${ns}/api`, `update configmap:${ns}/settings`]);
+
+    const old = await plan(true);
+    // the legacy documents: one per group-version asked, among them the two the desired objects name
+    expect(old.discovery).toEqual(expect.arrayContaining(['/api/v1', '/apis', '/apis/apps/v1']));
+    expect(old.gets).toBeGreaterThan(aggregated.gets + 10);
+    const answer = (p: Obj) => ({ changes: p.changes, diagnostics: p.diagnostics, summary: p.summary });
+    expect(answer(aggregated.json)).toEqual(answer(old.json));
+  }, 120_000);
+});
