@@ -29,10 +29,19 @@ export interface DownSet {
  *    member of its group is down; the last one releases them all. Its
  *    `contains` and partOf/memberOf edges are structural, not a service others
  *    fail over from, so they carry the outage at once.
+ *
+ * `arrays`: zeroed arrays of the graph's size to fill instead of new ones
+ * (simulate.ts reuses them; only the CIs in `list` are ever set, so zeroing
+ * those clears them).
  */
-export function computeDownSet(graph: CIGraph, index: ImpactIndex, sources: readonly number[]): DownSet {
+export function computeDownSet(
+  graph: CIGraph,
+  index: ImpactIndex,
+  sources: readonly number[],
+  arrays?: { readonly down: Uint8Array; readonly masked: Uint8Array },
+): DownSet {
   const { ids, start, receiver, type } = index;
-  const down = new Uint8Array(ids.length);
+  const down = arrays?.down ?? new Uint8Array(ids.length);
   const queue: number[] = [];
   const groups = new RedundancyGroups(graph);
   const groupDown = new Map<RedundancyGroup, number>();
@@ -75,7 +84,7 @@ export function computeDownSet(graph: CIGraph, index: ImpactIndex, sources: read
     held.delete(group);
     propagate(node, false);
   }
-  const masked = new Uint8Array(ids.length);
+  const masked = arrays?.masked ?? new Uint8Array(ids.length);
   for (const members of held.values()) for (const m of members) masked[m] = 1;
   return { down, masked, list: queue };
 }

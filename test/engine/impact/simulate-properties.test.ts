@@ -77,4 +77,17 @@ describe('impact simulation, for any graph', () => {
       { numRuns: 300 },
     );
   });
+  // simulate.ts reuses one set of per-CI arrays per graph, clearing only what a simulation touched
+  it('answers a simulation the same after any other simulations on the same graph as on a graph of its own', () => {
+    fc.assert(
+      fc.property(graphs, fc.array(fc.tuple(events, fc.array(fc.nat(13), { minLength: 1, maxLength: 3 })), { minLength: 2, maxLength: 8 }), (g, runs) => {
+        const shared = graphOf(g.lines, g.cis);
+        for (const [event, picks] of runs) {
+          const sources = picks.map((s) => node(s % g.size));
+          expect(simulateImpact(shared, { sources, event })).toEqual(simulateImpact(graphOf(g.lines, g.cis), { sources, event }));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
