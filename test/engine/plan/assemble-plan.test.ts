@@ -42,7 +42,64 @@ describe('canonicalSha256', () => {
   it('is the sha256 of the canonical JSON, streamed', async () => {
     const { canonicalSha256 } = await import('../../../engine/model/canonical-json.js');
     const value = { z: [1, { b: 2, a: [3, null] }], a: 'x', u: undefined, n: null, e: [], o: {} };
-    for (const levels of [0, 1, 2, 5]) expect(canonicalSha256(value, levels)).toBe(sha256(canonicalJson(value)));
+    expect(canonicalSha256(value)).toBe(sha256(canonicalJson(value)));
+    // more pieces than one chunk, astral characters across the whole text
+    const big = Array.from({ length: 20_000 }, (_, i) => ({ [`k${i % 7}`]: `v😀${i}`, a: [i, '\ud83d\ude00'] }));
+    expect(canonicalSha256(big)).toBe(sha256(canonicalJson(big)));
+  });
+});
+
+/** canonicalJson as it was first written (recursive string building): the oracle for the piecewise writer. */
+function referenceCanonicalJson(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return 'null';
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : referenceCanonicalJson(v))).join(',')}]`;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return referenceCanonicalJson((value as { toJSON(): unknown }).toJSON());
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .sort()
+    .filter((k) => record[k] !== undefined && typeof record[k] !== 'function')
+    .map((k) => `${JSON.stringify(k)}:${referenceCanonicalJson(record[k])}`);
+  return `{${members.join(',')}}`;
+}
+
+describe('canonicalJson, written piece by piece', () => {
+  it('is the text of the recursive definition for any value, and canonicalSha256 its digest', async () => {
+    const { canonicalSha256 } = await import('../../../engine/model/canonical-json.js');
+    const fc = (await import('fast-check')).default;
+    const key = fc.oneof(fc.string(), fc.constantFrom('10', '9', '0', 'a', 'B', '__proto__x', '"q', 'é', '😀'));
+    const values = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ unit: 'binary' }),
+        fc.double(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.date({ noInvalidDate: true }),
+        fc.array(tie('value'), { maxLength: 5 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 40 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(values, (v) => {
+        expect(canonicalJson(v)).toBe(referenceCanonicalJson(v));
+        expect(canonicalSha256(v)).toBe(sha256(referenceCanonicalJson(v)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
