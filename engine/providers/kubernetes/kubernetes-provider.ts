@@ -122,6 +122,10 @@ export class KubernetesProvider implements Provider {
     const desiredNamespaces = new Set(req.desired.filter((c) => c.namespace !== '_cluster').map((c) => c.namespace));
     const declared = new Set(req.desired.map((c) => c.id));
     const namespaces = this.settings.namespaces ?? req.selector?.namespaces ?? [...desiredNamespaces];
+    const whole = !req.withStatus && !req.desiredOnly;
+    // a plan's dry runs need the cache keys' basis (server version, cluster, admission configuration: five
+    // round trips one after another); read meanwhile, not after the lists
+    if (whole && this.dryRuns) this.cacheBasis ??= this.readCacheBasis(signal);
 
     // 1. every resource type the desired state uses: all objects (unmanaged ones are listed too)
     const wanted = new Map<string, { apiVersion: string; kind: string; ids: string[] }>();
@@ -156,35 +160,45 @@ export class KubernetesProvider implements Provider {
       }
     }
     const labelSelector = [this.settings.labelSelector, ...Object.entries(req.selector?.labels ?? {}).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(',');
-    const listed = new Set<string>();
     const jobs = resources.flatMap((r) => listJobs(r, namespaces));
-    await mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
-      listed.add(`${r.groupVersion} ${r.kind} ${ns ?? ''}`);
+    // what step 1 lists whole, the sweep does not list again
+    const listed = new Set(jobs.map(({ r, ns }) => `${r.groupVersion} ${r.kind} ${ns ?? ''}`));
+    const listDiagnostics: Diagnostic[] = [];
+    const listing = mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
       const res = await this.list(r, ns, labelSelector, signal, declared, req.withStatus === true);
-      if ('error' in res) diagnostics.push(res.error);
+      if ('error' in res) listDiagnostics.push(res.error);
       else for (const o of res.items) observed.set(o.id, o);
     });
     // health monitoring reads the desired objects' status only: no sweep for unmanaged objects
     // and apply's freshness check reads only what the plan changes
-    if (req.withStatus || req.desiredOnly)
+    if (!whole) {
+      await listing;
+      diagnostics.push(...listDiagnostics);
       return {
         observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)),
         diagnostics: distinct(diagnostics),
         ...(unknown.length ? { unknown } : {}),
       };
+    }
 
-    // 2. the orphan sweep: what this inventory owns, of any type, wherever it is
-    let all: ApiResource[] = [];
-    try {
-      all = await this.discovery.all(signal);
-    } catch (e) {
-      diagnostics.push(apiDiagnostic(e, { verb: 'discover' }));
-    }
-    for (const [gv, reason] of this.discovery.unavailable) {
-      if (!unknown.length || !wantedGroupVersion(wanted, gv)) diagnostics.push(unavailableGroup(gv, reason, []));
-    }
-    const swept = await this.sweepOwned(all, listed, declared, signal);
-    diagnostics.push(...swept.diagnostics);
+    // 2. the orphan sweep: what this inventory owns, of any type, wherever it is — at the same time as step 1
+    // (they share the client's connections); what step 1 saw of an object wins
+    const sweeping = (async () => {
+      const sweepDiagnostics: Diagnostic[] = [];
+      let all: ApiResource[] = [];
+      try {
+        all = await this.discovery.all(signal);
+      } catch (e) {
+        sweepDiagnostics.push(apiDiagnostic(e, { verb: 'discover' }));
+      }
+      for (const [gv, reason] of this.discovery.unavailable) {
+        if (!unknown.length || !wantedGroupVersion(wanted, gv)) sweepDiagnostics.push(unavailableGroup(gv, reason, []));
+      }
+      const swept = await this.sweepOwned(all, listed, declared, signal);
+      return { items: swept.items, diagnostics: [...sweepDiagnostics, ...swept.diagnostics] };
+    })();
+    const [, swept] = await Promise.all([listing, sweeping]);
+    diagnostics.push(...listDiagnostics, ...swept.diagnostics);
     for (const o of swept.items) if (!observed.has(o.id)) observed.set(o.id, o);
     return {
       observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)),
