@@ -8,6 +8,16 @@ export interface SourceFile {
   readonly size?: number;
   /** Git blob id, when the source gets it for free (Git revisions). */
   readonly oid?: string;
+  /** The work tree's stat stamp, for the manifest that spares hashing unchanged files (worktree-manifest.ts). */
+  readonly stat?: StatStamp;
+}
+
+/** What a work-tree file's stat says, to tell whether it may have changed since it was hashed. */
+export interface StatStamp {
+  /** Device, inode, mode, size, mtime and ctime (ns): any change to the file's content changes it. */
+  readonly fingerprint: string;
+  /** The later of mtime and ctime, in ms since the epoch. */
+  readonly changedMs: number;
 }
 
 /**

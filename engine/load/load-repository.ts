@@ -14,6 +14,7 @@ import { compileGlob, globBases, matchesAny } from './glob.js';
 import { loadKindSchemas } from './kind-schemas.js';
 import { holdsSecretValues, registerSecretsOf, secretKindSchemas, secretScrubber } from '../redact/scrubber.js';
 import { createLocator } from './locate.js';
+import { WorktreeManifest } from './worktree-manifest.js';
 import { openSource, type GitReader } from './open-source.js';
 import { builtinSchemasDir } from '../config/package-dir.js';
 import { parseYamlFile } from './parse-yaml.js';
@@ -157,6 +158,10 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
 
   const inventory = config.inventory.map(compileGlob);
   const policies = config.policies.map(compileGlob);
+  const disk = options.contentCache === false ? undefined : (options.contentCache ?? defaultContentCache());
+  // the work tree's stat manifest: an unchanged file's blob id without reading it (worktree-manifest.ts)
+  const manifest = source.revision === 'worktree' && disk ? new WorktreeManifest(disk, source.root) : undefined;
+  manifest?.listing();
   const listed = await source.list(globBases([...inventory, ...policies]));
   diagnostics.push(...listed.diagnostics);
   const isInventory = (path: string) => matchesAny(inventory, path);
@@ -188,7 +193,6 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   const texts = new Map<string, string>();
   const parsed: { path: string; documents: RawDocument[]; diagnostics: Diagnostic[] }[] = new Array(wanted.length);
   const memory = options.parseCache;
-  const disk = options.contentCache === false ? undefined : (options.contentCache ?? defaultContentCache());
   // the same bytes parse alike only under the same settings: they are part of the persistent key
   const diskKey = (blob: string) => `${blob}\0${config.limits.maxAliases}\0${options.fastParse !== false}`;
   const lookup = (blob: string): ParsedEntry | undefined => {
@@ -227,9 +231,11 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       parsed[index] = { path: file.path, documents: [], diagnostics: [] };
       return;
     }
-    const hit = file.oid !== undefined ? lookup(file.oid) : undefined;
+    const blob = file.oid ?? manifest?.blobOf(file);
+    const hit = blob !== undefined ? lookup(blob) : undefined;
+    // a miss is read, and a work-tree file hashed from the bytes read (never taken from the manifest)
     if (!hit) return toRead.push({ file, index });
-    takeHit(index, file.path, file.oid!, hit);
+    takeHit(index, file.path, blob!, hit);
   });
   await readTextFiles(
     source,
@@ -331,6 +337,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   }
 
   diagnostics.push(...kindSchemas.diagnostics);
+  manifest?.save(wanted, (path) => files.get(path));
   // what this load parsed reaches the disk in a few bucket files, not one file per entry
   disk?.flush();
   // Every secret of the desired state is known to the scrubber before any output is written.

@@ -1,7 +1,7 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { type BigIntStats, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { outermostBases, SKIPPED_DIRECTORIES, type FileSource, type SourceFile } from './file-source.js';
+import { outermostBases, SKIPPED_DIRECTORIES, type FileSource, type SourceFile, type StatStamp } from './file-source.js';
 
 /**
  * Reads the work tree under `root`. Symbolic links are followed only while they
@@ -45,7 +45,7 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
       if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) files.push({ path, size: lstatSync(join(root, path)).size });
+      else if (entry.isFile()) files.push(fileOf(path, lstatSync(join(root, path), { bigint: true })));
       else if (entry.isSymbolicLink()) followLink(path);
     }
   };
@@ -67,19 +67,31 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
       });
       return;
     }
-    const info = statSync(target);
+    const info = statSync(target, { bigint: true });
     if (info.isDirectory()) walk(path);
-    else if (info.isFile()) files.push({ path, size: info.size });
+    else if (info.isFile()) files.push(fileOf(path, info));
   };
 
   for (const base of outermostBases(bases)) {
     if (base.split('/').includes('..')) continue;
-    const info = statSync(join(root, base), { throwIfNoEntry: false });
+    const info = statSync(join(root, base), { throwIfNoEntry: false, bigint: true });
     if (info?.isDirectory()) walk(base);
-    else if (info?.isFile()) files.push({ path: base, size: info.size });
+    else if (info?.isFile()) files.push(fileOf(base, info));
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics };
+}
+
+/** A listed file with its size and stat stamp (the manifest's, worktree-manifest.ts). */
+function fileOf(path: string, info: BigIntStats): SourceFile {
+  return { path, size: Number(info.size), stat: stampOf(info) };
+}
+
+function stampOf(info: BigIntStats): StatStamp {
+  return {
+    fingerprint: `${info.dev}:${info.ino}:${info.mode}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`,
+    changedMs: Number((info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs) / 1_000_000n),
+  };
 }
 
 function isMissing(e: unknown): boolean {
