@@ -29,6 +29,10 @@ export interface Match {
  * Objects are returned in input order; those not re-keyed are the same values.
  */
 export function alignScopes(desired: readonly CI[], observed: readonly ObservedObject[]): ObservedObject[] {
+  // Only an observed identity no desired CI has can be re-keyed: most plans have a handful (unmanaged objects,
+  // deletes) among 100k, so the kind/name index is built only when there is one.
+  const declared = desiredIds(desired);
+  if (observed.every((o) => declared.has(o.id))) return [...observed];
   const byKindName = new Map<string, string[]>();
   for (const d of desired) {
     if (!d.kubernetes) continue;
@@ -40,7 +44,7 @@ export function alignScopes(desired: readonly CI[], observed: readonly ObservedO
   if (byKindName.size === 0) return [...observed];
   const taken = new Set(observed.map((o) => o.id));
   return observed.map((o) => {
-    if (desiredIds(desired).has(o.id)) return o;
+    if (declared.has(o.id)) return o;
     const clusterScoped = o.id.includes(':_cluster/');
     const match = byKindName.get(kindName(o.id))?.find((id) => id.includes(':_cluster/') !== clusterScoped && !taken.has(id));
     if (!match) return o;
@@ -72,9 +76,8 @@ export function matchObserved(desired: readonly CI[], observed: readonly Observe
   for (const o of alignScopes(desired, observed)) if (!byId.has(o.id)) byId.set(o.id, o);
   const pairs: { desired: CI; observed: ObservedObject }[] = [];
   const creates: CI[] = [];
-  const wanted = new Set<string>();
+  const wanted = desiredIds(desired);
   for (const d of desired) {
-    wanted.add(d.id);
     const o = byId.get(d.id);
     if (o) pairs.push({ desired: d, observed: o });
     else creates.push(d);

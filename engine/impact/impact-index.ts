@@ -33,6 +33,20 @@ export interface ImpactIndex {
 /** Index of each relation type in RELATION_TYPES, the code `ImpactIndex.type` holds. */
 export const TYPE_CODE: ReadonlyMap<string, number> = new Map(RELATION_TYPES.map((r, i) => [r.type, i]));
 
+/** Per relation type, what building the index needs of it, in one lookup per edge. */
+const EDGE_RULES: ReadonlyMap<string, { code: number; forward: boolean; backward: boolean; alternative: boolean; membership: boolean }> = new Map(
+  RELATION_TYPES.map((r, code) => [
+    r.type,
+    {
+      code,
+      forward: RELATIONS.get(r.type)!.travels === 'source-to-target' || RELATIONS.get(r.type)!.travels === 'both',
+      backward: RELATIONS.get(r.type)!.travels === 'target-to-source' || RELATIONS.get(r.type)!.travels === 'both',
+      alternative: r.type === 'alternativeTo',
+      membership: r.type === 'partOf' || r.type === 'memberOf',
+    },
+  ]),
+);
+
 const CHANGE_EVENTS = [
   'nodeAdded',
   'edgeAdded',
@@ -84,29 +98,29 @@ function buildImpactIndex(graph: CIGraph): ImpactIndex {
   const count = new Int32Array(n + 1);
   const hasAlternative = new Uint8Array(n);
   const memberCount = new Int32Array(n);
-  const memberships = new Set<string>();
+  /** Member pairs already counted, as sender × n + receiver (partOf and memberOf of the same pair: one member). */
+  const memberships = new Set<number>();
   let m = 0;
   graph.forEachEdge((_e, attrs, source, target) => {
-    const code = TYPE_CODE.get(attrs.type);
-    if (code === undefined) return;
+    const rule = EDGE_RULES.get(attrs.type);
+    if (rule === undefined) return;
     const s = numberOf.get(source)!;
     const t = numberOf.get(target)!;
-    const travels = RELATIONS.get(attrs.type)!.travels;
-    if (attrs.type === 'alternativeTo') hasAlternative[s] = hasAlternative[t] = 1;
-    if ((attrs.type === 'partOf' || attrs.type === 'memberOf') && !memberships.has(`${s} ${t}`)) {
-      memberships.add(`${s} ${t}`); // partOf and memberOf of the same pair: one member
+    if (rule.alternative) hasAlternative[s] = hasAlternative[t] = 1;
+    if (rule.membership && !memberships.has(s * n + t)) {
+      memberships.add(s * n + t);
       memberCount[t]++;
     }
-    if (travels === 'target-to-source' || travels === 'both') {
+    if (rule.backward) {
       from[m] = t;
       to[m] = s;
-      kind[m++] = code;
+      kind[m++] = rule.code;
       count[t]++;
     }
-    if (travels === 'source-to-target' || travels === 'both') {
+    if (rule.forward) {
       from[m] = s;
       to[m] = t;
-      kind[m++] = code;
+      kind[m++] = rule.code;
       count[s]++;
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchObserved } from '../../../engine/diff/match-observed.js';
+import { alignScopes, matchObserved } from '../../../engine/diff/match-observed.js';
 import type { CI } from '../../../engine/model/ci.js';
 
 const ci = (id: string) => ({ id }) as CI;
@@ -15,5 +15,17 @@ describe('matchObserved', () => {
       unmanaged: [obs('a:ns/z')],
       deletes: [obs('a:ns/old', true)],
     });
+  });
+
+  it('re-keys an observed object across scopes only when no desired CI has its identity', () => {
+    const kube = (id: string) => ({ id, kubernetes: {} }) as unknown as CI;
+    const desired = [kube('widget:_cluster/a'), kube('widget:ns/b')];
+    // every observed identity declared: returned as they are (the index is not even built)
+    const same = [obs('widget:_cluster/a'), obs('widget:ns/b')];
+    expect(alignScopes(desired, same)).toEqual(same);
+    // one read under the other scope: the same object, re-keyed; an unrelated one is left alone
+    const observed = [obs('widget:default/a'), obs('widget:ns/b'), obs('widget:ns/c')];
+    expect(alignScopes(desired, observed).map((o) => o.id)).toEqual(['widget:_cluster/a', 'widget:ns/b', 'widget:ns/c']);
+    expect(matchObserved(desired, observed).creates).toEqual([]);
   });
 });
