@@ -29,10 +29,32 @@ export interface Match {
  * Objects are returned in input order; those not re-keyed are the same values.
  */
 export function alignScopes(desired: readonly CI[], observed: readonly ObservedObject[]): ObservedObject[] {
-  // Only an observed identity no desired CI has can be re-keyed: most plans have a handful (unmanaged objects,
-  // deletes) among 100k, so the kind/name index is built only when there is one.
-  const declared = desiredIds(desired);
-  if (observed.every((o) => declared.has(o.id))) return [...observed];
+  // Only an observed identity no desired CI has can be re-keyed — most plans have a handful (unmanaged objects,
+  // deletes) among 100k — so what the search needs is built only when it needs it.
+  const declared = desiredById(desired);
+  let taken: Set<string> | undefined;
+  const isTaken = (id: string): boolean => (taken ??= new Set(observed.map((o) => o.id))).has(id);
+  let byKindName: Map<string, string[]> | undefined;
+  return observed.map((o) => {
+    if (declared.has(o.id)) return o;
+    let match: string | undefined;
+    if (!o.id.includes(':_cluster/')) {
+      // a namespaced identity has one cluster-scoped counterpart
+      const colon = o.id.indexOf(':');
+      const candidate = `${o.id.slice(0, colon)}:_cluster/${o.id.slice(o.id.indexOf('/', colon) + 1)}`;
+      if (declared.get(candidate)?.kubernetes && !isTaken(candidate)) match = candidate;
+    } else {
+      byKindName ??= kubernetesByKindName(desired);
+      match = byKindName.get(kindName(o.id))?.find((id) => !id.includes(':_cluster/') && !isTaken(id));
+    }
+    if (!match) return o;
+    taken!.add(match);
+    return { ...o, id: match };
+  });
+}
+
+/** Desired Kubernetes identities by `kind/name`, in desired order. */
+function kubernetesByKindName(desired: readonly CI[]): Map<string, string[]> {
   const byKindName = new Map<string, string[]>();
   for (const d of desired) {
     if (!d.kubernetes) continue;
@@ -41,23 +63,19 @@ export function alignScopes(desired: readonly CI[], observed: readonly ObservedO
     if (ids) ids.push(d.id);
     else byKindName.set(key, [d.id]);
   }
-  if (byKindName.size === 0) return [...observed];
-  const taken = new Set(observed.map((o) => o.id));
-  return observed.map((o) => {
-    if (declared.has(o.id)) return o;
-    const clusterScoped = o.id.includes(':_cluster/');
-    const match = byKindName.get(kindName(o.id))?.find((id) => id.includes(':_cluster/') !== clusterScoped && !taken.has(id));
-    if (!match) return o;
-    taken.add(match);
-    return { ...o, id: match };
-  });
+  return byKindName;
 }
 
-const idSets = new WeakMap<readonly CI[], Set<string>>();
-function desiredIds(desired: readonly CI[]): Set<string> {
-  let ids = idSets.get(desired);
-  if (!ids) idSets.set(desired, (ids = new Set(desired.map((d) => d.id))));
-  return ids;
+const byIdCache = new WeakMap<readonly CI[], Map<string, CI>>();
+/** Identity → desired CI (a Kubernetes one, if two share it), once per array. */
+function desiredById(desired: readonly CI[]): Map<string, CI> {
+  let byId = byIdCache.get(desired);
+  if (!byId) {
+    byId = new Map();
+    for (const d of desired) if (!byId.has(d.id) || d.kubernetes) byId.set(d.id, d);
+    byIdCache.set(desired, byId);
+  }
+  return byId;
 }
 
 /** `kind/name` of an identity `kind:namespace/name`. */
@@ -76,7 +94,7 @@ export function matchObserved(desired: readonly CI[], observed: readonly Observe
   for (const o of alignScopes(desired, observed)) if (!byId.has(o.id)) byId.set(o.id, o);
   const pairs: { desired: CI; observed: ObservedObject }[] = [];
   const creates: CI[] = [];
-  const wanted = desiredIds(desired);
+  const wanted = desiredById(desired);
   for (const d of desired) {
     const o = byId.get(d.id);
     if (o) pairs.push({ desired: d, observed: o });

@@ -27,5 +27,8 @@ describe('matchObserved', () => {
     const observed = [obs('widget:default/a'), obs('widget:ns/b'), obs('widget:ns/c')];
     expect(alignScopes(desired, observed).map((o) => o.id)).toEqual(['widget:_cluster/a', 'widget:ns/b', 'widget:ns/c']);
     expect(matchObserved(desired, observed).creates).toEqual([]);
+    // and the other way: read cluster-scoped, declared namespaced; a counterpart already observed is not taken twice
+    const both = [obs('widget:_cluster/b'), obs('widget:_cluster/a'), obs('widget:default/a')];
+    expect(alignScopes(desired, both).map((o) => o.id)).toEqual(['widget:ns/b', 'widget:_cluster/a', 'widget:default/a']);
   });
 });
