@@ -36,38 +36,50 @@ function sources(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+/** The packages evaluating `entry` loads (its static imports, transitively; dynamic imports load on first call), each with a module that imports it. */
+async function staticPackages(entry: string): Promise<{ modules: number; packages: Map<string, string> }> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  const inputs = result.metafile.inputs;
+  const reached = new Set<string>();
+  const packages = new Map<string, string>();
+  const stack = [entry];
+  while (stack.length) {
+    const file = stack.pop()!;
+    if (reached.has(file) || !inputs[file]) continue;
+    reached.add(file);
+    for (const i of inputs[file].imports) {
+      if (i.kind === 'dynamic-import') continue;
+      if (i.external) {
+        const name = i.path.startsWith('@') ? i.path.split('/').slice(0, 2).join('/') : i.path.split('/')[0];
+        if (!packages.has(name)) packages.set(name, file);
+      } else stack.push(i.path);
+    }
+  }
+  return { modules: reached.size, packages };
+}
+
 describe('the engine facade loads only what every command needs', () => {
   it('importing engine/index.ts loads none of the heavy packages: they come with the operation or function that uses them', async () => {
-    const result = await build({
-      absWorkingDir: ROOT,
-      entryPoints: ['engine/index.ts'],
-      bundle: true,
-      write: false,
-      metafile: true,
-      format: 'esm',
-      platform: 'node',
-      packages: 'external',
-      logLevel: 'silent',
-    });
-    const inputs = result.metafile.inputs;
-    // the static closure: what evaluating the facade evaluates (dynamic imports are loaded on first call)
-    const reached = new Set<string>();
-    const packages = new Map<string, string>();
-    const stack = ['engine/index.ts'];
-    while (stack.length) {
-      const file = stack.pop()!;
-      if (reached.has(file) || !inputs[file]) continue;
-      reached.add(file);
-      for (const i of inputs[file].imports) {
-        if (i.kind === 'dynamic-import') continue;
-        if (i.external) {
-          const name = i.path.startsWith('@') ? i.path.split('/').slice(0, 2).join('/') : i.path.split('/')[0];
-          if (!packages.has(name)) packages.set(name, file);
-        } else stack.push(i.path);
-      }
-    }
-    expect(reached.size).toBeGreaterThan(10);
+    const { modules, packages } = await staticPackages('engine/index.ts');
+    expect(modules).toBeGreaterThan(10);
     expect(HEAVY.filter((p) => packages.has(p)).map((p) => `${p} (imported by ${packages.get(p)})`)).toEqual([]);
+  });
+
+  it('a plan loads the CEL engine only for a repository with policies (its protobuf descriptors cost ~0.05 CPU-s to load)', async () => {
+    const { modules, packages } = await staticPackages('engine/operations/plan.ts');
+    expect(modules).toBeGreaterThan(50);
+    expect(packages.has('yaml')).toBe(true); // the closure is the real one
+    expect(packages.get('@bufbuild/cel')).toBeUndefined();
   });
 
   it('no front end imports the facade dynamically: the importer gets its whole namespace, so the bundle loads everything it re-exports', () => {
