@@ -12,8 +12,10 @@ import type { CompiledPolicy } from '../policy/types.js';
 import { validateRepository } from '../validate/validate.js';
 import { buildReview } from './build-review.js';
 import { policyChanges } from './policy-changes.js';
-import type { CI, Origin, RawDocument } from '../model/ci.js';
-import type { ContentCache } from '../cache/content-cache.js';
+import type { Origin, RawDocument } from '../model/ci.js';
+import { defaultContentCache, type ContentCache } from '../cache/content-cache.js';
+import type { CIGraph } from '../graph/types.js';
+import { crdDocuments, indexedRevisions } from './indexed-review.js';
 
 /** `--head worktree`: review the uncommitted work tree against the base. */
 export const WORKTREE = 'worktree';
@@ -44,6 +46,14 @@ export interface RunReviewOptions {
 
 export interface RunReviewResult {
   readonly plan?: Plan;
+  /**
+   * How the revisions were read: `index` — the head where the change needs it,
+   * over the base's cached index (indexed-review.ts); `full` — the whole head,
+   * the base where it differs, with `fallback` saying why the index could not
+   * serve this review (absent when `incremental: false` or without a content cache).
+   */
+  readonly read: 'index' | 'full';
+  readonly fallback?: string;
   readonly head: LoadedRepository;
   readonly diagnostics: readonly Diagnostic[];
   /** The policies of the gate — the base's — and the head's (SARIF lists a rule for each). */
@@ -74,35 +84,55 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   // and so does the render cache: a unit whose inputs are the same on both sides renders once
   const renderCache = options.renderCache;
   const contentCache = options.contentCache;
-  const head = await loadRepository({
-    repo: options.repo,
-    cwd: options.cwd,
-    rev: headRev === WORKTREE ? undefined : headRev,
-    parseCache,
-    renderCache,
-    contentCache,
-    target: options.target,
-  });
-  // The base is read where it differs from the head only: a file with the same blob holds the same CIs and policies.
   const partial = options.incremental !== false;
-  const loadedBase = await loadRepository({
-    repo: options.repo,
-    cwd: options.cwd,
-    rev: options.base,
-    parseCache,
-    renderCache,
-    contentCache,
-    target: options.target,
-    ...(partial ? { unchangedFrom: { files: head.files, documents: () => crdDocuments(head.cis) } } : {}),
-  });
-  const base = partial ? completeBase(loadedBase, head) : loadedBase;
-  // Only the head is validated: it must be fixed before it can merge. The base
-  // is what is merged already; the review needs only its CIs in changed files.
-  const headChecked = validateRepository(head, { contentCache });
-  const diagnostics: Diagnostic[] = [...headChecked.diagnostics];
+  const disk = contentCache === false ? undefined : (contentCache ?? defaultContentCache());
+  // the cached index of the base serves a committed head with no --target drift; anything else reads the whole head
+  const indexed =
+    partial && disk && headRev !== WORKTREE && options.target === undefined
+      ? await indexedRevisions({ repo: options.repo, cwd: options.cwd, base: options.base, head: headRev, parseCache, renderCache, contentCache: disk })
+      : undefined;
+  let head: LoadedRepository;
+  let base: LoadedRepository;
+  let headGraph: CIGraph;
+  const diagnostics: Diagnostic[] = [];
+  const read = indexed && !('fallback' in indexed) ? 'index' : 'full';
+  const fallback = indexed && 'fallback' in indexed ? { fallback: indexed.fallback } : {};
+  if (indexed && !('fallback' in indexed)) {
+    head = indexed.head;
+    base = completeBase(indexed.base, head);
+    headGraph = indexed.headGraph;
+    diagnostics.push(...indexed.diagnostics);
+  } else {
+    head = await loadRepository({
+      repo: options.repo,
+      cwd: options.cwd,
+      rev: headRev === WORKTREE ? undefined : headRev,
+      parseCache,
+      renderCache,
+      contentCache,
+      target: options.target,
+    });
+    // The base is read where it differs from the head only: a file with the same blob holds the same CIs and policies.
+    const loadedBase = await loadRepository({
+      repo: options.repo,
+      cwd: options.cwd,
+      rev: options.base,
+      parseCache,
+      renderCache,
+      contentCache,
+      target: options.target,
+      ...(partial ? { unchangedFrom: { files: head.files, documents: () => crdDocuments(head.cis) } } : {}),
+    });
+    base = partial ? completeBase(loadedBase, head) : loadedBase;
+    // Only the head is validated: it must be fixed before it can merge. The base
+    // is what is merged already; the review needs only its CIs in changed files.
+    const headChecked = validateRepository(head, { contentCache });
+    headGraph = headChecked.graph;
+    diagnostics.push(...headChecked.diagnostics);
+  }
   const loaded = loadPolicies(head.policyDocuments, head.locate);
   diagnostics.push(...loaded.diagnostics);
-  if (hasErrors(diagnostics)) return { head, diagnostics, policies: loaded.policies };
+  if (hasErrors(diagnostics)) return { head, diagnostics, policies: loaded.policies, read, ...fallback };
 
   const baseLoaded = loadPolicies(base.policyDocuments, base.locate);
   diagnostics.push(...baseLoaded.diagnostics.map((d) => ({ ...d, severity: 'warning' as const, message: `base revision: ${d.message}` })));
@@ -117,7 +147,7 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   const built = await buildReview({
     base,
     head,
-    headGraph: headChecked.graph,
+    headGraph,
     policies: ({ headGraph, baseGraph }) =>
       planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
     headPolicies: ({ headGraph, baseGraph }) =>
@@ -144,8 +174,8 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   });
   diagnostics.push(...built.diagnostics, ...driftDiagnostics);
   if (built.plan) diagnostics.push(...atRiskWarnings(built.plan.changes, capacity.lookup));
-  if (hasErrors(driftDiagnostics)) return { head, diagnostics, policies: loaded.policies };
-  return { plan: built.plan, head, diagnostics, policies: uniqueByName([...baseLoaded.policies, ...loaded.policies]) };
+  if (hasErrors(driftDiagnostics)) return { head, diagnostics, policies: loaded.policies, read, ...fallback };
+  return { plan: built.plan, head, diagnostics, policies: uniqueByName([...baseLoaded.policies, ...loaded.policies]), read, ...fallback };
 }
 
 function uniqueByName(policies: readonly CompiledPolicy[]): CompiledPolicy[] {
@@ -159,10 +189,6 @@ function isPolicyDoc(doc: RawDocument): boolean {
   return kind === 'Policy' || kind === 'PolicyException';
 }
 
-/** The head's CustomResourceDefinitions as documents (they decide the scope of custom kinds on the base side too). */
-function crdDocuments(cis: readonly CI[]): RawDocument[] {
-  return cis.filter((c) => c.kind === 'CustomResourceDefinition' && !c.origin.render).map((c) => ({ origin: c.origin, value: c.object }));
-}
 
 /**
  * A base loaded where it differs from the head, completed with what the head's

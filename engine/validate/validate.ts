@@ -26,17 +26,23 @@ import { defaultContentCache, type ContentCache } from '../cache/content-cache.j
  * one CI at a time are served per file from the content cache (local-checks.ts;
  * `contentCache: false` runs them all); the checks across CIs (duplicates,
  * references, cycles) and the graph always run.
+ *
+ * `identities`: the identities references resolve against, when `repo` holds
+ * only part of a revision (the indexed review: engine/review/indexed-review.ts);
+ * default the identities of `repo.cis`.
  */
 export function validateRepository(
   repo: LoadedRepository,
-  options: { contentCache?: ContentCache | false } = {},
+  options: { contentCache?: ContentCache | false; identities?: IdentityIndex } = {},
 ): { graph: CIGraph; diagnostics: Diagnostic[] } {
   const locate = repo.locate.bind(repo);
   const { graph, diagnostics: graphDiagnostics } = buildGraph(repo.cis);
-  const ids = new IdentityIndex(
-    (id) => graph.hasNode(id),
-    () => graph.nodes(),
-  );
+  const ids =
+    options.identities ??
+    new IdentityIndex(
+      (id) => graph.hasNode(id),
+      () => graph.nodes(),
+    );
   // the checks of one CI at a time: file by file, an unchanged file's results from the content cache
   const [kinds, schemas, names, basicKubernetes, kubernetesTypes, scope, capacity] = localChecks(
     repo,

@@ -1,0 +1,427 @@
+import { resolve } from 'node:path';
+import { MultiDirectedGraph } from 'graphology';
+import type { ContentCache } from '../cache/content-cache.js';
+import { locateRepository } from '../config/load-config.js';
+import type { CIGraph, EdgeAttributes, NodeAttributes } from '../graph/types.js';
+import { compileGlob, matchesAny } from '../load/glob.js';
+import { loadRepository, type ParseCache } from '../load/load-repository.js';
+import type { LoadedRepository } from '../load/types.js';
+import type { CI, RawDocument } from '../model/ci.js';
+import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import { refToId } from '../model/reference.js';
+import { RELATION_TYPES, isRelationType, type RelationType } from '../model/relations.js';
+import type { RenderCache } from '../render/render-stage.js';
+import { IdentityIndex } from '../validate/identity-index.js';
+import { validateRepository } from '../validate/validate.js';
+import { buildRevisionIndex, readRevisionIndex, treeOf, unindexable, writeRevisionIndex, type RevisionIndex } from './revision-index.js';
+
+/** What the index key holds beyond the tree: the load settings a review uses (the defaults). */
+const INDEX_CONTEXT = 'review';
+
+/** Both sides of a review as the indexed path reads them. */
+export interface IndexedRevisions {
+  /**
+   * The head, loaded where the review needs it: the changed files, the files
+   * every review reads (revision-index.ts `alwaysLoad`) and the files of the
+   * CIs in `headGraph`. `files` lists the whole head; `cis` and `diagnostics`
+   * are those of the loaded files only.
+   */
+  readonly head: LoadedRepository;
+  /** The base, loaded where it differs from the head (as the partial review reads it). */
+  readonly base: LoadedRepository;
+  /** The part of the head graph the review reads (see `regionOf`), edges in the whole graph's order. */
+  readonly headGraph: CIGraph;
+  /** The head's validation diagnostics, for the whole revision: the loaded files' afresh, the others' from the base's index. */
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface IndexedRevisionsInput {
+  readonly repo?: string;
+  readonly cwd?: string;
+  readonly base: string;
+  readonly head: string;
+  readonly parseCache: ParseCache;
+  readonly renderCache?: RenderCache | false;
+  readonly contentCache: ContentCache;
+}
+
+/**
+ * Reads a review's two revisions through the base's index (revision-index.ts)
+ * instead of loading, validating and graphing the whole head: the head's
+ * changed files and the base's are read and validated, the head's identities
+ * and edges are the index's with the changed files applied, the checks across
+ * files are run for what changed only, and the graph is materialised for the
+ * region the review reads. On an index miss the base is loaded and validated
+ * whole once and its index written.
+ *
+ * Returns `{ fallback: why }` whenever this path cannot show it gives the
+ * full review's answer; the caller then runs the full review:
+ * - the base has no index and cannot get one (rendered units, a duplicate identity, a cycle);
+ * - the head renders units; a file other than inventory and policy files
+ *   changed (plumb.yaml, kind schemas); plumb.yaml configures metrics (capacity
+ *   forecasts read every CI);
+ * - a changed CI on either side is a Kubernetes object, or an identity added or
+ *   removed is one Kubernetes inference looks up (inferred edges are not redrawn here);
+ * - the head defines an identity twice, or a new edge closes a cycle.
+ */
+export async function indexedRevisions(input: IndexedRevisionsInput): Promise<IndexedRevisions | { fallback: string }> {
+  const cache = input.contentCache;
+  const cwd = resolve(input.cwd ?? process.cwd());
+  const root = await locateRepository({ repo: input.repo, cwd });
+  const tree = await treeOf(root, input.base);
+  if (!tree) return { fallback: 'the base revision has no Git tree id here (git is needed)' };
+  const common = { repo: input.repo, cwd, parseCache: input.parseCache, renderCache: input.renderCache, contentCache: cache };
+  let index = readRevisionIndex(cache, tree, INDEX_CONTEXT);
+  if (!index) {
+    const full = await loadRepository({ ...common, rev: input.base });
+    const checked = validateRepository(full, { contentCache: cache });
+    const why = unindexable(full, checked.graph, checked.diagnostics);
+    if (why) return { fallback: `the base has no index: ${why}` };
+    index = buildRevisionIndex(full, checked.graph, checked.diagnostics);
+    writeRevisionIndex(cache, tree, INDEX_CONTEXT, index);
+  }
+
+  const baseFiles = new Map<string, string>();
+  index.files.forEach((f, i) => baseFiles.set(f, index.blobs[i]));
+  const always = new Set(index.alwaysLoad);
+  // the head read only where the review needs it: every other inventory file has the base's blob and is not read
+  const loadHead = (load: ReadonlySet<string>) => {
+    const skip = new Map(baseFiles);
+    for (const f of load) skip.delete(f);
+    return loadRepository({ ...common, rev: input.head, unchangedFrom: { files: skip, documents: () => [] } });
+  };
+  const first = await loadHead(always);
+  if (first.renders?.length) return { fallback: 'the head renders Kustomize or Helm units' };
+  const inventory = first.config.inventory.map(compileGlob);
+  const policies = first.config.policies.map(compileGlob);
+  const documentFile = (path: string) => matchesAny(inventory, path) || matchesAny(policies, path);
+  const changed = new Set<string>();
+  for (const [path, blob] of first.files) if (baseFiles.get(path) !== blob) changed.add(path);
+  for (const path of baseFiles.keys()) if (!first.files.has(path)) changed.add(path);
+  for (const path of changed) if (!documentFile(path)) return { fallback: `${path} changed (plumb.yaml, a kind schema: every CI depends on it)` };
+  if (first.config.metrics !== undefined) return { fallback: 'plumb.yaml configures metrics (capacity forecasts read every CI)' };
+
+  const base = await loadRepository({ ...common, rev: input.base, unchangedFrom: { files: first.files, documents: () => crdDocuments(first.cis) } });
+  if (base.files.size !== baseFiles.size || [...base.files].some(([path, blob]) => baseFiles.get(path) !== blob)) {
+    return { fallback: 'the base index does not list the base revision' };
+  }
+  const headChanged = first.cis.filter((c) => changed.has(c.origin.file));
+  if (headChanged.some((c) => c.kubernetes) || base.cis.some((c) => c.kubernetes)) {
+    return { fallback: 'a Kubernetes object changed (its inferred edges are not redrawn from the index)' };
+  }
+
+  // the head's identities in load order: the index's for unchanged files, the loaded ones for changed files
+  const head = headIdentities(index, changed, headChanged);
+  if (head.number.size !== head.ids.length) return { fallback: 'the head defines an identity twice' };
+  const baseNumber = new Map<string, number>();
+  index.ids.forEach((id, i) => baseNumber.set(id, i));
+  const removed = new Set<string>();
+  for (let i = 0; i < index.ids.length; i++) if (changed.has(index.files[index.fileOf[i]]) && !head.number.has(index.ids[i])) removed.add(index.ids[i]);
+  const added = new Set(headChanged.filter((c) => !baseNumber.has(c.id)).map((c) => c.id));
+  if (removed.size || added.size) {
+    const asked = new Set(index.inferenceAsked);
+    for (const id of [...removed, ...added]) if (asked.has(id)) return { fallback: `${id} is added or removed and Kubernetes inference looks it up` };
+  }
+  // unchanged files whose references named a removed identity: their diagnostics change (ref.unresolved); those naming an added one are always loaded
+  const recheck = new Set<string>();
+  if (removed.size) {
+    for (let i = 0; i < index.ids.length; i++) {
+      const file = index.files[index.fileOf[i]];
+      if (changed.has(file)) continue;
+      for (let k = index.refStart[i]; k < index.refStart[i + 1]; k++) if (removed.has(index.refs[k])) recheck.add(file);
+    }
+  }
+
+  const loadedFirst = new Map<string, CI>();
+  for (const ci of first.cis) if (!loadedFirst.has(ci.id)) loadedFirst.set(ci.id, ci);
+  const edges = headEdges(index, head, baseNumber, loadedFirst);
+  if (edges.cycle) return { fallback: `a new ${edges.cycle} relation closes a cycle` };
+
+  const region = regionOf(index, head, edges, headChanged, removed, baseNumber);
+  const wanted = new Set([...always, ...changed, ...recheck]);
+  for (let i = 0; i < head.ids.length; i++) if (region[i]) wanted.add(head.fileOf[i]);
+  const second = [...wanted].every((f) => always.has(f) || changed.has(f)) ? first : await loadHead(wanted);
+
+  const identities = new IdentityIndex(
+    (id) => head.number.has(id),
+    () => head.ids,
+  );
+  const checked = validateRepository(second, { contentCache: cache, identities });
+  const fromIndex = index.diagnostics.filter((d) => d.file !== undefined && !wanted.has(d.file) && baseFiles.has(d.file) && documentFile(d.file));
+  const diagnostics = sortDiagnostics([...checked.diagnostics, ...fromIndex]);
+
+  const cis = new Map<string, CI>();
+  for (const ci of second.cis) if (!cis.has(ci.id)) cis.set(ci.id, ci);
+  const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: true });
+  for (let i = 0; i < head.ids.length; i++) {
+    if (!region[i]) continue;
+    const ci = cis.get(head.ids[i]);
+    if (!ci) return { fallback: `${head.ids[i]} is in the index but not in its file` };
+    graph.addNode(head.ids[i], { ci });
+  }
+  for (let e = 0; e < edges.source.length; e++) {
+    const s = edges.source[e];
+    const t = edges.target[e];
+    if (region[s] && region[t]) graph.addEdge(head.ids[s], head.ids[t], { type: RELATION_TYPES[edges.type[e]].type as RelationType, inferred: edges.inferred[e] === 1 });
+  }
+  return { head: second, base, headGraph: graph, diagnostics };
+}
+
+/** The head's CIs in load order (sorted files, then documents): identity, file, and identity → number. */
+interface HeadIdentities {
+  readonly ids: string[];
+  readonly fileOf: string[];
+  readonly number: Map<string, number>;
+  /** The head CI number of each index CI that is still there in an unchanged file, else -1. */
+  readonly fromIndex: Int32Array;
+}
+
+function headIdentities(index: RevisionIndex, changed: ReadonlySet<string>, headChanged: readonly CI[]): HeadIdentities {
+  const ids: string[] = [];
+  const fileOf: string[] = [];
+  const fromIndex = new Int32Array(index.ids.length).fill(-1);
+  let k = 0;
+  const push = (id: string, file: string) => {
+    ids.push(id);
+    fileOf.push(file);
+  };
+  for (let i = 0; i < index.ids.length; i++) {
+    const file = index.files[index.fileOf[i]];
+    if (changed.has(file)) continue;
+    // the changed files' CIs go where their files sort among the unchanged ones
+    while (k < headChanged.length && headChanged[k].origin.file < file) push(headChanged[k].id, headChanged[k++].origin.file);
+    fromIndex[i] = ids.length;
+    push(index.ids[i], file);
+  }
+  while (k < headChanged.length) push(headChanged[k].id, headChanged[k++].origin.file);
+  const number = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (!number.has(id)) number.set(id, i);
+  });
+  return { ids, fileOf, number, fromIndex };
+}
+
+/** The head graph's edges as parallel arrays in head CI numbers, in the order buildGraph adds them. */
+interface HeadEdges {
+  readonly source: Int32Array;
+  readonly target: Int32Array;
+  readonly type: Uint8Array;
+  readonly inferred: Uint8Array;
+  /** Set when an edge the index did not hold closes a cycle of a type that may not have one. */
+  readonly cycle?: string;
+}
+
+const TYPE_CODE = new Map(RELATION_TYPES.map((r, i) => [r.type, i]));
+
+/**
+ * The head's edges: for each head CI in load order its declared relations —
+ * the loaded CI's when its file was read (changed, or read on every review),
+ * else the index's less those to removed identities — then the index's
+ * inferred block unchanged (indexedRevisions fell back wherever it could
+ * change). Edges drawn afresh are checked for cycles through the rest.
+ */
+function headEdges(index: RevisionIndex, head: HeadIdentities, baseNumber: ReadonlyMap<string, number>, loaded: ReadonlyMap<string, CI>): HeadEdges {
+  const source: number[] = [];
+  const target: number[] = [];
+  const type: number[] = [];
+  const inferred: number[] = [];
+  // the declared block is grouped by source in the index's load order
+  const declaredStart = new Int32Array(index.ids.length + 1);
+  for (let e = 0; e < index.declaredEdges; e++) declaredStart[index.edgeSource[e] + 1]++;
+  for (let i = 0; i < index.ids.length; i++) declaredStart[i + 1] += declaredStart[i];
+  const fresh: number[] = [];
+  for (let h = 0; h < head.ids.length; h++) {
+    const ci = loaded.get(head.ids[h]);
+    if (ci) {
+      const seen = new Set<string>();
+      for (const r of ci.relations) {
+        if (!isRelationType(r.type)) continue;
+        const id = r.targetId || refToId(r.target, ci.namespace);
+        const t = id === undefined ? undefined : head.number.get(id);
+        if (t === undefined || seen.has(`${r.type} ${t}`)) continue;
+        seen.add(`${r.type} ${t}`);
+        fresh.push(source.length);
+        source.push(h);
+        target.push(t);
+        type.push(TYPE_CODE.get(r.type)!);
+        inferred.push(r.inferred ? 1 : 0);
+      }
+      continue;
+    }
+    const i = baseNumber.get(head.ids[h])!;
+    for (let e = declaredStart[i]; e < declaredStart[i + 1]; e++) {
+      const t = head.number.get(index.ids[index.edgeTarget[e]]);
+      if (t === undefined) continue;
+      source.push(h);
+      target.push(t);
+      type.push(index.edgeType[e]);
+      inferred.push(index.edgeInferred[e]);
+    }
+  }
+  for (let e = index.declaredEdges; e < index.edgeSource.length; e++) {
+    source.push(head.number.get(index.ids[index.edgeSource[e]])!);
+    target.push(head.number.get(index.ids[index.edgeTarget[e]])!);
+    type.push(index.edgeType[e]);
+    inferred.push(index.edgeInferred[e]);
+  }
+  const out: HeadEdges = { source: Int32Array.from(source), target: Int32Array.from(target), type: Uint8Array.from(type), inferred: Uint8Array.from(inferred) };
+  const cycle = freshCycle(out, head.ids.length, fresh);
+  return cycle ? { ...out, cycle } : out;
+}
+
+/** The type of the first edge in `fresh` that lies on a cycle of its own type (one that may not form cycles), if any. */
+function freshCycle(edges: HeadEdges, n: number, fresh: readonly number[]): string | undefined {
+  const adjacency = csr(n, edges.source);
+  const seen = new Int32Array(n).fill(-1);
+  for (const e of fresh) {
+    const spec = RELATION_TYPES[edges.type[e]];
+    if (spec.cyclesAllowed) continue;
+    const from = edges.source[e];
+    // is the edge's source reachable from its target over edges of the same type?
+    const queue = [edges.target[e]];
+    seen[edges.target[e]] = e;
+    for (let q = 0; q < queue.length; q++) {
+      const v = queue[q];
+      if (v === from) return spec.type;
+      for (let k = adjacency.start[v]; k < adjacency.start[v + 1]; k++) {
+        const x = adjacency.edge[k];
+        if (edges.type[x] !== edges.type[e] || seen[edges.target[x]] === e) continue;
+        seen[edges.target[x]] = e;
+        queue.push(edges.target[x]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Edges grouped by one end: the edges of node v are `edge[start[v] … start[v+1])`, in edge order. */
+function csr(n: number, by: Int32Array): { start: Int32Array; edge: Int32Array } {
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < by.length; e++) start[by[e] + 1]++;
+  for (let v = 0; v < n; v++) start[v + 1] += start[v];
+  const fill = start.slice(0, n);
+  const edge = new Int32Array(by.length);
+  for (let e = 0; e < by.length; e++) edge[fill[by[e]]++] = e;
+  return { start, edge };
+}
+
+/**
+ * The head CIs the review reads, as a mask over head numbers — everything the
+ * plan, impact simulation and change-scope policies look at from the changed
+ * CIs, so that on this part of the graph they answer as on the whole:
+ * - the changed CIs, and the head CIs the base's changed CIs had edges with
+ *   (a delete's impact and waves run on the head graph plus the deleted CIs);
+ * - their neighbours either way (policies' `relations` and `dependents`);
+ * - everything their failure can travel to, transitively (the impact closure,
+ *   over each relation's direction of travel), with every member of a
+ *   redundancy group (alternativeTo component) and every member of a group
+ *   (partOf/memberOf sources, counted against `spec.minUp`) it reaches;
+ * - the transitive prerequisites that order them into waves (both directions,
+ *   for applies and deletes).
+ * Every head edge between two CIs of the region is kept, so each of these
+ * walks sees on the region exactly what it sees on the whole graph.
+ */
+function regionOf(
+  index: RevisionIndex,
+  head: HeadIdentities,
+  edges: HeadEdges,
+  headChanged: readonly CI[],
+  removed: ReadonlySet<string>,
+  baseNumber: ReadonlyMap<string, number>,
+): Uint8Array {
+  const n = head.ids.length;
+  const region = new Uint8Array(n);
+  const out = csr(n, edges.source);
+  const into = csr(n, edges.target);
+  const travels = RELATION_TYPES.map((r) => r.travels);
+  const changed: number[] = headChanged.map((ci) => head.number.get(ci.id)!);
+  // a deleted CI lives in the base graph: the head graph plus it and its base edges (base-graph.ts)
+  const deletedNeighbours: number[] = [];
+  const deletedReceivers: number[] = [];
+  const deletedPrerequisites: number[] = [];
+  const deleted = new Set<number>();
+  for (const id of removed) deleted.add(baseNumber.get(id)!);
+  if (deleted.size) {
+    for (let e = 0; e < index.edgeSource.length; e++) {
+      const s = index.edgeSource[e];
+      const t = index.edgeTarget[e];
+      const travel = travels[index.edgeType[e]];
+      if (deleted.has(s)) {
+        const h = head.number.get(index.ids[t]);
+        if (h === undefined) continue;
+        deletedNeighbours.push(h);
+        if (travel === 'source-to-target' || travel === 'both') deletedReceivers.push(h);
+        if (travel === 'source-to-target') deletedPrerequisites.push(h);
+      }
+      if (deleted.has(t)) {
+        const h = head.number.get(index.ids[s]);
+        if (h === undefined) continue;
+        deletedNeighbours.push(h);
+        if (travel === 'target-to-source' || travel === 'both') deletedReceivers.push(h);
+        if (travel === 'target-to-source') deletedPrerequisites.push(h);
+      }
+    }
+  }
+  // the changed CIs and their edges either way (policies' relations and dependents)
+  for (const v of [...changed, ...deletedNeighbours]) region[v] = 1;
+  for (const v of changed) {
+    for (let k = out.start[v]; k < out.start[v + 1]; k++) region[edges.target[out.edge[k]]] = 1;
+    for (let k = into.start[v]; k < into.start[v + 1]; k++) region[edges.source[into.edge[k]]] = 1;
+  }
+  // impact: where a failure travels, transitively
+  const reachedImpact = closure(n, [...changed, ...deletedReceivers], out, into, edges, (type, forward) => {
+    const t = travels[type];
+    return t === 'both' || t === (forward ? 'source-to-target' : 'target-to-source');
+  });
+  const alternative = TYPE_CODE.get('alternativeTo')!;
+  const partOf = TYPE_CODE.get('partOf')!;
+  const memberOf = TYPE_CODE.get('memberOf')!;
+  for (const v of reachedImpact) {
+    region[v] = 1;
+    // every member of a group it reaches: counted against spec.minUp
+    for (let k = into.start[v]; k < into.start[v + 1]; k++) {
+      const e = into.edge[k];
+      if (edges.type[e] === partOf || edges.type[e] === memberOf) region[edges.source[e]] = 1;
+    }
+  }
+  // redundancy groups: whole alternativeTo components of what is reached
+  for (const v of closure(n, reachedImpact, out, into, edges, (type) => type === alternative)) region[v] = 1;
+  // waves: the prerequisites that order applies (forward) and deletes (reversed), transitively
+  const forward = (type: number, outward: boolean) => travels[type] === (outward ? 'target-to-source' : 'source-to-target');
+  for (const v of closure(n, changed, out, into, edges, forward)) region[v] = 1;
+  for (const v of closure(n, deletedPrerequisites, out, into, edges, (type, outward) => forward(type, !outward))) region[v] = 1;
+  return region;
+}
+
+/**
+ * The nodes reachable from `seeds` (seeds included): over an edge from its
+ * source when `follow(type, true)`, against it from its target when `follow(type, false)`.
+ */
+function closure(
+  n: number,
+  seeds: readonly number[],
+  out: { start: Int32Array; edge: Int32Array },
+  into: { start: Int32Array; edge: Int32Array },
+  edges: HeadEdges,
+  follow: (type: number, outward: boolean) => boolean,
+): number[] {
+  const seen = new Uint8Array(n);
+  const queue: number[] = [];
+  const visit = (v: number) => {
+    if (seen[v]) return;
+    seen[v] = 1;
+    queue.push(v);
+  };
+  for (const v of seeds) visit(v);
+  for (let q = 0; q < queue.length; q++) {
+    const v = queue[q];
+    for (let k = out.start[v]; k < out.start[v + 1]; k++) if (follow(edges.type[out.edge[k]], true)) visit(edges.target[out.edge[k]]);
+    for (let k = into.start[v]; k < into.start[v + 1]; k++) if (follow(edges.type[into.edge[k]], false)) visit(edges.source[into.edge[k]]);
+  }
+  return queue;
+}
+
+/** The head's CustomResourceDefinitions as documents (they decide the scope of custom kinds on the base side too). */
+export function crdDocuments(cis: readonly CI[]): RawDocument[] {
+  return cis.filter((c) => c.kind === 'CustomResourceDefinition' && !c.origin.render).map((c) => ({ origin: c.origin, value: c.object }));
+}

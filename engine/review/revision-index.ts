@@ -1,0 +1,200 @@
+import { execFile } from 'node:child_process';
+import type { ContentCache } from '../cache/content-cache.js';
+import { inferKubernetesEdges } from '../graph/infer-kubernetes.js';
+import type { CIGraph } from '../graph/types.js';
+import type { LoadedRepository } from '../load/types.js';
+import type { CI } from '../model/ci.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { refToId } from '../model/reference.js';
+import { RELATION_TYPES, isRelationType } from '../model/relations.js';
+import { holdsSecretValues, secretValuesOf } from '../redact/scrubber.js';
+import { writtenRelations } from '../validate/written-relations.js';
+
+/** Namespace of revision indexes in the content cache. */
+const INDEX_NAMESPACE = 'review-index';
+/** Bumped whenever the shape or the meaning of an index changes (old entries are then misses). */
+const INDEX_VERSION = 1;
+
+/**
+ * What a review needs to know about a whole revision without loading it: the
+ * validated revision's identities, graph and diagnostics, in compact form.
+ * Written after a full load and validation of the revision (a review's base
+ * on a miss), kept in the content cache under the revision's Git tree id
+ * (engine/cache: HMAC-authenticated, a damaged or forged entry is a miss), and
+ * read by the indexed review (indexed-review.ts), which loads only the files a
+ * pull request changes plus the part of the graph they touch.
+ *
+ * Never holds a Secret's values: no CI object is kept, only identities,
+ * edges and reference targets; files holding secret values (a Kubernetes
+ * Secret, a kind schema's `x-plumb-secret` field, a SOPS-decrypted value) are
+ * listed in `alwaysLoad` instead, and their diagnostics are not kept (they are
+ * computed afresh on every review, as their parses are never cached either).
+ *
+ * Arrays are parallel and numbered: file `f` is `files[f]` with blob
+ * `blobs[f]`; CI `i` is `ids[i]` in `files[fileOf[i]]`, in load order (sorted
+ * paths, then document order); edge `e` goes from CI `edgeSource[e]` to CI
+ * `edgeTarget[e]` with relation `RELATION_TYPES[edgeType[e]]`, in the order
+ * the graph was built: the declared relations first (`declaredEdges` of
+ * them, grouped by source in load order), then the inferred Kubernetes edges.
+ */
+export interface RevisionIndex {
+  readonly version: number;
+  /** Every file the load recorded (LoadedRepository.files), sorted, and its blob id. */
+  readonly files: readonly string[];
+  readonly blobs: readonly string[];
+  readonly ids: readonly string[];
+  readonly fileOf: Int32Array;
+  /** 1 for a Kubernetes object (apiVersion outside plumb.io). */
+  readonly kubernetes: Uint8Array;
+  readonly edgeSource: Int32Array;
+  readonly edgeTarget: Int32Array;
+  readonly edgeType: Uint8Array;
+  readonly edgeInferred: Uint8Array;
+  /** How many edges, from the first, come from declared relations (the rest are inferred from Kubernetes objects). */
+  readonly declaredEdges: number;
+  /** The identities each CI's written references name (relations and `metadata.owner`), resolved: `refs[refStart[i] … refStart[i+1])`. */
+  readonly refStart: Int32Array;
+  readonly refs: readonly string[];
+  /** Every identity Kubernetes inference asked about (existing or not): adding or removing one of them may change an inferred edge. */
+  readonly inferenceAsked: readonly string[];
+  /** Files every indexed review loads: CustomResourceDefinitions, policy documents in inventory files, secret values, unresolved references. */
+  readonly alwaysLoad: readonly string[];
+  /** The revision's validated diagnostics (sorted), except those of `alwaysLoad` files. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The Git tree id of `rev` in the repository at `root`, or undefined (no git, unknown revision). */
+export function treeOf(root: string, rev: string): Promise<string | undefined> {
+  return new Promise((resolve) =>
+    execFile('git', ['-C', root, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{tree}`], (error, stdout) =>
+      resolve(error ? undefined : String(stdout).trim() || undefined),
+    ),
+  );
+}
+
+/** The cache key of a revision's index: its tree, and anything else the load depends on. */
+function indexKey(tree: string, context: string): string {
+  return `${tree}\0${context}`;
+}
+
+/** The index of the revision whose tree is `tree`, or undefined (none, damaged, another version). */
+export function readRevisionIndex(cache: ContentCache, tree: string, context: string): RevisionIndex | undefined {
+  const index = cache.get<RevisionIndex>(INDEX_NAMESPACE, indexKey(tree, context));
+  return index && index.version === INDEX_VERSION ? index : undefined;
+}
+
+/** Stores `index` for the revision whose tree is `tree`. */
+export function writeRevisionIndex(cache: ContentCache, tree: string, context: string, index: RevisionIndex): void {
+  cache.set(INDEX_NAMESPACE, indexKey(tree, context), index);
+}
+
+/** Why a revision gets no index (the indexed review cannot serve it), or undefined. */
+export function unindexable(repo: LoadedRepository, graph: CIGraph, diagnostics: readonly Diagnostic[]): string | undefined {
+  if (repo.renders?.length) return 'the revision renders Kustomize or Helm units';
+  if (graph.order !== repo.cis.length) return 'the revision defines an identity twice';
+  if (diagnostics.some((d) => d.code === 'relation.cycle')) return 'the revision has a relation cycle';
+  return undefined;
+}
+
+/**
+ * Builds the index of a fully loaded and validated revision (`graph` and
+ * `diagnostics` are validateRepository's). Call `unindexable` first: a
+ * revision with rendered units, duplicate identities or cycles has none.
+ */
+export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagnostics: readonly Diagnostic[]): RevisionIndex {
+  const files = [...repo.files.keys()];
+  const fileNumber = new Map(files.map((f, i) => [f, i]));
+  const n = repo.cis.length;
+  const ids: string[] = new Array(n);
+  const number = new Map<string, number>();
+  const fileOf = new Int32Array(n);
+  const kubernetes = new Uint8Array(n);
+  const refStart = new Int32Array(n + 1);
+  const refs: string[] = [];
+  const alwaysLoad = new Set<string>();
+  repo.cis.forEach((ci, i) => {
+    ids[i] = ci.id;
+    number.set(ci.id, i);
+    fileOf[i] = fileNumber.get(ci.origin.file) ?? -1;
+    kubernetes[i] = ci.kubernetes ? 1 : 0;
+    for (const r of writtenRelations(ci)) {
+      const id = typeof r.target === 'string' ? refToId(r.target, ci.namespace) : undefined;
+      if (id !== undefined) refs.push(id);
+    }
+    if (ci.owner !== undefined) {
+      const id = refToId(ci.owner, ci.namespace);
+      if (id !== undefined) refs.push(id);
+    }
+    refStart[i + 1] = refs.length;
+    if (mustLoad(ci, repo)) alwaysLoad.add(ci.origin.file);
+  });
+  for (const doc of repo.policyDocuments) if (repo.files.has(doc.origin.file)) alwaysLoad.add(doc.origin.file);
+  for (const d of diagnostics) if (d.code === 'ref.unresolved' && d.file !== undefined) alwaysLoad.add(d.file);
+
+  const m = graph.size;
+  const edgeSource = new Int32Array(m);
+  const edgeTarget = new Int32Array(m);
+  const edgeType = new Uint8Array(m);
+  const edgeInferred = new Uint8Array(m);
+  const typeCode = new Map(RELATION_TYPES.map((r, i) => [r.type, i]));
+  let e = 0;
+  graph.forEachEdge((_key, attrs, source, target) => {
+    edgeSource[e] = number.get(source)!;
+    edgeTarget[e] = number.get(target)!;
+    edgeType[e] = typeCode.get(attrs.type)!;
+    edgeInferred[e] = attrs.inferred ? 1 : 0;
+    e++;
+  });
+  // the identities inference asks about: their existence decides the inferred block
+  const asked = new Set<string>();
+  inferKubernetesEdges(repo.cis, (id) => {
+    asked.add(id);
+    return graph.hasNode(id);
+  });
+  return {
+    version: INDEX_VERSION,
+    files,
+    blobs: files.map((f) => repo.files.get(f)!),
+    ids,
+    fileOf,
+    kubernetes,
+    edgeSource,
+    edgeTarget,
+    edgeType,
+    edgeInferred,
+    declaredEdges: declaredEdgeCount(repo.cis, graph),
+    refStart,
+    refs,
+    inferenceAsked: [...asked],
+    alwaysLoad: [...alwaysLoad].sort(),
+    diagnostics: diagnostics.filter((d) => d.file === undefined || !alwaysLoad.has(d.file)),
+  };
+}
+
+/** How many edges buildGraph drew from declared relations (before the inferred ones): its first loop, replayed. */
+function declaredEdgeCount(cis: readonly CI[], graph: CIGraph): number {
+  let count = 0;
+  for (const ci of cis) {
+    const seen = new Set<string>();
+    for (const r of ci.relations) {
+      if (!isRelationType(r.type)) continue;
+      const target = r.targetId || refToId(r.target, ci.namespace);
+      if (target === undefined || !graph.hasNode(target) || seen.has(`${r.type} ${target}`)) continue;
+      seen.add(`${r.type} ${target}`);
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * A file every indexed review reads again: a CustomResourceDefinition (it
+ * decides other files' identities and checks), a secret value (never kept in
+ * the cache; every value must reach the output scrubber), a SOPS-decrypted or
+ * rendered document.
+ */
+function mustLoad(ci: CI, repo: LoadedRepository): boolean {
+  if (ci.kind === 'CustomResourceDefinition' || ci.origin.render) return true;
+  if (ci.secretPointers?.length || holdsSecretValues(ci.object)) return true;
+  return secretValuesOf(ci.object, repo.schemas.get(ci.kind)?.schema).length > 0;
+}
