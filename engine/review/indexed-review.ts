@@ -8,15 +8,17 @@ import { loadRepository, type ParseCache } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { CI, RawDocument } from '../model/ci.js';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import { canonicalJson } from '../model/canonical-json.js';
 import { refToId } from '../model/reference.js';
 import { RELATION_TYPES, isRelationType, type RelationType } from '../model/relations.js';
 import type { RenderCache } from '../render/render-stage.js';
 import { IdentityIndex } from '../validate/identity-index.js';
-import { validateRepository } from '../validate/validate.js';
+import { IS_MEMBERSHIP, RECEIVER, TYPE_COUNT } from '../impact/propagation-rules.js';
+import { validateFiles, validateRepository } from '../validate/validate.js';
 import { buildRevisionIndex, readRevisionIndex, treeOf, unindexable, writeRevisionIndex, type RevisionIndex } from './revision-index.js';
 
 /** What the index key holds beyond the tree: the load settings a review uses (the defaults). */
-const INDEX_CONTEXT = 'review';
+export const INDEX_CONTEXT = 'review';
 
 /** Both sides of a review as the indexed path reads them. */
 export interface IndexedRevisions {
@@ -106,9 +108,13 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     return { fallback: 'the base index does not list the base revision' };
   }
   const headChanged = first.cis.filter((c) => changed.has(c.origin.file));
-  if (headChanged.some((c) => c.kubernetes) || base.cis.some((c) => c.kubernetes)) {
-    return { fallback: 'a Kubernetes object changed (its inferred edges are not redrawn from the index)' };
-  }
+  if (!sameKubernetesObjects(headChanged, base.cis)) return { fallback: 'a Kubernetes object changed (its inferred edges are not redrawn from the index)' };
+  // what the plan can list as created, updated or deleted: a CI of a changed file whose document is the same is a noop
+  const before = new Map(base.cis.map((c) => [c.id, c]));
+  const differing = headChanged.filter((c) => {
+    const was = before.get(c.id);
+    return !was || canonicalJson(was.object) !== canonicalJson(c.object);
+  });
 
   // the head's identities in load order: the index's for unchanged files, the loaded ones for changed files
   const head = headIdentities(index, changed, headChanged);
@@ -137,32 +143,47 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const edges = headEdges(index, head, baseNumber, loadedFirst);
   if (edges.cycle) return { fallback: `a new ${edges.cycle} relation closes a cycle` };
 
-  const region = regionOf(index, head, edges, headChanged, removed, baseNumber);
+  const region = regionOf(index, head, edges, headChanged, differing, removed, baseNumber);
   const wanted = new Set([...always, ...changed, ...recheck]);
-  for (let i = 0; i < head.ids.length; i++) if (region[i]) wanted.add(head.fileOf[i]);
+  for (let i = 0; i < head.ids.length; i++) if (region[i] === OBJECT) wanted.add(head.fileOf[i]);
+  console.error(
+    'always',
+    always.size,
+    'changed',
+    changed.size,
+    'recheck',
+    recheck.size,
+    'region',
+    region.reduce((a, b) => a + b, 0),
+    'wanted',
+    wanted.size,
+    'of',
+    baseFiles.size,
+  );
   const second = [...wanted].every((f) => always.has(f) || changed.has(f)) ? first : await loadHead(wanted);
 
   const identities = new IdentityIndex(
     (id) => head.number.has(id),
     () => head.ids,
   );
-  const checked = validateRepository(second, { contentCache: cache, identities });
+  const fresh = validateFiles(second, identities, { contentCache: cache });
   const fromIndex = index.diagnostics.filter((d) => d.file !== undefined && !wanted.has(d.file) && baseFiles.has(d.file) && documentFile(d.file));
-  const diagnostics = sortDiagnostics([...checked.diagnostics, ...fromIndex]);
+  const diagnostics = sortDiagnostics([...fresh, ...fromIndex]);
 
   const cis = new Map<string, CI>();
   for (const ci of second.cis) if (!cis.has(ci.id)) cis.set(ci.id, ci);
   const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: true });
   for (let i = 0; i < head.ids.length; i++) {
     if (!region[i]) continue;
-    const ci = cis.get(head.ids[i]);
+    const ci = cis.get(head.ids[i]) ?? (region[i] === OBJECT ? undefined : unreadCI(index, head.ids[i], baseNumber.get(head.ids[i])));
     if (!ci) return { fallback: `${head.ids[i]} is in the index but not in its file` };
     graph.addNode(head.ids[i], { ci });
   }
   for (let e = 0; e < edges.source.length; e++) {
     const s = edges.source[e];
     const t = edges.target[e];
-    if (region[s] && region[t]) graph.addEdge(head.ids[s], head.ids[t], { type: RELATION_TYPES[edges.type[e]].type as RelationType, inferred: edges.inferred[e] === 1 });
+    if (region[s] && region[t])
+      graph.addEdge(head.ids[s], head.ids[t], { type: RELATION_TYPES[edges.type[e]].type as RelationType, inferred: edges.inferred[e] === 1 });
   }
   return { head: second, base, headGraph: graph, diagnostics };
 }
@@ -326,6 +347,7 @@ function regionOf(
   head: HeadIdentities,
   edges: HeadEdges,
   headChanged: readonly CI[],
+  differing: readonly CI[],
   removed: ReadonlySet<string>,
   baseNumber: ReadonlyMap<string, number>,
 ): Uint8Array {
@@ -334,7 +356,9 @@ function regionOf(
   const out = csr(n, edges.source);
   const into = csr(n, edges.target);
   const travels = RELATION_TYPES.map((r) => r.travels);
-  const changed: number[] = headChanged.map((ci) => head.number.get(ci.id)!);
+  // every CI of a changed file is compared (and listed, a noop when its document is the same); only those that differ are planned
+  for (const ci of headChanged) region[head.number.get(ci.id)!] = 1;
+  const changed: number[] = differing.map((ci) => head.number.get(ci.id)!);
   // a deleted CI lives in the base graph: the head graph plus it and its base edges (base-graph.ts)
   const deletedNeighbours: number[] = [];
   const deletedReceivers: number[] = [];
@@ -369,29 +393,122 @@ function regionOf(
     for (let k = into.start[v]; k < into.start[v + 1]; k++) region[edges.source[into.edge[k]]] = 1;
   }
   // impact: where a failure travels, transitively
-  const reachedImpact = closure(n, [...changed, ...deletedReceivers], out, into, edges, (type, forward) => {
-    const t = travels[type];
-    return t === 'both' || t === (forward ? 'source-to-target' : 'target-to-source');
-  });
+  const reachedImpact = worstCaseReach(n, [...changed, ...deletedReceivers], out, into, edges);
   const alternative = TYPE_CODE.get('alternativeTo')!;
   const partOf = TYPE_CODE.get('partOf')!;
   const memberOf = TYPE_CODE.get('memberOf')!;
+  const reached = new Uint8Array(n);
+  for (const v of reachedImpact) reached[v] = 1;
+  // a group a reached CI is a member of: its spec.minUp is read (its document), and every member counts against it
+  const group = new Uint8Array(n);
   for (const v of reachedImpact) {
     region[v] = 1;
-    // every member of a group it reaches: counted against spec.minUp
     for (let k = into.start[v]; k < into.start[v + 1]; k++) {
       const e = into.edge[k];
-      if (edges.type[e] === partOf || edges.type[e] === memberOf) region[edges.source[e]] = 1;
+      if (edges.type[e] !== partOf && edges.type[e] !== memberOf) continue;
+      region[edges.source[e]] = 1;
+      if (reached[edges.source[e]]) group[v] = 1;
     }
   }
   // redundancy groups: whole alternativeTo components of what is reached
   for (const v of closure(n, reachedImpact, out, into, edges, (type) => type === alternative)) region[v] = 1;
   // waves: the prerequisites that order applies (forward) and deletes (reversed), transitively
   const forward = (type: number, outward: boolean) => travels[type] === (outward ? 'target-to-source' : 'source-to-target');
-  for (const v of closure(n, changed, out, into, edges, forward)) region[v] = 1;
+  const waves = closure(n, changed, out, into, edges, forward);
+  for (const v of waves) region[v] = 1;
   for (const v of closure(n, deletedPrerequisites, out, into, edges, (type, outward) => forward(type, !outward))) region[v] = 1;
+  // whose document the walks read: a business service's criticality, a group's spec.minUp; the changed CIs are read anyway
+  const businessService = index.kinds.indexOf('BusinessService');
+  for (let v = 0; v < n; v++) {
+    if (!region[v]) continue;
+    const i = baseNumber.get(head.ids[v]);
+    if (group[v] || (i !== undefined && index.kindOf[i] === businessService)) region[v] = OBJECT;
+  }
+  for (const ci of headChanged) region[head.number.get(ci.id)!] = OBJECT;
   return region;
 }
+
+/** A region mark: the CI's document is read (its file is loaded); 1 marks a CI the graph holds by identity only. */
+const OBJECT = 2;
+
+/**
+ * Thrown when something reads more of a CI the indexed review did not load
+ * than its identity, kind, apiVersion and whether it is a Kubernetes object:
+ * the review then runs in full (run-review.ts), so a walk this module does not
+ * know about can cost time, never a wrong answer.
+ */
+export class UnreadCIError extends Error {
+  constructor(
+    readonly ci: string,
+    readonly property: string,
+  ) {
+    super(`the indexed review did not load ${ci} (read: ${property})`);
+  }
+}
+
+const STUB_FIELDS = new Set(['id', 'kind', 'apiVersion', 'kubernetes']);
+
+/** The graph's CI for an unchanged CI whose document the review does not read: identity, kind, apiVersion, `kubernetes`; anything else throws UnreadCIError. */
+function unreadCI(index: RevisionIndex, id: string, i: number | undefined): CI | undefined {
+  if (i === undefined) return undefined;
+  const known: Record<string, unknown> = {
+    id,
+    kind: index.kinds[index.kindOf[i]],
+    apiVersion: index.apiVersions[index.apiVersionOf[i]],
+    kubernetes: index.kubernetes[i] === 1,
+  };
+  return new Proxy(known, {
+    get(target, property) {
+      if (typeof property === 'symbol' || property === 'then') return undefined;
+      if (!STUB_FIELDS.has(property)) throw new UnreadCIError(id, property);
+      return target[property];
+    },
+  }) as unknown as CI;
+}
+
+/**
+ * Every CI an impact simulation from `seeds` can reach, over the relations'
+ * propagation table (engine/impact/propagation-rules.ts) at its worst: the
+ * seeds down, each group down as soon as a member is (whatever its minUp), no
+ * redundancy group masking an outage. Each of those only ever makes a state
+ * less severe, and a less severe state travels over fewer relations, so the
+ * real simulation reaches a subset of this — at a fraction of the plain
+ * transitive closure (at-risk travels over hard dependencies only).
+ */
+function worstCaseReach(n: number, seeds: readonly number[], out: Csr, into: Csr, edges: HeadEdges): number[] {
+  const travels = RELATION_TYPES.map((r) => r.travels);
+  const state = new Int8Array(n).fill(STATES);
+  const queue: number[] = [];
+  const emit = (v: number, reaches: number) => {
+    if (reaches < 0 || reaches >= state[v]) return;
+    if (state[v] === STATES) queue.push(v);
+    state[v] = reaches;
+    pending.push(v);
+  };
+  const pending: number[] = [];
+  for (const v of seeds) emit(v, 0);
+  while (pending.length) {
+    const v = pending.pop()!;
+    const s = state[v];
+    const rule = (type: number) => (s === 0 && IS_MEMBERSHIP[type] ? 0 : RECEIVER[s * TYPE_COUNT + type]);
+    for (let k = out.start[v]; k < out.start[v + 1]; k++) {
+      const e = out.edge[k];
+      const t = travels[edges.type[e]];
+      if (t === 'source-to-target' || t === 'both') emit(edges.target[e], rule(edges.type[e]));
+    }
+    for (let k = into.start[v]; k < into.start[v + 1]; k++) {
+      const e = into.edge[k];
+      const t = travels[edges.type[e]];
+      if (t === 'target-to-source' || t === 'both') emit(edges.source[e], rule(edges.type[e]));
+    }
+  }
+  return queue;
+}
+
+/** Impact states are 0 (down), 1 (degraded), 2 (at-risk); this marks a CI not reached. */
+const STATES = 3;
+
+type Csr = { start: Int32Array; edge: Int32Array };
 
 /**
  * The nodes reachable from `seeds` (seeds included): over an edge from its
@@ -419,6 +536,19 @@ function closure(
     for (let k = into.start[v]; k < into.start[v + 1]; k++) if (follow(edges.type[into.edge[k]], false)) visit(edges.source[into.edge[k]]);
   }
   return queue;
+}
+
+/**
+ * True when the changed files hold the same Kubernetes objects on both sides,
+ * file by file and in the same order: then Kubernetes inference, which reads
+ * only Kubernetes objects and the existence of the identities it looks up,
+ * draws the same edges in the same order as in the base.
+ */
+function sameKubernetesObjects(head: readonly CI[], base: readonly CI[]): boolean {
+  const of = (cis: readonly CI[]) => cis.filter((c) => c.kubernetes).map((c) => `${c.origin.file}\0${c.id}\0${canonicalJson(c.object)}`);
+  const a = of(head);
+  const b = of(base);
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The head's CustomResourceDefinitions as documents (they decide the scope of custom kinds on the base side too). */

@@ -11,7 +11,7 @@ import { holdsSecretValues, secretValuesOf } from '../redact/scrubber.js';
 import { writtenRelations } from '../validate/written-relations.js';
 
 /** Namespace of revision indexes in the content cache. */
-const INDEX_NAMESPACE = 'review-index';
+export const INDEX_NAMESPACE = 'review-index';
 /** Bumped whenever the shape or the meaning of an index changes (old entries are then misses). */
 const INDEX_VERSION = 1;
 
@@ -46,6 +46,11 @@ export interface RevisionIndex {
   readonly fileOf: Int32Array;
   /** 1 for a Kubernetes object (apiVersion outside plumb.io). */
   readonly kubernetes: Uint8Array;
+  /** Each CI's kind and apiVersion as written, by number into these tables (what the graph reads of a CI it does not load: indexed-review.ts). */
+  readonly kinds: readonly string[];
+  readonly kindOf: Int32Array;
+  readonly apiVersions: readonly string[];
+  readonly apiVersionOf: Int32Array;
   readonly edgeSource: Int32Array;
   readonly edgeTarget: Int32Array;
   readonly edgeType: Uint8Array;
@@ -73,7 +78,7 @@ export function treeOf(root: string, rev: string): Promise<string | undefined> {
 }
 
 /** The cache key of a revision's index: its tree, and anything else the load depends on. */
-function indexKey(tree: string, context: string): string {
+export function indexKey(tree: string, context: string): string {
   return `${tree}\0${context}`;
 }
 
@@ -112,7 +117,13 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
   const refStart = new Int32Array(n + 1);
   const refs: string[] = [];
   const alwaysLoad = new Set<string>();
+  const kinds = new Table();
+  const apiVersions = new Table();
+  const kindOf = new Int32Array(n);
+  const apiVersionOf = new Int32Array(n);
   repo.cis.forEach((ci, i) => {
+    kindOf[i] = kinds.number(ci.kind);
+    apiVersionOf[i] = apiVersions.number(ci.apiVersion);
     ids[i] = ci.id;
     number.set(ci.id, i);
     fileOf[i] = fileNumber.get(ci.origin.file) ?? -1;
@@ -129,7 +140,8 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
     if (mustLoad(ci, repo)) alwaysLoad.add(ci.origin.file);
   });
   for (const doc of repo.policyDocuments) if (repo.files.has(doc.origin.file)) alwaysLoad.add(doc.origin.file);
-  for (const d of diagnostics) if (d.code === 'ref.unresolved' && d.file !== undefined) alwaysLoad.add(d.file);
+  // an unresolved reference may resolve in the head (and its did-you-mean may change); a SOPS file may decrypt with other keys
+  for (const d of diagnostics) if ((d.code === 'ref.unresolved' || d.code.startsWith('sops.')) && d.file !== undefined) alwaysLoad.add(d.file);
 
   const m = graph.size;
   const edgeSource = new Int32Array(m);
@@ -158,6 +170,10 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
     ids,
     fileOf,
     kubernetes,
+    kinds: kinds.values,
+    kindOf,
+    apiVersions: apiVersions.values,
+    apiVersionOf,
     edgeSource,
     edgeTarget,
     edgeType,
@@ -169,6 +185,21 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
     alwaysLoad: [...alwaysLoad].sort(),
     diagnostics: diagnostics.filter((d) => d.file === undefined || !alwaysLoad.has(d.file)),
   };
+}
+
+/** Distinct strings, numbered in order of first use. */
+class Table {
+  readonly values: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  number(value: string): number {
+    let n = this.numbers.get(value);
+    if (n === undefined) {
+      n = this.values.length;
+      this.values.push(value);
+      this.numbers.set(value, n);
+    }
+    return n;
+  }
 }
 
 /** How many edges buildGraph drew from declared relations (before the inferred ones): its first loop, replayed. */

@@ -15,7 +15,7 @@ import { policyChanges } from './policy-changes.js';
 import type { Origin, RawDocument } from '../model/ci.js';
 import { defaultContentCache, type ContentCache } from '../cache/content-cache.js';
 import type { CIGraph } from '../graph/types.js';
-import { crdDocuments, indexedRevisions } from './indexed-review.js';
+import { crdDocuments, indexedRevisions, UnreadCIError } from './indexed-review.js';
 
 /** `--head worktree`: review the uncommitted work tree against the base. */
 export const WORKTREE = 'worktree';
@@ -42,6 +42,12 @@ export interface RunReviewOptions {
    * the incremental review is tested against.
    */
   readonly incremental?: boolean;
+  /**
+   * Default true: with a content cache, a committed head and no `--target`,
+   * the review reads the head through the base's cached index
+   * (engine/review/indexed-review.ts). `false` reads the whole head.
+   */
+  readonly index?: boolean;
 }
 
 export interface RunReviewResult {
@@ -88,7 +94,7 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   const disk = contentCache === false ? undefined : (contentCache ?? defaultContentCache());
   // the cached index of the base serves a committed head with no --target drift; anything else reads the whole head
   const indexed =
-    partial && disk && headRev !== WORKTREE && options.target === undefined
+    partial && options.index !== false && disk && headRev !== WORKTREE && options.target === undefined
       ? await indexedRevisions({ repo: options.repo, cwd: options.cwd, base: options.base, head: headRev, parseCache, renderCache, contentCache: disk })
       : undefined;
   let head: LoadedRepository;
@@ -144,34 +150,41 @@ export async function runReview(options: RunReviewOptions): Promise<RunReviewRes
   // capacity forecasts of the head's signals (the base's metrics source: the PR cannot redirect it)
   const capacity = await forecastForPlan({ cis: head.cis, metrics: base.config.metrics ?? head.config.metrics, root: head.root, signal });
   diagnostics.push(...capacity.diagnostics);
-  const built = await buildReview({
-    base,
-    head,
-    headGraph,
-    policies: ({ headGraph, baseGraph }) =>
-      planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
-    headPolicies: ({ headGraph, baseGraph }) =>
-      planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
-    policyChanges: changedPolicies,
-    now,
-    ...(names
-      ? {
-          drift: async (changed) => {
-            const found = await discoverTargets({
-              config: head.config,
-              names,
-              cis: changed,
-              root: head.root,
-              cliSettings: options.cliSettings,
-              signal,
-              schemas: head.schemas,
-            });
-            driftDiagnostics.push(...found.diagnostics);
-            return found.targets;
-          },
-        }
-      : {}),
-  });
+  let built: Awaited<ReturnType<typeof buildReview>>;
+  try {
+    built = await buildReview({
+      base,
+      head,
+      headGraph,
+      policies: ({ headGraph, baseGraph }) =>
+        planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
+      headPolicies: ({ headGraph, baseGraph }) =>
+        planPolicies({ policies: loaded.policies, exceptions: loaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
+      policyChanges: changedPolicies,
+      now,
+      ...(names
+        ? {
+            drift: async (changed) => {
+              const found = await discoverTargets({
+                config: head.config,
+                names,
+                cis: changed,
+                root: head.root,
+                cliSettings: options.cliSettings,
+                signal,
+                schemas: head.schemas,
+              });
+              driftDiagnostics.push(...found.diagnostics);
+              return found.targets;
+            },
+          }
+        : {}),
+    });
+  } catch (e) {
+    // the plan read a CI the index left unloaded: the whole head answers instead
+    if (e instanceof UnreadCIError && read === 'index') return { ...(await runReview({ ...options, index: false })), fallback: e.message };
+    throw e;
+  }
   diagnostics.push(...built.diagnostics, ...driftDiagnostics);
   if (built.plan) diagnostics.push(...atRiskWarnings(built.plan.changes, capacity.lookup));
   if (hasErrors(driftDiagnostics)) return { head, diagnostics, policies: loaded.policies, read, ...fallback };
@@ -188,7 +201,6 @@ function isPolicyDoc(doc: RawDocument): boolean {
   const kind = (doc.value as { kind?: unknown } | null)?.kind;
   return kind === 'Policy' || kind === 'PolicyException';
 }
-
 
 /**
  * A base loaded where it differs from the head, completed with what the head's

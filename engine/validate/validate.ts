@@ -26,28 +26,39 @@ import { defaultContentCache, type ContentCache } from '../cache/content-cache.j
  * one CI at a time are served per file from the content cache (local-checks.ts;
  * `contentCache: false` runs them all); the checks across CIs (duplicates,
  * references, cycles) and the graph always run.
- *
- * `identities`: the identities references resolve against, when `repo` holds
- * only part of a revision (the indexed review: engine/review/indexed-review.ts);
- * default the identities of `repo.cis`.
  */
 export function validateRepository(
   repo: LoadedRepository,
-  options: { contentCache?: ContentCache | false; identities?: IdentityIndex } = {},
+  options: { contentCache?: ContentCache | false } = {},
 ): { graph: CIGraph; diagnostics: Diagnostic[] } {
-  const locate = repo.locate.bind(repo);
   const { graph, diagnostics: graphDiagnostics } = buildGraph(repo.cis);
-  const ids =
-    options.identities ??
-    new IdentityIndex(
-      (id) => graph.hasNode(id),
-      () => graph.nodes(),
-    );
+  const ids = new IdentityIndex(
+    (id) => graph.hasNode(id),
+    () => graph.nodes(),
+  );
+  const diagnostics = checks(repo, ids, options.contentCache, [...graphDiagnostics, ...checkCycles(graph, repo.locate.bind(repo))]);
+  return { graph, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * The checks validateRepository runs, for a repository loaded only in part
+ * (the indexed review: engine/review/indexed-review.ts): references resolve
+ * against `identities` — the whole revision's — and nothing graph-wide runs
+ * (no graph, no cycle search: the caller answers for those). Sorted as
+ * validateRepository sorts, so both give the same diagnostics for these files.
+ */
+export function validateFiles(repo: LoadedRepository, identities: IdentityIndex, options: { contentCache?: ContentCache | false } = {}): Diagnostic[] {
+  return sortDiagnostics(checks(repo, identities, options.contentCache, []));
+}
+
+/** Every check's diagnostics in validateRepository's order (`graphWide`: the graph's and the cycles', placed where they were). */
+function checks(repo: LoadedRepository, ids: IdentityIndex, contentCache: ContentCache | false | undefined, graphWide: readonly Diagnostic[]): Diagnostic[] {
+  const locate = repo.locate.bind(repo);
   // the checks of one CI at a time: file by file, an unchanged file's results from the content cache
   const [kinds, schemas, names, basicKubernetes, kubernetesTypes, scope, capacity] = localChecks(
     repo,
     locate,
-    options.contentCache === false ? undefined : (options.contentCache ?? defaultContentCache()),
+    contentCache === false ? undefined : (contentCache ?? defaultContentCache()),
   );
   const diagnostics: Diagnostic[] = [
     ...repo.diagnostics,
@@ -59,9 +70,8 @@ export function validateRepository(
     ...scope,
     ...checkDuplicates(repo.cis, locate),
     ...checkReferences(repo.cis, ids, locate),
-    ...graphDiagnostics,
-    ...checkCycles(graph, locate),
+    ...graphWide,
     ...capacity,
   ];
-  return { graph, diagnostics: sortDiagnostics(diagnostics) };
+  return diagnostics;
 }

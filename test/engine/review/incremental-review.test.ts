@@ -1,10 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheSettings } from '../../../engine/cache/cache-settings.js';
 import { ContentCache } from '../../../engine/cache/content-cache.js';
 import { loadRepository } from '../../../engine/load/load-repository.js';
+import { INDEX_CONTEXT } from '../../../engine/review/indexed-review.js';
+import { INDEX_NAMESPACE, indexKey, readRevisionIndex, treeOf, writeRevisionIndex } from '../../../engine/review/revision-index.js';
 import { runReview } from '../../../engine/review/run-review.js';
 import { branch, checkout, commit, head, makeGitRepo, removeGitRepo, writeFiles, type FileTree } from '../../helpers/git-repo.js';
 import { fixtureTree } from '../../helpers/fixture-tree.js';
@@ -52,13 +55,86 @@ spec:
       message: "a delete"
 `;
 
+/** A second member of the checkout service (it counts against minUp though no change reaches it), and a redundancy pair. */
+const WEB = `apiVersion: plumb.io/v1
+kind: Application
+metadata:
+  name: web
+  namespace: shop
+spec:
+  version: "2.0.0"
+relations:
+  - {type: partOf, target: businessservice:checkout}
+`;
+const host = (name: string, extra = '') => `apiVersion: plumb.io/v1
+kind: Host
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  os: linux
+  memoryGb: 16
+${extra}`;
+const HA_APP = `apiVersion: plumb.io/v1
+kind: Application
+metadata:
+  name: ha-app
+  namespace: shop
+spec:
+  version: "1.0.0"
+relations:
+  - {type: runsOn, target: host:ha-1}
+`;
+/** Kubernetes objects no pull request touches unless it says so: a Deployment mounting a ConfigMap that does not exist yet. */
+const K8S = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+  namespace: jobs
+spec:
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec:
+      containers:
+        - name: main
+          image: registry.example.com/worker:1
+          envFrom: [{configMapRef: {name: worker-config}}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: worker
+  namespace: jobs
+spec:
+  selector: {app: worker}
+  ports: [{port: 80}]
+`;
+const CONFIG_MAP = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: worker-config
+  namespace: jobs
+data: {A: "1"}
+`;
+
 describe('a review that reads only what changed gives the answers of a full review', () => {
   let dir: string;
   let cacheDir: string;
   let base: string;
   const base0 = (): Record<string, string> => {
     const tree = fixtureTree(fixture('review-pr'));
-    return { ...tree, 'inventory/crds.yaml': CRD, 'inventory/gates.yaml': gate(false), 'inventory/guard.yaml': INLINE_POLICY };
+    return {
+      ...tree,
+      'inventory/crds.yaml': CRD,
+      'inventory/gates.yaml': gate(false),
+      'inventory/guard.yaml': INLINE_POLICY,
+      'inventory/web.yaml': WEB,
+      'inventory/ha-1.yaml': host('ha-1'),
+      'inventory/ha-2.yaml': host('ha-2', 'relations:\n  - {type: alternativeTo, target: host:ha-1}\n'),
+      'inventory/ha-app.yaml': HA_APP,
+      'inventory/k8s.yaml': K8S,
+    };
   };
   const prs: Record<string, (t: FileTree) => FileTree> = {
     edit: (t) => ({ 'inventory/data.yaml': (t['inventory/data.yaml'] as string).replace('16.3', '16.4') }),
@@ -82,6 +158,48 @@ describe('a review that reads only what changed gives the answers of a full revi
       'inventory/hosts.yaml': (t['inventory/hosts.yaml'] as string).split('---\n')[1].replace('memoryGb: 8', 'memoryGb: lots'),
     }),
     'a custom resource whose CRD did not change': () => ({ 'inventory/gates.yaml': gate(true) }),
+    // the checkout service loses its only CI: orders-api, in a file the pull request does not touch, now points at nothing
+    'a new dangling reference in an unchanged file': () => ({ 'inventory/services.yaml': null }),
+    'a duplicate identity added against an unchanged file': (t) => ({ 'inventory/reports.yaml': `${t['inventory/reports.yaml']}---\n${host('app-host-1')}` }),
+    // orders-db now depends on orders-api, which depends on orders-db
+    'a cycle closed by a new edge': (t) => ({
+      'inventory/data.yaml': (t['inventory/data.yaml'] as string).replace(
+        '  - {type: runsOn, target: host:db-host-1}\n---',
+        '  - {type: runsOn, target: host:db-host-1}\n  - {type: dependsOn, target: application:orders-api}\n---',
+      ),
+    }),
+    // ha-1 changes: ha-app fails over to ha-2, an unchanged member of its redundancy group in another file
+    'a redundancy group member far from the change': () => ({ 'inventory/ha-1.yaml': host('ha-1').replace('memoryGb: 16', 'memoryGb: 32') }),
+    'a redundancy group member removed': () => ({ 'inventory/ha-2.yaml': null, 'inventory/ha-1.yaml': host('ha-1').replace('memoryGb: 16', 'memoryGb: 32') }),
+    // an unchanged Deployment gains an inferred edge to a ConfigMap the pull request adds
+    'an inferred edge gained by an unchanged CI': () => ({ 'inventory/k8s-config.yaml': CONFIG_MAP }),
+    // an unchanged Service loses its inferred edge: the Deployment it selects is relabelled
+    'an inferred edge lost by an unchanged CI': (t) => ({
+      'inventory/k8s.yaml': (t['inventory/k8s.yaml'] as string).replace('labels: {app: worker}}', 'labels: {app: other}}'),
+    }),
+  };
+  /** Pull requests whose head does not validate (no plan; the diagnostics are the answer). */
+  const INVALID = new Set([
+    'a new dangling reference in an unchanged file',
+    'a duplicate identity added against an unchanged file',
+    'a cycle closed by a new edge',
+  ]);
+  /** How each pull request is read once the cache holds the base's index: `index`, or why the full review serves it. */
+  const route: Record<string, string> = {
+    edit: 'index',
+    'move of a CI between files': 'index',
+    delete: 'index',
+    'a dependency edge change': 'index',
+    'a policy change': 'index',
+    'an invalid head': 'index',
+    'a custom resource whose CRD did not change': 'a Kubernetes object changed',
+    'a new dangling reference in an unchanged file': 'index',
+    'a duplicate identity added against an unchanged file': 'the head defines an identity twice',
+    'a cycle closed by a new edge': 'a new dependsOn relation closes a cycle',
+    'a redundancy group member far from the change': 'index',
+    'a redundancy group member removed': 'index',
+    'an inferred edge gained by an unchanged CI': 'a Kubernetes object changed',
+    'an inferred edge lost by an unchanged CI': 'a Kubernetes object changed',
   };
   const shas: Record<string, string> = {};
 
@@ -108,7 +226,7 @@ describe('a review that reads only what changed gives the answers of a full revi
     const cache = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: join(cacheDir, name.replace(/\W+/g, '-')) }));
     const coldRun = await runReview({ repo: dir, base, head: shas[name], now: NOW, contentCache: cache, renderCache: false });
     const warmRun = await runReview({ repo: dir, base, head: shas[name], now: NOW, contentCache: new ContentCache(cache.settings), renderCache: false });
-    console.log(name, coldRun.read, coldRun.fallback, warmRun.read, warmRun.fallback);
+    for (const run of [coldRun, warmRun]) expect(run.read === 'index' ? 'index' : run.fallback).toContain(route[name]);
     const cold = answer(coldRun);
     const warm = answer(warmRun);
     expect(cold).toEqual(full);
@@ -129,14 +247,71 @@ describe('a review that reads only what changed gives the answers of a full revi
           ['ref.unresolved', 'inventory/data.yaml'],
         ]),
       );
-    } else expect(full.plan?.changes.length).toBeGreaterThan(0);
+    } else if (!INVALID.has(name)) expect(full.plan?.changes.length).toBeGreaterThan(0);
+    else expect(full.plan).toBeUndefined();
     if (name === 'a dependency edge change') {
       const upgrade = full.plan?.changes.find((c) => c.id === 'database:shop/orders-db');
       expect(JSON.stringify(upgrade?.impact ?? {})).not.toContain('businessservice:shop/checkout');
     }
     if (name === 'a policy change') expect(full.plan?.policyChanges?.map((c) => c.name)).toEqual(['no-tier1-delete']);
+    if (name === 'a new dangling reference in an unchanged file')
+      expect(full.diagnostics.map((d) => [d.code, d.file])).toContainEqual(['ref.unresolved', 'inventory/apps.yaml']);
+    if (name === 'a duplicate identity added against an unchanged file') expect(full.diagnostics.map((d) => d.code)).toContain('ci.duplicate');
+    if (name === 'a cycle closed by a new edge') expect(full.diagnostics.map((d) => d.code)).toContain('relation.cycle');
+    if (name === 'a redundancy group member far from the change') {
+      const ha = full.plan?.changes.find((c) => c.id === 'host:shop/ha-1');
+      expect(ha?.impact?.affected).toContainEqual(expect.objectContaining({ id: 'application:shop/ha-app', wouldBe: 'at-risk' }));
+    }
+    if (name === 'a redundancy group member removed') {
+      const ha = full.plan?.changes.find((c) => c.id === 'host:shop/ha-1');
+      expect(ha?.impact?.affected).toContainEqual(expect.objectContaining({ id: 'application:shop/ha-app', wouldBe: 'down' }));
+    }
+    if (name === 'edit') {
+      // web, untouched and unreached, still counts as a member of checkout: one member of two down is degraded
+      const db = full.plan?.changes.find((c) => c.id === 'database:shop/orders-db');
+      expect(db?.impact?.affected).toContainEqual(expect.objectContaining({ id: 'businessservice:shop/checkout', wouldBe: 'degraded' }));
+    }
     if (name === 'a custom resource whose CRD did not change')
       expect(full.plan?.changes.map((c) => [c.id, c.action])).toContainEqual(['gate:_cluster/front', 'update']);
+  });
+
+  it('a wrong index gives a wrong answer, and a damaged or forged one is a miss', async () => {
+    const name = 'edit';
+    const full = answer(await runReview({ repo: dir, base, head: shas[name], now: NOW, incremental: false, contentCache: false, renderCache: false }));
+    const settings = cacheSettings({ PLUMB_CACHE_DIR: join(cacheDir, 'tampered') });
+    await runReview({ repo: dir, base, head: shas[name], now: NOW, contentCache: new ContentCache(settings), renderCache: false });
+    const tree = (await treeOf(dir, base))!;
+    const cache = new ContentCache(settings);
+    const index = readRevisionIndex(cache, tree, INDEX_CONTEXT)!;
+    expect(index).toBeDefined();
+    // orders-api (in a file the pull request does not touch) no longer depends on orders-db, in the index only
+    const from = index.ids.indexOf('application:shop/orders-api');
+    const to = index.ids.indexOf('database:shop/orders-db');
+    const keep = [...index.edgeSource.keys()].filter((e) => !(index.edgeSource[e] === from && index.edgeTarget[e] === to));
+    expect(keep.length).toBe(index.edgeSource.length - 1);
+    const wrong = {
+      ...index,
+      edgeSource: Int32Array.from(keep.map((e) => index.edgeSource[e])),
+      edgeTarget: Int32Array.from(keep.map((e) => index.edgeTarget[e])),
+      edgeType: Uint8Array.from(keep.map((e) => index.edgeType[e])),
+      edgeInferred: Uint8Array.from(keep.map((e) => index.edgeInferred[e])),
+      declaredEdges: index.declaredEdges - 1,
+    };
+    writeRevisionIndex(cache, tree, INDEX_CONTEXT, wrong);
+    const misled = await runReview({ repo: dir, base, head: shas[name], now: NOW, contentCache: new ContentCache(settings), renderCache: false });
+    expect(misled.read).toBe('index');
+    expect(answer(misled)).not.toEqual(full);
+    // the same wrong index written under another key (a planted cache): not believed
+    const planter = new ContentCache(settings, undefined, randomBytes(32));
+    planter.set(INDEX_NAMESPACE, indexKey(tree, INDEX_CONTEXT), wrong);
+    const planted = await runReview({ repo: dir, base, head: shas[name], now: NOW, contentCache: new ContentCache(settings), renderCache: false });
+    expect(answer(planted)).toEqual(full);
+    // damaged: a miss, rebuilt
+    writeFileSync(cache.pathOf(INDEX_NAMESPACE, indexKey(tree, INDEX_CONTEXT)), 'not an index');
+    const damaged = await runReview({ repo: dir, base, head: shas[name], now: NOW, contentCache: new ContentCache(settings), renderCache: false });
+    expect(damaged.read).toBe('index');
+    expect(answer(damaged)).toEqual(full);
+    expect(readRevisionIndex(new ContentCache(settings), tree, INDEX_CONTEXT)).toEqual(index);
   });
 
   it('an uncommitted work tree as the head', async () => {
