@@ -146,20 +146,6 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const region = regionOf(index, head, edges, headChanged, differing, removed, baseNumber);
   const wanted = new Set([...always, ...changed, ...recheck]);
   for (let i = 0; i < head.ids.length; i++) if (region[i] === OBJECT) wanted.add(head.fileOf[i]);
-  console.error(
-    'always',
-    always.size,
-    'changed',
-    changed.size,
-    'recheck',
-    recheck.size,
-    'region',
-    region.reduce((a, b) => a + b, 0),
-    'wanted',
-    wanted.size,
-    'of',
-    baseFiles.size,
-  );
   const second = [...wanted].every((f) => always.has(f) || changed.has(f)) ? first : await loadHead(wanted);
 
   const identities = new IdentityIndex(
