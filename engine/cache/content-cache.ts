@@ -266,7 +266,7 @@ export class ContentCache {
       this.stats.misses++;
       return undefined;
     }
-    const value = openEntry<T>(entry[1], this.macInput(namespace, key), this.macKey!);
+    const value = openBatched<T>(entry[1], this.macInput(namespace, key));
     if (value?.value === undefined && value !== undefined) {
       // forgotten (ContentCache.forget)
       this.stats.misses++;
@@ -286,7 +286,7 @@ export class ContentCache {
     const { path, h } = this.bucketOf(namespace, key);
     let bytes: Buffer;
     try {
-      bytes = entryBytes(this.macInput(namespace, key), value, this.macKey!);
+      bytes = batchedBytes(this.macInput(namespace, key), value);
     } catch {
       return; // a value v8 cannot serialise is simply not cached
     }
@@ -338,11 +338,80 @@ export class ContentCache {
  * parsing it saves.
  */
 const BATCHED: ReadonlySet<string> = new Set(['parse', 'validate', 'text']);
-const BUCKET_MAGIC = Buffer.from('plumbB2\n');
+const BUCKET_MAGIC = Buffer.from('plumbB3\n');
 /** Pending bytes beyond which a cache flushes without waiting for the caller. */
 const FLUSH_BYTES = 64 * 1024 * 1024;
-/** [written at (ms), entry bytes (MAGIC, MAC, payload as a single-file entry)]. */
+/** [written at (ms), entry bytes (batchedBytes: a format tag and `{ key, value }`)]. */
 type BucketEntry = [number, Buffer];
+
+/** Tags of a batched entry's payload: JSON, or v8.serialize for what JSON cannot hold exactly. */
+const JSON_TAG = 0x4a; // 'J'
+const V8_TAG = 0x56; // 'V'
+
+/**
+ * A batched entry's bytes: `{ key, value }` as JSON when JSON holds the value
+ * exactly ({@link jsonExact}), else v8.serialize, behind a one-byte tag. No MAC
+ * of its own: the bucket's HMAC covers every entry in it, and is checked before
+ * any is read; the key inside binds the entry to its full key (salt,
+ * namespace, key). Hand-written rather than v8 alone: on a 10k-CI
+ * repository's parse entries JSON.parse read them in 29 ms against
+ * v8.deserialize's 54 (writing costs about the same), and a warm load reads
+ * every entry.
+ */
+function batchedBytes(fullKey: string, value: unknown): Buffer {
+  const entry = { key: fullKey, value };
+  if (jsonExact(value, new Set())) {
+    const json = JSON.stringify(entry);
+    const out = Buffer.allocUnsafe(1 + Buffer.byteLength(json));
+    out[0] = JSON_TAG;
+    out.write(json, 1);
+    return out;
+  }
+  return Buffer.concat([Buffer.of(V8_TAG), serialize(entry)]);
+}
+
+/** The value of a batched entry (from an authenticated bucket, or this process), or undefined when it is not the entry of `fullKey`. */
+function openBatched<T>(bytes: Buffer, fullKey: string): { value: T } | undefined {
+  try {
+    const body = bytes.subarray(1);
+    const entry = (bytes[0] === JSON_TAG ? JSON.parse(body.toString('utf8')) : bytes[0] === V8_TAG ? deserialize(body) : undefined) as
+      | { key?: unknown; value?: T }
+      | undefined;
+    return entry?.key === fullKey ? { value: entry.value as T } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when JSON.parse(JSON.stringify(value)) gives back the same value: plain
+ * objects and dense arrays (each reached once: JSON would copy a shared one) of
+ * strings, booleans, null and finite numbers other than -0, and no property
+ * whose value is undefined (JSON drops it).
+ */
+function jsonExact(value: unknown, seen: Set<object>): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (seen.has(value)) return false;
+      seen.add(value);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !jsonExact(value[i], seen)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      for (const k of Object.keys(value)) if (!jsonExact((value as Record<string, unknown>)[k], seen)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
 
 const dirty = new Set<ContentCache>();
 process.on('exit', () => {

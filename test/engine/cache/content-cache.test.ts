@@ -125,6 +125,30 @@ describe('content cache', () => {
     expect(open().get('parse', 'k7')).toEqual({ i: 7 });
   });
 
+  it('a batched entry comes back exactly, whether JSON can hold it or not (-0, NaN, Infinity, undefined properties and items, shared objects, a Map, __proto__ as a key)', () => {
+    const shared = { x: 1 };
+    const values: Record<string, unknown> = {
+      plain: { a: 'é\u0000\ud800', b: [1, 2.5, true, null, { c: '' }], d: {} },
+      negativeZero: { n: -0 },
+      notFinite: [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      undefinedProperty: { a: undefined, b: 1 },
+      undefinedItem: [1, undefined, 3],
+      shared: { first: shared, second: shared },
+      map: { m: new Map([['k', 'v']]) },
+      proto: JSON.parse('{"__proto__": {"polluted": true}, "a": 1}'),
+    };
+    const cache = open();
+    for (const [k, v] of Object.entries(values)) cache.set('parse', k, v);
+    cache.flush();
+    const other = open();
+    for (const [k, v] of Object.entries(values)) expect(other.get('parse', k), k).toStrictEqual(v);
+    expect(Object.is((other.get('parse', 'negativeZero') as { n: number }).n, -0)).toBe(true);
+    const again = other.get<{ first: object; second: object }>('parse', 'shared');
+    expect(again?.first).toBe(again?.second);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(other.get('parse', 'proto') as object)).toEqual(['__proto__', 'a']);
+  });
+
   it('concurrent processes writing and reading the same keys see whole entries or none', async () => {
     const script = join(dir, 'hammer.ts');
     writeFileSync(
