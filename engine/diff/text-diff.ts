@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, formatPatch } from 'diff';
 import { stringify } from 'yaml';
 
 /** The two sides' names in a diff's `---`/`+++` headers: a plan's drift diff is observed → desired, a review's base → head. */
@@ -31,10 +31,34 @@ function renderDiff(id: string, observed: unknown, desired: unknown, labels: Dif
   const before = observed === undefined ? '' : toYaml(observed);
   const after = desired === undefined ? '' : toYaml(desired);
   if (before === after) return '';
-  const text = createTwoFilesPatch(`${labels[0]}/${id}`, `${labels[1]}/${id}`, before, after, undefined, undefined, { context: 3 });
+  const text =
+    before === '' && !after.includes('\r')
+      ? addedPatch(`${labels[0]}/${id}`, `${labels[1]}/${id}`, after)
+      : createTwoFilesPatch(`${labels[0]}/${id}`, `${labels[1]}/${id}`, before, after, undefined, undefined, { context: 3 });
   // Drop the `Index:`/`===` preamble some versions print; keep from the `---` header on.
   const start = text.indexOf('--- ');
   return start > 0 ? text.slice(start) : text;
+}
+
+/**
+ * What `createTwoFilesPatch(oldName, newName, '', after)` writes (the diff library's own `formatPatch`, so its
+ * header quoting and hunk format), from the one hunk that adds every line, built here instead of by running the
+ * diff: a first apply of 500 objects spent 45 ms of its plan in the diff library finding that every line was
+ * added. test/engine/diff/text-diff-added.test.ts compares the two over generated documents.
+ */
+function addedPatch(oldName: string, newName: string, after: string): string {
+  const lines = after.split('\n');
+  const newline = lines[lines.length - 1] === '';
+  if (newline) lines.pop();
+  const added = lines.map((l) => `+${l}`);
+  if (!newline) added.push('\\ No newline at end of file');
+  return formatPatch({
+    oldFileName: oldName,
+    newFileName: newName,
+    oldHeader: undefined,
+    newHeader: undefined,
+    hunks: [{ oldStart: 1, oldLines: 0, newStart: 1, newLines: lines.length, lines: added }],
+  });
 }
 
 function toYaml(value: unknown): string {
