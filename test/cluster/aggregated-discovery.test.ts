@@ -67,7 +67,7 @@ current-context: counted
   /** A discovery document's path: `/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION` (not a list of objects). */
   const isDiscovery = (path: string) => /^\/api(\/v1)?$|^\/apis(\/[^/]+){0,2}$/.test(path.split('?')[0]);
 
-  it('a plan reads the whole API in two aggregated documents, and plans as it does from the legacy ones', async () => {
+  it('a plan reads the whole API in two aggregated documents, and plans as it does from the legacy ones; the orphan sweep leaves out what was listed whole', async () => {
     const ns = 'disc-agg';
     const dir = temp('repo');
     mkdirSync(join(dir, 'inventory'));
@@ -84,11 +84,21 @@ spec:
   template:
     metadata: {labels: {app: api}}
     spec: {containers: [{name: api, image: "nginx:1.27"}]}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ${ns}-2}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: old, namespace: ${ns}-2}
+data: {x: "1"}
 `,
     );
     const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', dir, '--kubeconfig', c.kubeconfig]);
     expect(applied.code, applied.stderr + applied.stdout).toBe(0);
-    // Git now wants another value and one object less: an update and a delete, found by the managed-objects sweep over every type
+    // Git now wants another value, and neither the Deployment nor the second namespace and its ConfigMap: the deletes
+    // are found by the sweep of managed objects over every type (ConfigMaps outside the namespace listed whole)
     writeFileSync(
       join(dir, 'inventory', 'app.yaml'),
       `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${ns}}\ndata: {mode: "off"}\n`,
@@ -116,7 +126,15 @@ spec:
         .filter((ch) => ch.action !== 'noop')
         .map((ch) => `${ch.action} ${ch.id}`)
         .sort();
-    expect(changed(aggregated.json)).toEqual([`delete deployment:${ns}/api`, `update configmap:${ns}/settings`]);
+    expect(changed(aggregated.json)).toEqual([
+      `delete configmap:${ns}-2/old`,
+      `delete deployment:${ns}/api`,
+      `delete namespace:_cluster/${ns}-2`,
+      `update configmap:${ns}/settings`,
+    ]);
+    // what step 1 listed whole (ConfigMaps in the namespace Git names) the sweep does not read again
+    const sweep = aggregated.all.filter((q) => q.path.startsWith('/api/v1/configmaps?'));
+    expect(sweep.map((q) => new URLSearchParams(q.path.split('?')[1]).get('fieldSelector'))).toEqual([`metadata.namespace!=${ns}`]);
 
     const old = await plan(true);
     // the legacy documents: one per group-version asked, among them the two the desired objects name

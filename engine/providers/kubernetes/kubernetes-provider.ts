@@ -233,13 +233,22 @@ export class KubernetesProvider implements Provider {
     };
     let namespaces: readonly string[] | undefined = this.settings.namespaces;
     const perNamespace: ApiResource[] = [];
+    // the namespaces each type was listed in whole: the sweep's list of that type leaves them out (a field selector
+    // every resource serves), so a steady-state plan does not read every managed object a second time
+    const listedIn = new Map<string, string[]>();
+    for (const key of listed) {
+      const [gv, kind, ns] = key.split(' ');
+      if (ns) listedIn.set(`${gv} ${kind}`, [...(listedIn.get(`${gv} ${kind}`) ?? []), ns]);
+    }
     await mapConcurrent(types, this.concurrency, async (r) => {
       if (namespaces && r.namespaced) {
         perNamespace.push(r);
         return;
       }
       if (listed.has(`${r.groupVersion} ${r.kind} `)) return;
-      const res = await this.list(r, undefined, selector, signal, declared);
+      const seen = r.namespaced ? (listedIn.get(`${r.groupVersion} ${r.kind}`) ?? []) : [];
+      const elsewhere = seen.length > 0 && seen.length <= SWEEP_EXCLUDES_AT_MOST ? seen.map((ns) => `metadata.namespace!=${ns}`).join(',') : '';
+      const res = await this.list(r, undefined, selector, signal, declared, false, elsewhere);
       if (!('error' in res)) keep(res.items);
       else if (r.namespaced && res.error.code === 'kubernetes.forbidden') perNamespace.push(r);
     });
@@ -414,13 +423,15 @@ export class KubernetesProvider implements Provider {
     signal: AbortSignal,
     declared: ReadonlySet<string> = new Set(),
     keepStatus = false,
+    fieldSelector = '',
   ): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
     const items: ObservedObject[] = [];
     let cont: string | undefined;
+    const fields = [this.settings.fieldSelector, fieldSelector].filter(Boolean).join(',');
     do {
       const q = new URLSearchParams({ limit: String(this.settings.pageSize ?? 500) });
       if (labelSelector) q.set('labelSelector', labelSelector);
-      if (this.settings.fieldSelector) q.set('fieldSelector', this.settings.fieldSelector);
+      if (fields) q.set('fieldSelector', fields);
       if (cont) q.set('continue', cont);
       try {
         const res = await this.client.call({ method: 'GET', path: `${collectionPath(r, ns)}?${q}`, signal });
@@ -1182,6 +1193,9 @@ function toCached(answer: DiffAnswer, req: DiffRequest): CachedDryRun | undefine
     ...(answer.replace ? { replace: answer.replace } : {}),
   };
 }
+
+/** Namespaces a sweep list leaves out by field selector at most (beyond, it lists them again: a URL stays short). */
+const SWEEP_EXCLUDES_AT_MOST = 64;
 
 /** Objects of one resource in one namespace read together with one list call (backup, health) from this many on. */
 const LIST_AT_LEAST = 4;
