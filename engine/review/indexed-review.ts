@@ -140,7 +140,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
 
   const loadedFirst = new Map<string, CI>();
   for (const ci of first.cis) if (!loadedFirst.has(ci.id)) loadedFirst.set(ci.id, ci);
-  const edges = headEdges(index, head, baseNumber, loadedFirst);
+  const edges = headEdges(index, head, loadedFirst);
   if (edges.cycle) return { fallback: `a new ${edges.cycle} relation closes a cycle` };
 
   const region = regionOf(index, head, edges, headChanged, differing, removed, baseNumber);
@@ -181,6 +181,8 @@ interface HeadIdentities {
   readonly number: Map<string, number>;
   /** The head CI number of each index CI that is still there in an unchanged file, else -1. */
   readonly fromIndex: Int32Array;
+  /** The index CI number of each head CI in an unchanged file, else -1. */
+  readonly toIndex: Int32Array;
 }
 
 function headIdentities(index: RevisionIndex, changed: ReadonlySet<string>, headChanged: readonly CI[]): HeadIdentities {
@@ -205,7 +207,11 @@ function headIdentities(index: RevisionIndex, changed: ReadonlySet<string>, head
   ids.forEach((id, i) => {
     if (!number.has(id)) number.set(id, i);
   });
-  return { ids, fileOf, number, fromIndex };
+  const toIndex = new Int32Array(ids.length).fill(-1);
+  fromIndex.forEach((h, i) => {
+    if (h >= 0) toIndex[h] = i;
+  });
+  return { ids, fileOf, number, fromIndex, toIndex };
 }
 
 /** The head graph's edges as parallel arrays in head CI numbers, in the order buildGraph adds them. */
@@ -227,11 +233,16 @@ const TYPE_CODE = new Map(RELATION_TYPES.map((r, i) => [r.type, i]));
  * inferred block unchanged (indexedRevisions fell back wherever it could
  * change). Edges drawn afresh are checked for cycles through the rest.
  */
-function headEdges(index: RevisionIndex, head: HeadIdentities, baseNumber: ReadonlyMap<string, number>, loaded: ReadonlyMap<string, CI>): HeadEdges {
-  const source: number[] = [];
-  const target: number[] = [];
-  const type: number[] = [];
-  const inferred: number[] = [];
+function headEdges(index: RevisionIndex, head: HeadIdentities, loaded: ReadonlyMap<string, CI>): HeadEdges {
+  let capacity = index.edgeSource.length;
+  for (const ci of loaded.values()) capacity += ci.relations.length;
+  const source = new Int32Array(capacity);
+  const target = new Int32Array(capacity);
+  const type = new Uint8Array(capacity);
+  const inferred = new Uint8Array(capacity);
+  let m = 0;
+  // an index CI's head number: by position when its file is unchanged, else by identity
+  const headOf = (i: number): number | undefined => (head.fromIndex[i] >= 0 ? head.fromIndex[i] : head.number.get(index.ids[i]));
   // the declared block is grouped by source in the index's load order
   const declaredStart = new Int32Array(index.ids.length + 1);
   for (let e = 0; e < index.declaredEdges; e++) declaredStart[index.edgeSource[e] + 1]++;
@@ -247,31 +258,31 @@ function headEdges(index: RevisionIndex, head: HeadIdentities, baseNumber: Reado
         const t = id === undefined ? undefined : head.number.get(id);
         if (t === undefined || seen.has(`${r.type} ${t}`)) continue;
         seen.add(`${r.type} ${t}`);
-        fresh.push(source.length);
-        source.push(h);
-        target.push(t);
-        type.push(TYPE_CODE.get(r.type)!);
-        inferred.push(r.inferred ? 1 : 0);
+        fresh.push(m);
+        source[m] = h;
+        target[m] = t;
+        type[m] = TYPE_CODE.get(r.type)!;
+        inferred[m++] = r.inferred ? 1 : 0;
       }
       continue;
     }
-    const i = baseNumber.get(head.ids[h])!;
+    const i = head.toIndex[h];
     for (let e = declaredStart[i]; e < declaredStart[i + 1]; e++) {
-      const t = head.number.get(index.ids[index.edgeTarget[e]]);
+      const t = headOf(index.edgeTarget[e]);
       if (t === undefined) continue;
-      source.push(h);
-      target.push(t);
-      type.push(index.edgeType[e]);
-      inferred.push(index.edgeInferred[e]);
+      source[m] = h;
+      target[m] = t;
+      type[m] = index.edgeType[e];
+      inferred[m++] = index.edgeInferred[e];
     }
   }
   for (let e = index.declaredEdges; e < index.edgeSource.length; e++) {
-    source.push(head.number.get(index.ids[index.edgeSource[e]])!);
-    target.push(head.number.get(index.ids[index.edgeTarget[e]])!);
-    type.push(index.edgeType[e]);
-    inferred.push(index.edgeInferred[e]);
+    source[m] = headOf(index.edgeSource[e])!;
+    target[m] = headOf(index.edgeTarget[e])!;
+    type[m] = index.edgeType[e];
+    inferred[m++] = index.edgeInferred[e];
   }
-  const out: HeadEdges = { source: Int32Array.from(source), target: Int32Array.from(target), type: Uint8Array.from(type), inferred: Uint8Array.from(inferred) };
+  const out: HeadEdges = { source: source.subarray(0, m), target: target.subarray(0, m), type: type.subarray(0, m), inferred: inferred.subarray(0, m) };
   const cycle = freshCycle(out, head.ids.length, fresh);
   return cycle ? { ...out, cycle } : out;
 }

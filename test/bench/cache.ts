@@ -15,7 +15,9 @@
  * - `plumb review` of a commit changing 50 CIs while the cache has no index of
  *   main yet (it loads main whole and writes the index); then of commits
  *   changing 1, 50 and 500 CIs (CIs' spec.version), warm (the cache holds
- *   main's index and parses), and of 50 CIs with PLUMB_CACHE=off.
+ *   main's index and parses) — Applications and Databases, spread over the
+ *   repository —, of one Cluster (half the workloads run on it: its impact is
+ *   half the repository), and of 50 CIs with PLUMB_CACHE=off.
  * Goals (issue 18): warm plan ≤ 2× floor, cold ≤ 5×; a warm 50-CI review ≤ 10%
  * of a cold plan's CPU, growing with the change and not with the repository
  * (10k vs 100k at 50 CIs within 1.5×). Uses dist/ (run.ts builds first).
@@ -63,8 +65,13 @@ docs += yaml.load(readFileSync(join(root, 'observed', 'snapshot.json'), 'utf8'))
 if (docs === 0) process.exit(1);
 `;
 
-/** Commits a change to `count` CIs (their spec.version) on branch `name` from main; the work tree goes back to main. */
-function commitChange(root: string, name: string, count: number): void {
+/**
+ * Commits a change to `count` CIs of kind `kind` (their spec.version) on branch
+ * `name` from main; the work tree goes back to main. Applications and Databases
+ * are what pull requests usually change; a Cluster is a hub half the
+ * repository's workloads run on (its impact alone lists ~50% of the CIs).
+ */
+function commitChange(root: string, name: string, count: number, kind = /^kind: (Application|Database)$/m): void {
   const git = (...args: string[]) =>
     execFileSync('git', ['-C', root, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { stdio: 'pipe' });
   git('checkout', '-q', '-b', name, 'main');
@@ -72,7 +79,11 @@ function commitChange(root: string, name: string, count: number): void {
   const files = readdirSync(join(root, 'inventory'), { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.yaml'))
     .map((e) => join(e.parentPath, e.name))
-    .filter((f) => /^ {2}version: /m.test(readFileSync(f, 'utf8')))
+    .filter((f) =>
+      readFileSync(f, 'utf8')
+        .split('---\n')
+        .some((doc) => kind.test(doc) && /^ {2}version: /m.test(doc)),
+    )
     .sort();
   // spread over the repository (every k-th file), as a real change is: one CI per file
   const stride = Math.max(1, Math.floor(files.length / count));
@@ -80,7 +91,7 @@ function commitChange(root: string, name: string, count: number): void {
     const docs = readFileSync(files[i], 'utf8').split('---\n');
     let touched = false;
     const next = docs.map((doc) => {
-      if (changed >= count || touched || !/^ {2}version: .*$/m.test(doc)) return doc;
+      if (changed >= count || touched || !kind.test(doc) || !/^ {2}version: .*$/m.test(doc)) return doc;
       changed++;
       touched = true;
       return doc.replace(/^ {2}version: .*$/m, `  version: 9.9.${changed}`);
@@ -106,11 +117,13 @@ export async function benchCache(cis: number): Promise<Record<string, Measured>>
     out['plan, warm'] = measure(plan, on);
     const sizes = [1, 50, 500].filter((k) => k <= cis / 10);
     for (const k of sizes) commitChange(root, `pr-${k}`, k);
+    commitChange(root, 'pr-cluster', 1, /^kind: Cluster$/m);
     // the first review against main loads and validates main whole and writes its index (engine/review/revision-index.ts)
     if (sizes.includes(50))
       out['review 50 CIs, index cold'] = measure([process.execPath, CLI, 'review', '--repo', root, '--base', 'main', '--head', 'pr-50', '-o', 'json'], on);
     for (const k of sizes)
       out[`review ${k} CIs, warm`] = measure([process.execPath, CLI, 'review', '--repo', root, '--base', 'main', '--head', `pr-${k}`, '-o', 'json'], on);
+    out['review 1 Cluster, warm'] = measure([process.execPath, CLI, 'review', '--repo', root, '--base', 'main', '--head', 'pr-cluster', '-o', 'json'], on);
     if (sizes.includes(50))
       out['review 50 CIs, cache off'] = measure([process.execPath, CLI, 'review', '--repo', root, '--base', 'main', '--head', 'pr-50', '-o', 'json'], off);
     return out;
