@@ -18,7 +18,7 @@
  * test/cluster/kubernetes-dry-run-cache.test.ts (counted requests, uncached
  * plan equal); here they are compared and printed.
  *
- *   npm run bench -- kubernetes      (or: npm run build && npx tsx test/bench/kubernetes.ts)
+ *   npm run bench -- kubernetes      (or: npm run build && npx tsx test/bench/kubernetes.ts [--before DIR])
  *
  * plumb runs from dist/, as a user would run it.
  */
@@ -33,6 +33,9 @@ import { writeK8sRepo, writeManifestDir, type K8sFixtureOptions } from '../clust
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLUMB = join(ROOT, 'dist/bundle/plumb.js'); // the package's bin
+const beforeAt = process.argv.indexOf('--before');
+/** `--before DIR`: another build's bin (an older commit's checkout, built), whose steady-state plan is measured in the same run. */
+const BEFORE = beforeAt > 0 ? join(process.argv[beforeAt + 1], 'dist/bundle/plumb.js') : undefined;
 
 interface Run {
   ms: number;
@@ -157,6 +160,13 @@ export async function benchKubernetes(): Promise<void> {
     const kSteady = await bestOf3(() => kubectl('diff', '--server-side', '-R', '-f', kubectlDir));
     const pSteady = await bestOf3(() => plumb('plan', '-o', 'json'));
     const pCold = await bestOf3(() => plumbWith({ PLUMB_CACHE: 'off' }, 'plan', '-o', 'json'));
+    let pBefore: Run | undefined;
+    if (BEFORE) {
+      const before = (...args: string[]) =>
+        timed(process.execPath, [BEFORE, ...args, '--repo', plumbRepo, '--kubeconfig', cp.kubeconfig], { PLUMB_CACHE_DIR: cacheDir, PLUMB_CACHE: 'on' });
+      await before('plan', '-o', 'json'); // its own cache entries (another code stamp)
+      pBefore = await bestOf3(() => before('plan', '-o', 'json'));
+    }
     const steadyK = kSteady.stdout.trim() === '' && kSteady.code === 0;
     const steadyP = (JSON.parse(pSteady.stdout).changes as { action: string }[]).every((c) => c.action === 'noop');
 
@@ -211,6 +221,7 @@ export async function benchKubernetes(): Promise<void> {
       `  goal ≥ 5× wall: ${kSteady.ms / pSteady.ms >= 5 ? 'met' : 'NOT met'}; same answer (no change): kubectl ${steadyK ? 'yes' : 'NO'}, plumb ${steadyP ? 'yes' : 'NO'}`,
     );
     console.log(row('  the same plan without the cache', kSteady, pCold));
+    if (pBefore) console.log(row(`  the --before build's plan`, kSteady, pBefore));
     console.log(row('diff with 6 drifted (best of 3)', kDiff, pPlan));
     console.log(row('apply repairing the drift', kRepair, pRepair));
     console.log(
