@@ -5,7 +5,12 @@ import type { Colors } from 'picocolors/types.js';
 import { isPlumbError, PlumbError, renderDiagnosticsText, renderFailureOutput, scrubText, writeFileAtomic, type Diagnostic } from '../engine/index.js';
 import { EXIT } from './exit-codes.js';
 import type { OutputTarget } from './program.js';
-import { colors, runCommand, writeOut, type GlobalOptions } from './run-command.js';
+import { colors, runCommand, writeOut, writeOutChunks, type GlobalOptions } from './run-command.js';
+
+/** An output's text, whole or in pieces (written to stdout as they come: a large plan is never one string). */
+export type Rendered = string | Iterable<string>;
+
+const textOf = (rendered: Rendered): string => (typeof rendered === 'string' ? rendered : [...rendered].join(''));
 
 /** What a command knows of itself for its outputs. */
 export interface OutputSpec<F extends string> {
@@ -61,15 +66,16 @@ export class Outputs<F extends string> {
    * terminal's stdout, never in a file) and writes it; a format asked for
    * twice is rendered once.
    */
-  async write(render: (format: F, colors: Colors) => string | Promise<string>): Promise<void> {
+  async write(render: (format: F, colors: Colors) => Rendered | Promise<Rendered>): Promise<void> {
     const plain = pc.createColors(false);
     const rendered = new Map<F, string>();
     for (const { format, file } of this.files) {
       let text = rendered.get(format);
-      if (text === undefined) rendered.set(format, (text = await render(format, plain)));
+      if (text === undefined) rendered.set(format, (text = textOf(await render(format, plain))));
       await writeOutputFile(file, text);
     }
-    await writeOut(await render(this.format, colors(this.opts)));
+    const out = await render(this.format, colors(this.opts));
+    await (typeof out === 'string' ? writeOut(out) : writeOutChunks(out));
   }
 
   /**

@@ -27,6 +27,21 @@ export function colors(opts: GlobalOptions) {
   return pc.createColors(useColor(opts));
 }
 
+/**
+ * Writes pieces of one text to stdout in turn, waiting for the stream to drain
+ * when it asks to (a 29 MB plan is never one string); a newline ends the text
+ * if its last piece does not.
+ */
+export async function writeOutChunks(chunks: Iterable<string>): Promise<void> {
+  let last = '';
+  for (const chunk of chunks) {
+    if (chunk === '') continue;
+    last = chunk;
+    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  }
+  if (!last.endsWith('\n')) await writeOut('\n');
+}
+
 /** Writes to stdout and resolves once flushed (large JSON must not be cut off by process.exit). */
 export function writeOut(text: string): Promise<void> {
   return new Promise((resolve) => {

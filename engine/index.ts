@@ -147,6 +147,9 @@ export { PLAN_FORMATS, type PlanFormat } from './report/plan-formats.js';
 /** {@link PlanOutput.renderPlanOutput}: a plan (or review) in one of {@link PLAN_FORMATS}. */
 export const renderPlanOutput = async (...args: Parameters<typeof PlanOutput.renderPlanOutput>): Promise<string> =>
   (await import('./report/plan-output.js')).renderPlanOutput(...args);
+/** {@link PlanOutput.renderPlanOutputChunks}: the same text in pieces, for a stream. */
+export const renderPlanOutputChunks = async (...args: Parameters<typeof PlanOutput.renderPlanOutputChunks>): Promise<Iterable<string>> =>
+  (await import('./report/plan-output.js')).renderPlanOutputChunks(...args);
 export { toSarif } from './report/sarif.js';
 export { diagnosticsJson, type DiagnosticJson } from './report/diagnostics-json.js';
 /** {@link DiagnosticsOutput.renderFailureOutput}: the document a format gets when the command has no result. */

@@ -5,7 +5,7 @@ import {
   PlumbError,
   renderDiagnosticsText,
   renderPlanFile,
-  renderPlanOutput,
+  renderPlanOutputChunks,
   writeFileAtomic,
   type Diagnostic,
   type Plan,
@@ -66,7 +66,7 @@ export async function emit(
   }[],
   command: 'plan' | 'review',
 ): Promise<void> {
-  await out.write((format, colors) => renderPlanOutput(format, plan, { colors, command, diagnostics, policies }));
+  await out.write((format, colors) => renderPlanOutputChunks(format, plan, { colors, command, diagnostics, policies }));
   if ((out.format === 'json' || out.format === 'markdown') && diagnostics.length) process.stderr.write(diagnosticsText(diagnostics));
 }
 

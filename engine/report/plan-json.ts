@@ -2,6 +2,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { toPlanFile } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import { diagnosticsJson } from './diagnostics-output.js';
+import { jsonChunks } from './json-chunks.js';
 
 /**
  * The plan artifact as `plan -o json`, `review -o json` and `--out` write it
@@ -19,4 +20,14 @@ import { diagnosticsJson } from './diagnostics-output.js';
 export function renderPlanJson(plan: Plan, diagnostics?: readonly Diagnostic[]): string {
   const file = toPlanFile(plan);
   return JSON.stringify(diagnostics ? { ...file, diagnostics: diagnosticsJson(diagnostics) } : file, null, 2) + '\n';
+}
+
+/**
+ * {@link renderPlanJson}'s text in pieces (each change its own), for writing
+ * to a stream: joined, exactly the same text.
+ */
+export function* planJsonChunks(plan: Plan, diagnostics?: readonly Diagnostic[]): Generator<string> {
+  const file = toPlanFile(plan);
+  yield* jsonChunks(diagnostics ? { ...file, diagnostics: diagnosticsJson(diagnostics) } : file, 2);
+  yield '\n';
 }

@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../plan/types.js';
-import { renderPlanJson } from './plan-json.js';
+import { planJsonChunks, renderPlanJson } from './plan-json.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
 import { renderPlanText } from './plan-text.js';
 import { toSarif, type SarifPolicyInfo } from './sarif.js';
@@ -50,4 +50,13 @@ export function renderPlanOutput(format: PlanFormat, plan: Plan, options: PlanOu
     default:
       return renderPlanText(plan, { colors: options.colors, title: options.command, diagnostics: options.diagnostics });
   }
+}
+
+/**
+ * {@link renderPlanOutput}'s text in pieces, for a stream: JSON one change at
+ * a time (a 100k-CI plan is never one 29 MB string), the other formats whole.
+ * Joined, the same text.
+ */
+export function renderPlanOutputChunks(format: PlanFormat, plan: Plan, options: PlanOutputOptions): Iterable<string> {
+  return format === 'json' ? planJsonChunks(plan, options.diagnostics) : [renderPlanOutput(format, plan, options)];
 }
