@@ -20,7 +20,7 @@
  *   half the repository), and of 50 CIs with PLUMB_CACHE=off.
  * Goals (issue 18): warm plan ≤ 2× floor, cold ≤ 5×; a warm 50-CI review ≤ 10%
  * of a cold plan's CPU, growing with the change and not with the repository
- * (10k vs 100k at 50 CIs within 1.5×). Uses dist/ (run.ts builds first).
+ * (10k vs 100k at 50 CIs within 1.5×). Runs the package's bin from dist/ (run.ts builds first).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,8 @@ import { fileURLToPath } from 'node:url';
 import { generateInventory } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+// the package's bin (the esbuild bundle), as a user runs it
+const CLI = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { plumb: string } }).bin.plumb);
 
 interface Measured {
   readonly cpu: number;
