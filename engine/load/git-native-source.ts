@@ -36,7 +36,7 @@ export async function openNativeGitSource(root: string, rev: string): Promise<Fi
   }
 
   let tree: Promise<Map<string, TreeEntry>> | undefined;
-  const entries = () => (tree ??= listTree(topLevel, commit, prefix));
+  const entries = () => (tree ??= listedTree(topLevel, commit, prefix));
   const batch = new CatFileBatch(topLevel);
 
   return {
@@ -53,6 +53,31 @@ export async function openNativeGitSource(root: string, rev: string): Promise<Fi
     },
     close: async () => batch.close(),
   };
+}
+
+/** How many commits' listings a process keeps: a review reads its head twice (engine/review/indexed-review.ts) and its base once. */
+const LISTINGS_KEPT = 4;
+const listings = new Map<string, Promise<Map<string, TreeEntry>>>();
+
+/**
+ * A commit's tree as listed before in this process, or listed now: a commit's
+ * tree never changes, so a second load of the same commit (the indexed
+ * review's two loads of its head) does not run and parse `git ls-tree` of the
+ * whole tree again. The last few commits are kept (the controller reads one
+ * revision after another); a failed listing is not kept.
+ */
+function listedTree(topLevel: string, commit: string, prefix: string): Promise<Map<string, TreeEntry>> {
+  const key = `${topLevel}\0${commit}\0${prefix}`;
+  let listing = listings.get(key);
+  if (listing) {
+    listings.delete(key);
+  } else {
+    listing = listTree(topLevel, commit, prefix);
+    listing.catch(() => listings.delete(key));
+  }
+  listings.set(key, listing);
+  while (listings.size > LISTINGS_KEPT) listings.delete(listings.keys().next().value!);
+  return listing;
 }
 
 async function listTree(topLevel: string, commit: string, prefix: string): Promise<Map<string, TreeEntry>> {
