@@ -5,6 +5,12 @@
  *
  *   npm run bench                      all of them
  *   npm run bench -- load impact       only these
+ *   npm run bench -- cache 10000       these, with these arguments instead of their defaults
+ *   npm run bench -- startup --before DIR
+ *
+ * The leading arguments that name benchmarks choose them; everything from the
+ * first one that does not (a size, a flag and its value, or after a literal
+ * `--`) is given to each chosen benchmark in place of its default arguments.
  *
  * The kubernetes benchmark needs the test control plane (test/cluster/build.sh)
  * and a build, as the startup benchmark does (this script runs `npm run build` first).
@@ -60,10 +66,14 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   controller: { file: 'controller.ts', args: ['--minutes', '1'], what: 'reconcile loop steady state, 10k CIs (issue 7; --minutes 10 for the full run)' },
 };
 
-const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const unknown = chosen.filter((c) => !(c in BENCHES));
-if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+const argv = process.argv.slice(2);
+const firstArgument = argv.findIndex((a) => !(a in BENCHES));
+const chosen = firstArgument < 0 ? argv : argv.slice(0, firstArgument);
+const passed = firstArgument < 0 ? [] : argv.slice(argv[firstArgument] === '--' ? firstArgument + 1 : firstArgument);
+// a word where a benchmark's name is expected is a misspelt name, not an argument
+const misspelt = firstArgument >= 0 && /^[a-z][a-z-]*$/.test(argv[firstArgument]) ? argv[firstArgument] : undefined;
+if (misspelt !== undefined) {
+  console.error(`unknown benchmark: ${misspelt}; known: ${Object.keys(BENCHES).join(', ')}`);
   process.exit(1);
 }
 const names = chosen.length ? chosen : Object.keys(BENCHES);
@@ -77,10 +87,14 @@ let failed = 0;
 for (const name of names) {
   const b = BENCHES[name];
   console.log(`\n=== ${name}: ${b.what}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(b.file, import.meta.url)), ...b.args], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(b.file, import.meta.url)), ...(passed.length ? passed : b.args)],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) {
     failed++;
     console.log(`(${name} exited ${r.status})`);
