@@ -161,8 +161,9 @@ export class KubernetesProvider implements Provider {
     }
     const labelSelector = [this.settings.labelSelector, ...Object.entries(req.selector?.labels ?? {}).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(',');
     const jobs = resources.flatMap((r) => listJobs(r, namespaces));
-    // what step 1 lists whole, the sweep does not list again
-    const listed = new Set(jobs.map(({ r, ns }) => `${r.groupVersion} ${r.kind} ${ns ?? ''}`));
+    // what step 1 lists whole, the sweep does not list again; a list narrowed by the target's label selector saw
+    // only part of what plumb owns there (the sweep reads by the managed-by label alone), so it counts for nothing
+    const listed = new Set(labelSelector ? [] : jobs.map(({ r, ns }) => `${r.groupVersion} ${r.kind} ${ns ?? ''}`));
     const listDiagnostics: Diagnostic[] = [];
     const listing = mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
       const res = await this.list(r, ns, labelSelector, signal, declared, req.withStatus === true);
