@@ -68,10 +68,17 @@ export interface RevisionIndex {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** The Git tree id of `rev` in the repository at `root`, or undefined (no git, unknown revision). */
+/**
+ * The Git tree id of the plumb repository at `root` in `rev` — the tree of
+ * `root`'s own directory (`rev:./`), which is the whole commit's tree only when
+ * `root` is the Git top level: two plumb repositories in one Git repository
+ * (a monorepo's directories) each get their own index, and a commit that
+ * changes only the other leaves it valid. Undefined: no git, unknown
+ * revision, or no such directory in `rev`.
+ */
 export function treeOf(root: string, rev: string): Promise<string | undefined> {
   return new Promise((resolve) =>
-    execFile('git', ['-C', root, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{tree}`], (error, stdout) =>
+    execFile('git', ['-C', root, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}:./`], (error, stdout) =>
       resolve(error ? undefined : String(stdout).trim() || undefined),
     ),
   );
