@@ -12,6 +12,10 @@
  * lines (engine/reconcile/logger.ts writes through process.stdout) — so there is
  * one way to stop, whoever wrote.
  *
+ * Any other write error on either stream (ENOSPC from `plumb plan -o json >
+ * /dev/full`) ends plumb with one line on stderr and status 1: the output is
+ * incomplete, and the caller must not take it for a whole one.
+ *
  * Installed once, by cli/main.ts, before anything is written.
  */
 export function stopQuietlyOnClosedPipe(): void {
@@ -21,9 +25,19 @@ export function stopQuietlyOnClosedPipe(): void {
   }
 }
 
-function onStreamError(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE') throw error;
-  endBySigpipe();
+function onStreamError(this: NodeJS.WriteStream, error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') endBySigpipe();
+  // any other failed write (`> /dev/full`, a full disk: ENOSPC; EIO): one line and status 1, never a stack trace
+  if (this !== process.stderr) {
+    try {
+      process.stderr.write(
+        `error: cannot write to standard output: ${error.message} (free space where the output goes, or write it to a file with -o FORMAT=FILE)\n`,
+      );
+    } catch {
+      // stderr is gone as well: the status says it
+    }
+  }
+  process.exit(1);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,4 +75,27 @@ describe('a reader that goes away (plumb … | head -1)', () => {
     expect(result.stderr).toBe('');
     expect({ code: result.code, signal: result.signal }).toEqual({ code: null, signal: 'SIGPIPE' });
   }, 60_000);
+
+  it.runIf(existsSync('/dev/full'))(
+    'a write that fails otherwise (> /dev/full: ENOSPC) is one line on stderr and status 1, no stack trace',
+    () => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        for (const args of [['plan', '-o', 'json'], ['graph']]) {
+          const result = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args, '--repo', root], {
+            cwd: PROJECT_ROOT,
+            env: { ...process.env, NO_COLOR: '1', PLUMB_DEBUG: undefined },
+            stdio: ['ignore', full, 'pipe'],
+            encoding: 'utf8',
+          });
+          expect(result.status, result.stderr).toBe(1);
+          expect(result.stderr).toMatch(/^error: cannot write to standard output: ENOSPC.*\n$/);
+          expect(result.stderr).not.toMatch(/\n\s+at /);
+        }
+      } finally {
+        closeSync(full);
+      }
+    },
+    60_000,
+  );
 });
