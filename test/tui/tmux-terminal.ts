@@ -37,6 +37,19 @@ export class TmuxTerminal {
     this.tmux('new-session', '-d', '-s', 'tui', '-c', ROOT, '-x', String(size.columns), '-y', String(size.rows), command);
   }
 
+  /**
+   * Types one command line into the shell (startShell) and waits for its next
+   * prompt: a line typed while the previous command still runs is echoed before
+   * the prompt it belongs to, and the screen no longer reads as a user's would.
+   */
+  async command(line: string, timeoutMs = 30_000): Promise<string> {
+    const prompts = (screen: string) => screen.split('\n').filter((l) => l.startsWith('$')).length;
+    const before = prompts(this.screen());
+    this.keys('-l', line);
+    this.keys('Enter');
+    return this.waitFor((s) => prompts(s) > before, timeoutMs);
+  }
+
   keys(...keys: string[]): void {
     this.tmux('send-keys', '-t', 'tui', ...keys);
   }

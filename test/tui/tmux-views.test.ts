@@ -133,11 +133,8 @@ describe.skipIf(!HAS_TMUX)('plumb tui in a terminal (tmux): browser, YAML, comma
     term.startShell(size);
     await term.waitFor((s) => s.startsWith('$')); // capture-pane drops trailing blanks: the prompt reads `$`
     // the shell starts in the checkout; the repository's path goes in a variable, so the command line stays short
-    term.keys('-l', `R=${repo.dir}`);
-    term.keys('Enter');
-    term.keys('-l', 'echo before-plumb');
-    term.keys('Enter');
-    await term.waitFor((s) => s.includes('\nbefore-plumb'));
+    await term.command(`R=${repo.dir}`);
+    await term.command('echo before-plumb');
     term.keys('-l', 'node --import tsx cli/main.ts tui --repo "$R"');
     term.keys('Enter');
     const tui = await term.waitFor('4 changes', 90_000);
@@ -157,8 +154,7 @@ describe.skipIf(!HAS_TMUX)('plumb tui in a terminal (tmux): browser, YAML, comma
     const size = { columns: 80, rows: 24 };
     term.startShell(size);
     await term.waitFor((s) => s.startsWith('$'));
-    term.keys('-l', `R=${repo.dir}`);
-    term.keys('Enter');
+    await term.command(`R=${repo.dir}`);
     term.keys('-l', 'node --import tsx cli/main.ts tui --repo "$R"; echo "exit $?"');
     term.keys('Enter');
     await term.waitFor('4 changes', 90_000);
