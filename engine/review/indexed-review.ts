@@ -153,7 +153,9 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     () => head.ids,
   );
   const fresh = validateFiles(second, identities, { contentCache: cache });
-  const fromIndex = index.diagnostics.filter((d) => d.file !== undefined && !wanted.has(d.file) && baseFiles.has(d.file) && documentFile(d.file));
+  // an unchanged inventory file's from the index; a file only the policy globs match is read on every load
+  // (unchangedFrom skips inventory files only), so its load diagnostics are among the fresh ones already
+  const fromIndex = index.diagnostics.filter((d) => d.file !== undefined && !wanted.has(d.file) && baseFiles.has(d.file) && matchesAny(inventory, d.file));
   const diagnostics = sortDiagnostics([...fresh, ...fromIndex]);
 
   const cis = new Map<string, CI>();

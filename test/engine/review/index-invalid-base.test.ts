@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { cacheSettings } from '../../../engine/cache/cache-settings.js';
+import { ContentCache } from '../../../engine/cache/content-cache.js';
+import { runReview } from '../../../engine/review/run-review.js';
+import { commit, makeGitRepo, removeGitRepo } from '../../helpers/git-repo.js';
+import { fixtureTree } from '../../helpers/fixture-tree.js';
+import { fixture } from '../../helpers/run-cli.js';
+
+const NOW = new Date('2026-01-05T20:00:00Z');
+const cleanup: (() => void)[] = [];
+afterAll(() => {
+  for (const c of cleanup) c();
+});
+
+/**
+ * A base that does not load cleanly, in files the pull request does not
+ * touch: an inventory file and a policy file that do not parse, and a schema
+ * violation. The indexed review (engine/review/indexed-review.ts) takes an
+ * unchanged inventory file's diagnostics from the index, but a file only the
+ * policy globs match is read on every load: its diagnostics are listed once.
+ */
+it('an indexed review over a broken base lists each diagnostic of an unchanged file once, as the full review does', async () => {
+  const tree = fixtureTree(fixture('review-pr'));
+  const dir = makeGitRepo(
+    {
+      ...tree,
+      'inventory/zz-bad.yaml': 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: bad\n',
+      'inventory/zz-bad2.yaml': 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: bad2, namespace: shop}\nspec: {os: linux, memoryGb: lots}\n',
+      'policies/broken.yaml': '\t\tkind: x: y: [\n',
+      'policies/dup-key.yaml': 'apiVersion: plumb.io/v1\nkind: Policy\nkind: Policy\nmetadata: {name: dup}\n',
+    },
+    { message: 'base' },
+  );
+  cleanup.push(() => removeGitRepo(dir));
+  const base = 'HEAD~1';
+  commit(dir, { 'inventory/data.yaml': tree['inventory/data.yaml'].replace('16.3', '16.9') }, 'pr');
+  const cacheDir = mkdtempSync(join(tmpdir(), 'plumb-index-invalid-base-'));
+  cleanup.push(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const settings = cacheSettings({ PLUMB_CACHE_DIR: cacheDir });
+  const answer = (r: Awaited<ReturnType<typeof runReview>>) => ({ plan: r.plan, diagnostics: r.diagnostics });
+  const full = await runReview({ repo: dir, base, head: 'HEAD', now: NOW, incremental: false, contentCache: false, renderCache: false });
+  expect(full.diagnostics.filter((d) => d.file === 'policies/broken.yaml').length).toBeGreaterThan(0);
+  for (const run of ['cold', 'warm']) {
+    const indexed = await runReview({ repo: dir, base, head: 'HEAD', now: NOW, contentCache: new ContentCache(settings), renderCache: false });
+    expect([run, indexed.read]).toEqual([run, 'index']);
+    expect(answer(indexed)).toEqual(answer(full));
+  }
+});
