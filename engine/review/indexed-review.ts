@@ -15,7 +15,16 @@ import type { RenderCache } from '../render/render-stage.js';
 import { IdentityIndex } from '../validate/identity-index.js';
 import { IS_MEMBERSHIP, RECEIVER, TYPE_COUNT } from '../impact/propagation-rules.js';
 import { validateFiles, validateRepository } from '../validate/validate.js';
-import { buildRevisionIndex, readRevisionIndex, treeOf, unindexable, writeRevisionIndex, type RevisionIndex } from './revision-index.js';
+import {
+  buildRevisionIndex,
+  INDEX_NAMESPACE,
+  indexKey,
+  readRevisionIndex,
+  treeOf,
+  unindexable,
+  writeRevisionIndex,
+  type RevisionIndex,
+} from './revision-index.js';
 
 /** What the index key holds beyond the tree: the load settings a review uses (the defaults). */
 export const INDEX_CONTEXT = 'review';
@@ -75,10 +84,18 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const common = { repo: input.repo, cwd, parseCache: input.parseCache, renderCache: input.renderCache, contentCache: cache };
   let index = readRevisionIndex(cache, tree, INDEX_CONTEXT);
   if (!index) {
+    // a base known to have none (a broken main: duplicate identities, a cycle) is not loaded and validated
+    // again by every review of it only to learn that, before the full review loads it once more
+    const none = indexKey(tree, `${INDEX_CONTEXT}\0none`);
+    const known = cache.get<unknown>(INDEX_NAMESPACE, none);
+    if (typeof known === 'string') return { fallback: `the base has no index: ${known}` };
     const full = await loadRepository({ ...common, rev: input.base });
     const checked = validateRepository(full, { contentCache: cache });
     const why = unindexable(full, checked.graph, checked.diagnostics);
-    if (why) return { fallback: `the base has no index: ${why}` };
+    if (why) {
+      cache.set(INDEX_NAMESPACE, none, why);
+      return { fallback: `the base has no index: ${why}` };
+    }
     index = buildRevisionIndex(full, checked.graph, checked.diagnostics);
     writeRevisionIndex(cache, tree, INDEX_CONTEXT, index);
   }

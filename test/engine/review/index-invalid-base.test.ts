@@ -49,3 +49,34 @@ it('an indexed review over a broken base lists each diagnostic of an unchanged f
     expect(answer(indexed)).toEqual(answer(full));
   }
 });
+
+/** Counts the per-file validation entries a review asks the content cache for (one per file validated). */
+class CountingCache extends ContentCache {
+  validated = 0;
+  override get<T>(namespace: string, key: string): T | undefined {
+    if (namespace === 'validate') this.validated++;
+    return super.get<T>(namespace, key);
+  }
+}
+
+it('a base with no index (a duplicate identity) is learnt once: a later review validates the head only, with the same answer', async () => {
+  const tree = fixtureTree(fixture('review-pr'));
+  const dir = makeGitRepo({ ...tree, 'inventory/zz-copy.yaml': tree['inventory/reports.yaml'] }, { message: 'base' });
+  cleanup.push(() => removeGitRepo(dir));
+  commit(dir, { 'inventory/data.yaml': tree['inventory/data.yaml'].replace('16.3', '16.9') }, 'pr');
+  const cacheDir = mkdtempSync(join(tmpdir(), 'plumb-index-none-'));
+  cleanup.push(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const settings = cacheSettings({ PLUMB_CACHE_DIR: cacheDir });
+  const full = await runReview({ repo: dir, base: 'HEAD~1', head: 'HEAD', now: NOW, incremental: false, contentCache: false, renderCache: false });
+  const runs: number[] = [];
+  for (const _ of [1, 2]) {
+    const cache = new CountingCache(settings);
+    const r = await runReview({ repo: dir, base: 'HEAD~1', head: 'HEAD', now: NOW, contentCache: cache, renderCache: false });
+    expect([r.read, r.fallback]).toEqual(['full', 'the base has no index: the revision defines an identity twice']);
+    expect({ plan: r.plan, diagnostics: r.diagnostics }).toEqual({ plan: full.plan, diagnostics: full.diagnostics });
+    runs.push(cache.validated);
+  }
+  // the first review validated the base (to learn it has no index) and the head; the second the head alone
+  expect(runs[1]).toBeLessThan(runs[0]);
+  expect(runs[1] * 2).toBe(runs[0]);
+});
