@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirectory } from '../model/make-directory.js';
 
 /**
  * Where plumb keeps its local state under the repository root: locks, the
@@ -21,7 +22,7 @@ export function stateDir(repoRoot: string): StateDir {
 /** Creates `.plumb/` (0700) with its `.gitignore`, if missing. */
 export async function ensureStateDir(repoRoot: string): Promise<StateDir> {
   const dir = stateDir(repoRoot);
-  await mkdir(dir.root, { recursive: true, mode: 0o700 });
+  await makeDirectory(dir.root, 0o700);
   await writeFile(join(dir.root, '.gitignore'), '*\n', { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'EEXIST') throw e;
   });

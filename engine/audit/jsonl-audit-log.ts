@@ -1,7 +1,8 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { scrubText } from '../redact/scrubber.js';
 import { dirname } from 'node:path';
 import type { AuditLog, AuditRecord } from './types.js';
+import { makeDirectory } from '../model/make-directory.js';
 
 /**
  * The append-only audit log, one JSON record per line. Each record is one
@@ -12,7 +13,7 @@ import type { AuditLog, AuditRecord } from './types.js';
 export function createJsonlAuditLog(file: string): AuditLog {
   return {
     async append(record: AuditRecord): Promise<void> {
-      await mkdir(dirname(file), { recursive: true });
+      await makeDirectory(dirname(file));
       await appendFile(file, scrubText(JSON.stringify(record)) + '\n', { mode: 0o600 });
     },
     async read(): Promise<AuditRecord[]> {

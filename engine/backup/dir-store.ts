@@ -1,10 +1,11 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlumbError } from '../model/errors.js';
 import { inBatches } from './in-batches.js';
 import { buildManifest, BACKUP_ID_PATTERN, corruptBackup, manifestProblem } from './manifest.js';
 import type { BackupManifest, BackupStore, CorruptBackup, LoadedBackup, SaveBackupInput } from './types.js';
 import { didYouMeanHint } from '../model/did-you-mean.js';
+import { makeDirectory } from '../model/make-directory.js';
 
 const MANIFEST = 'manifest.json';
 
@@ -21,9 +22,9 @@ export function createDirStore(path: string): BackupStore {
     path,
     async save(input: SaveBackupInput): Promise<BackupManifest> {
       const manifest = buildManifest(input);
-      await mkdir(path, { recursive: true, mode: 0o700 });
+      await makeDirectory(path, 0o700);
       const tmp = join(path, `.tmp-${manifest.id}`);
-      await mkdir(join(tmp, 'artifacts'), { recursive: true, mode: 0o700 });
+      await makeDirectory(join(tmp, 'artifacts'), 0o700);
       try {
         await inBatches(manifest.artifacts, (a, i) => writeSynced(join(tmp, a.path), input.artifacts[i].data));
         await writeSynced(join(tmp, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import git from 'isomorphic-git';
 import { PlumbError } from '../model/errors.js';
 import { notFound } from './dir-store.js';
 import { inBatches } from './in-batches.js';
 import { buildManifest, BACKUP_ID_PATTERN, corruptBackup, manifestProblem } from './manifest.js';
 import type { BackupManifest, BackupStore, CorruptBackup, LoadedBackup, SaveBackupInput } from './types.js';
+import { makeDirectory } from '../model/make-directory.js';
 
 const BRANCH = 'refs/heads/backups';
 const BACKUP_REFS = 'refs/backups';
@@ -24,7 +24,7 @@ export function createGitStore(path: string): BackupStore {
   let ready: Promise<void> | undefined;
   const init = () =>
     (ready ??= (async () => {
-      await mkdir(path, { recursive: true, mode: 0o700 });
+      await makeDirectory(path, 0o700);
       if (!fs.existsSync(`${path}/HEAD`)) await git.init({ fs, gitdir, bare: true, defaultBranch: 'backups' });
     })());
 

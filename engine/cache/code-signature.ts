@@ -1,7 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { PlumbError } from '../model/errors.js';
+import { makeDirectorySync } from '../model/make-directory.js';
+import { warnCacheOnce } from './cache-warnings.js';
 
 let key: Buffer | null | undefined;
 
@@ -27,21 +30,60 @@ export function codeSigningKeyFile(env: NodeJS.ProcessEnv = process.env): string
 export function codeSigningKey(): Buffer | undefined {
   if (key !== undefined) return key ?? undefined;
   const file = codeSigningKeyFile();
-  try {
-    const existing = readOrUndefined(file);
-    if (existing?.length === 32) return (key = existing);
-    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  let existing = readKeyFile(file);
+  if (existing === undefined) {
     try {
+      makeDirectorySync(dirname(file), 0o700);
       writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
-    } catch {
-      // another run made it first (EEXIST): use its key
+    } catch (e) {
+      // EEXIST: another run made it first, use its key; anything else: no key, said below
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        warnCacheOnce({
+          code: 'cache.key-unusable',
+          message: `cannot make the content cache's key (${(e as NodeJS.ErrnoException).code ?? 'error'}): the cache is off`,
+          hint: 'set XDG_STATE_HOME to a directory of yours that can be written, or PLUMB_CACHE_KEY (see docs/security.md); PLUMB_CACHE=off says the cache is off on purpose',
+          file,
+        });
+        key = null;
+        return undefined;
+      }
     }
-    const made = readOrUndefined(file);
-    key = made?.length === 32 ? made : null;
-  } catch {
-    key = null;
+    existing = readKeyFile(file);
   }
+  if (existing && 'problem' in existing) {
+    warnCacheOnce({
+      code: 'cache.key-unusable',
+      message: `the content cache's key ${existing.problem}: not used, the cache is off`,
+      hint: existing.hint,
+      file,
+    });
+    key = null;
+    return undefined;
+  }
+  key = existing?.bytes ?? null;
   return key ?? undefined;
+}
+
+/** Bytes of key PLUMB_CACHE_KEY must carry at least, written as hex or base64. */
+export const MIN_CACHE_KEY_BYTES = 32;
+
+/**
+ * PLUMB_CACHE_KEY's bytes, or the reason it is not a key: at least
+ * {@link MIN_CACHE_KEY_BYTES} bytes written as hex (64+ characters, `openssl
+ * rand -hex 32`) or base64 (44+, `openssl rand -base64 32`; URL-safe too),
+ * surrounding white space ignored, and not a run of a few repeated bytes (32
+ * random bytes have fewer than 16 distinct values with a probability below
+ * 10^-17). A passphrase is refused: how much it would take to guess cannot be
+ * told from it, and whoever guesses the key can plant entries every runner
+ * trusts.
+ */
+export function decodeCacheKey(value: string): Buffer | { problem: string } {
+  const text = value.trim();
+  const bytes = /^(?:[0-9a-f]{2})+$/i.test(text) ? Buffer.from(text, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+  if (!bytes) return { problem: 'is neither hex nor base64' };
+  if (bytes.length < MIN_CACHE_KEY_BYTES) return { problem: `holds fewer than ${MIN_CACHE_KEY_BYTES} bytes` };
+  if (new Set(bytes).size < 16) return { problem: 'repeats a few bytes: it is not random' };
+  return bytes;
 }
 
 let shared: { value: string; key: Buffer } | undefined;
@@ -50,15 +92,23 @@ let shared: { value: string; key: Buffer } | undefined;
  * The key that authenticates everything plumb keeps in its content cache
  * (32 bytes): from `PLUMB_CACHE_KEY` when it is set — a secret the CI system
  * holds (a masked, protected variable), so runners of one project can reuse a
- * cache they restore on purpose; hashed, so any length of text will do, but it
- * should be at least 32 random bytes (`openssl rand -hex 32`) — else this
- * user's {@link codeSigningKey}. Undefined when neither is at hand: then
- * nothing is read from or written to the cache.
+ * cache they restore on purpose; at least 32 random bytes as hex or base64
+ * ({@link decodeCacheKey}; `openssl rand -hex 32`), else a PlumbError
+ * `cache.weak-key` — else this user's {@link codeSigningKey}. Undefined when
+ * neither is at hand: then nothing is read from or written to the cache.
  */
 export function cacheRootKey(env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
   const value = env.PLUMB_CACHE_KEY;
   if (!value) return codeSigningKey();
-  if (shared?.value !== value) shared = { value, key: createHash('sha256').update('plumb cache key\0').update(value).digest() };
+  if (shared?.value !== value) {
+    const decoded = decodeCacheKey(value);
+    // the message never holds the value, nor its length
+    if (!Buffer.isBuffer(decoded))
+      throw new PlumbError('cache.weak-key', `PLUMB_CACHE_KEY ${decoded.problem}; it must be at least ${MIN_CACHE_KEY_BYTES} random bytes as hex or base64`, {
+        hint: "make one with `openssl rand -hex 32` and keep it in the CI system's secrets; or unset PLUMB_CACHE_KEY (this user's own key is used), or PLUMB_CACHE=off",
+      });
+    shared = { value, key: createHash('sha256').update('plumb cache key\0').update(value.trim()).digest() };
+  }
   return shared.key;
 }
 
@@ -91,27 +141,38 @@ export function resetCodeSigningKey(): void {
 }
 
 /**
- * The key file's bytes when it can be trusted, else undefined: a regular file
- * (not a FIFO or device that would block or stream: opened non-blocking, not
- * following a symlink), owned by this user and readable or writable by nobody
- * else — a key another user could read or plant would let them sign cache
- * entries plumb then believes.
+ * The key file's bytes when it can be trusted, undefined when there is none,
+ * else what is wrong with it and the fix: a regular file (not a FIFO or device
+ * that would block or stream: opened non-blocking, not following a symlink),
+ * owned by this user and readable or writable by nobody else — a key another
+ * user could read or plant would let them sign cache entries plumb then
+ * believes — of 32 bytes.
  */
-function readOrUndefined(file: string): Buffer | undefined {
+function readKeyFile(file: string): { bytes: Buffer } | { problem: string; hint: string } | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') return { problem: 'is a symbolic link', hint: `remove ${file}: plumb makes a new key there` };
+    return { problem: `cannot be read (${code ?? 'error'})`, hint: `make ${file} readable by you (chmod 600), or remove it: plumb makes a new key` };
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size !== 32 || (st.mode & 0o077) !== 0) return undefined;
-    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
+    if (!st.isFile()) return { problem: 'is not a regular file', hint: `remove ${file}: plumb makes a new key there` };
+    if (typeof process.getuid === 'function' && st.uid !== process.getuid())
+      return { problem: `belongs to another user (uid ${st.uid})`, hint: `remove ${file}, or set XDG_STATE_HOME to a directory of yours` };
+    if ((st.mode & 0o077) !== 0)
+      return {
+        problem: `can be read or written by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})`,
+        hint: `chmod 600 ${file} (or remove it: plumb makes a new key, and entries signed with the old one are rebuilt)`,
+      };
+    if (st.size !== 32) return { problem: 'is not 32 bytes long', hint: `remove ${file}: plumb makes a new key there` };
     const bytes = Buffer.alloc(32);
-    return readSync(fd, bytes, 0, 32, 0) === 32 ? bytes : undefined;
-  } catch {
-    return undefined;
+    return readSync(fd, bytes, 0, 32, 0) === 32 ? { bytes } : { problem: 'could not be read whole', hint: `remove ${file}: plumb makes a new key there` };
+  } catch (e) {
+    return { problem: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, hint: `remove ${file}: plumb makes a new key there` };
   } finally {
     closeSync(fd);
   }

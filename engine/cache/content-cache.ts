@@ -4,7 +4,6 @@ import {
   constants,
   fstatSync,
   futimesSync,
-  mkdirSync,
   openSync,
   lstatSync,
   readSync,
@@ -20,6 +19,8 @@ import { deserialize, serialize } from 'node:v8';
 import { cacheSettings, type CacheSettings } from './cache-settings.js';
 import { derivedCacheKey } from './code-signature.js';
 import { codeStamp } from './code-stamp.js';
+import { makeDirectorySync } from '../model/make-directory.js';
+import { warnCacheOnce } from './cache-warnings.js';
 import { trimCache } from './trim-cache.js';
 
 /**
@@ -155,15 +156,16 @@ export class ContentCache {
     try {
       if (!this.trimmed) this.trimIfDue();
       if (!this.made.has(dir)) {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        makeDirectorySync(dir, 0o700);
         this.made.add(dir);
       }
       writeFileSync(tmp, entryBytes(this.macInput(namespace, key), value, this.macKey!), { mode: 0o600 });
       renameSync(tmp, path);
       this.stats.writes++;
-    } catch {
+    } catch (e) {
       // full or read-only disk, a value v8 cannot serialise: run on without the cache's writes
       this.writable = false;
+      this.unwritable(e);
       try {
         unlinkSync(tmp);
       } catch {
@@ -228,7 +230,7 @@ export class ContentCache {
         kept = kept.filter(([, e]) => (bytes += e[1].length) <= share || e[0] === now);
         const dir = bucketPath.slice(0, bucketPath.lastIndexOf('/'));
         if (!this.made.has(dir)) {
-          mkdirSync(dir, { recursive: true, mode: 0o700 });
+          makeDirectorySync(dir, 0o700);
           this.made.add(dir);
         }
         const tmp = `${bucketPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -237,8 +239,9 @@ export class ContentCache {
         renameSync(tmp, bucketPath);
         this.stats.writes += entries.size;
       }
-    } catch {
+    } catch (e) {
       this.writable = false;
+      this.unwritable(e);
     }
     this.pending.clear();
     this.pendingBytes = 0;
@@ -300,6 +303,18 @@ export class ContentCache {
     if (this.pendingBytes > FLUSH_BYTES) this.flush();
   }
 
+  /** Says once why the cache's writes stopped, when the file system refused them (an errno: ENOENT, ENOTDIR, EROFS, ENOSPC, EACCES…). */
+  private unwritable(e: unknown): void {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code !== 'string' || !code.startsWith('E')) return;
+    warnCacheOnce({
+      code: 'cache.unwritable',
+      message: `the content cache cannot be written (${code}${code === 'ENOSPC' ? ': no space left' : code === 'EROFS' ? ': read-only file system' : ''}): it is not written for the rest of this run`,
+      hint: 'set PLUMB_CACHE_DIR to a writable directory on a local disk (the cache is kept in its content/), or PLUMB_CACHE=off',
+      file: this.settings.dir,
+    });
+  }
+
   private damaged(path: string): undefined {
     this.stats.corrupt++;
     this.stats.misses++;
@@ -314,7 +329,7 @@ export class ContentCache {
   private trimIfDue(): void {
     this.trimmed = true;
     const marker = join(this.settings.dir, '.trimmed');
-    mkdirSync(this.settings.dir, { recursive: true, mode: 0o700 });
+    makeDirectorySync(this.settings.dir, 0o700);
     let last = 0;
     try {
       last = statSync(marker).mtimeMs;

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PlumbError } from '../model/errors.js';
 import { writeFileAtomic } from '../providers/atomic-write.js';
@@ -6,6 +6,7 @@ import { conditionKey } from './events.js';
 import type { Condition, CorrelatedIncident } from '../incidents/types.js';
 import type { IncidentService } from '../incidents/types.js';
 import type { ImpactSummary } from '../plan/types.js';
+import { makeDirectory } from '../model/make-directory.js';
 
 /** An open incident of a version 1 state file (one per failing CI and failure kind). */
 interface OpenIncidentV1 {
@@ -66,7 +67,7 @@ export async function readCorrelatorState(path: string): Promise<CorrelatorState
 
 /** Replaces the state file atomically (never a torn file after a crash). */
 export async function writeCorrelatorState(path: string, state: CorrelatorStateFile): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   await writeFileAtomic(path, `${JSON.stringify(state)}\n`, 0o600);
 }
 

@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PlumbError } from '../model/errors.js';
 import type { LockHandle, LockInfo, TargetLocker } from './types.js';
 import { currentHost, currentUser, pidAlive } from './whoami.js';
+import { makeDirectory } from '../model/make-directory.js';
 
 export interface FileLockerOptions {
   /** Directory of lock files, `.plumb/locks` under the repository root. */
@@ -24,7 +25,7 @@ export type LockState = { info: LockInfo; orphaned: boolean; reason?: string };
 export function createFileLocker(opts: FileLockerOptions): TargetLocker {
   return {
     async acquire({ targets, planHash, operation }): Promise<LockHandle> {
-      await mkdir(opts.dir, { recursive: true });
+      await makeDirectory(opts.dir);
       const held: { info: LockInfo; file: string }[] = [];
       const broken: LockInfo[] = [];
       const release = async () => {

@@ -23,6 +23,19 @@ export interface CodeInfo {
 
 export const CODES = {
   // plumb.yaml and the command line
+  'cache.key-unusable': {
+    meaning: "the content cache's key file (in $XDG_STATE_HOME/plumb) cannot be trusted or made: the cache is off for this run (a warning on stderr)",
+    hint: 'the warning names the file and the fix: chmod 600 it, remove it (plumb makes a new one), or set XDG_STATE_HOME',
+  },
+  'cache.unwritable': {
+    meaning:
+      'the content cache directory cannot hold files (a file where a directory should be, procfs, a read-only or full file system): the cache is off for this run (a warning on stderr)',
+    hint: 'set PLUMB_CACHE_DIR to a writable directory on a local disk, or PLUMB_CACHE=off',
+  },
+  'cache.weak-key': {
+    meaning: 'PLUMB_CACHE_KEY is not at least 32 random bytes written as hex or base64',
+    hint: "make one with `openssl rand -hex 32` and keep it in the CI system's secrets, or unset PLUMB_CACHE_KEY",
+  },
   'cli.bad-now': { meaning: '--now is not an ISO 8601 timestamp', hint: 'e.g. --now 2026-01-01T12:00:00Z' },
   'cli.bad-option': { meaning: 'a command-line option has a value it cannot take', hint: 'see `plumb <command> --help`' },
   'cli.bad-ref': { meaning: 'a command-line argument is not a CI reference', hint: 'write kind:name or kind:namespace/name' },

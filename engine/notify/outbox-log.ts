@@ -1,6 +1,7 @@
-import { appendFile, mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { appendFile, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../providers/atomic-write.js';
+import { makeDirectory } from '../model/make-directory.js';
 
 /** A message waiting for delivery, as the outbox keeps it. */
 export interface OutboxEntry {
@@ -101,7 +102,7 @@ export class OutboxLog {
   append(records: readonly OutboxRecord[]): Promise<void> {
     const run = this.chain.then(async () => {
       if (!this.handle) {
-        await mkdir(dirname(this.path), { recursive: true });
+        await makeDirectory(dirname(this.path));
         this.handle = await open(this.path, 'a', 0o600);
       }
       await this.handle.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
@@ -122,7 +123,7 @@ export class OutboxLog {
         lines.push({ t: 'enq', seq: e.seq, destination: e.destination, group: e.group, key: e.key, payload: e.payload, at: e.enqueuedAt });
         if (e.attempts > 0) lines.push({ t: 'retry', seq: e.seq, attempts: e.attempts, next: e.nextAt, error: e.lastError ?? '' });
       }
-      await mkdir(dirname(this.path), { recursive: true });
+      await makeDirectory(dirname(this.path));
       await writeFileAtomic(this.path, lines.map((r) => `${JSON.stringify(r)}\n`).join(''), 0o600);
     });
     this.chain = run.catch(() => undefined);

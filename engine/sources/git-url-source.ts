@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { PlumbError } from '../model/errors.js';
 import { readGitCredentials, redactSecrets, type GitCredentialSource } from './git-credentials.js';
 import type { Source, SourceArtifact } from './types.js';
+import { makeDirectory } from '../model/make-directory.js';
 
 export interface GitUrlSourceOptions {
   /** http(s) URL of the repository; userinfo in it is refused (use `credentials`). */
@@ -44,7 +44,7 @@ export function createGitUrlSource(options: GitUrlSourceOptions): Source {
     async fetch(signal: AbortSignal): Promise<SourceArtifact> {
       signal.throwIfAborted();
       const creds = await readGitCredentials(options.credentials);
-      await mkdir(dir, { recursive: true });
+      await makeDirectory(dir);
       await git.init({ fs, dir, defaultBranch: 'plumb' });
       await git.addRemote({ fs, dir, remote: 'origin', url: url.href, force: true });
       try {
