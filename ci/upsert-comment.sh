@@ -29,6 +29,13 @@
 #   PLUMB_GITLAB_TOKEN, a project or personal access token with the `api` scope
 #   (GitLab's CI_JOB_TOKEN cannot write notes).
 #
+# Bounded against a server that misbehaves: at most PLUMB_COMMENT_MAX_PAGES
+# pages of 100 comments are read (default 100, i.e. 10,000 comments), reading
+# stops when a page repeats one read before (a server or proxy that ignores
+# `page` answers the first page forever), and each curl request gives up after
+# PLUMB_HTTP_TIMEOUT seconds (default 60). When reading stops early without
+# finding plumb's comment, stderr says so and a new comment is posted.
+#
 # Refuses an empty or missing BODY_FILE (exit 1): a comment that says nothing
 # is never posted. Prints `created NOTE_ID` or `updated NOTE_ID`. JSON is read
 # and written with node, which plumb needs anyway.
@@ -37,7 +44,11 @@ set -euo pipefail
 platform="${1-}"
 body_file="${2-}"
 marker="${PLUMB_COMMENT_MARKER:-<!-- plumb-review -->}"
+max_pages="${PLUMB_COMMENT_MAX_PAGES:-100}"
+http_timeout="${PLUMB_HTTP_TIMEOUT:-60}"
 die() { echo "upsert-comment.sh: $*" >&2; exit 1; }
+case "$max_pages" in '' | *[!0-9]* | 0) die "PLUMB_COMMENT_MAX_PAGES must be a whole number of pages, at least 1" ;; esac
+case "$http_timeout" in '' | *[!0-9]* | 0) die "PLUMB_HTTP_TIMEOUT must be a whole number of seconds, at least 1" ;; esac
 
 case "$platform" in github | gitlab) ;; *) die 'usage: upsert-comment.sh github|gitlab BODY_FILE' ;; esac
 [ -s "$body_file" ] || die "$body_file is missing or empty: nothing to post"
@@ -88,6 +99,25 @@ page_length() {
   node -e 'const p = JSON.parse(require("node:fs").readFileSync(0, "utf8") || "[]"); console.log(Array.isArray(p) ? p.length : 0)'
 }
 
+# next_page PAGE N: whether to read page PAGE+1 after page PAGE held N
+# comments ($work/page.json): not when the page was short, when it repeats a
+# page read before (its checksum is in $work/seen), or past max_pages (said on
+# stderr: the comment may be further on).
+next_page() {
+  local page="$1" n="$2" sum
+  [ "$n" -ge 100 ] || return 1
+  sum="$(cksum < "$work/page.json")"
+  if grep -qxF "$sum" "$work/seen" 2> /dev/null; then
+    echo "upsert-comment.sh: page $page repeats an earlier page (the server ignores paging): stopped reading comments" >&2
+    return 1
+  fi
+  echo "$sum" >> "$work/seen"
+  if [ "$page" -ge "$max_pages" ]; then
+    echo "upsert-comment.sh: read $max_pages pages of comments without finding plumb's (PLUMB_COMMENT_MAX_PAGES): stopped reading" >&2
+    return 1
+  fi
+}
+
 id_of() {
   node -e 'console.log(JSON.parse(require("node:fs").readFileSync(0, "utf8")).id)'
 }
@@ -112,7 +142,7 @@ github() {
     gh_api GET "$comments?per_page=100&page=$page" > "$work/page.json"
     id="$(AUTHOR_LOGIN="$author" find_marked < "$work/page.json")"
     n="$(page_length < "$work/page.json")"
-    [ -n "$id" ] || [ "$n" -lt 100 ] && break
+    [ -z "$id" ] && next_page "$page" "$n" || break
     page=$((page + 1))
   done
   if [ -n "$id" ]; then
@@ -130,7 +160,7 @@ gh_api() {
     if [ -n "$input" ]; then gh api --method "$method" "$path" --input "$input"; else gh api --method "$method" "$path"; fi
   else
     : "${GH_TOKEN:?GH_TOKEN is not set}"
-    local args=(--fail-with-body -sS -X "$method" -H "Authorization: Bearer $GH_TOKEN" -H 'Accept: application/vnd.github+json')
+    local args=(--fail-with-body -sS --max-time "$http_timeout" -X "$method" -H "Authorization: Bearer $GH_TOKEN" -H 'Accept: application/vnd.github+json')
     [ -n "$input" ] && args+=(-H 'Content-Type: application/json' --data-binary "@$input")
     curl "${args[@]}" "${GITHUB_API_URL:-https://api.github.com}/$path"
   fi
@@ -151,7 +181,7 @@ gitlab() {
     gl_api GET "$notes?per_page=100&page=$page&sort=asc&order_by=created_at" > "$work/page.json"
     id="$(AUTHOR_LOGIN="$author" AUTHOR_ID="$author_id" find_marked < "$work/page.json")"
     n="$(page_length < "$work/page.json")"
-    [ -n "$id" ] || [ "$n" -lt 100 ] && break
+    [ -z "$id" ] && next_page "$page" "$n" || break
     page=$((page + 1))
   done
   if [ -n "$id" ]; then
@@ -164,7 +194,7 @@ gitlab() {
 
 gl_api() {
   local method="$1" url="$2" input="${3-}"
-  local args=(--fail-with-body -sS -X "$method" -H "PRIVATE-TOKEN: $PLUMB_GITLAB_TOKEN")
+  local args=(--fail-with-body -sS --max-time "$http_timeout" -X "$method" -H "PRIVATE-TOKEN: $PLUMB_GITLAB_TOKEN")
   [ -n "$input" ] && args+=(-H 'Content-Type: application/json' --data-binary "@$input")
   curl "${args[@]}" "$url"
 }

@@ -28,6 +28,8 @@ export interface FakeForge {
   readonly threads: Map<string, FakeComment[]>;
   /** Every request: method, path, and the token it carried. */
   readonly requests: { method: string; path: string; token: string | undefined }[];
+  /** When true, lists answer their first page whatever `page` asks (a server or proxy that ignores paging). */
+  ignorePaging: boolean;
   close(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
       let m: RegExpMatchArray | null;
       const page = (list: FakeComment[]) => {
         const per = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
-        const n = Number(url.searchParams.get('page') ?? 1);
+        const n = forge.ignorePaging ? 1 : Number(url.searchParams.get('page') ?? 1);
         return list.slice((n - 1) * per, n * per);
       };
       if ((m = url.pathname.match(/^\/api\/v3\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/))) {
@@ -169,12 +171,13 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const host = `127.0.0.1:${port}`;
-  return {
+  const forge: FakeForge = {
     url: `${https ? 'https' : 'http'}://${host}`,
     host,
     caFile,
     threads,
     requests,
+    ignorePaging: false,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -182,6 +185,7 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
         if (certDir) rmSync(certDir, { recursive: true, force: true });
       }),
   };
+  return forge;
 }
 
 /** A stable id per author name: FAKE_USER's own id, else one derived from the name (as real users have distinct ids). */

@@ -10,7 +10,7 @@
  * the SARIF upload (a GitHub service; the log is checked against the SARIF schema).
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,9 @@ function bash(script: string, env: Record<string, string>, cwd: string): Promise
     );
   });
 }
+
+/** A cache key as `openssl rand -hex 32` makes it (the action's cache-key input, GitLab's PLUMB_CACHE_KEY variable). */
+const CACHE_KEY = '3b9f0c6a1d4e8f7a2c5b9e0d1f3a6c8b7e4d2a9f0b1c3e5d7a8f6b4c2e0d9a1f';
 
 describe('the pull-request comment: action.yml and the GitLab template, step by step', () => {
   let repo: ReturnType<typeof makeReviewRepo>;
@@ -209,6 +212,59 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
       expect(notes[1].body).toBe('please look');
     });
 
+    it.each([
+      ['GitHub (gh api)', 'github'],
+      ['GitLab (curl)', 'gitlab'],
+    ])('%s: a server that ignores `page` is read until a page repeats, not forever; PLUMB_COMMENT_MAX_PAGES caps a long thread', async (_, forge) => {
+      const server = forge === 'github' ? github : gitlab;
+      const key = forge === 'github' ? 'shop/infra#31' : '42!31';
+      const full = () => Array.from({ length: 100 }, (_, i) => ({ id: i + 1, body: `comment ${i}`, author: 'someone' }));
+      const env: Record<string, string> =
+        forge === 'github'
+          ? {
+              PATH: pathWithPlumb(),
+              GH_HOST: github.host,
+              GH_ENTERPRISE_TOKEN: FAKE_TOKEN,
+              GH_TOKEN: FAKE_TOKEN,
+              GH_CONFIG_DIR: join(work, 'gh'),
+              SSL_CERT_FILE: github.caFile!,
+              GITHUB_REPOSITORY: 'shop/infra',
+              PLUMB_PR_NUMBER: '31',
+            }
+          : { PATH: pathWithPlumb(), CI_API_V4_URL: `${gitlab.url}/api/v4`, CI_PROJECT_ID: '42', CI_MERGE_REQUEST_IID: '31', PLUMB_GITLAB_TOKEN: FAKE_TOKEN };
+      const lists = () => server.requests.filter((r) => r.method === 'GET' && /comments|notes/.test(r.path) && r.path.includes('page=')).length;
+      server.threads.set(key, full());
+      server.ignorePaging = true;
+      try {
+        const before = lists();
+        const run = await bash(`ci/upsert-comment.sh ${forge} ${join(work, 'denied/plumb-review.md')}`, env, PROJECT_ROOT);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(/^created \d+$/m);
+        expect(run.stderr).toContain('page 2 repeats an earlier page (the server ignores paging)');
+        expect(lists() - before).toBe(2);
+      } finally {
+        server.ignorePaging = false;
+      }
+      // a thread longer than the cap: reading stops at the cap, said on stderr
+      server.threads.set(key, [...full(), ...full().map((c) => ({ ...c, id: c.id + 100 })), ...full().map((c) => ({ ...c, id: c.id + 200 }))]);
+      const before = lists();
+      const capped = await bash(
+        `ci/upsert-comment.sh ${forge} ${join(work, 'denied/plumb-review.md')}`,
+        { ...env, PLUMB_COMMENT_MAX_PAGES: '2' },
+        PROJECT_ROOT,
+      );
+      expect(capped.code, capped.stderr).toBe(0);
+      expect(capped.stderr).toContain("read 2 pages of comments without finding plumb's (PLUMB_COMMENT_MAX_PAGES)");
+      expect(lists() - before).toBe(2);
+      const bad = await bash(
+        `ci/upsert-comment.sh ${forge} ${join(work, 'denied/plumb-review.md')}`,
+        { ...env, PLUMB_COMMENT_MAX_PAGES: 'lots' },
+        PROJECT_ROOT,
+      );
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('PLUMB_COMMENT_MAX_PAGES must be a whole number');
+    });
+
     const githubEnv = (token: string, pr: string, extra: Record<string, string> = {}) => ({
       PATH: pathWithPlumb(),
       GH_HOST: github.host,
@@ -317,8 +373,9 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
     };
 
     /** The expressions action.yml uses, as a pull_request event on a runner would give them. */
-    function expressions(out: string, outputs: Record<string, string>): Record<string, string> {
+    function expressions(out: string, outputs: Record<string, string>, cacheKey = ''): Record<string, string> {
       return {
+        'inputs.cache-key': cacheKey,
         'inputs.package': '@shop/plumb',
         'inputs.version': '0.1.0',
         "inputs.base || format('origin/{0}', github.base_ref)": 'origin/main',
@@ -375,9 +432,9 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
     });
 
     it.each([
-      ['denied', () => repo.head, '3', '**Denied by policy**'],
-      ['invalid', () => invalid, '1', '**The review could not be computed**'],
-    ])('runs its shell steps on a %s pull request: one comment, then the job fails with the review code', async (name, head, code, says) => {
+      ['denied', () => repo.head, '3', '**Denied by policy**', CACHE_KEY],
+      ['invalid', () => invalid, '1', '**The review could not be computed**', ''],
+    ])('runs its shell steps on a %s pull request: one comment, then the job fails with the review code', async (name, head, code, says, cacheKey) => {
       const out = join(work, `action-${name}`);
       mkdirSync(out);
       const outputs: Record<string, string> = {};
@@ -390,17 +447,21 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
         GH_ENTERPRISE_TOKEN: FAKE_TOKEN,
         GH_CONFIG_DIR: join(work, 'gh'),
         SSL_CERT_FILE: github.caFile!,
+        XDG_STATE_HOME: join(out, 'state'),
+        XDG_CACHE_HOME: join(out, 'cache'),
       };
       let last: Run | undefined;
+      const said: string[] = [];
       for (const step of action.runs.steps) {
         if (!step.run || step.id === 'install') continue; // setup-node and the registry install cannot run here
         const outputFile = join(out, `output-${step.id ?? 'step'}`);
         writeFileSync(outputFile, '');
         const env: Record<string, string> = { ...base, GITHUB_OUTPUT: outputFile };
-        for (const [k, v] of Object.entries(step.env ?? {})) env[k] = substitute(v, expressions(out, outputs));
+        for (const [k, v] of Object.entries(step.env ?? {})) env[k] = substitute(v, expressions(out, outputs, cacheKey));
         if (step.env?.PLUMB_HEAD) env.PLUMB_HEAD = head();
         const cwd = step['working-directory'] ? substitute(step['working-directory'], expressions(out, outputs)) : repo.dir;
         last = await bash(step.run, env, cwd);
+        said.push(last.stdout, last.stderr);
         for (const line of readFileSync(outputFile, 'utf8').split('\n').filter(Boolean)) {
           const [k, ...v] = line.split('=');
           outputs[k] = v.join('=');
@@ -413,6 +474,26 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
       expect(comments).toHaveLength(1);
       expect(comments[0].body).toContain(says);
       expect(sarifErrors(JSON.parse(readFileSync(join(out, 'plumb/plumb-review.sarif'), 'utf8')))).toEqual([]);
+      // the cache-key input reaches plumb as PLUMB_CACHE_KEY (no per-runner key file is made, the cache is signed with it) and is never shown;
+      // without it the log says the cache is per-runner only
+      const notice = '::notice title=plumb content cache::per-runner only';
+      if (cacheKey) {
+        expect(existsSync(join(out, 'state', 'plumb', 'cache-code.key'))).toBe(false);
+        expect(readdirSync(join(out, 'cache', 'plumb', 'content')).length).toBeGreaterThan(0);
+        expect(said.join('\n')).not.toContain(notice);
+        for (const text of [...said, readFileSync(join(out, 'plumb/plumb-review.md'), 'utf8')]) expect(text).not.toContain(cacheKey);
+      } else {
+        expect(said.join('\n')).toContain(notice);
+        expect(existsSync(join(out, 'state', 'plumb', 'cache-code.key'))).toBe(true);
+      }
+    });
+
+    it('keeps the content cache between runs only with a cache-key (entries signed with a per-runner key never verify elsewhere)', () => {
+      const caches = action.runs.steps.filter((st) => st.uses?.startsWith('actions/cache@'));
+      const content = caches.find((st) => st.with!.path.includes('.cache/plumb/content'))! as (typeof caches)[number] & { if?: string };
+      expect(content.if).toBe("inputs.cache-key != ''");
+      expect(caches.filter((st) => st !== content).every((st) => !st.with!.path.includes('plumb/content'))).toBe(true);
+      expect(action.runs.steps.find((st) => st.id === 'review')!.env!.PLUMB_CACHE_KEY).toBe('${{ inputs.cache-key }}');
     });
   });
 
@@ -486,11 +567,18 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
           CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
           PLUMB_GITLAB_TOKEN: FAKE_TOKEN,
           PLUMB_REPO_DIR: repo.dir,
+          XDG_STATE_HOME: join(project, 'state'),
+          // a project CI/CD variable reaches the job's environment as is
+          ...(name === 'denied' ? { PLUMB_CACHE_KEY: CACHE_KEY } : {}),
         };
         for (let round = 0; round < 2; round++) {
           // GitLab runs the script lines in one shell that stops at the first failing one
           const r = await bash(template['plumb-review'].script.join('\n'), env, project);
           expect(r.code, r.stderr).toBe(code);
+          // PLUMB_CACHE_KEY signs the cache (no per-job key is made) and is never shown; without it the log says the cache is per-job only
+          expect(r.stdout.includes("plumb's content cache is per-job only")).toBe(name !== 'denied');
+          expect(r.stdout + r.stderr).not.toContain(CACHE_KEY);
+          expect(existsSync(join(project, 'state', 'plumb', 'cache-code.key'))).toBe(name !== 'denied');
         }
         const notes = gitlab.threads.get('77!5')!;
         expect(notes).toHaveLength(1);
