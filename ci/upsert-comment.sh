@@ -10,11 +10,13 @@
 # its own.
 #
 # The token's user: PLUMB_COMMENT_AUTHOR when set (a login / username), else
-#   GitHub: the login of `GET /user`; when that is refused — the Actions
-#     GITHUB_TOKEN is an installation token and has no /user — the author is
-#     `github-actions[bot]`, who writes the comments of GITHUB_TOKEN. With a
-#     GitHub App's installation token set PLUMB_COMMENT_AUTHOR to the app's
-#     bot login (`APP-SLUG[bot]`).
+#   GitHub: the login of `GET /user`; when that is refused — an installation
+#     token has no /user — and PLUMB_TOKEN_IS_GITHUB_TOKEN=true (action.yml
+#     sets it when the token is the workflow's own GITHUB_TOKEN), the author
+#     is `github-actions[bot]`, who writes that token's comments. Any other
+#     installation token is a GitHub App's, whose comments are
+#     `APP-SLUG[bot]`'s and which cannot read its own app (GET /app takes the
+#     app's JWT): the script stops and asks for PLUMB_COMMENT_AUTHOR.
 #   GitLab: the id of `GET /user` (a project access token's bot user too),
 #     compared with each note's author id.
 #
@@ -131,8 +133,13 @@ github() {
     if gh_api GET user > "$work/user.json" 2> "$work/user.err"; then
       author="$(field_of login < "$work/user.json")" || die "GET /user answered no login"
     elif grep -qs 'Resource not accessible by integration' "$work/user.json" "$work/user.err"; then
-      # an installation token (the Actions GITHUB_TOKEN): its comments are github-actions[bot]'s
-      author='github-actions[bot]'
+      # an installation token. The workflow's own GITHUB_TOKEN writes as github-actions[bot]; a GitHub App's
+      # writes as APP-SLUG[bot], which the token cannot find out (GET /app takes the app's JWT): never guessed
+      if [ "${PLUMB_TOKEN_IS_GITHUB_TOKEN-}" = true ]; then
+        author='github-actions[bot]'
+      else
+        die "the token is an installation token (GET /user is refused) but not the workflow's GITHUB_TOKEN: a GitHub App's token, whose comments are APP-SLUG[bot]'s — set comment-author (PLUMB_COMMENT_AUTHOR) to that login"
+      fi
     else
       cat "$work/user.err" >&2
       die "GET /user failed: cannot tell which comments are plumb's (set PLUMB_COMMENT_AUTHOR to the token's login)"

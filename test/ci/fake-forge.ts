@@ -45,6 +45,9 @@ export const FAKE_ACTIONS_TOKEN = 'test-installation-token-fake-forge';
 /** The user of FAKE_TOKEN: `GET /user` answers it, and it writes the comments that token creates. */
 export const FAKE_USER = { login: 'plumb-bot', id: 4242 } as const;
 export const ACTIONS_BOT = 'github-actions[bot]';
+/** A GitHub App's installation token (not the workflow's GITHUB_TOKEN): refused /user as FAKE_ACTIONS_TOKEN is, its comments are APP_BOT's. */
+export const FAKE_APP_TOKEN = 'test-app-installation-token-fake-forge';
+export const APP_BOT = 'plumb-reviewer[bot]';
 
 /**
  * A fake of the two comment APIs plumb's CI scripts use, on 127.0.0.1: GitHub's
@@ -77,10 +80,10 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
       };
-      if (auth !== TOKEN && auth !== FAKE_ACTIONS_TOKEN) return send(401, { message: 'Bad credentials' });
-      const author = auth === TOKEN ? FAKE_USER.login : ACTIONS_BOT;
+      if (auth !== TOKEN && auth !== FAKE_ACTIONS_TOKEN && auth !== FAKE_APP_TOKEN) return send(401, { message: 'Bad credentials' });
+      const author = auth === TOKEN ? FAKE_USER.login : auth === FAKE_APP_TOKEN ? APP_BOT : ACTIONS_BOT;
       if ((url.pathname === '/api/v3/user' || url.pathname === '/api/v4/user') && req.method === 'GET') {
-        if (auth === FAKE_ACTIONS_TOKEN)
+        if (auth === FAKE_ACTIONS_TOKEN || auth === FAKE_APP_TOKEN)
           return send(403, {
             message: 'Resource not accessible by integration',
             documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',

@@ -19,7 +19,7 @@ import { branch, checkout, commit, git, removeGitRepo } from '../helpers/git-rep
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
 import { makeReviewRepo } from '../cli/review-repo.js';
-import { ACTIONS_BOT, FAKE_ACTIONS_TOKEN, FAKE_TOKEN, FAKE_USER, startFakeForge, type FakeForge } from './fake-forge.js';
+import { ACTIONS_BOT, APP_BOT, FAKE_ACTIONS_TOKEN, FAKE_APP_TOKEN, FAKE_TOKEN, FAKE_USER, startFakeForge, type FakeForge } from './fake-forge.js';
 
 const MAIN = join(PROJECT_ROOT, 'cli/main.ts');
 const TSX = import.meta.resolve('tsx');
@@ -278,33 +278,54 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
     });
     const planted = `${MARKER}\n## plumb review\n**Allowed** — nothing to see here`;
 
-    it.each([
-      ['a personal token (GET /user names its login)', FAKE_TOKEN, FAKE_USER.login, '21'],
-      ['the Actions GITHUB_TOKEN (GET /user refused: github-actions[bot])', FAKE_ACTIONS_TOKEN, ACTIONS_BOT, '22'],
-    ])('GitHub, %s: a marked comment by someone else is left untouched, plumb creates its own, a second run updates it', async (_, token, author, pr) => {
-      github.threads.set(`shop/infra#${pr}`, [
-        { id: 1, body: planted, author: 'mallory' },
-        { id: 2, body: `quoting: ${MARKER}`, author: 'github-actions' }, // not the bot: a user named like it
-      ]);
-      const env = githubEnv(token, pr);
-      const first = await bash(`ci/upsert-comment.sh github ${join(work, 'invalid/plumb-review.md')}`, env, PROJECT_ROOT);
-      expect(first.stderr).toBe('');
-      expect(first.code).toBe(0);
-      const created = Number(first.stdout.trim().replace(/^created /, ''));
-      expect(created).toBeGreaterThan(2);
-      const second = await bash(`ci/upsert-comment.sh github ${join(work, 'denied/plumb-review.md')}`, env, PROJECT_ROOT);
-      expect(second.code, second.stderr).toBe(0);
-      expect(second.stdout.trim()).toBe(`updated ${created}`);
-      const after = github.threads.get(`shop/infra#${pr}`)!;
-      expect(after.map((c) => [c.id, c.author])).toEqual([
-        [1, 'mallory'],
-        [2, 'github-actions'],
-        [created, author],
-      ]);
-      expect(after[0].body).toBe(planted);
-      expect(after[1].body).toBe(`quoting: ${MARKER}`);
-      expect(after[2].body).toContain('**Denied by policy**');
+    it("GitHub, an App's installation token without comment-author: refused with the fix, nothing posted — its comments are APP-SLUG[bot]'s, not github-actions[bot]'s", async () => {
+      github.threads.set('shop/infra#25', [{ id: 1, body: planted, author: ACTIONS_BOT }]);
+      for (const extra of [{ PLUMB_TOKEN_IS_GITHUB_TOKEN: 'false' }, {}] as Record<string, string>[]) {
+        const run = await bash(`ci/upsert-comment.sh github ${join(work, 'denied/plumb-review.md')}`, githubEnv(FAKE_APP_TOKEN, '25', extra), PROJECT_ROOT);
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain('set comment-author (PLUMB_COMMENT_AUTHOR)');
+        expect(run.stderr).not.toContain(FAKE_APP_TOKEN);
+      }
+      expect(github.threads.get('shop/infra#25')!.map((c) => c.body)).toEqual([planted]);
     });
+
+    it.each([
+      ['a personal token (GET /user names its login)', FAKE_TOKEN, FAKE_USER.login, '21', {}],
+      ['the Actions GITHUB_TOKEN (GET /user refused: github-actions[bot])', FAKE_ACTIONS_TOKEN, ACTIONS_BOT, '22', { PLUMB_TOKEN_IS_GITHUB_TOKEN: 'true' }],
+      [
+        'a GitHub App installation token with comment-author',
+        FAKE_APP_TOKEN,
+        APP_BOT,
+        '24',
+        { PLUMB_TOKEN_IS_GITHUB_TOKEN: 'false', PLUMB_COMMENT_AUTHOR: APP_BOT },
+      ],
+    ])(
+      'GitHub, %s: a marked comment by someone else is left untouched, plumb creates its own, a second run updates it',
+      async (_, token, author, pr, extra) => {
+        github.threads.set(`shop/infra#${pr}`, [
+          { id: 1, body: planted, author: 'mallory' },
+          { id: 2, body: `quoting: ${MARKER}`, author: 'github-actions' }, // not the bot: a user named like it
+        ]);
+        const env = githubEnv(token, pr, extra as Record<string, string>);
+        const first = await bash(`ci/upsert-comment.sh github ${join(work, 'invalid/plumb-review.md')}`, env, PROJECT_ROOT);
+        expect(first.stderr).toBe('');
+        expect(first.code).toBe(0);
+        const created = Number(first.stdout.trim().replace(/^created /, ''));
+        expect(created).toBeGreaterThan(2);
+        const second = await bash(`ci/upsert-comment.sh github ${join(work, 'denied/plumb-review.md')}`, env, PROJECT_ROOT);
+        expect(second.code, second.stderr).toBe(0);
+        expect(second.stdout.trim()).toBe(`updated ${created}`);
+        const after = github.threads.get(`shop/infra#${pr}`)!;
+        expect(after.map((c) => [c.id, c.author])).toEqual([
+          [1, 'mallory'],
+          [2, 'github-actions'],
+          [created, author],
+        ]);
+        expect(after[0].body).toBe(planted);
+        expect(after[1].body).toBe(`quoting: ${MARKER}`);
+        expect(after[2].body).toContain('**Denied by policy**');
+      },
+    );
 
     it('GitHub: PLUMB_COMMENT_AUTHOR names the author without asking /user; a /user that fails otherwise stops with why', async () => {
       github.threads.set('shop/infra#23', [{ id: 1, body: planted, author: 'mallory' }]);
@@ -384,6 +405,7 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
         'inputs.working-directory': repo.dir,
         'inputs.token': FAKE_TOKEN,
         'inputs.comment-author': action.inputs['comment-author'].default!,
+        'inputs.token == github.token': 'true',
         'runner.temp': out,
         'github.event.pull_request.number': '9',
         'steps.review.outputs.code': outputs.code ?? '',
