@@ -348,8 +348,8 @@ export const CODES = {
   'kubernetes.no-desired': { meaning: 'a Kubernetes apply without a desired document' },
   'kubernetes.not-found': { meaning: 'the API server does not have the object' },
   'kubernetes.orphans-hidden': {
-    meaning: 'plumb cannot list its objects in a namespace (RBAC), so what this inventory owns there is not seen',
-    hint: 'grant list there, or limit the target with `namespaces:`',
+    meaning: 'the orphan sweep cannot list a type (RBAC forbids it, or the API server failed the list), so what this inventory owns there is not seen',
+    hint: 'grant list there, or limit the target with `namespaces:`; a failed list: plan again once the API server answers',
   },
   'kubernetes.scope-unknown': {
     meaning:

@@ -22,6 +22,8 @@ describeCluster('kubernetes discovery: aggregated documents, legacy fallback', (
   let proxy: Server;
   let kubeconfig: string;
   let legacy = false;
+  /** A status this proxy answers itself for a request path, instead of the API server's answer. */
+  let inject: ((path: string) => number | undefined) | undefined;
   const requests: { method: string; path: string; accept: string }[] = [];
   const dirs: string[] = [];
   const temp = (what: string) => {
@@ -38,6 +40,13 @@ describeCluster('kubernetes discovery: aggregated documents, legacy fallback', (
       const headers = { ...req.headers, host: upstream.host };
       requests.push({ method: req.method ?? '', path: req.url ?? '', accept: String(req.headers.accept ?? '') });
       if (legacy && /^\/apis?$/.test(req.url ?? '')) headers.accept = 'application/json';
+      const status = inject?.(req.url ?? '');
+      if (status !== undefined) {
+        req.resume();
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `injected ${status}`, code: status }));
+        return;
+      }
       const out = httpsRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, ca }, (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -142,5 +151,55 @@ data: {x: "1"}
     expect(old.gets).toBeGreaterThan(aggregated.gets + 10);
     const answer = (p: Obj) => ({ changes: p.changes, diagnostics: p.diagnostics, summary: p.summary });
     expect(answer(aggregated.json)).toEqual(answer(old.json));
+  }, 120_000);
+
+  it('a sweep list the API server fails is a warning naming the type, never a silent miss; a refused field selector is asked again without it', async () => {
+    const ns = 'disc-fail';
+    const dir = temp('repo');
+    mkdirSync(join(dir, 'inventory'));
+    writeFileSync(join(dir, 'plumb.yaml'), `inventoryId: ${ns}\ntargets:\n  k8s: {provider: kubernetes}\n`);
+    // both namespaces stay in Git (no cascade reads them): what Git drops is found by the sweep alone
+    const keep = `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}-2}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${ns}}\ndata: {mode: "on"}\n`;
+    writeFileSync(
+      join(dir, 'inventory', 'app.yaml'),
+      `${keep}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: ${ns}-2}\ndata: {x: "1"}\n---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: ${ns}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: "nginx:1.27"}]}
+`,
+    );
+    const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', dir, '--kubeconfig', c.kubeconfig]);
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    // Git drops the Deployment and the other namespace's ConfigMap
+    writeFileSync(join(dir, 'inventory', 'app.yaml'), keep);
+    const sweepOf = (path: string, plural: string) => path.startsWith(`${plural}?`) && path.includes('labelSelector=');
+    inject = (path) => {
+      if (sweepOf(path, '/apis/apps/v1/deployments')) return 500;
+      if (sweepOf(path, '/api/v1/configmaps') && path.includes('fieldSelector=')) return 400;
+      return undefined;
+    };
+    try {
+      const r = await runCli(['plan', '-o', 'json', '--repo', dir, '--kubeconfig', kubeconfig]);
+      expect(r.code, r.stderr).toBe(0);
+      const json = JSON.parse(r.stdout) as Obj;
+      const changed = (json.changes as Obj[]).filter((ch) => ch.action !== 'noop').map((ch) => `${ch.action} ${ch.id}`);
+      // the ConfigMap sweep, refused with its field selector, was asked again whole: the orphan is found
+      expect(changed).toContain(`delete configmap:${ns}-2/old`);
+      // the Deployment sweep failed: the orphan is not seen, and the plan says so
+      expect(changed).not.toContain(`delete deployment:${ns}/api`);
+      const hidden = (json.diagnostics as Obj[]).filter((d) => d.code === 'kubernetes.orphans-hidden');
+      expect(hidden).toHaveLength(1);
+      expect(hidden[0].severity).toBe('warning');
+      expect(hidden[0].message).toContain('cannot list deployments in any namespace');
+      expect(hidden[0].message).toContain('injected 500');
+    } finally {
+      inject = undefined;
+    }
   }, 120_000);
 });

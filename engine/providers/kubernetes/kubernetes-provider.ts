@@ -228,7 +228,14 @@ export class KubernetesProvider implements Provider {
     const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
     const types = all.filter((r) => !['Event', 'Lease', 'EndpointSlice', 'Endpoints', 'ComponentStatus'].includes(r.kind));
     const items: ObservedObject[] = [];
-    const hidden = new Map<string, Set<string>>();
+    // where (a phrase: `in namespace "x"`) → the plurals that could not be listed there, and the first failure's message
+    const hidden = new Map<string, { plurals: Set<string>; reason?: string }>();
+    const hide = (where: string, plural: string, error?: Diagnostic) => {
+      const entry = hidden.get(where) ?? { plurals: new Set<string>() };
+      entry.plurals.add(plural);
+      if (error && error.code !== 'kubernetes.forbidden' && entry.reason === undefined) entry.reason = error.message;
+      hidden.set(where, entry);
+    };
     const keep = (list: readonly ObservedObject[]) => {
       for (const o of list) if (o.managedByPlumb || o.owner === LEGACY_OWNER) items.push(o);
     };
@@ -249,9 +256,12 @@ export class KubernetesProvider implements Provider {
       if (listed.has(`${r.groupVersion} ${r.kind} `)) return;
       const seen = r.namespaced ? (listedIn.get(`${r.groupVersion} ${r.kind}`) ?? []) : [];
       const elsewhere = seen.length > 0 && seen.length <= SWEEP_EXCLUDES_AT_MOST ? seen.map((ns) => `metadata.namespace!=${ns}`).join(',') : '';
-      const res = await this.list(r, undefined, selector, signal, declared, false, elsewhere);
+      let res = await this.list(r, undefined, selector, signal, declared, false, elsewhere);
+      // a server that refuses the field selector (an aggregated API may serve fewer field selectors): the whole list again
+      if ('error' in res && elsewhere && res.error.code !== 'kubernetes.forbidden') res = await this.list(r, undefined, selector, signal, declared, false, '');
       if (!('error' in res)) keep(res.items);
       else if (r.namespaced && res.error.code === 'kubernetes.forbidden') perNamespace.push(r);
+      else hide(r.namespaced ? 'in any namespace' : 'cluster-wide', r.plural, res.error);
     });
     if (perNamespace.length > 0 && !namespaces) {
       // forbidden cluster-wide: every namespace there is, one by one
@@ -260,7 +270,7 @@ export class KubernetesProvider implements Provider {
         namespaces = ((res.body?.items ?? []) as Obj[]).map((n) => String(n.metadata?.name));
       } catch {
         namespaces = [];
-        hidden.set('(every namespace: the namespaces cannot be listed)', new Set(perNamespace.map((r) => r.plural)));
+        for (const r of perNamespace) hide('in any namespace (the namespaces cannot be listed)', r.plural);
       }
     }
     const jobs = perNamespace
@@ -269,19 +279,18 @@ export class KubernetesProvider implements Provider {
     await mapConcurrent(jobs, this.concurrency, async ({ r, ns }) => {
       const res = await this.list(r, ns, selector, signal, declared);
       if (!('error' in res)) keep(res.items);
-      else if (res.error.code === 'kubernetes.forbidden') {
-        const set = hidden.get(ns) ?? new Set<string>();
-        set.add(r.plural);
-        hidden.set(ns, set);
-      }
+      else hide(`in namespace ${ns}`, r.plural, res.error);
     });
+    // every list that failed, whatever the reason (forbidden, a 500, a timeout): an orphan there would be neither pruned nor reported
     const diagnostics: Diagnostic[] = [...hidden]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([ns, plurals]) => ({
+      .map(([where, { plurals, reason }]) => ({
         severity: 'warning',
         code: 'kubernetes.orphans-hidden',
-        message: `cannot list ${[...plurals].sort().slice(0, 5).join(', ')}${plurals.size > 5 ? ` and ${plurals.size - 5} more` : ''} in namespace ${ns}: objects this inventory owns there are not seen, so they can be neither pruned nor reported`,
-        hint: 'grant list on those resources in that namespace, or limit the target with `namespaces:` in plumb.yaml',
+        message: `cannot list ${[...plurals].sort().slice(0, 5).join(', ')}${plurals.size > 5 ? ` and ${plurals.size - 5} more` : ''} ${where}${reason ? ` (${reason})` : ''}: objects this inventory owns there are not seen, so they can be neither pruned nor reported`,
+        hint: reason
+          ? 'the API server failed the list: see the reason, and plan again once it answers'
+          : 'grant list on those resources in that namespace, or limit the target with `namespaces:` in plumb.yaml',
       }));
     return { items, diagnostics };
   }
