@@ -39,14 +39,32 @@ export async function writeOutChunks(chunks: Iterable<string>): Promise<void> {
     last = chunk;
     if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
   }
-  if (!last.endsWith('\n')) await writeOut('\n');
+  if (!last.endsWith('\n')) process.stdout.write('\n');
+  await flushed(process.stdout);
 }
 
-/** Writes to stdout and resolves once flushed (large JSON must not be cut off by process.exit). */
-export function writeOut(text: string): Promise<void> {
+/** Writes to stdout and resolves once written (large JSON must not be cut off by process.exit). */
+export async function writeOut(text: string): Promise<void> {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  await flushed(process.stdout);
+}
+
+/**
+ * Resolves once everything written to `stream` so far has left the process.
+ * A write that returns true is only buffered below the stream's high-water
+ * mark (16 KiB for a pipe): when a slow reader keeps the pipe full, it is
+ * still queued, and process.exit drops it. An empty write's callback runs
+ * after every write before it (in order); a failed stream resolves too (its
+ * error is the closed-pipe handler's, cli/closed-pipe.ts).
+ */
+export function flushed(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {
-    if (process.stdout.write(text.endsWith('\n') ? text : text + '\n')) resolve();
-    else process.stdout.once('drain', resolve);
+    try {
+      // a failed write: its 'error' event (emitted after this callback) is the closed-pipe handler's to end the process
+      stream.write('', (error?: Error | null) => (error ? setImmediate(resolve) : resolve()));
+    } catch {
+      resolve();
+    }
   });
 }
 
@@ -79,5 +97,7 @@ export async function runCommand(body: () => Promise<number>): Promise<never> {
     }
   }
   flushGuardedStreams(); // a held-back tail (a possible secret's start) is written, scrubbed, before exit
+  // and nothing written is dropped by the exit: a pipe's reader may be slower than plumb (plan -o json | jq)
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,4 +98,65 @@ describe('a reader that goes away (plumb … | head -1)', () => {
     },
     60_000,
   );
+});
+
+/**
+ * A reader slower than plumb (`plan -o json | jq` on a busy machine): a process
+ * reading its stdin 1,000 bytes at a time, 0.5 ms apart, and writing what it
+ * read. A separate process, as in a shell pipeline: a parent reading a child's
+ * pipe itself drops what is left unread in it once the child exits (Node
+ * resumes the child's paused stdout then).
+ */
+const SLOW_READER = `
+const { readSync, writeSync } = require('node:fs');
+const buffer = Buffer.alloc(1000);
+const sleep = new Int32Array(new SharedArrayBuffer(4));
+for (;;) {
+  let n;
+  try {
+    n = readSync(0, buffer, 0, buffer.length, null);
+  } catch (e) {
+    if (e.code === 'EAGAIN') { Atomics.wait(sleep, 0, 0, 1); continue; }
+    throw e;
+  }
+  if (n === 0) break;
+  writeSync(1, buffer.subarray(0, n));
+  Atomics.wait(sleep, 0, 0, 0.5);
+}
+`;
+
+/** Runs `node ARGS… | SLOW_READER` in a shell; resolves with plumb's exit status and what the reader got. */
+function readSlowly(args: readonly string[], dir: string): { code: number; stdout: string } {
+  const reader = join(dir, 'slow-reader.cjs');
+  writeFileSync(reader, SLOW_READER);
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const plumb = [process.execPath, '--import', TSX, ...args].map(quote).join(' ');
+  const r = spawnSync('bash', ['-c', `${plumb} | ${quote(process.execPath)} ${quote(reader)}; exit "\${PIPESTATUS[0]}"`], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NO_COLOR: '1', PLUMB_DEBUG: undefined },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return { code: r.status ?? -1, stdout: r.stdout };
+}
+
+describe('a reader slower than plumb (plumb plan -o json | jq)', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'plumb-slow-pipe-'));
+    generateInventory(root, { cis: 1000 });
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('gets every byte: the output written in pieces is not cut off by the exit (each piece below the pipe high-water mark returned true while still queued)', () => {
+    const file = join(root, 'plan.json');
+    const written = spawnSync(process.execPath, ['--import', TSX, MAIN, 'plan', '-o', `json=${file}`, '--repo', root], { encoding: 'utf8' });
+    expect(written.status, written.stderr).toBeLessThanOrEqual(3);
+    const whole = JSON.parse(readFileSync(file, 'utf8')) as { changes: unknown[] };
+    const piped = readSlowly([MAIN, 'plan', '-o', 'json', '--repo', root], root);
+    expect(piped.code).toBe(written.status);
+    expect(piped.stdout.slice(-40)).toMatch(/}\n$/);
+    expect((JSON.parse(piped.stdout) as { changes: unknown[] }).changes).toHaveLength(whole.changes.length);
+  }, 120_000);
 });

@@ -17,7 +17,12 @@ describe('Outputs', () => {
   it('scrubs every known secret from file outputs, in every encoding the scrubber knows, and renders each format once', async () => {
     const secret = 'hunter2-outputs-test-value';
     secretScrubber.add(secret);
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    // a stdout that keeps the Writable contract: a write's callback runs once it is written (plumb waits for it before exiting)
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((...args: unknown[]) => {
+      const done = args.find((a): a is () => void => typeof a === 'function');
+      done?.();
+      return true;
+    });
     try {
       const md = join(dir, 'comment.md');
       const json = join(dir, 'plan.json');
