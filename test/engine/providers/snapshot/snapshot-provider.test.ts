@@ -86,6 +86,23 @@ describe('snapshot provider', () => {
   });
 });
 
+describe('snapshot provider: keys any JSON string can be', () => {
+  it('an owned field whose key holds a line or paragraph separator or a newline is recorded and read back (a pattern with `.` refused them: "applied, unhealthy")', async () => {
+    const path = join(dir, 'snap.yaml');
+    await copyFile(join(fixtures, 'shop.yaml'), path);
+    const p = createSnapshotProvider({ path });
+    const keys = ['a\u2028b', 'c\u2029d', 'e\nf', 'g\rh'];
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'odd-keys', namespace: 'shop' }, data: Object.fromEntries(keys.map((k) => [k, '1'])) };
+    const created = await p.apply!({ change: change('configmap:shop/odd-keys', 'create'), desired: cm, dryRun: false }, signal());
+    expect(created.diagnostics).toEqual([]);
+    expect(created.ok).toBe(true);
+    const after = await p.discover({ desired: [] }, signal());
+    expect(after.diagnostics).toEqual([]);
+    const found = after.observed.find((o) => o.id === 'configmap:shop/odd-keys');
+    expect([...(found?.owned ?? [])].sort()).toEqual(keys.map((k) => `/data/${k}`).sort());
+  });
+});
+
 describe('snapshot provider: serialised, verified writes', () => {
   it('two providers on one file, 50 concurrent creates each: every object is recorded', async () => {
     const path = join(dir, 'snap.yaml');
