@@ -261,7 +261,9 @@ export class KubernetesProvider implements Provider {
       if ('error' in res && elsewhere && res.error.code !== 'kubernetes.forbidden') res = await this.list(r, undefined, selector, signal, declared, false, '');
       if (!('error' in res)) keep(res.items);
       else if (r.namespaced && res.error.code === 'kubernetes.forbidden') perNamespace.push(r);
-      else hide(r.namespaced ? 'in any namespace' : 'cluster-wide', r.plural, res.error);
+      // a cluster-scoped type RBAC does not let plumb list stays as quiet as before (a namespace-bound controller
+      // would carry that warning on every plan); a list the API server failed is said
+      else if (res.error.code !== 'kubernetes.forbidden') hide(r.namespaced ? 'in any namespace' : 'cluster-wide', r.plural, res.error);
     });
     if (perNamespace.length > 0 && !namespaces) {
       // forbidden cluster-wide: every namespace there is, one by one
