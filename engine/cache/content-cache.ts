@@ -119,14 +119,8 @@ export class ContentCache {
     try {
       const st = fstatSync(fd);
       if (!st.isFile() || st.size < HEADER) return this.damaged(path);
-      const bytes = Buffer.allocUnsafe(st.size);
-      let read = 0;
-      while (read < st.size) {
-        const n = readSync(fd, bytes, read, st.size - read, read);
-        if (n === 0) break;
-        read += n;
-      }
-      if (read !== st.size) return this.damaged(path);
+      const bytes = readWhole(fd, st.size);
+      if (!bytes) return this.damaged(path);
       const opened = openEntry<T>(bytes, this.macInput(namespace, key), this.macKey);
       if (!opened) return this.damaged(path);
       if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) {
@@ -468,6 +462,18 @@ function openEntry<T>(bytes: Buffer, fullKey: string, macKey: Buffer): { value: 
  */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 
+/** The `size` bytes of an open file, or undefined when it ends sooner (truncated meanwhile). */
+function readWhole(fd: number, size: number): Buffer | undefined {
+  const bytes = Buffer.allocUnsafe(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, bytes, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return read === size ? bytes : undefined;
+}
+
 /** A regular file's bytes, or undefined (absent, or not a regular file). */
 function readRegularFile(path: string): Buffer | undefined {
   let fd: number;
@@ -478,15 +484,7 @@ function readRegularFile(path: string): Buffer | undefined {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    const bytes = Buffer.allocUnsafe(st.size);
-    let read = 0;
-    while (read < st.size) {
-      const n = readSync(fd, bytes, read, st.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return read === st.size ? bytes : undefined;
+    return st.isFile() ? readWhole(fd, st.size) : undefined;
   } catch {
     return undefined;
   } finally {

@@ -1,5 +1,4 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -42,28 +41,12 @@ export function makeDirectorySync(path: string, mode = 0o777): void {
   }
 }
 
-/** {@link makeDirectorySync}, asynchronously: the same bounded walk, for the same reason (Node's `mkdir(path, { recursive: true })` loops on procfs too). */
+/**
+ * {@link makeDirectorySync} for async callers: the same bounded walk (Node's
+ * `mkdir(path, { recursive: true })` loops on procfs too). It runs the sync
+ * walk — a handful of `stat`/`mkdir` calls on local paths, shorter than a
+ * second copy of the walk is worth — and rejects where that throws.
+ */
 export async function makeDirectory(path: string, mode = 0o777): Promise<void> {
-  const missing: string[] = [];
-  let at = resolve(path);
-  for (;;) {
-    try {
-      if ((await stat(at)).isDirectory()) break;
-      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${at}'`), { code: 'ENOTDIR', path: at });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      missing.push(at);
-      const up = dirname(at);
-      if (up === at) throw e;
-      at = up;
-    }
-  }
-  for (const dir of missing.reverse()) {
-    try {
-      await mkdir(dir, { mode });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(dir)).isDirectory()) continue;
-      throw e;
-    }
-  }
+  makeDirectorySync(path, mode);
 }

@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { startApiProxy, type ApiProxy, type ProxiedRequest } from './api-proxy.js';
 import { describeCluster } from './cluster-test.js';
 import type { ControlPlaneInfo } from './control-plane.js';
 
@@ -19,12 +18,12 @@ type Obj = Record<string, any>;
  */
 describeCluster('kubernetes discovery: aggregated documents, legacy fallback', (cluster) => {
   let c: ControlPlaneInfo;
-  let proxy: Server;
+  let proxy: ApiProxy;
   let kubeconfig: string;
   let legacy = false;
   /** A status this proxy answers itself for a request path, instead of the API server's answer. */
   let inject: ((path: string) => number | undefined) | undefined;
-  const requests: { method: string; path: string; accept: string }[] = [];
+  let requests: ProxiedRequest[] = [];
   const dirs: string[] = [];
   const temp = (what: string) => {
     const d = mkdtempSync(join(tmpdir(), `plumb-disc-${what}-`));
@@ -34,44 +33,33 @@ describeCluster('kubernetes discovery: aggregated documents, legacy fallback', (
 
   beforeAll(async () => {
     c = cluster();
-    const ca = readFileSync(c.caFile);
-    const upstream = new URL(c.server);
-    proxy = createServer((req, res) => {
-      const headers = { ...req.headers, host: upstream.host };
-      requests.push({ method: req.method ?? '', path: req.url ?? '', accept: String(req.headers.accept ?? '') });
+    proxy = await startApiProxy(c, temp('kubeconfig'), (req, headers, res) => {
       if (legacy && /^\/apis?$/.test(req.url ?? '')) headers.accept = 'application/json';
       const status = inject?.(req.url ?? '');
-      if (status !== undefined) {
-        req.resume();
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `injected ${status}`, code: status }));
-        return;
-      }
-      const out = httpsRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, ca }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      out.on('error', () => res.destroy());
-      req.pipe(out);
+      if (status === undefined) return false;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `injected ${status}`, code: status }));
+      return true;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const port = (proxy.address() as { port: number }).port;
-    kubeconfig = join(temp('kubeconfig'), 'config');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: counted, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
-users: [{name: admin, user: {token: "${c.adminToken}"}}]
-contexts: [{name: counted, context: {cluster: counted, user: admin}}]
-current-context: counted
-`,
-    );
+    kubeconfig = proxy.kubeconfig;
+    requests = proxy.requests;
   });
   afterAll(async () => {
-    await new Promise((r) => proxy?.close(r));
+    await proxy?.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
+
+  /** The Deployment both tests apply and then drop from Git. */
+  const deployment = (ns: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: ${ns}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: "nginx:1.27"}]}
+`;
 
   /** A discovery document's path: `/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION` (not a list of objects). */
   const isDiscovery = (path: string) => /^\/api(\/v1)?$|^\/apis(\/[^/]+){0,2}$/.test(path.split('?')[0]);
@@ -84,16 +72,7 @@ current-context: counted
     writeFileSync(
       join(dir, 'inventory', 'app.yaml'),
       `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${ns}}\ndata: {mode: "on"}\n---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: ${ns}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec: {containers: [{name: api, image: "nginx:1.27"}]}
----
+${deployment(ns)}---
 apiVersion: v1
 kind: Namespace
 metadata: {name: ${ns}-2}
@@ -163,16 +142,7 @@ data: {x: "1"}
     writeFileSync(
       join(dir, 'inventory', 'app.yaml'),
       `${keep}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: ${ns}-2}\ndata: {x: "1"}\n---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: ${ns}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec: {containers: [{name: api, image: "nginx:1.27"}]}
-`,
+${deployment(ns)}`,
     );
     const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', dir, '--kubeconfig', c.kubeconfig]);
     expect(applied.code, applied.stderr + applied.stdout).toBe(0);

@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { toolPath } from '../../engine/render/tools.js';
 import { fixture, runCli } from '../helpers/run-cli.js';
+import { startApiProxy, type ApiProxy, type ProxiedRequest } from './api-proxy.js';
 import { describeCluster } from './cluster-test.js';
 import { apiCall, kubectlPath, type ControlPlaneInfo } from './control-plane.js';
 import { spawnSync } from 'node:child_process';
@@ -20,9 +19,9 @@ type Obj = Record<string, any>;
  */
 describeCluster('kubernetes steady state: cached dry-run answers', (cluster) => {
   let c: ControlPlaneInfo;
-  let proxy: Server;
+  let proxy: ApiProxy;
   let proxyKubeconfig: string;
-  const requests: { method: string; path: string; status?: number }[] = [];
+  let requests: ProxiedRequest[] = [];
   const dirs: string[] = [];
   const temp = (what: string) => {
     const d = mkdtempSync(join(tmpdir(), `plumb-drc-${what}-`));
@@ -32,42 +31,16 @@ describeCluster('kubernetes steady state: cached dry-run answers', (cluster) => 
 
   beforeAll(async () => {
     c = cluster();
-    const ca = readFileSync(c.caFile);
-    const upstream = new URL(c.server);
     // every request of plumb passes here: counted, then sent on to the API server unchanged
-    proxy = createServer((req, res) => {
-      const seen: (typeof requests)[number] = { method: req.method ?? '', path: req.url ?? '' };
-      requests.push(seen);
-      const out = httpsRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, ca },
-        (up) => {
-          seen.status = up.statusCode;
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      out.on('error', () => res.destroy());
-      req.pipe(out);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const port = (proxy.address() as { port: number }).port;
-    proxyKubeconfig = join(temp('kubeconfig'), 'config');
-    writeFileSync(
-      proxyKubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: counted, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
-users: [{name: admin, user: {token: "${c.adminToken}"}}]
-contexts: [{name: counted, context: {cluster: counted, user: admin}}]
-current-context: counted
-`,
-    );
+    proxy = await startApiProxy(c, temp('kubeconfig'));
+    proxyKubeconfig = proxy.kubeconfig;
+    requests = proxy.requests;
     await apiCall(c, c.adminToken, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', GIZMO_CRD);
     for (let i = 0; i < 50 && (await apiCall(c, c.adminToken, 'GET', '/apis/drc.example.com/v1')).status !== 200; i++)
       await new Promise((r) => setTimeout(r, 200));
   });
   afterAll(async () => {
-    await new Promise((r) => proxy?.close(r));
+    await proxy?.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
