@@ -97,6 +97,15 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
         hint: 'the manifest is wrong (retrying will not help): fix the field the message names; `plumb validate` checks types before a cluster is asked',
       };
     }
+    if (e.reason === 'RepeatedContinue') {
+      return {
+        severity: 'error',
+        code: 'kubernetes.api-error',
+        ci,
+        message: `the API server does not page correctly while trying to ${what}: ${e.message}`,
+        hint: 'the server (often an aggregated API behind the API server) ignores the list `continue` parameter; fix or upgrade it',
+      };
+    }
     if (e.status === 404) {
       return { severity: 'error', code: 'kubernetes.not-found', ci, message: `not found while trying to ${what}: ${e.message}` };
     }

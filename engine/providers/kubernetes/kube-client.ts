@@ -118,6 +118,59 @@ export class KubeClient {
     }
   }
 
+  /**
+   * Every page of one list (`limit` and `continue`), handed to `onPage` in the
+   * server's order, as client-go's pager reads them:
+   * - a `continue` token that expired while paging (410 Gone: etcd compacted
+   *   past the list's revision during a slow read of a large list) starts the
+   *   list again once, whole, without `limit` — client-go's FullListIfExpired;
+   *   `onPage` is then called with `restarted` true: drop the pages before it;
+   * - a `continue` token the server gave before (a server or aggregated API
+   *   that ignores `continue`) ends the read with a KubeApiError of reason
+   *   `RepeatedContinue`, instead of asking for the same page forever.
+   *
+   * @param path the collection's path, without a query (`/api/v1/namespaces/shop/configmaps`)
+   * @param query the list's parameters (`limit`, `labelSelector`, `fieldSelector`); `continue` is set here
+   * @param onPage the items of one page (the raw objects), and whether the list started again with it
+   * @throws KubeApiError as {@link call} does, or `RepeatedContinue`
+   */
+  async listPages(
+    path: string,
+    query: URLSearchParams,
+    opts: Pick<KubeRequest, 'signal' | 'accept'>,
+    onPage: (items: any[], restarted: boolean) => void,
+  ): Promise<void> {
+    const tokens = new Set<string>();
+    let cont: string | undefined;
+    let restarted = false;
+    let whole = false;
+    for (;;) {
+      const q = new URLSearchParams(query);
+      if (whole) q.delete('limit');
+      if (cont) q.set('continue', cont);
+      let res: KubeResponse;
+      try {
+        res = await this.call({ method: 'GET', path: q.size ? `${path}?${q}` : path, ...opts });
+      } catch (e) {
+        if (cont && !whole && e instanceof KubeApiError && e.status === 410) {
+          // the token expired between two pages: the whole list again, in one answer
+          whole = restarted = true;
+          cont = undefined;
+          continue;
+        }
+        throw e;
+      }
+      onPage((res.body?.items ?? []) as any[], restarted);
+      restarted = false;
+      cont = res.body?.metadata?.continue || undefined;
+      if (cont !== undefined && tokens.has(cont)) {
+        throw new KubeApiError(res.status, 'RepeatedContinue', 'it gave the same continue token twice (it ignores continue), so the list would never end');
+      }
+      if (cont === undefined) return;
+      tokens.add(cont);
+    }
+  }
+
   private async once(req: KubeRequest): Promise<KubeResponse> {
     const base = await this.options();
     const url = new URL(req.path, this.server);

@@ -438,16 +438,14 @@ export class KubernetesProvider implements Provider {
     fieldSelector = '',
   ): Promise<{ items: ObservedObject[] } | { error: Diagnostic }> {
     const items: ObservedObject[] = [];
-    let cont: string | undefined;
     const fields = [this.settings.fieldSelector, fieldSelector].filter(Boolean).join(',');
-    do {
-      const q = new URLSearchParams({ limit: String(this.settings.pageSize ?? 500) });
-      if (labelSelector) q.set('labelSelector', labelSelector);
-      if (fields) q.set('fieldSelector', fields);
-      if (cont) q.set('continue', cont);
-      try {
-        const res = await this.client.call({ method: 'GET', path: `${collectionPath(r, ns)}?${q}`, signal });
-        for (const item of (res.body?.items ?? []) as Obj[]) {
+    const q = new URLSearchParams({ limit: String(this.settings.pageSize ?? 500) });
+    if (labelSelector) q.set('labelSelector', labelSelector);
+    if (fields) q.set('fieldSelector', fields);
+    try {
+      await this.client.listPages(collectionPath(r, ns), q, { signal }, (page: Obj[], restarted) => {
+        if (restarted) items.length = 0;
+        for (const item of page) {
           const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...item });
           if (keepStatus && item.status !== undefined) o.status = item.status;
           // the server knows the scope (CRDs included); identityOf alone cannot for custom kinds
@@ -460,11 +458,10 @@ export class KubernetesProvider implements Provider {
           if (item.metadata?.resourceVersion) this.liveVersions.set(id, `${item.metadata.uid ?? ''}/${item.metadata.resourceVersion}`);
           items.push({ id, object: o, ...observedOwnership(o, this.settings.inventory, declared.has(id)), ...(owned.length ? { owned } : {}) });
         }
-        cont = res.body?.metadata?.continue || undefined;
-      } catch (e) {
-        return { error: apiDiagnostic(e, { verb: 'list', resource: r, namespace: ns }) };
-      }
-    } while (cont);
+      });
+    } catch (e) {
+      return { error: apiDiagnostic(e, { verb: 'list', resource: r, namespace: ns }) };
+    }
     if (!labelSelector && !this.settings.fieldSelector) this.fullyListed.add(`${r.groupVersion} ${r.kind} ${r.namespaced ? (ns ?? '*') : ''}`);
     return { items };
   }
@@ -670,18 +667,15 @@ export class KubernetesProvider implements Provider {
   private async listCrdVersions(signal: AbortSignal): Promise<Map<string, string> | undefined> {
     try {
       const map = new Map<string, string>();
-      let cont: string | undefined;
-      do {
-        const q = new URLSearchParams({ limit: '500', ...(cont ? { continue: cont } : {}) });
-        const res = await this.client.call({
-          method: 'GET',
-          path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions?${q}`,
-          signal,
-          accept: METADATA_LIST,
-        });
-        for (const item of (res.body?.items ?? []) as Obj[]) map.set(String(item.metadata?.name), `${item.metadata?.uid}/${item.metadata?.resourceVersion}`);
-        cont = res.body?.metadata?.continue || undefined;
-      } while (cont);
+      await this.client.listPages(
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+        new URLSearchParams({ limit: '500' }),
+        { signal, accept: METADATA_LIST },
+        (page: Obj[], restarted) => {
+          if (restarted) map.clear();
+          for (const item of page) map.set(String(item.metadata?.name), `${item.metadata?.uid}/${item.metadata?.resourceVersion}`);
+        },
+      );
       return map;
     } catch {
       return undefined;
@@ -841,17 +835,15 @@ export class KubernetesProvider implements Provider {
     await mapConcurrent(lists, this.concurrency, async ({ r, namespace, ids: wanted }) => {
       try {
         const byName = new Map<string, Obj>();
-        let cont: string | undefined;
-        do {
-          const q = new URLSearchParams({ limit: String(this.settings.pageSize ?? 500), ...(cont ? { continue: cont } : {}) });
-          const res = await this.client.call({
-            method: 'GET',
-            path: `${collectionPath(r, namespace === CLUSTER_NAMESPACE ? undefined : namespace)}?${q}`,
-            signal,
-          });
-          for (const item of (res.body?.items ?? []) as Obj[]) byName.set(String(item.metadata?.name), { apiVersion: r.groupVersion, kind: r.kind, ...item });
-          cont = res.body?.metadata?.continue || undefined;
-        } while (cont);
+        await this.client.listPages(
+          collectionPath(r, namespace === CLUSTER_NAMESPACE ? undefined : namespace),
+          new URLSearchParams({ limit: String(this.settings.pageSize ?? 500) }),
+          { signal },
+          (page: Obj[], restarted) => {
+            if (restarted) byName.clear();
+            for (const item of page) byName.set(String(item.metadata?.name), { apiVersion: r.groupVersion, kind: r.kind, ...item });
+          },
+        );
         for (const id of wanted) {
           const object = byName.get(parseId(id).name);
           out.set(id, object ? { r, object } : { r });
