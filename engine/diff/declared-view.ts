@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { SENSITIVE, SENSITIVE_CHANGED } from '../redact/markers.js';
 import type { Pattern } from '../redact/pointer.js';
-import { isPlainObject } from '../model/plain-object.js';
+import { isPlainObject, setOwn } from '../model/plain-object.js';
 import { isNameKeyed, selectKeys } from './shape.js';
 
 /**
@@ -12,7 +12,7 @@ import { isNameKeyed, selectKeys } from './shape.js';
 export function declaredView(desired: unknown, observed: unknown): unknown {
   if (isPlainObject(desired) && isPlainObject(observed)) {
     const out: Record<string, unknown> = {};
-    for (const k in desired) if (Object.prototype.hasOwnProperty.call(observed, k)) out[k] = declaredView(desired[k], observed[k]);
+    for (const k in desired) if (Object.prototype.hasOwnProperty.call(observed, k)) setOwn(out, k, declaredView(desired[k], observed[k]));
     return out;
   }
   if (Array.isArray(desired) && Array.isArray(observed)) {

@@ -2,6 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments
 import type { RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { setOwn } from '../model/plain-object.js';
 
 /**
  * The YAML kubectl reads is the YAML plumb reads, for Kubernetes manifests.
@@ -119,14 +120,14 @@ function convert(node: Node | null | undefined, doc: Document, depth: number, bu
                 'put <<: first in the mapping, before the keys that override it',
               );
           }
-          Object.assign(merged, v);
+          for (const [k, value] of Object.entries(v)) setOwn(merged, k, value);
         }
         continue;
       }
       explicit.set(keyString(key), convert(pair.value as Node, doc, depth + 1, budget));
     }
     const out: Record<string, unknown> = { ...merged };
-    for (const [k, v] of explicit) out[k] = v;
+    for (const [k, v] of explicit) setOwn(out, k, v);
     return out;
   }
   return null;

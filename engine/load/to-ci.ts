@@ -5,7 +5,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { identityKind } from '../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, DEFAULT_NAMESPACE, makeId, refToId } from '../model/reference.js';
 import { CLUSTER_SCOPED_KINDS, customKindKey } from '../model/cluster-scoped.js';
-import { isPlainObject } from '../model/plain-object.js';
+import { isPlainObject, setOwn } from '../model/plain-object.js';
 import { fastParseOne } from './fast-parse.js';
 
 /** The annotation Kubernetes objects carry their declared relations in. */
@@ -195,6 +195,6 @@ function missingField(origin: Origin, field: string, pointer: string, locate: Lo
 function stringEntries(value: unknown): Record<string, string> {
   if (!isPlainObject(value)) return {};
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') setOwn(out, k, v);
   return out;
 }

@@ -1,4 +1,5 @@
 import { celEnv, isCelError, isCelList, isCelMap, isCelType, isCelUint, parse, plan, type CelInput, type CelValue } from '@bufbuild/cel';
+import { setOwn } from '../model/plain-object.js';
 
 /**
  * Plain JSON-like data (what YAML gives) → CEL input.
@@ -107,7 +108,7 @@ export function fromCelValue(value: CelValue): unknown {
   if (isCelList(value)) return Array.from(value, fromCelValue);
   if (isCelMap(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of value.entries()) out[String(fromCelValue(k as CelValue))] = fromCelValue(v);
+    for (const [k, v] of value.entries()) setOwn(out, String(fromCelValue(k as CelValue)), fromCelValue(v));
     return out;
   }
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');

@@ -1,5 +1,5 @@
 import { isKubernetesSecret } from './secret-pointers.js';
-import { isPlainObject } from '../model/plain-object.js';
+import { isPlainObject, setOwn } from '../model/plain-object.js';
 
 /**
  * The API server folds a Secret's `stringData` into base64 `data` and never
@@ -13,7 +13,7 @@ export function normalizeDesiredSecret(
   if (!isKubernetesSecret(desired) || !isPlainObject(desired.stringData)) return desired;
   if (observed && Object.prototype.hasOwnProperty.call(observed, 'stringData')) return desired;
   const data: Record<string, unknown> = { ...(isPlainObject(desired.data) ? desired.data : {}) };
-  for (const [k, v] of Object.entries(desired.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  for (const [k, v] of Object.entries(desired.stringData)) setOwn(data, k, Buffer.from(String(v), 'utf8').toString('base64'));
   const { stringData: _folded, ...rest } = desired;
   return { ...rest, data };
 }

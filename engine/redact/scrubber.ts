@@ -1,6 +1,7 @@
 import { SENSITIVE } from './markers.js';
 import { parsePointer } from '../model/json-pointer.js';
 import { holdsSecretData, LAST_APPLIED_ANNOTATION, schemaSecretPointers, secretPointersOf } from './secret-pointers.js';
+import { setOwn } from '../model/plain-object.js';
 
 /**
  * Free-text scrubbing: the last line of defence for text plumb did not build
@@ -354,7 +355,7 @@ function deep(value: unknown, f: (s: string) => string): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => deep(v, f));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[f(k)] = deep(v, f);
+  for (const [k, v] of Object.entries(value)) setOwn(out, f(k), deep(v, f));
   return out;
 }
 
