@@ -214,6 +214,7 @@ export class ContentCache {
     if (this.pending.size === 0) return;
     const now = Date.now();
     const share = this.settings.maxBytes / 256;
+    let tmp: string | undefined;
     try {
       if (!this.trimmed) this.trimIfDue();
       for (const [bucketPath, entries] of this.pending) {
@@ -227,15 +228,22 @@ export class ContentCache {
           makeDirectorySync(dir, 0o700);
           this.made.add(dir);
         }
-        const tmp = `${bucketPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+        tmp = `${bucketPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
         const body = serialize(kept);
         writeFileSync(tmp, Buffer.concat([BUCKET_MAGIC, bucketMac(this.macKey!, bucketPath, body), body]), { mode: 0o600 });
         renameSync(tmp, bucketPath);
+        tmp = undefined;
         this.stats.writes += entries.size;
       }
     } catch (e) {
       this.writable = false;
       this.unwritable(e);
+      // a bucket half written to a full disk would keep its space (and the disk full) until trimmed a day later
+      try {
+        if (tmp !== undefined) rmSync(tmp, { force: true });
+      } catch {
+        // the trim removes it later
+      }
     }
     this.pending.clear();
     this.pendingBytes = 0;

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,70 @@ describe('a cache directory that cannot hold files', () => {
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }
   }, 240_000);
+});
+
+describe('a cache write that fails half-way', () => {
+  /** Every temporary file under `dir` (a write not renamed into place). */
+  const temporaries = (dir: string) => files(dir).filter((f) => f.path.endsWith('.tmp'));
+
+  it('leaves no temporary file behind when the rename fails (a directory in the way of every bucket)', async () => {
+    const dir = join(root, 'cache-renames-fail');
+    // a directory where each bucket file goes: its temporary is written, and the rename over it fails (EISDIR)
+    for (const ns of ['parse', 'validate', 'text'])
+      for (let i = 0; i < 256; i++) mkdirSync(join(dir, 'content', ns, 'buckets', i.toString(16).padStart(2, '0'), 'x'), { recursive: true });
+    const uncached = await runCli(['validate', '--repo', repo, '-o', 'json'], { env: env({ PLUMB_CACHE: 'off' }) });
+    const run = await runCli(['validate', '--repo', repo, '-o', 'json'], { env: env({ PLUMB_CACHE_DIR: dir }) });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(uncached.stdout));
+    expect(count(run.stderr, 'cache.unwritable')).toBe(1);
+    expect(temporaries(dir)).toEqual([]);
+  }, 120_000);
+
+  // a real full file system: a 64 KiB tmpfs (needs root and the right to mount, as the CI container has)
+  const mountable = (() => {
+    if (process.getuid?.() !== 0) return false;
+    const probe = mkdtempSync(join(tmpdir(), 'plumb-mount-probe-'));
+    const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]).status === 0;
+    if (ok) spawnSync('umount', [probe]);
+    rmSync(probe, { recursive: true, force: true });
+    return ok;
+  })();
+  it.runIf(mountable)(
+    'on a full disk (ENOSPC): the output is unchanged, one warning, and no half-written bucket keeps the space',
+    async () => {
+      const big = mkdtempSync(join(tmpdir(), 'plumb-full-disk-repo-'));
+      const mount = mkdtempSync(join(tmpdir(), 'plumb-full-disk-'));
+      try {
+        // ~200 KB of documents: their parse entries cannot all fit in 64 KiB
+        mkdirSync(join(big, 'inventory'));
+        writeFileSync(join(big, 'plumb.yaml'), 'inventory: ["inventory/**/*.yaml"]\n');
+        for (let f = 0; f < 40; f++)
+          writeFileSync(
+            join(big, 'inventory', `apps-${f}.yaml`),
+            Array.from(
+              { length: 20 },
+              (_, i) =>
+                `apiVersion: plumb.io/v1\nkind: Application\nmetadata: {name: app-${f}-${i}, namespace: shop}\nspec: {version: "1.0", description: "${'x'.repeat(200)}"}\n`,
+            ).join('---\n'),
+          );
+        expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount]).status).toBe(0);
+        const uncached = await runCli(['validate', '--repo', big, '-o', 'json'], { env: env({ PLUMB_CACHE: 'off' }) });
+        for (let round = 0; round < 2; round++) {
+          const run = await runCli(['validate', '--repo', big, '-o', 'json'], { env: env({ PLUMB_CACHE_DIR: join(mount, 'cache') }) });
+          expect(run.code).toBe(0);
+          expect(JSON.parse(run.stdout)).toEqual(JSON.parse(uncached.stdout));
+          expect(count(run.stderr, 'cache.unwritable')).toBe(1);
+          expect(run.stderr).toContain('ENOSPC');
+          expect(temporaries(mount)).toEqual([]);
+        }
+      } finally {
+        spawnSync('umount', [mount]);
+        rmSync(mount, { recursive: true, force: true });
+        rmSync(big, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });
 
 describe('a key file that cannot be trusted', () => {
