@@ -129,6 +129,7 @@ export { simulateImpact } from './impact/simulate.js';
 export const readPlanFile: typeof ReadPlanFile.readPlanFile = async (path) => (await import('./apply/read-plan-file.js')).readPlanFile(path);
 export { writeFileAtomic } from './providers/atomic-write.js';
 export { flushGuardedStreams, guardStream } from './redact/guard-stream.js';
+export { cacheWarnings, setCacheWarningSink, warnCacheOnce } from './cache/cache-warnings.js';
 export { scrubText } from './redact/scrubber.js';
 
 // the render cache (engine/render): shared by every load of a process; the TUI hands it from worker to worker

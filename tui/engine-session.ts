@@ -1,5 +1,6 @@
 import {
   apply,
+  cacheWarnings,
   buildGraph,
   listBackups,
   openApplyContext,
@@ -114,6 +115,8 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
         ({ plan, diagnostics, documents } = result);
         repo = { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision };
       }
+      // the content cache's warnings (a cache that cannot be written) are this plan's warnings too: the TUI owns the terminal
+      diagnostics = [...diagnostics, ...cacheWarnings()];
       const graph = plan ? (await buildGraph(repo.cis)).graph : undefined;
       return { ...(plan ? { plan, graph } : {}), diagnostics, ...(plan && documents ? { documents } : {}), root: repo.root };
     },

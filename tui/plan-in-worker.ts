@@ -1,5 +1,15 @@
 import { Worker } from 'node:worker_threads';
-import { PlumbError, type CI, type CIDocument, type Code, type Diagnostic, type Plan, type PlumbConfig, type RenderOutput } from '../engine/index.js';
+import {
+  PlumbError,
+  warnCacheOnce,
+  type CI,
+  type CIDocument,
+  type Code,
+  type Diagnostic,
+  type Plan,
+  type PlumbConfig,
+  type RenderOutput,
+} from '../engine/index.js';
 
 /** What the TUI keeps of a loaded repository: plain data, so it crosses a worker boundary. */
 export interface LoadedState {
@@ -30,8 +40,10 @@ export type WorkerAnswer =
       readonly documents?: readonly CIDocument[];
       readonly loaded: LoadedState;
       readonly renderCache?: readonly (readonly [string, RenderOutput])[];
+      /** What the worker's content cache had to say (cache.unwritable, …): told by the main thread, never written by the worker. */
+      readonly cacheWarnings?: readonly Diagnostic[];
     }
-  | { readonly ok: false; readonly error: string; readonly code?: Code; readonly hint?: string };
+  | { readonly ok: false; readonly error: string; readonly code?: Code; readonly hint?: string; readonly cacheWarnings?: readonly Diagnostic[] };
 
 /**
  * runPlan in a worker thread. The TUI's main thread only renders and reads
@@ -62,9 +74,12 @@ export function planInWorker(request: WorkerRequest, signal?: AbortSignal): Prom
       f();
     };
     worker.once('message', (answer: WorkerAnswer) =>
-      done(() =>
-        answer.ok ? resolve(answer) : reject(new PlumbError(answer.code ?? 'tui.plan-failed', answer.error, { ...(answer.hint ? { hint: answer.hint } : {}) })),
-      ),
+      done(() => {
+        // told here, once per process, where the front end decides where they go (run-tui.tsx holds them while Ink draws)
+        for (const w of answer.cacheWarnings ?? []) warnCacheOnce(w);
+        if (answer.ok) resolve(answer);
+        else reject(new PlumbError(answer.code ?? 'tui.plan-failed', answer.error, { ...(answer.hint ? { hint: answer.hint } : {}) }));
+      }),
     );
     worker.once('error', (e) => done(() => reject(e)));
     worker.once('exit', (code) =>

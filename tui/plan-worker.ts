@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { defaultRenderCache, isCode, plan as runPlan } from '../engine/index.js';
+import { cacheWarnings, defaultRenderCache, isCode, plan as runPlan, setCacheWarningSink } from '../engine/index.js';
 import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
 
 /**
@@ -8,6 +8,8 @@ import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
  * CPU work; here they cannot freeze the TUI's keys or spinner.
  */
 const request = workerData as WorkerRequest;
+// the TUI owns the terminal: a cache warning goes back with the answer, never as a line over its screen
+setCacheWarningSink(() => {});
 try {
   const renderCache = await defaultRenderCache();
   if (request.renderCache) renderCache.seed(request.renderCache);
@@ -20,6 +22,7 @@ try {
     ...(result.documents ? { documents: result.documents } : {}),
     loaded: { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision },
     renderCache: renderCache.entriesList(),
+    cacheWarnings: cacheWarnings(),
   };
   parentPort!.postMessage(answer);
 } catch (e) {
@@ -28,6 +31,7 @@ try {
     error: e instanceof Error ? e.message : String(e),
     ...(e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' && isCode(e.code) ? { code: e.code } : {}),
     ...(e && typeof e === 'object' && 'hint' in e && typeof e.hint === 'string' ? { hint: e.hint } : {}),
+    cacheWarnings: cacheWarnings(),
   };
   parentPort!.postMessage(answer);
 }

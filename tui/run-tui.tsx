@@ -2,6 +2,7 @@
 /** @jsxImportSource react */
 import { render, type Instance } from 'ink';
 import { App } from './App.js';
+import { setCacheWarningSink, type Diagnostic } from '../engine/index.js';
 import { createEngineSession, type EngineSessionOptions } from './engine-session.js';
 
 export interface RunTuiOptions extends EngineSessionOptions {
@@ -44,6 +45,10 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     process.once('exit', leave);
     process.once('SIGTERM', onTerm);
   }
+  // a cache warning told while Ink draws would be a line over its screen (and drawn over at once): held, and written
+  // once the terminal is back; the plan's warnings count it meanwhile (engine-session.ts)
+  const held: Diagnostic[] = [];
+  const previousSink = setCacheWarningSink((w) => held.push(w));
   const instance = render(<App session={session} watch={options.watch} color={options.color ?? true} />, { exitOnCtrlC: true });
   app = instance;
   try {
@@ -53,6 +58,8 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
     leave();
     process.off('exit', leave);
     process.off('SIGTERM', onTerm);
+    setCacheWarningSink(previousSink);
+    for (const w of held) previousSink(w);
     await session.close();
   }
 }

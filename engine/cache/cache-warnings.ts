@@ -7,7 +7,9 @@ import type { Diagnostic } from '../model/diagnostic.js';
  * costs every run its full price with no word why. Written to stderr (never
  * stdout, so `-o json` and the other formats are unchanged), as a diagnostic
  * line `PATH  warning  CODE  MESSAGE` with its hint; a front end that owns the
- * terminal (the TUI, the controller's logger) can take them instead.
+ * terminal takes them instead: the TUI holds them while Ink draws, counts them
+ * among the plan's warnings and writes them once the terminal is back
+ * (tui/run-tui.tsx; its planning worker sends its own back, tui/plan-worker.ts).
  */
 let sink: (warning: Diagnostic) => void = (w) => {
   process.stderr.write(`${w.file ?? 'plumb'}  warning  ${w.code}  ${w.message}\n${w.hint ? `    hint: ${w.hint}\n` : ''}`);

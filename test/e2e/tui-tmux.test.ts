@@ -1,8 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFixture } from '../tui/harness.js';
-import { HAS_TMUX, TmuxTerminal } from '../tui/tmux-terminal.js';
+import { HAS_TMUX, ROOT, TmuxTerminal } from '../tui/tmux-terminal.js';
 
 let term: TmuxTerminal | undefined;
 let remove: (() => Promise<void>) | undefined;
@@ -65,5 +67,31 @@ describe.skipIf(!HAS_TMUX)('plumb tui in a terminal (tmux)', () => {
     expect(after).toContain('re-planned: watch: inventory/shop.yaml');
     // the selection stayed on the change the operator was reading
     expect(after).toContain('▸ ~ database:shop/orders-db');
+  });
+  it('a content cache warning told while the TUI draws is counted among its warnings and written once the terminal is back, never over the screen', async () => {
+    const repo = await copyFixture('tui-small');
+    remove = repo.remove;
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-tui-cache-warning-'));
+    const stderr = join(dir, 'stderr');
+    try {
+      term = new TmuxTerminal();
+      // a cache directory that cannot hold files (procfs): cache.unwritable, told by the planning worker
+      term.startShell({ columns: 120, rows: 40 }, { PLUMB_CACHE: 'on', PLUMB_CACHE_DIR: '/proc/self', XDG_STATE_HOME: join(dir, 'state') });
+      await term.waitFor((s) => s.split('\n').some((l) => l.startsWith('$')));
+      term.keys('-l', `node --import tsx ${resolve(ROOT, 'cli/main.ts')} tui --repo ${repo.dir} 2>${stderr}`);
+      term.keys('Enter');
+      const first = await term.waitFor('4 changes');
+      expect(first).toMatch(/4 changes · \d+ warnings?/);
+      // the first plan is done (a later refresh tells nothing new): nothing went to the terminal behind Ink's back
+      await new Promise((r) => setTimeout(r, 500));
+      expect(existsSync(stderr) ? readFileSync(stderr, 'utf8') : '').toBe('');
+      term.keys('q');
+      await term.waitFor((s) => s.split('\n').filter((l) => l.startsWith('$')).length >= 2);
+      const told = readFileSync(stderr, 'utf8');
+      expect(told.split('cache.unwritable').length - 1).toBe(1);
+      expect(told).toContain('/proc/self/content  warning  cache.unwritable');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
