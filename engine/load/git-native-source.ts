@@ -12,8 +12,10 @@ const exec = promisify(execFile);
  * one `git ls-tree -r -l -z` for names, sizes and blob ids, then one long-lived
  * `git cat-file --batch` for contents. No checkout, no index, no temp files.
  * Accepts everything `git rev-parse` accepts (branches, tags, SHAs, `HEAD~2`).
+ * `known`: the revision's files as the caller knows them (path → blob id), listed
+ * instead of running `git ls-tree` (engine/review/indexed-review.ts).
  */
-export async function openNativeGitSource(root: string, rev: string): Promise<FileSource> {
+export async function openNativeGitSource(root: string, rev: string, known?: ReadonlyMap<string, TreeEntry>): Promise<FileSource> {
   const git = (args: string[]) => exec('git', ['-C', root, '--literal-pathspecs', ...args], { maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer' });
 
   let topLevel: string;
@@ -35,8 +37,8 @@ export async function openNativeGitSource(root: string, rev: string): Promise<Fi
     throw unknownRevError(rev, e);
   }
 
-  let tree: Promise<Map<string, TreeEntry>> | undefined;
-  const entries = () => (tree ??= listedTree(topLevel, commit, prefix));
+  let tree: Promise<ReadonlyMap<string, TreeEntry>> | undefined;
+  const entries = (): Promise<ReadonlyMap<string, TreeEntry>> => (tree ??= known ? Promise.resolve(known) : listedTree(topLevel, commit, prefix));
   const batch = new CatFileBatch(topLevel);
 
   return {
@@ -55,16 +57,15 @@ export async function openNativeGitSource(root: string, rev: string): Promise<Fi
   };
 }
 
-/** How many commits' listings a process keeps: a review reads its head twice (engine/review/indexed-review.ts) and its base once. */
+/** How many commits' listings a process keeps: a full review lists its head and its base once each, a controller one revision after another. */
 const LISTINGS_KEPT = 4;
 const listings = new Map<string, Promise<Map<string, TreeEntry>>>();
 
 /**
  * A commit's tree as listed before in this process, or listed now: a commit's
- * tree never changes, so a second load of the same commit (the indexed
- * review's two loads of its head) does not run and parse `git ls-tree` of the
- * whole tree again. The last few commits are kept (the controller reads one
- * revision after another); a failed listing is not kept.
+ * tree never changes, so a second load of the same commit does not run and
+ * parse `git ls-tree` of the whole tree again. The last few commits are kept
+ * (the controller reads one revision after another); a failed listing is not kept.
  */
 function listedTree(topLevel: string, commit: string, prefix: string): Promise<Map<string, TreeEntry>> {
   const key = `${topLevel}\0${commit}\0${prefix}`;

@@ -9,7 +9,8 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { PlumbError } from '../model/errors.js';
 import { clusterScopedCustomKinds } from '../model/cluster-scoped.js';
 import { gitBlobId } from './blob-id.js';
-import type { FileSource } from './file-source.js';
+import type { FileSource, SourceFile } from './file-source.js';
+import type { TreeEntry } from './list-tree.js';
 import { compileGlob, globBases, matchesAny } from './glob.js';
 import { loadKindSchemas } from './kind-schemas.js';
 import { holdsSecretValues, registerSecretsOf, secretKindSchemas, secretScrubber } from '../redact/scrubber.js';
@@ -62,6 +63,24 @@ export interface LoadRepositoryOptions {
    * The result's `cis` and `policyDocuments` then hold the differing files' only.
    */
   readonly unchangedFrom?: { readonly files: ReadonlyMap<string, string>; readonly documents: () => Iterable<RawDocument> };
+  /**
+   * The inventory and policy files to load, chosen by the caller (the indexed
+   * review, engine/review/indexed-review.ts: a pull request's changed files and
+   * the few its answer reads), sorted by path, each with its blob id — instead
+   * of listing the revision and matching plumb.yaml's globs against every file.
+   * The result then holds these files' CIs, policies and diagnostics (and
+   * plumb.yaml's and the kind schemas', read as always); `files` lists only
+   * what was read; no `load.no-inventory` warning (the caller knows the rest).
+   */
+  readonly only?: readonly SourceFile[];
+  /**
+   * A Git revision's files as the caller already knows them (path → blob id),
+   * read instead of listing the revision's tree with `git ls-tree`: must hold
+   * plumb.yaml, the kind schemas and every file `only` names, with their blob
+   * ids in `rev` (the indexed review: the base's index, with the pull request's
+   * diff applied for the head).
+   */
+  readonly tree?: ReadonlyMap<string, TreeEntry>;
   /**
    * Rendered units by key (engine/render): default the process-wide cache, so
    * an unchanged unit is rendered once per process; `false` renders afresh.
@@ -134,7 +153,7 @@ function atPath<T extends { file?: string }>(items: readonly T[], from: string, 
 export async function loadRepository(options: LoadRepositoryOptions = {}): Promise<LoadedRepository> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = await locateRepository({ repo: options.repo, cwd });
-  const source = await openSource({ root, rev: options.rev, gitReader: options.gitReader });
+  const source = await openSource({ root, rev: options.rev, gitReader: options.gitReader, tree: options.tree });
   try {
     return await loadFromSource(source, options);
   } finally {
@@ -162,7 +181,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   // the work tree's stat manifest: an unchanged file's blob id without reading it (worktree-manifest.ts)
   const manifest = source.revision === 'worktree' && disk ? new WorktreeManifest(disk, source.root) : undefined;
   manifest?.listing();
-  const listed = await source.list(globBases([...inventory, ...policies]));
+  const listed = options.only ? { files: [...options.only], diagnostics: [] } : await source.list(globBases([...inventory, ...policies]));
   diagnostics.push(...listed.diagnostics);
   const isInventory = (path: string) => matchesAny(inventory, path);
   // Kustomize units and Helm charts (engine/render): their files are rendered, not loaded one by one
@@ -172,7 +191,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
   if (discovery) diagnostics.push(...discovery.diagnostics);
   const claimed = discovery?.claimed;
   const wanted = listed.files.filter((f) => !claimed?.has(f.path) && (matchesAny(inventory, f.path) || matchesAny(policies, f.path)));
-  if (!listed.files.some((f) => matchesAny(inventory, f.path))) {
+  if (!options.only && !listed.files.some((f) => matchesAny(inventory, f.path))) {
     diagnostics.push({
       severity: 'warning',
       code: 'load.no-inventory',

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { FileSource } from './file-source.js';
+import type { TreeEntry } from './list-tree.js';
 import { openIsoGitSource } from './git-iso-source.js';
 import { openNativeGitSource } from './git-native-source.js';
 import { openWorktreeSource } from './worktree-source.js';
@@ -19,9 +20,23 @@ export function hasNativeGit(): Promise<boolean> {
   return (gitAvailable ??= new Promise((resolve) => execFile('git', ['--version'], (error) => resolve(!error))));
 }
 
-/** Opens the work tree, or revision `rev` of the Git repository holding `root`. */
-export async function openSource({ root, rev, gitReader = 'auto' }: { root: string; rev?: string; gitReader?: GitReader }): Promise<FileSource> {
+/**
+ * Opens the work tree, or revision `rev` of the Git repository holding `root`.
+ * `tree`: the revision's files as the caller knows them, listed instead of the
+ * revision's tree (native git only; isomorphic-git lists as before).
+ */
+export async function openSource({
+  root,
+  rev,
+  gitReader = 'auto',
+  tree,
+}: {
+  root: string;
+  rev?: string;
+  gitReader?: GitReader;
+  tree?: ReadonlyMap<string, TreeEntry>;
+}): Promise<FileSource> {
   if (rev === undefined) return openWorktreeSource(root);
   const native = gitReader === 'native' || (gitReader === 'auto' && (await hasNativeGit()));
-  return native ? openNativeGitSource(root, rev) : openIsoGitSource(root, rev);
+  return native ? openNativeGitSource(root, rev, tree) : openIsoGitSource(root, rev);
 }

@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import { MultiDirectedGraph } from 'graphology';
 import type { ContentCache } from '../cache/content-cache.js';
-import { locateRepository } from '../config/load-config.js';
 import type { CIGraph, EdgeAttributes, NodeAttributes } from '../graph/types.js';
 import { compileGlob, matchesAny } from '../load/glob.js';
+import { CONFIG_FILE, locateRepository } from '../config/load-config.js';
+import type { SourceFile } from '../load/file-source.js';
+import type { TreeEntry } from '../load/list-tree.js';
 import { loadRepository, type ParseCache } from '../load/load-repository.js';
+import { KUSTOMIZATION_FILES } from '../render/kustomization.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { CI, RawDocument } from '../model/ci.js';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
@@ -17,6 +20,7 @@ import { IS_MEMBERSHIP, RECEIVER, TYPE_COUNT } from '../impact/propagation-rules
 import { validateFiles, validateRepository } from '../validate/validate.js';
 import {
   buildRevisionIndex,
+  FILE_INVENTORY,
   INDEX_NAMESPACE,
   indexKey,
   readRevisionIndex,
@@ -25,6 +29,7 @@ import {
   writeRevisionIndex,
   type RevisionIndex,
 } from './revision-index.js';
+import { diffTrees } from './tree-diff.js';
 
 /** What the index key holds beyond the tree: the load settings a review uses (the defaults). */
 export const INDEX_CONTEXT = 'review';
@@ -58,7 +63,9 @@ export interface IndexedRevisionsInput {
 
 /**
  * Reads a review's two revisions through the base's index (revision-index.ts)
- * instead of loading, validating and graphing the whole head: the head's
+ * instead of loading, validating and graphing the whole head: what changed
+ * comes from `git diff-tree` (tree-diff.ts), neither revision is listed (the
+ * head's files are the index's with that diff applied), the head's
  * changed files and the base's are read and validated, the head's identities
  * and edges are the index's with the changed files applied, the checks across
  * files are run for what changed only, and the graph is materialised for the
@@ -68,8 +75,11 @@ export interface IndexedRevisionsInput {
  * Returns `{ fallback: why }` whenever this path cannot show it gives the
  * full review's answer; the caller then runs the full review:
  * - the base has no index and cannot get one (rendered units, a duplicate identity, a cycle);
- * - the head renders units; a file other than inventory and policy files
- *   changed (plumb.yaml, kind schemas); plumb.yaml configures metrics (capacity
+ * - the head renders units (a kustomization or Chart.yaml changed, plumb.yaml
+ *   names units); plumb.yaml or a file under the kind schema directory changed
+ *   (a change to a file the load never reads, a README, does not count); a
+ *   changed inventory or policy path is a symbolic link on either side; the head
+ *   has no inventory file left; plumb.yaml configures metrics (capacity
  *   forecasts read every CI);
  * - a changed CI on either side is a Kubernetes object, or an identity added or
  *   removed is one Kubernetes inference looks up (inferred edges are not redrawn here);
@@ -100,30 +110,68 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     writeRevisionIndex(cache, tree, INDEX_CONTEXT, index);
   }
 
+  // what the pull request changed, from git comparing the two trees (not from listing either)
+  const diff = await diffTrees(root, input.base, input.head);
+  if (!diff) return { fallback: 'git diff-tree could not compare the base and the head' };
   const baseFiles = new Map<string, string>();
-  index.files.forEach((f, i) => baseFiles.set(f, index.blobs[i]));
-  const always = new Set(index.alwaysLoad);
-  // the head read only where the review needs it: every other inventory file has the base's blob and is not read
-  const loadHead = (load: ReadonlySet<string>) => {
-    const skip = new Map(baseFiles);
-    for (const f of load) skip.delete(f);
-    return loadRepository({ ...common, rev: input.head, unchangedFrom: { files: skip, documents: () => [] } });
-  };
-  const first = await loadHead(always);
-  if (first.renders?.length) return { fallback: 'the head renders Kustomize or Helm units' };
-  const inventory = first.config.inventory.map(compileGlob);
-  const policies = first.config.policies.map(compileGlob);
-  const documentFile = (path: string) => matchesAny(inventory, path) || matchesAny(policies, path);
+  const roleOf = new Map<string, number>();
+  index.files.forEach((f, i) => {
+    baseFiles.set(f, index.blobs[i]);
+    roleOf.set(f, index.fileRole[i]);
+  });
+  const inventory = index.layout.inventory.map(compileGlob);
+  const policies = index.layout.policies.map(compileGlob);
+  const schemas = index.layout.schemas.replace(/\/+$/, '');
   const changed = new Set<string>();
-  for (const [path, blob] of first.files) if (baseFiles.get(path) !== blob) changed.add(path);
-  for (const path of baseFiles.keys()) if (!first.files.has(path)) changed.add(path);
-  for (const path of changed) if (!documentFile(path)) return { fallback: `${path} changed (plumb.yaml, a kind schema: every CI depends on it)` };
+  const headSide = new Map<string, string | undefined>();
+  let inventoryFiles = 0;
+  for (let i = 0; i < index.fileRole.length; i++) if (index.fileRole[i] === FILE_INVENTORY) inventoryFiles++;
+  for (const c of diff) {
+    const role = roleOf.get(c.path);
+    const document = matchesAny(inventory, c.path) || matchesAny(policies, c.path);
+    // plumb.yaml, a kind schema: every CI depends on them (a file the load never reads does not count)
+    if (c.path === CONFIG_FILE || role === 0 || (schemas === '' ? !document : c.path.startsWith(`${schemas}/`)))
+      return { fallback: `${c.path} changed (plumb.yaml, a kind schema: every CI depends on it)` };
+    if (!document) continue;
+    if (c.link) return { fallback: `${c.path} is a symbolic link on one side` };
+    const name = c.path.slice(c.path.lastIndexOf('/') + 1);
+    if (matchesAny(inventory, c.path) && (name === 'Chart.yaml' || KUSTOMIZATION_FILES.includes(name)))
+      return { fallback: `${c.path} changed (a Kustomize or Helm unit is rendered)` };
+    if (baseFiles.get(c.path) !== c.before) return { fallback: 'the base index does not list the base revision' };
+    changed.add(c.path);
+    headSide.set(c.path, c.after);
+    if (matchesAny(inventory, c.path)) inventoryFiles += (c.after ? 1 : 0) - (c.before ? 1 : 0);
+  }
+  if (inventoryFiles <= 0) return { fallback: 'the head has no inventory file' };
+  // the head's files: the base's with the change applied (sorted, as a load lists them)
+  const headFiles = new Map(baseFiles);
+  for (const [path, blob] of headSide) {
+    if (blob === undefined) headFiles.delete(path);
+    else headFiles.set(path, blob);
+  }
+  const sortedHead = headSide.size ? new Map([...headFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : headFiles;
+  const headTree = treeEntries(sortedHead);
+  const always = new Set(index.alwaysLoad);
+  // the head and the base are read only where the review needs them: the files named, from trees already known
+  const files = (of: ReadonlyMap<string, string>, paths: Iterable<string>): SourceFile[] =>
+    [...new Set(paths)]
+      .filter((p) => of.has(p))
+      .sort()
+      .map((path) => ({ path, oid: of.get(path)! }));
+  const loadHead = (paths: Iterable<string>) => loadRepository({ ...common, rev: input.head, tree: headTree, only: files(sortedHead, paths) });
+  const first = await loadHead([...always, ...changed]);
+  if (first.renders?.length || first.config.render.kustomizations.length || first.config.render.releases.length)
+    return { fallback: 'the head renders Kustomize or Helm units' };
   if (first.config.metrics !== undefined) return { fallback: 'plumb.yaml configures metrics (capacity forecasts read every CI)' };
 
-  const base = await loadRepository({ ...common, rev: input.base, unchangedFrom: { files: first.files, documents: () => crdDocuments(first.cis) } });
-  if (base.files.size !== baseFiles.size || [...base.files].some(([path, blob]) => baseFiles.get(path) !== blob)) {
-    return { fallback: 'the base index does not list the base revision' };
-  }
+  const loadedBase = await loadRepository({
+    ...common,
+    rev: input.base,
+    tree: treeEntries(baseFiles),
+    only: files(baseFiles, changed),
+    unchangedFrom: { files: new Map(), documents: () => crdDocuments(first.cis) },
+  });
+  const base: LoadedRepository = { ...loadedBase, files: baseFiles };
   const headChanged = first.cis.filter((c) => changed.has(c.origin.file));
   if (!sameKubernetesObjects(headChanged, base.cis)) return { fallback: 'a Kubernetes object changed (its inferred edges are not redrawn from the index)' };
   // what the plan can list as created, updated or deleted: a CI of a changed file whose document is the same is a noop
@@ -164,15 +212,16 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const wanted = new Set([...always, ...changed, ...recheck]);
   for (let i = 0; i < head.ids.length; i++) if (region[i] === OBJECT) wanted.add(head.fileOf[i]);
   const second = [...wanted].every((f) => always.has(f) || changed.has(f)) ? first : await loadHead(wanted);
+  const headRepo: LoadedRepository = { ...second, files: sortedHead };
 
   const identities = new IdentityIndex(
     (id) => head.number.has(id),
     () => head.ids,
   );
   const fresh = validateFiles(second, identities, { contentCache: cache });
-  // an unchanged inventory file's from the index; a file only the policy globs match is read on every load
-  // (unchangedFrom skips inventory files only), so its load diagnostics are among the fresh ones already
-  const fromIndex = index.diagnostics.filter((d) => d.file !== undefined && !wanted.has(d.file) && baseFiles.has(d.file) && matchesAny(inventory, d.file));
+  // every file not read here keeps the base's diagnostics (symbolic links' warnings included: nothing lists the
+  // trees); plumb.yaml's and the kind schemas' are read on every load, so they are among the fresh ones already
+  const fromIndex = index.diagnostics.filter((d) => d.file !== undefined && !wanted.has(d.file) && !changed.has(d.file) && roleOf.get(d.file) !== 0);
   const diagnostics = sortDiagnostics([...fresh, ...fromIndex]);
 
   const cis = new Map<string, CI>();
@@ -190,7 +239,14 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     if (region[s] && region[t])
       graph.addEdge(head.ids[s], head.ids[t], { type: RELATION_TYPES[edges.type[e]].type as RelationType, inferred: edges.inferred[e] === 1 });
   }
-  return { head: second, base, headGraph: graph, diagnostics };
+  return { head: headRepo, base, headGraph: graph, diagnostics };
+}
+
+/** A revision's files (path → blob id) as the Git reader lists them. */
+function treeEntries(files: ReadonlyMap<string, string>): Map<string, TreeEntry> {
+  const out = new Map<string, TreeEntry>();
+  for (const [path, oid] of files) out.set(path, { oid, symlink: false });
+  return out;
 }
 
 /** The head's CIs in load order (sorted files, then documents): identity, file, and identity → number. */

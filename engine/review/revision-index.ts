@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import type { ContentCache } from '../cache/content-cache.js';
 import { inferKubernetesEdges } from '../graph/infer-kubernetes.js';
 import type { CIGraph } from '../graph/types.js';
+import { compileGlob, matchesAny } from '../load/glob.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -13,7 +14,7 @@ import { writtenRelations } from '../validate/written-relations.js';
 /** Namespace of revision indexes in the content cache. */
 export const INDEX_NAMESPACE = 'review-index';
 /** Bumped whenever the shape or the meaning of an index changes (old entries are then misses). */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 
 /**
  * What a review needs to know about a whole revision without loading it: the
@@ -42,6 +43,10 @@ export interface RevisionIndex {
   /** Every file the load recorded (LoadedRepository.files), sorted, and its blob id. */
   readonly files: readonly string[];
   readonly blobs: readonly string[];
+  /** What each file is to the load: {@link FILE_INVENTORY}, {@link FILE_POLICY} (policy globs only), or 0 (plumb.yaml, a kind schema). */
+  readonly fileRole: Uint8Array;
+  /** plumb.yaml's globs and kind schema directory, which decide what a changed path is (indexed-review.ts) without loading plumb.yaml. */
+  readonly layout: { readonly inventory: readonly string[]; readonly policies: readonly string[]; readonly schemas: string };
   readonly ids: readonly string[];
   readonly fileOf: Int32Array;
   /** 1 for a Kubernetes object (apiVersion outside plumb.io). */
@@ -67,6 +72,11 @@ export interface RevisionIndex {
   /** The revision's validated diagnostics (sorted), except those of `alwaysLoad` files. */
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** A file matched by the inventory globs ({@link RevisionIndex.fileRole}). */
+export const FILE_INVENTORY = 1;
+/** A file matched by the policy globs only. */
+export const FILE_POLICY = 2;
 
 /**
  * The Git tree id of the plumb repository at `root` in `rev` — the tree of
@@ -170,10 +180,14 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
     asked.add(id);
     return graph.hasNode(id);
   });
+  const inventory = repo.config.inventory.map(compileGlob);
+  const policies = repo.config.policies.map(compileGlob);
   return {
     version: INDEX_VERSION,
     files,
     blobs: files.map((f) => repo.files.get(f)!),
+    fileRole: Uint8Array.from(files, (f) => (matchesAny(inventory, f) ? FILE_INVENTORY : matchesAny(policies, f) ? FILE_POLICY : 0)),
+    layout: { inventory: [...repo.config.inventory], policies: [...repo.config.policies], schemas: repo.config.schemas },
     ids,
     fileOf,
     kubernetes,

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { SKIPPED_DIRECTORIES } from '../load/file-source.js';
+
+/** One path that differs between two revisions: its blob id on each side (absent: no file there). */
+export interface TreeChange {
+  readonly path: string;
+  readonly before?: string;
+  readonly after?: string;
+  /** A symbolic link on either side (plumb reads no links from revisions: the loader skips them with a warning). */
+  readonly link: boolean;
+}
+
+/** Modes of `git diff-tree --raw`: a symbolic link, a submodule (a commit, not a file: never listed). */
+const LINK_MODE = '120000';
+const GITLINK_MODE = '160000';
+
+/**
+ * The files that differ between revisions `base` and `head` of the plumb
+ * repository at `root` (its directory only, paths relative to it), from
+ * `git diff-tree -r`: Git compares the two trees and descends only into
+ * subtrees whose ids differ, so the cost follows the change — listing both
+ * trees (`git ls-tree -r`) reads every entry of each. Paths under `.git` or
+ * `node_modules` are left out, as the readers leave them out. Undefined when
+ * git cannot compare them (no git, an unknown revision).
+ */
+export function diffTrees(root: string, base: string, head: string): Promise<TreeChange[] | undefined> {
+  const args = [
+    '-C',
+    root,
+    '--literal-pathspecs',
+    'diff-tree',
+    '-r',
+    '-z',
+    '--raw',
+    '--no-renames',
+    '--no-abbrev',
+    '--relative',
+    '--end-of-options',
+    base,
+    head,
+  ];
+  return new Promise((resolve) =>
+    execFile('git', args, { maxBuffer: 1 << 30, encoding: 'buffer' }, (error, stdout) => resolve(error ? undefined : parseRaw(stdout.toString('utf8')))),
+  );
+}
+
+/** `:oldmode newmode oldid newid status\0path\0`, repeated (-z, no renames: one path per record). */
+function parseRaw(raw: string): TreeChange[] | undefined {
+  const fields = raw.split('\0');
+  const out: TreeChange[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const meta = fields[i].replace(/^\n/, '');
+    if (!meta.startsWith(':')) return undefined;
+    const [oldMode, newMode, oldId, newId] = meta.slice(1).split(' ');
+    const path = fields[i + 1];
+    if (path.split('/').some((s) => SKIPPED_DIRECTORIES.has(s))) continue;
+    const present = (mode: string, id: string) => (/^0+$/.test(id) || mode === GITLINK_MODE ? undefined : id);
+    const before = present(oldMode, oldId);
+    const after = present(newMode, newId);
+    if (before === undefined && after === undefined) continue;
+    out.push({ path, ...(before ? { before } : {}), ...(after ? { after } : {}), link: oldMode === LINK_MODE || newMode === LINK_MODE });
+  }
+  return out;
+}
