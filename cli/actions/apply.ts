@@ -81,6 +81,7 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions,
   // Ctrl-C stops after the changes in flight, so the run still reports, audits and unlocks; a second one kills.
   const controller = new AbortController();
   const onSigint = () => {
+    flushProgress();
     process.stderr.write('interrupted: finishing the changes in flight, then stopping (Ctrl-C again to kill)\n');
     controller.abort(new PlumbError('apply.interrupted', 'apply interrupted by the operator'));
     process.off('SIGINT', onSigint);
@@ -107,9 +108,11 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions,
       ...(opts.target ? { targets: [opts.target] } : {}),
       signal: controller.signal,
     });
+    flushProgress();
     await out.write((format, colors) => (format === 'json' ? JSON.stringify(report, null, 2) : renderReport(report, colors)));
     return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
   } catch (e) {
+    flushProgress();
     const diagnostics = e instanceof PlumbError && e.code === 'plan.stale' ? (e.data?.diagnostics as Diagnostic[] | undefined) : undefined;
     if (diagnostics) process.stderr.write(renderDiagnosticsText(diagnostics, err));
     if (e instanceof PlumbError && e.code === 'policy.denied') {
@@ -149,10 +152,46 @@ function stderrColors(opts: GlobalOptions): Colors {
   return colors({ ...opts, color: opts.color !== false && Boolean(process.stderr.isTTY) ? opts.color : false });
 }
 
-/** Progress as lines on stderr, one per event — the CLI's rendering of the engine's hooks. */
+/** Progress lines not yet written: the events of one turn of the event loop go out in one write. */
+let pendingProgress = '';
+let progressScheduled = false;
+let progressOnExit = false;
+
+/**
+ * Writes the progress lines still held (see {@link progressHooks}); before
+ * anything else goes to stderr, and at exit.
+ */
+export function flushProgress(): void {
+  progressScheduled = false;
+  if (pendingProgress === '') return;
+  const text = pendingProgress;
+  pendingProgress = '';
+  process.stderr.write(text);
+}
+
+/**
+ * Progress as lines on stderr, one per event — the CLI's rendering of the
+ * engine's hooks. The lines of the events that happen in one turn of the
+ * event loop (the answers of many writes in flight) are written together,
+ * at the end of that turn (`setImmediate`): a first apply of 500 objects made
+ * ~1,000 write system calls to a pipe for its progress, ~0.1 s of its CPU.
+ * {@link flushProgress} writes them at once; a process that exits writes
+ * them first.
+ */
 export function progressHooks(c: Colors): Partial<ApplyHooks> {
   // messages and ids come from providers and plugins: one line each, control characters escaped
-  const line = (text: string) => process.stderr.write(text + '\n');
+  const line = (text: string) => {
+    pendingProgress += `${text}\n`;
+    if (pendingProgress.length >= 16_384) flushProgress();
+    else if (!progressScheduled) {
+      progressScheduled = true;
+      setImmediate(flushProgress);
+    }
+  };
+  if (!progressOnExit) {
+    progressOnExit = true;
+    process.once('exit', flushProgress);
+  }
   const why = (o: ChangeOutcome) => (o.message ? `: ${inert(o.message)}` : '');
   return {
     onInterrupted: (r) =>

@@ -3,7 +3,7 @@ import { EXIT } from '../exit-codes.js';
 import { providerSettings } from '../program.js';
 import { runWithOutputs, type Outputs } from '../output.js';
 import { colors, type GlobalOptions } from '../run-command.js';
-import { parseDurationOption, progressHooks } from './apply.js';
+import { flushProgress, parseDurationOption, progressHooks } from './apply.js';
 
 interface RestoreCliOptions extends GlobalOptions {
   dryRun?: boolean;
@@ -31,7 +31,7 @@ async function restoreCommand(backupId: string, refs: string[], opts: RestoreCli
     cliSettings: providerSettings(opts),
     hooks: opts.dryRun ? {} : progressHooks(colors({ ...opts, color: Boolean(process.stderr.isTTY) && opts.color !== false })),
     ...(opts.autoApprove ? {} : { confirm: (manifest) => confirm(`restore ${ids.length || manifest.cis.length} CI(s) from backup ${manifest.id}?`) }),
-  });
+  }).finally(flushProgress);
   if (!report) {
     process.stderr.write('restore cancelled: nothing was changed\n');
     return EXIT.failure;

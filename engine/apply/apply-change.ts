@@ -7,9 +7,17 @@ import { isUnreachable } from '../model/codes.js';
 /**
  * One change through its provider. A provider reports expected failures as
  * `ok: false` or error diagnostics; a throw is treated the same way, so one
- * bad change fails itself and never the rest of its wave.
+ * bad change fails itself and never the rest of its wave. `written` collects
+ * the object as each applied change's write stored it (`ApplyAnswer.stored`,
+ * the health wait's first observation).
  */
-export async function applyChange(change: PlannedChange, provider: Provider, signal: AbortSignal, diagnostics: Diagnostic[]): Promise<ChangeOutcome> {
+export async function applyChange(
+  change: PlannedChange,
+  provider: Provider,
+  signal: AbortSignal,
+  diagnostics: Diagnostic[],
+  written?: Map<string, Readonly<Record<string, unknown>>>,
+): Promise<ChangeOutcome> {
   const base = { id: change.id, target: change.target, action: change.action, wave: change.wave };
   if (!provider.apply || provider.readOnly) {
     return { ...base, result: 'failed', message: `provider ${provider.name} is read-only` };
@@ -22,6 +30,7 @@ export async function applyChange(change: PlannedChange, provider: Provider, sig
       const unreachable = answer.diagnostics.some((d) => d.severity === 'error' && isUnreachable(d.code));
       return { ...base, result: 'failed', message: error?.message ?? 'the provider reported a failure', ...(unreachable ? { unreachable } : {}) };
     }
+    if (written && answer.stored) written.set(change.id, answer.stored);
     return { ...base, result: 'applied' };
   } catch (e) {
     return { ...base, result: 'failed', message: e instanceof Error ? e.message : String(e) };

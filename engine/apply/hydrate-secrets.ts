@@ -1,4 +1,5 @@
 import type { CI } from '../model/ci.js';
+import { copyWith } from '../model/lazy-property.js';
 import { PlumbError } from '../model/errors.js';
 import { SENSITIVE, SENSITIVE_CHANGED } from '../redact/markers.js';
 import type { Plan, PlannedChange } from '../plan/types.js';
@@ -27,7 +28,8 @@ export function hydrateSecrets(plan: Plan, desired: ReadonlyMap<string, CI>): Pl
       stale.push(c.id);
       return c;
     }
-    return { ...c, desired: ci.object };
+    // a create's diff text stays unrendered (engine/model/lazy-property.ts)
+    return copyWith(c, { desired: ci.object });
   });
   if (stale.length > 0) {
     throw new PlumbError('plan.stale', `plan is stale: the desired state of ${stale.join(', ')} changed since it was planned`, {

@@ -8,7 +8,6 @@ import type { TargetLocker } from '../lock/types.js';
 import { PlumbError } from '../model/errors.js';
 import type { Provider } from '../providers/contract.js';
 import { createProvider, type OpenProvider } from '../providers/registry.js';
-import { compileHealthRules } from './health-rules.js';
 import { ensureStateDir } from './state-dir.js';
 import { didYouMeanHint } from '../model/did-you-mean.js';
 
@@ -38,7 +37,8 @@ export async function openApplyContext(opts: {
 }): Promise<ApplyContext> {
   const state = await ensureStateDir(opts.root);
   const providers = new Map<string, Provider>();
-  const healthRule = compileHealthRules(opts.config.health);
+  // the CEL engine loads only when plumb.yaml has health checks
+  const healthRule = opts.config.health?.checks?.length ? (await import('./health-rules.js')).compileHealthRules(opts.config.health) : undefined;
   for (const name of opts.targets) {
     const target = opts.config.targets[name];
     if (!target) throw unknownTarget(name, opts.config);

@@ -88,6 +88,7 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
   }
 
   const unreachable = new Set<string>();
+  const written = new Map<string, Readonly<Record<string, unknown>>>();
   // cascaded deletes are the server's doing once their parent is deleted: no request of their own
   const cascaded = runnable.filter((c) => c.cascadeOf !== undefined);
   await mapConcurrent(
@@ -99,7 +100,7 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
         return;
       }
       hooks.onChangeStart(c);
-      const o = await applyChange(c, ctx.providers.get(c.target)!, signal, ctx.diagnostics);
+      const o = await applyChange(c, ctx.providers.get(c.target)!, signal, ctx.diagnostics, written);
       if (o.unreachable) unreachable.add(c.target);
       outcomes.set(c.id, o);
       if (o.result === 'applied') hooks.onChangeApplied(o);
@@ -123,7 +124,7 @@ export async function runWave(ctx: WaveContext, wave: number, changes: readonly 
   // out), and a target that stopped answering cannot report health
   const present = applied.filter((c) => c.action !== 'delete' && !unreachable.has(c.target));
   if (present.length > 0 && ctx.wait !== false) {
-    const results = await checkHealth(ctx.providers, groupIds(present), ctx.healthTimeoutMs, signal);
+    const results = await checkHealth(ctx.providers, groupIds(present), ctx.healthTimeoutMs, signal, { written, diagnostics: ctx.diagnostics });
     hooks.onHealth(wave, results);
     for (const r of results) {
       ctx.health.push({ wave, ...r });

@@ -6,7 +6,7 @@ import { compareDeclared } from './compare-declared.js';
 import { declaredView, omitPatterns, redactPair } from './declared-view.js';
 import { normalizeDesiredSecret } from '../redact/normalize-secret.js';
 import { ownedRemovals, withRemoved } from './owned-removals.js';
-import { unifiedYamlDiff } from './text-diff.js';
+import { defineLazyCreateText, unifiedYamlDiff } from './text-diff.js';
 
 export interface DiffOptions {
   /** Pointer patterns not compared (see ignorePointersFor). */
@@ -58,13 +58,12 @@ export function diffObject(desired: Doc | undefined, observed: Doc | undefined, 
   const withText = options.text !== false;
   if (desired === undefined && observed === undefined) return { changed: false, patch: [], paths: [], text: '' };
   if (observed === undefined) {
-    const shown = omitPatterns(desired, ignore);
-    return {
-      changed: true,
-      patch: [{ op: 'add', path: '', value: redactPatterns(shown, secrets) }],
-      paths: [''],
-      text: withText ? unifiedYamlDiff(id, undefined, redactPatterns(shown, secrets)) : '',
-    };
+    const value = redactPatterns(omitPatterns(desired, ignore), secrets);
+    const created: ObjectDiff = { changed: true, patch: [{ op: 'add', path: '', value }], paths: [''], text: '' };
+    // the text of a create is rendered only when read (apply never shows it)
+    if (withText && value !== null && typeof value === 'object') defineLazyCreateText(created, 'text', id, value);
+    else if (withText) return { ...created, text: unifiedYamlDiff(id, undefined, value) };
+    return created;
   }
   if (desired === undefined) {
     return {

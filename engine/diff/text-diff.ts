@@ -1,5 +1,6 @@
 import { createTwoFilesPatch, formatPatch } from 'diff';
 import { stringify } from 'yaml';
+import { defineLazy, lazySource } from '../model/lazy-property.js';
 
 /** The two sides' names in a diff's `---`/`+++` headers: a plan's drift diff is observed → desired, a review's base → head. */
 export type DiffLabels = readonly [before: string, after: string];
@@ -26,6 +27,33 @@ export function unifiedYamlDiff(id: string, observed: unknown, desired: unknown,
 }
 
 const created = new WeakMap<object, { readonly key: string; readonly text: string }>();
+
+/** What a lazily rendered create text is of ({@link defineLazyCreateText}). */
+interface CreateTextSource {
+  readonly createText: true;
+  readonly id: string;
+  readonly desired: object;
+}
+
+/**
+ * Makes `target[key]` a create's diff text — `unifiedYamlDiff(id, undefined, desired)` —
+ * rendered when it is first read (engine/model/lazy-property.ts: `JSON.stringify`,
+ * spreads and `Object.entries` see the text). A first apply of 500 objects
+ * rendered 500 YAML documents its plan never showed (the terminal's plan shows
+ * no create's diff; the plan file writes `diffFrom`): ~100 ms of its CPU.
+ * {@link lazyCreateText} tells the plan file's writer which document the text
+ * is of without rendering it.
+ */
+export function defineLazyCreateText(target: object, key: string, id: string, desired: object): void {
+  const source: CreateTextSource = { createText: true, id, desired };
+  defineLazy(target, key, () => unifiedYamlDiff(id, undefined, desired), source);
+}
+
+/** The create whose text `target[key]` holds through {@link defineLazyCreateText} (rendered or not); undefined otherwise. */
+export function lazyCreateText(target: object, key: string): { readonly id: string; readonly desired: object } | undefined {
+  const source = lazySource(target, key) as CreateTextSource | undefined;
+  return source?.createText === true ? source : undefined;
+}
 
 function renderDiff(id: string, observed: unknown, desired: unknown, labels: DiffLabels): string {
   const before = observed === undefined ? '' : toYaml(observed);

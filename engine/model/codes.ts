@@ -364,6 +364,11 @@ export const CODES = {
     meaning: 'the API server did not store a declared field as the manifest asks (a mutating webhook, a pruning CRD schema, another controller)',
   },
   'kubernetes.unreachable': { meaning: 'the API server does not answer', hint: 'check the cluster and the kubeconfig', unreachable: true },
+  'kubernetes.watch-forbidden': {
+    meaning:
+      "RBAC lets plumb get and list a resource but not watch it: apply's health wait reads those objects every poll interval instead of watching them (said once per resource)",
+    hint: 'grant watch beside get and list on that resource',
+  },
   'snapshot.alias-limit': {
     meaning: 'a snapshot uses more YAML aliases than limits.maxAliases allows',
     hint: 'record the snapshot again with `plumb discover`',

@@ -1,4 +1,3 @@
-import { healthCheckDiagnostics } from '../apply/health-rules.js';
 import { configPositions } from '../config/config-position.js';
 import { CONFIG_FILE } from '../config/load-config.js';
 import type { CIGraph } from '../graph/types.js';
@@ -50,6 +49,9 @@ export async function validate(opts: ValidateOptions = {}): Promise<ValidateResu
  * when an expression fails, for its positions.
  */
 async function healthDiagnostics(repo: LoadedRepository): Promise<Diagnostic[]> {
+  // the CEL engine loads only for a plumb.yaml with checks (~50 ms of a validate otherwise)
+  if (!repo.config.health?.checks?.length) return [];
+  const { healthCheckDiagnostics } = await import('../apply/health-rules.js');
   const unplaced = healthCheckDiagnostics(repo.config.health, () => ({ file: CONFIG_FILE }));
   if (unplaced.length === 0) return [];
   const source = await openSource({ root: repo.root, ...(repo.revision === 'worktree' ? {} : { rev: repo.revision }) });

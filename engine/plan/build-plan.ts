@@ -14,6 +14,7 @@ import { graphOfDeleted, observedCi } from './observed-cis.js';
 import { topologicalWaves } from './topological-waves.js';
 import { LEGACY_OWNER } from '../providers/managed-label.js';
 import type { Plan, PlannedChange, PolicyResult } from './types.js';
+import { defineLazyCreateText, lazyCreateText } from '../diff/text-diff.js';
 
 /**
  * Evaluates the change- and plan-scope policies over a plan in the making
@@ -115,11 +116,14 @@ export function buildPlan(input: BuildPlanInput): { plan: Plan; diagnostics: Dia
       action: d.action,
       wave: d.action === 'noop' ? 0 : (waves.waves.get(id) ?? 1),
       patch: d.diff.patch,
-      diff: d.diff.text,
+      diff: lazyCreateText(d.diff, 'text') ? '' : d.diff.text,
       provider: d.pair.provider,
       target: d.pair.target,
       paths: d.diff.paths,
     };
+    // a create's text stays unrendered until something reads it (engine/diff/text-diff.ts)
+    const lazy = lazyCreateText(d.diff, 'text');
+    if (lazy) defineLazyCreateText(change, 'diff', lazy.id, lazy.desired);
     if (desired) {
       // a rendered object: the patch or values line behind the first changed field a person edits, else its template/resource
       const place = desired.origin.render && d.action === 'update' ? renderedPlace(desired.origin, d.diff.paths, desired.object) : undefined;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { unifiedYamlDiff } from '../diff/text-diff.js';
+import { lazyCreateText, unifiedYamlDiff } from '../diff/text-diff.js';
 import type { PatchOp } from '../diff/patch-op.js';
 import { formatPointer, parsePointer } from '../model/json-pointer.js';
 import type { Plan, PlannedChange } from './types.js';
@@ -70,15 +70,20 @@ export function toFileChange(change: PlannedChange): PlanFileChange {
   const without = change.desired && whole !== undefined ? leftOut(change.desired, whole) : undefined;
   if (without) {
     // the text planning rendered from the patch's value (remembered by unifiedYamlDiff, not rendered again)
-    const diffFrom = change.diff !== '' && change.diff === unifiedYamlDiff(change.id, undefined, whole);
-    // keys in the order a change is written: patchFrom and diffFrom where patch and diff were
+    // (or, not rendered yet, the create's text of that very value: it is not rendered to find out)
+    const lazy = lazyCreateText(change, 'diff');
+    const diffFrom = lazy
+      ? lazy.id === change.id && lazy.desired === whole
+      : change.diff !== '' && change.diff === unifiedYamlDiff(change.id, undefined, whole);
+    // keys in the order a change is written: patchFrom and diffFrom where patch and diff were (a value is read
+    // only when it is written: reading `diff` renders it)
     out = Object.fromEntries(
-      Object.entries(change).flatMap(([k, v]): [string, unknown][] =>
+      Object.keys(change).flatMap((k): [string, unknown][] =>
         k === 'patch'
           ? [['patchFrom', 'desired'], ...(without.length ? [['patchWithout', without] as [string, unknown]] : [])]
           : k === 'diff' && diffFrom
             ? [['diffFrom', 'desired']]
-            : [[k, v]],
+            : [[k, change[k as keyof PlannedChange]]],
       ),
     ) as PlanFileChange;
   }

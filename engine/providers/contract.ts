@@ -111,6 +111,13 @@ export interface ApplyAnswer extends ProviderAnswer {
   readonly ok: boolean;
   /** The object as observed after the change (absent after a delete). */
   readonly observed?: ObservedObject;
+  /**
+   * The object whole as the system stored it, status and server fields
+   * included (a Kubernetes write's answer): the health wait's first
+   * observation (HealthRequest.written). Kept in memory for the wave only,
+   * never recorded or printed.
+   */
+  readonly stored?: Readonly<Record<string, unknown>>;
 }
 
 export interface CascadeRequest {
@@ -148,6 +155,12 @@ export interface RestoreAnswer extends ProviderAnswer {
 export interface HealthRequest {
   readonly ids: readonly string[];
   readonly timeoutMs: number;
+  /**
+   * Identity → the object as the provider's own `apply` stored it in this
+   * wave (`ApplyAnswer.stored`): the first observation, so an object already
+   * healthy as written need not be read again.
+   */
+  readonly written?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 export interface HealthAnswer extends ProviderAnswer {
   readonly results: readonly { id: string; healthy: boolean; message?: string }[];

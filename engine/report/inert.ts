@@ -1,3 +1,6 @@
+import { defineLazy, lazyKey, lazySource } from '../model/lazy-property.js';
+import { setOwn } from '../model/plain-object.js';
+
 /**
  * Terminal output is inert: text that came from outside plumb — file names,
  * file contents, plugin and API server messages — can hold control
@@ -58,10 +61,23 @@ function walk(value: unknown, block: boolean, blocks: ReadonlySet<string>): unkn
     });
     return out ?? value;
   }
+  // a property computed when read (a create's diff text: engine/model/lazy-property.ts) stays so in the copy
+  const deferred = lazyKey(value);
+  if (deferred !== undefined) return walkWithLazy(value as Record<string, unknown>, deferred, blocks);
   let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value)) {
     const w = walk(v, blocks.has(k), blocks);
     if (w !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = w;
   }
   return out ?? value;
+}
+
+/** A copy whose `deferred` property is made inert when it is read, not computed now; the others walked. */
+function walkWithLazy(value: Record<string, unknown>, deferred: string, blocks: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    if (k === deferred) defineLazy(out, k, () => walk(value[k], blocks.has(k), blocks), lazySource(value, k));
+    else setOwn(out, k, walk(value[k], blocks.has(k), blocks));
+  }
+  return out;
 }

@@ -131,14 +131,15 @@ export class KubeClient {
    *
    * @param path the collection's path, without a query (`/api/v1/namespaces/shop/configmaps`)
    * @param query the list's parameters (`limit`, `labelSelector`, `fieldSelector`); `continue` is set here
-   * @param onPage the items of one page (the raw objects), and whether the list started again with it
+   * @param onPage the items of one page (the raw objects), whether the list started again with it, and the
+   *   list's metadata (its `resourceVersion`: where a watch of the same collection starts)
    * @throws KubeApiError as {@link call} does, or `RepeatedContinue`
    */
   async listPages(
     path: string,
     query: URLSearchParams,
     opts: Pick<KubeRequest, 'signal' | 'accept'>,
-    onPage: (items: any[], restarted: boolean) => void,
+    onPage: (items: any[], restarted: boolean, metadata: { resourceVersion?: string }) => void,
   ): Promise<void> {
     const tokens = new Set<string>();
     let cont: string | undefined;
@@ -160,7 +161,7 @@ export class KubeClient {
         }
         throw e;
       }
-      onPage((res.body?.items ?? []) as any[], restarted);
+      onPage((res.body?.items ?? []) as any[], restarted, res.body?.metadata ?? {});
       restarted = false;
       cont = res.body?.metadata?.continue || undefined;
       if (cont !== undefined && tokens.has(cont)) {
@@ -217,7 +218,88 @@ export class KubeClient {
     });
   }
 
+  /** Connections held open by watches: apart from {@link agent}'s sockets, so a long watch never queues a call behind it. */
+  private watchAgent?: Agent | HttpAgent;
+
+  /**
+   * One watch request (`path` carries `watch=1`, the resourceVersion and the
+   * selectors): each event line the server streams is handed to `onEvent`
+   * as it arrives (`{ type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR', object }`).
+   * Resolves when the server ends the stream (its `timeoutSeconds`, or a
+   * connection it drops), or when `signal` aborts it; throws a
+   * {@link KubeApiError} when the server refuses the watch (403, 410 Gone
+   * for a resourceVersion too old, …) and the socket's error otherwise. An
+   * exception `onEvent` throws ends the watch and is rethrown. No retries:
+   * the caller resumes from the last resourceVersion it saw, or lists again.
+   * `idleMs`: the connection is dropped when nothing (not even a bookmark)
+   * arrived for that long.
+   */
+  async watch(path: string, onEvent: (event: { type: string; object: any }) => void, signal: AbortSignal, idleMs = 120_000): Promise<void> {
+    const base = await this.options();
+    this.watchAgent ??= this.server.protocol === 'http:' ? new HttpAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    const send = this.server.protocol === 'http:' ? httpRequest : request;
+    this.stats.requests++;
+    return new Promise((resolve, reject) => {
+      let failed: unknown;
+      const r = send(
+        new URL(path, this.server),
+        { ...base, method: 'GET', agent: this.watchAgent as Agent, signal, headers: { ...(base.headers ?? {}), accept: 'application/json' } },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          const chunks: Buffer[] = [];
+          let partial = '';
+          res.on('data', (c: Buffer) => {
+            if (status < 200 || status >= 300) {
+              chunks.push(c);
+              return;
+            }
+            if (failed) return;
+            const lines = (partial + c.toString('utf8')).split('\n');
+            partial = lines.pop() ?? '';
+            try {
+              for (const line of lines) if (line.trim()) onEvent(JSON.parse(line));
+            } catch (e) {
+              failed = e;
+              r.destroy();
+              reject(e);
+            }
+          });
+          res.on('error', (e) => {
+            if (failed) return;
+            if (signal.aborted) resolve();
+            else reject(e);
+          });
+          res.on('end', () => {
+            if (failed) return;
+            if (status >= 200 && status < 300) {
+              resolve();
+              return;
+            }
+            let body: any = {};
+            try {
+              body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              /* not a Status: the code alone */
+            }
+            reject(new KubeApiError(status, String(body?.reason ?? status), String(body?.message ?? `http ${status}`), body?.details));
+          });
+          // an aborted watch ends quietly: its caller asked for it
+          res.on('close', () => (signal.aborted && !failed ? resolve() : undefined));
+        },
+      );
+      r.setTimeout(idleMs, () => r.destroy(Object.assign(new Error('watch went quiet'), { code: 'ETIMEDOUT' })));
+      r.on('error', (e) => {
+        if (failed) return;
+        if (signal.aborted) resolve();
+        else reject(e);
+      });
+      r.setNoDelay(true);
+      r.end();
+    });
+  }
+
   close(): void {
     this.agent.destroy();
+    this.watchAgent?.destroy();
   }
 }

@@ -31,6 +31,7 @@ import { LEGACY_OWNER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, observedOwnership, ow
 import { apiDiagnostic } from './api-errors.js';
 import { collectionPath, Discovery, isUnavailable, objectPath, type ApiResource } from './discovery.js';
 import { evaluateHealth, type HealthRule } from './health.js';
+import { waitHealthy, watchRefusedWarning } from './health-wait.js';
 import { PINNED_KUBERNETES_VERSION, SchemaSet } from '../../kubernetes-schema/schema-set.js';
 import { checkObject } from '../../kubernetes-schema/check-object.js';
 import { parsePointer } from '../../model/json-pointer.js';
@@ -60,7 +61,7 @@ export interface KubernetesSettings extends KubeConfigOptions {
   /** List page size (default 500). */
   readonly pageSize?: number;
   readonly retry?: RetryPolicy;
-  /** Health poll interval (default 500 ms). */
+  /** Health poll interval where a watch is refused or not served (default 500 ms; otherwise health is watched). */
   readonly pollMs?: number;
   /** plumb.yaml's per-kind health rules (CEL), compiled by the apply stage; before the built-in rules. */
   readonly healthRule?: HealthRule;
@@ -742,6 +743,7 @@ export class KubernetesProvider implements Provider {
         return {
           ok: true,
           observed,
+          ...(req.dryRun ? {} : { stored: { apiVersion: stored.apiVersion ?? asked.apiVersion, kind: stored.kind ?? asked.kind, ...stored } }),
           diagnostics: [
             {
               severity: 'warning',
@@ -753,7 +755,12 @@ export class KubernetesProvider implements Provider {
           ],
         };
       }
-      return { ok: true, observed, diagnostics: [] };
+      return {
+        ok: true,
+        observed,
+        ...(req.dryRun ? {} : { stored: { apiVersion: stored.apiVersion ?? asked.apiVersion, kind: stored.kind ?? asked.kind, ...stored } }),
+        diagnostics: [],
+      };
     } catch (e) {
       const ns = (req.desired as Obj | undefined)?.metadata?.namespace;
       return { ok: false, diagnostics: [apiDiagnostic(e, { verb: change.action === 'delete' ? 'delete' : 'patch', id: change.id, namespace: ns })] };
@@ -1001,45 +1008,42 @@ export class KubernetesProvider implements Provider {
   }
 
   /**
-   * Polls every object until it is healthy or done failing (health.ts, or
-   * plumb.yaml's rules) until `timeoutMs`: again after 100 ms, then twice as
-   * long each round up to `pollMs` (a rollout that is done in a moment is not
-   * waited on for a whole interval). Each round reads
-   * the objects still pending together ({@link readMany}: one list per
-   * resource and namespace where several are pending).
+   * Waits until every object is healthy or done failing (health.ts, or
+   * plumb.yaml's rules) or `timeoutMs` is up: the objects as this wave's writes
+   * answered first (`req.written`), then a list and a watch per resource and
+   * namespace still pending, all at once ({@link waitHealthy}); polling where
+   * the watch is refused or not served. Warnings: a refused watch, once per
+   * resource for this provider.
    */
   async health(req: HealthRequest, signal: AbortSignal): Promise<HealthAnswer> {
-    const deadline = Date.now() + req.timeoutMs;
     const pollMs = this.settings.pollMs ?? 500;
-    const last = new Map<string, string>(req.ids.map((id) => [id, 'not checked']));
-    const settled = new Map<string, { id: string; healthy: boolean; message: string }>();
-    let pending = [...req.ids];
-    for (let round = 0; pending.length > 0 && !signal.aborted; round++) {
-      const read = await this.readMany(pending, signal);
-      for (const id of pending) {
-        const live = read.get(id);
-        if (live && 'error' in live) last.set(id, apiDiagnostic(live.error, { verb: 'get', id }).message);
-        else if (!live?.object) last.set(id, 'does not exist');
-        else {
-          const ruled = this.settings.healthRule?.(live.object);
-          if (ruled === 'no-wait') settled.set(id, { id, healthy: true, message: 'not waited for (plumb.yaml health.checks: wait: false)' });
-          else {
-            const v = ruled ?? evaluateHealth(live.object);
-            last.set(id, v.message);
-            if (v.healthy || v.done) settled.set(id, { id, healthy: v.healthy, message: v.message });
-          }
-        }
-      }
-      pending = pending.filter((id) => !settled.has(id));
-      const delay = Math.min(pollMs, 100 * 2 ** round);
-      if (pending.length === 0 || Date.now() + delay > deadline) break;
-      await sleep(delay, signal).catch(() => undefined);
-    }
-    const results = req.ids.map(
-      (id) => settled.get(id) ?? { id, healthy: false, message: `not healthy after ${Math.round(req.timeoutMs / 1000)} s: ${last.get(id)}` },
+    const diagnostics: Diagnostic[] = [];
+    const results = await waitHealthy(
+      req.ids,
+      req.written as ReadonlyMap<string, Obj> | undefined,
+      req.timeoutMs,
+      {
+        client: this.client,
+        findKind: (kind, s) => this.findKind(kind, s),
+        readMany: (ids, s) => this.readMany(ids, s),
+        judge: (object) => {
+          const ruled = this.settings.healthRule?.(object);
+          return ruled ?? evaluateHealth(object);
+        },
+        pollMs,
+        watchRefused: (r, namespace, error) => {
+          if (this.watchRefusalsSaid.has(r.plural)) return;
+          this.watchRefusalsSaid.add(r.plural);
+          diagnostics.push(watchRefusedWarning(r, namespace, error, pollMs));
+        },
+      },
+      signal,
     );
-    return { results, diagnostics: [] };
+    return { results, diagnostics };
   }
+
+  /** Resources whose refused watch this provider has reported (once each). */
+  private readonly watchRefusalsSaid = new Set<string>();
 
   /**
    * Watches the resource types of the selector (or of `kinds` given as

@@ -28,53 +28,97 @@ const NOT_WRITTEN = new Set(['status']);
  */
 export function storedMismatches(desired: Obj, stored: Obj, equality?: ValueEquality): string[] {
   const eq = equality ?? kubernetesValueEquality(String(desired.apiVersion), String(desired.kind));
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(desired)) {
+  const w = new Walk(eq);
+  for (const key in desired) {
     if (NOT_WRITTEN.has(key)) continue;
-    walk(value, stored[key], [key], key, eq, out);
+    w.enter(key, key);
+    w.walk(desired[key], stored[key]);
+    w.leave();
   }
-  return out;
+  return w.out;
 }
 
-function walk(want: unknown, got: unknown, path: string[], shown: string, eq: ValueEquality | undefined, out: string[]): void {
-  if (isNothing(want)) return;
-  if (Array.isArray(want)) {
-    if (!Array.isArray(got)) return void out.push(shown);
-    const named = want.every((w) => isMapping(w) && typeof w.name === 'string');
-    if (named) {
-      for (const w of want as Obj[]) {
-        const name = String(w.name);
-        const match = got.find((g) => isMapping(g) && g.name === name);
-        if (match === undefined) out.push(`${shown}[${name}]`);
-        else walk(w, match, [...path, name], `${shown}[${name}]`, eq, out);
+/**
+ * The walk over one object: the path as a stack (`path` for the value
+ * equality, `shown` for the message), joined only for a field that differs —
+ * every apply runs this over its object, so the equal case builds no string
+ * and copies no path (it was ~0.1 ms an object of a first apply).
+ */
+class Walk {
+  readonly out: string[] = [];
+  private readonly path: string[] = [];
+  private readonly shown: string[] = [];
+
+  constructor(private readonly eq: ValueEquality | undefined) {}
+
+  enter(key: string, shown: string): void {
+    this.path.push(key);
+    this.shown.push(shown);
+  }
+
+  leave(): void {
+    this.path.pop();
+    this.shown.pop();
+  }
+
+  private differs(extra = ''): void {
+    this.out.push(this.shown.join('') + extra);
+  }
+
+  walk(want: unknown, got: unknown): void {
+    if (isNothing(want)) return;
+    if (Array.isArray(want)) {
+      if (!Array.isArray(got)) return this.differs();
+      let named = true;
+      for (const x of want) if (!isMapping(x) || typeof x.name !== 'string') named = false;
+      if (named) {
+        for (const x of want as Obj[]) {
+          const name = x.name as string;
+          const match = got.find((g) => isMapping(g) && g.name === name);
+          if (match === undefined) this.differs(`[${name}]`);
+          else {
+            this.enter(name, `[${name}]`);
+            this.walk(x, match);
+            this.leave();
+          }
+        }
+        return;
       }
-      return;
-    }
-    const scalars = want.every((w) => !isMapping(w) && !Array.isArray(w));
-    if (scalars && got.length !== want.length) {
-      want.forEach((w, i) => {
-        if (!got.some((g) => sameScalar(w, g, [...path, String(i)], eq))) out.push(`${shown}[${i}]`);
+      let scalars = true;
+      for (const x of want) if (isMapping(x) || Array.isArray(x)) scalars = false;
+      if (scalars && got.length !== want.length) {
+        want.forEach((x, i) => {
+          this.enter(String(i), `[${i}]`);
+          if (!got.some((g) => this.sameScalar(x, g))) this.differs();
+          this.leave();
+        });
+        return;
+      }
+      want.forEach((x, i) => {
+        this.enter(String(i), `[${i}]`);
+        if (i >= got.length) this.differs();
+        else this.walk(x, got[i]);
+        this.leave();
       });
       return;
     }
-    want.forEach((w, i) => {
-      if (i >= got.length) out.push(`${shown}[${i}]`);
-      else walk(w, got[i], [...path, String(i)], `${shown}[${i}]`, eq, out);
-    });
-    return;
+    if (isMapping(want)) {
+      if (!isMapping(got)) return this.differs();
+      for (const key in want) {
+        this.enter(key, `.${key}`);
+        this.walk(want[key], got[key]);
+        this.leave();
+      }
+      return;
+    }
+    if (!this.sameScalar(want, got)) this.differs();
   }
-  if (isMapping(want)) {
-    if (!isMapping(got)) return void out.push(shown);
-    for (const [key, value] of Object.entries(want)) walk(value, got[key], [...path, key], `${shown}.${key}`, eq, out);
-    return;
-  }
-  if (!sameScalar(want, got, path, eq)) out.push(shown);
-}
 
-function sameScalar(want: unknown, got: unknown, path: string[], eq: ValueEquality | undefined): boolean {
-  if (want === got) return true;
-  if (got === undefined || got === null) return false;
-  return eq?.(path, want, got) ?? false;
+  private sameScalar(want: unknown, got: unknown): boolean {
+    if (want === got) return true;
+    if (got === undefined || got === null) return false;
+    return this.eq?.([...this.path], want, got) ?? false;
+  }
 }
 
 function isMapping(v: unknown): v is Obj {
@@ -82,5 +126,9 @@ function isMapping(v: unknown): v is Obj {
 }
 
 function isNothing(v: unknown): boolean {
-  return v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (isMapping(v) && Object.keys(v).length === 0);
+  if (v === null || v === undefined) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v !== 'object') return false;
+  for (const _ in v) return false;
+  return true;
 }
