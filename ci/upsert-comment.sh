@@ -34,8 +34,9 @@
 # Bounded against a server that misbehaves: at most PLUMB_COMMENT_MAX_PAGES
 # pages of 100 comments are read (default 100, i.e. 10,000 comments), reading
 # stops when a page repeats one read before (a server or proxy that ignores
-# `page` answers the first page forever), and each curl request gives up after
-# PLUMB_HTTP_TIMEOUT seconds (default 60). When reading stops early without
+# `page` answers the first page forever), and each request gives up after
+# PLUMB_HTTP_TIMEOUT seconds (default 60: curl's --max-time; gh api, which has
+# no timeout option, runs under timeout(1) where the runner has it). When reading stops early without
 # finding plumb's comment, stderr says so and a new comment is posted.
 #
 # Refuses an empty or missing BODY_FILE (exit 1): a comment that says nothing
@@ -164,7 +165,16 @@ github() {
 gh_api() {
   local method="$1" path="$2" input="${3-}"
   if command -v gh > /dev/null 2>&1; then
-    if [ -n "$input" ]; then gh api --method "$method" "$path" --input "$input"; else gh api --method "$method" "$path"; fi
+    # gh api has no timeout of its own: a forge that stops answering would hold the job until CI kills it (hours)
+    local limit=() status=0
+    command -v timeout > /dev/null 2>&1 && limit=(timeout "$http_timeout")
+    if [ -n "$input" ]; then
+      ${limit[@]+"${limit[@]}"} gh api --method "$method" "$path" --input "$input" || status=$?
+    else
+      ${limit[@]+"${limit[@]}"} gh api --method "$method" "$path" || status=$?
+    fi
+    [ "$status" -ne 124 ] || echo "upsert-comment.sh: gh api $method $path got no answer within ${http_timeout}s (PLUMB_HTTP_TIMEOUT)" >&2
+    return "$status"
   else
     : "${GH_TOKEN:?GH_TOKEN is not set}"
     local args=(--fail-with-body -sS --max-time "$http_timeout" -X "$method" -H "Authorization: Bearer $GH_TOKEN" -H 'Accept: application/vnd.github+json')

@@ -30,6 +30,8 @@ export interface FakeForge {
   readonly requests: { method: string; path: string; token: string | undefined }[];
   /** When true, lists answer their first page whatever `page` asks (a server or proxy that ignores paging). */
   ignorePaging: boolean;
+  /** When true, requests are read and never answered (a forge or proxy that stopped answering). */
+  stall: boolean;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
       const url = new URL(req.url ?? '/', 'http://fake');
       const auth = req.headers.authorization?.replace(/^(token|Bearer) /, '') ?? (req.headers['private-token'] as string | undefined);
       requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, token: auth });
+      if (forge.stall) return;
       const send = (status: number, value: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
@@ -181,6 +184,7 @@ export async function startFakeForge({ https = false }: { https?: boolean } = {}
     threads,
     requests,
     ignorePaging: false,
+    stall: false,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -215,6 +215,52 @@ describe('the pull-request comment: action.yml and the GitLab template, step by 
     it.each([
       ['GitHub (gh api)', 'github'],
       ['GitLab (curl)', 'gitlab'],
+    ])(
+      '%s: a forge that stops answering ends the step after PLUMB_HTTP_TIMEOUT seconds with why, not when CI kills the job',
+      async (_, forge) => {
+        const server = forge === 'github' ? github : gitlab;
+        const env: Record<string, string> =
+          forge === 'github'
+            ? {
+                PATH: pathWithPlumb(),
+                GH_HOST: github.host,
+                GH_ENTERPRISE_TOKEN: FAKE_TOKEN,
+                GH_TOKEN: FAKE_TOKEN,
+                GH_CONFIG_DIR: join(work, 'gh'),
+                SSL_CERT_FILE: github.caFile!,
+                GITHUB_REPOSITORY: 'shop/infra',
+                PLUMB_PR_NUMBER: '32',
+                PLUMB_HTTP_TIMEOUT: '2',
+              }
+            : {
+                PATH: pathWithPlumb(),
+                CI_API_V4_URL: `${gitlab.url}/api/v4`,
+                CI_PROJECT_ID: '42',
+                CI_MERGE_REQUEST_IID: '32',
+                PLUMB_GITLAB_TOKEN: FAKE_TOKEN,
+                PLUMB_HTTP_TIMEOUT: '2',
+              };
+        const body = join(work, `stall-${forge}.md`);
+        writeFileSync(body, `${MARKER}\n## plumb review\n`);
+        server.stall = true;
+        try {
+          const started = Date.now();
+          const run = await bash(`ci/upsert-comment.sh ${forge} ${body}`, env, PROJECT_ROOT);
+          // one request that gets no answer, given up after 2 s (the step would otherwise hang until the job's limit)
+          expect(Date.now() - started).toBeLessThan(30_000);
+          expect(run.code).not.toBe(0);
+          expect(run.stdout).not.toMatch(/created|updated/);
+          expect(run.stderr).toMatch(forge === 'github' ? /got no answer within 2s \(PLUMB_HTTP_TIMEOUT\)/ : /timed out/i);
+        } finally {
+          server.stall = false;
+        }
+      },
+      60_000,
+    );
+
+    it.each([
+      ['GitHub (gh api)', 'github'],
+      ['GitLab (curl)', 'gitlab'],
     ])('%s: a server that ignores `page` is read until a page repeats, not forever; PLUMB_COMMENT_MAX_PAGES caps a long thread', async (_, forge) => {
       const server = forge === 'github' ? github : gitlab;
       const key = forge === 'github' ? 'shop/infra#31' : '42!31';
