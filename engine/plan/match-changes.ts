@@ -81,16 +81,22 @@ export function matchChanges(targets: readonly PlanTargetInput[]): MatchResult {
     const match = matchObserved(desired, target.observed);
     const providerOf = target.providerOf;
     const projected = target.projected;
-    const pair = (d: CI | undefined, o: ObservedObject | undefined): MatchedPair => ({
-      ...(d && o && target.replaces?.has(d.id) ? { replace: target.replaces.get(d.id) } : {}),
-      ...(d && target.unplanned?.has(d.id) ? { unplanned: target.unplanned.get(d.id) } : {}),
-      id: d ? d.id : o!.id,
-      target: target.name,
-      provider: d && providerOf ? providerOf(d) : target.provider,
-      desired: d,
-      observed: o,
-      projected: d && projected ? projected.get(d.id) : undefined,
-    });
+    const replaces = target.replaces;
+    const unplanned = target.unplanned;
+    // one literal, the two rare members added after it: spreading `{}` per pair cost ~0.4 CPU-s at 100k CIs
+    const pair = (d: CI | undefined, o: ObservedObject | undefined): MatchedPair => {
+      const made: { -readonly [K in keyof MatchedPair]: MatchedPair[K] } = {
+        id: d ? d.id : o!.id,
+        target: target.name,
+        provider: d && providerOf ? providerOf(d) : target.provider,
+        desired: d,
+        observed: o,
+        projected: d && projected ? projected.get(d.id) : undefined,
+      };
+      if (d && o && replaces?.has(d.id)) made.replace = replaces.get(d.id);
+      if (d && unplanned?.has(d.id)) made.unplanned = unplanned.get(d.id);
+      return made;
+    };
     for (const p of match.pairs) pairs.push(pair(p.desired, p.observed));
     for (const d of match.creates) pairs.push(pair(d, undefined));
     const cascadedBy = new Map<string, string>();
