@@ -1,4 +1,5 @@
 import { RELATION_TYPES } from '../model/relations.js';
+import { edgeTableOf, RELATION_CODE } from './edge-table.js';
 import { cyclicComponents } from './strongly-connected.js';
 import type { CIGraph } from './types.js';
 
@@ -13,25 +14,24 @@ export interface Cycle {
  * not form cycles (all but connectsTo and alternativeTo). A component can hold
  * many elementary cycles; naming the shortest one through its first CI is
  * enough to act on, and re-running after the fix reveals the next. Linear in
- * nodes + edges per type.
+ * nodes + edges per type; the edges come from the graph's edge table
+ * (edge-table.ts), not from graphology's iterators.
  */
 export function findCycles(graph: CIGraph): Cycle[] {
-  const checked = new Set(RELATION_TYPES.filter((r) => !r.cyclesAllowed).map((r) => r.type));
-  const order = graph.nodes();
-  const position = new Map<string, number>();
-  order.forEach((id, i) => position.set(id, i));
+  const checked = new Set(RELATION_TYPES.filter((r) => !r.cyclesAllowed).map((r) => RELATION_CODE.get(r.type)!));
+  const { ids: order, source, target, type: code } = edgeTableOf(graph);
 
-  const byType = new Map<string, number[]>(); // flat pairs source, target
-  graph.forEachEdge((_edge, attributes, source, target) => {
-    if (!checked.has(attributes.type)) return;
-    let pairs = byType.get(attributes.type);
-    if (!pairs) byType.set(attributes.type, (pairs = []));
-    pairs.push(position.get(source)!, position.get(target)!);
-  });
+  const byType = new Map<number, number[]>(); // flat pairs source, target
+  for (let e = 0; e < code.length; e++) {
+    if (!checked.has(code[e])) continue;
+    let pairs = byType.get(code[e]);
+    if (!pairs) byType.set(code[e], (pairs = []));
+    pairs.push(source[e], target[e]);
+  }
 
   const cycles: Cycle[] = [];
-  for (const type of [...byType.keys()].sort()) {
-    const { offsets, targets } = compress(order.length, byType.get(type)!);
+  for (const [type, pairs] of [...byType].map(([c, p]) => [RELATION_TYPES[c].type, p] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const { offsets, targets } = compress(order.length, pairs);
     for (const component of cyclicComponents(order.length, offsets, targets)) {
       const path = shortestCycle(component, offsets, targets);
       cycles.push({ type, ids: path.map((i) => order[i]) });

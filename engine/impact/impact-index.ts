@@ -1,5 +1,6 @@
 import type { CIGraph } from '../graph/types.js';
 import { RELATION_TYPES, RELATIONS } from '../model/relations.js';
+import { edgeTableOf } from '../graph/edge-table.js';
 
 /**
  * The graph as flat arrays for the impact walk: CIs numbered 0…n-1, and for
@@ -8,7 +9,7 @@ import { RELATION_TYPES, RELATIONS } from '../model/relations.js';
  * Why: graphology's per-node edge iteration costs ~1 µs a call, a hub's blast
  * radius touches tens of thousands of nodes, and one pass over all edges is
  * ten times cheaper than visiting every node's edges. Built in one pass over
- * the edges (~40 ms at 100k CIs / 200k edges), cached per graph, and dropped as
+ * the graph's edge table (engine/graph/edge-table.ts, recorded by buildGraph), cached per graph, and dropped as
  * soon as the graph emits any change event — so a long-lived graph (TUI,
  * controller) answers many simulations from one index and never a stale one.
  */
@@ -34,17 +35,14 @@ export interface ImpactIndex {
 export const TYPE_CODE: ReadonlyMap<string, number> = new Map(RELATION_TYPES.map((r, i) => [r.type, i]));
 
 /** Per relation type, what building the index needs of it, in one lookup per edge. */
-const EDGE_RULES: ReadonlyMap<string, { code: number; forward: boolean; backward: boolean; alternative: boolean; membership: boolean }> = new Map(
-  RELATION_TYPES.map((r, code) => [
-    r.type,
-    {
-      code,
-      forward: RELATIONS.get(r.type)!.travels === 'source-to-target' || RELATIONS.get(r.type)!.travels === 'both',
-      backward: RELATIONS.get(r.type)!.travels === 'target-to-source' || RELATIONS.get(r.type)!.travels === 'both',
-      alternative: r.type === 'alternativeTo',
-      membership: r.type === 'partOf' || r.type === 'memberOf',
-    },
-  ]),
+const EDGE_RULES: readonly { code: number; forward: boolean; backward: boolean; alternative: boolean; membership: boolean }[] = RELATION_TYPES.map(
+  (r, code) => ({
+    code,
+    forward: RELATIONS.get(r.type)!.travels === 'source-to-target' || RELATIONS.get(r.type)!.travels === 'both',
+    backward: RELATIONS.get(r.type)!.travels === 'target-to-source' || RELATIONS.get(r.type)!.travels === 'both',
+    alternative: r.type === 'alternativeTo',
+    membership: r.type === 'partOf' || r.type === 'memberOf',
+  }),
 );
 
 const CHANGE_EVENTS = [
@@ -79,19 +77,17 @@ export function impactIndexOf(graph: CIGraph): ImpactIndex {
 }
 
 function buildImpactIndex(graph: CIGraph): ImpactIndex {
-  const n = graph.order;
-  const ids: string[] = new Array(n);
-  const numberOf = new Map<string, number>();
+  // the graph's numbered nodes and edges (engine/graph/edge-table.ts: recorded by buildGraph, else read once)
+  const { ids, numberOf, source, target, type: code } = edgeTableOf(graph);
+  const n = ids.length;
   const isBusinessService = new Uint8Array(n);
   let i = 0;
-  graph.forEachNode((id, attrs) => {
-    ids[i] = id;
-    numberOf.set(id, i);
+  graph.forEachNode((_id, attrs) => {
     if (attrs.ci?.kind === 'BusinessService') isBusinessService[i] = 1;
     i++;
   });
   // Pass 1: every (sender, receiver, type) triple, and a count per sender.
-  const max = graph.size * 2;
+  const max = code.length * 2;
   const from = new Int32Array(max);
   const to = new Int32Array(max);
   const kind = new Uint8Array(max);
@@ -101,11 +97,11 @@ function buildImpactIndex(graph: CIGraph): ImpactIndex {
   /** Member pairs already counted, as sender × n + receiver (partOf and memberOf of the same pair: one member). */
   const memberships = new Set<number>();
   let m = 0;
-  graph.forEachEdge((_e, attrs, source, target) => {
-    const rule = EDGE_RULES.get(attrs.type);
-    if (rule === undefined) return;
-    const s = numberOf.get(source)!;
-    const t = numberOf.get(target)!;
+  for (let e = 0; e < code.length; e++) {
+    const rule = EDGE_RULES[code[e]];
+    if (rule === undefined) continue;
+    const s = source[e];
+    const t = target[e];
     if (rule.alternative) hasAlternative[s] = hasAlternative[t] = 1;
     if (rule.membership && !memberships.has(s * n + t)) {
       memberships.add(s * n + t);
@@ -123,7 +119,7 @@ function buildImpactIndex(graph: CIGraph): ImpactIndex {
       kind[m++] = rule.code;
       count[s]++;
     }
-  });
+  }
   // Pass 2: counting sort into rows.
   const start = new Int32Array(n + 1);
   for (let k = 0; k < n; k++) start[k + 1] = start[k] + count[k];
