@@ -3,6 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { hasErrors, sortDiagnostics } from '../model/diagnostic.js';
 import { diagnosticsJson, type DiagnosticJson } from './diagnostics-json.js';
 import { inert } from './inert.js';
+import { scrubText } from '../redact/scrubber.js';
 import { toSarif } from './sarif.js';
 
 export { diagnosticsJson, type DiagnosticJson } from './diagnostics-json.js';
@@ -149,10 +150,10 @@ function short(rev: string): string {
 
 /** Text for a Markdown table cell: no pipe, no newline, no HTML. */
 function cell(text: string): string {
-  return inert(text.replaceAll('\n', ' ')).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|');
+  return inert(scrubText(text).replaceAll('\n', ' ')).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|');
 }
 
 /** Text inside backticks in a table cell: no backtick, no pipe. */
 function code(text: string): string {
-  return inert(text).replaceAll('`', "'").replaceAll('|', '\\|');
+  return inert(scrubText(text)).replaceAll('`', "'").replaceAll('|', '\\|');
 }

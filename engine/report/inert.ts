@@ -1,5 +1,6 @@
 import { defineLazy, lazyKey, lazySource } from '../model/lazy-property.js';
 import { setOwn } from '../model/plain-object.js';
+import { scrubText } from '../redact/scrubber.js';
 
 /**
  * Terminal output is inert: text that came from outside plumb — file names,
@@ -30,13 +31,13 @@ function escape(ch: string): string {
 /** One line of untrusted text, inert: every control character escaped, newlines included. */
 export function inert(text: string): string {
   CONTROL.lastIndex = 0;
-  return CONTROL.test(text) ? text.replace(CONTROL, escape) : text;
+  return CONTROL.test(text) ? scrubText(text).replace(CONTROL, escape) : text;
 }
 
 /** A block of untrusted text (a diff, a file's content): like `inert`, but line breaks stay. */
 export function inertBlock(text: string): string {
   CONTROL_BUT_NEWLINE.lastIndex = 0;
-  return CONTROL_BUT_NEWLINE.test(text) ? text.replace(CONTROL_BUT_NEWLINE, escape) : text;
+  return CONTROL_BUT_NEWLINE.test(text) ? scrubText(text).replace(CONTROL_BUT_NEWLINE, escape) : text;
 }
 
 /**

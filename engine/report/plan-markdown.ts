@@ -6,6 +6,7 @@ import { blocks } from '../policy/denied.js';
 import { orderPolicyResults } from './plan-policy-order.js';
 import { shortRev } from './plan-text.js';
 import { inert, inertBlock } from './inert.js';
+import { scrubText } from '../redact/scrubber.js';
 
 /** GitHub refuses comments over 65,536 characters; keep a margin for the omission note. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -188,12 +189,12 @@ function capDiff(diff: string): string {
 
 /** Text for a Markdown table cell: no newline, no HTML, no pipe. */
 function cell(text: string): string {
-  return escapeHtml(inert(text.replaceAll('\n', ' '))).replaceAll('|', '\\|');
+  return escapeHtml(inert(scrubText(text).replaceAll('\n', ' '))).replaceAll('|', '\\|');
 }
 
 /** Text inside backticks on one line: no newline (escaped), no backtick. */
 function codeSpan(text: string): string {
-  return inert(text).replaceAll('`', "'");
+  return inert(scrubText(text)).replaceAll('`', "'");
 }
 
 /** Text inside backticks in a table cell: as {@link codeSpan}, and no pipe. */
@@ -202,5 +203,5 @@ function tableCode(text: string): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return scrubText(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
