@@ -82,6 +82,13 @@ describe('the engine facade loads only what every command needs', () => {
     expect(packages.get('@bufbuild/cel')).toBeUndefined();
   });
 
+  it('plumb incidents reads plumb.yaml without the yaml package: js-yaml parses it, yaml only when a diagnostic needs a position', async () => {
+    const { modules, packages } = await staticPackages('engine/correlate/read-incidents.ts');
+    expect(modules).toBeGreaterThan(5);
+    expect(packages.has('js-yaml')).toBe(true); // the closure is the real one
+    expect(packages.get('yaml')).toBeUndefined();
+  });
+
   it('no front end imports the facade dynamically: the importer gets its whole namespace, so the bundle loads everything it re-exports', () => {
     const dynamic = [...sources('cli'), ...sources('tui')].filter((f) => /import\(\s*['"][./]*engine\/index\.js['"]\s*\)/.test(readFileSync(f, 'utf8')));
     expect(dynamic.map((f) => f.slice(ROOT.length))).toEqual([]);

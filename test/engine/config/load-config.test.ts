@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findRepoRoot, loadConfig, parseConfigText } from '../../../engine/config/load-config.js';
+import { findRepoRoot, loadConfig } from '../../../engine/config/load-config.js';
+import { parseConfigText } from '../../../engine/config/parse-config.js';
 import { DEFAULT_CONFIG } from '../../../engine/config/types.js';
 
 const fixture = (name: string) => resolve('test/fixtures', name);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDirStore } from '../../../engine/backup/dir-store.js';
 import { sha256Hex } from '../../../engine/backup/manifest.js';
-import { parseConfigText } from '../../../engine/config/load-config.js';
+import { parseConfigText } from '../../../engine/config/parse-config.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReachPolicy, setOperatorReach, setRepositoryReach } from '../../../engine/network/reach-policy.js';
 import { sendWebhook } from '../../../engine/notify/send-webhook.js';
-import { parseConfigText } from '../../../engine/config/load-config.js';
+import { parseConfigText } from '../../../engine/config/parse-config.js';
 
 describe('where Git content may make plumb connect', () => {
   // attack: an Endpoint CI or notifications.*.url made the controller connect to the cloud metadata service

@@ -1,0 +1,40 @@
+import jsyaml from 'js-yaml';
+import { YAML_CORE_SCHEMA } from './yaml-core-schema.js';
+
+/**
+ * Text features the fast path leaves to `yaml`: anchors, aliases and tags
+ * (`&`, `*`, `!` at a token start), complex keys (`? `), null or empty keys
+ * (js-yaml writes them as "null", yaml as ""; `[:]`, `[:x]` in flow), document end markers and
+ * directives (which make document boundaries hard to find by scanning), and
+ * sequence entries left empty at the end of a line (`-`, `- - -`, `- # x`: after one,
+ * js-yaml misreads a less indented entry followed by a more indented `- ` line, which
+ * YAML 1.2 reads as a multi-line plain scalar — found by the property test), and
+ * `---` glued to more text at the start of a line (`---::x: 1` is a key to `yaml`,
+ * a document marker to js-yaml — found by the property test in CI), and flow
+ * collections used as keys (`[a, b]: x`: the two parsers print such keys differently).
+ * False positives only cost speed; a missed feature would cost correctness, so
+ * these err wide.
+ *
+ * Linear in the text: no quantifier here may span lines or follow another
+ * quantifier over the same characters (`[\s]\s*:` was quadratic — 100 KB of
+ * blank lines took 105 s; a run of blanks before `:` already ends in a blank
+ * that is itself the prefix, so the inner run is not needed).
+ */
+export const NEEDS_YAML =
+  /(?:^|[\s[{,])(?:[&*!]|(?:(?:~|null|Null|NULL)[ \t]*)?:(?:\s|$))|^[ \t-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
+
+/**
+ * Parses a one-document YAML text (an annotation that holds YAML) with js-yaml
+ * when nothing in it needs `yaml` (the same test as {@link fastParse}); returns
+ * undefined otherwise, and on any js-yaml error, so the caller parses it with
+ * `yaml`, which then decides. The value equals what `yaml` gives for such text
+ * (YAML 1.2 core schema; a duplicate key is an error in both).
+ */
+export function fastParseOne(text: string): { value: unknown } | undefined {
+  if (NEEDS_YAML.test(text)) return undefined;
+  try {
+    return { value: jsyaml.load(text, { schema: YAML_CORE_SCHEMA, json: false }) };
+  } catch {
+    return undefined;
+  }
+}
