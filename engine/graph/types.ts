@@ -11,6 +11,14 @@ import type { RelationType } from '../model/relations.js';
  */
 export interface NodeAttributes {
   readonly ci: CI;
+  /**
+   * Members of this CI (distinct CIs with a partOf or memberOf edge into it)
+   * the graph leaves out, counted toward its `spec.minUp` all the same
+   * (engine/impact/impact-index.ts). Only a partial graph sets it: the indexed
+   * review's region (engine/review/indexed-review.ts) holds a group without
+   * the members no change can reach.
+   */
+  readonly members?: number;
 }
 
 export interface EdgeAttributes {

@@ -27,7 +27,7 @@ export interface ImpactIndex {
   readonly hasAlternative: Uint8Array;
   /** 1 when the CI is of kind BusinessService. */
   readonly isBusinessService: Uint8Array;
-  /** Distinct CIs with a partOf or memberOf edge into the CI: its members, for `spec.minUp`. */
+  /** Distinct CIs with a partOf or memberOf edge into the CI, plus those the graph leaves out (NodeAttributes.members): its members, for `spec.minUp`. */
   readonly memberCount: Int32Array;
 }
 
@@ -81,9 +81,11 @@ function buildImpactIndex(graph: CIGraph): ImpactIndex {
   const { ids, numberOf, source, target, type: code } = edgeTableOf(graph);
   const n = ids.length;
   const isBusinessService = new Uint8Array(n);
+  const memberCount = new Int32Array(n);
   let i = 0;
   graph.forEachNode((_id, attrs) => {
     if (attrs.ci?.kind === 'BusinessService') isBusinessService[i] = 1;
+    if (attrs.members) memberCount[i] = attrs.members;
     i++;
   });
   // Pass 1: every (sender, receiver, type) triple, and a count per sender.
@@ -93,7 +95,6 @@ function buildImpactIndex(graph: CIGraph): ImpactIndex {
   const kind = new Uint8Array(max);
   const count = new Int32Array(n + 1);
   const hasAlternative = new Uint8Array(n);
-  const memberCount = new Int32Array(n);
   /** Member pairs already counted, as sender × n + receiver (partOf and memberOf of the same pair: one member). */
   const memberships = new Set<number>();
   let m = 0;

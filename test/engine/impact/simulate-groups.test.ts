@@ -34,6 +34,16 @@ describe('partOf / memberOf with spec.minUp', () => {
     });
   });
 
+  it('members a partial graph leaves out (NodeAttributes.members) count toward minUp as members that stay up', () => {
+    // n2 and n3 left out of the graph, counted on the cluster instead: the same answers as with them in it
+    const partial = graphOf(['node:x/n1 partOf cluster:x/c', 'app:x/svc runsOn cluster:x/c'], { 'cluster:x/c': { spec: { minUp: 2 } } });
+    partial.updateNodeAttributes('cluster:x/c', (attrs) => ({ ...attrs, members: 2 }));
+    expect(simulateImpact(partial, { sources: ['node:x/n1'], event: 'down' })).toEqual(simulateImpact(cluster, { sources: ['node:x/n1'], event: 'down' }));
+    // without the count, one member of one is down: below minUp
+    const bare = graphOf(['node:x/n1 partOf cluster:x/c', 'app:x/svc runsOn cluster:x/c'], { 'cluster:x/c': { spec: { minUp: 2 } } });
+    expect(simulateImpact(bare, { sources: ['node:x/n1'], event: 'down' }).affected[0]).toMatchObject({ id: 'cluster:x/c', state: 'down' });
+  });
+
   it('without minUp a group is down only when no member is up', () => {
     const pair = graphOf(['host:x/a memberOf pool:x/p', 'host:x/b memberOf pool:x/p']);
     expect(simulateImpact(pair, { sources: ['host:x/a'], event: 'down' }).affected).toEqual([
