@@ -20,6 +20,9 @@
  *
  *   npm run bench -- kubernetes      (or: npm run build && npx tsx test/bench/kubernetes.ts [--before DIR])
  *
+ * `--before DIR` (a checkout of another commit, built): its first apply (on a third copy of the
+ * namespaces, right after this build's) and its steady-state plan are measured in the same run.
+ *
  * plumb runs from dist/, as a user would run it.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -34,7 +37,7 @@ import { writeK8sRepo, writeManifestDir, type K8sFixtureOptions } from '../clust
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLUMB = join(ROOT, 'dist/bundle/plumb.js'); // the package's bin
 const beforeAt = process.argv.indexOf('--before');
-/** `--before DIR`: another build's bin (an older commit's checkout, built), whose steady-state plan is measured in the same run. */
+/** `--before DIR`: another build's bin (an older commit's checkout, built), whose first apply and steady-state plan are measured in the same run. */
 const BEFORE = beforeAt > 0 ? join(process.argv[beforeAt + 1], 'dist/bundle/plumb.js') : undefined;
 
 interface Run {
@@ -154,6 +157,17 @@ export async function benchKubernetes(): Promise<void> {
     if (pApply.code !== 0) throw new Error(`plumb apply failed: ${pApply.stderr}\n${pApply.stdout}`);
     const backups = backupMs(pApply);
     const waits = healthMs(pApply);
+    // the --before build's first apply, on its own copy of the namespaces, right after this one's
+    let bApply: Run | undefined;
+    if (BEFORE) {
+      const beforeRepo = join(work, 'before');
+      writeK8sRepo(beforeRepo, shape('kb-b'));
+      bApply = await timed(process.execPath, [BEFORE, 'apply', '--auto-approve', '--concurrency', '16', '--repo', beforeRepo, '--kubeconfig', cp.kubeconfig], {
+        PLUMB_CACHE_DIR: join(work, 'cache-before'),
+        PLUMB_CACHE: 'on',
+      });
+      if (bApply.code !== 0) throw new Error(`the --before build's apply failed: ${bApply.stderr}`);
+    }
 
     // 2. steady state: nothing changed since the apply
     await plumb('plan', '-o', 'json'); // the first plan after an apply asks the server and keeps the answers
@@ -216,6 +230,14 @@ export async function benchKubernetes(): Promise<void> {
     console.log(
       `  plumb's health waits took ${s(waits)}; without them plumb ${s(unwaited)} vs kubectl + backups ${s(kApply.ms + backups)}: ${unwaited <= kApply.ms + backups ? 'met' : 'NOT met'} (${(unwaited / (kApply.ms + backups)).toFixed(2)}); the waits stay (a wave starts once the one before is healthy)`,
     );
+    if (bApply) {
+      const bBackups = backupMs(bApply);
+      const bWaits = healthMs(bApply);
+      console.log(row(`  the --before build's first apply`, kApply, bApply));
+      console.log(
+        `    its backups ${s(bBackups)}, health waits ${s(bWaits)}: plumb/(kubectl+its backups) ${(bApply.ms / (kApply.ms + bBackups)).toFixed(2)}; this build's first apply / the --before build's: ${(pApply.ms / bApply.ms).toFixed(2)} wall, ${(pApply.cpu / bApply.cpu).toFixed(2)} cpu`,
+      );
+    }
     console.log(row('steady-state plan, nothing changed (best of 3)', kSteady, pSteady));
     console.log(
       `  goal ≥ 5× wall: ${kSteady.ms / pSteady.ms >= 5 ? 'met' : 'NOT met'}; same answer (no change): kubectl ${steadyK ? 'yes' : 'NO'}, plumb ${steadyP ? 'yes' : 'NO'}`,

@@ -203,7 +203,8 @@ export async function startControlPlane(opts: { binDir?: string } = {}): Promise
     `--service-account-issuer=${server}`,
     `--service-account-key-file=${pki.saPub}`,
     `--service-account-signing-key-file=${pki.saKey}`,
-    '--service-cluster-ip-range=10.0.0.0/24',
+    // 4,094 Service IPs: the test files sharing one server, and three copies of the kubernetes bench (124 Services each)
+    '--service-cluster-ip-range=10.0.0.0/20',
     '--disable-admission-plugins=ServiceAccount',
     '--allow-privileged=true',
     '--enable-priority-and-fairness=false',
