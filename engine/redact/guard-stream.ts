@@ -9,6 +9,13 @@ type Callback = (error?: Error | null) => void;
 
 const guards = new Map<NodeJS.WritableStream, () => void>();
 let exitHooked = false;
+/**
+ * Set once the process's `exit` event began: a listener after ours (Ink's
+ * cursor restore writes `ESC[?25h` there) gets nothing held back — no timer and
+ * no later flush would ever write it, and a terminal left with half an escape
+ * sequence eats the next character the shell prints.
+ */
+let exiting = false;
 
 /**
  * Makes a writable stream scrub every chunk written to it through the
@@ -43,7 +50,10 @@ export function guardStream(stream: NodeJS.WritableStream): void {
   if (!exitHooked) {
     exitHooked = true;
     process.on('beforeExit', flushGuardedStreams);
-    process.on('exit', flushGuardedStreams);
+    process.on('exit', () => {
+      exiting = true;
+      flushGuardedStreams();
+    });
   }
 
   (stream as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]): boolean => {
@@ -55,7 +65,7 @@ export function guardStream(stream: NodeJS.WritableStream): void {
     else if (chunk instanceof Uint8Array) text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     else return write(chunk, ...rest);
     if (secretScrubber.size === 0 && pending.pending === 0) return write(text, ...(callback ? [callback] : []));
-    const out = pending.push(text);
+    const out = exiting ? pending.push(text) + pending.end() : pending.push(text);
     if (timer) clearTimeout(timer);
     timer = pending.pending > 0 ? setTimeout(flush, GUARD_FLUSH_MS).unref() : undefined;
     return write(out, ...(callback ? [callback] : []));

@@ -102,4 +102,24 @@ describe('guardStream: a guarded stream never passes a secret split across write
     await new Promise((resolve) => child.on('close', resolve));
     expect(out).toBe('one (sensitive) two p');
   });
+  it("writes what an exit listener after the guard's writes, whole (Ink restores the cursor there: half an escape sequence ate the shell's next character)", async () => {
+    const tsx = import.meta.resolve('tsx');
+    const guard = fileURLToPath(new URL('../../../engine/redact/guard-stream.ts', import.meta.url));
+    const scrubber = fileURLToPath(new URL('../../../engine/redact/scrubber.ts', import.meta.url));
+    // a secret that begins with the sequence's last character: `h` of ESC[?25h could be its start, and was held back
+    const script = `
+      const { guardStream } = await import(${JSON.stringify(guard)});
+      const { secretScrubber } = await import(${JSON.stringify(scrubber)});
+      secretScrubber.add('hunter2-observed');
+      guardStream(process.stdout);
+      process.on('exit', () => process.stdout.write('\\u001b[?25h'));
+      process.stdout.write('frame hunter2-observed frame');
+      process.exit(0);
+    `;
+    const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(out).toBe('frame (sensitive) frame\u001b[?25h');
+  });
 });
