@@ -130,7 +130,7 @@ export const readPlanFile: typeof ReadPlanFile.readPlanFile = async (path) => (a
 export { writeFileAtomic } from './providers/atomic-write.js';
 export { flushGuardedStreams, guardStream } from './redact/guard-stream.js';
 export { cacheWarnings, setCacheWarningSink, warnCacheOnce } from './cache/cache-warnings.js';
-export { scrubText } from './redact/scrubber.js';
+export { knownSecretValues, registerSecretValues, scrubDeep, scrubText } from './redact/scrubber.js';
 
 // the render cache (engine/render): shared by every load of a process; the TUI hands it from worker to worker
 /** {@link RenderStage.defaultRenderCache}, once the render stage is loaded. */

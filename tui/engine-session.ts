@@ -1,6 +1,9 @@
 import {
   apply,
   cacheWarnings,
+  registerSecretValues,
+  scrubDeep,
+  scrubText,
   buildGraph,
   listBackups,
   openApplyContext,
@@ -108,6 +111,7 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
       if (options.worker) {
         const answer = await planInWorker({ ...request, ...(now ? { now: now.toISOString() } : {}), ...(renderCache ? { renderCache } : {}) }, signal);
         ({ plan, diagnostics, documents } = answer);
+        registerSecretValues(answer.secrets ?? []);
         repo = answer.loaded;
         renderCache = answer.renderCache;
       } else {
@@ -116,7 +120,16 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
         repo = { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision };
       }
       // the content cache's warnings (a cache that cannot be written) are this plan's warnings too: the TUI owns the terminal
-      diagnostics = [...diagnostics, ...cacheWarnings()];
+      diagnostics = [...diagnostics, ...cacheWarnings()].map(scrubbedDiagnostic);
+      // what is shown is scrubbed before Ink lays it out: a secret wrapped across two lines or cut at the pane's edge
+      // is a form the guard on stdout cannot recognise; ids, fingerprints and the hash (what apply reads) stay as they are
+      if (plan) plan = shownPlan(plan);
+      if (documents)
+        documents = documents.map((d) => ({
+          ...d,
+          ...(d.desired ? { desired: scrubDeep(d.desired) } : {}),
+          ...(d.observed ? { observed: scrubDeep(d.observed) } : {}),
+        }));
       const graph = plan ? (await buildGraph(repo.cis)).graph : undefined;
       return { ...(plan ? { plan, graph } : {}), diagnostics, ...(plan && documents ? { documents } : {}), root: repo.root };
     },
@@ -173,4 +186,32 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
       watching = undefined;
     },
   };
+}
+
+function scrubbedDiagnostic(d: Diagnostic): Diagnostic {
+  return { ...d, message: scrubText(d.message), ...(d.hint ? { hint: scrubText(d.hint) } : {}) };
+}
+
+/**
+ * The plan as the TUI shows it: policy messages and change diffs scrubbed of
+ * every known secret (a diff computed when first read stays so). What apply
+ * reads of it (identities, actions, fingerprints, the hash, policy actions) is
+ * left as it is.
+ */
+function shownPlan(plan: Plan): Plan {
+  const changes = plan.changes.map((c) => {
+    const lazy = Object.getOwnPropertyDescriptor(c, 'diff')?.get;
+    if (!lazy) return { ...c, diff: scrubText(c.diff) };
+    // a spread would compute it now: the copy takes the other properties as they are and a getter of its own
+    let text: string | undefined;
+    return Object.defineProperties(
+      {},
+      {
+        ...Object.getOwnPropertyDescriptors(c),
+        diff: { enumerable: true, configurable: true, get: () => (text ??= scrubText(lazy.call(c))) },
+      },
+    ) as typeof c;
+  });
+  const results = plan.policy.results.map((r) => ({ ...r, message: scrubText(r.message) }));
+  return { ...plan, changes, policy: { ...plan.policy, results } };
 }

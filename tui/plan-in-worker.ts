@@ -42,6 +42,8 @@ export type WorkerAnswer =
       readonly renderCache?: readonly (readonly [string, RenderOutput])[];
       /** What the worker's content cache had to say (cache.unwritable, …): told by the main thread, never written by the worker. */
       readonly cacheWarnings?: readonly Diagnostic[];
+      /** The secret values the worker's scrubber learnt while planning: the TUI's thread scrubs what it shows with them. */
+      readonly secrets?: readonly string[];
     }
   | { readonly ok: false; readonly error: string; readonly code?: Code; readonly hint?: string; readonly cacheWarnings?: readonly Diagnostic[] };
 

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { cacheWarnings, defaultRenderCache, isCode, plan as runPlan, setCacheWarningSink } from '../engine/index.js';
+import { cacheWarnings, defaultRenderCache, isCode, knownSecretValues, plan as runPlan, scrubText, setCacheWarningSink } from '../engine/index.js';
 import type { WorkerRequest, WorkerAnswer } from './plan-in-worker.js';
 
 /**
@@ -23,14 +23,15 @@ try {
     loaded: { root: result.repo.root, config: result.repo.config, cis: result.repo.cis, revision: result.repo.revision },
     renderCache: renderCache.entriesList(),
     cacheWarnings: cacheWarnings(),
+    secrets: knownSecretValues(),
   };
   parentPort!.postMessage(answer);
 } catch (e) {
   const answer: WorkerAnswer = {
     ok: false,
-    error: e instanceof Error ? e.message : String(e),
+    error: scrubText(e instanceof Error ? e.message : String(e)),
     ...(e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' && isCode(e.code) ? { code: e.code } : {}),
-    ...(e && typeof e === 'object' && 'hint' in e && typeof e.hint === 'string' ? { hint: e.hint } : {}),
+    ...(e && typeof e === 'object' && 'hint' in e && typeof e.hint === 'string' ? { hint: scrubText(e.hint) } : {}),
     cacheWarnings: cacheWarnings(),
   };
   parentPort!.postMessage(answer);

@@ -58,6 +58,11 @@ export class SecretScrubber {
     this.#dirty = true;
   }
 
+  /** Every value known, in the order first seen (to hand to another thread's scrubber). */
+  values(): string[] {
+    return [...this.#values];
+  }
+
   /** Remembers every value of a list. */
   addAll(values: Iterable<unknown>): void {
     for (const v of values) this.add(v);
@@ -229,6 +234,26 @@ export const secretScrubber = new SecretScrubber();
 /** Scrubs text through the process-wide scrubber. */
 export function scrubText(text: string): string {
   return secretScrubber.scrub(text);
+}
+
+/** {@link SecretScrubber.scrubDeep} of the process-wide scrubber: a copy with every known secret in every string replaced. */
+export function scrubDeep<T>(value: T): T {
+  return secretScrubber.scrubDeep(value);
+}
+
+/**
+ * Every secret value this thread's scrubber knows, and their registration in
+ * another's: a worker thread (the TUI's planning worker) learns the secrets of
+ * what it loads in its own copy of this module, which the thread that shows
+ * its answer does not share.
+ */
+export function knownSecretValues(): string[] {
+  return secretScrubber.values();
+}
+
+/** Registers values another thread's scrubber knew ({@link knownSecretValues}). */
+export function registerSecretValues(values: Iterable<unknown>): void {
+  secretScrubber.addAll(values);
 }
 
 /**

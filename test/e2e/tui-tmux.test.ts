@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +91,38 @@ describe.skipIf(!HAS_TMUX)('plumb tui in a terminal (tmux)', () => {
       const told = readFileSync(stderr, 'utf8');
       expect(told.split('cache.unwritable').length - 1).toBe(1);
       expect(told).toContain('/proc/self/content  warning  cache.unwritable');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("a secret a policy message shows is (sensitive) on the TUI's screen too (the planning worker learnt it, not the thread that draws)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-tui-secret-'));
+    try {
+      mkdirSync(join(dir, 'inventory'));
+      mkdirSync(join(dir, 'policies'));
+      mkdirSync(join(dir, 'observed'));
+      writeFileSync(
+        join(dir, 'plumb.yaml'),
+        'inventory: ["inventory/*.yaml"]\npolicies: ["policies/*.yaml"]\ninventoryId: tuisecret\ntargets:\n  snap: {provider: snapshot, path: observed/snapshot.yaml}\n',
+      );
+      writeFileSync(join(dir, 'observed', 'snapshot.yaml'), 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n');
+      // Database.spec.password is x-plumb-secret; a careless policy message shows it
+      writeFileSync(
+        join(dir, 'inventory', 'db.yaml'),
+        'apiVersion: plumb.io/v1\nkind: Database\nmetadata: {name: orders, namespace: shop}\nspec:\n  engine: postgres\n  version: "16"\n  password: "Kq9Zt2xWv7"\n',
+      );
+      writeFileSync(
+        join(dir, 'policies', 'p.yaml'),
+        'apiVersion: plumb.io/v1\nkind: Policy\nmetadata: {name: shows-it}\nspec:\n  action: warn\n  severity: low\n  scope: change\n  validations:\n    - expression: "false"\n      messageExpression: "\'pw is \' + object.spec.password"\n',
+      );
+      spawnSync('git', ['init', '-q'], { cwd: dir });
+      term = new TmuxTerminal();
+      term.start(['tui', '--repo', dir], { columns: 160, rows: 30 });
+      const screen = await term.waitFor('pw is');
+      expect(screen).toContain('pw is (sensitive)');
+      expect(screen).not.toContain('Kq9Zt2xWv7');
+      term.keys('q');
+      await term.waitForExit();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
