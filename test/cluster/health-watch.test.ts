@@ -226,6 +226,26 @@ describeCluster('apply health waits: watched, not polled', (cluster) => {
     await p.close();
   });
 
+  it('an object whose kind the server does not serve (yet) is waited for, not taken as deleted', async () => {
+    const p = createKubernetesProvider({ kubeconfig: proxy.kubeconfig, pollMs: 50 });
+    const id = 'gadget:hw-unserved/g1';
+    // as its write stored it: not ready yet, so it is read again
+    const written = new Map([
+      [
+        id,
+        {
+          apiVersion: 'hw.example.com/v1',
+          kind: 'Gadget',
+          metadata: { name: 'g1', namespace: 'hw-unserved' },
+          status: { conditions: [{ type: 'Ready', status: 'False' }] },
+        },
+      ],
+    ]);
+    const health = await p.health({ ids: [id], timeoutMs: 1_000, written }, signal);
+    expect(health.results).toEqual([{ id, healthy: false, message: 'not healthy after 1 s: its kind is not served by the API server (yet)' }]);
+    await p.close();
+  });
+
   it('with RBAC that allows get and list but not watch, polls instead and says so once', async () => {
     await deployments('hw-nowatch', ['a', 'b']);
     const token = await serviceAccountToken(c, {

@@ -271,7 +271,9 @@ async function poll(ids: readonly string[], state: WaitState, deps: HealthWaitDe
     for (const id of pending) {
       const live = read.get(id);
       if (live && 'error' in live) state.last.set(id, apiDiagnostic(live.error, { verb: 'get', id }).message);
-      else if (!live?.object) state.absent(id);
+      // its kind is not served (yet: a CRD being established): nothing is known of it, which is not "deleted"
+      else if (live === undefined) state.last.set(id, 'its kind is not served by the API server (yet)');
+      else if (!live.object) state.absent(id);
       else state.observe(id, live.object);
     }
     pending = state.open(pending);
