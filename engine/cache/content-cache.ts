@@ -19,6 +19,7 @@ import { deserialize, serialize } from 'node:v8';
 import { cacheSettings, type CacheSettings } from './cache-settings.js';
 import { derivedCacheKey } from './code-signature.js';
 import { codeStamp } from './code-stamp.js';
+import { jsonExact } from '../model/json-exact.js';
 import { makeDirectorySync } from '../model/make-directory.js';
 import { warnCacheOnce } from './cache-warnings.js';
 import { trimCache } from './trim-cache.js';
@@ -397,36 +398,6 @@ function openBatched<T>(bytes: Buffer, fullKey: string): { value: T } | undefine
     return entry?.key === fullKey ? { value: entry.value as T } : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * True when JSON.parse(JSON.stringify(value)) gives back the same value: plain
- * objects and dense arrays (each reached once: JSON would copy a shared one) of
- * strings, booleans, null and finite numbers other than -0, and no property
- * whose value is undefined (JSON drops it).
- */
-function jsonExact(value: unknown, seen: Set<object>): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      if (value === null) return true;
-      if (seen.has(value)) return false;
-      seen.add(value);
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!(i in value) || !jsonExact(value[i], seen)) return false;
-        return true;
-      }
-      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      for (const k of Object.keys(value)) if (!jsonExact((value as Record<string, unknown>)[k], seen)) return false;
-      return true;
-    }
-    default:
-      return false;
   }
 }
 

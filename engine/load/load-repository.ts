@@ -19,6 +19,7 @@ import { WorktreeManifest } from './worktree-manifest.js';
 import { openSource, type GitReader } from './open-source.js';
 import { builtinSchemasDir } from '../config/package-dir.js';
 import { parseYamlFile } from './parse-yaml.js';
+import { compactDocuments } from './compact-documents.js';
 import { readTextFiles } from './read-files.js';
 import { isPolicyDocument, toCI } from './to-ci.js';
 import type { LoadedRepository } from './types.js';
@@ -276,7 +277,9 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
         encrypted.push({ index, path: result.path, text: result.text });
         return;
       }
-      const file = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
+      // compacted: the values no longer hold the file's text alive (compact-documents.ts)
+      const parsedFile = parseYamlFile(result.text, result.path, { maxAliases: config.limits.maxAliases, fast: options.fastParse });
+      const file = { documents: compactDocuments(parsedFile.documents), diagnostics: parsedFile.diagnostics };
       parsed[index] = { path: result.path, documents: file.documents, diagnostics: file.diagnostics };
       // secret values stay in memory: plaintext from Git never reaches the cache directory (neither in a parse nor as the file's text).
       // A file that did not parse is never stored: what it holds cannot be known — a broken Secret spelt `kind: "Secr\x65t"` or
