@@ -11,7 +11,10 @@ import { YAML_CORE_SCHEMA } from './yaml-core-schema.js';
  * YAML 1.2 reads as a multi-line plain scalar — found by the property test), and
  * `---` glued to more text at the start of a line (`---::x: 1` is a key to `yaml`,
  * a document marker to js-yaml — found by the property test in CI), and flow
- * collections used as keys (`[a, b]: x`: the two parsers print such keys differently).
+ * collections used as keys (`[a, b]: x`: the two parsers print such keys differently),
+ * and a carriage return not followed by a line feed (a lone CR is a line break to js-yaml
+ * and content to `yaml`: `a: b # c\rd: e` had a key `d` only on the fast path, and
+ * `"x\ry"` read `x y` there and `x\ry` through `yaml`; CRLF is a line break to both).
  * False positives only cost speed; a missed feature would cost correctness, so
  * these err wide.
  *
@@ -21,7 +24,7 @@ import { YAML_CORE_SCHEMA } from './yaml-core-schema.js';
  * that is itself the prefix, so the inner run is not needed).
  */
 export const NEEDS_YAML =
-  /(?:^|[\s[{,])(?:[&*!]|(?:(?:~|null|Null|NULL)[ \t]*)?:(?:\s|$))|^[ \t-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:/m;
+  /(?:^|[\s[{,])(?:[&*!]|(?:(?:~|null|Null|NULL)[ \t]*)?:(?:\s|$))|^[ \t-]*\?(?:\s|$)|^(?:\.\.\.|%)|^---(?![ \t]|\r?$)|[\]}][ \t]*:(?:[ \t]|\r?$)|(?:^|[ \t])-[ \t]*(?:#.*)?\r?$|[[{,][ \t]*:|\r(?!\n)/m;
 
 /**
  * Parses a one-document YAML text (an annotation that holds YAML) with js-yaml

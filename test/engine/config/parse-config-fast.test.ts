@@ -44,6 +44,9 @@ describe('plumb.yaml parsed the fast way', () => {
       'targets:\n  a: {provider: snapshot}\n  a: {provider: snapshot}\n',
       'targets: {a: {provider: snapshot}\n',
       'backup: {store: dir, path: .plumb/backups}\ndefaultTarget: k8s\ntargets:\n  k8s: {provider: kubernetes}\n',
+      // lone carriage returns: line breaks to js-yaml, content to yaml (the fast path read a list `yaml` reads as a string)
+      'inventory:\r  - "ci/**"\r',
+      'inventory: ["ci/**"] # c\rdefaultTarget: nowhere\n',
     ];
     for (const text of texts) expect({ text, ...(await parseConfig(text)) }).toEqual({ text, ...parseConfigText(text) });
   });

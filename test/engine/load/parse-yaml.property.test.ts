@@ -109,7 +109,34 @@ const fileText = fc
   .tuple(fc.array(documentText, { minLength: 1, maxLength: 4 }), fc.boolean())
   .map(([docs, leadingMarker]) => (leadingMarker ? '---\n' : '') + docs.join('---\n'));
 
-const SPECIAL = [':', '-', '[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '#', '\n', '\t', ' ', '?', ',', '%', '@', '---\n', '...\n', 'a: b\n'];
+const SPECIAL = [
+  ':',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  "'",
+  '"',
+  '#',
+  '\n',
+  '\r',
+  '\r\n',
+  '\t',
+  ' ',
+  '?',
+  ',',
+  '%',
+  '@',
+  '---\n',
+  '...\n',
+  'a: b\n',
+];
 
 const mutatedText = fc
   .tuple(fileText, fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.constantFrom(...SPECIAL)), { minLength: 1, maxLength: 6 }))
@@ -195,6 +222,11 @@ describe('parsing yaml files', () => {
     ['`---` glued to a key is a key, not a document marker', '---::# a comment:yes: -1000000000\n'],
     ['`---x` on a later line', 'a: 1\n---x: 2\n'],
     ['a flow sequence as a key', 'a:\n  - [1e+3, b]:\n'],
+    // a lone CR is a line break to js-yaml and content to yaml (hostile6): a comment hid `d` from one path only
+    ['a lone carriage return after a comment', 'a: b # c\rd: e\n'],
+    ['a lone carriage return in a quoted scalar', 'a: "x\ry"\nb: \'x\ry\'\n'],
+    ['a lone carriage return in a flow sequence', 'a: [1,\r2]\n'],
+    ['lone carriage returns as line ends', 'kind: Service\rname: a\r'],
   ])('sends to yaml what js-yaml would misread: %s (found by the property test)', (_why, text) => {
     const fast = parseYamlFile(text, 'f.yaml', options);
     expect(fast.parser).toBe('yaml');
