@@ -166,7 +166,7 @@ export { graphToMermaid } from './report/graph-mermaid.js';
 export { renderImpactText } from './report/impact-text.js';
 export { toImpactJson } from './impact/impact-json.js';
 export { renderWhyText } from './report/why-text.js';
-export { inert, inertDeep } from './report/inert.js';
+export { inert, inertBlock, inertDeep } from './report/inert.js';
 export { renderIncidentsText } from './report/incidents-text.js';
 export { capacityJson, renderCapacityText } from './report/capacity-text.js';
 export { signalChartPng, signalChartSvg } from './capacity/chart.js';

@@ -1,6 +1,9 @@
 import {
   apply,
   cacheWarnings,
+  inert,
+  inertBlock,
+  inertDeep,
   registerSecretValues,
   scrubDeep,
   scrubText,
@@ -135,7 +138,7 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
     },
 
     async apply(plan, hooks, signal) {
-      return apply({
+      const report = await apply({
         plan,
         desired: loaded(),
         cliSettings: options.cliSettings,
@@ -148,6 +151,7 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
         rollbackOnFailure: false,
         signal,
       });
+      return shown(report);
     },
 
     async restore(backupId, opts) {
@@ -161,23 +165,24 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
         openContext,
         planOrder: false,
       });
-      return report!;
+      return shown(report!);
     },
 
     async listBackups() {
-      return (await listBackups({ repo: loaded().root })).backups;
+      return shown((await listBackups({ repo: loaded().root })).backups);
     },
 
     async listIncidents() {
-      return (await readIncidents({ cwd: options.cwd ?? process.cwd(), ...((repo?.root ?? options.repo) ? { root: repo?.root ?? options.repo } : {}) }))
-        .incidents;
+      return shown(
+        (await readIncidents({ cwd: options.cwd ?? process.cwd(), ...((repo?.root ?? options.repo) ? { root: repo?.root ?? options.repo } : {}) })).incidents,
+      );
     },
 
     async watchProviders(onEvent) {
       if (!repo) return () => undefined;
       await watching?.close();
       watching = await openContext({ root: repo.root, config: repo.config, targets: Object.keys(repo.config.targets), cliSettings: options.cliSettings });
-      const stops = [...watching.providers.values()].flatMap((p) => (p.watch ? [p.watch({}, onEvent)] : []));
+      const stops = [...watching.providers.values()].flatMap((p) => (p.watch ? [p.watch({}, (event) => onEvent(shown(event)))] : []));
       return () => stops.forEach((stop) => stop());
     },
 
@@ -188,8 +193,18 @@ export function createEngineSession(options: EngineSessionOptions = {}): TuiSess
   };
 }
 
+/**
+ * A value as the TUI draws it (an apply or restore report, backups, incidents,
+ * a watch event): every known secret scrubbed and every control character
+ * escaped — a message from an API server, a policy or a file name with
+ * `ESC]2;…` retitled the terminal, and OSC 52 could write the clipboard.
+ */
+function shown<T>(value: T): T {
+  return inertDeep(scrubDeep(value));
+}
+
 function scrubbedDiagnostic(d: Diagnostic): Diagnostic {
-  return { ...d, message: scrubText(d.message), ...(d.hint ? { hint: scrubText(d.hint) } : {}) };
+  return inertDeep({ ...d, message: scrubText(d.message), ...(d.hint ? { hint: scrubText(d.hint) } : {}) });
 }
 
 /**
@@ -201,17 +216,17 @@ function scrubbedDiagnostic(d: Diagnostic): Diagnostic {
 function shownPlan(plan: Plan): Plan {
   const changes = plan.changes.map((c) => {
     const lazy = Object.getOwnPropertyDescriptor(c, 'diff')?.get;
-    if (!lazy) return { ...c, diff: scrubText(c.diff) };
+    if (!lazy) return { ...c, diff: inertBlock(scrubText(c.diff)) };
     // a spread would compute it now: the copy takes the other properties as they are and a getter of its own
     let text: string | undefined;
     return Object.defineProperties(
       {},
       {
         ...Object.getOwnPropertyDescriptors(c),
-        diff: { enumerable: true, configurable: true, get: () => (text ??= scrubText(lazy.call(c))) },
+        diff: { enumerable: true, configurable: true, get: () => (text ??= inertBlock(scrubText(lazy.call(c)))) },
       },
     ) as typeof c;
   });
-  const results = plan.policy.results.map((r) => ({ ...r, message: scrubText(r.message) }));
+  const results = plan.policy.results.map((r) => ({ ...r, message: inert(scrubText(r.message)) }));
   return { ...plan, changes, policy: { ...plan.policy, results } };
 }

@@ -377,7 +377,7 @@ export function encodedForms(value: string): string[] {
 
 function deep(value: unknown, f: (s: string) => string): unknown {
   if (typeof value === 'string') return f(value);
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((v) => deep(v, f));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) setOwn(out, f(k), deep(v, f));

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -121,6 +121,39 @@ describe.skipIf(!HAS_TMUX)('plumb tui in a terminal (tmux)', () => {
       const screen = await term.waitFor('pw is');
       expect(screen).toContain('pw is (sensitive)');
       expect(screen).not.toContain('Kq9Zt2xWv7');
+      term.keys('q');
+      await term.waitForExit();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('a control sequence in a policy message is drawn escaped, never sent to the terminal (it retitled it; OSC 52 writes the clipboard)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-tui-escape-'));
+    try {
+      mkdirSync(join(dir, 'inventory'));
+      mkdirSync(join(dir, 'policies'));
+      mkdirSync(join(dir, 'observed'));
+      writeFileSync(
+        join(dir, 'plumb.yaml'),
+        'inventory: ["inventory/*.yaml"]\npolicies: ["policies/*.yaml"]\ninventoryId: tuiescape\ntargets:\n  snap: {provider: snapshot, path: observed/snapshot.yaml}\n',
+      );
+      writeFileSync(join(dir, 'observed', 'snapshot.yaml'), 'apiVersion: plumb.io/v1\nkind: Snapshot\nobjects: []\n');
+      writeFileSync(
+        join(dir, 'inventory', 'app.yaml'),
+        'apiVersion: plumb.io/v1\nkind: Application\nmetadata: {name: web, namespace: shop}\nspec: {version: "1"}\n',
+      );
+      // the pull request's author writes the policy: its message sets the terminal's title, then colours the rest red
+      writeFileSync(
+        join(dir, 'policies', 'p.yaml'),
+        'apiVersion: plumb.io/v1\nkind: Policy\nmetadata: {name: esc}\nspec:\n  action: warn\n  severity: low\n  scope: change\n  validations:\n    - expression: "false"\n      messageExpression: "\'AA\\\\x1b]2;PWNED\\\\x07BB\'"\n',
+      );
+      spawnSync('git', ['init', '-q'], { cwd: dir });
+      term = new TmuxTerminal();
+      term.start(['tui', '--repo', dir], { columns: 160, rows: 30 });
+      const screen = await term.waitFor('AA');
+      expect(screen).toContain('AA\\e]2;PWNED\\x07BB');
+      const title = execFileSync('tmux', ['-L', term.socket, 'display', '-p', '-t', 'tui', '#{pane_title}'], { encoding: 'utf8' });
+      expect(title).not.toContain('PWNED');
       term.keys('q');
       await term.waitForExit();
     } finally {
