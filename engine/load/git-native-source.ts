@@ -12,11 +12,16 @@ const exec = promisify(execFile);
  * one `git ls-tree -r -l -z` for names, sizes and blob ids, then one long-lived
  * `git cat-file --batch` for contents. No checkout, no index, no temp files.
  * Accepts everything `git rev-parse` accepts (branches, tags, SHAs, `HEAD~2`).
- * `known`: the revision's files as the caller knows them (path → blob id), listed
- * instead of running `git ls-tree` (engine/review/indexed-review.ts).
+ * `known`: the revision's files as the caller knows them (path → blob id),
+ * listed instead of running `git ls-tree`, with `rev` the commit's full id the
+ * caller resolved (engine/review/indexed-review.ts): nothing is asked of git
+ * before the first read. The `git cat-file` process starts with the first
+ * read: a load whose every file is in the content cache starts none (each
+ * process started costs more the larger this one's heap: a fork).
  */
 export async function openNativeGitSource(root: string, rev: string, known?: ReadonlyMap<string, TreeEntry>): Promise<FileSource> {
   const git = (args: string[]) => exec('git', ['-C', root, '--literal-pathspecs', ...args], { maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer' });
+  if (known && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(rev)) return openedSource(root, rev, root, '', known);
 
   let topLevel: string;
   let prefix: string;
@@ -36,10 +41,13 @@ export async function openNativeGitSource(root: string, rev: string, known?: Rea
   } catch (e) {
     throw unknownRevError(rev, e);
   }
+  return openedSource(root, commit, topLevel, prefix, known);
+}
 
+function openedSource(root: string, commit: string, topLevel: string, prefix: string, known: ReadonlyMap<string, TreeEntry> | undefined): FileSource {
   let tree: Promise<ReadonlyMap<string, TreeEntry>> | undefined;
   const entries = (): Promise<ReadonlyMap<string, TreeEntry>> => (tree ??= known ? Promise.resolve(known) : listedTree(topLevel, commit, prefix));
-  const batch = new CatFileBatch(topLevel);
+  let batch: CatFileBatch | undefined;
 
   return {
     root,
@@ -51,9 +59,9 @@ export async function openNativeGitSource(root: string, rev: string, known?: Rea
     },
     async read(path) {
       const entry = (await entries()).get(path);
-      return entry && !entry.symlink ? batch.read(entry.oid) : undefined;
+      return entry && !entry.symlink ? (batch ??= new CatFileBatch(topLevel)).read(entry.oid) : undefined;
     },
-    close: async () => batch.close(),
+    close: async () => batch?.close(),
   };
 }
 

@@ -79,7 +79,8 @@ export interface LoadRepositoryOptions {
    * read instead of listing the revision's tree with `git ls-tree`: must hold
    * plumb.yaml, the kind schemas and every file `only` names, with their blob
    * ids in `rev` (the indexed review: the base's index, with the pull request's
-   * diff applied for the head).
+   * diff applied for the head). When `rev` is a commit's full id (the caller
+   * resolved it), git is not asked to resolve it again.
    */
   readonly tree?: ReadonlyMap<string, TreeEntry>;
   /**

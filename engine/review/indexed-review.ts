@@ -24,12 +24,11 @@ import {
   INDEX_NAMESPACE,
   indexKey,
   readRevisionIndex,
-  treeOf,
   unindexable,
   writeRevisionIndex,
   type RevisionIndex,
 } from './revision-index.js';
-import { diffTrees } from './tree-diff.js';
+import { diffTrees, resolveRevisions } from './tree-diff.js';
 
 /** What the index key holds beyond the tree: the load settings a review uses (the defaults). */
 export const INDEX_CONTEXT = 'review';
@@ -89,8 +88,9 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const cache = input.contentCache;
   const cwd = resolve(input.cwd ?? process.cwd());
   const root = await locateRepository({ repo: input.repo, cwd });
-  const tree = await treeOf(root, input.base);
-  if (!tree) return { fallback: 'the base revision has no Git tree id here (git is needed)' };
+  const revisions = await resolveRevisions(root, input.base, input.head);
+  if (!revisions) return { fallback: 'the base revision has no Git tree id here, or a revision is unknown (git is needed)' };
+  const tree = revisions.baseTree;
   const common = { repo: input.repo, cwd, parseCache: input.parseCache, renderCache: input.renderCache, contentCache: cache };
   let index = readRevisionIndex(cache, tree, INDEX_CONTEXT);
   if (!index) {
@@ -99,7 +99,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     const none = indexKey(tree, `${INDEX_CONTEXT}\0none`);
     const known = cache.get<unknown>(INDEX_NAMESPACE, none);
     if (typeof known === 'string') return { fallback: `the base has no index: ${known}` };
-    const full = await loadRepository({ ...common, rev: input.base });
+    const full = await loadRepository({ ...common, rev: revisions.base });
     const checked = validateRepository(full, { contentCache: cache });
     const why = unindexable(full, checked.graph, checked.diagnostics);
     if (why) {
@@ -111,7 +111,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   }
 
   // what the pull request changed, from git comparing the two trees (not from listing either)
-  const diff = await diffTrees(root, input.base, input.head);
+  const diff = await diffTrees(root, revisions.base, revisions.head);
   if (!diff) return { fallback: 'git diff-tree could not compare the base and the head' };
   const baseFiles = new Map<string, string>();
   const roleOf = new Map<string, number>();
@@ -158,7 +158,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
       .filter((p) => of.has(p))
       .sort()
       .map((path) => ({ path, oid: of.get(path)! }));
-  const loadHead = (paths: Iterable<string>) => loadRepository({ ...common, rev: input.head, tree: headTree, only: files(sortedHead, paths) });
+  const loadHead = (paths: Iterable<string>) => loadRepository({ ...common, rev: revisions.head, tree: headTree, only: files(sortedHead, paths) });
   const first = await loadHead([...always, ...changed]);
   if (first.renders?.length || first.config.render.kustomizations.length || first.config.render.releases.length)
     return { fallback: 'the head renders Kustomize or Helm units' };
@@ -166,7 +166,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
 
   const loadedBase = await loadRepository({
     ...common,
-    rev: input.base,
+    rev: revisions.base,
     tree: treeEntries(baseFiles),
     only: files(baseFiles, changed),
     unchangedFrom: { files: new Map(), documents: () => crdDocuments(first.cis) },

@@ -15,6 +15,27 @@ const LINK_MODE = '120000';
 const GITLINK_MODE = '160000';
 
 /**
+ * In one `git rev-parse`: the commit ids of `base` and `head` and the tree id
+ * of the plumb repository at `root` in `base` (revision-index.ts `treeOf`).
+ * Undefined when git cannot resolve one of them (no git, an unknown revision,
+ * no such directory in `base`): the full review then says why.
+ */
+export function resolveRevisions(root: string, base: string, head: string): Promise<{ base: string; head: string; baseTree: string } | undefined> {
+  // --revs-only: what is not a revision (an option-like name, --end-of-options itself, which git 2.39 echoes) prints nothing, so three ids or a miss
+  const args = ['-C', root, 'rev-parse', '--revs-only', '--end-of-options', `${base}^{commit}`, `${head}^{commit}`, `${base}:./`];
+  return new Promise((resolve) =>
+    execFile('git', args, { encoding: 'utf8' }, (error, stdout) => {
+      const lines = String(stdout).trim().split('\n');
+      const [b, h, t] = lines;
+      resolve(error || lines.length !== 3 || !lines.every((l) => ID.test(l)) ? undefined : { base: b, head: h, baseTree: t });
+    }),
+  );
+}
+
+/** A full SHA-1 or SHA-256 object id. */
+const ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
  * The files that differ between revisions `base` and `head` of the plumb
  * repository at `root` (its directory only, paths relative to it), from
  * `git diff-tree -r`: Git compares the two trees and descends only into
