@@ -65,6 +65,16 @@ export function yamlParse(
 function errorDiagnostic(error: YAMLError, at: (offset: number) => { file: string; line: number; column: number }): Diagnostic {
   const duplicate = error.code === 'DUPLICATE_KEY';
   const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  // the parser ran out of stack (thousands of nested [ or {): the syntax may be fine, the depth is not
+  if (/maximum call stack size exceeded/i.test(firstLine)) {
+    return {
+      severity: 'error',
+      code: 'yaml.syntax',
+      message: 'the document nests too deeply to be read (thousands of levels of [ or {)',
+      hint: 'flatten the document: no configuration needs that many nested levels',
+      ...at(error.pos[0]),
+    };
+  }
   return {
     severity: 'error',
     code: duplicate ? 'yaml.duplicate-key' : 'yaml.syntax',
