@@ -104,7 +104,7 @@ export class ContentCache {
 
   /** The value stored under (namespace, key), or undefined (absent, damaged, another plumb's, not authenticated by this cache's key). */
   get<T>(namespace: string, key: string): T | undefined {
-    if (!this.macKey) {
+    if (!this.macKey || !wellFormed(key)) {
       this.stats.misses++;
       return undefined;
     }
@@ -143,7 +143,7 @@ export class ContentCache {
 
   /** Stores `value` (plain data: v8.serialize) under (namespace, key); replaces what was there. */
   set(namespace: string, key: string, value: unknown): void {
-    if (!this.writable) return;
+    if (!this.writable || !wellFormed(key)) return;
     if (BATCHED.has(namespace)) return this.setBatched(namespace, key, value);
     const path = this.pathOf(namespace, key);
     const dir = path.slice(0, path.lastIndexOf('/'));
@@ -175,7 +175,7 @@ export class ContentCache {
    * written). A batched entry is replaced by an empty one at the next flush.
    */
   forget(namespace: string, key: string): void {
-    if (!this.writable) return;
+    if (!this.writable || !wellFormed(key)) return;
     if (BATCHED.has(namespace)) return this.setBatched(namespace, key, undefined);
     try {
       rmSync(this.pathOf(namespace, key), { force: true });
@@ -527,4 +527,16 @@ export function defaultContentCache(): ContentCache | undefined {
 /** Forgets the process-wide cache, so the next `defaultContentCache()` reads the environment again. */
 export function resetContentCache(): void {
   opened = null;
+}
+
+/**
+ * Whether `key` is well-formed UTF-16 (no lone surrogate). Keys are hashed and
+ * authenticated as UTF-8, where a lone surrogate becomes U+FFFD: a key holding
+ * one would share its entry with the key holding U+FFFD in its place (a CEL
+ * expression is its own key, and YAML's "\ud800" escape puts a lone surrogate
+ * in it: `'<U+D800>' == '\ufffd'` was false parsed and true read back). Such a
+ * key is never looked up or stored; every other key hashes as before.
+ */
+function wellFormed(key: string): boolean {
+  return (key as string & { isWellFormed(): boolean }).isWellFormed();
 }

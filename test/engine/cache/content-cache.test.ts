@@ -39,6 +39,19 @@ describe('cache settings', () => {
 });
 
 describe('content cache', () => {
+  it('never confuses a key holding a lone surrogate with the key holding U+FFFD there (UTF-8 hashing would), single and batched', () => {
+    for (const namespace of ['render', 'parse']) {
+      const cache = open();
+      cache.set(namespace, 'x\uFFFD', 'replacement');
+      cache.set(namespace, 'x\uD800', 'lone');
+      cache.flush();
+      const again = open();
+      expect(again.get(namespace, 'x\uFFFD')).toBe('replacement');
+      expect(again.get(namespace, 'x\uD800')).toBeUndefined();
+      expect(again.get(namespace, 'x\uDC00')).toBeUndefined();
+    }
+  });
+
   it('gives back what was stored, by namespace and key; another plumb version (salt) does not see it', () => {
     const cache = open();
     const value = { text: 'a: 1\n', documents: [{ origin: { file: 'a.yaml', doc: 0, line: 1, column: 1 }, value: { a: 1, big: 2n ** 70n } }] };

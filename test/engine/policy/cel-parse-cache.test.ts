@@ -67,4 +67,19 @@ describe('CEL parses kept in the content cache', () => {
     expect(bad).toMatchObject({ message: expect.stringMatching(/^syntax error/) });
     expect(defaultContentCache()!.stats.writes).toBe(EXPRESSIONS.length);
   });
+
+  it('an expression holding a lone surrogate (YAML\'s "\\ud800" escape) answers warm as it does cold', () => {
+    // UTF-8 (the key's hash, the kept tree's protobuf strings) has no lone surrogate: it became U+FFFD
+    const lone = "'\uD800' == '\\ufffd'";
+    const replaced = "'\uFFFD' == '\\ufffd'";
+    const answer = (source: string) => evaluateCel(compileCel(source, { variables: [] }) as CelProgram, {});
+    expect(answer(lone)).toBe(false);
+    resetContentCache();
+    expect(answer(lone)).toBe(false);
+    // nor does the U+FFFD form, kept first, answer for it
+    expect(answer(replaced)).toBe(true);
+    resetContentCache();
+    expect(answer(lone)).toBe(false);
+    expect(answer(replaced)).toBe(true);
+  });
 });
