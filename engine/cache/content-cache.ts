@@ -119,7 +119,7 @@ export class ContentCache {
     }
     try {
       const st = fstatSync(fd);
-      if (!st.isFile() || st.size < HEADER) return this.damaged(path);
+      if (!st.isFile() || st.size < HEADER || st.size > this.largestFile) return this.damaged(path);
       const bytes = readWhole(fd, st.size);
       if (!bytes) return this.damaged(path);
       const opened = openEntry<T>(bytes, this.macInput(namespace, key), this.macKey);
@@ -219,7 +219,7 @@ export class ContentCache {
     try {
       if (!this.trimmed) this.trimIfDue();
       for (const [bucketPath, entries] of this.pending) {
-        const merged = readBucket(bucketPath, this.macKey!) ?? new Map<string, BucketEntry>();
+        const merged = readBucket(bucketPath, this.macKey!, this.largestFile) ?? new Map<string, BucketEntry>();
         for (const [h, e] of entries) merged.set(h, e);
         let kept = [...merged].filter(([, e]) => now - e[0] <= this.settings.maxAgeMs).sort((a, b) => b[1][0] - a[1][0]);
         let bytes = 0;
@@ -264,7 +264,7 @@ export class ContentCache {
     const { path, h } = this.bucketOf(namespace, key);
     let bucket = this.buckets.get(path);
     if (!bucket) {
-      bucket = readBucket(path, this.macKey!, () => this.stats.corrupt++) ?? new Map();
+      bucket = readBucket(path, this.macKey!, this.largestFile, () => this.stats.corrupt++) ?? new Map();
       this.buckets.set(path, bucket);
     }
     const entry = this.pending.get(path)?.get(h) ?? bucket.get(h);
@@ -316,6 +316,17 @@ export class ContentCache {
       hint: 'set PLUMB_CACHE_DIR to a writable directory on a local disk (the cache is kept in its content/), or PLUMB_CACHE=off',
       file: this.settings.dir,
     });
+  }
+
+  /**
+   * The largest file this cache reads: an eighth of its size bound (128 MiB by
+   * default). plumb writes none that large — a bucket holds at most its 1/256
+   * share beyond one run's entries — and the bytes are read before their MAC
+   * can be checked: a sparse 1.5 GB file dropped into a restored cache made a
+   * validate take 1.6 GB of memory and seven times as long.
+   */
+  private get largestFile(): number {
+    return Math.max(this.settings.maxBytes / 8, 1 << 20);
   }
 
   private damaged(path: string): undefined {
@@ -453,8 +464,8 @@ function readWhole(fd: number, size: number): Buffer | undefined {
   return read === size ? bytes : undefined;
 }
 
-/** A regular file's bytes, or undefined (absent, or not a regular file). */
-function readRegularFile(path: string): Buffer | undefined {
+/** A regular file's bytes, or undefined (absent, not a regular file, or larger than `largest` bytes). */
+function readRegularFile(path: string, largest: number): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, READ_FLAGS);
@@ -463,7 +474,7 @@ function readRegularFile(path: string): Buffer | undefined {
   }
   try {
     const st = fstatSync(fd);
-    return st.isFile() ? readWhole(fd, st.size) : undefined;
+    return st.isFile() && st.size <= largest ? readWhole(fd, st.size) : undefined;
   } catch {
     return undefined;
   } finally {
@@ -480,8 +491,8 @@ function isSymlink(path: string): boolean {
 }
 
 /** A bucket file's entries, or undefined when absent, damaged or not authenticated by `macKey` (such a bucket is removed). */
-function readBucket(path: string, macKey: Buffer, onDamaged?: () => void): Map<string, BucketEntry> | undefined {
-  const bytes = readRegularFile(path);
+function readBucket(path: string, macKey: Buffer, largest: number, onDamaged?: () => void): Map<string, BucketEntry> | undefined {
+  const bytes = readRegularFile(path, largest);
   if (!bytes) return undefined;
   try {
     const start = BUCKET_MAGIC.length + MAC_BYTES;

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, truncateSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCacheKey } from '../../../engine/cache/code-signature.js';
 import { makeDirectory, makeDirectorySync } from '../../../engine/model/make-directory.js';
 import { makeGitRepo, removeGitRepo } from '../../helpers/git-repo.js';
-import { runCli } from '../../helpers/run-cli.js';
+import { PROJECT_ROOT, runCli } from '../../helpers/run-cli.js';
 
 /**
  * A content cache that cannot work is off, said once on stderr with the path
@@ -131,6 +131,33 @@ describe('a cache write that fails half-way', () => {
     },
     120_000,
   );
+});
+
+describe('a cache file far larger than plumb writes', () => {
+  it('is not read (its bytes come before their MAC can be checked): a sparse 1.5 GB bucket costs neither the memory nor the time', async () => {
+    const dir = join(root, 'cache-sparse');
+    const first = await runCli(['validate', '--repo', repo, '-o', 'json'], { env: env({ PLUMB_CACHE_DIR: dir }) });
+    expect(first.code, first.stderr).toBe(0);
+    const buckets = files(join(dir, 'content')).filter((f) => /\/buckets\/[0-9a-f]{2}$/.test(f.path));
+    expect(buckets.length).toBeGreaterThan(0);
+    // what a poisoned restored cache can hold: every bucket a hole of 1.5 GB (no disk used)
+    for (const { path } of buckets) truncateSync(path, 1536 * 1024 * 1024);
+    const tsx = import.meta.resolve('tsx');
+    const reportRss = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss='+process.resourceUsage().maxRSS+'\\n'))`;
+    const run = spawnSync(
+      process.execPath,
+      ['--import', tsx, '--import', reportRss, join(PROJECT_ROOT, 'cli/main.ts'), 'validate', '--repo', repo, '-o', 'json'],
+      {
+        env: { ...process.env, ...env({ PLUMB_CACHE_DIR: dir }), NO_COLOR: '1' } as NodeJS.ProcessEnv,
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(first.stdout));
+    const kb = Number(/maxrss=(\d+)/.exec(run.stderr)?.[1]);
+    expect(kb).toBeGreaterThan(0);
+    expect(kb).toBeLessThan(1024 * 1024);
+  }, 120_000);
 });
 
 describe('a key file that cannot be trusted', () => {
