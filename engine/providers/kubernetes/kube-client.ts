@@ -67,6 +67,8 @@ export class KubeClient {
    * tries again later; any answer from the server clears it.
    */
   private unreachable?: { error: unknown; until: number };
+  /** When the server last answered anything (Date.now()): a call that failed while others were answered says nothing of the server. */
+  private answeredAt = 0;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -92,15 +94,20 @@ export class KubeClient {
     // many calls in flight share one signal: each adds an abort listener while it runs
     if (req.signal) setMaxListeners(0, req.signal);
     if (this.unreachable && Date.now() < this.unreachable.until) throw this.unreachable.error;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       let res: KubeResponse | undefined;
       try {
         this.stats.requests++;
         res = await this.once(req);
         this.unreachable = undefined;
+        this.answeredAt = Date.now();
       } catch (e) {
         if (req.signal?.aborted) throw e;
-        if (isTransientError(e) && attempt >= (req.attempts ?? this.retry.attempts)) this.unreachable = { error: e, until: Date.now() + UNREACHABLE_HOLD_MS };
+        // down only if nothing answered meanwhile: one endpoint that hangs or resets (a stuck aggregated API behind the
+        // API server) is that call's failure, not the server's — else every call after it failed for 10 s (a plan's dry runs)
+        if (isTransientError(e) && attempt >= (req.attempts ?? this.retry.attempts) && this.answeredAt < started)
+          this.unreachable = { error: e, until: Date.now() + UNREACHABLE_HOLD_MS };
         if (!isTransientError(e) || attempt >= (req.attempts ?? this.retry.attempts)) throw e;
         this.stats.retries++;
         await sleep(retryDelay(this.retry, attempt, undefined), req.signal);

@@ -103,6 +103,32 @@ describe('a server that stays unreachable', () => {
   });
 });
 
+describe('one endpoint that fails while the server answers others', () => {
+  it('is that call’s failure: later calls are still sent (the server is not taken as down)', async () => {
+    // a server whose /apis/metrics.k8s.io path drops the connection (a stuck aggregated API), every other path answers
+    const server: Server = createServer((req, res) => {
+      if (req.url?.startsWith('/apis/metrics.k8s.io')) {
+        setTimeout(() => req.socket.destroy(), 30);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"kind":"APIVersions"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server);
+    const client = new KubeClient(kubeConfigFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), fast);
+    const stuck = client.call({ method: 'GET', path: '/apis/metrics.k8s.io/v1beta1/pods?labelSelector=x' });
+    const healthy = client.call({ method: 'GET', path: '/api' });
+    await expect(stuck).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET|EPIPE/) });
+    await expect(healthy).resolves.toMatchObject({ status: 200 });
+    const before = client.stats.requests;
+    // the plan goes on: its next call is sent and answered
+    await expect(client.call({ method: 'GET', path: '/api/v1' })).resolves.toMatchObject({ status: 200 });
+    expect(client.stats.requests - before).toBe(1);
+    client.close();
+  });
+});
+
 describe('answers that say the manifest is wrong', () => {
   it('a typed-patch 500 is final: one request, a kubernetes.invalid diagnostic naming the field path', async () => {
     const message =
