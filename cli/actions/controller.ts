@@ -10,6 +10,7 @@ import {
   createLocalPathSource,
   locateRepository,
   PlumbError,
+  setCacheWarningSink,
   startController,
   type Source,
 } from '../../engine/index.js';
@@ -48,6 +49,9 @@ const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespa
 async function controllerCommand(opts: ControllerCliOptions): Promise<number> {
   setOperatorReach({ allow: reachList(opts.networkAllow, '--network-allow'), deny: reachList(opts.networkDeny, '--network-deny') });
   const logger = await createControllerLogger();
+  // the content cache's warnings (a cache directory that cannot hold files) are log lines like the rest: one JSON
+  // object each, not a text line on stderr among them
+  setCacheWarningSink((w) => logger.warn({ code: w.code, ...(w.file ? { path: w.file } : {}), ...(w.hint ? { hint: w.hint } : {}) }, w.message));
   const source = await openSource(opts);
   const inCluster = Boolean(opts.inCluster);
   const controller = await startController({

@@ -9,7 +9,8 @@ import type { Diagnostic } from '../model/diagnostic.js';
  * line `PATH  warning  CODE  MESSAGE` with its hint; a front end that owns the
  * terminal takes them instead: the TUI holds them while Ink draws, counts them
  * among the plan's warnings and writes them once the terminal is back
- * (tui/run-tui.tsx; its planning worker sends its own back, tui/plan-worker.ts).
+ * (tui/run-tui.tsx; its planning worker sends its own back, tui/plan-worker.ts);
+ * the controller logs them as JSON lines like its others (cli/actions/controller.ts).
  */
 let sink: (warning: Diagnostic) => void = (w) => {
   process.stderr.write(`${w.file ?? 'plumb'}  warning  ${w.code}  ${w.message}\n${w.hint ? `    hint: ${w.hint}\n` : ''}`);

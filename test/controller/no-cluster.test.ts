@@ -44,6 +44,35 @@ describe('plumb controller without a cluster (the README tour on a laptop)', () 
   });
 });
 
+describe('plumb controller with a content cache that cannot work', () => {
+  it('says so once as a JSON log line like every other, never as a text line on stderr among them', async () => {
+    const repo = copyExample(join(tmp, 'example-cache'), { git: true });
+    const home = join(tmp, 'home-cache');
+    const ctl = spawnController(['--repo', repo, '--listen', '127.0.0.1:0', '--interval', '1s'], {
+      HOME: home,
+      KUBECONFIG: '',
+      PLUMB_CACHE: 'on',
+      PLUMB_CACHE_DIR: '/proc/self',
+      XDG_STATE_HOME: join(tmp, 'state-cache'),
+    });
+    try {
+      const base = await ctl.base();
+      const rounds = () =>
+        httpGet(`${base}/metrics`).then((r) => Number(/^plumb_reconcile_duration_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(r.text)?.[1] ?? 0));
+      await waitFor(async () => (await rounds()) >= 2, { timeoutMs: 60_000, what: 'two reconciles' });
+      const logs = ctl.logs();
+      expect(logs.filter((l) => l.raw)).toEqual([]);
+      const told = logs.filter((l) => l.code === 'cache.unwritable');
+      expect(told).toHaveLength(1);
+      expect(told[0]).toMatchObject({ level: expect.anything(), path: '/proc/self/content' });
+      expect(told[0].hint).toContain('PLUMB_CACHE_DIR');
+    } finally {
+      ctl.child.kill('SIGTERM');
+      expect(await ctl.exited()).toBe(0);
+    }
+  });
+});
+
 describe('kubeConfigFound', () => {
   it('finds what kubectl would use, and nothing on a machine without any', () => {
     const home = join(tmp, 'empty-home');
