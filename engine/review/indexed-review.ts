@@ -184,22 +184,37 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   // the head's identities in load order: the index's for unchanged files, the loaded ones for changed files
   const head = headIdentities(index, changed, headChanged);
   if (head.number.size !== head.ids.length) return { fallback: 'the head defines an identity twice' };
-  const baseNumber = new Map<string, number>();
-  index.ids.forEach((id, i) => baseNumber.set(id, i));
+  // an identity's CI number in the index: by position for an unchanged file's, else among the changed files' (no map of every identity)
+  const changedFile = new Uint8Array(index.files.length);
+  index.files.forEach((f, k) => {
+    if (changed.has(f)) changedFile[k] = 1;
+  });
+  const inChanged = new Map<string, number>();
+  for (let i = 0; i < index.ids.length; i++) if (changedFile[index.fileOf[i]]) inChanged.set(index.ids[i], i);
+  const baseNumber = (id: string): number | undefined => {
+    const h = head.number.get(id);
+    return h !== undefined && head.toIndex[h] >= 0 ? head.toIndex[h] : inChanged.get(id);
+  };
   const removed = new Set<string>();
-  for (let i = 0; i < index.ids.length; i++) if (changed.has(index.files[index.fileOf[i]]) && !head.number.has(index.ids[i])) removed.add(index.ids[i]);
-  const added = new Set(headChanged.filter((c) => !baseNumber.has(c.id)).map((c) => c.id));
+  const removedNumber = new Set<number>();
+  for (const [id, i] of inChanged)
+    if (!head.number.has(id)) {
+      removed.add(id);
+      removedNumber.add(i);
+    }
+  const added = new Set(headChanged.filter((c) => baseNumber(c.id) === undefined).map((c) => c.id));
   if (removed.size || added.size) {
     const asked = new Set(index.inferenceAsked);
-    for (const id of [...removed, ...added]) if (asked.has(id)) return { fallback: `${id} is added or removed and Kubernetes inference looks it up` };
+    const absent = new Set(index.inferenceAbsent);
+    for (const id of removed) if (asked.has(inChanged.get(id)!)) return { fallback: `${id} is added or removed and Kubernetes inference looks it up` };
+    for (const id of added) if (absent.has(id)) return { fallback: `${id} is added or removed and Kubernetes inference looks it up` };
   }
   // unchanged files whose references named a removed identity: their diagnostics change (ref.unresolved); those naming an added one are always loaded
   const recheck = new Set<string>();
   if (removed.size) {
     for (let i = 0; i < index.ids.length; i++) {
-      const file = index.files[index.fileOf[i]];
-      if (changed.has(file)) continue;
-      for (let k = index.refStart[i]; k < index.refStart[i + 1]; k++) if (removed.has(index.refs[k])) recheck.add(file);
+      if (changedFile[index.fileOf[i]]) continue;
+      for (let k = index.refStart[i]; k < index.refStart[i + 1]; k++) if (removedNumber.has(index.refs[k])) recheck.add(index.files[index.fileOf[i]]);
     }
   }
 
@@ -229,7 +244,9 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: true });
   for (let i = 0; i < head.ids.length; i++) {
     if (!region[i]) continue;
-    const ci = cis.get(head.ids[i]) ?? (region[i] === OBJECT ? undefined : unreadCI(index, head.ids[i], baseNumber.get(head.ids[i])));
+    const ci =
+      cis.get(head.ids[i]) ??
+      (region[i] === OBJECT ? undefined : unreadCI(index, head.ids[i], head.toIndex[i] >= 0 ? head.toIndex[i] : baseNumber(head.ids[i])));
     if (!ci) return { fallback: `${head.ids[i]} is in the index but not in its file` };
     const members = absent.get(i);
     graph.addNode(head.ids[i], members ? { ci, members } : { ci });
@@ -424,7 +441,7 @@ function regionOf(
   headChanged: readonly CI[],
   differing: readonly CI[],
   removed: ReadonlySet<string>,
-  baseNumber: ReadonlyMap<string, number>,
+  baseNumber: (id: string) => number | undefined,
 ): { region: Uint8Array; absentMembers: ReadonlyMap<number, number> } {
   const n = head.ids.length;
   const region = new Uint8Array(n);
@@ -439,7 +456,7 @@ function regionOf(
   const deletedReceivers: number[] = [];
   const deletedPrerequisites: number[] = [];
   const deleted = new Set<number>();
-  for (const id of removed) deleted.add(baseNumber.get(id)!);
+  for (const id of removed) deleted.add(baseNumber(id)!);
   if (deleted.size) {
     for (let e = 0; e < index.edgeSource.length; e++) {
       const s = index.edgeSource[e];
@@ -495,7 +512,7 @@ function regionOf(
   const businessService = index.kinds.indexOf('BusinessService');
   for (let v = 0; v < n; v++) {
     if (!region[v]) continue;
-    const i = baseNumber.get(head.ids[v]);
+    const i = head.toIndex[v] >= 0 ? head.toIndex[v] : baseNumber(head.ids[v]);
     if (group[v] || (i !== undefined && index.kindOf[i] === businessService)) region[v] = OBJECT;
   }
   for (const ci of headChanged) region[head.number.get(ci.id)!] = OBJECT;

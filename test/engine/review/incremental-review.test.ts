@@ -173,6 +173,10 @@ describe('a review that reads only what changed gives the answers of a full revi
     'a redundancy group member removed': () => ({ 'inventory/ha-2.yaml': null, 'inventory/ha-1.yaml': host('ha-1').replace('memoryGb: 16', 'memoryGb: 32') }),
     // an unchanged Deployment gains an inferred edge to a ConfigMap the pull request adds
     'an inferred edge gained by an unchanged CI': () => ({ 'inventory/k8s-config.yaml': CONFIG_MAP }),
+    // not a Kubernetes object, but the identity the unchanged Deployment's envFrom looks up: its inferred edge appears
+    'an identity inference looks up, added as a plumb kind': () => ({
+      'inventory/zz-config.yaml': 'apiVersion: plumb.io/v1\nkind: ConfigMap\nmetadata:\n  name: worker-config\n  namespace: jobs\n',
+    }),
     // an unchanged Service loses its inferred edge: the Deployment it selects is relabelled
     'an inferred edge lost by an unchanged CI': (t) => ({
       'inventory/k8s.yaml': (t['inventory/k8s.yaml'] as string).replace('labels: {app: worker}}', 'labels: {app: other}}'),
@@ -183,6 +187,8 @@ describe('a review that reads only what changed gives the answers of a full revi
     'a new dangling reference in an unchanged file',
     'a duplicate identity added against an unchanged file',
     'a cycle closed by a new edge',
+    // plumb.io has no ConfigMap kind
+    'an identity inference looks up, added as a plumb kind',
   ]);
   /** How each pull request is read once the cache holds the base's index: `index`, or why the full review serves it. */
   const route: Record<string, string> = {
@@ -200,6 +206,7 @@ describe('a review that reads only what changed gives the answers of a full revi
     'a redundancy group member removed': 'index',
     'an inferred edge gained by an unchanged CI': 'a Kubernetes object changed',
     'an inferred edge lost by an unchanged CI': 'a Kubernetes object changed',
+    'an identity inference looks up, added as a plumb kind': 'configmap:jobs/worker-config is added or removed and Kubernetes inference looks it up',
   };
   const shas: Record<string, string> = {};
 
