@@ -142,8 +142,8 @@ function checkGroup(
 
 const contexts = new WeakMap<LoadedRepository, string>();
 
-/** What every file's local results depend on beyond its own content: the kind schemas and the inventory's CRDs. */
-function contextKey(repo: LoadedRepository): string {
+/** What every file's local results depend on beyond its own content: the kind schemas and the inventory's CRDs (once per loaded repository). */
+export function contextKey(repo: LoadedRepository): string {
   let key = contexts.get(repo);
   if (key === undefined) {
     const hash = createHash('sha256');

@@ -7,8 +7,9 @@ import { checkCycles } from './check-cycles.js';
 import { checkDuplicates } from './check-duplicates.js';
 import { checkReferences } from './check-references.js';
 import { IdentityIndex } from './identity-index.js';
-import { localChecks } from './local-checks.js';
+import { contextKey, localChecks } from './local-checks.js';
 import { defaultContentCache, type ContentCache } from '../cache/content-cache.js';
+import { GRAPH_INDEX_NAMESPACE, graphFromIndex, graphIndexKey, graphIndexOf, type GraphIndex, type GraphWideDiagnostics } from '../graph/graph-index.js';
 
 /**
  * Validates a loaded repository and builds its graph. The diagnostics are the
@@ -24,19 +25,39 @@ import { defaultContentCache, type ContentCache } from '../cache/content-cache.j
  * Cost is linear in CIs + relations; positions (`repo.locate`, which re-parses
  * a file) and did-you-mean searches are paid only for problems. The checks of
  * one CI at a time are served per file from the content cache (local-checks.ts;
- * `contentCache: false` runs them all); the checks across CIs (duplicates,
- * references, cycles) and the graph always run.
+ * `contentCache: false` runs them all). The graph and the checks across CIs
+ * (duplicates, references, cycles) come from the repository's graph index
+ * when every CI's file, blob and identity, the kind schemas, the CRDs and
+ * plumb.yaml are as a run before saw them (engine/graph/graph-index.ts); else
+ * they run, and the index is kept.
  */
 export function validateRepository(
   repo: LoadedRepository,
   options: { contentCache?: ContentCache | false } = {},
 ): { graph: CIGraph; diagnostics: Diagnostic[] } {
-  const { graph, diagnostics: graphDiagnostics } = buildGraph(repo.cis);
+  const cache = options.contentCache === false ? undefined : (options.contentCache ?? defaultContentCache());
+  const locate = repo.locate.bind(repo);
+  // a repository nothing changed in: the graph and the checks across CIs from its graph index (engine/graph/graph-index.ts)
+  const key = cache ? graphIndexKey(repo, contextKey(repo)) : undefined;
+  const stored = key ? cache!.get<GraphIndex>(GRAPH_INDEX_NAMESPACE, key) : undefined;
+  const indexed = stored ? graphFromIndex(repo.cis, stored) : undefined;
+  const graph = indexed ?? buildGraph(repo.cis).graph;
   const ids = new IdentityIndex(
     (id) => graph.hasNode(id),
     () => graph.nodes(),
   );
-  const diagnostics = checks(repo, ids, options.contentCache, [...graphDiagnostics, ...checkCycles(graph, repo.locate.bind(repo))]);
+  let wide: GraphWideDiagnostics;
+  if (indexed) wide = stored!.diagnostics;
+  else {
+    wide = {
+      duplicates: checkDuplicates(repo.cis, locate),
+      references: checkReferences(repo.cis, ids, locate),
+      // buildGraph's own diagnostics are none yet (see there); the cycles' are placed with them
+      cycles: checkCycles(graph, locate),
+    };
+    if (key) cache!.set(GRAPH_INDEX_NAMESPACE, key, graphIndexOf(graph, wide));
+  }
+  const diagnostics = checks(repo, cache ?? false, wide);
   return { graph, diagnostics: sortDiagnostics(diagnostics) };
 }
 
@@ -48,11 +69,13 @@ export function validateRepository(
  * validateRepository sorts, so both give the same diagnostics for these files.
  */
 export function validateFiles(repo: LoadedRepository, identities: IdentityIndex, options: { contentCache?: ContentCache | false } = {}): Diagnostic[] {
-  return sortDiagnostics(checks(repo, identities, options.contentCache, []));
+  const locate = repo.locate.bind(repo);
+  const wide = { duplicates: checkDuplicates(repo.cis, locate), references: checkReferences(repo.cis, identities, locate), cycles: [] };
+  return sortDiagnostics(checks(repo, options.contentCache, wide));
 }
 
-/** Every check's diagnostics in validateRepository's order (`graphWide`: the graph's and the cycles', placed where they were). */
-function checks(repo: LoadedRepository, ids: IdentityIndex, contentCache: ContentCache | false | undefined, graphWide: readonly Diagnostic[]): Diagnostic[] {
+/** Every check's diagnostics in validateRepository's order (`wide`: the checks across CIs, placed where they always were). */
+function checks(repo: LoadedRepository, contentCache: ContentCache | false | undefined, wide: GraphWideDiagnostics): Diagnostic[] {
   const locate = repo.locate.bind(repo);
   // the checks of one CI at a time: file by file, an unchanged file's results from the content cache
   const [kinds, schemas, names, basicKubernetes, kubernetesTypes, scope, capacity] = localChecks(
@@ -68,9 +91,9 @@ function checks(repo: LoadedRepository, ids: IdentityIndex, contentCache: Conten
     ...basicKubernetes,
     ...kubernetesTypes,
     ...scope,
-    ...checkDuplicates(repo.cis, locate),
-    ...checkReferences(repo.cis, ids, locate),
-    ...graphWide,
+    ...wide.duplicates,
+    ...wide.references,
+    ...wide.cycles,
     ...capacity,
   ];
   return diagnostics;

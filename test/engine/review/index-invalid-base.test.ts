@@ -50,11 +50,11 @@ it('an indexed review over a broken base lists each diagnostic of an unchanged f
   }
 });
 
-/** Counts the per-file validation entries a review asks the content cache for (one per file validated). */
+/** Counts the whole revisions a review validates: each asks the content cache for its graph index once (engine/graph/graph-index.ts). */
 class CountingCache extends ContentCache {
   validated = 0;
   override get<T>(namespace: string, key: string): T | undefined {
-    if (namespace === 'validate') this.validated++;
+    if (namespace === 'graph') this.validated++;
     return super.get<T>(namespace, key);
   }
 }
