@@ -241,8 +241,8 @@ describeCluster('apply health waits: watched, not polled', (cluster) => {
         },
       ],
     ]);
-    const health = await p.health({ ids: [id], timeoutMs: 1_000, written }, signal);
-    expect(health.results).toEqual([{ id, healthy: false, message: 'not healthy after 1 s: its kind is not served by the API server (yet)' }]);
+    const health = await p.health({ ids: [id], timeoutMs: 3_000, written }, signal);
+    expect(health.results).toEqual([{ id, healthy: false, message: 'not healthy after 3 s: its kind is not served by the API server (yet)' }]);
     await p.close();
   });
 

@@ -132,8 +132,9 @@ spec:
 
     // the dry-run answers hold no Secret value, in any form (plain, base64 as the server stores it);
     // (the parsed inventory file is the content cache's business: a Git file's own text)
-    const kept = filesUnder(join(cache, 'content', 'kubernetes-dry-run-1'));
-    expect(kept).toHaveLength(8);
+    // the 8 answers are kept in one book (one content-cache entry for this cluster and user)
+    const kept = filesUnder(join(cache, 'content', 'kubernetes-dry-run-2'));
+    expect(kept).toHaveLength(1);
     for (const f of kept) {
       const bytes = readFileSync(f);
       expect(bytes.includes(SECRET_VALUE)).toBe(false);
@@ -262,7 +263,7 @@ spec:
       expect(requests.some((q) => q.method === 'PATCH' && q.path.includes(`/namespaces/${ns}/configmaps/dsn`) && q.path.includes('dryRun=All'))).toBe(true);
       // ... and nothing plumb keeps holds it, in any form the server or v8 could write it
       const kept = filesUnder(join(cache, 'content'));
-      expect(kept.some((f) => f.includes('kubernetes-dry-run-1'))).toBe(true);
+      expect(kept.some((f) => f.includes('kubernetes-dry-run-2'))).toBe(true);
       for (const f of [...kept, ...filesUnder(dir)]) {
         const bytes = readFileSync(f);
         for (const form of [Buffer.from(plaintext), Buffer.from(plaintext, 'utf16le'), Buffer.from(Buffer.from(plaintext).toString('base64'))])

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { derivedCacheKey } from '../../cache/code-signature.js';
-import { defaultContentCache, type ContentCache } from '../../cache/content-cache.js';
+import type { ContentCache } from '../../cache/content-cache.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 
 /** A dry-run answer as the provider returns it, in the form it is kept. */
@@ -18,8 +18,14 @@ export interface CachedDryRun {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** The content cache's namespace of dry-run answers (bump the suffix when an entry's meaning changes). */
-const NAMESPACE = 'kubernetes-dry-run-1';
+/**
+ * The content cache's namespace of dry-run answers (bump the suffix when an entry's meaning changes): one
+ * entry — a book — per cluster and identity ({@link DryRunCache} `scope`), holding every answer kept for it.
+ */
+const NAMESPACE = 'kubernetes-dry-run-2';
+
+/** Answers one book keeps at most: past it, the longest unwritten go first. */
+const BOOK_ENTRIES = 20_000;
 
 /** Answers kept in memory per process (the controller's loop plans the same objects again and again). */
 const MEMORY_ENTRIES = 50_000;
@@ -47,11 +53,20 @@ const memory = new Map<string, CachedDryRun>();
  */
 export class DryRunCache {
   private ready?: Promise<Buffer | undefined>;
+  /** The book as read, then with this run's answers added (insertion order: the oldest written first). */
+  private book?: Promise<{ key: string; answers: Map<string, CachedDryRun> } | undefined>;
+  private dirty = false;
 
-  /** @param key the 32-byte key answers' keys are made with; by default derived from the cache key (tests pass another) */
+  /**
+   * @param key the 32-byte key answers' keys are made with; by default derived from the cache key (tests pass another)
+   * @param scope what every answer of this cache shares (the API server, the cluster's identity, its version, the
+   *   user): the book they are kept in — one content-cache entry read once per run and written once
+   *   ({@link flush}) instead of one file per object (a steady-state plan of 500 objects read 500 files)
+   */
   constructor(
     private readonly store: ContentCache,
     private readonly key: Buffer | undefined = derivedCacheKey('kubernetes dry-run key'),
+    private readonly scope: readonly string[] = [],
   ) {}
 
   /** The HMAC key of answers' keys; undefined when there is none (then nothing is cached). */
@@ -73,27 +88,54 @@ export class DryRunCache {
     return h.digest('hex');
   }
 
+  /** The book of this cache's scope, read once: a damaged or malformed one is an empty book. */
+  private open(): Promise<{ key: string; answers: Map<string, CachedDryRun> } | undefined> {
+    this.book ??= (async () => {
+      const key = await this.keyOf(['book', ...this.scope]);
+      if (!key) return undefined;
+      const kept = this.store.get<unknown>(NAMESPACE, key);
+      const answers = new Map<string, CachedDryRun>();
+      if (Array.isArray(kept)) {
+        for (const pair of kept) {
+          if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && isAnswer(pair[1])) answers.set(pair[0], pair[1]);
+        }
+      }
+      return { key, answers };
+    })();
+    return this.book;
+  }
+
   /** The answer kept for `key`, or undefined (none, damaged, malformed). */
-  get(key: string): CachedDryRun | undefined {
+  async get(key: string): Promise<CachedDryRun | undefined> {
     const inMemory = memory.get(key);
     if (inMemory) return inMemory;
-    const answer = this.store.get<unknown>(NAMESPACE, key);
-    if (!isAnswer(answer)) return undefined;
-    remember(key, answer);
+    const answer = (await this.open())?.answers.get(key);
+    if (answer) remember(key, answer);
     return answer;
   }
 
-  /** Keeps `answer` for `key`; a failed write is ignored (the content cache turns itself off, a plan never fails for it). */
-  put(key: string, answer: CachedDryRun): void {
+  /** Keeps `answer` for `key` (written to disk by {@link flush}). */
+  async put(key: string, answer: CachedDryRun): Promise<void> {
     remember(key, answer);
-    this.store.set(NAMESPACE, key, answer);
+    const book = await this.open();
+    if (!book) return;
+    book.answers.delete(key);
+    book.answers.set(key, answer);
+    while (book.answers.size > BOOK_ENTRIES) book.answers.delete(book.answers.keys().next().value as string);
+    this.dirty = true;
   }
-}
 
-/** The dry-run cache on the process's content cache, or undefined when caching is off (PLUMB_CACHE=off). */
-export function defaultDryRunCache(): DryRunCache | undefined {
-  const store = defaultContentCache();
-  return store ? new DryRunCache(store) : undefined;
+  /**
+   * Writes the book when this run added answers (one atomic replace: a run beside it that wrote its own book
+   * meanwhile loses its additions, which are asked again next time — a miss, never a wrong answer); a failed
+   * write is ignored (the content cache turns itself off, a plan never fails for it).
+   */
+  async flush(): Promise<void> {
+    if (!this.dirty || !this.book) return;
+    const book = await this.book;
+    this.dirty = false;
+    if (book) this.store.set(NAMESPACE, book.key, [...book.answers]);
+  }
 }
 
 /** Forgets the in-memory layer (tests: a fresh process reads only the files). */

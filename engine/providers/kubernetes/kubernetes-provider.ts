@@ -43,8 +43,8 @@ import { forRestore, stripServerFields } from './live-object.js';
 import { sleep } from '../../concurrency/sleep.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { storedMismatches } from './verify-stored.js';
-import { defaultDryRunCache, DryRunCache, type CachedDryRun } from './dry-run-cache.js';
-import type { ContentCache } from '../../cache/content-cache.js';
+import { DryRunCache, type CachedDryRun } from './dry-run-cache.js';
+import { defaultContentCache, type ContentCache } from '../../cache/content-cache.js';
 import { canonicalJson } from '../../model/canonical-json.js';
 import { holdsSecretData } from '../../redact/secret-pointers.js';
 
@@ -107,11 +107,13 @@ export class KubernetesProvider implements Provider {
     this.concurrency = settings.concurrency ?? 16;
     this.client = new KubeClient(kc, settings.retry ?? DEFAULT_RETRY, this.concurrency);
     this.discovery = new Discovery(this.client);
-    this.dryRuns = settings.cache === false ? undefined : settings.cache ? new DryRunCache(settings.cache) : defaultDryRunCache();
+    this.dryRunStore = settings.cache === false ? undefined : (settings.cache ?? defaultContentCache());
   }
 
   /** Where dry-run answers are kept between runs; undefined when caching is off. */
-  private readonly dryRuns?: DryRunCache;
+  private readonly dryRunStore?: ContentCache;
+  /** The book of this run's cluster and identity (dry-run-cache.ts), opened once the cache basis is known. */
+  private dryRunBook?: DryRunCache;
   /** Identity → `uid/resourceVersion` of every object a list of this provider saw. */
   private readonly liveVersions = new Map<string, string>();
   /** `groupVersion Kind namespace` of the lists that saw every object (no selector): an identity missing there is absent. */
@@ -126,7 +128,7 @@ export class KubernetesProvider implements Provider {
     const whole = !req.withStatus && !req.desiredOnly;
     // a plan's dry runs need the cache keys' basis (server version, cluster, admission configuration: five
     // round trips one after another); read meanwhile, not after the lists
-    if (whole && this.dryRuns) this.cacheBasis ??= this.readCacheBasis(signal);
+    if (whole && this.dryRunStore) this.cacheBasis ??= this.readCacheBasis(signal);
 
     // 1. every resource type the desired state uses: all objects (unmanaged ones are listed too)
     const wanted = new Map<string, { apiVersion: string; kind: string; ids: string[] }>();
@@ -520,14 +522,14 @@ export class KubernetesProvider implements Provider {
     // the steady state: neither side changed since the last dry run of this object, so its answer stands
     const entry = await this.dryRunEntry(req, desired, force, signal).catch(() => undefined);
     if (entry) {
-      const hit = entry.cache.get(entry.key);
+      const hit = await entry.cache.get(entry.key);
       const answer = hit && fromCached(hit, req);
       if (answer) return answer;
     }
     const answer = await this.dryRunDiff(req, desired, force, signal);
     if (entry) {
       const kept = toCached(answer, req);
-      if (kept) entry.cache.put(entry.key, kept);
+      if (kept) await entry.cache.put(entry.key, kept);
     }
     return answer;
   }
@@ -562,8 +564,7 @@ export class KubernetesProvider implements Provider {
    * (a LimitRange, a quota).
    */
   private async dryRunEntry(req: DiffRequest, desired: Obj, force: boolean, signal: AbortSignal): Promise<{ cache: DryRunCache; key: string } | undefined> {
-    const cache = this.dryRuns;
-    if (!cache) return undefined;
+    if (!this.dryRunStore) return undefined;
     const ci = req.desired;
     let live: string;
     if (req.observed) {
@@ -595,6 +596,8 @@ export class KubernetesProvider implements Provider {
       crd = v;
     }
     const user = `${this.kc.getCurrentContext()}/${this.kc.getCurrentUser()?.name ?? ''}`;
+    // one book per API server, cluster, version and user: the answers a plan of this cluster asks for
+    const cache = (this.dryRunBook ??= new DryRunCache(this.dryRunStore, undefined, [this.client.server.href, basis.cluster, basis.version, user]));
     const key = await cache.keyOf([
       this.client.server.href,
       basis.cluster,
@@ -1101,6 +1104,7 @@ export class KubernetesProvider implements Provider {
   }
 
   async close(): Promise<void> {
+    await this.dryRunBook?.flush();
     this.client.close();
   }
 }

@@ -31,12 +31,15 @@ describe('DryRunCache', () => {
     const k2 = (await a.keyOf(['v1.36.3', 'uid/42', '{"kind":"ConfigMap"}']))!;
     expect(k1).toMatch(/^[0-9a-f]{64}$/);
     expect(k2).not.toBe(k1);
-    a.put(k1, { projected: 'live', diagnostics: [] });
+    await a.put(k1, { projected: 'live', diagnostics: [] });
+    await a.flush();
     forgetDryRunMemory();
     const b = new DryRunCache(store(root));
     expect(await b.keyOf(['v1.36.3', 'uid/41', '{"kind":"ConfigMap"}'])).toBe(k1); // the same HMAC key
-    expect(b.get(k1)).toEqual({ projected: 'live', diagnostics: [] });
-    expect(b.get(k2)).toBeUndefined();
+    expect(await b.get(k1)).toEqual({ projected: 'live', diagnostics: [] });
+    expect(await b.get(k2)).toBeUndefined();
+    // one entry for the whole book, however many answers it holds
+    expect(entries(root)).toHaveLength(1);
     for (const f of entries(root)) expect(statSync(f).mode & 0o777).toBe(0o600);
     // no key beside the entries: whoever shares the cache directory cannot read it
     expect(readdirSync(join(root, 'content')).filter((f) => f.includes('hmac'))).toEqual([]);
@@ -57,30 +60,38 @@ describe('DryRunCache', () => {
     const key = (await mine.keyOf(['v1.36.3', 'uid/41', '{"kind":"ConfigMap"}']))!;
     expect(existsSync(join(root, 'content', '.kubernetes-dry-run.hmac'))).toBe(false);
     // the planter knows the answer's key (say it was shown in a log) and writes a well-formed entry, under its own cache key
-    store(root, randomBytes(32)).set('kubernetes-dry-run-1', key, { projected: 'live', diagnostics: [] });
+    const book = (await mine.keyOf(['book']))!;
+    store(root, randomBytes(32)).set('kubernetes-dry-run-2', book, [[key, { projected: 'live', diagnostics: [] }]]);
     expect(entries(root)).toHaveLength(1);
     forgetDryRunMemory();
-    expect(new DryRunCache(store(root)).get(key)).toBeUndefined();
-    mine.put(key, { projected: { kind: 'ConfigMap', data: { a: '2' } }, diagnostics: [] });
+    expect(await new DryRunCache(store(root)).get(key)).toBeUndefined();
+    await mine.put(key, { projected: { kind: 'ConfigMap', data: { a: '2' } }, diagnostics: [] });
+    await mine.flush();
     forgetDryRunMemory();
-    expect(new DryRunCache(store(root)).get(key)).toEqual({ projected: { kind: 'ConfigMap', data: { a: '2' } }, diagnostics: [] });
+    expect(await new DryRunCache(store(root)).get(key)).toEqual({ projected: { kind: 'ConfigMap', data: { a: '2' } }, diagnostics: [] });
   });
 
   it('a damaged or malformed entry is a miss, and the next answer replaces it', async () => {
     const root = temp();
     const c = new DryRunCache(store(root));
     const key = (await c.keyOf(['k']))!;
-    c.put(key, { projected: { kind: 'ConfigMap' }, diagnostics: [] });
+    await c.put(key, { projected: { kind: 'ConfigMap' }, diagnostics: [] });
+    await c.flush();
     const [file] = entries(root);
     writeFileSync(file, 'plumbC1\nnot an entry');
     forgetDryRunMemory();
-    expect(new DryRunCache(store(root)).get(key)).toBeUndefined();
-    // well-formed for the content cache, but not an answer
-    store(root).set('kubernetes-dry-run-1', key, { diagnostics: [] });
-    expect(new DryRunCache(store(root)).get(key)).toBeUndefined();
-    c.put(key, { projected: { kind: 'ConfigMap', data: { a: '1' } }, diagnostics: [] });
+    expect(await new DryRunCache(store(root)).get(key)).toBeUndefined();
+    // well-formed for the content cache, but not a book, or a book whose entry is not an answer
+    const book = (await c.keyOf(['book']))!;
+    store(root).set('kubernetes-dry-run-2', book, { [key]: { projected: 'live', diagnostics: [] } });
+    expect(await new DryRunCache(store(root)).get(key)).toBeUndefined();
+    store(root).set('kubernetes-dry-run-2', book, [[key, { diagnostics: [] }]]);
+    expect(await new DryRunCache(store(root)).get(key)).toBeUndefined();
+    const d = new DryRunCache(store(root));
+    await d.put(key, { projected: { kind: 'ConfigMap', data: { a: '1' } }, diagnostics: [] });
+    await d.flush();
     forgetDryRunMemory();
-    expect(new DryRunCache(store(root)).get(key)).toEqual({ projected: { kind: 'ConfigMap', data: { a: '1' } }, diagnostics: [] });
+    expect(await new DryRunCache(store(root)).get(key)).toEqual({ projected: { kind: 'ConfigMap', data: { a: '1' } }, diagnostics: [] });
   });
 
   it('concurrent runs agree on one HMAC key', async () => {
@@ -95,8 +106,25 @@ describe('DryRunCache', () => {
     writeFileSync(join(root, 'content'), 'a file where the directory should be');
     const c = new DryRunCache(store(root));
     const key = (await c.keyOf(['k']))!;
-    c.put(key, { projected: 'live', diagnostics: [] });
+    await c.put(key, { projected: 'live', diagnostics: [] });
+    await c.flush();
     forgetDryRunMemory();
-    expect(new DryRunCache(store(root)).get(key)).toBeUndefined();
+    expect(await new DryRunCache(store(root)).get(key)).toBeUndefined();
+  });
+
+  it('keeps one book per scope (cluster and identity), written once per run', async () => {
+    const root = temp();
+    const one = new DryRunCache(store(root), undefined, ['https://a.example:6443', 'uid-a']);
+    const other = new DryRunCache(store(root), undefined, ['https://b.example:6443', 'uid-b']);
+    const keys = await Promise.all(Array.from({ length: 300 }, (_, i) => one.keyOf([`object-${i}`])));
+    for (const k of keys) await one.put(k!, { projected: 'live', diagnostics: [] });
+    expect(existsSync(join(root, 'content'))).toBe(false); // nothing written before the flush
+    await one.flush();
+    await one.flush(); // nothing new: nothing written again
+    expect(entries(root)).toHaveLength(1);
+    forgetDryRunMemory();
+    expect(await other.get(keys[0]!)).toBeUndefined(); // another cluster's book
+    const again = new DryRunCache(store(root), undefined, ['https://a.example:6443', 'uid-a']);
+    expect((await Promise.all(keys.map((k) => again.get(k!)))).every((a) => a?.projected === 'live')).toBe(true);
   });
 });
