@@ -5,6 +5,7 @@ import { compileSchema } from '../../json-schema/compile-schema.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { unescapePointerToken } from '../../model/json-pointer.js';
 import { loadYamlLimited, YamlLoadError } from '../../load/limited-yaml.js';
+import { parseJsonInPieces } from './parse-json-pieces.js';
 
 export interface SnapshotFile {
   readonly metadata: Readonly<Record<string, unknown>>;
@@ -30,9 +31,9 @@ export async function readSnapshot(
   file: string,
   options: { maxAliases?: number } = {},
 ): Promise<{ snapshot?: SnapshotFile; diagnostics: Diagnostic[] }> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     return {
@@ -47,9 +48,13 @@ export async function readSnapshot(
       ],
     };
   }
+  // JSON is parsed a piece at a time (parse-json-pieces.ts: no 37 MB string left for the next full GC at 100k objects);
+  // the whole text is decoded only for YAML, for a document the pieces do not take, and to place an error
+  let decoded: string | undefined;
+  const text = () => (decoded ??= bytes.toString('utf8'));
   let data: unknown;
   try {
-    data = path.endsWith('.json') ? JSON.parse(text) : loadYamlLimited(text, { maxAliases: options.maxAliases });
+    data = path.endsWith('.json') ? (piecesOf(bytes) ?? JSON.parse(text())) : loadYamlLimited(text(), { maxAliases: options.maxAliases });
   } catch (e) {
     if (e instanceof YamlLoadError && e.code === 'yaml.alias-limit') {
       return {
@@ -66,7 +71,7 @@ export async function readSnapshot(
         ],
       };
     }
-    const where = e instanceof YamlLoadError ? { line: e.line, column: e.column } : jsonPosition(text, e);
+    const where = e instanceof YamlLoadError ? { line: e.line, column: e.column } : jsonPosition(text(), e);
     const reason = e instanceof YamlLoadError ? e.message : (e as Error).message.split('\n')[0].toLowerCase();
     return {
       diagnostics: [
@@ -82,9 +87,18 @@ export async function readSnapshot(
     };
   }
   const validate = compileSchema('snapshot', snapshotSchema);
-  if (!validate(data)) return { diagnostics: placeErrors(text, file, validate.errors ?? []) };
+  if (!validate(data)) return { diagnostics: placeErrors(text(), file, validate.errors ?? []) };
   const s = data as { metadata?: Record<string, unknown>; objects: Record<string, unknown>[]; owned?: Record<string, string[]> };
   return { snapshot: { metadata: s.metadata ?? {}, objects: s.objects, ...(s.owned ? { owned: s.owned } : {}) }, diagnostics: [] };
+}
+
+/** parseJsonInPieces, or undefined when it does not take the document apart (JSON.parse of a piece threw: the whole parse says where). */
+function piecesOf(bytes: Buffer): unknown {
+  try {
+    return parseJsonInPieces(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 function placeErrors(
