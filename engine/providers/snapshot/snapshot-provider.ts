@@ -85,7 +85,12 @@ export function createSnapshotProvider(options: SnapshotProviderOptions): Provid
         const object = state.snapshot.objects[i];
         if (req.selector && !matchesSelector(object, req.selector)) continue;
         const owned = state.snapshot.owned?.[id];
-        observed.push({ id, object, ...observedOwnership(object, options.inventory, declared.has(id)), ...(owned?.length ? { owned } : {}) });
+        // one literal, the optional members set after it: spreading per object (100k) left them in shapes every later stage read slowly
+        const ownership = observedOwnership(object, options.inventory, declared.has(id));
+        const o: { -readonly [K in keyof ObservedObject]: ObservedObject[K] } = { id, object, managedByPlumb: ownership.managedByPlumb };
+        if (ownership.owner !== undefined) o.owner = ownership.owner;
+        if (owned?.length) o.owned = owned;
+        observed.push(o);
       }
       return { observed, diagnostics };
     },
