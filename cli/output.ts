@@ -1,4 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types.js';
@@ -123,9 +124,19 @@ function checkOutputFiles(files: readonly { readonly format: string; readonly fi
       });
     }
     seen.set(path, { format, file });
+    if (standardStream(path) !== undefined) continue;
     const bad = (why: string, hint: string) => new PlumbError('cli.bad-option', `cannot write the -o output ${file}: ${why}`, { hint });
     const target = statOrUndefined(path);
     if (target?.isDirectory()) throw bad('it is a directory', `name a file, e.g. -o ${format}=${join(file, `out.${format === 'markdown' ? 'md' : format}`)}`);
+    if (target && !target.isFile()) {
+      // a device or a pipe (-o sarif=/dev/stdout, a named pipe): written into, so it must be writable itself
+      try {
+        accessSync(path, constants.W_OK);
+      } catch (e) {
+        throw bad(`it is not writable (${(e as NodeJS.ErrnoException).code ?? 'denied'})`, 'name a file or a device you may write to');
+      }
+      continue;
+    }
     const dir = statOrUndefined(dirname(path));
     if (!dir?.isDirectory()) throw bad(`${dirname(path)} is not a directory that exists`, 'create the directory first, or name a file in one that exists');
     try {
@@ -144,16 +155,62 @@ function statOrUndefined(path: string): import('node:fs').Stats | undefined {
   }
 }
 
-/** Writes one `-o FORMAT=FILE` output: scrubbed, atomically, relative to the working directory. */
+/**
+ * Writes one `-o FORMAT=FILE` output: scrubbed, relative to the working
+ * directory. A file is replaced atomically (through a symbolic link, the file
+ * it names: the link stays); a device or a pipe (`-o sarif=/dev/stdout`, a
+ * named pipe a reader waits on) is written into, as the shell's `>` does —
+ * renaming a file over it replaced `/dev/stdout` itself (as root) or the FIFO,
+ * and the output never reached its reader.
+ */
 async function writeOutputFile(file: string, text: string): Promise<void> {
+  const path = resolve(process.cwd(), file);
+  const data = scrubText(text.endsWith('\n') ? text : text + '\n');
   try {
-    await writeFileAtomic(resolve(process.cwd(), file), scrubText(text.endsWith('\n') ? text : text + '\n'));
+    const stream = standardStream(path);
+    // this process's own stdout or stderr: written through the stream, in order with the rest (as bash does for
+    // /dev/stdout; opening /proc/self/fd/1 fails with ENXIO when it is a socket, as a spawning parent's pipe is)
+    if (stream === 1) return await writeOut(data);
+    if (stream === 2) {
+      process.stderr.write(data);
+      return;
+    }
+    const target = statOrUndefined(path);
+    if (target && !target.isFile()) await writeFile(path, data);
+    else await writeFileAtomic(target && lstatSync(path).isSymbolicLink() ? realpathSync(path) : path, data);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
     throw new PlumbError('cli.bad-option', `cannot write the -o output ${file}: ${reason}`, {
       hint: 'name a file in a directory that exists and that you may write to',
     });
   }
+}
+
+const STANDARD = /^\/(?:dev\/(?:std(out|err)|fd\/([12]))|proc\/(?:self|thread-self|\d+)\/fd\/([12]))$/;
+
+/**
+ * 1 or 2 when `path` names this process's standard output or error —
+ * `/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/2`, or a symbolic link to one
+ * (followed a few hops) — else undefined.
+ */
+function standardStream(path: string): 1 | 2 | undefined {
+  let p = path;
+  for (let hop = 0; hop < 8; hop++) {
+    const m = STANDARD.exec(p);
+    if (m) {
+      if (m[1]) return m[1] === 'out' ? 1 : 2;
+      const fd = Number(m[2] ?? m[3]);
+      if (m[3] && !/^\/proc\/(?:self|thread-self)\//.test(p) && !p.startsWith(`/proc/${process.pid}/`)) return undefined;
+      return fd === 1 ? 1 : 2;
+    }
+    try {
+      if (!lstatSync(p).isSymbolicLink()) return undefined;
+      p = resolve(dirname(p), readlinkSync(p));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 function stderrColors(opts: GlobalOptions): Colors {
