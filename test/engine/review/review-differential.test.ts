@@ -18,10 +18,15 @@ import { fixture } from '../../helpers/run-cli.js';
  * node_modules directory, a .gitattributes, a sibling outside a plumb
  * directory that is not the repository root, names instead of ids; exceptions
  * expiring between the index's run and the review's; members joining and
- * leaving a group with minUp. Each must give the full review's plan and
+ * leaving a group with minUp; inventory- and plan-scope policies added by the
+ * pull request (in policies/ and inside an inventory file). Each must give the full review's plan and
  * diagnostics, cold and warm (written by hostile6; every case held).
  */
 const NOW = new Date('2026-01-05T20:00:00Z');
+const INVENTORY_POLICY = (name: string) =>
+  `apiVersion: plumb.io/v1\nkind: Policy\nmetadata: {name: ${name}}\nspec:\n  action: deny\n  severity: high\n  scope: inventory\n  match:\n    kinds: [Host]\n  validations:\n    - expression: "object.spec.memoryGb >= 8"\n      messageExpression: "object.metadata.name + ' is too small'"\n`;
+const PLAN_POLICY =
+  'apiVersion: plumb.io/v1\nkind: Policy\nmetadata: {name: few-changes}\nspec:\n  action: deny\n  severity: low\n  scope: plan\n  validations:\n    - expression: "plan.summary.create + plan.summary.update <= 0"\n      messageExpression: "string(plan.summary.create) + \' creates\'"\n';
 const HOST = (name: string) => `apiVersion: plumb.io/v1\nkind: Host\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  os: linux\n  memoryGb: 4\n`;
 
 describe.each(['', 'ops/'])('the indexed review answers as the full review, plumb.yaml at %j', (prefix) => {
@@ -83,6 +88,20 @@ describe.each(['', 'ops/'])('the indexed review answers as the full review, plum
     'a sibling outside the plumb directory': (d) => {
       mkdirSync(join(d, '..', 'other', 'inventory'), { recursive: true });
       writeFileSync(join(d, '..', 'other', 'inventory', 'h.yaml'), HOST('sib-host'));
+    },
+    'an inventory-scope policy added, which unchanged CIs break': (d) => {
+      writeFileSync(join(d, 'policies', 'inv.yaml'), INVENTORY_POLICY('big-hosts'));
+    },
+    'an inventory-scope policy added inside an inventory file': (d) => {
+      writeFileSync(join(d, 'inventory', 'inv-policy.yaml'), INVENTORY_POLICY('big-hosts-2'));
+    },
+    'an inventory-scope policy added beside an edit': (d) => {
+      writeFileSync(join(d, 'policies', 'inv.yaml'), INVENTORY_POLICY('big-hosts'));
+      writeFileSync(join(d, 'inventory', 'reports.yaml'), `${git(d, 'show', 'HEAD:./inventory/reports.yaml')}\n`.replace(/version: .*/, 'version: "9.9.9"'));
+    },
+    'a plan-scope policy added beside an edit': (d) => {
+      writeFileSync(join(d, 'policies', 'plan.yaml'), PLAN_POLICY);
+      writeFileSync(join(d, 'inventory', 'reports.yaml'), `${git(d, 'show', 'HEAD:./inventory/reports.yaml')}\n`.replace(/version: .*/, 'version: "9.9.9"'));
     },
     'gitattributes filter': (d) => {
       writeFileSync(join(d, '.gitattributes'), 'inventory/*.yaml text eol=crlf\n');
