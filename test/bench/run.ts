@@ -56,6 +56,11 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
     args: ['1000', '10000', '100000'],
     what: 'cold plan CPU and peak RSS vs the read + js-yaml floor, 1k-10k-100k CIs; plan JSON size of a kube-prometheus-shaped bundle (issue 18)',
   },
+  memory: {
+    file: 'memory.ts',
+    args: ['100000'],
+    what: 'a plan stage by stage in one process: CPU, heap, external, RSS and the live set each stage adds, cache off/cold/warm (issue 18)',
+  },
   render: { file: 'render.ts', args: ['20', '50', '900'], what: 'review with the render cache: 20 Kustomize units in 10k CIs, one changed (issue 15)' },
   tui: { file: 'tui.ts', args: ['10000'], what: 'TUI open time and key latency, 10k CIs (issue 8)' },
   startup: {
