@@ -228,14 +228,16 @@ describeCluster('apply health waits: watched, not polled', (cluster) => {
 
   it('an object whose kind the server does not serve (yet) is waited for, not taken as deleted', async () => {
     const p = createKubernetesProvider({ kubeconfig: proxy.kubeconfig, pollMs: 50 });
-    const id = 'gadget:hw-unserved/g1';
+    // a kind no other test file serves: the control plane is shared by the whole run, and
+    // prune-safety.test.ts serves a Gadget, which made this object merely absent there
+    const id = 'hwunservedprobe:hw-unserved/g1';
     // as its write stored it: not ready yet, so it is read again
     const written = new Map([
       [
         id,
         {
           apiVersion: 'hw.example.com/v1',
-          kind: 'Gadget',
+          kind: 'HwUnservedProbe',
           metadata: { name: 'g1', namespace: 'hw-unserved' },
           status: { conditions: [{ type: 'Ready', status: 'False' }] },
         },
