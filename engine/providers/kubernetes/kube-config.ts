@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type User } from '@kubernetes/client-node';
 import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
+import { registerSecretValues } from '../../redact/scrubber.js';
 
 export interface KubeConfigOptions {
   /** `--kubeconfig`, or the target's `kubeconfig` setting. */
@@ -53,10 +54,7 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     } else kc.loadFromDefault();
   } catch (e) {
     if (e instanceof PlumbError) throw e;
-    throw new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig: ${(e as Error).message}`, {
-      hint: 'check the file with `kubectl config view`',
-      cause: e,
-    });
+    throw kubeConfigError(e, opts.kubeconfig ?? (process.env.KUBECONFIG?.includes(':') ? undefined : process.env.KUBECONFIG));
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
@@ -67,10 +65,81 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     }
     kc.setCurrentContext(opts.context);
   }
+  registerSecretValues(credentialsOf(kc.getCurrentUser()));
   if (!kc.getCurrentCluster()) {
     throw new PlumbError('kubernetes.no-cluster', 'the kubeconfig names no current cluster', {
       hint: 'pass --kubeconfig and --context, or run inside a cluster',
     });
   }
   return kc;
+}
+
+/**
+ * The error of a kubeconfig that does not load, without its text: js-yaml's
+ * message quotes the lines around the fault — a `token:` or `password:` line
+ * among them — and nothing has been registered with the scrubber yet (the
+ * file never loaded). A YAML fault is `FILE:line:column: reason`; another
+ * error (client-node's own checks name fields, not values) keeps its message.
+ */
+function kubeConfigError(e: unknown, file: string | undefined): PlumbError {
+  const hint = 'check the file with `kubectl config view`';
+  const y = e as { name?: unknown; reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  if (y?.name === 'YAMLException' && typeof y.reason === 'string') {
+    const line = typeof y.mark?.line === 'number' ? y.mark.line + 1 : undefined;
+    const column = typeof y.mark?.column === 'number' ? y.mark.column + 1 : undefined;
+    const at = line === undefined || column === undefined ? '' : file ? `:${line}:${column}` : ` (line ${line}, column ${column})`;
+    return new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig${file ? ` ${file}` : ''}${at}: ${y.reason}`, { hint });
+  }
+  return new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig: ${(e as Error).message}`, { hint, cause: e });
+}
+
+/** A credential file's bytes are read for the scrubber only when smaller than this (a token or a key is a few KiB). */
+const CREDENTIAL_FILE_BYTES = 64 * 1024;
+
+/**
+ * The secret values of a kubeconfig user, for the scrubber, so an API server
+ * or proxy that echoes one (an error body, a redirect) prints no credential:
+ * the bearer token, the basic-auth password, the client key (as written, as
+ * PEM, and each line of it), an auth provider's tokens and secrets, an exec
+ * plugin's environment values, and the contents of a token or key file
+ * (in-cluster, the ServiceAccount token). A client certificate is public and
+ * not registered. Files that cannot be read, or are larger than 64 KiB, are
+ * skipped.
+ *
+ * @param user the current context's user, as client-node resolved it
+ * @returns strings; the scrubber drops those shorter than its minimum
+ */
+export function credentialsOf(user: User | null | undefined): string[] {
+  if (!user) return [];
+  const out: string[] = [];
+  const key = (text: string | undefined): void => {
+    if (!text) return;
+    out.push(text);
+    for (const line of text.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) out.push(line.trim());
+  };
+  const file = (path: unknown): string | undefined => {
+    if (typeof path !== 'string' || !path) return undefined;
+    try {
+      const st = statSync(path);
+      return st.isFile() && st.size <= CREDENTIAL_FILE_BYTES ? readFileSync(path, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (user.token) out.push(user.token);
+  if (user.password) out.push(user.password);
+  if (user.keyData) {
+    out.push(user.keyData);
+    key(Buffer.from(user.keyData, 'base64').toString('utf8'));
+  }
+  key(file(user.keyFile));
+  const provider = user.authProvider as { config?: Record<string, unknown> } | undefined;
+  for (const [name, value] of Object.entries(provider?.config ?? {})) {
+    if (typeof value !== 'string') continue;
+    if (/token|secret|password|key/i.test(name) && !/file$/i.test(name)) out.push(value);
+    if (/tokenfile$/i.test(name)) key(file(value)?.trim());
+  }
+  const exec = user.exec as { env?: unknown } | undefined;
+  if (Array.isArray(exec?.env)) for (const e of exec.env) if (typeof e?.value === 'string') out.push(e.value);
+  return out;
 }

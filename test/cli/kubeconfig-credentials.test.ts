@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { writeK8sRepo } from '../cluster/k8s-fixture.js';
+import { runCli } from '../helpers/run-cli.js';
+
+// The kubeconfig's credentials are secrets like any other: an API server (or a proxy in front of it) that echoes
+// one, and a kubeconfig that does not parse, must print none of them, in any form.
+const TOKEN = 'kc-bearer-7f3a9c0e5b1d4e2f8a6c';
+const PASSWORD = 'kc-basic-password-Q8v2Lm4Zx';
+const EXEC_SECRET = 'kc-exec-env-AKIAEXAMPLE0SECRET9';
+
+let dir: string | undefined;
+let server: Server | undefined;
+afterEach(() => {
+  server?.close();
+  server = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function kubeconfig(server: string, user: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'current-context: echo',
+    `clusters: [{name: echo, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]`,
+    `users: [{name: u, user: ${user}}]`,
+    'contexts: [{name: echo, context: {cluster: echo, user: u}}]',
+    '',
+  ].join('\n');
+}
+
+/** An API server on 127.0.0.1 that answers every request with a plain-text 500 quoting the request's credentials. */
+async function echoingServer(): Promise<string> {
+  server = createServer((req, res) => {
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end(`upstream rejected: authorization=${req.headers.authorization ?? ''} b64=${Buffer.from(req.headers.authorization ?? '').toString('base64')}`);
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+it('an API server that echoes the bearer token or basic-auth password in its error prints neither, in any form', async () => {
+  const url = await echoingServer();
+  for (const [user, secret] of [
+    [`{token: ${TOKEN}}`, TOKEN],
+    [`{username: admin, password: ${PASSWORD}}`, PASSWORD],
+  ]) {
+    dir = mkdtempSync(join(tmpdir(), 'plumb-kc-echo-'));
+    writeK8sRepo(dir, { namespaces: ['kc-echo'], configMaps: 2, deployments: 0 });
+    writeFileSync(join(dir, 'kubeconfig'), kubeconfig(url, user));
+    const r = await runCli(['plan', '--repo', dir, '--kubeconfig', join(dir, 'kubeconfig')]);
+    const out = r.stdout + r.stderr;
+    expect(r.code).toBe(1);
+    expect(out).toContain('upstream rejected'); // the echo is shown — only its secrets are not
+    for (const form of [secret, Buffer.from(secret).toString('base64'), Buffer.from(`admin:${secret}`).toString('base64')]) expect(out).not.toContain(form);
+    expect(out).not.toMatch(/\n\s+at /);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  dir = undefined;
+});
+
+it('a kubeconfig that does not parse is named with file:line:column and its lines, credentials among them, are not quoted', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-bad-'));
+  writeK8sRepo(dir, { namespaces: ['kc-bad'], configMaps: 1, deployments: 0 });
+  const file = join(dir, 'kubeconfig');
+  writeFileSync(
+    file,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'users:',
+      '- name: u',
+      '  user:',
+      `    token: ${TOKEN}`,
+      `    password: ${PASSWORD}`,
+      '   exec: {command: aws, env: [{name: AWS_SECRET_ACCESS_KEY, value: ' + EXEC_SECRET + '}]}',
+      '',
+    ].join('\n'),
+  );
+  const r = await runCli(['plan', '--repo', dir, '--kubeconfig', file]);
+  const out = r.stdout + r.stderr;
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`error: cannot load the kubeconfig ${file}:8:4: bad indentation of a mapping entry`);
+  for (const secret of [TOKEN, PASSWORD, EXEC_SECRET, TOKEN.slice(0, 12), PASSWORD.slice(0, 10)]) expect(out).not.toContain(secret);
+  expect(out).not.toMatch(/\n\s+at /);
+});
