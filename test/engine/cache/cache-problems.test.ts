@@ -76,8 +76,14 @@ describe('a cache write that fails half-way', () => {
   it('leaves no temporary file behind when the rename fails (a directory in the way of every bucket)', async () => {
     const dir = join(root, 'cache-renames-fail');
     // a directory where each bucket file goes: its temporary is written, and the rename over it fails (EISDIR)
-    for (const ns of ['parse', 'validate', 'text'])
-      for (let i = 0; i < 256; i++) mkdirSync(join(dir, 'content', ns, 'buckets', i.toString(16).padStart(2, '0'), 'x'), { recursive: true });
+    const filled = await runCli(['validate', '--repo', repo, '-o', 'json'], { env: env({ PLUMB_CACHE_DIR: dir }) });
+    expect(filled.code, filled.stderr).toBe(0);
+    const buckets = files(join(dir, 'content')).filter((f) => /\/buckets\/[0-9a-f]{16}\/[0-9a-f]{2}$/.test(f.path));
+    expect(buckets.length).toBeGreaterThan(0);
+    for (const { path } of buckets) {
+      rmSync(path);
+      mkdirSync(join(path, 'x'), { recursive: true });
+    }
     const uncached = await runCli(['validate', '--repo', repo, '-o', 'json'], { env: env({ PLUMB_CACHE: 'off' }) });
     const run = await runCli(['validate', '--repo', repo, '-o', 'json'], { env: env({ PLUMB_CACHE_DIR: dir }) });
     expect(run.code).toBe(0);
@@ -138,7 +144,7 @@ describe('a cache file far larger than plumb writes', () => {
     const dir = join(root, 'cache-sparse');
     const first = await runCli(['validate', '--repo', repo, '-o', 'json'], { env: env({ PLUMB_CACHE_DIR: dir }) });
     expect(first.code, first.stderr).toBe(0);
-    const buckets = files(join(dir, 'content')).filter((f) => /\/buckets\/[0-9a-f]{2}$/.test(f.path));
+    const buckets = files(join(dir, 'content')).filter((f) => /\/buckets\/[0-9a-f]{16}\/[0-9a-f]{2}$/.test(f.path));
     expect(buckets.length).toBeGreaterThan(0);
     // what a poisoned restored cache can hold: every bucket a hole of 1.5 GB (no disk used)
     for (const { path } of buckets) truncateSync(path, 1536 * 1024 * 1024);

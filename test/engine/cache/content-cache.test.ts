@@ -118,6 +118,23 @@ describe('content cache', () => {
     expect(entries(join(dir, 'content')).some((p) => p.endsWith('.tmp'))).toBe(false);
   });
 
+  it("another plumb build's buckets are never read: each salt (format and code stamp) has its own, so an upgrade does not make every lookup read the old build's entries", () => {
+    const old = open({}, 'format\0old build');
+    for (let i = 0; i < 2_000; i++) old.set('parse', `old${i}`, { text: 'x'.repeat(1500), i });
+    old.flush();
+    const oldBytes = entries(join(dir, 'content', 'parse')).reduce((sum, f) => sum + statSync(f).size, 0);
+    const now = open({}, 'format\0new build');
+    now.set('parse', 'k', { i: 1 });
+    now.flush();
+    const all = entries(join(dir, 'content', 'parse'));
+    const mine = all.filter((f) => statSync(f).size < 1_000);
+    expect(mine.length).toBe(1); // one small bucket: the new build's entry alone, not merged into an old one
+    expect(all.reduce((sum, f) => sum + statSync(f).size, 0)).toBeGreaterThan(oldBytes); // the old build's are still there until trimmed
+    expect(open({}, 'format\0new build').get('parse', 'k')).toEqual({ i: 1 });
+    expect(open({}, 'format\0new build').get('parse', 'old1')).toBeUndefined();
+    expect(open({}, 'format\0old build').get('parse', 'old1')).toEqual({ text: 'x'.repeat(1500), i: 1 });
+  });
+
   it('batched namespaces (parsed files, per-file diagnostics) are written in bucket files when flushed, and a damaged bucket is a miss', () => {
     const cache = open();
     for (let i = 0; i < 50; i++) cache.set('parse', `k${i}`, { i });
