@@ -1,5 +1,6 @@
 import { Agent, request, type RequestOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 import { setMaxListeners } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { sleep } from '../../concurrency/sleep.js';
@@ -46,6 +47,15 @@ export interface KubeClientStats {
   requests: number;
   retries: number;
 }
+
+/**
+ * The longest watch event line (characters) a watch reads; a longer one ends the watch
+ * with an error. An event is one object as JSON: the API server stores at most
+ * about 1.5 MiB per object (etcd's request limit), so this leaves room for a
+ * raised limit while a stream that never sends a line end (a broken proxy)
+ * cannot hold more than this much memory per watch.
+ */
+export const WATCH_EVENT_MAX_CHARS = 32 * 2 ** 20;
 
 /**
  * A small JSON client over node:https with a keep-alive agent, using
@@ -254,17 +264,39 @@ export class KubeClient {
         (res) => {
           const status = res.statusCode ?? 0;
           const chunks: Buffer[] = [];
+          let kept = 0;
+          // a character split between two chunks is decoded whole (Buffer#toString per chunk made it two U+FFFD)
+          const decoder = new StringDecoder('utf8');
           let partial = '';
+          const event = (line: string) => {
+            if (line.trim()) onEvent(JSON.parse(line));
+          };
           res.on('data', (c: Buffer) => {
             if (status < 200 || status >= 300) {
-              chunks.push(c);
+              // a refusal's Status is small: what a broken server sends beyond that is not kept
+              if (kept < WATCH_EVENT_MAX_CHARS) chunks.push(c);
+              kept += c.length;
               return;
             }
             if (failed) return;
-            const lines = (partial + c.toString('utf8')).split('\n');
-            partial = lines.pop() ?? '';
+            const text = decoder.write(c);
             try {
-              for (const line of lines) if (line.trim()) onEvent(JSON.parse(line));
+              // only the new text is searched for line ends: an event arriving in many chunks is not split again each time
+              let start = 0;
+              for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+                event(partial + text.slice(start, nl));
+                partial = '';
+                start = nl + 1;
+              }
+              partial += text.slice(start);
+              if (partial.length > WATCH_EVENT_MAX_CHARS) {
+                throw Object.assign(
+                  new Error(`watch event longer than ${WATCH_EVENT_MAX_CHARS / 2 ** 20} MiB without a line end: not a Kubernetes watch stream`),
+                  {
+                    code: 'EMSGSIZE',
+                  },
+                );
+              }
             } catch (e) {
               failed = e;
               r.destroy();
