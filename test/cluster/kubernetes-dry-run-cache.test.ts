@@ -7,7 +7,7 @@ import { toolPath } from '../../engine/render/tools.js';
 import { fixture, runCli } from '../helpers/run-cli.js';
 import { startApiProxy, type ApiProxy, type ProxiedRequest } from './api-proxy.js';
 import { describeCluster } from './cluster-test.js';
-import { apiCall, kubectlPath, type ControlPlaneInfo } from './control-plane.js';
+import { apiCall, kubectlPath, serviceAccountToken, writeKubeconfig, type ControlPlaneInfo } from './control-plane.js';
 import { spawnSync } from 'node:child_process';
 
 type Obj = Record<string, any>;
@@ -170,6 +170,33 @@ spec:
     expect(answer(desired.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
     // and steady again
     expect((await plan(repo.dir, cache)).dryRuns).toEqual([]);
+  }, 180_000);
+
+  it("another credential under the same kubeconfig user name reads none of the first one's answers: a token that may not patch fails as it does uncached", async () => {
+    const ns = 'drc-cred';
+    const repo = makeRepo(ns);
+    const cache = temp('cache-cred');
+    const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', repo.dir, '--kubeconfig', c.kubeconfig], { env: { PLUMB_CACHE: 'off' } });
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    const run = (kubeconfig: string, cacheDir: string | undefined) =>
+      runCli(['plan', '-o', 'json', '--repo', repo.dir, '--kubeconfig', kubeconfig], {
+        env: cacheDir ? { PLUMB_CACHE_DIR: cacheDir, PLUMB_CACHE: undefined } : { PLUMB_CACHE: 'off' },
+      });
+    // the admin's answers are kept
+    expect((await run(c.kubeconfig, cache)).code).toBe(0);
+    // a reader: same context and user names in its kubeconfig, another token; it may read everything and write nothing
+    const token = await serviceAccountToken(c, {
+      namespace: ns,
+      name: 'reader',
+      rules: [],
+      clusterRules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
+    });
+    const reader = writeKubeconfig(c, token, 'drc-cred-reader', ns);
+    const uncached = await run(reader, undefined);
+    const cached = await run(reader, cache);
+    const errors = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => /error/.test(l));
+    expect(errors(uncached).some((l) => l.includes('[kubernetes.forbidden] forbidden: cannot patch configmaps'))).toBe(true); // its dry runs are refused
+    expect([cached.code, errors(cached)]).toEqual([uncached.code, errors(uncached)]);
   }, 180_000);
 
   it('an object Git adds to an existing namespace is dry-run once: its absence is keyed by the namespace uid, which plumb can read', async () => {

@@ -595,7 +595,11 @@ export class KubernetesProvider implements Provider {
       if (!v) return undefined; // an aggregated API, or a CRD not there yet: no key can see its changes
       crd = v;
     }
-    const user = `${this.kc.getCurrentContext()}/${this.kc.getCurrentUser()?.name ?? ''}`;
+    // who asks, by credential and not only by name: admission and RBAC answer the identity a credential is, and
+    // another token under the same kubeconfig user name (rotated, less privileged) must not read the answers of
+    // the first. The whole user entry (token, client key, exec or auth-provider settings) goes into HMAC'd keys
+    // only — never into the cache in the clear; a rotated credential is a miss, never a wrong answer.
+    const user = `${this.kc.getCurrentContext()}/${this.kc.getCurrentUser()?.name ?? ''}/${JSON.stringify(this.kc.getCurrentUser() ?? null)}`;
     // one book per API server, cluster, version and user: the answers a plan of this cluster asks for
     const cache = (this.dryRunBook ??= new DryRunCache(this.dryRunStore, undefined, [this.client.server.href, basis.cluster, basis.version, user]));
     const key = await cache.keyOf([
