@@ -142,22 +142,41 @@ export class ContentCache {
     }
   }
 
-  /** Stores `value` (plain data: v8.serialize) under (namespace, key); replaces what was there. */
-  set(namespace: string, key: string, value: unknown): void {
-    if (!this.writable || !wellFormed(key)) return;
-    if (BATCHED.has(namespace)) return this.setBatched(namespace, key, value);
+  /**
+   * Stores `value` (plain data: v8.serialize) under (namespace, key); replaces what was there.
+   * Returns `'too-large'`, writing nothing, for an entry larger than the cache reads ({@link largestFile}):
+   * written, it would be a miss on every read (taken as damaged and removed) and written again each run —
+   * a caller that keeps a growing collection in one entry (the dry-run book) drops some of it and tries again.
+   * `'off'`: the cache is off or its writes failed; `'written'` otherwise (a batched namespace: at flush).
+   */
+  set(namespace: string, key: string, value: unknown): 'written' | 'too-large' | 'off' {
+    if (!this.writable || !wellFormed(key)) return 'off';
+    if (BATCHED.has(namespace)) {
+      this.setBatched(namespace, key, value);
+      return 'written';
+    }
     const path = this.pathOf(namespace, key);
     const dir = path.slice(0, path.lastIndexOf('/'));
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
+      let bytes: Buffer;
+      try {
+        bytes = entryBytes(this.macInput(namespace, key), value, this.macKey!);
+      } catch (e) {
+        // a value v8 cannot serialise (RangeError: a buffer over its limit is one too large for any file)
+        if (e instanceof RangeError) return 'too-large';
+        throw e;
+      }
+      if (bytes.length > this.largestFile) return 'too-large';
       if (!this.trimmed) this.trimIfDue();
       if (!this.made.has(dir)) {
         makeDirectorySync(dir, 0o700);
         this.made.add(dir);
       }
-      writeFileSync(tmp, entryBytes(this.macInput(namespace, key), value, this.macKey!), { mode: 0o600 });
+      writeFileSync(tmp, bytes, { mode: 0o600 });
       renameSync(tmp, path);
       this.stats.writes++;
+      return 'written';
     } catch (e) {
       // full or read-only disk, a value v8 cannot serialise: run on without the cache's writes
       this.writable = false;
@@ -167,6 +186,7 @@ export class ContentCache {
       } catch {
         // never written
       }
+      return 'off';
     }
   }
 

@@ -126,7 +126,8 @@ export class DryRunCache {
   }
 
   /**
-   * Writes the book when this run added answers (one atomic replace: a run beside it that wrote its own book
+   * Writes the book when this run added answers, at most as large as the content cache reads
+   * (PLUMB_CACHE_MAX_MB / 8: past it the oldest answers go, a quarter at a time) (one atomic replace: a run beside it that wrote its own book
    * meanwhile loses its additions, which are asked again next time — a miss, never a wrong answer); a failed
    * write is ignored (the content cache turns itself off, a plan never fails for it).
    */
@@ -134,7 +135,10 @@ export class DryRunCache {
     if (!this.dirty || !this.book) return;
     const book = await this.book;
     this.dirty = false;
-    if (book) this.store.set(NAMESPACE, book.key, [...book.answers]);
+    if (!book) return;
+    // a book larger than the cache reads would be a miss every run (and written again each time): the oldest quarter goes until it fits
+    let answers = [...book.answers];
+    while (this.store.set(NAMESPACE, book.key, answers) === 'too-large' && answers.length > 1) answers = answers.slice(Math.max(1, answers.length >> 2));
   }
 }
 

@@ -88,6 +88,16 @@ describe('content cache', () => {
     }
   });
 
+  it('an entry larger than the cache reads (PLUMB_CACHE_MAX_MB / 8) is not written: it says so, the cache stays on and keeps what it had', () => {
+    const cache = open({ maxBytes: 8 * 1024 * 1024 });
+    expect(cache.set('k8s', 'a'.repeat(64), { small: true })).toBe('written');
+    expect(cache.set('k8s', 'a'.repeat(64), { big: 'x'.repeat(1.5 * 1024 * 1024) })).toBe('too-large');
+    expect(cache.set('k8s', 'b'.repeat(64), { small: true })).toBe('written');
+    const again = open({ maxBytes: 8 * 1024 * 1024 });
+    expect(again.get('k8s', 'a'.repeat(64))).toEqual({ small: true });
+    expect(again.stats.corrupt).toBe(0);
+  });
+
   it('an unwritable cache directory turns writes off for the process and never fails the caller', () => {
     writeFileSync(join(dir, 'content'), 'a file where the directory should be');
     const cache = open();

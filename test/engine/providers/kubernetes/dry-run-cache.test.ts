@@ -127,4 +127,30 @@ describe('DryRunCache', () => {
     const again = new DryRunCache(store(root), undefined, ['https://a.example:6443', 'uid-a']);
     expect((await Promise.all(keys.map((k) => again.get(k!)))).every((a) => a?.projected === 'live')).toBe(true);
   });
+  it('a book larger than the cache reads keeps its newest answers, not none: past PLUMB_CACHE_MAX_MB / 8 the oldest go', async () => {
+    const root = temp();
+    // 8 MiB cache: it reads files of at most 1 MiB; 2,000 answers of ~1 KiB are twice that
+    const small = () => new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: root, PLUMB_CACHE_MAX_MB: '8' }));
+    const a = new DryRunCache(small(), undefined, ['https://127.0.0.1:6443/', 'uid/1', 'v1.36.3', 'ctx/admin']);
+    const keys: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const key = (await a.keyOf([String(i)]))!;
+      keys.push(key);
+      await a.put(key, { projected: { kind: 'ConfigMap', metadata: { name: `c${i}` }, data: { blob: 'x'.repeat(1000) } }, diagnostics: [] });
+    }
+    await a.flush();
+    forgetDryRunMemory();
+    const b = new DryRunCache(small(), undefined, ['https://127.0.0.1:6443/', 'uid/1', 'v1.36.3', 'ctx/admin']);
+    expect(await b.get(keys[1999]!)).toMatchObject({ projected: { metadata: { name: 'c1999' } } });
+    expect(await b.get(keys[1500]!)).toBeDefined();
+    expect(await b.get(keys[0]!)).toBeUndefined();
+    const files = entries(root);
+    expect(files).toHaveLength(1);
+    expect(statSync(files[0]!).size).toBeLessThanOrEqual(1 << 20);
+    // three answers, each too large alone: the book ends empty-handed (the cache's old book stays), it does not loop
+    const c = new DryRunCache(small(), undefined, ['another scope']);
+    for (let i = 0; i < 3; i++) await c.put((await c.keyOf(['big', String(i)]))!, { projected: { data: 'y'.repeat(1.2 * 2 ** 20) }, diagnostics: [] });
+    await c.flush();
+    expect(entries(root)).toHaveLength(1);
+  });
 });
