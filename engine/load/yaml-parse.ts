@@ -1,4 +1,4 @@
-import { isAlias, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { isAlias, isCollection, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import type { Origin } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { YAML_OPTIONS } from '../yaml/yaml-options.js';
@@ -43,6 +43,17 @@ export function yamlParse(
     const aliasOverLimit = nthAlias(doc, options.maxAliases + 1);
     if (aliasOverLimit !== undefined) {
       diagnostics.push(aliasLimit(at(aliasOverLimit), `more than ${options.maxAliases} aliases in one document`));
+      return;
+    }
+    const complexKey = collectionKey(doc);
+    if (complexKey !== undefined) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'yaml.complex-key',
+        message: 'a mapping key is a sequence or a mapping',
+        hint: 'write the key as a string: Kubernetes and JSON take only string keys (a collection key would be read as its text)',
+        ...at(complexKey),
+      });
       return;
     }
     const start = doc.contents?.range?.[0] ?? 0;
@@ -104,6 +115,27 @@ function nthAlias(doc: Document, n: number): number | undefined {
     Alias(_key, node) {
       if (isAlias(node) && ++count === n) {
         found = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * The offset of the first mapping key that is a sequence or a mapping (`? [a, b]`, `[a, b]: x`, `{a: 1}: x`, an
+ * alias of one), or undefined. JSON, Kubernetes and plumb's documents take only string keys; `toJS` would turn such
+ * a key into its text silently (`"[ a, b ]"`) — kubectl refuses it.
+ */
+function collectionKey(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = pair.key;
+      const target = isAlias(key) ? key.resolve(doc) : key;
+      if (isCollection(target)) {
+        found = (key as { range?: [number, number, number] }).range?.[0] ?? 0;
         return visit.BREAK;
       }
       return undefined;

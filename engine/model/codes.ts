@@ -129,6 +129,10 @@ export const CODES = {
     meaning: 'a YAML document uses more aliases than limits.maxAliases (an alias bomb?)',
     hint: 'expand the aliases, or raise limits.maxAliases',
   },
+  'yaml.complex-key': {
+    meaning: 'a YAML mapping key is a sequence or a mapping',
+    hint: 'write the key as a string: Kubernetes and JSON take only string keys',
+  },
   'yaml.duplicate-key': { meaning: 'a YAML mapping repeats a key', hint: 'keep one of them' },
   'yaml.kubectl-differs': {
     meaning:

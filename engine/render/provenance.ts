@@ -103,7 +103,7 @@ export function selectorMatches(selector: Readonly<Record<string, unknown>>, obj
 /** JSON-patch operations of a patch document (YAML or JSON list of {op, path}). */
 export function jsonPatchOps(text: string): { op: string; path: string; index: number }[] {
   try {
-    const ops = parseYaml(text, { version: '1.2', schema: 'core', maxAliasCount: 100 }) as unknown;
+    const ops = parseYaml(text, { version: '1.2', schema: 'core', maxAliasCount: 100, logLevel: 'error' }) as unknown;
     if (!Array.isArray(ops)) return [];
     return ops.flatMap((o, index) => (isRecord(o) && typeof o.path === 'string' && typeof o.op === 'string' ? [{ op: o.op, path: o.path, index }] : []));
   } catch {

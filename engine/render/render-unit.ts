@@ -456,7 +456,7 @@ function markDerived(documents: readonly RawDocument[], other: readonly RawDocum
 
 function safeParse(text: string): unknown {
   try {
-    return parseYaml(text, { version: '1.2', schema: 'core', maxAliasCount: 100 });
+    return parseYaml(text, { version: '1.2', schema: 'core', maxAliasCount: 100, logLevel: 'error' });
   } catch {
     return undefined;
   }

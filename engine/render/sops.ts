@@ -62,7 +62,7 @@ export const IDENTITY_POINTERS: ReadonlySet<string> = new Set(['/apiVersion', '/
  */
 export function encryptedPointers(text: string): string[][] {
   const out: string[][] = [];
-  for (const doc of parseAllDocuments(text, { version: '1.2', schema: 'core' })) {
+  for (const doc of parseAllDocuments(text, { version: '1.2', schema: 'core', logLevel: 'error' })) {
     const pointers: string[] = [];
     const walk = (value: unknown, path: string[]) => {
       if (typeof value === 'string') {
@@ -197,7 +197,7 @@ function run(bin: string, args: string[], options: { timeoutMs: number; env?: No
  */
 export function decryptedValues(plaintext: string, pointers: readonly (readonly string[])[]): string[] {
   const out: string[] = [];
-  parseAllDocuments(plaintext, { version: '1.2', schema: 'core' }).forEach((doc, i) => {
+  parseAllDocuments(plaintext, { version: '1.2', schema: 'core', logLevel: 'error' }).forEach((doc, i) => {
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     for (const p of pointers[i] ?? []) {
       const v = valueAt(value, p);

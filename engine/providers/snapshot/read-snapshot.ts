@@ -107,7 +107,7 @@ function placeErrors(
   errors: readonly { instancePath: string; message?: string; params?: Record<string, unknown> }[],
 ): Diagnostic[] {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  const doc = parseDocument(text, { lineCounter: lines, logLevel: 'error' });
   return errors.map((err) => {
     const path = err.instancePath.split('/').slice(1).map(unescapePointerToken);
     let node: unknown;

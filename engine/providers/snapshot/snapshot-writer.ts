@@ -171,7 +171,7 @@ function editJson(text: string, edits: readonly SnapshotEdit[]): string {
 }
 
 function editYaml(text: string, edits: readonly SnapshotEdit[]): string {
-  const doc: Document = parseDocument(text, { keepSourceTokens: false });
+  const doc: Document = parseDocument(text, { keepSourceTokens: false, logLevel: 'error' });
   if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
   let seq = doc.get('objects', true) as YAMLSeq | undefined;
   if (!isSeq(seq)) {
