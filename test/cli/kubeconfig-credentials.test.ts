@@ -89,3 +89,23 @@ it('a kubeconfig that does not parse is named with file:line:column and its line
   for (const secret of [TOKEN, PASSWORD, EXEC_SECRET, TOKEN.slice(0, 12), PASSWORD.slice(0, 10)]) expect(out).not.toContain(secret);
   expect(out).not.toMatch(/\n\s+at /);
 });
+
+it("an exec credential plugin's token, echoed by the API server, is not printed (it never appears in the kubeconfig)", async () => {
+  const url = await echoingServer();
+  const token = 'kc-exec-issued-token-5d9e2b7a1c3f';
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-exec-'));
+  writeK8sRepo(dir, { namespaces: ['kc-exec'], configMaps: 2, deployments: 0 });
+  const plugin = join(dir, 'credential-plugin.sh');
+  writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`, {
+    mode: 0o755,
+  });
+  writeFileSync(
+    join(dir, 'kubeconfig'),
+    kubeconfig(url, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never}}`),
+  );
+  const r = await runCli(['plan', '--repo', dir, '--kubeconfig', join(dir, 'kubeconfig')]);
+  const out = r.stdout + r.stderr;
+  expect(r.code).toBe(1);
+  expect(out).toContain('upstream rejected');
+  for (const form of [token, Buffer.from(`Bearer ${token}`).toString('base64')]) expect(out).not.toContain(form);
+});

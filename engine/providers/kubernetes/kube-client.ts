@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { setMaxListeners } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { sleep } from '../../concurrency/sleep.js';
+import { registerSecretValues } from '../../redact/scrubber.js';
 import { DEFAULT_RETRY, isPermanentAnswer, isTransientError, isTransientStatus, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface KubeResponse {
@@ -94,6 +95,8 @@ export class KubeClient {
     if (!this.base) {
       const opts: RequestOptions = {};
       await this.kc.applyToHTTPSOptions(opts);
+      // what an exec plugin (or an auth provider) issued is in no kubeconfig field kube-config.ts registers
+      registerSecretValues(requestCredentials(opts));
       this.base = opts;
     }
     return this.base;
@@ -341,4 +344,37 @@ export class KubeClient {
     this.agent.destroy();
     this.watchAgent?.destroy();
   }
+}
+
+/**
+ * The credentials a request carries once client-node has resolved the user: the
+ * Authorization header (whole, and its token or basic-auth user:password and
+ * password) and the client key — for the scrubber, since an exec credential
+ * plugin's token or key (kubectl's `client.authentication.k8s.io`) exists only
+ * at run time, in no kubeconfig field.
+ *
+ * @param opts request options after `KubeConfig.applyToHTTPSOptions`
+ * @returns strings (the scrubber drops those shorter than its minimum)
+ */
+export function requestCredentials(opts: RequestOptions): string[] {
+  const out: string[] = [];
+  const headers = (opts.headers ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'authorization' || typeof value !== 'string') continue;
+    out.push(value);
+    const [scheme, credential = ''] = value.split(/\s+/, 2);
+    out.push(credential);
+    if (scheme?.toLowerCase() === 'basic') {
+      const pair = Buffer.from(credential, 'base64').toString('utf8');
+      out.push(pair, pair.slice(pair.indexOf(':') + 1));
+    }
+  }
+  const key = opts.key;
+  for (const k of Array.isArray(key) ? key : [key]) {
+    const text = typeof k === 'string' ? k : Buffer.isBuffer(k) ? k.toString('utf8') : undefined;
+    if (!text) continue;
+    out.push(text);
+    for (const line of text.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) out.push(line.trim());
+  }
+  return out.filter((v) => v.length > 0);
 }
