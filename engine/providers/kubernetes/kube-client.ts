@@ -91,6 +91,12 @@ export class KubeClient {
     this.agent = this.server.protocol === 'http:' ? new HttpAgent({ keepAlive: true, maxSockets }) : new Agent({ keepAlive: true, maxSockets });
   }
 
+  /** Whether the user's credential is issued at run time (an exec plugin, an auth provider) and may expire under a long-lived client. */
+  private issuedCredential(): boolean {
+    const user = this.kc.getCurrentUser();
+    return Boolean(user?.exec || user?.authProvider);
+  }
+
   private async options(): Promise<RequestOptions> {
     if (!this.base) {
       const opts: RequestOptions = {};
@@ -108,6 +114,7 @@ export class KubeClient {
     if (req.signal) setMaxListeners(0, req.signal);
     if (this.unreachable && Date.now() < this.unreachable.until) throw this.unreachable.error;
     const started = Date.now();
+    let reauthenticated = false;
     for (let attempt = 1; ; attempt++) {
       let res: KubeResponse | undefined;
       try {
@@ -127,6 +134,14 @@ export class KubeClient {
         continue;
       }
       if (res.status >= 200 && res.status < 300) return res;
+      if (res.status === 401 && !reauthenticated && this.issuedCredential()) {
+        // an exec plugin's (or auth provider's) credential expired since it was resolved: resolve it again, once
+        // (client-node runs the plugin again past the credential's expirationTimestamp), as client-go does on a 401
+        reauthenticated = true;
+        this.base = undefined;
+        attempt--;
+        continue;
+      }
       if (isTransientStatus(res.status) && !isPermanentAnswer(res.status, res.body?.message) && attempt < (req.attempts ?? this.retry.attempts)) {
         this.stats.retries++;
         const after = res.headers['retry-after'];
@@ -323,6 +338,8 @@ export class KubeClient {
             } catch {
               /* not a Status: the code alone */
             }
+            // an issued credential that expired: the caller's next attempt resolves it again (see call)
+            if (status === 401 && this.issuedCredential()) this.base = undefined;
             reject(new KubeApiError(status, String(body?.reason ?? status), String(body?.message ?? `http ${status}`), body?.details));
           });
           // an aborted watch ends quietly: its caller asked for it

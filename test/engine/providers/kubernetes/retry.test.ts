@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -184,5 +187,53 @@ describe('answers that say the manifest is wrong', () => {
     );
     expect(fieldPathPointer(doc, 'spec.template.spec.containers[0].image')).toBe('/spec/template/spec/containers/0');
     expect(fieldPathPointer({ metadata: { finalizers: ['a', 'b'] } }, '.metadata.finalizers[="b"]')).toBe('/metadata/finalizers/1');
+  });
+});
+
+describe('an exec credential that expires under a long-lived client', () => {
+  it('is resolved again after a 401: the plugin runs again and the call succeeds, as client-go does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-exec-expiry-'));
+    try {
+      // each run issues a new token, valid for one second
+      const plugin = join(dir, 'plugin.sh');
+      writeFileSync(
+        plugin,
+        [
+          '#!/bin/sh',
+          'now=$(date +%s)',
+          `echo x >> "${join(dir, 'runs')}"`,
+          'exp=$(date -u -d "@$((now + 1))" +%Y-%m-%dT%H:%M:%SZ)',
+          'echo "{\\"apiVersion\\":\\"client.authentication.k8s.io/v1\\",\\"kind\\":\\"ExecCredential\\",\\"status\\":{\\"token\\":\\"issued-$now\\",\\"expirationTimestamp\\":\\"$exp\\"}}"',
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      const seen: string[] = [];
+      const server: Server = createServer((req, res) => {
+        const auth = String(req.headers.authorization ?? '');
+        seen.push(auth);
+        const issued = Number(auth.replace('Bearer issued-', ''));
+        const fresh = Number.isFinite(issued) && Date.now() / 1000 - issued < 2.5;
+        res.writeHead(fresh ? 200 : 401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(fresh ? { kind: 'NamespaceList', items: [] } : { kind: 'Status', reason: 'Unauthorized', code: 401 }));
+      });
+      servers.push(server);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+        users: [{ name: `exec-expiry-${process.pid}`, exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } }],
+        contexts: [{ name: 'x', cluster: 'c', user: `exec-expiry-${process.pid}` }],
+        currentContext: 'x',
+      });
+      const client = new KubeClient(kc, fast);
+      expect((await client.call({ method: 'GET', path: '/api/v1/namespaces' })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect((await client.call({ method: 'GET', path: '/api/v1/namespaces' })).status).toBe(200);
+      expect(new Set(seen).size).toBe(2); // a second token, from a second run of the plugin
+      client.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
