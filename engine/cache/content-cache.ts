@@ -494,7 +494,7 @@ function readWhole(fd: number, size: number): Buffer | undefined {
 }
 
 /** A regular file's bytes, or undefined (absent, not a regular file, or larger than `largest` bytes). */
-function readRegularFile(path: string, largest: number): Buffer | undefined {
+function readRegularFile(path: string, largest: number, authentic?: (bytes: Buffer) => boolean): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, READ_FLAGS);
@@ -503,7 +503,17 @@ function readRegularFile(path: string, largest: number): Buffer | undefined {
   }
   try {
     const st = fstatSync(fd);
-    return st.isFile() && st.size <= largest ? readWhole(fd, st.size) : undefined;
+    const bytes = st.isFile() && st.size <= largest ? readWhole(fd, st.size) : undefined;
+    // used, as an entry read is: the trim's age bound and least-recently-used order go by modification time
+    if (bytes && authentic && Date.now() - st.mtimeMs > TOUCH_AFTER_MS && authentic(bytes)) {
+      try {
+        const now = new Date();
+        futimesSync(fd, now, now);
+      } catch {
+        // a read-only cache still serves
+      }
+    }
+    return bytes;
   } catch {
     return undefined;
   } finally {
@@ -521,13 +531,18 @@ function isSymlink(path: string): boolean {
 
 /** A bucket file's entries, or undefined when absent, damaged or not authenticated by `macKey` (such a bucket is removed). */
 function readBucket(path: string, macKey: Buffer, largest: number, onDamaged?: () => void): Map<string, BucketEntry> | undefined {
-  const bytes = readRegularFile(path, largest);
+  const start = BUCKET_MAGIC.length + MAC_BYTES;
+  const authentic = (b: Buffer) =>
+    b.length >= start &&
+    b.subarray(0, BUCKET_MAGIC.length).equals(BUCKET_MAGIC) &&
+    timingSafeEqual(bucketMac(macKey, path, b.subarray(start)), b.subarray(BUCKET_MAGIC.length, start));
+  let checked: boolean | undefined;
+  // a bucket read every run but written long ago is touched (hourly at most): else the trim took it for unused
+  const bytes = readRegularFile(path, largest, (b) => (checked = authentic(b)));
   if (!bytes) return undefined;
   try {
-    const start = BUCKET_MAGIC.length + MAC_BYTES;
-    if (bytes.length < start || !bytes.subarray(0, BUCKET_MAGIC.length).equals(BUCKET_MAGIC)) throw new Error('not a bucket');
+    if (!(checked ?? authentic(bytes))) throw new Error('not a bucket, or not authenticated');
     const body = bytes.subarray(start);
-    if (!timingSafeEqual(bucketMac(macKey, path, body), bytes.subarray(BUCKET_MAGIC.length, start))) throw new Error('not authenticated');
     const list = deserialize(body) as [string, BucketEntry][];
     if (!Array.isArray(list)) throw new Error('not a bucket');
     const out = new Map<string, BucketEntry>();

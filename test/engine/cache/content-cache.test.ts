@@ -165,6 +165,21 @@ describe('content cache', () => {
     expect(open().get('parse', 'k7')).toEqual({ i: 7 });
   });
 
+  it('a bucket read is a use, as an entry read is: touched (hourly at most), so the trim does not remove a bucket every run reads but none rewrites', () => {
+    const cache = open();
+    for (let i = 0; i < 20; i++) cache.set('parse', `k${i}`, { i });
+    cache.flush();
+    const files = entries(join(dir, 'content', 'parse'));
+    const longAgo = new Date(Date.now() - 20 * 86_400_000);
+    for (const f of files) utimesSync(f, longAgo, longAgo);
+    const reader = open();
+    for (let i = 0; i < 20; i++) expect(reader.get('parse', `k${i}`)).toEqual({ i });
+    for (const f of files) expect(Date.now() - statSync(f).mtimeMs).toBeLessThan(60_000);
+    // the trim's age bound (here 10 days) keeps what was read, not what was last written 20 days ago
+    open({ maxAgeMs: 10 * 86_400_000 }).trim(Date.now());
+    expect(Array.from({ length: 20 }, (_, i) => open().get('parse', `k${i}`))).toEqual(Array.from({ length: 20 }, (_, i) => ({ i })));
+  });
+
   it('a batched entry comes back exactly, whether JSON can hold it or not (-0, NaN, Infinity, undefined properties and items, shared objects, a Map, __proto__ as a key)', () => {
     const shared = { x: 1 };
     const values: Record<string, unknown> = {
