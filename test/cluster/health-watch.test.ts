@@ -226,6 +226,25 @@ describeCluster('apply health waits: watched, not polled', (cluster) => {
     await p.close();
   });
 
+  it('interrupted (Ctrl-C), ends at once and says so with the last state — not that it waited the whole timeout', async () => {
+    await deployments('hw-interrupted', ['stuck']);
+    await rollOut('hw-interrupted', 'stuck', 0);
+    const p = createKubernetesProvider({ kubeconfig: proxy.kubeconfig, pollMs: 50 });
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(new Error('interrupted')), 600);
+    const started = Date.now();
+    const health = await p.health({ ids: ['deployment:hw-interrupted/stuck'], timeoutMs: 60_000 }, stop.signal);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(health.results).toEqual([
+      {
+        id: 'deployment:hw-interrupted/stuck',
+        healthy: false,
+        message: expect.stringMatching(/^not healthy when the wait was interrupted after [01] s: 0 of 2 replicas available$/),
+      },
+    ]);
+    await p.close();
+  });
+
   it('an object whose kind the server does not serve (yet) is waited for, not taken as deleted', async () => {
     const p = createKubernetesProvider({ kubeconfig: proxy.kubeconfig, pollMs: 50 });
     // a kind no other test file serves: the control plane is shared by the whole run, and

@@ -66,7 +66,9 @@ const MAX_BACKOFF_MS = 1_000;
  *   doubling); a refusal is reported once through `watchRefused`.
  * - The wait ends by `timeoutMs` less a margin for answering (a tenth, at
  *   most 500 ms), so the answer names each object's last state rather than the
- *   caller's generic timeout: `not healthy after N s: <last state>`.
+ *   caller's generic timeout: `not healthy after N s: <last state>`. Ended
+ *   earlier by `signal` (Ctrl-C): `not healthy when the wait was interrupted
+ *   after N s: <last state>`, and every watch is closed.
  *
  * Hand-written over client-node's `Watch`/`ListWatch`: those retry on their
  * own schedule (ListWatch relists and re-watches without end), cannot resume
@@ -81,6 +83,7 @@ export async function waitHealthy(
   deps: HealthWaitDeps,
   signal: AbortSignal,
 ): Promise<HealthResult[]> {
+  const started = Date.now();
   const margin = Math.min(500, timeoutMs / 10);
   const waitMs = Math.max(0, timeoutMs - margin);
   const deadline = Date.now() + waitMs;
@@ -108,9 +111,15 @@ export async function waitHealthy(
       await Promise.all(subjects.map((subject) => follow(r, namespace, subject, state, deps, deadline, stop)));
     }),
   );
+  // stopped by the caller (Ctrl-C) well before the time was up: say so, not that it waited the whole timeout
+  const ended = signal.aborted && Date.now() < deadline ? `the wait was interrupted after ${Math.round((Date.now() - started) / 1000)} s` : undefined;
   return ids.map(
     (id) =>
-      state.settled.get(id) ?? { id, healthy: false, message: `not healthy after ${Math.round(timeoutMs / 1000)} s: ${state.last.get(id) ?? 'not checked'}` },
+      state.settled.get(id) ?? {
+        id,
+        healthy: false,
+        message: `${ended ? `not healthy when ${ended}` : `not healthy after ${Math.round(timeoutMs / 1000)} s`}: ${state.last.get(id) ?? 'not checked'}`,
+      },
   );
 }
 
