@@ -346,6 +346,10 @@ export const CODES = {
     hint: 'check the APIService and the Service behind it',
   },
   'kubernetes.invalid': { meaning: 'the API server refused the manifest', hint: "fix the manifest; the message is the API server's" },
+  'kubernetes.credentials-unavailable': {
+    meaning: "the kubeconfig user's exec credential plugin or auth provider gave no credential (the API server was not asked)",
+    hint: 'run the plugin by hand',
+  },
   'kubernetes.kubeconfig-invalid': { meaning: 'the kubeconfig cannot be loaded' },
   'kubernetes.kubeconfig-missing': { meaning: 'the kubeconfig named by --kubeconfig does not exist' },
   'kubernetes.no-cluster': { meaning: 'the kubeconfig names no current cluster', hint: 'pass --context' },

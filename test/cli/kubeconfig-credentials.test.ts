@@ -109,3 +109,27 @@ it("an exec credential plugin's token, echoed by the API server, is not printed 
   expect(out).toContain('upstream rejected');
   for (const form of [token, Buffer.from(`Bearer ${token}`).toString('base64')]) expect(out).not.toContain(form);
 });
+
+it('an exec credential plugin that fails or prints no ExecCredential is named as such (not an unreachable API server) and its output is not quoted', async () => {
+  const url = await echoingServer();
+  const token = 'kc-exec-malformed-token-8c1d2e3f';
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-exec-bad-'));
+  writeK8sRepo(dir, { namespaces: ['kc-exec-bad'], configMaps: 1, deployments: 0 });
+  const plugin = join(dir, 'credential-plugin.sh');
+  const kubeconfigFile = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigFile, kubeconfig(url, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never}}`));
+  for (const [script, shown] of [
+    [`#!/bin/sh\necho '${token}'\n`, 'its output is not an ExecCredential (JSON)'],
+    [`#!/bin/sh\necho 'error: SSO session expired, run: login' >&2\nexit 3\n`, 'error: SSO session expired, run: login'],
+  ]) {
+    writeFileSync(plugin, script, { mode: 0o755 });
+    const r = await runCli(['plan', '--repo', dir, '--kubeconfig', kubeconfigFile]);
+    const out = r.stdout + r.stderr;
+    expect(r.code).toBe(1);
+    expect(out).toContain('kubernetes.credentials-unavailable');
+    expect(out).toContain(`cannot get the kubeconfig user's credentials to read the API discovery documents: ${shown}`);
+    expect(out).not.toContain('cannot reach the API server');
+    expect(out).not.toContain(token.slice(0, 8));
+    expect(out).not.toMatch(/\n\s+at /);
+  }
+});

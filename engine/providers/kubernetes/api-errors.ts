@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../model/diagnostic.js';
-import { KubeApiError } from './kube-client.js';
+import { KubeApiError, KubeCredentialError } from './kube-client.js';
 import type { ApiResource } from './discovery.js';
 import { isPermanentAnswer } from './retry.js';
 
@@ -115,6 +115,15 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
       ci,
       message: `the API server answered ${e.status} (${e.reason}) while trying to ${what}: ${e.message}`,
       hint: 'retry later; 429 and 5xx answers were already retried',
+    };
+  }
+  if (e instanceof KubeCredentialError) {
+    return {
+      severity: 'error',
+      code: 'kubernetes.credentials-unavailable',
+      ci,
+      message: `cannot get the kubeconfig user's credentials to ${what}: ${e.message}`,
+      hint: "run the user's exec credential plugin (or auth provider) by hand — `kubectl version` asks it the same way — and check its settings with `kubectl config view --minify`",
     };
   }
   const code = (e as { code?: string }).code;

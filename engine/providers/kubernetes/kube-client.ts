@@ -50,6 +50,26 @@ export interface KubeClientStats {
 }
 
 /**
+ * The kubeconfig user's credential could not be had: its exec credential plugin
+ * failed (the message is the plugin's stderr, as kubectl prints it) or printed
+ * something that is not an ExecCredential (not quoted: it would hold the
+ * token), or an auth provider failed. Not a network error: the API server was
+ * never asked.
+ */
+export class KubeCredentialError extends Error {
+  constructor(cause: unknown) {
+    const message =
+      cause instanceof SyntaxError
+        ? 'its output is not an ExecCredential (JSON)'
+        : String((cause as Error)?.message ?? cause)
+            .replace(/(\\n|\s)+$/, '')
+            .trim();
+    super(message);
+    this.name = 'KubeCredentialError';
+  }
+}
+
+/**
  * The longest watch event line (characters) a watch reads; a longer one ends the watch
  * with an error. An event is one object as JSON: the API server stores at most
  * about 1.5 MiB per object (etcd's request limit), so this leaves room for a
@@ -100,7 +120,11 @@ export class KubeClient {
   private async options(): Promise<RequestOptions> {
     if (!this.base) {
       const opts: RequestOptions = {};
-      await this.kc.applyToHTTPSOptions(opts);
+      try {
+        await this.kc.applyToHTTPSOptions(opts);
+      } catch (e) {
+        throw new KubeCredentialError(e);
+      }
       // what an exec plugin (or an auth provider) issued is in no kubeconfig field kube-config.ts registers
       registerSecretValues(requestCredentials(opts));
       this.base = opts;
