@@ -54,13 +54,24 @@ export function evaluateHealth(o: Obj): HealthVerdict {
       if (!observedCurrent(o)) return pending('waiting for the statefulset controller to observe the new generation');
       const want = o.spec?.replicas ?? 1;
       if ((s.readyReplicas ?? 0) < want) return pending(`${s.readyReplicas ?? 0} of ${want} replicas ready`);
+      // OnDelete: pods take the new revision only when someone deletes them — waiting cannot end it (Argo CD, kstatus)
+      if (o.spec?.updateStrategy?.type === 'OnDelete') return ok(`${want} of ${want} replicas ready (OnDelete: pods update when deleted)`);
+      // a partitioned rolling update (a canary) updates only the ordinals at or above the partition: done when those are
+      const partition = Number(o.spec?.updateStrategy?.rollingUpdate?.partition ?? 0);
+      if (partition > 0) {
+        const due = Math.max(0, want - partition);
+        if ((s.updatedReplicas ?? 0) < due) return pending(`${s.updatedReplicas ?? 0} of ${due} replicas above partition ${partition} updated`);
+        return ok(`partitioned rollout complete: ${due} of ${want} replicas updated`);
+      }
       if (s.updateRevision && s.currentRevision !== s.updateRevision) return pending('rolling update in progress');
       return ok(`${want} of ${want} replicas ready`);
     }
     case 'DaemonSet': {
       if (!observedCurrent(o)) return pending('waiting for the daemonset controller to observe the new generation');
       const want = s.desiredNumberScheduled ?? 0;
-      if ((s.updatedNumberScheduled ?? 0) < want) return pending(`${s.updatedNumberScheduled ?? 0} of ${want} pods updated`);
+      // OnDelete: pods take the new template only when deleted — waiting cannot update them (Argo CD)
+      const onDelete = o.spec?.updateStrategy?.type === 'OnDelete';
+      if (!onDelete && (s.updatedNumberScheduled ?? 0) < want) return pending(`${s.updatedNumberScheduled ?? 0} of ${want} pods updated`);
       if ((s.numberAvailable ?? 0) < want) return pending(`${s.numberAvailable ?? 0} of ${want} pods available`);
       return ok(`${want} of ${want} pods available`);
     }
