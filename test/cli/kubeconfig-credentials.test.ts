@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { writeK8sRepo } from '../cluster/k8s-fixture.js';
+import { credentialsOf } from '../../engine/providers/kubernetes/kube-config.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // The kubeconfig's credentials are secrets like any other: an API server (or a proxy in front of it) that echoes
@@ -132,4 +133,23 @@ it('an exec credential plugin that fails or prints no ExecCredential is named as
     expect(out).not.toContain(token.slice(0, 8));
     expect(out).not.toMatch(/\n\s+at /);
   }
+});
+
+it('only credentials are taken: secret-named settings and variables of 8+ characters, never a profile name or a flag that would be scrubbed from every line', () => {
+  const found = credentialsOf({
+    name: 'u',
+    exec: {
+      command: 'aws',
+      env: [
+        { name: 'AWS_PROFILE', value: 'prod' },
+        { name: 'AWS_REGION', value: 'eu-west-1' },
+        { name: 'AWS_SECRET_ACCESS_KEY', value: EXEC_SECRET },
+        { name: 'API_TOKEN', value: 'short' },
+      ],
+    },
+    authProvider: { name: 'oidc', config: { 'client-id': 'kubernetes', 'id-token': TOKEN, 'expiry-key': '{.x}', 'extra-scopes': 'groups' } },
+  });
+  expect(found).toContain(EXEC_SECRET);
+  expect(found).toContain(TOKEN);
+  for (const setting of ['prod', 'eu-west-1', 'short', 'kubernetes', '{.x}', 'groups']) expect(found).not.toContain(setting);
 });

@@ -93,6 +93,15 @@ function kubeConfigError(e: unknown, file: string | undefined): PlumbError {
   return new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig: ${(e as Error).message}`, { hint, cause: e });
 }
 
+/** The names of an auth provider's settings and an exec plugin's variables that hold a credential. */
+const SECRET_NAME = /token|secret|password|passwd|key|credential/i;
+
+/**
+ * A named setting's value shorter than this is not taken for a credential (`expiry-key: "{.x}"`, a flag): every
+ * registered value is scrubbed from all of plumb's output, and a short common word there would mangle it.
+ */
+const SETTING_SECRET_LENGTH = 8;
+
 /** A credential file's bytes are read for the scrubber only when smaller than this (a token or a key is a few KiB). */
 const CREDENTIAL_FILE_BYTES = 64 * 1024;
 
@@ -101,7 +110,7 @@ const CREDENTIAL_FILE_BYTES = 64 * 1024;
  * or proxy that echoes one (an error body, a redirect) prints no credential:
  * the bearer token, the basic-auth password, the client key (as written, as
  * PEM, and each line of it), an auth provider's tokens and secrets, an exec
- * plugin's environment values, and the contents of a token or key file
+ * plugin's secret-named environment values (8+ characters), and the contents of a token or key file
  * (in-cluster, the ServiceAccount token). A client certificate is public and
  * not registered. Files that cannot be read, or are larger than 64 KiB, are
  * skipped.
@@ -136,10 +145,16 @@ export function credentialsOf(user: User | null | undefined): string[] {
   const provider = user.authProvider as { config?: Record<string, unknown> } | undefined;
   for (const [name, value] of Object.entries(provider?.config ?? {})) {
     if (typeof value !== 'string') continue;
-    if (/token|secret|password|key/i.test(name) && !/file$/i.test(name)) out.push(value);
+    if (SECRET_NAME.test(name) && !/file$/i.test(name) && value.length >= SETTING_SECRET_LENGTH) out.push(value);
     if (/tokenfile$/i.test(name)) key(file(value)?.trim());
   }
+  // an exec plugin's environment holds secrets (AWS_SECRET_ACCESS_KEY) beside settings (AWS_PROFILE: prod) that must
+  // not be scrubbed from every line plumb prints: only values of secret-named variables, and not short ones
   const exec = user.exec as { env?: unknown } | undefined;
-  if (Array.isArray(exec?.env)) for (const e of exec.env) if (typeof e?.value === 'string') out.push(e.value);
+  if (Array.isArray(exec?.env)) {
+    for (const e of exec.env) {
+      if (typeof e?.value === 'string' && typeof e?.name === 'string' && SECRET_NAME.test(e.name) && e.value.length >= SETTING_SECRET_LENGTH) out.push(e.value);
+    }
+  }
   return out;
 }
