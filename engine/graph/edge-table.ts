@@ -1,5 +1,6 @@
 import { RELATION_TYPES } from '../model/relations.js';
 import type { CIGraph } from './types.js';
+import { GraphMemo } from './graph-memo.js';
 
 /**
  * A CI graph's nodes and edges as numbers: nodes 0…n-1 in the graph's node
@@ -31,26 +32,11 @@ export const RELATION_CODE: ReadonlyMap<string, number> = new Map(RELATION_TYPES
 /** The code of an edge whose type is not a relation type (a graph built by hand). */
 export const UNKNOWN_RELATION = 255;
 
-const CHANGE_EVENTS = [
-  'nodeAdded',
-  'edgeAdded',
-  'nodeDropped',
-  'edgeDropped',
-  'cleared',
-  'edgesCleared',
-  'nodeAttributesUpdated',
-  'edgeAttributesUpdated',
-  'eachNodeAttributesUpdated',
-  'eachEdgeAttributesUpdated',
-] as const;
-
-const tables = new WeakMap<CIGraph, EdgeTable>();
-const watched = new WeakSet<CIGraph>();
+const tables = new GraphMemo<EdgeTable>();
 
 /** Keeps `table` as `graph`'s until the graph changes (the caller vouches that it describes the graph as it is now). */
 export function recordEdgeTable(graph: CIGraph, table: EdgeTable): void {
   tables.set(graph, table);
-  watch(graph);
 }
 
 /** The table of `graph`: the one recorded for it, else built from it (and kept until it changes). */
@@ -79,11 +65,4 @@ export function edgeTableFromGraph(graph: CIGraph): EdgeTable {
     type[e++] = RELATION_CODE.get(attributes.type) ?? UNKNOWN_RELATION;
   });
   return { ids, numberOf, source, target, type };
-}
-
-function watch(graph: CIGraph): void {
-  if (watched.has(graph)) return;
-  watched.add(graph);
-  const drop = (): void => void tables.delete(graph);
-  for (const event of CHANGE_EVENTS) graph.on(event, drop);
 }

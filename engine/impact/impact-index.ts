@@ -1,6 +1,7 @@
 import type { CIGraph } from '../graph/types.js';
 import { RELATION_TYPES, RELATIONS } from '../model/relations.js';
 import { edgeTableOf } from '../graph/edge-table.js';
+import { GraphMemo } from '../graph/graph-memo.js';
 
 /**
  * The graph as flat arrays for the impact walk: CIs numbered 0…n-1, and for
@@ -45,21 +46,7 @@ const EDGE_RULES: readonly { code: number; forward: boolean; backward: boolean; 
   }),
 );
 
-const CHANGE_EVENTS = [
-  'nodeAdded',
-  'edgeAdded',
-  'nodeDropped',
-  'edgeDropped',
-  'cleared',
-  'edgesCleared',
-  'nodeAttributesUpdated',
-  'edgeAttributesUpdated',
-  'eachNodeAttributesUpdated',
-  'eachEdgeAttributesUpdated',
-] as const;
-
-const cache = new WeakMap<CIGraph, ImpactIndex>();
-const watched = new WeakSet<CIGraph>();
+const cache = new GraphMemo<ImpactIndex>();
 
 /** The index of `graph`, built on first use and after any change to the graph. */
 export function impactIndexOf(graph: CIGraph): ImpactIndex {
@@ -67,11 +54,6 @@ export function impactIndexOf(graph: CIGraph): ImpactIndex {
   if (!index) {
     index = buildImpactIndex(graph);
     cache.set(graph, index);
-    if (!watched.has(graph)) {
-      watched.add(graph);
-      const drop = (): void => void cache.delete(graph);
-      for (const event of CHANGE_EVENTS) graph.on(event, drop);
-    }
   }
   return index;
 }
