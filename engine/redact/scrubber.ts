@@ -251,6 +251,19 @@ export function knownSecretValues(): string[] {
   return secretScrubber.values();
 }
 
+/**
+ * A private key's forms for a scrubber: its whole text and each line of its
+ * PEM body of 16+ characters (an error or an excerpt may quote one line of it).
+ *
+ * @param text the key as written (PEM), or undefined
+ */
+export function privateKeyForms(text: string | undefined): string[] {
+  if (!text) return [];
+  const out = [text];
+  for (const line of text.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) out.push(line.trim());
+  return out;
+}
+
 /** Registers values another thread's scrubber knew ({@link knownSecretValues}). */
 export function registerSecretValues(values: Iterable<unknown>): void {
   secretScrubber.addAll(values);

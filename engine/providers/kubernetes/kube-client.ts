@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { setMaxListeners } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { sleep } from '../../concurrency/sleep.js';
-import { registerSecretValues } from '../../redact/scrubber.js';
+import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { DEFAULT_RETRY, isPermanentAnswer, isTransientError, isTransientStatus, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface KubeResponse {
@@ -412,10 +412,7 @@ export function requestCredentials(opts: RequestOptions): string[] {
   }
   const key = opts.key;
   for (const k of Array.isArray(key) ? key : [key]) {
-    const text = typeof k === 'string' ? k : Buffer.isBuffer(k) ? k.toString('utf8') : undefined;
-    if (!text) continue;
-    out.push(text);
-    for (const line of text.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) out.push(line.trim());
+    out.push(...privateKeyForms(typeof k === 'string' ? k : Buffer.isBuffer(k) ? k.toString('utf8') : undefined));
   }
   return out.filter((v) => v.length > 0);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
-import { registerSecretValues } from '../../redact/scrubber.js';
+import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 
 export interface KubeConfigOptions {
   /** `--kubeconfig`, or the target's `kubeconfig` setting. */
@@ -121,11 +121,7 @@ const CREDENTIAL_FILE_BYTES = 64 * 1024;
 export function credentialsOf(user: User | null | undefined): string[] {
   if (!user) return [];
   const out: string[] = [];
-  const key = (text: string | undefined): void => {
-    if (!text) return;
-    out.push(text);
-    for (const line of text.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) out.push(line.trim());
-  };
+  const key = (text: string | undefined): void => void out.push(...privateKeyForms(text));
   const file = (path: unknown): string | undefined => {
     if (typeof path !== 'string' || !path) return undefined;
     try {
