@@ -4,23 +4,13 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigFor } from '../../../helpers/kube-config-for.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeApiError, KubeClient } from '../../../../engine/providers/kubernetes/kube-client.js';
 import { isPermanentAnswer, retryDelay } from '../../../../engine/providers/kubernetes/retry.js';
 import { apiDiagnostic } from '../../../../engine/providers/kubernetes/api-errors.js';
 import { fieldPathPointer } from '../../../../engine/providers/kubernetes/field-path.js';
 import { freePort } from '../../../cluster/control-plane.js';
-
-function kubeConfigFor(server: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'secret-token' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-}
 
 /** A tiny API server on 127.0.0.1 that plays back a script of answers. */
 async function scripted(answers: { status: number; headers?: Record<string, string>; body?: unknown }[]) {

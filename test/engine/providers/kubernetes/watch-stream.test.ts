@@ -1,19 +1,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigFor } from '../../../helpers/kube-config-for.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeClient, WATCH_EVENT_MAX_CHARS } from '../../../../engine/providers/kubernetes/kube-client.js';
-
-function kubeConfigFor(server: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'secret-token' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-}
 
 /** A watch endpoint on 127.0.0.1 whose stream `play` writes, chunk by chunk. */
 async function watchServer(play: (res: ServerResponse) => Promise<void>) {
