@@ -135,6 +135,19 @@ it('an exec credential plugin that fails or prints no ExecCredential is named as
   }
 });
 
+it('a kubeconfig whose unquoted password reads as a YAML tag or alias is refused without naming it', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-tag-'));
+  writeK8sRepo(dir, { namespaces: ['kc-tag'], configMaps: 1, deployments: 0 });
+  for (const password of ['!Hunter2pass!', '*Hunter2pass']) {
+    const file = join(dir, 'kubeconfig');
+    writeFileSync(file, kubeconfig('http://127.0.0.1:9', `{username: admin, password: ${password}}`));
+    const r = await runCli(['plan', '--repo', dir, '--kubeconfig', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot load the kubeconfig ${file}:`);
+    expect(r.stdout + r.stderr).not.toContain('Hunter2pass');
+  }
+});
+
 it('only credentials are taken: secret-named settings and variables of 8+ characters, never a profile name or a flag that would be scrubbed from every line', () => {
   const found = credentialsOf({
     name: 'u',

@@ -88,7 +88,10 @@ function kubeConfigError(e: unknown, file: string | undefined): PlumbError {
     const line = typeof y.mark?.line === 'number' ? y.mark.line + 1 : undefined;
     const column = typeof y.mark?.column === 'number' ? y.mark.column + 1 : undefined;
     const at = line === undefined || column === undefined ? '' : file ? `:${line}:${column}` : ` (line ${line}, column ${column})`;
-    return new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig${file ? ` ${file}` : ''}${at}: ${y.reason}`, { hint });
+    // the reason may name what it met (`undeclared tag handle "!Hunter2pass!"`, `unidentified alias "…"`): an
+    // unquoted password starting with ! or * is one; what it quotes is left out
+    const reason = y.reason.replace(/"[^"]*"|!<[^>]*>/g, '…');
+    return new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig${file ? ` ${file}` : ''}${at}: ${reason}`, { hint });
   }
   return new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig: ${(e as Error).message}`, { hint, cause: e });
 }
