@@ -1,6 +1,7 @@
 import { createTwoFilesPatch, formatPatch } from 'diff';
 import { stringify } from 'yaml';
 import { defineLazy, lazySource } from '../model/lazy-property.js';
+import { scrubDeep } from '../redact/scrubber.js';
 
 /** The two sides' names in a diff's `---`/`+++` headers: a plan's drift diff is observed → desired, a review's base → head. */
 export type DiffLabels = readonly [before: string, after: string];
@@ -89,6 +90,12 @@ function addedPatch(oldName: string, newName: string, after: string): string {
   });
 }
 
+/**
+ * The YAML text of a value with every known secret scrubbed first: YAML writes
+ * a string in forms of its own (`\a`, `\e`, `\L` escapes in double quotes,
+ * `''` in single quotes, one line per line in a block scalar) that the output
+ * guard, which knows a secret's raw, JSON and base64 forms, would not find.
+ */
 function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+  return stringify(scrubDeep(value), { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -5,6 +5,7 @@ import { PlumbError } from '../model/errors.js';
 import type { SnapshotFile } from '../providers/snapshot/read-snapshot.js';
 import { recordSnapshot } from '../providers/snapshot/record-snapshot.js';
 import { renderSnapshot } from '../providers/snapshot/write-snapshot.js';
+import { scrubDeep } from '../redact/scrubber.js';
 import type { PlumbConfig } from '../config/types.js';
 import { didYouMeanHint } from '../model/did-you-mean.js';
 
@@ -24,7 +25,13 @@ export interface DiscoverResult {
   readonly target: string;
   /** Absent when discovery failed (the diagnostics say why). Secret values are `(sensitive)`. */
   readonly snapshot?: SnapshotFile;
-  /** The snapshot as a file in `format`, when there is one. */
+  /**
+   * The snapshot as a file in `format`, when there is one, with every known
+   * secret (a Secret's value copied into a ConfigMap, a kubeconfig token in
+   * an object) scrubbed before it is serialized: the same text whether it
+   * goes to stdout (through the output guard) or to `--out`, and never a
+   * secret in YAML's own escaped forms.
+   */
   readonly text?: string;
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -48,7 +55,7 @@ export async function discover(opts: DiscoverOptions = {}): Promise<DiscoverResu
     signal: opts.signal ?? new AbortController().signal,
     cliSettings: opts.cliSettings,
   });
-  return { target, ...recorded, ...(recorded.snapshot ? { text: renderSnapshot(recorded.snapshot, opts.format ?? 'yaml') } : {}) };
+  return { target, ...recorded, ...(recorded.snapshot ? { text: renderSnapshot(scrubDeep(recorded.snapshot), opts.format ?? 'yaml') } : {}) };
 }
 
 function chooseTarget(config: PlumbConfig, requested: string | undefined): string {

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { hasErrors, sortDiagnostics } from '../model/diagnostic.js';
 import { diagnosticsJson, type DiagnosticJson } from './diagnostics-json.js';
 import { inert } from './inert.js';
-import { scrubText } from '../redact/scrubber.js';
+import { scrubDeep, scrubText } from '../redact/scrubber.js';
 import { toSarif } from './sarif.js';
 
 export { diagnosticsJson, type DiagnosticJson } from './diagnostics-json.js';
@@ -47,7 +47,9 @@ export interface FailureOutputOptions {
  * Untrusted text (file names, messages quoting the repository) is made inert
  * for the terminal formats and escaped for Markdown; JSON escapes by itself.
  */
-export function renderFailureOutput(format: string, options: FailureOutputOptions): string {
+export function renderFailureOutput(format: string, given: FailureOutputOptions): string {
+  // scrubbed before any format escapes a secret into a form the output guard does not know (YAML's `\a`, a block scalar)
+  const options = { ...given, diagnostics: scrubDeep(given.diagnostics) };
   switch (format) {
     case 'json':
       return JSON.stringify(failureJson(options), null, 2) + '\n';

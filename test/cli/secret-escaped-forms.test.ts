@@ -31,6 +31,11 @@ describe('a secret that an output format escapes', () => {
       join(dir, 'inventory', 'db.yaml'),
       `apiVersion: plumb.io/v1\nkind: Database\nmetadata: {name: orders, namespace: shop}\nspec:\n  engine: postgres\n  version: "16"\n  password: ${JSON.stringify(SECRET)}\n`,
     );
+    // the same value copied into a ConfigMap (a DSN): its create diff is YAML, which writes U+0007 as `\a`
+    writeFileSync(
+      join(dir, 'inventory', 'dsn.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: orders-dsn, namespace: shop}\ndata:\n  dsn: ${JSON.stringify(`postgres://app:${SECRET}@orders/x`)}\n  multiline: ${JSON.stringify(`first line\n${SECRET}\nlast line`)}\n`,
+    );
     // a policy whose message shows the value (a careless messageExpression)
     writeFileSync(
       join(dir, 'policies', 'p.yaml'),
@@ -41,7 +46,7 @@ describe('a secret that an output format escapes', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Any recognisable piece of the secret, raw or escaped. */
-  const leaks = (text: string) => ['Xq7', 'pw_*zz', '9!&', '9!&amp;', 'Kr\\x07'].filter((piece) => text.includes(piece));
+  const leaks = (text: string) => ['Xq7', 'pw_*zz', '9!&', '9!&amp;', 'Kr\\x07', 'Kr\\a'].filter((piece) => text.includes(piece));
 
   it.each(['markdown', 'text', 'json', 'sarif'])(
     'plan -o %s shows (sensitive) where the policy message had the value, on stdout and in a file',
@@ -53,4 +58,43 @@ describe('a secret that an output format escapes', () => {
       for (const text of [r.stdout, r.stderr, readFileSync(file, 'utf8')]) expect(leaks(text)).toEqual([]);
     },
   );
+
+  it('plan -o markdown: the create diff of a ConfigMap holding the value (YAML escapes it as \\a) shows (sensitive)', async () => {
+    const r = await runCli(['plan', '-o', 'markdown', '--repo', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('postgres://app:(sensitive)@orders/x');
+    expect(leaks(r.stdout + r.stderr)).toEqual([]);
+  });
+
+  it('discover -o yaml and --out write the same scrubbed snapshot: a Secret value copied into a ConfigMap', async () => {
+    const snap = join(dir, 'observed', 'snapshot.yaml');
+    const before = readFileSync(snap, 'utf8');
+    try {
+      writeFileSync(
+        snap,
+        JSON.stringify({
+          apiVersion: 'plumb.io/v1',
+          kind: 'Snapshot',
+          objects: [
+            { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { password: SECRET } },
+            { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'copy', namespace: 'shop' }, data: { dsn: `u:${SECRET}@h`, note: `'${SECRET}'` } },
+          ],
+        }),
+      );
+      const out = join(dir, 'discovered.yaml');
+      const toStdout = await runCli(['discover', '--repo', dir, '-o', 'yaml']);
+      const toFile = await runCli(['discover', '--repo', dir, '--out', out]);
+      expect(toStdout.code, toStdout.stderr).toBe(0);
+      expect(toFile.code, toFile.stderr).toBe(0);
+      const file = readFileSync(out, 'utf8');
+      for (const text of [toStdout.stdout, file]) {
+        expect(text).toContain('u:(sensitive)@h');
+        expect(leaks(text)).toEqual([]);
+      }
+      const body = (text: string) => text.replace(/takenAt: .*\n/, '');
+      expect(body(file)).toBe(body(toStdout.stdout));
+    } finally {
+      writeFileSync(snap, before);
+    }
+  });
 });

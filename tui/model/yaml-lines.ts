@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { CIDocument } from '../../engine/index.js';
+import { scrubDeep, type CIDocument } from '../../engine/index.js';
 import type { Line } from './detail-lines.js';
 
 export interface YamlPanes {
@@ -38,8 +38,9 @@ export function yamlPanes(doc: CIDocument | undefined, where: { readonly file?: 
   };
 }
 
+/** The value's YAML lines, known secrets scrubbed before YAML escapes them into forms the output guard does not know. */
 function text(value: Readonly<Record<string, unknown>>): string[] {
-  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }).replace(/\n$/, '').split('\n');
+  return stringify(scrubDeep(value), { lineWidth: 0, aliasDuplicateObjects: false }).replace(/\n$/, '').split('\n');
 }
 
 function withoutManagedFields(o: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
