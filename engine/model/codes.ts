@@ -148,13 +148,18 @@ export const CODES = {
 
   // validation
   'ci.duplicate': { meaning: 'two documents with the same identity kind:namespace/name', hint: 'rename or remove one of them' },
+  'k8s.annotation-invalid': { meaning: 'an annotation key that is not a qualified name, or annotations over 256 KiB' },
   'k8s.container-invalid': { meaning: 'a pod template without containers, or a container without name or image' },
+  'k8s.data-key-invalid': {
+    meaning: "a ConfigMap or Secret data key the API server refuses ([-._a-zA-Z0-9]+, at most 253 characters, not '..'-prefixed)",
+  },
   'k8s.field-missing': { meaning: 'a Kubernetes workload without a pod template' },
   'k8s.field-required': { meaning: 'a Kubernetes object lacks a field its schema requires', hint: 'add the field' },
   'k8s.field-unknown': {
     meaning: "a field the kind's schema does not declare (kubectl's strict validation refuses it)",
     hint: 'fix the spelling or the indentation, or check the apiVersion',
   },
+  'k8s.label-invalid': { meaning: 'a label (or selector) key that is not a qualified name, or a value that is not a label value' },
   'k8s.list-key-duplicate': {
     meaning: 'two entries of a list-map (x-kubernetes-list-map-keys) or set with the same key',
     hint: 'make each key unique; server-side apply merges entries by it',

@@ -11,6 +11,11 @@ import type { Code } from '../model/codes.js';
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+/** apimachinery's TotalAnnotationSizeLimitB: the keys and values of one object's annotations, in bytes. */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
@@ -24,6 +29,15 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  *   message names the key, never the value);
  * - `k8s.container-invalid`: each container of a pod template needs name and image;
  * - `k8s.selector-invalid`: a Service selector is a map of strings.
+ * - `k8s.label-invalid`: label keys are qualified names and values label
+ *   values (metadata.labels, a pod template's labels, `spec.selector.matchLabels`,
+ *   a Service selector), as apimachinery's `ValidateLabels`;
+ * - `k8s.annotation-invalid`: annotation keys are qualified names, and all of
+ *   an object's annotations take at most 256 KiB (`ValidateAnnotations`);
+ * - `k8s.data-key-invalid`: each key of a ConfigMap's `data`/`binaryData` and a
+ *   Secret's `data`/`stringData` is `[-._a-zA-Z0-9]+`, at most 253 characters,
+ *   not `.`, `..` or `..`-prefixed (`IsConfigMapKey`), and a ConfigMap key is
+ *   not in both `data` and `binaryData`.
  */
 export function checkKubernetes(cis: readonly CI[], locate: Locate): Diagnostic[] {
   return kubernetesFindings(cis).map((f) => at(locate, f));
@@ -65,6 +79,9 @@ function checkObject(ci: CI): Finding[] {
     );
   }
 
+  if (metadata) checkMeta(metadata, '/metadata', found);
+  checkDataKeys(ci, found);
+
   if (ci.kind === 'Secret' && o.data !== undefined) {
     if (!isPlainObject(o.data))
       found('k8s.secret-base64', '/data', 'Secret data must be a map of keys to base64 values', 'put plain-text values under stringData instead');
@@ -91,11 +108,15 @@ function checkObject(ci: CI): Finding[] {
         'Service selector must be a map of label names to string values',
         'quote numbers and booleans, e.g. version: "2"',
       );
-    }
+    } else if (isPlainObject(selector)) checkLabels(selector, '/spec/selector', 'selector', found);
   }
 
   if (WORKLOAD_KINDS.has(ci.kind)) {
+    const matchLabels = dig(o, ['spec', 'selector', 'matchLabels']);
+    if (isPlainObject(matchLabels)) checkLabels(matchLabels, '/spec/selector/matchLabels', 'selector', found);
     const template = podTemplateOf(ci);
+    const templateMeta = template && ci.kind !== 'Pod' ? dig(o, [...template.pointer.split('/').slice(1, -1), 'metadata']) : undefined;
+    if (template && isPlainObject(templateMeta)) checkMeta(templateMeta, `${template.pointer.replace(/\/spec$/, '')}/metadata`, found);
     if (!template) {
       const where = ci.kind === 'Pod' ? '/spec' : ci.kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : '/spec/template/spec';
       found('k8s.field-missing', where, `${ci.kind} has no pod spec at ${where}`, 'add the pod template with its containers');
@@ -122,6 +143,111 @@ function checkObject(ci: CI): Finding[] {
     }
   }
   return findings;
+}
+
+type Found = (code: Code, pointer: string, message: string, hint: string) => void;
+
+/** Labels and annotations of one `metadata` (an object's or a pod template's) at `pointer`. */
+function checkMeta(metadata: Readonly<Record<string, unknown>>, pointer: string, found: Found): void {
+  if (isPlainObject(metadata.labels)) checkLabels(metadata.labels, `${pointer}/labels`, 'label', found);
+  const annotations = metadata.annotations;
+  if (!isPlainObject(annotations)) return;
+  let bytes = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    bytes += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+    const why = qualifiedNameError(key.toLowerCase());
+    if (why) {
+      found(
+        'k8s.annotation-invalid',
+        `${pointer}/annotations/${escapePointerToken(key)}`,
+        `annotation key "${key}" is not a qualified name: ${why}`,
+        'use [prefix/]name: a DNS-1123 subdomain prefix, a name of at most 63 letters, digits, "-", "_" and "."',
+      );
+    }
+  }
+  if (bytes > ANNOTATIONS_MAX_BYTES) {
+    found(
+      'k8s.annotation-invalid',
+      `${pointer}/annotations`,
+      `the annotations take ${bytes} bytes, more than the API server's limit of ${ANNOTATIONS_MAX_BYTES}`,
+      'move large data to a ConfigMap; note that client-side kubectl apply adds a last-applied-configuration annotation as large as the object',
+    );
+  }
+}
+
+/** Label keys and values (`what`: label or selector) under `pointer`; non-string values are the schema's to report. */
+function checkLabels(labels: Readonly<Record<string, unknown>>, pointer: string, what: 'label' | 'selector', found: Found): void {
+  for (const [key, value] of Object.entries(labels)) {
+    const at = `${pointer}/${escapePointerToken(key)}`;
+    const why = qualifiedNameError(key);
+    if (why) {
+      found(
+        'k8s.label-invalid',
+        at,
+        `${what} key "${key}" is not a qualified name: ${why}`,
+        'use [prefix/]name: a DNS-1123 subdomain prefix, a name of at most 63 letters, digits, "-", "_" and "."',
+      );
+    } else if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
+      found(
+        'k8s.label-invalid',
+        at,
+        `${what} value "${value}" of "${key}" is not a valid label value`,
+        'at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (or empty)',
+      );
+    }
+  }
+}
+
+/** Why `value` is not a qualified name (apimachinery's `IsQualifiedName`), or undefined. */
+function qualifiedNameError(value: string): string | undefined {
+  const parts = value.split('/');
+  if (parts.length > 2) return 'at most one "/"';
+  const name = parts.length === 2 ? parts[1]! : parts[0]!;
+  if (parts.length === 2) {
+    const prefix = parts[0]!;
+    if (prefix === '') return 'the prefix before "/" is empty';
+    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return `the prefix "${prefix}" is not a DNS-1123 subdomain`;
+  }
+  if (name === '') return 'the name is empty';
+  if (name.length > 63) return 'the name is longer than 63 characters';
+  if (!QUALIFIED_NAME_PART.test(name)) return 'the name must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  return undefined;
+}
+
+/** The keys of a ConfigMap's or Secret's data maps (apimachinery's `IsConfigMapKey`). */
+function checkDataKeys(ci: CI, found: Found): void {
+  const maps = ci.kind === 'ConfigMap' ? ['data', 'binaryData'] : ci.kind === 'Secret' ? ['data', 'stringData'] : [];
+  if (maps.length === 0 || groupOf(ci.apiVersion) !== '') return;
+  const hint = 'letters, digits, "-", "_" and ".", at most 253 characters, not starting with ".."';
+  for (const field of maps) {
+    const map = ci.object[field];
+    if (!isPlainObject(map)) continue;
+    for (const key of Object.keys(map)) {
+      const why =
+        key.length > 253
+          ? 'is longer than 253 characters'
+          : !CONFIG_MAP_KEY.test(key)
+            ? 'may hold only letters, digits, "-", "_" and "."'
+            : key === '.' || key === '..' || key.startsWith('..')
+              ? 'may not be "." or start with ".."'
+              : undefined;
+      if (why) found('k8s.data-key-invalid', `/${field}/${escapePointerToken(key)}`, `${ci.kind} ${field} key "${key}" ${why}`, hint);
+    }
+  }
+  const data = ci.object.data;
+  const binary = ci.object.binaryData;
+  if (ci.kind === 'ConfigMap' && isPlainObject(data) && isPlainObject(binary)) {
+    for (const key of Object.keys(binary)) {
+      if (Object.hasOwn(data, key)) {
+        found(
+          'k8s.data-key-invalid',
+          `/binaryData/${escapePointerToken(key)}`,
+          `ConfigMap key "${key}" is in both data and binaryData`,
+          'keep each key in one of them: data for UTF-8 text, binaryData for base64 bytes',
+        );
+      }
+    }
+  }
 }
 
 const PATH_SEGMENT = /^(?!\.\.?$)[^/%]+$/;

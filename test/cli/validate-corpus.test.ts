@@ -26,6 +26,8 @@ const corpus: Array<{ dir: string; code: string; file: string; line: number; als
   { dir: 'validate-k8s-name-invalid', code: 'k8s.name-invalid', file: 'inventory/bad.yaml', line: 4 },
   { dir: 'validate-k8s-namespace-invalid', code: 'k8s.namespace-invalid', file: 'inventory/bad.yaml', line: 5 },
   { dir: 'validate-k8s-secret-base64', code: 'k8s.secret-base64', file: 'inventory/bad.yaml', line: 9 },
+  { dir: 'validate-k8s-data-key', code: 'k8s.data-key-invalid', file: 'inventory/bad.yaml', line: 9 },
+  { dir: 'validate-k8s-label-invalid', code: 'k8s.label-invalid', file: 'inventory/bad.yaml', line: 8 },
   { dir: 'validate-k8s-container-invalid', code: 'k8s.container-invalid', file: 'inventory/bad.yaml', line: 14 },
   { dir: 'validate-k8s-field-missing', code: 'k8s.field-missing', file: 'inventory/bad.yaml', line: 7 },
   { dir: 'validate-k8s-selector-invalid', code: 'k8s.selector-invalid', file: 'inventory/bad.yaml', line: 8 },

@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadRepository } from '../../engine/load/load-repository.js';
+import { kubernetesFindings } from '../../engine/validate/check-kubernetes.js';
+import { describeCluster } from './cluster-test.js';
+import { kubectlPath, type ControlPlaneInfo } from './control-plane.js';
+
+type Obj = Record<string, unknown>;
+const NS = 'validate-vs-server';
+const meta = (name: string, extra: Obj = {}) => ({ name, namespace: NS, ...extra });
+const cm = (name: string, body: Obj) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name), ...body });
+const labelled = (name: string, labels: Obj) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name, { labels }) });
+const annotated = (name: string, annotations: Obj) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name, { annotations }) });
+const deployment = (name: string, selector: Obj, podLabels: Obj) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: meta(name),
+  spec: {
+    selector: { matchLabels: selector },
+    template: { metadata: { labels: podLabels }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1.0.0' }] } },
+  },
+});
+
+/**
+ * The checks `plumb validate` makes of labels, annotations and ConfigMap /
+ * Secret keys against the API server itself: for every case plumb reports an
+ * error exactly when `kubectl create --dry-run=server` is refused, so a review
+ * fails in Git what apply would fail in the cluster, and refuses nothing the
+ * server takes.
+ */
+describeCluster('validate refuses what the API server refuses (labels, annotations, data keys)', (cluster) => {
+  let c: ControlPlaneInfo;
+  let repo: string;
+  const kubectl = (args: string[], input?: string) =>
+    spawnSync(kubectlPath(), ['--kubeconfig', c.kubeconfig, ...args], { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
+
+  const cases: Array<[string, Obj]> = [
+    ['config key with a slash', cm('slash', { data: { 'conf.d/default.conf': 'x' } })],
+    ['config key with two dots inside', cm('dots-inside', { data: { 'a..b': 'x' } })],
+    ['config key starting with two dots', cm('dots-prefix', { data: { '..data': 'x' } })],
+    ['config key that is one dot', cm('one-dot', { data: { '.': 'x' } })],
+    ['config key with a dot first', cm('dot-first', { data: { '.env': 'x' } })],
+    ['config key in data and binaryData', cm('both', { data: { k: 'x' }, binaryData: { k: 'eA==' } })],
+    ['config key of 253 characters', cm('long-ok', { data: { ['k'.repeat(253)]: 'x' } })],
+    ['config key of 254 characters', cm('long-bad', { data: { ['k'.repeat(254)]: 'x' } })],
+    ['secret stringData key with a space', { apiVersion: 'v1', kind: 'Secret', metadata: meta('space'), stringData: { 'bad key': 'x' } }],
+    ['secret data key with a colon', { apiVersion: 'v1', kind: 'Secret', metadata: meta('colon'), data: { 'a:b': 'eA==' } }],
+    ['label value with a plus', labelled('plus', { 'app.kubernetes.io/version': '6.7.0+build.1' })],
+    ['empty label value', labelled('empty', { tier: '' })],
+    ['label value of 63 characters', labelled('v63', { v: 'a'.repeat(63) })],
+    ['label value of 64 characters', labelled('v64', { v: 'a'.repeat(64) })],
+    ['label value ending in a dash', labelled('dash-end', { v: 'abc-' })],
+    ['label value with underscores and dots', labelled('under', { v: 'a_b.c-d' })],
+    ['label key with an upper-case prefix', labelled('upper-prefix', { 'Example.com/team': 'a' })],
+    ['label key with an upper-case name', labelled('upper-name', { 'example.com/Team': 'a' })],
+    ['label key with two slashes', labelled('two-slashes', { 'a/b/c': 'x' })],
+    ['label key with an empty prefix', labelled('empty-prefix', { '/team': 'x' })],
+    ['label key ending in an underscore', labelled('underscore-end', { team_: 'x' })],
+    ['label key of 64 characters', labelled('k64', { ['k'.repeat(64)]: 'x' })],
+    ['annotation key in upper case', annotated('anno-upper', { 'Example.COM/Note': 'x' })],
+    ['annotation key with a space', annotated('anno-space', { 'bad key': 'x' })],
+    ['annotations over 256 KiB', annotated('anno-big', { note: 'x'.repeat(256 * 1024) })],
+    ['annotations just under 256 KiB', annotated('anno-under', { note: 'x'.repeat(256 * 1024 - 10) })],
+    ['deployment selector value with a plus', deployment('sel-plus', { app: 'a+b' }, { app: 'a+b' })],
+    ['pod template label value with a space', deployment('pod-space', { app: 'web' }, { app: 'web', role: 'front end' })],
+    [
+      'service selector value with a space',
+      { apiVersion: 'v1', kind: 'Service', metadata: meta('svc-space'), spec: { selector: { app: 'a b' }, ports: [{ port: 80 }] } },
+    ],
+  ];
+
+  beforeAll(() => {
+    c = cluster();
+    repo = mkdtempSync(join(tmpdir(), 'plumb-validate-vs-server-'));
+    mkdirSync(join(repo, 'inventory'));
+    writeFileSync(join(repo, 'plumb.yaml'), 'inventory: ["inventory/*.yaml"]\n');
+    cases.forEach(([, object], i) => writeFileSync(join(repo, 'inventory', `case-${i}.yaml`), JSON.stringify(object)));
+    expect(kubectl(['create', 'namespace', NS]).status).toBe(0);
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('plumb reports an error for a case exactly when the server refuses it', async () => {
+    const loaded = await loadRepository({ repo });
+    const codes = new Map<string, string[]>();
+    for (const f of kubernetesFindings(loaded.cis)) codes.set(f.ci!.origin.file, [...(codes.get(f.ci!.origin.file) ?? []), f.code]);
+    const rows = cases.map(([what, object], i) => {
+      const server = kubectl(['create', '--dry-run=server', '-o', 'name', '-f', '-'], JSON.stringify(object));
+      const refused = server.status !== 0;
+      if (refused) expect(server.stderr, what).toMatch(/is invalid|Invalid value|must be no more than|Too long/);
+      return { what, refused, plumb: codes.get(`inventory/case-${i}.yaml`) ?? [] };
+    });
+    // plumb errors exactly where the server refuses
+    expect(rows.map((r) => ({ what: r.what, refused: r.plumb.length > 0 }))).toEqual(rows.map((r) => ({ what: r.what, refused: r.refused })));
+    // and the server refuses at least the cases named for it (the table is not vacuous)
+    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(18);
+  });
+});
