@@ -149,7 +149,9 @@ export const CODES = {
   // validation
   'ci.duplicate': { meaning: 'two documents with the same identity kind:namespace/name', hint: 'rename or remove one of them' },
   'k8s.annotation-invalid': { meaning: 'an annotation key that is not a qualified name, or annotations over 256 KiB' },
-  'k8s.container-invalid': { meaning: 'a pod template without containers, or a container without name or image' },
+  'k8s.container-invalid': {
+    meaning: 'a pod template without containers, a container without name or image, or a container name that is not a unique DNS-1123 label',
+  },
   'k8s.data-key-invalid': {
     meaning: "a ConfigMap or Secret data key the API server refuses ([-._a-zA-Z0-9]+, at most 253 characters, not '..'-prefixed)",
   },
@@ -166,12 +168,16 @@ export const CODES = {
   },
   'k8s.name-invalid': { meaning: 'a Kubernetes name the API server would refuse for that kind' },
   'k8s.namespace-invalid': { meaning: 'a Kubernetes namespace that is not a DNS-1123 label' },
+  'k8s.port-invalid': {
+    meaning: 'a container or Service port the API server refuses: a number outside 1–65535, a bad or repeated name, an unnamed port of several',
+  },
   'k8s.secret-base64': { meaning: "a value of a Secret's data that is not base64", hint: 'base64-encode it, or move it to stringData' },
   'k8s.selector-invalid': { meaning: 'a Service selector that is not a map of strings' },
   'k8s.type-invalid': {
     meaning: 'a value of the wrong type for its Kubernetes field (a number where a string belongs, a quoted integer)',
     hint: 'quote strings, unquote numbers',
   },
+  'k8s.volume-invalid': { meaning: 'a pod volume whose name is not a unique DNS-1123 label, or a volumeMount naming no volume of the pod' },
   'k8s.value-not-allowed': { meaning: 'a value outside the enum of its Kubernetes field', hint: 'use one of the allowed values' },
   'kind.unknown': {
     meaning: "a plumb.io CI whose kind has no schema (built-in or the repository's schemas/<Kind>.schema.json)",

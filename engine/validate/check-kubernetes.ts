@@ -37,7 +37,9 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * - `k8s.data-key-invalid`: each key of a ConfigMap's `data`/`binaryData` and a
  *   Secret's `data`/`stringData` is `[-._a-zA-Z0-9]+`, at most 253 characters,
  *   not `.`, `..` or `..`-prefixed (`IsConfigMapKey`), and a ConfigMap key is
- *   not in both `data` and `binaryData`.
+ *   not in both `data` and `binaryData`;
+ * - `k8s.container-invalid`, `k8s.port-invalid`, `k8s.volume-invalid`: the
+ *   names of a pod spec (checkPodSpec) and a Service's ports (checkServicePorts).
  */
 export function checkKubernetes(cis: readonly CI[], locate: Locate): Diagnostic[] {
   return kubernetesFindings(cis).map((f) => at(locate, f));
@@ -140,9 +142,157 @@ function checkObject(ci: CI): Finding[] {
           }
         });
       }
+      checkPodSpec(template.spec, template.pointer, found);
     }
   }
+  if (ci.kind === 'Service' && groupOf(ci.apiVersion) === '') checkServicePorts(o, found);
   return findings;
+}
+
+/**
+ * What the API server checks of a pod spec's names (`ValidatePodSpec`):
+ * container names are DNS-1123 labels, unique across init, regular and
+ * ephemeral containers; a container port's name is an IANA service name
+ * (at most 15 lower-case letters, digits and single "-", at least one letter)
+ * unique in its container, its number 1–65535; volume names are unique
+ * DNS-1123 labels, and every volumeMount names one of them.
+ */
+function checkPodSpec(spec: Readonly<Record<string, unknown>>, pointer: string, found: Found): void {
+  const volumes = new Set<string>();
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes.forEach((volume, i) => {
+      const name = isPlainObject(volume) ? volume.name : undefined;
+      if (typeof name !== 'string') return;
+      const at = `${pointer}/volumes/${i}/name`;
+      if (name.length > 63 || !DNS1123_LABEL.test(name))
+        found('k8s.volume-invalid', at, `volume name "${name}" is not a valid DNS-1123 label`, 'lowercase letters, digits and "-", at most 63 characters');
+      else if (volumes.has(name)) found('k8s.volume-invalid', at, `volume name "${name}" is used twice`, 'give each volume its own name');
+      volumes.add(name);
+    });
+  }
+  const containerNames = new Set<string>();
+  for (const group of ['initContainers', 'containers', 'ephemeralContainers']) {
+    const list = spec[group];
+    if (!Array.isArray(list)) continue;
+    list.forEach((container, i) => {
+      if (!isPlainObject(container)) return;
+      const at = `${pointer}/${group}/${i}`;
+      const name = container.name;
+      if (typeof name === 'string' && name !== '') {
+        if (name.length > 63 || !DNS1123_LABEL.test(name)) {
+          found(
+            'k8s.container-invalid',
+            `${at}/name`,
+            `container name "${name}" is not a valid DNS-1123 label`,
+            'lowercase letters, digits and "-", at most 63 characters',
+          );
+        } else if (containerNames.has(name)) {
+          found(
+            'k8s.container-invalid',
+            `${at}/name`,
+            `container name "${name}" is used twice in the pod`,
+            'init, regular and ephemeral containers share one namespace of names',
+          );
+        }
+        containerNames.add(name);
+      }
+      const portNames = new Set<string>();
+      if (Array.isArray(container.ports)) {
+        container.ports.forEach((port, j) => {
+          if (!isPlainObject(port)) return;
+          if (typeof port.containerPort === 'number' && !validPortNumber(port.containerPort)) {
+            found(
+              'k8s.port-invalid',
+              `${at}/ports/${j}/containerPort`,
+              `containerPort ${port.containerPort} is not between 1 and 65535`,
+              'use a port number from 1 to 65535',
+            );
+          }
+          if (typeof port.name !== 'string') return;
+          const why = portNameError(port.name);
+          if (why) found('k8s.port-invalid', `${at}/ports/${j}/name`, `port name "${port.name}" ${why}`, PORT_NAME_HINT);
+          else if (portNames.has(port.name))
+            found('k8s.port-invalid', `${at}/ports/${j}/name`, `port name "${port.name}" is used twice in the container`, 'give each port its own name');
+          portNames.add(port.name);
+        });
+      }
+      for (const field of ['volumeMounts', 'volumeDevices']) {
+        const mounts = container[field];
+        if (!Array.isArray(mounts)) continue;
+        mounts.forEach((mount, j) => {
+          const volume = isPlainObject(mount) ? mount.name : undefined;
+          if (typeof volume === 'string' && !volumes.has(volume)) {
+            found(
+              'k8s.volume-invalid',
+              `${at}/${field}/${j}/name`,
+              `${field}[${j}] names volume "${volume}", which the pod does not declare`,
+              'add it under volumes, or fix the name',
+            );
+          }
+        });
+      }
+    });
+  }
+}
+
+/**
+ * A Service's ports (`ValidateService`): each port 1–65535; with more than one
+ * port every port has a name; names are unique DNS-1123 labels; a named
+ * targetPort is an IANA service name, a numbered one 1–65535.
+ */
+function checkServicePorts(service: Readonly<Record<string, unknown>>, found: Found): void {
+  const ports = dig(service, ['spec', 'ports']);
+  if (!Array.isArray(ports)) return;
+  const names = new Set<string>();
+  ports.forEach((port, i) => {
+    if (!isPlainObject(port)) return;
+    const at = `/spec/ports/${i}`;
+    if (typeof port.port === 'number' && !validPortNumber(port.port)) {
+      found('k8s.port-invalid', `${at}/port`, `port ${port.port} is not between 1 and 65535`, 'use a port number from 1 to 65535');
+    }
+    if (typeof port.name === 'string' && port.name !== '') {
+      if (port.name.length > 63 || !DNS1123_LABEL.test(port.name)) {
+        found(
+          'k8s.port-invalid',
+          `${at}/name`,
+          `Service port name "${port.name}" is not a valid DNS-1123 label`,
+          'lowercase letters, digits and "-", at most 63 characters',
+        );
+      } else if (names.has(port.name)) found('k8s.port-invalid', `${at}/name`, `Service port name "${port.name}" is used twice`, 'give each port its own name');
+      names.add(port.name);
+    } else if (ports.length > 1) {
+      found('k8s.port-invalid', at, `Service port ${i + 1} of ${ports.length} has no name`, 'a Service with more than one port names each of them');
+    }
+    const target = port.targetPort;
+    // 0 is defaulted to `port` before the server validates it
+    if (typeof target === 'number' && target !== 0 && !validPortNumber(target)) {
+      found(
+        'k8s.port-invalid',
+        `${at}/targetPort`,
+        `targetPort ${target} is not between 1 and 65535`,
+        'use a port number from 1 to 65535, or a container port name',
+      );
+    } else if (typeof target === 'string') {
+      const why = portNameError(target);
+      if (why) found('k8s.port-invalid', `${at}/targetPort`, `targetPort "${target}" ${why}`, PORT_NAME_HINT);
+    }
+  });
+}
+
+const PORT_NAME_HINT = 'an IANA service name: at most 15 lower-case letters, digits and single "-", with at least one letter, e.g. http-metrics';
+
+function validPortNumber(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+/** Why `name` is not an IANA service name (apimachinery's `IsValidPortName`), or undefined. */
+function portNameError(name: string): string | undefined {
+  if (name.length === 0 || name.length > 15) return 'is not 1 to 15 characters long';
+  if (!/^[-a-z0-9]+$/.test(name)) return 'may hold only lower-case letters, digits and "-"';
+  if (!/[a-z]/.test(name)) return 'must contain at least one letter';
+  if (name.includes('--')) return 'may not contain "--"';
+  if (name.startsWith('-') || name.endsWith('-')) return 'may not begin or end with "-"';
+  return undefined;
 }
 
 type Found = (code: Code, pointer: string, message: string, hint: string) => void;
