@@ -181,57 +181,53 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     return !was || canonicalJson(was.object) !== canonicalJson(c.object);
   });
 
-  // the head's identities in load order: the index's for unchanged files, the loaded ones for changed files
-  const head = headIdentities(index, changed, headChanged);
-  if (head.number.size !== head.ids.length) return { fallback: 'the head defines an identity twice' };
-  // an identity's CI number in the index: by position for an unchanged file's, else among the changed files' (no map of every identity)
+  // the head's CIs in the index's numbering: an unchanged file's CI keeps its number, a changed file's CI takes the
+  // number of the base CI with its identity, or a new one past the index's (no map of every identity)
   const changedFile = new Uint8Array(index.files.length);
   index.files.forEach((f, k) => {
     if (changed.has(f)) changedFile[k] = 1;
   });
-  const inChanged = new Map<string, number>();
-  for (let i = 0; i < index.ids.length; i++) if (changedFile[index.fileOf[i]]) inChanged.set(index.ids[i], i);
-  const baseNumber = (id: string): number | undefined => {
-    const h = head.number.get(id);
-    return h !== undefined && head.toIndex[h] >= 0 ? head.toIndex[h] : inChanged.get(id);
-  };
+  const head = headNodes(index, changedFile, headChanged);
+  if (!head) return { fallback: 'the head defines an identity twice' };
   const removed = new Set<string>();
   const removedNumber = new Set<number>();
-  for (const [id, i] of inChanged)
-    if (!head.number.has(id)) {
-      removed.add(id);
+  for (let i = 0; i < head.size; i++)
+    if (!head.alive[i] && changedFile[index.fileOf[i]]) {
+      removed.add(index.ids[i]);
       removedNumber.add(i);
     }
-  const added = new Set(headChanged.filter((c) => baseNumber(c.id) === undefined).map((c) => c.id));
+  const added = new Set(headChanged.filter((_c, k) => head.nodeOf[k] >= head.size).map((c) => c.id));
   if (removed.size || added.size) {
-    const asked = new Set(index.inferenceAsked);
     const absent = new Set(index.inferenceAbsent);
-    for (const id of removed) if (asked.has(inChanged.get(id)!)) return { fallback: `${id} is added or removed and Kubernetes inference looks it up` };
+    for (const i of index.inferenceAsked)
+      if (removedNumber.has(i)) return { fallback: `${index.ids[i]} is added or removed and Kubernetes inference looks it up` };
     for (const id of added) if (absent.has(id)) return { fallback: `${id} is added or removed and Kubernetes inference looks it up` };
   }
   // unchanged files whose references named a removed identity: their diagnostics change (ref.unresolved); those naming an added one are always loaded
   const recheck = new Set<string>();
   if (removed.size) {
-    for (let i = 0; i < index.ids.length; i++) {
+    for (let i = 0; i < head.size; i++) {
       if (changedFile[index.fileOf[i]]) continue;
       for (let k = index.refStart[i]; k < index.refStart[i + 1]; k++) if (removedNumber.has(index.refs[k])) recheck.add(index.files[index.fileOf[i]]);
     }
   }
 
-  const loadedFirst = new Map<string, CI>();
-  for (const ci of first.cis) if (!loadedFirst.has(ci.id)) loadedFirst.set(ci.id, ci);
-  const edges = headEdges(index, head, loadedFirst);
+  const edges = headEdges(index, head, first.cis);
   if (edges.cycle) return { fallback: `a new ${edges.cycle} relation closes a cycle` };
 
-  const { region, absentMembers: absent } = regionOf(index, head, edges, headChanged, differing, removed, baseNumber);
+  const { region, absentMembers: absent } = regionOf(index, head, edges, differing, removedNumber);
+  // the region in the head's load order (the order of the whole graph's nodes)
+  const nodes: number[] = [];
+  for (let v = 0; v < head.n; v++) if (region[v]) nodes.push(v);
+  nodes.sort((a, b) => head.rank(a) - head.rank(b) || head.within(a) - head.within(b));
   const wanted = new Set([...always, ...changed, ...recheck]);
-  for (let i = 0; i < head.ids.length; i++) if (region[i] === OBJECT) wanted.add(head.fileOf[i]);
+  for (const v of nodes) if (region[v] === OBJECT) wanted.add(head.fileOf(v));
   const second = [...wanted].every((f) => always.has(f) || changed.has(f)) ? first : await loadHead(wanted);
   const headRepo: LoadedRepository = { ...second, files: sortedHead };
 
   const identities = new IdentityIndex(
-    (id) => head.number.has(id),
-    () => head.ids,
+    (id) => head.lookup(id) !== undefined,
+    () => head.ids(),
   );
   const fresh = validateFiles(second, identities, { contentCache: cache });
   // every file not read here keeps the base's diagnostics (symbolic links' warnings included: nothing lists the
@@ -242,21 +238,27 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const cis = new Map<string, CI>();
   for (const ci of second.cis) if (!cis.has(ci.id)) cis.set(ci.id, ci);
   const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: true });
-  for (let i = 0; i < head.ids.length; i++) {
-    if (!region[i]) continue;
-    const ci =
-      cis.get(head.ids[i]) ??
-      (region[i] === OBJECT ? undefined : unreadCI(index, head.ids[i], head.toIndex[i] >= 0 ? head.toIndex[i] : baseNumber(head.ids[i])));
-    if (!ci) return { fallback: `${head.ids[i]} is in the index but not in its file` };
-    const members = absent.get(i);
-    graph.addNode(head.ids[i], members ? { ci, members } : { ci });
+  for (const v of nodes) {
+    const id = head.id(v);
+    const ci = cis.get(id) ?? (region[v] === OBJECT || v >= head.size ? undefined : unreadCI(index, id, v));
+    if (!ci) return { fallback: `${id} is in the index but not in its file` };
+    const members = absent.get(v);
+    graph.addNode(id, members ? { ci, members } : { ci });
   }
-  for (let e = 0; e < edges.source.length; e++) {
-    const s = edges.source[e];
-    const t = edges.target[e];
-    if (region[s] && region[t])
-      graph.addEdge(head.ids[s], head.ids[t], { type: RELATION_TYPES[edges.type[e]].type as RelationType, inferred: edges.inferred[e] === 1 });
-  }
+  // edges in the whole graph's order: each CI's declared relations in load order (the index's, or the loaded
+  // document's: edge numbers past the index's), then the inferred block
+  const addEdge = (e: number) =>
+    graph.addEdge(head.id(edges.source[e]), head.id(edges.target[e]), {
+      type: RELATION_TYPES[edges.type[e]].type as RelationType,
+      inferred: edges.inferred[e] === 1,
+    });
+  const m = index.edgeSource.length;
+  for (const v of nodes)
+    for (let k = edges.out.start[v]; k < edges.out.start[v + 1]; k++) {
+      const e = edges.out.edge[k];
+      if ((e < index.declaredEdges || e >= m) && region[edges.target[e]]) addEdge(e);
+    }
+  for (let e = index.declaredEdges; e < m; e++) if (edges.live[e] && region[edges.source[e]] && region[edges.target[e]]) addEdge(e);
   return { head: headRepo, base, headGraph: graph, diagnostics };
 }
 
@@ -267,52 +269,129 @@ function treeEntries(files: ReadonlyMap<string, string>): Map<string, TreeEntry>
   return out;
 }
 
-/** The head's CIs in load order (sorted files, then documents): identity, file, and identity → number. */
-interface HeadIdentities {
-  readonly ids: string[];
-  readonly fileOf: string[];
-  readonly number: Map<string, number>;
-  /** The head CI number of each index CI that is still there in an unchanged file, else -1. */
-  readonly fromIndex: Int32Array;
-  /** The index CI number of each head CI in an unchanged file, else -1. */
-  readonly toIndex: Int32Array;
+/**
+ * The head's CIs in the index's CI numbering, with no map of every identity:
+ * CI `i` of an unchanged file is node `i`; a CI of a changed file is the node
+ * of the base CI with its identity (a changed file's, else the head would
+ * define it twice), or a new node from `size` on. Identities are looked up by
+ * binary search over the index's `idOrder`.
+ */
+interface HeadNodes {
+  /** The index's CI count: nodes below it are index CIs. */
+  readonly size: number;
+  /** Node count: `size` plus the identities the changed files add. */
+  readonly n: number;
+  /** 1 for a node that is a head CI (an index CI of a changed file is one only when a changed file still defines it). */
+  readonly alive: Uint8Array;
+  /** The node of each changed file's head CI (`headChanged[k]`). */
+  readonly nodeOf: Int32Array;
+  /** A head CI's node, or undefined. */
+  lookup(id: string): number | undefined;
+  id(v: number): string;
+  /** The file defining node `v` in the head. */
+  fileOf(v: number): string;
+  /** Load order (sorted files, then documents) is by `rank`, then `within`. */
+  rank(v: number): number;
+  within(v: number): number;
+  /** Every head identity in load order (did-you-mean asks, on its first miss only). */
+  ids(): string[];
 }
 
-function headIdentities(index: RevisionIndex, changed: ReadonlySet<string>, headChanged: readonly CI[]): HeadIdentities {
-  const ids: string[] = [];
-  const fileOf: string[] = [];
-  const fromIndex = new Int32Array(index.ids.length).fill(-1);
-  let k = 0;
-  const push = (id: string, file: string) => {
-    ids.push(id);
-    fileOf.push(file);
-  };
-  for (let i = 0; i < index.ids.length; i++) {
-    const file = index.files[index.fileOf[i]];
-    if (changed.has(file)) continue;
-    // the changed files' CIs go where their files sort among the unchanged ones
-    while (k < headChanged.length && headChanged[k].origin.file < file) push(headChanged[k].id, headChanged[k++].origin.file);
-    fromIndex[i] = ids.length;
-    push(index.ids[i], file);
+/** The CI number of `id` in the index, or -1 (binary search over `idOrder`). */
+function indexNumber(index: RevisionIndex, id: string): number {
+  let lo = 0;
+  let hi = index.idOrder.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = index.ids[index.idOrder[mid]];
+    if (at === id) return index.idOrder[mid];
+    if (at < id) lo = mid + 1;
+    else hi = mid - 1;
   }
-  while (k < headChanged.length) push(headChanged[k].id, headChanged[k++].origin.file);
-  const number = new Map<string, number>();
-  ids.forEach((id, i) => {
-    if (!number.has(id)) number.set(id, i);
-  });
-  const toIndex = new Int32Array(ids.length).fill(-1);
-  fromIndex.forEach((h, i) => {
-    if (h >= 0) toIndex[h] = i;
-  });
-  return { ids, fileOf, number, fromIndex, toIndex };
+  return -1;
 }
 
-/** The head graph's edges as parallel arrays in head CI numbers, in the order buildGraph adds them. */
+/** The head's nodes, or undefined when the head defines an identity twice. */
+function headNodes(index: RevisionIndex, changedFile: Uint8Array, headChanged: readonly CI[]): HeadNodes | undefined {
+  const size = index.ids.length;
+  const nodeOf = new Int32Array(headChanged.length);
+  const byId = new Map<string, number>();
+  const extra: string[] = [];
+  const alive = new Uint8Array(size + headChanged.length);
+  for (let i = 0; i < size; i++) alive[i] = changedFile[index.fileOf[i]] ? 0 : 1;
+  const changedAt = new Map<number, number>();
+  for (let k = 0; k < headChanged.length; k++) {
+    const id = headChanged[k].id;
+    if (byId.has(id)) return undefined;
+    const i = indexNumber(index, id);
+    if (i >= 0 && !changedFile[index.fileOf[i]]) return undefined;
+    const v = i >= 0 ? i : size + extra.push(id) - 1;
+    nodeOf[k] = v;
+    alive[v] = 1;
+    byId.set(id, v);
+    changedAt.set(v, k);
+  }
+  // where each changed file's CIs go among the index's: before the first index CI of a file sorting after theirs
+  const insertAt = headChanged.map((c) => {
+    let lo = 0;
+    let hi = size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (index.files[index.fileOf[mid]] < c.origin.file) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  });
+  const k = (v: number) => changedAt.get(v);
+  return {
+    size,
+    n: size + extra.length,
+    alive: alive.subarray(0, size + extra.length),
+    nodeOf,
+    lookup: (id) => {
+      const v = byId.get(id);
+      if (v !== undefined) return v;
+      const i = indexNumber(index, id);
+      return i >= 0 && alive[i] ? i : undefined;
+    },
+    id: (v) => (v < size ? index.ids[v] : extra[v - size]),
+    fileOf: (v) => {
+      const at = k(v);
+      return at === undefined ? index.files[index.fileOf[v]] : headChanged[at].origin.file;
+    },
+    rank: (v) => {
+      const at = k(v);
+      return at === undefined ? v : insertAt[at];
+    },
+    within: (v) => k(v) ?? headChanged.length,
+    ids: () => {
+      const out: string[] = [];
+      let at = 0;
+      for (let i = 0; i < size; i++) {
+        if (!alive[i] || changedAt.has(i)) continue;
+        while (at < headChanged.length && insertAt[at] <= i) out.push(headChanged[at++].id);
+        out.push(index.ids[i]);
+      }
+      while (at < headChanged.length) out.push(headChanged[at++].id);
+      return out;
+    },
+  };
+}
+
+/**
+ * The head graph's edges in node numbers: the index's edges (numbers below
+ * its edge count) and the edges drawn afresh from the loaded documents (past
+ * it), with the adjacency both ways over the live ones.
+ */
 interface HeadEdges {
   readonly source: Int32Array;
   readonly target: Int32Array;
   readonly type: Uint8Array;
   readonly inferred: Uint8Array;
+  /** 1 for an edge of the head graph: an index edge is not when a loaded document redraws its source's relations, or an end is gone. */
+  readonly live: Uint8Array;
+  readonly out: Csr;
+  readonly into: Csr;
   /** Set when an edge the index did not hold closes a cycle of a type that may not have one. */
   readonly cycle?: string;
 }
@@ -320,71 +399,64 @@ interface HeadEdges {
 const TYPE_CODE = new Map(RELATION_TYPES.map((r, i) => [r.type, i]));
 
 /**
- * The head's edges: for each head CI in load order its declared relations —
- * the loaded CI's when its file was read (changed, or read on every review),
- * else the index's less those to removed identities — then the index's
- * inferred block unchanged (indexedRevisions fell back wherever it could
- * change). Edges drawn afresh are checked for cycles through the rest.
+ * The head's edges: the index's, less the declared relations of every CI
+ * whose file was read (changed, or read on every review) and those to or from
+ * a removed CI, plus the loaded CIs' declared relations drawn afresh (the
+ * inferred block stays the index's: indexedRevisions fell back wherever it
+ * could change). Edges drawn afresh are checked for cycles through the rest.
  */
-function headEdges(index: RevisionIndex, head: HeadIdentities, loaded: ReadonlyMap<string, CI>): HeadEdges {
-  let capacity = index.edgeSource.length;
-  for (const ci of loaded.values()) capacity += ci.relations.length;
+function headEdges(index: RevisionIndex, head: HeadNodes, loaded: readonly CI[]): HeadEdges {
+  const m = index.edgeSource.length;
+  let capacity = m;
+  for (const ci of loaded) capacity += ci.relations.length;
   const source = new Int32Array(capacity);
   const target = new Int32Array(capacity);
   const type = new Uint8Array(capacity);
   const inferred = new Uint8Array(capacity);
-  let m = 0;
-  // an index CI's head number: by position when its file is unchanged, else by identity
-  const headOf = (i: number): number | undefined => (head.fromIndex[i] >= 0 ? head.fromIndex[i] : head.number.get(index.ids[i]));
-  // the declared block is grouped by source in the index's load order
-  const declaredStart = new Int32Array(index.ids.length + 1);
-  for (let e = 0; e < index.declaredEdges; e++) declaredStart[index.edgeSource[e] + 1]++;
-  for (let i = 0; i < index.ids.length; i++) declaredStart[i + 1] += declaredStart[i];
-  const fresh: number[] = [];
-  for (let h = 0; h < head.ids.length; h++) {
-    const ci = loaded.get(head.ids[h]);
-    if (ci) {
-      const seen = new Set<string>();
-      for (const r of ci.relations) {
-        if (!isRelationType(r.type)) continue;
-        const id = r.targetId || refToId(r.target, ci.namespace);
-        const t = id === undefined ? undefined : head.number.get(id);
-        if (t === undefined || seen.has(`${r.type} ${t}`)) continue;
-        seen.add(`${r.type} ${t}`);
-        fresh.push(m);
-        source[m] = h;
-        target[m] = t;
-        type[m] = TYPE_CODE.get(r.type)!;
-        inferred[m++] = r.inferred ? 1 : 0;
-      }
-      continue;
-    }
-    const i = head.toIndex[h];
-    for (let e = declaredStart[i]; e < declaredStart[i + 1]; e++) {
-      const t = headOf(index.edgeTarget[e]);
-      if (t === undefined) continue;
-      source[m] = h;
-      target[m] = t;
-      type[m] = index.edgeType[e];
-      inferred[m++] = index.edgeInferred[e];
+  source.set(index.edgeSource);
+  target.set(index.edgeTarget);
+  type.set(index.edgeType);
+  inferred.set(index.edgeInferred);
+  const redrawn = new Uint8Array(head.n);
+  let f = m;
+  for (const ci of loaded) {
+    const h = head.lookup(ci.id);
+    if (h === undefined || redrawn[h]) continue;
+    redrawn[h] = 1;
+    const seen = new Set<string>();
+    for (const r of ci.relations) {
+      if (!isRelationType(r.type)) continue;
+      const id = r.targetId || refToId(r.target, ci.namespace);
+      const t = id === undefined ? undefined : head.lookup(id);
+      if (t === undefined || seen.has(`${r.type} ${t}`)) continue;
+      seen.add(`${r.type} ${t}`);
+      source[f] = h;
+      target[f] = t;
+      type[f] = TYPE_CODE.get(r.type)!;
+      inferred[f++] = r.inferred ? 1 : 0;
     }
   }
-  for (let e = index.declaredEdges; e < index.edgeSource.length; e++) {
-    source[m] = headOf(index.edgeSource[e])!;
-    target[m] = headOf(index.edgeTarget[e])!;
-    type[m] = index.edgeType[e];
-    inferred[m++] = index.edgeInferred[e];
-  }
-  const out: HeadEdges = { source: source.subarray(0, m), target: target.subarray(0, m), type: type.subarray(0, m), inferred: inferred.subarray(0, m) };
-  const cycle = freshCycle(out, head.ids.length, fresh);
-  return cycle ? { ...out, cycle } : out;
+  const live = new Uint8Array(f).fill(1);
+  const alive = head.alive;
+  for (let e = 0; e < m; e++) if (!alive[source[e]] || !alive[target[e]] || (e < index.declaredEdges && redrawn[source[e]])) live[e] = 0;
+  const edges = {
+    source: source.subarray(0, f),
+    target: target.subarray(0, f),
+    type: type.subarray(0, f),
+    inferred: inferred.subarray(0, f),
+    live,
+    out: csr(head.n, source.subarray(0, f), live),
+    into: csr(head.n, target.subarray(0, f), live),
+  };
+  const cycle = freshCycle(edges, head.n, m);
+  return cycle ? { ...edges, cycle } : edges;
 }
 
-/** The type of the first edge in `fresh` that lies on a cycle of its own type (one that may not form cycles), if any. */
-function freshCycle(edges: HeadEdges, n: number, fresh: readonly number[]): string | undefined {
-  const adjacency = csr(n, edges.source);
+/** The type of the first edge from `first` on that lies on a cycle of its own type (one that may not form cycles), if any. */
+function freshCycle(edges: Omit<HeadEdges, 'cycle'>, n: number, first: number): string | undefined {
+  const adjacency = edges.out;
   const seen = new Int32Array(n).fill(-1);
-  for (const e of fresh) {
+  for (let e = first; e < edges.source.length; e++) {
     const spec = RELATION_TYPES[edges.type[e]];
     if (spec.cyclesAllowed) continue;
     const from = edges.source[e];
@@ -405,14 +477,14 @@ function freshCycle(edges: HeadEdges, n: number, fresh: readonly number[]): stri
   return undefined;
 }
 
-/** Edges grouped by one end: the edges of node v are `edge[start[v] … start[v+1])`, in edge order. */
-function csr(n: number, by: Int32Array): { start: Int32Array; edge: Int32Array } {
+/** The live edges grouped by one end: the edges of node v are `edge[start[v] … start[v+1])`, in edge order. */
+function csr(n: number, by: Int32Array, live: Uint8Array): Csr {
   const start = new Int32Array(n + 1);
-  for (let e = 0; e < by.length; e++) start[by[e] + 1]++;
+  for (let e = 0; e < by.length; e++) if (live[e]) start[by[e] + 1]++;
   for (let v = 0; v < n; v++) start[v + 1] += start[v];
   const fill = start.slice(0, n);
-  const edge = new Int32Array(by.length);
-  for (let e = 0; e < by.length; e++) edge[fill[by[e]]++] = e;
+  const edge = new Int32Array(start[n]);
+  for (let e = 0; e < by.length; e++) if (live[e]) edge[fill[by[e]]++] = e;
   return { start, edge };
 }
 
@@ -436,45 +508,38 @@ function csr(n: number, by: Int32Array): { start: Int32Array; edge: Int32Array }
  */
 function regionOf(
   index: RevisionIndex,
-  head: HeadIdentities,
+  head: HeadNodes,
   edges: HeadEdges,
-  headChanged: readonly CI[],
   differing: readonly CI[],
-  removed: ReadonlySet<string>,
-  baseNumber: (id: string) => number | undefined,
+  deleted: ReadonlySet<number>,
 ): { region: Uint8Array; absentMembers: ReadonlyMap<number, number> } {
-  const n = head.ids.length;
+  const n = head.n;
   const region = new Uint8Array(n);
-  const out = csr(n, edges.source);
-  const into = csr(n, edges.target);
+  const { out, into } = edges;
   const travels = RELATION_TYPES.map((r) => r.travels);
   // every CI of a changed file is compared (and listed, a noop when its document is the same); only those that differ are planned
-  for (const ci of headChanged) region[head.number.get(ci.id)!] = 1;
-  const changed: number[] = differing.map((ci) => head.number.get(ci.id)!);
+  for (const v of head.nodeOf) region[v] = 1;
+  const changed: number[] = differing.map((ci) => head.lookup(ci.id)!);
   // a deleted CI lives in the base graph: the head graph plus it and its base edges (base-graph.ts)
   const deletedNeighbours: number[] = [];
   const deletedReceivers: number[] = [];
   const deletedPrerequisites: number[] = [];
-  const deleted = new Set<number>();
-  for (const id of removed) deleted.add(baseNumber(id)!);
   if (deleted.size) {
     for (let e = 0; e < index.edgeSource.length; e++) {
       const s = index.edgeSource[e];
       const t = index.edgeTarget[e];
       const travel = travels[index.edgeType[e]];
       if (deleted.has(s)) {
-        const h = head.number.get(index.ids[t]);
-        if (h === undefined) continue;
-        deletedNeighbours.push(h);
-        if (travel === 'source-to-target' || travel === 'both') deletedReceivers.push(h);
-        if (travel === 'source-to-target') deletedPrerequisites.push(h);
+        if (!head.alive[t]) continue;
+        deletedNeighbours.push(t);
+        if (travel === 'source-to-target' || travel === 'both') deletedReceivers.push(t);
+        if (travel === 'source-to-target') deletedPrerequisites.push(t);
       }
       if (deleted.has(t)) {
-        const h = head.number.get(index.ids[s]);
-        if (h === undefined) continue;
-        deletedNeighbours.push(h);
-        if (travel === 'target-to-source' || travel === 'both') deletedReceivers.push(h);
-        if (travel === 'target-to-source') deletedPrerequisites.push(h);
+        if (!head.alive[s]) continue;
+        deletedNeighbours.push(s);
+        if (travel === 'target-to-source' || travel === 'both') deletedReceivers.push(s);
+        if (travel === 'target-to-source') deletedPrerequisites.push(s);
       }
     }
   }
@@ -510,12 +575,8 @@ function regionOf(
   for (const v of closure(n, deletedPrerequisites, out, into, edges, (type, outward) => forward(type, !outward))) region[v] = 1;
   // whose document the walks read: a business service's criticality, a group's spec.minUp; the changed CIs are read anyway
   const businessService = index.kinds.indexOf('BusinessService');
-  for (let v = 0; v < n; v++) {
-    if (!region[v]) continue;
-    const i = head.toIndex[v] >= 0 ? head.toIndex[v] : baseNumber(head.ids[v]);
-    if (group[v] || (i !== undefined && index.kindOf[i] === businessService)) region[v] = OBJECT;
-  }
-  for (const ci of headChanged) region[head.number.get(ci.id)!] = OBJECT;
+  for (let v = 0; v < n; v++) if (region[v] && (group[v] || (v < head.size && index.kindOf[v] === businessService))) region[v] = OBJECT;
+  for (const v of head.nodeOf) region[v] = OBJECT;
   return { region, absentMembers: absentMembers(n, region, into, edges, partOf, memberOf) };
 }
 

@@ -14,7 +14,7 @@ import { writtenRelations } from '../validate/written-relations.js';
 /** Namespace of revision indexes in the content cache. */
 export const INDEX_NAMESPACE = 'review-index';
 /** Bumped whenever the shape or the meaning of an index changes (old entries are then misses). */
-const INDEX_VERSION = 3;
+const INDEX_VERSION = 4;
 
 /**
  * What a review needs to know about a whole revision without loading it: the
@@ -48,6 +48,8 @@ export interface RevisionIndex {
   /** plumb.yaml's globs and kind schema directory, which decide what a changed path is (indexed-review.ts) without loading plumb.yaml. */
   readonly layout: { readonly inventory: readonly string[]; readonly policies: readonly string[]; readonly schemas: string };
   readonly ids: readonly string[];
+  /** The CI numbers sorted by identity (UTF-16 code unit order): a review finds an identity's number by binary search, with no map of every identity. */
+  readonly idOrder: Int32Array;
   readonly fileOf: Int32Array;
   /** 1 for a Kubernetes object (apiVersion outside plumb.io). */
   readonly kubernetes: Uint8Array;
@@ -206,6 +208,7 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
     fileRole: Uint8Array.from(files, (f) => (matchesAny(inventory, f) ? FILE_INVENTORY : matchesAny(policies, f) ? FILE_POLICY : 0)),
     layout: { inventory: [...repo.config.inventory], policies: [...repo.config.policies], schemas: repo.config.schemas },
     ids,
+    idOrder: Int32Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0)),
     fileOf,
     kubernetes,
     kinds: kinds.values,
