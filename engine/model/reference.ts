@@ -21,9 +21,17 @@ export function isValidName(name: string): boolean {
   return name.length <= MAX_NAME_LENGTH && NAME_PATTERN.test(name);
 }
 
-/** Builds an identity. `kind` may be given in any case. */
+/**
+ * Builds an identity. `kind` may be given in any case. The answer is one flat
+ * string: V8 keeps a concatenation as a tree of its pieces (a 35-character id
+ * took ~160 bytes, its name a slice holding the parent text alive) until
+ * something reads its characters; reading one here flattens it in place
+ * (~65 bytes), which matters for the 100k-odd ids a large plan keeps.
+ */
 export function makeId(kind: string, namespace: string, name: string): string {
-  return `${kind.toLowerCase()}:${namespace}/${name}`;
+  const id = `${kind.toLowerCase()}:${namespace}/${name}`;
+  id.charCodeAt(0);
+  return id;
 }
 
 /**
