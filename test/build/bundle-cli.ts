@@ -23,18 +23,33 @@
  * node_modules its index pulls about 830 files (the generated API clients
  * and models, which plumb does not use — it has its own transport), and
  * resolving, reading and compiling them cost 0.45 of the 1.15 CPU-s of a
- * steady-state `plumb plan` of 500 objects; bundled, loading it costs about
- * 0.05 CPU-s. Its node-fetch → whatwg-url → tr46 requires the built-in
- * `punycode`, which Node 21+ deprecates with a warning for code outside
- * node_modules (the bundle is such code): it resolves to the userland
- * `punycode` package instead, the same code Node ships.
+ * steady-state `plumb plan` of 500 objects. plumb imports its KubeConfig
+ * module (`dist/config.js`) rather than the index (which also loads exec,
+ * attach, cp, port-forward, metrics and ws), and two rules keep what that
+ * module drags in from running at load time:
+ * - the generated client (`dist/gen/`, ~540 KiB: every API group's client and
+ *   model class) is marked free of side effects, so only what KubeConfig's
+ *   `makeApiClient` references is kept (it has no top-level effects: classes
+ *   and tables only);
+ * - node-fetch's `whatwg-url` (with tr46's Unicode table and webidl, ~340 KiB)
+ *   is Node's own WHATWG `URL`: node-fetch takes `url.URL` when Node has it
+ *   (`const URL = Url.URL || whatwgUrl.URL`), which every Node ≥ 10 does, so
+ *   the package was evaluated and never called.
+ * - socks-proxy-agent (with socks, ip-address and debug) is constructed only for
+ *   a cluster whose `proxy-url` is `socks5://…`: it is required on that first
+ *   construction instead of at load.
+ * Loading the client went from ~74 to ~NN ms of CPU (a third of a
+ * steady-state plan's module loading). Should anything still reach
+ * whatwg-url's `punycode`, it resolves to the userland package, not the
+ * built-in Node 21+ deprecates with a warning for code outside node_modules.
  *
  *   tsx test/build/bundle-cli.ts            (after tsc and the schema precompile)
  */
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const requireHere = createRequire(import.meta.url);
@@ -42,37 +57,75 @@ const requireHere = createRequire(import.meta.url);
 /** Packages loaded from node_modules at run time, never bundled (see above). */
 export const EXTERNAL_PACKAGES = ['@resvg/resvg-js', 'ink', 'react', 'pino', 'chokidar', 'prom-client', 'simple-git', 'ajv', 'ajv-formats'];
 
+/** Marks the plugin's own resolve call, so it does not answer itself. */
+const GEN = Symbol('client-node gen');
+
 /** The package a bare import specifier names (`@scope/name/sub` → `@scope/name`). */
 function packageOf(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-rmSync(`${ROOT}dist/bundle`, { recursive: true, force: true });
-await build({
-  absWorkingDir: ROOT,
-  // the TUI's plan worker is a file of its own (tui/plan-in-worker.ts starts ./plan-worker.js beside its own module)
-  entryPoints: { plumb: 'dist/cli/main.js', 'plan-worker': 'dist/tui/plan-worker.js' },
-  outdir: 'dist/bundle',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // bundled CommonJS packages require Node's built-ins
-  banner: { js: "import { createRequire as __plumbCreateRequire } from 'node:module'; const require = __plumbCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
-  plugins: [
-    {
-      name: 'plumb-externals',
-      setup(b) {
-        // tr46 (client-node → node-fetch → whatwg-url) asks for the deprecated built-in; the userland package is the same code
-        b.onResolve({ filter: /^(node:)?punycode$/ }, () => ({ path: requireHere.resolve('punycode/punycode.js') }));
-        b.onResolve({ filter: /^[^./]/ }, (args) => {
-          if (args.path.startsWith('node:') || EXTERNAL_PACKAGES.includes(packageOf(args.path))) return { external: true };
-          return undefined;
-        });
-      },
-    },
-  ],
-});
+/** Bundled CommonJS packages require Node's built-ins: each output file defines `require`. */
+export const BANNER = "import { createRequire as __plumbCreateRequire } from 'node:module'; const require = __plumbCreateRequire(import.meta.url);";
+
+/**
+ * How plumb's bundle resolves packages (the rules above): Node's built-ins and
+ * {@link EXTERNAL_PACKAGES} stay outside it; client-node's generated client
+ * keeps only what is referenced; node-fetch's whatwg-url is Node's URL;
+ * socks-proxy-agent loads on first construction; punycode is the userland package.
+ */
+export const plumbBundlePlugin: Plugin = {
+  name: 'plumb-externals',
+  setup(b) {
+    // tr46 (client-node → node-fetch → whatwg-url) asks for the deprecated built-in; the userland package is the same code
+    b.onResolve({ filter: /^(node:)?punycode$/ }, () => ({ path: requireHere.resolve('punycode/punycode.js') }));
+    // node-fetch uses whatwg-url's URL only where Node has none (see above)
+    b.onResolve({ filter: /^whatwg-url$/ }, (args) =>
+      /[\\/]node-fetch[\\/]/.test(args.importer) ? { path: 'whatwg-url', namespace: 'plumb-node-url' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'plumb-node-url' }, () => ({ contents: 'export default { URL: globalThis.URL };', loader: 'js' }));
+    b.onResolve({ filter: /^socks-proxy-agent$/ }, (args) =>
+      /[\\/]client-node[\\/]dist[\\/]/.test(args.importer) ? { path: 'socks-proxy-agent', namespace: 'plumb-lazy-socks' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'plumb-lazy-socks' }, () => ({
+      // a constructor may return another object: `new SocksProxyAgent(url)` is the package's own agent
+      contents:
+        "export class SocksProxyAgent { constructor(...args) { const { SocksProxyAgent: Agent } = require('socks-proxy-agent'); return new Agent(...args); } }",
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
+    // client-node's generated client: only what is referenced is kept (see above)
+    b.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.pluginData === GEN || !/[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(args.importer)) return undefined;
+      const found = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: GEN });
+      return /[\\/]client-node[\\/]dist[\\/]gen[\\/]/.test(found.path) ? { ...found, sideEffects: false } : found;
+    });
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || EXTERNAL_PACKAGES.includes(packageOf(args.path))) return { external: true };
+      return undefined;
+    });
+  },
+};
+
+/** Bundles dist/cli/main.js (and the TUI's plan worker) into dist/bundle/ (see above). */
+export async function bundleCli(): Promise<void> {
+  rmSync(`${ROOT}dist/bundle`, { recursive: true, force: true });
+  await build({
+    absWorkingDir: ROOT,
+    // the TUI's plan worker is a file of its own (tui/plan-in-worker.ts starts ./plan-worker.js beside its own module)
+    entryPoints: { plumb: 'dist/cli/main.js', 'plan-worker': 'dist/tui/plan-worker.js' },
+    outdir: 'dist/bundle',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // bundled CommonJS packages require Node's built-ins
+    banner: { js: BANNER },
+    logLevel: 'warning',
+    plugins: [plumbBundlePlugin],
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await bundleCli();

@@ -2,7 +2,7 @@ import { Agent, request, type RequestOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { setMaxListeners } from 'node:events';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { sleep } from '../../concurrency/sleep.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { DEFAULT_RETRY, isPermanentAnswer, isTransientError, isTransientStatus, retryDelay, type RetryPolicy } from './retry.js';

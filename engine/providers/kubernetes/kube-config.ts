@@ -1,7 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig, type User } from '@kubernetes/client-node';
+// the module itself, not the package's index: the index also loads the generated API clients, exec, attach, cp,
+// port-forward and metrics, none of which plumb uses (it has its own transport, kube-client.ts)
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type { User } from '@kubernetes/client-node/dist/config_types.js';
 import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';

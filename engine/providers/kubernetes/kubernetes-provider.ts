@@ -1,5 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import { Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { mapConcurrent } from '../../concurrency/map-concurrent.js';
 import type { CI } from '../../model/ci.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
@@ -1055,42 +1054,41 @@ export class KubernetesProvider implements Provider {
   /**
    * Watches the resource types of the selector (or of `kinds` given as
    * apiVersion/Kind pairs in the target settings) and reports changes; the
-   * returned function stops every watch.
+   * returned function stops every watch. Each stream is read by plumb's own
+   * client ({@link KubeClient.watch}: the same credentials, agent and error
+   * shape as every other call), not client-node's `Watch`, which would load
+   * node-fetch for it.
    */
   watch(req: { selector?: DiscoverRequest['selector']; resources?: { apiVersion: string; kind: string }[] }, onEvent: (e: WatchEvent) => void): () => void {
-    const controllers: AbortController[] = [];
-    let stopped = false;
-    const w = new Watch(this.kc);
+    const stop = new AbortController();
     const start = async () => {
       for (const t of req.resources ?? []) {
         const r = await this.resourceFor(t);
-        if (!r || stopped) continue;
+        if (!r || stop.signal.aborted) continue;
         const namespaces = this.settings.namespaces ?? req.selector?.namespaces ?? [undefined];
         for (const ns of r.namespaced ? namespaces : [undefined]) {
-          const params: Record<string, string> = {};
-          if (this.settings.labelSelector) params.labelSelector = this.settings.labelSelector;
-          const ctl = await w.watch(
-            collectionPath(r, ns),
-            params,
-            (phase, obj) => {
-              const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...obj });
-              const id = identityOf(o);
-              if (!id) return;
-              const type = phase === 'ADDED' ? 'added' : phase === 'DELETED' ? 'deleted' : 'modified';
-              onEvent({ type, id: id.id, object: o });
-            },
-            () => undefined,
-          );
-          if (stopped) ctl.abort();
-          else controllers.push(ctl);
+          const query = new URLSearchParams({ watch: '1' });
+          if (this.settings.labelSelector) query.set('labelSelector', this.settings.labelSelector);
+          // the server first sends every existing object as ADDED, then the changes; the stream ends at its own timeout
+          void this.client
+            .watch(
+              `${collectionPath(r, ns)}?${query}`,
+              ({ type: phase, object }) => {
+                if (phase !== 'ADDED' && phase !== 'MODIFIED' && phase !== 'DELETED') return;
+                const o = stripServerFields({ apiVersion: r.groupVersion, kind: r.kind, ...object });
+                const id = identityOf(o);
+                if (!id) return;
+                const type = phase === 'ADDED' ? 'added' : phase === 'DELETED' ? 'deleted' : 'modified';
+                onEvent({ type, id: id.id, object: o });
+              },
+              stop.signal,
+            )
+            .catch(() => undefined);
         }
       }
     };
     void start().catch(() => undefined);
-    return () => {
-      stopped = true;
-      for (const c of controllers) c.abort();
-    };
+    return () => stop.abort();
   }
 
   /**
