@@ -27,7 +27,9 @@ describe('known secrets in YAML output', () => {
   };
 
   it('a failure document in YAML (discover -o yaml) shows (sensitive) for each', () => {
-    const diagnostics: Diagnostic[] = [{ severity: 'error', code: 'kubernetes.unreachable', message: `the server said ${BELL} and ${ESC}`, hint: LINES, file: QUOTE }];
+    const diagnostics: Diagnostic[] = [
+      { severity: 'error', code: 'kubernetes.unreachable', message: `the server said ${BELL} and ${ESC}`, hint: LINES, file: QUOTE },
+    ];
     for (const format of ['yaml', 'json', 'text', 'markdown', 'sarif', 'dot', 'mermaid']) {
       const text = renderFailureOutput(format, { command: 'discover', diagnostics });
       expect(leaks(text), format).toEqual([]);
