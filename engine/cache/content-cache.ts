@@ -389,13 +389,13 @@ export class ContentCache {
 
 /**
  * Namespaces written in buckets (256 files per namespace, flushed in batches:
- * parsed files, per-file diagnostics, a revision's file texts)
+ * parsed files, per-file diagnostics, a revision's file texts, diff texts)
  * instead of a file per entry: a plan writes one parse and one validation
  * entry per inventory file, and creating 20,000 files cost a 100k-CI plan 9
  * CPU-s on a loaded disk (measured: ~0.5 ms per file created), more than the
  * parsing it saves.
  */
-const BATCHED: ReadonlySet<string> = new Set(['parse', 'validate', 'text']);
+const BATCHED: ReadonlySet<string> = new Set(['parse', 'validate', 'text', 'diff-text']);
 const BUCKET_MAGIC = Buffer.from('plumbB3\n');
 /** Pending bytes beyond which a cache flushes without waiting for the caller. */
 const FLUSH_BYTES = 64 * 1024 * 1024;

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import { serialize } from 'node:v8';
 import { createTwoFilesPatch, formatPatch } from 'diff';
 import { stringify } from 'yaml';
+import { defaultContentCache } from '../cache/content-cache.js';
 import { defineLazy, lazySource } from '../model/lazy-property.js';
 import { scrubDeep } from '../redact/scrubber.js';
 
@@ -56,14 +59,62 @@ export function lazyCreateText(target: object, key: string): { readonly id: stri
   return source?.createText === true ? source : undefined;
 }
 
+/** Namespace of rendered diff texts in the content cache ({@link renderDiff}). */
+export const DIFF_TEXT_NAMESPACE = 'diff-text';
+
+/**
+ * The diff text of two values, from the content cache when the same text was
+ * rendered before. Rendering YAML is most of a drifted object's cost (a 100k
+ * plan with 1% drift spent ~0.4 CPU-s in `yaml`'s stringify on every run for
+ * the same few hundred objects). The text is a function of what is rendered —
+ * the headers' labels and id and both sides after scrubbing (toYaml renders
+ * the scrubbed value) — so the key is a hash of exactly that
+ * ({@link diffTextKey}): any change to either side, a secret registered that
+ * now occurs in one, another label or id is another key. Nothing else is read
+ * (no observed state, no clock), so a hit is the text rendering would give.
+ */
 function renderDiff(id: string, observed: unknown, desired: unknown, labels: DiffLabels): string {
-  const before = observed === undefined ? '' : toYaml(observed);
-  const after = desired === undefined ? '' : toYaml(desired);
-  if (before === after) return '';
+  const before = observed === undefined ? undefined : scrubDeep(observed);
+  const after = desired === undefined ? undefined : scrubDeep(desired);
+  const cache = defaultContentCache();
+  const key = cache ? diffTextKey(id, before, after, labels) : undefined;
+  if (key) {
+    const known = cache!.get<unknown>(DIFF_TEXT_NAMESPACE, key);
+    if (typeof known === 'string') return known;
+  }
+  const text = renderScrubbed(id, before, after, labels);
+  if (key) cache!.set(DIFF_TEXT_NAMESPACE, key, text);
+  return text;
+}
+
+/**
+ * The content key of a diff text: SHA-256 of the v8 serialisation of the
+ * labels, the id and both (scrubbed) sides. v8's format keeps what YAML
+ * renders and JSON would lose or merge — key order, `-0`, `NaN`, `undefined`
+ * members, holes — and tags every value's type, so two values that render
+ * differently never share a key (values it cannot serialise, such as a
+ * function, get no key: rendered every time). Format `1` salts it (bump it
+ * when the rendering changes; the cache's own salt already follows each
+ * build).
+ */
+export function diffTextKey(id: string, before: unknown, after: unknown, labels: DiffLabels): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = serialize([1, labels[0], labels[1], id, before === undefined, before, after === undefined, after]);
+  } catch {
+    return undefined;
+  }
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function renderScrubbed(id: string, before: unknown, after: unknown, labels: DiffLabels): string {
+  const beforeText = before === undefined ? '' : toYaml(before);
+  const afterText = after === undefined ? '' : toYaml(after);
+  if (beforeText === afterText) return '';
   const text =
-    before === '' && !after.includes('\r')
-      ? addedPatch(`${labels[0]}/${id}`, `${labels[1]}/${id}`, after)
-      : createTwoFilesPatch(`${labels[0]}/${id}`, `${labels[1]}/${id}`, before, after, undefined, undefined, { context: 3 });
+    beforeText === '' && !afterText.includes('\r')
+      ? addedPatch(`${labels[0]}/${id}`, `${labels[1]}/${id}`, afterText)
+      : createTwoFilesPatch(`${labels[0]}/${id}`, `${labels[1]}/${id}`, beforeText, afterText, undefined, undefined, { context: 3 });
   // Drop the `Index:`/`===` preamble some versions print; keep from the `---` header on.
   const start = text.indexOf('--- ');
   return start > 0 ? text.slice(start) : text;
@@ -91,11 +142,12 @@ function addedPatch(oldName: string, newName: string, after: string): string {
 }
 
 /**
- * The YAML text of a value with every known secret scrubbed first: YAML writes
+ * The YAML text of a value whose every known secret was scrubbed first
+ * ({@link renderDiff} scrubs): YAML writes
  * a string in forms of its own (`\a`, `\e`, `\L` escapes in double quotes,
  * `''` in single quotes, one line per line in a block scalar) that the output
  * guard, which knows a secret's raw, JSON and base64 forms, would not find.
  */
-function toYaml(value: unknown): string {
-  return stringify(scrubDeep(value), { lineWidth: 0, aliasDuplicateObjects: false });
+function toYaml(scrubbed: unknown): string {
+  return stringify(scrubbed, { lineWidth: 0, aliasDuplicateObjects: false });
 }
