@@ -554,18 +554,7 @@ function regionOf(
   const alternative = TYPE_CODE.get('alternativeTo')!;
   const partOf = TYPE_CODE.get('partOf')!;
   const memberOf = TYPE_CODE.get('memberOf')!;
-  const reached = new Uint8Array(n);
-  for (const v of reachedImpact) reached[v] = 1;
-  // a group a reached member can take down: its spec.minUp is read (its document); its other members are not
-  // walked (none is reached), they are counted (absentMembers below)
-  const group = new Uint8Array(n);
-  for (const v of reachedImpact) {
-    region[v] = 1;
-    for (let k = into.start[v]; k < into.start[v + 1]; k++) {
-      const e = into.edge[k];
-      if ((edges.type[e] === partOf || edges.type[e] === memberOf) && reached[edges.source[e]]) group[v] = 1;
-    }
-  }
+  for (const v of reachedImpact) region[v] = 1;
   // redundancy groups: whole alternativeTo components of what is reached
   for (const v of closure(n, reachedImpact, out, into, edges, (type) => type === alternative)) region[v] = 1;
   // waves: the prerequisites that order applies (forward) and deletes (reversed), transitively
@@ -573,9 +562,7 @@ function regionOf(
   const waves = closure(n, changed, out, into, edges, forward);
   for (const v of waves) region[v] = 1;
   for (const v of closure(n, deletedPrerequisites, out, into, edges, (type, outward) => forward(type, !outward))) region[v] = 1;
-  // whose document the walks read: a business service's criticality, a group's spec.minUp; the changed CIs are read anyway
-  const businessService = index.kinds.indexOf('BusinessService');
-  for (let v = 0; v < n; v++) if (region[v] && (group[v] || (v < head.size && index.kindOf[v] === businessService))) region[v] = OBJECT;
+  // the changed CIs' documents are read; of the others the walks read only what the index holds (unreadCI)
   for (const v of head.nodeOf) region[v] = OBJECT;
   return { region, absentMembers: absentMembers(n, region, into, edges, partOf, memberOf) };
 }
@@ -610,9 +597,10 @@ const OBJECT = 2;
 
 /**
  * Thrown when something reads more of a CI the indexed review did not load
- * than its identity, kind, apiVersion and whether it is a Kubernetes object:
- * the review then runs in full (run-review.ts), so a walk this module does not
- * know about can cost time, never a wrong answer.
+ * than its identity, kind, apiVersion, whether it is a Kubernetes object and
+ * its `spec.minUp` and `spec.criticality` (unreadCI): the review then runs in
+ * full (run-review.ts), so a walk this module does not know about can cost
+ * time, never a wrong answer.
  */
 export class UnreadCIError extends Error {
   constructor(
@@ -623,24 +611,46 @@ export class UnreadCIError extends Error {
   }
 }
 
-const STUB_FIELDS = new Set(['id', 'kind', 'apiVersion', 'kubernetes']);
-
-/** The graph's CI for an unchanged CI whose document the review does not read: identity, kind, apiVersion, `kubernetes`; anything else throws UnreadCIError. */
-function unreadCI(index: RevisionIndex, id: string, i: number | undefined): CI | undefined {
-  if (i === undefined) return undefined;
-  const known: Record<string, unknown> = {
+/**
+ * The graph's CI for an unchanged CI whose document the review does not read:
+ * identity, kind, apiVersion, `kubernetes`, and of its document only
+ * `object.spec.minUp` and `object.spec.criticality` (the index's, as written;
+ * undefined when unset) — all the plan's walks read of a CI they do not
+ * change (waves: kind and apiVersion; impact: a group's minUp, a business
+ * service's criticality). Anything else throws UnreadCIError.
+ */
+function unreadCI(index: RevisionIndex, id: string, i: number): CI {
+  let lo = 0;
+  let hi = index.specOf.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (index.specOf[mid] === i) {
+      at = mid;
+      break;
+    }
+    if (index.specOf[mid] < i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  const guard = <T extends object>(path: string, known: Record<string, unknown>): T =>
+    new Proxy(known, {
+      get(target, property) {
+        if (typeof property === 'symbol' || property === 'then') return undefined;
+        if (!Object.hasOwn(target, property)) throw new UnreadCIError(id, `${path}${property}`);
+        return target[property];
+      },
+    }) as T;
+  const spec = guard<Record<string, unknown>>('object.spec.', {
+    minUp: at < 0 ? undefined : index.minUp[at],
+    criticality: at < 0 ? undefined : index.criticality[at],
+  });
+  return guard<CI>('', {
     id,
     kind: index.kinds[index.kindOf[i]],
     apiVersion: index.apiVersions[index.apiVersionOf[i]],
     kubernetes: index.kubernetes[i] === 1,
-  };
-  return new Proxy(known, {
-    get(target, property) {
-      if (typeof property === 'symbol' || property === 'then') return undefined;
-      if (!STUB_FIELDS.has(property)) throw new UnreadCIError(id, property);
-      return target[property];
-    },
-  }) as unknown as CI;
+    object: guard('object.', { spec }),
+  });
 }
 
 /**

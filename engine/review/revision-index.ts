@@ -14,7 +14,7 @@ import { writtenRelations } from '../validate/written-relations.js';
 /** Namespace of revision indexes in the content cache. */
 export const INDEX_NAMESPACE = 'review-index';
 /** Bumped whenever the shape or the meaning of an index changes (old entries are then misses). */
-const INDEX_VERSION = 4;
+const INDEX_VERSION = 5;
 
 /**
  * What a review needs to know about a whole revision without loading it: the
@@ -58,6 +58,17 @@ export interface RevisionIndex {
   readonly kindOf: Int32Array;
   readonly apiVersions: readonly string[];
   readonly apiVersionOf: Int32Array;
+  /**
+   * What impact simulation reads of a CI's document, for every CI that sets it
+   * (`specOf` ascending, parallel to the values; a CI not listed has neither):
+   * `spec.minUp` (a group's threshold, engine/impact/member-threshold.ts) and
+   * `spec.criticality` (a business service's, engine/impact/simulate.ts), as
+   * written. The indexed review then reads no group's or service's file to
+   * simulate through it. Never a CI of an `alwaysLoad` file (a secret value).
+   */
+  readonly specOf: Int32Array;
+  readonly minUp: readonly unknown[];
+  readonly criticality: readonly unknown[];
   readonly edgeSource: Int32Array;
   readonly edgeTarget: Int32Array;
   readonly edgeType: Uint8Array;
@@ -148,6 +159,9 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
   const apiVersions = new Table();
   const kindOf = new Int32Array(n);
   const apiVersionOf = new Int32Array(n);
+  const specOf: number[] = [];
+  const minUp: unknown[] = [];
+  const criticality: unknown[] = [];
   repo.cis.forEach((ci, i) => {
     kindOf[i] = kinds.number(ci.kind);
     apiVersionOf[i] = apiVersions.number(ci.apiVersion);
@@ -165,6 +179,16 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
     }
     refStart[i + 1] = refIds.length;
     if (mustLoad(ci, repo)) alwaysLoad.add(ci.origin.file);
+    else {
+      // read as the simulation reads them: spec?.minUp, spec?.criticality
+      const spec = ci.object.spec as Record<string, unknown> | null | undefined;
+      const fields = [spec?.minUp, spec?.criticality];
+      if (fields[0] !== undefined || fields[1] !== undefined) {
+        specOf.push(i);
+        minUp.push(fields[0]);
+        criticality.push(fields[1]);
+      }
+    }
   });
   for (const doc of repo.policyDocuments) if (repo.files.has(doc.origin.file)) alwaysLoad.add(doc.origin.file);
   // an unresolved reference may resolve in the head (and its did-you-mean may change); a SOPS file may decrypt with other keys
@@ -215,6 +239,9 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
     kindOf,
     apiVersions: apiVersions.values,
     apiVersionOf,
+    specOf: Int32Array.from(specOf),
+    minUp,
+    criticality,
     edgeSource,
     edgeTarget,
     edgeType,
