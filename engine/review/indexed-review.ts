@@ -114,11 +114,11 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const diff = await diffTrees(root, revisions.base, revisions.head);
   if (!diff) return { fallback: 'git diff-tree could not compare the base and the head' };
   const baseFiles = new Map<string, string>();
-  const roleOf = new Map<string, number>();
-  index.files.forEach((f, i) => {
-    baseFiles.set(f, index.blobs[i]);
-    roleOf.set(f, index.fileRole[i]);
-  });
+  for (let i = 0; i < index.files.length; i++) baseFiles.set(index.files[i], index.blobs[i]);
+  const roleOf = (path: string): number | undefined => {
+    const k = fileNumber(index, path);
+    return k < 0 ? undefined : index.fileRole[k];
+  };
   const inventory = index.layout.inventory.map(compileGlob);
   const policies = index.layout.policies.map(compileGlob);
   const schemas = index.layout.schemas.replace(/\/+$/, '');
@@ -127,7 +127,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   let inventoryFiles = 0;
   for (let i = 0; i < index.fileRole.length; i++) if (index.fileRole[i] === FILE_INVENTORY) inventoryFiles++;
   for (const c of diff) {
-    const role = roleOf.get(c.path);
+    const role = roleOf(c.path);
     const document = matchesAny(inventory, c.path) || matchesAny(policies, c.path);
     // plumb.yaml, a kind schema: every CI depends on them (a file the load never reads does not count)
     if (c.path === CONFIG_FILE || role === 0 || (schemas === '' ? !document : c.path.startsWith(`${schemas}/`)))
@@ -143,14 +143,8 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     if (matchesAny(inventory, c.path)) inventoryFiles += (c.after ? 1 : 0) - (c.before ? 1 : 0);
   }
   if (inventoryFiles <= 0) return { fallback: 'the head has no inventory file' };
-  // the head's files: the base's with the change applied (sorted, as a load lists them)
-  const headFiles = new Map(baseFiles);
-  for (const [path, blob] of headSide) {
-    if (blob === undefined) headFiles.delete(path);
-    else headFiles.set(path, blob);
-  }
-  const sortedHead = headSide.size ? new Map([...headFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : headFiles;
-  const headTree = treeEntries(sortedHead);
+  const sortedHead = headFilesOf(index, baseFiles, headSide);
+  const headTree = new TreeView(sortedHead);
   const always = new Set(index.alwaysLoad);
   // the head and the base are read only where the review needs them: the files named, from trees already known
   const files = (of: ReadonlyMap<string, string>, paths: Iterable<string>): SourceFile[] =>
@@ -167,7 +161,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const loadedBase = await loadRepository({
     ...common,
     rev: revisions.base,
-    tree: treeEntries(baseFiles),
+    tree: new TreeView(baseFiles),
     only: files(baseFiles, changed),
     unchangedFrom: { files: new Map(), documents: () => crdDocuments(first.cis) },
   });
@@ -232,7 +226,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const fresh = validateFiles(second, identities, { contentCache: cache });
   // every file not read here keeps the base's diagnostics (symbolic links' warnings included: nothing lists the
   // trees); plumb.yaml's and the kind schemas' are read on every load, so they are among the fresh ones already
-  const fromIndex = index.diagnostics.filter((d) => d.file !== undefined && !wanted.has(d.file) && !changed.has(d.file) && roleOf.get(d.file) !== 0);
+  const fromIndex = index.diagnostics.filter((d) => d.file !== undefined && !wanted.has(d.file) && !changed.has(d.file) && roleOf(d.file) !== 0);
   const diagnostics = sortDiagnostics([...fresh, ...fromIndex]);
 
   const cis = new Map<string, CI>();
@@ -262,11 +256,79 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   return { head: headRepo, base, headGraph: graph, diagnostics };
 }
 
-/** A revision's files (path → blob id) as the Git reader lists them. */
-function treeEntries(files: ReadonlyMap<string, string>): Map<string, TreeEntry> {
-  const out = new Map<string, TreeEntry>();
-  for (const [path, oid] of files) out.set(path, { oid, symlink: false });
-  return out;
+/** The number of `path` in the index's sorted file list, or -1. */
+function fileNumber(index: RevisionIndex, path: string): number {
+  let lo = 0;
+  let hi = index.files.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = index.files[mid];
+    if (at === path) return mid;
+    if (at < path) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * The head's files (path → blob id), sorted as a load lists them: the base's
+ * with the change applied — the paths the pull request adds merged in order
+ * (no sort of every path).
+ */
+function headFilesOf(index: RevisionIndex, baseFiles: ReadonlyMap<string, string>, headSide: ReadonlyMap<string, string | undefined>): Map<string, string> {
+  const adds = [...headSide.keys()].filter((p) => headSide.get(p) !== undefined && !baseFiles.has(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const head = new Map<string, string>();
+  let k = 0;
+  for (let i = 0; i < index.files.length; i++) {
+    const path = index.files[i];
+    while (k < adds.length && adds[k] < path) head.set(adds[k], headSide.get(adds[k++])!);
+    const blob = headSide.has(path) ? headSide.get(path) : index.blobs[i];
+    if (blob !== undefined) head.set(path, blob);
+  }
+  while (k < adds.length) head.set(adds[k], headSide.get(adds[k++])!);
+  return head;
+}
+
+/**
+ * A revision's files as the Git reader lists them (TreeEntry), answered from
+ * the path → blob map: a load of named files only asks for those (`get`), so
+ * the entries of every file are made only if something lists the tree.
+ */
+class TreeView implements ReadonlyMap<string, TreeEntry> {
+  private whole?: Map<string, TreeEntry>;
+  constructor(private readonly files: ReadonlyMap<string, string>) {}
+  get size(): number {
+    return this.files.size;
+  }
+  get(path: string): TreeEntry | undefined {
+    const oid = this.files.get(path);
+    return oid === undefined ? undefined : { oid, symlink: false };
+  }
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+  private all(): Map<string, TreeEntry> {
+    if (!this.whole) {
+      this.whole = new Map();
+      for (const [path, oid] of this.files) this.whole.set(path, { oid, symlink: false });
+    }
+    return this.whole;
+  }
+  forEach(fn: (value: TreeEntry, key: string, map: ReadonlyMap<string, TreeEntry>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.all()) fn.call(thisArg, v, k, this);
+  }
+  entries(): MapIterator<[string, TreeEntry]> {
+    return this.all().entries();
+  }
+  keys(): MapIterator<string> {
+    return this.all().keys();
+  }
+  values(): MapIterator<TreeEntry> {
+    return this.all().values();
+  }
+  [Symbol.iterator](): MapIterator<[string, TreeEntry]> {
+    return this.all()[Symbol.iterator]();
+  }
 }
 
 /**
