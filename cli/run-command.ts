@@ -27,18 +27,31 @@ export function colors(opts: GlobalOptions) {
   return pc.createColors(useColor(opts));
 }
 
+/** Characters gathered from a text's pieces before one write (below it, a piece waits for the next). */
+const WRITE_CHARS = 64 * 1024;
+
 /**
- * Writes pieces of one text to stdout in turn, waiting for the stream to drain
+ * Writes pieces of one text to stdout in turn, gathered into writes of
+ * {@link WRITE_CHARS} characters or more, waiting for the stream to drain
  * when it asks to (a 29 MB plan is never one string); a newline ends the text
- * if its last piece does not.
+ * if its last piece does not. Gathered because stdout on a file is a
+ * synchronous write per call: `plan -o json > plan.json` at 100k CIs made
+ * ~200,000 writes (two per change) for 0.56 CPU-s, against 0.11 in 450
+ * writes.
  */
 export async function writeOutChunks(chunks: Iterable<string>): Promise<void> {
   let last = '';
+  let gathered = '';
   for (const chunk of chunks) {
     if (chunk === '') continue;
     last = chunk;
-    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    gathered += chunk;
+    if (gathered.length < WRITE_CHARS) continue;
+    const more = process.stdout.write(gathered);
+    gathered = '';
+    if (!more) await new Promise((resolve) => process.stdout.once('drain', resolve));
   }
+  if (gathered !== '') process.stdout.write(gathered);
   if (!last.endsWith('\n')) process.stdout.write('\n');
   await flushed(process.stdout);
 }
