@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 import module from 'node:module';
 
-// V8's compile cache (Node >= 22.1; absent on Node 20, so feature-detected): the
-// second run of a command reuses the code compiled by the first, in Node's cache
-// directory (NODE_COMPILE_CACHE, else <tmpdir>/node-compile-cache). Enabled before
-// anything else loads, so it covers every module; PLUMB_CACHE=off leaves it off, as
-// it leaves plumb's content cache. npm run bench -- startup measures what it pays.
-const { enableCompileCache } = module as { enableCompileCache?: () => unknown };
-if (enableCompileCache && !/^(off|0|false|no)$/i.test(process.env.PLUMB_CACHE ?? '')) enableCompileCache();
+import { cacheSettings } from '../engine/cache/cache-settings.js';
+
+// V8's compile cache (Node >= 22.1; absent on Node 20, so feature-detected): the second
+// run of a command reuses the code the first compiled, kept in plumb's cache directory
+// beside the content cache ($PLUMB_CACHE_DIR/compile, …; a NODE_COMPILE_CACHE the user set
+// wins). Node keys each entry by the file, its Node version and V8 flags, checks the
+// source's hash and the entry's own checksum and compiles afresh on any mismatch (a
+// damaged or foreign entry is ignored and rewritten), and writes through a temporary
+// file it renames. Enabled before anything else loads, so it covers every module;
+// PLUMB_CACHE=off and --no-cache leave it off, as they leave the content cache.
+// test/cli/compile-cache.test.ts (Node >= 22.1); npm run bench -- startup measures it.
+const { enableCompileCache } = module as { enableCompileCache?: (dir?: string) => unknown };
+const cache = cacheSettings();
+if (enableCompileCache && cache.enabled && !process.argv.includes('--no-cache')) enableCompileCache(cache.compileDir);
 
 const { stopQuietlyOnClosedPipe } = await import('./closed-pipe.js');
 const { buildProgram } = await import('./program.js');

@@ -12,6 +12,8 @@ export interface CacheSettings {
   readonly enabled: boolean;
   /** Absolute directory of the content cache: `$PLUMB_CACHE_DIR/content`, else `$XDG_CACHE_HOME/plumb/content`, else `~/.cache/plumb/content`. */
   readonly dir: string;
+  /** Absolute directory of V8's compile cache (cli/main.ts, Node ≥ 22.1): `compile/` beside {@link dir}. */
+  readonly compileDir: string;
   /** Size bound, bytes: beyond it the least recently used entries go first. */
   readonly maxBytes: number;
   /** Entries unused for longer than this are removed, milliseconds. */
@@ -33,6 +35,7 @@ export function cacheSettings(env: NodeJS.ProcessEnv = process.env): CacheSettin
   return {
     enabled: !off,
     dir: join(root, 'content'),
+    compileDir: join(root, 'compile'),
     maxBytes: positive(env.PLUMB_CACHE_MAX_MB, DEFAULT_CACHE_MAX_MB) * 1024 * 1024,
     maxAgeMs: positive(env.PLUMB_CACHE_MAX_AGE_DAYS, DEFAULT_CACHE_MAX_AGE_DAYS) * 86_400_000,
   };
