@@ -13,55 +13,146 @@
  * Hand-written: the splitting needs only strings, escapes and bracket depth,
  * and every piece is still parsed (and validated) by `JSON.parse`.
  */
-export function parseJsonInPieces(bytes: Buffer): unknown {
-  const n = bytes.length;
-  let i = skipSpace(bytes, 0);
-  if (bytes[i] !== OPEN_OBJECT) return undefined;
+export function parseJsonInPieces(bytes: Buffer, windowBytes?: number): unknown {
+  let at = 0;
+  return parseJsonStreamInPieces((buffer, offset, length) => {
+    const n = bytes.copy(buffer, offset, at, Math.min(bytes.length, at + length));
+    at += n;
+    return n;
+  }, windowBytes ?? Math.max(16, bytes.length));
+}
+
+/**
+ * Reads up to `length` more bytes of the input into `buffer` at `offset`;
+ * answers how many it read, 0 at the end of the input.
+ */
+export type ReadMore = (buffer: Buffer, offset: number, length: number) => number;
+
+/**
+ * {@link parseJsonInPieces} of an input read through `readMore` into one
+ * window of `windowBytes` (grown only for a piece larger than it), so the
+ * whole input is never in memory at once: a 37 MB snapshot read whole was a
+ * 37 MB buffer outside V8's heap that stayed until the next full GC, which in
+ * a 100k plan came at the end or never — it counted in the plan's peak RSS.
+ */
+export function parseJsonStreamInPieces(readMore: ReadMore, windowBytes = 1 << 20): unknown {
+  const w = new Window(readMore, windowBytes);
+  let i = 0;
+  /** The byte at `i`, or -1 past the end of the input. */
+  const byte = () => (i < w.n ? w.bytes[i] : -1);
+  /** Past the white space at `i`, reading on as needed. */
+  const space = () => {
+    for (;;) {
+      i = skipSpace(w.bytes, i, w.n);
+      if (i < w.n || w.eof) return;
+      i -= w.more(i);
+    }
+  };
+  /** The end of the value at `i`, reading on as needed; -1 when it does not end. */
+  const valueAt = (): number => {
+    for (;;) {
+      const end = valueEnd(w.bytes, i, w.n, w.eof);
+      if (end >= 0 || w.eof) return end;
+      i -= w.more(i);
+    }
+  };
+  const piece = (end: number) => JSON.parse(w.bytes.toString('utf8', i, end)) as unknown;
+
+  space();
+  if (byte() !== OPEN_OBJECT) return undefined;
   const out: Record<string, unknown> = {};
-  i = skipSpace(bytes, i + 1);
-  if (bytes[i] === CLOSE_OBJECT) return skipSpace(bytes, i + 1) === n ? out : undefined;
+  i++;
+  space();
+  if (byte() === CLOSE_OBJECT) return atEnd() ? out : undefined;
   for (;;) {
     // a key
-    if (bytes[i] !== QUOTE) return undefined;
-    const keyEnd = stringEnd(bytes, i);
+    if (byte() !== QUOTE) return undefined;
+    const keyEnd = valueAt();
     if (keyEnd < 0) return undefined;
-    const key = JSON.parse(bytes.toString('utf8', i, keyEnd)) as string;
-    i = skipSpace(bytes, keyEnd);
-    if (bytes[i] !== COLON) return undefined;
-    i = skipSpace(bytes, i + 1);
+    const key = piece(keyEnd) as string;
+    i = keyEnd;
+    space();
+    if (byte() !== COLON) return undefined;
+    i++;
+    space();
     let value: unknown;
-    if (bytes[i] === OPEN_ARRAY) {
+    if (byte() === OPEN_ARRAY) {
       const items: unknown[] = [];
-      i = skipSpace(bytes, i + 1);
-      if (bytes[i] === CLOSE_ARRAY) i++;
+      i++;
+      space();
+      if (byte() === CLOSE_ARRAY) i++;
       else
         for (;;) {
-          const end = valueEnd(bytes, i);
+          const end = valueAt();
           if (end < 0) return undefined;
-          items.push(JSON.parse(bytes.toString('utf8', i, end)));
-          i = skipSpace(bytes, end);
-          if (bytes[i] === COMMA) i = skipSpace(bytes, i + 1);
-          else if (bytes[i] === CLOSE_ARRAY) {
+          items.push(piece(end));
+          i = end;
+          space();
+          if (byte() === COMMA) {
+            i++;
+            space();
+          } else if (byte() === CLOSE_ARRAY) {
             i++;
             break;
           } else return undefined;
         }
       value = items;
     } else {
-      const end = valueEnd(bytes, i);
+      const end = valueAt();
       if (end < 0) return undefined;
-      value = JSON.parse(bytes.toString('utf8', i, end));
+      value = piece(end);
       i = end;
     }
     // as JSON.parse does: a repeated key keeps its last value, and __proto__ is an own property
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    i = skipSpace(bytes, i);
-    if (bytes[i] === COMMA) {
-      i = skipSpace(bytes, i + 1);
+    space();
+    if (byte() === COMMA) {
+      i++;
+      space();
       continue;
     }
-    if (bytes[i] === CLOSE_OBJECT) return skipSpace(bytes, i + 1) === n ? out : undefined;
+    if (byte() === CLOSE_OBJECT) return atEnd() ? out : undefined;
     return undefined;
+  }
+
+  /** Past the closing brace at `i`: nothing but white space follows. */
+  function atEnd(): boolean {
+    i++;
+    space();
+    return i === w.n && w.eof;
+  }
+}
+
+/** The bytes of the input from some point on, in one buffer: `bytes[0, n)`. */
+class Window {
+  bytes: Buffer;
+  n = 0;
+  eof = false;
+
+  constructor(
+    private readonly readMore: ReadMore,
+    size: number,
+  ) {
+    this.bytes = Buffer.allocUnsafe(size);
+  }
+
+  /**
+   * Drops the bytes before `from`, then reads more after those kept (the
+   * window doubles when they fill it); answers how far the kept bytes moved
+   * (subtract it from indexes). At the end of the input sets `eof`.
+   */
+  more(from: number): number {
+    this.bytes.copy(this.bytes, 0, from, this.n);
+    this.n -= from;
+    if (this.n === this.bytes.length) {
+      const grown = Buffer.allocUnsafe(this.bytes.length * 2);
+      this.bytes.copy(grown, 0, 0, this.n);
+      this.bytes = grown;
+    }
+    const got = this.readMore(this.bytes, this.n, this.bytes.length - this.n);
+    if (got === 0) this.eof = true;
+    this.n += got;
+    return from;
   }
 }
 
@@ -75,8 +166,8 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 
 /** The first index at or after `i` that is not JSON whitespace (space, tab, LF, CR). */
-function skipSpace(bytes: Buffer, i: number): number {
-  while (i < bytes.length) {
+function skipSpace(bytes: Buffer, i: number, n: number): number {
+  while (i < n) {
     const c = bytes[i];
     if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
     i++;
@@ -84,9 +175,9 @@ function skipSpace(bytes: Buffer, i: number): number {
   return i;
 }
 
-/** The index just past the string starting at `i` (a quote), or -1 when it does not end. */
-function stringEnd(bytes: Buffer, i: number): number {
-  for (let j = i + 1; j < bytes.length; j++) {
+/** The index just past the string starting at `i` (a quote), or -1 when it does not end before `n`. */
+function stringEnd(bytes: Buffer, i: number, n: number): number {
+  for (let j = i + 1; j < n; j++) {
     const c = bytes[j];
     if (c === BACKSLASH) j++;
     else if (c === QUOTE) return j + 1;
@@ -98,17 +189,19 @@ function stringEnd(bytes: Buffer, i: number): number {
  * The index just past the value starting at `i`: a string, an object or array
  * (brackets balanced outside strings), or a bare token (number, true, false,
  * null) up to the next comma, closing bracket or whitespace; -1 when it does
- * not end. What lies between is left for JSON.parse to judge.
+ * not end before `n` (a bare token reaching `n` ends there only at the end of
+ * the input, `eof`). What lies between is left for JSON.parse to judge.
  */
-function valueEnd(bytes: Buffer, i: number): number {
+function valueEnd(bytes: Buffer, i: number, n: number, eof: boolean): number {
+  if (i >= n) return -1;
   const c = bytes[i];
-  if (c === QUOTE) return stringEnd(bytes, i);
+  if (c === QUOTE) return stringEnd(bytes, i, n);
   if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
     let depth = 0;
-    for (let j = i; j < bytes.length; j++) {
+    for (let j = i; j < n; j++) {
       const b = bytes[j];
       if (b === QUOTE) {
-        j = stringEnd(bytes, j) - 1;
+        j = stringEnd(bytes, j, n) - 1;
         if (j < 0) return -1;
       } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) depth++;
       else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
@@ -118,10 +211,10 @@ function valueEnd(bytes: Buffer, i: number): number {
     return -1;
   }
   let j = i;
-  while (j < bytes.length) {
+  while (j < n) {
     const b = bytes[j];
-    if (b === COMMA || b === CLOSE_ARRAY || b === CLOSE_OBJECT || b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) break;
+    if (b === COMMA || b === CLOSE_ARRAY || b === CLOSE_OBJECT || b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) return j > i ? j : -1;
     j++;
   }
-  return j > i ? j : -1;
+  return eof && j > i ? j : -1;
 }

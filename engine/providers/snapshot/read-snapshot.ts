@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import snapshotSchema from '../../../schemas/snapshot.schema.json' with { type: 'json' };
@@ -5,7 +6,7 @@ import { compileSchema } from '../../json-schema/compile-schema.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { unescapePointerToken } from '../../model/json-pointer.js';
 import { loadYamlLimited, YamlLoadError } from '../../load/limited-yaml.js';
-import { parseJsonInPieces } from './parse-json-pieces.js';
+import { parseJsonStreamInPieces } from './parse-json-pieces.js';
 
 export interface SnapshotFile {
   readonly metadata: Readonly<Record<string, unknown>>;
@@ -31,30 +32,62 @@ export async function readSnapshot(
   file: string,
   options: { maxAliases?: number } = {},
 ): Promise<{ snapshot?: SnapshotFile; diagnostics: Diagnostic[] }> {
-  let bytes: Buffer;
+  const json = path.endsWith('.json');
+  // JSON is parsed a piece at a time as it is read (parse-json-pieces.ts: neither the 37 MB file nor a 37 MB string of it
+  // at 100k objects, either of which stayed until the next full GC); read whole only for YAML, for a document the pieces
+  // do not take, and to place an error — from the same open file, so what is placed is what was parsed
+  let fd: number | undefined;
+  let bytes: Buffer | undefined;
   try {
-    bytes = await readFile(path);
+    if (json) {
+      fd = openSync(path, 'r');
+      if (!fstatSync(fd).isFile()) {
+        closeSync(fd);
+        fd = undefined;
+      }
+    }
+    if (fd === undefined) bytes = await readFile(path);
   } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    return {
-      diagnostics: [
-        {
-          severity: 'error',
-          code: missing ? 'snapshot.not-found' : 'snapshot.unreadable',
-          file,
-          message: missing ? `snapshot file ${file} does not exist` : `snapshot file ${file} cannot be read (${(e as NodeJS.ErrnoException).code})`,
-          hint: missing ? 'record one with `plumb discover -o yaml > ' + file + "`, or fix the target's path in plumb.yaml" : "check the file's permissions",
-        },
-      ],
-    };
+    return unreadable(e, file);
   }
-  // JSON is parsed a piece at a time (parse-json-pieces.ts: no 37 MB string left for the next full GC at 100k objects);
-  // the whole text is decoded only for YAML, for a document the pieces do not take, and to place an error
+  try {
+    return parseSnapshot(fd === undefined ? () => bytes! : () => (bytes ??= readWhole(fd!)), fd === undefined ? undefined : piecesOf(fd), path, file, options);
+  } catch (e) {
+    // the file read again whole (to parse or place an error) failed
+    if (typeof (e as NodeJS.ErrnoException).syscall === 'string') return unreadable(e, file);
+    throw e;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function unreadable(e: unknown, file: string): { diagnostics: Diagnostic[] } {
+  const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+  return {
+    diagnostics: [
+      {
+        severity: 'error',
+        code: missing ? 'snapshot.not-found' : 'snapshot.unreadable',
+        file,
+        message: missing ? `snapshot file ${file} does not exist` : `snapshot file ${file} cannot be read (${(e as NodeJS.ErrnoException).code})`,
+        hint: missing ? 'record one with `plumb discover -o yaml > ' + file + "`, or fix the target's path in plumb.yaml" : "check the file's permissions",
+      },
+    ],
+  };
+}
+
+function parseSnapshot(
+  whole: () => Buffer,
+  pieces: unknown,
+  path: string,
+  file: string,
+  options: { maxAliases?: number },
+): { snapshot?: SnapshotFile; diagnostics: Diagnostic[] } {
   let decoded: string | undefined;
-  const text = () => (decoded ??= bytes.toString('utf8'));
+  const text = () => (decoded ??= whole().toString('utf8'));
   let data: unknown;
   try {
-    data = path.endsWith('.json') ? (piecesOf(bytes) ?? JSON.parse(text())) : loadYamlLimited(text(), { maxAliases: options.maxAliases });
+    data = path.endsWith('.json') ? (pieces ?? JSON.parse(text())) : loadYamlLimited(text(), { maxAliases: options.maxAliases });
   } catch (e) {
     if (e instanceof YamlLoadError && e.code === 'yaml.alias-limit') {
       return {
@@ -92,12 +125,35 @@ export async function readSnapshot(
   return { snapshot: { metadata: s.metadata ?? {}, objects: s.objects, ...(s.owned ? { owned: s.owned } : {}) }, diagnostics: [] };
 }
 
-/** parseJsonInPieces, or undefined when it does not take the document apart (JSON.parse of a piece threw: the whole parse says where). */
-function piecesOf(bytes: Buffer): unknown {
+/**
+ * The open file parsed in pieces as it is read (parseJsonStreamInPieces), or
+ * undefined when they do not take the document apart (JSON.parse of a piece
+ * threw: the whole parse says where). Reads by position, so the file can be
+ * read again whole from its start.
+ */
+function piecesOf(fd: number): unknown {
+  let position = 0;
   try {
-    return parseJsonInPieces(bytes);
+    return parseJsonStreamInPieces((buffer, offset, length) => {
+      const n = readSync(fd, buffer, offset, length, position);
+      position += n;
+      return n;
+    });
   } catch {
     return undefined;
+  }
+}
+
+/** The open file's bytes from its start. */
+function readWhole(fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  let position = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    const n = readSync(fd, chunk, 0, chunk.length, position);
+    if (n === 0) return Buffer.concat(chunks);
+    chunks.push(chunk.subarray(0, n));
+    position += n;
   }
 }
 

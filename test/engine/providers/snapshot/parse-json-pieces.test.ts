@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseJsonInPieces } from '../../../../engine/providers/snapshot/parse-json-pieces.js';
 
 /** What the snapshot reader does with a JSON file: the pieces, else JSON.parse of the whole (which throws on bad JSON). */
-function read(text: string): unknown {
+function read(text: string, window?: number): unknown {
   const bytes = Buffer.from(text, 'utf8');
   let pieces: unknown;
   try {
-    pieces = parseJsonInPieces(bytes);
+    pieces = parseJsonInPieces(bytes, window);
   } catch {
     pieces = undefined;
   }
@@ -21,9 +21,9 @@ const whole = (text: string) => {
     return { error: true };
   }
 };
-const pieces = (text: string) => {
+const pieces = (text: string, window?: number) => {
   try {
-    return { value: read(text) };
+    return { value: read(text, window) };
   } catch {
     return { error: true };
   }
@@ -35,6 +35,8 @@ describe('parseJsonInPieces', () => {
       fc.property(fc.jsonValue(), fc.constantFrom(undefined, 1, 2, '\t'), (value, space) => {
         const text = JSON.stringify({ apiVersion: 'plumb.io/v1', objects: Array.isArray(value) ? value : [value], other: value }, null, space);
         expect(parseJsonInPieces(Buffer.from(text))).toStrictEqual(JSON.parse(text));
+        // read through a window of a few bytes: every piece, token and space run crosses a refill
+        for (const window of [1, 2, 7]) expect(parseJsonInPieces(Buffer.from(text), window)).toStrictEqual(JSON.parse(text));
         const top = JSON.stringify(value, null, space);
         expect(read(top)).toStrictEqual(JSON.parse(top));
       }),
@@ -75,7 +77,7 @@ describe('parseJsonInPieces', () => {
     ];
     for (const text of bad) {
       expect(whole(text)).toEqual({ error: true });
-      expect(pieces(text), text).toEqual({ error: true });
+      for (const window of [undefined, 1, 3]) expect(pieces(text, window), text).toEqual({ error: true });
     }
   });
 
@@ -84,7 +86,7 @@ describe('parseJsonInPieces', () => {
     fc.assert(
       fc.property(fc.nat(doc.length - 1), fc.constantFrom('', ',', ']', '}', '[', '{', '"', ' ', '1', ':', '\\'), (at, insert) => {
         const text = doc.slice(0, at) + insert + doc.slice(at + (insert === '' ? 1 : 0));
-        expect(pieces(text)).toStrictEqual(whole(text));
+        for (const window of [undefined, 1, 5]) expect(pieces(text, window)).toStrictEqual(whole(text));
       }),
       { numRuns: 2000 },
     );
