@@ -510,15 +510,35 @@ function headEdges(index: RevisionIndex, head: HeadNodes, loaded: readonly CI[])
     out: csr(head.n, source.subarray(0, f), live),
     into: csr(head.n, target.subarray(0, f), live),
   };
-  const cycle = freshCycle(edges, head.n, m);
+  // the base has no cycle (else it has no index), so a cycle of the head runs through an edge the base did not have:
+  // only those are walked from (a loaded CI's relations are mostly the base's)
+  const added: number[] = [];
+  for (let e = m; e < f; e++) if (!baseHasEdge(index, source[e], target[e], type[e])) added.push(e);
+  const cycle = freshCycle(edges, head.n, added);
   return cycle ? { ...edges, cycle } : edges;
 }
 
-/** The type of the first edge from `first` on that lies on a cycle of its own type (one that may not form cycles), if any. */
-function freshCycle(edges: Omit<HeadEdges, 'cycle'>, n: number, first: number): string | undefined {
+/** Whether the index's declared edges (grouped by source in CI order) hold `source → target` of relation `type`. */
+function baseHasEdge(index: RevisionIndex, source: number, target: number, type: number): boolean {
+  if (source >= index.ids.length || target >= index.ids.length) return false;
+  let lo = 0;
+  let hi = index.declaredEdges;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (index.edgeSource[mid] < source) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let e = lo; e < index.declaredEdges && index.edgeSource[e] === source; e++)
+    if (index.edgeTarget[e] === target && index.edgeType[e] === type) return true;
+  return false;
+}
+
+/** The type of the first edge of `fresh` that lies on a cycle of its own type (one that may not form cycles), if any. */
+function freshCycle(edges: Omit<HeadEdges, 'cycle'>, n: number, fresh: readonly number[]): string | undefined {
+  if (!fresh.length) return undefined;
   const adjacency = edges.out;
   const seen = new Int32Array(n).fill(-1);
-  for (let e = first; e < edges.source.length; e++) {
+  for (const e of fresh) {
     const spec = RELATION_TYPES[edges.type[e]];
     if (spec.cyclesAllowed) continue;
     const from = edges.source[e];
