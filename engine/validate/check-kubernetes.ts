@@ -40,6 +40,13 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  *   not in both `data` and `binaryData`;
  * - `k8s.container-invalid`, `k8s.port-invalid`, `k8s.volume-invalid`: the
  *   names of a pod spec (checkPodSpec) and a Service's ports (checkServicePorts).
+ *
+ * The kind-specific checks apply to Kubernetes' own groups only (core, dotless
+ * groups, `*.k8s.io`): a custom resource that reuses a built-in kind's name
+ * (Volcano's `batch.volcano.sh` Job, Knative's `serving.knative.dev` Service)
+ * has its CRD's shape, which the API server does not hold to the built-in
+ * kind's rules; its name, namespace, labels and annotations are checked as any
+ * object's.
  */
 export function checkKubernetes(cis: readonly CI[], locate: Locate): Diagnostic[] {
   return kubernetesFindings(cis).map((f) => at(locate, f));
@@ -83,6 +90,11 @@ function checkObject(ci: CI): Finding[] {
 
   if (metadata) checkMeta(metadata, '/metadata', found);
   checkDataKeys(ci, found);
+
+  // a built-in kind's rules hold for Kubernetes' own groups only: a custom resource may reuse the
+  // kind's name (Volcano's batch.volcano.sh Job, Knative's serving.knative.dev Service) with any shape
+  const builtin = isBuiltinGroup(groupOf(ci.apiVersion));
+  if (!builtin) return findings;
 
   if (ci.kind === 'Secret' && o.data !== undefined) {
     if (!isPlainObject(o.data))

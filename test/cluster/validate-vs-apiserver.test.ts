@@ -17,6 +17,20 @@ const annotated = (name: string, annotations: Obj) => ({ apiVersion: 'v1', kind:
 const pod = (name: string, spec: Obj) => ({ apiVersion: 'v1', kind: 'Pod', metadata: meta(name), spec });
 const app = (extra: Obj = {}) => ({ name: 'app', image: 'registry.example.com/app:1.0.0', ...extra });
 const service = (name: string, ports: Obj[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta(name), spec: { selector: { app: 'web' }, ports } });
+/** A custom resource of group validate.example.com (its CRD keeps any field: x-kubernetes-preserve-unknown-fields). */
+const custom = (kind: string, name: string, spec: Obj) => ({ apiVersion: `${CUSTOM_GROUP}/v1`, kind, metadata: meta(name), spec });
+const CUSTOM_GROUP = 'validate.example.com';
+const crd = (kind: string) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `${kind.toLowerCase()}s.${CUSTOM_GROUP}` },
+  spec: {
+    group: CUSTOM_GROUP,
+    scope: 'Namespaced',
+    names: { plural: `${kind.toLowerCase()}s`, singular: kind.toLowerCase(), kind },
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+});
 const deployment = (name: string, selector: Obj, podLabels: Obj) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -124,6 +138,14 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
     ['service targetPort name of a container port', service('s-target-ok', [{ name: 'web', port: 80, targetPort: 'http-metrics' }])],
     ['service targetPort 0 (defaulted to port)', service('s-target-zero', [{ port: 80, targetPort: 0 }])],
     ['service port 0', service('s-zero', [{ port: 0 }])],
+    // custom resources reusing a built-in kind's name (Volcano's Job, Knative's Service) are not held to its shape
+    ['a custom Job without spec.template', custom('Job', 'cr-job', { tasks: [{ name: 'worker', template: { spec: { containers: [app()] } } }] })],
+    ['a custom Job with a free-form selector', custom('Job', 'cr-job-sel', { selector: { matchLabels: { 'any key!': 1 } } })],
+    ['a custom Service with a numeric selector', custom('Service', 'cr-svc', { selector: { app: 1 }, ports: [{ port: 0 }] })],
+    ['a custom Secret whose data is not base64', { ...custom('Secret', 'cr-secret', {}), data: { 'a key': '%%%' } }],
+    ['a custom Deployment with an odd pod spec', custom('Deployment', 'cr-deploy', { template: { spec: { containers: [{ name: 'A_B' }] } } })],
+    // the object's own metadata is checked as for any object
+    ['a custom Job with an invalid label', { ...custom('Job', 'cr-job-label', {}), metadata: meta('cr-job-label', { labels: { v: 'a b' } }) }],
   ];
 
   beforeAll(() => {
@@ -133,8 +155,17 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
     writeFileSync(join(repo, 'plumb.yaml'), 'inventory: ["inventory/*.yaml"]\n');
     cases.forEach(([, object], i) => writeFileSync(join(repo, 'inventory', `case-${i}.yaml`), JSON.stringify(object)));
     expect(kubectl(['create', 'namespace', NS]).status).toBe(0);
+    const kinds = ['Job', 'Service', 'Secret', 'Deployment'];
+    const created = kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: kinds.map(crd) }));
+    expect(created.status, created.stderr).toBe(0);
+    const names = kinds.map((k) => `crd/${k.toLowerCase()}s.${CUSTOM_GROUP}`);
+    const established = kubectl(['wait', '--for', 'condition=established', '--timeout=30s', ...names]);
+    expect(established.status, established.stderr).toBe(0);
   });
-  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(repo, { recursive: true, force: true });
+    kubectl(['delete', '--wait=false', ...['Job', 'Service', 'Secret', 'Deployment'].map((k) => `crd/${k.toLowerCase()}s.${CUSTOM_GROUP}`)]);
+  });
 
   it('plumb reports an error for a case exactly when the server refuses it', async () => {
     const loaded = await loadRepository({ repo });
@@ -149,6 +180,6 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
     // plumb errors exactly where the server refuses
     expect(rows.map((r) => ({ what: r.what, refused: r.plumb.length > 0 }))).toEqual(rows.map((r) => ({ what: r.what, refused: r.refused })));
     // and the server refuses at least the cases named for it (the table is not vacuous)
-    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(35);
+    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(37);
   });
 });
