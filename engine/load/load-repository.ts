@@ -103,6 +103,11 @@ export interface LoadRepositoryOptions {
    * apiVersions unset; plumb.yaml's values win over its answer.
    */
   readonly targetCapabilities?: (config: PlumbConfig, root: string) => Promise<TargetCapabilities>;
+  /**
+   * Called once plumb.yaml is read, before the inventory is: a plan opens its
+   * targets' providers here, so their round trips overlap the load. Must not throw.
+   */
+  readonly onConfig?: (config: PlumbConfig, root: string) => void;
   /** Environment of the render tools and sops (default process.env: SOPS_AGE_KEY_FILE, PLUMB_HELM…). */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -176,6 +181,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     },
   });
   diagnostics.push(...configDiagnostics);
+  if (!configDiagnostics.some((d) => d.severity === 'error')) options.onConfig?.(config, source.root);
 
   const inventory = config.inventory.map(compileGlob);
   const policies = config.policies.map(compileGlob);

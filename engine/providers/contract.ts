@@ -194,5 +194,13 @@ export interface Provider {
   restore?(req: RestoreRequest, signal: AbortSignal): Promise<RestoreAnswer>;
   health?(req: HealthRequest, signal: AbortSignal): Promise<HealthAnswer>;
   watch?(req: { selector?: DiscoverRequest['selector'] }, onEvent: (e: WatchEvent) => void): () => void;
+  /**
+   * Starts, in the background, what every discover begins with and that needs
+   * nothing from the desired state (Kubernetes: the credential, TLS, API
+   * discovery, the dry-run keys' basis), so it overlaps the repository's load
+   * (engine/plan/run-plan.ts). Never throws and changes no answer: a failure
+   * surfaces from the call that needs it, as without it.
+   */
+  prepare?(signal: AbortSignal): void;
   close?(): Promise<void>;
 }

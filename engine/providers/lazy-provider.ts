@@ -56,6 +56,13 @@ export function lazyProvider(name: string, create: () => Promise<Provider>): Pro
         stop?.();
       };
     },
+    // the implementation's import starts here too: that is most of what preparing a lazy provider saves
+    prepare: (signal) => {
+      void get().then(
+        (p) => p.prepare?.(signal),
+        () => undefined, // a provider that cannot be created says so from its first call
+      );
+    },
     close: async () => {
       if (real) await (await real).close?.();
     },

@@ -73,6 +73,7 @@ export function scrubbingProvider(provider: Provider): Provider {
         registerSecretsOf(e.object);
         onEvent(e);
       });
+  if (provider.prepare) wrapped.prepare = (signal) => provider.prepare!(signal);
   if (provider.close) wrapped.close = () => provider.close!();
   return wrapped;
 }

@@ -58,6 +58,11 @@ export class Discovery {
     return resources?.get(kind);
   }
 
+  /** Reads the aggregated discovery documents in the background, as the first {@link resolve} would (see Provider.prepare). */
+  prepare(signal?: AbortSignal): void {
+    this.firstAggregated ??= this.readAggregated(signal).catch(() => undefined);
+  }
+
   forget(apiVersion: string): void {
     this.byGroupVersion.delete(apiVersion);
   }

@@ -118,6 +118,18 @@ export class KubernetesProvider implements Provider {
   /** `groupVersion Kind namespace` of the lists that saw every object (no selector): an identity missing there is absent. */
   private readonly fullyListed = new Set<string>();
 
+  /**
+   * Starts what every discover begins with (see {@link Provider.prepare}): the
+   * API discovery documents (and with the first request the credential and the
+   * TLS context), and when dry-run answers are kept, their keys' basis (the
+   * server's version, the cluster's uid, the admission configuration). Each is
+   * the promise discover awaits, so it changes no answer and no error.
+   */
+  prepare(signal: AbortSignal): void {
+    this.discovery.prepare(signal);
+    if (this.dryRunStore) (this.cacheBasis ??= this.readCacheBasis(signal)).catch(() => undefined);
+  }
+
   async discover(req: DiscoverRequest, signal: AbortSignal): Promise<DiscoverAnswer> {
     const diagnostics: Diagnostic[] = [];
     const observed = new Map<string, ObservedObject>();
