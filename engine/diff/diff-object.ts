@@ -1,6 +1,6 @@
 import type { PatchOp } from './patch-op.js';
 import { type Pattern } from '../redact/pointer.js';
-import { cachedPattern } from '../redact/pointer-trie.js';
+import { cachedPatterns } from '../redact/pointer-trie.js';
 import { redactPatterns } from '../redact/redact-object.js';
 import { compareDeclared } from './compare-declared.js';
 import { declaredView, omitPatterns, redactPair } from './declared-view.js';
@@ -40,6 +40,8 @@ export interface ObjectDiff {
 
 type Doc = Readonly<Record<string, unknown>>;
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /**
  * Diffs one desired document against its observed counterpart — only the
  * fields desired declares, plus the fields plumb owns that desired no longer
@@ -52,8 +54,8 @@ type Doc = Readonly<Record<string, unknown>>;
  *     secretPointers: secretPointersOf(ci.object, schema) })
  */
 export function diffObject(desired: Doc | undefined, observed: Doc | undefined, options: DiffOptions = {}): ObjectDiff {
-  const ignore = (options.ignorePointers ?? []).map(cachedPattern);
-  const secrets = (options.secretPointers ?? []).map(cachedPattern);
+  const ignore = cachedPatterns(options.ignorePointers ?? NONE);
+  const secrets = cachedPatterns(options.secretPointers ?? NONE);
   const id = options.id ?? 'object';
   const withText = options.text !== false;
   if (desired === undefined && observed === undefined) return { changed: false, patch: [], paths: [], text: '' };
@@ -90,7 +92,7 @@ export function diffObject(desired: Doc | undefined, observed: Doc | undefined, 
   return { changed: true, patch, paths, text: withText ? textOf(id, wanted, observed, ignore, secrets, removed.paths) : '' };
 }
 
-function textOf(id: string, desired: Doc, observed: Doc, ignore: Pattern[], secrets: Pattern[], removed: readonly string[]): string {
+function textOf(id: string, desired: Doc, observed: Doc, ignore: readonly Pattern[], secrets: readonly Pattern[], removed: readonly string[]): string {
   const o = omitPatterns(withRemoved(declaredView(desired, observed), observed, removed), ignore);
   const d = omitPatterns(desired, ignore);
   const [dr, or] = redactPair(d, o, secrets);

@@ -36,12 +36,13 @@ export type CompareFn = (pair: MatchedPair, secretPointers: readonly string[]) =
 export function diffChanges(pairs: readonly MatchedPair[], repo: Pick<LoadedRepository, 'schemas' | 'config'>, compare?: CompareFn): DiffedChange[] {
   const out: DiffedChange[] = [];
   // The schema's secret fields are the same for every CI of a kind: walk each schema once.
-  const byKind = new Map<string, string[]>();
+  // frozen: the diff finds their patterns and tries by identity (engine/redact/pointer-trie.ts)
+  const byKind = new Map<string, readonly string[]>();
   for (const pair of pairs) {
     const doc = pair.desired?.object ?? pair.observed?.object;
     const kind = pair.desired?.kind ?? (typeof doc?.kind === 'string' ? doc.kind : '');
     let fromSchema = byKind.get(kind);
-    if (!fromSchema) byKind.set(kind, (fromSchema = secretPointersOf(undefined, repo.schemas.get(kind)?.schema)));
+    if (!fromSchema) byKind.set(kind, (fromSchema = Object.freeze(secretPointersOf(undefined, repo.schemas.get(kind)?.schema))));
     const known = holdsSecretData(doc) ? [...KUBERNETES_SECRET_POINTERS, ...fromSchema] : fromSchema;
     // values SOPS decrypted are secret whatever the kind (engine/render/sops.ts)
     const decrypted = pair.desired?.secretPointers;
