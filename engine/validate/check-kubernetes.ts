@@ -39,7 +39,9 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  *   not `.`, `..` or `..`-prefixed (`IsConfigMapKey`), and a ConfigMap key is
  *   not in both `data` and `binaryData`;
  * - `k8s.container-invalid`, `k8s.port-invalid`, `k8s.volume-invalid`: the
- *   names of a pod spec (checkPodSpec) and a Service's ports (checkServicePorts).
+ *   names of a pod spec (checkPodSpec: a workload's, a ReplicationController's,
+ *   a PodTemplate's) and a Service's ports (checkServicePorts); a workload
+ *   selector's `matchExpressions` keys and values (`k8s.label-invalid`).
  *
  * The kind-specific checks apply to Kubernetes' own groups only (core, dotless
  * groups, `*.k8s.io`): a custom resource that reuses a built-in kind's name
@@ -128,37 +130,91 @@ function checkObject(ci: CI): Finding[] {
   if (WORKLOAD_KINDS.has(ci.kind)) {
     const matchLabels = dig(o, ['spec', 'selector', 'matchLabels']);
     if (isPlainObject(matchLabels)) checkLabels(matchLabels, '/spec/selector/matchLabels', 'selector', found);
-    const template = podTemplateOf(ci);
-    const templateMeta = template && ci.kind !== 'Pod' ? dig(o, [...template.pointer.split('/').slice(1, -1), 'metadata']) : undefined;
-    if (template && isPlainObject(templateMeta)) checkMeta(templateMeta, `${template.pointer.replace(/\/spec$/, '')}/metadata`, found);
-    if (!template) {
-      const where = ci.kind === 'Pod' ? '/spec' : ci.kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : '/spec/template/spec';
-      found('k8s.field-missing', where, `${ci.kind} has no pod spec at ${where}`, 'add the pod template with its containers');
-    } else {
-      const containers = template.spec.containers;
-      if (!Array.isArray(containers) || containers.length === 0) {
-        found('k8s.container-invalid', `${template.pointer}/containers`, 'pod spec has no containers', 'add at least one container with a name and an image');
-      }
-      for (const group of ['initContainers', 'containers']) {
-        const list = template.spec[group];
-        if (!Array.isArray(list)) continue;
-        list.forEach((container, i) => {
-          const missing = ['name', 'image'].filter((f) => !isPlainObject(container) || typeof container[f] !== 'string' || container[f] === '');
-          if (missing.length > 0) {
-            found(
-              'k8s.container-invalid',
-              `${template.pointer}/${group}/${i}`,
-              `${group}[${i}] is missing ${missing.join(' and ')}`,
-              'every container needs a name and an image',
-            );
-          }
-        });
-      }
-      checkPodSpec(template.spec, template.pointer, found);
+    const matchExpressions = dig(o, ['spec', 'selector', 'matchExpressions']);
+    if (Array.isArray(matchExpressions)) checkMatchExpressions(matchExpressions, '/spec/selector/matchExpressions', found);
+  }
+  const template = podTemplateOf(ci) ?? otherPodTemplate(ci);
+  if (WORKLOAD_KINDS.has(ci.kind) && !template) {
+    const where = ci.kind === 'Pod' ? '/spec' : ci.kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : '/spec/template/spec';
+    found('k8s.field-missing', where, `${ci.kind} has no pod spec at ${where}`, 'add the pod template with its containers');
+  } else if (template) {
+    const templateMeta = ci.kind !== 'Pod' ? dig(o, [...template.pointer.split('/').slice(1, -1), 'metadata']) : undefined;
+    if (isPlainObject(templateMeta)) checkMeta(templateMeta, `${template.pointer.replace(/\/spec$/, '')}/metadata`, found);
+    const containers = template.spec.containers;
+    if (!Array.isArray(containers) || containers.length === 0) {
+      found('k8s.container-invalid', `${template.pointer}/containers`, 'pod spec has no containers', 'add at least one container with a name and an image');
     }
+    for (const group of ['initContainers', 'containers']) {
+      const list = template.spec[group];
+      if (!Array.isArray(list)) continue;
+      list.forEach((container, i) => {
+        const missing = ['name', 'image'].filter((f) => !isPlainObject(container) || typeof container[f] !== 'string' || container[f] === '');
+        if (missing.length > 0) {
+          found(
+            'k8s.container-invalid',
+            `${template.pointer}/${group}/${i}`,
+            `${group}[${i}] is missing ${missing.join(' and ')}`,
+            'every container needs a name and an image',
+          );
+        }
+      });
+    }
+    checkPodSpec(template.spec, template.pointer, found, ci.kind === 'StatefulSet' ? claimTemplateNames(o) : []);
   }
   if (ci.kind === 'Service' && groupOf(ci.apiVersion) === '') checkServicePorts(o, found);
   return findings;
+}
+
+/**
+ * The pod template of a core ReplicationController (`spec.template`) or
+ * PodTemplate (`template`): the API server validates their pod specs as a
+ * Deployment's, though nothing selects them as workloads (WORKLOAD_KINDS).
+ */
+function otherPodTemplate(ci: CI): { readonly spec: Readonly<Record<string, unknown>>; readonly pointer: string } | undefined {
+  if (groupOf(ci.apiVersion) !== '') return undefined;
+  const path = ci.kind === 'ReplicationController' ? ['spec', 'template'] : ci.kind === 'PodTemplate' ? ['template'] : undefined;
+  const spec = path ? dig(ci.object, [...path, 'spec']) : undefined;
+  return path && isPlainObject(spec) ? { spec, pointer: `/${path.join('/')}/spec` } : undefined;
+}
+
+/** The names of a StatefulSet's volumeClaimTemplates: its pods get a volume of each name, which volumeMounts may name. */
+function claimTemplateNames(statefulSet: Readonly<Record<string, unknown>>): string[] {
+  const claims = dig(statefulSet, ['spec', 'volumeClaimTemplates']);
+  if (!Array.isArray(claims)) return [];
+  return claims.map((c) => dig(c, ['metadata', 'name'])).filter((n): n is string => typeof n === 'string');
+}
+
+/**
+ * A label selector's `matchExpressions` (apimachinery's
+ * `ValidateLabelSelectorRequirement`): each key is a qualified name, and each
+ * value of an `In` or `NotIn` requirement a label value.
+ */
+function checkMatchExpressions(expressions: readonly unknown[], pointer: string, found: Found): void {
+  expressions.forEach((requirement, i) => {
+    if (!isPlainObject(requirement)) return;
+    const at = `${pointer}/${i}`;
+    if (typeof requirement.key === 'string') {
+      const why = qualifiedNameError(requirement.key);
+      if (why)
+        found(
+          'k8s.label-invalid',
+          `${at}/key`,
+          `selector key "${requirement.key}" is not a qualified name: ${why}`,
+          'use [prefix/]name: a DNS-1123 subdomain prefix, a name of at most 63 letters, digits, "-", "_" and "."',
+        );
+    }
+    if ((requirement.operator === 'In' || requirement.operator === 'NotIn') && Array.isArray(requirement.values)) {
+      requirement.values.forEach((value, j) => {
+        if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value)))
+          found(
+            'k8s.label-invalid',
+            `${at}/values/${j}`,
+            `selector value "${value}" is not a valid label value`,
+            'at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (or empty)',
+          );
+      });
+    }
+  });
 }
 
 /**
@@ -166,10 +222,11 @@ function checkObject(ci: CI): Finding[] {
  * container names are DNS-1123 labels, unique across init, regular and
  * ephemeral containers; a container port's name is an IANA service name
  * (at most 15 lower-case letters, digits and single "-", at least one letter)
- * unique in its container, its number 1–65535; volume names are unique
- * DNS-1123 labels, and every volumeMount names one of them.
+ * unique in its container, its number (and a hostPort other than 0) 1–65535;
+ * volume names are unique DNS-1123 labels, and every volumeMount names one of
+ * them or one of `claimVolumes` (a StatefulSet's volumeClaimTemplates).
  */
-function checkPodSpec(spec: Readonly<Record<string, unknown>>, pointer: string, found: Found): void {
+function checkPodSpec(spec: Readonly<Record<string, unknown>>, pointer: string, found: Found, claimVolumes: readonly string[]): void {
   const volumes = new Set<string>();
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((volume, i) => {
@@ -182,6 +239,8 @@ function checkPodSpec(spec: Readonly<Record<string, unknown>>, pointer: string, 
       volumes.add(name);
     });
   }
+  // a StatefulSet's pods also get a volume per claim template (a template volume of the same name wins)
+  const mountable = new Set([...volumes, ...claimVolumes]);
   const containerNames = new Set<string>();
   for (const group of ['initContainers', 'containers', 'ephemeralContainers']) {
     const list = spec[group];
@@ -220,6 +279,10 @@ function checkPodSpec(spec: Readonly<Record<string, unknown>>, pointer: string, 
               'use a port number from 1 to 65535',
             );
           }
+          // hostPort 0 is no host port
+          if (typeof port.hostPort === 'number' && port.hostPort !== 0 && !validPortNumber(port.hostPort)) {
+            found('k8s.port-invalid', `${at}/ports/${j}/hostPort`, `hostPort ${port.hostPort} is not between 1 and 65535`, 'use a port number from 1 to 65535');
+          }
           if (typeof port.name !== 'string') return;
           const why = portNameError(port.name);
           if (why) found('k8s.port-invalid', `${at}/ports/${j}/name`, `port name "${port.name}" ${why}`, PORT_NAME_HINT);
@@ -233,7 +296,7 @@ function checkPodSpec(spec: Readonly<Record<string, unknown>>, pointer: string, 
         if (!Array.isArray(mounts)) continue;
         mounts.forEach((mount, j) => {
           const volume = isPlainObject(mount) ? mount.name : undefined;
-          if (typeof volume === 'string' && !volumes.has(volume)) {
+          if (typeof volume === 'string' && !mountable.has(volume)) {
             found(
               'k8s.volume-invalid',
               `${at}/${field}/${j}/name`,

@@ -31,6 +31,17 @@ const crd = (kind: string) => ({
     versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
   },
 });
+const sts = (name: string, spec: Obj, claims: string[]) => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: meta(name),
+  spec: {
+    serviceName: name,
+    selector: { matchLabels: { app: 'db' } },
+    template: { metadata: { labels: { app: 'db' } }, spec },
+    volumeClaimTemplates: claims.map((c) => ({ metadata: { name: c }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } })),
+  },
+});
 const deployment = (name: string, selector: Obj, podLabels: Obj) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -138,6 +149,68 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
     ['service targetPort name of a container port', service('s-target-ok', [{ name: 'web', port: 80, targetPort: 'http-metrics' }])],
     ['service targetPort 0 (defaulted to port)', service('s-target-zero', [{ port: 80, targetPort: 0 }])],
     ['service port 0', service('s-zero', [{ port: 0 }])],
+    ['a StatefulSet mounting a volumeClaimTemplate', sts('sts-vct', { containers: [app({ volumeMounts: [{ name: 'data', mountPath: '/d' }] })] }, ['data'])],
+    [
+      'a StatefulSet mounting neither a volume nor a claim template',
+      sts('sts-none', { containers: [app({ volumeMounts: [{ name: 'nope', mountPath: '/d' }] })] }, ['data']),
+    ],
+    ['a StatefulSet container name with an underscore', sts('sts-cname', { containers: [app({ name: 'A_B' })] }, [])],
+    [
+      'a CronJob jobTemplate label value with a space (not validated)',
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: meta('cj-label'),
+        spec: {
+          schedule: '* * * * *',
+          jobTemplate: { metadata: { labels: { v: 'a b' } }, spec: { template: { spec: { restartPolicy: 'Never', containers: [app()] } } } },
+        },
+      },
+    ],
+    [
+      'a matchExpressions value with a plus',
+      {
+        ...deployment('me-value', { app: 'web' }, { app: 'web' }),
+        spec: {
+          selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a+b'] }] },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [app()] } },
+        },
+      },
+    ],
+    [
+      'a matchExpressions key with a space',
+      {
+        ...deployment('me-key', { app: 'web' }, { app: 'web' }),
+        spec: {
+          selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'bad key', operator: 'Exists' }] },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [app()] } },
+        },
+      },
+    ],
+    ['hostPort 70000', pod('hp-big', { containers: [app({ ports: [{ containerPort: 80, hostPort: 70000 }] })] })],
+    [
+      'an init container mounting a volume the pod lacks',
+      pod('init-mount', { initContainers: [app({ name: 'init', volumeMounts: [{ name: 'x', mountPath: '/x' }] })], containers: [app()] }),
+    ],
+    ['a Secret key in both data and stringData', { apiVersion: 'v1', kind: 'Secret', metadata: meta('both'), data: { k: 'eA==' }, stringData: { k: 'y' } }],
+    [
+      'a ReplicationController container name with an underscore',
+      {
+        apiVersion: 'v1',
+        kind: 'ReplicationController',
+        metadata: meta('rc'),
+        spec: { selector: { app: 'r' }, template: { metadata: { labels: { app: 'r' } }, spec: { containers: [app({ name: 'A_B' })] } } },
+      },
+    ],
+    [
+      'a PodTemplate container name with an underscore',
+      {
+        apiVersion: 'v1',
+        kind: 'PodTemplate',
+        metadata: meta('pt'),
+        template: { metadata: { labels: { app: 'r' } }, spec: { containers: [app({ name: 'A_B' })] } },
+      },
+    ],
     // custom resources reusing a built-in kind's name (Volcano's Job, Knative's Service) are not held to its shape
     ['a custom Job without spec.template', custom('Job', 'cr-job', { tasks: [{ name: 'worker', template: { spec: { containers: [app()] } } }] })],
     ['a custom Job with a free-form selector', custom('Job', 'cr-job-sel', { selector: { matchLabels: { 'any key!': 1 } } })],
@@ -180,6 +253,6 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
     // plumb errors exactly where the server refuses
     expect(rows.map((r) => ({ what: r.what, refused: r.plumb.length > 0 }))).toEqual(rows.map((r) => ({ what: r.what, refused: r.refused })));
     // and the server refuses at least the cases named for it (the table is not vacuous)
-    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(37);
+    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(45);
   });
 });
