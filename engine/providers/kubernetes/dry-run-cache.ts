@@ -83,9 +83,10 @@ export class DryRunCache {
   async keyOf(parts: readonly string[]): Promise<string | undefined> {
     const secret = await this.secret();
     if (!secret) return undefined;
-    const h = createHmac('sha256', secret);
-    for (const p of parts) h.update(`${p.length}:`).update(p).update('\u0000');
-    return h.digest('hex');
+    // the same bytes as one update per piece (length, part, NUL), in one call: a steady-state plan keys 500 objects of 11 parts
+    let text = '';
+    for (const p of parts) text += `${p.length}:${p}\u0000`;
+    return createHmac('sha256', secret).update(text).digest('hex');
   }
 
   /** The book of this cache's scope, read once: a damaged or malformed one is an empty book. */
