@@ -33,14 +33,23 @@ describe('jsonChunks', () => {
     );
   });
 
-  it('calls toJSON with the key JSON.stringify passes, and splits a large array into one piece per element', () => {
+  it('calls toJSON with the key JSON.stringify passes, also among elements stringified in batches', () => {
     const keyed = { toJSON: (key: string) => `key=${key}` };
     const value = { a: keyed, list: [keyed, { n: 1 }], boxed: new Number(2) };
     expect([...jsonChunks(value)].join('')).toBe(JSON.stringify(value, null, 2));
-    const big = { changes: Array.from({ length: 1000 }, (_, i) => ({ id: `ci:x/${i}`, diff: 'a\nb' })) };
+    const mixed = { changes: Array.from({ length: 300 }, (_, i) => (i % 7 === 3 ? keyed : i % 11 === 5 ? undefined : { id: `ci:x/${i}`, n: [i] })) };
+    expect([...jsonChunks(mixed)].join('')).toBe(JSON.stringify(mixed, null, 2));
+  });
+
+  it('splits a large array into batches of elements of about 64 Ki characters, never one piece for the whole', () => {
+    const big = { changes: Array.from({ length: 20_000 }, (_, i) => ({ id: `ci:x/${i}`, diff: 'a\nb', paths: [] })) };
     const pieces = [...jsonChunks(big)];
-    expect(pieces.length).toBeGreaterThan(1000);
-    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(100);
+    expect(pieces.join('')).toBe(JSON.stringify(big, null, 2));
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(80 * 1024);
+    // an element larger than a batch is a piece of its own
+    const large = { changes: [{ id: 'a' }, { id: 'b', text: 'x'.repeat(200_000) }, { id: 'c' }] };
+    expect([...jsonChunks(large)].join('')).toBe(JSON.stringify(large, null, 2));
   });
 });
 
