@@ -3,6 +3,7 @@ import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { setMaxListeners } from 'node:events';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { sleep } from '../../concurrency/sleep.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
@@ -89,7 +90,10 @@ export const WATCH_EVENT_MAX_CHARS = 32 * 2 ** 20;
 export class KubeClient {
   readonly server: URL;
   readonly stats: KubeClientStats = { requests: 0, retries: 0 };
-  private readonly agent: Agent | HttpAgent;
+  /** The agents of calls (at most `maxSockets` sockets) and of watches (apart, so a long watch never queues a call), made on first use. */
+  private readonly agents: { calls?: Promise<Agent | HttpAgent>; watches?: Promise<Agent | HttpAgent> } = {};
+  private readonly made: Array<Agent | HttpAgent> = [];
+  private closed = false;
   private base?: Promise<RequestOptions>;
   /**
    * Set when the server stayed unreachable through a whole retry budget: later
@@ -105,11 +109,54 @@ export class KubeClient {
   constructor(
     private readonly kc: KubeConfig,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
-    maxSockets = 16,
+    private readonly maxSockets = 16,
   ) {
     const cluster = kc.getCurrentCluster();
     this.server = new URL(cluster!.server);
-    this.agent = this.server.protocol === 'http:' ? new HttpAgent({ keepAlive: true, maxSockets }) : new Agent({ keepAlive: true, maxSockets });
+  }
+
+  /**
+   * A keep-alive agent for the server — through the cluster's `proxy-url` when
+   * the kubeconfig sets one, as kubectl: `http://` and `https://` proxies by
+   * HTTP CONNECT (hpagent; the proxy's user and password, URL-encoded in it,
+   * as Proxy-Authorization), `socks5://` (and socks4, socks5h) by SOCKS
+   * (socks-proxy-agent, imported only then; socks5 resolves the server's name
+   * at the proxy, as kubectl's does). TLS to the API server is end to
+   * end either way: the request's CA, client certificate and TLS context apply
+   * to the tunnelled socket. Neither the agent's errors nor this one's name the
+   * URL (it may hold the proxy's password).
+   */
+  private async newAgent(maxSockets?: number): Promise<Agent | HttpAgent> {
+    const options = { keepAlive: true, ...(maxSockets === undefined ? {} : { maxSockets }) };
+    const http = this.server.protocol === 'http:';
+    const proxyUrl = this.kc.getCurrentCluster()?.proxyUrl;
+    let agent: Agent | HttpAgent;
+    if (!proxyUrl) agent = http ? new HttpAgent(options) : new Agent(options);
+    else {
+      let proxy: URL;
+      try {
+        proxy = new URL(proxyUrl);
+      } catch {
+        throw new Error("the kubeconfig cluster's proxy-url is not a URL");
+      }
+      if (proxy.protocol === 'http:' || proxy.protocol === 'https:')
+        agent = http ? new HttpProxyAgent({ ...options, proxy }) : new HttpsProxyAgent({ ...options, proxy });
+      else if (/^socks(4a?|5h?)?:$/.test(proxy.protocol)) {
+        // a CommonJS package: its exports are the module's, or its default's once bundled
+        // kubectl's socks5 sends the server's name to the proxy (a bastion resolves private names): socks-proxy-agent's socks5h
+        if (proxy.protocol === 'socks5:') proxy.protocol = 'socks5h:';
+        const socks = (await import('socks-proxy-agent')) as typeof import('socks-proxy-agent') & { default?: typeof import('socks-proxy-agent') };
+        agent = new (socks.SocksProxyAgent ?? socks.default!.SocksProxyAgent)(proxy, options) as unknown as Agent;
+      } else throw new Error(`the kubeconfig cluster's proxy-url scheme ${proxy.protocol} is not supported (http, https, socks5)`);
+    }
+    if (this.closed) agent.destroy();
+    else this.made.push(agent);
+    return agent;
+  }
+
+  private agent(): Promise<Agent | HttpAgent> {
+    this.agents.calls ??= this.newAgent(this.maxSockets);
+    return this.agents.calls;
   }
 
   /** Whether the user's credential is issued at run time (an exec plugin, an auth provider) and may expire under a long-lived client. */
@@ -250,6 +297,7 @@ export class KubeClient {
 
   private async once(req: KubeRequest): Promise<KubeResponse> {
     const base = await this.options();
+    const agent = await this.agent();
     const url = new URL(req.path, this.server);
     const payload = req.body === undefined ? undefined : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
     const send = this.server.protocol === 'http:' ? httpRequest : request;
@@ -259,7 +307,7 @@ export class KubeClient {
         {
           ...base,
           method: req.method,
-          agent: this.agent as Agent,
+          agent: agent as Agent,
           signal: req.signal,
           headers: {
             ...(base.headers ?? {}),
@@ -294,9 +342,6 @@ export class KubeClient {
     });
   }
 
-  /** Connections held open by watches: apart from {@link agent}'s sockets, so a long watch never queues a call behind it. */
-  private watchAgent?: Agent | HttpAgent;
-
   /**
    * One watch request (`path` carries `watch=1`, the resourceVersion and the
    * selectors): each event line the server streams is handed to `onEvent`
@@ -312,14 +357,14 @@ export class KubeClient {
    */
   async watch(path: string, onEvent: (event: { type: string; object: any }) => void, signal: AbortSignal, idleMs = 120_000): Promise<void> {
     const base = await this.options();
-    this.watchAgent ??= this.server.protocol === 'http:' ? new HttpAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    const agent = await (this.agents.watches ??= this.newAgent());
     const send = this.server.protocol === 'http:' ? httpRequest : request;
     this.stats.requests++;
     return new Promise((resolve, reject) => {
       let failed: unknown;
       const r = send(
         new URL(path, this.server),
-        { ...base, method: 'GET', agent: this.watchAgent as Agent, signal, headers: { ...(base.headers ?? {}), accept: 'application/json' } },
+        { ...base, method: 'GET', agent: agent as Agent, signal, headers: { ...(base.headers ?? {}), accept: 'application/json' } },
         (res) => {
           const status = res.statusCode ?? 0;
           const chunks: Buffer[] = [];
@@ -399,8 +444,8 @@ export class KubeClient {
   }
 
   close(): void {
-    this.agent.destroy();
-    this.watchAgent?.destroy();
+    this.closed = true;
+    for (const agent of this.made.splice(0)) agent.destroy();
   }
 }
 

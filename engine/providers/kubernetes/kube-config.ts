@@ -69,6 +69,7 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     kc.setCurrentContext(opts.context);
   }
   registerSecretValues(credentialsOf(kc.getCurrentUser()));
+  registerSecretValues(proxyCredentialsOf(kc.getCurrentCluster()?.proxyUrl));
   if (!kc.getCurrentCluster()) {
     throw new PlumbError('kubernetes.no-cluster', 'the kubeconfig names no current cluster', {
       hint: 'pass --kubeconfig and --context, or run inside a cluster',
@@ -110,6 +111,25 @@ const SETTING_SECRET_LENGTH = 8;
 
 /** A credential file's bytes are read for the scrubber only when smaller than this (a token or a key is a few KiB). */
 const CREDENTIAL_FILE_BYTES = 64 * 1024;
+
+/** The password of a cluster's `proxy-url` (`http://user:password@proxy:3128`), as written and decoded, and the URL itself when it holds one. */
+export function proxyCredentialsOf(proxyUrl: string | undefined): string[] {
+  if (!proxyUrl) return [];
+  try {
+    const { password } = new URL(proxyUrl);
+    if (!password) return [];
+    let decoded = password;
+    try {
+      decoded = decodeURIComponent(password);
+    } catch {
+      // kept as written
+    }
+    return [proxyUrl, password, decoded];
+  } catch {
+    // not a URL: the client refuses it before any request (kube-client.ts), naming no part of it
+    return [];
+  }
+}
 
 /**
  * The secret values of a kubeconfig user, for the scrubber, so an API server
