@@ -20,7 +20,15 @@ const MAX_POINTS_PER_REQUEST = 11_000;
 
 /** A failure talking to Prometheus; the message names the server without credentials and never holds a token. */
 export class MetricsError extends Error {
-  constructor(message: string) {
+  /**
+   * @param code a catalogue code when the fault has its own (a recording with a collection as a mapping key: `yaml.complex-key`), else the caller's
+   * @param position where in the recording (`file` as plumb.yaml names it)
+   */
+  constructor(
+    message: string,
+    readonly code?: 'yaml.complex-key',
+    readonly position?: { readonly file: string; readonly line: number; readonly column: number },
+  ) {
     super(message);
     this.name = 'MetricsError';
   }

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { toMilliseconds } from '../model/duration.js';
 import type { MetricsSource, RangeResult } from './metrics-source.js';
 import { MetricsError } from './prometheus.js';
+import { readYamlValue, YamlTextError } from '../yaml/yaml-documents.js';
 import type { Series } from './types.js';
 
 /**
@@ -33,9 +33,12 @@ export async function recordedSource(path: string, repoRoot: string): Promise<Me
   });
   let raw: unknown;
   try {
-    raw = parseYaml(text, { version: '1.2', schema: 'core', maxAliasCount: 0 });
+    raw = readYamlValue(text, { maxAliases: 0 });
   } catch (e) {
-    throw new MetricsError(`the metrics recording ${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    if (!(e instanceof YamlTextError)) throw e;
+    if (e.code === 'yaml.complex-key')
+      throw new MetricsError(`${path}:${e.line}:${e.column}: ${e.message}`, e.code, { file: path, line: e.line, column: e.column });
+    throw new MetricsError(`the metrics recording ${path} is not valid YAML: ${path}:${e.line}:${e.column}: ${e.message}`);
   }
   const recording = raw as Partial<Recording>;
   const recordedAt = Date.parse(String(recording?.recordedAt));

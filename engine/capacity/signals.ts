@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { readYamlValue, YamlTextError } from '../yaml/yaml-documents.js';
 import type { CI } from '../model/ci.js';
 import { compileSchema, type SchemaValidator } from '../json-schema/compile-schema.js';
 import { capacitySchema } from './capacity-schema.js';
@@ -36,17 +36,16 @@ export interface RawSignal {
 }
 
 /** The declared list of a CI: `capacity:` of a plumb CI, the annotation of a Kubernetes object. */
-export function declaredSignals(ci: CI): { entries: unknown; pointer: string; annotation: boolean } | undefined {
+export function declaredSignals(ci: CI): { entries: unknown; pointer: string; annotation: boolean; problem?: YamlTextError } | undefined {
   if (ci.kubernetes) {
     const text = ci.annotations[CAPACITY_ANNOTATION];
     if (text === undefined) return undefined;
-    let entries: unknown;
     try {
-      entries = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true, maxAliasCount: 0 });
-    } catch {
-      entries = Symbol.for('unparsable');
+      return { entries: readYamlValue(text, { maxAliases: 0 }), pointer: ANNOTATION_POINTER, annotation: true };
+    } catch (e) {
+      if (!(e instanceof YamlTextError)) throw e;
+      return { entries: Symbol.for('unparsable'), pointer: ANNOTATION_POINTER, annotation: true, problem: e };
     }
-    return { entries, pointer: ANNOTATION_POINTER, annotation: true };
   }
   const entries = (ci.object as { capacity?: unknown }).capacity;
   return entries === undefined ? undefined : { entries, pointer: '/capacity', annotation: false };

@@ -1,5 +1,5 @@
-import { LineCounter, parseDocument } from 'yaml';
-import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { LineCounter } from 'yaml';
+import { yamlDocument } from '../yaml/yaml-documents.js';
 import { offsetOfPointer } from '../yaml/yaml-pointer.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { CONFIG_FILE } from './load-config.js';
@@ -12,7 +12,7 @@ import { CONFIG_FILE } from './load-config.js';
  */
 export function configPositions(text: string, section = '/notifications'): (pointer: string) => Pick<Diagnostic, 'file' | 'line' | 'column'> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  const doc = yamlDocument(text, { lineCounter });
   return (pointer) => {
     const { line, col } = lineCounter.linePos(offsetOfPointer(doc, `${section}${pointer}`));
     return { file: CONFIG_FILE, line, column: col };

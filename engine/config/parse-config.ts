@@ -1,6 +1,6 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, type Document } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { collectionKeyOffset, COMPLEX_KEY_HINT, COMPLEX_KEY_MESSAGE, yamlDocument, yamlErrorMessage } from '../yaml/yaml-documents.js';
 import { offsetOfPointer, pointerTokens } from '../yaml/yaml-pointer.js';
 import { checkConfigValue, type ConfigLocator } from './check-config.js';
 import { DEFAULT_CONFIG, type PlumbConfig } from './types.js';
@@ -16,7 +16,7 @@ const CONFIG_FILE = 'plumb.yaml';
  */
 export function parseConfigText(text: string): { config: PlumbConfig; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  const doc = yamlDocument(text, { lineCounter });
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: CONFIG_FILE, line, column: col };
@@ -24,13 +24,13 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
   const diagnostics: Diagnostic[] = doc.errors.map((e) => ({
     severity: 'error',
     code: e.code === 'DUPLICATE_KEY' ? 'yaml.duplicate-key' : 'yaml.syntax',
-    message: e.message
-      .split('\n')[0]
-      .replace(/ at line \d+, column \d+:?$/, '')
-      .toLowerCase(),
+    message: yamlErrorMessage(e.message),
     hint: 'fix plumb.yaml; until then plumb uses the default configuration',
     ...at(e.pos[0]),
   }));
+  const complexKey = diagnostics.length ? undefined : collectionKeyOffset(doc);
+  if (complexKey !== undefined)
+    diagnostics.push({ severity: 'error', code: 'yaml.complex-key', message: COMPLEX_KEY_MESSAGE, hint: COMPLEX_KEY_HINT, ...at(complexKey) });
   if (diagnostics.length) return { config: { ...DEFAULT_CONFIG, file: CONFIG_FILE }, diagnostics };
   const raw = doc.toJS({ maxAliasCount: DEFAULT_CONFIG.limits.maxAliases }) ?? {};
   const locate: ConfigLocator = {

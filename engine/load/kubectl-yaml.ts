@@ -1,7 +1,7 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Scalar } from 'yaml';
 import type { RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { yamlDocuments } from '../yaml/yaml-documents.js';
 import { setOwn } from '../model/plain-object.js';
 
 /**
@@ -63,8 +63,7 @@ class Refused extends Error {
  */
 export function readAsKubectl(text: string, file: string, documents: readonly RawDocument[]): { documents: RawDocument[]; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter });
-  const docs = Array.isArray(parsed) ? parsed : [];
+  const docs = yamlDocuments(text, { lineCounter });
   const diagnostics: Diagnostic[] = [];
   const out: RawDocument[] = [];
   for (const d of documents) {

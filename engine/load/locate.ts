@@ -1,7 +1,7 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, type Document } from 'yaml';
 import type { Origin } from '../model/ci.js';
 import { fieldPlace } from '../render/provenance.js';
-import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { yamlDocuments } from '../yaml/yaml-documents.js';
 import { offsetOfPointer } from '../yaml/yaml-pointer.js';
 
 /** How many parsed files `locate` keeps; diagnostics cluster by file, so a small cache hits. */
@@ -35,7 +35,7 @@ export function createLocator(textOf: (file: string) => string | undefined) {
     let entry: ParsedForPositions | null = null;
     if (text !== undefined) {
       const lineCounter = new LineCounter();
-      entry = { docs: [...parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter })], lineCounter };
+      entry = { docs: yamlDocuments(text, { lineCounter }), lineCounter };
     }
     cache.set(file, entry);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);

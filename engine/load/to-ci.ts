@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import type { CI, Origin, RawDocument, Relation, SourceLocator } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -6,7 +5,7 @@ import { identityKind } from '../model/kubernetes-kinds.js';
 import { CLUSTER_NAMESPACE, DEFAULT_NAMESPACE, makeId, refToId } from '../model/reference.js';
 import { CLUSTER_SCOPED_KINDS, customKindKey } from '../model/cluster-scoped.js';
 import { isPlainObject, setOwn } from '../model/plain-object.js';
-import { fastParseOne } from './fast-parse.js';
+import { COMPLEX_KEY_HINT, COMPLEX_KEY_MESSAGE, readYamlValue, YamlTextError } from '../yaml/yaml-documents.js';
 
 /** The annotation Kubernetes objects carry their declared relations in. */
 export const RELATIONS_ANNOTATION = 'plumb.io/relations';
@@ -83,7 +82,7 @@ export function toCI(
     origin: doc.origin,
     ...(doc.secrets?.length ? { secretPointers: doc.secrets } : {}),
   };
-  if (written !== undefined) annotationEntries.set(ci, written);
+  if (written !== undefined && !(written instanceof YamlTextError)) annotationEntries.set(ci, written);
   return { ci, diagnostics };
 }
 
@@ -102,24 +101,24 @@ const annotationEntries = new WeakMap<CI, unknown>();
  */
 export function relationsAnnotationEntries(ci: CI): unknown {
   if (annotationEntries.has(ci)) return annotationEntries.get(ci);
-  const value = parseRelationsAnnotation(ci.annotations[RELATIONS_ANNOTATION]);
+  const parsed = parseRelationsAnnotation(ci.annotations[RELATIONS_ANNOTATION]);
+  const value = parsed instanceof YamlTextError ? undefined : parsed;
   if (value !== undefined) annotationEntries.set(ci, value);
   return value;
 }
 
 /**
- * Parses the annotation's text once: js-yaml when the text uses nothing only
- * `yaml` reproduces (engine/load/fast-parse.ts, about 8× faster), else `yaml`
- * with the loader's alias limit. Undefined when absent or not YAML.
+ * Parses the annotation's text once, by the inventory's rules ({@link readYamlValue}: js-yaml when the text
+ * uses nothing only `yaml` reads the same, else `yaml` with the loader's alias limit). Undefined when absent;
+ * the refusal when not YAML.
  */
 function parseRelationsAnnotation(text: string | undefined): unknown {
   if (text === undefined) return undefined;
-  const fast = fastParseOne(text);
-  if (fast) return fast.value;
   try {
-    return parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true, maxAliasCount: DEFAULT_CONFIG.limits.maxAliases });
-  } catch {
-    return undefined;
+    return readYamlValue(text, { maxAliases: DEFAULT_CONFIG.limits.maxAliases });
+  } catch (e) {
+    if (e instanceof YamlTextError) return e;
+    throw e;
   }
 }
 
@@ -178,6 +177,17 @@ function annotationRelations(
   intern: (text: string) => string,
 ): readonly Relation[] {
   if (!present) return NO_RELATIONS;
+  if (entries instanceof YamlTextError && entries.code === 'yaml.complex-key') {
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.complex-key',
+      message: `annotation ${RELATIONS_ANNOTATION}: ${COMPLEX_KEY_MESSAGE} (line ${entries.line}, column ${entries.column} of its text)`,
+      hint: COMPLEX_KEY_HINT,
+      file: origin.file,
+      ...locate(origin, RELATIONS_ANNOTATION_POINTER),
+    });
+    return NO_RELATIONS;
+  }
   if (!Array.isArray(entries)) {
     diagnostics.push({
       severity: 'error',

@@ -1,7 +1,7 @@
-import { isAlias, isCollection, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { isAlias, LineCounter, visit, type Document, type YAMLError } from 'yaml';
 import type { Origin } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { collectionKeyOffset, COMPLEX_KEY_HINT, COMPLEX_KEY_MESSAGE, yamlDocuments } from '../yaml/yaml-documents.js';
 
 export interface YamlParseOptions {
   /** More alias nodes than this in one document is refused (`yaml.alias-limit`). */
@@ -20,7 +20,7 @@ export function yamlParse(
   options: YamlParseOptions,
 ): { documents: { origin: Origin; value: unknown }[]; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter });
+  const docs = yamlDocuments(text, { lineCounter });
   const documents: { origin: Origin; value: unknown }[] = [];
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number) => {
@@ -28,7 +28,7 @@ export function yamlParse(
     return { file, line, column: col };
   };
 
-  [...docs].forEach((doc, index) => {
+  docs.forEach((doc, index) => {
     for (const error of doc.errors) diagnostics.push(errorDiagnostic(error, at));
     for (const warning of doc.warnings) {
       diagnostics.push({
@@ -45,15 +45,9 @@ export function yamlParse(
       diagnostics.push(aliasLimit(at(aliasOverLimit), `more than ${options.maxAliases} aliases in one document`));
       return;
     }
-    const complexKey = collectionKey(doc);
+    const complexKey = collectionKeyOffset(doc);
     if (complexKey !== undefined) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'yaml.complex-key',
-        message: 'a mapping key is a sequence or a mapping',
-        hint: 'write the key as a string: Kubernetes and JSON take only string keys (a collection key would be read as its text)',
-        ...at(complexKey),
-      });
+      diagnostics.push({ severity: 'error', code: 'yaml.complex-key', message: COMPLEX_KEY_MESSAGE, hint: COMPLEX_KEY_HINT, ...at(complexKey) });
       return;
     }
     const start = doc.contents?.range?.[0] ?? 0;
@@ -115,27 +109,6 @@ function nthAlias(doc: Document, n: number): number | undefined {
     Alias(_key, node) {
       if (isAlias(node) && ++count === n) {
         found = node.range?.[0] ?? 0;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
-
-/**
- * The offset of the first mapping key that is a sequence or a mapping (`? [a, b]`, `[a, b]: x`, `{a: 1}: x`, an
- * alias of one), or undefined. JSON, Kubernetes and plumb's documents take only string keys; `toJS` would turn such
- * a key into its text silently (`"[ a, b ]"`) — kubectl refuses it.
- */
-function collectionKey(doc: Document): number | undefined {
-  let found: number | undefined;
-  visit(doc, {
-    Pair(_key, pair) {
-      const key = pair.key;
-      const target = isAlias(key) ? key.resolve(doc) : key;
-      if (isCollection(target)) {
-        found = (key as { range?: [number, number, number] }).range?.[0] ?? 0;
         return visit.BREAK;
       }
       return undefined;

@@ -8,6 +8,7 @@ import { evaluateCapacity } from '../capacity/evaluate.js';
 import { metricsSettings, openMetricsSource } from '../capacity/metrics-config.js';
 import type { MetricsSource } from '../capacity/metrics-source.js';
 import { MetricsError } from '../capacity/prometheus.js';
+import { COMPLEX_KEY_HINT } from '../yaml/yaml-documents.js';
 import type { Series, SignalReport } from '../capacity/types.js';
 
 export interface RunCapacityOptions {
@@ -62,7 +63,11 @@ export async function runCapacity(options: RunCapacityOptions = {}): Promise<Run
     try {
       source = await openMetricsSource(settings, repo.root);
     } catch (e) {
-      if (e instanceof MetricsError) throw new PlumbError('capacity.source', e.message, { hint: 'check metrics: in plumb.yaml (docs/capacity.md)' });
+      if (e instanceof MetricsError)
+        throw new PlumbError(e.code ?? 'capacity.source', e.message, {
+          hint: e.code ? COMPLEX_KEY_HINT : 'check metrics: in plumb.yaml (docs/capacity.md)',
+          ...(e.position ? { data: { ...e.position } } : {}),
+        });
       throw e;
     }
   }

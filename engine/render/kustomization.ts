@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { readYamlValue } from '../yaml/yaml-documents.js';
 
 /** The file names Kustomize accepts for a kustomization, in the order it looks for them. */
 export const KUSTOMIZATION_FILES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -47,7 +47,7 @@ export interface ParsedKustomization {
 export function parseKustomization(text: string): ParsedKustomization {
   let doc: unknown;
   try {
-    doc = parse(text, { version: '1.2', schema: 'core', maxAliasCount: 100 });
+    doc = readYamlValue(text, { maxAliases: 100, uniqueKeys: false });
   } catch {
     return { refs: [], transformers: [], patches: [], keepsOrigin: false };
   }

@@ -1,6 +1,6 @@
-import { LineCounter, parseAllDocuments, parse as parseYaml, type Document } from 'yaml';
+import { LineCounter, type Document } from 'yaml';
 import type { Place } from '../model/ci.js';
-import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { readYamlValue, yamlDocuments } from '../yaml/yaml-documents.js';
 import { offsetOfPointer } from '../yaml/yaml-pointer.js';
 import { formatPointer } from '../model/json-pointer.js';
 
@@ -18,7 +18,7 @@ export function positioned(file: string, text: string): PositionedFile {
   let docs: Document[] = [];
   let values: unknown[] = [];
   try {
-    docs = [...parseAllDocuments(text, { ...YAML_OPTIONS, uniqueKeys: false, lineCounter })];
+    docs = yamlDocuments(text, { uniqueKeys: false, lineCounter });
     values = docs.map((d) => (d.errors.length ? undefined : d.toJS({ maxAliasCount: 100 })));
   } catch {
     docs = [];
@@ -103,7 +103,7 @@ export function selectorMatches(selector: Readonly<Record<string, unknown>>, obj
 /** JSON-patch operations of a patch document (YAML or JSON list of {op, path}). */
 export function jsonPatchOps(text: string): { op: string; path: string; index: number }[] {
   try {
-    const ops = parseYaml(text, { version: '1.2', schema: 'core', maxAliasCount: 100, logLevel: 'error' }) as unknown;
+    const ops = readYamlValue(text, { maxAliases: 100, uniqueKeys: false });
     if (!Array.isArray(ops)) return [];
     return ops.flatMap((o, index) => (isRecord(o) && typeof o.path === 'string' && typeof o.op === 'string' ? [{ op: o.op, path: o.path, index }] : []));
   } catch {

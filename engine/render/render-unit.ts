@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isScalar, parse as parseYaml, parseAllDocuments, parseDocument } from 'yaml';
+import { isScalar } from 'yaml';
 import type { Origin, Place, RawDocument, RenderProvenance } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { parseYamlFile } from '../load/parse-yaml.js';
-import { YAML_OPTIONS } from '../yaml/yaml-options.js';
+import { readYamlValue, yamlDocument, yamlDocuments } from '../yaml/yaml-documents.js';
 import { CLUSTER_SCOPED_KINDS } from '../model/cluster-scoped.js';
 import { expandLists } from './expand-lists.js';
 import { baseName, dirOf, joinInside } from './paths.js';
@@ -171,7 +171,7 @@ function addOriginAnnotations(unit: KustomizeUnit, plain: Map<string, string>): 
   if (!root || root.parsed.keepsOrigin) return;
   const text = plain.get(root.file);
   if (text === undefined) return;
-  const doc = parseDocument(text, { ...YAML_OPTIONS, uniqueKeys: false });
+  const doc = yamlDocument(text, { uniqueKeys: false });
   if (doc.errors.length || !isRecord(doc.toJS())) return;
   const existing = doc.get('buildMetadata');
   const list = Array.isArray((existing as { toJSON?: () => unknown } | undefined)?.toJSON?.()) ? (existing as { toJSON: () => string[] }).toJSON() : [];
@@ -416,7 +416,7 @@ function shifted(value: string): string {
 }
 
 function substituted(text: string, pointers: readonly (readonly string[])[]): string {
-  return parseAllDocuments(text, { ...YAML_OPTIONS, uniqueKeys: false })
+  return yamlDocuments(text, { uniqueKeys: false })
     .map((doc, i) => {
       for (const pointer of pointers[i] ?? []) {
         const path = parsePointer(pointer);
@@ -456,7 +456,7 @@ function markDerived(documents: readonly RawDocument[], other: readonly RawDocum
 
 function safeParse(text: string): unknown {
   try {
-    return parseYaml(text, { version: '1.2', schema: 'core', maxAliasCount: 100, logLevel: 'error' });
+    return readYamlValue(text, { maxAliases: 100, uniqueKeys: false });
   } catch {
     return undefined;
   }

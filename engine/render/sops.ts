@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { yamlDocuments } from '../yaml/yaml-documents.js';
 import { formatPointer } from '../model/json-pointer.js';
 import { findTool, INSTALL_HINT, type FoundTool } from './tools.js';
 
@@ -62,7 +62,7 @@ export const IDENTITY_POINTERS: ReadonlySet<string> = new Set(['/apiVersion', '/
  */
 export function encryptedPointers(text: string): string[][] {
   const out: string[][] = [];
-  for (const doc of parseAllDocuments(text, { version: '1.2', schema: 'core', logLevel: 'error' })) {
+  for (const doc of yamlDocuments(text, { uniqueKeys: false })) {
     const pointers: string[] = [];
     const walk = (value: unknown, path: string[]) => {
       if (typeof value === 'string') {
@@ -197,7 +197,7 @@ function run(bin: string, args: string[], options: { timeoutMs: number; env?: No
  */
 export function decryptedValues(plaintext: string, pointers: readonly (readonly string[])[]): string[] {
   const out: string[] = [];
-  parseAllDocuments(plaintext, { version: '1.2', schema: 'core', logLevel: 'error' }).forEach((doc, i) => {
+  yamlDocuments(plaintext, { uniqueKeys: false }).forEach((doc, i) => {
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     for (const p of pointers[i] ?? []) {
       const v = valueAt(value, p);

@@ -1,7 +1,7 @@
-import { parse as parseYaml } from 'yaml';
 import type { ReleaseConfig, RenderConfig } from '../config/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { decodeUtf8 } from '../yaml/decode-utf8.js';
+import { complexKeyDiagnostic, readYamlValue } from '../yaml/yaml-documents.js';
 import type { FileSource, SourceFile } from '../load/file-source.js';
 import { isRemoteRef, KUSTOMIZATION_FILES, parseKustomization, type ParsedKustomization } from './kustomization.js';
 import { baseName, dirOf, isUnder, joinInside } from './paths.js';
@@ -95,6 +95,16 @@ export async function discoverUnits(
     const more = await source.list([dir]);
     for (const f of more.files) if (!files.has(f.path)) files.set(f.path, f);
   };
+  // kustomize and helm refuse a collection as a mapping key with no position ("invalid map key"): plumb says where
+  const complexKeyFiles = new Set<string>();
+  const refuseComplexKeys = (text: string, file: string): boolean => {
+    if (complexKeyFiles.has(file)) return true;
+    const refused = complexKeyDiagnostic(text, file);
+    if (!refused) return false;
+    complexKeyFiles.add(file);
+    diagnostics.push(refused);
+    return true;
+  };
   const filesUnder = (dir: string) => [...files.keys()].filter((p) => isUnder(p, dir) && p !== dir);
   const kustomizationFileIn = (dir: string) => KUSTOMIZATION_FILES.map((n) => (dir ? `${dir}/${n}` : n)).find((p) => files.has(p));
 
@@ -106,8 +116,10 @@ export async function discoverUnits(
     await ensureListed(dir);
     const file = kustomizationFileIn(dir);
     if (!file) return undefined;
-    const info: KustomizationInfo = { dir, file, parsed: parseKustomization((await readText(file)) ?? '') };
+    const text = (await readText(file)) ?? '';
+    const info: KustomizationInfo = { dir, file, parsed: parseKustomization(text) };
     kustomizations.set(dir, info);
+    refuseComplexKeys(text, file);
     for (const r of info.parsed.refs) {
       if (!r.resourceLike || isRemoteRef(r.ref)) continue;
       const target = joinInside(dir, r.ref);
@@ -146,11 +158,13 @@ export async function discoverUnits(
     const reached = new Map<string, KustomizationInfo>();
     const inputs = new Set<string>();
     let remote = false;
+    let refused = false;
     let outside = false;
     const visit = (dir: string) => {
       const k = kustomizations.get(dir);
       if (!k || reached.has(dir)) return;
       reached.set(dir, k);
+      if (complexKeyFiles.has(k.file)) refused = true;
       for (const p of filesUnder(dir)) inputs.add(p);
       for (const r of k.parsed.refs) {
         if (isRemoteRef(r.ref)) {
@@ -187,7 +201,7 @@ export async function discoverUnits(
       }
     };
     visit(root);
-    if (remote || outside) continue;
+    if (remote || outside || refused) continue;
     units.push({ id: `kustomize:${root}`, tool: 'kustomize', dir: root, file: reached.get(root)!.file, inputs: [...inputs].sort(), kustomizations: reached });
   }
 
@@ -212,9 +226,9 @@ export async function discoverUnits(
     }
     for (const p of filesUnder(dir)) claimed.add(p);
     const chart = parseChart(chartText);
+    let broken = refuseComplexKeys(chartText, chartFile);
     const name = r.name ?? (baseName(dir) || chart.name);
     const values = r.values ?? (files.has(`${dir}/values.yaml`) ? [`${dir}/values.yaml`] : []);
-    let broken = false;
     for (const v of values) {
       claimed.add(v); // a values file is the release's input, never a CI of its own (even when the release cannot render)
       await ensureListed(dirOf(v));
@@ -228,7 +242,7 @@ export async function discoverUnits(
             'fix the path in plumb.yaml (values files are repository-relative)',
           ),
         );
-      }
+      } else if (refuseComplexKeys((await readText(v)) ?? '', v)) broken = true;
     }
     for (const dep of chart.dependencies) {
       const vendored = filesUnder(`${dir}/charts`).some(
@@ -278,7 +292,7 @@ function parseChart(text: string): { name: string; dependencies: { name: string;
 }
 
 function parseYamlSafe(text: string): unknown {
-  return parseYaml(text, { version: '1.2', schema: 'core', maxAliasCount: 100 });
+  return readYamlValue(text, { maxAliases: 100, uniqueKeys: false });
 }
 
 function escape(s: string): string {

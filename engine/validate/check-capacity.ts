@@ -11,6 +11,7 @@ import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { toMilliseconds } from '../model/duration.js';
 import { at, type Locate } from './place.js';
+import { COMPLEX_KEY_HINT, COMPLEX_KEY_MESSAGE } from '../yaml/yaml-documents.js';
 
 /**
  * Validation of capacity blocks beyond the kind schema (which checks a plumb
@@ -25,6 +26,19 @@ export function checkCapacity(cis: readonly CI[], locate: Locate): Diagnostic[] 
   for (const ci of cis) {
     const found = declaredSignals(ci);
     if (!found) continue;
+    if (found.problem?.code === 'yaml.complex-key') {
+      // the annotation's own text has a collection as a mapping key: the inventory's rule, at the annotation
+      diagnostics.push(
+        at(locate, {
+          code: 'yaml.complex-key',
+          message: `annotation ${CAPACITY_ANNOTATION}: ${COMPLEX_KEY_MESSAGE} (line ${found.problem.line}, column ${found.problem.column} of its text)`,
+          hint: COMPLEX_KEY_HINT,
+          ci,
+          pointer: found.pointer,
+        }),
+      );
+      continue;
+    }
     if (found.annotation && !validateSignalList(found.entries)) {
       diagnostics.push(
         at(locate, {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 // the module itself, not the package's index: the index also loads the generated API clients, exec, attach, cp,
 // port-forward and metrics, none of which plumb uses (it has its own transport, kube-client.ts)
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
@@ -8,6 +8,7 @@ import type { User } from '@kubernetes/client-node/dist/config_types.js';
 import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
+import { COMPLEX_KEY_HINT, complexKeyDiagnostic } from '../../yaml/yaml-documents.js';
 
 export interface KubeConfigOptions {
   /** `--kubeconfig`, or the target's `kubeconfig` setting. */
@@ -45,19 +46,38 @@ export function kubeConfigFound(opts: KubeConfigOptions, env: NodeJS.ProcessEnv 
  */
 export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
   const kc = new KubeConfig();
-  try {
-    if (opts.inCluster) kc.loadFromCluster();
-    else if (opts.kubeconfig) {
-      if (!existsSync(opts.kubeconfig)) {
-        throw new PlumbError('kubernetes.kubeconfig-missing', `kubeconfig ${opts.kubeconfig} does not exist`, {
-          hint: 'pass an existing file with --kubeconfig, or set KUBECONFIG',
-        });
-      }
-      kc.loadFromFile(opts.kubeconfig);
-    } else kc.loadFromDefault();
-  } catch (e) {
-    if (e instanceof PlumbError) throw e;
-    throw kubeConfigError(e, opts.kubeconfig ?? (process.env.KUBECONFIG?.includes(':') ? undefined : process.env.KUBECONFIG));
+  if (opts.inCluster) {
+    try {
+      kc.loadFromCluster();
+    } catch (e) {
+      throw kubeConfigError(e, undefined);
+    }
+  } else if (opts.kubeconfig) {
+    if (!existsSync(opts.kubeconfig)) {
+      throw new PlumbError('kubernetes.kubeconfig-missing', `kubeconfig ${opts.kubeconfig} does not exist`, {
+        hint: 'pass an existing file with --kubeconfig, or set KUBECONFIG',
+      });
+    }
+    loadFile(kc, opts.kubeconfig);
+  } else {
+    // $KUBECONFIG's files one by one, merged as client-node's loadFromDefault does, so a fault names its file
+    const files = process.env.KUBECONFIG?.split(delimiter).filter((f) => f) ?? [];
+    files.forEach((file, i) => {
+      if (i === 0) return loadFile(kc, file);
+      const next = new KubeConfig();
+      loadFile(next, file);
+      kc.mergeConfig(next);
+    });
+    if (files.length === 0) {
+      const home = join(homedir(), '.kube', 'config');
+      if (existsSync(home)) loadFile(kc, home);
+      else
+        try {
+          kc.loadFromDefault();
+        } catch (e) {
+          throw kubeConfigError(e, undefined);
+        }
+    }
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
@@ -76,6 +96,33 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     });
   }
   return kc;
+}
+
+/**
+ * Loads one kubeconfig file into `kc`, refusing a collection used as a mapping key (`yaml.complex-key` at
+ * FILE:line:column, as plumb's own files: kubectl refuses it, client-node's js-yaml would read it as its text).
+ *
+ * @throws PlumbError `yaml.complex-key`, or `kubernetes.kubeconfig-invalid` naming the file
+ */
+function loadFile(kc: KubeConfig, file: string): void {
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    // client-node's own read says what is wrong
+  }
+  const complex = text === undefined ? undefined : complexKeyDiagnostic(text, file);
+  if (complex) {
+    throw new PlumbError('yaml.complex-key', `cannot load the kubeconfig ${file}:${complex.line}:${complex.column}: ${complex.message}`, {
+      hint: COMPLEX_KEY_HINT,
+      data: { file, line: complex.line, column: complex.column },
+    });
+  }
+  try {
+    kc.loadFromFile(file);
+  } catch (e) {
+    throw kubeConfigError(e, file);
+  }
 }
 
 /**

@@ -1,11 +1,12 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
 import snapshotSchema from '../../../schemas/snapshot.schema.json' with { type: 'json' };
 import { compileSchema } from '../../json-schema/compile-schema.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { unescapePointerToken } from '../../model/json-pointer.js';
 import { loadYamlLimited, YamlLoadError } from '../../load/limited-yaml.js';
+import { COMPLEX_KEY_HINT, yamlDocument } from '../../yaml/yaml-documents.js';
 import { parseJsonStreamInPieces } from './parse-json-pieces.js';
 
 export interface SnapshotFile {
@@ -104,6 +105,13 @@ function parseSnapshot(
         ],
       };
     }
+    if (e instanceof YamlLoadError && e.code === 'yaml.complex-key') {
+      return {
+        diagnostics: [
+          { severity: 'error', code: e.code, file, line: e.line, column: e.column, message: `snapshot ${file}: ${e.message}`, hint: COMPLEX_KEY_HINT },
+        ],
+      };
+    }
     const where = e instanceof YamlLoadError ? { line: e.line, column: e.column } : jsonPosition(text(), e);
     const reason = e instanceof YamlLoadError ? e.message : (e as Error).message.split('\n')[0].toLowerCase();
     return {
@@ -163,7 +171,7 @@ function placeErrors(
   errors: readonly { instancePath: string; message?: string; params?: Record<string, unknown> }[],
 ): Diagnostic[] {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, logLevel: 'error' });
+  const doc = yamlDocument(text, { uniqueKeys: false, lineCounter: lines });
   return errors.map((err) => {
     const path = err.instancePath.split('/').slice(1).map(unescapePointerToken);
     let node: unknown;

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadYamlLimited } from '../../load/limited-yaml.js';
-import { isMap, isSeq, parseDocument, type Document, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, type Document, type YAMLSeq } from 'yaml';
+import { yamlDocument } from '../../yaml/yaml-documents.js';
 import { canonicalJson } from '../../model/canonical-json.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { identityOf } from '../../model/identity.js';
@@ -171,7 +172,7 @@ function editJson(text: string, edits: readonly SnapshotEdit[]): string {
 }
 
 function editYaml(text: string, edits: readonly SnapshotEdit[]): string {
-  const doc: Document = parseDocument(text, { keepSourceTokens: false, logLevel: 'error' });
+  const doc: Document = yamlDocument(text, { uniqueKeys: false, keepSourceTokens: false });
   if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
   let seq = doc.get('objects', true) as YAMLSeq | undefined;
   if (!isSeq(seq)) {

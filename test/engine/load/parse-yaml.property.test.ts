@@ -136,6 +136,13 @@ const SPECIAL = [
   '---\n',
   '...\n',
   'a: b\n',
+  ']:',
+  '}:',
+  '[a]:',
+  '{a: 1}:',
+  '{[a]:x}',
+  '? ',
+  ':x',
 ];
 
 const mutatedText = fc
@@ -183,6 +190,36 @@ describe('parsing yaml files', () => {
     );
   });
 
+  // hostile8: a flow collection as a key, its `:` glued to the value (`{[a]:x}`), was read by js-yaml as its text
+  const gap = fc.constantFrom('', ' ', '\t', '\n', '\n  ', ' # c\n', '\r\n');
+  const flowKey = fc.constantFrom('[a]', '[a, b]', '{a: 1}', '{}', '[]', '[[a]]', '"q"', "'q'", 'k', '&x [a]', '*x');
+  const flowText = fc
+    .tuple(
+      fc.constantFrom('{', '[', '', 'a: {', 'a: ['),
+      flowKey,
+      gap,
+      fc.constantFrom(':', '', '?'),
+      gap,
+      fc.constantFrom('x', '1', '[b]', '{c: d}', ''),
+      fc.boolean(),
+    )
+    .map(([open, k, g1, colon, g2, v, explicit]) => {
+      const close = open.endsWith('{') ? '}' : open.endsWith('[') ? ']' : '';
+      return `${open}${explicit ? '? ' : ''}${k}${g1}${colon}${g2}${v}${close}\n`;
+    });
+
+  it('never takes a collection key on the fast path: where yaml refuses one, the file goes to yaml; where yaml accepts, both agree', () => {
+    fc.assert(
+      fc.property(flowText, (text) => {
+        const withFastPath = parseYamlFile(text, 'f.yaml', options);
+        const yamlOnly = parseYamlFile(text, 'f.yaml', { ...options, fast: false });
+        if (yamlOnly.diagnostics.some((d) => d.code === 'yaml.complex-key')) expect(withFastPath).toEqual(yamlOnly);
+        if (yamlOnly.diagnostics.length === 0) expect(withFastPath).toEqual({ ...yamlOnly, parser: withFastPath.parser });
+      }),
+      { numRuns: 2000 * RUNS },
+    );
+  });
+
   it('never throws on arbitrary bytes: they decode to text that parses, or to a not-utf8 diagnostic', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
@@ -203,6 +240,7 @@ describe('parsing yaml files', () => {
     ['an empty entry at the end of a compact nested list', 'a:\n  - - - \n    - -2.5\n    - b\n'],
     ['an empty entry followed by a comment', 'a:\n  - - # c\n  - b: 1\n'],
     ['a flow entry starting with a colon', 'a: [" ", :]\nb: [x, :1E+3]\n'],
+    ['a null key glued to the end of its flow sequence', '---\na: [True, null:]\n'],
   ])('agrees with yaml where js-yaml alone would not: %s', (_, text) => {
     expect(parseYamlFile(text, 'f.yaml', options)).toEqual(parseYamlFile(text, 'f.yaml', { ...options, fast: false }));
   });
