@@ -152,6 +152,7 @@ export const CODES = {
   'k8s.container-invalid': {
     meaning: 'a pod template without containers, a container without name or image, or a container name that is not a unique DNS-1123 label',
   },
+  'k8s.data-too-large': { meaning: 'a ConfigMap or Secret whose data the API server refuses as over 1 MiB' },
   'k8s.data-key-invalid': {
     meaning: "a ConfigMap or Secret data key the API server refuses ([-._a-zA-Z0-9]+, at most 253 characters, not '..'-prefixed)",
   },

@@ -92,6 +92,7 @@ function checkObject(ci: CI): Finding[] {
 
   if (metadata) checkMeta(metadata, '/metadata', found);
   checkDataKeys(ci, found);
+  checkDataSize(ci, found);
 
   // a built-in kind's rules hold for Kubernetes' own groups only: a custom resource may reuse the
   // kind's name (Volcano's batch.volcano.sh Job, Knative's serving.knative.dev Service) with any shape
@@ -437,6 +438,41 @@ function qualifiedNameError(value: string): string | undefined {
   if (name.length > 63) return 'the name is longer than 63 characters';
   if (!QUALIFIED_NAME_PART.test(name)) return 'the name must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
   return undefined;
+}
+
+/** apimachinery's MaxSecretSize, which bounds a ConfigMap's data too (bytes). */
+const DATA_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The size the API server bounds a ConfigMap's or Secret's data by
+ * (`ValidateConfigMap`, `ValidateSecret`): a ConfigMap's values of `data`
+ * and `binaryData` (decoded bytes), a Secret's values of `data`
+ * (decoded) with `stringData` merged over them (a key in both counts once, as
+ * its stringData value) — at most 1 MiB. Values that are not strings, or not
+ * base64 in a binary map, are other checks' to report.
+ */
+function checkDataSize(ci: CI, found: Found): void {
+  if ((ci.kind !== 'ConfigMap' && ci.kind !== 'Secret') || groupOf(ci.apiVersion) !== '') return;
+  const o = ci.object;
+  const text = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  const decoded = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v.replace(/[\r\n]/g, ''), 'base64') : 0);
+  let bytes = 0;
+  if (ci.kind === 'ConfigMap') {
+    if (isPlainObject(o.data)) for (const v of Object.values(o.data)) bytes += text(v);
+    if (isPlainObject(o.binaryData)) for (const v of Object.values(o.binaryData)) bytes += decoded(v);
+  } else {
+    const stringData = isPlainObject(o.stringData) ? o.stringData : {};
+    if (isPlainObject(o.data)) for (const [k, v] of Object.entries(o.data)) if (!Object.hasOwn(stringData, k)) bytes += decoded(v);
+    for (const v of Object.values(stringData)) bytes += text(v);
+  }
+  if (bytes > DATA_MAX_BYTES) {
+    found(
+      'k8s.data-too-large',
+      `/${['data', 'binaryData', 'stringData'].find((f) => isPlainObject(o[f])) ?? 'data'}`,
+      `the ${ci.kind}'s data takes ${bytes} bytes, more than the API server's limit of ${DATA_MAX_BYTES}`,
+      ci.kind === 'ConfigMap' ? 'split it into several ConfigMaps, or mount the data from a volume' : 'split it into several Secrets',
+    );
+  }
 }
 
 /** The keys of a ConfigMap's or Secret's data maps (apimachinery's `IsConfigMapKey`). */

@@ -20,6 +20,9 @@ const service = (name: string, ports: Obj[]) => ({ apiVersion: 'v1', kind: 'Serv
 /** A custom resource of group validate.example.com (its CRD keeps any field: x-kubernetes-preserve-unknown-fields). */
 const custom = (kind: string, name: string, spec: Obj) => ({ apiVersion: `${CUSTOM_GROUP}/v1`, kind, metadata: meta(name), spec });
 const CUSTOM_GROUP = 'validate.example.com';
+const MIB = 1024 * 1024;
+/** `bytes` bytes, base64-encoded. */
+const base64 = (bytes: number) => Buffer.alloc(bytes, 'x').toString('base64');
 const crd = (kind: string) => ({
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
@@ -211,6 +214,19 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
         template: { metadata: { labels: { app: 'r' } }, spec: { containers: [app({ name: 'A_B' })] } },
       },
     ],
+    ['a ConfigMap of exactly 1 MiB', cm('mib', { data: { k: 'x'.repeat(MIB) } })],
+    ['a ConfigMap of 1 MiB and a byte', cm('mib-plus', { data: { k: 'x'.repeat(MIB - 1), l: 'xx' } })],
+    ['a ConfigMap of 1 MiB and a byte in binaryData', cm('mib-binary', { data: { k: 'x'.repeat(MIB - 2) }, binaryData: { b: 'eHh4' } })],
+    ['a Secret of exactly 1 MiB', { apiVersion: 'v1', kind: 'Secret', metadata: meta('mib'), data: { k: base64(MIB) } }],
+    ['a Secret of 1 MiB and a byte', { apiVersion: 'v1', kind: 'Secret', metadata: meta('mib-plus'), data: { k: base64(MIB + 1) } }],
+    [
+      'a Secret of 1 MiB and a byte in stringData',
+      { apiVersion: 'v1', kind: 'Secret', metadata: meta('mib-string'), data: { k: base64(MIB) }, stringData: { s: 'y' } },
+    ],
+    [
+      'a Secret whose large data key stringData replaces',
+      { apiVersion: 'v1', kind: 'Secret', metadata: meta('mib-replaced'), data: { k: base64(MIB + 10) }, stringData: { k: 'small' } },
+    ],
     // custom resources reusing a built-in kind's name (Volcano's Job, Knative's Service) are not held to its shape
     ['a custom Job without spec.template', custom('Job', 'cr-job', { tasks: [{ name: 'worker', template: { spec: { containers: [app()] } } }] })],
     ['a custom Job with a free-form selector', custom('Job', 'cr-job-sel', { selector: { matchLabels: { 'any key!': 1 } } })],
@@ -253,6 +269,6 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
     // plumb errors exactly where the server refuses
     expect(rows.map((r) => ({ what: r.what, refused: r.plumb.length > 0 }))).toEqual(rows.map((r) => ({ what: r.what, refused: r.refused })));
     // and the server refuses at least the cases named for it (the table is not vacuous)
-    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(45);
+    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(49);
   });
 });
