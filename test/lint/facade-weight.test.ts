@@ -89,6 +89,14 @@ describe('the engine facade loads only what every command needs', () => {
     expect(packages.get('yaml')).toBeUndefined();
   });
 
+  it('a plan and a validate load isomorphic-git only to read a revision where no git binary is (~10 ms of CPU to load)', async () => {
+    for (const entry of ['engine/operations/plan.ts', 'engine/operations/validate.ts']) {
+      const { packages } = await staticPackages(entry);
+      expect(packages.has('js-yaml')).toBe(true); // the closure is the real one
+      expect(packages.get('isomorphic-git'), entry).toBeUndefined();
+    }
+  });
+
   it('no front end imports the facade dynamically: the importer gets its whole namespace, so the bundle loads everything it re-exports', () => {
     const dynamic = [...sources('cli'), ...sources('tui')].filter((f) => /import\(\s*['"][./]*engine\/index\.js['"]\s*\)/.test(readFileSync(f, 'utf8')));
     expect(dynamic.map((f) => f.slice(ROOT.length))).toEqual([]);
