@@ -166,3 +166,61 @@ it('only credentials are taken: secret-named settings and variables of 8+ charac
   expect(found).toContain(TOKEN);
   for (const setting of ['prod', 'eu-west-1', 'short', 'kubernetes', '{.x}', 'groups']) expect(found).not.toContain(setting);
 });
+
+it('settings that are not credentials are never taken, whatever their names hold (a path, a JSONPath, a key type, a policy); credentials by their field and flag are', () => {
+  const ARG_TOKEN = 'kc-exec-arg-token-3e8d1f0a9b';
+  const found = credentialsOf({
+    name: 'u',
+    exec: {
+      command: 'get-token',
+      args: ['--cluster-name', 'production-eu', '--token', ARG_TOKEN, `--client-secret=${PASSWORD}`, '--key-file', '/etc/keys/k.pem'],
+      env: [
+        { name: 'AWS_SHARED_CREDENTIALS_FILE', value: '/home/ops/.aws/credentials' },
+        { name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/gcp/key.json' },
+        { name: 'GOOGLE_APPLICATION_CREDENTIALS_RELATIVE', value: 'sa-key.json' },
+        { name: 'SSH_KEY_TYPE', value: 'ed25519-sk' },
+        { name: 'API_PASSWORD_POLICY', value: 'required' },
+        { name: 'AWS_ACCESS_KEY_ID', value: 'AKIAEXAMPLEKEYID0001' },
+        { name: 'AWS_SESSION_TOKEN', value: TOKEN },
+      ],
+    },
+    authProvider: {
+      name: 'gcp',
+      config: {
+        'token-key': '{.credential.access_token}',
+        'expiry-key': '{.credential.token_expiry}',
+        'cmd-path': '/usr/lib/google-cloud-sdk/bin/gcloud',
+        'cmd-args': 'config config-helper --format=json',
+        'access-token': 'ya29.kc-gcp-access',
+      },
+    },
+  });
+  for (const setting of [
+    '/home/ops/.aws/credentials',
+    '/var/run/secrets/gcp/key.json',
+    'sa-key.json',
+    'ed25519-sk',
+    'required',
+    'AKIAEXAMPLEKEYID0001',
+    '{.credential.access_token}',
+    '{.credential.token_expiry}',
+    'production-eu',
+    '/etc/keys/k.pem',
+    '/usr/lib/google-cloud-sdk/bin/gcloud',
+  ])
+    expect(found).not.toContain(setting);
+  for (const credential of [TOKEN, ARG_TOKEN, PASSWORD, 'ya29.kc-gcp-access']) expect(found).toContain(credential);
+});
+
+it('KUBECONFIG=a:b: a file that does not parse is named, not the list', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-list-'));
+  writeK8sRepo(dir, { namespaces: ['kc-list'], configMaps: 1, deployments: 0 });
+  const good = join(dir, 'good');
+  const bad = join(dir, 'bad');
+  writeFileSync(good, kubeconfig('http://127.0.0.1:9', `{token: ${TOKEN}}`));
+  writeFileSync(bad, ['apiVersion: v1', 'users:', '- name: v', '  user:', `    password: ${PASSWORD}`, '   exec: {}', ''].join('\n'));
+  const r = await runCli(['plan', '--repo', dir], { env: { KUBECONFIG: `${good}:${bad}` } });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`cannot load the kubeconfig ${bad}:6:4: bad indentation of a mapping entry`);
+  expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+});

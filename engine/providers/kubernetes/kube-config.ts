@@ -147,14 +147,41 @@ function kubeConfigError(e: unknown, file: string | undefined): PlumbError {
   return new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig: ${(e as Error).message}`, { hint, cause: e });
 }
 
-/** The names of an auth provider's settings and an exec plugin's variables that hold a credential. */
-const SECRET_NAME = /token|secret|password|passwd|key|credential/i;
+/**
+ * The last word of a setting's or variable's name that makes its value a credential: `AWS_SECRET_ACCESS_KEY`,
+ * `AWS_SESSION_TOKEN`, `client-secret`, `id-token`, `--token`. The last word only: `AWS_SHARED_CREDENTIALS_FILE`,
+ * `SSH_KEY_TYPE`, `API_PASSWORD_POLICY`, `AWS_ACCESS_KEY_ID` name a path, a kind, a policy and an identifier.
+ */
+const CREDENTIAL_WORD = /^(?:token|secret|password|passwd|passphrase|key|apikey|credential|credentials)$/;
 
 /**
- * A named setting's value shorter than this is not taken for a credential (`expiry-key: "{.x}"`, a flag): every
+ * Values a credential-named setting holds that are not credentials: a file path (`GOOGLE_APPLICATION_CREDENTIALS`),
+ * a file name, a JSONPath template (a gcp auth provider's `token-key: '{.credential.access_token}'`).
+ */
+const NOT_A_CREDENTIAL = /^(?:\/|~\/|\.{1,2}\/|[A-Za-z]:[\\/]|\{)|\.(?:json|ya?ml|pem|key|crt|cer|txt|ini|cfg|conf|toml)$/i;
+
+/**
+ * Whether the value of the setting or variable `name` is a credential, by its name's last word and its form.
+ * Every registered value is scrubbed from all of plumb's output, so a setting taken by mistake (a profile, a path,
+ * a word such as `required`) would mangle every line that holds it: what a name cannot decide is left out.
+ */
+export function isCredentialSetting(name: string, value: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[-_.\s]+/)
+    .filter((w) => w);
+  const last = words[words.length - 1]?.toLowerCase() ?? '';
+  return CREDENTIAL_WORD.test(last) && value.length >= SETTING_SECRET_LENGTH && !NOT_A_CREDENTIAL.test(value);
+}
+
+/**
+ * A named setting's value shorter than this is not taken for a credential (`API_TOKEN: short`, a flag): every
  * registered value is scrubbed from all of plumb's output, and a short common word there would mangle it.
  */
 const SETTING_SECRET_LENGTH = 8;
+
+/** The settings of client-go's auth providers (gcp, azure, oidc) that hold a credential. */
+const AUTH_PROVIDER_CREDENTIALS = new Set(['access-token', 'refresh-token', 'id-token', 'client-secret']);
 
 /** A credential file's bytes are read for the scrubber only when smaller than this (a token or a key is a few KiB). */
 const CREDENTIAL_FILE_BYTES = 64 * 1024;
@@ -179,14 +206,16 @@ export function proxyCredentialsOf(proxyUrl: string | undefined): string[] {
 }
 
 /**
- * The secret values of a kubeconfig user, for the scrubber, so an API server
- * or proxy that echoes one (an error body, a redirect) prints no credential:
- * the bearer token, the basic-auth password, the client key (as written, as
- * PEM, and each line of it), an auth provider's tokens and secrets, an exec
- * plugin's secret-named environment values (8+ characters), and the contents of a token or key file
- * (in-cluster, the ServiceAccount token). A client certificate is public and
- * not registered. Files that cannot be read, or are larger than 64 KiB, are
- * skipped.
+ * The secret values of a kubeconfig user, for the scrubber, so an API server or proxy that echoes one (an error
+ * body, a redirect) or a credential plugin's error prints no credential. Taken by the field that holds them, as
+ * client-go's data policy marks them: the bearer token, the basic-auth password, the client key (as written, as
+ * PEM, and each line of it), a token or key file's contents (in-cluster, the ServiceAccount token), an auth
+ * provider's `access-token`, `refresh-token`, `id-token` and `client-secret`. An exec plugin's environment and
+ * arguments have no such fields (client-go redacts them whole), so there a value is taken by its name's last word
+ * ({@link isCredentialSetting}: `AWS_SECRET_ACCESS_KEY`, `--token VALUE`, `--token=VALUE`), never a path, a
+ * profile or a policy. What a plugin issues is registered by the client from what each request carries
+ * (kube-client.ts `requestCredentials`). A client certificate is public and not registered. Files that cannot be
+ * read, or are larger than 64 KiB, are skipped.
  *
  * @param user the current context's user, as client-node resolved it
  * @returns strings; the scrubber drops those shorter than its minimum
@@ -214,16 +243,22 @@ export function credentialsOf(user: User | null | undefined): string[] {
   const provider = user.authProvider as { config?: Record<string, unknown> } | undefined;
   for (const [name, value] of Object.entries(provider?.config ?? {})) {
     if (typeof value !== 'string') continue;
-    if (SECRET_NAME.test(name) && !/file$/i.test(name) && value.length >= SETTING_SECRET_LENGTH) out.push(value);
     if (/tokenfile$/i.test(name)) key(file(value)?.trim());
+    else if (AUTH_PROVIDER_CREDENTIALS.has(name) || isCredentialSetting(name, value)) out.push(value);
   }
-  // an exec plugin's environment holds secrets (AWS_SECRET_ACCESS_KEY) beside settings (AWS_PROFILE: prod) that must
-  // not be scrubbed from every line plumb prints: only values of secret-named variables, and not short ones
-  const exec = user.exec as { env?: unknown } | undefined;
+  const exec = user.exec as { env?: unknown; args?: unknown } | undefined;
   if (Array.isArray(exec?.env)) {
     for (const e of exec.env) {
-      if (typeof e?.value === 'string' && typeof e?.name === 'string' && SECRET_NAME.test(e.name) && e.value.length >= SETTING_SECRET_LENGTH) out.push(e.value);
+      if (typeof e?.value === 'string' && typeof e?.name === 'string' && isCredentialSetting(e.name, e.value)) out.push(e.value);
     }
   }
+  // a credential passed as a flag: `--token VALUE` or `--token=VALUE`
+  const args = Array.isArray(exec?.args) ? exec.args.filter((a): a is string => typeof a === 'string') : [];
+  args.forEach((arg, i) => {
+    const flag = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!flag) return;
+    const value = flag[2] ?? (args[i + 1]?.startsWith('-') ? undefined : args[i + 1]);
+    if (value !== undefined && isCredentialSetting(flag[1], value)) out.push(value);
+  });
   return out;
 }
