@@ -19,7 +19,8 @@ const USER = 'plumb-proxy';
  * proxy's credentials; the server's name (`kubernetes.default`, in its
  * certificate) resolves nowhere but at the proxy, so a client that ignores
  * proxy-url cannot connect at all. A proxy refusing the password fails the
- * call without printing it.
+ * call without printing it. Without proxy-url, the environment's HTTPS_PROXY
+ * and NO_PROXY decide, as for kubectl.
  */
 describeCluster('the kubernetes client goes through the kubeconfig proxy-url', (cluster) => {
   let c: ControlPlaneInfo;
@@ -27,7 +28,7 @@ describeCluster('the kubernetes client goes through the kubeconfig proxy-url', (
   const tunnels: string[] = [];
   const sockets = new Set<Socket>();
 
-  const kubeconfig = (name: string, password: string): string => {
+  const kubeconfig = (name: string, password: string | undefined): string => {
     const port = new URL(c.server).port;
     const file = join(c.dir, `${name}.kubeconfig`);
     const proxyPort = (proxy.address() as AddressInfo).port;
@@ -42,7 +43,7 @@ describeCluster('the kubernetes client goes through the kubeconfig proxy-url', (
         '  cluster:',
         `    server: https://kubernetes.default:${port}`,
         `    certificate-authority-data: ${ca}`,
-        `    proxy-url: http://${USER}:${encodeURIComponent(password)}@127.0.0.1:${proxyPort}`,
+        ...(password === undefined ? [] : [`    proxy-url: http://${USER}:${encodeURIComponent(password)}@127.0.0.1:${proxyPort}`]),
         'users:',
         `- {name: admin, user: {token: ${c.adminToken}}}`,
         'contexts:',
@@ -106,6 +107,39 @@ describeCluster('the kubernetes client goes through the kubeconfig proxy-url', (
     // one tunnel for the calls' agent, one for the watches'
     expect(tunnels.filter((t) => t === `kubernetes.default:${port}`).length).toBeGreaterThanOrEqual(2);
     expect(tunnels.every((t) => t === `kubernetes.default:${port}`)).toBe(true);
+  });
+
+  it('without proxy-url, HTTPS_PROXY is used unless NO_PROXY names the server, as kubectl', async () => {
+    const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    const port = new URL(c.server).port;
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    process.env.HTTPS_PROXY = `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${proxyPort}`;
+    delete process.env.no_proxy;
+    try {
+      process.env.NO_PROXY = 'other.example,10.0.0.0/8';
+      const before = tunnels.length;
+      const client = new KubeClient(loadKubeConfig({ kubeconfig: kubeconfig('env-proxy', undefined) }));
+      try {
+        expect((await client.call({ method: 'GET', path: '/api/v1/namespaces/default' })).status).toBe(200);
+      } finally {
+        client.close();
+      }
+      expect(tunnels.slice(before)).toEqual([`kubernetes.default:${port}`]);
+      // NO_PROXY names the server: straight to kubernetes.default, which resolves nowhere here
+      process.env.NO_PROXY = '.default';
+      const direct = new KubeClient(loadKubeConfig({ kubeconfig: kubeconfig('env-no-proxy', undefined) }), { attempts: 1, baseMs: 1, maxMs: 1 });
+      try {
+        await expect(direct.call({ method: 'GET', path: '/api/v1/namespaces/default' })).rejects.toThrow();
+      } finally {
+        direct.close();
+      }
+      expect(tunnels.length).toBe(before + 1);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it('a proxy that refuses the password fails the call, and the password is scrubbed', async () => {

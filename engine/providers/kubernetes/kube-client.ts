@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { setMaxListeners } from 'node:events';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { proxyCredentialsOf, proxyFromEnvironment } from './env-proxy.js';
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { sleep } from '../../concurrency/sleep.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
@@ -117,7 +118,8 @@ export class KubeClient {
 
   /**
    * A keep-alive agent for the server — through the cluster's `proxy-url` when
-   * the kubeconfig sets one, as kubectl: `http://` and `https://` proxies by
+   * the kubeconfig sets one, else the environment's proxy (`HTTPS_PROXY`,
+   * `NO_PROXY`: env-proxy.ts), as kubectl: `http://` and `https://` proxies by
    * HTTP CONNECT (hpagent; the proxy's user and password, URL-encoded in it,
    * as Proxy-Authorization), `socks5://` (and socks4, socks5h) by SOCKS
    * (socks-proxy-agent, imported only then; socks5 resolves the server's name
@@ -129,7 +131,10 @@ export class KubeClient {
   private async newAgent(maxSockets?: number): Promise<Agent | HttpAgent> {
     const options = { keepAlive: true, ...(maxSockets === undefined ? {} : { maxSockets }) };
     const http = this.server.protocol === 'http:';
-    const proxyUrl = this.kc.getCurrentCluster()?.proxyUrl;
+    // the kubeconfig's proxy-url, else the environment's (HTTPS_PROXY, NO_PROXY …), as kubectl
+    const proxyUrl = this.kc.getCurrentCluster()?.proxyUrl || proxyFromEnvironment(this.server);
+    // its password is a credential as a kubeconfig's (kube-config.ts registers proxy-url's when it loads)
+    registerSecretValues(proxyCredentialsOf(proxyUrl));
     let agent: Agent | HttpAgent;
     if (!proxyUrl) agent = http ? new HttpAgent(options) : new Agent(options);
     else {
@@ -137,7 +142,7 @@ export class KubeClient {
       try {
         proxy = new URL(proxyUrl);
       } catch {
-        throw new Error("the kubeconfig cluster's proxy-url is not a URL");
+        throw new Error("the kubeconfig cluster's proxy-url (or the proxy environment variable) is not a URL");
       }
       if (proxy.protocol === 'http:' || proxy.protocol === 'https:')
         agent = http ? new HttpProxyAgent({ ...options, proxy }) : new HttpsProxyAgent({ ...options, proxy });

@@ -9,6 +9,7 @@ import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { COMPLEX_KEY_HINT, complexKeyDiagnostic } from '../../yaml/yaml-documents.js';
+import { proxyCredentialsOf } from './env-proxy.js';
 
 export interface KubeConfigOptions {
   /** `--kubeconfig`, or the target's `kubeconfig` setting. */
@@ -185,25 +186,6 @@ const AUTH_PROVIDER_CREDENTIALS = new Set(['access-token', 'refresh-token', 'id-
 
 /** A credential file's bytes are read for the scrubber only when smaller than this (a token or a key is a few KiB). */
 const CREDENTIAL_FILE_BYTES = 64 * 1024;
-
-/** The password of a cluster's `proxy-url` (`http://user:password@proxy:3128`), as written and decoded, and the URL itself when it holds one. */
-export function proxyCredentialsOf(proxyUrl: string | undefined): string[] {
-  if (!proxyUrl) return [];
-  try {
-    const { password } = new URL(proxyUrl);
-    if (!password) return [];
-    let decoded = password;
-    try {
-      decoded = decodeURIComponent(password);
-    } catch {
-      // kept as written
-    }
-    return [proxyUrl, password, decoded];
-  } catch {
-    // not a URL: the client refuses it before any request (kube-client.ts), naming no part of it
-    return [];
-  }
-}
 
 /**
  * The secret values of a kubeconfig user, for the scrubber, so an API server or proxy that echoes one (an error

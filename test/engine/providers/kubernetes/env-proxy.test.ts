@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { proxyCredentialsOf, proxyFromEnvironment } from '../../../../engine/providers/kubernetes/env-proxy.js';
+
+const P = 'http://proxy.corp:3128';
+const pick = (server: string, env: NodeJS.ProcessEnv) => proxyFromEnvironment(new URL(server), env);
+
+/** The proxy kubectl (Go's httpproxy) takes from the environment when the kubeconfig sets no proxy-url. */
+describe('proxyFromEnvironment', () => {
+  it.each([
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P }, P],
+    ['https://api.prod.example:6443', { https_proxy: P }, P],
+    ['https://api.prod.example:6443', { HTTP_PROXY: P }, undefined],
+    ['http://api.prod.example:8080', { HTTP_PROXY: P }, P],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: 'proxy.corp:3128' }, 'http://proxy.corp:3128'],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: 'socks5://127.0.0.1:1080' }, 'socks5://127.0.0.1:1080'],
+    ['https://localhost:6443', { HTTPS_PROXY: P }, undefined],
+    ['https://127.0.0.1:6443', { HTTPS_PROXY: P }, undefined],
+    ['https://127.8.9.10:6443', { HTTPS_PROXY: P }, undefined],
+    ['https://[::1]:6443', { HTTPS_PROXY: P }, undefined],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: '*' }, undefined],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'example' }, undefined],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'prod.example' }, undefined],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: '.prod.example' }, undefined],
+    ['https://prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: '.prod.example' }, P],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'other.example, api.prod.example' }, undefined],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'xprod.example' }, P],
+    ['https://notprod.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'prod.example' }, P],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'api.prod.example:6443' }, undefined],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'api.prod.example:443' }, P],
+    ['https://API.Prod.Example:6443', { HTTPS_PROXY: P, no_proxy: 'api.prod.example' }, undefined],
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.0/8' }, undefined],
+    ['https://11.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.0/8' }, P],
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.1.2.3' }, undefined],
+    ['https://[fd00::5]:6443', { HTTPS_PROXY: P, NO_PROXY: 'fd00::/8' }, undefined],
+    ['https://[fd00::5]:6443', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.0/8' }, P],
+    ['https://api.prod.example:6443', {}, undefined],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: '  ' }, undefined],
+  ] as const)('%s with %j → %s', (server, env, expected) => {
+    expect(pick(server, env)).toBe(expected);
+  });
+
+  it("a proxy URL's password is a credential, as written and decoded", () => {
+    expect(proxyCredentialsOf('http://u:p%40ss-word@proxy:3128')).toEqual(['http://u:p%40ss-word@proxy:3128', 'p%40ss-word', 'p@ss-word']);
+    expect(proxyCredentialsOf('http://proxy:3128')).toEqual([]);
+    expect(proxyCredentialsOf(undefined)).toEqual([]);
+  });
+});
