@@ -92,7 +92,8 @@ spec:
     return {
       json,
       dryRuns: made.filter((q) => q.method === 'PATCH' && q.path.includes('dryRun=All')).map((q) => q.path.split('?')[0]),
-      writes: made.filter((q) => q.method !== 'GET' && !q.path.includes('dryRun=All')),
+      // a SelfSubjectReview (who the book is for) is a POST that stores nothing
+      writes: made.filter((q) => q.method !== 'GET' && !q.path.includes('dryRun=All') && !q.path.includes('/selfsubjectreviews')),
     };
   };
   /** What a plan says, without what differs between any two runs (time, duration). */
@@ -198,6 +199,62 @@ spec:
     expect(errors(uncached).some((l) => l.includes('[kubernetes.forbidden] forbidden: cannot patch configmaps'))).toBe(true); // its dry runs are refused
     expect([cached.code, errors(cached)]).toEqual([uncached.code, errors(uncached)]);
   }, 180_000);
+
+  it("one exec-plugin kubeconfig user that is two identities (AWS_PROFILE-style): the reader reads none of the admin's answers, the admin's next run reads them all", async () => {
+    const ns = 'drc-exec';
+    const repo = makeRepo(ns);
+    const cache = temp('cache-exec');
+    const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', repo.dir, '--kubeconfig', c.kubeconfig], { env: { PLUMB_CACHE: 'off' } });
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    const readerToken = await serviceAccountToken(c, {
+      namespace: ns,
+      name: 'exec-reader',
+      rules: [],
+      clusterRules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
+    });
+    // one kubeconfig, one user entry holding only the command: the plugin picks the identity from the environment,
+    // as aws eks get-token does with AWS_PROFILE
+    const dir = temp('exec-plugin');
+    writeFileSync(join(dir, 'admin'), c.adminToken, { mode: 0o600 });
+    writeFileSync(join(dir, 'reader'), readerToken, { mode: 0o600 });
+    const plugin = join(dir, 'get-token.sh');
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat ${dir}/$DRC_PROFILE)"\n`,
+      { mode: 0o755 },
+    );
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        // through the counting proxy (plain HTTP on 127.0.0.1), to see what the admin's second run asks
+        `clusters: [{name: c, cluster: {server: "${/server: "?([^"\s]+)/.exec(readFileSync(proxyKubeconfig, 'utf8'))![1]}", insecure-skip-tls-verify: true}}]`,
+        `users: [{name: eks, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never}}}]`,
+        'contexts: [{name: c, context: {cluster: c, user: eks}}]',
+        'current-context: c',
+        '',
+      ].join('\n'),
+    );
+    const run = (profile: string, cacheDir: string | undefined) =>
+      runCli(['plan', '-o', 'json', '--repo', repo.dir, '--kubeconfig', kubeconfig], {
+        env: { DRC_PROFILE: profile, ...(cacheDir ? { PLUMB_CACHE_DIR: cacheDir, PLUMB_CACHE: undefined } : { PLUMB_CACHE: 'off' }) },
+      });
+    const errors = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => /error/.test(l));
+    const first = await run('admin', cache);
+    expect(first.code, first.stderr).toBe(0); // the admin's answers are kept
+    const uncached = await run('reader', undefined);
+    expect(errors(uncached).some((l) => l.includes('[kubernetes.forbidden] forbidden: cannot patch configmaps'))).toBe(true);
+    const cached = await run('reader', cache);
+    expect([cached.code, errors(cached)]).toEqual([uncached.code, errors(uncached)]);
+    // the admin's book is still the admin's: its next run asks no dry run again, and who it is once
+    requests.length = 0;
+    const again = await run('admin', cache);
+    expect(again.code, again.stderr).toBe(0);
+    expect(requests.filter((q) => q.path.includes('dryRun=All')).map((q) => q.path)).toEqual([]);
+    expect(requests.filter((q) => q.path.includes('/selfsubjectreviews')).length).toBe(1);
+  }, 240_000);
 
   it('an object Git adds to an existing namespace is dry-run once: its absence is keyed by the namespace uid, which plumb can read', async () => {
     const ns = 'drc-create';

@@ -201,6 +201,23 @@ export class KubeClient {
     return opts;
   }
 
+  /**
+   * The credential the requests carry, once resolved (an exec plugin runs here): the Authorization header, the
+   * client certificate and key, and impersonation headers, as one string — for an HMAC'd cache key only (it holds
+   * secrets; never written, logged or shown).
+   *
+   * @throws KubeCredentialError when the credential cannot be had
+   */
+  async requestCredential(): Promise<string> {
+    const opts = await this.options();
+    const headers = Object.entries((opts.headers ?? {}) as Record<string, unknown>)
+      .filter(([name]) => /^(?:authorization|impersonate-)/i.test(name))
+      .map(([name, value]) => `${name.toLowerCase()}: ${String(value)}`)
+      .sort();
+    const text = (v: unknown) => (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : typeof x === 'string' ? x : '')).join('\n');
+    return JSON.stringify([headers, text(opts.cert), text(opts.key)]);
+  }
+
   /** One call with retries; throws KubeApiError for a final non-2xx answer. */
   async call(req: KubeRequest): Promise<KubeResponse> {
     // many calls in flight share one signal: each adds an abort listener while it runs

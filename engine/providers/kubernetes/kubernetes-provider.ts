@@ -546,7 +546,7 @@ export class KubernetesProvider implements Provider {
   }
 
   /** Version, cluster and admission basis of every cache key of this provider's run; undefined: no caching this run. */
-  private cacheBasis?: Promise<{ version: string; cluster: string; admission: string } | undefined>;
+  private cacheBasis?: Promise<{ version: string; cluster: string; admission: string; identity: string } | undefined>;
   private crdVersions?: Promise<Map<string, string> | undefined>;
   private serverVersion?: Promise<string | undefined>;
 
@@ -606,11 +606,10 @@ export class KubernetesProvider implements Provider {
       if (!v) return undefined; // an aggregated API, or a CRD not there yet: no key can see its changes
       crd = v;
     }
-    // who asks, by credential and not only by name: admission and RBAC answer the identity a credential is, and
-    // another token under the same kubeconfig user name (rotated, less privileged) must not read the answers of
-    // the first. The whole user entry (token, client key, exec or auth-provider settings) goes into HMAC'd keys
-    // only — never into the cache in the clear; a rotated credential is a miss, never a wrong answer.
-    const user = `${this.kc.getCurrentContext()}/${this.kc.getCurrentUser()?.name ?? ''}/${JSON.stringify(this.kc.getCurrentUser() ?? null)}`;
+    // who asks: the identity the API server sees (readCacheBasis), not the kubeconfig's user entry — admission
+    // and RBAC answer that identity, and one entry may stand for many (an exec plugin picking AWS_PROFILE, a
+    // certificate rotated behind a path, an in-cluster token path); it goes into HMAC'd keys only
+    const user = basis.identity;
     // one book per API server, cluster, version and user: the answers a plan of this cluster asks for
     const cache = (this.dryRunBook ??= new DryRunCache(this.dryRunStore, undefined, [this.client.server.href, basis.cluster, basis.version, user]));
     const key = await cache.keyOf([
@@ -635,7 +634,11 @@ export class KubernetesProvider implements Provider {
    * plumb may not read (RBAC) means no caching: a webhook changed unseen would
    * make a kept answer wrong.
    */
-  private async readCacheBasis(signal: AbortSignal): Promise<{ version: string; cluster: string; admission: string } | undefined> {
+  private async readCacheBasis(signal: AbortSignal): Promise<{ version: string; cluster: string; admission: string; identity: string } | undefined> {
+    // asked beside the version, the cluster and the admission lists (prepare starts this with discovery), so the
+    // steady-state plan waits for no extra round trip
+    const who = this.identity(signal);
+    who.catch(() => undefined);
     const version = await this.gitVersion(signal);
     if (!version) return undefined;
     const cluster = await this.client
@@ -643,7 +646,45 @@ export class KubernetesProvider implements Provider {
       .then((r) => String(r.body?.metadata?.uid ?? ''))
       .catch(() => '');
     const admission = await this.admissionFingerprint(signal);
-    return admission === undefined ? undefined : { version, cluster, admission };
+    const identity = await who;
+    return admission === undefined || identity === undefined ? undefined : { version, cluster, admission, identity };
+  }
+
+  /**
+   * Who the API server says this client is, for the dry-run book's key: a `SelfSubjectReview`
+   * (authentication.k8s.io/v1, one request per run) answers the username, uid, groups and extra every
+   * authorizer and admission webhook sees, whatever produced the credential — so two kubeconfig users that are
+   * one identity share answers, and one exec entry that yields two identities (`AWS_PROFILE=reader`) does not.
+   * Where the review is not served (before Kubernetes 1.28, or turned off) or not allowed, the credential the
+   * requests carry stands in (token, client certificate and key, impersonation): a rotated token is then a
+   * miss, never another identity's answer. Undefined when neither can be had: no caching.
+   */
+  private async identity(signal: AbortSignal): Promise<string | undefined> {
+    try {
+      const r = await this.client.call({
+        method: 'POST',
+        path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+        signal,
+        attempts: 2,
+      });
+      const u = r.body?.status?.userInfo as Obj | undefined;
+      if (u && typeof u.username === 'string') {
+        const extra = Object.fromEntries(
+          Object.entries((u.extra ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String).sort() : []]),
+        );
+        const groups = Array.isArray(u.groups) ? u.groups.map(String).sort() : [];
+        return `identity ${canonicalJson({ username: u.username, uid: String(u.uid ?? ''), groups, extra })}`;
+      }
+    } catch (e) {
+      if (signal.aborted) return undefined;
+      if (!(e instanceof KubeApiError)) return undefined; // the server or the credential failed: discovery says so
+    }
+    try {
+      return `credential ${await this.client.requestCredential()}`;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
