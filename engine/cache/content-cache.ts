@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   closeSync,
@@ -572,11 +573,28 @@ let opened: ContentCache | undefined | null = null;
  * (tests that change the environment).
  */
 export function defaultContentCache(): ContentCache | undefined {
+  const scoped = callerCache.getStore();
+  if (scoped !== undefined) return scoped || undefined;
   if (opened === null) {
     const settings = cacheSettings();
     opened = settings.enabled ? new ContentCache(settings) : undefined;
   }
   return opened;
+}
+
+/** The cache an engine caller chose for what runs inside {@link withContentCache} (false: none). */
+const callerCache = new AsyncLocalStorage<ContentCache | false>();
+
+/**
+ * Runs `body` with `defaultContentCache()` answering `cache` (false: no cache)
+ * in it and in everything it starts — so an operation's `contentCache` option
+ * reaches the caches its callees open themselves (diff texts, CEL parses, kind
+ * validators, render tool versions), not only the loader: `runReview` with
+ * `contentCache: false` wrote diff texts to the user's cache directory, and
+ * with a cache of its own to the default one. `undefined` changes nothing.
+ */
+export function withContentCache<T>(cache: ContentCache | false | undefined, body: () => T): T {
+  return cache === undefined ? body() : callerCache.run(cache, body);
 }
 
 /** Forgets the process-wide cache, so the next `defaultContentCache()` reads the environment again. */

@@ -13,7 +13,7 @@ import { validateRepository } from '../validate/validate.js';
 import { buildReview } from './build-review.js';
 import { policyChanges } from './policy-changes.js';
 import type { Origin, RawDocument } from '../model/ci.js';
-import { defaultContentCache, type ContentCache } from '../cache/content-cache.js';
+import { defaultContentCache, withContentCache, type ContentCache } from '../cache/content-cache.js';
 import type { CIGraph } from '../graph/types.js';
 import { crdDocuments, indexedRevisions, UnreadCIError } from './indexed-review.js';
 
@@ -81,7 +81,12 @@ export interface RunReviewResult {
  * every output. A base policy that no longer compiles is reported as a
  * warning (main is already merged) and does not gate.
  */
-export async function runReview(options: RunReviewOptions): Promise<RunReviewResult> {
+export function runReview(options: RunReviewOptions): Promise<RunReviewResult> {
+  // the caller's cache (or none) for every cache the review's callees open (diff texts, CEL parses)
+  return withContentCache(options.contentCache, () => review(options));
+}
+
+async function review(options: RunReviewOptions): Promise<RunReviewResult> {
   const now = options.now ?? new Date();
   const headRev = options.head ?? 'HEAD';
   // head first, then base through the same parse cache: a blob both sides
