@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Stray temporary files of writers that died are removed once they are this old. */
@@ -10,11 +10,17 @@ const STALE_TMP_MS = 3_600_000;
  * touches what it serves) until the rest fits in 80% of `maxBytes`, so the
  * next trims are not due at once. Another process may be reading an entry
  * that is removed: on POSIX it keeps its open file; a later open is a miss.
+ * A directory left empty (an old build's bucket directory, a namespace no
+ * longer used) is removed too, when it had not changed for an hour before the
+ * trim began — a writer that has just made one is left alone — and never the
+ * cache's own directory.
  *
  * @returns how many entries were removed and the bytes left
  */
 export function trimCache(dir: string, opts: { maxBytes: number; maxAgeMs: number; now: number }): { removed: number; bytes: number } {
   const entries: { path: string; size: number; mtime: number }[] = [];
+  /** Directories below `dir`, deepest last, with their modification time before the trim touched them. */
+  const dirs: { path: string; mtime: number }[] = [];
   let removed = 0;
   // a cache directory that is a symlink points at something plumb did not make: never delete in it
   try {
@@ -25,6 +31,7 @@ export function trimCache(dir: string, opts: { maxBytes: number; maxAgeMs: numbe
   const walk = (d: string) => {
     let names: import('node:fs').Dirent[];
     try {
+      if (d !== dir) dirs.push({ path: d, mtime: statSync(d).mtimeMs });
       names = readdirSync(d, { withFileTypes: true });
     } catch {
       return;
@@ -57,6 +64,14 @@ export function trimCache(dir: string, opts: { maxBytes: number; maxAgeMs: numbe
       if (bytes <= opts.maxBytes * 0.8) break;
       remove(e.path);
       bytes -= e.size;
+    }
+  }
+  for (const d of dirs.reverse()) {
+    if (opts.now - d.mtime <= STALE_TMP_MS) continue;
+    try {
+      rmdirSync(d.path); // only if empty: a directory someone wrote into meanwhile stays
+    } catch {
+      // not empty, or gone
     }
   }
   return { removed, bytes };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,24 @@ describe('content cache', () => {
     // the newest survive, in order: whatever is kept is a suffix of k0…k18
     expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => `k${18 - kept.length + 1 + i}`));
     expect(entries(join(dir, 'content')).some((p) => p.endsWith('.tmp'))).toBe(false);
+  });
+
+  it("a trim leaves no empty directory behind (an old build's bucket directory, a namespace no longer used), but keeps one a writer has just made", () => {
+    const old = open({ maxAgeMs: 86_400_000 }, 'format\0old build');
+    old.set('render', 'k', 'x');
+    old.set('parse', 'p', { i: 1 });
+    old.flush();
+    const ancient = new Date(Date.now() - 3 * 86_400_000);
+    for (const f of entries(join(dir, 'content'))) utimesSync(f, ancient, ancient);
+    const dirsOf = () =>
+      readdirSync(join(dir, 'content'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => join(e.parentPath, e.name));
+    for (const d of dirsOf()) utimesSync(d, ancient, ancient);
+    mkdirSync(join(dir, 'content', 'fresh-namespace'));
+    old.trim(Date.now());
+    expect(entries(join(dir, 'content'))).toEqual([]);
+    expect(dirsOf()).toEqual([join(dir, 'content', 'fresh-namespace')]);
   });
 
   it("another plumb build's buckets are never read: each salt (format and code stamp) has its own, so an upgrade does not make every lookup read the old build's entries", () => {
