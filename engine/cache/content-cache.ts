@@ -597,6 +597,23 @@ export function withContentCache<T>(cache: ContentCache | false | undefined, bod
   return cache === undefined ? body() : callerCache.run(cache, body);
 }
 
+/** The cache an engine caller chose when it loaded these documents (a repository's policy documents), by identity. */
+const chosenFor = new WeakMap<object, ContentCache | false>();
+
+/**
+ * Records `cache` (an engine caller's `contentCache` option) for `documents`, so the stages that later work on
+ * them outside the loader (the policies' CEL parses, engine/policy/load-policies.ts) use the caller's choice,
+ * not the environment's. `undefined` records nothing; an empty list is never recorded (it may be shared).
+ */
+export function rememberContentCache(documents: readonly unknown[], cache: ContentCache | false | undefined): void {
+  if (cache !== undefined && documents.length > 0) chosenFor.set(documents, cache);
+}
+
+/** The cache recorded for `documents` by {@link rememberContentCache}, or undefined (the environment's). */
+export function contentCacheFor(documents: readonly unknown[]): ContentCache | false | undefined {
+  return chosenFor.get(documents);
+}
+
 /** Forgets the process-wide cache, so the next `defaultContentCache()` reads the environment again. */
 export function resetContentCache(): void {
   opened = null;

@@ -28,7 +28,7 @@ import { expandLists } from '../render/expand-lists.js';
 import { renderStage, type RenderCache } from '../render/render-stage.js';
 import { decryptedValues, decryptSops, encryptedPointers, isSopsEncrypted } from '../render/sops.js';
 import { discoverUnits, mayHaveUnits } from '../render/units.js';
-import { defaultContentCache, type ContentCache } from '../cache/content-cache.js';
+import { defaultContentCache, rememberContentCache, withContentCache, type ContentCache } from '../cache/content-cache.js';
 
 export interface LoadRepositoryOptions {
   /** The repository directory (`--repo`); taken as is. Without it, plumb.yaml is searched upwards from `cwd`. */
@@ -162,7 +162,8 @@ export async function loadRepository(options: LoadRepositoryOptions = {}): Promi
   const root = await locateRepository({ repo: options.repo, cwd });
   const source = await openSource({ root, rev: options.rev, gitReader: options.gitReader, tree: options.tree });
   try {
-    return await loadFromSource(source, options);
+    // the caller's choice reaches the caches the loader's callees open themselves (kind validators, render tool versions)
+    return await withContentCache(options.contentCache, () => loadFromSource(source, options));
   } finally {
     await source.close();
   }
@@ -352,6 +353,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       if (isPolicyDocument(doc.value as Record<string, unknown>) || !isInventory(path)) policyDocuments.push(doc);
     }
   }
+  rememberContentCache(policyDocuments, options.contentCache);
   // identities and references as one flat string each (to-ci.ts); the table goes with the load
   const interned = new Map<string, string>();
   const intern = (text: string) => {

@@ -2,6 +2,7 @@ import type { Origin, RawDocument } from '../model/ci.js';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { DEFAULT_NAMESPACE, refToId } from '../model/reference.js';
 import { compileCel, CelCompileError } from './cel.js';
+import { contentCacheFor, withContentCache } from '../cache/content-cache.js';
 import { errorMessage, errorPointer, validatePolicyDocument, type PolicyKind } from './policy-schemas.js';
 import { expiryInstant } from './exception-expiry.js';
 import {
@@ -52,6 +53,11 @@ interface ExceptionDoc {
  * error diagnostics before trusting an empty result.
  */
 export function loadPolicies(docs: readonly RawDocument[], locate: Locate): LoadedPolicies {
+  // the CEL parse cache follows the cache the engine caller loaded these documents with (contentCache: false: none)
+  return withContentCache(contentCacheFor(docs), () => compilePolicies(docs, locate));
+}
+
+function compilePolicies(docs: readonly RawDocument[], locate: Locate): LoadedPolicies {
   const diagnostics: Diagnostic[] = [];
   const policies: CompiledPolicy[] = [];
   const exceptions: PolicyException[] = [];

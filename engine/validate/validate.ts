@@ -8,7 +8,7 @@ import { checkDuplicates } from './check-duplicates.js';
 import { checkReferences } from './check-references.js';
 import { IdentityIndex } from './identity-index.js';
 import { contextKey, localChecks } from './local-checks.js';
-import { defaultContentCache, type ContentCache } from '../cache/content-cache.js';
+import { defaultContentCache, withContentCache, type ContentCache } from '../cache/content-cache.js';
 import { GRAPH_INDEX_NAMESPACE, graphFromIndex, graphIndexKey, graphIndexOf, type GraphIndex, type GraphWideDiagnostics } from '../graph/graph-index.js';
 
 /**
@@ -35,6 +35,11 @@ export function validateRepository(
   repo: LoadedRepository,
   options: { contentCache?: ContentCache | false } = {},
 ): { graph: CIGraph; diagnostics: Diagnostic[] } {
+  // the caller's choice reaches the caches the checks open themselves (CEL parses of the policies, kind validators)
+  return withContentCache(options.contentCache, () => validateWith(repo, options));
+}
+
+function validateWith(repo: LoadedRepository, options: { contentCache?: ContentCache | false }): { graph: CIGraph; diagnostics: Diagnostic[] } {
   const cache = options.contentCache === false ? undefined : (options.contentCache ?? defaultContentCache());
   const locate = repo.locate.bind(repo);
   // a repository nothing changed in: the graph and the checks across CIs from its graph index (engine/graph/graph-index.ts)
