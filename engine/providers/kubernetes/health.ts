@@ -91,6 +91,16 @@ export function evaluateHealth(o: Obj): HealthVerdict {
           : 'waiting for the aggregator to report availability',
       );
     }
+    case 'Service': {
+      // a LoadBalancer is usable once its controller has given it an address (Argo CD and kstatus wait for
+      // status.loadBalancer.ingress); other types work as soon as they exist
+      if (o.spec?.type !== 'LoadBalancer') return ok('exists');
+      const ingress = ((s.loadBalancer?.ingress ?? []) as Obj[]).filter((i) => i && (i.ip || i.hostname));
+      if (ingress.length) return ok(`load balancer at ${ingress.map((i) => i.ip ?? i.hostname).join(', ')}`);
+      return pending(
+        'no load-balancer controller has assigned an address (status.loadBalancer.ingress is empty): a cluster without one (kind, bare metal without MetalLB) never does',
+      );
+    }
     case 'CustomResourceDefinition': {
       const established = condition(o, 'Established');
       if (established?.status === 'True') return ok('established');
