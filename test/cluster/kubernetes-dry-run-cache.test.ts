@@ -200,10 +200,13 @@ spec:
     expect([cached.code, errors(cached)]).toEqual([uncached.code, errors(uncached)]);
   }, 180_000);
 
-  it("one exec-plugin kubeconfig user that is two identities (AWS_PROFILE-style): the reader reads none of the admin's answers, the admin's next run reads them all", async () => {
-    const ns = 'drc-exec';
+  /**
+   * One exec-plugin kubeconfig user that is two identities (AWS_PROFILE-style), through a proxy: the reader reads
+   * none of the admin's answers, the admin's next run reads them all.
+   */
+  const execIdentities = async (ns: string, via: ApiProxy) => {
     const repo = makeRepo(ns);
-    const cache = temp('cache-exec');
+    const cache = temp(`cache-${ns}`);
     const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', repo.dir, '--kubeconfig', c.kubeconfig], { env: { PLUMB_CACHE: 'off' } });
     expect(applied.code, applied.stderr + applied.stdout).toBe(0);
     const readerToken = await serviceAccountToken(c, {
@@ -214,7 +217,7 @@ spec:
     });
     // one kubeconfig, one user entry holding only the command: the plugin picks the identity from the environment,
     // as aws eks get-token does with AWS_PROFILE
-    const dir = temp('exec-plugin');
+    const dir = temp(`exec-plugin-${ns}`);
     writeFileSync(join(dir, 'admin'), c.adminToken, { mode: 0o600 });
     writeFileSync(join(dir, 'reader'), readerToken, { mode: 0o600 });
     const plugin = join(dir, 'get-token.sh');
@@ -229,8 +232,7 @@ spec:
       [
         'apiVersion: v1',
         'kind: Config',
-        // through the counting proxy (plain HTTP on 127.0.0.1), to see what the admin's second run asks
-        `clusters: [{name: c, cluster: {server: "${/server: "?([^"\s]+)/.exec(readFileSync(proxyKubeconfig, 'utf8'))![1]}", insecure-skip-tls-verify: true}}]`,
+        `clusters: [{name: c, cluster: {server: "${/server: "?([^"\s]+)/.exec(readFileSync(via.kubeconfig, 'utf8'))![1]}", insecure-skip-tls-verify: true}}]`,
         `users: [{name: eks, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never}}}]`,
         'contexts: [{name: c, context: {cluster: c, user: eks}}]',
         'current-context: c',
@@ -249,11 +251,32 @@ spec:
     const cached = await run('reader', cache);
     expect([cached.code, errors(cached)]).toEqual([uncached.code, errors(uncached)]);
     // the admin's book is still the admin's: its next run asks no dry run again, and who it is once
-    requests.length = 0;
+    via.requests.length = 0;
     const again = await run('admin', cache);
     expect(again.code, again.stderr).toBe(0);
-    expect(requests.filter((q) => q.path.includes('dryRun=All')).map((q) => q.path)).toEqual([]);
-    expect(requests.filter((q) => q.path.includes('/selfsubjectreviews')).length).toBe(1);
+    expect(via.requests.filter((q) => q.path.includes('dryRun=All')).map((q) => q.path)).toEqual([]);
+    expect(via.requests.filter((q) => q.path.includes('/selfsubjectreviews')).length).toBe(1);
+  };
+
+  it("one exec-plugin kubeconfig user that is two identities (AWS_PROFILE-style): the reader reads none of the admin's answers, the admin's next run reads them all", async () => {
+    await execIdentities('drc-exec', proxy);
+  }, 240_000);
+
+  it('where the server does not answer who plumb is (SelfSubjectReview forbidden or not served), the credential the requests carry keys the book: still no answer crosses identities', async () => {
+    // this proxy refuses every SelfSubjectReview, as a server before 1.28 (404) or an RBAC without it (403) does
+    const refusing = await startApiProxy(c, temp('kubeconfig-no-review'), (req, _headers, res) => {
+      if (!req.url?.includes('/selfsubjectreviews')) return false;
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'selfsubjectreviews is forbidden' }),
+      );
+      return true;
+    });
+    try {
+      await execIdentities('drc-exec-noreview', refusing);
+    } finally {
+      await refusing.close();
+    }
   }, 240_000);
 
   it('an object Git adds to an existing namespace is dry-run once: its absence is keyed by the namespace uid, which plumb can read', async () => {
