@@ -1,7 +1,7 @@
 import jsyaml from 'js-yaml';
 import type { Origin } from '../model/ci.js';
 import { YAML_CORE_SCHEMA } from '../yaml/yaml-core-schema.js';
-import { NEEDS_YAML } from '../yaml/fast-parse-one.js';
+import { needsYaml } from '../yaml/fast-parse-one.js';
 
 export { fastParseOne } from '../yaml/fast-parse-one.js';
 
@@ -22,7 +22,7 @@ const DOCUMENT_MARKER = /^---(?=[ \t]|\r?$)/gm;
  * Values, indices and origins equal what `yaml` gives (property-tested).
  */
 export function fastParse(text: string, file: string): { origin: Origin; value: unknown }[] | undefined {
-  if (NEEDS_YAML.test(text)) return undefined;
+  if (needsYaml(text)) return undefined;
   let values: unknown[];
   try {
     values = jsyaml.loadAll(text, undefined, { schema: YAML_CORE_SCHEMA, json: false });

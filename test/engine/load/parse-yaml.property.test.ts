@@ -175,6 +175,57 @@ describe('parsing yaml files', () => {
     expect(fast).toBeGreaterThan(250 * RUNS);
   });
 
+  it('a one-line single-quoted value holding flow, anchor, tag or comment characters stays on the fast path and reads as with yaml', () => {
+    // what the fast path's test no longer counts inside such a value (engine/yaml/fast-parse-one.ts needsYaml)
+    const piece = fc.constantFrom(
+      '[',
+      ']',
+      '{',
+      '}',
+      ', ',
+      ': ',
+      ':',
+      '#',
+      ' #',
+      '&a',
+      '*a',
+      '!t',
+      '? ',
+      "''",
+      '- ',
+      '|',
+      '>',
+      '%',
+      '@',
+      '`',
+      '"',
+      '\\',
+      'x',
+      ' ',
+      '\t',
+      'é',
+      '---',
+    );
+    const quoted = fc.array(piece, { maxLength: 12 }).map((ps) => `'${ps.join('')}'`);
+    const line = fc.tuple(fc.constantFrom('a: ', '  b: ', '- ', '  - ', 'c: - '), quoted, fc.constantFrom('', ' ', ' # note', '  #x: [y'));
+    const text = fc.array(line, { minLength: 1, maxLength: 5 }).map((lines) => {
+      const body = lines.map(([lead, q, tail]) => `${lead}${q}${tail}`);
+      return `root:\n  k: v\n${body.map((l, i) => `  item${i}: ${l.replace(/^[ ]*(?:[a-z]+: |- )/, '')}`).join('\n')}\nlist:\n${body.map((l) => `  - ${l.replace(/^[ ]*(?:[a-z]+: |- )/, '')}`).join('\n')}\n`;
+    });
+    let fast = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        const withFastPath = parseYamlFile(t, 'f.yaml', options);
+        const yamlOnly = parseYamlFile(t, 'f.yaml', { ...options, fast: false });
+        if (withFastPath.parser === 'fast') fast++;
+        if (yamlOnly.diagnostics.length === 0) expect(withFastPath).toEqual({ ...yamlOnly, parser: withFastPath.parser });
+        else expect(withFastPath.parser).toBe('yaml');
+      }),
+      { numRuns: 500 * RUNS },
+    );
+    expect(fast).toBeGreaterThan(100 * RUNS);
+  });
+
   it('never throws on mutated yaml, and on what yaml accepts the fast path gives the same documents', () => {
     fc.assert(
       fc.property(mutatedText, (text) => {
