@@ -51,61 +51,39 @@ const FLAT_MAP = String.raw`[ \t]*\{(?:${FLAT_ENTRY}(?:,${FLAT_ENTRY})*|[ \t]*)\
 const FLAT_MAPS = new RegExp(String.raw`^[ \t]*\[(?:${FLAT_MAP},)*${FLAT_MAP}\][ \t]*$`);
 
 /**
- * Whether `text` has a feature the fast path leaves to `yaml` ({@link NEEDS_YAML}), not counting the
- * content of single-quoted scalars that are a whole value on one line (`key: '…'`, `- '…'`, ending the
- * line but for blanks or a comment): in such a scalar every character but `''` is itself, to js-yaml and
- * `yaml` alike, so `relations: '[{type: runsOn, …}, {…}]'` — the `plumb.io/relations` annotation as
- * written by hand and by generators — is no flow collection. Without this, `, {` inside it sent 57 % of
- * a generated repository's files to `yaml` (a 100k cold load 4–5 → 13.5–14.9 CPU-s, measured). A scalar
- * holding a carriage return or a control character is not blanked (a lone CR is a line break to js-yaml
- * and content to `yaml`). Linear: each line is scanned once, from its first `: '` or `- '`.
+ * One line holding a flat-maps flow sequence as a single-quoted value, `key: '[{type: runsOn, target: …}, {…}]'`
+ * — the `plumb.io/relations` annotation as written by hand and by generators: a plain key of letters, digits and
+ * `_./-` (an annotation key), then nothing but blanks after the closing quote. The quoted text has no quote, bracket
+ * or comment of its own, so whatever it is — the value of `key`, or (on a line inside a multi-line scalar) content —
+ * a `, {` in it is never a flow key.
+ */
+const QUOTED_FLAT_MAPS_LINE = new RegExp(String.raw`^[ \t]*(?:- )?[A-Za-z0-9_./-]+:[ \t]+'\[(?:${FLAT_MAP},)*${FLAT_MAP}\]'[ \t]*\r?$`);
+const FLOW_KEYS_ALL = new RegExp(FLOW_KEYS.source, 'gm');
+
+/**
+ * Whether `text` has a feature the fast path leaves to `yaml` ({@link NEEDS_YAML}), where a {@link FLOW_KEYS}
+ * match inside a {@link QUOTED_FLAT_MAPS_LINE} does not count: without that, the `, {` of each relations
+ * annotation sent 57 % of a generated repository's files to `yaml` (a 100k cold load 4–5 → 13.5–14.9 CPU-s,
+ * measured). Only that one alternative is excused, and only on such a line: every other feature is looked for in
+ * the whole text as written (an earlier version blanked any one-line single-quoted value, and a `'` that closed a
+ * quoted key — `{'k: ': v, [b]: c} # '` — hid a collection key and an alias bomb). Linear: each line holding a
+ * match is tested once.
  */
 export function needsYaml(text: string): boolean {
   if (!NEEDS_YAML.test(text)) return false;
-  const blanked = blankSingleQuotedValues(text);
-  return blanked === text || NEEDS_YAML.test(blanked);
-}
-
-/** `text` with the inside of each one-line single-quoted value replaced by spaces (see {@link needsYaml}); `text` itself when there is none. */
-function blankSingleQuotedValues(text: string): string {
-  let out: string[] | undefined;
-  let last = 0;
-  let lineStart = 0;
-  while (lineStart < text.length) {
-    let lineEnd = text.indexOf('\n', lineStart);
+  if (BUT_FLOW_KEYS.test(text)) return true;
+  FLOW_KEYS_ALL.lastIndex = 0;
+  let checkedUpTo = -1;
+  for (let m = FLOW_KEYS_ALL.exec(text); m; m = FLOW_KEYS_ALL.exec(text)) {
+    if (m.index < checkedUpTo) continue;
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    let lineEnd = text.indexOf('\n', m.index);
     if (lineEnd < 0) lineEnd = text.length;
-    const open = quotedValueStart(text, lineStart, lineEnd);
-    if (open >= 0) {
-      let i = open + 1;
-      let plain = true;
-      for (; i < lineEnd; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 0x27) {
-          if (text.charCodeAt(i + 1) === 0x27) i++;
-          else break;
-        } else if (c < 0x20 || c === 0x7f) plain = false;
-      }
-      if (plain && i < lineEnd && /^[ \t]*(?:#.*)?$/.test(text.slice(i + 1, lineEnd))) {
-        out ??= [];
-        out.push(text.slice(last, open + 1), ' '.repeat(i - open - 1));
-        last = i;
-      }
-    }
-    lineStart = lineEnd + 1;
+    if (!QUOTED_FLAT_MAPS_LINE.test(text.slice(lineStart, lineEnd))) return true;
+    checkedUpTo = lineEnd;
+    FLOW_KEYS_ALL.lastIndex = lineEnd;
   }
-  if (!out) return text;
-  out.push(text.slice(last));
-  return out.join('');
-}
-
-/** The offset of the `'` opening a value on the line `[start, end)`: the first `: '` or a leading `- '`; -1 when there is none. */
-function quotedValueStart(text: string, start: number, end: number): number {
-  const line = text.slice(start, end);
-  const colon = line.indexOf(": '");
-  const dash = /^[ \t]*- '/.exec(line);
-  const lead = dash ? dash[0].length - 1 : -1;
-  const at = lead >= 0 && (colon < 0 || lead < colon + 2) ? lead : colon >= 0 ? colon + 2 : -1;
-  return at < 0 ? -1 : start + at;
+  return false;
 }
 
 /**

@@ -175,7 +175,7 @@ describe('parsing yaml files', () => {
     expect(fast).toBeGreaterThan(250 * RUNS);
   });
 
-  it('a one-line single-quoted value holding flow, anchor, tag or comment characters stays on the fast path and reads as with yaml', () => {
+  it('a one-line single-quoted value holding flow, anchor, tag or comment characters reads as with yaml', () => {
     // what the fast path's test no longer counts inside such a value (engine/yaml/fast-parse-one.ts needsYaml)
     const piece = fc.constantFrom(
       '[',
@@ -212,18 +212,55 @@ describe('parsing yaml files', () => {
       const body = lines.map(([lead, q, tail]) => `${lead}${q}${tail}`);
       return `root:\n  k: v\n${body.map((l, i) => `  item${i}: ${l.replace(/^[ ]*(?:[a-z]+: |- )/, '')}`).join('\n')}\nlist:\n${body.map((l) => `  - ${l.replace(/^[ ]*(?:[a-z]+: |- )/, '')}`).join('\n')}\n`;
     });
-    let fast = 0;
     fc.assert(
       fc.property(text, (t) => {
         const withFastPath = parseYamlFile(t, 'f.yaml', options);
         const yamlOnly = parseYamlFile(t, 'f.yaml', { ...options, fast: false });
-        if (withFastPath.parser === 'fast') fast++;
         if (yamlOnly.diagnostics.length === 0) expect(withFastPath).toEqual({ ...yamlOnly, parser: withFastPath.parser });
         else expect(withFastPath.parser).toBe('yaml');
       }),
       { numRuns: 500 * RUNS },
     );
-    expect(fast).toBeGreaterThan(100 * RUNS);
+  });
+
+  it('a relations annotation written as a quoted flat-maps list stays on the fast path and reads as with yaml', () => {
+    const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/);
+    const entry = fc
+      .tuple(
+        word,
+        fc.tuple(word, fc.constantFrom('', ':shop/', '/'), word).map((p) => p.join('')),
+      )
+      .map(([k, v]) => `${k}: ${v}`);
+    const map = fc.array(entry, { minLength: 1, maxLength: 3 }).map((es) => `{${es.join(', ')}}`);
+    const annotation = fc.array(map, { minLength: 1, maxLength: 4 }).map((ms) => `'[${ms.join(', ')}]'`);
+    const file = fc
+      .tuple(annotation, fc.constantFrom('\n', '\r\n'))
+      .map(([a, nl]) => ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  annotations:', `    plumb.io/relations: ${a}`, ''].join(nl));
+    fc.assert(
+      fc.property(file, (t) => {
+        const withFastPath = parseYamlFile(t, 'f.yaml', options);
+        expect(withFastPath.parser).toBe('fast');
+        expect(withFastPath).toEqual({ ...parseYamlFile(t, 'f.yaml', { ...options, fast: false }), parser: 'fast' });
+      }),
+      { numRuns: 200 * RUNS },
+    );
+  });
+
+  it.each([
+    "a: {'k: ': v, [b]: c} # '\n",
+    `a: {"k: '": v, [b]: c} # '\n`,
+    "a: {'k: ': v, [b]: c, d: '\n  e'}\n",
+    "a: {'k: ': v, {b: 1}} # '\n",
+    "a: {'k: ': v, b: &x {c: 1}, *x : 2} # '\n",
+    "a: {'k: ': v, null: 1} # '\n",
+    `a: {'k: ': &z v, ${Array.from({ length: 150 }, (_, i) => `m${i}: *z`).join(', ')}} # '\n`,
+    "a: 'start\n  key: '[{b: c}, {d: e}]'\n",
+  ])('a quote that closes a scalar hides nothing from the fast path: %j', (t) => {
+    // an earlier blanking of single-quoted values took such a closing quote for an opening one (found by a hostile review)
+    const withFastPath = parseYamlFile(t, 'f.yaml', options);
+    const yamlOnly = parseYamlFile(t, 'f.yaml', { ...options, fast: false });
+    expect(withFastPath.parser).toBe('yaml');
+    expect(withFastPath).toEqual(yamlOnly);
   });
 
   it('never throws on mutated yaml, and on what yaml accepts the fast path gives the same documents', () => {
