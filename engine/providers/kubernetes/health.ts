@@ -1,3 +1,4 @@
+import { groupOf, isBuiltinGroup } from '../../model/kubernetes-kinds.js';
 /**
  * Health of a live object from its status, the way `kubectl rollout status`
  * and kstatus read it. `done: true` means the answer will not change by
@@ -34,7 +35,9 @@ function observedCurrent(o: Obj, required = true): boolean {
 export type HealthRule = (object: Obj) => HealthVerdict | 'no-wait' | undefined;
 
 export function evaluateHealth(o: Obj): HealthVerdict {
-  const kind = String(o.kind);
+  // a kind's own rule is for Kubernetes' own kind: a Knative Service or a Volcano Job is read by the generic
+  // rule below (observedGeneration, Ready/Available), as Argo CD keys its health checks by group and kind
+  const kind = isBuiltinGroup(groupOf(String(o.apiVersion ?? ''))) ? String(o.kind) : '';
   const s = o.status ?? {};
   const pending = (message: string): HealthVerdict => ({ healthy: false, done: false, message });
   const ok = (message = 'ready'): HealthVerdict => ({ healthy: true, done: true, message });
@@ -96,7 +99,7 @@ export function evaluateHealth(o: Obj): HealthVerdict {
       // status.loadBalancer.ingress); other types work as soon as they exist
       if (o.spec?.type !== 'LoadBalancer') return ok('exists');
       const ingress = ((s.loadBalancer?.ingress ?? []) as Obj[]).filter((i) => i && (i.ip || i.hostname));
-      if (ingress.length) return ok(`load balancer at ${ingress.map((i) => i.ip ?? i.hostname).join(', ')}`);
+      if (ingress.length) return ok(`load balancer at ${ingress.map((i) => i.ip || i.hostname).join(', ')}`);
       return pending(
         'no load-balancer controller has assigned an address (status.loadBalancer.ingress is empty): a cluster without one (kind, bare metal without MetalLB) never does',
       );

@@ -42,3 +42,30 @@ describe('workload health the controller can settle without someone deleting pod
     expect(evaluateHealth(ds('RollingUpdate', {}))).toMatchObject({ healthy: false, message: '0 of 5 pods updated' });
   });
 });
+
+describe("a custom kind named like one of Kubernetes' own gets the generic rule, not that kind's", () => {
+  it('a Knative Service whose Ready is False is pending, not healthy as a core Service would be', () => {
+    const ksvc = {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'hello', generation: 2 },
+      status: { observedGeneration: 2, conditions: [{ type: 'Ready', status: 'False', message: 'revision missing' }] },
+    };
+    expect(evaluateHealth(ksvc)).toMatchObject({ healthy: false, done: false, message: 'Ready=False: revision missing' });
+    expect(evaluateHealth({ ...ksvc, metadata: { name: 'hello', generation: 3 } })).toMatchObject({ healthy: false, done: false });
+    expect(evaluateHealth({ ...ksvc, status: { observedGeneration: 2, conditions: [{ type: 'Ready', status: 'True' }] } })).toMatchObject({ healthy: true });
+  });
+
+  it('a Volcano Job (no Complete condition) is healthy once it exists and is observed, not waited on until the timeout', () => {
+    const vcjob = { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'train', generation: 1 }, status: { state: { phase: 'Running' } } };
+    expect(evaluateHealth(vcjob)).toMatchObject({ healthy: true, done: true, message: 'exists' });
+    // Kubernetes' own Job keeps its rule
+    expect(evaluateHealth({ ...vcjob, apiVersion: 'batch/v1' })).toMatchObject({ healthy: false, done: false });
+  });
+
+  it("a core LoadBalancer Service's address is named whether it is an ip or a hostname", () => {
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'LoadBalancer' } };
+    expect(evaluateHealth({ ...svc, status: { loadBalancer: { ingress: [{ ip: '', hostname: 'lb.example' }] } } }).message).toBe('load balancer at lb.example');
+    expect(evaluateHealth({ ...svc, status: {} })).toMatchObject({ healthy: false, done: false });
+  });
+});
