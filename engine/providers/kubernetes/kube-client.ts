@@ -203,8 +203,9 @@ export class KubeClient {
 
   /**
    * The credential the requests carry, once resolved (an exec plugin runs here): the Authorization header, the
-   * client certificate and key, and impersonation headers, as one string — for an HMAC'd cache key only (it holds
-   * secrets; never written, logged or shown).
+   * basic-auth pair (client-node passes a kubeconfig's username and password as the request's `auth`, not as a
+   * header), the client certificate and key, and impersonation headers, as one string — for an HMAC'd cache key
+   * only (it holds secrets; never written, logged or shown).
    *
    * @throws KubeCredentialError when the credential cannot be had
    */
@@ -215,7 +216,7 @@ export class KubeClient {
       .map(([name, value]) => `${name.toLowerCase()}: ${String(value)}`)
       .sort();
     const text = (v: unknown) => (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : typeof x === 'string' ? x : '')).join('\n');
-    return JSON.stringify([headers, text(opts.cert), text(opts.key)]);
+    return JSON.stringify([headers, text(opts.cert), text(opts.key), text((opts as { auth?: unknown }).auth)]);
   }
 
   /** One call with retries; throws KubeApiError for a final non-2xx answer. */
@@ -494,6 +495,9 @@ export function requestCredentials(opts: RequestOptions): string[] {
       out.push(pair, pair.slice(pair.indexOf(':') + 1));
     }
   }
+  // a kubeconfig's username and password travel as the request's `auth` (`user:password`)
+  const auth = (opts as { auth?: unknown }).auth;
+  if (typeof auth === 'string' && auth.includes(':')) out.push(auth, auth.slice(auth.indexOf(':') + 1));
   const key = opts.key;
   for (const k of Array.isArray(key) ? key : [key]) {
     out.push(...privateKeyForms(typeof k === 'string' ? k : Buffer.isBuffer(k) ? k.toString('utf8') : undefined));
