@@ -135,6 +135,25 @@ it('an exec credential plugin that fails or prints no ExecCredential is named as
   }
 });
 
+it("the environment proxy's password is not printed when a credential plugin echoes it, whether or not the server goes through the proxy", async () => {
+  const url = await echoingServer();
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-env-proxy-'));
+  writeK8sRepo(dir, { namespaces: ['kc-env-proxy'], configMaps: 1, deployments: 0 });
+  const plugin = join(dir, 'credential-plugin.sh');
+  const kubeconfigFile = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigFile, kubeconfig(url, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never}}`));
+  writeFileSync(plugin, '#!/bin/sh\necho "cannot reach STS through proxy $HTTPS_PROXY (407)" >&2\nexit 1\n', { mode: 0o755 });
+  for (const noProxy of ['', '127.0.0.1']) {
+    const r = await runCli(['plan', '--repo', dir, '--kubeconfig', kubeconfigFile], {
+      env: { HTTPS_PROXY: 'http://proxyuser:Hunter2-proxy-pass@10.255.255.2:3128', NO_PROXY: noProxy },
+    });
+    const out = r.stdout + r.stderr;
+    expect(r.code).toBe(1);
+    expect(out).toContain('cannot reach STS through proxy');
+    expect(out).not.toContain('Hunter2-proxy-pass');
+  }
+});
+
 it('a kubeconfig whose unquoted password reads as a YAML tag or alias is refused without naming it', async () => {
   dir = mkdtempSync(join(tmpdir(), 'plumb-kc-tag-'));
   writeK8sRepo(dir, { namespaces: ['kc-tag'], configMaps: 1, deployments: 0 });

@@ -10,6 +10,9 @@ import { sleep } from '../../concurrency/sleep.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { DEFAULT_RETRY, isPermanentAnswer, isTransientError, isTransientStatus, retryDelay, type RetryPolicy } from './retry.js';
 
+/** The proxy variables a process (and the credential plugins it starts) may carry, as kubectl and curl read them. */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+
 export interface KubeResponse {
   readonly status: number;
   readonly body: any;
@@ -114,6 +117,9 @@ export class KubeClient {
   ) {
     const cluster = kc.getCurrentCluster();
     this.server = new URL(cluster!.server);
+    // the environment's proxy passwords are credentials before any request: an exec plugin inherits the variables
+    // (and may print one in an error) whether or not this server goes through the proxy (NO_PROXY)
+    registerSecretValues(PROXY_VARIABLES.flatMap((name) => proxyCredentialsOf(process.env[name])));
   }
 
   /**
