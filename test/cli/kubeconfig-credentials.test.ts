@@ -201,6 +201,11 @@ it('settings that are not credentials are never taken, whatever their names hold
         { name: 'API_PASSWORD_POLICY', value: 'required' },
         { name: 'AWS_ACCESS_KEY_ID', value: 'AKIAEXAMPLEKEYID0001' },
         { name: 'AWS_SESSION_TOKEN', value: TOKEN },
+        // a secret access key may start with '/', and a key held in a variable may be JSON: credentials, not a path or a template
+        { name: 'AWS_SECRET_ACCESS_KEY', value: '/wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEK' },
+        { name: 'GOOGLE_SERVICE_ACCOUNT_KEY', value: '{"type": "service_account", "private_key": "kc-json-key-51ab"}' },
+        // a path that exists is a path under any name
+        { name: 'SIGNING_KEY', value: tmpdir() },
       ],
     },
     authProvider: {
@@ -228,7 +233,16 @@ it('settings that are not credentials are never taken, whatever their names hold
     '/usr/lib/google-cloud-sdk/bin/gcloud',
   ])
     expect(found).not.toContain(setting);
-  for (const credential of [TOKEN, ARG_TOKEN, PASSWORD, 'ya29.kc-gcp-access']) expect(found).toContain(credential);
+  expect(found).not.toContain(tmpdir());
+  for (const credential of [
+    TOKEN,
+    ARG_TOKEN,
+    PASSWORD,
+    'ya29.kc-gcp-access',
+    '/wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEK',
+    '{"type": "service_account", "private_key": "kc-json-key-51ab"}',
+  ])
+    expect(found).toContain(credential);
 });
 
 it('KUBECONFIG=a:b: a file that does not parse is named, not the list', async () => {

@@ -156,10 +156,22 @@ function kubeConfigError(e: unknown, file: string | undefined): PlumbError {
 const CREDENTIAL_WORD = /^(?:token|secret|password|passwd|passphrase|key|apikey|credential|credentials)$/;
 
 /**
- * Values a credential-named setting holds that are not credentials: a file path (`GOOGLE_APPLICATION_CREDENTIALS`),
- * a file name, a JSONPath template (a gcp auth provider's `token-key: '{.credential.access_token}'`).
+ * Values a credential-named setting holds that are not credentials: a file name, a JSONPath template (a gcp auth
+ * provider's `token-key: '{.credential.access_token}'`), and a path — under a name ending in `credentials`
+ * (`GOOGLE_APPLICATION_CREDENTIALS`, Google's file convention) always, under any other (`…_KEY`, `…_SECRET`) only
+ * when the file exists: about one AWS secret access key in 64 starts with `/`, and a service-account key held in
+ * a variable is JSON (`{"private_key": …}`), not a template.
  */
-const NOT_A_CREDENTIAL = /^(?:\/|~\/|\.{1,2}\/|[A-Za-z]:[\\/]|\{)|\.(?:json|ya?ml|pem|key|crt|cer|txt|ini|cfg|conf|toml)$/i;
+function notACredential(lastWord: string, value: string): boolean {
+  if (/^\{\.|\.(?:json|ya?ml|pem|key|crt|cer|txt|ini|cfg|conf|toml)$/i.test(value)) return true;
+  if (!/^(?:\/|~\/|\.{1,2}\/|[A-Za-z]:[\\/])/.test(value)) return false;
+  if (/^credentials?$/.test(lastWord)) return true;
+  try {
+    return existsSync(value.startsWith('~/') ? join(homedir(), value.slice(2)) : value);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Whether the value of the setting or variable `name` is a credential, by its name's last word and its form.
@@ -172,7 +184,7 @@ export function isCredentialSetting(name: string, value: string): boolean {
     .split(/[-_.\s]+/)
     .filter((w) => w);
   const last = words[words.length - 1]?.toLowerCase() ?? '';
-  return CREDENTIAL_WORD.test(last) && value.length >= SETTING_SECRET_LENGTH && !NOT_A_CREDENTIAL.test(value);
+  return CREDENTIAL_WORD.test(last) && value.length >= SETTING_SECRET_LENGTH && !notACredential(last, value);
 }
 
 /**
