@@ -9,6 +9,9 @@ import { escapePointerToken } from '../model/json-pointer.js';
 import type { Code } from '../model/codes.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL_HINT = 'lowercase letters, digits and "-", at most 63 characters';
+/** A DNS-1123 label (apimachinery's `IsDNS1123Label`): a namespace, a container, volume or Service port name. */
+const isDns1123Label = (value: string): boolean => value.length <= 63 && DNS1123_LABEL.test(value);
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -77,17 +80,8 @@ function checkObject(ci: CI): Finding[] {
     }
   }
   const namespace = metadata?.namespace;
-  if (
-    namespace !== undefined &&
-    ci.namespace !== CLUSTER_NAMESPACE &&
-    (typeof namespace !== 'string' || namespace.length > 63 || !DNS1123_LABEL.test(namespace))
-  ) {
-    found(
-      'k8s.namespace-invalid',
-      '/metadata/namespace',
-      `namespace "${String(namespace)}" is not a valid DNS-1123 label`,
-      'lowercase letters, digits and "-", at most 63 characters',
-    );
+  if (namespace !== undefined && ci.namespace !== CLUSTER_NAMESPACE && (typeof namespace !== 'string' || !isDns1123Label(namespace))) {
+    found('k8s.namespace-invalid', '/metadata/namespace', `namespace "${String(namespace)}" is not a valid DNS-1123 label`, DNS1123_LABEL_HINT);
   }
 
   if (metadata) checkMeta(metadata, '/metadata', found);
@@ -234,8 +228,7 @@ function checkPodSpec(spec: Readonly<Record<string, unknown>>, pointer: string, 
       const name = isPlainObject(volume) ? volume.name : undefined;
       if (typeof name !== 'string') return;
       const at = `${pointer}/volumes/${i}/name`;
-      if (name.length > 63 || !DNS1123_LABEL.test(name))
-        found('k8s.volume-invalid', at, `volume name "${name}" is not a valid DNS-1123 label`, 'lowercase letters, digits and "-", at most 63 characters');
+      if (!isDns1123Label(name)) found('k8s.volume-invalid', at, `volume name "${name}" is not a valid DNS-1123 label`, DNS1123_LABEL_HINT);
       else if (volumes.has(name)) found('k8s.volume-invalid', at, `volume name "${name}" is used twice`, 'give each volume its own name');
       volumes.add(name);
     });
@@ -251,13 +244,8 @@ function checkPodSpec(spec: Readonly<Record<string, unknown>>, pointer: string, 
       const at = `${pointer}/${group}/${i}`;
       const name = container.name;
       if (typeof name === 'string' && name !== '') {
-        if (name.length > 63 || !DNS1123_LABEL.test(name)) {
-          found(
-            'k8s.container-invalid',
-            `${at}/name`,
-            `container name "${name}" is not a valid DNS-1123 label`,
-            'lowercase letters, digits and "-", at most 63 characters',
-          );
+        if (!isDns1123Label(name)) {
+          found('k8s.container-invalid', `${at}/name`, `container name "${name}" is not a valid DNS-1123 label`, DNS1123_LABEL_HINT);
         } else if (containerNames.has(name)) {
           found(
             'k8s.container-invalid',
@@ -327,13 +315,8 @@ function checkServicePorts(service: Readonly<Record<string, unknown>>, found: Fo
       found('k8s.port-invalid', `${at}/port`, `port ${port.port} is not between 1 and 65535`, 'use a port number from 1 to 65535');
     }
     if (typeof port.name === 'string' && port.name !== '') {
-      if (port.name.length > 63 || !DNS1123_LABEL.test(port.name)) {
-        found(
-          'k8s.port-invalid',
-          `${at}/name`,
-          `Service port name "${port.name}" is not a valid DNS-1123 label`,
-          'lowercase letters, digits and "-", at most 63 characters',
-        );
+      if (!isDns1123Label(port.name)) {
+        found('k8s.port-invalid', `${at}/name`, `Service port name "${port.name}" is not a valid DNS-1123 label`, DNS1123_LABEL_HINT);
       } else if (names.has(port.name)) found('k8s.port-invalid', `${at}/name`, `Service port name "${port.name}" is used twice`, 'give each port its own name');
       names.add(port.name);
     } else if (ports.length > 1) {
@@ -534,7 +517,7 @@ function nameRule(apiVersion: string, kind: string): { pattern: RegExp; max: num
     };
   }
   if (builtin && group === '' && kind === 'Namespace') {
-    return { pattern: DNS1123_LABEL, max: 63, label: 'DNS-1123 label', hint: 'lowercase letters, digits and "-", at most 63 characters' };
+    return { pattern: DNS1123_LABEL, max: 63, label: 'DNS-1123 label', hint: DNS1123_LABEL_HINT };
   }
   if (group === 'rbac.authorization.k8s.io' && ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].includes(kind)) {
     return { pattern: PATH_SEGMENT, max: 253, label: 'path segment name', hint: 'any characters except "/" and "%", and not "." or ".."' };
