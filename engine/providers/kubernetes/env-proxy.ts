@@ -70,21 +70,26 @@ function excluded(host: string, port: string, noProxy: string): boolean {
   return false;
 }
 
-/** The password of a cluster's `proxy-url` (`http://user:password@proxy:3128`), as written and decoded, and the URL itself when it holds one. */
+/**
+ * The credential in a proxy URL (`http://user:password@proxy:3128`; a token alone in the user part,
+ * `http://TOKEN@proxy:3128`, when of 8+ characters), as written and decoded, and the URL itself when it holds one.
+ * Read from the text, not through `URL`: a proxy variable without a scheme (`user:pass@proxy:3128`, which the client
+ * takes as `http://`) parses as scheme `user:`, and WHATWG URL ends the user part at a `\`.
+ */
 export function proxyCredentialsOf(proxyUrl: string | undefined): string[] {
   if (!proxyUrl) return [];
+  const rest = proxyUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const at = rest.lastIndexOf('@');
+  if (at < 0) return [];
+  const userinfo = rest.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  const secret = colon >= 0 ? userinfo.slice(colon + 1) : userinfo.length >= 8 ? userinfo : '';
+  if (!secret) return [];
+  let decoded = secret;
   try {
-    const { password } = new URL(proxyUrl);
-    if (!password) return [];
-    let decoded = password;
-    try {
-      decoded = decodeURIComponent(password);
-    } catch {
-      // kept as written
-    }
-    return [proxyUrl, password, decoded];
+    decoded = decodeURIComponent(secret);
   } catch {
-    // not a URL: the client refuses it before any request (kube-client.ts), naming no part of it
-    return [];
+    // kept as written
   }
+  return [proxyUrl, secret, decoded];
 }

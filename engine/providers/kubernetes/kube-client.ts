@@ -503,7 +503,9 @@ export function requestCredentials(opts: RequestOptions): string[] {
   }
   // a kubeconfig's username and password travel as the request's `auth` (`user:password`)
   const auth = (opts as { auth?: unknown }).auth;
-  if (typeof auth === 'string' && auth.includes(':')) out.push(auth, auth.slice(auth.indexOf(':') + 1));
+  // (client-node writes `user:undefined` for a user with a username and no password: no credential there)
+  const password = typeof auth === 'string' && auth.includes(':') ? auth.slice(auth.indexOf(':') + 1) : '';
+  if (password && password !== 'undefined') out.push(auth as string, password);
   const key = opts.key;
   for (const k of Array.isArray(key) ? key : [key]) {
     out.push(...privateKeyForms(typeof k === 'string' ? k : Buffer.isBuffer(k) ? k.toString('utf8') : undefined));

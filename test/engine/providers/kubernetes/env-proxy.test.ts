@@ -44,4 +44,13 @@ describe('proxyFromEnvironment', () => {
     expect(proxyCredentialsOf('http://proxy:3128')).toEqual([]);
     expect(proxyCredentialsOf(undefined)).toEqual([]);
   });
+
+  it('without a scheme, with a token alone in the user part, or with a backslash, the credential is still found (a hostile review)', () => {
+    // the client takes a scheme-less proxy variable as http://; URL would read `alice:` as its scheme
+    expect(proxyCredentialsOf('alice:S3cretPassw0rd@proxy.corp:3128')).toContain('S3cretPassw0rd');
+    expect(proxyCredentialsOf('http://S3cretTokenOnly@proxy.corp:3128')).toContain('S3cretTokenOnly');
+    expect(proxyCredentialsOf('http://bob:Back\\slashPass@proxy.corp:3128')).toContain('Back\\slashPass');
+    // a short user name alone is no credential (it would be scrubbed from every line)
+    expect(proxyCredentialsOf('http://ops@proxy.corp:3128')).toEqual([]);
+  });
 });

@@ -20,3 +20,8 @@ it('basic-auth users are told apart, from each other and from no credential, and
   expect(await client({ username: 'bob', password: 'admin-pw-c02e55' }).requestCredential()).toBe(admin);
   expect(scrubText('server said bob:admin-pw-c02e55')).not.toContain('admin-pw-c02e55');
 });
+
+it('a user with a username and no password registers no credential of the pair: client-node writes it as user:undefined', async () => {
+  await new KubeClient(kubeConfigFor('https://127.0.0.1:1', { username: 'admin', token: 'tok-abcdefghijklmnop' })).requestCredential();
+  expect(scrubText('field spec.replicas is undefined')).toBe('field spec.replicas is undefined');
+});
