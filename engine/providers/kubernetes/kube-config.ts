@@ -9,6 +9,7 @@ import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { COMPLEX_KEY_HINT, complexKeyDiagnostic } from '../../yaml/yaml-documents.js';
+import { credentialName, credentialsByForm, isCredentialSetting, tokenShaped } from './credential-settings.js';
 import { proxyCredentialsOf } from './env-proxy.js';
 
 export interface KubeConfigOptions {
@@ -148,51 +149,6 @@ function kubeConfigError(e: unknown, file: string | undefined): PlumbError {
   return new PlumbError('kubernetes.kubeconfig-invalid', `cannot load the kubeconfig: ${(e as Error).message}`, { hint, cause: e });
 }
 
-/**
- * The last word of a setting's or variable's name that makes its value a credential: `AWS_SECRET_ACCESS_KEY`,
- * `AWS_SESSION_TOKEN`, `client-secret`, `id-token`, `--token`. The last word only: `AWS_SHARED_CREDENTIALS_FILE`,
- * `SSH_KEY_TYPE`, `API_PASSWORD_POLICY`, `AWS_ACCESS_KEY_ID` name a path, a kind, a policy and an identifier.
- */
-const CREDENTIAL_WORD = /^(?:token|secret|password|passwd|passphrase|key|apikey|credential|credentials)$/;
-
-/**
- * Values a credential-named setting holds that are not credentials: a file name, a JSONPath template (a gcp auth
- * provider's `token-key: '{.credential.access_token}'`), and a path — under a name ending in `credentials`
- * (`GOOGLE_APPLICATION_CREDENTIALS`, Google's file convention) always, under any other (`…_KEY`, `…_SECRET`) only
- * when the file exists: about one AWS secret access key in 64 starts with `/`, and a service-account key held in
- * a variable is JSON (`{"private_key": …}`), not a template.
- */
-function notACredential(lastWord: string, value: string): boolean {
-  if (/^\{\.|\.(?:json|ya?ml|pem|key|crt|cer|txt|ini|cfg|conf|toml)$/i.test(value)) return true;
-  if (!/^(?:\/|~\/|\.{1,2}\/|[A-Za-z]:[\\/])/.test(value)) return false;
-  if (/^credentials?$/.test(lastWord)) return true;
-  try {
-    return existsSync(value.startsWith('~/') ? join(homedir(), value.slice(2)) : value);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Whether the value of the setting or variable `name` is a credential, by its name's last word and its form.
- * Every registered value is scrubbed from all of plumb's output, so a setting taken by mistake (a profile, a path,
- * a word such as `required`) would mangle every line that holds it: what a name cannot decide is left out.
- */
-export function isCredentialSetting(name: string, value: string): boolean {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .split(/[-_.\s]+/)
-    .filter((w) => w);
-  const last = words[words.length - 1]?.toLowerCase() ?? '';
-  return CREDENTIAL_WORD.test(last) && value.length >= SETTING_SECRET_LENGTH && !notACredential(last, value);
-}
-
-/**
- * A named setting's value shorter than this is not taken for a credential (`API_TOKEN: short`, a flag): every
- * registered value is scrubbed from all of plumb's output, and a short common word there would mangle it.
- */
-const SETTING_SECRET_LENGTH = 8;
-
 /** The settings of client-go's auth providers (gcp, azure, oidc) that hold a credential. */
 const AUTH_PROVIDER_CREDENTIALS = new Set(['access-token', 'refresh-token', 'id-token', 'client-secret']);
 
@@ -205,9 +161,11 @@ const CREDENTIAL_FILE_BYTES = 64 * 1024;
  * client-go's data policy marks them: the bearer token, the basic-auth password, the client key (as written, as
  * PEM, and each line of it), a token or key file's contents (in-cluster, the ServiceAccount token), an auth
  * provider's `access-token`, `refresh-token`, `id-token` and `client-secret`. An exec plugin's environment and
- * arguments have no such fields (client-go redacts them whole), so there a value is taken by its name's last word
- * ({@link isCredentialSetting}: `AWS_SECRET_ACCESS_KEY`, `--token VALUE`, `--token=VALUE`), never a path, a
- * profile or a policy. What a plugin issues is registered by the client from what each request carries
+ * arguments have no such fields (client-go redacts them whole), so there a value is taken by its name and form
+ * ({@link isCredentialSetting}: `AWS_SECRET_ACCESS_KEY`, `VAULT_SECRET_ID`, `--token VALUE`, `--token=VALUE`,
+ * `-p VALUE`), never a path, a profile, a reference or a public key; any value or argument holding a credential of
+ * a known form (a JWT, a Vault or GitHub token, a PEM private key: {@link credentialsByForm}) and a token-shaped
+ * positional argument ({@link tokenShaped}) are taken too. What a plugin issues is registered by the client from what each request carries
  * (kube-client.ts `requestCredentials`). A client certificate is public and not registered. Files that cannot be
  * read, or are larger than 64 KiB, are skipped.
  *
@@ -243,16 +201,36 @@ export function credentialsOf(user: User | null | undefined): string[] {
   const exec = user.exec as { env?: unknown; args?: unknown } | undefined;
   if (Array.isArray(exec?.env)) {
     for (const e of exec.env) {
-      if (typeof e?.value === 'string' && typeof e?.name === 'string' && isCredentialSetting(e.name, e.value)) out.push(e.value);
+      if (typeof e?.value !== 'string') continue;
+      out.push(...credentialsByForm(e.value));
+      if (typeof e?.name === 'string' && isCredentialSetting(e.name, e.value)) out.push(...valueForms(e.value));
     }
   }
-  // a credential passed as a flag: `--token VALUE` or `--token=VALUE`
+  // a credential passed as a flag (`--token VALUE`, `--token=VALUE`, `-p VALUE`), by its form, or as a token-shaped
+  // positional argument
   const args = Array.isArray(exec?.args) ? exec.args.filter((a): a is string => typeof a === 'string') : [];
+  let valueOf: string | undefined;
   args.forEach((arg, i) => {
+    out.push(...credentialsByForm(arg));
     const flag = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
-    if (!flag) return;
-    const value = flag[2] ?? (args[i + 1]?.startsWith('-') ? undefined : args[i + 1]);
-    if (value !== undefined && isCredentialSetting(flag[1], value)) out.push(value);
+    if (!flag) {
+      if (valueOf === undefined && tokenShaped(arg)) out.push(arg);
+      valueOf = undefined;
+      return;
+    }
+    valueOf = undefined;
+    const name = flag[2] === undefined ? arg : arg.slice(0, arg.indexOf('='));
+    const next = args[i + 1];
+    // a credential may start with '-' (base64url); after a credential flag only a flag's shape ends the value
+    const nextIsValue = next !== undefined && (!next.startsWith('-') || (!!credentialName(name) && !/^(?:--[A-Za-z]|-[A-Za-z]$)/.test(next)));
+    if (flag[2] === undefined && nextIsValue) valueOf = arg;
+    const value = flag[2] ?? (nextIsValue ? next : undefined);
+    if (value !== undefined && isCredentialSetting(name, value)) out.push(...valueForms(value));
   });
   return out;
+}
+
+/** A credential value's forms: itself, and a private key's lines when it holds one. */
+function valueForms(value: string): string[] {
+  return value.includes('PRIVATE KEY-----') ? [value, ...privateKeyForms(value)] : [value];
 }

@@ -1,0 +1,344 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { privateKeyForms } from '../../redact/scrubber.js';
+
+// Which settings of a kubeconfig user hold a credential, where no field says so: an exec credential plugin's
+// environment and arguments, an auth provider's extra settings. Every value taken here is scrubbed from all of
+// plumb's output, so the rule has two faults to avoid — a credential missed (printed in clear when a plugin echoes
+// it) and a setting taken by mistake (a profile, a path, a word scrubbed from every line). It follows the secret
+// scanners' two-part test (gitleaks' generic-api-key rule, detect-secrets' keyword plugin): a credential word in
+// the name, then the value's form; and, like gitleaks' specific rules, a few credential forms that need no name.
+// Hand-written: those tools are Go and Python, and secretlint (npm) scans files asynchronously, rule by provider,
+// with no rule for names.
+
+/** Name words whose setting holds a credential whatever the value looks like (bar the forms of {@link notASecret}). */
+const STRONG_WORDS = new Set([
+  'token',
+  'tokens',
+  'secret',
+  'secrets',
+  'password',
+  'passwords',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'pat',
+  'credential',
+  'credentials',
+  'cred',
+  'creds',
+  'apikey',
+  'apikeys',
+  'privatekey',
+  'secretkey',
+  'signingkey',
+  'psk',
+]);
+
+/** A single word that ends in a strong word: `APITOKEN`, `ACCESSTOKEN`, `CLIENTSECRET`, `DBPASSWORD`. */
+const STRONG_COMPOUND = /(?:token|secret|password|passwd|passphrase|apikey)s?$/;
+
+/**
+ * Name words that often, not always, mean a credential: `key` (`SIGNING_KEY`, but `CACHE_KEY`, `SORT_KEY`) and
+ * `auth` (`BASIC_AUTH=user:pass`, but `AUTH=device-code`). Under these a value of letters and `_.-` alone is a name,
+ * not key material (gitleaks' generic rule allows the same form), and a qualifier in {@link NOT_CREDENTIAL_KEYS}
+ * makes the word mean something else.
+ */
+const WEAK_WORDS = new Set(['key', 'keys', 'auth', 'accesskey', 'sshkey']);
+
+/** Words before `key` that make it a lookup or a public key, not a credential (`CACHE_KEY`, `AWS_KMS_KEY`, `PUBLIC_KEY`). */
+const NOT_CREDENTIAL_KEYS = new Set([
+  'cache',
+  'sort',
+  'partition',
+  'primary',
+  'foreign',
+  'hash',
+  'range',
+  'routing',
+  'shard',
+  'idempotency',
+  'lookup',
+  'dedup',
+  'deduplication',
+  'public',
+  'pub',
+  'kms',
+  'map',
+  'object',
+  'label',
+  'annotation',
+  'index',
+  'unique',
+  'composite',
+  'group',
+  'lock',
+  'state',
+  'config',
+  'search',
+]);
+
+/**
+ * Words after the credential word that make the name describe the credential rather than hold it (the English
+ * head noun decides: a token's file, a secret's name, a key's id). Any other word after it — `VALUE`, `CONTENT`,
+ * `DATA`, `PEM`, `JSON`, `B64`, `PROD`, `V2`, `2` — keeps the credential (`TOKEN_VALUE`, `PRIVATE_KEY_PEM`,
+ * `API_KEY_PROD`). `ID` is an identifier after `key` or `token` (`AWS_ACCESS_KEY_ID`, a bootstrap token's id) but
+ * a credential after `secret` (Vault AppRole's `VAULT_SECRET_ID`).
+ */
+const METADATA_WORDS = new Set([
+  'id',
+  'ids',
+  'file',
+  'files',
+  'filename',
+  'path',
+  'paths',
+  'dir',
+  'directory',
+  'folder',
+  'location',
+  'type',
+  'kind',
+  'name',
+  'names',
+  'arn',
+  'url',
+  'uri',
+  'endpoint',
+  'host',
+  'hostname',
+  'server',
+  'port',
+  'addr',
+  'address',
+  'region',
+  'zone',
+  'expiry',
+  'expiration',
+  'expires',
+  'expire',
+  'ttl',
+  'lifetime',
+  'duration',
+  'timeout',
+  'interval',
+  'period',
+  'age',
+  'algorithm',
+  'alg',
+  'algo',
+  'length',
+  'len',
+  'size',
+  'bits',
+  'version',
+  'format',
+  'header',
+  'prefix',
+  'suffix',
+  'mode',
+  'method',
+  'flow',
+  'policy',
+  'provider',
+  'source',
+  'store',
+  'vault',
+  'ring',
+  'rotation',
+  'scope',
+  'scopes',
+  'audience',
+  'issuer',
+  'subject',
+  'role',
+  'user',
+  'username',
+  'email',
+  'env',
+  'var',
+  'field',
+  'label',
+  'ref',
+  'reference',
+  'selector',
+  'namespace',
+  'mount',
+  'engine',
+  'backend',
+  'manager',
+  'command',
+  'cmd',
+  'helper',
+  'plugin',
+  'script',
+  'usage',
+  'count',
+  'limit',
+  'enabled',
+  'enable',
+  'disabled',
+  'required',
+  'fingerprint',
+  'pair',
+  'stdin',
+  'prompt',
+]);
+
+/** A credential-named value shorter than this is not taken: a short common word scrubbed from every line would mangle it. */
+export const SETTING_SECRET_LENGTH = 8;
+
+/** Short flags that name a credential: `-p` is the password of docker, mysql, sshpass and `az login`. */
+const SHORT_CREDENTIAL_FLAGS = new Set(['p']);
+
+/** What a setting's name says its value is. */
+export type CredentialName = 'strong' | 'weak' | undefined;
+
+/**
+ * Whether a setting's or variable's name says its value is a credential: `strong` where a credential word
+ * (token, secret, password, passphrase, pat, credentials, api key…) is the head of the name or followed only by
+ * words for its content or variant (`TOKEN_VALUE`, `KUBE_SECRETS`, `VAULT_SECRET_ID`, `GITHUB_PAT`, `-p`);
+ * `weak` for `key` and `auth` (`SIGNING_KEY`, `OCI_CLI_KEY_CONTENT`, `BASIC_AUTH`); undefined where no credential
+ * word is there, or a word after it makes the name describe the credential (`AWS_SHARED_CREDENTIALS_FILE`,
+ * `AWS_ACCESS_KEY_ID`, `SSH_KEY_TYPE`, `API_PASSWORD_POLICY`), or a qualifier makes `key` a lookup or a public key
+ * (`CACHE_KEY`, `AWS_KMS_KEY`, `PUBLIC_KEY`). Names are split at `_`, `-`, `.`, spaces and camelCase humps.
+ */
+export function credentialName(name: string): CredentialName {
+  const words = name
+    .replace(/^-+/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[-_.\s]+/)
+    .filter((w) => w)
+    .map((w) => w.toLowerCase());
+  if (words.length === 1 && /^-[^-]/.test(name) && SHORT_CREDENTIAL_FLAGS.has(words[0]!)) return 'strong';
+  let head = -1;
+  for (let i = words.length - 1; i >= 0 && head < 0; i--) if (isCredentialWord(words[i]!)) head = i;
+  if (head < 0) return undefined;
+  const word = words[head]!;
+  const secretWord = /secrets?$/.test(word);
+  for (const after of words.slice(head + 1)) {
+    if (after === 'id' && secretWord) continue;
+    if (METADATA_WORDS.has(after)) return undefined;
+  }
+  const strong = words.slice(0, head + 1).some((w) => STRONG_WORDS.has(w) || STRONG_COMPOUND.test(w));
+  if (strong) return 'strong';
+  if (head > 0 && NOT_CREDENTIAL_KEYS.has(words[head - 1]!)) return undefined;
+  return 'weak';
+}
+
+function isCredentialWord(word: string): boolean {
+  return STRONG_WORDS.has(word) || WEAK_WORDS.has(word) || STRONG_COMPOUND.test(word);
+}
+
+/**
+ * Whether the value of the setting or variable `name` is a credential: its name says so ({@link credentialName}),
+ * it has 8+ characters, and its form is not one no credential has ({@link notASecret}). Under a `weak` name a value
+ * of letters and `_.-` alone (`prod-eks-cache`, `device-code`) is a name, not a credential.
+ */
+export function isCredentialSetting(name: string, value: string): boolean {
+  const kind = credentialName(name);
+  if (!kind || value.length < SETTING_SECRET_LENGTH) return false;
+  if (kind === 'weak' && /^[A-Za-z_.-]+$/.test(value)) return false;
+  return !notASecret(name, value);
+}
+
+/** A path segment as people and tools write them: lowercase, or one leading capital (`/Users/ops/.ssh/id_rsa`). */
+const PATH_SEGMENT = /^[A-Z]?[a-z0-9._~-]*$/;
+/** A reference's segment: lowercase, or a GCP resource collection (`projects/p/locations/l/keyRings/r/cryptoKeys/k`). */
+const REFERENCE_SEGMENT = /^(?:[a-z0-9][a-z0-9._-]*|keyRings|cryptoKeys|cryptoKeyVersions)$/;
+
+/**
+ * Forms a credential-named value takes that are not credentials:
+ * - a file name (`sa-key.json`), a JSONPath template (`{.credential.access_token}`, an auth provider's `token-key`);
+ * - a path: a Windows one (`C:\…`), one that exists, one written as people write paths (`~/.ssh/id_ed25519`,
+ *   `/Users/ops/key` — lowercase segments, one leading capital at most), and any path under a `…_CREDENTIALS`
+ *   name (Google's file convention). A path-shaped value of random case (about one AWS secret access key in 64
+ *   starts with `/`) is a credential;
+ * - a reference to a secret, not the secret: an ARN, a KMS alias, a Vault or secret-manager path
+ *   (`kv/data/prod/kube`, `alias/eks-prod`, `projects/p/secrets/s/versions/latest`: lowercase segments);
+ * - public material: an OpenSSH public key, a PEM public key or certificate, an age recipient;
+ * - an identifier with a known form: an AWS access key ID (`AKIA…`, `ASIA…`), an Alibaba Cloud AccessKey ID (`LTAI…`).
+ */
+export function notASecret(name: string, value: string): boolean {
+  const v = value.trim();
+  if (/^\{\.|\.(?:json|ya?ml|pem|key|crt|cer|txt|ini|cfg|conf|toml)$/i.test(v)) return true;
+  if (/^[A-Za-z]:[\\/]/.test(v)) return true;
+  if (/^(?:\/|~\/|\.{1,2}\/)/.test(v)) {
+    if (/credentials?$/i.test(name)) return true;
+    if (v.split('/').every((s) => PATH_SEGMENT.test(s))) return true;
+    try {
+      return existsSync(v.startsWith('~/') ? join(homedir(), v.slice(2)) : v);
+    } catch {
+      return false;
+    }
+  }
+  if (v.includes('/') && v.split('/').every((s, i, all) => REFERENCE_SEGMENT.test(s) || (i === all.length - 1 && s === ''))) return true;
+  if (/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(v)) return true;
+  if (/^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA/.test(v)) return true;
+  if (/^-----BEGIN (?:PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE|PGP PUBLIC KEY BLOCK)-----/.test(v)) return true;
+  if (/^age1[02-9ac-hj-np-z]{58}$/.test(v)) return true;
+  if (/^(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z2-7]{16}$/.test(v)) return true;
+  return /^LTAI[A-Za-z0-9]{12,20}$/.test(v);
+}
+
+/**
+ * Credentials recognised by their form alone, wherever they stand (a variable of any name, a positional argument,
+ * inside `Authorization: Bearer …`), after gitleaks' provider rules: JSON Web Tokens (ServiceAccount and OIDC
+ * tokens), Vault tokens, GitHub and GitLab tokens, Slack tokens, Google OAuth access tokens, DigitalOcean tokens,
+ * the credential after `Bearer` or `Basic` (not a word), and a PEM private key.
+ */
+const CREDENTIAL_FORMS = [
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+  /\bhv[sbr]\.[A-Za-z0-9_-]{20,}/g,
+  /\bs\.[A-Za-z0-9]{24}\b/g,
+  /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+  /\bgithub_pat_[A-Za-z0-9_]{22,}/g,
+  /\bglpat-[A-Za-z0-9_-]{20,}/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
+  /\bya29\.[A-Za-z0-9_-]{20,}/g,
+  /\bdo[opr]_v1_[a-f0-9]{64}\b/g,
+  /\b(?:Bearer|Basic)\s+([A-Za-z0-9+/=._~-]{8,})/g,
+];
+
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g;
+
+/**
+ * The credentials in `text` recognised by their form ({@link CREDENTIAL_FORMS}); a private key as its block and
+ * each line of its body ({@link privateKeyForms}); `[]` when none.
+ */
+export function credentialsByForm(text: string): string[] {
+  const out: string[] = [];
+  for (const form of CREDENTIAL_FORMS) {
+    for (const m of text.matchAll(form)) {
+      const found = m[1] ?? m[0];
+      if (!/^[A-Za-z]+$/.test(found)) out.push(found);
+    }
+  }
+  if (text.includes('PRIVATE KEY-----')) for (const m of text.matchAll(PRIVATE_KEY)) out.push(...privateKeyForms(m[0]));
+  return out;
+}
+
+/**
+ * Whether a positional argument (not a flag, not a flag's value) looks like a token: 16+ characters of a token's
+ * alphabet (base64, base64url, hex), letters and digits both, 3+ bits of entropy a character — not a word, a
+ * version, a UUID (an identifier: a tenant, a subscription) or a reference. A credential plugin's positional
+ * arguments are otherwise subcommands (`get-token`, `eks`) and names.
+ */
+export function tokenShaped(arg: string): boolean {
+  if (arg.length < 16 || !/^[A-Za-z0-9+/=_.~-]+$/.test(arg) || !/[0-9]/.test(arg) || !/[A-Za-z]/.test(arg)) return false;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(arg) || notASecret('', arg)) return false;
+  // mixed case (base64, base64url), or one run of lowercase letters and digits (hex) — a name has separators
+  if (/[A-Z]/.test(arg) && /[a-z]/.test(arg)) return entropy(arg) >= 3.5;
+  return arg.length >= 20 && /^[a-z0-9]+$/i.test(arg) && entropy(arg) >= 3;
+}
+
+/** Shannon entropy of `text`, in bits a character. */
+function entropy(text: string): number {
+  const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
+  return bits;
+}

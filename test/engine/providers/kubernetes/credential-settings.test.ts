@@ -1,0 +1,138 @@
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { isCredentialSetting } from '../../../../engine/providers/kubernetes/credential-settings.js';
+import { credentialsOf } from '../../../../engine/providers/kubernetes/kube-config.js';
+
+// Every value taken is scrubbed from all of plumb's output: a credential missed is printed in clear when a plugin
+// echoes it; a setting taken by mistake is a word scrubbed from every line. Each row is a setting an exec
+// credential plugin or auth provider really carries, and the decision a security engineer expects.
+const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const PEM = ['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', '-----END PRIVATE KEY-----'].join('\n');
+const TABLE: readonly (readonly [name: string, value: string, credential: boolean])[] = [
+  // credentials by their name
+  ['AWS_SECRET_ACCESS_KEY', AWS_SECRET, true],
+  ['AWS_SECRET_ACCESS_KEY', `/${AWS_SECRET}`, true], // starts with '/', not a path
+  ['AWS_SESSION_TOKEN', 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJH', true],
+  ['VAULT_TOKEN', 'hvs.CAESIJ2p8kq0Xo1Zk3Xy7Wq9', true],
+  ['VAULT_SECRET_ID', '3c9d2f1e-8b7a-4c6d-9e0f-1a2b3c4d5e6f', true], // AppRole's secret_id is the credential
+  ['OCI_CLI_KEY_CONTENT', PEM, true],
+  ['PRIVATE_KEY_PEM', PEM, true],
+  ['SA_KEY_JSON', '{"type": "service_account", "private_key": "x9"}', true],
+  ['GOOGLE_SERVICE_ACCOUNT_KEY', '{"type": "service_account"}', true],
+  ['TOKEN_VALUE', 'tv-9f8e7d6c5b4a', true],
+  ['KUBE_SECRETS', 'ks-0a1b2c3d4e5f', true],
+  ['GITHUB_PAT', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnop', true],
+  ['GITLAB_PAT', 'glpat-aB3dE5fG7hJ9kL1mN3pQ', true],
+  ['DB_PASSWORD', 'correct horse battery', true],
+  ['DB_PASS', 'SunshineRainbow', true], // letters only: still a password
+  ['MYSQL_PWD', 'pw-77aa88bb', true],
+  ['OCI_CLI_PASS_PHRASE', 'my key passphrase', true],
+  ['AZURE_CLIENT_SECRET', 'Qx8~abc.DEF_123-xyz', true],
+  ['AAD_SERVICE_PRINCIPAL_CLIENT_SECRET', 'Qx8~abc.DEF_123-xyz', true],
+  ['AZURE_CLIENT_CERTIFICATE_PASSWORD', 'cert-pass-123', true],
+  ['RANCHER_TOKEN', 'token-abcde:0123456789abcdef', true],
+  ['API_KEY_PROD', 'ak-prod-0123456789', true], // a variant after the credential word keeps it
+  ['DB_PASSWORD_2', 'second-pw-999', true],
+  ['SECRET_KEY_BASE', '0123456789abcdef0123', true],
+  ['apiToken', 'at-5f4e3d2c1b0a', true], // camelCase
+  ['APITOKEN', 'at-5f4e3d2c1b0a', true], // one word
+  ['clientSecret', 'cs-0f9e8d7c6b5a', true],
+  ['SIGNING_KEY', 'sk-9a8b7c6d5e4f', true],
+  ['ARM_ACCESS_KEY', 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==', true], // Azure storage access key: a secret
+  ['BASIC_AUTH', 'admin:s3cr3t-pw', true],
+  ['--token', 'cli-token-4b5c6d7e', true],
+  ['--client-secret', 'oidc-secret-55aa', true],
+  ['-p', 'docker-login-pw1', true], // docker login, mysql, az login: -p is the password
+  ['--password', 'pw-0123456789', true],
+  ['client-secret', 'oidc-secret-55aa', true], // an auth provider's setting
+  // not credentials: the name describes the credential, or holds no credential word
+  ['AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE', false],
+  ['AWS_SHARED_CREDENTIALS_FILE', '/home/ops/.aws/credentials', false],
+  ['AWS_WEB_IDENTITY_TOKEN_FILE', '/var/run/secrets/eks.amazonaws.com/serviceaccount/token', false],
+  ['AZURE_FEDERATED_TOKEN_FILE', '/var/run/secrets/azure/tokens/azure-identity-token', false],
+  ['SSH_KEY_TYPE', 'ed25519-sk', false],
+  ['API_PASSWORD_POLICY', 'required', false],
+  ['SECRET_NAME', 'prod-kube-credentials', false],
+  ['TOKEN_AUDIENCE', 'sts.amazonaws.com', false],
+  ['KMS_KEY_ARN', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd', false],
+  ['AZURE_KEY_VAULT', 'kv-prod-weu-001', false],
+  ['USE_GKE_GCLOUD_AUTH_PLUGIN', 'True', false],
+  ['AUTH_METHOD', 'service-principal', false],
+  ['--password-stdin', 'registry.example.com', false],
+  ['AWS_PROFILE', 'production', false],
+  ['AWS_REGION', 'eu-west-1', false],
+  ['API_TOKEN', 'short', false], // under 8 characters
+  // not credentials: the value is a reference, public material, an identifier or a name
+  ['AWS_KMS_KEY', 'alias/eks-prod', false],
+  ['PUBLIC_KEY', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@host', false],
+  ['SSH_KEY', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl', false],
+  ['VAULT_SECRET', 'kv/data/prod/kube', false],
+  ['DB_SECRET', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf', false],
+  ['GCP_SECRET', 'projects/my-proj/secrets/kube-token/versions/latest', false],
+  ['SOPS_KMS_KEY', 'projects/p/locations/global/keyRings/sops/cryptoKeys/kube', false],
+  ['CACHE_KEY', 'prod-eks-cache', false],
+  ['CACHE_KEY', 'prod-eks-cache-v2', false],
+  ['ALICLOUD_ACCESS_KEY', 'LTAI5tAbCdEfGhIjKlMn', false],
+  ['AGE_KEY', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', false],
+  ['TLS_KEY', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', false],
+  ['AUTH', 'device-code', false], // `auth` with a name for a value
+  ['SSH_KEY', '~/.ssh/id_ed25519', false], // a path as people write them, present or not
+  ['SIGNING_KEY', '/Users/ops/keys/signing', false],
+  ['SIGNING_KEY', 'C:\\Users\\ops\\signing.key', false],
+  ['GOOGLE_APPLICATION_CREDENTIALS', 'sa-key.json', false],
+  ['token-key', '{.credential.access_token}', false], // a gcp auth provider's JSONPath
+  ['SIGNING_KEY', tmpdir(), false], // a path that exists
+];
+
+describe('which exec and auth-provider settings hold a credential', () => {
+  it.each(TABLE)('%s=%s → %s', (name, value, credential) => {
+    expect(isCredentialSetting(name, value)).toBe(credential);
+  });
+});
+
+it('an exec plugin: a short -p flag, a value starting with "-" after a credential flag, a token-shaped or known-form positional argument and a Bearer header are taken; subcommands, names and identifiers are not', () => {
+  const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJl';
+  const POSITIONAL = 'Zk3Xy7Wq9Lp2Mn8Bv4Cx';
+  const DASHED = '-Xy8abc_DEF-123ghi';
+  const found = credentialsOf({
+    name: 'u',
+    exec: {
+      command: 'get-creds',
+      args: [
+        'login',
+        'get-token',
+        POSITIONAL,
+        '--cluster-name',
+        'production-eu-2024',
+        '--server-id',
+        '6dae42f8-4368-4678-94ff-3960e28e3630',
+        '-p',
+        'docker-login-pw1',
+        '--token',
+        DASHED,
+        '--verbose',
+        '--header',
+        `Authorization: Bearer ${JWT}`,
+        'cluster-2024-prod-weu',
+        '0123456789abcdef0123456789abcdef',
+      ],
+      env: [
+        { name: 'GH_HOST_CONFIG', value: 'ghp_0123456789abcdefghijABCDEFGHIJ012345' },
+        { name: 'TLS_MATERIAL', value: PEM },
+      ],
+    },
+  });
+  for (const credential of [
+    POSITIONAL,
+    'docker-login-pw1',
+    DASHED,
+    JWT,
+    '0123456789abcdef0123456789abcdef',
+    'ghp_0123456789abcdefghijABCDEFGHIJ012345',
+    PEM,
+    'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
+  ])
+    expect(found).toContain(credential);
+  for (const setting of ['login', 'get-token', 'production-eu-2024', '6dae42f8-4368-4678-94ff-3960e28e3630', '--verbose', 'cluster-2024-prod-weu'])
+    expect(found).not.toContain(setting);
+});
