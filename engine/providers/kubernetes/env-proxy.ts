@@ -9,7 +9,8 @@ import { BlockList, isIP } from 'node:net';
  * `no_proxy`) excludes — comma-separated entries, each `*` (everything), an IP
  * address or CIDR block, or a host name that matches itself and its
  * subdomains (a leading `.` matches subdomains only), optionally with `:port`.
- * A value without a scheme is taken as `http://`. Hand-written rather than
+ * Of `HTTPS_PROXY` and `https_proxy` (and each pair) the first set and not
+ * empty counts, as Go's `getEnvAny`. A value without a scheme is taken as `http://`. Hand-written rather than
  * `proxy-from-env`: that package also reads npm's `npm_config_*` proxy
  * settings (present whenever plumb runs under `npm run`) and has no CIDR
  * entries, so it would pick proxies kubectl does not.
@@ -18,14 +19,19 @@ import { BlockList, isIP } from 'node:net';
  */
 export function proxyFromEnvironment(server: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const https = server.protocol === 'https:';
-  const value = (https ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy))?.trim();
+  // Go's getEnvAny: the first variable that is set and not empty (`HTTPS_PROXY=""` does not hide `https_proxy`)
+  const value = (https ? firstSet(env.HTTPS_PROXY, env.https_proxy) : firstSet(env.HTTP_PROXY, env.http_proxy))?.trim();
   if (!value) return undefined;
   const host = server.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port = server.port || (https ? '443' : '80');
   if (host === 'localhost' || isLoopback(host)) return undefined;
-  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').trim();
-  if (noProxy && excluded(host, port, noProxy)) return undefined;
+  const noProxy = firstSet(env.NO_PROXY, env.no_proxy) ?? '';
+  if (noProxy.trim() && excluded(host, port, noProxy)) return undefined;
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+}
+
+function firstSet(...values: (string | undefined)[]): string | undefined {
+  return values.find((v) => v !== undefined && v !== '');
 }
 
 function isLoopback(host: string): boolean {
@@ -35,39 +41,67 @@ function isLoopback(host: string): boolean {
   return false;
 }
 
+/**
+ * Whether `NO_PROXY` excludes `host:port`, entry by entry as Go's httpproxy reads it: `*`; a CIDR block; an IP
+ * address, bare or with a port (`10.0.0.1`, `10.0.0.1:6443`, `fd00::1`, `[fd00::1]:6443`), compared as addresses
+ * (`fd00:0::1` is `fd00::1`); else a host name with an optional port, matching itself and its subdomains (`.x` and
+ * `*.x` its subdomains only). A bracketed IPv6 address without a port is no entry Go matches, nor here.
+ */
 function excluded(host: string, port: string, noProxy: string): boolean {
+  const hostFamily = isIP(host);
   for (const raw of noProxy.split(',')) {
-    let entry = raw.trim().toLowerCase();
+    const entry = raw.trim().toLowerCase();
     if (!entry) continue;
     if (entry === '*') return true;
-    // an IP address or a CIDR block
     const slash = entry.indexOf('/');
-    if (slash > 0 && isIP(entry.slice(0, slash))) {
+    if (slash > 0 && isIP(entry.slice(0, slash)) && /^\d+$/.test(entry.slice(slash + 1))) {
       const family = isIP(entry.slice(0, slash)) === 6 ? 'ipv6' : 'ipv4';
-      const hostFamily = isIP(host);
       if (hostFamily && (hostFamily === 6) === (family === 'ipv6')) {
         const list = new BlockList();
-        list.addSubnet(entry.slice(0, slash), Number(entry.slice(slash + 1)), family);
+        try {
+          list.addSubnet(entry.slice(0, slash), Number(entry.slice(slash + 1)), family);
+        } catch {
+          continue; // a prefix out of range: Go's ParseCIDR refuses it, and the entry is then no IP entry either
+        }
         if (list.check(host, family)) return true;
       }
       continue;
     }
-    if (isIP(entry.replace(/^\[|\]$/g, ''))) {
-      if (entry.replace(/^\[|\]$/g, '') === host) return true;
+    const split = splitHostPort(entry);
+    let entryHost = split ? split.host : entry;
+    const entryPort = split?.port ?? '';
+    if (split && !entryHost) continue;
+    if (split && entryHost.startsWith('[') && entryHost.endsWith(']')) entryHost = entryHost.slice(1, -1);
+    const entryFamily = isIP(entryHost);
+    if (entryFamily) {
+      if (hostFamily !== entryFamily) continue;
+      const list = new BlockList();
+      list.addAddress(entryHost, entryFamily === 6 ? 'ipv6' : 'ipv4');
+      if (list.check(host, entryFamily === 6 ? 'ipv6' : 'ipv4') && (!entryPort || entryPort === port)) return true;
       continue;
     }
-    // a host name, with an optional port
-    const colon = entry.lastIndexOf(':');
-    if (colon > 0 && !entry.includes(']') && /^\d+$/.test(entry.slice(colon + 1))) {
-      if (entry.slice(colon + 1) !== port) continue;
-      entry = entry.slice(0, colon);
-    }
-    if (entry.startsWith('*.')) entry = entry.slice(1);
-    if (entry.startsWith('.')) {
-      if (host.endsWith(entry)) return true;
-    } else if (host === entry || host.endsWith(`.${entry}`)) return true;
+    if (!entryHost) continue;
+    if (entryHost.startsWith('*.')) entryHost = entryHost.slice(1);
+    const subdomainsOnly = entryHost.startsWith('.');
+    const suffix = subdomainsOnly ? entryHost : `.${entryHost}`;
+    if ((host.endsWith(suffix) || (!subdomainsOnly && host === entryHost)) && (!entryPort || entryPort === port)) return true;
   }
   return false;
+}
+
+/**
+ * Go's `net.SplitHostPort`: `host:port` with one colon, or `[host]:port`; undefined when the entry is not of that
+ * shape (a bare IPv6 address, a name without a port, `[fd00::1]` without one).
+ */
+function splitHostPort(entry: string): { host: string; port: string } | undefined {
+  if (entry.startsWith('[')) {
+    const close = entry.indexOf(']');
+    if (close < 0 || entry[close + 1] !== ':') return undefined;
+    return { host: entry.slice(1, close), port: entry.slice(close + 2) };
+  }
+  const colon = entry.indexOf(':');
+  if (colon < 0 || entry.indexOf(':', colon + 1) >= 0) return undefined;
+  return { host: entry.slice(0, colon), port: entry.slice(colon + 1) };
 }
 
 /**

@@ -35,6 +35,21 @@ describe('proxyFromEnvironment', () => {
     ['https://[fd00::5]:6443', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.0/8' }, P],
     ['https://api.prod.example:6443', {}, undefined],
     ['https://api.prod.example:6443', { HTTPS_PROXY: '  ' }, undefined],
+    // Go's getEnvAny: the first variable set and not empty
+    ['https://api.prod.example:6443', { HTTPS_PROXY: '', https_proxy: P }, P],
+    ['http://api.prod.example:8080', { HTTP_PROXY: '', http_proxy: P }, P],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: '', no_proxy: 'prod.example' }, undefined],
+    // IP entries with a port, IPv6 ones in brackets, compared as addresses (Go's ipMatch)
+    ['https://[fd00::1]:6443', { HTTPS_PROXY: P, NO_PROXY: '[fd00::1]:6443' }, undefined],
+    ['https://[fd00::1]:6443', { HTTPS_PROXY: P, NO_PROXY: '[fd00::1]:443' }, P],
+    ['https://[fd00::1]:6443', { HTTPS_PROXY: P, NO_PROXY: 'fd00::1' }, undefined],
+    ['https://[fd00::1]:6443', { HTTPS_PROXY: P, NO_PROXY: 'FD00:0:0::1' }, undefined],
+    ['https://[fd00::1]:6443', { HTTPS_PROXY: P, NO_PROXY: '[fd00::1]' }, P], // no entry Go matches
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.1.2.3:6443' }, undefined],
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.1.2.3:443' }, P],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: '*.prod.example' }, undefined],
+    ['https://prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: '*.prod.example' }, P],
+    ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: ':6443' }, P],
   ] as const)('%s with %j → %s', (server, env, expected) => {
     expect(pick(server, env)).toBe(expected);
   });
