@@ -363,7 +363,10 @@ export const CODES = {
     hint: 'run the plugin by hand',
   },
   'kubernetes.kubeconfig-invalid': { meaning: 'the kubeconfig cannot be loaded' },
-  'kubernetes.kubeconfig-missing': { meaning: 'the kubeconfig named by --kubeconfig does not exist' },
+  'kubernetes.kubeconfig-missing': {
+    meaning:
+      'the kubeconfig named by --kubeconfig does not exist, or none of the files KUBECONFIG names does (a missing one among others is skipped, as kubectl skips it)',
+  },
   'kubernetes.no-cluster': { meaning: 'the kubeconfig names no current cluster', hint: 'pass --context' },
   'kubernetes.no-desired': { meaning: 'a Kubernetes apply without a desired document' },
   'kubernetes.not-found': { meaning: 'the API server does not have the object' },

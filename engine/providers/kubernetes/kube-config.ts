@@ -62,15 +62,29 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     }
     loadFile(kc, opts.kubeconfig);
   } else {
-    // $KUBECONFIG's files one by one, merged as client-node's loadFromDefault does, so a fault names its file
-    const files = process.env.KUBECONFIG?.split(delimiter).filter((f) => f) ?? [];
+    // $KUBECONFIG's files one by one, merged as client-node's loadFromDefault does, so a fault names its file; a file
+    // of the list that does not exist is skipped, as kubectl skips it (client-go's loading rules)
+    const listed = [...new Set(process.env.KUBECONFIG?.split(delimiter).filter((f) => f) ?? [])];
+    const files = listed.filter((f) => !missing(f));
     files.forEach((file, i) => {
       if (i === 0) return loadFile(kc, file);
       const next = new KubeConfig();
       loadFile(next, file);
       kc.mergeConfig(next);
     });
-    if (files.length === 0) {
+    if (listed.length > 0 && files.length === 0) {
+      // kubectl then has an empty config: the in-cluster one where a ServiceAccount is mounted, else nothing
+      if (!existsSync(SERVICEACCOUNT_TOKEN)) {
+        throw new PlumbError('kubernetes.kubeconfig-missing', `none of the kubeconfig files KUBECONFIG names exists: ${listed.join(', ')}`, {
+          hint: `set KUBECONFIG to existing files (separated by '${delimiter}'), or pass --kubeconfig`,
+        });
+      }
+      try {
+        kc.loadFromCluster();
+      } catch (e) {
+        throw kubeConfigError(e, undefined);
+      }
+    } else if (listed.length === 0) {
       const home = join(homedir(), '.kube', 'config');
       if (existsSync(home)) loadFile(kc, home);
       else
@@ -98,6 +112,16 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     });
   }
   return kc;
+}
+
+/** Whether `file` does not exist (Go's `os.IsNotExist`): a file plumb may not read is there, and its load says so. */
+function missing(file: string): boolean {
+  try {
+    statSync(file);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR';
+  }
 }
 
 /**

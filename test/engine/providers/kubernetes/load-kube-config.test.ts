@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { loadKubeConfig } from '../../../../engine/providers/kubernetes/kube-config.js';
+
+// KUBECONFIG=a:b as kubectl reads it (client-go's loading rules): a file of the list that does not exist is
+// skipped; only when none exists is there nothing to load. An explicit --kubeconfig that does not exist is an error.
+let dir: string;
+const saved = process.env.KUBECONFIG;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-load-'));
+});
+afterEach(() => {
+  if (saved === undefined) delete process.env.KUBECONFIG;
+  else process.env.KUBECONFIG = saved;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function kubeconfig(name: string, server: string): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `current-context: ${name}`,
+      `clusters: [{name: ${name}, cluster: {server: "${server}"}}]`,
+      `users: [{name: ${name}, user: {}}]`,
+      `contexts: [{name: ${name}, context: {cluster: ${name}, user: ${name}}}]`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+const code = (f: () => unknown): string | undefined => {
+  try {
+    f();
+    return undefined;
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+};
+
+it('a file KUBECONFIG names that does not exist is skipped, before or after the ones that do', () => {
+  const good = kubeconfig('good', 'https://good.example:6443');
+  const other = kubeconfig('other', 'https://other.example:6443');
+  const gone = join(dir, 'gone');
+  process.env.KUBECONFIG = [gone, good].join(delimiter);
+  expect(loadKubeConfig({}).getCurrentCluster()?.server).toBe('https://good.example:6443');
+  process.env.KUBECONFIG = [good, gone, other].join(delimiter);
+  const kc = loadKubeConfig({ context: 'other' });
+  expect(kc.getCurrentCluster()?.server).toBe('https://other.example:6443');
+  expect(kc.getContexts().map((c) => c.name)).toEqual(['good', 'other']);
+});
+
+it('when none of the files KUBECONFIG names exists, or --kubeconfig names a missing file, it is kubernetes.kubeconfig-missing naming them', () => {
+  const a = join(dir, 'a');
+  const b = join(dir, 'b');
+  process.env.KUBECONFIG = [a, b].join(delimiter);
+  expect(code(() => loadKubeConfig({}))).toBe('kubernetes.kubeconfig-missing');
+  expect(() => loadKubeConfig({})).toThrow(`${a}, ${b}`);
+  expect(code(() => loadKubeConfig({ kubeconfig: a }))).toBe('kubernetes.kubeconfig-missing');
+});
+
+it('a listed path that exists but is no file is still an error, as in kubectl (only a missing file is skipped)', () => {
+  const good = kubeconfig('good', 'https://good.example:6443');
+  const notAFile = join(dir, 'a-directory');
+  mkdirSync(notAFile);
+  process.env.KUBECONFIG = [good, notAFile].join(delimiter);
+  expect(code(() => loadKubeConfig({}))).toBe('kubernetes.kubeconfig-invalid');
+});
