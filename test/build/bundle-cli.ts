@@ -35,17 +35,17 @@
  *   is Node's own WHATWG `URL`: node-fetch takes `url.URL` when Node has it
  *   (`const URL = Url.URL || whatwgUrl.URL`), which every Node ≥ 10 does, so
  *   the package was evaluated and never called.
- * - socks-proxy-agent (with socks, ip-address and debug) is constructed only for
- *   a cluster whose `proxy-url` is `socks5://…`: it is required on that first
- *   construction instead of at load.
- * Loading the client went from ~74 to ~NN ms of CPU (a third of a
+ * - socks-proxy-agent (with socks, ip-address and debug, ~220 KB) is constructed
+ *   only for a cluster whose `proxy-url` is `socks5://…`: it is required from
+ *   node_modules (plumb's own dependency) on that first construction, not bundled.
+ * Loading the client went from ~74 to ~31 ms of CPU (a third of a
  * steady-state plan's module loading). Should anything still reach
  * whatwg-url's `punycode`, it resolves to the userland package, not the
  * built-in Node 21+ deprecates with a warning for code outside node_modules.
  *
  *   tsx test/build/bundle-cli.ts            (after tsc and the schema precompile)
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,8 +66,25 @@ function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/** Bundled CommonJS packages require Node's built-ins: each output file defines `require`. */
+/** Bundled CommonJS packages require Node's built-ins: an output file that uses `require` defines it ({@link dropUnusedBanner}). */
 export const BANNER = "import { createRequire as __plumbCreateRequire } from 'node:module'; const require = __plumbCreateRequire(import.meta.url);";
+
+/**
+ * `code` without {@link BANNER} when nothing after it names `require` (a free
+ * identifier, not a property or part of a longer name); as it is otherwise.
+ * esbuild puts the banner on every output file, but only its runtime chunk
+ * (`__require`, through which bundled CommonJS requires Node's built-ins) and
+ * a file with a `require(…)` left in it use it: a steady-state `plumb plan`
+ * loads ~85 chunks, and a `createRequire` per chunk cost ~10 ms of its CPU.
+ * A mention in a string or a comment keeps the banner (harmless).
+ */
+export function dropUnusedBanner(code: string): string {
+  // after the entry's `#!/usr/bin/env node`, if any
+  const at = code.startsWith('#!') ? code.indexOf('\n') + 1 : 0;
+  if (!code.startsWith(BANNER, at)) return code;
+  const body = code.slice(at + BANNER.length).replace(/^\r?\n/, '');
+  return /(?<![\w$.])require\b/.test(body) ? code : code.slice(0, at) + body;
+}
 
 /**
  * How plumb's bundle resolves packages (the rules above): Node's built-ins and
@@ -89,12 +106,17 @@ export const plumbBundlePlugin: Plugin = {
       /[\\/]client-node[\\/]dist[\\/]/.test(args.importer) ? { path: 'socks-proxy-agent', namespace: 'plumb-lazy-socks' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'plumb-lazy-socks' }, () => ({
-      // a constructor may return another object: `new SocksProxyAgent(url)` is the package's own agent
+      // a constructor may return another object: `new SocksProxyAgent(url)` is the package's own agent, required from
+      // node_modules (plumb's own dependency) on that first construction — bundled, it was a chunk of ~220 KB (socks,
+      // ip-address, smart-buffer, debug) every command that talks to a cluster loaded and compiled
       contents:
         "export class SocksProxyAgent { constructor(...args) { const { SocksProxyAgent: Agent } = require('socks-proxy-agent'); return new Agent(...args); } }",
       loader: 'js',
       resolveDir: ROOT,
     }));
+    b.onResolve({ filter: /^socks-proxy-agent$/ }, (args) =>
+      args.namespace === 'plumb-lazy-socks' ? { path: 'socks-proxy-agent', external: true } : undefined,
+    );
     // client-node's generated client: only what is referenced is kept (see above)
     b.onResolve({ filter: /^\./ }, async (args) => {
       if (args.pluginData === GEN || !/[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(args.importer)) return undefined;
@@ -126,6 +148,13 @@ export async function bundleCli(): Promise<void> {
     logLevel: 'warning',
     plugins: [plumbBundlePlugin],
   });
+  for (const name of readdirSync(`${ROOT}dist/bundle`)) {
+    if (!name.endsWith('.js')) continue;
+    const file = `${ROOT}dist/bundle/${name}`;
+    const code = readFileSync(file, 'utf8');
+    const trimmed = dropUnusedBanner(code);
+    if (trimmed !== code) writeFileSync(file, trimmed);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await bundleCli();

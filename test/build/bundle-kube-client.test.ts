@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -12,7 +11,7 @@ import { PROJECT_ROOT } from '../helpers/run-cli.js';
  * The bundle's rules for @kubernetes/client-node (test/build/bundle-cli.ts): the
  * Kubernetes client bundled as `plumb` ships it, with the generated API clients
  * dropped, node-fetch's whatwg-url replaced by Node's URL and socks-proxy-agent
- * loaded on first construction — and still working.
+ * loaded from node_modules on first construction — and still working.
  */
 describe("the bundle's Kubernetes client", () => {
   let dir: string;
@@ -20,7 +19,8 @@ describe("the bundle's Kubernetes client", () => {
   let bundled: { loadKubeConfig: typeof import('../../engine/providers/kubernetes/kube-config.js').loadKubeConfig; fetch: typeof fetch };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'plumb-bundle-k8s-'));
+    // inside the project, as dist/bundle is: the bundle requires socks-proxy-agent from node_modules
+    dir = mkdtempSync(join(PROJECT_ROOT, 'node_modules', '.plumb-bundle-k8s-'));
     const result = await build({
       absWorkingDir: PROJECT_ROOT,
       stdin: {
@@ -50,6 +50,10 @@ describe("the bundle's Kubernetes client", () => {
   it('holds neither the generated API clients and models nor whatwg-url and its Unicode tables', () => {
     expect(inputs.some((f) => f.includes('@kubernetes/client-node/dist/config.js'))).toBe(true);
     expect(inputs.filter((f) => /client-node\/dist\/gen\/(apis|models)\/|\/whatwg-url\/|\/tr46\/|\/webidl-conversions\//.test(f))).toEqual([]);
+  });
+
+  it('holds no SOCKS client: socks-proxy-agent and what it pulls in (socks, ip-address, smart-buffer, debug) load from node_modules when used', () => {
+    expect(inputs.filter((f) => /node_modules\/(socks|socks-proxy-agent|ip-address|smart-buffer|debug)\//.test(f))).toEqual([]);
   });
 
   it('node-fetch works with Node URL in place of whatwg-url', async () => {
