@@ -108,6 +108,10 @@ data: {x: "1"}
     };
     const aggregated = await plan(false);
     expect(aggregated.discovery).toEqual(['/api', '/apis']);
+    // each read once for the desired types and the sweep (the sweep takes the read prepare started), and once more
+    // for the cascade of the namespace Git dropped, which asks afresh
+    const reads = aggregated.all.filter((q) => /^\/apis?$/.test(q.path.split('?')[0])).map((q) => q.path.split('?')[0]);
+    expect(reads.sort()).toEqual(['/api', '/api', '/apis', '/apis']);
     for (const q of aggregated.all.filter((r) => /^\/apis?$/.test(r.path))) expect(q.accept).toContain('as=APIGroupDiscoveryList');
     const changed = (p: Obj) =>
       (p.changes as Obj[])

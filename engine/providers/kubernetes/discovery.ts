@@ -46,6 +46,9 @@ export class Discovery {
   /** The first aggregated read of this Discovery (resolve's): undefined when the server does not serve aggregated discovery. */
   private firstAggregated?: Promise<Aggregated | undefined>;
 
+  /** The read {@link prepare} started that no {@link all} has taken yet (it rejects as the read does). */
+  private prepared?: Promise<Aggregated | undefined>;
+
   constructor(private readonly client: KubeClient) {}
 
   /** The resource for an apiVersion + kind, or undefined when the server does not serve it (yet). */
@@ -58,23 +61,38 @@ export class Discovery {
     return resources?.get(kind);
   }
 
-  /** Reads the aggregated discovery documents in the background, as the first {@link resolve} would (see Provider.prepare). */
+  /**
+   * Reads the aggregated discovery documents in the background (see
+   * Provider.prepare): the first {@link resolve} waits for this read instead
+   * of starting its own, and the next {@link all} takes it as its own fresh
+   * read — a plan's discover reads `/api` and `/apis` once, not twice.
+   */
   prepare(signal?: AbortSignal): void {
-    this.firstAggregated ??= this.readAggregated(signal).catch(() => undefined);
+    if (this.prepared) return;
+    const read = this.readAggregated(signal);
+    read.catch(() => undefined); // said by the call that takes it
+    this.prepared = read;
+    this.firstAggregated ??= read.catch(() => undefined);
   }
 
   forget(apiVersion: string): void {
     this.byGroupVersion.delete(apiVersion);
+    // a CRD was applied since prepare's read: the next all() reads afresh
+    this.prepared = undefined;
   }
 
   /**
    * Every listable resource the server serves, at each group's preferred
    * version. Asked afresh on each call (a long-lived provider sees groups
-   * installed since): two requests with aggregated discovery.
+   * installed since): two requests with aggregated discovery — none for the
+   * first call after {@link prepare}, which takes the read prepare started
+   * (made for this same operation, before it: the same documents).
    */
   async all(signal?: AbortSignal): Promise<ApiResource[]> {
+    const read = this.prepared ?? this.readAggregated(signal);
+    this.prepared = undefined;
     // a server that cannot answer it at all is asked the legacy way, which says what is wrong
-    const aggregated = await this.readAggregated(signal).catch((e: unknown) => {
+    const aggregated = await read.catch((e: unknown) => {
       if (signal?.aborted) throw e;
       return undefined;
     });
