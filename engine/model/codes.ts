@@ -379,6 +379,10 @@ export const CODES = {
       'the scope of a custom kind whose CRD is not in the inventory is unknown offline; its identity assumes namespace default until a target says otherwise',
     hint: 'write metadata.namespace for a namespaced kind',
   },
+  'kubernetes.proxy-invalid': {
+    meaning: "the kubeconfig cluster's proxy-url, or the proxy environment variable (HTTPS_PROXY, HTTP_PROXY), is not an http, https or socks5 URL",
+    hint: 'write it as http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT (a user and password URL-encoded before the @), as kubectl reads it',
+  },
   'kubernetes.prune-unowned': { meaning: 'refusing to delete an object this inventory does not own' },
   'kubernetes.unauthorized': { meaning: "the API server rejected plumb's credentials", hint: 'check the kubeconfig user' },
   'kubernetes.unknown-context': { meaning: '--context names no context of the kubeconfig' },

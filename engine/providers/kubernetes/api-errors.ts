@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../model/diagnostic.js';
+import { PlumbError } from '../../model/errors.js';
 import { KubeApiError, KubeCredentialError } from './kube-client.js';
 import type { ApiResource } from './discovery.js';
 import { isPermanentAnswer } from './retry.js';
@@ -116,6 +117,10 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
       message: `the API server answered ${e.status} (${e.reason}) while trying to ${what}: ${e.message}`,
       hint: 'retry later; 429 and 5xx answers were already retried',
     };
+  }
+  if (e instanceof PlumbError) {
+    // a fault plumb found itself on the way (a proxy that is not a URL): its own code and hint
+    return { severity: 'error', code: e.code, ci, message: `cannot ${what}: ${e.message}`, ...(e.hint ? { hint: e.hint } : {}) };
   }
   if (e instanceof KubeCredentialError) {
     return {

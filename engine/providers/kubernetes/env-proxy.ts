@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { PlumbError } from '../../model/errors.js';
 
 /**
  * The proxy the environment names for a request to `server`, as kubectl (Go's
@@ -126,4 +127,30 @@ export function proxyCredentialsOf(proxyUrl: string | undefined): string[] {
     // kept as written
   }
   return [proxyUrl, secret, decoded];
+}
+
+/** The proxy schemes plumb's client speaks: kubectl's http, https and socks5, and socks4, socks4a, socks5h. */
+const PROXY_SCHEME = /^(?:https?|socks(?:4a?|5h?)?):$/;
+
+/**
+ * The proxy URL `proxyUrl` parsed, or `kubernetes.proxy-invalid` when it is not a URL or its scheme is none plumb's
+ * client speaks (kubectl's client-go refuses both when it validates the kubeconfig). The message never quotes the
+ * URL: it may hold the proxy's password.
+ *
+ * @param source what names the proxy, for the message: `the kubeconfig cluster "prod"'s proxy-url`, `HTTPS_PROXY`
+ * @throws PlumbError `kubernetes.proxy-invalid`
+ */
+export function parseProxyUrl(proxyUrl: string, source: string): URL {
+  let proxy: URL | undefined;
+  try {
+    proxy = new URL(proxyUrl);
+  } catch {
+    // reported below
+  }
+  if (!proxy || !PROXY_SCHEME.test(proxy.protocol) || !proxy.hostname) {
+    throw new PlumbError('kubernetes.proxy-invalid', `${source} is not ${proxy ? 'an http, https or socks5 proxy URL' : 'a URL'}`, {
+      hint: 'write it as http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT (a user and password URL-encoded before the @), as kubectl reads it',
+    });
+  }
+  return proxy;
 }

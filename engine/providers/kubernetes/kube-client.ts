@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { setMaxListeners } from 'node:events';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
-import { proxyCredentialsOf, proxyFromEnvironment } from './env-proxy.js';
+import { parseProxyUrl, proxyCredentialsOf, proxyFromEnvironment } from './env-proxy.js';
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { sleep } from '../../concurrency/sleep.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
@@ -144,21 +144,21 @@ export class KubeClient {
     let agent: Agent | HttpAgent;
     if (!proxyUrl) agent = http ? new HttpAgent(options) : new Agent(options);
     else {
-      let proxy: URL;
-      try {
-        proxy = new URL(proxyUrl);
-      } catch {
-        throw new Error("the kubeconfig cluster's proxy-url (or the proxy environment variable) is not a URL");
-      }
+      const source = this.kc.getCurrentCluster()?.proxyUrl
+        ? "the kubeconfig cluster's proxy-url"
+        : http
+          ? 'HTTP_PROXY (or http_proxy)'
+          : 'HTTPS_PROXY (or https_proxy)';
+      const proxy = parseProxyUrl(proxyUrl, source);
       if (proxy.protocol === 'http:' || proxy.protocol === 'https:')
         agent = http ? new HttpProxyAgent({ ...options, proxy }) : new HttpsProxyAgent({ ...options, proxy });
-      else if (/^socks(4a?|5h?)?:$/.test(proxy.protocol)) {
+      else {
         // a CommonJS package: its exports are the module's, or its default's once bundled
         // kubectl's socks5 sends the server's name to the proxy (a bastion resolves private names): socks-proxy-agent's socks5h
         if (proxy.protocol === 'socks5:') proxy.protocol = 'socks5h:';
         const socks = (await import('socks-proxy-agent')) as typeof import('socks-proxy-agent') & { default?: typeof import('socks-proxy-agent') };
         agent = new (socks.SocksProxyAgent ?? socks.default!.SocksProxyAgent)(proxy, options) as unknown as Agent;
-      } else throw new Error(`the kubeconfig cluster's proxy-url scheme ${proxy.protocol} is not supported (http, https, socks5)`);
+      }
     }
     if (this.closed) agent.destroy();
     else this.made.push(agent);

@@ -10,7 +10,7 @@ import { didYouMeanHint } from '../../model/did-you-mean.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { COMPLEX_KEY_HINT, complexKeyDiagnostic } from '../../yaml/yaml-documents.js';
 import { credentialName, credentialsByForm, isCredentialSetting, tokenShaped } from './credential-settings.js';
-import { proxyCredentialsOf } from './env-proxy.js';
+import { parseProxyUrl, proxyCredentialsOf } from './env-proxy.js';
 
 export interface KubeConfigOptions {
   /** `--kubeconfig`, or the target's `kubeconfig` setting. */
@@ -106,11 +106,14 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
   }
   registerSecretValues(credentialsOf(kc.getCurrentUser()));
   registerSecretValues(proxyCredentialsOf(kc.getCurrentCluster()?.proxyUrl));
-  if (!kc.getCurrentCluster()) {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) {
     throw new PlumbError('kubernetes.no-cluster', 'the kubeconfig names no current cluster', {
       hint: 'pass --kubeconfig and --context, or run inside a cluster',
     });
   }
+  // refused as kubectl refuses it when it validates the kubeconfig, before client-node builds an agent from it
+  if (cluster.proxyUrl) parseProxyUrl(cluster.proxyUrl, `the kubeconfig cluster "${cluster.name}"'s proxy-url`);
   return kc;
 }
 

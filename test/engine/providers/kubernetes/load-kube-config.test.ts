@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -70,4 +70,15 @@ it('a listed path that exists but is no file is still an error, as in kubectl (o
   mkdirSync(notAFile);
   process.env.KUBECONFIG = [good, notAFile].join(delimiter);
   expect(code(() => loadKubeConfig({}))).toBe('kubernetes.kubeconfig-invalid');
+});
+
+it('a proxy-url that is not an http, https or socks5 URL is kubernetes.proxy-invalid, as kubectl refuses it', () => {
+  for (const proxyUrl of ['not a url', 'ftp://proxy.corp:21', 'proxy.corp:3128', 'socks5://']) {
+    const file = kubeconfig('good', 'https://good.example:6443');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('cluster: {server:', `cluster: {proxy-url: ${JSON.stringify(proxyUrl)}, server:`));
+    expect(code(() => loadKubeConfig({ kubeconfig: file }))).toBe('kubernetes.proxy-invalid');
+  }
+  const file = kubeconfig('good', 'https://good.example:6443');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('cluster: {server:', 'cluster: {proxy-url: "socks5://bastion:1080", server:'));
+  expect(loadKubeConfig({ kubeconfig: file }).getCurrentCluster()?.proxyUrl).toBe('socks5://bastion:1080');
 });
