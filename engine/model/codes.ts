@@ -156,6 +156,11 @@ export const CODES = {
   'k8s.data-key-invalid': {
     meaning: "a ConfigMap or Secret data key the API server refuses ([-._a-zA-Z0-9]+, at most 253 characters, not '..'-prefixed)",
   },
+  'k8s.ephemeral-containers': {
+    meaning:
+      'a Pod or pod template that declares ephemeralContainers, which the API server refuses (they are added to a running pod through its ephemeralcontainers subresource)',
+    hint: 'remove them; use `kubectl debug` on the running pod',
+  },
   'k8s.field-missing': { meaning: 'a Kubernetes workload without a pod template' },
   'k8s.field-required': { meaning: 'a Kubernetes object lacks a field its schema requires', hint: 'add the field' },
   'k8s.field-unknown': {

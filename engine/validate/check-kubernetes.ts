@@ -155,6 +155,16 @@ function checkObject(ci: CI): Finding[] {
       });
     }
     checkPodSpec(template.spec, template.pointer, found, ci.kind === 'StatefulSet' ? claimTemplateNames(o) : []);
+    // added to a running pod through its ephemeralcontainers subresource (`kubectl debug`), never declared
+    const ephemeral = template.spec.ephemeralContainers;
+    if (Array.isArray(ephemeral) && ephemeral.length > 0) {
+      found(
+        'k8s.ephemeral-containers',
+        `${template.pointer}/ephemeralContainers`,
+        ci.kind === 'Pod' ? "a Pod's ephemeralContainers cannot be set on create" : 'ephemeral containers are not allowed in a pod template',
+        'remove ephemeralContainers; add a debug container to a running pod with `kubectl debug`',
+      );
+    }
   }
   if (ci.kind === 'Service' && groupOf(ci.apiVersion) === '') checkServicePorts(o, found);
   return findings;

@@ -227,6 +227,42 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
       'a Secret whose large data key stringData replaces',
       { apiVersion: 'v1', kind: 'Secret', metadata: meta('mib-replaced'), data: { k: base64(MIB + 10) }, stringData: { k: 'small' } },
     ],
+    // ephemeral containers are added to a running pod through its subresource (kubectl debug), never declared
+    ['a Pod with an ephemeral container', pod('eph', { containers: [app()], ephemeralContainers: [{ name: 'debug', image: 'busybox' }] })],
+    ['a Pod with an empty ephemeralContainers list', pod('eph-empty', { containers: [app()], ephemeralContainers: [] })],
+    [
+      'a Deployment template with an ephemeral container',
+      {
+        ...deployment('eph-deploy', { app: 'web' }, { app: 'web' }),
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [app()], ephemeralContainers: [{ name: 'debug', image: 'busybox' }] } },
+        },
+      },
+    ],
+    [
+      'a PodTemplate with an ephemeral container',
+      {
+        apiVersion: 'v1',
+        kind: 'PodTemplate',
+        metadata: meta('eph-pt'),
+        template: { spec: { containers: [app()], ephemeralContainers: [{ name: 'debug', image: 'busybox' }] } },
+      },
+    ],
+    [
+      'a CronJob template with an ephemeral container',
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: meta('eph-cj'),
+        spec: {
+          schedule: '* * * * *',
+          jobTemplate: {
+            spec: { template: { spec: { restartPolicy: 'Never', containers: [app()], ephemeralContainers: [{ name: 'debug', image: 'busybox' }] } } },
+          },
+        },
+      },
+    ],
     // custom resources reusing a built-in kind's name (Volcano's Job, Knative's Service) are not held to its shape
     ['a custom Job without spec.template', custom('Job', 'cr-job', { tasks: [{ name: 'worker', template: { spec: { containers: [app()] } } }] })],
     ['a custom Job with a free-form selector', custom('Job', 'cr-job-sel', { selector: { matchLabels: { 'any key!': 1 } } })],
@@ -269,6 +305,6 @@ describeCluster('validate refuses what the API server refuses (labels, annotatio
     // plumb errors exactly where the server refuses
     expect(rows.map((r) => ({ what: r.what, refused: r.plumb.length > 0 }))).toEqual(rows.map((r) => ({ what: r.what, refused: r.refused })));
     // and the server refuses at least the cases named for it (the table is not vacuous)
-    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(49);
+    expect(rows.filter((r) => r.refused).length).toBeGreaterThanOrEqual(53);
   });
 });
