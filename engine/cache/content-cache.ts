@@ -6,6 +6,7 @@ import {
   fstatSync,
   futimesSync,
   openSync,
+  writeSync,
   lstatSync,
   readSync,
   renameSync,
@@ -245,15 +246,14 @@ export class ContentCache {
         for (const [h, e] of entries) merged.set(h, e);
         let kept = [...merged].filter(([, e]) => now - e[0] <= this.settings.maxAgeMs).sort((a, b) => b[1][0] - a[1][0]);
         let bytes = 0;
-        kept = kept.filter(([, e]) => (bytes += e[1].length) <= share || e[0] === now);
+        kept = kept.filter(([, e]) => (bytes += e[2]) <= share || e[0] === now);
         const dir = bucketPath.slice(0, bucketPath.lastIndexOf('/'));
         if (!this.made.has(dir)) {
           makeDirectorySync(dir, 0o700);
           this.made.add(dir);
         }
         tmp = `${bucketPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-        const body = serialize(kept);
-        writeFileSync(tmp, Buffer.concat([BUCKET_MAGIC, bucketMac(this.macKey!, bucketPath, body), body]), { mode: 0o600 });
+        writeBucket(tmp, bucketPath, kept, this.macKey!);
         renameSync(tmp, bucketPath);
         tmp = undefined;
         this.stats.writes += entries.size;
@@ -320,18 +320,17 @@ export class ContentCache {
 
   private setBatched(namespace: string, key: string, value: unknown): void {
     const { path, h } = this.bucketOf(namespace, key);
-    let bytes: Buffer;
+    let entry: BucketEntry;
     try {
-      bytes = batchedBytes(this.macInput(namespace, key), value);
+      entry = batchedEntry(Date.now(), this.macInput(namespace, key), value);
     } catch {
       return; // a value v8 cannot serialise is simply not cached
     }
-    const entry: BucketEntry = [Date.now(), bytes];
     let pending = this.pending.get(path);
     if (!pending) this.pending.set(path, (pending = new Map()));
     pending.set(h, entry);
     this.buckets.get(path)?.set(h, entry);
-    this.pendingBytes += bytes.length;
+    this.pendingBytes += entry[2];
     dirty.add(this);
     if (this.pendingBytes > FLUSH_BYTES) this.flush();
   }
@@ -397,49 +396,91 @@ export class ContentCache {
  * parsing it saves.
  */
 const BATCHED: ReadonlySet<string> = new Set(['parse', 'validate', 'text', 'diff-text']);
-const BUCKET_MAGIC = Buffer.from('plumbB3\n');
+const BUCKET_MAGIC = Buffer.from('plumbB4\n');
 /** Pending bytes beyond which a cache flushes without waiting for the caller. */
 const FLUSH_BYTES = 64 * 1024 * 1024;
-/** [written at (ms), entry bytes (batchedBytes: a format tag and `{ key, value }`)]. */
-type BucketEntry = [number, Buffer];
-
-/** Tags of a batched entry's payload: JSON, or v8.serialize for what JSON cannot hold exactly. */
-const JSON_TAG = 0x4a; // 'J'
-const V8_TAG = 0x56; // 'V'
+/**
+ * [written at (ms), payload, the payload's size in bytes]. The payload is `{ key, value }`: its JSON text when
+ * JSON holds the value exactly ({@link jsonExact}), else v8.serialize's bytes. JSON texts stay strings, in V8's
+ * heap, from the entry's making to its bucket file and back: no Buffer per entry (see {@link writeBucket}).
+ */
+type BucketEntry = [number, string | Buffer, number];
 
 /**
- * A batched entry's bytes: `{ key, value }` as JSON when JSON holds the value
- * exactly ({@link jsonExact}), else v8.serialize, behind a one-byte tag. No MAC
- * of its own: the bucket's HMAC covers every entry in it, and is checked before
- * any is read; the key inside binds the entry to its full key (salt,
- * namespace, key). Hand-written rather than v8 alone: on a 10k-CI
- * repository's parse entries JSON.parse read them in 29 ms against
- * v8.deserialize's 54 (writing costs about the same), and a warm load reads
- * every entry.
+ * A batched entry: `{ key, value }` as JSON text when JSON holds the value
+ * exactly ({@link jsonExact}), else v8.serialize. No MAC of its own: the
+ * bucket's HMAC covers every entry in it, and is checked before any is read;
+ * the key inside binds the entry to its full key (salt, namespace, key).
+ * Hand-written rather than v8 alone: on a 10k-CI repository's parse entries
+ * JSON.parse read them in 29 ms against v8.deserialize's 54 (writing costs
+ * about the same), and a warm load reads every entry.
  */
-function batchedBytes(fullKey: string, value: unknown): Buffer {
+function batchedEntry(now: number, fullKey: string, value: unknown): BucketEntry {
   const entry = { key: fullKey, value };
   if (jsonExact(value, new Set())) {
     const json = JSON.stringify(entry);
-    const out = Buffer.allocUnsafe(1 + Buffer.byteLength(json));
-    out[0] = JSON_TAG;
-    out.write(json, 1);
-    return out;
+    return [now, json, Buffer.byteLength(json)];
   }
-  return Buffer.concat([Buffer.of(V8_TAG), serialize(entry)]);
+  const bytes = serialize(entry);
+  return [now, bytes, bytes.length];
 }
 
 /** The value of a batched entry (from an authenticated bucket, or this process), or undefined when it is not the entry of `fullKey`. */
-function openBatched<T>(bytes: Buffer, fullKey: string): { value: T } | undefined {
+function openBatched<T>(payload: string | Buffer, fullKey: string): { value: T } | undefined {
   try {
-    const body = bytes.subarray(1);
-    const entry = (bytes[0] === JSON_TAG ? JSON.parse(body.toString('utf8')) : bytes[0] === V8_TAG ? deserialize(body) : undefined) as
-      | { key?: unknown; value?: T }
-      | undefined;
+    const entry = (typeof payload === 'string' ? JSON.parse(payload) : deserialize(payload)) as { key?: unknown; value?: T } | undefined;
     return entry?.key === fullKey ? { value: entry.value as T } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A bucket's index record: the entry's hash (32 bytes), written at (float64 ms), payload kind (J or V), payload bytes (uint32). */
+const RECORD_BYTES = 32 + 8 + 1 + 4;
+const JSON_TAG = 0x4a; // 'J'
+const V8_TAG = 0x56; // 'V'
+
+/**
+ * Writes a bucket file at `tmp`: BUCKET_MAGIC, the HMAC of the body ({@link bucketMac}), then the body — the number
+ * of entries (uint32), one index record per entry ({@link RECORD_BYTES}), then the payloads in the same order. Each
+ * JSON payload goes from its string to the file (`writeSync` of a string encodes into a buffer it frees at once), so
+ * a flush allocates one small index per bucket and leaves no per-entry Buffer for the garbage collector: a cold 100k
+ * plan's ~50 MB of parse entries, made into Buffers and joined (v8.serialize, Buffer.concat), used to stay in the
+ * process's malloc heap after they were freed (~80 MB of RSS to the end of the run, above an uncached plan).
+ */
+function writeBucket(tmp: string, bucketPath: string, entries: readonly (readonly [string, BucketEntry])[], macKey: Buffer): void {
+  const index = Buffer.allocUnsafe(4 + RECORD_BYTES * entries.length);
+  index.writeUInt32LE(entries.length, 0);
+  let at = 4;
+  for (const [h, [writtenAt, payload, bytes]] of entries) {
+    index.write(h, at, 32, 'hex');
+    index.writeDoubleLE(writtenAt, at + 32);
+    index[at + 40] = typeof payload === 'string' ? JSON_TAG : V8_TAG;
+    index.writeUInt32LE(bytes, at + 41);
+    at += RECORD_BYTES;
+  }
+  const mac = createHmac('sha256', macKey).update(bucketMacPrefix(bucketPath)).update(index);
+  for (const [, e] of entries) mac.update(e[1]);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeAll(fd, BUCKET_MAGIC);
+    writeAll(fd, mac.digest());
+    writeAll(fd, index);
+    for (const [, [, payload, bytes]] of entries) {
+      if (typeof payload !== 'string') writeAll(fd, payload);
+      else {
+        // a short write (a disk filling up): the rest from a copy, whose next write says why (ENOSPC)
+        const written = writeSync(fd, payload, null, 'utf8');
+        if (written !== bytes) writeAll(fd, Buffer.from(payload, 'utf8').subarray(written));
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 const dirty = new Set<ContentCache>();
@@ -454,8 +495,11 @@ function entryMac(macKey: Buffer, fullKey: string, payload: Uint8Array): Buffer 
 
 /** HMAC-SHA256 of a bucket file's body, bound to the bucket it is (namespace, salt directory and prefix: a bucket moved elsewhere does not verify). */
 function bucketMac(macKey: Buffer, bucketPath: string, body: Uint8Array): Buffer {
-  const name = bucketPath.split('/').slice(-4).join('/');
-  return createHmac('sha256', macKey).update(`bucket ${name}\0`).update(body).digest();
+  return createHmac('sha256', macKey).update(bucketMacPrefix(bucketPath)).update(body).digest();
+}
+
+function bucketMacPrefix(bucketPath: string): string {
+  return `bucket ${bucketPath.split('/').slice(-4).join('/')}\0`;
 }
 
 function entryBytes(fullKey: string, value: unknown, macKey: Buffer): Buffer {
@@ -544,15 +588,22 @@ function readBucket(path: string, macKey: Buffer, largest: number, onDamaged?: (
   try {
     if (!(checked ?? authentic(bytes))) throw new Error('not a bucket, or not authenticated');
     const body = bytes.subarray(start);
-    const list = deserialize(body) as [string, BucketEntry][];
-    if (!Array.isArray(list)) throw new Error('not a bucket');
+    const count = body.length >= 4 ? body.readUInt32LE(0) : -1;
+    if (count < 0 || 4 + RECORD_BYTES * count > body.length) throw new Error('not a bucket');
     const out = new Map<string, BucketEntry>();
-    for (const item of list) {
-      if (Array.isArray(item) && typeof item[0] === 'string' && Array.isArray(item[1]) && Buffer.isBuffer(item[1][1]))
-        out.set(item[0], [Number(item[1][0]) || 0, item[1][1]]);
-      else if (Array.isArray(item) && typeof item[0] === 'string' && Array.isArray(item[1]) && item[1][1] instanceof Uint8Array)
-        out.set(item[0], [Number(item[1][0]) || 0, Buffer.from(item[1][1])]);
+    // each payload is copied out of the file's bytes (a JSON text decoded to a string), so no entry kept keeps the whole bucket
+    let payloadAt = 4 + RECORD_BYTES * count;
+    for (let i = 0, at = 4; i < count; i++, at += RECORD_BYTES) {
+      const size = body.readUInt32LE(at + 41);
+      const end = payloadAt + size;
+      if (end > body.length) throw new Error('not a bucket');
+      const tag = body[at + 40];
+      const payload = tag === JSON_TAG ? body.toString('utf8', payloadAt, end) : tag === V8_TAG ? Buffer.from(body.subarray(payloadAt, end)) : undefined;
+      if (payload === undefined) throw new Error('not a bucket');
+      out.set(body.toString('hex', at, at + 32), [body.readDoubleLE(at + 32), payload, size]);
+      payloadAt = end;
     }
+    if (payloadAt !== body.length) throw new Error('not a bucket');
     return out;
   } catch {
     onDamaged?.();

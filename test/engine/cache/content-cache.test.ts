@@ -183,6 +183,34 @@ describe('content cache', () => {
     expect(open().get('parse', 'k7')).toEqual({ i: 7 });
   });
 
+  it('a bucket holds JSON entries (written from their text) beside v8-serialised ones, non-ASCII text and replaced entries, across flushes and processes', () => {
+    // JSON cannot hold these exactly, so they are v8-serialised; the rest are JSON texts, one- and two-byte, astral, a lone-surrogate escape
+    const values: Record<string, unknown> = {
+      json: { a: [1, 'b', null], n: 2.5 },
+      ascii: 'x'.repeat(5000),
+      latin1: 'café ÿ',
+      twoByte: 'Grüße — 日本語 ✓',
+      astral: '🙂 𝄞',
+      lone: 'a\ud800b',
+      nan: { n: Number.NaN },
+      negZero: -0,
+      undef: { u: undefined },
+      big: 12345678901234567890n,
+      map: new Map([['k', 1]]),
+    };
+    const cache = open();
+    for (const [k, v] of Object.entries(values)) cache.set('parse', k, v);
+    cache.flush();
+    cache.set('parse', 'json', { replaced: true }); // merged into the bucket written by the first flush
+    cache.set('parse', 'later', 'é');
+    cache.flush();
+    const reader = open();
+    for (const [k, v] of Object.entries(values)) expect(reader.get('parse', k)).toEqual(k === 'json' ? { replaced: true } : v);
+    expect(Object.is(reader.get('parse', 'negZero'), -0)).toBe(true);
+    expect(reader.get('parse', 'later')).toBe('é');
+    expect(reader.stats).toMatchObject({ hits: Object.keys(values).length + 2, corrupt: 0 });
+  });
+
   it('a bucket read is a use, as an entry read is: touched (hourly at most), so the trim does not remove a bucket every run reads but none rewrites', () => {
     const cache = open();
     for (let i = 0; i < 20; i++) cache.set('parse', `k${i}`, { i });
