@@ -1,6 +1,6 @@
 import { LineCounter, type Document } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { collectionKeyOffset, COMPLEX_KEY_HINT, COMPLEX_KEY_MESSAGE, yamlDocument, yamlErrorMessage } from '../yaml/yaml-documents.js';
+import { mappingKeyFault, yamlDocument, yamlErrorMessage } from '../yaml/yaml-documents.js';
 import { offsetOfPointer, pointerTokens } from '../yaml/yaml-pointer.js';
 import { checkConfigValue, type ConfigLocator } from './check-config.js';
 import { DEFAULT_CONFIG, type PlumbConfig } from './types.js';
@@ -28,9 +28,8 @@ export function parseConfigText(text: string): { config: PlumbConfig; diagnostic
     hint: 'fix plumb.yaml; until then plumb uses the default configuration',
     ...at(e.pos[0]),
   }));
-  const complexKey = diagnostics.length ? undefined : collectionKeyOffset(doc);
-  if (complexKey !== undefined)
-    diagnostics.push({ severity: 'error', code: 'yaml.complex-key', message: COMPLEX_KEY_MESSAGE, hint: COMPLEX_KEY_HINT, ...at(complexKey) });
+  const keyFault = diagnostics.length ? undefined : mappingKeyFault(doc);
+  if (keyFault) diagnostics.push({ severity: 'error', code: keyFault.code, message: keyFault.message, hint: keyFault.hint, ...at(keyFault.offset) });
   if (diagnostics.length) return { config: { ...DEFAULT_CONFIG, file: CONFIG_FILE }, diagnostics };
   const raw = doc.toJS({ maxAliasCount: DEFAULT_CONFIG.limits.maxAliases }) ?? {};
   const locate: ConfigLocator = {

@@ -1,7 +1,7 @@
 import { isAlias, LineCounter, visit, type Document, type YAMLError } from 'yaml';
 import type { Origin } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { collectionKeyOffset, COMPLEX_KEY_HINT, COMPLEX_KEY_MESSAGE, yamlDocuments } from '../yaml/yaml-documents.js';
+import { mappingKeyFault, yamlDocuments } from '../yaml/yaml-documents.js';
 
 export interface YamlParseOptions {
   /** More alias nodes than this in one document is refused (`yaml.alias-limit`). */
@@ -45,9 +45,9 @@ export function yamlParse(
       diagnostics.push(aliasLimit(at(aliasOverLimit), `more than ${options.maxAliases} aliases in one document`));
       return;
     }
-    const complexKey = collectionKeyOffset(doc);
-    if (complexKey !== undefined) {
-      diagnostics.push({ severity: 'error', code: 'yaml.complex-key', message: COMPLEX_KEY_MESSAGE, hint: COMPLEX_KEY_HINT, ...at(complexKey) });
+    const keyFault = mappingKeyFault(doc);
+    if (keyFault) {
+      diagnostics.push({ severity: 'error', code: keyFault.code, message: keyFault.message, hint: keyFault.hint, ...at(keyFault.offset) });
       return;
     }
     const start = doc.contents?.range?.[0] ?? 0;

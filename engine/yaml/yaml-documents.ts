@@ -1,4 +1,4 @@
-import { isAlias, isCollection, LineCounter, parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isCollection, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { fastParseOne, NEEDS_YAML } from './fast-parse-one.js';
 import { YAML_OPTIONS } from './yaml-options.js';
@@ -73,6 +73,42 @@ export function collectionKeyOffset(doc: Document): number | undefined {
   return found;
 }
 
+export const EMPTY_KEY_MESSAGE = "a mapping entry has no key before its ':'";
+export const EMPTY_KEY_HINT =
+  "write `key: value`; a ':' after a flow collection on a value's line (`a: {b}: c`) or at a line's start begins an entry with no key — quote the value, or give the entry its key";
+
+/**
+ * The offset of the first mapping entry written with no key at all (`a: {b}: c`, `: c`, `{: x}`, `? ` alone), or
+ * undefined. YAML 1.2 reads `a: {b}: c` as an error (js-yaml, go-yaml and kubectl refuse it); `yaml` reads `a: {b}`
+ * and then an entry whose key is empty, which would reach the document as a key `""` and be refused far from
+ * here with an odd message. A key written as `""`, `null` or `~` is written, and is not this.
+ */
+export function emptyKeyOffset(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
+      if (key === null || (isScalar(key) && key.value === null && key.range !== undefined && key.range[0] === key.range[1])) {
+        found = key?.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** A mapping key plumb's documents cannot have: a collection ({@link collectionKeyOffset}) or none ({@link emptyKeyOffset}). */
+export function mappingKeyFault(
+  doc: Document,
+): { readonly offset: number; readonly code: 'yaml.complex-key' | 'yaml.syntax'; readonly message: string; readonly hint: string } | undefined {
+  const complex = collectionKeyOffset(doc);
+  if (complex !== undefined) return { offset: complex, code: 'yaml.complex-key', message: COMPLEX_KEY_MESSAGE, hint: COMPLEX_KEY_HINT };
+  const empty = emptyKeyOffset(doc);
+  if (empty !== undefined) return { offset: empty, code: 'yaml.syntax', message: EMPTY_KEY_MESSAGE, hint: EMPTY_KEY_HINT };
+  return undefined;
+}
+
 /**
  * Where `text` has a collection as a mapping key (any of its documents), as a `yaml.complex-key` error at
  * `file:line:column`, or undefined. For texts another tool reads (a kustomization, a chart's values, a
@@ -96,7 +132,7 @@ export function complexKeyDiagnostic(text: string, file: string): Diagnostic | u
  * recording…), checked by the inventory's rules: js-yaml when the text needs nothing only `yaml` reads the same
  * ({@link NEEDS_YAML}; the same value, property-tested), else `yaml`, which refuses a syntax error, a repeated key
  * (unless `uniqueKeys: false`: the last one wins, on both paths), more than `maxAliases` alias nodes or an
- * expansion beyond them, and a collection used as a mapping key. An empty text is `null`.
+ * expansion beyond them, a collection used as a mapping key and an entry with no key. An empty text is `null`.
  *
  * @throws YamlTextError with the code and the position in `text` (its message quotes no value: a text may hold a credential)
  */
@@ -113,10 +149,10 @@ export function readYamlValue(text: string, options: { readonly maxAliases: numb
     throw new YamlTextError(code, yamlErrorMessage(e.message), line, col);
   }
   // before the alias count: a collection key is refused alike where aliases are not allowed at all (a recording)
-  const complex = collectionKeyOffset(doc);
-  if (complex !== undefined) {
-    const { line, col } = at(complex);
-    throw new YamlTextError('yaml.complex-key', COMPLEX_KEY_MESSAGE, line, col);
+  const keyFault = mappingKeyFault(doc);
+  if (keyFault) {
+    const { line, col } = at(keyFault.offset);
+    throw new YamlTextError(keyFault.code, keyFault.message, line, col);
   }
   let count = 0;
   let first = 0;
