@@ -15,6 +15,8 @@ export interface AssembleInput {
   readonly fingerprints: Readonly<Record<string, string>>;
   readonly impact: ImpactSummary;
   readonly policyResults: readonly PolicyResult[];
+  /** false: `hash` is left empty, for a caller that completes the plan and hashes it then (default true). */
+  readonly hash?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export function assemblePlan(input: AssembleInput): Plan {
     targetSizes: Object.fromEntries(pruneCounts({ changes, targets: input.targets }).map((n) => [n.target, { desired: n.desired, managed: n.managed }])),
     backups: changes.filter((c) => c.action !== 'noop').map((c) => c.id),
   };
-  return { ...withoutHash, hash: planHash(withoutHash) };
+  return { ...withoutHash, hash: input.hash === false ? '' : planHash(withoutHash) };
 }
 
 /**

@@ -94,6 +94,8 @@ export async function buildReview(input: ReviewInput): Promise<{ plan: Plan; dia
     targets: [target],
     policies: evaluator,
     now: input.now,
+    // hashed once, below, with `base` and `drift`
+    hash: false,
   });
   const diagnostics = [...built.diagnostics];
   let plan: Plan = {

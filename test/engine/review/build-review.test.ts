@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../engine/config/types.js';
+import { planHash } from '../../../engine/plan/assemble-plan.js';
 import { buildReview } from '../../../engine/review/build-review.js';
 import { ci, graphOf } from '../plan/fixtures.js';
 
@@ -51,6 +52,10 @@ describe('buildReview', () => {
     expect(plan.summary).toEqual({ create: 1, update: 1, delete: 1, noop: 1, unmanaged: 0 });
     expect(plan.base).toBe('b'.repeat(40));
     expect(plan.revision).toBe('h'.repeat(40));
+    // hashed once, over the whole review (base included), as apply and the plan file check it
+    expect(plan.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(planHash(plan)).toBe(plan.hash);
+    expect(planHash({ ...plan, base: 'c'.repeat(40) })).not.toBe(plan.hash);
   });
 
   it('diffs whole documents with secrets redacted', async () => {
