@@ -5,7 +5,7 @@ import type { CIGraph, EdgeAttributes, NodeAttributes } from '../graph/types.js'
 import { compileGlob, matchesAny } from '../load/glob.js';
 import { CONFIG_FILE, locateRepository } from '../config/load-config.js';
 import type { SourceFile } from '../load/file-source.js';
-import type { TreeEntry } from '../load/list-tree.js';
+import type { FolderListing, TreeEntry } from '../load/list-tree.js';
 import { loadRepository, type ParseCache } from '../load/load-repository.js';
 import { KUSTOMIZATION_FILES } from '../render/kustomization.js';
 import type { LoadedRepository } from '../load/types.js';
@@ -291,12 +291,38 @@ function headFilesOf(index: RevisionIndex, baseFiles: ReadonlyMap<string, string
 
 /**
  * A revision's files as the Git reader lists them (TreeEntry), answered from
- * the path → blob map: a load of named files only asks for those (`get`), so
- * the entries of every file are made only if something lists the tree.
+ * the path → blob map: a load of named files only asks for those (`get`), and
+ * the listing of a folder (the kind schemas, on every load) finds its paths
+ * by binary search (`under`), so the entries of every file are made only if
+ * something lists the whole tree.
  */
-class TreeView implements ReadonlyMap<string, TreeEntry> {
+export class TreeView implements FolderListing {
   private whole?: Map<string, TreeEntry>;
+  private sorted?: string[];
   constructor(private readonly files: ReadonlyMap<string, string>) {}
+  *under(base: string): Generator<readonly [string, TreeEntry]> {
+    const own = this.get(base);
+    if (own) yield [base, own];
+    // the map is in path order (the index's files, the head's merged in order): checked once, sorted if ever not
+    if (!this.sorted) {
+      const paths = [...this.files.keys()];
+      for (let i = 1; i < paths.length; i++)
+        if (paths[i - 1] > paths[i]) {
+          paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          break;
+        }
+      this.sorted = paths;
+    }
+    const prefix = `${base}/`;
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.sorted.length && this.sorted[i].startsWith(prefix); i++) yield [this.sorted[i], this.get(this.sorted[i])!];
+  }
   get size(): number {
     return this.files.size;
   }
