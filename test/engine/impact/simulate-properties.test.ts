@@ -90,4 +90,26 @@ describe('impact simulation, for any graph', () => {
       { numRuns: 300 },
     );
   });
+  it('lists business services by state, would-be state, then identity (code unit order)', () => {
+    // business services named so that code unit order differs from locale order ('B' < 'a', '-' < '_')
+    const names = ['Shop', 'a-b', 'a_b', 'shop', 'Zeta', 'ab'];
+    fc.assert(
+      fc.property(graphs, events, fc.nat(13), (g, event, s) => {
+        const services = names.map((n) => `businessservice:x/${n}`);
+        const lines = [...g.lines, ...services.map((id, i) => `${id} ${TYPES[i % 4]} ${node(i % g.size)}`)];
+        const cis = { ...g.cis, ...Object.fromEntries(services.map((id, i) => [id, { spec: { criticality: ['low', 'high', 'critical'][i % 3] } }])) };
+        const result = simulateImpact(graphOf(lines, cis), { sources: [node(s % g.size)], event });
+        const wouldBe = new Map(result.affected.map((a) => [a.id, a.wouldBe ?? a.state]));
+        const expected = [...result.businessServices].sort(
+          (a, b) =>
+            STATE_RANK[a.state] - STATE_RANK[b.state] ||
+            STATE_RANK[wouldBe.get(a.id)!] - STATE_RANK[wouldBe.get(b.id)!] ||
+            (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        );
+        expect(result.businessServices.map((b) => b.id)).toEqual(expected.map((b) => b.id));
+        for (const b of result.businessServices) expect(b.criticality).toBe(['low', 'high', 'critical'][services.indexOf(b.id) % 3]);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
