@@ -25,6 +25,7 @@ import { jsonExact } from '../model/json-exact.js';
 import { makeDirectorySync } from '../model/make-directory.js';
 import { warnCacheOnce } from './cache-warnings.js';
 import { trimCache } from './trim-cache.js';
+import { currentCompileCacheDir, trimCompileCache } from './trim-compile-cache.js';
 
 /**
  * Bump when the layout or the meaning of an entry changes. Together with the
@@ -207,9 +208,19 @@ export class ContentCache {
     }
   }
 
-  /** Trims now (tests, `plumb cache`-like maintenance): by age, then least recently used down to the bound. */
+  /**
+   * Trims now (tests, `plumb cache`-like maintenance): by age, then least recently used down to the bound; then the
+   * compile cache beside it (trim-compile-cache.ts) within what of the bound the content left.
+   */
   trim(now = Date.now()): { removed: number; bytes: number } {
-    return trimCache(this.settings.dir, { maxBytes: this.settings.maxBytes, maxAgeMs: this.settings.maxAgeMs, now });
+    const content = trimCache(this.settings.dir, { maxBytes: this.settings.maxBytes, maxAgeMs: this.settings.maxAgeMs, now });
+    const compile = trimCompileCache(this.settings.compileDir, {
+      current: currentCompileCacheDir(),
+      maxBytes: Math.max(0, this.settings.maxBytes - content.bytes),
+      maxAgeMs: this.settings.maxAgeMs,
+      now,
+    });
+    return { removed: content.removed + compile.removed, bytes: content.bytes + compile.bytes };
   }
 
   /** What an entry's MAC covers besides its bytes: the salt (format version, plumb's code), namespace and key — an entry copied to another plumb's path does not verify. */

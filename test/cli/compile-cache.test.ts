@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
@@ -30,8 +30,8 @@ describe.skipIf(!hasCompileCache)('the compile cache (Node >= 22.1)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function plumb(args: string[], env: Record<string, string> = {}) {
-    const r = spawnSync(process.execPath, [join(bundle, 'plumb.js'), ...args], {
+  function plumb(args: string[], env: Record<string, string> = {}, main = join(bundle, 'plumb.js')) {
+    const r = spawnSync(process.execPath, [main, ...args], {
       encoding: 'utf8',
       env: {
         ...process.env,
@@ -79,6 +79,43 @@ describe.skipIf(!hasCompileCache)('the compile cache (Node >= 22.1)', () => {
     expect(damaged.stdout).toBe(first.stdout);
     expect(damaged.debug).toMatch(/mismatch/);
     expect(plumb(['--version']).debug).toMatch(accepted);
+  });
+
+  it("is trimmed with the content cache: another Node's stale subdirectory and an old build's stale entry go, this run's entries stay", () => {
+    // the built bundle where it lies, beside the schemas and packages a command reads
+    const installed = join(PROJECT_ROOT, 'dist/bundle/plumb.js');
+    expect(plumb(['validate', '--help'], {}, installed).code).toBe(0);
+    const mine = entries();
+    const root = join(dir, 'cache', 'compile');
+    const current = readdirSync(root)[0];
+    const longAgo = new Date(Date.now() - 60 * 86_400_000);
+    const oldNode = join(root, 'v22.1.0-x64-00000000-0');
+    mkdirSync(oldNode);
+    writeFileSync(join(oldNode, '12345'), randomBytes(64));
+    const oldBuild = join(root, current, '4242424242');
+    writeFileSync(oldBuild, randomBytes(64));
+    for (const p of [join(oldNode, '12345'), oldNode, oldBuild]) utimesSync(p, longAgo, longAgo);
+    // a content cache whose last trim was two hours ago, and a run that writes to it
+    const repo = join(dir, 'repo');
+    mkdirSync(join(repo, 'inventory'), { recursive: true });
+    writeFileSync(join(repo, 'plumb.yaml'), 'inventory: ["inventory/*.yaml"]\n');
+    writeFileSync(join(repo, 'inventory', 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\ndata: {k: v}\n');
+    mkdirSync(join(dir, 'cache', 'content'), { recursive: true });
+    const marker = join(dir, 'cache', 'content', '.trimmed');
+    writeFileSync(marker, '');
+    utimesSync(marker, new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+    const validated = plumb(['validate', '--repo', repo], {}, installed);
+    expect(
+      validated.code,
+      validated.stdout +
+        validated.debug
+          .split('\n')
+          .filter((l) => !/compile cache/i.test(l))
+          .join('\n'),
+    ).toBe(0);
+    expect(existsSync(oldNode)).toBe(false);
+    expect(existsSync(oldBuild)).toBe(false);
+    for (const f of mine) expect(existsSync(f)).toBe(true);
   });
 
   it('ignores an entry compiled from another content of the same file (another plumb build at the same path)', () => {
