@@ -1,3 +1,4 @@
+import { contentCacheFor, withContentCache } from '../cache/content-cache.js';
 import type { HealthConfig } from '../config/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { PlumbError } from '../model/errors.js';
@@ -23,8 +24,17 @@ export function healthCheckDiagnostics(
   config: HealthConfig | undefined,
   positionOf: (pointer: string) => Pick<Diagnostic, 'file' | 'line' | 'column'>,
 ): Diagnostic[] {
+  const checks = config?.checks ?? [];
+  // the CEL parse cache follows the cache the engine caller loaded plumb.yaml with (contentCache: false: none)
+  return withContentCache(contentCacheFor(checks), () => checkDiagnostics(checks, positionOf));
+}
+
+function checkDiagnostics(
+  checks: NonNullable<HealthConfig['checks']>,
+  positionOf: (pointer: string) => Pick<Diagnostic, 'file' | 'line' | 'column'>,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  (config?.checks ?? []).forEach((check, i) => {
+  checks.forEach((check, i) => {
     for (const field of FIELDS) {
       const source = check[field];
       if (source === undefined) continue;
@@ -81,19 +91,22 @@ export function compileHealthRules(config: HealthConfig | undefined): HealthRule
   const checks = config?.checks ?? [];
   if (checks.length === 0) return undefined;
   const byKind = new Map<string, Compiled>();
-  checks.forEach((check, i) => {
-    const compile = (field: 'current' | 'failed' | 'inProgress'): CelProgram | undefined => {
-      const source = check[field];
-      if (source === undefined) return undefined;
-      const program = compileCel(source, { variables: VARIABLES });
-      if ('run' in program) return program;
-      throw new PlumbError('config.invalid', `health.checks[${i}].${field} (${check.kind}) is not valid CEL: ${program.message}`, {
-        hint: `the variables are ${VARIABLES.join(', ')}`,
-      });
-    };
-    const key = `${check.apiVersion}/${check.kind}`;
-    byKind.set(key, { key, wait: check.wait !== false, inProgress: compile('inProgress'), failed: compile('failed'), current: compile('current') });
-  });
+  // compiled under the cache the engine caller loaded plumb.yaml with, as healthCheckDiagnostics
+  withContentCache(contentCacheFor(checks), () =>
+    checks.forEach((check, i) => {
+      const compile = (field: 'current' | 'failed' | 'inProgress'): CelProgram | undefined => {
+        const source = check[field];
+        if (source === undefined) return undefined;
+        const program = compileCel(source, { variables: VARIABLES });
+        if ('run' in program) return program;
+        throw new PlumbError('config.invalid', `health.checks[${i}].${field} (${check.kind}) is not valid CEL: ${program.message}`, {
+          hint: `the variables are ${VARIABLES.join(', ')}`,
+        });
+      };
+      const key = `${check.apiVersion}/${check.kind}`;
+      byKind.set(key, { key, wait: check.wait !== false, inProgress: compile('inProgress'), failed: compile('failed'), current: compile('current') });
+    }),
+  );
   return (object) => {
     const rule = byKind.get(`${String(object.apiVersion)}/${String(object.kind)}`);
     if (!rule) return undefined;

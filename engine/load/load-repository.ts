@@ -354,6 +354,8 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     }
   }
   rememberContentCache(policyDocuments, options.contentCache);
+  // and plumb.yaml's health.checks, whose CEL apply and validate compile later (engine/apply/health-rules.ts)
+  if (config.health?.checks) rememberContentCache(config.health.checks, options.contentCache);
   // identities and references as one flat string each (to-ci.ts); the table goes with the load
   const interned = new Map<string, string>();
   const intern = (text: string) => {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { ContentCache, defaultContentCache, resetContentCache } from '../../../e
 import { loadRepository } from '../../../engine/load/load-repository.js';
 import { validateRepository } from '../../../engine/validate/validate.js';
 import { evaluateInventoryPolicies } from '../../../engine/policy/evaluate-inventory.js';
+import { compileHealthRules, healthCheckDiagnostics } from '../../../engine/apply/health-rules.js';
 import { fixture, PROJECT_ROOT } from '../../helpers/run-cli.js';
 
 /**
@@ -83,4 +84,37 @@ it('the compiled kind validators follow it too: false writes nothing to the envi
   validateRepository(env);
   defaultContentCache()?.flush();
   expect(namespaces(envCache)).toEqual(namespaces(ownCache));
+});
+
+it("plumb.yaml's health.checks, compiled after the load by validate and apply, follow the cache the repository was loaded with", async () => {
+  // expressions no other test compiles, so the CEL parse cache is asked afresh
+  const repo = tempDir('plumb-health-cache-option-');
+  mkdirSync(join(repo, 'inventory'));
+  writeFileSync(
+    join(repo, 'plumb.yaml'),
+    [
+      'inventory: ["inventory/*.yaml"]',
+      'health:',
+      '  checks:',
+      '    - {apiVersion: example.com/v1, kind: Widget, current: "status.phase == \'Ready-7f3a\'", failed: "status.phase == \'Broken-7f3a\'"}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(repo, 'inventory', 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n');
+  const envCache = environmentCache();
+  const ownCache = tempDir('plumb-health-own-cache-');
+
+  const none = await loadRepository({ repo, contentCache: false });
+  expect(healthCheckDiagnostics(none.config.health, () => ({}))).toEqual([]);
+  expect(compileHealthRules(none.config.health)).toBeTypeOf('function');
+  defaultContentCache()?.flush();
+  expect(namespaces(envCache)).toEqual([]);
+
+  const own = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: ownCache, PLUMB_CACHE_KEY: KEY }));
+  const loaded = await loadRepository({ repo, contentCache: own });
+  compileHealthRules(loaded.config.health);
+  own.flush();
+  defaultContentCache()?.flush();
+  expect(namespaces(envCache)).toEqual([]);
+  expect(namespaces(ownCache)).toContain('cel-parse');
 });
