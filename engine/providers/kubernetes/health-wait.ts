@@ -276,7 +276,8 @@ async function poll(ids: readonly string[], state: WaitState, deps: HealthWaitDe
   let pending = state.open(ids);
   for (let round = 0; pending.length > 0 && !stop.aborted; round++) {
     const read = await deps.readMany(pending, stop).catch(() => undefined);
-    if (!read) return;
+    // a read the wait's own end (its timeout, Ctrl-C) cut short says nothing of the objects: their last state stands
+    if (!read || stop.aborted) return;
     for (const id of pending) {
       const live = read.get(id);
       if (live && 'error' in live) state.last.set(id, apiDiagnostic(live.error, { verb: 'get', id }).message);
