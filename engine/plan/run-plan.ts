@@ -1,4 +1,4 @@
-import { atRiskWarnings, forecastForPlan } from '../capacity/view.js';
+import type { CapacityLookup, CapacityView } from '../capacity/view.js';
 import { loadRepository } from '../load/load-repository.js';
 import type { LoadedRepository } from '../load/types.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
@@ -163,6 +163,10 @@ class EarlyProviders {
 
 const NO_POLICIES: LoadedPolicies = { policies: [], exceptions: [], diagnostics: [] };
 
+/** No capacity view for any CI (forecastForPlan's answer without `metrics:` in plumb.yaml: no source, no signal read, no at-risk warning). */
+const NONE: CapacityView = { status: 'none', atRisk: false, signals: [] };
+const NO_FORECASTS: { lookup: CapacityLookup; diagnostics: readonly Diagnostic[] } = { lookup: () => NONE, diagnostics: [] };
+
 /**
  * The repository's policies and exceptions, compiled (engine/policy/load-policies.ts). The CEL
  * engine (@bufbuild/cel: its protobuf descriptors take ~0.05 CPU-s to load, 7% of a steady-state
@@ -199,8 +203,14 @@ async function planValidated(desired: ValidatedDesiredState, earlier: readonly D
   const skipped = repo.renders?.some((u) => u.status === 'skipped');
   const targets = skipped ? discovered.targets.map((t) => ({ ...t, observed: t.observed.map((o) => ({ ...o, managedByPlumb: false })) })) : discovered.targets;
   // capacity forecasts (plumb.yaml metrics:) for policies' `capacity` and the at-risk warnings
+  // (engine/capacity and simple-statistics load only when plumb.yaml has metrics:; without it every CI's view is 'none')
+  const forecasts = options.capacity === false || repo.config.metrics === undefined ? undefined : await import('../capacity/view.js');
   const capacity =
-    options.capacity === false ? undefined : await forecastForPlan({ cis: repo.cis, metrics: repo.config.metrics, root: repo.root, signal: options.signal });
+    options.capacity === false
+      ? undefined
+      : forecasts
+        ? await forecasts.forecastForPlan({ cis: repo.cis, metrics: repo.config.metrics, root: repo.root, signal: options.signal })
+        : NO_FORECASTS;
   if (capacity) diagnostics.push(...capacity.diagnostics);
   // no policy and no exception: nothing to evaluate, and the CEL engine is not loaded
   const evaluator =
@@ -215,7 +225,7 @@ async function planValidated(desired: ValidatedDesiredState, earlier: readonly D
       : undefined;
   const built = buildPlan({ repo, graph, targets, ...(evaluator ? { policies: evaluator } : {}), now });
   diagnostics.push(...built.diagnostics);
-  if (capacity) diagnostics.push(...atRiskWarnings(built.plan.changes, capacity.lookup));
+  if (capacity && forecasts) diagnostics.push(...forecasts.atRiskWarnings(built.plan.changes, capacity.lookup));
   // what `apply --prune` (and the controller) would refuse, said at plan time
   for (const d of checkPruneGuards(built.plan, repo.config))
     diagnostics.push({ ...d, severity: 'warning', message: d.message.replace(/^refusing to prune/, 'apply --prune will refuse to prune') });
