@@ -154,6 +154,27 @@ it("the environment proxy's password is not printed when a credential plugin ech
   }
 });
 
+it('a credential plugin echoing its environment and arguments prints none of the credentials the name rule and the forms find, and keeps its other words', async () => {
+  const url = await echoingServer();
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-exec-echo-'));
+  writeK8sRepo(dir, { namespaces: ['kc-exec-echo'], configMaps: 1, deployments: 0 });
+  const plugin = join(dir, 'credential-plugin.sh');
+  const kubeconfigFile = join(dir, 'kubeconfig');
+  const exec = [
+    `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never,`,
+    '  args: [login, Zk3Xy7Wq9Lp2Mn8Bv4Cx, -p, kc-short-flag-pw-31, --cluster, prod-eks-cache],',
+    '  env: [{name: VAULT_SECRET_ID, value: 3c9d2f1e-8b7a-4c6d-9e0f-1a2b3c4d5e6f}, {name: CACHE_KEY, value: prod-eks-cache}]}}',
+  ].join('\n');
+  writeFileSync(kubeconfigFile, kubeconfig(url, exec));
+  writeFileSync(plugin, '#!/bin/sh\necho "login failed: secret-id $VAULT_SECRET_ID args $* cache $CACHE_KEY" >&2\nexit 1\n', { mode: 0o755 });
+  const r = await runCli(['plan', '--repo', dir, '--kubeconfig', kubeconfigFile]);
+  const out = r.stdout + r.stderr;
+  expect(r.code).toBe(1);
+  expect(out).toContain('login failed: secret-id');
+  for (const secret of ['3c9d2f1e-8b7a-4c6d-9e0f-1a2b3c4d5e6f', 'Zk3Xy7Wq9Lp2Mn8Bv4Cx', 'kc-short-flag-pw-31']) expect(out).not.toContain(secret);
+  expect(out).toContain('cache prod-eks-cache'); // a cache key is no credential: the word stays in the output
+});
+
 it('a kubeconfig whose unquoted password reads as a YAML tag or alias is refused without naming it', async () => {
   dir = mkdtempSync(join(tmpdir(), 'plumb-kc-tag-'));
   writeK8sRepo(dir, { namespaces: ['kc-tag'], configMaps: 1, deployments: 0 });

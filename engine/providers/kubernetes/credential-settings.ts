@@ -244,6 +244,25 @@ export function isCredentialSetting(name: string, value: string): boolean {
   return !notASecret(name, value);
 }
 
+/**
+ * Words a setting holds that are no credential under any name (gitleaks keeps such a stop list): `TOKEN=disabled`,
+ * `PASSWORD=required`, a template's `undefined` — each would be scrubbed from every line that holds the word.
+ */
+const SETTING_WORDS = new Set([
+  'undefined',
+  'disabled',
+  'required',
+  'optional',
+  'interactive',
+  'automatic',
+  'unspecified',
+  'inherited',
+  'prompted',
+  'redacted',
+  '<redacted>',
+  'placeholder',
+]);
+
 /** A path segment as people and tools write them: lowercase, or one leading capital (`/Users/ops/.ssh/id_rsa`). */
 const PATH_SEGMENT = /^[A-Z]?[a-z0-9._~-]*$/;
 /** A reference's segment: lowercase, or a GCP resource collection (`projects/p/locations/l/keyRings/r/cryptoKeys/k`). */
@@ -259,10 +278,12 @@ const REFERENCE_SEGMENT = /^(?:[a-z0-9][a-z0-9._-]*|keyRings|cryptoKeys|cryptoKe
  * - a reference to a secret, not the secret: an ARN, a KMS alias, a Vault or secret-manager path
  *   (`kv/data/prod/kube`, `alias/eks-prod`, `projects/p/secrets/s/versions/latest`: lowercase segments);
  * - public material: an OpenSSH public key, a PEM public key or certificate, an age recipient;
- * - an identifier with a known form: an AWS access key ID (`AKIA…`, `ASIA…`), an Alibaba Cloud AccessKey ID (`LTAI…`).
+ * - an identifier with a known form: an AWS access key ID (`AKIA…`, `ASIA…`), an Alibaba Cloud AccessKey ID (`LTAI…`);
+ * - a setting word ({@link SETTING_WORDS}: `disabled`, `required`, `undefined`).
  */
 export function notASecret(name: string, value: string): boolean {
   const v = value.trim();
+  if (SETTING_WORDS.has(v.toLowerCase())) return true;
   if (/^\{\.|\.(?:json|ya?ml|pem|key|crt|cer|txt|ini|cfg|conf|toml)$/i.test(v)) return true;
   if (/^[A-Za-z]:[\\/]/.test(v)) return true;
   if (/^(?:\/|~\/|\.{1,2}\/)/.test(v)) {
@@ -323,16 +344,21 @@ export function credentialsByForm(text: string): string[] {
 /**
  * Whether a positional argument (not a flag, not a flag's value) looks like a token: 16+ characters of a token's
  * alphabet (base64, base64url, hex), letters and digits both, 3+ bits of entropy a character — not a word, a
- * version, a UUID (an identifier: a tenant, a subscription) or a reference. A credential plugin's positional
+ * version, capitalised words (`StagingCluster-WestEurope01`), a UUID (an identifier: a tenant, a subscription) or a
+ * reference. A credential plugin's positional
  * arguments are otherwise subcommands (`get-token`, `eks`) and names.
  */
 export function tokenShaped(arg: string): boolean {
   if (arg.length < 16 || !/^[A-Za-z0-9+/=_.~-]+$/.test(arg) || !/[0-9]/.test(arg) || !/[A-Za-z]/.test(arg)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(arg) || notASecret('', arg)) return false;
-  // mixed case (base64, base64url), or one run of lowercase letters and digits (hex) — a name has separators
-  if (/[A-Z]/.test(arg) && /[a-z]/.test(arg)) return entropy(arg) >= 3.5;
+  // mixed case (base64, base64url) but not capitalised words (`StagingCluster-WestEurope01`: about 1 random 16-character
+  // token in 4,000 has that shape, 1 in 500,000 of 32), or one run of lowercase letters and digits (hex) — a name has separators
+  if (/[A-Z]/.test(arg) && /[a-z]/.test(arg)) return !arg.split(/[-_.]/).every((part) => NAME_PART.test(part)) && entropy(arg) >= 3.5;
   return arg.length >= 20 && /^[a-z0-9]+$/i.test(arg) && entropy(arg) >= 3;
 }
+
+/** A part of a name: capitalised words or one lowercase word, then digits (`StagingCluster`, `Prod2024`, `eu`, `01`). */
+const NAME_PART = /^(?:(?:[A-Z][a-z]+)+|[a-z]+)?\d*$/;
 
 /** Shannon entropy of `text`, in bits a character. */
 function entropy(text: string): number {

@@ -241,7 +241,10 @@ export function credentialsOf(user: User | null | undefined): string[] {
     out.push(...credentialsByForm(arg));
     const flag = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
     if (!flag) {
-      if (valueOf === undefined && tokenShaped(arg)) out.push(arg);
+      // NAME=VALUE, as `env AWS_SECRET_ACCESS_KEY=… aws eks get-token` passes a variable, or a plugin's key=value setting
+      const setting = /^([A-Za-z_][\w.-]*)=(.*)$/s.exec(arg);
+      if (setting && isCredentialSetting(setting[1], setting[2])) out.push(...valueForms(setting[2]));
+      else if (valueOf === undefined && tokenShaped(arg)) out.push(arg);
       valueOf = undefined;
       return;
     }

@@ -62,6 +62,8 @@ const TABLE: readonly (readonly [name: string, value: string, credential: boolea
   ['AWS_PROFILE', 'production', false],
   ['AWS_REGION', 'eu-west-1', false],
   ['API_TOKEN', 'short', false], // under 8 characters
+  ['VAULT_TOKEN', 'disabled', false], // a setting word, not a credential
+  ['DB_PASSWORD', 'undefined', false],
   // not credentials: the value is a reference, public material, an identifier or a name
   ['AWS_KMS_KEY', 'alias/eks-prod', false],
   ['PUBLIC_KEY', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@host', false],
@@ -90,7 +92,7 @@ describe('which exec and auth-provider settings hold a credential', () => {
   });
 });
 
-it('an exec plugin: a short -p flag, a value starting with "-" after a credential flag, a token-shaped or known-form positional argument and a Bearer header are taken; subcommands, names and identifiers are not', () => {
+it('an exec plugin: a short -p flag, a NAME=VALUE argument (`env AWS_SECRET_ACCESS_KEY=…`), a value starting with "-" after a credential flag, a token-shaped or known-form positional argument and a Bearer header are taken; subcommands, names and identifiers are not', () => {
   const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJl';
   const POSITIONAL = 'Zk3Xy7Wq9Lp2Mn8Bv4Cx';
   const DASHED = '-Xy8abc_DEF-123ghi';
@@ -114,6 +116,9 @@ it('an exec plugin: a short -p flag, a value starting with "-" after a credentia
         '--header',
         `Authorization: Bearer ${JWT}`,
         'cluster-2024-prod-weu',
+        'StagingCluster-WestEurope01',
+        'AWS_SECRET_ACCESS_KEY=env-passed-secret-77a1',
+        'region=eu-west-1',
         '0123456789abcdef0123456789abcdef',
       ],
       env: [
@@ -124,6 +129,7 @@ it('an exec plugin: a short -p flag, a value starting with "-" after a credentia
   });
   for (const credential of [
     POSITIONAL,
+    'env-passed-secret-77a1',
     'docker-login-pw1',
     DASHED,
     JWT,
@@ -133,6 +139,14 @@ it('an exec plugin: a short -p flag, a value starting with "-" after a credentia
     'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
   ])
     expect(found).toContain(credential);
-  for (const setting of ['login', 'get-token', 'production-eu-2024', '6dae42f8-4368-4678-94ff-3960e28e3630', '--verbose', 'cluster-2024-prod-weu'])
+  for (const setting of [
+    'login',
+    'get-token',
+    'production-eu-2024',
+    '6dae42f8-4368-4678-94ff-3960e28e3630',
+    '--verbose',
+    'cluster-2024-prod-weu',
+    'StagingCluster-WestEurope01',
+  ])
     expect(found).not.toContain(setting);
 });
