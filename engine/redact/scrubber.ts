@@ -12,7 +12,8 @@ import { setOwn } from '../model/plain-object.js';
  * A value is scrubbed in every form it is likely to travel in: raw, JSON-escaped
  * (once and twice, for a JSON string inside a JSON log line), base64 (standard
  * and URL-safe, at each of the three byte alignments it can have inside a
- * longer base64 text, as GitHub Actions masks do), and — for a Kubernetes
+ * longer base64 text, as GitHub Actions masks do), percent-encoded (a URL's
+ * query or user part), and — for a Kubernetes
  * Secret's `data` — the decoded text too.
  *
  * Values shorter than {@link MIN_SCRUB_LENGTH} characters are not scrubbed
@@ -385,6 +386,9 @@ export function encodedForms(value: string): string[] {
     forms.add(whole.toString('base64url'));
   }
   forms.add(bytes.toString('base64'));
+  // percent-encoded, as a URL's query or user part carries it (`%40` for `@`; `+` for a space in a form's encoding)
+  forms.add(encodeURIComponent(value));
+  forms.add(new URLSearchParams({ v: value }).toString().slice(2));
   return [...forms];
 }
 

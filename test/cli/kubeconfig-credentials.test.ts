@@ -175,6 +175,28 @@ it('a credential plugin echoing its environment and arguments prints none of the
   expect(out).toContain('cache prod-eks-cache'); // a cache key is no credential: the word stays in the output
 });
 
+it("a credential plugin's own proxy URL password and a numbered password variable, echoed, are printed in no form", async () => {
+  const url = await echoingServer();
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-exec-url-'));
+  writeK8sRepo(dir, { namespaces: ['kc-exec-url'], configMaps: 1, deployments: 0 });
+  const plugin = join(dir, 'credential-plugin.sh');
+  const kubeconfigFile = join(dir, 'kubeconfig');
+  const env = '[{name: HTTPS_PROXY, value: "http://sts-user:Pl%40gin-proxy-9Qz@10.255.255.2:3128"}, {name: DB_PASSWORD2, value: "n0-Sep4rator-pw"}]';
+  writeFileSync(
+    kubeconfigFile,
+    kubeconfig(url, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never, env: ${env}}}`),
+  );
+  // the proxy's password as written (percent-encoded), decoded, and as a plugin re-encodes it in a query
+  writeFileSync(plugin, '#!/bin/sh\necho "proxy $HTTPS_PROXY refused; user Pl@gin-proxy-9Qz? retry ?p=Pl%40gin-proxy-9Qz pw=$DB_PASSWORD2" >&2\nexit 1\n', {
+    mode: 0o755,
+  });
+  const r = await runCli(['plan', '--repo', dir, '--kubeconfig', kubeconfigFile]);
+  const out = r.stdout + r.stderr;
+  expect(r.code).toBe(1);
+  expect(out).toContain('refused; user');
+  for (const secret of ['Pl%40gin-proxy-9Qz', 'Pl@gin-proxy-9Qz', 'n0-Sep4rator-pw']) expect(out).not.toContain(secret);
+});
+
 it('a kubeconfig whose unquoted password reads as a YAML tag or alias is refused without naming it', async () => {
   dir = mkdtempSync(join(tmpdir(), 'plumb-kc-tag-'));
   writeK8sRepo(dir, { namespaces: ['kc-tag'], configMaps: 1, deployments: 0 });

@@ -35,6 +35,7 @@ const STRONG_WORDS = new Set([
   'secretkey',
   'signingkey',
   'psk',
+  'sshpass',
 ]);
 
 /** A single word that ends in a strong word: `APITOKEN`, `ACCESSTOKEN`, `CLIENTSECRET`, `DBPASSWORD`. */
@@ -211,7 +212,13 @@ export function credentialName(name: string): CredentialName {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .split(/[-_.\s]+/)
     .filter((w) => w)
-    .map((w) => w.toLowerCase());
+    .map((w) => w.toLowerCase())
+    // a number fused to a strong word is its variant, as `_2` is (`PASSWORD1`, `DB_PASSWORD2`, `TOKEN2`); not to a
+    // weak one, where it is a name's (`AUTH0_DOMAIN`)
+    .map((w) => {
+      const base = w.replace(/(?<=[a-z])\d+$/, '');
+      return base !== w && (STRONG_WORDS.has(base) || STRONG_COMPOUND.test(base)) ? base : w;
+    });
   if (words.length === 1 && /^-[^-]/.test(name) && SHORT_CREDENTIAL_FLAGS.has(words[0]!)) return 'strong';
   let head = -1;
   for (let i = words.length - 1; i >= 0 && head < 0; i--) if (isCredentialWord(words[i]!)) head = i;
@@ -308,7 +315,8 @@ export function notASecret(name: string, value: string): boolean {
  * Credentials recognised by their form alone, wherever they stand (a variable of any name, a positional argument,
  * inside `Authorization: Bearer …`), after gitleaks' provider rules: JSON Web Tokens (ServiceAccount and OIDC
  * tokens), Vault tokens, GitHub and GitLab tokens, Slack tokens, Google OAuth access tokens, DigitalOcean tokens,
- * the credential after `Bearer` or `Basic` (not a word), and a PEM private key.
+ * the credential after `Bearer` or `Basic` (not a word), a password in a URL ({@link URL_PASSWORD}, as written and
+ * decoded), and a PEM private key.
  */
 const CREDENTIAL_FORMS = [
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
@@ -323,6 +331,12 @@ const CREDENTIAL_FORMS = [
   /\b(?:Bearer|Basic)\s+([A-Za-z0-9+/=._~-]{8,})/g,
 ];
 
+/**
+ * A password in a URL's user part (`https://user:PASSWORD@host`, `postgres://app:PASSWORD@db/x`), any scheme, as
+ * detect-secrets' basic-auth rule finds it: a plugin's proxy or server URL in its environment or arguments.
+ */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:([^\s@/?#]+)@/gi;
+
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g;
 
 /**
@@ -335,6 +349,14 @@ export function credentialsByForm(text: string): string[] {
     for (const m of text.matchAll(form)) {
       const found = m[1] ?? m[0];
       if (!/^[A-Za-z]+$/.test(found)) out.push(found);
+    }
+  }
+  for (const m of text.matchAll(URL_PASSWORD)) {
+    out.push(m[1]!);
+    try {
+      out.push(decodeURIComponent(m[1]!));
+    } catch {
+      // kept as written
     }
   }
   if (text.includes('PRIVATE KEY-----')) for (const m of text.matchAll(PRIVATE_KEY)) out.push(...privateKeyForms(m[0]));

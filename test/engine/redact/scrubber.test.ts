@@ -27,6 +27,19 @@ describe('SecretScrubber', () => {
     }
   });
 
+  it('removes a value percent-encoded, as a URL query or user part carries it (encodeURIComponent and form encoding)', () => {
+    const value = 'p@ss/w0rd+x y&z';
+    const s = new SecretScrubber();
+    s.add(value);
+    const query = new URL('https://h/x');
+    query.searchParams.set('password', value);
+    const text = `GET ${query.href} -> 401; retry https://u:${encodeURIComponent(value)}@h/`;
+    const out = s.scrub(text);
+    expect(out).not.toContain(encodeURIComponent(value));
+    expect(out).not.toContain(query.searchParams.toString().slice('password='.length));
+    expect(out).not.toContain('w0rd');
+  });
+
   it('leaves values shorter than four characters and unrelated text alone', () => {
     const s = new SecretScrubber();
     s.add('abc');

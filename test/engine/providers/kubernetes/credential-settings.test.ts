@@ -33,6 +33,11 @@ const TABLE: readonly (readonly [name: string, value: string, credential: boolea
   ['RANCHER_TOKEN', 'token-abcde:0123456789abcdef', true],
   ['API_KEY_PROD', 'ak-prod-0123456789', true], // a variant after the credential word keeps it
   ['DB_PASSWORD_2', 'second-pw-999', true],
+  ['DB_PASSWORD2', 'second-pw-999', true], // a number fused to the word is a variant too
+  ['PASSWORD1', 'first-pw-111', true],
+  ['TOKEN2', 'tk-2-0a1b2c3d', true],
+  ['SSHPASS', 'sshpass-pw-77', true], // sshpass -e reads it
+  ['AUTH0_DOMAIN', 'tenant-42.eu.auth0.com', false], // not to a weak word: a name's number
   ['SECRET_KEY_BASE', '0123456789abcdef0123', true],
   ['apiToken', 'at-5f4e3d2c1b0a', true], // camelCase
   ['APITOKEN', 'at-5f4e3d2c1b0a', true], // one word
