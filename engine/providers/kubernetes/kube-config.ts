@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 // the module itself, not the package's index: the index also loads the generated API clients, exec, attach, cp,
 // port-forward and metrics, none of which plumb uses (it has its own transport, kube-client.ts)
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
-import type { User } from '@kubernetes/client-node/dist/config_types.js';
+import type { Cluster, Context, User } from '@kubernetes/client-node/dist/config_types.js';
 import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
@@ -62,16 +62,12 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     }
     loadFile(kc, opts.kubeconfig);
   } else {
-    // $KUBECONFIG's files one by one, merged as client-node's loadFromDefault does, so a fault names its file; a file
-    // of the list that does not exist is skipped, as kubectl skips it (client-go's loading rules)
+    // $KUBECONFIG's files one by one, so a fault names its file, merged by client-go's loading rules as kubectl
+    // merges them; a file of the list that does not exist is skipped, as kubectl skips it
     const listed = [...new Set(process.env.KUBECONFIG?.split(delimiter).filter((f) => f) ?? [])];
     const files = listed.filter((f) => !missing(f));
-    files.forEach((file, i) => {
-      if (i === 0) return loadFile(kc, file);
-      const next = new KubeConfig();
-      loadFile(next, file);
-      kc.mergeConfig(next);
-    });
+    if (files.length === 1) loadFile(kc, files[0]!);
+    else if (files.length > 1) kc.loadFromOptions(mergeKubeConfigs(files.map((file) => loadFile(new KubeConfig(), file))));
     if (listed.length > 0 && files.length === 0) {
       // kubectl then has an empty config: the in-cluster one where a ServiceAccount is mounted, else nothing
       if (!existsSync(SERVICEACCOUNT_TOKEN)) {
@@ -117,6 +113,28 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
   return kc;
 }
 
+/**
+ * Kubeconfigs merged as client-go merges a `KUBECONFIG` list: the first file that sets `current-context` names it, and
+ * a cluster, user or context named in several files is the first file's. (client-node's `mergeConfig` takes the last
+ * file's `current-context` — another cluster than kubectl's — and throws on a name two files share.)
+ *
+ * @param configs the files' configs, in `KUBECONFIG` order
+ * @returns the options for `KubeConfig.loadFromOptions`
+ */
+function mergeKubeConfigs(configs: readonly KubeConfig[]): { clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext: string } {
+  const firstOfEach = <T extends { name: string }>(lists: readonly (readonly T[])[]): T[] => {
+    const byName = new Map<string, T>();
+    for (const list of lists) for (const item of list) if (!byName.has(item.name)) byName.set(item.name, item);
+    return [...byName.values()];
+  };
+  return {
+    clusters: firstOfEach(configs.map((c) => c.clusters ?? [])),
+    users: firstOfEach(configs.map((c) => c.users ?? [])),
+    contexts: firstOfEach(configs.map((c) => c.contexts ?? [])),
+    currentContext: configs.find((c) => c.currentContext)?.currentContext ?? '',
+  };
+}
+
 /** Whether `file` does not exist (Go's `os.IsNotExist`): a file plumb may not read is there, and its load says so. */
 function missing(file: string): boolean {
   try {
@@ -131,9 +149,10 @@ function missing(file: string): boolean {
  * Loads one kubeconfig file into `kc`, refusing a collection used as a mapping key (`yaml.complex-key` at
  * FILE:line:column, as plumb's own files: kubectl refuses it, client-node's js-yaml would read it as its text).
  *
+ * @returns `kc`
  * @throws PlumbError `yaml.complex-key`, or `kubernetes.kubeconfig-invalid` naming the file
  */
-function loadFile(kc: KubeConfig, file: string): void {
+function loadFile(kc: KubeConfig, file: string): KubeConfig {
   let text: string | undefined;
   try {
     text = readFileSync(file, 'utf8');
@@ -147,12 +166,22 @@ function loadFile(kc: KubeConfig, file: string): void {
       data: { file, line: complex.line, column: complex.column },
     });
   }
+  if (text !== undefined && EMPTY_YAML.test(text)) {
+    // an empty kubeconfig is an empty config to kubectl (a file a tool created, listed in KUBECONFIG); client-node
+    // would fail on it with a TypeError
+    kc.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: '' });
+    return kc;
+  }
   try {
     kc.loadFromFile(file);
   } catch (e) {
     throw kubeConfigError(e, file);
   }
+  return kc;
 }
+
+/** A YAML text with no content: blank lines, comments, document markers. */
+const EMPTY_YAML = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[ \t]*\r?\n|\.\.\.[ \t]*\r?\n)*(?:[ \t]*(?:#[^\n]*)?|---[ \t]*|\.\.\.[ \t]*)$/;
 
 /**
  * The error of a kubeconfig that does not load, without its text: js-yaml's

@@ -82,3 +82,50 @@ it('a proxy-url that is not an http, https or socks5 URL is kubernetes.proxy-inv
   writeFileSync(file, readFileSync(file, 'utf8').replace('cluster: {server:', 'cluster: {proxy-url: "socks5://bastion:1080", server:'));
   expect(loadKubeConfig({ kubeconfig: file }).getCurrentCluster()?.proxyUrl).toBe('socks5://bastion:1080');
 });
+
+it("KUBECONFIG=a:b merges as kubectl does: the first file's current-context, and a name two files share is the first file's", () => {
+  // both files name a cluster and a user "shared" (kind, minikube and cloud CLIs all write such names)
+  const write = (name: string): string => {
+    const file = join(dir, name);
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `current-context: ctx-${name}`,
+        `clusters: [{name: shared, cluster: {server: "https://shared-${name}.example:6443"}}, {name: c-${name}, cluster: {server: "https://${name}.example:6443"}}]`,
+        `users: [{name: shared, user: {token: tok-${name}-0123456789}}]`,
+        `contexts: [{name: ctx-${name}, context: {cluster: c-${name}, user: shared}}, {name: both-${name}, context: {cluster: shared, user: shared}}]`,
+        '',
+      ].join('\n'),
+    );
+    return file;
+  };
+  const a = write('a');
+  const b = write('b');
+  process.env.KUBECONFIG = [a, b].join(delimiter);
+  const kc = loadKubeConfig({});
+  // kubectl config view --minify: ctx-a, https://a.example:6443 (client-node's own merge took ctx-b and threw on "shared")
+  expect(kc.getCurrentContext()).toBe('ctx-a');
+  expect(kc.getCurrentCluster()?.server).toBe('https://a.example:6443');
+  expect(kc.getCurrentUser()?.token).toBe('tok-a-0123456789');
+  const viaB = loadKubeConfig({ context: 'both-b' });
+  expect(viaB.getCurrentCluster()?.server).toBe('https://shared-a.example:6443');
+  // a file that sets no current-context leaves it to the next one that does
+  writeFileSync(a, readFileSync(a, 'utf8').replace(/^current-context: .*$/m, ''));
+  expect(loadKubeConfig({}).getCurrentContext()).toBe('ctx-b');
+  expect(loadKubeConfig({}).getCurrentUser()?.token).toBe('tok-a-0123456789');
+});
+
+it('an empty kubeconfig (blank, comments only) in KUBECONFIG is an empty config, as to kubectl; alone it names no cluster', () => {
+  const good = kubeconfig('good', 'https://good.example:6443');
+  const empty = join(dir, 'empty');
+  const comments = join(dir, 'comments');
+  writeFileSync(empty, '');
+  writeFileSync(comments, '# written by a login tool\n---\n');
+  process.env.KUBECONFIG = [empty, good, comments].join(delimiter);
+  expect(loadKubeConfig({}).getCurrentCluster()?.server).toBe('https://good.example:6443');
+  process.env.KUBECONFIG = empty;
+  expect(code(() => loadKubeConfig({}))).toBe('kubernetes.no-cluster');
+  expect(code(() => loadKubeConfig({ kubeconfig: comments }))).toBe('kubernetes.no-cluster');
+});
