@@ -5,7 +5,8 @@ import type { CI } from '../model/ci.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { RELATION_TYPES } from '../model/relations.js';
-import { edgeTableOf, recordEdgeTable } from './edge-table.js';
+import { deferEdges } from './deferred-edges.js';
+import { edgeTableOf } from './edge-table.js';
 import type { CIGraph, EdgeAttributes, NodeAttributes } from './types.js';
 
 /** Namespace of graph indexes in the content cache. */
@@ -76,7 +77,8 @@ export function graphIndexKey(repo: Pick<LoadedRepository, 'cis' | 'files' | 'co
 
 /**
  * The graph an index describes, for these CIs (the ones its key was made of),
- * with its edge table recorded (edge-table.ts); undefined when the index does
+ * with its edge table recorded (edge-table.ts) and its edges added to
+ * graphology on first use (deferred-edges.ts); undefined when the index does
  * not fit them (another version, another node count, an edge out of range).
  */
 export function graphFromIndex(cis: readonly CI[], index: GraphIndex): CIGraph | undefined {
@@ -91,13 +93,12 @@ export function graphFromIndex(cis: readonly CI[], index: GraphIndex): CIGraph |
   const { source, target, type, inferred } = index;
   if (ids.length !== index.nodes || target.length !== source.length || type.length !== source.length || inferred.length !== source.length) return undefined;
   for (let e = 0; e < source.length; e++) {
-    const relation = RELATION_TYPES[type[e]];
-    if (relation === undefined || !(source[e] >= 0 && source[e] < ids.length && target[e] >= 0 && target[e] < ids.length)) return undefined;
-    graph.addEdge(ids[source[e]], ids[target[e]], { type: relation.type as EdgeAttributes['type'], inferred: inferred[e] === 1 });
+    if (RELATION_TYPES[type[e]] === undefined || !(source[e] >= 0 && source[e] < ids.length && target[e] >= 0 && target[e] < ids.length)) return undefined;
   }
   const numberOf = new Map<string, number>();
   for (let i = 0; i < ids.length; i++) numberOf.set(ids[i], i);
-  recordEdgeTable(graph, { ids, numberOf, source, target, type });
+  // added to graphology only when something asks it about edges (deferred-edges.ts); a plan reads the numbers
+  deferEdges(graph, { ids, numberOf, source, target, type, inferred });
   return graph;
 }
 

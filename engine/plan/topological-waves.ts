@@ -1,6 +1,8 @@
 import { DirectedGraph } from 'graphology';
 import { topologicalGenerations } from 'graphology-dag';
+import { deferredEdgesOf, type DeferredEdges } from '../graph/deferred-edges.js';
 import type { CIGraph } from '../graph/types.js';
+import { RELATION_TYPES } from '../model/relations.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { orderingOf } from './ordering.js';
 import { kindRank } from './kind-order.js';
@@ -84,6 +86,22 @@ function ordersApply(graph: CIGraph, source: string, inferred: boolean): boolean
 /** The nodes that must come before `id` (or, reversed, after it). */
 function prerequisites(graph: CIGraph, id: string, reverse: boolean): string[] {
   const out: string[] = [];
+  const held = deferredEdgesOf(graph);
+  if (held) {
+    // edges not yet added to graphology (deferred-edges.ts): the same ones, read from their numbers
+    const { ids, numberOf, source, target, type, inferred } = held;
+    const { start, entry } = incidenceOf(held);
+    const n = numberOf.get(id)!;
+    for (let k = start[n]; k < start[n + 1]; k++) {
+      const outgoing = entry[k] >= 0;
+      const e = outgoing ? entry[k] : ~entry[k];
+      const order = orderingOf(RELATION_TYPES[type[e]].type);
+      const from = ids[source[e]];
+      if (order !== (outgoing === reverse ? 'source-first' : 'target-first') || !ordersApply(graph, from, inferred[e] === 1)) continue;
+      out.push(outgoing ? ids[target[e]] : from);
+    }
+    return out;
+  }
   graph.forEachOutEdge(id, (_e, attrs, source, target) => {
     const order = orderingOf(attrs.type);
     if (order === (reverse ? 'source-first' : 'target-first') && ordersApply(graph, source, attrs.inferred)) out.push(target);
@@ -147,3 +165,30 @@ function phaseWaves(graph: CIGraph, ids: readonly string[], reverse: boolean, di
   }
   return result;
 }
+
+/**
+ * Each node's edges as one list, out-edges (e) then in-edges (~e), as
+ * graphology's forEachOutEdge and forEachInEdge visit them: compressed rows over
+ * the deferred edge table, built once per table.
+ */
+function incidenceOf(held: DeferredEdges): { start: Int32Array; entry: Int32Array } {
+  let built = incidences.get(held);
+  if (built) return built;
+  const { ids, source, target } = held;
+  const count = new Int32Array(ids.length + 1);
+  for (let e = 0; e < source.length; e++) {
+    count[source[e]]++;
+    count[target[e]]++;
+  }
+  const start = new Int32Array(ids.length + 1);
+  for (let n = 0; n < ids.length; n++) start[n + 1] = start[n] + count[n];
+  const fill = start.slice(0, ids.length);
+  const entry = new Int32Array(source.length * 2);
+  for (let e = 0; e < source.length; e++) entry[fill[source[e]]++] = e;
+  for (let e = 0; e < source.length; e++) entry[fill[target[e]]++] = ~e;
+  built = { start, entry };
+  incidences.set(held, built);
+  return built;
+}
+
+const incidences = new WeakMap<DeferredEdges, { start: Int32Array; entry: Int32Array }>();
