@@ -248,7 +248,7 @@ export function isCredentialSetting(name: string, value: string): boolean {
   const kind = credentialName(name);
   if (!kind || value.length < SETTING_SECRET_LENGTH) return false;
   if (kind === 'weak' && /^[A-Za-z_.-]+$/.test(value)) return false;
-  return !notASecret(name, value);
+  return !notASecret(value);
 }
 
 /**
@@ -277,24 +277,24 @@ const REFERENCE_SEGMENT = /^(?:[a-z0-9][a-z0-9._-]*|keyRings|cryptoKeys|cryptoKe
 
 /**
  * Forms a credential-named value takes that are not credentials:
- * - a file name (`sa-key.json`), a JSONPath template (`{.credential.access_token}`, an auth provider's `token-key`);
+ * - a file name (`sa-key.json`), a JSONPath template (`{.credential.access_token}`, `{ .x }`, `{$.x}`: an auth
+ *   provider's `token-key`);
  * - a path: a Windows one (`C:\…`), one that exists, one written as people write paths (`~/.ssh/id_ed25519`,
- *   `/Users/ops/key` — lowercase segments, one leading capital at most), and any path under a `…_CREDENTIALS`
- *   name (Google's file convention). A path-shaped value of random case (about one AWS secret access key in 64
- *   starts with `/`) is a credential;
+ *   `/Users/ops/key` — lowercase segments, one leading capital at most), under any name (`GOOGLE_APPLICATION_
+ *   CREDENTIALS` names a file by Google's convention). A path-shaped value of random case (about one AWS secret
+ *   access key in 64 starts with `/`) is a credential, under a `…_CREDENTIALS` name too;
  * - a reference to a secret, not the secret: an ARN, a KMS alias, a Vault or secret-manager path
  *   (`kv/data/prod/kube`, `alias/eks-prod`, `projects/p/secrets/s/versions/latest`: lowercase segments);
  * - public material: an OpenSSH public key, a PEM public key or certificate, an age recipient;
  * - an identifier with a known form: an AWS access key ID (`AKIA…`, `ASIA…`), an Alibaba Cloud AccessKey ID (`LTAI…`);
  * - a setting word ({@link SETTING_WORDS}: `disabled`, `required`, `undefined`).
  */
-export function notASecret(name: string, value: string): boolean {
+export function notASecret(value: string): boolean {
   const v = value.trim();
   if (SETTING_WORDS.has(v.toLowerCase())) return true;
-  if (/^\{\.|\.(?:json|ya?ml|pem|key|crt|cer|txt|ini|cfg|conf|toml)$/i.test(v)) return true;
+  if (/^\{\s*\$?\.|\.(?:json|ya?ml|pem|key|crt|cer|txt|ini|cfg|conf|toml)$/i.test(v)) return true;
   if (/^[A-Za-z]:[\\/]/.test(v)) return true;
   if (/^(?:\/|~\/|\.{1,2}\/)/.test(v)) {
-    if (/credentials?$/i.test(name)) return true;
     if (v.split('/').every((s) => PATH_SEGMENT.test(s))) return true;
     try {
       return existsSync(v.startsWith('~/') ? join(homedir(), v.slice(2)) : v);
@@ -372,7 +372,7 @@ export function credentialsByForm(text: string): string[] {
  */
 export function tokenShaped(arg: string): boolean {
   if (arg.length < 16 || !/^[A-Za-z0-9+/=_.~-]+$/.test(arg) || !/[0-9]/.test(arg) || !/[A-Za-z]/.test(arg)) return false;
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(arg) || notASecret('', arg)) return false;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(arg) || notASecret(arg)) return false;
   // mixed case (base64, base64url) but not capitalised words (`StagingCluster-WestEurope01`: about 1 random 16-character
   // token in 4,000 has that shape, 1 in 500,000 of 32), or one run of lowercase letters and digits (hex) — a name has separators
   if (/[A-Z]/.test(arg) && /[a-z]/.test(arg)) return !arg.split(/[-_.]/).every((part) => NAME_PART.test(part)) && entropy(arg) >= 3.5;

@@ -88,6 +88,10 @@ const TABLE: readonly (readonly [name: string, value: string, credential: boolea
   ['SIGNING_KEY', 'C:\\Users\\ops\\signing.key', false],
   ['GOOGLE_APPLICATION_CREDENTIALS', 'sa-key.json', false],
   ['token-key', '{.credential.access_token}', false], // a gcp auth provider's JSONPath
+  ['token-key', '{ .credential.access_token }', false],
+  ['token-key', '{$.credential.access_token}', false],
+  ['GOOGLE_APPLICATION_CREDENTIALS', '/var/run/secrets/gcp/sa', false],
+  ['AWS_CREDENTIALS', '/Ab3+Kq9ZxPw7LmN2vR8tY4uH6jD1fG5sE0cB', true], // random case after '/': a credential, not a path
   ['SIGNING_KEY', tmpdir(), false], // a path that exists
 ];
 
