@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import module from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
@@ -106,13 +106,17 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
-/** The files under `dir`, at any depth (Node writes them flat; a deeper one is counted alike). */
+/**
+ * The files under `dir`, at any depth (Node writes them flat; a deeper one is counted alike). A symlink is not
+ * followed nor listed: Node writes none, and what one points at (a directory of the user's) is not the cache's to
+ * remove — an age or size trim through it deleted files outside the cache.
+ */
 function filesUnder(dir: string): Entry[] {
   const out: Entry[] = [];
   for (const name of safeReaddir(dir)) {
     const path = join(dir, name);
     try {
-      const st = statSync(path);
+      const st = lstatSync(path);
       if (st.isDirectory()) out.push(...filesUnder(path));
       else if (st.isFile()) out.push({ path, size: st.size, used: Math.max(st.mtimeMs, st.atimeMs) });
     } catch {

@@ -74,6 +74,22 @@ it('a compile directory that is a symlink, or missing, is left alone', () => {
   expect(trimCompileCache(join(root, 'none'), { maxBytes: 0, maxAgeMs: DAY, now: NOW })).toEqual({ removed: 0, bytes: 0 });
 });
 
+it("a symlink inside a subdirectory is never followed: what it points at, old or large, is not the cache's to remove", () => {
+  const elsewhere = join(root, 'elsewhere');
+  mkdirSync(elsewhere);
+  writeFileSync(join(elsewhere, 'notes.txt'), Buffer.alloc(4096));
+  utimesSync(join(elsewhere, 'notes.txt'), new Date(NOW - 90 * DAY), new Date(NOW - 90 * DAY));
+  writeFileSync(join(root, 'single.txt'), Buffer.alloc(4096));
+  utimesSync(join(root, 'single.txt'), new Date(NOW - 90 * DAY), new Date(NOW - 90 * DAY));
+  entry(CURRENT, '301', 10, 0);
+  symlinkSync(elsewhere, join(compile, CURRENT, 'dir-link'));
+  symlinkSync(join(root, 'single.txt'), join(compile, CURRENT, 'file-link'));
+  // past the age bound and beyond the size bound both: nothing outside the compile directory goes, nor is counted
+  expect(trimCompileCache(compile, { current: join(compile, CURRENT), maxBytes: 100, maxAgeMs: 30 * DAY, now: NOW })).toEqual({ removed: 0, bytes: 10 });
+  expect(existsSync(join(elsewhere, 'notes.txt'))).toBe(true);
+  expect(existsSync(join(root, 'single.txt'))).toBe(true);
+});
+
 it("the content cache's trim trims the compile cache beside it, within what of the bound the content left", () => {
   entry(OLD_NODE, '101', 10, 45);
   age(OLD_NODE, 45);
