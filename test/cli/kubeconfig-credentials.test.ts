@@ -197,6 +197,24 @@ it("a credential plugin's own proxy URL password and a numbered password variabl
   for (const secret of ['Pl%40gin-proxy-9Qz', 'Pl@gin-proxy-9Qz', 'n0-Sep4rator-pw']) expect(out).not.toContain(secret);
 });
 
+it("a credential plugin echoing what it inherits from plumb's environment prints no credential of it", async () => {
+  const url = await echoingServer();
+  dir = mkdtempSync(join(tmpdir(), 'plumb-kc-exec-inherit-'));
+  writeK8sRepo(dir, { namespaces: ['kc-exec-inherit'], configMaps: 1, deployments: 0 });
+  const plugin = join(dir, 'credential-plugin.sh');
+  const kubeconfigFile = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigFile, kubeconfig(url, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never}}`));
+  writeFileSync(plugin, '#!/bin/sh\necho "sso failed: token $SSO_API_TOKEN db $STATE_DB sock $SSH_AUTH_SOCK" >&2\nexit 1\n', { mode: 0o755 });
+  const r = await runCli(['plan', '--repo', dir, '--kubeconfig', kubeconfigFile], {
+    env: { SSO_API_TOKEN: 'inherited-Tok3n-8fa1', STATE_DB: 'postgres://state:Inh3rited-pw-77@10.255.255.3/state', SSH_AUTH_SOCK: join(dir, 'agent.sock') },
+  });
+  const out = r.stdout + r.stderr;
+  expect(r.code).toBe(1);
+  expect(out).toContain('sso failed: token');
+  for (const secret of ['inherited-Tok3n-8fa1', 'Inh3rited-pw-77']) expect(out).not.toContain(secret);
+  expect(out).toContain(join(dir, 'agent.sock')); // a socket's path is no credential
+});
+
 it('a kubeconfig whose unquoted password reads as a YAML tag or alias is refused without naming it', async () => {
   dir = mkdtempSync(join(tmpdir(), 'plumb-kc-tag-'));
   writeK8sRepo(dir, { namespaces: ['kc-tag'], configMaps: 1, deployments: 0 });

@@ -114,6 +114,8 @@ const METADATA_WORDS = new Set([
   'port',
   'addr',
   'address',
+  'sock',
+  'socket',
   'region',
   'zone',
   'expiry',

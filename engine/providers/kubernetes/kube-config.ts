@@ -101,6 +101,9 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
     kc.setCurrentContext(opts.context);
   }
   registerSecretValues(credentialsOf(kc.getCurrentUser()));
+  // an exec credential plugin inherits plumb's environment (client-node, as client-go, passes it on): a credential
+  // there is one the plugin may echo as well as those its `env:` sets
+  if (kc.getCurrentUser()?.exec) registerSecretValues(inheritedCredentials(process.env));
   registerSecretValues(proxyCredentialsOf(kc.getCurrentCluster()?.proxyUrl));
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
@@ -286,6 +289,23 @@ export function credentialsOf(user: User | null | undefined): string[] {
     const value = flag[2] ?? (nextIsValue ? next : undefined);
     if (value !== undefined && isCredentialSetting(name, value)) out.push(...valueForms(value));
   });
+  return out;
+}
+
+/**
+ * The credentials of an environment an exec credential plugin inherits (plumb's own), taken by the rule of a
+ * plugin's `env:` settings: a credential name and a value of a credential's form ({@link isCredentialSetting}), or a
+ * credential of a known form under any name ({@link credentialsByForm}: a URL's password, a JWT, a GitHub token…).
+ *
+ * @returns strings for the scrubber
+ */
+export function inheritedCredentials(env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    out.push(...credentialsByForm(value));
+    if (isCredentialSetting(name, value)) out.push(...valueForms(value));
+  }
   return out;
 }
 
