@@ -121,10 +121,14 @@ export async function discoverUnits(
     kustomizations.set(dir, info);
     refuseComplexKeys(text, file);
     for (const r of info.parsed.refs) {
-      if (!r.resourceLike || isRemoteRef(r.ref)) continue;
+      const patch = /^patch/.test(r.field);
+      if (!(r.resourceLike || patch) || isRemoteRef(r.ref)) continue;
       const target = joinInside(dir, r.ref);
       if (target === undefined) continue;
       await ensureListed(dirOf(target));
+      // a resource or patch file kustomize parses: its collection keys are refused here, at their position
+      if (files.has(target) && /\.(?:ya?ml|json)$/i.test(target)) refuseComplexKeys((await readText(target)) ?? '', target);
+      if (!r.resourceLike) continue;
       if (!files.has(target)) {
         // a directory: another kustomization (a base or a component)
         await ensureListed(target);
@@ -197,6 +201,7 @@ export async function discoverUnits(
         if (files.has(target)) {
           inputs.add(target);
           claimed.add(target);
+          if (complexKeyFiles.has(target)) refused = true;
         } else visit(target);
       }
     };
