@@ -54,7 +54,7 @@ function collectLeaves(node: Obj, value: unknown, pointer: string, out: Set<stri
     const kind = key.slice(0, 2);
     const rest = key.slice(2);
     if (kind === 'f:') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value) || !(rest in value)) continue; // the live object no longer has it
+      if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, rest)) continue; // the live object no longer has it (an own field: `constructor` is every object's by inheritance)
       collectLeaves(node[key] ?? {}, (value as Obj)[rest], `${pointer}/${escapePointerToken(rest)}`, out);
       continue;
     }

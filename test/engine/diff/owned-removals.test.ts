@@ -49,6 +49,23 @@ describe('fields removed from Git are changes, by field ownership', () => {
     expect(soleOwnedFields(pod)).toEqual(['/spec/containers/1/env/0/name', '/spec/containers/1/env/0/value', '/spec/containers/1/name']);
   });
 
+  it('a field named like an Object.prototype member that the live object lacks is not owned (constructor, toString, __proto__)', () => {
+    const o = {
+      metadata: {
+        managedFields: [
+          {
+            manager: 'plumb',
+            operation: 'Apply',
+            fieldsType: 'FieldsV1',
+            fieldsV1: { 'f:data': { 'f:constructor': {}, 'f:toString': {}, 'f:__proto__': {}, 'f:A': {} } },
+          },
+        ],
+      },
+      data: { A: '1' },
+    };
+    expect(soleOwnedFields(o)).toEqual(['/data/A']);
+  });
+
   it('a label and a data key plumb owned and Git dropped are removed; a field another manager owns is never shown', () => {
     const { managedFields: _m, ...metadata } = live.metadata;
     const observed = { ...live, metadata };
