@@ -49,14 +49,17 @@ const STRONG_COMPOUND = /(?:token|secret|password|passwd|passphrase|apikey)s?$/;
  */
 const WEAK_WORDS = new Set(['key', 'keys', 'auth', 'accesskey', 'sshkey']);
 
-/** Words before `key` that make it a lookup or a public key, not a credential (`CACHE_KEY`, `AWS_KMS_KEY`, `PUBLIC_KEY`). */
+/**
+ * Words before `key` that make it a lookup or a public key, not a credential (`CACHE_KEY`, `AWS_KMS_KEY`, `PUBLIC_KEY`).
+ * Not `primary` (Azure's storage and Cosmos DB access keys are a primary and a secondary key), `hash` (an HMAC key),
+ * `config`, `state` or `search` (Algolia's search key is an API key): a database's primary or hash key attribute is
+ * a name, which the letters-only rule leaves out anyway.
+ */
 const NOT_CREDENTIAL_KEYS = new Set([
   'cache',
   'sort',
   'partition',
-  'primary',
   'foreign',
-  'hash',
   'range',
   'routing',
   'shard',
@@ -74,11 +77,6 @@ const NOT_CREDENTIAL_KEYS = new Set([
   'index',
   'unique',
   'composite',
-  'group',
-  'lock',
-  'state',
-  'config',
-  'search',
 ]);
 
 /**

@@ -45,6 +45,9 @@ const TABLE: readonly (readonly [name: string, value: string, credential: boolea
   ['SIGNING_KEY', 'sk-9a8b7c6d5e4f', true],
   ['ARM_ACCESS_KEY', 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==', true], // Azure storage access key: a secret
   ['BASIC_AUTH', 'admin:s3cr3t-pw', true],
+  ['COSMOS_PRIMARY_KEY', 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==', true], // Azure's primary access key
+  ['HASH_KEY', 'hk-0f1e2d3c4b5a', true], // an HMAC key
+  ['DYNAMODB_HASH_KEY', 'customerId', false], // an attribute's name (letters only)
   ['--token', 'cli-token-4b5c6d7e', true],
   ['--client-secret', 'oidc-secret-55aa', true],
   ['-p', 'docker-login-pw1', true], // docker login, mysql, az login: -p is the password
