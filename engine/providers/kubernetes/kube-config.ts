@@ -258,16 +258,57 @@ export function credentialsOf(user: User | null | undefined): string[] {
     else if (AUTH_PROVIDER_CREDENTIALS.has(name) || isCredentialSetting(name, value)) out.push(value);
   }
   const exec = user.exec as { env?: unknown; args?: unknown } | undefined;
+  const texts: string[] = [];
   if (Array.isArray(exec?.env)) {
     for (const e of exec.env) {
       if (typeof e?.value !== 'string') continue;
+      texts.push(e.value);
       out.push(...credentialsByForm(e.value));
       if (typeof e?.name === 'string' && isCredentialSetting(e.name, e.value)) out.push(...valueForms(e.value));
     }
   }
-  // a credential passed as a flag (`--token VALUE`, `--token=VALUE`, `-p VALUE`), by its form, or as a token-shaped
-  // positional argument
   const args = Array.isArray(exec?.args) ? exec.args.filter((a): a is string => typeof a === 'string') : [];
+  out.push(...argumentCredentials(args));
+  // a command line in one string (`sh -c "API_TOKEN=… get-creds --password …"`, a variable of extra flags): its
+  // words are read as arguments too; a PEM block is not a command line
+  for (const text of [...args, ...texts]) if (/\s/.test(text.trim()) && !text.includes('-----BEGIN')) out.push(...argumentCredentials(shellWords(text)));
+  return out;
+}
+
+/**
+ * Words of a shell command line as `sh` splits them, near enough for finding flags and assignments: whitespace and
+ * `;`, `&`, `|` outside quotes end a word, quotes are removed (a `\` escapes the next character outside single ones).
+ * No expansion.
+ */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < text.length) word = (word ?? '') + text[++i];
+    else if (/[\s;&|]/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/**
+ * The credentials in a plugin's arguments: a credential passed as a flag (`--token VALUE`, `--token=VALUE`,
+ * `-p VALUE`) or as `NAME=VALUE`, by its form, or as a token-shaped positional argument.
+ */
+function argumentCredentials(args: readonly string[]): string[] {
+  const out: string[] = [];
   let valueOf: string | undefined;
   args.forEach((arg, i) => {
     out.push(...credentialsByForm(arg));

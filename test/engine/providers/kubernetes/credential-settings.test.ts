@@ -162,3 +162,27 @@ it('an exec plugin: a short -p flag, a NAME=VALUE argument (`env AWS_SECRET_ACCE
   ])
     expect(found).not.toContain(setting);
 });
+
+it('a command line in one string (sh -c "…", a variable of extra flags) is read word by word: its flags and assignments are decided as arguments', () => {
+  const found = credentialsOf({
+    name: 'u',
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      command: 'sh',
+      args: ['-c', `API_TOKEN=at-5f4e3d2c1b0a get-creds --password 'pw with spaces 9' --client-secret=oidc-secret-55aa; echo done`],
+      env: [
+        { name: 'PLUGIN_OPTS', value: '--token=cli-token-4b5c6d7e --region eu-west-1' },
+        { name: 'TLS_CA', value: '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----' },
+      ],
+    },
+  } as never);
+  for (const credential of ['at-5f4e3d2c1b0a', 'pw with spaces 9', 'oidc-secret-55aa', 'cli-token-4b5c6d7e']) expect(found).toContain(credential);
+  // the rest of the line, and a certificate's lines, are not credentials
+  for (const word of ['get-creds', 'done', 'eu-west-1', 'MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ']) expect(found).not.toContain(word);
+  expect(
+    credentialsOf({
+      name: 'u',
+      exec: { apiVersion: 'v1', command: 'sh', args: ['-c', 'aws eks get-token --cluster-name prod-eu-2024 --region eu-west-1 --output json | jq .'] },
+    } as never),
+  ).toEqual([]);
+});
