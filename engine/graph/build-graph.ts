@@ -3,6 +3,7 @@ import type { CI } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { refToId } from '../model/reference.js';
 import { isRelationType } from '../model/relations.js';
+import { useDictionaryNeighbours } from './dictionary-neighbours.js';
 import { inferKubernetesEdges } from './infer-kubernetes.js';
 import type { CIGraph, EdgeAttributes, NodeAttributes } from './types.js';
 
@@ -19,6 +20,7 @@ import type { CIGraph, EdgeAttributes, NodeAttributes } from './types.js';
  * (declared wins: `inferred: false`).
  */
 export function buildGraph(cis: readonly CI[]): { graph: CIGraph; diagnostics: Diagnostic[] } {
+  useDictionaryNeighbours();
   const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: true });
   const nodes: CI[] = [];
   for (const ci of cis) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MultiDirectedGraph } from 'graphology';
+import { useDictionaryNeighbours } from './dictionary-neighbours.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { CI } from '../model/ci.js';
 import { canonicalJson } from '../model/canonical-json.js';
@@ -83,6 +84,7 @@ export function graphIndexKey(repo: Pick<LoadedRepository, 'cis' | 'files' | 'co
  */
 export function graphFromIndex(cis: readonly CI[], index: GraphIndex): CIGraph | undefined {
   if (index?.version !== 1) return undefined;
+  useDictionaryNeighbours();
   const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: true });
   const ids: string[] = [];
   for (const ci of cis) {
