@@ -12,6 +12,8 @@
  *  - spaces-colon  blanks before a colon on one line (the same regex, another shape)
  *  - alias-bomb    a billion-laughs snapshot, refused (was 2.1 GB and > 90 s for 700 bytes); scaled by repeating the bomb
  *  - cel-nested    a nested-comprehension policy over a list of N×1000 items, failing closed at its cost budget
+ *  - credential-forms  an exec plugin's environment value of `a.a.a…` and `eyJ…` through the credential forms (a
+ *                  URL password's unbounded scheme was quadratic: 5.6 s for 100 KB)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,6 +68,11 @@ async function child(kind: string, factor: number, baseKb: number): Promise<void
     const r = await readSnapshot(path, 'snapshot.yaml');
     rmSync(dir, { recursive: true, force: true });
     detail = `${text.length} bytes, ${r.diagnostics.map((d) => d.code).join(',')}`;
+  } else if (kind === 'credential-forms') {
+    const { credentialsByForm } = await import('../../engine/providers/kubernetes/credential-settings.js');
+    const bytes = baseKb * 1024 * factor;
+    const found = credentialsByForm('a.'.repeat(bytes / 4) + 'x-'.repeat(bytes / 4)).length;
+    detail = `${(bytes / 1024).toFixed(0)} KB, ${found} found`;
   } else {
     const { compileCel, evaluateCel } = await import('../../engine/policy/cel.js');
     const { toCelInput } = await import('../../engine/policy/cel-values.js');
@@ -87,7 +94,7 @@ function main(): void {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  for (const kind of ['blank-lines', 'spaces-colon', 'alias-bomb', 'cel-nested']) {
+  for (const kind of ['blank-lines', 'spaces-colon', 'alias-bomb', 'cel-nested', 'credential-forms']) {
     let base = 0;
     for (const factor of FACTORS) {
       const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', kind, String(factor), String(baseKb)], { encoding: 'utf8' });
