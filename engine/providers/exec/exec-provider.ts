@@ -3,7 +3,8 @@ import type { Diagnostic, Severity } from '../../model/diagnostic.js';
 import { identityOf } from '../../model/identity.js';
 import type { ApplyAnswer, BackupAnswer, BackupArtifact, DiscoverAnswer, HealthAnswer, ObservedObject, Provider, RestoreAnswer } from '../contract.js';
 import { secretStrings } from './secret-strings.js';
-import { SecretScrubber, secretScrubber, StreamScrubber } from '../../redact/scrubber.js';
+import { registerSecretValues, SecretScrubber, secretScrubber, StreamScrubber } from '../../redact/scrubber.js';
+import { environmentCredentials } from '../kubernetes/credential-settings.js';
 import { runPlugin, type PluginOutcome } from './run-plugin.js';
 import { pluginCode } from '../../model/codes.js';
 
@@ -39,6 +40,7 @@ export function createExecProvider(options: ExecProviderOptions): Provider {
   const name = `exec:${options.name}`;
   const command = options.command.includes('/') && !isAbsolute(options.command) ? resolve(options.cwd, options.command) : options.command;
 
+  let environmentRegistered = false;
   async function call(
     operation: Operation,
     request: Record<string, unknown>,
@@ -48,6 +50,11 @@ export function createExecProvider(options: ExecProviderOptions): Provider {
     // the request's own secrets and every secret plumb knows, scrubbed from the whole stderr before its tail is kept
     const requestSecrets = new SecretScrubber();
     requestSecrets.addAll(secrets);
+    // the plugin inherits plumb's environment and the target's env: a credential there is one it may echo
+    if (!environmentRegistered) {
+      registerSecretValues(environmentCredentials({ ...process.env, ...options.env }));
+      environmentRegistered = true;
+    }
     const outcome = await runPlugin({
       command,
       args: options.args ?? [],

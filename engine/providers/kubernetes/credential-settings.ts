@@ -392,3 +392,21 @@ function entropy(text: string): number {
   for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
   return bits;
 }
+
+/**
+ * The credentials of an environment a plugin inherits (plumb's own: an exec credential plugin's, an exec provider's),
+ * taken by the rule of a plugin's `env:` settings: a credential name and a value of a credential's form
+ * ({@link isCredentialSetting}), or a credential of a known form under any name ({@link credentialsByForm}: a URL's
+ * password, a JWT, a GitHub token…); a private key also as its lines.
+ *
+ * @returns strings for the scrubber
+ */
+export function environmentCredentials(env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    out.push(...credentialsByForm(value));
+    if (isCredentialSetting(name, value)) out.push(...(value.includes('PRIVATE KEY-----') ? [value, ...privateKeyForms(value)] : [value]));
+  }
+  return out;
+}

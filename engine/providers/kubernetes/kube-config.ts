@@ -9,7 +9,7 @@ import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { COMPLEX_KEY_HINT, complexKeyDiagnostic } from '../../yaml/yaml-documents.js';
-import { credentialName, credentialsByForm, isCredentialSetting, tokenShaped } from './credential-settings.js';
+import { credentialName, credentialsByForm, environmentCredentials, isCredentialSetting, tokenShaped } from './credential-settings.js';
 import { parseProxyUrl, proxyCredentialsOf } from './env-proxy.js';
 
 export interface KubeConfigOptions {
@@ -103,7 +103,7 @@ export function loadKubeConfig(opts: KubeConfigOptions): KubeConfig {
   registerSecretValues(credentialsOf(kc.getCurrentUser()));
   // an exec credential plugin inherits plumb's environment (client-node, as client-go, passes it on): a credential
   // there is one the plugin may echo as well as those its `env:` sets
-  if (kc.getCurrentUser()?.exec) registerSecretValues(inheritedCredentials(process.env));
+  if (kc.getCurrentUser()?.exec) registerSecretValues(environmentCredentials(process.env));
   registerSecretValues(proxyCredentialsOf(kc.getCurrentCluster()?.proxyUrl));
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
@@ -330,23 +330,6 @@ function argumentCredentials(args: readonly string[]): string[] {
     const value = flag[2] ?? (nextIsValue ? next : undefined);
     if (value !== undefined && isCredentialSetting(name, value)) out.push(...valueForms(value));
   });
-  return out;
-}
-
-/**
- * The credentials of an environment an exec credential plugin inherits (plumb's own), taken by the rule of a
- * plugin's `env:` settings: a credential name and a value of a credential's form ({@link isCredentialSetting}), or a
- * credential of a known form under any name ({@link credentialsByForm}: a URL's password, a JWT, a GitHub token…).
- *
- * @returns strings for the scrubber
- */
-export function inheritedCredentials(env: Readonly<Record<string, string | undefined>>): string[] {
-  const out: string[] = [];
-  for (const [name, value] of Object.entries(env)) {
-    if (!value) continue;
-    out.push(...credentialsByForm(value));
-    if (isCredentialSetting(name, value)) out.push(...valueForms(value));
-  }
   return out;
 }
 

@@ -86,6 +86,34 @@ describe('exec provider: a misbehaving plugin is a diagnostic, never a crash or 
     expect(JSON.stringify(answer)).not.toContain(Buffer.from('hunter2-pass').toString('base64'));
   });
 
+  it("scrubs the credentials of the environment it inherits (plumb's and the target's env) from what it echoes", async () => {
+    const script = join(dir, 'echo-env.mjs');
+    await writeFile(
+      script,
+      'process.stderr.write(`login failed: ${process.env.INV_API_TOKEN} ${process.env.PLUMB_TEST_DB_URL} region ${process.env.INV_REGION}`); process.exit(3);\n',
+    );
+    process.env.PLUMB_TEST_DB_URL = 'postgres://inv:Env-pw-0a1b2c3d@10.255.255.4/inv';
+    try {
+      const p = createExecProvider({
+        name: 'inv',
+        command: process.execPath,
+        args: [script],
+        cwd: dir,
+        timeoutMs: 30_000,
+        killGraceMs: 200,
+        env: { INV_API_TOKEN: 'inv-Tok3n-55aa77', INV_REGION: 'eu-west-1' },
+      });
+      const secret = makeCI({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' }, data: {} });
+      const answer = await p.apply!({ change: change(secret.id, 'update'), desired: secret.object, dryRun: false }, signal());
+      const message = answer.diagnostics[0].message;
+      expect(message).toContain('login failed');
+      expect(message).toContain('region eu-west-1');
+      for (const credential of ['inv-Tok3n-55aa77', 'Env-pw-0a1b2c3d']) expect(message).not.toContain(credential);
+    } finally {
+      delete process.env.PLUMB_TEST_DB_URL;
+    }
+  });
+
   it('scrubs the whole stderr before keeping its 4 KiB tail: a tail that begins inside a secret shows no part of it', async () => {
     const password = 'hunter2-pass-0123456789';
     const secret = makeCI({
