@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { MultiDirectedGraph } from 'graphology';
 import type { ContentCache } from '../cache/content-cache.js';
+import { recordEdgeTable } from '../graph/edge-table.js';
 import type { CIGraph, EdgeAttributes, NodeAttributes } from '../graph/types.js';
 import { compileGlob, matchesAny } from '../load/glob.js';
 import { CONFIG_FILE, locateRepository } from '../config/load-config.js';
@@ -232,27 +233,41 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const cis = new Map<string, CI>();
   for (const ci of second.cis) if (!cis.has(ci.id)) cis.set(ci.id, ci);
   const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: true });
+  // the graph's numbered nodes and edges, recorded as they are added (engine/graph/edge-table.ts): the plan's
+  // walks (impact index, waves) then read no graphology iteration to number them
+  const ids: string[] = [];
+  const numberOf = new Map<string, number>();
+  const place = new Int32Array(head.n);
   for (const v of nodes) {
     const id = head.id(v);
     const ci = cis.get(id) ?? (region[v] === OBJECT || v >= head.size ? undefined : unreadCI(index, id, v));
     if (!ci) return { fallback: `${id} is in the index but not in its file` };
     const members = absent.get(v);
     graph.addNode(id, members ? { ci, members } : { ci });
+    place[v] = ids.length;
+    numberOf.set(id, ids.length);
+    ids.push(id);
   }
   // edges in the whole graph's order: each CI's declared relations in load order (the index's, or the loaded
   // document's: edge numbers past the index's), then the inferred block
-  const addEdge = (e: number) =>
-    graph.addEdge(head.id(edges.source[e]), head.id(edges.target[e]), {
-      type: RELATION_TYPES[edges.type[e]].type as RelationType,
-      inferred: edges.inferred[e] === 1,
-    });
+  const chosen: number[] = [];
   const m = index.edgeSource.length;
   for (const v of nodes)
     for (let k = edges.out.start[v]; k < edges.out.start[v + 1]; k++) {
       const e = edges.out.edge[k];
-      if ((e < index.declaredEdges || e >= m) && region[edges.target[e]]) addEdge(e);
+      if ((e < index.declaredEdges || e >= m) && region[edges.target[e]]) chosen.push(e);
     }
-  for (let e = index.declaredEdges; e < m; e++) if (edges.live[e] && region[edges.source[e]] && region[edges.target[e]]) addEdge(e);
+  for (let e = index.declaredEdges; e < m; e++) if (edges.live[e] && region[edges.source[e]] && region[edges.target[e]]) chosen.push(e);
+  const source = new Int32Array(chosen.length);
+  const target = new Int32Array(chosen.length);
+  const type = new Uint8Array(chosen.length);
+  chosen.forEach((e, k) => {
+    source[k] = place[edges.source[e]];
+    target[k] = place[edges.target[e]];
+    type[k] = edges.type[e];
+    graph.addEdge(ids[source[k]], ids[target[k]], { type: RELATION_TYPES[type[k]].type as RelationType, inferred: edges.inferred[e] === 1 });
+  });
+  recordEdgeTable(graph, { ids, numberOf, source, target, type });
   return { head: headRepo, base, headGraph: graph, diagnostics };
 }
 
