@@ -315,7 +315,8 @@ export function notASecret(value: string): boolean {
  * Credentials recognised by their form alone, wherever they stand (a variable of any name, a positional argument,
  * inside `Authorization: Bearer …`), after gitleaks' provider rules: JSON Web Tokens (ServiceAccount and OIDC
  * tokens), Vault tokens, GitHub and GitLab tokens, Slack tokens, Google OAuth access tokens, DigitalOcean tokens,
- * the credential after `Bearer` or `Basic` (not a word), a password in a URL ({@link URL_PASSWORD}, as written and
+ * the credential after `Bearer` or `Basic` (not a word), an Azure connection string's `AccountKey`/`SharedAccessKey`
+ * and a SAS URL's `sig`, a password in a URL ({@link URL_PASSWORD}, as written and
  * decoded), and a PEM private key.
  */
 const CREDENTIAL_FORMS = [
@@ -329,6 +330,10 @@ const CREDENTIAL_FORMS = [
   /\bya29\.[A-Za-z0-9_-]{20,}/g,
   /\bdo[opr]_v1_[a-f0-9]{64}\b/g,
   /\b(?:Bearer|Basic)\s+([A-Za-z0-9+/=._~-]{8,})/g,
+  // an Azure connection string's key (Storage `AccountKey=`, Service Bus / Event Hubs `SharedAccessKey=`) and a
+  // shared access signature's `sig=` (percent-encoded as written in a SAS URL; the scrubber also matches it decoded)
+  /\b(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{16,}={0,2})/g,
+  /[?&]sig=([A-Za-z0-9%+/=_-]{16,})/g,
 ];
 
 /**
@@ -350,7 +355,15 @@ export function credentialsByForm(text: string): string[] {
   for (const form of CREDENTIAL_FORMS) {
     for (const m of text.matchAll(form)) {
       const found = m[1] ?? m[0];
-      if (!/^[A-Za-z]+$/.test(found)) out.push(found);
+      if (/^[A-Za-z]+$/.test(found)) continue;
+      out.push(found);
+      if (found.includes('%')) {
+        try {
+          out.push(decodeURIComponent(found)); // a SAS signature as a plugin that decodes it would print it
+        } catch {
+          // kept as written
+        }
+      }
     }
   }
   for (const m of text.matchAll(URL_PASSWORD)) {

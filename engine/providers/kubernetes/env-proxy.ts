@@ -23,7 +23,7 @@ export function proxyFromEnvironment(server: URL, env: NodeJS.ProcessEnv = proce
   // Go's getEnvAny: the first variable that is set and not empty (`HTTPS_PROXY=""` does not hide `https_proxy`)
   const value = (https ? firstSet(env.HTTPS_PROXY, env.https_proxy) : firstSet(env.HTTP_PROXY, env.http_proxy))?.trim();
   if (!value) return undefined;
-  const host = server.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = unmapIPv4(server.hostname.replace(/^\[|\]$/g, '').toLowerCase());
   const port = server.port || (https ? '443' : '80');
   if (host === 'localhost' || isLoopback(host)) return undefined;
   const noProxy = firstSet(env.NO_PROXY, env.no_proxy) ?? '';
@@ -33,6 +33,20 @@ export function proxyFromEnvironment(server: URL, env: NodeJS.ProcessEnv = proce
 
 function firstSet(...values: (string | undefined)[]): string | undefined {
   return values.find((v) => v !== undefined && v !== '');
+}
+
+/**
+ * An IPv4-mapped IPv6 address (`::ffff:10.0.0.1`, `::ffff:a00:1`, `0:0:0:0:0:ffff:…`) as its IPv4 address, since
+ * Go's `net.IP` compares the two forms as one address (a `10.0.0.0/8` entry matches a server at `::ffff:10.0.0.1`);
+ * any other text unchanged.
+ */
+function unmapIPv4(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const m = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(new URL(`http://[${address}]`).hostname);
+  if (!m) return address;
+  const high = Number.parseInt(m[1], 16);
+  const low = Number.parseInt(m[2], 16);
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
 function isLoopback(host: string): boolean {
@@ -73,6 +87,7 @@ function excluded(host: string, port: string, noProxy: string): boolean {
     const entryPort = split?.port ?? '';
     if (split && !entryHost) continue;
     if (split && entryHost.startsWith('[') && entryHost.endsWith(']')) entryHost = entryHost.slice(1, -1);
+    entryHost = unmapIPv4(entryHost);
     const entryFamily = isIP(entryHost);
     if (entryFamily) {
       if (hostFamily !== entryFamily) continue;

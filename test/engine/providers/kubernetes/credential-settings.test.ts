@@ -163,6 +163,25 @@ it('an exec plugin: a short -p flag, a NAME=VALUE argument (`env AWS_SECRET_ACCE
     expect(found).not.toContain(setting);
 });
 
+it("Azure's credential forms under names with no credential word: a connection string's AccountKey or SharedAccessKey, a SAS URL's sig", () => {
+  const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+  const SHARED = 'zM3kq9Xb1VtY5RrL0pQw8nC2dE4fG6hJ7kL9mN1oP3s=';
+  const SIG = 'Xk3L9qZ%2Bw8mN2pR4tV6yB0cD5fG7hJ1%3D';
+  const found = credentialsOf({
+    name: 'u',
+    exec: {
+      command: 'az-creds',
+      args: ['--storage', `DefaultEndpointsProtocol=https;AccountName=plumbstate;AccountKey=${ACCOUNT_KEY};EndpointSuffix=core.windows.net`],
+      env: [
+        { name: 'BUS', value: `Endpoint=sb://ops.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${SHARED}` },
+        { name: 'STATE_BLOB', value: `https://plumbstate.blob.core.windows.net/state/tf.json?sv=2022-11-02&sr=b&sp=r&se=2026-12-31&sig=${SIG}` },
+      ],
+    },
+  });
+  for (const credential of [ACCOUNT_KEY, SHARED, SIG, decodeURIComponent(SIG)]) expect(found).toContain(credential);
+  for (const setting of ['plumbstate', 'RootManageSharedAccessKey', '2022-11-02']) expect(found).not.toContain(setting);
+});
+
 it('a command line in one string (sh -c "…", a variable of extra flags) is read word by word: its flags and assignments are decided as arguments', () => {
   const found = credentialsOf({
     name: 'u',

@@ -45,6 +45,13 @@ describe('proxyFromEnvironment', () => {
     ['https://[fd00::1]:6443', { HTTPS_PROXY: P, NO_PROXY: 'fd00::1' }, undefined],
     ['https://[fd00::1]:6443', { HTTPS_PROXY: P, NO_PROXY: 'FD00:0:0::1' }, undefined],
     ['https://[fd00::1]:6443', { HTTPS_PROXY: P, NO_PROXY: '[fd00::1]' }, P], // no entry Go matches
+    // an IPv4-mapped IPv6 address is its IPv4 address, as Go's net.IP compares them
+    ['https://[::ffff:10.0.0.1]:6443', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.0/8' }, undefined],
+    ['https://[::ffff:10.0.0.1]:6443', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.1' }, undefined],
+    ['https://[::ffff:10.0.0.1]:6443', { HTTPS_PROXY: P, NO_PROXY: '10.0.0.2' }, P],
+    ['https://10.0.0.1:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:10.0.0.1' }, undefined],
+    ['https://10.0.0.1:6443', { HTTPS_PROXY: P, NO_PROXY: '[::ffff:a00:1]:6443' }, undefined],
+    ['https://[::ffff:127.0.0.1]:6443', { HTTPS_PROXY: P }, undefined],
     ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.1.2.3:6443' }, undefined],
     ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.1.2.3:443' }, P],
     ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: '*.prod.example' }, undefined],
