@@ -77,8 +77,8 @@ function sourceReader(repo: LoadedRepository): (file: string) => string | undefi
 export const action = (opts: ValidateOptions) =>
   runWithOutputs(opts, { command: 'validate', defaultFormat: 'text' }, async (out) => {
     // inventory-scope policies see the graph as validated; a deny exits 3, warn and audit are reported
-    const { repo, graph, diagnostics, policy } = await validate({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, now: parseNow(opts.now) });
-    await out.write((format, c) => render(format, repo, diagnostics, graph.size, policy, c));
+    const { repo, relations, diagnostics, policy } = await validate({ repo: opts.repo, cwd: process.cwd(), rev: opts.rev, now: parseNow(opts.now) });
+    await out.write((format, c) => render(format, repo, diagnostics, relations, policy, c));
     if (hasErrors(diagnostics)) return EXIT.failure;
     return policy.denied ? EXIT.denied : EXIT.ok;
   });

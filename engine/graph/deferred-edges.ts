@@ -17,7 +17,22 @@ export interface DeferredEdges extends EdgeTable {
  * else graphology offers — every edge, neighbour and degree query, `size`,
  * every change, export, copy and inspection — adds them first.
  */
-const NODE_ONLY: ReadonlySet<PropertyKey> = new Set(['constructor', 'hasNode', 'getNodeAttribute', 'getNodeAttributes', 'nodes', 'forEachNode', 'order']);
+const NODE_ONLY: ReadonlySet<PropertyKey> = new Set([
+  'constructor',
+  'hasNode',
+  'getNodeAttribute',
+  'getNodeAttributes',
+  'nodes',
+  'forEachNode',
+  'nodeEntries',
+  'mapNodes',
+  'filterNodes',
+  'reduceNodes',
+  'findNode',
+  'someNode',
+  'everyNode',
+  'order',
+]);
 
 const deferred = new WeakMap<CIGraph, DeferredEdges>();
 

@@ -77,7 +77,9 @@ export function evaluatePolicies(options: EvaluatePoliciesOptions): PolicyEvalua
     }
   };
 
-  if (options.scope === 'plan') {
+  if (policies.length === 0) {
+    // nothing to evaluate: no subject is built (an inventory scope's were one binding set per CI of the graph)
+  } else if (options.scope === 'plan') {
     evaluate(undefined, planBindings(plan, options.plan?.impact, now));
   } else {
     const shared: SharedContext = {

@@ -7,6 +7,7 @@ import type { CIGraph } from '../../../engine/graph/types.js';
 import { simulateImpact } from '../../../engine/impact/simulate.js';
 import type { CI } from '../../../engine/model/ci.js';
 import { RELATION_TYPES, type RelationType } from '../../../engine/model/relations.js';
+import { evaluatePolicies } from '../../../engine/policy/evaluate.js';
 import { topologicalWaves } from '../../../engine/plan/topological-waves.js';
 import { ci } from '../plan/fixtures.js';
 
@@ -115,6 +116,17 @@ describe('deferred edges (a graph from the graph index)', () => {
     let visited = 0;
     indexed.forEachNode(() => visited++);
     expect(visited).toBe(built.order);
+    expect([...indexed.nodeEntries()].map((e) => e.node)).toEqual(built.nodes());
+    expect(indexed.mapNodes((n) => n)).toEqual(built.nodes());
+    expect(indexed.filterNodes((n) => n.startsWith('service:'))).toEqual(built.filterNodes((n) => n.startsWith('service:')));
+    expect(indexed.reduceNodes((count) => count + 1, 0)).toBe(built.order);
+    expect(indexed.findNode((n) => n === node)).toBe(node);
+    expect(indexed.someNode((n) => n === node)).toBe(true);
+    expect(indexed.everyNode((n) => n.includes(':'))).toBe(true);
+    expect(deferredEdgesOf(indexed)).toBeDefined();
+    // an evaluation with no policy of the scope builds no subject (inventory policies see every CI and its edges)
+    const evaluation = evaluatePolicies({ policies: [], scope: 'inventory', graph: indexed, now: new Date(0) });
+    expect(evaluation.results).toEqual([]);
     expect(deferredEdgesOf(indexed)).toBeDefined();
   });
 
