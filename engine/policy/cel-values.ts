@@ -52,7 +52,13 @@ function convertArray(array: readonly unknown[]): readonly unknown[] {
   return out ?? array;
 }
 
-function convertObject(object: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The library takes a plain object for a CEL map only if `constructor.name` is
+ * "Object", and for a protobuf message if it has `$typeName`: a mapping whose
+ * own keys include either (a label, annotation or data key a user chose:
+ * `constructor: x`) is handed over as a Map, which it reads as the same map.
+ */
+function convertObject(object: Record<string, unknown>): Record<string, unknown> | Map<string, unknown> {
   // the library reads `constructor.name` to recognise a plain object: give null-prototype ones a prototype
   let out: Record<string, unknown> | undefined = Object.getPrototypeOf(object) === null ? { ...object } : undefined;
   for (const key in object) {
@@ -68,7 +74,8 @@ function convertObject(object: Record<string, unknown>): Record<string, unknown>
       out[key] = after;
     }
   }
-  return out ?? object;
+  const result = out ?? object;
+  return Object.hasOwn(result, 'constructor') || Object.hasOwn(result, '$typeName') ? new Map(Object.entries(result)) : result;
 }
 
 /** Protobuf messages (timestamps, durations) carry `$typeName` or are reflect wrappers; leave them alone. */

@@ -12,6 +12,22 @@ function run(expr: string, data: Record<string, unknown> = {}): unknown {
 }
 
 describe('the CEL adapter', () => {
+  it('a mapping whose keys a user chose as constructor, toString, $typeName or __proto__ is a map like any other', () => {
+    // the library took {constructor: …} for a non-plain object ('Unsupported input') and {$typeName: …} for a protobuf message
+    const labels = { constructor: 'yes', toString: 'x', valueOf: 'v', hasOwnProperty: 'h', $typeName: 't', __proto__x: 'p' };
+    const object = { metadata: { labels, annotations: JSON.parse('{"__proto__": "p", "n": 1}') }, spec: { nested: { constructor: { replicas: 2 } } } };
+    expect(run("object.metadata.labels.constructor + object.metadata.labels.toString + object.metadata.labels['$typeName']", { object })).toBe('yesxt');
+    expect(run("'constructor' in object.metadata.labels && has(object.metadata.labels.valueOf) && size(object.metadata.labels) == 6", { object })).toBe(true);
+    expect(run("object.metadata.labels.exists(k, k == 'hasOwnProperty')", { object })).toBe(true);
+    expect(run('object.spec.nested.constructor.replicas + 1', { object })).toBe(3);
+    expect(run("object.metadata.annotations['__proto__'] + string(object.metadata.annotations.n + 1)", { object })).toBe('p2');
+    expect(
+      run('object.metadata.labels == {"constructor": "yes", "toString": "x", "valueOf": "v", "hasOwnProperty": "h", "$typeName": "t", "__proto__x": "p"}', {
+        object,
+      }),
+    ).toBe(true);
+    expect(run('object.spec.nested', { object })).toEqual({ constructor: { replicas: 2 } });
+  });
   it('YAML integers are CEL ints and other numbers doubles, so arithmetic and size() comparisons work', () => {
     const object = { spec: { replicas: 3, cpu: 0.5, ports: [80, 443] } };
     expect({
