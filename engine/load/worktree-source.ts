@@ -1,4 +1,4 @@
-import { type BigIntStats, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { type BigIntStats, type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { outermostBases, SKIPPED_DIRECTORIES, type FileSource, type SourceFile, type StatStamp } from './file-source.js';
@@ -38,15 +38,37 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
   const inside = (real: string) => real === realRoot || real.startsWith(realRoot + sep);
 
   const walk = (dir: string): void => {
-    const real = realpathSync(join(root, dir));
-    if (!inside(real) || visited.has(real)) return;
-    visited.add(real);
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    let real: string;
+    let entries: Dirent[];
+    try {
+      real = realpathSync(join(root, dir));
+      if (!inside(real) || visited.has(real)) return;
+      visited.add(real);
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
+    } catch (e) {
+      if (isMissing(e)) return; // removed while the tree was listed (an editor's temporary directory)
+      throw e;
+    }
+    for (const entry of entries) {
       if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
       const path = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) files.push(fileOf(path, lstatSync(join(root, path), { bigint: true })));
-      else if (entry.isSymbolicLink()) followLink(path);
+      // a name Node decoded with U+FFFD for bytes that are not UTF-8 names no file: it cannot be opened by that name
+      const info = lstatSync(join(root, path), { bigint: true, throwIfNoEntry: false });
+      if (!info) {
+        if (entry.name.includes('\uFFFD') && (entry.isDirectory() || READ_AS_TEXT.test(entry.name))) {
+          diagnostics.push({
+            severity: 'error',
+            code: 'load.not-utf8',
+            message: `the ${entry.isDirectory() ? 'directory' : 'file'} name is not valid UTF-8, so plumb cannot read it (shown with U+FFFD for the bytes that are not)`,
+            hint: 'rename it with a UTF-8 name (Git, kubectl and YAML tools expect one)',
+            file: path,
+          });
+        }
+        continue; // else removed while the tree was listed (an editor's temporary file)
+      }
+      if (info.isDirectory()) walk(path);
+      else if (info.isFile()) files.push(fileOf(path, info));
+      else if (info.isSymbolicLink()) followLink(path);
     }
   };
 
@@ -67,9 +89,9 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
       });
       return;
     }
-    const info = statSync(target, { bigint: true });
-    if (info.isDirectory()) walk(path);
-    else if (info.isFile()) files.push(fileOf(path, info));
+    const info = statSync(target, { bigint: true, throwIfNoEntry: false });
+    if (info?.isDirectory()) walk(path);
+    else if (info?.isFile()) files.push(fileOf(path, info));
   };
 
   for (const base of outermostBases(bases)) {
@@ -93,6 +115,9 @@ function stampOf(info: BigIntStats): StatStamp {
     changedMs: Number((info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs) / 1_000_000n),
   };
 }
+
+/** Names of files plumb reads as text (inventory, policies, schemas, plumb.yaml): one of these whose name cannot be opened is an error, any other is passed over. */
+const READ_AS_TEXT = /\.(ya?ml|json)$/i;
 
 function isMissing(e: unknown): boolean {
   const code = (e as { code?: string }).code;

@@ -1,4 +1,4 @@
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,25 @@ describe('locating a JSON Pointer in a loaded document', () => {
 });
 
 describe('reading the work tree', () => {
+  it('a file or directory name that is not UTF-8 is load.not-utf8 at that path, and other such names are passed over', async () => {
+    // Node decodes such a name with U+FFFD, which names no file: lstat threw ENOENT ('this is a bug in plumb')
+    const repo = mkdtempSync(join(tmpdir(), 'plumb-names-'));
+    writeFiles(repo, { 'inventory/h.yaml': 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: h}\n' });
+    const raw = (name: string) => Buffer.concat([Buffer.from(`${repo}/inventory/`), Buffer.from(name, 'latin1')]);
+    writeFileSync(raw('web-\xff.yaml'), 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: w}\n');
+    writeFileSync(raw('notes-\xfe.txt'), 'x');
+    mkdirSync(raw('dir-\xfd'));
+
+    const loaded = await loadRepository({ repo, contentCache: false });
+    expect(loaded.cis.map((c) => c.id)).toEqual(['host:default/h']);
+    expect(loaded.diagnostics.map((d) => [d.severity, d.code, d.file]).sort()).toEqual([
+      ['error', 'load.not-utf8', 'inventory/dir-\uFFFD'],
+      ['error', 'load.not-utf8', 'inventory/web-\uFFFD.yaml'],
+    ]);
+    expect(loaded.diagnostics.every((d) => d.hint?.startsWith('rename it with a UTF-8 name'))).toBe(true);
+    removeGitRepo(repo);
+  });
+
   it('skips a symbolic link that leaves the repository, with a warning, and follows one that stays inside', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'plumb-outside-'));
     const repo = mkdtempSync(join(tmpdir(), 'plumb-links-'));
