@@ -376,18 +376,7 @@ export class KubeClient {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown = undefined;
-            if (text) {
-              try {
-                body = JSON.parse(text);
-              } catch {
-                body = { message: text.slice(0, 500) };
-              }
-            }
-            resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
-          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: responseBody(chunks), headers: res.headers }));
         },
       );
       r.setTimeout(30_000, () => r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
@@ -476,20 +465,7 @@ export class KubeClient {
         responseHeaders = h as Record<string, string | string[] | undefined>;
       });
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () =>
-        done(() => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = undefined;
-          if (text) {
-            try {
-              body = JSON.parse(text);
-            } catch {
-              body = { message: text.slice(0, 500) };
-            }
-          }
-          resolve({ status, body, headers: responseHeaders });
-        }),
-      );
+      stream.on('end', () => done(() => resolve({ status, body: responseBody(chunks), headers: responseHeaders })));
       stream.on('error', (e) => done(() => reject(http2Failure(e, entry))));
       stream.on('close', () =>
         done(() => reject(http2Failure(Object.assign(new Error('the HTTP/2 stream closed before its answer'), { code: 'ECONNRESET' }), entry))),
@@ -664,6 +640,20 @@ class Http2Refused extends Error {}
  * server that does not offer `h2` is {@link Http2Refused}; a connection that
  * went away under the call (GOAWAY, reset) is ECONNRESET, which is retried.
  */
+/**
+ * A response's body over either connection: its JSON, the text's first 500 characters as `{ message }` when it is
+ * not JSON (a proxy's or load balancer's error page), undefined when empty.
+ */
+function responseBody(chunks: readonly Buffer[]): unknown {
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 500) };
+  }
+}
+
 function http2Failure(e: unknown, entry: Http2Entry): unknown {
   const cause = (e as { code?: string; cause?: unknown }).code === 'ERR_HTTP2_STREAM_CANCEL' ? ((e as { cause?: unknown }).cause ?? e) : e;
   const code = (cause as { code?: string }).code;

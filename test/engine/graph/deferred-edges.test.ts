@@ -9,23 +9,12 @@ import type { CI } from '../../../engine/model/ci.js';
 import { RELATION_TYPES, type RelationType } from '../../../engine/model/relations.js';
 import { evaluatePolicies } from '../../../engine/policy/evaluate.js';
 import { topologicalWaves } from '../../../engine/plan/topological-waves.js';
+import { rng } from '../../bench/generate.js';
 import { ci } from '../plan/fixtures.js';
-
-/** A seeded generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` CIs with random relations of every type (self-loops, parallel and inferred edges too); some are v1 Services. */
 function randomCis(seed: number, n: number): CI[] {
-  const next = random(seed);
+  const next = rng(seed);
   const ids = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? `service:ns/s${i}` : `application:ns/a${i}`));
   return ids.map((id, i) => {
     const relations: [RelationType, string][] = [];
@@ -59,7 +48,7 @@ describe('deferred edges (a graph from the graph index)', () => {
       const cis = randomCis(seed, 60);
       const { built, indexed } = pair(cis);
       expect(built.size, `seed ${seed}`).toBeGreaterThan(0);
-      const next = random(seed * 31);
+      const next = rng(seed * 31);
       for (let round = 0; round < 10; round++) {
         const applied = cis.filter(() => next() < 0.3).map((c) => c.id);
         const deleted = cis.filter((c) => !applied.includes(c.id) && next() < 0.2).map((c) => c.id);
