@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Default bound of the content cache, MiB (PLUMB_CACHE_MAX_MB). */
 export const DEFAULT_CACHE_MAX_MB = 1024;
@@ -31,7 +31,8 @@ export interface CacheSettings {
  */
 export function cacheSettings(env: NodeJS.ProcessEnv = process.env): CacheSettings {
   const off = /^(off|0|false|no)$/i.test(env.PLUMB_CACHE ?? '');
-  const root = env.PLUMB_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'plumb');
+  // absolute from the start: a relative PLUMB_CACHE_DIR names the directory it named when plumb started
+  const root = resolve(env.PLUMB_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'plumb'));
   return {
     enabled: !off,
     dir: join(root, 'content'),

@@ -1,6 +1,6 @@
-import { lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, rmSync, statSync, type Stats } from 'node:fs';
 import module from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * The subdirectory V8's compile cache writes to in this process (Node ≥ 22.1 keys it by Node version, architecture
@@ -43,18 +43,20 @@ export function trimCompileCache(
   } catch {
     return { removed: 0, bytes: 0 };
   }
-  const current = opts.current && dirname(resolve(opts.current)) === resolve(dir) ? resolve(opts.current) : undefined;
+  const currentFile = fileIdentity(opts.current);
+  let current: string | undefined;
   let removed = 0;
   const subdirs: { path: string; entries: Entry[]; used: number }[] = [];
   for (const name of safeReaddir(dir)) {
     const path = join(dir, name);
-    let st: import('node:fs').Stats;
+    let st: Stats;
     try {
       st = lstatSync(path);
     } catch {
       continue;
     }
     if (!st.isDirectory()) continue;
+    if (currentFile !== undefined && st.dev === currentFile.dev && st.ino === currentFile.ino) current = path;
     const entries = filesUnder(path);
     const used = Math.max(st.mtimeMs, ...entries.map((e) => e.used));
     if (path !== current && opts.now - used > opts.maxAgeMs) {
@@ -96,6 +98,23 @@ export function trimCompileCache(
     }
   }
   return { removed, bytes };
+}
+
+/**
+ * The device and inode of the directory `path` names, following links, or undefined. The current subdirectory is
+ * recognised by them, not by its spelling: Node reports it as `enableCompileCache` was given it, and a cache root
+ * that is relative (`PLUMB_CACHE_DIR=.cache`), reached through a symlink (`~/.cache` → `/data/cache`) or a bind
+ * mount names the same directory by another path — compared as strings, this Node's subdirectory was taken for
+ * another's and trimmed by age and size (V8 then compiled every module again).
+ */
+function fileIdentity(path: string | undefined): { dev: number; ino: number } | undefined {
+  if (!path) return undefined;
+  try {
+    const st = statSync(path);
+    return st.isDirectory() ? { dev: st.dev, ino: st.ino } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function safeReaddir(dir: string): string[] {

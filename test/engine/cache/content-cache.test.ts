@@ -28,6 +28,8 @@ describe('cache settings', () => {
     expect(cacheSettings({ PLUMB_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' }).dir).toBe('/c/content');
     expect(cacheSettings({ XDG_CACHE_HOME: '/x' }).dir).toBe('/x/plumb/content');
     expect(cacheSettings({}).dir).toMatch(/\/\.cache\/plumb\/content$/);
+    // a relative directory is made absolute once, at start-up (the compile cache's trim compares it with Node's)
+    expect(cacheSettings({ PLUMB_CACHE_DIR: 'rel' }).compileDir).toBe(join(process.cwd(), 'rel', 'compile'));
   });
 
   it('PLUMB_CACHE=off turns it off; the bound and age come from PLUMB_CACHE_MAX_MB and PLUMB_CACHE_MAX_AGE_DAYS, a bad value is the default', () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cacheSettings } from '../../../engine/cache/cache-settings.js';
 import { ContentCache } from '../../../engine/cache/content-cache.js';
@@ -72,6 +72,29 @@ it('a compile directory that is a symlink, or missing, is left alone', () => {
   expect(trimCompileCache(link, { maxBytes: 0, maxAgeMs: DAY, now: NOW })).toEqual({ removed: 0, bytes: 0 });
   expect(existsSync(join(elsewhere, OLD_NODE, '1'))).toBe(true);
   expect(trimCompileCache(join(root, 'none'), { maxBytes: 0, maxAgeMs: DAY, now: NOW })).toEqual({ removed: 0, bytes: 0 });
+});
+
+it("this Node's subdirectory is recognised however the cache path is spelled: through a symlink, relative, or with `..`", () => {
+  // Node reports the directory as enableCompileCache was given it; compared as strings, a cache root reached through
+  // a link (~/.cache -> /data/cache) or given relative had this Node's entries trimmed by age and size
+  const link = join(root, 'link');
+  symlinkSync(root, link);
+  const spellings = [join(link, 'compile', CURRENT), relative(process.cwd(), join(compile, CURRENT)), join(compile, '..', 'compile', '.', CURRENT)];
+  for (const current of spellings) {
+    entry(OTHER_NODE, '201', 600, 0, 0);
+    entry(CURRENT, '301', 600, 0, 5); // read five days ago
+    entry(CURRENT, '302', 10, 0);
+    age(CURRENT, 45); // the subdirectory itself written long ago
+    // beyond the size bound: the other Node's subdirectory goes first, this one stays whole
+    expect(trimCompileCache(compile, { current, maxBytes: 1000, maxAgeMs: 30 * DAY, now: NOW })).toEqual({ removed: 1, bytes: 610 });
+    expect(left()).toEqual([CURRENT, join(CURRENT, '301'), join(CURRENT, '302')]);
+    // every entry read long ago: the entries go, the subdirectory this Node writes to stays
+    utimesSync(join(compile, CURRENT, '301'), new Date(NOW - 40 * DAY), new Date(NOW - 40 * DAY));
+    utimesSync(join(compile, CURRENT, '302'), new Date(NOW - 40 * DAY), new Date(NOW - 40 * DAY));
+    age(CURRENT, 45);
+    expect(trimCompileCache(compile, { current, maxBytes: 1 << 20, maxAgeMs: 30 * DAY, now: NOW })).toEqual({ removed: 2, bytes: 0 });
+    expect(left()).toEqual([CURRENT]);
+  }
 });
 
 it("a symlink inside a subdirectory is never followed: what it points at, old or large, is not the cache's to remove", () => {
