@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { PlumbError } from '../../model/errors.js';
 
 /**
@@ -8,7 +9,8 @@ import { PlumbError } from '../../model/errors.js';
  * for an https server, `HTTP_PROXY` (or `http_proxy`) for an http one; none
  * for `localhost` and loopback addresses, and none for a host `NO_PROXY` (or
  * `no_proxy`) excludes — comma-separated entries, each `*` (everything), an IP
- * address or CIDR block, or a host name that matches itself and its
+ * address or CIDR block (IPv4-mapped IPv6 forms compared as IPv4), or a host
+ * name (a non-ASCII one in its punycode form) that matches itself and its
  * subdomains (a leading `.` matches subdomains only), optionally with `:port`.
  * Of `HTTPS_PROXY` and `https_proxy` (and each pair) the first set and not
  * empty counts, as Go's `getEnvAny`. A value without a scheme is taken as `http://`. Hand-written rather than
@@ -70,11 +72,20 @@ function excluded(host: string, port: string, noProxy: string): boolean {
     if (entry === '*') return true;
     const slash = entry.indexOf('/');
     if (slash > 0 && isIP(entry.slice(0, slash)) && /^\d+$/.test(entry.slice(slash + 1))) {
-      const family = isIP(entry.slice(0, slash)) === 6 ? 'ipv6' : 'ipv4';
+      let base = entry.slice(0, slash);
+      let bits = Number(entry.slice(slash + 1));
+      // Go's IPNet.Contains: a block of IPv4-mapped addresses (`::ffff:10.0.0.0/104`, `::ffff:0:0/96`) is the IPv4
+      // block of its last 32 bits (`10.0.0.0/8`, `0.0.0.0/0`); a shorter prefix masks away the `ffff` and is IPv6
+      const mapped = unmapIPv4(base);
+      if (mapped !== base && bits >= 96 && bits <= 128) {
+        base = mapped;
+        bits -= 96;
+      }
+      const family = isIP(base) === 6 ? 'ipv6' : 'ipv4';
       if (hostFamily && (hostFamily === 6) === (family === 'ipv6')) {
         const list = new BlockList();
         try {
-          list.addSubnet(entry.slice(0, slash), Number(entry.slice(slash + 1)), family);
+          list.addSubnet(base, bits, family);
         } catch {
           continue; // a prefix out of range: Go's ParseCIDR refuses it, and the entry is then no IP entry either
         }
@@ -98,6 +109,9 @@ function excluded(host: string, port: string, noProxy: string): boolean {
     }
     if (!entryHost) continue;
     if (entryHost.startsWith('*.')) entryHost = entryHost.slice(1);
+    // Go's idnaASCII: a name with non-ASCII letters is compared in its ASCII (punycode) form, the form WHATWG URL
+    // gives the server's host (`bücher.example` is `xn--bcher-kva.example`); one IDNA refuses is kept as written
+    if (/[^\x00-\x7f]/.test(entryHost)) entryHost = domainToASCII(entryHost) || entryHost;
     const subdomainsOnly = entryHost.startsWith('.');
     const suffix = subdomainsOnly ? entryHost : `.${entryHost}`;
     if ((host.endsWith(suffix) || (!subdomainsOnly && host === entryHost)) && (!entryPort || entryPort === port)) return true;

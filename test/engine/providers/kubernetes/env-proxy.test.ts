@@ -52,6 +52,22 @@ describe('proxyFromEnvironment', () => {
     ['https://10.0.0.1:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:10.0.0.1' }, undefined],
     ['https://10.0.0.1:6443', { HTTPS_PROXY: P, NO_PROXY: '[::ffff:a00:1]:6443' }, undefined],
     ['https://[::ffff:127.0.0.1]:6443', { HTTPS_PROXY: P }, undefined],
+    // a CIDR block of IPv4-mapped addresses is the IPv4 block of its last 32 bits (Go's IPNet.Contains; each row
+    // checked against golang.org/x/net/http/httpproxy of Go 1.26): kubectl goes direct, plumb went through the proxy
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:10.0.0.0/104' }, undefined],
+    ['https://[::ffff:10.1.2.3]:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:10.0.0.0/104' }, undefined],
+    ['https://[0:0:0:0:0:ffff:a01:203]:6443', { HTTPS_PROXY: P, NO_PROXY: '::FFFF:10.0.0.0/100' }, undefined],
+    ['https://11.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:10.0.0.0/104' }, P],
+    ['https://192.168.1.1:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:0:0/96' }, undefined],
+    ['https://192.168.1.1:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:10.0.0.0/96' }, undefined], // /96 masks the 10
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:10.0.0.0/88' }, P], // masks the ffff: an IPv6 block
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '::/0' }, P],
+    ['https://[fd00::5]:6443', { HTTPS_PROXY: P, NO_PROXY: '::ffff:0:0/96' }, P],
+    // a host name with non-ASCII letters is compared in punycode (Go's idnaASCII), as URL gives the server's host
+    ['https://bücher.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'bücher.example' }, undefined],
+    ['https://api.bücher.example:6443', { HTTPS_PROXY: P, NO_PROXY: '.BÜCHER.example:6443' }, undefined],
+    ['https://xn--bcher-kva.example:6443', { HTTPS_PROXY: P, NO_PROXY: '*.bücher.example' }, P],
+    ['https://bucher.example:6443', { HTTPS_PROXY: P, NO_PROXY: 'bücher.example' }, P],
     ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.1.2.3:6443' }, undefined],
     ['https://10.1.2.3:6443', { HTTPS_PROXY: P, NO_PROXY: '10.1.2.3:443' }, P],
     ['https://api.prod.example:6443', { HTTPS_PROXY: P, NO_PROXY: '*.prod.example' }, undefined],
