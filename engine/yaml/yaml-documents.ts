@@ -78,33 +78,41 @@ export const EMPTY_KEY_HINT =
   "write `key: value`; a ':' after a flow collection on a value's line (`a: {b}: c`) or at a line's start begins an entry with no key — quote the value, or give the entry its key";
 
 /**
- * The offset of the first mapping entry written with no key at all (`a: {b}: c`, `: c`, `{: x}`, `? ` alone), or
- * undefined. YAML 1.2 reads `a: {b}: c` as an error (js-yaml, go-yaml and kubectl refuse it); `yaml` reads `a: {b}`
- * and then an entry whose key is empty, which would reach the document as a key `""` and be refused far from
- * here with an odd message. A key written as `""`, `null` or `~` is written, and is not this.
+ * Whether a pair's key is no key at all (`a: {b}: c`, `: c`, `{: x}`, `? ` alone). YAML 1.2 reads `a: {b}: c` as
+ * an error (js-yaml, go-yaml and kubectl refuse it); `yaml` reads `a: {b}` and then an entry whose key is empty,
+ * which would reach the document as a key `""` and be refused far from here with an odd message. A key written as
+ * `""`, `null` or `~` is written, and is not this.
  */
-export function emptyKeyOffset(doc: Document): number | undefined {
-  let found: number | undefined;
+function isMissingKey(key: { value?: unknown; range?: [number, number, number] } | null): boolean {
+  return key === null || (isScalar(key) && key.value === null && key.range !== undefined && key.range[0] === key.range[1]);
+}
+
+/**
+ * A mapping key plumb's documents cannot have: a collection ({@link collectionKeyOffset}) anywhere in the document,
+ * else the first entry with none (`isMissingKey`). One walk: it stops at the first collection key and
+ * remembers the first empty key on the way (the same answer as the two walks, which a sound document — nearly
+ * every one the `yaml` parser reads — made in full).
+ */
+export function mappingKeyFault(
+  doc: Document,
+): { readonly offset: number; readonly code: 'yaml.complex-key' | 'yaml.syntax'; readonly message: string; readonly hint: string } | undefined {
+  let complex: number | undefined;
+  let empty: number | undefined;
   visit(doc, {
     Pair(_key, pair) {
       const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
-      if (key === null || (isScalar(key) && key.value === null && key.range !== undefined && key.range[0] === key.range[1])) {
-        found = key?.range?.[0] ?? 0;
+      const target = isAlias(key) ? key.resolve(doc) : key;
+      if (isCollection(target)) {
+        complex = key?.range?.[0] ?? 0;
         return visit.BREAK;
+      }
+      if (empty === undefined && isMissingKey(key)) {
+        empty = key?.range?.[0] ?? 0;
       }
       return undefined;
     },
   });
-  return found;
-}
-
-/** A mapping key plumb's documents cannot have: a collection ({@link collectionKeyOffset}) or none ({@link emptyKeyOffset}). */
-export function mappingKeyFault(
-  doc: Document,
-): { readonly offset: number; readonly code: 'yaml.complex-key' | 'yaml.syntax'; readonly message: string; readonly hint: string } | undefined {
-  const complex = collectionKeyOffset(doc);
   if (complex !== undefined) return { offset: complex, code: 'yaml.complex-key', message: COMPLEX_KEY_MESSAGE, hint: COMPLEX_KEY_HINT };
-  const empty = emptyKeyOffset(doc);
   if (empty !== undefined) return { offset: empty, code: 'yaml.syntax', message: EMPTY_KEY_MESSAGE, hint: EMPTY_KEY_HINT };
   return undefined;
 }

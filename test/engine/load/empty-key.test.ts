@@ -27,6 +27,18 @@ it.each(CASES)('an entry with no key (%s) is yaml.syntax at its colon, and the d
   ]);
 });
 
+// mappingKeyFault finds both faults in one walk: a collection key anywhere in the document is reported before an
+// entry with no key that comes earlier, and of two entries with no key the first is reported
+it.each([
+  ['an entry with no key, then a collection key', 'metadata: {name: a}\ndata:\n  : w\nbinaryData:\n  [a]: x\n', 'yaml.complex-key', 7, 3],
+  ['a collection key, then an entry with no key', 'metadata: {name: a}\ndata:\n  [a]: x\nbinaryData:\n  : w\n', 'yaml.complex-key', 5, 3],
+  ['two entries with no key', 'metadata: {name: a}\ndata:\n  : w\nbinaryData:\n  : x\n', 'yaml.syntax', 5, 3],
+] as const)('%s: the collection key first, else the first entry with no key', (_what, rest, code, line, column) => {
+  const r = yamlParse(HEAD + rest, 'a.yaml', { maxAliases: 100 });
+  expect(r.documents).toEqual([]);
+  expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'error', code, file: 'a.yaml', line, column })]);
+});
+
 it('keys written as "", null or ~ are written keys, not this fault', () => {
   const r = yamlParse(`${HEAD}metadata: {name: a}\ndata:\n  "": x\n`, 'a.yaml', { maxAliases: 100 });
   expect(r.diagnostics).toEqual([]);
