@@ -13,7 +13,8 @@
  *  - alias-bomb    a billion-laughs snapshot, refused (was 2.1 GB and > 90 s for 700 bytes); scaled by repeating the bomb
  *  - cel-nested    a nested-comprehension policy over a list of N×1000 items, failing closed at its cost budget
  *  - credential-forms  an exec plugin's environment value of `a.a.a…` and `eyJ…` through the credential forms (a
- *                  URL password's unbounded scheme was quadratic: 5.6 s for 100 KB)
+ *                  URL password's unbounded scheme was quadratic: 5.6 s for 100 KB), then of `;password=x&token=`,
+ *                  `"secret":"…"` pairs (settings inside a value: linear by construction)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -71,7 +72,9 @@ async function child(kind: string, factor: number, baseKb: number): Promise<void
   } else if (kind === 'credential-forms') {
     const { credentialsByForm } = await import('../../engine/providers/kubernetes/credential-settings.js');
     const bytes = baseKb * 1024 * factor;
-    const found = credentialsByForm('a.'.repeat(bytes / 4) + 'x-'.repeat(bytes / 4)).length;
+    const found =
+      credentialsByForm('a.'.repeat(bytes / 4) + 'x-'.repeat(bytes / 4)).length +
+      credentialsByForm(';password=x1&token='.repeat(bytes / 40) + '"secret":"s\\"'.repeat(bytes / 28)).length;
     detail = `${(bytes / 1024).toFixed(0)} KB, ${found} found`;
   } else {
     const { compileCel, evaluateCel } = await import('../../engine/policy/cel.js');

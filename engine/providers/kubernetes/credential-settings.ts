@@ -317,7 +317,8 @@ export function notASecret(value: string): boolean {
  * tokens), Vault tokens, GitHub and GitLab tokens, Slack tokens, Google OAuth access tokens, DigitalOcean tokens,
  * the credential after `Bearer` or `Basic` (not a word), an Azure connection string's `AccountKey`/`SharedAccessKey`
  * and a SAS URL's `sig`, a password in a URL ({@link URL_PASSWORD}, as written and
- * decoded), and a PEM private key.
+ * decoded), a PEM private key, and a credential-named setting held inside the value ({@link embeddedSettings}:
+ * a connection string's `Password=`, a JSON document's `"clientSecret"`).
  */
 const CREDENTIAL_FORMS = [
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
@@ -375,6 +376,88 @@ export function credentialsByForm(text: string): string[] {
     }
   }
   if (text.includes('PRIVATE KEY-----')) for (const m of text.matchAll(PRIVATE_KEY)) out.push(...privateKeyForms(m[0]));
+  out.push(...embeddedSettings(text));
+  return out;
+}
+
+/** A setting's name at a pair's start (sticky): a connection string's, a query's, a JSON document's member. */
+const EMBEDDED_NAME = /([A-Za-z_][\w.-]{0,63})[ \t]*=[ \t]*/y;
+/** A `"name": "value"` member of a JSON document held in a value (`AZURE_CREDENTIALS={"clientSecret": …}`). */
+const EMBEDDED_MEMBER = /"([A-Za-z_][\w.-]{0,63})"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/**
+ * Connection-string keys that are credentials whatever their case (Azure reads its connection strings without
+ * regard to case: `accountkey=` is `AccountKey=`), beside the names {@link credentialName} takes.
+ */
+const CONNECTION_STRING_CREDENTIALS = new Set(['accountkey', 'sharedaccesskey', 'accesskey', 'sig']);
+
+/**
+ * The credentials of settings held inside one value — a connection string, a query, a JSON document — where the
+ * value's own name says nothing (`SQL_CONN=Server=…;Password=…;`, `AZURE_STORAGE=…;accountkey=…`, `REDIS=host,
+ * password=…`, `SAS=sv=…&sig=…`, `HOOK=https://x/?token=…`, `CREDS_JSON={"clientSecret": …}`), taken by the
+ * setting rule of each inner name ({@link isCredentialSetting}, or a key of {@link CONNECTION_STRING_CREDENTIALS}).
+ * A pair's name starts the text or follows `;`, `,`, `&`, `?` or a space, spaces around `=` and a quoted value are
+ * allowed; its value is taken up to the next `;`, `,`, `&`, `?`, `#` or space and — first in the text or after a
+ * `;` or a space, where an ADO.NET password may hold `&` and `,` — also up to the next `;` or space; each
+ * percent-decoded when it holds `%`. A JSON member's string value is also read for settings (JSON in JSON), to a
+ * depth of 4. Linear in the text: a pair's shorter value ends at the next separator, where the next pair can start,
+ * and the longer ones of different pairs do not overlap.
+ */
+function embeddedSettings(text: string, depth = 0): string[] {
+  const out: string[] = [];
+  const take = (name: string, value: string): void => {
+    const credential =
+      isCredentialSetting(name, value) ||
+      (CONNECTION_STRING_CREDENTIALS.has(name.toLowerCase()) && value.length >= SETTING_SECRET_LENGTH && !/^[A-Za-z]+$/.test(value));
+    if (!credential) return;
+    out.push(value);
+    if (value.includes('%')) {
+      try {
+        out.push(decodeURIComponent(value));
+      } catch {
+        // kept as written
+      }
+    }
+  };
+  if (text.includes('=')) {
+    const LIST = /[;,&?#\s]/;
+    const OUTER = /[;\s]/;
+    const end = (from: number, stop: RegExp): number => {
+      let i = from;
+      while (i < text.length && !stop.test(text[i]!)) i++;
+      return i;
+    };
+    for (let at = 0; at < text.length; at++) {
+      const before = at === 0 ? '' : text[at - 1]!;
+      if (at > 0 && !/[;,&?\s]/.test(before)) continue;
+      EMBEDDED_NAME.lastIndex = at;
+      const m = EMBEDDED_NAME.exec(text);
+      if (!m) continue;
+      const name = m[1]!;
+      if (!credentialName(name) && !CONNECTION_STRING_CREDENTIALS.has(name.toLowerCase())) continue;
+      const start = at + m[0].length;
+      const quote = text[start];
+      if (quote === '"' || quote === "'") {
+        const close = text.indexOf(quote, start + 1);
+        if (close > start) take(name, text.slice(start + 1, close));
+        continue;
+      }
+      const listed = end(start, LIST);
+      take(name, text.slice(start, listed));
+      if ((before === '' || OUTER.test(before)) && listed < text.length && !OUTER.test(text[listed]!)) take(name, text.slice(start, end(listed, OUTER)));
+    }
+  }
+  if (text.includes('"')) {
+    for (const m of text.matchAll(EMBEDDED_MEMBER)) {
+      let value = m[2]!;
+      try {
+        value = JSON.parse(`"${value}"`) as string;
+      } catch {
+        // kept as written
+      }
+      take(m[1]!, value);
+      if (depth < 4 && (value.includes('=') || value.includes('"'))) out.push(...embeddedSettings(value, depth + 1));
+    }
+  }
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { isCredentialSetting } from '../../../../engine/providers/kubernetes/credential-settings.js';
+import { environmentCredentials, isCredentialSetting } from '../../../../engine/providers/kubernetes/credential-settings.js';
 import { credentialsOf } from '../../../../engine/providers/kubernetes/kube-config.js';
 
 // Every value taken is scrubbed from all of plumb's output: a credential missed is printed in clear when a plugin
@@ -180,6 +180,54 @@ it("Azure's credential forms under names with no credential word: a connection s
   });
   for (const credential of [ACCOUNT_KEY, SHARED, SIG, decodeURIComponent(SIG)]) expect(found).toContain(credential);
   for (const setting of ['plumbstate', 'RootManageSharedAccessKey', '2022-11-02']) expect(found).not.toContain(setting);
+});
+
+it('a setting inside a value — a connection string, a query, a JSON document — is decided by its own name, in any case, wherever it stands (a hostile review)', () => {
+  const secrets = {
+    lowerAccountKey: 'lowerCaseKeyAbCdEfGh0123456789+/==',
+    appConfig: 'AppConfSecretXyZ0123456789=',
+    acsKey: 'AcsAccessKey0123456789abcdef==',
+    sasFirst: 'LeadingSigValue0123456789abcd',
+    percentKey: 'Key%2BPercent%2Fencoded0123456789abc%3D%3D',
+    redis: 'RedisPw-abc123XYZ',
+    pgPwd: 'PgPwdShort9x',
+    jsonKey: 'JsonAccountKey0123456789abcdefgh==',
+    spSecret: 'AzSpClientSecret~8Q~abcdefghij',
+    nested: 'NestedJsonPw-7788aa',
+    argPassword: 'ArgSqlPw-77aa11&y,z',
+    argPwd: 'ArgPwdValue99x',
+    webhook: 'hookTokenAbc123456',
+    quoted: 'quoted pass; word 42',
+  };
+  const found = credentialsOf({
+    name: 'u',
+    exec: {
+      command: 'creds',
+      args: [`Server=tcp:db.example.net;Database=d;UserID=u;Password=${secrets.argPassword};`, `Host=h;Pwd=${secrets.argPwd}`],
+      env: [
+        { name: 'A', value: `DefaultEndpointsProtocol=https;AccountName=acct;accountkey=${secrets.lowerAccountKey};EndpointSuffix=core.windows.net` },
+        { name: 'C', value: `Endpoint=https://x.azconfig.io;Id=abc;Secret=${secrets.appConfig}` },
+        { name: 'D', value: `endpoint=https://x.communication.azure.com/;accesskey=${secrets.acsKey}` },
+        { name: 'E', value: `sig=${secrets.sasFirst}&sv=2022-11-02&se=2030` },
+        { name: 'F', value: `AccountKey=${secrets.percentKey}` },
+        { name: 'G', value: `redis.example.net:6380,password=${secrets.redis},ssl=True,abortConnect=False` },
+        { name: 'H', value: `Host=pg;Username=u;Pwd=${secrets.pgPwd}` },
+        { name: 'L', value: `{"accountKey":"${secrets.jsonKey}"}` },
+        { name: 'M', value: `{"clientId":"11111111-2222-3333-4444-555555555555","clientSecret":"${secrets.spSecret}","tenantId":"t"}` },
+        { name: 'N', value: JSON.stringify({ config: JSON.stringify({ password: secrets.nested }) }) },
+        { name: 'O', value: `hook=https://hooks.example/notify?channel=ops&token=${secrets.webhook}&x=1` },
+        { name: 'P', value: `Server=db;Password="${secrets.quoted}";Encrypt=true` },
+      ],
+    },
+  } as never);
+  for (const credential of Object.values(secrets)) expect(found).toContain(credential);
+  expect(found).toContain(decodeURIComponent(secrets.percentKey));
+  // the other settings of those strings are not credentials
+  for (const setting of ['acct', 'core.windows.net', 'https://x.azconfig.io', '2022-11-02', 'ssl=True', 'True', 'ops', 'tcp:db.example.net', 'Encrypt=true'])
+    expect(found.some((f) => f === setting || f.endsWith(`,${setting}`))).toBe(false);
+  expect(found).not.toContain(`${secrets.redis},ssl=True,abortConnect=False`); // a Redis list's separator ends the value
+  // plumb's own environment, which an exec plugin or the exec provider inherits, by the same rule
+  expect(environmentCredentials({ DATABASE_CONNECTION: 'Server=db;Database=app;Pwd=EnvConnPw-55x;' })).toContain('EnvConnPw-55x');
 });
 
 it('a command line in one string (sh -c "…", a variable of extra flags) is read word by word: its flags and assignments are decided as arguments', () => {
