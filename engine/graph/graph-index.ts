@@ -1,7 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { MultiDirectedGraph } from 'graphology';
 import { useDictionaryNeighbours } from './dictionary-neighbours.js';
 import type { LoadedRepository } from '../load/types.js';
+import { derivedCacheKey } from '../cache/code-signature.js';
+import type { RenderedUnit } from '../render/render-stage.js';
+import { redactObject } from '../redact/redact-object.js';
+import { secretPointersOf } from '../redact/secret-pointers.js';
 import type { CI } from '../model/ci.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -45,35 +49,131 @@ export interface GraphIndex {
 }
 
 /**
+ * The fields of a CI's document the graph and the checks across CIs read, as
+ * JSON Pointer prefixes: the identity, the declared relations and owner (the
+ * references), labels (a Pod's, for Service selectors), and the spec and
+ * binding fields Kubernetes edges are inferred from (infer-kubernetes.ts:
+ * selectors, backends, pod templates, roleRef, subjects, webhooks). A value
+ * SOPS decrypted into one of them ({@link CI.secretPointers}) may show in the
+ * index — an edge to the CI it names, a reference quoted in a diagnostic — so
+ * such a repository's index is never written ({@link mayStoreGraphIndex}).
+ * Anything else (a Secret's data, a ConfigMap's, other annotations) the graph
+ * never reads. graph-index.test.ts checks every inferred edge's field is here.
+ */
+export const GRAPH_FIELDS: readonly string[] = [
+  '/apiVersion',
+  '/kind',
+  '/metadata/name',
+  '/metadata/namespace',
+  '/metadata/annotations/plumb.io~1relations',
+  '/metadata/owner',
+  '/metadata/labels',
+  '/relations',
+  '/spec',
+  '/roleRef',
+  '/subjects',
+  '/webhooks',
+];
+
+/** True when the pointer is a field the graph reads, inside one or around one. */
+export function graphReads(pointer: string): boolean {
+  return GRAPH_FIELDS.some((f) => pointer === f || pointer.startsWith(`${f}/`) || f.startsWith(`${pointer}/`));
+}
+
+/**
+ * Whether a repository's graph index may be written to the content cache: not
+ * when a SOPS-decrypted value (or a rendered field holding one) lies in a field
+ * the graph reads ({@link GRAPH_FIELDS}), since the index — edges as numbers,
+ * the diagnostics of references — would then tell something of it to whoever
+ * reads the cache. Such a repository builds its graph every time, as before.
+ * Decrypted values elsewhere (a Secret's `data`/`stringData`, the common SOPS
+ * rule `encrypted_regex: ^(data|stringData)$`) never reach the index.
+ */
+export function mayStoreGraphIndex(repo: Pick<LoadedRepository, 'cis'>): boolean {
+  for (const ci of repo.cis) if (ci.secretPointers?.some(graphReads)) return false;
+  return true;
+}
+
+/**
  * The content key of a repository's graph index, or undefined when it can have
  * none. What the graph and the checks across CIs read is the CIs — each one's
- * document, identity and file — so the key holds, per CI in load order, its
- * file's blob id (a content hash for work-tree files), its path and its
- * identity; the kind schemas and the inventory's CRDs (`context`: a CI's
- * namespace, so its references, depends on which kinds are cluster-scoped);
- * and plumb.yaml as loaded (defensive: what it changes — globs, load limits,
- * the schema directory — already changes the files, identities or context). CIs whose document is not their blob's — rendered
- * objects, SOPS-decrypted values, a file without a blob id — leave the
- * repository without an index (built afresh every time, as before).
+ * document, identity and file — so the key holds, per CI in load order:
+ * - a file's CI: its file's blob id (a content hash for work-tree files), its
+ *   path and its identity;
+ * - a CI of a SOPS-encrypted file (LoadedRepository.sops): the same, with the
+ *   ciphertext's blob id (a fixed ciphertext decrypts to one plaintext or
+ *   fails: sops checks its MAC) and the CI's origin (a position, which another
+ *   sops could lay out otherwise);
+ * - a rendered CI (Kustomize, Helm): its unit's render key (RenderedUnit.key:
+ *   tool, version, settings, every input's path and blob id, encrypted ones
+ *   included), its identity, its origin (patch and values lines), and its
+ *   document with every secret field redacted (a Secret's values, a schema's
+ *   `x-plumb-secret` fields, fields holding a decrypted value): a chart may
+ *   render differently from the same inputs (`randAlphaNum`, `now`), and what
+ *   it rendered is what the graph reads;
+ * and the kind schemas and the inventory's CRDs (`context`: a CI's namespace,
+ * so its references, depends on which kinds are cluster-scoped), and
+ * plumb.yaml as loaded (defensive: what it changes — globs, load limits,
+ * the schema directory, render settings — already changes the files,
+ * identities, render keys or context).
+ *
+ * No index for a repository with a SOPS file that failed to decrypt or a unit
+ * that failed or was skipped (what loads then depends on the keys and tools at
+ * hand, not on the content), or with a file without a blob id.
+ *
+ * The key is an HMAC-SHA256 under a key derived from the cache key, which is
+ * kept outside the cache directory (engine/cache/code-signature.ts): it is
+ * made of identities and positions and (for rendered CIs) redacted documents,
+ * never of a secret value, and even so whoever reads the cache cannot compute
+ * a key to test a guess of what the repository holds. Without a cache key
+ * there is no cache, and no index.
  */
-export function graphIndexKey(repo: Pick<LoadedRepository, 'cis' | 'files' | 'config'>, context: string): string | undefined {
-  const hash = createHash('sha256');
-  hash.update(`graph-index 1\0${context}\0${canonicalJson(repo.config)}\n`);
+export function graphIndexKey(
+  repo: Pick<LoadedRepository, 'cis' | 'files' | 'config' | 'renders' | 'sops' | 'schemas'>,
+  context: string,
+  secret: Buffer | undefined = derivedCacheKey('graph index key'),
+): string | undefined {
+  if (!secret) return undefined;
+  if (repo.sops) for (const outcome of repo.sops.values()) if (outcome === 'failed') return undefined;
+  const units = new Map<string, RenderedUnit>();
+  for (const unit of repo.renders ?? []) {
+    if (unit.status !== 'rendered' && unit.status !== 'cached') return undefined;
+    units.set(unit.id, unit);
+  }
+  const hash = createHmac('sha256', secret);
+  hash.update(`graph-index 2\0${context}\0${canonicalJson(repo.config)}\n`);
   let file: string | undefined;
+  let sops = false;
   let line = '';
   for (const ci of repo.cis) {
-    if (ci.origin.render || ci.secretPointers?.length) return undefined;
+    const render = ci.origin.render;
+    if (render) {
+      const unit = units.get(render.unit);
+      if (unit === undefined) return undefined;
+      hash.update(line);
+      file = undefined;
+      line = `\nrender\0${unit.key}\0${ci.id}\0${canonicalJson(ci.origin)}\0${canonicalJson(redactedDocument(ci, repo.schemas))}`;
+      continue;
+    }
     if (ci.origin.file !== file) {
       file = ci.origin.file;
       const blob = repo.files.get(file);
       if (blob === undefined) return undefined;
+      sops = repo.sops?.get(file) === 'decrypted';
       hash.update(line);
-      line = `\n${blob}\0${file}`;
+      line = `\n${sops ? 'sops\0' : ''}${blob}\0${file}`;
     }
-    line += `\0${ci.id}`;
+    line += sops ? `\0${ci.id}\0${canonicalJson(ci.origin)}` : `\0${ci.id}`;
   }
   hash.update(line);
   return hash.digest('hex');
+}
+
+/** A rendered CI's document with every secret field redacted: its kind's (a Secret's values, `x-plumb-secret`) and the decrypted ones. */
+function redactedDocument(ci: CI, schemas: LoadedRepository['schemas']): unknown {
+  const pointers = secretPointersOf(ci.object, schemas.get(ci.kind)?.schema);
+  if (ci.secretPointers?.length) pointers.push(...ci.secretPointers);
+  return redactObject(ci.object, pointers);
 }
 
 /**

@@ -303,9 +303,11 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
       }
     },
   ).then((results) => results.forEach((r) => r.hash !== undefined && files.set(r.path, r.hash)));
+  const sops = new Map<string, 'decrypted' | 'failed'>();
   for (const e of encrypted) {
     // SOPS: decrypted by the sops binary into memory; a file that cannot be decrypted is a diagnostic and loads nothing
     const result = await decryptSops(e.text, e.path, { timeoutMs: config.render.timeoutSeconds * 1000, env: options.env });
+    sops.set(e.path, 'diagnostic' in result ? 'failed' : 'decrypted');
     if ('diagnostic' in result) {
       parsed[e.index] = { path: e.path, documents: [], diagnostics: [result.diagnostic] };
       continue;
@@ -388,6 +390,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     diagnostics,
     locate,
     ...(rendered ? { renders: rendered.renders } : {}),
+    ...(sops.size ? { sops } : {}),
   };
 }
 

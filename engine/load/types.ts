@@ -33,6 +33,13 @@ export interface LoadedRepository {
   /** The Kustomize units and Helm releases rendered (engine/render), with tool versions and cache keys; absent when there are none. */
   readonly renders?: readonly RenderedUnit[];
   /**
+   * The inventory and policy files loaded through `sops decrypt` (engine/render/sops.ts), by path:
+   * `decrypted`, or `failed` (no key, a MAC mismatch, no sops: a diagnostic, nothing of the file loaded).
+   * Absent when there are none. The graph index (engine/graph/graph-index.ts) keys such a file by its
+   * ciphertext's blob id, and a failed one leaves the repository without an index.
+   */
+  readonly sops?: ReadonlyMap<string, 'decrypted' | 'failed'>;
+  /**
    * Position of a JSON Pointer inside a loaded document, for diagnostics. Lazy:
    * re-parses that one file with `yaml` for node ranges only when asked. Falls
    * back to the nearest existing ancestor, then to the document start. For a

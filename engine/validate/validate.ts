@@ -9,7 +9,15 @@ import { checkReferences } from './check-references.js';
 import { IdentityIndex } from './identity-index.js';
 import { contextKey, localChecks } from './local-checks.js';
 import { defaultContentCache, withContentCache, type ContentCache } from '../cache/content-cache.js';
-import { GRAPH_INDEX_NAMESPACE, graphFromIndex, graphIndexKey, graphIndexOf, type GraphIndex, type GraphWideDiagnostics } from '../graph/graph-index.js';
+import {
+  GRAPH_INDEX_NAMESPACE,
+  graphFromIndex,
+  graphIndexKey,
+  graphIndexOf,
+  mayStoreGraphIndex,
+  type GraphIndex,
+  type GraphWideDiagnostics,
+} from '../graph/graph-index.js';
 
 /**
  * Validates a loaded repository and builds its graph. The diagnostics are the
@@ -27,9 +35,11 @@ import { GRAPH_INDEX_NAMESPACE, graphFromIndex, graphIndexKey, graphIndexOf, typ
  * one CI at a time are served per file from the content cache (local-checks.ts;
  * `contentCache: false` runs them all). The graph and the checks across CIs
  * (duplicates, references, cycles) come from the repository's graph index
- * when every CI's file, blob and identity, the kind schemas, the CRDs and
+ * when every CI's file, blob and identity (a rendered CI's unit render key and
+ * redacted document; a SOPS file's ciphertext), the kind schemas, the CRDs and
  * plumb.yaml are as a run before saw them (engine/graph/graph-index.ts); else
- * they run, and the index is kept.
+ * they run, and the index is kept (unless a decrypted value lies in a field
+ * the graph reads: mayStoreGraphIndex).
  */
 export function validateRepository(
   repo: LoadedRepository,
@@ -60,7 +70,7 @@ function validateWith(repo: LoadedRepository, options: { contentCache?: ContentC
       // buildGraph's own diagnostics are none yet (see there); the cycles' are placed with them
       cycles: checkCycles(graph, locate),
     };
-    if (key) cache!.set(GRAPH_INDEX_NAMESPACE, key, graphIndexOf(graph, wide));
+    if (key && mayStoreGraphIndex(repo)) cache!.set(GRAPH_INDEX_NAMESPACE, key, graphIndexOf(graph, wide));
   }
   const diagnostics = checks(repo, cache ?? false, wide);
   return { graph, diagnostics: sortDiagnostics(diagnostics) };
