@@ -62,6 +62,11 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
     what: 'a plan stage by stage in one process: CPU, heap, external, RSS and the live set each stage adds, cache off/cold/warm (issue 18)',
   },
   render: { file: 'render.ts', args: ['20', '50', '900'], what: 'review with the render cache: 20 Kustomize units in 10k CIs, one changed (issue 15)' },
+  'render-index': {
+    file: 'render-index.ts',
+    args: ['10000', '5', '5'],
+    what: 'warm plan of 10k CIs with Kustomize overlays, a Helm release and SOPS files: the graph index (issue 18; --before DIR: another build)',
+  },
   tui: { file: 'tui.ts', args: ['10000'], what: 'TUI open time and key latency, 10k CIs (issue 8)' },
   startup: {
     file: 'startup.ts',
