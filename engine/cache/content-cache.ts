@@ -8,6 +8,7 @@ import {
   openSync,
   writeSync,
   lstatSync,
+  mkdirSync,
   readSync,
   renameSync,
   rmSync,
@@ -16,7 +17,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cacheSettings, type CacheSettings } from './cache-settings.js';
 import { derivedCacheKey } from './code-signature.js';
@@ -172,10 +173,7 @@ export class ContentCache {
       }
       if (bytes.length > this.largestFile) return 'too-large';
       if (!this.trimmed) this.trimIfDue();
-      if (!this.made.has(dir)) {
-        makeDirectorySync(dir, 0o700);
-        this.made.add(dir);
-      }
+      this.ownDirectory(dir);
       writeFileSync(tmp, bytes, { mode: 0o600 });
       renameSync(tmp, path);
       this.stats.writes++;
@@ -258,11 +256,7 @@ export class ContentCache {
         let kept = [...merged].filter(([, e]) => now - e[0] <= this.settings.maxAgeMs).sort((a, b) => b[1][0] - a[1][0]);
         let bytes = 0;
         kept = kept.filter(([, e]) => (bytes += e[2]) <= share || e[0] === now);
-        const dir = bucketPath.slice(0, bucketPath.lastIndexOf('/'));
-        if (!this.made.has(dir)) {
-          makeDirectorySync(dir, 0o700);
-          this.made.add(dir);
-        }
+        this.ownDirectory(bucketPath.slice(0, bucketPath.lastIndexOf('/')));
         tmp = `${bucketPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
         writeBucket(tmp, bucketPath, kept, this.macKey!);
         renameSync(tmp, bucketPath);
@@ -347,13 +341,45 @@ export class ContentCache {
   }
 
   /** Says once why the cache's writes stopped, when the file system refused them (an errno: ENOENT, ENOTDIR, EROFS, ENOSPC, EACCES…). */
+  /**
+   * Makes `dir`, a directory below the cache's, one component at a time (mode 0700), and throws `ELOOP` where a
+   * component already there is a symbolic link or not a directory: a restored or shared cache directory holding
+   * `graph -> /elsewhere` (or `validate/ab -> …`) had plumb make directories and write its entries wherever the link
+   * pointed. The cache's own directory being a link turns the cache off (constructor); a link above it is the user's.
+   */
+  private ownDirectory(dir: string): void {
+    if (this.made.has(dir)) return;
+    makeDirectorySync(this.settings.dir, 0o700);
+    let at = this.settings.dir;
+    for (const part of relative(this.settings.dir, dir).split(sep)) {
+      if (!part) continue;
+      at = join(at, part);
+      let info = lstatSync(at, { throwIfNoEntry: false });
+      if (!info) {
+        try {
+          mkdirSync(at, { mode: 0o700 });
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // another process made it meanwhile
+        }
+        info = lstatSync(at);
+      }
+      if (!info.isDirectory()) throw Object.assign(new Error(`${at} is not a directory plumb made`), { code: 'ELOOP', path: at });
+    }
+    this.made.add(dir);
+  }
+
   private unwritable(e: unknown): void {
     const code = (e as NodeJS.ErrnoException | undefined)?.code;
     if (typeof code !== 'string' || !code.startsWith('E')) return;
+    const linked = code === 'ELOOP' ? (e as NodeJS.ErrnoException).path : undefined;
     warnCacheOnce({
       code: 'cache.unwritable',
-      message: `the content cache cannot be written (${code}${code === 'ENOSPC' ? ': no space left' : code === 'EROFS' ? ': read-only file system' : ''}): it is not written for the rest of this run`,
-      hint: 'set PLUMB_CACHE_DIR to a writable directory on a local disk (the cache is kept in its content/), or PLUMB_CACHE=off',
+      message: linked
+        ? `the content cache cannot be written: ${relative(this.settings.dir, linked)} in it is a symbolic link or a file, not a directory plumb made (entries are never written through one): it is not written for the rest of this run`
+        : `the content cache cannot be written (${code}${code === 'ENOSPC' ? ': no space left' : code === 'EROFS' ? ': read-only file system' : ''}): it is not written for the rest of this run`,
+      hint: linked
+        ? `remove ${linked} (the cache makes its own directories again), or set PLUMB_CACHE_DIR to a directory of your own`
+        : 'set PLUMB_CACHE_DIR to a writable directory on a local disk (the cache is kept in its content/), or PLUMB_CACHE=off',
       file: this.settings.dir,
     });
   }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheSettings, DEFAULT_CACHE_MAX_MB } from '../../../engine/cache/cache-settings.js';
 import { ContentCache } from '../../../engine/cache/content-cache.js';
+import { cacheWarnings, resetCacheWarnings } from '../../../engine/cache/cache-warnings.js';
 import { loadRepository } from '../../../engine/load/load-repository.js';
 import { validateRepository } from '../../../engine/validate/validate.js';
 import { commit, makeGitRepo, removeGitRepo } from '../../helpers/git-repo.js';
@@ -106,6 +107,38 @@ describe('content cache', () => {
     expect(() => cache.set('render', 'k', { x: 1 })).not.toThrow();
     expect(cache.get('render', 'k')).toBeUndefined();
     expect(cache.stats.writes).toBe(0);
+  });
+
+  it('never writes through a symbolic link below its directory (a restored or shared cache holding parse -> /elsewhere): it warns once and stops writing', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'plumb-cache-outside-'));
+    try {
+      const content = join(dir, 'content');
+      mkdirSync(join(content, 'validate'), { recursive: true });
+      mkdirSync(join(content, 'graph'), { recursive: true });
+      symlinkSync(outside, join(content, 'parse')); // a namespace (batched: buckets)
+      symlinkSync(outside, join(content, 'validate', 'buckets')); // a batched namespace's bucket directory
+      symlinkSync(outside, join(content, 'render')); // a namespace (one file per entry)
+      for (let i = 0; i < 256; i++) symlinkSync(outside, join(content, 'graph', i.toString(16).padStart(2, '0'))); // each fan-out directory
+      resetCacheWarnings();
+      for (const ns of ['render', 'graph', 'validate', 'parse']) {
+        const cache = open();
+        expect(() => cache.set(ns, 'k', { x: 1 })).not.toThrow();
+        cache.flush();
+        expect(cache.stats.writes).toBe(0);
+      }
+      expect(readdirSync(outside)).toEqual([]);
+      expect(cacheWarnings().map((w) => w.code)).toContain('cache.unwritable');
+      expect(cacheWarnings().find((w) => w.code === 'cache.unwritable')?.message).toContain('is a symbolic link');
+      // a cache of its own directories still writes and reads
+      rmSync(content, { recursive: true });
+      const cache = open();
+      for (const ns of ['render', 'graph', 'validate', 'parse']) cache.set(ns, 'k', { x: 1 });
+      cache.flush();
+      for (const ns of ['render', 'graph', 'validate', 'parse']) expect(open().get(ns, 'k')).toEqual({ x: 1 });
+    } finally {
+      resetCacheWarnings();
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('trims entries unused for longer than the age bound, then the least recently used down to 80% of the size bound', () => {
