@@ -3,7 +3,8 @@ import type { ContentCache } from '../cache/content-cache.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { CI } from '../model/ci.js';
 import { canonicalJson } from '../model/canonical-json.js';
-import { holdsSecretValues, secretKindSchemas } from '../redact/scrubber.js';
+import { holdsSecretValues, secretKindSchemas, type KindSchemaOf } from '../redact/scrubber.js';
+import type { RenderedUnit } from '../render/render-stage.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { checkCapacity } from './check-capacity.js';
 import { kubernetesFindings } from './check-kubernetes.js';
@@ -35,7 +36,9 @@ export type LocalDiagnostics = [Diagnostic[], Diagnostic[], Diagnostic[], Diagno
  * identities the file's documents became (namespace defaults depend on
  * cluster-scoped custom kinds). The key holds the file's path as well as its
  * blob id, because the results name the file they are about. The built-in Kubernetes schemas change only
- * with plumb, which salts every key. Rendered objects, files without a blob id
+ * with plumb, which salts every key. A rendered object is kept under its unit's
+ * render key, its origin and its document (renderedKey). Files without a blob
+ * id, CIs holding a secret or SOPS-decrypted value (a finding may quote it),
  * and CIs whose identity is defined twice (the basic findings of one copy
  * mute the type findings of the other) are always checked afresh.
  *
@@ -75,7 +78,11 @@ export function localChecks(repo: LoadedRepository, locate: Locate, cache: Conte
   const crds = repo.cis.filter((c) => c.kind === 'CustomResourceDefinition');
   let validators: ReturnType<typeof createKindValidators> | undefined;
   const validate = () => (validators ??= createKindValidators(repo.schemas));
-  const blobs = groups.map((group) => (group[0].origin.render ? undefined : repo.files.get(group[0].origin.file)));
+  const units = new Map((repo.renders ?? []).map((u) => [u.id, u]));
+  // a rendered object's content key stands for a blob id; a decrypted value's or a secret's has none (checked afresh)
+  const blobs = groups.map((group) =>
+    group[0].origin.render ? renderedKey(group[0], units, schemaOf) : group[0].secretPointers?.length ? undefined : repo.files.get(group[0].origin.file),
+  );
   // every file as a run before saw it (blobs, paths, identities, context): one entry answers for all of them
   const wholeKey = cache ? repositoryKey(groups, blobs, context) : '';
   const whole = cache ? cache.get<RepositoryResults>(VALIDATE_NAMESPACE, wholeKey) : undefined;
@@ -93,7 +100,10 @@ export function localChecks(repo: LoadedRepository, locate: Locate, cache: Conte
       cacheable = stored !== undefined;
     } else {
       // findings about a Secret, or a CI with a field its kind's schema marks x-plumb-secret, may quote its values: not kept on disk
-      cacheable = cache !== undefined && blob !== undefined && group.every((c) => seen.get(c.id) === 1 && !holdsSecretValues(c.object, schemaOf));
+      cacheable =
+        cache !== undefined &&
+        blob !== undefined &&
+        group.every((c) => seen.get(c.id) === 1 && !c.secretPointers?.length && !holdsSecretValues(c.object, schemaOf));
     }
     // the path too: the results name their file (file:line), so a renamed or copied blob, or the same blob in another repository sharing the cache, must not be answered with another path's diagnostics
     const key = cacheable && !answered ? `${blob}\0${first.origin.file}\0${context}\0${idsHash(group)}` : '';
@@ -187,4 +197,22 @@ function idsHash(cis: readonly CI[]): string {
   const hash = createHash('sha1');
   for (const ci of cis) hash.update(`${ci.id}\0`);
   return hash.digest('hex');
+}
+
+/**
+ * What stands for a rendered object's blob id in its key: a SHA-256 of its
+ * unit's render key (tool, version, settings, every input's path and blob id:
+ * what `locate` reads to place a finding in a patch or a values line), its
+ * origin and its document — a chart may render otherwise from the same inputs,
+ * and the checks read what it rendered. Undefined (checked afresh, as every
+ * rendered object was before) for a unit that did not render, and for a
+ * document holding a secret value or a decrypted one: no hash of it is made.
+ */
+function renderedKey(ci: CI, units: ReadonlyMap<string, RenderedUnit>, schemaOf: KindSchemaOf): string | undefined {
+  const unit = units.get(ci.origin.render!.unit);
+  if (!unit || (unit.status !== 'rendered' && unit.status !== 'cached')) return undefined;
+  if (ci.secretPointers?.length || holdsSecretValues(ci.object, schemaOf)) return undefined;
+  return `rendered:${createHash('sha256')
+    .update(`${unit.key}\0${canonicalJson(ci.origin)}\0${canonicalJson(ci.object)}`)
+    .digest('hex')}`;
 }

@@ -16,6 +16,7 @@ import { defaultRenderCache, RenderCache } from '../../../engine/render/render-s
 import { findTool } from '../../../engine/render/tools.js';
 import { renderPlanJson } from '../../../engine/report/plan-json.js';
 import { runReview } from '../../../engine/review/run-review.js';
+import { localChecks } from '../../../engine/validate/local-checks.js';
 import { validateRepository } from '../../../engine/validate/validate.js';
 import { fixtureTree } from '../../helpers/fixture-tree.js';
 import { commit, makeGitRepo, removeGitRepo } from '../../helpers/git-repo.js';
@@ -33,7 +34,7 @@ import { describeWithTools } from '../../tools/render-tools.js';
 
 const KEY_FILE = `${fixture('render-sops')}/age-key.txt`;
 /** The plaintext values the encrypted files hold: none may reach the cache. */
-const PLAINTEXTS = ['s3cr3t-cache-pass', 'tok-9f8e7d6c5b4a', 'pa55word-in-dsn', 'label-in-the-clear-41', 'relation-secret-77'];
+const PLAINTEXTS = ['s3cr3t-cache-pass', 'tok-9f8e7d6c5b4a', 'pa55word-in-dsn', 'label-in-the-clear-41', 'relation-secret-77', 'Bad_Volume_Secret_93'];
 const NOW = new Date('2026-01-01T00:00:00Z');
 
 const CHART_DEPLOYMENT = `apiVersion: apps/v1
@@ -242,6 +243,29 @@ describeWithTools('the graph index of a repository with Kustomize overlays, a He
     }
   }, 600_000);
 
+  it("keeps each rendered object's per-CI checks under its unit's render key and document: a change elsewhere leaves them served", async () => {
+    const checkDir = mkdtempSync(join(tmpdir(), 'plumb-local-checks-render-'));
+    try {
+      const loaded = () => loadRepository({ repo: dir, contentCache: false, renderCache: false });
+      const first = await loaded();
+      localChecks(first, first.locate.bind(first), new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: checkDir })));
+      // a plain file changes: the whole repository's entry misses, every other file and rendered object is answered
+      writeFileSync(join(dir, 'inventory', 'links.yaml'), LINKS.replace('name: links', 'name: links2'));
+      const repo = await loaded();
+      const warm = new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: checkDir }));
+      expect(localChecks(repo, repo.locate.bind(repo), warm)).toEqual(localChecks(repo, repo.locate.bind(repo), undefined));
+      const rendered = repo.cis.filter((c) => c.origin.render && c.kind !== 'Secret');
+      expect(rendered.length).toBeGreaterThan(3);
+      expect(warm.stats.hits).toBeGreaterThanOrEqual(rendered.length);
+      // a rendered object whose document changed is checked again, and says so
+      const changed = { ...repo, cis: repo.cis.map((c) => (c === rendered[0] ? { ...c, object: { ...c.object, spec: 'not a mapping' } } : c)) };
+      expect(localChecks(changed, repo.locate.bind(repo), new ContentCache(warm.settings))).toEqual(localChecks(changed, repo.locate.bind(repo), undefined));
+    } finally {
+      execFileSync('git', ['-C', dir, 'checkout', '--', 'inventory/links.yaml']);
+      rmSync(checkDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it('keeps no index of a repository whose SOPS file fails to decrypt, or holds a decrypted value in a field the graph reads', async () => {
     // no key: a SOPS file loads nothing (a diagnostic), and no index is made of what remains — here, where no unit
     // fails with it (the prod overlay's does, in the shop), and then with the key
@@ -278,7 +302,7 @@ describeWithTools('the graph index of a repository with Kustomize overlays, a He
       dir,
       {
         'inventory/labelled.sops.yaml': encrypt(
-          'apiVersion: v1\nkind: Pod\nmetadata:\n  name: labelled\n  namespace: shop\n  labels: {tier: label-in-the-clear-41}\n  annotations:\n    plumb.io/relations: "[{type: dependsOn, target: configmap:shop/relation-secret-77}]"\nspec:\n  containers: [{name: c, image: c:1}]\n',
+          'apiVersion: v1\nkind: Pod\nmetadata:\n  name: labelled\n  namespace: shop\n  labels: {tier: label-in-the-clear-41}\n  annotations:\n    plumb.io/relations: "[{type: dependsOn, target: configmap:shop/relation-secret-77}]"\nspec:\n  containers: [{name: c, image: c:1}]\n  volumes: [{name: Bad_Volume_Secret_93, emptyDir: {}}]\n',
           '^(metadata|spec)$',
         ),
       },
@@ -286,7 +310,9 @@ describeWithTools('the graph index of a repository with Kustomize overlays, a He
     );
     const first = await validate();
     expect(first.repo.cis.find((c) => c.id === 'pod:shop/labelled')?.secretPointers).toEqual(expect.arrayContaining(['/metadata/labels/tier']));
-    expect(first.uncached.diagnostics.map((d) => d.message)).toEqual(expect.arrayContaining([expect.stringContaining('relation-secret-77')]));
+    expect(first.uncached.diagnostics.map((d) => d.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('relation-secret-77'), expect.stringContaining('Bad_Volume_Secret_93')]),
+    );
     expect((await validate()).fromIndex).toBe(false);
     const off = await plan(false);
     expect(await plan(fresh())).toBe(off);
