@@ -1,6 +1,19 @@
-import { type BigIntStats, type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  constants,
+  type Dirent,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { PlumbError } from '../model/errors.js';
 import { outermostBases, SKIPPED_DIRECTORIES, type FileSource, type SourceFile, type StatStamp } from './file-source.js';
 
 /**
@@ -19,14 +32,7 @@ export async function openWorktreeSource(root: string): Promise<FileSource> {
     root,
     revision: 'worktree',
     list: async (bases) => listWorktree(root, realRoot, bases),
-    read: async (path) => {
-      try {
-        return readFileSync(join(root, path));
-      } catch (e) {
-        if (isMissing(e)) return undefined;
-        throw e;
-      }
-    },
+    read: async (path) => readInside(root, realRoot, path),
     close: async () => {},
   };
 }
@@ -102,6 +108,48 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics };
+}
+
+/**
+ * A work-tree file's bytes, on the listing's terms: a regular file inside the repository, a link followed only
+ * while it stays inside. What plumb reads without listing it first — plumb.yaml — went wherever a link pointed
+ * (`plumb.yaml -> /etc/shadow` was read, and its first line quoted as an unknown setting) and blocked on a FIFO's
+ * open or read a character device to the end (`plumb.yaml -> /dev/zero`: no end), as a listed file swapped for one
+ * after the listing would. Opened without blocking, checked by its descriptor.
+ *
+ * @returns the bytes, or undefined when there is no such file (or it is a directory)
+ * @throws PlumbError `load.symlink-outside` for a link out of the repository, `load.not-a-file` for a FIFO, socket or device
+ */
+function readInside(root: string, realRoot: string, path: string): Buffer | undefined {
+  let real: string;
+  let fd: number;
+  try {
+    real = realpathSync(join(root, path));
+    if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+      throw new PlumbError('load.symlink-outside', `${path} is a symbolic link to ${real}, outside the repository: plumb never reads outside it`, {
+        hint: 'copy the file into the repository in place of the link',
+        data: { file: path },
+      });
+    }
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) return undefined;
+    if (!info.isFile()) {
+      const what = info.isFIFO() ? 'a named pipe (FIFO)' : info.isSocket() ? 'a socket' : 'a device';
+      throw new PlumbError('load.not-a-file', `${path} is ${what}, not a file: plumb reads only regular files`, {
+        hint: `replace ${path} with a file`,
+        data: { file: path },
+      });
+    }
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A listed file with its size and stat stamp (the manifest's, worktree-manifest.ts). */

@@ -75,6 +75,10 @@ export const CODES = {
     meaning: 'a file is larger than limits.maxFileBytes and was not read',
     hint: 'split it, or raise limits.maxFileBytes in plumb.yaml',
   },
+  'load.not-a-file': {
+    meaning: 'a path plumb reads (plumb.yaml) is a named pipe, socket or device, not a regular file',
+    hint: 'replace it with a file',
+  },
   'load.no-inventory': { meaning: 'no file matches the inventory globs', hint: 'check `inventory:` in plumb.yaml' },
   'load.not-utf8': { meaning: 'a file is not valid UTF-8', hint: 'save it as UTF-8' },
   'load.repo-not-found': { meaning: 'the repository directory does not exist', hint: 'check --repo' },

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +97,41 @@ describe('reading the work tree', () => {
     });
     removeGitRepo(repo);
     removeGitRepo(outside);
+  });
+
+  it("plumb.yaml, read without a listing, is read on the listing's terms: never through a link out of the repository, never a FIFO or device (a hostile review)", async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'plumb-outside-'));
+    const repo = mkdtempSync(join(tmpdir(), 'plumb-config-link-'));
+    writeFiles(outside, { 'shadow.txt': 'root:$6$OUTSIDE-SECRET-HASH:19000:0:99999:7:::\n' });
+    writeFiles(repo, { 'inventory/h.yaml': 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: h}\n', 'real.yaml': 'inventory: ["inventory/**/*.yaml"]\n' });
+    const config = join(repo, 'plumb.yaml');
+    try {
+      // a link out of the repository: it was read, and its first line quoted as an unknown setting
+      symlinkSync(join(outside, 'shadow.txt'), config);
+      const outsideLink = await loadRepository({ repo, contentCache: false }).catch((e: unknown) => e);
+      expect(outsideLink).toMatchObject({ code: 'load.symlink-outside', data: { file: 'plumb.yaml' } });
+      expect(String((outsideLink as Error).message)).not.toContain('OUTSIDE-SECRET');
+      rmSync(config);
+      // to a device: read to no end
+      symlinkSync('/dev/zero', config);
+      await expect(loadRepository({ repo, contentCache: false })).rejects.toMatchObject({ code: 'load.symlink-outside' });
+      rmSync(config);
+      // a FIFO: its open blocked for good (no writer ever comes)
+      execFileSync('mkfifo', [config]);
+      await expect(loadRepository({ repo, contentCache: false })).rejects.toMatchObject({
+        code: 'load.not-a-file',
+        message: expect.stringContaining('named pipe'),
+      });
+      rmSync(config);
+      // a link that stays inside is followed
+      symlinkSync('real.yaml', config);
+      const loaded = await loadRepository({ repo, contentCache: false });
+      expect(loaded.cis.map((c) => c.id)).toEqual(['host:default/h']);
+      expect(loaded.diagnostics).toEqual([]);
+    } finally {
+      removeGitRepo(repo);
+      removeGitRepo(outside);
+    }
   });
 
   it('warns when no file matches the inventory globs', async () => {
