@@ -143,6 +143,10 @@ export const CODES = {
       'a construct in a Kubernetes manifest that kubectl reads differently and plumb cannot reproduce (.inf/.nan, !!binary, a merge key after a key it overrides)',
     hint: 'rewrite it as the message says',
   },
+  'yaml.null-key': {
+    meaning: 'a YAML mapping key is null (~, null, !!null): JSON and Kubernetes have no such key, kubectl refuses it',
+    hint: 'quote the key ("~": …) if it is meant as text, or name the entry',
+  },
   'yaml.not-a-mapping': {
     meaning: 'a YAML document is not a mapping, so it is no CI',
     hint: 'write each document as a mapping with apiVersion, kind, metadata',

@@ -9,7 +9,7 @@ import { YAML_OPTIONS } from './yaml-options.js';
  * diagnostics) is parsed by {@link yamlDocuments} or {@link yamlDocument}, and every value plumb takes from a YAML
  * text outside the inventory loader by {@link readYamlValue}. So every parse has {@link YAML_OPTIONS} (YAML 1.2
  * core, `logLevel: 'error'`: the parser never writes to the process), and every value is checked by the same rules
- * (syntax, duplicate keys, the alias limit, no collection as a mapping key). test/engine/yaml/yaml-paths.test.ts
+ * (syntax, duplicate keys, the alias limit, no collection and no null as a mapping key). test/engine/yaml/yaml-paths.test.ts
  * fails when a module imports a parse function of `yaml` or js-yaml outside engine/yaml/.
  */
 
@@ -34,7 +34,7 @@ export function yamlDocument(text: string, settings: YamlDocumentSettings = {}):
 }
 
 /** What {@link readYamlValue} refuses, by the inventory's codes. */
-export type YamlProblemCode = 'yaml.syntax' | 'yaml.duplicate-key' | 'yaml.alias-limit' | 'yaml.complex-key';
+export type YamlProblemCode = 'yaml.syntax' | 'yaml.duplicate-key' | 'yaml.alias-limit' | 'yaml.complex-key' | 'yaml.null-key';
 
 /** A YAML text refused: its code, a message that quotes no value of the text, and the 1-based line and column in the text. */
 export class YamlTextError extends Error {
@@ -87,17 +87,25 @@ function isMissingKey(key: { value?: unknown; range?: [number, number, number] }
   return key === null || (isScalar(key) && key.value === null && key.range !== undefined && key.range[0] === key.range[1]);
 }
 
+export const NULL_KEY_MESSAGE = 'a mapping key is null (~, null or !!null)';
+export const NULL_KEY_HINT =
+  'quote the key ("~": …, "null": …) if it is meant as text, or give the entry its name: JSON and Kubernetes have no null key (kubectl refuses it: "unsupported map key"), and plumb would read it as the key ""';
+
 /**
  * A mapping key plumb's documents cannot have: a collection ({@link collectionKeyOffset}) anywhere in the document,
- * else the first entry with none (`isMissingKey`). One walk: it stops at the first collection key and
+ * else the first entry with none (`isMissingKey`), else the first null key (`~: x`, `null: x`, `!!null : x`, an
+ * alias of a null; `toJS` reads it as the key `""` — a ConfigMap's data key `""` where kubectl refuses the file). One walk: it stops at the first collection key and
  * remembers the first empty key on the way (the same answer as the two walks, which a sound document — nearly
  * every one the `yaml` parser reads — made in full).
  */
 export function mappingKeyFault(
   doc: Document,
-): { readonly offset: number; readonly code: 'yaml.complex-key' | 'yaml.syntax'; readonly message: string; readonly hint: string } | undefined {
+):
+  | { readonly offset: number; readonly code: 'yaml.complex-key' | 'yaml.syntax' | 'yaml.null-key'; readonly message: string; readonly hint: string }
+  | undefined {
   let complex: number | undefined;
   let empty: number | undefined;
+  let nullKey: number | undefined;
   visit(doc, {
     Pair(_key, pair) {
       const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
@@ -108,12 +116,15 @@ export function mappingKeyFault(
       }
       if (empty === undefined && isMissingKey(key)) {
         empty = key?.range?.[0] ?? 0;
+      } else if (nullKey === undefined && isScalar(target) && target.value === null) {
+        nullKey = key?.range?.[0] ?? 0;
       }
       return undefined;
     },
   });
   if (complex !== undefined) return { offset: complex, code: 'yaml.complex-key', message: COMPLEX_KEY_MESSAGE, hint: COMPLEX_KEY_HINT };
   if (empty !== undefined) return { offset: empty, code: 'yaml.syntax', message: EMPTY_KEY_MESSAGE, hint: EMPTY_KEY_HINT };
+  if (nullKey !== undefined) return { offset: nullKey, code: 'yaml.null-key', message: NULL_KEY_MESSAGE, hint: NULL_KEY_HINT };
   return undefined;
 }
 
@@ -140,7 +151,7 @@ export function complexKeyDiagnostic(text: string, file: string): Diagnostic | u
  * recording…), checked by the inventory's rules: js-yaml when the text needs nothing only `yaml` reads the same
  * ({@link NEEDS_YAML}; the same value, property-tested), else `yaml`, which refuses a syntax error, a repeated key
  * (unless `uniqueKeys: false`: the last one wins, on both paths), more than `maxAliases` alias nodes or an
- * expansion beyond them, a collection used as a mapping key and an entry with no key. An empty text is `null`.
+ * expansion beyond them, a collection used as a mapping key, an entry with no key and a null key. An empty text is `null`.
  *
  * @throws YamlTextError with the code and the position in `text` (its message quotes no value: a text may hold a credential)
  */

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRepository } from '../../engine/load/load-repository.js';
+import { parseYamlFile } from '../../engine/load/parse-yaml.js';
 import { runCli } from '../helpers/run-cli.js';
+import { KEY_ROWS } from '../engine/load/kubectl-yaml-keys.js';
 import { describeCluster } from './cluster-test.js';
 import { kubectlPath, type ControlPlaneInfo } from './control-plane.js';
 
@@ -46,5 +48,26 @@ describeCluster('the YAML kubectl reads is the YAML plumb reads', (cluster) => {
     expect(changes.map((ch) => ch.id)).toEqual(['configmap:kubectl-yaml/merged', 'deployment:kubectl-yaml/merged']);
     for (const ch of changes)
       expect((ch.paths as string[]).filter((p) => p !== '/metadata/labels' && !p.startsWith('/metadata/labels/plumb.io~1'))).toEqual([]);
+  });
+
+  it('every mapping key of the table is the key the real kubectl sends, and refused where kubectl refuses it', () => {
+    // `label --local` decodes the file as apply does (sigs.k8s.io/yaml) and prints it without asking the server
+    const file = join(repo, 'key.yaml');
+    const seen: Array<[string, string | undefined]> = [];
+    for (const [written] of KEY_ROWS) {
+      const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  ${written}: v\n`;
+      writeFileSync(file, text);
+      let sent: string | undefined;
+      try {
+        sent = Object.keys(JSON.parse(kubectl('label', '--local', '-f', file, 'a=b', '-o', 'json')).data)[0];
+      } catch (e) {
+        expect(String((e as { stderr?: unknown }).stderr)).toMatch(/unsupported map key/);
+      }
+      seen.push([written, sent]);
+      const read = parseYamlFile(text, 'key.yaml', { maxAliases: 100 });
+      if (sent === undefined) expect(read.diagnostics.map((d) => d.severity)).toEqual(['error']);
+      else expect(Object.keys((read.documents[0].value as { data: object }).data)).toEqual([sent]);
+    }
+    expect(seen).toEqual(KEY_ROWS); // the table the unit test holds is kubectl's own answer
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlFile } from '../../../engine/load/parse-yaml.js';
+import { KEY_ROWS } from './kubectl-yaml-keys.js';
 
 const parse = (text: string) => parseYamlFile(text, 'inventory/x.yaml', { maxAliases: 100 });
 const k8s = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n${body}`;
@@ -42,6 +43,47 @@ data:
     expect(codes('b: &b {k: 1}\ndata:\n  k: 2\n  <<: *b\n')).toEqual([
       '7:3 yaml.kubectl-differs the merge key (<<) comes after "k", which it also sets: kubectl and YAML disagree on which wins',
     ]);
+  });
+
+  it.each(KEY_ROWS)('a key written %s is the key kubectl sends (%s), or refused where kubectl refuses it', (written, sent) => {
+    // alone in its file: each form is found without another beside it (0644, 0b101, 1_000 alone were read as YAML 1.2)
+    const { documents, diagnostics } = parse(k8s(`data:\n  ${written}: v\n`));
+    if (sent === undefined) {
+      expect(documents).toEqual([]);
+      expect(diagnostics).toEqual([expect.objectContaining({ severity: 'error', line: 5, column: 3, message: expect.stringMatching(/null|kubectl refuses/) })]);
+    } else {
+      expect(diagnostics).toEqual([]);
+      expect(Object.keys((documents[0].value as { data: object }).data)).toEqual([sent]);
+    }
+  });
+
+  it('a null key is yaml.null-key at its position, with a hint that is true, in every document', () => {
+    for (const text of [
+      k8s('data:\n  ~: x\n'),
+      k8s('data: {a: 1, null: x}\n'),
+      'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: h}\nspec: {Null: 1}\n',
+    ]) {
+      const { diagnostics } = parse(text);
+      expect(diagnostics).toEqual([expect.objectContaining({ code: 'yaml.null-key', hint: expect.stringContaining('quote the key') })]);
+    }
+    expect(parse(k8s('data: {a: 1, null: x}\n')).diagnostics[0]).toMatchObject({ line: 4, column: 14 });
+  });
+
+  it('two keys kubectl reads alike are refused at the second: kubectl would keep only the last, silently', () => {
+    const { documents, diagnostics } = parse(k8s('data:\n  yes: a\n  on: b\n'));
+    expect(documents).toEqual([]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'yaml.kubectl-differs', line: 6, column: 3, message: expect.stringContaining('"true", as an earlier key') }),
+    ]);
+    expect(parse(k8s('data:\n  1: a\n  0b1: b\n')).diagnostics).toEqual([expect.objectContaining({ code: 'yaml.kubectl-differs', line: 6 })]);
+  });
+
+  it('an integer past 2^53 is refused (plumb would send it rounded), and a float past float64 stays text as in kubectl', () => {
+    const { diagnostics } = parse(k8s('data: {a: "x"}\nspec: {id: 9007199254740993, max: 18446744073709551615}\n'));
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['5:12 yaml.kubectl-differs']);
+    const ok = parse(k8s('spec: {a: 9007199254740991, b: -9007199254740991, c: 1e400, d: 00000000000000001}\n'));
+    expect(ok.diagnostics).toEqual([]);
+    expect((ok.documents[0].value as { spec: unknown }).spec).toEqual({ a: 9007199254740991, b: -9007199254740991, c: '1e400', d: 1 });
   });
 
   it("plumb's own CIs stay YAML 1.2", () => {
