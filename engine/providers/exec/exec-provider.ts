@@ -4,7 +4,7 @@ import { identityOf } from '../../model/identity.js';
 import type { ApplyAnswer, BackupAnswer, BackupArtifact, DiscoverAnswer, HealthAnswer, ObservedObject, Provider, RestoreAnswer } from '../contract.js';
 import { secretStrings } from './secret-strings.js';
 import { registerSecretValues, SecretScrubber, secretScrubber, StreamScrubber } from '../../redact/scrubber.js';
-import { environmentCredentials } from '../kubernetes/credential-settings.js';
+import { commandCredentials, environmentCredentials } from '../kubernetes/credential-settings.js';
 import { runPlugin, type PluginOutcome } from './run-plugin.js';
 import { pluginCode } from '../../model/codes.js';
 
@@ -50,9 +50,11 @@ export function createExecProvider(options: ExecProviderOptions): Provider {
     // the request's own secrets and every secret plumb knows, scrubbed from the whole stderr before its tail is kept
     const requestSecrets = new SecretScrubber();
     requestSecrets.addAll(secrets);
-    // the plugin inherits plumb's environment and the target's env: a credential there is one it may echo
+    // the plugin inherits plumb's environment and is handed the target's args and env: a credential there is one it
+    // may echo (a flag's value, `--password=…`, `-pVALUE`, a short value under a password's name)
     if (!environmentRegistered) {
-      registerSecretValues(environmentCredentials({ ...process.env, ...options.env }));
+      registerSecretValues(environmentCredentials(process.env));
+      registerSecretValues(commandCredentials(options.args ?? [], options.env ?? {}));
       environmentRegistered = true;
     }
     const outcome = await runPlugin({

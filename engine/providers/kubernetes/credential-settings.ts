@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { privateKeyForms } from '../../redact/scrubber.js';
+import { MIN_SCRUB_LENGTH, privateKeyForms } from '../../redact/scrubber.js';
 
 // Which settings of a kubeconfig user hold a credential, where no field says so: an exec credential plugin's
 // environment and arguments, an auth provider's extra settings. Every value taken here is scrubbed from all of
@@ -268,6 +268,14 @@ const SETTING_WORDS = new Set([
   'redacted',
   '<redacted>',
   'placeholder',
+  'none',
+  'null',
+  'true',
+  'false',
+  'auto',
+  'stdin',
+  'file',
+  'prompt',
 ]);
 
 /** A path segment as people and tools write them: lowercase, or one leading capital (`/Users/ops/.ssh/id_rsa`). */
@@ -505,4 +513,125 @@ export function environmentCredentials(env: Readonly<Record<string, string | und
     if (isCredentialSetting(name, value)) out.push(...(value.includes('PRIVATE KEY-----') ? [value, ...privateKeyForms(value)] : [value]));
   }
   return out;
+}
+
+/**
+ * The shortest value taken under a strong credential name given to a command (`--password hunter2`, `-phunter2`,
+ * an exec plugin's `env: [{name: DB_PASSWORD, value: s3cret}]`): the scrubber's own minimum. The name is the
+ * user's word that the value is a password; below 8 characters it was printed in clear when a plugin echoed it.
+ * The environment a plugin inherits keeps {@link SETTING_SECRET_LENGTH} (a machine's or CI's variables hold service
+ * passwords such as `root` that would be scrubbed from every line, and the plugin was not handed them as a flag).
+ */
+export const EXPLICIT_SECRET_LENGTH = MIN_SCRUB_LENGTH;
+
+/** `-pVALUE`: a single dash, `p`, the value attached (no `=`). */
+const ATTACHED_PASSWORD = /^-p([^=\s][^=]*)$/s;
+/** A single-dash long flag's name (`-profile`, `-project`, `-print-token`): lowercase words, the Go `flag` style. */
+const FLAG_WORDS = /^[a-z]+(?:[-_][a-z]+)*$/;
+/** A port or a port mapping after `-p` (`-p8080`, `-p127.0.0.1:8080:80/tcp`: ssh's, docker run's, kubectl port-forward's). */
+const PORT_SPEC = /^[\d.:[\]]+(?:\/[a-z]+)?$/;
+
+/**
+ * Whether a value given to a command under `name` (a flag, a `NAME=VALUE` argument, an explicit env setting) is a
+ * credential: {@link isCredentialSetting}, or under a strong name from {@link EXPLICIT_SECRET_LENGTH} characters
+ * (a setting word or a form no credential has still is not).
+ */
+function isExplicitCredential(name: string, value: string): boolean {
+  if (isCredentialSetting(name, value)) return true;
+  return credentialName(name) === 'strong' && value.length >= EXPLICIT_SECRET_LENGTH && !notASecret(value);
+}
+
+/**
+ * The credentials a command is handed — an exec credential plugin of a kubeconfig (`exec.args`, `exec.env`), an
+ * exec provider's plugin (its `args` and `env` in plumb.yaml): each argument and setting value by its form
+ * ({@link credentialsByForm}); flags, `NAME=VALUE` arguments and settings by their name ({@link isExplicitCredential});
+ * token-shaped positional arguments; and a command line in one string (`sh -c "API_TOKEN=… get-creds --password …"`,
+ * a variable of extra flags) word by word. Not the environment the command inherits ({@link environmentCredentials}).
+ *
+ * @returns strings for the scrubber (a private key also as its lines)
+ */
+export function commandCredentials(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): string[] {
+  const out: string[] = [];
+  const texts: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    texts.push(value);
+    out.push(...credentialsByForm(value));
+    if (isExplicitCredential(name, value)) out.push(...valueForms(value));
+  }
+  out.push(...argumentCredentials(args));
+  // a PEM block is not a command line
+  for (const text of [...args, ...texts]) if (/\s/.test(text.trim()) && !text.includes('-----BEGIN')) out.push(...argumentCredentials(shellWords(text)));
+  return out;
+}
+
+/**
+ * Words of a shell command line as `sh` splits them, near enough for finding flags and assignments: whitespace and
+ * `;`, `&`, `|` outside quotes end a word, quotes are removed (a `\` escapes the next character outside single ones).
+ * No expansion.
+ */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < text.length) word = (word ?? '') + text[++i];
+    else if (/[\s;&|]/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/**
+ * The credentials in a plugin's arguments: a credential passed as a flag (`--token VALUE`, `--token=VALUE`,
+ * `-p VALUE`, mysql's attached `-pVALUE`) or as `NAME=VALUE`, by its form, or as a token-shaped positional argument.
+ * A value given under a strong credential name is taken from {@link EXPLICIT_SECRET_LENGTH} characters.
+ */
+function argumentCredentials(args: readonly string[]): string[] {
+  const out: string[] = [];
+  let valueOf: string | undefined;
+  args.forEach((arg, i) => {
+    out.push(...credentialsByForm(arg));
+    const flag = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
+    const attached = ATTACHED_PASSWORD.exec(arg);
+    if (attached && !FLAG_WORDS.test(attached[1]!) && !PORT_SPEC.test(attached[1]!) && isExplicitCredential('-p', attached[1]!)) {
+      // mysql's and mysqldump's `-pVALUE` (`-p` alone prompts); a Go-style single-dash flag (`-profile`, `-project`) is words
+      out.push(...valueForms(attached[1]!));
+      valueOf = undefined;
+      return;
+    }
+    if (!flag) {
+      // NAME=VALUE, as `env AWS_SECRET_ACCESS_KEY=… aws eks get-token` passes a variable, or a plugin's key=value setting
+      const setting = /^([A-Za-z_][\w.-]*)=(.*)$/s.exec(arg);
+      if (setting && isExplicitCredential(setting[1], setting[2])) out.push(...valueForms(setting[2]));
+      else if (valueOf === undefined && tokenShaped(arg)) out.push(arg);
+      valueOf = undefined;
+      return;
+    }
+    valueOf = undefined;
+    const name = flag[2] === undefined ? arg : arg.slice(0, arg.indexOf('='));
+    const next = args[i + 1];
+    // a credential may start with '-' (base64url); after a credential flag only a flag's shape ends the value
+    const nextIsValue = next !== undefined && (!next.startsWith('-') || (!!credentialName(name) && !/^(?:--[A-Za-z]|-[A-Za-z]$)/.test(next)));
+    if (flag[2] === undefined && nextIsValue) valueOf = arg;
+    const value = flag[2] ?? (nextIsValue ? next : undefined);
+    if (value !== undefined && isExplicitCredential(name, value)) out.push(...valueForms(value));
+  });
+  return out;
+}
+
+/** A credential value's forms: itself, and a private key's lines when it holds one. */
+function valueForms(value: string): string[] {
+  return value.includes('PRIVATE KEY-----') ? [value, ...privateKeyForms(value)] : [value];
 }

@@ -9,7 +9,7 @@ import { PlumbError } from '../../model/errors.js';
 import { didYouMeanHint } from '../../model/did-you-mean.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { COMPLEX_KEY_HINT, complexKeyDiagnostic } from '../../yaml/yaml-documents.js';
-import { credentialName, credentialsByForm, environmentCredentials, isCredentialSetting, tokenShaped } from './credential-settings.js';
+import { commandCredentials, environmentCredentials, isCredentialSetting } from './credential-settings.js';
 import { parseProxyUrl, proxyCredentialsOf } from './env-proxy.js';
 
 export interface KubeConfigOptions {
@@ -258,82 +258,9 @@ export function credentialsOf(user: User | null | undefined): string[] {
     else if (AUTH_PROVIDER_CREDENTIALS.has(name) || isCredentialSetting(name, value)) out.push(value);
   }
   const exec = user.exec as { env?: unknown; args?: unknown } | undefined;
-  const texts: string[] = [];
-  if (Array.isArray(exec?.env)) {
-    for (const e of exec.env) {
-      if (typeof e?.value !== 'string') continue;
-      texts.push(e.value);
-      out.push(...credentialsByForm(e.value));
-      if (typeof e?.name === 'string' && isCredentialSetting(e.name, e.value)) out.push(...valueForms(e.value));
-    }
-  }
+  const env: Record<string, string> = {};
+  if (Array.isArray(exec?.env)) for (const e of exec.env) if (typeof e?.name === 'string' && typeof e?.value === 'string') env[e.name] = e.value;
   const args = Array.isArray(exec?.args) ? exec.args.filter((a): a is string => typeof a === 'string') : [];
-  out.push(...argumentCredentials(args));
-  // a command line in one string (`sh -c "API_TOKEN=… get-creds --password …"`, a variable of extra flags): its
-  // words are read as arguments too; a PEM block is not a command line
-  for (const text of [...args, ...texts]) if (/\s/.test(text.trim()) && !text.includes('-----BEGIN')) out.push(...argumentCredentials(shellWords(text)));
+  out.push(...commandCredentials(args, env));
   return out;
-}
-
-/**
- * Words of a shell command line as `sh` splits them, near enough for finding flags and assignments: whitespace and
- * `;`, `&`, `|` outside quotes end a word, quotes are removed (a `\` escapes the next character outside single ones).
- * No expansion.
- */
-function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\' && i + 1 < text.length) word = (word ?? '') + text[++i];
-    else if (/[\s;&|]/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else word = (word ?? '') + c;
-  }
-  if (word !== undefined) words.push(word);
-  return words;
-}
-
-/**
- * The credentials in a plugin's arguments: a credential passed as a flag (`--token VALUE`, `--token=VALUE`,
- * `-p VALUE`) or as `NAME=VALUE`, by its form, or as a token-shaped positional argument.
- */
-function argumentCredentials(args: readonly string[]): string[] {
-  const out: string[] = [];
-  let valueOf: string | undefined;
-  args.forEach((arg, i) => {
-    out.push(...credentialsByForm(arg));
-    const flag = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
-    if (!flag) {
-      // NAME=VALUE, as `env AWS_SECRET_ACCESS_KEY=… aws eks get-token` passes a variable, or a plugin's key=value setting
-      const setting = /^([A-Za-z_][\w.-]*)=(.*)$/s.exec(arg);
-      if (setting && isCredentialSetting(setting[1], setting[2])) out.push(...valueForms(setting[2]));
-      else if (valueOf === undefined && tokenShaped(arg)) out.push(arg);
-      valueOf = undefined;
-      return;
-    }
-    valueOf = undefined;
-    const name = flag[2] === undefined ? arg : arg.slice(0, arg.indexOf('='));
-    const next = args[i + 1];
-    // a credential may start with '-' (base64url); after a credential flag only a flag's shape ends the value
-    const nextIsValue = next !== undefined && (!next.startsWith('-') || (!!credentialName(name) && !/^(?:--[A-Za-z]|-[A-Za-z]$)/.test(next)));
-    if (flag[2] === undefined && nextIsValue) valueOf = arg;
-    const value = flag[2] ?? (nextIsValue ? next : undefined);
-    if (value !== undefined && isCredentialSetting(name, value)) out.push(...valueForms(value));
-  });
-  return out;
-}
-
-/** A credential value's forms: itself, and a private key's lines when it holds one. */
-function valueForms(value: string): string[] {
-  return value.includes('PRIVATE KEY-----') ? [value, ...privateKeyForms(value)] : [value];
 }

@@ -114,6 +114,33 @@ describe('exec provider: a misbehaving plugin is a diagnostic, never a crash or 
     }
   });
 
+  it("scrubs the credentials it is handed as arguments and env settings, short ones and mysql's -pVALUE too, in their encodings", async () => {
+    // the target's args were not registered at all: a plugin echoing its command line printed --password's value
+    const script = join(dir, 'echo-args.mjs');
+    await writeFile(
+      script,
+      "const a = process.argv.slice(2).join(' '); process.stderr.write(`usage error: ${a} ${Buffer.from(a).toString('base64')} db ${process.env.DB_PASSWORD}`); process.exit(2);\n",
+    );
+    const p = createExecProvider({
+      name: 'inv',
+      command: process.execPath,
+      args: [script, '--password', 'hunt3r', '-pS3cr3t!x', '--token=Tk-9a8b', '-profile', 'staging', '-p8080:80'],
+      cwd: dir,
+      timeoutMs: 30_000,
+      killGraceMs: 200,
+      env: { DB_PASSWORD: 'dbpw42', INV_MODE: 'batch' },
+    });
+    const ci = makeCI({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' }, data: {} });
+    const answer = await p.apply!({ change: change(ci.id, 'update'), desired: ci.object, dryRun: false }, signal());
+    const message = answer.diagnostics[0].message;
+    expect(message).toContain('usage error');
+    for (const word of ['-profile staging', '-p8080:80']) expect(message).toContain(word);
+    for (const credential of ['hunt3r', 'S3cr3t!x', 'Tk-9a8b', 'dbpw42']) {
+      expect(message).not.toContain(credential);
+      expect(message).not.toContain(Buffer.from(credential).toString('base64').replace(/=+$/, ''));
+    }
+  });
+
   it('scrubs the whole stderr before keeping its 4 KiB tail: a tail that begins inside a secret shows no part of it', async () => {
     const password = 'hunter2-pass-0123456789';
     const secret = makeCI({

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { environmentCredentials, isCredentialSetting } from '../../../../engine/providers/kubernetes/credential-settings.js';
+import { commandCredentials, environmentCredentials, isCredentialSetting } from '../../../../engine/providers/kubernetes/credential-settings.js';
 import { credentialsOf } from '../../../../engine/providers/kubernetes/kube-config.js';
 
 // Every value taken is scrubbed from all of plumb's output: a credential missed is printed in clear when a plugin
@@ -252,4 +252,40 @@ it('a command line in one string (sh -c "…", a variable of extra flags) is rea
       exec: { apiVersion: 'v1', command: 'sh', args: ['-c', 'aws eks get-token --cluster-name prod-eu-2024 --region eu-west-1 --output json | jq .'] },
     } as never),
   ).toEqual([]);
+});
+
+it("mysql's attached -pVALUE and values under 8 characters given under a password's name are taken; Go-style -flags, ports and setting words are not", () => {
+  const found = commandCredentials(
+    [
+      '-uroot',
+      '-pS3cr3t!x',
+      '-pxk29',
+      '--password',
+      'hunt3r',
+      '--token=Tk-9a8b',
+      'PGPASSWORD=pg42',
+      '-profile',
+      'staging',
+      '-project',
+      '-p8080:80',
+      '-p2222',
+      '--password',
+      'none',
+      '--secret=auto',
+      '-p',
+    ],
+    { DB_PASSWORD: 'dbpw42', API_TOKEN: 'file', SHORT_KEY: 'k3y9', MODE: 'batch-9' },
+  );
+  for (const credential of ['S3cr3t!x', 'xk29', 'hunt3r', 'Tk-9a8b', 'pg42', 'dbpw42']) expect(found).toContain(credential);
+  for (const word of ['root', 'rofile', 'roject', 'staging', '8080:80', '2222', 'none', 'auto', 'file', 'k3y9', 'batch-9']) expect(found).not.toContain(word);
+  // a command line in one string, as sh -c runs it
+  expect(commandCredentials(['-c', 'mysql -uapp -pAb9x7 -h db'])).toContain('Ab9x7');
+  // the environment a plugin inherits keeps the 8-character rule: a CI's MYSQL_ROOT_PASSWORD=root is not scrubbed from every line
+  expect(environmentCredentials({ MYSQL_ROOT_PASSWORD: 'root', DB_PASSWORD: 'dbpw42' })).toEqual([]);
+  // a kubeconfig exec plugin is handed them the same way
+  const viaKubeconfig = credentialsOf({
+    name: 'u',
+    exec: { command: 'get-creds', args: ['-pS3cr3t!x', '--password', 'hunt3r'], env: [{ name: 'DB_PASSWORD', value: 'dbpw42' }] },
+  } as never);
+  for (const credential of ['S3cr3t!x', 'hunt3r', 'dbpw42']) expect(viaKubeconfig).toContain(credential);
 });
