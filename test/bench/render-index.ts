@@ -46,15 +46,20 @@ interface Measured {
 
 /** `plumb plan -o json` of `repo` by the build at `build`, under /usr/bin/time. */
 function plan(build: string, repo: string, cache: string): Measured {
+  return cli(build, ['plan', '--repo', repo, '-o', 'json'], cache);
+}
+
+/** `plumb ARGS` by the build at `build`, under /usr/bin/time; its output is discarded. */
+function cli(build: string, args: readonly string[], cache: string): Measured {
   const load = loadavg()[0];
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, join(build, 'dist', 'cli', 'main.js'), 'plan', '--repo', repo, '-o', 'json'], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, join(build, 'dist', 'cli', 'main.js'), ...args], {
     env: { ...process.env, PLUMB_CACHE_DIR: cache, SOPS_AGE_KEY_FILE: join(FIXTURES, 'render-sops', 'age-key.txt'), NO_COLOR: '1' },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
   const [user, system, rssKb] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
   if (r.status === null || r.status > 3 || !Number.isFinite(user))
-    throw new Error(`plan of ${repo} by ${build} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+    throw new Error(`plumb ${args.join(' ')} by ${build} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return { cpu: Math.round((user + system) * 1000) / 1000, rssMb: Math.round(rssKb / 1024), load: Math.round(load * 100) / 100 };
 }
 
@@ -117,6 +122,33 @@ try {
     const cpu = results[i].map((m) => m.cpu);
     console.log(
       `${label.padEnd(30)} CPU-s ${cpu.map((c) => c.toFixed(2)).join(' / ')} (median ${median(cpu).toFixed(2)}, ${(median(cpu) / base).toFixed(2)}x this build's rendered)  peak RSS MiB ${results[i].map((m) => m.rssMb).join(' / ')}  load ${results[i].map((m) => m.load.toFixed(1)).join(' / ')}`,
+    );
+  });
+
+  // a review of a pull request changing a chart value and one plain CI file, run again (warm): the full review,
+  // whose head validation takes the graph index once the head was seen (a re-run, or a plan of the head before)
+  const git = (...args: string[]) => spawnSync('git', ['-C', rendered, ...args], { encoding: 'utf8' });
+  const who = ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com'];
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git(...who, 'commit', '-qm', 'rendered repository');
+  git('checkout', '-q', '-b', 'pr');
+  writeFileSync(join(rendered, 'inventory', 'values', 'cache-prod.yaml'), `${tree['inventory/values/cache-prod.yaml']}# more memory next week\n`);
+  const part = join(rendered, 'inventory', 'd000', 'part-00000.yaml');
+  writeFileSync(part, readFileSync(part, 'utf8').replace('displayName: Team 0\n', 'displayName: Team zero\n'));
+  git('add', '-A');
+  git(...who, 'commit', '-qm', 'pr');
+  const reviewArgs = ['review', '--repo', rendered, '--base', 'main', '--head', 'pr', '-o', 'json'];
+  const reviewers = builds.flatMap(([label, build, repo], i) => (repo === rendered ? [[label, build, caches[i]] as const] : []));
+  for (const [, build, cache] of reviewers) cli(build, reviewArgs, cache);
+  const reviews = reviewers.map(() => [] as Measured[]);
+  for (let r = 0; r < rounds; r++) reviewers.forEach(([, build, cache], i) => reviews[i].push(cli(build, reviewArgs, cache)));
+  console.log('warm review -o json of a pull request changing a chart value and one plain CI file (the full review: rendered units)');
+  const reviewBase = median(reviews[0].map((m) => m.cpu));
+  reviewers.forEach(([label], i) => {
+    const cpu = reviews[i].map((m) => m.cpu);
+    console.log(
+      `${label.padEnd(30)} CPU-s ${cpu.map((c) => c.toFixed(2)).join(' / ')} (median ${median(cpu).toFixed(2)}, ${(median(cpu) / reviewBase).toFixed(2)}x this build's)  peak RSS MiB ${reviews[i].map((m) => m.rssMb).join(' / ')}  load ${reviews[i].map((m) => m.load.toFixed(1)).join(' / ')}`,
     );
   });
 } finally {
