@@ -61,7 +61,7 @@ async function resolveCommit(dir: string, rev: string, cache: object): Promise<s
 }
 
 async function walkTree(dir: string, commit: string, prefix: string, cache: object) {
-  const map = new Map<string, { oid: string; symlink: boolean }>();
+  const map = new Map<string, { oid: string; symlink: boolean; notUtf8?: boolean }>();
   let start: string;
   try {
     start = (await git.readTree({ fs, dir, oid: commit, filepath: prefix.replace(/\/$/, '') || undefined, cache })).oid;
@@ -74,7 +74,9 @@ async function walkTree(dir: string, commit: string, prefix: string, cache: obje
       if (SKIPPED_DIRECTORIES.has(entry.path)) continue;
       const child = path ? `${path}/${entry.path}` : entry.path;
       if (entry.type === 'tree') await walk(entry.oid, child);
-      else if (entry.type === 'blob') map.set(child, { oid: entry.oid, symlink: entry.mode === '120000' });
+      // isomorphic-git decodes names as UTF-8 with U+FFFD for other bytes (its bytes are not kept): such a name is taken as not UTF-8
+      else if (entry.type === 'blob')
+        map.set(child, { oid: entry.oid, symlink: entry.mode === '120000', ...(child.includes('\uFFFD') ? { notUtf8: true } : {}) });
     }
   };
   await walk(start, '');

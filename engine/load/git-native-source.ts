@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CatFileBatch } from './cat-file-batch.js';
 import { SKIPPED_DIRECTORIES, type FileSource } from './file-source.js';
-import { listTreeUnder, type TreeEntry } from './list-tree.js';
+import { listTreeUnder, recordsNotUtf8, type TreeEntry } from './list-tree.js';
 import { gitPrefix, notARepositoryError, unknownRevError } from './git-errors.js';
 
 const exec = promisify(execFile);
@@ -94,13 +94,17 @@ async function listTree(topLevel: string, commit: string, prefix: string): Promi
   if (prefix) args.push('--', prefix);
   const { stdout } = await exec('git', args, { maxBuffer: 1024 * 1024 * 1024, encoding: 'buffer' });
   const map = new Map<string, TreeEntry>();
-  for (const record of stdout.toString('utf8').split('\0')) {
+  // a path's bytes that are not UTF-8 decode to U+FFFD: such an entry is marked, and reported as the work tree reports it
+  const notUtf8 = recordsNotUtf8(stdout);
+  const records = stdout.toString('utf8').split('\0');
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r];
     if (!record) continue;
     const tab = record.indexOf('\t');
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
     const path = record.slice(tab + 1).slice(prefix.length);
     if (type !== 'blob' || path.split('/').some((s) => SKIPPED_DIRECTORIES.has(s))) continue;
-    map.set(path, { oid, size: Number(size), symlink: mode === '120000' });
+    map.set(path, { oid, size: Number(size), symlink: mode === '120000', ...(notUtf8.has(r) ? { notUtf8: true } : {}) });
   }
   return map;
 }

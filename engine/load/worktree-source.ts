@@ -15,6 +15,7 @@ import { join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { PlumbError } from '../model/errors.js';
 import { outermostBases, SKIPPED_DIRECTORIES, type FileSource, type SourceFile, type StatStamp } from './file-source.js';
+import { notUtf8Diagnostic, READ_AS_TEXT } from './list-tree.js';
 
 /**
  * Reads the work tree under `root`. Symbolic links are followed only while they
@@ -61,15 +62,8 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
       // a name Node decoded with U+FFFD for bytes that are not UTF-8 names no file: it cannot be opened by that name
       const info = lstatSync(join(root, path), { bigint: true, throwIfNoEntry: false });
       if (!info) {
-        if (entry.name.includes('\uFFFD') && (entry.isDirectory() || READ_AS_TEXT.test(entry.name))) {
-          diagnostics.push({
-            severity: 'error',
-            code: 'load.not-utf8',
-            message: `the ${entry.isDirectory() ? 'directory' : 'file'} name is not valid UTF-8, so plumb cannot read it (shown with U+FFFD for the bytes that are not)`,
-            hint: 'rename it with a UTF-8 name (Git, kubectl and YAML tools expect one)',
-            file: path,
-          });
-        }
+        if (entry.name.includes('\uFFFD') && (entry.isDirectory() || READ_AS_TEXT.test(entry.name)))
+          diagnostics.push(notUtf8Diagnostic(path, entry.isDirectory()));
         continue; // else removed while the tree was listed (an editor's temporary file)
       }
       if (info.isDirectory()) walk(path);
@@ -163,9 +157,6 @@ function stampOf(info: BigIntStats): StatStamp {
     changedMs: Number((info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs) / 1_000_000n),
   };
 }
-
-/** Names of files plumb reads as text (inventory, policies, schemas, plumb.yaml): one of these whose name cannot be opened is an error, any other is passed over. */
-const READ_AS_TEXT = /\.(ya?ml|json)$/i;
 
 function isMissing(e: unknown): boolean {
   const code = (e as { code?: string }).code;

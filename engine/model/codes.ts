@@ -80,7 +80,10 @@ export const CODES = {
     hint: 'replace it with a file',
   },
   'load.no-inventory': { meaning: 'no file matches the inventory globs', hint: 'check `inventory:` in plumb.yaml' },
-  'load.not-utf8': { meaning: 'a file is not valid UTF-8', hint: 'save it as UTF-8' },
+  'load.not-utf8': {
+    meaning: 'a file is not valid UTF-8, or its name or its directory name is not (in the work tree and in a Git revision alike)',
+    hint: 'save it as UTF-8; rename it with a UTF-8 name',
+  },
   'load.repo-not-found': { meaning: 'the repository directory does not exist', hint: 'check --repo' },
   'load.schema-invalid': { meaning: 'a schemas/<Kind>.schema.json is not a JSON Schema object', hint: 'fix the schema file' },
   'load.symlink-outside': { meaning: 'a symlink leads outside the repository and was not followed' },

@@ -128,6 +128,8 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   let inventoryFiles = 0;
   for (let i = 0; i < index.fileRole.length; i++) if (index.fileRole[i] === FILE_INVENTORY) inventoryFiles++;
   for (const c of diff) {
+    // the full review reports it (load.not-utf8), as the work tree does
+    if (c.notUtf8) return { fallback: 'a changed file name is not UTF-8' };
     const role = roleOf(c.path);
     const document = matchesAny(inventory, c.path) || matchesAny(policies, c.path);
     // plumb.yaml, a kind schema: every CI depends on them (a file the load never reads does not count)

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { SKIPPED_DIRECTORIES } from '../load/file-source.js';
+import { recordsNotUtf8 } from '../load/list-tree.js';
 
 /** One path that differs between two revisions: its blob id on each side (absent: no file there). */
 export interface TreeChange {
@@ -8,6 +9,8 @@ export interface TreeChange {
   readonly after?: string;
   /** A symbolic link on either side (plumb reads no links from revisions: the loader skips them with a warning). */
   readonly link: boolean;
+  /** The path's bytes are not UTF-8 (shown with U+FFFD): the full review reports it (`load.not-utf8`), the index cannot. */
+  readonly notUtf8?: boolean;
 }
 
 /** Modes of `git diff-tree --raw`: a symbolic link, a submodule (a commit, not a file: never listed). */
@@ -61,12 +64,14 @@ export function diffTrees(root: string, base: string, head: string): Promise<Tre
     head,
   ];
   return new Promise((resolve) =>
-    execFile('git', args, { maxBuffer: 1 << 30, encoding: 'buffer' }, (error, stdout) => resolve(error ? undefined : parseRaw(stdout.toString('utf8')))),
+    execFile('git', args, { maxBuffer: 1 << 30, encoding: 'buffer' }, (error, stdout) =>
+      resolve(error ? undefined : parseRaw(stdout.toString('utf8'), recordsNotUtf8(stdout))),
+    ),
   );
 }
 
 /** `:oldmode newmode oldid newid status\0path\0`, repeated (-z, no renames: one path per record). */
-function parseRaw(raw: string): TreeChange[] | undefined {
+function parseRaw(raw: string, notUtf8: ReadonlySet<number>): TreeChange[] | undefined {
   const fields = raw.split('\0');
   const out: TreeChange[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -79,7 +84,13 @@ function parseRaw(raw: string): TreeChange[] | undefined {
     const before = present(oldMode, oldId);
     const after = present(newMode, newId);
     if (before === undefined && after === undefined) continue;
-    out.push({ path, ...(before ? { before } : {}), ...(after ? { after } : {}), link: oldMode === LINK_MODE || newMode === LINK_MODE });
+    out.push({
+      path,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      link: oldMode === LINK_MODE || newMode === LINK_MODE,
+      ...(notUtf8.has(i + 1) ? { notUtf8: true } : {}),
+    });
   }
   return out;
 }

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRepository } from '../../../engine/load/load-repository.js';
 import { builtinSchemasDir } from '../../../engine/config/package-dir.js';
-import { removeGitRepo, writeFiles } from '../../helpers/git-repo.js';
+import { git, removeGitRepo, writeFiles } from '../../helpers/git-repo.js';
+import { diffTrees } from '../../../engine/review/tree-diff.js';
 
 const schemasRepo = {
   repo: 'test/fixtures/load-schemas/repo',
@@ -71,6 +72,54 @@ describe('reading the work tree', () => {
       ['error', 'load.not-utf8', 'inventory/web-\uFFFD.yaml'],
     ]);
     expect(loaded.diagnostics.every((d) => d.hint?.startsWith('rename it with a UTF-8 name'))).toBe(true);
+    removeGitRepo(repo);
+  });
+
+  it('a Git revision reports the same names as the work tree, with both readers: review and --rev agree with plan', async () => {
+    // git's paths were decoded with U+FFFD and the blob read by its id: --rev and review loaded the file the work tree refuses
+    const repo = mkdtempSync(join(tmpdir(), 'plumb-git-names-'));
+    writeFiles(repo, { 'inventory/h.yaml': 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: h}\n' });
+    const raw = (name: string) => Buffer.concat([Buffer.from(`${repo}/inventory/`), Buffer.from(name, 'latin1')]);
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'base');
+    const base = git(repo, 'rev-parse', 'HEAD').trim();
+    writeFileSync(raw('web-\xff.yaml'), 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: w}\n');
+    writeFileSync(raw('notes-\xfe.txt'), 'x');
+    mkdirSync(raw('dir-\xfd'));
+    writeFileSync(Buffer.concat([raw('dir-\xfd'), Buffer.from('/x.yaml')]), 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: x}\n');
+    writeFileSync(join(repo, 'inventory', 'caf\uFFFD.yaml'), 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: c}\n'); // U+FFFD itself is UTF-8
+    git(repo, 'add', '-A');
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'names');
+
+    const answer = (l: Awaited<ReturnType<typeof loadRepository>>) => ({
+      cis: l.cis.map((c) => c.id).sort(),
+      diagnostics: l.diagnostics.map((d) => [d.severity, d.code, d.file]).sort(),
+    });
+    const worktree = answer(await loadRepository({ repo, contentCache: false }));
+    expect(worktree).toEqual({
+      cis: ['host:default/c', 'host:default/h'],
+      diagnostics: [
+        ['error', 'load.not-utf8', 'inventory/dir-\uFFFD'],
+        ['error', 'load.not-utf8', 'inventory/web-\uFFFD.yaml'],
+      ],
+    });
+    for (const gitReader of ['native', 'isomorphic'] as const) {
+      expect(answer(await loadRepository({ repo, rev: 'HEAD', gitReader, contentCache: false })), gitReader).toEqual(
+        gitReader === 'native'
+          ? worktree
+          : // isomorphic-git keeps no bytes: a U+FFFD in a name is taken for bytes that were not UTF-8
+            { cis: ['host:default/h'], diagnostics: [['error', 'load.not-utf8', 'inventory/caf\uFFFD.yaml'], ...worktree.diagnostics] },
+      );
+    }
+    // the indexed review learns the head's files from git diff-tree: such a path is marked, and the review falls back to the full one
+    const changes = await diffTrees(repo, base, 'HEAD');
+    expect(
+      changes!
+        .filter((c) => c.notUtf8)
+        .map((c) => c.path)
+        .sort(),
+    ).toEqual(['inventory/dir-\uFFFD/x.yaml', 'inventory/notes-\uFFFD.txt', 'inventory/web-\uFFFD.yaml']);
     removeGitRepo(repo);
   });
 
