@@ -7,6 +7,7 @@ import { createSecureContext, type SecureContext, type SecureContextOptions } fr
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { parseProxyUrl, proxyCredentialsOf, proxyFromEnvironment } from './env-proxy.js';
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { mapConcurrent } from '../../concurrency/map-concurrent.js';
 import { sleep } from '../../concurrency/sleep.js';
 import { privateKeyForms, registerSecretValues } from '../../redact/scrubber.js';
 import { DEFAULT_RETRY, isPermanentAnswer, isTransientError, isTransientStatus, retryDelay, type RetryPolicy } from './retry.js';
@@ -304,14 +305,17 @@ export class KubeClient {
    * @param query the list's parameters (`limit`, `labelSelector`, `fieldSelector`); `continue` is set here
    * @param onPage the items of one page (the raw objects), whether the list started again with it, and the
    *   list's metadata (its `resourceVersion`: where a watch of the same collection starts)
+   * @param opts.ahead first pages already asked for ({@link askAhead}): the one of this exact request (path, query
+   *   and Accept header: {@link aheadKey}) is taken from it — and out of it, once — instead of asking again
    * @throws KubeApiError as {@link call} does, or `RepeatedContinue`
    */
   async listPages(
     path: string,
     query: URLSearchParams,
-    opts: Pick<KubeRequest, 'signal' | 'accept'>,
+    opts: Pick<KubeRequest, 'signal' | 'accept'> & { readonly ahead?: ListsAhead },
     onPage: (items: any[], restarted: boolean, metadata: { resourceVersion?: string }) => void,
   ): Promise<void> {
+    const { ahead, ...request } = opts;
     const tokens = new Set<string>();
     let cont: string | undefined;
     let restarted = false;
@@ -321,8 +325,10 @@ export class KubeClient {
       if (whole) q.delete('limit');
       if (cont) q.set('continue', cont);
       let res: KubeResponse;
+      const url = q.size ? `${path}?${q}` : path;
       try {
-        res = await this.call({ method: 'GET', path: q.size ? `${path}?${q}` : path, ...opts });
+        const early = cont || whole ? undefined : ahead?.take(aheadKey(url, request.accept));
+        res = await (early ?? this.call({ method: 'GET', path: url, ...request }));
       } catch (e) {
         if (cont && !whole && e instanceof KubeApiError && e.status === 410) {
           // the token expired between two pages: the whole list again, in one answer
@@ -341,6 +347,42 @@ export class KubeClient {
       if (cont === undefined) return;
       tokens.add(cont);
     }
+  }
+
+  /**
+   * Asks for the first page of each list in `urls` (GET path with query, as {@link listPages} sends it) now,
+   * at most `limit` at a time, for a later {@link listPages} of the same request to take
+   * ({@link ListsAhead.take}): the same requests, made before the caller knows it will make them (a plan's lists
+   * while its repository loads). A request not yet sent when {@link ListsAhead.stop} is called is never sent;
+   * one nobody takes is dropped with the object. Failures are the taker's, as the call's would be.
+   */
+  askAhead(urls: readonly string[], limit: number, signal?: AbortSignal): ListsAhead {
+    const answers = new Map<string, Promise<KubeResponse>>();
+    const starts: [string, (answer: Promise<KubeResponse>) => void][] = [];
+    let stopped = false;
+    for (const url of urls) {
+      const key = aheadKey(url, undefined);
+      if (answers.has(key)) continue;
+      const answer = new Promise<KubeResponse>((resolve) => starts.push([url, resolve]));
+      answer.catch(() => undefined); // the taker's to see
+      answers.set(key, answer);
+    }
+    void mapConcurrent(starts, limit, async ([url, start]) => {
+      const answer = stopped || this.closed ? Promise.reject(new Error('asked ahead, then not needed')) : this.call({ method: 'GET', path: url, signal });
+      start(answer);
+      await answer.catch(() => undefined);
+    });
+    return {
+      take: (key) => {
+        const answer = answers.get(key);
+        answers.delete(key);
+        return answer;
+      },
+      stop: () => {
+        stopped = true;
+        answers.clear();
+      },
+    };
   }
 
   private async once(req: KubeRequest): Promise<KubeResponse> {
@@ -620,6 +662,19 @@ export function requestCredentials(opts: RequestOptions): string[] {
     out.push(...privateKeyForms(typeof k === 'string' ? k : Buffer.isBuffer(k) ? k.toString('utf8') : undefined));
   }
   return out.filter((v) => v.length > 0);
+}
+
+/** First pages of lists asked for ahead ({@link KubeClient.askAhead}). */
+export interface ListsAhead {
+  /** The answer to the request of {@link aheadKey}, once (a second take is undefined); undefined when it was not asked ahead. */
+  take(key: string): Promise<KubeResponse> | undefined;
+  /** Sends none of those still waiting for their turn, and forgets every answer not taken. */
+  stop(): void;
+}
+
+/** What identifies a list's first page among those asked ahead: the Accept header and the path with its query. */
+export function aheadKey(url: string, accept: string | undefined): string {
+  return `${accept ?? 'application/json'} ${url}`;
 }
 
 /** A client's HTTP/2 connection: the options it was opened with, its calls in flight, whether the server refused `h2`. */
