@@ -35,6 +35,8 @@
  *   is Node's own WHATWG `URL`: node-fetch takes `url.URL` when Node has it
  *   (`const URL = Url.URL || whatwgUrl.URL`), which every Node ≥ 10 does, so
  *   the package was evaluated and never called.
+ * - the Azure, GCP and OIDC auth providers (jsonpath-plus, openid-client, ~95 KB) are
+ *   stand-ins that import the real class on first use ({@link LAZY_AUTH});
  * - socks-proxy-agent (with socks, ip-address and debug, ~220 KB) is constructed
  *   only for a cluster whose `proxy-url` is `socks5://…`: it is required from
  *   node_modules (plumb's own dependency) on that first construction, not bundled.
@@ -117,6 +119,13 @@ export const plumbBundlePlugin: Plugin = {
     b.onResolve({ filter: /^socks-proxy-agent$/ }, (args) =>
       args.namespace === 'plumb-lazy-socks' ? { path: 'socks-proxy-agent', external: true } : undefined,
     );
+    // client-node's Azure, GCP and OIDC auth providers: stand-ins that load the real one when a user needs it (see above)
+    b.onResolve({ filter: /^\.\/(azure|gcp|oidc)_auth\.js$/ }, (args) =>
+      /[\\/]client-node[\\/]dist[\\/]config\.js$/.test(args.importer)
+        ? { path: args.path.slice(2, -'_auth.js'.length), namespace: 'plumb-lazy-auth' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'plumb-lazy-auth' }, (args) => ({ contents: lazyAuthProvider(args.path), loader: 'js', resolveDir: ROOT }));
     // client-node's generated client: only what is referenced is kept (see above)
     b.onResolve({ filter: /^\./ }, async (args) => {
       if (args.pluginData === GEN || !/[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(args.importer)) return undefined;
@@ -129,6 +138,42 @@ export const plumbBundlePlugin: Plugin = {
     });
   },
 };
+
+/**
+ * The auth providers client-node's KubeConfig constructs for every kubeconfig (`auth-provider:` users of
+ * Azure, GCP and OIDC, deprecated by Kubernetes in favour of exec plugins): `jsonpath-plus` (Azure, GCP) and
+ * `openid-client` with `oauth4webapi` (OIDC), ~95 KB every command that talks to a cluster loaded and
+ * compiled. The stand-in answers `isAuthProvider` as the class does (its code, copied from client-node 1.4)
+ * and imports the class — a chunk of its own — on the first `applyAuthentication`, which it hands every
+ * call to (one instance per stand-in, so the OIDC provider's token expiry is kept as before).
+ * test/build/bundle-kube-client.test.ts checks the copies against the classes and the tokens each applies.
+ */
+export const LAZY_AUTH: Readonly<Record<string, { readonly className: string; readonly isAuthProvider: string }>> = {
+  azure: {
+    className: 'AzureAuth',
+    isAuthProvider: "if (!user || !user.authProvider) { return false; } return user.authProvider.name === 'azure';",
+  },
+  gcp: {
+    className: 'GoogleCloudPlatformAuth',
+    isAuthProvider: "if (!user || !user.authProvider) { return false; } return user.authProvider.name === 'gcp';",
+  },
+  oidc: {
+    className: 'OpenIDConnectAuth',
+    isAuthProvider: "if (!user.authProvider) { return false; } return user.authProvider.name === 'oidc';",
+  },
+};
+
+function lazyAuthProvider(name: string): string {
+  const { className, isAuthProvider } = LAZY_AUTH[name];
+  return `export class ${className} {
+  isAuthProvider(user) { ${isAuthProvider} }
+  async applyAuthentication(...args) {
+    this.real ??= import('@kubernetes/client-node/dist/${name}_auth.js').then((m) => new m.${className}());
+    return (await this.real).applyAuthentication(...args);
+  }
+}
+`;
+}
 
 /** Bundles dist/cli/main.js (and the TUI's plan worker) into dist/bundle/ (see above). */
 export async function bundleCli(): Promise<void> {

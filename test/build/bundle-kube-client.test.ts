@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BANNER, plumbBundlePlugin } from './bundle-cli.js';
+import { BANNER, LAZY_AUTH, plumbBundlePlugin } from './bundle-cli.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
 /**
  * The bundle's rules for @kubernetes/client-node (test/build/bundle-cli.ts): the
  * Kubernetes client bundled as `plumb` ships it, with the generated API clients
- * dropped, node-fetch's whatwg-url replaced by Node's URL and socks-proxy-agent
- * loaded from node_modules on first construction — and still working.
+ * dropped, node-fetch's whatwg-url replaced by Node's URL, socks-proxy-agent
+ * loaded from node_modules on first construction and the Azure, GCP and OIDC auth
+ * providers loaded on first use — and still working.
  */
 describe("the bundle's Kubernetes client", () => {
   let dir: string;
@@ -65,6 +66,113 @@ describe("the bundle's Kubernetes client", () => {
       expect(await res.text()).toBe('seen /b?c=d%20e');
     } finally {
       server.close();
+    }
+  });
+
+  it("loads neither jsonpath-plus nor openid-client with the client: the Azure, GCP and OIDC auth providers are chunks of their own, imported on a user's first request", async () => {
+    const out = join(dir, 'split');
+    const result = await build({
+      absWorkingDir: PROJECT_ROOT,
+      stdin: {
+        contents: "export { loadKubeConfig } from './engine/providers/kubernetes/kube-config.ts';\n",
+        resolveDir: PROJECT_ROOT,
+        loader: 'ts',
+        sourcefile: 'entry.ts',
+      },
+      outdir: out,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      banner: { js: BANNER },
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [plumbBundlePlugin],
+    });
+    const outputs = result.metafile.outputs;
+    const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint !== undefined)!;
+    // what loading the client loads: the entry and its static imports, transitively
+    const loaded = new Set<string>();
+    const visit = (f: string) => {
+      if (loaded.has(f)) return;
+      loaded.add(f);
+      for (const i of outputs[f].imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
+    };
+    visit(entry);
+    const held = (f: string) =>
+      Object.entries(outputs[f].inputs)
+        .filter(([, i]) => i.bytesInOutput > 0)
+        .map(([name]) => name);
+    const lazy = /node_modules\/(jsonpath-plus|openid-client|oauth4webapi)\/|client-node\/dist\/(azure|gcp|oidc)_auth\.js/;
+    expect([...loaded].flatMap(held).filter((f) => lazy.test(f))).toEqual([]);
+    expect([...loaded].flatMap(held).some((f) => f.includes('client-node/dist/config.js'))).toBe(true);
+    expect(
+      Object.keys(outputs)
+        .flatMap(held)
+        .filter((f) => lazy.test(f)).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it("the stand-ins answer isAuthProvider as client-node's classes do, and each provider's user gets its token", async () => {
+    const users = [
+      undefined,
+      {},
+      { authProvider: undefined },
+      { authProvider: { name: 'azure' } },
+      { authProvider: { name: 'gcp' } },
+      { authProvider: { name: 'oidc' } },
+      { authProvider: { name: 'other' } },
+      { exec: { command: 'x' } },
+    ];
+    for (const [name, { className, isAuthProvider }] of Object.entries(LAZY_AUTH)) {
+      const Real = (await import(`@kubernetes/client-node/dist/${name}_auth.js`))[className];
+      const standIn = new Function('user', isAuthProvider) as (user: unknown) => boolean;
+      for (const user of users) {
+        const answer = (f: () => boolean) => {
+          try {
+            return f();
+          } catch (e) {
+            return (e as Error).constructor.name;
+          }
+        };
+        expect(
+          answer(() => standIn(user)),
+          `${name} ${JSON.stringify(user)}`,
+        ).toEqual(answer(() => new Real().isAuthProvider(user)));
+      }
+    }
+
+    const expired = '1600000000'; // 2020: the GCP token is refreshed by its command, read with jsonpath-plus
+    const jwt = (exp: number) =>
+      [{ alg: 'none' }, { exp, sub: 'bundle' }].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.sig';
+    const oidcToken = jwt(Math.floor(Date.now() / 1000) + 3600);
+    const users2 = [
+      ['azure', "{name: azure, config: {access-token: azure-token-7f3e, expires-on: '4102444800'}}", 'azure-token-7f3e'],
+      [
+        'gcp',
+        `{name: gcp, config: {access-token: old, expiry: '2020-09-13T12:26:40Z', expires-on: '${expired}', cmd-path: /bin/echo, cmd-args: '''{"credential":{"access_token":"gcp-token-51c2","token_expiry":"2100-01-01T00:00:00Z"}}''', token-key: '{.credential.access_token}', expiry-key: '{.credential.token_expiry}'}}`,
+        'gcp-token-51c2',
+      ],
+      ['oidc', `{name: oidc, config: {id-token: ${oidcToken}, client-id: c, idp-issuer-url: "https://127.0.0.1:1"}}`, oidcToken],
+    ] as const;
+    for (const [name, provider, token] of users2) {
+      const kubeconfig = join(dir, `kubeconfig-${name}`);
+      writeFileSync(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'current-context: c',
+          'clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443", insecure-skip-tls-verify: true}}]',
+          `users: [{name: u, user: {auth-provider: ${provider}}}]`,
+          'contexts: [{name: c, context: {cluster: c, user: u}}]',
+          '',
+        ].join('\n'),
+      );
+      const opts: { headers?: Record<string, string> } = { headers: {} };
+      await bundled.loadKubeConfig({ kubeconfig }).applyToHTTPSOptions(opts as never);
+      expect(opts.headers?.Authorization, name).toBe(`Bearer ${token}`);
     }
   });
 
