@@ -76,6 +76,10 @@ export function diffObject(desired: Doc | undefined, observed: Doc | undefined, 
     };
   }
   const wanted = normalizeDesiredSecret(desired, observed);
+  // the same document on both sides (a provider's projection that is the live object itself: a kept dry-run answer of
+  // the steady state): nothing declared differs and no field is left out, so no owned field is removed — without
+  // walking every owned pointer of it
+  if (wanted === observed) return { changed: false, patch: [], paths: [], text: '' };
   const compared = compareDeclared(wanted, observed, {
     ignore: options.ignorePointers ?? [],
     secrets: options.secretPointers ?? [],

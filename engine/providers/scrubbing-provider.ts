@@ -24,23 +24,31 @@ export function scrubbingProvider(provider: Provider): Provider {
       throw e;
     }
   };
+  // the documents of a discover come back in its diffs (each desired CI's, and a kept dry-run answer that is the live
+  // object itself): their secrets are registered once, not again per call (~500 walks a steady-state plan of 500 objects)
+  const registered = new WeakSet<object>();
+  const registerOnce = (object: Readonly<Record<string, unknown>> | undefined) => {
+    if (object === undefined || registered.has(object)) return;
+    registerSecretsOf(object);
+    registered.add(object);
+  };
   const wrapped: Provider = {
     name: provider.name,
     readOnly: provider.readOnly,
     discover: (req, signal) =>
       call(async () => {
-        for (const ci of req.desired) registerSecretsOf(ci.object);
+        for (const ci of req.desired) registerOnce(ci.object);
         const answer = await provider.discover(req, signal);
-        for (const o of answer.observed) registerSecretsOf(o.object);
+        for (const o of answer.observed) registerOnce(o.object);
         return answer;
       }),
   };
   if (provider.diff)
     wrapped.diff = (req, signal) =>
       call(async () => {
-        registerSecretsOf(req.desired.object);
+        registerOnce(req.desired.object);
         const answer = await provider.diff!(req, signal);
-        registerSecretsOf(answer.projected);
+        registerOnce(answer.projected);
         return answer;
       });
   if (provider.apply)

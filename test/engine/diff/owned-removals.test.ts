@@ -83,6 +83,22 @@ describe('fields removed from Git are changes, by field ownership', () => {
     expect(diffObject(desired, observed).changed).toBe(false);
   });
 
+  it('the live object against itself (a kept steady-state dry-run answer is that very object) answers as against an equal copy: unchanged, whatever plumb owns of it', () => {
+    const { managedFields: _m, ...metadata } = live.metadata;
+    const observed = { ...live, metadata };
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { user: 'YWRtaW4=', token: 'c2VjcmV0' } };
+    const owned = [...soleOwnedFields(live), '/data/A/deeper', '/data/gone', '/metadata/labels/extra', '/spec/absent/entirely'];
+    for (const [doc, options] of [
+      [observed, { id: 'configmap:shop/app', owned }],
+      [observed, { owned, ignorePointers: ['/data/A'] }],
+      [secret, { owned: ['/data/token', '/data/user', '/stringData/x'], secretPointers: ['/data/*', '/stringData/*'] }],
+    ] as const) {
+      const self = diffObject(doc, doc, options);
+      expect(self).toEqual(diffObject(structuredClone(doc), doc, options));
+      expect(self).toEqual({ changed: false, patch: [], paths: [], text: '' });
+    }
+  });
+
   it('a Secret key removed shows as removed without its value', () => {
     const observed = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { user: 'YWRtaW4=', token: 'c2VjcmV0' } };
     const desired = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { user: 'YWRtaW4=' } };
