@@ -21,7 +21,11 @@ import { notUtf8Diagnostic, READ_AS_TEXT } from './list-tree.js';
  * Reads the work tree under `root`. Symbolic links are followed only while they
  * stay inside the repository (a link out of it is skipped with a warning: the
  * desired state must be what is in the repository), and each real directory is
- * walked once, so link loops end.
+ * walked once, so link loops end. A link to nothing (or a loop of links) and a
+ * FIFO, socket or device named like a file plumb reads (`.yaml`, `.yml`,
+ * `.json`) are errors (`load.symlink-broken`, `load.not-a-file`): passed over,
+ * their CIs would leave the desired state unannounced. An entry removed while
+ * the tree is listed is passed over.
  *
  * The file system calls are synchronous on purpose: for thousands of small
  * files they measured about 3× faster than fs/promises (no thread-pool round
@@ -69,6 +73,7 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
       if (info.isDirectory()) walk(path);
       else if (info.isFile()) files.push(fileOf(path, info));
       else if (info.isSymbolicLink()) followLink(path);
+      else if (READ_AS_TEXT.test(entry.name)) diagnostics.push(notAFile(path, info));
     }
   };
 
@@ -76,8 +81,21 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
     let target: string;
     try {
       target = realpathSync(join(root, path));
-    } catch {
-      return; // dangling link: nothing to read
+    } catch (e) {
+      // a link whose target is gone (or a loop of links) named like a file plumb reads: its CIs would leave the
+      // desired state unannounced — and a prune delete what they describe — as kubectl refuses to apply such a
+      // directory; any other name is passed over, as a link removed while the tree is listed is
+      const stillThere = lstatSync(join(root, path), { throwIfNoEntry: false })?.isSymbolicLink();
+      if (stillThere && READ_AS_TEXT.test(path)) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'load.symlink-broken',
+          message: `symbolic link to a file that does not exist (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}): its CIs are not loaded, so a plan would delete what they describe`,
+          hint: 'restore the file it points at, or remove the link (and the CIs with it) on purpose',
+          file: path,
+        });
+      }
+      return;
     }
     if (!inside(target)) {
       diagnostics.push({
@@ -92,6 +110,7 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
     const info = statSync(target, { bigint: true, throwIfNoEntry: false });
     if (info?.isDirectory()) walk(path);
     else if (info?.isFile()) files.push(fileOf(path, info));
+    else if (info && READ_AS_TEXT.test(path)) diagnostics.push(notAFile(path, info));
   };
 
   for (const base of outermostBases(bases)) {
@@ -144,6 +163,21 @@ function readInside(root: string, realRoot: string, path: string): Buffer | unde
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A named pipe, socket or device named like a file plumb reads (`inventory/apps.yaml` made a FIFO): an error, as
+ * its CIs would otherwise leave the desired state unannounced; it is never opened (a FIFO's open would block).
+ */
+function notAFile(path: string, info: BigIntStats): Diagnostic {
+  const what = info.isFIFO() ? 'a named pipe (FIFO)' : info.isSocket() ? 'a socket' : 'a device';
+  return {
+    severity: 'error',
+    code: 'load.not-a-file',
+    message: `${what}, not a file: plumb reads only regular files, so its CIs are not loaded`,
+    hint: 'replace it with a file',
+    file: path,
+  };
 }
 
 /** A listed file with its size and stat stamp (the manifest's, worktree-manifest.ts). */

@@ -76,7 +76,7 @@ export const CODES = {
     hint: 'split it, or raise limits.maxFileBytes in plumb.yaml',
   },
   'load.not-a-file': {
-    meaning: 'a path plumb reads (plumb.yaml) is a named pipe, socket or device, not a regular file',
+    meaning: 'a path plumb reads (plumb.yaml, an inventory or policy file) is a named pipe, socket or device, not a regular file',
     hint: 'replace it with a file',
   },
   'load.no-inventory': { meaning: 'no file matches the inventory globs', hint: 'check `inventory:` in plumb.yaml' },
@@ -86,6 +86,10 @@ export const CODES = {
   },
   'load.repo-not-found': { meaning: 'the repository directory does not exist', hint: 'check --repo' },
   'load.schema-invalid': { meaning: 'a schemas/<Kind>.schema.json is not a JSON Schema object', hint: 'fix the schema file' },
+  'load.symlink-broken': {
+    meaning: 'a symbolic link named like a file plumb reads points at nothing (its target is gone, or a loop)',
+    hint: 'restore its target, or remove the link',
+  },
   'load.symlink-outside': { meaning: 'a symlink leads outside the repository and was not followed' },
   'load.symlink-skipped': { meaning: 'a symlink in a Git tree was skipped (plumb reads files, not links)' },
   'render.chart-dependency': {

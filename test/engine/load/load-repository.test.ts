@@ -183,6 +183,30 @@ describe('reading the work tree', () => {
     }
   });
 
+  it('an inventory entry named like a file plumb reads that it cannot read — a link to nothing, a loop of links, a FIFO — is an error, not an absence (a hostile review)', async () => {
+    // passed over, its CIs left the desired state unannounced: a plan then deleted what they describe
+    const repo = mkdtempSync(join(tmpdir(), 'plumb-unreadable-'));
+    writeFiles(repo, { 'inventory/h.yaml': 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: h}\n' });
+    symlinkSync('../shared/moved-away.yaml', join(repo, 'inventory/apps.yaml'));
+    symlinkSync('loop-b.yaml', join(repo, 'inventory/loop-a.yaml'));
+    symlinkSync('loop-a.yaml', join(repo, 'inventory/loop-b.yaml'));
+    symlinkSync('../nowhere.txt', join(repo, 'inventory/notes.txt')); // not a file plumb reads: passed over
+    execFileSync('mkfifo', [join(repo, 'inventory/pipe.yaml')]);
+    execFileSync('mkfifo', [join(repo, 'inventory/pipe.log')]);
+    try {
+      const loaded = await loadRepository({ repo, contentCache: false });
+      expect(loaded.cis.map((c) => c.id)).toEqual(['host:default/h']);
+      expect(loaded.diagnostics.map((d) => [d.severity, d.code, d.file]).sort()).toEqual([
+        ['error', 'load.not-a-file', 'inventory/pipe.yaml'],
+        ['error', 'load.symlink-broken', 'inventory/apps.yaml'],
+        ['error', 'load.symlink-broken', 'inventory/loop-a.yaml'],
+        ['error', 'load.symlink-broken', 'inventory/loop-b.yaml'],
+      ]);
+    } finally {
+      removeGitRepo(repo);
+    }
+  });
+
   it('warns when no file matches the inventory globs', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'plumb-empty-'));
     const loaded = await loadRepository({ repo });
