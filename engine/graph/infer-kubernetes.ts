@@ -1,5 +1,6 @@
 import type { CI } from '../model/ci.js';
 import { CLUSTER_NAMESPACE, makeId } from '../model/reference.js';
+import { groupOf, isBuiltinGroup } from '../model/kubernetes-kinds.js';
 import { isPlainObject } from '../model/plain-object.js';
 import { dig, podTemplateOf } from './pod-template.js';
 
@@ -67,9 +68,12 @@ export function inferKubernetesEdges(cis: readonly CI[], exists: (id: string) =>
     if (ci.namespace !== CLUSTER_NAMESPACE) push(namespaceId(ci.namespace), ci.id, 'contains', '/metadata/namespace');
     const crd = crds.get(`${ci.apiVersion.split('/')[0]}\u0000${ci.kind}`);
     if (crd) push(ci.id, crd, 'dependsOn', '/apiVersion');
-    if (ci.kind === 'Service') {
+    // a built-in kind's references for Kubernetes' own groups only: a Knative Service has no selector, Knative's
+    // networking Ingress no backends of that shape
+    const kind = isBuiltinGroup(groupOf(ci.apiVersion)) ? ci.kind : '';
+    if (kind === 'Service') {
       for (const workload of selectedWorkloads(ci, workloads)) add(ci, workload.kind, workload.name, '/spec/selector');
-    } else if (ci.kind === 'Ingress') {
+    } else if (kind === 'Ingress') {
       for (const [name, pointer] of ingressBackends(ci.object)) add(ci, 'Service', name, pointer);
     }
     const template = podTemplateOf(ci);
@@ -78,7 +82,7 @@ export function inferKubernetesEdges(cis: readonly CI[], exists: (id: string) =>
       push(ci.id, target, 'dependsOn', pointer);
       // an APIService or webhook needs the workload behind its Service too: a backend that is
       // not running makes the next discovery fail, or blocks every write the webhook intercepts
-      if (pointer.endsWith('/service/name') && (ci.kind === 'APIService' || ci.kind.endsWith('WebhookConfiguration'))) {
+      if (pointer.endsWith('/service/name') && (kind === 'APIService' || kind.endsWith('WebhookConfiguration'))) {
         const service = cis.find((c) => c.id === target);
         if (service) for (const workload of selectedWorkloads(service, workloads)) push(ci.id, workload.id, 'dependsOn', pointer);
       }

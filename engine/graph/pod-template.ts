@@ -1,4 +1,5 @@
 import type { CI } from '../model/ci.js';
+import { groupOf, isBuiltinGroup } from '../model/kubernetes-kinds.js';
 import { isPlainObject } from '../model/plain-object.js';
 
 /** Kubernetes kinds whose objects run pods, and so can be picked by a Service selector. */
@@ -15,10 +16,11 @@ export interface PodTemplate {
 /**
  * The pod template of a workload: `spec.template` for Deployment, StatefulSet,
  * DaemonSet, ReplicaSet and Job; `spec.jobTemplate.spec.template` for CronJob;
- * the object itself for a Pod. Undefined for other kinds or a template missing.
+ * the object itself for a Pod. Undefined for other kinds or a template missing, and for a custom kind that
+ * shares a built-in one's name (an `example.com` Deployment, Volcano's Job): its shape is its own.
  */
 export function podTemplateOf(ci: CI): PodTemplate | undefined {
-  if (!ci.kubernetes || !WORKLOAD_KINDS.has(ci.kind)) return undefined;
+  if (!ci.kubernetes || !WORKLOAD_KINDS.has(ci.kind) || !isBuiltinGroup(groupOf(ci.apiVersion))) return undefined;
   const object = ci.object;
   if (ci.kind === 'Pod') {
     const spec = object.spec;

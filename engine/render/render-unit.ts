@@ -8,6 +8,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { parseYamlFile } from '../load/parse-yaml.js';
 import { readYamlValue, yamlDocument, yamlDocuments } from '../yaml/yaml-documents.js';
 import { CLUSTER_SCOPED_KINDS } from '../model/cluster-scoped.js';
+import { groupOf, isBuiltinGroup } from '../model/kubernetes-kinds.js';
 import { expandLists } from './expand-lists.js';
 import { baseName, dirOf, joinInside } from './paths.js';
 import { isRecord, jsonPatchOps, positioned, scalarLeaves, selectorMatches, strategicMergeLeaves, type PositionedFile } from './provenance.js';
@@ -354,7 +355,9 @@ function helmDocuments(unit: HelmUnit, stdout: string, plain: ReadonlyMap<string
         continue;
       }
       // as `helm install` does: namespaced objects without a namespace go to the release's
-      if (isRecord(object.metadata) && object.metadata.namespace === undefined && !CLUSTER_SCOPED_KINDS.has(String(object.kind))) {
+      // (a custom kind named like a cluster-scoped built-in one, an example.com Node, is namespaced as its CRD says)
+      const builtinClusterScoped = CLUSTER_SCOPED_KINDS.has(String(object.kind)) && isBuiltinGroup(groupOf(String(object.apiVersion ?? '')));
+      if (isRecord(object.metadata) && object.metadata.namespace === undefined && !builtinClusterScoped) {
         object.metadata = { ...object.metadata, namespace: unit.release.namespace };
       }
       const fields = helmValueFields(object, plain.get(file) ?? '', templateHelpers(unit, file, plain), valuesFiles);

@@ -7,7 +7,7 @@ import { createProvider, selectDesired, type ProviderContext } from '../../provi
 import { probeEndpoints, type ProbeRound } from './probe-endpoints.js';
 import type { HealthEvent } from '../events.js';
 import { hostEvents, readHostUsage, type HostThresholds, type HostUsage } from './host-signals.js';
-import { hasHealth, kubernetesEvents } from './kubernetes-signals.js';
+import { hasHealth, kubernetesEvents, healthKindOf } from './kubernetes-signals.js';
 
 export interface SignalRound {
   readonly events: HealthEvent[];
@@ -70,7 +70,7 @@ export async function collectHealthEvents(repo: LoadedRepository, options: Colle
   for (const [name, target] of Object.entries(repo.config.targets)) {
     if (options.signal.aborted) break;
     if (target.provider !== 'kubernetes' && target.provider !== 'exec') continue;
-    const cis = selectDesired(target, name, repo.cis).filter((ci) => target.provider !== 'kubernetes' || hasHealth(ci.kind));
+    const cis = selectDesired(target, name, repo.cis).filter((ci) => target.provider !== 'kubernetes' || hasHealth(healthKindOf(ci)));
     if (cis.length === 0) continue;
     let provider: Provider;
     try {
@@ -86,7 +86,7 @@ export async function collectHealthEvents(repo: LoadedRepository, options: Colle
         diagnostics.push(...answer.diagnostics.filter((d) => d.severity === 'error'));
         if (answer.diagnostics.some((d) => d.severity === 'error')) continue;
         const live = new Map(answer.observed.map((o) => [o.id, o.object]));
-        for (const ci of cis) events.push(...kubernetesEvents(ci.id, live.get(ci.id), ci.kind, time));
+        for (const ci of cis) events.push(...kubernetesEvents(ci.id, live.get(ci.id), healthKindOf(ci), time));
       } else if (provider.health) {
         const answer = await provider.health({ ids: cis.map((ci) => ci.id), timeoutMs: options.execTimeoutMs ?? 10_000 }, options.signal);
         diagnostics.push(...answer.diagnostics);

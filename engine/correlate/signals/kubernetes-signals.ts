@@ -1,3 +1,4 @@
+import { identityKind } from '../../model/kubernetes-kinds.js';
 import type { HealthEvent } from '../events.js';
 
 type Obj = Record<string, any>;
@@ -31,6 +32,15 @@ const NO_HEALTH: ReadonlySet<string> = new Set([
   'Endpoints',
   'EndpointSlice',
 ]);
+
+/**
+ * The kind a CI's health is read by ({@link kubernetesEvents}, {@link hasHealth}): its identity kind, so a custom kind
+ * named like a built-in one (`Deployment.example.com`, Volcano's `Job.batch.volcano.sh`) is read by the generic
+ * Ready rule — not taken for a workload with replicas, nor for a ConfigMap with no health.
+ */
+export function healthKindOf(ci: { readonly apiVersion: string; readonly kind: string }): string {
+  return identityKind(ci.apiVersion, ci.kind);
+}
 
 /** Does this live object have a health of its own to watch? */
 export function hasHealth(kind: string): boolean {

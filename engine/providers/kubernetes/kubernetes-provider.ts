@@ -86,6 +86,11 @@ function restoreRank(kind: string): number {
   return kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2;
 }
 
+/** The kind of a Kubernetes object as its identity names it: `Namespace` is the core one, `Namespace.example.com` a custom kind of that name. */
+function kindOf(object: Obj | undefined): string | undefined {
+  return typeof object?.kind === 'string' ? identityKind(String(object.apiVersion ?? ''), object.kind) : undefined;
+}
+
 /**
  * The `kubernetes` provider: discovery through the API's discovery documents,
  * paginated lists, diffs through a server-side-apply dry run with field manager
@@ -561,8 +566,8 @@ export class KubernetesProvider implements Provider {
         if (e instanceof KubeApiError) e.resource = r;
         throw e;
       });
-    if (object.kind === 'Namespace' && !opts.dryRun) this.namespaces.delete(String(object.metadata.name));
-    if (object.kind === 'CustomResourceDefinition' && !opts.dryRun) {
+    if (kindOf(object) === 'Namespace' && !opts.dryRun) this.namespaces.delete(String(object.metadata.name));
+    if (kindOf(object) === 'CustomResourceDefinition' && !opts.dryRun) {
       const spec = object.spec ?? {};
       this.recentCrdGroups.add(String(spec.group));
       for (const v of spec.versions ?? []) this.discovery.forget(`${spec.group}/${v.name}`);
@@ -1072,12 +1077,12 @@ export class KubernetesProvider implements Provider {
     const diagnostics: Diagnostic[] = [];
     const restored: string[] = [];
     const decoded = req.artifacts.map((a) => ({ a, object: a.exists ? (JSON.parse(new TextDecoder().decode(a.data)) as Obj) : undefined }));
-    const rank = (d: (typeof decoded)[number]) => restoreRank(d.object?.kind ?? parseId(d.a.id).kind);
+    const rank = (d: (typeof decoded)[number]) => restoreRank(kindOf(d.object) ?? parseId(d.a.id).kind);
     decoded.sort((x, y) => rank(x) - rank(y) || x.a.id.localeCompare(y.a.id));
     // what this restore itself brings back first: a dry run of an object inside them cannot be
     // rehearsed before they exist (the server answers 404), so it is checked for real when they do
-    const namespacesRestored = new Set(decoded.filter((d) => d.object?.kind === 'Namespace').map((d) => String(d.object!.metadata?.name)));
-    const groupsRestored = new Set(decoded.filter((d) => d.object?.kind === 'CustomResourceDefinition').map((d) => String(d.object!.spec?.group)));
+    const namespacesRestored = new Set(decoded.filter((d) => kindOf(d.object) === 'Namespace').map((d) => String(d.object!.metadata?.name)));
+    const groupsRestored = new Set(decoded.filter((d) => kindOf(d.object) === 'CustomResourceDefinition').map((d) => String(d.object!.spec?.group)));
     const notYetThere = (e: unknown, object: Obj) =>
       req.dryRun &&
       e instanceof KubeApiError &&

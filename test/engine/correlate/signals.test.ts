@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseHealthEvent } from '../../../engine/correlate/events.js';
 import { hostEvents } from '../../../engine/correlate/signals/host-signals.js';
-import { kubernetesEvents } from '../../../engine/correlate/signals/kubernetes-signals.js';
+import { hasHealth, healthKindOf, kubernetesEvents } from '../../../engine/correlate/signals/kubernetes-signals.js';
 import { isPlumbError } from '../../../engine/model/errors.js';
 
 const T = '2026-01-05T09:00:00.000Z';
 const brief = (events: ReturnType<typeof kubernetesEvents>) => events.map((e) => `${e.kind} ${e.severity} ${e.detail}`);
 
 describe('Kubernetes health signals', () => {
+  it("a custom kind named like a built-in one is read by the generic Ready rule, not the built-in kind's", () => {
+    // an example.com Deployment reporting Ready was 'unavailable critical 0/1 replicas available'; an example.com
+    // ConfigMap with a Ready condition had no health at all
+    const kind = healthKindOf({ apiVersion: 'example.com/v1', kind: 'Deployment' });
+    const live = { kind: 'Deployment', status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+    expect(brief(kubernetesEvents('deployment.example.com:shop/api', live, kind, T))).toEqual(['not-ready cleared healthy']);
+    expect(brief(kubernetesEvents('deployment.example.com:shop/api', undefined, kind, T))).toEqual([]);
+    expect(hasHealth(healthKindOf({ apiVersion: 'example.com/v1', kind: 'ConfigMap' }))).toBe(true);
+    expect(healthKindOf({ apiVersion: 'apps/v1', kind: 'Deployment' })).toBe('Deployment');
+  });
+
   it('workloads: fewer available replicas than wanted is unavailable (critical at none), a stuck rollout too; all available clears', () => {
     const dep = (available: number, extra: Record<string, unknown> = {}) => ({
       kind: 'Deployment',

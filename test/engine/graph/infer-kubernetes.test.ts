@@ -29,6 +29,24 @@ describe('edges inferred from Kubernetes objects', () => {
     ]);
   });
 
+  it("a custom kind named like a built-in one gets none of the built-in kind's edges: keyed by group and kind", () => {
+    // an example.com Deployment with a pod-template-like spec was taken for a workload (a core Service selected it and
+    // the edge pointed at deployment:shop/api, the core object's identity), a Knative Service for a selector Service,
+    // Knative's networking Ingress for one with backends
+    const backends = { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'real', port: { number: 80 } } } }] } }] };
+    expect(
+      edges([
+        k8s('v1', 'Service', 'real', { spec: { selector: { app: 'api' } } }),
+        k8s('apps/v1', 'Deployment', 'real', { spec: podTemplate({ app: 'api' }) }),
+        k8s('v1', 'ConfigMap', 'cfg'),
+        k8s('example.com/v1', 'Deployment', 'api', { spec: podTemplate({ app: 'api' }, { volumes: [{ name: 'v', configMap: { name: 'cfg' } }] }) }),
+        k8s('serving.knative.dev/v1', 'Service', 'knative', { spec: { selector: { app: 'api' } } }),
+        k8s('networking.internal.knative.dev/v1alpha1', 'Ingress', 'kingress', { spec: backends }),
+        k8s('networking.k8s.io/v1', 'Ingress', 'web', { spec: backends }),
+      ]),
+    ).toEqual(['service:shop/real -dependsOn (inferred)-> deployment:shop/real', 'ingress:shop/web -dependsOn (inferred)-> service:shop/real']);
+  });
+
   it('links an Ingress to the Services its rules and default backend name, in both API shapes', () => {
     expect(
       edges([

@@ -274,6 +274,28 @@ describeWithTools('render stage: Git revisions, the cache and what goes wrong', 
     }
   });
 
+  it("places a chart's custom kind named like a cluster-scoped built-in one in the release's namespace, as helm install does", async () => {
+    // an example.com Node is namespaced (its CRD says so): it was left without a namespace, as the core Node is
+    const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
+    try {
+      cpSync(fixture('render-shop'), d, { recursive: true });
+      writeFiles(d, {
+        'inventory/charts/cache/templates/nodes.yaml':
+          'apiVersion: example.com/v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}\n',
+      });
+      const r = await loadRepository({ repo: d, renderCache: new RenderCache() });
+      const release = r.cis.find((c) => c.origin.render?.unit === 'helm:inventory/charts/cache#cache' && c.kind === 'Deployment')!.namespace;
+      expect(
+        r.cis
+          .filter((c) => c.kind === 'Node')
+          .map((c) => c.id)
+          .sort(),
+      ).toEqual([`node.example.com:${release}/n1`, 'node:_cluster/n2']);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it("reports a failing render at the unit, with the tool's message and no temporary path", async () => {
     const d = mkdtempSync(join(tmpdir(), 'plumb-render-'));
     try {
