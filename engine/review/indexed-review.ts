@@ -25,6 +25,7 @@ import {
   INDEX_NAMESPACE,
   indexKey,
   readRevisionIndex,
+  RENDERS_UNITS,
   unindexable,
   writeRevisionIndex,
   type RevisionIndex,
@@ -101,13 +102,14 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     const known = cache.get<unknown>(INDEX_NAMESPACE, none);
     if (typeof known === 'string') return { fallback: `the base has no index: ${known}` };
     const full = await loadRepository({ ...common, rev: revisions.base });
-    const checked = validateRepository(full, { contentCache: cache });
-    const why = unindexable(full, checked.graph, checked.diagnostics);
+    // a base that renders units has none whatever its graph: not validated only to learn that
+    const checked = full.renders?.length ? undefined : validateRepository(full, { contentCache: cache });
+    const why = checked ? unindexable(full, checked.graph, checked.diagnostics) : RENDERS_UNITS;
     if (why) {
       cache.set(INDEX_NAMESPACE, none, why);
       return { fallback: `the base has no index: ${why}` };
     }
-    index = buildRevisionIndex(full, checked.graph, checked.diagnostics);
+    index = buildRevisionIndex(full, checked!.graph, checked!.diagnostics);
     writeRevisionIndex(cache, tree, INDEX_CONTEXT, index);
   }
 

@@ -131,9 +131,12 @@ export function writeRevisionIndex(cache: ContentCache, tree: string, context: s
   cache.set(INDEX_NAMESPACE, indexKey(tree, context), index);
 }
 
+/** Why a revision that renders Kustomize or Helm units gets no index (checked before its validation). */
+export const RENDERS_UNITS = 'the revision renders Kustomize or Helm units';
+
 /** Why a revision gets no index (the indexed review cannot serve it), or undefined. */
 export function unindexable(repo: LoadedRepository, graph: CIGraph, diagnostics: readonly Diagnostic[]): string | undefined {
-  if (repo.renders?.length) return 'the revision renders Kustomize or Helm units';
+  if (repo.renders?.length) return RENDERS_UNITS;
   if (graph.order !== repo.cis.length) return 'the revision defines an identity twice';
   if (diagnostics.some((d) => d.code === 'relation.cycle')) return 'the revision has a relation cycle';
   return undefined;

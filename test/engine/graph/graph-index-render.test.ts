@@ -266,6 +266,41 @@ describeWithTools('the graph index of a repository with Kustomize overlays, a He
     }
   }, 300_000);
 
+  it('a review of a base that renders units does not validate the base only to learn it gets no revision index', async () => {
+    const repo = makeGitRepo(
+      { ...fixtureTree(fixture('render-shop')), 'inventory/links.yaml': LINKS.replace(', {type: dependsOn, target: secret:shop/cache-auth}', '') },
+      { message: 'shop' },
+    );
+    const reviewCache = mkdtempSync(join(tmpdir(), 'plumb-review-render-'));
+    try {
+      const base = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+      const head = commit(
+        repo,
+        { 'inventory/links.yaml': LINKS.replace(', {type: dependsOn, target: secret:shop/cache-auth}', '').replace('name: links', 'name: links2') },
+        'rename',
+      );
+      const graphEntries = () =>
+        (readdirSync(reviewCache, { recursive: true }) as string[]).filter((p) => p.includes('/graph/') && statSync(join(reviewCache, p)).isFile()).length;
+      const first = await runReview({
+        repo,
+        base,
+        head,
+        now: NOW,
+        contentCache: new ContentCache(cacheSettings({ PLUMB_CACHE_DIR: reviewCache })),
+        renderCache: new RenderCache(),
+      });
+      expect(first.read).toBe('full');
+      expect(first.fallback).toContain('renders Kustomize or Helm units');
+      // the head's graph index only: the base was loaded, found to render units, and not validated
+      expect(graphEntries()).toBe(1);
+      const off = await runReview({ repo, base, head, now: NOW, contentCache: false, renderCache: false });
+      expect(first.plan && renderPlanJson(first.plan)).toBe(off.plan && renderPlanJson(off.plan));
+    } finally {
+      removeGitRepo(repo);
+      rmSync(reviewCache, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it('keeps no index of a repository whose SOPS file fails to decrypt, or holds a decrypted value in a field the graph reads', async () => {
     // no key: a SOPS file loads nothing (a diagnostic), and no index is made of what remains — here, where no unit
     // fails with it (the prod overlay's does, in the shop), and then with the key
