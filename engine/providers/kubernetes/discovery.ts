@@ -75,6 +75,11 @@ export class Discovery {
     this.firstAggregated ??= read.catch(() => undefined);
   }
 
+  /** Settles (never rejects) once the read {@link prepare} started has answered or failed; at once without one. */
+  settled(): Promise<unknown> {
+    return this.firstAggregated ?? Promise.resolve();
+  }
+
   forget(apiVersion: string): void {
     this.byGroupVersion.delete(apiVersion);
     // a CRD was applied since prepare's read: the next all() reads afresh

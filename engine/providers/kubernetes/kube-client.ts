@@ -351,12 +351,12 @@ export class KubeClient {
 
   /**
    * Asks for the first page of each list in `urls` (GET path with query, as {@link listPages} sends it) now,
-   * at most `limit` at a time, for a later {@link listPages} of the same request to take
+   * at most `limit` at a time once `after` settles, for a later {@link listPages} of the same request to take
    * ({@link ListsAhead.take}): the same requests, made before the caller knows it will make them (a plan's lists
    * while its repository loads). A request not yet sent when {@link ListsAhead.stop} is called is never sent;
    * one nobody takes is dropped with the object. Failures are the taker's, as the call's would be.
    */
-  askAhead(urls: readonly string[], limit: number, signal?: AbortSignal): ListsAhead {
+  askAhead(urls: readonly string[], limit: number, signal?: AbortSignal, after: Promise<unknown> = Promise.resolve()): ListsAhead {
     const answers = new Map<string, Promise<KubeResponse>>();
     const starts: [string, (answer: Promise<KubeResponse>) => void][] = [];
     let stopped = false;
@@ -367,11 +367,13 @@ export class KubeClient {
       answer.catch(() => undefined); // the taker's to see
       answers.set(key, answer);
     }
-    void mapConcurrent(starts, limit, async ([url, start]) => {
-      const answer = stopped || this.closed ? Promise.reject(new Error('asked ahead, then not needed')) : this.call({ method: 'GET', path: url, signal });
-      start(answer);
-      await answer.catch(() => undefined);
-    });
+    const ask = () =>
+      mapConcurrent(starts, limit, async ([url, start]) => {
+        const answer = stopped || this.closed ? Promise.reject(new Error('asked ahead, then not needed')) : this.call({ method: 'GET', path: url, signal });
+        start(answer);
+        await answer.catch(() => undefined);
+      });
+    void after.then(ask, ask);
     return {
       take: (key) => {
         const answer = answers.get(key);
