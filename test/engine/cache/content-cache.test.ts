@@ -218,6 +218,57 @@ describe('content cache', () => {
     expect(open().get('parse', 'k7')).toEqual({ i: 7 });
   });
 
+  it('a large bucket is read by its index and the entries asked for, each checked against its digest: a damaged entry is a miss, rebuilt, its neighbours still served', () => {
+    // 300 entries of ~16 KB in 256 buckets: many buckets hold two or more and are over 32 KB (read index first)
+    const value = (i: number) => ({ i, pad: `${'x'.repeat(16_000)}${i}` });
+    const cache = open();
+    for (let i = 0; i < 300; i++) cache.set('parse', `k${i}`, value(i));
+    cache.set('parse', 'v8', { n: Number.NaN, m: new Map([['k', 1]]) }); // not JSON: v8-serialised
+    cache.flush();
+    const keysIn = (file: string) => [...readFileSync(file, 'latin1').matchAll(/\\u0000k(\d+)"/g)].map((m) => Number(m[1]));
+    const big = entries(join(dir, 'content', 'parse')).filter((f) => statSync(f).size > 32 * 1024 && keysIn(f).length >= 2);
+    expect(big.length).toBeGreaterThan(10);
+    // first the index and one entry, then a second entry of the same bucket (the rest read once), then the others
+    const reader = open();
+    for (const f of big) for (const i of keysIn(f)) expect(reader.get('parse', `k${i}`)).toEqual(value(i));
+    expect(Array.from({ length: 300 }, (_, i) => reader.get('parse', `k${i}`))).toEqual(Array.from({ length: 300 }, (_, i) => value(i)));
+    expect(reader.get('parse', 'v8')).toEqual({ n: Number.NaN, m: new Map([['k', 1]]) });
+    expect(reader.stats).toMatchObject({ corrupt: 0, misses: 0 });
+
+    // one byte of one entry's payload flipped: that entry only is a miss, in a fresh process, asked first or second
+    const [file, other] = big;
+    const [hurt, kept] = keysIn(file);
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf(`\\u0000k${hurt}"`, 0, 'latin1') + 40;
+    bytes[at] ^= 0x01;
+    writeFileSync(file, bytes);
+    for (const order of [
+      [hurt, kept],
+      [kept, hurt],
+    ]) {
+      const fresh = open();
+      for (const i of order) expect(fresh.get('parse', `k${i}`)).toEqual(i === hurt ? undefined : value(i));
+      expect(fresh.stats).toMatchObject({ corrupt: 1, hits: 1 });
+    }
+    // rebuilt: set again and flushed, the damaged copy is not carried over
+    const rebuild = open();
+    expect(rebuild.get('parse', `k${hurt}`)).toBeUndefined();
+    rebuild.set('parse', `k${hurt}`, value(hurt));
+    rebuild.flush();
+    const after = open();
+    for (const i of keysIn(file)) expect(after.get('parse', `k${i}`)).toEqual(value(i));
+    expect(after.stats.corrupt).toBe(0);
+
+    // a byte of another bucket's index flipped (its authenticated part): the whole bucket is a miss and is removed
+    const index = readFileSync(other);
+    index[8 + 32 + 4 + 40] ^= 0x01; // the first record's written-at
+    writeFileSync(other, index);
+    const third = open();
+    for (const i of keysIn(other)) expect(third.get('parse', `k${i}`)).toBeUndefined();
+    expect(third.stats.corrupt).toBe(1);
+    expect(() => statSync(other)).toThrow();
+  });
+
   it('a bucket holds JSON entries (written from their text) beside v8-serialised ones, non-ASCII text and replaced entries, across flushes and processes', () => {
     // JSON cannot hold these exactly, so they are v8-serialised; the rest are JSON texts, one- and two-byte, astral, a lone-surrogate escape
     const values: Record<string, unknown> = {
