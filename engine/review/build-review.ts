@@ -15,6 +15,11 @@ import { isDenied } from '../policy/denied.js';
 export interface ReviewInput {
   readonly base: Pick<LoadedRepository, 'revision' | 'cis' | 'files' | 'schemas' | 'config' | 'renders'>;
   readonly head: Pick<LoadedRepository, 'revision' | 'cis' | 'files' | 'schemas' | 'config' | 'renders'>;
+  /**
+   * The files whose blob differs between base and head, when the caller knows them (the indexed review: from git's
+   * diff of the two trees); else the two file maps are compared whole (changedFiles).
+   */
+  readonly changedFiles?: ReadonlySet<string>;
   /** The validated head graph: impact of creates and updates. */
   readonly headGraph: CIGraph;
   /** The base graph, for the impact of deletes; default: derived from the head graph (baseGraphFor). */
@@ -50,7 +55,7 @@ export const REVIEW_TARGET = 'git';
  * against the actual state rides along as `drift`.
  */
 export async function buildReview(input: ReviewInput): Promise<{ plan: Plan; diagnostics: Diagnostic[] }> {
-  const touched = changedFiles(input.base.files, input.head.files);
+  const touched = input.changedFiles ?? changedFiles(input.base.files, input.head.files);
   // a rendered object changes with any input of its unit (a values file, a base, a patch): its unit's key tells
   const touchedUnits = changedUnits(input.base.renders, input.head.renders);
   const candidate = (ci: CI) => (ci.origin.render ? touchedUnits.has(ci.origin.render.unit) : touched.has(ci.origin.file));

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { MultiDirectedGraph } from 'graphology';
 import type { ContentCache } from '../cache/content-cache.js';
-import { recordEdgeTable } from '../graph/edge-table.js';
+import { deferEdges } from '../graph/deferred-edges.js';
 import type { CIGraph, EdgeAttributes, NodeAttributes } from '../graph/types.js';
 import { compileGlob, matchesAny } from '../load/glob.js';
 import { CONFIG_FILE, locateRepository } from '../config/load-config.js';
@@ -14,7 +14,7 @@ import type { CI, RawDocument } from '../model/ci.js';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import { refToId } from '../model/reference.js';
-import { RELATION_TYPES, isRelationType, type RelationType } from '../model/relations.js';
+import { RELATION_TYPES, isRelationType } from '../model/relations.js';
 import type { RenderCache } from '../render/render-stage.js';
 import { IdentityIndex } from '../validate/identity-index.js';
 import { IS_MEMBERSHIP, RECEIVER, TYPE_COUNT } from '../impact/propagation-rules.js';
@@ -31,6 +31,7 @@ import {
   type RevisionIndex,
 } from './revision-index.js';
 import { diffTrees, resolveRevisions } from './tree-diff.js';
+import { packedAt, packedCount, RevisionFiles, searchPacked } from './revision-files.js';
 
 /** What the index key holds beyond the tree: the load settings a review uses (the defaults). */
 export const INDEX_CONTEXT = 'review';
@@ -50,6 +51,8 @@ export interface IndexedRevisions {
   readonly headGraph: CIGraph;
   /** The head's validation diagnostics, for the whole revision: the loaded files' afresh, the others' from the base's index. */
   readonly diagnostics: Diagnostic[];
+  /** The files whose blob differs between the base and the head (engine/review/changed-files.ts), from git's diff of the two trees. */
+  readonly changedFiles: ReadonlySet<string>;
 }
 
 export interface IndexedRevisionsInput {
@@ -116,10 +119,9 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   // what the pull request changed, from git comparing the two trees (not from listing either)
   const diff = await diffTrees(root, revisions.base, revisions.head);
   if (!diff) return { fallback: 'git diff-tree could not compare the base and the head' };
-  const baseFiles = new Map<string, string>();
-  for (let i = 0; i < index.files.length; i++) baseFiles.set(index.files[i], index.blobs[i]);
+  const baseFiles = new RevisionFiles(index.files, index.blobs);
   const roleOf = (path: string): number | undefined => {
-    const k = fileNumber(index, path);
+    const k = searchPacked(index.files, path);
     return k < 0 ? undefined : index.fileRole[k];
   };
   const inventory = index.layout.inventory.map(compileGlob);
@@ -148,7 +150,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
     if (matchesAny(inventory, c.path)) inventoryFiles += (c.after ? 1 : 0) - (c.before ? 1 : 0);
   }
   if (inventoryFiles <= 0) return { fallback: 'the head has no inventory file' };
-  const sortedHead = headFilesOf(index, baseFiles, headSide);
+  const sortedHead = new RevisionFiles(index.files, index.blobs, headSide);
   const headTree = new TreeView(sortedHead);
   const always = new Set(index.alwaysLoad);
   // the head and the base are read only where the review needs them: the files named, from trees already known
@@ -182,24 +184,25 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
 
   // the head's CIs in the index's numbering: an unchanged file's CI keeps its number, a changed file's CI takes the
   // number of the base CI with its identity, or a new one past the index's (no map of every identity)
-  const changedFile = new Uint8Array(index.files.length);
-  index.files.forEach((f, k) => {
-    if (changed.has(f)) changedFile[k] = 1;
-  });
+  const changedFile = new Uint8Array(packedCount(index.files));
+  for (const path of changed) {
+    const k = searchPacked(index.files, path);
+    if (k >= 0) changedFile[k] = 1;
+  }
   const head = headNodes(index, changedFile, headChanged);
   if (!head) return { fallback: 'the head defines an identity twice' };
   const removed = new Set<string>();
   const removedNumber = new Set<number>();
   for (let i = 0; i < head.size; i++)
     if (!head.alive[i] && changedFile[index.fileOf[i]]) {
-      removed.add(index.ids[i]);
+      removed.add(packedAt(index.ids, i));
       removedNumber.add(i);
     }
   const added = new Set(headChanged.filter((_c, k) => head.nodeOf[k] >= head.size).map((c) => c.id));
   if (removed.size || added.size) {
     const absent = new Set(index.inferenceAbsent);
     for (const i of index.inferenceAsked)
-      if (removedNumber.has(i)) return { fallback: `${index.ids[i]} is added or removed and Kubernetes inference looks it up` };
+      if (removedNumber.has(i)) return { fallback: `${packedAt(index.ids, i)} is added or removed and Kubernetes inference looks it up` };
     for (const id of added) if (absent.has(id)) return { fallback: `${id} is added or removed and Kubernetes inference looks it up` };
   }
   // unchanged files whose references named a removed identity: their diagnostics change (ref.unresolved); those naming an added one are always loaded
@@ -207,7 +210,7 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   if (removed.size) {
     for (let i = 0; i < head.size; i++) {
       if (changedFile[index.fileOf[i]]) continue;
-      for (let k = index.refStart[i]; k < index.refStart[i + 1]; k++) if (removedNumber.has(index.refs[k])) recheck.add(index.files[index.fileOf[i]]);
+      for (let k = index.refStart[i]; k < index.refStart[i + 1]; k++) if (removedNumber.has(index.refs[k])) recheck.add(packedAt(index.files, index.fileOf[i]));
     }
   }
 
@@ -237,8 +240,8 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const cis = new Map<string, CI>();
   for (const ci of second.cis) if (!cis.has(ci.id)) cis.set(ci.id, ci);
   const graph: CIGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: true });
-  // the graph's numbered nodes and edges, recorded as they are added (engine/graph/edge-table.ts): the plan's
-  // walks (impact index, waves) then read no graphology iteration to number them
+  // the graph's numbered nodes and edges (engine/graph/edge-table.ts): the plan's walks (impact index, waves) read
+  // them without a graphology iteration, and graphology gets the edges only if something asks it about one
   const ids: string[] = [];
   const numberOf = new Map<string, number>();
   const place = new Int32Array(head.n);
@@ -265,47 +268,19 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
   const source = new Int32Array(chosen.length);
   const target = new Int32Array(chosen.length);
   const type = new Uint8Array(chosen.length);
+  const inferred = new Uint8Array(chosen.length);
   chosen.forEach((e, k) => {
     source[k] = place[edges.source[e]];
     target[k] = place[edges.target[e]];
     type[k] = edges.type[e];
-    graph.addEdge(ids[source[k]], ids[target[k]], { type: RELATION_TYPES[type[k]].type as RelationType, inferred: edges.inferred[e] === 1 });
+    inferred[k] = edges.inferred[e];
   });
-  recordEdgeTable(graph, { ids, numberOf, source, target, type });
-  return { head: headRepo, base, headGraph: graph, diagnostics };
-}
-
-/** The number of `path` in the index's sorted file list, or -1. */
-function fileNumber(index: RevisionIndex, path: string): number {
-  let lo = 0;
-  let hi = index.files.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const at = index.files[mid];
-    if (at === path) return mid;
-    if (at < path) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
-/**
- * The head's files (path → blob id), sorted as a load lists them: the base's
- * with the change applied — the paths the pull request adds merged in order
- * (no sort of every path).
- */
-function headFilesOf(index: RevisionIndex, baseFiles: ReadonlyMap<string, string>, headSide: ReadonlyMap<string, string | undefined>): Map<string, string> {
-  const adds = [...headSide.keys()].filter((p) => headSide.get(p) !== undefined && !baseFiles.has(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const head = new Map<string, string>();
-  let k = 0;
-  for (let i = 0; i < index.files.length; i++) {
-    const path = index.files[i];
-    while (k < adds.length && adds[k] < path) head.set(adds[k], headSide.get(adds[k++])!);
-    const blob = headSide.has(path) ? headSide.get(path) : index.blobs[i];
-    if (blob !== undefined) head.set(path, blob);
-  }
-  while (k < adds.length) head.set(adds[k], headSide.get(adds[k++])!);
-  return head;
+  // held as numbers until something asks graphology about an edge (engine/graph/deferred-edges.ts): the plan's impact
+  // and waves read the numbers; policies reading relations, or a delete's base graph, add them first
+  deferEdges(graph, { ids, numberOf, source, target, type, inferred });
+  // a path whose mode alone changed is in git's diff but not a changed file (its blob is the same)
+  const changedFiles = new Set([...changed].filter((path) => baseFiles.get(path) !== sortedHead.get(path)));
+  return { head: headRepo, base, headGraph: graph, diagnostics, changedFiles };
 }
 
 /**
@@ -320,6 +295,10 @@ export class TreeView implements FolderListing {
   private sorted?: string[];
   constructor(private readonly files: ReadonlyMap<string, string>) {}
   *under(base: string): Generator<readonly [string, TreeEntry]> {
+    if (this.files instanceof RevisionFiles) {
+      for (const path of this.files.under(base)) yield [path, this.get(path)!];
+      return;
+    }
     const own = this.get(base);
     if (own) yield [base, own];
     // the map is in path order (the index's files, the head's merged in order): checked once, sorted if ever not
@@ -410,7 +389,7 @@ function indexNumber(index: RevisionIndex, id: string): number {
   let hi = index.idOrder.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const at = index.ids[index.idOrder[mid]];
+    const at = packedAt(index.ids, index.idOrder[mid]);
     if (at === id) return index.idOrder[mid];
     if (at < id) lo = mid + 1;
     else hi = mid - 1;
@@ -420,7 +399,7 @@ function indexNumber(index: RevisionIndex, id: string): number {
 
 /** The head's nodes, or undefined when the head defines an identity twice. */
 function headNodes(index: RevisionIndex, changedFile: Uint8Array, headChanged: readonly CI[]): HeadNodes | undefined {
-  const size = index.ids.length;
+  const size = packedCount(index.ids);
   const nodeOf = new Int32Array(headChanged.length);
   const byId = new Map<string, number>();
   const extra: string[] = [];
@@ -444,7 +423,7 @@ function headNodes(index: RevisionIndex, changedFile: Uint8Array, headChanged: r
     let hi = size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (index.files[index.fileOf[mid]] < c.origin.file) lo = mid + 1;
+      if (packedAt(index.files, index.fileOf[mid]) < c.origin.file) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -461,10 +440,10 @@ function headNodes(index: RevisionIndex, changedFile: Uint8Array, headChanged: r
       const i = indexNumber(index, id);
       return i >= 0 && alive[i] ? i : undefined;
     },
-    id: (v) => (v < size ? index.ids[v] : extra[v - size]),
+    id: (v) => (v < size ? packedAt(index.ids, v) : extra[v - size]),
     fileOf: (v) => {
       const at = k(v);
-      return at === undefined ? index.files[index.fileOf[v]] : headChanged[at].origin.file;
+      return at === undefined ? packedAt(index.files, index.fileOf[v]) : headChanged[at].origin.file;
     },
     rank: (v) => {
       const at = k(v);
@@ -477,7 +456,7 @@ function headNodes(index: RevisionIndex, changedFile: Uint8Array, headChanged: r
       for (let i = 0; i < size; i++) {
         if (!alive[i] || changedAt.has(i)) continue;
         while (at < headChanged.length && insertAt[at] <= i) out.push(headChanged[at++].id);
-        out.push(index.ids[i]);
+        out.push(packedAt(index.ids, i));
       }
       while (at < headChanged.length) out.push(headChanged[at++].id);
       return out;
@@ -565,7 +544,8 @@ function headEdges(index: RevisionIndex, head: HeadNodes, loaded: readonly CI[])
 
 /** Whether the index's declared edges (grouped by source in CI order) hold `source → target` of relation `type`. */
 function baseHasEdge(index: RevisionIndex, source: number, target: number, type: number): boolean {
-  if (source >= index.ids.length || target >= index.ids.length) return false;
+  const size = packedCount(index.ids);
+  if (source >= size || target >= size) return false;
   let lo = 0;
   let hi = index.declaredEdges;
   while (lo < hi) {

@@ -10,11 +10,12 @@ import { refToId } from '../model/reference.js';
 import { RELATION_TYPES, isRelationType } from '../model/relations.js';
 import { holdsSecretValues, secretValuesOf } from '../redact/scrubber.js';
 import { writtenRelations } from '../validate/written-relations.js';
+import { packStrings, type PackedStrings } from './revision-files.js';
 
 /** Namespace of revision indexes in the content cache. */
 export const INDEX_NAMESPACE = 'review-index';
 /** Bumped whenever the shape or the meaning of an index changes (old entries are then misses). */
-const INDEX_VERSION = 5;
+const INDEX_VERSION = 6;
 
 /**
  * What a review needs to know about a whole revision without loading it: the
@@ -32,7 +33,8 @@ const INDEX_VERSION = 5;
  * computed afresh on every review, as their parses are never cached either).
  *
  * Arrays are parallel and numbered: file `f` is `files[f]` with blob
- * `blobs[f]`; CI `i` is `ids[i]` in `files[fileOf[i]]`, in load order (sorted
+ * `blobs[f]`; CI `i` is `ids[i]` in `files[fileOf[i]]` (those three lists are
+ * packed into one string each: revision-files.ts), in load order (sorted
  * paths, then document order); edge `e` goes from CI `edgeSource[e]` to CI
  * `edgeTarget[e]` with relation `RELATION_TYPES[edgeType[e]]`, in the order
  * the graph was built: the declared relations first (`declaredEdges` of
@@ -41,13 +43,13 @@ const INDEX_VERSION = 5;
 export interface RevisionIndex {
   readonly version: number;
   /** Every file the load recorded (LoadedRepository.files), sorted, and its blob id. */
-  readonly files: readonly string[];
-  readonly blobs: readonly string[];
+  readonly files: PackedStrings;
+  readonly blobs: PackedStrings;
   /** What each file is to the load: {@link FILE_INVENTORY}, {@link FILE_POLICY} (policy globs only), or 0 (plumb.yaml, a kind schema). */
   readonly fileRole: Uint8Array;
   /** plumb.yaml's globs and kind schema directory, which decide what a changed path is (indexed-review.ts) without loading plumb.yaml. */
   readonly layout: { readonly inventory: readonly string[]; readonly policies: readonly string[]; readonly schemas: string };
-  readonly ids: readonly string[];
+  readonly ids: PackedStrings;
   /** The CI numbers sorted by identity (UTF-16 code unit order): a review finds an identity's number by binary search, with no map of every identity. */
   readonly idOrder: Int32Array;
   readonly fileOf: Int32Array;
@@ -230,11 +232,11 @@ export function buildRevisionIndex(repo: LoadedRepository, graph: CIGraph, diagn
   const policies = repo.config.policies.map(compileGlob);
   return {
     version: INDEX_VERSION,
-    files,
-    blobs: files.map((f) => repo.files.get(f)!),
+    files: packStrings(files),
+    blobs: packStrings(files.map((f) => repo.files.get(f)!)),
     fileRole: Uint8Array.from(files, (f) => (matchesAny(inventory, f) ? FILE_INVENTORY : matchesAny(policies, f) ? FILE_POLICY : 0)),
     layout: { inventory: [...repo.config.inventory], policies: [...repo.config.policies], schemas: repo.config.schemas },
-    ids,
+    ids: packStrings(ids),
     idOrder: Int32Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0)),
     fileOf,
     kubernetes,

@@ -105,6 +105,7 @@ async function review(options: RunReviewOptions): Promise<RunReviewResult> {
   let head: LoadedRepository;
   let base: LoadedRepository;
   let headGraph: CIGraph;
+  let touched: ReadonlySet<string> | undefined;
   const diagnostics: Diagnostic[] = [];
   const read = indexed && !('fallback' in indexed) ? 'index' : 'full';
   const fallback = indexed && 'fallback' in indexed ? { fallback: indexed.fallback } : {};
@@ -112,6 +113,7 @@ async function review(options: RunReviewOptions): Promise<RunReviewResult> {
     head = indexed.head;
     base = completeBase(indexed.base, head);
     headGraph = indexed.headGraph;
+    touched = indexed.changedFiles;
     diagnostics.push(...indexed.diagnostics);
   } else {
     head = await loadRepository({
@@ -161,6 +163,7 @@ async function review(options: RunReviewOptions): Promise<RunReviewResult> {
       base,
       head,
       headGraph,
+      changedFiles: touched,
       policies: ({ headGraph, baseGraph }) =>
         planPolicies({ policies: baseLoaded.policies, exceptions: baseLoaded.exceptions, graph: headGraph, baseGraph, now, capacity: capacity.lookup }),
       headPolicies: ({ headGraph, baseGraph }) =>

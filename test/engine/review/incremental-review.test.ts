@@ -8,6 +8,7 @@ import { ContentCache } from '../../../engine/cache/content-cache.js';
 import { loadRepository } from '../../../engine/load/load-repository.js';
 import { INDEX_CONTEXT } from '../../../engine/review/indexed-review.js';
 import { INDEX_NAMESPACE, indexKey, readRevisionIndex, treeOf, writeRevisionIndex } from '../../../engine/review/revision-index.js';
+import { unpackStrings } from '../../../engine/review/revision-files.js';
 import { runReview } from '../../../engine/review/run-review.js';
 import { branch, checkout, commit, head, makeGitRepo, removeGitRepo, writeFiles, type FileTree } from '../../helpers/git-repo.js';
 import { fixtureTree } from '../../helpers/fixture-tree.js';
@@ -292,8 +293,8 @@ describe('a review that reads only what changed gives the answers of a full revi
     const index = readRevisionIndex(cache, tree, INDEX_CONTEXT)!;
     expect(index).toBeDefined();
     // orders-api (in a file the pull request does not touch) no longer depends on orders-db, in the index only
-    const from = index.ids.indexOf('application:shop/orders-api');
-    const to = index.ids.indexOf('database:shop/orders-db');
+    const from = unpackStrings(index.ids).indexOf('application:shop/orders-api');
+    const to = unpackStrings(index.ids).indexOf('database:shop/orders-db');
     const keep = [...index.edgeSource.keys()].filter((e) => !(index.edgeSource[e] === from && index.edgeTarget[e] === to));
     expect(keep.length).toBe(index.edgeSource.length - 1);
     const wrong = {
