@@ -75,8 +75,14 @@ export const GRAPH_FIELDS: readonly string[] = [
   '/webhooks',
 ];
 
-/** True when the pointer is a field the graph reads, inside one or around one. */
+/**
+ * True when the pointer is a field the graph reads, inside one or around one.
+ * An annotation is never read but the object's own `plumb.io/relations`: a
+ * pod template's `checksum/secret` (a chart's hash of a decrypted value) is not.
+ */
 export function graphReads(pointer: string): boolean {
+  const annotation = /^(.*?)\/metadata\/annotations\/([^/]+)/.exec(pointer);
+  if (annotation && !(annotation[1] === '' && annotation[2] === 'plumb.io~1relations')) return false;
   return GRAPH_FIELDS.some((f) => pointer === f || pointer.startsWith(`${f}/`) || f.startsWith(`${pointer}/`));
 }
 

@@ -382,8 +382,25 @@ it('GRAPH_FIELDS holds every field a Kubernetes edge is inferred from', async ()
     expect(new Set(edges.map((e) => e.pointer.split('/')[1])).size).toBeGreaterThan(4);
     expect(edges.filter((e) => !graphReads(e.pointer)).map((e) => `${e.source} ${e.pointer}`)).toEqual([]);
     // what the graph does not read
-    for (const pointer of ['/data/password', '/stringData/token', '/type', '/metadata/annotations/note', '/binaryData/x'])
+    for (const pointer of [
+      '/data/password',
+      '/stringData/token',
+      '/type',
+      '/metadata/annotations/note',
+      '/binaryData/x',
+      '/spec/template/metadata/annotations/checksum~1secret',
+    ])
       expect(graphReads(pointer), pointer).toBe(false);
+    // what it does, or holds what it does
+    for (const pointer of [
+      '/metadata/annotations',
+      '/metadata',
+      '',
+      '/metadata/annotations/plumb.io~1relations',
+      '/spec/template/metadata/labels/app',
+      '/metadata/labels/tier',
+    ])
+      expect(graphReads(pointer), pointer).toBe(true);
     expect(GRAPH_FIELDS).toContain('/metadata/annotations/plumb.io~1relations');
   } finally {
     rmSync(root, { recursive: true, force: true });
