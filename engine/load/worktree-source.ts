@@ -128,26 +128,50 @@ function listWorktree(root: string, realRoot: string, bases: readonly string[]) 
  * while it stays inside. What plumb reads without listing it first — plumb.yaml — went wherever a link pointed
  * (`plumb.yaml -> /etc/shadow` was read, and its first line quoted as an unknown setting) and blocked on a FIFO's
  * open or read a character device to the end (`plumb.yaml -> /dev/zero`: no end), as a listed file swapped for one
- * after the listing would. Opened without blocking, checked by its descriptor.
+ * after the listing would. Opened without blocking and without following a last-component link (a link is resolved
+ * and checked first: realpath for every file cost a cold load ~15 µs a file, 1.5 CPU-s at 100k files), and checked
+ * by its descriptor. A directory on the way is the listing's (it follows only links that stay inside).
  *
  * @returns the bytes, or undefined when there is no such file (or it is a directory)
- * @throws PlumbError `load.symlink-outside` for a link out of the repository, `load.not-a-file` for a FIFO, socket or device
+ * @throws PlumbError `load.symlink-outside` for a link out of the repository, `load.symlink-broken` for a link to
+ *   nothing (or a loop), `load.not-a-file` for a FIFO, socket or device
  */
 function readInside(root: string, realRoot: string, path: string): Buffer | undefined {
-  let real: string;
+  const full = join(root, path);
   let fd: number;
   try {
-    real = realpathSync(join(root, path));
+    // a name that is no link opens as it is (as many system calls as readFileSync: a cold load reads every file)
+    fd = openSync(full, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    if ((e as NodeJS.ErrnoException).code !== 'ELOOP') throw e;
+    // a link: followed only while it stays inside (realpath costs ~3x the read, so only here)
+    let real: string;
+    try {
+      real = realpathSync(full);
+    } catch (e2) {
+      const code = (e2 as NodeJS.ErrnoException).code;
+      // plumb.yaml a link to nothing: its settings (targets, inventoryId, prune) would silently be the defaults
+      if (isMissing(e2) || code === 'ELOOP') {
+        throw new PlumbError('load.symlink-broken', `${path} is a symbolic link to a file that does not exist (${code})`, {
+          hint: 'restore the file it points at, or replace the link with the file',
+          data: { file: path },
+        });
+      }
+      throw e2;
+    }
     if (real !== realRoot && !real.startsWith(realRoot + sep)) {
       throw new PlumbError('load.symlink-outside', `${path} is a symbolic link to ${real}, outside the repository: plumb never reads outside it`, {
         hint: 'copy the file into the repository in place of the link',
         data: { file: path },
       });
     }
-    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw e;
+    try {
+      fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (e3) {
+      if (isMissing(e3)) return undefined;
+      throw e3;
+    }
   }
   try {
     const info = fstatSync(fd);

@@ -172,6 +172,10 @@ describe('reading the work tree', () => {
         message: expect.stringContaining('named pipe'),
       });
       rmSync(config);
+      // a link to nothing: the settings would silently have been the defaults
+      symlinkSync('moved-away.yaml', config);
+      await expect(loadRepository({ repo, contentCache: false })).rejects.toMatchObject({ code: 'load.symlink-broken' });
+      rmSync(config);
       // a link that stays inside is followed
       symlinkSync('real.yaml', config);
       const loaded = await loadRepository({ repo, contentCache: false });
