@@ -530,6 +530,26 @@ const ATTACHED_PASSWORD = /^-p([^=\s][^=]*)$/s;
 const FLAG_WORDS = /^[a-z]+(?:[-_][a-z]+)*$/;
 /** A port or a port mapping after `-p` (`-p8080`, `-p127.0.0.1:8080:80/tcp`: ssh's, docker run's, kubectl port-forward's). */
 const PORT_SPEC = /^[\d.:[\]]+(?:\/[a-z]+)?$/;
+/** An HTTP header as curl's and wget's `-H`/`--header` take it: `NAME: VALUE` (`X-Vault-Token: …`, `PRIVATE-TOKEN: …`). */
+const HEADER = /^([A-Za-z][\w-]*):[ \t]*(\S.*)$/s;
+/** curl's `-u`/`--user`/`--proxy-user` and `-U` flags: `USER:PASSWORD` (basic auth), also attached (`-uadmin:pw`). */
+const USER_FLAGS = new Set(['-u', '--user', '--proxy-user', '-U']);
+const ATTACHED_USER = /^-[uU]([^=\s:][^:]*:.+)$/s;
+
+/**
+ * The credential in a header (`X-Api-Key: …`, decided by the header's name as a setting's) or in a `USER:PASSWORD`
+ * pair (the password, under the rule of a `weak` name: 8+ characters, not letters alone — `docker run --user
+ * 1000:1000` and `--user www-data:www-data` are names).
+ */
+function headerCredentials(text: string): string[] {
+  const header = HEADER.exec(text);
+  return header && isExplicitCredential(header[1]!, header[2]!.trimEnd()) ? valueForms(header[2]!.trimEnd()) : [];
+}
+function userPasswordCredentials(pair: string): string[] {
+  const colon = pair.indexOf(':');
+  const password = colon > 0 ? pair.slice(colon + 1) : '';
+  return password && isCredentialSetting('auth', password) ? [password] : [];
+}
 
 /**
  * Whether a value given to a command under `name` (a flag, a `NAME=VALUE` argument, an explicit env setting) is a
@@ -603,6 +623,12 @@ function argumentCredentials(args: readonly string[]): string[] {
   let valueOf: string | undefined;
   args.forEach((arg, i) => {
     out.push(...credentialsByForm(arg));
+    // a header (`-H 'X-Vault-Token: …'`, `--header=PRIVATE-TOKEN: …`) by its name; a basic-auth pair after -u/--user
+    out.push(...headerCredentials(arg.replace(/^--?(?:header|H)=/, '')));
+    const user = ATTACHED_USER.exec(arg);
+    if (user) out.push(...userPasswordCredentials(user[1]!));
+    else if (USER_FLAGS.has(arg.split('=')[0]!) && (arg.includes('=') || args[i + 1] !== undefined))
+      out.push(...userPasswordCredentials(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1]!));
     const flag = /^--?([^=]+)(?:=(.*))?$/s.exec(arg);
     const attached = ATTACHED_PASSWORD.exec(arg);
     if (attached && !FLAG_WORDS.test(attached[1]!) && !PORT_SPEC.test(attached[1]!) && isExplicitCredential('-p', attached[1]!)) {

@@ -289,3 +289,23 @@ it("mysql's attached -pVALUE and values under 8 characters given under a passwor
   } as never);
   for (const credential of ['S3cr3t!x', 'hunt3r', 'dbpw42']) expect(viaKubeconfig).toContain(credential);
 });
+
+it("a credential in an HTTP header (curl's -H 'X-Vault-Token: …') is decided by the header's name, and curl's -u USER:PASSWORD gives its password (a hostile review); other headers and docker's --user uid:gid are not taken", () => {
+  const found = commandCredentials([
+    '-c',
+    `curl -s -H "X-Vault-Token: hvs.Zx81kq93mwAB" -H 'Accept: application/json' "--header=PRIVATE-TOKEN: glpat-abcd1234efgh5678" -u admin:Zx81kq93mw --proxy-user=proxy:Pq7Rk2Lm9Nx https://vault:8200/v1/x | jq .token`,
+  ]);
+  for (const credential of ['hvs.Zx81kq93mwAB', 'glpat-abcd1234efgh5678', 'Zx81kq93mw', 'Pq7Rk2Lm9Nx']) expect(found).toContain(credential);
+  expect(commandCredentials(['--header', 'X-Auth-Token: tk42'])).toEqual(['tk42']);
+  expect(commandCredentials(['-uadmin:Zx81kq93mw'])).toContain('Zx81kq93mw');
+  for (const args of [
+    ['-H', 'Accept: application/json'],
+    ['-H', 'Content-Type: application/json'],
+    ['--user', '1000:1000'],
+    ['--user', 'www-data:www-data'],
+    ['-u', 'root'],
+    ['-uroot'],
+    ['https://vault:8200/v1/x'],
+  ])
+    expect(commandCredentials(args)).toEqual([]);
+});
