@@ -19,7 +19,10 @@ export function minUp(graph: CIGraph, group: string): number {
  */
 export class MemberThreshold {
   private readonly down = new Map<number, number>();
-  private readonly counted = new Set<string>();
+  /** Member pairs counted, as member × CI count + group (a number: a string per pair was most of this class's cost). */
+  private readonly counted = new Set<number>();
+  /** Each group's minUp, read once per simulation: a hub's group is asked once per member that goes down. */
+  private readonly thresholds = new Map<number, number>();
 
   constructor(
     private readonly graph: CIGraph,
@@ -28,11 +31,13 @@ export class MemberThreshold {
 
   /** Records that `member` is down; true when `group` now has fewer than minUp members up. */
   memberDown(member: number, group: number): boolean {
-    const key = `${member} ${group}`;
+    const key = member * this.index.ids.length + group;
     if (!this.counted.has(key)) {
       this.counted.add(key);
       this.down.set(group, (this.down.get(group) ?? 0) + 1);
     }
-    return this.index.memberCount[group] - (this.down.get(group) ?? 0) < minUp(this.graph, this.index.ids[group]);
+    let threshold = this.thresholds.get(group);
+    if (threshold === undefined) this.thresholds.set(group, (threshold = minUp(this.graph, this.index.ids[group])));
+    return this.index.memberCount[group] - (this.down.get(group) ?? 0) < threshold;
   }
 }
