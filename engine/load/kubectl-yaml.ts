@@ -31,6 +31,10 @@ import { setOwn } from '../model/plain-object.js';
  * | `3.14159265358979:`, `-0.0:`, `1e7:`   | JavaScript's text | float32 `%g`: `"3.1415927"`, `"-0"`, `"1e+07"` | as kubectl |
  * | `.inf:`, `-.Inf:`, `.nan:`             | `"Infinity"` …  | `".inf"`, `"-.inf"`, `".nan"` | as kubectl              |
  * | two keys kubectl reads alike (`yes:` and `on:`, `1:` and `0b1:`) | two keys | the last one, silently | refused at the second (`yaml.kubectl-differs`) |
+ * | `-0x1F`, `+0o17`, `0X1F`, `0B101`, `-_1` (a sign or upper case before the prefix) | string | -31, 15, 31, 5, -1 | as kubectl |
+ * | `0x20000000000001` (hex/octal past 2^53) | a rounded number | the exact int64 | refused as a value, exact as a key |
+ * | `!!int 017`, `!!bool yes`, `!!float 1e7` (core tags) | 17, a warning, 10000000 | 15, true, 1e+07 as a key | as kubectl |
+ * | `!!int 1.5`, `!!bool 1`, `!!null x` (text not of the tag's type) | 1.5, … | "cannot decode" | refused at the value |
  *
  * The same in both, so left alone: `true/True/TRUE/false/…`, `~/null/Null/NULL`,
  * `0x1f`, `0o17`, `+1`, `1e3`, `.5`, timestamps (a string in both: go-yaml v2
@@ -40,7 +44,7 @@ import { setOwn } from '../model/plain-object.js';
  * stay YAML 1.2.
  */
 const CANDIDATE =
-  /(?:^|[\s:[,{-])(?:<<|[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:0[0-9_]|0b|0[xo]?[0-9a-fA-F]*_|\d[\d.]*_)[\w.]*|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|!!binary|[-+]?\d{16,}|\?|[-+]?(?:\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)(?:[eE][-+]?\d+)?(?=[ \t]*:(?:[\s,\]}]|$)))(?=$|[\s,\]}:#])/m;
+  /(?:^|[\s:[,{-])(?:<<|[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:0[0-9_]|0b|0[xo]?[0-9a-fA-F]*_|\d[\d.]*_)[\w.]*|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|!!binary|!!(?:int|float|bool|null)|!<tag:yaml\.org,2002:(?:int|float|bool|null|binary)>|(?:[-+]?0[XOB]|[-+]0[xo]|[-+]?0x[0-9a-fA-F]{14}|[-+]?0o[0-7]{18}|[-+]_)[\w.]*|[-+]?\d{16,}|\?|[-+]?(?:\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)(?:[eE][-+]?\d+)?(?=[ \t]*:(?:[\s,\]}]|$)))(?=$|[\s,\]}:#])/m;
 
 const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
@@ -76,11 +80,16 @@ class Refused extends Error {
  * send, or the document is refused with a `yaml.kubectl-differs` error at the
  * construct. `documents` are the file's documents as first parsed.
  */
-export function readAsKubectl(text: string, file: string, documents: readonly RawDocument[]): { documents: RawDocument[]; diagnostics: Diagnostic[] } {
+export function readAsKubectl(
+  text: string,
+  file: string,
+  documents: readonly RawDocument[],
+): { documents: RawDocument[]; diagnostics: Diagnostic[]; read: Array<readonly [first: number, last: number]> } {
   const lineCounter = new LineCounter();
   const docs = yamlDocuments(text, { lineCounter });
   const diagnostics: Diagnostic[] = [];
   const out: RawDocument[] = [];
+  const read: Array<readonly [number, number]> = [];
   for (const d of documents) {
     const ast = docs[d.origin.doc];
     const apiVersion = (d.value as { apiVersion?: unknown }).apiVersion;
@@ -90,14 +99,19 @@ export function readAsKubectl(text: string, file: string, documents: readonly Ra
     }
     try {
       out.push({ origin: d.origin, value: convert(ast.contents as Node, ast, 0, { left: MAX_NODES }) });
+      const range = (ast.contents as Node | null)?.range;
+      if (range) read.push([lineCounter.linePos(range[0]).line, lineCounter.linePos(range[2]).line]);
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
       const { line, col } = lineCounter.linePos(e.offset);
       diagnostics.push({ severity: 'error', code: 'yaml.kubectl-differs', message: e.message, hint: e.hint, file, line, column: col });
     }
   }
-  return { documents: out, diagnostics };
+  return { documents: out, diagnostics, read };
 }
+
+/** YAML 1.2's warning for a core tag it could not apply (`!!bool yes`): a document read as kubectl reads it resolved the tag. */
+export const CORE_TAG_WARNING = /^unresolved tag: tag:yaml\.org,2002:(?:int|float|bool|null)$/;
 
 /** Nodes one document may expand to through aliases and merges (an alias bomb is refused, not expanded). */
 const MAX_NODES = 1_000_000;
@@ -177,6 +191,8 @@ function keyString(key: Node | null): string {
         if (YAML_FLOAT.test(plain)) return Number.isFinite(Number(plain)) ? goFloat32Text(Number(plain)) : src;
       }
     }
+    // an explicit !!float key is a float64 for go-yaml v2 (`!!float 1e7` → "1e+07", `!!float 16777217` → "1.6777216e+07")
+    if (key.tag && CORE_TAGS[key.tag] === 'float' && typeof key.source === 'string') return goFloat32Text(tagged('float', key.source, at) as number);
     const v = scalar(key);
     if (v === null) throw new Refused(at, 'a null mapping key: kubectl refuses it ("unsupported map key")', NULL_KEY_HINT);
     if (typeof v === 'number') return Number.isInteger(v) ? String(v) : goFloat32Text(v);
@@ -221,19 +237,56 @@ function scalar(node: Scalar): unknown {
   const at = node.range?.[0] ?? 0;
   if (node.tag === 'tag:yaml.org,2002:binary' || node.tag === '!!binary')
     throw new Refused(at, 'a !!binary value: kubectl decodes it to raw bytes', 'write the base64 text without the tag (Secret data is base64 already)');
-  if (node.type !== 'PLAIN' || node.tag) return node.value;
   const src = node.source;
+  if (node.tag && typeof src === 'string') {
+    const tag = CORE_TAGS[node.tag];
+    if (tag) return tagged(tag, src, at);
+  }
+  if (node.type !== 'PLAIN' || node.tag) return node.value;
   if (typeof src !== 'string') return node.value;
-  if (NULL.has(src)) return null;
-  if (TRUE.has(src)) return true;
-  if (FALSE.has(src)) return false;
+  const resolved = goResolve(src, at);
+  return resolved.value === undefined ? node.value : resolved.value;
+}
+
+/** The core tags go-yaml v2 resolves a scalar's text by (plain or quoted): `!!int 017` is 15 in kubectl, 17 in YAML 1.2. */
+const CORE_TAGS: Readonly<Record<string, 'int' | 'float' | 'bool' | 'null'>> = {
+  'tag:yaml.org,2002:int': 'int',
+  'tag:yaml.org,2002:float': 'float',
+  'tag:yaml.org,2002:bool': 'bool',
+  'tag:yaml.org,2002:null': 'null',
+};
+
+/**
+ * A scalar under an explicit core tag, as go-yaml v2 decodes it: the text resolved as a plain scalar's (YAML 1.1:
+ * `!!int 017` is 15, `!!bool yes` true), which must be of the tag's type (`!!float` takes an integer as a float);
+ * otherwise kubectl fails ("cannot decode … as a !!int"), and so is the document refused here.
+ */
+function tagged(tag: 'int' | 'float' | 'bool' | 'null', src: string, at: number): unknown {
+  const resolved = goResolve(src, at);
+  if (resolved.kind === tag || (tag === 'float' && resolved.kind === 'int')) return resolved.value;
+  throw new Refused(
+    at,
+    `kubectl cannot decode "${src}" as a !!${tag} (it reads it as a ${resolved.kind === 'str' ? 'string' : resolved.kind})`,
+    `remove the !!${tag} tag, or write a value of its type`,
+  );
+}
+
+/**
+ * Plain scalar text resolved as go-yaml v2 does (YAML 1.1): null, bool, an int64 (strconv.ParseInt base 0 after the
+ * underscores are removed: a sign before `0x`/`0o`/`0b`, upper-case prefixes), a float (past float64 it stays
+ * text), or text (`value` undefined: the caller keeps YAML's own string; past float64 the text itself). An integer past ±2^53 is refused.
+ */
+function goResolve(src: string, at: number): { kind: 'null' | 'bool' | 'int' | 'float' | 'str'; value?: unknown } {
+  if (NULL.has(src)) return { kind: 'null', value: null };
+  if (TRUE.has(src)) return { kind: 'bool', value: true };
+  if (FALSE.has(src)) return { kind: 'bool', value: false };
   if (SPECIAL_FLOAT.test(src)) throw new Refused(at, `${src} is not a JSON number: kubectl cannot send this document`, 'quote it if it is meant as text');
   const first = src[0];
-  if (!/[0-9+\-.]/.test(first)) return node.value;
+  if (first === undefined || !/[0-9+\-.]/.test(first)) return { kind: 'str' };
   const plain = src.replace(/_/g, '');
   const int = goParseInt(plain);
   if (int !== undefined || /^[-+]?\d{16,}$/.test(plain)) {
-    if (typeof int === 'bigint' && int <= MAX_SAFE && int >= -MAX_SAFE) return Number(int);
+    if (typeof int === 'bigint' && int <= MAX_SAFE && int >= -MAX_SAFE) return { kind: 'int', value: Number(int) };
     throw new Refused(
       at,
       'an integer beyond ±2^53: plumb would send it rounded (kubectl sends it exactly, or as a float past 64 bits)',
@@ -241,8 +294,8 @@ function scalar(node: Scalar): unknown {
     );
   }
   // past float64 (`1e400`) strconv.ParseFloat fails and go-yaml v2 keeps the text; JSON would write Infinity as null
-  if (YAML_FLOAT.test(plain)) return Number.isFinite(Number(plain)) ? Number(plain) : src;
-  return node.value;
+  if (YAML_FLOAT.test(plain)) return Number.isFinite(Number(plain)) ? { kind: 'float', value: Number(plain) } : { kind: 'str', value: src };
+  return { kind: 'str' };
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -2,7 +2,7 @@ import type { RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { fastParse } from './fast-parse.js';
 import { yamlParse } from './yaml-parse.js';
-import { mayDifferForKubectl, readAsKubectl } from './kubectl-yaml.js';
+import { CORE_TAG_WARNING, mayDifferForKubectl, readAsKubectl } from './kubectl-yaml.js';
 import { isPlainObject } from '../model/plain-object.js';
 
 export interface ParsedFile {
@@ -21,9 +21,10 @@ export interface ParsedFile {
  */
 export function parseYamlFile(text: string, file: string, options: { maxAliases: number; fast?: boolean }): ParsedFile {
   const fast = options.fast === false ? undefined : fastParse(text, file);
-  const { documents: parsed, diagnostics } = fast
+  const { documents: parsed, diagnostics: parseDiagnostics } = fast
     ? { documents: fast, diagnostics: [] as Diagnostic[] }
     : yamlParse(text, file, { maxAliases: options.maxAliases });
+  let diagnostics = parseDiagnostics;
   let documents: RawDocument[] = [];
   for (const d of parsed) {
     if (d.value === null || d.value === undefined) continue;
@@ -34,6 +35,16 @@ export function parseYamlFile(text: string, file: string, options: { maxAliases:
   if (documents.length && mayDifferForKubectl(text)) {
     const read = readAsKubectl(text, file, documents);
     documents = read.documents;
+    // a core tag YAML 1.2 could not apply (`!!bool yes`) was applied as kubectl applies it: no warning that it was ignored
+    if (read.read.length)
+      diagnostics = diagnostics.filter(
+        (d) =>
+          !(
+            d.code === 'yaml.warning' &&
+            CORE_TAG_WARNING.test(d.message) &&
+            read.read.some(([first, last]) => d.line !== undefined && d.line >= first && d.line <= last)
+          ),
+      );
     diagnostics.push(...read.diagnostics);
   }
   return { documents, diagnostics, parser: fast ? 'fast' : 'yaml' };

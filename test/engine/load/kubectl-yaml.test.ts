@@ -86,6 +86,38 @@ data:
     expect((ok.documents[0].value as { spec: unknown }).spec).toEqual({ a: 9007199254740991, b: -9007199254740991, c: '1e400', d: 1 });
   });
 
+  it('a signed or upper-case 0x/0o/0b integer, a hex or octal one past 2^53 and a core-tagged scalar are read as kubectl reads them (a hostile review)', () => {
+    // each alone in its file: YAML 1.2 reads -0x1F, 0X1F, -_1 as text, !!int 017 as 17 and 0x20000000000001 rounded
+    const value = (v: string) => parse(k8s(`spec: {a: ${v}}\n`));
+    const rows: Array<[string, unknown]> = [
+      ['-0x1F', -31],
+      ['+0x1F', 31],
+      ['0X1F', 31],
+      ['+0o644', 420],
+      ['-0B11', -3],
+      ['-_1', -1],
+      ['!!int 017', 15],
+      ['!!int "0644"', 420],
+      ['!!float 017', 15],
+      ['!!bool yes', true],
+      ['!!bool "off"', false],
+      ['!!null ~', null],
+    ];
+    for (const [written, sent] of rows) {
+      const { documents, diagnostics } = value(written);
+      expect(diagnostics, written).toEqual([]);
+      expect((documents[0].value as { spec: { a: unknown } }).spec.a, written).toEqual(sent);
+    }
+    // kubectl fails on these ("cannot decode", or it would send an integer plumb cannot carry exactly)
+    for (const written of ['0x20000000000001', '-0o400000000000000001', '0XFFFFFFFFFFFFFFFF', '!!int 1.5', '!!int yes', '!!float yes', '!!bool 1', '!!null x'])
+      expect(
+        value(written)
+          .diagnostics.filter((d) => d.severity === 'error')
+          .map((d) => `${d.line}:${d.column} ${d.code}`),
+        written,
+      ).toEqual([`4:${11 + (written.startsWith('!!') ? written.indexOf(' ') + 1 : 0)} yaml.kubectl-differs`]);
+  });
+
   it("plumb's own CIs stay YAML 1.2", () => {
     const { documents } = parse('apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: h}\nspec: {enabled: yes, mode: 0644}\n');
     expect((documents[0].value as { spec: unknown }).spec).toEqual({ enabled: 'yes', mode: 644 });
