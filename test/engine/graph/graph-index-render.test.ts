@@ -15,6 +15,7 @@ import { runPlan } from '../../../engine/plan/run-plan.js';
 import { defaultRenderCache, RenderCache } from '../../../engine/render/render-stage.js';
 import { findTool } from '../../../engine/render/tools.js';
 import { renderPlanJson } from '../../../engine/report/plan-json.js';
+import { encodedForms } from '../../../engine/redact/scrubber.js';
 import { runReview } from '../../../engine/review/run-review.js';
 import { localChecks } from '../../../engine/validate/local-checks.js';
 import { validateRepository } from '../../../engine/validate/validate.js';
@@ -239,6 +240,8 @@ describeWithTools('the graph index of a repository with Kustomize overlays, a He
       for (const secret of PLAINTEXTS) {
         expect(bytes.includes(Buffer.from(secret, 'latin1')), `${secret} in ${file}`).toBe(false);
         expect(bytes.includes(Buffer.from(secret, 'utf16le')), `${secret} in ${file}`).toBe(false);
+        for (const form of [...encodedForms(secret), Buffer.from(secret).toString('hex'), Buffer.from(secret).toString('hex').toUpperCase()])
+          if (form.length >= 8) expect(bytes.includes(Buffer.from(form, 'latin1')), `${secret} as ${form} in ${file}`).toBe(false);
       }
     }
   }, 600_000);
