@@ -294,6 +294,45 @@ spec:
     expect(answer(warm.json)).toEqual(answer((await plan(repo.dir, undefined)).json));
   }, 180_000);
 
+  it("a label put on the Namespace asks again for its objects: a privileged Pod's kept create is not approved once Pod Security enforces restricted there", async () => {
+    const ns = 'drc-psa';
+    const dir = temp('repo-psa');
+    mkdirSync(join(dir, 'inventory'));
+    writeFileSync(join(dir, 'plumb.yaml'), `inventoryId: ${ns}\ntargets:\n  k8s: {provider: kubernetes}\nbackup:\n  store: dir\n  path: .plumb/backups\n`);
+    writeFileSync(
+      join(dir, 'inventory', 'pod.yaml'),
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: priv, namespace: ${ns}}\nspec:\n  containers:\n    - name: c\n      image: registry.example/x:1\n      securityContext: {privileged: true}\n`,
+    );
+    expect((await apiCall(c, c.adminToken, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })).status).toBe(201);
+    const cache = temp('cache-psa');
+    const cold = await plan(dir, cache);
+    expect(changed(cold.json)).toEqual([`create pod:${ns}/priv`]);
+    const warm = await plan(dir, cache);
+    expect(warm.dryRuns).toEqual([]);
+    expect(answer(warm.json)).toEqual(answer(cold.json));
+
+    // as `kubectl label ns drc-psa pod-security.kubernetes.io/enforce=restricted`: the Namespace's resourceVersion moves
+    const labelled = await apiCall(
+      c,
+      c.adminToken,
+      'PATCH',
+      `/api/v1/namespaces/${ns}`,
+      { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
+      'application/merge-patch+json',
+    );
+    expect(labelled.status).toBe(200);
+    const uncached = await plan(dir, undefined);
+    expect(uncached.json.diagnostics.map((d: Obj) => d.code)).toContain('kubernetes.forbidden');
+    const after = await plan(dir, cache);
+    expect(after.dryRuns).toEqual([`/api/v1/namespaces/${ns}/pods/priv`]);
+    expect(answer(after.json)).toEqual(answer(uncached.json));
+    // the server's own reason, not a guess at RBAC: the admin may patch Pods, Pod Security refused this one
+    const refused = (after.json.diagnostics as Obj[]).find((d) => d.code === 'kubernetes.forbidden')!;
+    expect(refused.message).toContain('violates PodSecurity "restricted:latest"');
+    expect(refused.hint).toContain('admission refused the object');
+    expect(refused.hint).not.toContain('grant the verb');
+  }, 180_000);
+
   it('a CRD schema change asks again for its custom resources, though their resourceVersions did not change', async () => {
     const ns = 'drc-crd';
     const repo = makeRepo(ns);

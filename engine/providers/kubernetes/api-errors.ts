@@ -47,6 +47,17 @@ function isInvalidInput(e: KubeApiError): boolean {
 }
 
 /**
+ * Whether a 403's message is admission's (`pods "x" is forbidden: violates PodSecurity "restricted:latest": …`,
+ * `admission webhook "…" denied the request: …`, `exceeded quota: …`, `ValidatingAdmissionPolicy '…' … denied
+ * request`) rather than the authorizer's. The authorizer always names the verb and what it was refused on
+ * (`User "u" cannot patch resource "pods" in API group "" …`, `cannot get path "/metrics"`); an empty message (a proxy's
+ * bare 403) is taken for RBAC, as before.
+ */
+function isAdmissionRefusal(message: string): boolean {
+  return message.trim() !== '' && !/\bcannot [a-z]+ (?:resource|path) "/.test(message);
+}
+
+/**
  * Turns a failed API call into a diagnostic a person can act on: forbidden
  * names the verb, resource and namespace; a conflict names the other field
  * manager; a lost connection says the API server is unreachable. Never a crash.
@@ -57,6 +68,15 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
   const what = at.verb === 'discover' && !at.resource ? 'read the API discovery documents' : `${at.verb} ${resourceName(at.resource)}${where}`;
   const ci = at.id;
   if (e instanceof KubeApiError) {
+    if (e.status === 403 && isAdmissionRefusal(e.message)) {
+      return {
+        severity: 'error',
+        code: 'kubernetes.forbidden',
+        ci,
+        message: `forbidden: the API server refused to ${what}: ${e.message}`,
+        hint: 'admission refused the object, not RBAC (Pod Security, a ValidatingAdmissionPolicy, an admission webhook, a ResourceQuota or a terminating namespace, as the message says): change the object, or the namespace or policy that refuses it',
+      };
+    }
     if (e.status === 403) {
       return {
         severity: 'error',

@@ -629,7 +629,7 @@ export class KubernetesProvider implements Provider {
    * pruning); plumb's version and the entry format. What it cannot see is
    * docs/kubernetes.md's residual risk: a webhook server whose code changes
    * behind an unchanged configuration, and admission that reads other objects
-   * (a LimitRange, a quota).
+   * than the Namespace (a LimitRange, a quota).
    */
   private async dryRunEntry(req: DiffRequest, desired: Obj, force: boolean, signal: AbortSignal): Promise<{ cache: DryRunCache; key: string } | undefined> {
     if (!this.dryRunStore) return undefined;
@@ -644,11 +644,16 @@ export class KubernetesProvider implements Provider {
       if (!r) return undefined;
       const ns = r.namespaced ? ci.namespace : undefined;
       if (!this.fullyListed.has(`${r.groupVersion} ${r.kind} ${ns ?? ''}`) && !(ns && this.fullyListed.has(`${r.groupVersion} ${r.kind} *`))) return undefined;
-      if (ns) {
-        const uid = await this.namespaceUid(ns, signal);
-        if (!uid) return undefined; // gone (nothing to dry-run into) or unreadable
-        live = `absent in ${uid}`;
-      } else live = 'absent';
+      live = 'absent';
+    }
+    // the Namespace as it is now (uid and resourceVersion): built-in admission reads it — Pod Security's
+    // `pod-security.kubernetes.io/*` labels decide whether a Pod or a workload may be written at all — so a label
+    // put on it since the answer must ask the server again (a namespace relabelled `enforce=restricted` made a kept
+    // answer approve a privileged Pod the server now refuses)
+    if (ci.namespace !== CLUSTER_NAMESPACE) {
+      const namespace = await this.namespaceVersion(ci.namespace, signal);
+      if (!namespace) return undefined; // gone (nothing to dry-run into) or unreadable
+      live += ` in ${namespace}`;
     }
     this.cacheBasis ??= this.readCacheBasis(signal);
     const basis = await this.cacheBasis;
@@ -890,14 +895,18 @@ export class KubernetesProvider implements Provider {
 
   /** False only when the API server says the namespace does not exist (forbidden or unreachable: maybe). */
   private async namespaceMayExist(ns: string, signal: AbortSignal): Promise<boolean> {
-    return (await this.namespaceUid(ns, signal)) !== null;
+    return (await this.namespaceVersion(ns, signal)) !== null;
   }
 
-  private namespaceUid(ns: string, signal: AbortSignal): Promise<string | null> {
+  /**
+   * A Namespace's `uid@resourceVersion` (read once a run; again after plumb writes it), `''` when it cannot be read
+   * (forbidden, unreachable, or an answer without them), null when the API server says it does not exist.
+   */
+  private namespaceVersion(ns: string, signal: AbortSignal): Promise<string | null> {
     let known = this.namespaces.get(ns);
     if (!known) {
       known = this.client.call({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}`, signal, accept: METADATA_OBJECT }).then(
-        (r) => String(r.body?.metadata?.uid ?? ''),
+        (r) => (r.body?.metadata?.uid && r.body.metadata.resourceVersion ? `${r.body.metadata.uid}@${r.body.metadata.resourceVersion}` : ''),
         (e: unknown) => (e instanceof KubeApiError && e.status === 404 ? null : ''),
       );
       this.namespaces.set(ns, known);
