@@ -212,7 +212,9 @@ export async function renderStage(input: RenderStageInput): Promise<{ documents:
           maxOutputBytes: 4 * config.limits.maxFileBytes,
           env: input.env,
         });
-        if (cache && output.cacheable) cache.set(key, output);
+        // not an output made with a decrypted input: like a SOPS file's, it depends on the keys at hand (removed or
+        // rotated while a TUI, a controller or a review's second load runs), which its key cannot see
+        if (cache && output.cacheable && !output.decrypted) cache.set(key, output);
         // decrypted output stays in this process's memory: plaintext never reaches the disk
         // and so does a rendered Secret's (a secretGenerator, a chart's Secret), or any object with a field its kind's schema marks x-plumb-secret
         if (cache && input.disk && output.cacheable && !output.decrypted && output.documents.every((d) => mayStore(d.value)))

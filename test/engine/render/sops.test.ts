@@ -237,6 +237,26 @@ describeWithTools('SOPS-encrypted files', ['kustomize', 'helm', 'sops'], () => {
     }
   }, 240_000);
 
+  it("a unit with an encrypted input is rendered again in a long-running process: its output depends on the keys at hand, as a SOPS file's does (a hostile review)", async () => {
+    // one RenderCache, as the TUI, the controller and a review share: the key removed between two loads
+    const cache = new RenderCache();
+    const withKey = await loadRepository({ repo: dir, env: { ...process.env, SOPS_AGE_KEY_FILE: KEY_FILE }, renderCache: cache });
+    expect(withKey.diagnostics).toEqual([]);
+    expect(withKey.cis.some((c) => c.origin.render && c.secretPointers?.length)).toBe(true);
+    const noKey = { ...process.env, SOPS_AGE_KEY_FILE: `${dir}/no-such-key.txt`, SOPS_AGE_KEY: '', XDG_CONFIG_HOME: dir };
+    const without = await loadRepository({ repo: dir, env: noKey, renderCache: cache });
+    const fresh = await loadRepository({ repo: dir, env: noKey, renderCache: new RenderCache() });
+    expect(fresh.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+    // the same answer as a process that never had the key: no decrypted value served from memory
+    expect(without.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual(fresh.diagnostics.map((d) => [d.code, d.file, d.line]));
+    expect(without.cis.map((c) => c.id)).toEqual(fresh.cis.map((c) => c.id));
+    // (a unit with no encrypted input is served from memory: 'cached' where the fresh process 'rendered' it)
+    const outcome = (u: { id: string; status: string }) => [u.id, u.status === 'cached' ? 'rendered' : u.status];
+    expect(without.renders?.map(outcome)).toEqual(fresh.renders?.map(outcome));
+    expect(without.renders?.some((u) => u.status === 'failed')).toBe(true);
+    expect(without.cis.some((c) => c.secretPointers?.length)).toBe(false);
+  }, 240_000);
+
   it('a chart field derived from a decrypted dotenv file (.Files.Get | b64enc | b64enc) is secret too', async () => {
     const sops = (await findTool('sops'))!;
     const recipient = /public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1];
