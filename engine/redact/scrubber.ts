@@ -13,7 +13,8 @@ import { setOwn } from '../model/plain-object.js';
  * (once and twice, for a JSON string inside a JSON log line), base64 (standard
  * and URL-safe, at each of the three byte alignments it can have inside a
  * longer base64 text, as GitHub Actions masks do), percent-encoded (a URL's
- * query or user part), and — for a Kubernetes
+ * query or user part: encodeURIComponent's, RFC 3986's strict and the form
+ * encoding, with upper- or lower-case hex digits), and — for a Kubernetes
  * Secret's `data` — the decoded text too.
  *
  * Values shorter than {@link MIN_SCRUB_LENGTH} characters are not scrubbed
@@ -387,8 +388,15 @@ export function encodedForms(value: string): string[] {
   }
   forms.add(bytes.toString('base64'));
   // percent-encoded, as a URL's query or user part carries it (`%40` for `@`; `+` for a space in a form's encoding)
-  forms.add(encodeURIComponent(value));
-  forms.add(new URLSearchParams({ v: value }).toString().slice(2));
+  // RFC 3986's strict form too (`!'()*` escaped: Python's quote(safe=''), the qs package), and each with lower-case
+  // hex digits (%2f: .NET's HttpUtility.UrlEncode, hand-rolled encoders); a value with nothing to escape adds none
+  const uri = encodeURIComponent(value);
+  const strict = uri.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const form = new URLSearchParams({ v: value }).toString().slice(2);
+  for (const encoded of [uri, strict, form]) {
+    forms.add(encoded);
+    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+  }
   return [...forms];
 }
 

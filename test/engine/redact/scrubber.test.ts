@@ -40,6 +40,20 @@ describe('SecretScrubber', () => {
     expect(out).not.toContain('w0rd');
   });
 
+  it("removes a value percent-encoded by RFC 3986's strict rule (Python's quote(safe='')) or with lower-case hex digits (a hostile review)", () => {
+    const value = "p@ss w0rd!x(9)'*";
+    const s = new SecretScrubber();
+    s.add(value);
+    const strict = encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    expect(strict).toBe('p%40ss%20w0rd%21x%289%29%27%2A');
+    for (const encoded of [strict, strict.toLowerCase(), encodeURIComponent(value).toLowerCase(), 'p%40ss+w0rd%21x%289%29%27*'.toLowerCase()])
+      expect(s.scrub(`GET https://h/x?password=${encoded}&a=1 -> 401`), encoded).toBe('GET https://h/x?password=(sensitive)&a=1 -> 401');
+    // a value with nothing to escape has no other form: ordinary text stays as it is
+    const plain = new SecretScrubber();
+    plain.add('Tok3nValue');
+    expect(plain.scrub('tok3nvalue %2f Tok3nValue')).toBe('tok3nvalue %2f (sensitive)');
+  });
+
   it('leaves values shorter than four characters and unrelated text alone', () => {
     const s = new SecretScrubber();
     s.add('abc');
