@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import {
   hasErrors,
   renderValidateText,
@@ -62,15 +62,36 @@ function sourceReader(repo: LoadedRepository): (file: string) => string | undefi
   if (repo.revision !== 'worktree') return () => undefined;
   const cache = new Map<string, string | undefined>();
   return (file) => {
-    if (!cache.has(file)) {
-      try {
-        cache.set(file, readFileSync(join(repo.root, file), 'utf8'));
-      } catch {
-        cache.set(file, undefined);
-      }
-    }
+    if (!cache.has(file)) cache.set(file, readRegularFile(repo.root, file));
     return cache.get(file);
   };
+}
+
+/**
+ * A diagnostic's file read for its excerpt on the loader's terms: a regular file inside the repository, opened
+ * without blocking, a link followed only while it stays inside. A diagnostic's file may be one the load refused to
+ * read — a FIFO named `inventory/apps.yaml` (whose blocking open hung validate for good), a link out of the
+ * repository (`-> /etc/shadow`) or to a device (`-> /dev/zero`) — or a loaded file swapped for one since: no excerpt.
+ */
+function readRegularFile(root: string, file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    const full = join(root, file);
+    try {
+      fd = openSync(full, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOOP') return undefined;
+      const real = realpathSync(full);
+      const realRoot = realpathSync(root);
+      if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined;
+      fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    }
+    return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** `plumb validate`'s action: what runs once commander has parsed the command line (cli/commands/validate.ts). */

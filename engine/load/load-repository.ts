@@ -16,6 +16,7 @@ import { loadKindSchemas } from './kind-schemas.js';
 import { holdsSecretValues, registerSecretsOf, secretKindSchemas, secretScrubber } from '../redact/scrubber.js';
 import { createLocator } from './locate.js';
 import { WorktreeManifest } from './worktree-manifest.js';
+import { readWorktreeFileAgain } from './worktree-source.js';
 import { openSource, type GitReader } from './open-source.js';
 import { builtinSchemasDir } from '../config/package-dir.js';
 import { parseYamlFile } from './parse-yaml.js';
@@ -446,16 +447,17 @@ function positionsLocator(
  * other content.
  */
 function readTextAgain(root: string, revision: string, path: string, blob: string): string | undefined {
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | undefined;
   try {
     bytes =
       revision === 'worktree'
-        ? readFileSync(join(root, path))
+        ? // a loaded file swapped for a FIFO since would block a plain readFileSync for good
+          readWorktreeFileAgain(root, path)
         : execFileSync('git', ['-C', root, 'cat-file', 'blob', blob], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return undefined;
   }
-  if (gitBlobId(bytes) !== blob) return undefined;
+  if (bytes === undefined || gitBlobId(bytes) !== blob) return undefined;
   const decoded = decodeUtf8(bytes, path);
   return 'text' in decoded ? decoded.text : undefined;
 }

@@ -190,6 +190,19 @@ function readInside(root: string, realRoot: string, path: string): Buffer | unde
 }
 
 /**
+ * A file of the work tree read again after the load (positions of a diagnostic, engine/load/load-repository.ts) on
+ * the same terms as {@link readInside}: never a blocking open of a FIFO a loaded file was swapped for, never through
+ * a link out of the repository. Undefined for anything it would refuse.
+ */
+export function readWorktreeFileAgain(root: string, path: string): Buffer | undefined {
+  try {
+    return readInside(root, realpathSync(root), path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A named pipe, socket or device named like a file plumb reads (`inventory/apps.yaml` made a FIFO): an error, as
  * its CIs would otherwise leave the desired state unannounced; it is never opened (a FIFO's open would block).
  */

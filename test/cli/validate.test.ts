@@ -1,4 +1,7 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commit, makeGitRepo, tag } from '../helpers/git-repo.js';
 import { fixture, runCli } from '../helpers/run-cli.js';
@@ -69,3 +72,21 @@ describe('plumb validate', () => {
     if (excerpt) expect(excerpt[1]).toBe('  - {type: dependsOn, target: box:missing}');
   });
 });
+
+it('validate says where a FIFO named like an inventory file is and ends: its excerpt is never read through a blocking open (a hostile review)', async () => {
+  // faece68 made such a FIFO load.not-a-file; the caret excerpt then opened it with readFileSync and waited for good
+  const repo = mkdtempSync(join(tmpdir(), 'plumb-validate-fifo-'));
+  try {
+    mkdirSync(join(repo, 'inventory'));
+    writeFileSync(join(repo, 'inventory/h.yaml'), 'apiVersion: plumb.io/v1\nkind: Host\nmetadata: {name: h}\n');
+    execFileSync('mkfifo', [join(repo, 'inventory/pipe.yaml')]);
+    symlinkSync('/dev/zero', join(repo, 'inventory/zero.yaml'));
+    const r = await runCli(['validate', '--repo', repo]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('load.not-a-file');
+    expect(r.stdout).toContain('inventory/pipe.yaml');
+    expect(r.stdout).toContain('load.symlink-outside');
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+}, 60_000);
