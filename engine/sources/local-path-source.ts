@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
@@ -6,6 +5,7 @@ import { CONFIG_FILE } from '../config/load-config.js';
 import { parseConfigText } from '../config/parse-config.js';
 import { DEFAULT_CONFIG, type PlumbConfig } from '../config/types.js';
 import { compileGlob } from '../load/glob.js';
+import { readWorktreeFileAgain } from '../load/worktree-source.js';
 import { localRevision } from './local-revision.js';
 import type { Source, SourceArtifact } from './types.js';
 
@@ -126,7 +126,10 @@ export function watchDesiredState(dir: string, onEvent: (rel: string) => void, o
 /** plumb.yaml of `dir` (its defaults where it is missing or broken: the reconcile reports that). */
 function readConfig(dir: string): PlumbConfig {
   try {
-    return parseConfigText(readFileSync(resolve(dir, CONFIG_FILE), 'utf8')).config;
+    // on the loader's terms (a FIFO plumb.yaml blocked a plain readFileSync, and so the controller, for good; a
+    // link to /dev/zero read to no end): a regular file inside the directory, opened without blocking
+    const bytes = readWorktreeFileAgain(dir, CONFIG_FILE);
+    return bytes === undefined ? DEFAULT_CONFIG : parseConfigText(bytes.toString('utf8')).config;
   } catch {
     return DEFAULT_CONFIG;
   }

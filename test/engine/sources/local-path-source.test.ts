@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -107,6 +107,21 @@ describe('local path source: the watcher covers what plumb reads, not the checko
     writeFileSync(join(dir, 'extra', 'a.yaml'), 'x: 2\n');
     expect(await widened).toBe('changed');
     expect((await source.watchedPaths()).map((p) => relative(dir, p))).toContain('extra/a.yaml');
+  });
+
+  it("reads plumb.yaml on the loader's terms: a link out of the checkout is not followed (nor is a FIFO opened blocking) — a hostile review", async () => {
+    const dir = checkout();
+    const outside = mkdtempSync(join(tmpdir(), 'plumb-watch-outside-'));
+    cleanups.push(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(join(outside, 'plumb.yaml'), readFileSync(join(dir, 'plumb.yaml'), 'utf8').replace('inventory: [', 'inventory: ["extra/**/*.yaml", '));
+    rmSync(join(dir, 'plumb.yaml'));
+    symlinkSync(join(outside, 'plumb.yaml'), join(dir, 'plumb.yaml'));
+    mkdirSync(join(dir, 'extra'));
+    writeFileSync(join(dir, 'extra', 'a.yaml'), 'x: 1\n');
+    const source = createLocalPathSource({ path: dir, debounceMs: 10 });
+    cleanups.push(source.watch!(() => undefined));
+    // the loader refuses such a plumb.yaml (load.symlink-outside): the watch keeps the defaults, not the outside file's globs
+    expect((await source.watchedPaths()).map((p) => relative(dir, p))).not.toContain('extra/a.yaml');
   });
 });
 
