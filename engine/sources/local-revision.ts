@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstatSync, readlinkSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { simpleGit } from 'simple-git';
+import { readWorktreeFileAgain } from '../load/worktree-source.js';
 
 /** Directories that are never part of the desired state. */
 const SKIP = new Set(['.git', '.plumb', 'node_modules']);
@@ -32,9 +34,27 @@ async function hashFiles(dir: string, paths: readonly string[]): Promise<string>
   const hash = createHash('sha256');
   for (const p of [...paths].sort()) {
     hash.update(p).update('\0');
-    hash.update(await readFile(join(dir, p)).catch(() => Buffer.from('\0deleted'))).update('\0');
+    hash.update(contentOf(dir, p)).update('\0');
   }
   return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * What a changed path holds, on the loader's terms (engine/load/worktree-source.ts): a regular file inside the
+ * directory, never opened blocking, never through a link out of it — git lists a link as untracked or modified (a
+ * FIFO it does not list, but a link to one: its blocking open hung the controller's fetch for good; a link to
+ * /dev/zero was read to 2 GiB; a link out of the checkout was read there). Anything else is named by what it is: a
+ * link by its target's text, so pointing it elsewhere still names another revision.
+ */
+function contentOf(dir: string, path: string): Buffer {
+  const bytes = readWorktreeFileAgain(dir, path);
+  if (bytes) return Buffer.concat([Buffer.from('file\0'), bytes]);
+  try {
+    const info = lstatSync(join(dir, path));
+    return Buffer.from(info.isSymbolicLink() ? `link\0${readlinkSync(join(dir, path))}` : `mode\0${info.mode}`);
+  } catch {
+    return Buffer.from('\0deleted');
+  }
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -170,3 +170,30 @@ describe('watchScope', () => {
     expect(scope.covers('.git/objects/pack')).toBe(false);
   });
 });
+
+describe("local path source: the revision reads the work tree on the loader's terms", () => {
+  it('a link in a dirty checkout to a FIFO, to /dev/zero or out of the checkout is not followed — the fetch ends, and the link still names the revision', async () => {
+    const dir = checkout();
+    const source = createLocalPathSource({ path: dir, debounceMs: 10 });
+    const clean = (await source.fetch(new AbortController().signal)).revision;
+    expect(clean).toMatch(/^[0-9a-f]{40}$/);
+    // git lists a link (never a FIFO) as untracked; its target was read through the link: a FIFO's blocking open
+    // never returned (the controller's fetch hung for good), /dev/zero was read to 2 GiB
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    symlinkSync('pipe', join(dir, 'inventory', 'pipe.yaml'));
+    symlinkSync('/dev/zero', join(dir, 'inventory', 'zero.yaml'));
+    const outside = mkdtempSync(join(tmpdir(), 'plumb-revision-outside-'));
+    cleanups.push(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(join(outside, 'secret.yaml'), 'a: 1\n');
+    symlinkSync(join(outside, 'secret.yaml'), join(dir, 'inventory', 'outside.yaml'));
+    const dirty = (await source.fetch(new AbortController().signal)).revision;
+    expect(dirty).toMatch(new RegExp(`^${clean}-dirty-[0-9a-f]{12}$`));
+    // a file out of the checkout is no part of the revision: its edit names none
+    writeFileSync(join(outside, 'secret.yaml'), 'a: 2\n');
+    expect((await source.fetch(new AbortController().signal)).revision).toBe(dirty);
+    // the link itself is: pointed elsewhere, it names another revision
+    rmSync(join(dir, 'inventory', 'outside.yaml'));
+    symlinkSync(join(outside, 'other.yaml'), join(dir, 'inventory', 'outside.yaml'));
+    expect((await source.fetch(new AbortController().signal)).revision).not.toBe(dirty);
+  }, 20_000);
+});
