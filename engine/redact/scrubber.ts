@@ -14,8 +14,10 @@ import { setOwn } from '../model/plain-object.js';
  * and URL-safe, at each of the three byte alignments it can have inside a
  * longer base64 text, as GitHub Actions masks do), percent-encoded (a URL's
  * query or user part: encodeURIComponent's, RFC 3986's strict and the form
- * encoding, with upper- or lower-case hex digits), and — for a Kubernetes
- * Secret's `data` — the decoded text too.
+ * encoding, with upper- or lower-case hex digits; and escaped character by
+ * character as another encoder chose, `%HH`, `\uXXXX` or `\/`, found in the
+ * text with its escapes decoded), and — for a Kubernetes Secret's `data` — the
+ * decoded text too.
  *
  * Values shorter than {@link MIN_SCRUB_LENGTH} characters are not scrubbed
  * from free text (they would mangle ordinary words without protecting much);
@@ -75,7 +77,11 @@ export class SecretScrubber {
     const re = this.#regex();
     if (!re) return false;
     re.lastIndex = 0;
-    return re.test(text);
+    if (re.test(text)) return true;
+    const view = decodedView(text);
+    if (!view) return false;
+    re.lastIndex = 0;
+    return re.test(view.text);
   }
 
   /**
@@ -87,7 +93,21 @@ export class SecretScrubber {
     const re = this.#regex();
     if (!re || text.length < MIN_SCRUB_LENGTH) return text;
     re.lastIndex = 0;
-    return text.replace(re, SENSITIVE);
+    const out = text.replace(re, SENSITIVE);
+    // a value escaped character by character as no one encoder does it (Go's URL user part and path leave `$&+=`,
+    // Python's quote() leaves `/`, Go's JSON writes `&` as \u0026, Python's json.dumps é as \u00e9): looked for in
+    // the text with its escapes decoded, and replaced where it stands in the text
+    const view = decodedView(out);
+    if (!view) return out;
+    let scrubbed = '';
+    let last = 0;
+    re.lastIndex = 0;
+    for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
+      const start = view.from[m.index]!;
+      scrubbed += out.slice(last, start) + SENSITIVE;
+      last = view.to[m.index + m[0].length - 1]!;
+    }
+    return last === 0 ? out : scrubbed + out.slice(last);
   }
 
   /** Length (UTF-16 code units) of the longest form of any known value; 0 when none is known. */
@@ -101,27 +121,43 @@ export class SecretScrubber {
    * chunk: the first index `i >= from` such that `text.slice(i)` is a proper
    * prefix of some form (the start of a secret that may continue in the next
    * chunk), or `text.length` when there is none. Only the last
-   * maxFormLength - 1 positions are looked at; each look-up is a binary
+   * maxFormLength - 1 positions are looked at (6 × maxFormLength where the text
+   * holds escapes, read decoded as scrub reads them); each look-up is a binary
    * search in the sorted forms, so the cost is O(maxFormLength · log forms).
    */
   prefixStart(text: string, from = 0): number {
     this.#regex();
-    const forms = this.#sorted;
-    if (forms.length === 0) return text.length;
-    for (let i = Math.max(from, text.length - this.#maxFormLength + 1, 0); i < text.length; i++) {
-      if (!this.#starts.has(text.slice(i, i + 3))) continue;
-      const rest = text.slice(i);
-      let lo = 0;
-      let hi = forms.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (forms[mid] < rest) lo = mid + 1;
-        else hi = mid;
-      }
-      // the forms starting with `rest` are contiguous from the lower bound on
-      for (let k = lo; k < forms.length && forms[k].startsWith(rest); k++) if (forms[k].length > rest.length) return i;
+    if (this.#sorted.length === 0) return text.length;
+    for (let i = Math.max(from, text.length - this.#maxFormLength + 1, 0); i < text.length; i++) if (this.#startsForm(text.slice(i))) return i;
+    // the same with the escapes decoded (see scrub): a value escaped as no one encoder does, or an escape cut in two
+    // at the end (`%2`, `\u00`), may continue in the next chunk; an escape is at most 6 characters for 1
+    const w = Math.max(from, text.length - 6 * this.#maxFormLength, 0);
+    const cutEscape = /(?:%[0-9A-Fa-f]?|\\(?:u[0-9A-Fa-f]{0,3})?)$/.exec(text.slice(w));
+    const end = cutEscape ? w + cutEscape.index : text.length;
+    const before = text.slice(w, end);
+    const view = decodedView(before);
+    if (view) {
+      for (let j = 0; j < view.text.length; j++) if (this.#startsForm(view.text.slice(j))) return w + view.from[j]!;
+    } else if (cutEscape) {
+      for (let j = 0; j < before.length; j++) if (this.#startsForm(before.slice(j))) return w + j;
     }
     return text.length;
+  }
+
+  /** Whether `rest` is a proper prefix of a known form (a binary search in the sorted forms). */
+  #startsForm(rest: string): boolean {
+    if (!this.#starts.has(rest.slice(0, 3))) return false;
+    const forms = this.#sorted;
+    let lo = 0;
+    let hi = forms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (forms[mid] < rest) lo = mid + 1;
+      else hi = mid;
+    }
+    // the forms starting with `rest` are contiguous from the lower bound on
+    for (let k = lo; k < forms.length && forms[k].startsWith(rest); k++) if (forms[k].length > rest.length) return true;
+    return false;
   }
 
   /**
@@ -134,8 +170,16 @@ export class SecretScrubber {
     if (!re) return undefined;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (m.index >= cut) return undefined;
+      if (m.index >= cut) break;
       const end = m.index + m[0].length;
+      if (end > cut) return end;
+    }
+    const view = decodedView(text);
+    if (!view) return undefined;
+    re.lastIndex = 0;
+    for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
+      if (view.from[m.index]! >= cut) return undefined;
+      const end = view.to[m.index + m[0].length - 1]!;
       if (end > cut) return end;
     }
     return undefined;
@@ -165,7 +209,7 @@ export class SecretScrubber {
  * so that no secret escapes by being split across two chunks: each push
  * returns the scrubbed text that is safe to pass on and holds back the tail
  * that could be the beginning of a form of a known secret (at most
- * maxFormLength - 1 characters, so memory and delay stay bounded). `end`
+ * maxFormLength - 1 characters, 6 × maxFormLength where the text holds escapes, so memory and delay stay bounded). `end`
  * returns the held tail, scrubbed. Several scrubbers may be combined (e.g. a
  * request's own secrets and the process-wide ones).
  */
@@ -398,6 +442,79 @@ export function encodedForms(value: string): string[] {
     forms.add(encoded.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
   }
   return [...forms];
+}
+
+/** A text with its escapes decoded, and where each of its UTF-16 units stands in the text (`[from, to)`). */
+interface DecodedView {
+  readonly text: string;
+  readonly from: readonly number[];
+  readonly to: readonly number[];
+}
+
+const ESCAPED = /%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\\//;
+const HEX2 = /^[0-9A-Fa-f]{2}$/;
+const HEX4 = /^[0-9A-Fa-f]{4}$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The text with every percent escape (`%HH` runs, read as UTF-8; a byte that is no UTF-8 stays as written), JSON
+ * `\uXXXX` escape and `\/` decoded — whichever characters an encoder chose to escape — or undefined when it holds
+ * none. A `+` stays a `+` (the form encoding's space is one of the enumerated forms).
+ */
+function decodedView(text: string): DecodedView | undefined {
+  if ((!text.includes('%') && !text.includes('\\')) || !ESCAPED.test(text)) return undefined;
+  let out = '';
+  const from: number[] = [];
+  const to: number[] = [];
+  const put = (s: string, start: number, end: number) => {
+    out += s;
+    for (let k = 0; k < s.length; k++) {
+      from.push(start);
+      to.push(end);
+    }
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '%' && HEX2.test(text.slice(i + 1, i + 3))) {
+      const bytes: number[] = [];
+      const at: number[] = [];
+      while (text[i] === '%' && HEX2.test(text.slice(i + 1, i + 3))) {
+        bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+        at.push(i);
+        i += 3;
+      }
+      for (let k = 0; k < bytes.length; ) {
+        const b = bytes[k]!;
+        const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+        let decoded: string | undefined;
+        if (n && k + n <= bytes.length) {
+          try {
+            decoded = UTF8.decode(Uint8Array.from(bytes.slice(k, k + n)));
+          } catch {
+            decoded = undefined;
+          }
+        }
+        if (decoded === undefined) {
+          put(text.slice(at[k]!, at[k]! + 3), at[k]!, at[k]! + 3);
+          k++;
+        } else {
+          put(decoded, at[k]!, at[k + n - 1]! + 3);
+          k += n;
+        }
+      }
+    } else if (c === '\\' && text[i + 1] === 'u' && HEX4.test(text.slice(i + 2, i + 6))) {
+      put(String.fromCharCode(Number.parseInt(text.slice(i + 2, i + 6), 16)), i, i + 6);
+      i += 6;
+    } else if (c === '\\' && text[i + 1] === '/') {
+      put('/', i, i + 2);
+      i += 2;
+    } else {
+      put(c, i, i + 1);
+      i++;
+    }
+  }
+  return { text: out, from, to };
 }
 
 function deep(value: unknown, f: (s: string) => string): unknown {

@@ -35,6 +35,19 @@ describe('StreamScrubber: no secret crosses a chunk boundary', () => {
     }
   });
 
+  it("scrubs a value escaped as no one encoder does (Go's URL user part, Python quote(), Go JSON) split at every position, an escape cut in two too", () => {
+    const s = new SecretScrubber();
+    s.add('Zx9/kq+T3m=Lp$w&r');
+    for (const form of ['Zx9%2Fkq+T3m=Lp$w&r', 'Zx9/kq%2BT3m%3DLp%24w%26r', 'Zx9/kq+T3m=Lp$w\\u0026r']) {
+      const text = `GET https://u:${form}@h/ 50% -> 401`;
+      for (let cut = 0; cut <= text.length; cut++) {
+        const stream = new StreamScrubber(s);
+        const out = stream.push(text.slice(0, cut)) + stream.push(text.slice(cut)) + stream.end();
+        expect(out, `${form} cut at ${cut}`).toBe('GET https://u:(sensitive)@h/ 50% -> 401');
+      }
+    }
+  });
+
   it('holds back at most the longest form minus one character, and only a possible start of a form', () => {
     const s = new SecretScrubber();
     s.add(SECRET);

@@ -54,6 +54,35 @@ describe('SecretScrubber', () => {
     expect(plain.scrub('tok3nvalue %2f Tok3nValue')).toBe('tok3nvalue %2f (sensitive)');
   });
 
+  it('removes a value escaped character by character as real encoders do, whatever set they leave alone (a hostile review)', () => {
+    // each form printed by the real encoder: Go 1.x net/url (a URL's user part and path: `$&+=,;` and `/`, `@` left
+    // as they are), Python 3's urllib.parse.quote (safe='/' by default) and json.dumps (ensure_ascii), Go's
+    // encoding/json (`<>&` as \u003c \u003e \u0026); none is encodeURIComponent's, RFC 3986's strict or the form's
+    const s = new SecretScrubber();
+    for (const v of ['Zx9/kq+T3m=Lp$w&r', 'p@ss/w0rd!x é', 's3cr3t$pass!(1)', 'a<b>c&d=e1']) s.add(v);
+    for (const [printed, encoded] of [
+      ['Go url.URL{User: url.UserPassword}', 'https://u:Zx9%2Fkq+T3m=Lp$w&r@h/'],
+      ['Go url.URL{User: url.UserPassword}', 'https://u:s3cr3t$pass%21%281%29@h/'],
+      ['Go url.URL{User: url.UserPassword}', 'https://u:a%3Cb%3Ec&d=e1@h/'],
+      ['Go url.URL{Path}', 'https://h/p@ss/w0rd%21x%20%C3%A9'],
+      ['Python quote()', 'https://h/Zx9/kq%2BT3m%3DLp%24w%26r'],
+      ['Python quote()', 'https://h/p%40ss/w0rd%21x%20%c3%a9'],
+      ['Go json.Marshal', '{"p":"Zx9/kq+T3m=Lp$w\\u0026r"}'],
+      ['Go json.Marshal', '{"p":"a\\u003cb\\u003ec\\u0026d=e1"}'],
+      ['Python json.dumps', '{"p": "p@ss/w0rd!x \\u00e9"}'],
+      ['PHP json_encode', '{"p":"Zx9\\/kq+T3m=Lp$w&r"}'],
+    ]) {
+      const text = `error: ${encoded} -> 401`;
+      const out = s.scrub(text);
+      expect(out, `${printed}: ${encoded}`).not.toBe(text);
+      expect(out, printed).not.toMatch(/kq|w0rd|pass|c(?:&|%26|\\u0026)d/);
+      expect(out.startsWith('error: ') && out.endsWith(' -> 401'), printed).toBe(true);
+      expect(s.contains(text), printed).toBe(true);
+    }
+    // escapes around no secret stay as they are; a byte that is no UTF-8 is left as written
+    expect(s.scrub('GET /a%20b%ZZ%ff\\u0041\\/x')).toBe('GET /a%20b%ZZ%ff\\u0041\\/x');
+  });
+
   it('leaves values shorter than four characters and unrelated text alone', () => {
     const s = new SecretScrubber();
     s.add('abc');
