@@ -372,7 +372,11 @@ export const CODES = {
   'kubernetes.already-gone': { meaning: 'a delete of an object that is already gone' },
   'kubernetes.api-error': { meaning: 'the API server answered with an error', hint: 'retry later' },
   'kubernetes.conflict': { meaning: 'another field manager owns a field plumb would set', hint: 'apply with --force-conflicts to take ownership' },
-  'kubernetes.forbidden': { meaning: "the API server refused plumb's request (RBAC)", hint: 'grant the verb the message names' },
+  'kubernetes.forbidden': {
+    meaning:
+      "the API server refused plumb's request: RBAC (or a proxy's 403), RBAC's escalation check, or admission (Pod Security, a policy, a webhook, a quota)",
+    hint: 'grant the verb the message names; for an escalation, the rules it lists; for admission, change the object or what refuses it',
+  },
   'kubernetes.group-unavailable': {
     meaning: 'an API group the server lists cannot be discovered (an aggregated APIService that is not ready): its CIs are unknown and left out of the plan',
     hint: 'check the APIService and the Service behind it',

@@ -333,6 +333,32 @@ spec:
     expect(refused.hint).not.toContain('grant the verb');
   }, 180_000);
 
+  it("RBAC's escalation check is RBAC's refusal, not admission's: an identity that may patch Roles but lacks the rules one grants is told what to grant (the real server's message)", async () => {
+    const ns = 'drc-escalate';
+    const token = await serviceAccountToken(c, {
+      namespace: ns,
+      name: 'role-writer',
+      rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update'] }],
+      clusterRules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
+    });
+    const dir = temp('repo-escalate');
+    mkdirSync(join(dir, 'inventory'));
+    writeFileSync(join(dir, 'plumb.yaml'), `inventoryId: ${ns}\ntargets:\n  k8s: {provider: kubernetes}\n`);
+    writeFileSync(
+      join(dir, 'inventory', 'role.yaml'),
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: secret-reader, namespace: ${ns}}\nrules:\n  - {apiGroups: [""], resources: [secrets], verbs: [delete]}\n`,
+    );
+    const r = await runCli(['plan', '-o', 'json', '--repo', dir, '--kubeconfig', writeKubeconfig(c, token, 'drc-escalate', ns)], {
+      env: { PLUMB_CACHE: 'off' },
+    });
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const refused = ((JSON.parse(r.stdout) as Obj).diagnostics as Obj[]).find((d) => d.code === 'kubernetes.forbidden' && d.ci === `role:${ns}/secret-reader`);
+    expect(refused, r.stdout).toBeDefined();
+    expect(refused!.message).toContain('is attempting to grant RBAC permissions not currently held');
+    expect(refused!.hint).not.toContain('admission refused');
+    expect(refused!.hint).toContain('"escalate"');
+  }, 180_000);
+
   it('a CRD schema change asks again for its custom resources, though their resourceVersions did not change', async () => {
     const ns = 'drc-crd';
     const repo = makeRepo(ns);

@@ -47,14 +47,24 @@ function isInvalidInput(e: KubeApiError): boolean {
 }
 
 /**
- * Whether a 403's message is admission's (`pods "x" is forbidden: violates PodSecurity "restricted:latest": …`,
+ * Whether a 403 is admission's (`pods "x" is forbidden: violates PodSecurity "restricted:latest": …`,
  * `admission webhook "…" denied the request: …`, `exceeded quota: …`, `ValidatingAdmissionPolicy '…' … denied
- * request`) rather than the authorizer's. The authorizer always names the verb and what it was refused on
- * (`User "u" cannot patch resource "pods" in API group "" …`, `cannot get path "/metrics"`); an empty message (a proxy's
- * bare 403) is taken for RBAC, as before.
+ * request`) rather than the authorizer's. Only a `Status` the API server wrote can be: a proxy's or load balancer's
+ * 403 (an HTML page, a bare `Forbidden`, an empty body) is taken for RBAC, as before. The authorizer always names the
+ * verb and what it was refused on (`User "u" cannot patch resource "pods" in API group "" …`, `cannot get path
+ * "/metrics"`); RBAC's escalation check ({@link isRbacEscalation}) is RBAC's too.
  */
-function isAdmissionRefusal(message: string): boolean {
-  return message.trim() !== '' && !/\bcannot [a-z]+ (?:resource|path) "/.test(message);
+function isAdmissionRefusal(e: KubeApiError): boolean {
+  return e.apiStatus && e.message.trim() !== '' && !/\bcannot [a-z]+ (?:resource|path) "/.test(e.message) && !isRbacEscalation(e);
+}
+
+/**
+ * RBAC's escalation check: a Role, ClusterRole or binding that grants permissions the identity does not hold itself
+ * (`user "u" (groups=[…]) is attempting to grant RBAC permissions not currently held: …`) — allowed to patch roles,
+ * it lacks the rules it writes (or the `escalate`/`bind` verb).
+ */
+function isRbacEscalation(e: KubeApiError): boolean {
+  return e.apiStatus && /\bis attempting to grant RBAC permissions not currently held\b/.test(e.message);
 }
 
 /**
@@ -68,7 +78,16 @@ export function apiDiagnostic(e: unknown, attempt: Attempt): Diagnostic {
   const what = at.verb === 'discover' && !at.resource ? 'read the API discovery documents' : `${at.verb} ${resourceName(at.resource)}${where}`;
   const ci = at.id;
   if (e instanceof KubeApiError) {
-    if (e.status === 403 && isAdmissionRefusal(e.message)) {
+    if (e.status === 403 && isRbacEscalation(e)) {
+      return {
+        severity: 'error',
+        code: 'kubernetes.forbidden',
+        ci,
+        message: `forbidden: the API server refused to ${what}: ${e.message}`,
+        hint: 'RBAC\'s escalation check: plumb\'s identity may grant only permissions it holds — grant it the rules the message lists, or the verb "escalate" on roles/clusterroles ("bind" for a binding)',
+      };
+    }
+    if (e.status === 403 && isAdmissionRefusal(e)) {
       return {
         severity: 'error',
         code: 'kubernetes.forbidden',

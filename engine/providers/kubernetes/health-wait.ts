@@ -204,7 +204,7 @@ async function follow(
         (event) => {
           if (event.type === 'ERROR') {
             const s = (event.object ?? {}) as Obj;
-            throw new KubeApiError(Number(s.code ?? 500), String(s.reason ?? 'Error'), String(s.message ?? 'watch error'), s.details);
+            throw new KubeApiError(Number(s.code ?? 500), String(s.reason ?? 'Error'), String(s.message ?? 'watch error'), s.details, s.kind === 'Status');
           }
           events++;
           const o = (event.object ?? {}) as Obj;

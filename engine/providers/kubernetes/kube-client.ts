@@ -43,6 +43,11 @@ export class KubeApiError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: any,
+    /**
+     * Whether the answer was a `Status` object, as the API server (its authorizer, admission, a webhook's denial)
+     * writes every error — not a proxy's or load balancer's page, nor an empty body.
+     */
+    readonly apiStatus = false,
   ) {
     super(message);
   }
@@ -286,7 +291,7 @@ export class KubeClient {
         continue;
       }
       const body = res.body ?? {};
-      throw new KubeApiError(res.status, String(body.reason ?? res.status), String(body.message ?? `http ${res.status}`), body.details);
+      throw new KubeApiError(res.status, String(body.reason ?? res.status), String(body.message ?? `http ${res.status}`), body.details, body.kind === 'Status');
     }
   }
 
@@ -606,7 +611,7 @@ export class KubeClient {
             }
             // an issued credential that expired: the caller's next attempt resolves it again (see call)
             if (status === 401 && this.issuedCredential()) this.base = undefined;
-            reject(new KubeApiError(status, String(body?.reason ?? status), String(body?.message ?? `http ${status}`), body?.details));
+            reject(new KubeApiError(status, String(body?.reason ?? status), String(body?.message ?? `http ${status}`), body?.details, body?.kind === 'Status'));
           });
           // an aborted watch ends quietly: its caller asked for it
           res.on('close', () => (signal.aborted && !failed ? resolve() : undefined));

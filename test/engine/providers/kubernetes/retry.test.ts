@@ -13,13 +13,13 @@ import { fieldPathPointer } from '../../../../engine/providers/kubernetes/field-
 import { freePort } from '../../../cluster/control-plane.js';
 
 /** A tiny API server on 127.0.0.1 that plays back a script of answers. */
-async function scripted(answers: { status: number; headers?: Record<string, string>; body?: unknown }[]) {
+async function scripted(answers: { status: number; headers?: Record<string, string>; body?: unknown; raw?: string }[]) {
   const seen: { at: number; auth?: string }[] = [];
   const server: Server = createServer((req, res) => {
     seen.push({ at: Date.now(), auth: req.headers.authorization });
     const a = answers[Math.min(seen.length - 1, answers.length - 1)];
-    res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
-    res.end(JSON.stringify(a.body ?? {}));
+    res.writeHead(a.status, { 'content-type': a.raw === undefined ? 'application/json' : 'text/html', ...(a.headers ?? {}) });
+    res.end(a.raw ?? JSON.stringify(a.body ?? {}));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -136,6 +136,53 @@ describe('answers that say the manifest is wrong', () => {
     expect(d).toMatchObject({ code: 'kubernetes.invalid', fields: ['.data.replicas'] });
     expect(d.hint).toContain('retrying will not help');
     client.close();
+  });
+
+  it("a 403 is admission's only when the API server wrote it: a proxy's page or an empty 403 is RBAC's; RBAC's escalation check is RBAC's (a hostile review)", async () => {
+    const refusal = async (answer: { status: number; body?: unknown; raw?: string }) => {
+      const s = await scripted([answer]);
+      servers.push(s.server);
+      const client = new KubeClient(kubeConfigFor(s.url), fast);
+      const error = await client.call({ method: 'PATCH', path: '/api/v1/namespaces/shop/configmaps/app', body: {} }).catch((e: unknown) => e);
+      client.close();
+      expect(error).toBeInstanceOf(KubeApiError);
+      return apiDiagnostic(error, { verb: 'patch', id: 'configmap:shop/app', namespace: 'shop' });
+    };
+    // an authenticating proxy or load balancer in front of the API server: no Status, so no admission ever spoke
+    for (const answer of [
+      { status: 403, raw: '<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center></body></html>' },
+      { status: 403, raw: 'Forbidden' },
+      { status: 403, raw: '' },
+      { status: 403, body: { error: 'access denied by policy' } },
+    ]) {
+      const d = await refusal(answer);
+      expect(d.code, JSON.stringify(answer)).toBe('kubernetes.forbidden');
+      expect(d.hint, JSON.stringify(answer)).not.toContain('admission refused');
+      expect(d.hint, JSON.stringify(answer)).toContain('grant the verb "patch"');
+    }
+    // a webhook's denial with a 403 and no reason (the API server passes the webhook's status on): admission's
+    const webhook = await refusal({
+      status: 403,
+      body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 403, message: 'admission webhook "deny.example.com" denied the request: no' },
+    });
+    expect(webhook.hint).toContain('admission refused');
+    expect(webhook.message).toContain('denied the request: no');
+    // the API server's RBAC escalation check (a Role granting what the identity lacks): neither admission nor "grant patch"
+    const escalation = await refusal({
+      status: 403,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'Forbidden',
+        code: 403,
+        message:
+          'roles.rbac.authorization.k8s.io "reader" is forbidden: user "system:serviceaccount:shop:plumb" (groups=["system:serviceaccounts" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], Verbs:["get"]}',
+      },
+    });
+    expect(escalation.hint).not.toContain('admission refused');
+    expect(escalation.hint).toContain('escalate');
+    expect(escalation.message).toContain('Resources:["secrets"]');
   });
 
   it('duplicate list-map keys are final too; an ordinary 500 is still retried', () => {
