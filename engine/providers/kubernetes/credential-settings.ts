@@ -36,6 +36,8 @@ const STRONG_WORDS = new Set([
   'signingkey',
   'psk',
   'sshpass',
+  // a bearer token by another name (curl's --oauth2-bearer, BEARER=…)
+  'bearer',
 ]);
 
 /** A single word that ends in a strong word: `APITOKEN`, `ACCESSTOKEN`, `CLIENTSECRET`, `DBPASSWORD`. */
@@ -624,7 +626,8 @@ function argumentCredentials(args: readonly string[]): string[] {
   args.forEach((arg, i) => {
     out.push(...credentialsByForm(arg));
     // a header (`-H 'X-Vault-Token: …'`, `--header=PRIVATE-TOKEN: …`) by its name; a basic-auth pair after -u/--user
-    out.push(...headerCredentials(arg.replace(/^--?(?:header|H)=/, '')));
+    // (also attached to -H as curl takes it, `-HX-Vault-Token: …`, and curl's --proxy-header)
+    out.push(...headerCredentials(arg.replace(/^(?:--?(?:proxy-)?header=|--?H=?)/, '')));
     const user = ATTACHED_USER.exec(arg);
     if (user) out.push(...userPasswordCredentials(user[1]!));
     else if (USER_FLAGS.has(arg.split('=')[0]!) && (arg.includes('=') || args[i + 1] !== undefined))

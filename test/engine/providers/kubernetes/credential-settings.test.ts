@@ -290,6 +290,17 @@ it("mysql's attached -pVALUE and values under 8 characters given under a passwor
   for (const credential of ['S3cr3t!x', 'hunt3r', 'dbpw42']) expect(viaKubeconfig).toContain(credential);
 });
 
+it("curl's own bearer flag (--oauth2-bearer TOKEN), a header attached to -H (-HX-Vault-Token: …) and --proxy-header=… are credentials too (a hostile review of f55a4ca)", () => {
+  // a token that is not token-shaped by itself (20 letters and digits): only the flag's name says what it is
+  expect(commandCredentials(['curl', '-sf', '--oauth2-bearer', 'Zq81aLpw92KdQ7rT5uV8', 'https://vault/v1/x'])).toContain('Zq81aLpw92KdQ7rT5uV8');
+  expect(commandCredentials(['curl', '--oauth2-bearer=Zq81aLpw92KdQ7rT5uV8'])).toContain('Zq81aLpw92KdQ7rT5uV8');
+  expect(commandCredentials(['-c', 'curl -sf --oauth2-bearer Zq81aLpw92KdQ7rT5uV8 https://x | jq -r .token'])).toContain('Zq81aLpw92KdQ7rT5uV8');
+  expect(commandCredentials(['curl', '-HX-Vault-Token: hvs.Zq81aLpw92Kd'])).toContain('hvs.Zq81aLpw92Kd');
+  expect(commandCredentials(['curl', '--proxy-header=Proxy-Authorization: Basic YWRtaW46aHVudGVyMg=='])).toContain('YWRtaW46aHVudGVyMg==');
+  // what is no credential stays out: an attached Accept header, a bearer *type* given as a value
+  expect(commandCredentials(['curl', '-HAccept: application/json', '--auth-type', 'bearer'])).toEqual([]);
+});
+
 it("a credential in an HTTP header (curl's -H 'X-Vault-Token: …') is decided by the header's name, and curl's -u USER:PASSWORD gives its password (a hostile review); other headers and docker's --user uid:gid are not taken", () => {
   const found = commandCredentials([
     '-c',
