@@ -101,6 +101,34 @@ describe('canonicalJson, written piece by piece', () => {
       { numRuns: 500 },
     );
   });
+
+  it('writes an array of strings (one native call) and an impact-shaped list across chunks as the definition does', async () => {
+    const { canonicalSha256 } = await import('../../../engine/model/canonical-json.js');
+    const fc = (await import('fast-check')).default;
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('\ud800', '\udfff', 'a"b', 'c\\d', '\u0000', '😀', ''));
+    // all strings, or strings mixed with undefined, null and numbers: only the first goes the one-call way
+    const lists = fc.oneof(
+      fc.array(text, { maxLength: 8 }),
+      fc.array(fc.oneof(text, fc.constant(undefined), fc.constant(null), fc.integer()), { maxLength: 8 }),
+    );
+    // an impact's affected list: objects of strings, numbers and string paths, long enough to pass several chunks
+    const affected = fc.array(
+      fc.record(
+        { id: text, state: fc.constantFrom('at-risk', 'down', 'degraded'), depth: fc.nat(), path: fc.array(text, { maxLength: 6 }), wouldBe: fc.constantFrom('down', undefined) },
+        { requiredKeys: ['id', 'state', 'depth', 'path'] },
+      ),
+      { maxLength: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.array(lists, { maxLength: 4 }), affected, (ls, as) => {
+        for (const l of ls) expect(canonicalJson(l)).toBe(referenceCanonicalJson(l));
+        const value = { sources: ls, affected: as, event: 'change' };
+        expect(canonicalJson(value)).toBe(referenceCanonicalJson(value));
+        expect(canonicalSha256(value)).toBe(sha256(referenceCanonicalJson(value)));
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
 
 describe('canonicalJson and JSON.stringify', () => {
