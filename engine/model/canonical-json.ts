@@ -65,6 +65,12 @@ function writeCanonical(value: unknown, out: Sink): void {
       out.text += JSON.stringify(value);
       return;
     }
+    const keys = flatRecordKeys(value);
+    if (keys) {
+      // JSON.stringify with a list of keys writes each object's members in the list's order: sorted, the canonical text
+      out.text += JSON.stringify(value, keys);
+      return;
+    }
     out.text += '[';
     for (let i = 0; i < value.length; i++) {
       if (i) out.text += ',';
@@ -97,6 +103,43 @@ function writeCanonical(value: unknown, out: Sink): void {
 function allStrings(value: readonly unknown[]): boolean {
   for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
   return value.length > 0;
+}
+
+/**
+ * The keys of an array of flat records, sorted by code unit — when every
+ * element is a plain object with the same own keys (no `__proto__`, no toJSON)
+ * whose values are strings, numbers, booleans, null, undefined or arrays of
+ * strings; else undefined. Written by JSON.stringify with that list as its
+ * replacer, such an array is exactly its canonical text (each member in the
+ * list's order, the values as the branches above write them) in one native
+ * call: an impact's `affected` and `businessServices` lists, ~6,000 records at
+ * 100k CIs in a 50-CI review, were ~40 ms of its hash in a fresh process,
+ * where this writer runs mostly unoptimised.
+ */
+function flatRecordKeys(value: readonly unknown[]): string[] | undefined {
+  if (value.length === 0) return undefined;
+  let keys: string[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
+    const proto = Object.getPrototypeOf(item) as unknown;
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    const own = Object.keys(item);
+    if (keys === undefined) {
+      if (own.length === 0 || own.length > 32 || own.includes('__proto__') || own.includes('toJSON')) return undefined;
+      keys = [...own].sort();
+    } else if (own.length !== keys.length) return undefined;
+    const record = item as Record<string, unknown>;
+    for (let k = 0; k < own.length; k++) {
+      // the same keys: each of this record's is one of the first's (equal counts, no duplicates)
+      if (i > 0 && !keys.includes(own[k])) return undefined;
+      const member = record[own[k]];
+      const type = typeof member;
+      if (type === 'string' || type === 'number' || type === 'boolean' || member === null || member === undefined) continue;
+      if (!Array.isArray(member) || (member.length > 0 && !allStrings(member))) return undefined;
+    }
+  }
+  return keys;
 }
 
 /** Characters of text held before they are hashed. */

@@ -102,7 +102,7 @@ describe('canonicalJson, written piece by piece', () => {
     );
   });
 
-  it('writes an array of strings (one native call) and an impact-shaped list across chunks as the definition does', async () => {
+  it('writes an array of strings or of flat records (one native call each) and an impact-shaped list across chunks as the definition does', async () => {
     const { canonicalSha256 } = await import('../../../engine/model/canonical-json.js');
     const fc = (await import('fast-check')).default;
     const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('\ud800', '\udfff', 'a"b', 'c\\d', '\u0000', '😀', ''));
@@ -118,6 +118,22 @@ describe('canonicalJson, written piece by piece', () => {
         { requiredKeys: ['id', 'state', 'depth', 'path'] },
       ),
       { maxLength: 3000 },
+    );
+    // arrays of records: the same keys in any order (one native call), or not (keys differ, a value that is not flat,
+    // __proto__ or toJSON as a key, a null prototype, a Date): each written as the definition writes it
+    const flat = fc.oneof(text, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(text, { maxLength: 3 }));
+    const member = fc.oneof(flat, fc.date({ noInvalidDate: true }), fc.array(fc.oneof(fc.integer(), text), { maxLength: 2 }), fc.dictionary(text, flat, { maxKeys: 2 }));
+    const records = fc.oneof(
+      fc.array(fc.record({ b: flat, a: flat, '10': flat, é: flat, B: flat }), { maxLength: 6 }),
+      fc.array(fc.record({ b: member, a: flat }, { requiredKeys: [] }), { maxLength: 6 }),
+      fc.array(fc.dictionary(fc.constantFrom('a', 'b', 'B', '10', '9', '__proto__', 'toJSON', 'é', 'constructor'), flat, { maxKeys: 4 }), { maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(records, (rs) => {
+        expect(canonicalJson(rs)).toBe(referenceCanonicalJson(rs));
+        expect(canonicalJson({ x: [rs] })).toBe(referenceCanonicalJson({ x: [rs] }));
+      }),
+      { numRuns: 400 },
     );
     fc.assert(
       fc.property(fc.array(lists, { maxLength: 4 }), affected, (ls, as) => {
