@@ -114,7 +114,13 @@ describe('canonicalJson, written piece by piece', () => {
     // an impact's affected list: objects of strings, numbers and string paths, long enough to pass several chunks
     const affected = fc.array(
       fc.record(
-        { id: text, state: fc.constantFrom('at-risk', 'down', 'degraded'), depth: fc.nat(), path: fc.array(text, { maxLength: 6 }), wouldBe: fc.constantFrom('down', undefined) },
+        {
+          id: text,
+          state: fc.constantFrom('at-risk', 'down', 'degraded'),
+          depth: fc.nat(),
+          path: fc.array(text, { maxLength: 6 }),
+          wouldBe: fc.constantFrom('down', undefined),
+        },
         { requiredKeys: ['id', 'state', 'depth', 'path'] },
       ),
       { maxLength: 3000 },
@@ -122,7 +128,12 @@ describe('canonicalJson, written piece by piece', () => {
     // arrays of records: the same keys in any order (one native call), or not (keys differ, a value that is not flat,
     // __proto__ or toJSON as a key, a null prototype, a Date): each written as the definition writes it
     const flat = fc.oneof(text, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(text, { maxLength: 3 }));
-    const member = fc.oneof(flat, fc.date({ noInvalidDate: true }), fc.array(fc.oneof(fc.integer(), text), { maxLength: 2 }), fc.dictionary(text, flat, { maxKeys: 2 }));
+    const member = fc.oneof(
+      flat,
+      fc.date({ noInvalidDate: true }),
+      fc.array(fc.oneof(fc.integer(), text), { maxLength: 2 }),
+      fc.dictionary(text, flat, { maxKeys: 2 }),
+    );
     const records = fc.oneof(
       fc.array(fc.record({ b: flat, a: flat, '10': flat, é: flat, B: flat }), { maxLength: 6 }),
       fc.array(fc.record({ b: member, a: flat }, { requiredKeys: [] }), { maxLength: 6 }),
