@@ -3,6 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { matchObserved } from '../diff/match-observed.js';
 import type { ObservedObject } from '../providers/contract.js';
 import { INVENTORY_LABEL, LEGACY_OWNER } from '../providers/managed-label.js';
+import { compareText } from '../model/compare-text.js';
 
 /** One target's desired CIs and what its provider observed (and, with provider.diff, projected). */
 export interface PlanTargetInput {
@@ -143,6 +144,6 @@ export function matchChanges(targets: readonly PlanTargetInput[]): MatchResult {
       }
     }
   }
-  unmanaged.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || a.target.localeCompare(b.target));
+  unmanaged.sort((a, b) => compareText(a.id, b.id) || compareText(a.target, b.target));
   return { pairs, unmanaged, diagnostics };
 }

@@ -1,5 +1,6 @@
 import { STATE_RANK, type ImpactState } from '../model/relations.js';
 import type { AffectedCI, ImpactSummary } from './types.js';
+import { compareText } from '../model/compare-text.js';
 
 const LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 
@@ -41,8 +42,8 @@ export function mergeImpacts(parts: readonly ImpactSummary[]): ImpactSummary {
   return {
     sources: [...sources].sort(),
     event: present.some((p) => p.event === 'delete') ? 'delete' : present[0].event,
-    affected: [...affected.values()].sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.depth - b.depth || a.id.localeCompare(b.id)),
-    businessServices: [...services.values()].sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.id.localeCompare(b.id)),
+    affected: [...affected.values()].sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.depth - b.depth || compareText(a.id, b.id)),
+    businessServices: [...services.values()].sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || compareText(a.id, b.id)),
     risk: { score, level: LEVELS[level] },
   };
 }

@@ -12,6 +12,7 @@ import { isMissingField, matchesSelector } from './match.js';
 import type { ChangeContext, CompiledExpression, CompiledPolicy, PlanView, PolicyException, PolicyScope, Simulate } from './types.js';
 import { planBindings, planView, subjectBindings, type Bindings, type SharedContext } from './variables.js';
 import { isDenied } from './denied.js';
+import { compareText } from '../model/compare-text.js';
 
 export interface EvaluatePoliciesOptions {
   /** Every loaded policy; only those of `scope` are evaluated. */
@@ -92,7 +93,7 @@ export function evaluatePolicies(options: EvaluatePoliciesOptions): PolicyEvalua
   }
 
   const order = new Map(policies.map((p, i) => [p.name, i]));
-  results.sort((a, b) => order.get(a.policy)! - order.get(b.policy)! || (a.ci ?? '').localeCompare(b.ci ?? ''));
+  results.sort((a, b) => order.get(a.policy)! - order.get(b.policy)! || compareText(a.ci ?? '', b.ci ?? ''));
   return {
     results,
     denied: isDenied(results),

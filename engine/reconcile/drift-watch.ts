@@ -2,6 +2,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../providers/managed-label.j
 import type { Provider, WatchEvent } from '../providers/contract.js';
 import { createProvider, selectDesired } from '../providers/registry.js';
 import type { DesiredState } from './desired-state.js';
+import { compareText } from '../model/compare-text.js';
 
 /**
  * Watches the actual state of a desired state's watchable targets (today:
@@ -35,7 +36,7 @@ export class DriftWatch {
       const namespaces = [...new Set(owned.map((ci) => ci.namespace).filter((n) => n !== '_cluster'))].sort();
       plans.push({
         name,
-        resources: [...resources.values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`)),
+        resources: [...resources.values()].sort((a, b) => compareText(`${a.apiVersion}/${a.kind}`, `${b.apiVersion}/${b.kind}`)),
         namespaces,
       });
     }

@@ -1,5 +1,6 @@
 import { formatDuration, formatValue, sparkline } from '../capacity/format.js';
 import type { SignalReport } from '../capacity/types.js';
+import { compareText } from '../model/compare-text.js';
 
 interface Colors {
   red(s: string): string;
@@ -22,7 +23,7 @@ export function renderCapacityText(reports: readonly SignalReport[], options: { 
   const c = options.colors ?? plain;
   if (reports.length === 0) return 'no capacity signals (declare them under capacity: on a CI; docs/capacity.md)\n';
   const order = { critical: 0, warning: 1, unknown: 2, ok: 3 } as const;
-  const sorted = [...reports].sort((a, b) => order[a.status] - order[b.status] || a.ci.localeCompare(b.ci) || a.signal.localeCompare(b.signal));
+  const sorted = [...reports].sort((a, b) => order[a.status] - order[b.status] || compareText(a.ci, b.ci) || compareText(a.signal, b.signal));
   const header = ['CI', 'SIGNAL', 'NOW', 'CAPACITY', 'FORECAST', 'EXHAUSTED IN', 'STATUS', 'HISTORY'];
   const rows = sorted.map((r) => [
     r.ci,

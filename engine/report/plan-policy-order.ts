@@ -1,4 +1,5 @@
 import type { PolicyResult } from '../plan/types.js';
+import { compareText } from '../model/compare-text.js';
 
 const ACTION_RANK = { deny: 0, warn: 1, audit: 2 } as const;
 const OUTCOME_RANK = { violated: 0, error: 1, excepted: 2 } as const;
@@ -16,7 +17,7 @@ export function orderPolicyResults(results: readonly PolicyResult[]): PolicyResu
       ACTION_RANK[a.action] - ACTION_RANK[b.action] ||
       OUTCOME_RANK[a.outcome] - OUTCOME_RANK[b.outcome] ||
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      a.policy.localeCompare(b.policy) ||
-      (a.ci ?? '').localeCompare(b.ci ?? ''),
+      compareText(a.policy, b.policy) ||
+      compareText(a.ci ?? '', b.ci ?? ''),
   );
 }

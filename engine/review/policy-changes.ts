@@ -1,6 +1,7 @@
 import type { RawDocument } from '../model/ci.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { PolicyChange } from '../policy/types.js';
+import { compareText } from '../model/compare-text.js';
 
 export type { PolicyChange } from '../policy/types.js';
 
@@ -41,5 +42,5 @@ export function policyChanges(base: readonly RawDocument[], head: readonly RawDo
   }
   for (const [key, a] of after) if (!before.has(key)) out.push(entry('added', a));
   const order = { removed: 0, changed: 1, added: 2 };
-  return out.sort((x, y) => order[x.change] - order[y.change] || x.kind.localeCompare(y.kind) || x.name.localeCompare(y.name));
+  return out.sort((x, y) => order[x.change] - order[y.change] || compareText(x.kind, y.kind) || compareText(x.name, y.name));
 }

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CODES, type CodeInfo } from '../../engine/model/codes.js';
+import { compareText } from '../../engine/model/compare-text.js';
 
 export const ERRORS_DOC = fileURLToPath(new URL('../../docs/errors.md', import.meta.url));
 
@@ -33,7 +34,7 @@ export function renderErrorsDoc(): string {
   ];
   for (const area of [...byArea.keys()].sort()) {
     out.push('', `## ${area}`, '', '| code | meaning | what to do |', '|:--|:--|:--|');
-    for (const [code, info] of byArea.get(area)!.sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [code, info] of byArea.get(area)!.sort(([a], [b]) => compareText(a, b))) {
       out.push(`| \`${code}\` | ${cell(info.meaning)}${info.unreachable ? ' (*unreachable*)' : ''} | ${cell(info.hint ?? '')} |`);
     }
   }

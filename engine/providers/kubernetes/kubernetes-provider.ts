@@ -46,6 +46,7 @@ import { DryRunCache, type CachedDryRun } from './dry-run-cache.js';
 import { defaultContentCache, type ContentCache } from '../../cache/content-cache.js';
 import { canonicalJson } from '../../model/canonical-json.js';
 import { holdsSecretData } from '../../redact/secret-pointers.js';
+import { compareText } from '../../model/compare-text.js';
 
 /** Target settings of a `kubernetes` target in plumb.yaml (and the CLI's --kubeconfig/--context). */
 export interface KubernetesSettings extends KubeConfigOptions {
@@ -238,7 +239,7 @@ export class KubernetesProvider implements Provider {
       await listing;
       diagnostics.push(...listDiagnostics);
       return {
-        observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)),
+        observed: [...observed.values()].sort((a, b) => compareText(a.id, b.id)),
         diagnostics: distinct(diagnostics),
         ...(unknown.length ? { unknown } : {}),
       };
@@ -265,7 +266,7 @@ export class KubernetesProvider implements Provider {
     diagnostics.push(...listDiagnostics, ...swept.diagnostics);
     for (const o of swept.items) if (!observed.has(o.id)) observed.set(o.id, o);
     return {
-      observed: [...observed.values()].sort((a, b) => a.id.localeCompare(b.id)),
+      observed: [...observed.values()].sort((a, b) => compareText(a.id, b.id)),
       diagnostics: distinct(diagnostics),
       ...(unknown.length ? { unknown } : {}),
     };
@@ -350,7 +351,7 @@ export class KubernetesProvider implements Provider {
     });
     // every list that failed, whatever the reason (forbidden, a 500, a timeout): an orphan there would be neither pruned nor reported
     const diagnostics: Diagnostic[] = [...hidden]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([where, { plurals, reason }]) => ({
         severity: 'warning',
         code: 'kubernetes.orphans-hidden',
@@ -408,7 +409,7 @@ export class KubernetesProvider implements Provider {
       list.push(...res.items);
       cascades.set(parent, list);
     });
-    for (const list of cascades.values()) list.sort((a, b) => a.id.localeCompare(b.id));
+    for (const list of cascades.values()) list.sort((a, b) => compareText(a.id, b.id));
     return { cascades, diagnostics };
   }
 
@@ -1081,7 +1082,7 @@ export class KubernetesProvider implements Provider {
       const data = live?.object ? new TextEncoder().encode(JSON.stringify(forRestore(live.object))) : new Uint8Array();
       artifacts.push({ id, exists: Boolean(live?.object), mediaType: 'application/json', data });
     }
-    artifacts.sort((a, b) => a.id.localeCompare(b.id));
+    artifacts.sort((a, b) => compareText(a.id, b.id));
     return { artifacts, diagnostics };
   }
 
@@ -1090,7 +1091,7 @@ export class KubernetesProvider implements Provider {
     const restored: string[] = [];
     const decoded = req.artifacts.map((a) => ({ a, object: a.exists ? (JSON.parse(new TextDecoder().decode(a.data)) as Obj) : undefined }));
     const rank = (d: (typeof decoded)[number]) => restoreRank(kindOf(d.object) ?? parseId(d.a.id).kind);
-    decoded.sort((x, y) => rank(x) - rank(y) || x.a.id.localeCompare(y.a.id));
+    decoded.sort((x, y) => rank(x) - rank(y) || compareText(x.a.id, y.a.id));
     // what this restore itself brings back first: a dry run of an object inside them cannot be
     // rehearsed before they exist (the server answers 404), so it is checked for real when they do
     const namespacesRestored = new Set(decoded.filter((d) => kindOf(d.object) === 'Namespace').map((d) => String(d.object!.metadata?.name)));
