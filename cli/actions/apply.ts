@@ -47,6 +47,7 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions,
   const cwd = process.cwd();
   let plan: Plan;
   let desired: DesiredState | undefined;
+  let refused = 0;
   if (planFile) {
     // a saved plan was reviewed when it was written: no question asked (as Terraform does); what was
     // reviewed is what is applied — apply({ reviewed: true }) plans it again and requires the same changes
@@ -65,7 +66,19 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions,
     // the plan goes to stdout as `plumb plan` prints it; with -o json stdout is the report's, so stderr
     if (out.format === 'json') process.stderr.write(renderPlanText(plan, { colors: err, diagnostics: planned.diagnostics }) + '\n');
     else await writeOut(renderPlanText(plan, { colors: c, diagnostics: planned.diagnostics }));
+    // a CI its provider could not plan (the API server refused its dry run: admission, an invalid manifest, a 403) is
+    // left out and the rest is applied — but it is not applied, so neither "matches the desired state" nor a success
+    refused = new Set(planned.diagnostics.filter((d) => d.severity === 'error').map((d, i) => d.ci ?? `#${i}`)).size;
     const { create, update, replace = 0, delete: del } = plan.summary;
+    if (create + update + replace + del === 0 && refused > 0) {
+      await out.writeFailure(
+        planned.diagnostics.filter((d) => d.severity === 'error'),
+        {},
+        false,
+      );
+      process.stderr.write(`${err.red('error')}: ${notPlanned(refused)}; nothing else to change\n`);
+      return EXIT.failure;
+    }
     if (create + update + replace + del === 0) {
       await out.write((format) =>
         format === 'json' ? JSON.stringify({ outcome: 'no-changes', planHash: plan.hash }, null, 2) : 'no changes: the actual state matches the desired state',
@@ -110,7 +123,8 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions,
     });
     flushProgress();
     await out.write((format, colors) => (format === 'json' ? JSON.stringify(report, null, 2) : renderReport(report, colors)));
-    return report.outcome === 'succeeded' ? EXIT.ok : EXIT.failure;
+    if (refused > 0) process.stderr.write(`${err.red('error')}: ${notPlanned(refused)}\n`);
+    return report.outcome === 'succeeded' && refused === 0 ? EXIT.ok : EXIT.failure;
   } catch (e) {
     flushProgress();
     const diagnostics = e instanceof PlumbError && e.code === 'plan.stale' ? (e.data?.diagnostics as Diagnostic[] | undefined) : undefined;
@@ -124,6 +138,10 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions,
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+function notPlanned(n: number): string {
+  return `${n === 1 ? 'a CI' : `${n} CIs`} could not be planned (the error${n === 1 ? '' : 's'} above): not applied, the actual state does not match the desired state`;
 }
 
 function denied(): PlumbError {

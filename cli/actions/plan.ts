@@ -42,9 +42,14 @@ export function savedPlanText(out: string, plan: Plan): string {
   return `\nSaved the plan to ${out}.\n${next}\n`;
 }
 
-/** The exit code of a plan or review: a deny beats changes. */
-export function exitCode(plan: Plan, detailed: boolean): number {
+/**
+ * The exit code of a plan or review: a deny beats errors, errors beat changes. An error reported beside a plan is a
+ * CI its provider could not plan (the API server refused its dry run — admission, a manifest it calls invalid, a
+ * 403): it is left out and the rest is planned, but the plan is not the desired state whole, so not a success.
+ */
+export function exitCode(plan: Plan, detailed: boolean, diagnostics: readonly Diagnostic[] = []): number {
   if (plan.policy.denied) return EXIT.denied;
+  if (diagnostics.some((d) => d.severity === 'error')) return EXIT.failure;
   const s = plan.summary;
   return detailed && s.create + s.update + (s.replace ?? 0) + s.delete > 0 ? EXIT.changes : EXIT.ok;
 }
@@ -98,5 +103,5 @@ export const action = (opts: PlanOptions) =>
     if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), await renderPlanFile({ plan: result.plan, repo: result.repo }));
     await emit(out, result.plan, result.diagnostics, result.policies, 'plan');
     if (opts.out) process.stderr.write(savedPlanText(opts.out, result.plan));
-    return exitCode(result.plan, Boolean(opts.detailedExitcode));
+    return exitCode(result.plan, Boolean(opts.detailedExitcode), result.diagnostics);
   });

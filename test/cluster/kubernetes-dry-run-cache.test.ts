@@ -321,9 +321,10 @@ spec:
       'application/merge-patch+json',
     );
     expect(labelled.status).toBe(200);
-    const uncached = await plan(dir, undefined);
+    // the refused Pod is left out of the plan, the rest is planned: an error, so exit 1 (it was 0, "no changes")
+    const uncached = await plan(dir, undefined, 1);
     expect(uncached.json.diagnostics.map((d: Obj) => d.code)).toContain('kubernetes.forbidden');
-    const after = await plan(dir, cache);
+    const after = await plan(dir, cache, 1);
     expect(after.dryRuns).toEqual([`/api/v1/namespaces/${ns}/pods/priv`]);
     expect(answer(after.json)).toEqual(answer(uncached.json));
     // the server's own reason, not a guess at RBAC: the admin may patch Pods, Pod Security refused this one
@@ -331,6 +332,12 @@ spec:
     expect(refused.message).toContain('violates PodSecurity "restricted:latest"');
     expect(refused.hint).toContain('admission refused the object');
     expect(refused.hint).not.toContain('grant the verb');
+    // nor does apply say the actual state matches the desired state and exit 0 (a hostile review): the Pod is not there
+    const applied = await runCli(['apply', '--auto-approve', '--no-wait', '--repo', dir, '--kubeconfig', c.kubeconfig], { env: { PLUMB_CACHE: 'off' } });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(1);
+    expect(applied.stdout + applied.stderr).not.toContain('matches the desired state');
+    expect(applied.stderr).toContain('a CI could not be planned');
+    expect((await apiCall(c, c.adminToken, 'GET', `/api/v1/namespaces/${ns}/pods/priv`)).status).toBe(404);
   }, 180_000);
 
   it("RBAC's escalation check is RBAC's refusal, not admission's: an identity that may patch Roles but lacks the rules one grants is told what to grant (the real server's message)", async () => {
