@@ -190,6 +190,17 @@ function readInside(root: string, realRoot: string, path: string): Buffer | unde
 }
 
 /**
+ * A repository file a setting names (an endpoint target's `ca`), read on the loader's terms ({@link readInside}): a
+ * regular file inside the repository, opened without blocking, never through a link out of it.
+ *
+ * @returns the bytes, or undefined when there is no such file
+ * @throws PlumbError `load.symlink-outside`, `load.symlink-broken`, `load.not-a-file`
+ */
+export function readRepositoryFile(root: string, path: string): Buffer | undefined {
+  return readInside(root, realpathSync(root), path);
+}
+
+/**
  * A file of the work tree read again after the load (positions of a diagnostic, engine/load/load-repository.ts) on
  * the same terms as {@link readInside}: never a blocking open of a FIFO a loaded file was swapped for, never through
  * a link out of the repository. Undefined for anything it would refuse.

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { readRepositoryFile } from '../../load/worktree-source.js';
 import type { TargetConfig } from '../../config/types.js';
 import { PlumbError } from '../../model/errors.js';
 import type { Provider } from '../contract.js';
@@ -25,15 +26,30 @@ export function endpointProviderFromTarget(name: string, target: TargetConfig, r
   if (!caFiles.every((f) => typeof f === 'string' && f)) throw bad(name, 'ca', 'a PEM file path or a list of them');
   const ca = caFiles.map((f) => {
     const path = resolve(root, f as string);
+    const inRepository = relative(root, path);
+    let text: string | undefined;
     try {
-      return readFileSync(path, 'utf8');
+      // plumb.yaml is Git content: a repository-relative PEM is read on the loader's terms (a committed link to
+      // /dev/zero read to 2 GiB, a link to a FIFO blocked the plan for good, a link out of the repository was read);
+      // an absolute path elsewhere (a system CA bundle) only as a regular file, opened without blocking
+      text =
+        inRepository && !inRepository.startsWith('..') && !isAbsolute(inRepository)
+          ? readRepositoryFile(root, inRepository)?.toString('utf8')
+          : readRegularFile(path);
     } catch (e) {
-      throw new PlumbError('provider.bad-setting', `targets.${name}.ca: cannot read ${f as string}`, {
+      throw new PlumbError('provider.bad-setting', `targets.${name}.ca: cannot read ${f as string}${e instanceof PlumbError ? `: ${e.message}` : ''}`, {
         cause: e,
         hint: 'give a readable PEM file',
         data: { target: name, setting: 'ca' },
       });
     }
+    if (text === undefined) {
+      throw new PlumbError('provider.bad-setting', `targets.${name}.ca: cannot read ${f as string}: no such file`, {
+        hint: 'give a readable PEM file',
+        data: { target: name, setting: 'ca' },
+      });
+    }
+    return text;
   });
   return createEndpointProvider({ ...(concurrency !== undefined ? { concurrency } : {}), ...(ca.length > 0 ? { ca } : {}) });
 }
@@ -43,4 +59,15 @@ function bad(name: string, key: string, expected: string): PlumbError {
     hint: 'fix the target in plumb.yaml',
     data: { target: name, setting: key },
   });
+}
+
+/** A file outside the repository, read only when it is a regular file (opened without blocking: a FIFO never blocks). */
+function readRegularFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new PlumbError('load.not-a-file', `${path} is not a regular file`, { data: { file: path } });
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -256,4 +256,36 @@ describe('endpointProviderFromTarget', () => {
       expect.objectContaining({ code: 'provider.bad-setting' }),
     );
   });
+
+  it("reads a repository-relative ca on the loader's terms: a committed link to a FIFO, to /dev/zero or out of the repository is refused at once (a hostile review)", async () => {
+    const { endpointProviderFromTarget } = await import('../../../../engine/providers/endpoint/from-target.js');
+    const { execFileSync } = await import('node:child_process');
+    const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const repo = join(dir, 'ca-repo');
+    mkdirSync(repo);
+    // plumb.yaml is Git content, and Git stores links: each was read by a plain readFileSync — the FIFO's open blocked
+    // the plan for good, /dev/zero was read to 2 GiB, the outside file was read
+    execFileSync('mkfifo', [join(repo, 'pipe')]);
+    symlinkSync('pipe', join(repo, 'fifo.pem'));
+    symlinkSync('/dev/zero', join(repo, 'zero.pem'));
+    writeFileSync(join(dir, 'outside.pem'), expiring.cert);
+    symlinkSync(join(dir, 'outside.pem'), join(repo, 'outside.pem'));
+    for (const [ca, why] of [
+      ['fifo.pem', 'a named pipe'],
+      ['zero.pem', 'outside the repository'],
+      ['outside.pem', 'outside the repository'],
+      ['pipe', 'a named pipe'],
+    ])
+      expect(() => endpointProviderFromTarget('probes', { provider: 'endpoint', ca }, repo), ca).toThrow(
+        expect.objectContaining({ code: 'provider.bad-setting', message: expect.stringContaining(why) }),
+      );
+    // an absolute path out of the repository (a system CA bundle) is read when it is a regular file, and only then
+    expect(() => endpointProviderFromTarget('probes', { provider: 'endpoint', ca: join(dir, 'outside.pem') }, repo)).not.toThrow();
+    expect(() => endpointProviderFromTarget('probes', { provider: 'endpoint', ca: join(repo, '..', 'ca-repo', 'pipe') }, dir)).toThrow(
+      expect.objectContaining({ code: 'provider.bad-setting' }),
+    );
+    expect(() => endpointProviderFromTarget('probes', { provider: 'endpoint', ca: '/dev/zero' }, repo)).toThrow(
+      expect.objectContaining({ code: 'provider.bad-setting', message: expect.stringContaining('not a regular file') }),
+    );
+  }, 20_000);
 });
