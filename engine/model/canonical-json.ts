@@ -16,7 +16,8 @@ export function canonicalJson(value: unknown): string {
 /**
  * Where canonical text is written: one string appended to, handed to `flush`
  * (when there is one) whenever it passes {@link CHUNK} characters, so no text
- * larger than that is ever held. Appending to one string (V8 links the pieces
+ * much larger than that is held — except one array written by JSON.stringify
+ * (flat records, strings), appended whole. Appending to one string (V8 links the pieces
  * and flattens them once, when the chunk is hashed) was ~40% less CPU than
  * pushing pieces onto an array and joining it: at 100k CIs a 50-CI review's
  * impact lists are ~1.3 MB of hashed text, ~60 ms of its hash.
@@ -59,13 +60,14 @@ function writeCanonical(value: unknown, out: Sink): void {
     out.text = '';
   }
   if (Array.isArray(value)) {
-    if (allStrings(value)) {
+    // JSON.stringify would call an array's own toJSON; this writer never does (an array is written item by item)
+    if (!hasToJSON(value) && allStrings(value)) {
       // JSON.stringify writes each string exactly as the branch above does (escapes, lone surrogates as \udxxx), the
       // whole array in one native call: an impact's paths are most of a review's hashed text at 100k CIs
       out.text += JSON.stringify(value);
       return;
     }
-    const keys = flatRecordKeys(value);
+    const keys = hasToJSON(value) ? undefined : flatRecordKeys(value);
     if (keys) {
       // JSON.stringify with a list of keys writes each object's members in the list's order: sorted, the canonical text
       out.text += JSON.stringify(value, keys);
@@ -97,6 +99,11 @@ function writeCanonical(value: unknown, out: Sink): void {
     writeCanonical(member, out);
   }
   out.text += '}';
+}
+
+/** Whether an array carries a toJSON (own or inherited), which JSON.stringify would call and the item-by-item writer ignores. */
+function hasToJSON(value: readonly unknown[]): boolean {
+  return (value as { toJSON?: unknown }).toJSON !== undefined;
 }
 
 /** Whether every element is a string (a hole is not one: the loop writes it null). */
@@ -136,7 +143,7 @@ function flatRecordKeys(value: readonly unknown[]): string[] | undefined {
       const member = record[own[k]];
       const type = typeof member;
       if (type === 'string' || type === 'number' || type === 'boolean' || member === null || member === undefined) continue;
-      if (!Array.isArray(member) || (member.length > 0 && !allStrings(member))) return undefined;
+      if (!Array.isArray(member) || hasToJSON(member) || (member.length > 0 && !allStrings(member))) return undefined;
     }
   }
   return keys;
