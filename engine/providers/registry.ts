@@ -1,3 +1,4 @@
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { PlumbConfig, TargetConfig } from '../config/types.js';
 import { effectiveProvider, type CI } from '../model/ci.js';
@@ -88,6 +89,10 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
     if (concurrency !== undefined && (typeof concurrency !== 'number' || concurrency < 1)) throw badSetting(name, 'concurrency', 'a positive number');
     // the command line wins over plumb.yaml, as kubectl's flags win over its kubeconfig
     const file = kubeconfig ?? optionalString('kubeconfig');
+    // plumb.yaml is Git content and Git stores links: the kubeconfig it names must be a file (a committed link to a
+    // FIFO blocked the plan for good, one to /dev/zero was read to 2 GiB, twice); --kubeconfig is the operator's own
+    // (`--kubeconfig <(sops -d kubeconfig.enc)` is a pipe, which kubectl reads too)
+    if (kubeconfig === undefined && file !== undefined) requireRegularFile(name, 'kubeconfig', resolve(root, file));
     // the Kubernetes client costs ~270 ms to import: only when a kubernetes target is used
     return lazyProvider('kubernetes', async () =>
       (await import('./kubernetes/kubernetes-provider.js')).createKubernetesProvider({
@@ -161,6 +166,27 @@ function requireString(name: string, target: TargetConfig, key: string): string 
   const v = target[key];
   if (typeof v !== 'string' || !v) throw badSetting(name, key, 'a non-empty string');
   return v;
+}
+
+/** Refuses a path a setting names that is a FIFO, socket or device (opened without blocking; a missing file is the reader's to report). */
+function requireRegularFile(name: string, key: string, path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.isFile() || info.isDirectory()) return;
+    const what = info.isFIFO() ? 'a named pipe (FIFO)' : info.isSocket() ? 'a socket' : 'a device';
+    throw new PlumbError('provider.bad-setting', `targets.${name}.${key} names ${what}, not a file: ${path}`, {
+      hint: 'name a file in plumb.yaml, or pass --kubeconfig on the command line',
+      data: { target: name, setting: key },
+    });
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function badSetting(name: string, key: string, expected: string): PlumbError {

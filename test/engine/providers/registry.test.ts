@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../engine/config/types.js';
 import { createProvider, selectDesired } from '../../../engine/providers/registry.js';
@@ -22,6 +26,34 @@ describe('createProvider', () => {
     expect(() => createProvider('x', { provider: 'exec', command: 'p', timeout: 'soon' }, ctx)).toThrow(
       expect.objectContaining({ code: 'config.bad-duration' }),
     );
+  });
+});
+
+describe('a kubeconfig plumb.yaml names (a hostile review)', () => {
+  it("must be a file: a committed link to a FIFO or to /dev/zero is provider.bad-setting at once; --kubeconfig is the operator's own", () => {
+    const root = mkdtempSync(join(tmpdir(), 'plumb-kubeconfig-setting-'));
+    try {
+      // Git stores links: each was read by a blocking readFileSync (the FIFO's open never returned; /dev/zero was
+      // read to 2 GiB, twice: plumb's read and client-node's)
+      execFileSync('mkfifo', [join(root, 'pipe')]);
+      symlinkSync('pipe', join(root, 'kc-fifo'));
+      symlinkSync('/dev/zero', join(root, 'kc-zero'));
+      for (const [kubeconfig, what] of [
+        ['kc-fifo', 'a named pipe (FIFO)'],
+        ['kc-zero', 'a device'],
+        ['/dev/zero', 'a device'],
+      ])
+        expect(() => createProvider('k8s', { provider: 'kubernetes', kubeconfig }, { root, config: DEFAULT_CONFIG }), kubeconfig).toThrow(
+          expect.objectContaining({ code: 'provider.bad-setting', message: expect.stringContaining(what) }),
+        );
+      // a file, a missing one (the loader says so), and the command line's (process substitution is a pipe) are taken
+      writeFileSync(join(root, 'kc'), 'apiVersion: v1\nkind: Config\n');
+      for (const kubeconfig of ['kc', 'missing'])
+        expect(() => createProvider('k8s', { provider: 'kubernetes', kubeconfig }, { root, config: DEFAULT_CONFIG })).not.toThrow();
+      expect(() => createProvider('k8s', { provider: 'kubernetes' }, { root, config: DEFAULT_CONFIG, kubeconfig: join(root, 'pipe') })).not.toThrow();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
