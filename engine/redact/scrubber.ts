@@ -141,7 +141,9 @@ export class SecretScrubber {
     } else if (cutEscape) {
       for (let j = 0; j < before.length; j++) if (this.#startsForm(before.slice(j))) return w + j;
     }
-    return text.length;
+    // an escape cut in two is held whatever precedes it: it may be the first character of a value escaped as no
+    // form is (Go's JSON writes a leading `&` as \u0026), which no prefix of the text before it begins
+    return end;
   }
 
   /** Whether `rest` is a proper prefix of a known form (a binary search in the sorted forms). */

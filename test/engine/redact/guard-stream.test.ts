@@ -48,6 +48,21 @@ describe('StreamScrubber: no secret crosses a chunk boundary', () => {
     }
   });
 
+  it('scrubs a value whose first character is escaped as no form is (Go JSON: \\u0026), the escape cut in two', () => {
+    const s = new SecretScrubber();
+    s.add('&Zx9/kq+T3m=Lp$w');
+    for (const form of ['\\u0026Zx9/kq+T3m=Lp$w', '\\u0026Zx9\\/kq+T3m=Lp$w', '%26Zx9/kq+T3m=Lp$w']) {
+      for (const before of ['token: ', 'a%20b \\u0041: ']) {
+        const text = `${before}${form} end`;
+        for (let cut = 0; cut <= text.length; cut++) {
+          const stream = new StreamScrubber(s);
+          const out = stream.push(text.slice(0, cut)) + stream.push(text.slice(cut)) + stream.end();
+          expect(out, `${text} cut at ${cut}`).toBe(`${before}(sensitive) end`);
+        }
+      }
+    }
+  });
+
   it('holds back at most the longest form minus one character, and only a possible start of a form', () => {
     const s = new SecretScrubber();
     s.add(SECRET);
