@@ -78,10 +78,44 @@ export class SecretScrubber {
     if (!re) return false;
     re.lastIndex = 0;
     if (re.test(text)) return true;
-    const view = decodedView(text);
-    if (!view) return false;
-    re.lastIndex = 0;
-    return re.test(view.text);
+    return this.#escapedMatches(text, re).length > 0;
+  }
+
+  /**
+   * Where a form stands in `text` once its escapes are decoded (`[start, end)` in the text, in order, apart): only
+   * around an escape — a form an encoder escaped holds one, and spans at most twice the longest form (a strict
+   * percent form is a form; `\uXXXX` is 6 characters for 1) — so a long text pays for its escapes' neighbourhoods.
+   */
+  #escapedMatches(text: string, re: RegExp, near?: number): [number, number][] {
+    if (!text.includes('%') && !text.includes('\\')) return [];
+    const reach = 2 * this.#maxFormLength;
+    const found: [number, number][] = [];
+    const escapes = new RegExp(ESCAPED.source, 'g');
+    // only the forms that may stand over `near` (a stream's cut): the escapes within reach of it
+    if (near !== undefined) escapes.lastIndex = Math.max(0, near - reach);
+    const stop = near === undefined ? text.length : near + reach;
+    let window: [number, number] | undefined;
+    const search = ([a, b]: [number, number]) => {
+      const view = decodedView(text.slice(a, b));
+      if (!view) return;
+      re.lastIndex = 0;
+      for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
+        const start = a + view.from[m.index]!;
+        if (found.length && start < found[found.length - 1]![1]) continue;
+        found.push([start, a + view.to[m.index + m[0].length - 1]!]);
+      }
+    };
+    for (let e = escapes.exec(text); e && e.index < stop; e = escapes.exec(text)) {
+      const a = Math.max(0, e.index - reach);
+      const b = Math.min(text.length, e.index + e[0].length + reach);
+      if (window && a <= window[1]) window[1] = b;
+      else {
+        if (window) search(window);
+        window = [a, b];
+      }
+    }
+    if (window) search(window);
+    return found;
   }
 
   /**
@@ -97,17 +131,15 @@ export class SecretScrubber {
     // a value escaped character by character as no one encoder does it (Go's URL user part and path leave `$&+=`,
     // Python's quote() leaves `/`, Go's JSON writes `&` as \u0026, Python's json.dumps é as \u00e9): looked for in
     // the text with its escapes decoded, and replaced where it stands in the text
-    const view = decodedView(out);
-    if (!view) return out;
+    const matches = this.#escapedMatches(out, re);
+    if (!matches.length) return out;
     let scrubbed = '';
     let last = 0;
-    re.lastIndex = 0;
-    for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
-      const start = view.from[m.index]!;
+    for (const [start, end] of matches) {
       scrubbed += out.slice(last, start) + SENSITIVE;
-      last = view.to[m.index + m[0].length - 1]!;
+      last = end;
     }
-    return last === 0 ? out : scrubbed + out.slice(last);
+    return scrubbed + out.slice(last);
   }
 
   /** Length (UTF-16 code units) of the longest form of any known value; 0 when none is known. */
@@ -121,7 +153,7 @@ export class SecretScrubber {
    * chunk: the first index `i >= from` such that `text.slice(i)` is a proper
    * prefix of some form (the start of a secret that may continue in the next
    * chunk), or `text.length` when there is none. Only the last
-   * maxFormLength - 1 positions are looked at (6 × maxFormLength where the text
+   * maxFormLength - 1 positions are looked at (2 × maxFormLength where the text
    * holds escapes, read decoded as scrub reads them); each look-up is a binary
    * search in the sorted forms, so the cost is O(maxFormLength · log forms).
    */
@@ -130,16 +162,25 @@ export class SecretScrubber {
     if (this.#sorted.length === 0) return text.length;
     for (let i = Math.max(from, text.length - this.#maxFormLength + 1, 0); i < text.length; i++) if (this.#startsForm(text.slice(i))) return i;
     // the same with the escapes decoded (see scrub): a value escaped as no one encoder does, or an escape cut in two
-    // at the end (`%2`, `\u00`), may continue in the next chunk; an escape is at most 6 characters for 1
-    const w = Math.max(from, text.length - 6 * this.#maxFormLength, 0);
-    const cutEscape = /(?:%[0-9A-Fa-f]?|\\(?:u[0-9A-Fa-f]{0,3})?)$/.exec(text.slice(w));
-    const end = cutEscape ? w + cutEscape.index : text.length;
+    // at the end (`%2`, `\u00`), may continue in the next chunk. No such form is longer than twice the longest form:
+    // a value's strict percent form (a form) escapes every byte it may as 3 characters, \uXXXX is 6 for one
+    const max = this.#maxFormLength;
+    const w = Math.max(from, text.length - 2 * max, 0);
+    const cutEscape = /(?:%[0-9A-Fa-f]?|\\(?:u[0-9A-Fa-f]{0,3})?)$/.exec(text.slice(Math.max(w, text.length - 5)));
+    const end = cutEscape ? Math.max(w, text.length - 5) + cutEscape.index : text.length;
+    // a suffix without an escape was looked at above; one with an escape ending a whole form's length before the
+    // end is no proper prefix of one
+    const lastEscape = Math.max(text.lastIndexOf('%', end - 1), text.lastIndexOf('\\', end - 1));
+    if (!cutEscape && (lastEscape < w || end - lastEscape > max + 6)) return text.length;
     const before = text.slice(w, end);
     const view = decodedView(before);
     if (view) {
-      for (let j = 0; j < view.text.length; j++) if (this.#startsForm(view.text.slice(j))) return w + view.from[j]!;
+      // a proper prefix is shorter than the longest form, and (but for an escape cut in two) holds an escape
+      let lastDecoded = view.text.length - 1;
+      while (!cutEscape && lastDecoded >= 0 && view.to[lastDecoded]! - view.from[lastDecoded]! === 1) lastDecoded--;
+      for (let j = Math.max(0, view.text.length - max); j <= lastDecoded; j++) if (this.#startsForm(view.text.slice(j))) return w + view.from[j]!;
     } else if (cutEscape) {
-      for (let j = 0; j < before.length; j++) if (this.#startsForm(before.slice(j))) return w + j;
+      for (let j = Math.max(0, before.length - max); j < before.length; j++) if (this.#startsForm(before.slice(j))) return w + j;
     }
     // an escape cut in two is held whatever precedes it: it may be the first character of a value escaped as no
     // form is (Go's JSON writes a leading `&` as \u0026), which no prefix of the text before it begins
@@ -176,12 +217,8 @@ export class SecretScrubber {
       const end = m.index + m[0].length;
       if (end > cut) return end;
     }
-    const view = decodedView(text);
-    if (!view) return undefined;
-    re.lastIndex = 0;
-    for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
-      if (view.from[m.index]! >= cut) return undefined;
-      const end = view.to[m.index + m[0].length - 1]!;
+    for (const [start, end] of this.#escapedMatches(text, re, cut)) {
+      if (start >= cut) return undefined;
       if (end > cut) return end;
     }
     return undefined;
@@ -211,7 +248,7 @@ export class SecretScrubber {
  * so that no secret escapes by being split across two chunks: each push
  * returns the scrubbed text that is safe to pass on and holds back the tail
  * that could be the beginning of a form of a known secret (at most
- * maxFormLength - 1 characters, 6 × maxFormLength where the text holds escapes, so memory and delay stay bounded). `end`
+ * maxFormLength - 1 characters, 2 × maxFormLength where the text holds escapes, so memory and delay stay bounded). `end`
  * returns the held tail, scrubbed. Several scrubbers may be combined (e.g. a
  * request's own secrets and the process-wide ones).
  */
@@ -449,8 +486,8 @@ export function encodedForms(value: string): string[] {
 /** A text with its escapes decoded, and where each of its UTF-16 units stands in the text (`[from, to)`). */
 interface DecodedView {
   readonly text: string;
-  readonly from: readonly number[];
-  readonly to: readonly number[];
+  readonly from: Int32Array;
+  readonly to: Int32Array;
 }
 
 const ESCAPED = /%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\\//;
@@ -465,14 +502,16 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  */
 function decodedView(text: string): DecodedView | undefined {
   if ((!text.includes('%') && !text.includes('\\')) || !ESCAPED.test(text)) return undefined;
-  let out = '';
-  const from: number[] = [];
-  const to: number[] = [];
+  const parts: string[] = [];
+  // a view is never longer than its text
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  let n = 0;
   const put = (s: string, start: number, end: number) => {
-    out += s;
+    parts.push(s);
     for (let k = 0; k < s.length; k++) {
-      from.push(start);
-      to.push(end);
+      from[n] = start;
+      to[n++] = end;
     }
   };
   let i = 0;
@@ -488,11 +527,11 @@ function decodedView(text: string): DecodedView | undefined {
       }
       for (let k = 0; k < bytes.length; ) {
         const b = bytes[k]!;
-        const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+        const size = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
         let decoded: string | undefined;
-        if (n && k + n <= bytes.length) {
+        if (size && k + size <= bytes.length) {
           try {
-            decoded = UTF8.decode(Uint8Array.from(bytes.slice(k, k + n)));
+            decoded = UTF8.decode(Uint8Array.from(bytes.slice(k, k + size)));
           } catch {
             decoded = undefined;
           }
@@ -501,8 +540,8 @@ function decodedView(text: string): DecodedView | undefined {
           put(text.slice(at[k]!, at[k]! + 3), at[k]!, at[k]! + 3);
           k++;
         } else {
-          put(decoded, at[k]!, at[k + n - 1]! + 3);
-          k += n;
+          put(decoded, at[k]!, at[k + size - 1]! + 3);
+          k += size;
         }
       }
     } else if (c === '\\' && text[i + 1] === 'u' && HEX4.test(text.slice(i + 2, i + 6))) {
@@ -512,11 +551,17 @@ function decodedView(text: string): DecodedView | undefined {
       put('/', i, i + 2);
       i += 2;
     } else {
-      put(c, i, i + 1);
-      i++;
+      // a run of plain characters, as it is
+      let j = i + 1;
+      while (j < text.length && text[j] !== '%' && text[j] !== '\\') j++;
+      parts.push(text.slice(i, j));
+      for (; i < j; i++) {
+        from[n] = i;
+        to[n++] = i + 1;
+      }
     }
   }
-  return { text: out, from, to };
+  return { text: parts.join(''), from, to };
 }
 
 function deep(value: unknown, f: (s: string) => string): unknown {
