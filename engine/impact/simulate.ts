@@ -175,7 +175,8 @@ function summarize(
   const states: ImpactState[] = [];
   for (const node of settled.order) {
     const parent = settled.parent[node];
-    paths.set(node, parent === -1 ? [ids[node]] : [...paths.get(parent)!, ids[node]]);
+    // concat, not a spread: in a fresh process this runs unoptimised, where a spread walks the iterator protocol
+    paths.set(node, parent === -1 ? [ids[node]] : paths.get(parent)!.concat(ids[node]));
     states.push(STATES[settled.state[node]]);
   }
   // Only identities are left to order, within each run of equal state and depth
