@@ -219,9 +219,16 @@ export async function indexedRevisions(input: IndexedRevisionsInput): Promise<In
 
   const { region, absentMembers: absent } = regionOf(index, head, edges, differing, removedNumber);
   // the region in the head's load order (the order of the whole graph's nodes)
+  // an unchanged CI's rank is its index number, so those come in order already: only the changed files' CIs are
+  // sorted and merged in (sorting the whole region with this comparator, ~20k lookups per 1,000 CIs, was most of it)
+  const byRank = (a: number, b: number) => head.rank(a) - head.rank(b) || head.within(a) - head.within(b);
+  const kept: number[] = [];
+  const moved: number[] = [];
+  for (let v = 0; v < head.n; v++) if (region[v]) (head.changed(v) ? moved : kept).push(v);
+  moved.sort(byRank);
   const nodes: number[] = [];
-  for (let v = 0; v < head.n; v++) if (region[v]) nodes.push(v);
-  nodes.sort((a, b) => head.rank(a) - head.rank(b) || head.within(a) - head.within(b));
+  for (let i = 0, j = 0; i < kept.length || j < moved.length; )
+    nodes.push(j === moved.length || (i < kept.length && byRank(kept[i], moved[j]) < 0) ? kept[i++] : moved[j++]);
   const wanted = new Set([...always, ...changed, ...recheck]);
   for (const v of nodes) if (region[v] === OBJECT) wanted.add(head.fileOf(v));
   const second = [...wanted].every((f) => always.has(f) || changed.has(f)) ? first : await loadHead(wanted);
@@ -379,6 +386,8 @@ interface HeadNodes {
   /** Load order (sorted files, then documents) is by `rank`, then `within`. */
   rank(v: number): number;
   within(v: number): number;
+  /** Whether CI v is one of a changed file's (its rank and position are not its index number's). */
+  changed(v: number): boolean;
   /** Every head identity in load order (did-you-mean asks, on its first miss only). */
   ids(): string[];
 }
@@ -450,6 +459,7 @@ function headNodes(index: RevisionIndex, changedFile: Uint8Array, headChanged: r
       return at === undefined ? v : insertAt[at];
     },
     within: (v) => k(v) ?? headChanged.length,
+    changed: (v) => changedAt.has(v),
     ids: () => {
       const out: string[] = [];
       let at = 0;
