@@ -15,7 +15,8 @@ import { setOwn } from '../model/plain-object.js';
  * longer base64 text, as GitHub Actions masks do), percent-encoded (a URL's
  * query or user part: encodeURIComponent's, RFC 3986's strict and the form
  * encoding, with upper- or lower-case hex digits; and escaped character by
- * character as another encoder chose, `%HH`, `\uXXXX` or `\/`, found in the
+ * character as another encoder chose, `%HH`, `\uXXXX`, `\` before ASCII
+ * punctuation, an HTML character reference or a shell's `'\''`, found in the
  * text with its escapes decoded), and — for a Kubernetes Secret's `data` — the
  * decoded text too.
  *
@@ -87,7 +88,7 @@ export class SecretScrubber {
    * percent form is a form; `\uXXXX` is 6 characters for 1) — so a long text pays for its escapes' neighbourhoods.
    */
   #escapedMatches(text: string, re: RegExp, near?: number): [number, number][] {
-    if (!text.includes('%') && !text.includes('\\')) return [];
+    if (!mayHoldEscape(text)) return [];
     const reach = 2 * this.#maxFormLength;
     const found: [number, number][] = [];
     const escapes = new RegExp(ESCAPED.source, 'g');
@@ -166,12 +167,13 @@ export class SecretScrubber {
     // a value's strict percent form (a form) escapes every byte it may as 3 characters, \uXXXX is 6 for one
     const max = this.#maxFormLength;
     const w = Math.max(from, text.length - 2 * max, 0);
-    const cutEscape = /(?:%[0-9A-Fa-f]?|\\(?:u[0-9A-Fa-f]{0,3})?)$/.exec(text.slice(Math.max(w, text.length - 5)));
-    const end = cutEscape ? Math.max(w, text.length - 5) + cutEscape.index : text.length;
+    const tail = Math.max(w, text.length - CUT_ESCAPE_REACH);
+    const cutEscape = CUT_ESCAPE.exec(text.slice(tail));
+    const end = cutEscape ? tail + cutEscape.index : text.length;
     // a suffix without an escape was looked at above; one with an escape ending a whole form's length before the
     // end is no proper prefix of one
-    const lastEscape = Math.max(text.lastIndexOf('%', end - 1), text.lastIndexOf('\\', end - 1));
-    if (!cutEscape && (lastEscape < w || end - lastEscape > max + 6)) return text.length;
+    const lastEscape = Math.max(...ESCAPE_STARTS.map((c) => text.lastIndexOf(c, end - 1)));
+    if (!cutEscape && (lastEscape < w || end - lastEscape > max + 10)) return text.length;
     const before = text.slice(w, end);
     const view = decodedView(before);
     if (view) {
@@ -490,18 +492,34 @@ interface DecodedView {
   readonly to: Int32Array;
 }
 
-const ESCAPED = /%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\\//;
+// `\"` and `\\` open no search: they are JSON's own escapes (its forms are enumerated), and JSON text is full of them
+const ESCAPED = /%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\[!#-/:-@[\]-`{-~]|&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});|'\\''|'"'"'/;
+/** The characters an escape begins with (a shell's quoted quote begins with `'`). */
+const ESCAPE_STARTS = ['%', '\\', '&', "'"];
+/** An escape cut in two at a text's end (`%2`, `\u00`, `&am`, `'\'`, `'"'"`), within its last {@link CUT_ESCAPE_REACH} characters. */
+const CUT_ESCAPE = /(?:%[0-9A-Fa-f]?|\\(?:u[0-9A-Fa-f]{0,3})?|'(?:\\''?|"(?:'(?:"'?)?)?)?|&#?[0-9A-Za-z]{0,8})$/;
+const CUT_ESCAPE_REACH = 10;
+/** An HTML or XML character reference, read where it stands. */
+const ENTITY = /^&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));/;
+const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const PUNCT = /^[!-/:-@[-`{-~]$/;
+
+/** Whether a text may hold an escape at all (a few includes: most text holds none). */
+function mayHoldEscape(text: string): boolean {
+  return text.includes('%') || text.includes('\\') || text.includes('&') || text.includes(`'"'`) || text.includes("'\\''");
+}
 const HEX2 = /^[0-9A-Fa-f]{2}$/;
 const HEX4 = /^[0-9A-Fa-f]{4}$/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The text with every percent escape (`%HH` runs, read as UTF-8; a byte that is no UTF-8 stays as written), JSON
- * `\uXXXX` escape and `\/` decoded — whichever characters an encoder chose to escape — or undefined when it holds
+ * `\uXXXX` escape, backslash before ASCII punctuation (`\/` `\'` `\$`: PHP's JSON, repr(), printf %q), HTML/XML
+ * character reference (`&amp;` `&#39;` `&#x27;`) and shell-quoted single quote (`'\''`, `'"'"'`) decoded — whichever characters an encoder chose to escape — or undefined when it holds
  * none. A `+` stays a `+` (the form encoding's space is one of the enumerated forms).
  */
 function decodedView(text: string): DecodedView | undefined {
-  if ((!text.includes('%') && !text.includes('\\')) || !ESCAPED.test(text)) return undefined;
+  if (!mayHoldEscape(text) || !ESCAPED.test(text)) return undefined;
   const parts: string[] = [];
   // a view is never longer than its text
   const from = new Int32Array(text.length);
@@ -547,13 +565,25 @@ function decodedView(text: string): DecodedView | undefined {
     } else if (c === '\\' && text[i + 1] === 'u' && HEX4.test(text.slice(i + 2, i + 6))) {
       put(String.fromCharCode(Number.parseInt(text.slice(i + 2, i + 6), 16)), i, i + 6);
       i += 6;
-    } else if (c === '\\' && text[i + 1] === '/') {
-      put('/', i, i + 2);
+    } else if (c === '\\' && i + 1 < text.length && PUNCT.test(text[i + 1]!)) {
+      // `\/` (PHP's JSON), `\'` (Python's repr), `\$` `\&` (a shell's printf %q): any ASCII punctuation escaped
+      put(text[i + 1]!, i, i + 2);
       i += 2;
+    } else if (c === "'" && (text.startsWith("'\\''", i) || text.startsWith(`'"'"'`, i))) {
+      // a shell's single quote inside single quotes: 'pa'\''ss' (bash -x), 'pa'"'"'ss' (Python's shlex.quote)
+      const length = text[i + 1] === '\\' ? 4 : 5;
+      put("'", i, i + length);
+      i += length;
+    } else if (c === '&' && ENTITY.test(text.slice(i, i + 12))) {
+      const m = ENTITY.exec(text.slice(i, i + 12))!;
+      const code = m[1] ? undefined : Number.parseInt(m[2] ?? m[3]!, m[2] ? 10 : 16);
+      const decoded = m[1] ? NAMED[m[1]]! : code! <= 0x10ffff ? String.fromCodePoint(code!) : m[0];
+      put(decoded, i, i + m[0].length);
+      i += m[0].length;
     } else {
       // a run of plain characters, as it is
       let j = i + 1;
-      while (j < text.length && text[j] !== '%' && text[j] !== '\\') j++;
+      while (j < text.length && text[j] !== '%' && text[j] !== '\\' && text[j] !== '&' && text[j] !== "'") j++;
       parts.push(text.slice(i, j));
       for (; i < j; i++) {
         from[n] = i;

@@ -51,7 +51,7 @@ describe('StreamScrubber: no secret crosses a chunk boundary', () => {
   it('scrubs a value whose first character is escaped as no form is (Go JSON: \\u0026), the escape cut in two', () => {
     const s = new SecretScrubber();
     s.add('&Zx9/kq+T3m=Lp$w');
-    for (const form of ['\\u0026Zx9/kq+T3m=Lp$w', '\\u0026Zx9\\/kq+T3m=Lp$w', '%26Zx9/kq+T3m=Lp$w']) {
+    for (const form of ['\\u0026Zx9/kq+T3m=Lp$w', '\\u0026Zx9\\/kq+T3m=Lp$w', '%26Zx9/kq+T3m=Lp$w', '&amp;Zx9/kq+T3m=Lp\\$w', '&#38;Zx9/kq+T3m=Lp$w']) {
       for (const before of ['token: ', 'a%20b \\u0041: ']) {
         const text = `${before}${form} end`;
         for (let cut = 0; cut <= text.length; cut++) {
@@ -61,6 +61,17 @@ describe('StreamScrubber: no secret crosses a chunk boundary', () => {
         }
       }
     }
+  });
+
+  it("scrubs a shell's quoting of a value with a single quote (bash -x: 'Zx9'\\''kq'), cut at every position", () => {
+    const s = new SecretScrubber();
+    s.add("Zx9'kq+T3m=Lp$w");
+    for (const text of ["+ curl -u 'u:Zx9'\\''kq+T3m=Lp$w' end", `curl -u 'u:Zx9'"'"'kq+T3m=Lp$w' end`])
+      for (let cut = 0; cut <= text.length; cut++) {
+        const stream = new StreamScrubber(s);
+        const out = stream.push(text.slice(0, cut)) + stream.push(text.slice(cut)) + stream.end();
+        expect(out, `cut at ${cut}`).not.toMatch(/Zx9|kq/);
+      }
   });
 
   it('holds back at most the longest form minus one character, and only a possible start of a form', () => {

@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { encodedForms, SecretScrubber, secretValuesOf } from '../../../engine/redact/scrubber.js';
 
@@ -81,6 +82,32 @@ describe('SecretScrubber', () => {
     }
     // escapes around no secret stay as they are; a byte that is no UTF-8 is left as written
     expect(s.scrub('GET /a%20b%ZZ%ff\\u0041\\/x')).toBe('GET /a%20b%ZZ%ff\\u0041\\/x');
+  });
+
+  it("removes a value quoted by a shell, Python's repr or an HTML/XML escaper, each printed by the real tool", () => {
+    // bash -x writes 'Zx9'\''kq…', printf %q backslashes $ & ' < > ", repr() backslashes ', html.escape and quoteattr
+    // write &amp; &lt; &gt; &quot; &#x27;: each printed the value in clear
+    const secret = `Zx9'kq+T3m=Lp$w&r<é>"`;
+    const s = new SecretScrubber();
+    s.add(secret);
+    const py = (code: string) => execFileSync('python3', ['-c', `import sys${code}`, secret], { encoding: 'utf8' }).trim();
+    const printed = {
+      'bash -x': spawnSync('bash', ['-xc', 'true "$0"', secret], { encoding: 'utf8' }).stderr.trim(),
+      'printf %q': execFileSync('bash', ['-c', 'printf "%q" "$0"', secret], { encoding: 'utf8' }),
+      'shlex.quote': py(',shlex;print(shlex.quote(sys.argv[1]))'),
+      'repr()': py(';print(repr(sys.argv[1]))'),
+      'html.escape': py(',html;print(html.escape(sys.argv[1]))'),
+      quoteattr: py(';from xml.sax.saxutils import quoteattr;print(quoteattr(sys.argv[1]))'),
+    };
+    for (const [tool, text] of Object.entries(printed)) {
+      expect(text, tool).toContain('Zx9');
+      const out = s.scrub(`error: ${text} -> 401`);
+      expect(out, `${tool}: ${text}`).toContain('(sensitive)');
+      expect(out, tool).not.toMatch(/Zx9|kq|T3m/);
+      expect(out.startsWith('error: ') && out.endsWith(' -> 401'), tool).toBe(true);
+    }
+    // escapes and references around no secret stay as they are
+    expect(s.scrub(`a=1&amp;b=2 \\$HOME it'\\''s &#39;`)).toBe(`a=1&amp;b=2 \\$HOME it'\\''s &#39;`);
   });
 
   it('leaves values shorter than four characters and unrelated text alone', () => {
