@@ -62,10 +62,11 @@ describe('validateRepository', () => {
     });
     const diagnostics = validateRepository(repo).diagnostics;
     expect(diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
-      ['schema.violation', 'Database /spec: unknown field "colour"', 3],
+      // one position: by message, in code-unit order ('/' before ':')
       ['schema.violation', 'Database /spec/engine must be one of "postgres", "mysql"', 3],
       ['schema.violation', 'Database /spec/password must be string', 3],
       ['schema.violation', 'Database /spec/port must be integer', 3],
+      ['schema.violation', 'Database /spec: unknown field "colour"', 3],
     ]);
     expect(repo.located).toContain('inventory/database-db.yaml#/spec/colour');
     expect(JSON.stringify(diagnostics)).not.toContain('12345');
@@ -82,8 +83,9 @@ describe('validateRepository', () => {
     const repo = makeRepo({ schemas, cis: [ci({ kind: 'Host', name: 'Web_01' }), ci({ kind: 'Host', name: 'a'.repeat(254) })] });
     const diagnostics = validateRepository(repo).diagnostics;
     expect(diagnostics.map((d) => [d.code, d.hint])).toEqual([
-      ['name.invalid', `rename it, e.g. "${'a'.repeat(253)}"`],
+      // by file, in code-unit order: inventory/host-Web_01.yaml before inventory/host-aaa….yaml
       ['name.invalid', 'rename it, e.g. "web-01"'],
+      ['name.invalid', `rename it, e.g. "${'a'.repeat(253)}"`],
     ]);
   });
 
@@ -108,17 +110,18 @@ describe('validateRepository', () => {
       ],
     });
     expect(validateRepository(repo).diagnostics.map((d) => `${d.ci} ${d.code}`)).toEqual([
+      // one diagnostic per mistake: name, owner, unknown type, malformed target
+      // (by file, in code-unit order: inventory/host-Bad_Name.yaml before inventory/host-a.yaml)
+      'host:default/Bad_Name name.invalid',
+      'host:default/Bad_Name ref.malformed',
+      'host:default/Bad_Name ref.malformed',
+      'host:default/Bad_Name relation.unknown-type',
       // valid for plumb, but this schema is stricter: its own violations stay (owner, type, target)
       'host:default/a ref.unresolved',
       'host:default/a schema.violation',
       'host:default/a ref.unresolved',
       'host:default/a schema.violation',
       'host:default/a schema.violation',
-      // one diagnostic per mistake: name, owner, unknown type, malformed target
-      'host:default/Bad_Name name.invalid',
-      'host:default/Bad_Name ref.malformed',
-      'host:default/Bad_Name ref.malformed',
-      'host:default/Bad_Name relation.unknown-type',
     ]);
   });
 
