@@ -35,7 +35,7 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
     : `revision ${shortRev(plan.revision)}, targets: ${plan.targets.join(', ') || 'none'}`;
   out.push(`${c.bold(options.title ?? 'plan')} ${c.dim(`(${where})`)}`);
   out.push(...policyChangeLines(plan, c));
-  out.push(summaryLine(plan, c));
+  out.push(summaryLine(plan, c, notPlanned(plan, options.diagnostics)));
   out.push(...changeLines(plan.changes, c));
   if (plan.unmanaged.length > 0) {
     out.push('', c.bold(`unmanaged (${plan.unmanaged.length}, observed but not in Git — left alone):`));
@@ -53,15 +53,28 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   return out.join('\n') + '\n';
 }
 
-function summaryLine(plan: Plan, c: Colors): string {
+/**
+ * The CIs an error beside the plan names that the plan holds as `noop`: a CI its provider could not plan (the API
+ * server refused its dry run) is left out as a noop — not unchanged: nothing is known of it.
+ */
+function notPlanned(plan: Plan, diagnostics: readonly Diagnostic[] | undefined): number {
+  if (!diagnostics?.length) return 0;
+  const refused = new Set(diagnostics.filter((d) => d.severity === 'error' && d.ci !== undefined).map((d) => d.ci));
+  if (!refused.size) return 0;
+  return plan.changes.filter((ch) => ch.action === 'noop' && refused.has(ch.id)).length;
+}
+
+function summaryLine(plan: Plan, c: Colors, refused = 0): string {
   const s = plan.summary;
-  if (s.create + s.update + (s.replace ?? 0) + s.delete === 0) return `no changes: ${s.noop} unchanged, ${s.unmanaged} unmanaged`;
+  const unchanged = [`${s.noop - refused} unchanged`, ...(refused ? [c.red(`${refused} not planned (the error${refused === 1 ? '' : 's'} below)`)] : [])];
+  if (s.create + s.update + (s.replace ?? 0) + s.delete === 0)
+    return `${refused ? 'no changes planned' : 'no changes'}: ${unchanged.join(', ')}, ${s.unmanaged} unmanaged`;
   return [
     c.green(`${s.create} to create`),
     c.yellow(`${s.update} to update`),
     ...(s.replace ? [c.magenta(`${s.replace} to replace`)] : []),
     c.red(`${s.delete} to delete`),
-    `${s.noop} unchanged`,
+    ...unchanged,
     `${s.unmanaged} unmanaged`,
   ].join(', ');
 }

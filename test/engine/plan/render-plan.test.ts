@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { renderPlanMarkdown } from '../../../engine/report/plan-markdown.js';
 import { renderPlanText } from '../../../engine/report/plan-text.js';
+import type { Diagnostic } from '../../../engine/model/diagnostic.js';
 import type { Plan } from '../../../engine/plan/types.js';
 import { samplePlan } from './sample-plan.js';
 
@@ -39,6 +40,28 @@ describe('renderPlanText', () => {
         '  ! warn     change-window (plan): prod changes outside the window',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('a CI an error says could not be planned is counted "not planned", not "unchanged" (a hostile review)', () => {
+    // host:shop/h1 is the sample's noop: as the API server's refusal of its dry run leaves it out of a plan
+    const refused: Diagnostic[] = [
+      { severity: 'error', code: 'kubernetes.forbidden', ci: 'host:shop/h1', message: 'forbidden: the API server refused to patch hosts' },
+    ];
+    const text = renderPlanText(samplePlan(), { colors: plain, diagnostics: refused });
+    expect(text).toContain('1 to create, 1 to update, 1 to delete, 0 unchanged, 1 not planned (the error below), 1 unmanaged');
+    const nothing = samplePlan();
+    const onlyNoop = {
+      ...nothing,
+      changes: nothing.changes.filter((ch) => ch.action === 'noop'),
+      summary: { ...nothing.summary, create: 0, update: 0, delete: 0 },
+    } as Plan;
+    expect(renderPlanText(onlyNoop, { colors: plain, diagnostics: refused }).split('\n')[1]).toBe(
+      'no changes planned: 0 unchanged, 1 not planned (the error below), 1 unmanaged',
+    );
+    // a warning, or an error about another CI, changes nothing
+    expect(renderPlanText(onlyNoop, { colors: plain, diagnostics: [{ ...refused[0]!, severity: 'warning' }] }).split('\n')[1]).toBe(
+      'no changes: 1 unchanged, 1 unmanaged',
     );
   });
 
