@@ -6,6 +6,7 @@ import { strings } from '@bufbuild/cel/ext';
 import { closest } from 'fastest-levenshtein';
 import { PlumbError } from '../model/errors.js';
 import { celReferences, type CelReferences } from './cel-references.js';
+import { CEL_TIME_FUNCS } from './cel-time.js';
 import { estimateCost, instrumentComprehensions, MAX_ESTIMATED_COST, MAX_RUNTIME_COST, maxId, meter, STEP_FUNCTION } from './cel-cost.js';
 
 /**
@@ -25,7 +26,9 @@ const costStep = celFunc(STEP_FUNCTION, [CelScalar.BOOL], CelScalar.BOOL, (condi
   }
   return condition;
 });
-const env = celEnv({ funcs: [...(strings as unknown as Parameters<typeof celEnv>[0] extends { funcs?: infer F } ? F & unknown[] : never), costStep] });
+const env = celEnv({
+  funcs: [...(strings as unknown as Parameters<typeof celEnv>[0] extends { funcs?: infer F } ? F & unknown[] : never), costStep, ...CEL_TIME_FUNCS],
+});
 
 /** Operators the library's planner implements itself rather than as functions. */
 const PLANNER_BUILTINS = new Set(['_&&_', '_||_', '_?_:_', '_[_]', '@not_strictly_false']);
