@@ -13,7 +13,7 @@ import { type Timestamp, TimestampSchema, timestampDate } from '@bufbuild/protob
  * 03:00 boundary allowed or denied a plan differently on a CI runner and on an operator's laptop.
  * Here the parts come from `Date`'s UTC getters (no zone, or a fixed offset applied to the instant) or
  * from `Intl.DateTimeFormat#formatToParts` in the named zone, and the day of week and of year from
- * `Date.UTC` of those parts. Values follow cel-spec: month, day of month, day of year and day of week
+ * the proleptic Gregorian day number of those parts. Values follow cel-spec: month, day of month, day of year and day of week
  * (Sunday) count from 0, `getDate` from 1.
  *
  * @throws Error (a CEL evaluation error, as the library's) for a zone that is neither an IANA name nor
@@ -95,7 +95,13 @@ function accessor(name: string, read: (p: Parts) => number) {
 }
 
 const DAY_MS = 86_400_000;
-const dayNumber = (p: Parts) => Date.UTC(p.year, p.month, p.day) / DAY_MS;
+/** Days since 1970-01-01 (proleptic Gregorian). Not `Date.UTC`: it reads a year 0–99 as 1900–1999, and 0001-01-01 (a Monday) came out a Tuesday. */
+function civilDay(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  return d.getTime() / DAY_MS;
+}
+const dayNumber = (p: Parts) => civilDay(p.year, p.month, p.day);
 
 /** The timestamp accessors, to be given to `celEnv({ funcs })` after the library's standard ones. */
 export const CEL_TIME_FUNCS = [
@@ -104,7 +110,7 @@ export const CEL_TIME_FUNCS = [
   ...accessor('getDate', (p) => p.day),
   ...accessor('getDayOfMonth', (p) => p.day - 1),
   ...accessor('getDayOfWeek', (p) => (((dayNumber(p) + 4) % 7) + 7) % 7),
-  ...accessor('getDayOfYear', (p) => dayNumber(p) - Date.UTC(p.year, 0, 1) / DAY_MS),
+  ...accessor('getDayOfYear', (p) => dayNumber(p) - civilDay(p.year, 0, 1)),
   ...accessor('getHours', (p) => p.hour),
   ...accessor('getMinutes', (p) => p.minute),
   ...accessor('getSeconds', (p) => p.second),

@@ -28,6 +28,13 @@ const CASES: readonly (readonly [string, string])[] = [
   ["timestamp('2026-03-29T02:30:00.123Z').getMilliseconds('Europe/Copenhagen')", '123'],
   ["timestamp('2026-03-29T02:30:59Z').getSeconds('Europe/Copenhagen')", '59'],
   ["timestamp('2026-03-29T01:30:00Z').getHours('Europe/Copenhagen')", '3'],
+  // years 0–99: Date.UTC reads them as 1900–1999 (0001-01-01 is a Monday, 1901-01-01 a Tuesday); year 0 (1 BC) is a leap year
+  ["timestamp('0001-01-01T00:00:00Z').getDayOfWeek()", '1'],
+  ["timestamp('0050-06-15T00:00:00Z').getDayOfWeek('UTC')", '3'],
+  ["timestamp('0096-12-31T12:00:00Z').getDayOfWeek('+01:00')", '1'],
+  ["timestamp('0096-12-31T12:00:00Z').getDayOfYear()", '365'],
+  ["timestamp('0001-01-01T00:00:00Z').getDayOfWeek('-01:00')", '0'],
+  ["timestamp('0001-01-01T00:00:00Z').getDayOfYear('-01:00')", '365'],
 ];
 
 /** Evaluates every case in a process whose time zone is `tz`; one line per case (the value, or the error's message). */
