@@ -19,6 +19,7 @@ import {
   type Plan,
 } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
+import { parseNow } from '../parse-instant.js';
 import { providerSettings } from '../program.js';
 import { diagnosticOfError, runWithOutputs, type Outputs } from '../output.js';
 import { colors, writeOut, type GlobalOptions } from '../run-command.js';
@@ -57,7 +58,7 @@ async function applyCommand(planFile: string | undefined, opts: ApplyCliOptions,
       repo: opts.repo,
       cwd,
       target: opts.target,
-      now: opts.now ? new Date(opts.now) : undefined,
+      now: parseNow(opts.now),
       cliSettings: providerSettings(opts),
     });
     if (!planned.plan) return out.fail(planned.diagnostics);

@@ -12,6 +12,7 @@ import {
   type Series,
 } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
+import { parseInstant } from '../parse-instant.js';
 import { runWithOutputs } from '../output.js';
 import type { GlobalOptions } from '../run-command.js';
 
@@ -28,8 +29,8 @@ export const action = (refs: string[], opts: CapacityOptions) =>
   runWithOutputs(opts, { command: 'capacity', defaultFormat: 'text' }, async (out) => {
     let now: Date | undefined;
     if (opts.at !== undefined) {
-      now = new Date(opts.at);
-      if (Number.isNaN(now.getTime()))
+      now = parseInstant(opts.at);
+      if (now === undefined)
         throw new PlumbError('cli.bad-option', `--at must be an RFC 3339 time, not ${JSON.stringify(opts.at)}`, { hint: 'e.g. --at 2026-11-30T12:00:00Z' });
     }
     const recorded = new Map<string, Series>();

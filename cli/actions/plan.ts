@@ -12,6 +12,7 @@ import {
   type PlanFormat,
 } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
+import { parseNow } from '../parse-instant.js';
 import { providerSettings } from '../program.js';
 import { runWithOutputs, type Outputs } from '../output.js';
 import type { GlobalOptions } from '../run-command.js';
@@ -79,14 +80,7 @@ function diagnosticsText(diagnostics: readonly Diagnostic[]): string {
   return renderDiagnosticsText(diagnostics, pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR));
 }
 
-export function parseNow(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) {
-    throw new PlumbError('cli.bad-now', `--now is not an ISO 8601 timestamp: ${text}`, { hint: 'e.g. --now 2026-01-01T12:00:00Z' });
-  }
-  return date;
-}
+export { parseNow };
 
 /** `plumb plan`'s action: what runs once commander has parsed the command line (cli/commands/plan.ts). */
 export const action = (opts: PlanOptions) =>

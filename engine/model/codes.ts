@@ -36,7 +36,7 @@ export const CODES = {
     meaning: 'PLUMB_CACHE_KEY is not at least 32 random bytes written as hex or base64',
     hint: "make one with `openssl rand -hex 32` and keep it in the CI system's secrets, or unset PLUMB_CACHE_KEY",
   },
-  'cli.bad-now': { meaning: '--now is not an ISO 8601 timestamp', hint: 'e.g. --now 2026-01-01T12:00:00Z' },
+  'cli.bad-now': { meaning: '--now is not an RFC 3339 timestamp with an offset (Z or ±HH:MM)', hint: 'e.g. --now 2026-01-01T12:00:00Z' },
   'cli.bad-option': { meaning: 'a command-line option has a value it cannot take', hint: 'see `plumb <command> --help`' },
   'cli.bad-ref': { meaning: 'a command-line argument is not a CI reference', hint: 'write kind:name or kind:namespace/name' },
   'cli.internal': { meaning: 'plumb failed unexpectedly: a bug', hint: 'run again with PLUMB_DEBUG=1 for details and report it' },
