@@ -2,47 +2,12 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, canonicalSha256 } from '../../../engine/model/canonical-json.js';
-
-/**
- * The canonical writer as it was before its JSON.stringify fast paths (4e44b0d), kept here as the
- * reference: the plan `hash` and `fingerprints` are this text's digest, and apply recomputes them to
- * detect a stale plan, so any value the fast paths write differently makes a saved plan stale (or two
- * different plans equal).
- */
-function reference(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      break;
-    default:
-      return 'null';
-  }
-  if (value === null) return 'null';
-  if (Array.isArray(value)) {
-    const items: string[] = [];
-    for (let i = 0; i < value.length; i++) items.push(value[i] === undefined ? 'null' : reference(value[i]));
-    return `[${items.join(',')}]`;
-  }
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return reference((value as { toJSON(): unknown }).toJSON());
-  const record = value as Record<string, unknown>;
-  const members: string[] = [];
-  for (const key of Object.keys(record).sort()) {
-    const member = record[key];
-    if (member === undefined || typeof member === 'function') continue;
-    members.push(`${JSON.stringify(key)}:${reference(member)}`);
-  }
-  return `{${members.join(',')}}`;
-}
+import { referenceCanonicalJson } from '../../helpers/canonical-reference.js';
 
 const sha = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 function expectCanonical(value: unknown): void {
-  const text = reference(value);
+  const text = referenceCanonicalJson(value);
   expect(canonicalJson(value)).toBe(text);
   expect(canonicalSha256(value)).toBe(sha(text));
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planHash } from '../../../engine/plan/assemble-plan.js';
 import { canonicalJson, fingerprintOf, sha256 } from '../../../engine/model/canonical-json.js';
 import { samplePlan } from './sample-plan.js';
+import { referenceCanonicalJson } from '../../helpers/canonical-reference.js';
 
 describe('canonicalJson', () => {
   it('serialises equal data the same whatever the key order, dropping undefined', () => {
@@ -48,31 +49,6 @@ describe('canonicalSha256', () => {
     expect(canonicalSha256(big)).toBe(sha256(canonicalJson(big)));
   });
 });
-
-/** canonicalJson as it was first written (recursive string building): the oracle for the piecewise writer. */
-function referenceCanonicalJson(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      break;
-    default:
-      return 'null';
-  }
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : referenceCanonicalJson(v))).join(',')}]`;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return referenceCanonicalJson((value as { toJSON(): unknown }).toJSON());
-  const record = value as Record<string, unknown>;
-  const members = Object.keys(record)
-    .sort()
-    .filter((k) => record[k] !== undefined && typeof record[k] !== 'function')
-    .map((k) => `${JSON.stringify(k)}:${referenceCanonicalJson(record[k])}`);
-  return `{${members.join(',')}}`;
-}
 
 describe('canonicalJson, written piece by piece', () => {
   it('is the text of the recursive definition for any value, and canonicalSha256 its digest', async () => {
