@@ -64,6 +64,18 @@ export function mayDifferForKubectl(text: string): boolean {
   return CANDIDATE.test(text);
 }
 
+/**
+ * Whether kubectl would read `value` (a parsed document) at all: a string
+ * `apiVersion` outside plumb.io. plumb's own CIs stay YAML 1.2, so a file of
+ * them alone needs no second read, whatever its text holds (a comment's
+ * "runs on a farm" matched {@link mayDifferForKubectl} and cost the bundled
+ * example's `validate` a 30 ms `yaml` parse of a file it then left as it was).
+ */
+export function readByKubectl(value: unknown): boolean {
+  const apiVersion = (value as { apiVersion?: unknown }).apiVersion;
+  return typeof apiVersion === 'string' && apiVersion !== 'plumb.io' && !apiVersion.startsWith('plumb.io/');
+}
+
 class Refused extends Error {
   constructor(
     readonly offset: number,
@@ -92,8 +104,7 @@ export function readAsKubectl(
   const read: Array<readonly [number, number]> = [];
   for (const d of documents) {
     const ast = docs[d.origin.doc];
-    const apiVersion = (d.value as { apiVersion?: unknown }).apiVersion;
-    if (!ast || ast.errors.length || typeof apiVersion !== 'string' || apiVersion === 'plumb.io' || apiVersion.startsWith('plumb.io/')) {
+    if (!ast || ast.errors.length || !readByKubectl(d.value)) {
       out.push(d);
       continue;
     }

@@ -2,7 +2,7 @@ import type { RawDocument } from '../model/ci.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { fastParse } from './fast-parse.js';
 import { yamlParse } from './yaml-parse.js';
-import { CORE_TAG_WARNING, mayDifferForKubectl, readAsKubectl } from './kubectl-yaml.js';
+import { CORE_TAG_WARNING, mayDifferForKubectl, readAsKubectl, readByKubectl } from './kubectl-yaml.js';
 import { isPlainObject } from '../model/plain-object.js';
 
 export interface ParsedFile {
@@ -32,7 +32,7 @@ export function parseYamlFile(text: string, file: string, options: { maxAliases:
     else diagnostics.push(notAMapping(d.origin, d.value));
   }
   // Kubernetes manifests are read as kubectl reads them (YAML 1.1 forms, merge keys): see kubectl-yaml.ts
-  if (documents.length && mayDifferForKubectl(text)) {
+  if (documents.some((d) => readByKubectl(d.value)) && mayDifferForKubectl(text)) {
     const read = readAsKubectl(text, file, documents);
     documents = read.documents;
     // a core tag YAML 1.2 could not apply (`!!bool yes`) was applied as kubectl applies it: no warning that it was ignored

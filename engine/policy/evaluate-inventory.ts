@@ -1,7 +1,7 @@
 import type { CIGraph } from '../graph/types.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { PolicyResult } from './types.js';
+import type { CompiledExpression, CompiledPolicy, PolicyResult } from './types.js';
 import { evaluatePolicies } from './evaluate.js';
 import { loadPolicies } from './load-policies.js';
 import type { Simulate } from './types.js';
@@ -13,6 +13,18 @@ export interface InventoryPolicyReport {
   readonly diagnostics: readonly Diagnostic[];
   /** Every policy loaded, so SARIF has a rule for each, results or not. */
   readonly policies: readonly { name: string; action: PolicyResult['action']; severity: PolicyResult['severity']; description?: string }[];
+  /**
+   * What the report depends on in time, beside the graph and the policies: whether an inventory-scope expression reads
+   * `now`, and each exception's expiry (ms since the epoch; an exception applies before it and not from it on). A
+   * report kept for a later run holds only while neither differs (engine/operations/validate-answer.ts).
+   */
+  readonly clock: PolicyClock;
+}
+
+/** See {@link InventoryPolicyReport.clock}. */
+export interface PolicyClock {
+  readonly readsNow: boolean;
+  readonly expiries: readonly number[];
 }
 
 /**
@@ -57,5 +69,20 @@ export function evaluateInventoryPolicies(
     denied: evaluation.denied,
     diagnostics: [...loaded.diagnostics, ...evaluation.diagnostics, ...unknownTargets],
     policies: loaded.policies.map(({ name, action, severity, description }) => ({ name, action, severity, ...(description ? { description } : {}) })),
+    clock: {
+      readsNow: loaded.policies.some((p) => p.scope === 'inventory' && expressionsOf(p).some((e) => e.program.references.variables.has('now'))),
+      expiries: loaded.exceptions.flatMap((e) => (e.expiresAt ? [e.expiresAt.getTime()] : [])),
+    },
   };
+}
+
+/** Every CEL expression of a policy: its condition, and each validation's expression and message expression. */
+function expressionsOf(policy: CompiledPolicy): CompiledExpression[] {
+  const out: CompiledExpression[] = [];
+  if (policy.match.condition) out.push(policy.match.condition);
+  for (const v of policy.validations) {
+    out.push(v.expression);
+    if (v.messageExpression) out.push(v.messageExpression);
+  }
+  return out;
 }
