@@ -339,7 +339,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     : undefined;
   if (rendered) diagnostics.push(...rendered.diagnostics);
 
-  const locate = positionsLocator(texts, files, disk, source.root, source.revision);
+  const { locate, textUnread } = positionsLocator(texts, files, disk, source.root, source.revision);
   const expand = (doc: RawDocument) => expandLists(doc, (pointer) => locate({ ...doc.origin, pointer: undefined }, pointer));
   const inventoryDocuments = [
     ...parsed
@@ -389,6 +389,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     diagnostics,
     locate,
+    textUnread,
     ...(rendered ? { renders: rendered.renders } : {}),
     ...(sops.size ? { sops } : {}),
   };
@@ -427,15 +428,20 @@ function positionsLocator(
   disk: ContentCache | undefined,
   root: string,
   revision: string,
-): LoadedRepository['locate'] {
-  return createLocator((file) => {
+): { locate: LoadedRepository['locate']; textUnread: () => boolean } {
+  // a loaded file whose text is gone: its positions fall back to the document's start, for this run only
+  let unread = false;
+  const locate = createLocator((file) => {
     const held = texts.get(file);
     if (held !== undefined) return held;
     const blob = files.get(file);
     if (blob === undefined) return undefined;
     const stored = disk?.get<unknown>(TEXT_NAMESPACE, blob);
-    return typeof stored === 'string' ? stored : readTextAgain(root, revision, file, blob);
+    const text = typeof stored === 'string' ? stored : readTextAgain(root, revision, file, blob);
+    if (text === undefined) unread = true;
+    return text;
   });
+  return { locate, textUnread: () => unread };
 }
 
 /**

@@ -47,4 +47,11 @@ export interface LoadedRepository {
    * placed there, and `file` names that file (else the origin's file holds it).
    */
   locate(origin: Origin, pointer: string): { line: number; column: number; file?: string };
+  /**
+   * True once `locate` needed the text of a file this load read and could not read it again — a revision's text
+   * neither held nor in the content cache with no `git` on PATH, a work-tree file edited since the load — and so
+   * placed a pointer at its document's start: a position of this run's circumstances rather than of the files,
+   * which a cache keyed by the files must not keep for a later run (engine/operations/validate-answer.ts).
+   */
+  readonly textUnread?: () => boolean;
 }

@@ -86,7 +86,11 @@ export function answerHolds(answer: ValidateAnswer, now: Date): boolean {
  *   (local-checks.ts), a finding may quote the value;
  * - it quotes a secret value in any form the output scrubber knows
  *   (engine/redact/scrubber.ts): a policy message about another CI that
- *   renders a related CI's secret.
+ *   renders a related CI's secret;
+ * - a position in it fell back to a document's start because the load's
+ *   text of that file could not be read again (LoadedRepository.textUnread:
+ *   a revision's with no git on PATH): the key is the files, not where this
+ *   run could read them.
  * Such an answer is computed afresh each time rather than written to disk.
  * What an entry still tells of a secret is that the checks and the policies
  * in Git found nothing about its CI — what the run's exit code says too.
@@ -96,12 +100,15 @@ export function answerHolds(answer: ValidateAnswer, now: Date): boolean {
 export function keepAnswer(
   cache: ContentCache,
   key: string,
-  repo: Pick<LoadedRepository, 'cis' | 'schemas'>,
+  repo: Pick<LoadedRepository, 'cis' | 'schemas' | 'textUnread'>,
   answer: { checks: readonly Diagnostic[]; relations: number; policy: InventoryPolicyReport },
   now: Date,
 ): boolean {
   const { clock, ...policy } = answer.policy;
   if (clock.readsNow) return false;
+  // a finding placed at its document's start because this run could not read the file's text again (no git for a
+  // revision's): the files would give a better place, and a later run with the same files must get it
+  if (repo.textUnread?.()) return false;
   const schemaOf = secretKindSchemas(repo.schemas);
   const ids = new Set<string>();
   const files = new Set<string>();

@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { resetContentCache } from '../../../engine/cache/content-cache.js';
+import { loadRepository } from '../../../engine/load/load-repository.js';
+import { validate } from '../../../engine/operations/validate.js';
+import { copyExample, GIT_IDENTITY } from '../../helpers/example-copy.js';
+
+/**
+ * A revision's file text is read again for positions from the content cache or with `git cat-file`
+ * (load-repository.ts, readTextAgain); on a machine without git a position falls back to the document's start. That
+ * place is this run's, not the files': a validate answer kept with it (engine/operations/validate-answer.ts) would
+ * answer a later run — with git, or in the work tree holding the same blobs — with the wrong line.
+ */
+const noGit = vi.hoisted(() => ({ on: false }));
+vi.mock('node:child_process', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:child_process')>();
+  return {
+    ...actual,
+    execFileSync: ((file: string, args?: readonly string[], options?: object) => {
+      // no git on PATH: the spawn fails as execFileSync's ENOENT does
+      if (noGit.on && file === 'git' && args?.includes('cat-file')) throw Object.assign(new Error('spawnSync git ENOENT'), { code: 'ENOENT' });
+      return actual.execFileSync(file, args as string[], options as never);
+    }) as typeof actual.execFileSync,
+  };
+});
+
+const KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const saved = { ...process.env };
+const made: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+beforeEach(() => {
+  Object.assign(process.env, { PLUMB_CACHE: 'on', PLUMB_CACHE_DIR: temp('plumb-answer-pos-cache-'), PLUMB_CACHE_KEY: KEY });
+  resetContentCache();
+});
+afterAll(() => {
+  process.env = { ...saved };
+  resetContentCache();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+const AFTER = new Date('2026-06-01T00:00:00Z');
+
+async function expired(repo: string, options: { rev?: string; cache: boolean }) {
+  process.env.PLUMB_CACHE = options.cache ? 'on' : 'off';
+  resetContentCache();
+  try {
+    const r = await validate({ repo, cwd: repo, now: AFTER, ...(options.rev ? { rev: options.rev } : {}) });
+    const d = r.diagnostics.find((x) => x.code === 'policy.exception-expired');
+    return { fromCache: r.fromCache, at: d && { file: d.file, line: d.line, column: d.column } };
+  } finally {
+    process.env.PLUMB_CACHE = 'on';
+    resetContentCache();
+  }
+}
+
+describe('validate answer: positions this run could not read', () => {
+  it('an expired exception placed at its document start for want of git is not kept for a run that can place it', async () => {
+    const repo = copyExample(temp('plumb-answer-pos-'), { git: true });
+    const file = join(repo, 'policies/exceptions.yaml');
+    appendFileSync(
+      file,
+      '---\napiVersion: plumb.io/v1\nkind: PolicyException\nmetadata:\n  name: digests-later\nspec:\n  policies: [image-pinned-by-digest]\n  reason: pinned in the next release\n  expires: "2026-01-01"\n',
+    );
+    execFileSync('git', ['commit', '-qam', 'an exception that has expired'], { cwd: repo, env: { ...process.env, ...GIT_IDENTITY } });
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const right = { file: 'policies/exceptions.yaml', line: lines.indexOf('  expires: "2026-01-01"') + 1, column: 12 };
+    // a work-tree load keeps each file's parse but not its text (the work tree holds it)
+    process.env.PLUMB_CACHE = 'on';
+    resetContentCache();
+    await loadRepository({ repo, cwd: repo });
+    // the revision, on a machine without git: parses from the cache, no text to place the warning with
+    noGit.on = true;
+    try {
+      const blind = await expired(repo, { rev: 'HEAD', cache: true });
+      expect(blind.at).toBeDefined();
+      expect(blind.at!.line).toBeLessThan(right.line);
+    } finally {
+      noGit.on = false;
+    }
+    // the same blobs in the work tree, and the revision again with git: the right place, as without the cache
+    expect((await expired(repo, { cache: false })).at).toEqual(right);
+    expect((await expired(repo, { cache: true })).at).toEqual(right);
+    expect((await expired(repo, { rev: 'HEAD', cache: true })).at).toEqual(right);
+  });
+});
