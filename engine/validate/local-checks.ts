@@ -117,11 +117,13 @@ export function localChecks(repo: LoadedRepository, locate: Locate, cache: Conte
         ? []
         : repo.cis.filter((c) => (seen.get(c.id) ?? 0) > 1 && !group.includes(c) && group.some((g) => g.id === c.id));
     const result = stored ?? checkGroup(group, repo, locate, { schemas, validate }, crds, twins);
-    if (!stored && cacheable) cache!.set(VALIDATE_NAMESPACE, key, result);
+    // a finding placed at its document's start because this run could not read the file's text again (no git for a
+    // revision's) is this run's place, not the file's: not kept (LoadedRepository.textUnread)
+    if (!stored && cacheable && !repo.textUnread?.()) cache!.set(VALIDATE_NAMESPACE, key, result);
     results.push(cacheable ? result : null);
     for (let i = 0; i < out.length; i++) for (const d of result[i]) out[i].push(d);
   }
-  if (cache && !answered) cache.set(VALIDATE_NAMESPACE, wholeKey, results);
+  if (cache && !answered && !repo.textUnread?.()) cache.set(VALIDATE_NAMESPACE, wholeKey, results);
   cache?.flush();
   // a kind schema that does not compile is reported once, where its first CI is (checkSchemas does so per call)
   const broken = new Set<string>();

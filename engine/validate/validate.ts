@@ -70,7 +70,8 @@ function validateWith(repo: LoadedRepository, options: { contentCache?: ContentC
       // buildGraph's own diagnostics are none yet (see there); the cycles' are placed with them
       cycles: checkCycles(graph, locate),
     };
-    if (key && mayStoreGraphIndex(repo)) cache!.set(GRAPH_INDEX_NAMESPACE, key, graphIndexOf(graph, wide));
+    // nor when a finding fell back to its document's start for want of the file's text (LoadedRepository.textUnread)
+    if (key && mayStoreGraphIndex(repo) && !repo.textUnread?.()) cache!.set(GRAPH_INDEX_NAMESPACE, key, graphIndexOf(graph, wide));
   }
   const diagnostics = checks(repo, cache ?? false, wide);
   return { graph, diagnostics: sortDiagnostics(diagnostics) };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -88,5 +88,49 @@ describe('validate answer: positions this run could not read', () => {
     expect((await expired(repo, { cache: false })).at).toEqual(right);
     expect((await expired(repo, { cache: true })).at).toEqual(right);
     expect((await expired(repo, { rev: 'HEAD', cache: true })).at).toEqual(right);
+  });
+
+  it("a check's finding placed at its document start for want of git is not kept for a run that can place it", async () => {
+    const repo = copyExample(temp('plumb-answer-pos-check-'), { git: true });
+    writeFileSync(
+      join(repo, 'inventory/k8s/bad.yaml'),
+      '# a finding\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  namespace: shop\ndata:\n  a: 2\n',
+    );
+    // and one of the checks across CIs (the graph index keeps theirs)
+    const twice = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  namespace: shop\n  name: twice\n';
+    writeFileSync(join(repo, 'inventory/k8s/twice.yaml'), `# the same ConfigMap twice\n${twice}---\n${twice}`);
+    execFileSync('git', ['add', '-A'], { cwd: repo });
+    execFileSync('git', ['commit', '-qm', 'a ConfigMap value that is not a string'], { cwd: repo, env: { ...process.env, ...GIT_IDENTITY } });
+    const right = [
+      { code: 'k8s.type-invalid', file: 'inventory/k8s/bad.yaml', line: 8, column: 6 },
+      { code: 'ci.duplicate', file: 'inventory/k8s/twice.yaml', line: 12, column: 9 },
+    ];
+    const placed = async (options: { rev?: string; cache: boolean }) => {
+      process.env.PLUMB_CACHE = options.cache ? 'on' : 'off';
+      resetContentCache();
+      try {
+        const r = await validate({ repo, cwd: repo, now: AFTER, ...(options.rev ? { rev: options.rev } : {}) });
+        return r.diagnostics
+          .filter((x) => x.file === 'inventory/k8s/bad.yaml' || x.file === 'inventory/k8s/twice.yaml')
+          .map((d) => ({ code: d.code, file: d.file, line: d.line, column: d.column }));
+      } finally {
+        process.env.PLUMB_CACHE = 'on';
+        resetContentCache();
+      }
+    };
+    process.env.PLUMB_CACHE = 'on';
+    resetContentCache();
+    await loadRepository({ repo, cwd: repo });
+    noGit.on = true;
+    try {
+      const blind = await placed({ rev: 'HEAD', cache: true });
+      expect(blind.map((d) => d.code)).toEqual(right.map((d) => d.code));
+      blind.forEach((d, i) => expect(d.line).toBeLessThan(right[i].line));
+    } finally {
+      noGit.on = false;
+    }
+    expect(await placed({ cache: false })).toEqual(right);
+    expect(await placed({ cache: true })).toEqual(right);
+    expect(await placed({ rev: 'HEAD', cache: true })).toEqual(right);
   });
 });
