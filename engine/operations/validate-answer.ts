@@ -87,6 +87,8 @@ export function answerHolds(answer: ValidateAnswer, now: Date): boolean {
  * - it quotes a secret value in any form the output scrubber knows
  *   (engine/redact/scrubber.ts): a policy message about another CI that
  *   renders a related CI's secret;
+ * - a policy document holds a SOPS-decrypted value (its texts are quoted in
+ *   results about any CI, and the scrubber knows no value under 4 characters);
  * - a position in it fell back to a document's start because the load's
  *   text of that file could not be read again (LoadedRepository.textUnread:
  *   a revision's with no git on PATH): the key is the files, not where this
@@ -100,7 +102,7 @@ export function answerHolds(answer: ValidateAnswer, now: Date): boolean {
 export function keepAnswer(
   cache: ContentCache,
   key: string,
-  repo: Pick<LoadedRepository, 'cis' | 'schemas' | 'textUnread'>,
+  repo: Pick<LoadedRepository, 'cis' | 'schemas' | 'textUnread' | 'policyDocuments'>,
   answer: { checks: readonly Diagnostic[]; relations: number; policy: InventoryPolicyReport },
   now: Date,
 ): boolean {
@@ -109,6 +111,9 @@ export function keepAnswer(
   // a finding placed at its document's start because this run could not read the file's text again (no git for a
   // revision's): the files would give a better place, and a later run with the same files must get it
   if (repo.textUnread?.()) return false;
+  // a Policy or PolicyException with SOPS-encrypted values: its name, reason or messages are quoted in results about
+  // other CIs, and one shorter than the scrubber looks for (MIN_SCRUB_LENGTH: an exception's reason "ok!") would pass
+  if (repo.policyDocuments.some((d) => d.secrets?.length)) return false;
   const schemaOf = secretKindSchemas(repo.schemas);
   const ids = new Set<string>();
   const files = new Set<string>();
