@@ -123,7 +123,11 @@ export function keepAnswer(
     files.add(ci.origin.file);
   }
   if (ids.size > 0) {
-    const about = (d: Diagnostic) => (d.file !== undefined && files.has(d.file)) || (d.related ?? []).some((r) => r.file !== undefined && files.has(r.file));
+    // by its CI too: a rendered object's finding is placed where a patch or a values line set the field (locate.ts)
+    const about = (d: Diagnostic) =>
+      (d.ci !== undefined && ids.has(d.ci)) ||
+      (d.file !== undefined && files.has(d.file)) ||
+      (d.related ?? []).some((r) => r.file !== undefined && files.has(r.file));
     if (answer.checks.some(about) || policy.diagnostics.some(about)) return false;
     if (policy.results.some((r) => r.ci !== null && ids.has(r.ci))) return false;
   }

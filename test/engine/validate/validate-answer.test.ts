@@ -5,6 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetContentCache } from '../../../engine/cache/content-cache.js';
 import { validate } from '../../../engine/operations/validate.js';
 import { copyExample } from '../../helpers/example-copy.js';
+import { describeWithTools } from '../../tools/render-tools.js';
 
 /**
  * `plumb validate` keeps what follows the load (engine/operations/validate-answer.ts) and answers a repository loaded
@@ -204,5 +205,20 @@ describe('validate answered from the content cache', () => {
     const fixed = await same(repo);
     expect(fixed.second.seen.diagnostics.some((d) => d.file === 'inventory/vault.yaml')).toBe(false);
     expect(fixed.second.fromCache).toBe(true);
+  });
+});
+
+describeWithTools('validate answered from the content cache: rendered objects', ['helm'], () => {
+  it("a finding about a rendered Secret placed in the chart's values.yaml is not kept (about its CI, wherever it is placed)", async () => {
+    const repo = copyExample(temp('plumb-answer-rendered-secret-'));
+    appendFileSync(join(repo, 'charts/status-page/values.yaml'), 'token: "not base64 at all!"\npassword: "Zx9-helm-secret-value"\n');
+    writeFileSync(
+      join(repo, 'charts/status-page/templates/secret.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: status-page-creds\ndata:\n  token: {{ .Values.token | quote }}\nstringData:\n  password: {{ .Values.password | quote }}\n',
+    );
+    const finding = await same(repo);
+    const d = finding.second.seen.diagnostics.find((x) => x.code === 'k8s.secret-base64');
+    expect(d).toMatchObject({ file: 'charts/status-page/values.yaml', ci: 'secret:shop/status-page-creds' });
+    expect(finding.second.fromCache).toBe(false);
   });
 });
