@@ -390,6 +390,7 @@ async function loadFromSource(source: FileSource, options: LoadRepositoryOptions
     diagnostics,
     locate,
     textUnread,
+    ...(kindSchemas.diagnostics.some((d) => d.severity === 'error') ? { secretFieldsUnknown: true } : {}),
     ...(rendered ? { renders: rendered.renders } : {}),
     ...(sops.size ? { sops } : {}),
   };

@@ -54,4 +54,10 @@ export interface LoadedRepository {
    * which a cache keyed by the files must not keep for a later run (engine/operations/validate-answer.ts).
    */
   readonly textUnread?: () => boolean;
+  /**
+   * True when a kind schema could not be read (a repository schema that is not JSON, an unreadable `schemas`
+   * directory): which fields are `x-plumb-secret` is unknown, so the load wrote no parse or render to the content
+   * cache (cacheableDocument), and nothing computed from the CIs may be written either.
+   */
+  readonly secretFieldsUnknown?: boolean;
 }

@@ -87,6 +87,8 @@ export function answerHolds(answer: ValidateAnswer, now: Date): boolean {
  * - it quotes a secret value in any form the output scrubber knows
  *   (engine/redact/scrubber.ts): a policy message about another CI that
  *   renders a related CI's secret;
+ * - a kind schema could not be read, so which fields are secret is unknown
+ *   (LoadedRepository.secretFieldsUnknown: the load writes no parse then);
  * - a policy document holds a SOPS-decrypted value (its texts are quoted in
  *   results about any CI, and the scrubber knows no value under 4 characters);
  * - a position in it fell back to a document's start because the load's
@@ -102,7 +104,7 @@ export function answerHolds(answer: ValidateAnswer, now: Date): boolean {
 export function keepAnswer(
   cache: ContentCache,
   key: string,
-  repo: Pick<LoadedRepository, 'cis' | 'schemas' | 'textUnread' | 'policyDocuments'>,
+  repo: Pick<LoadedRepository, 'cis' | 'schemas' | 'textUnread' | 'policyDocuments' | 'secretFieldsUnknown'>,
   answer: { checks: readonly Diagnostic[]; relations: number; policy: InventoryPolicyReport },
   now: Date,
 ): boolean {
@@ -114,6 +116,8 @@ export function keepAnswer(
   // a Policy or PolicyException with SOPS-encrypted values: its name, reason or messages are quoted in results about
   // other CIs, and one shorter than the scrubber looks for (MIN_SCRUB_LENGTH: an exception's reason "ok!") would pass
   if (repo.policyDocuments.some((d) => d.secrets?.length)) return false;
+  // a kind schema that could not be read: which fields are secret is unknown (the load stored no parse either)
+  if (repo.secretFieldsUnknown) return false;
   const schemaOf = secretKindSchemas(repo.schemas);
   const ids = new Set<string>();
   const files = new Set<string>();

@@ -208,6 +208,32 @@ describe('validate answered from the content cache', () => {
   });
 });
 
+describe('validate answered from the content cache: secret fields unknown', () => {
+  it("a kind schema that is not JSON: its x-plumb-secret fields are unknown, and a policy's echo of one is not kept", async () => {
+    const repo = copyExample(temp('plumb-answer-broken-schema-'));
+    const secret = 'Vault-Pa55-word-77';
+    // the Database schema (password: x-plumb-secret) as kind Vault, cut short: not JSON
+    const database = readFileSync(join(repo, 'schemas/Database.schema.json'), 'utf8');
+    writeFileSync(join(repo, 'schemas/Vault.schema.json'), database.replaceAll('"Database"', '"Vault"').slice(0, -20));
+    appendFileSync(
+      join(repo, 'inventory/data.yaml'),
+      `---\napiVersion: plumb.io/v1\nkind: Vault\nmetadata:\n  name: echo-vault\n  owner: group:team-dba\nspec:\n  engine: postgres\n  password: "${secret}"\n`,
+    );
+    appendFileSync(
+      join(repo, 'policies/inventory.yaml'),
+      '---\napiVersion: plumb.io/v1\nkind: Policy\nmetadata:\n  name: password-echo\nspec:\n  action: audit\n  scope: inventory\n  match:\n    kinds: [Vault]\n  validations:\n    - expression: "!has(object.spec.password)"\n      messageExpression: "\'password is \' + object.spec.password"\n',
+    );
+    const echoed = await same(repo);
+    expect(echoed.second.seen.diagnostics.some((d) => d.code === 'load.schema-invalid')).toBe(true);
+    expect(echoed.second.seen.results.some((r) => r.policy === 'password-echo' && r.message.includes(secret))).toBe(true);
+    expect(echoed.second.fromCache).toBe(false);
+    for (const bytes of cacheFiles(cacheDir)) {
+      expect(bytes.includes(Buffer.from(secret, 'latin1'))).toBe(false);
+      expect(bytes.includes(Buffer.from(secret, 'utf16le'))).toBe(false);
+    }
+  });
+});
+
 describeWithTools('validate answered from the content cache: rendered objects', ['helm'], () => {
   it("a finding about a rendered Secret placed in the chart's values.yaml is not kept (about its CI, wherever it is placed)", async () => {
     const repo = copyExample(temp('plumb-answer-rendered-secret-'));
