@@ -44,8 +44,8 @@ export interface ValidateResult {
  * With the content cache on, what follows the load is kept, keyed by
  * everything the load read (engine/operations/validate-answer.ts): a repository
  * loaded as a run before saw it is answered from that entry, without checking
- * a CI or loading the CEL engine (the bundled example: 0.65 → 0.4 s of
- * wall time on Node 20, measured by `npm run bench -- startup`), and its
+ * a CI or loading the CEL engine (which made most of the bundled example's
+ * warm validate before; `npm run bench -- startup` measures it), and its
  * `graph` is built only when read. An answer whose policies read `now`, or
  * that quotes a secret value, is never kept.
  */
