@@ -18,7 +18,7 @@ export const VALIDATE_ANSWER_NAMESPACE = 'validate-answer';
  * inventory-policy report, with the span of instants it holds for.
  */
 export interface ValidateAnswer {
-  /** validateRepository's diagnostics after the load's, in its order (not sorted: sorting the load's with them gives its order back). */
+  /** validateRepository's diagnostics without the load's, in its sorted order (one stable sort with the load's gives its whole order back). */
   readonly checks: readonly Diagnostic[];
   readonly relations: number;
   readonly policy: Omit<InventoryPolicyReport, 'clock'>;

@@ -59,13 +59,13 @@ export async function validate(opts: ValidateOptions = {}): Promise<ValidateResu
   if (kept && answerHolds(kept, now)) {
     let graph: Promise<CIGraph> | undefined;
     const policy: InventoryPolicyReport = { ...kept.policy, clock: { readsNow: false, expiries: [] } };
-    const validated = sortDiagnostics([...repo.diagnostics, ...kept.checks]);
     return {
       repo,
       graph: () => (graph ??= import('../validate/validate.js').then(({ validateRepository }) => validateRepository(repo).graph)),
       relations: kept.relations,
       policy,
-      diagnostics: sortDiagnostics([...validated, ...health, ...policy.diagnostics]),
+      // one stable sort gives what sorting the load's and the checks' first did: equal ones keep their order
+      diagnostics: sortDiagnostics([...repo.diagnostics, ...kept.checks, ...health, ...policy.diagnostics]),
       fromCache: true,
     };
   }

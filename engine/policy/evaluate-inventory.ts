@@ -1,7 +1,7 @@
 import type { CIGraph } from '../graph/types.js';
 import type { LoadedRepository } from '../load/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { CompiledExpression, CompiledPolicy, PolicyResult } from './types.js';
+import type { PolicyResult } from './types.js';
 import { evaluatePolicies } from './evaluate.js';
 import { loadPolicies } from './load-policies.js';
 import type { Simulate } from './types.js';
@@ -70,19 +70,8 @@ export function evaluateInventoryPolicies(
     diagnostics: [...loaded.diagnostics, ...evaluation.diagnostics, ...unknownTargets],
     policies: loaded.policies.map(({ name, action, severity, description }) => ({ name, action, severity, ...(description ? { description } : {}) })),
     clock: {
-      readsNow: loaded.policies.some((p) => p.scope === 'inventory' && expressionsOf(p).some((e) => e.program.references.variables.has('now'))),
+      readsNow: loaded.policies.some((p) => p.scope === 'inventory' && p.readsNow),
       expiries: loaded.exceptions.flatMap((e) => (e.expiresAt ? [e.expiresAt.getTime()] : [])),
     },
   };
-}
-
-/** Every CEL expression of a policy: its condition, and each validation's expression and message expression. */
-function expressionsOf(policy: CompiledPolicy): CompiledExpression[] {
-  const out: CompiledExpression[] = [];
-  if (policy.match.condition) out.push(policy.match.condition);
-  for (const v of policy.validations) {
-    out.push(v.expression);
-    if (v.messageExpression) out.push(v.messageExpression);
-  }
-  return out;
 }

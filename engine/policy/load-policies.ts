@@ -182,6 +182,7 @@ function compilePolicy(doc: PolicyDoc, origin: Origin, locate: Locate, onError: 
     },
     validations: compiled,
     usesImpact: expressions.some((e) => e?.program.references.variables.has('impact')),
+    readsNow: expressions.some((e) => e?.program.references.variables.has('now')),
     origin,
   };
 }

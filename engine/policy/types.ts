@@ -61,6 +61,8 @@ export interface CompiledPolicy {
   readonly validations: readonly CompiledValidation[];
   /** Some expression reads `impact`: only then is a simulation run per CI. */
   readonly usesImpact: boolean;
+  /** Some expression reads `now`: its results belong to the instant evaluated at (a validate answer is then not kept). */
+  readonly readsNow: boolean;
   readonly origin: Origin;
 }
 
