@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resetContentCache } from '../../../engine/cache/content-cache.js';
 import { loadRepository } from '../../../engine/load/load-repository.js';
 import { validate } from '../../../engine/operations/validate.js';
 import { copyExample, GIT_IDENTITY } from '../../helpers/example-copy.js';
+import { privateCacheEach, withCache } from '../../helpers/private-cache.js';
 
 /**
  * A revision's file text is read again for positions from the content cache or with `git cat-file`
@@ -27,37 +27,16 @@ vi.mock('node:child_process', async (importOriginal) => {
   };
 });
 
-const KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
-const saved = { ...process.env };
-const made: string[] = [];
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-beforeEach(() => {
-  Object.assign(process.env, { PLUMB_CACHE: 'on', PLUMB_CACHE_DIR: temp('plumb-answer-pos-cache-'), PLUMB_CACHE_KEY: KEY });
-  resetContentCache();
-});
-afterAll(() => {
-  process.env = { ...saved };
-  resetContentCache();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const { temp } = privateCacheEach('plumb-answer-pos-cache-');
 
 const AFTER = new Date('2026-06-01T00:00:00Z');
 
 async function expired(repo: string, options: { rev?: string; cache: boolean }) {
-  process.env.PLUMB_CACHE = options.cache ? 'on' : 'off';
-  resetContentCache();
-  try {
+  return withCache(options.cache, async () => {
     const r = await validate({ repo, cwd: repo, now: AFTER, ...(options.rev ? { rev: options.rev } : {}) });
     const d = r.diagnostics.find((x) => x.code === 'policy.exception-expired');
     return { fromCache: r.fromCache, at: d && { file: d.file, line: d.line, column: d.column } };
-  } finally {
-    process.env.PLUMB_CACHE = 'on';
-    resetContentCache();
-  }
+  });
 }
 
 describe('validate answer: positions this run could not read', () => {
@@ -105,19 +84,13 @@ describe('validate answer: positions this run could not read', () => {
       { code: 'k8s.type-invalid', file: 'inventory/k8s/bad.yaml', line: 8, column: 6 },
       { code: 'ci.duplicate', file: 'inventory/k8s/twice.yaml', line: 12, column: 9 },
     ];
-    const placed = async (options: { rev?: string; cache: boolean }) => {
-      process.env.PLUMB_CACHE = options.cache ? 'on' : 'off';
-      resetContentCache();
-      try {
+    const placed = (options: { rev?: string; cache: boolean }) =>
+      withCache(options.cache, async () => {
         const r = await validate({ repo, cwd: repo, now: AFTER, ...(options.rev ? { rev: options.rev } : {}) });
         return r.diagnostics
           .filter((x) => x.file === 'inventory/k8s/bad.yaml' || x.file === 'inventory/k8s/twice.yaml')
           .map((d) => ({ code: d.code, file: d.file, line: d.line, column: d.column }));
-      } finally {
-        process.env.PLUMB_CACHE = 'on';
-        resetContentCache();
-      }
-    };
+      });
     process.env.PLUMB_CACHE = 'on';
     resetContentCache();
     await loadRepository({ repo, cwd: repo });

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { resetContentCache } from '../../../engine/cache/content-cache.js';
 import { validate } from '../../../engine/operations/validate.js';
 import { toolPath } from '../../../engine/render/tools.js';
 import { copyExample } from '../../helpers/example-copy.js';
+import { filesUnder, privateCacheEach } from '../../helpers/private-cache.js';
 import { fixture } from '../../helpers/run-cli.js';
 import { describeWithTools } from '../../tools/render-tools.js';
 
@@ -15,33 +15,8 @@ import { describeWithTools } from '../../tools/render-tools.js';
  * that hold no secret — and one shorter than the output scrubber looks for (MIN_SCRUB_LENGTH) passed keepAnswer's
  * quote check, so the decrypted value was written under content/validate-answer.
  */
-const KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const AGE_KEY_FILE = `${fixture('render-sops')}/age-key.txt`;
-const saved = { ...process.env };
-const made: string[] = [];
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-let cacheDir = '';
-beforeEach(() => {
-  cacheDir = temp('plumb-answer-sops-cache-');
-  Object.assign(process.env, { PLUMB_CACHE: 'on', PLUMB_CACHE_DIR: cacheDir, PLUMB_CACHE_KEY: KEY, SOPS_AGE_KEY_FILE: AGE_KEY_FILE });
-  resetContentCache();
-});
-afterAll(() => {
-  process.env = { ...saved };
-  resetContentCache();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function cacheFiles(dir: string): Buffer[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => readFileSync(join(e.parentPath, e.name)));
-}
+const { temp, cacheDir } = privateCacheEach('plumb-answer-sops-cache-', { SOPS_AGE_KEY_FILE: AGE_KEY_FILE });
 
 describeWithTools('validate answer and SOPS-encrypted policy documents', ['sops'], () => {
   it("an exception's encrypted reason, too short for the scrubber, never reaches the cache directory", async () => {
@@ -65,7 +40,7 @@ describeWithTools('validate answer and SOPS-encrypted policy documents', ['sops'
       ).toBe(true);
       expect(r.fromCache).toBe(false);
     }
-    for (const bytes of cacheFiles(cacheDir)) {
+    for (const bytes of filesUnder(cacheDir())) {
       expect(bytes.includes(Buffer.from(reason, 'latin1'))).toBe(false);
       expect(bytes.includes(Buffer.from(reason, 'utf16le'))).toBe(false);
     }

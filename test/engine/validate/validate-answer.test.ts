@@ -1,10 +1,10 @@
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetContentCache } from '../../../engine/cache/content-cache.js';
+import { describe, expect, it } from 'vitest';
 import { validate } from '../../../engine/operations/validate.js';
 import { copyExample } from '../../helpers/example-copy.js';
+import { filesUnder, privateCacheEach, withCache } from '../../helpers/private-cache.js';
 import { describeWithTools } from '../../tools/render-tools.js';
 
 /**
@@ -12,33 +12,13 @@ import { describeWithTools } from '../../tools/render-tools.js';
  * as a run before saw it from that entry. The answer must be what a run without the cache computes, for every edit
  * and every instant: each case validates with the cache (twice: the first may fill it) and without, and compares.
  */
-const KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
-const saved = { ...process.env };
-const made: string[] = [];
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-let cacheDir = '';
-beforeEach(() => {
-  cacheDir = temp('plumb-answer-cache-');
-  Object.assign(process.env, { PLUMB_CACHE: 'on', PLUMB_CACHE_DIR: cacheDir, PLUMB_CACHE_KEY: KEY });
-  resetContentCache();
-});
-afterAll(() => {
-  process.env = { ...saved };
-  resetContentCache();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const { temp, cacheDir } = privateCacheEach('plumb-answer-cache-');
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 
 /** What a validate answers, as the CLI prints it (text, JSON and SARIF read these). */
 async function answer(repo: string, now: Date, cache: boolean) {
-  process.env.PLUMB_CACHE = cache ? 'on' : 'off';
-  resetContentCache();
-  try {
+  return withCache(cache, async () => {
     const r = await validate({ repo, cwd: repo, now });
     return {
       fromCache: r.fromCache,
@@ -46,10 +26,7 @@ async function answer(repo: string, now: Date, cache: boolean) {
       cis: r.repo.cis.length,
       graphOrder: (await r.graph()).order,
     };
-  } finally {
-    process.env.PLUMB_CACHE = 'on';
-    resetContentCache();
-  }
+  });
 }
 
 /** Validates with the cache until it answers (or twice), and without; both must see the same. */
@@ -62,14 +39,6 @@ async function same(repo: string, now = NOW) {
   expect(second.seen).toEqual(fresh.seen);
   expect(second.graphOrder).toBe(fresh.graphOrder);
   return { first, second, fresh };
-}
-
-/** Every file under the cache directory, as bytes. */
-function cacheFiles(dir: string): Buffer[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => readFileSync(join(e.parentPath, e.name)));
 }
 
 describe('validate answered from the content cache', () => {
@@ -159,7 +128,7 @@ describe('validate answered from the content cache', () => {
     const quoted = await same(repo);
     expect(quoted.second.fromCache).toBe(false);
     expect(quoted.second.seen.results.some((r) => r.policy === 'password-echo' && r.message.includes(secret))).toBe(true);
-    for (const bytes of cacheFiles(cacheDir)) {
+    for (const bytes of filesUnder(cacheDir())) {
       expect(bytes.includes(secret)).toBe(false);
       expect(bytes.includes(Buffer.from(secret).toString('base64'))).toBe(false);
     }
@@ -170,7 +139,7 @@ describe('validate answered from the content cache', () => {
     );
     const quiet = await same(repo);
     expect(quiet.second.fromCache).toBe(true);
-    for (const bytes of cacheFiles(cacheDir)) expect(bytes.includes(secret)).toBe(false);
+    for (const bytes of filesUnder(cacheDir())) expect(bytes.includes(secret)).toBe(false);
   });
 
   it("a finding about another CI that quotes a secret value (a ConfigMap holding a Secret's value) is not kept", async () => {
@@ -188,7 +157,7 @@ describe('validate answered from the content cache', () => {
     expect(quoted.second.seen.results.some((r) => r.ci === 'configmap:shop/leaked' && r.message.includes(secret))).toBe(true);
     expect(quoted.second.fromCache).toBe(false);
     // (the ConfigMap's own parse is kept: by the redaction rule it holds no secret, whatever its values copy)
-    for (const bytes of cacheFiles(join(cacheDir, 'content', 'validate-answer'))) expect(bytes.includes(secret)).toBe(false);
+    for (const bytes of filesUnder(join(cacheDir(), 'content', 'validate-answer'))) expect(bytes.includes(secret)).toBe(false);
   });
 
   it('a finding about a CI holding a secret value is not kept, though it quotes nothing (as the per-file validation keeps none)', async () => {
@@ -227,7 +196,7 @@ describe('validate answered from the content cache: secret fields unknown', () =
     expect(echoed.second.seen.diagnostics.some((d) => d.code === 'load.schema-invalid')).toBe(true);
     expect(echoed.second.seen.results.some((r) => r.policy === 'password-echo' && r.message.includes(secret))).toBe(true);
     expect(echoed.second.fromCache).toBe(false);
-    for (const bytes of cacheFiles(cacheDir)) {
+    for (const bytes of filesUnder(cacheDir())) {
       expect(bytes.includes(Buffer.from(secret, 'latin1'))).toBe(false);
       expect(bytes.includes(Buffer.from(secret, 'utf16le'))).toBe(false);
     }
